@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tvm: per-VM virtual PCR banks for KVM guests.
+#
+#   make            build the modules, tvmctl, the selftests and unit tests
+#   make check      install what is missing, build, run every test
+#   make demo       install what is missing, build, walk through tvm in the
+#                   emulated hypervisor host
+#   make install    install the modules, tvmctl and its man page
+#   make C=1        the same build, with sparse over the kernel code
+#
+# KDIR: kernel build tree (default: the running kernel's, else the newest
+# Debian linux-headers-*-amd64).  See README.
+
+KDIR ?= $(shell $(CURDIR)/scripts/kver kdir)
+BUILD := $(CURDIR)/build
+PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+
+all: modules tvmctl selftests unit
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tvmctl:
+	$(MAKE) -C userspace/tvmctl
+
+$(BUILD)/ksft/kselftest_harness.h:
+	scripts/ksft-headers $(BUILD)/ksft
+
+selftests: $(BUILD)/ksft/kselftest_harness.h
+	$(MAKE) -C selftests/tvm
+
+unit:
+	$(MAKE) -C tests/unit
+
+deps:
+	scripts/deps.sh
+
+# deps first, then a new make: KDIR may only exist once deps has run.
+check: deps
+	$(MAKE) all
+	scripts/check
+
+demo: deps
+	$(MAKE) all
+	scripts/vm-run -- scripts/demo.sh
+
+modules_install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+install: modules_install
+	install -D -m 755 $(BUILD)/tvmctl $(DESTDIR)$(PREFIX)/sbin/tvmctl
+	install -D -m 644 Documentation/tvmctl.8 $(DESTDIR)$(MANDIR)/man8/tvmctl.8
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD)
+
+.PHONY: all modules tvmctl selftests unit deps check demo modules_install \
+	install clean

@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# KTAP output for shell selftests; source it, then:
+#   ktap_plan N
+#   ktap_pass NAME | ktap_fail NAME [WHY] | ktap_skip NAME WHY
+#   ktap_finish          (exits 1 if any failed, 4 if all skipped, else 0)
+# POSIX sh: it runs under dash and busybox.
+
+ktap_n=0
+ktap_failed=0
+ktap_skipped=0
+
+ktap_plan() {
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+ktap_pass() {
+	ktap_n=$((ktap_n + 1))
+	echo "ok $ktap_n $1"
+}
+
+ktap_fail() {
+	ktap_n=$((ktap_n + 1))
+	ktap_failed=$((ktap_failed + 1))
+	[ -n "${2:-}" ] && echo "# $1: $2"
+	echo "not ok $ktap_n $1"
+}
+
+ktap_skip() {
+	ktap_n=$((ktap_n + 1))
+	ktap_skipped=$((ktap_skipped + 1))
+	echo "ok $ktap_n $1 # SKIP $2"
+}
+
+# ktap_check NAME CMD...: pass if CMD succeeds.
+ktap_check() {
+	name=$1
+	shift
+	if "$@"; then ktap_pass "$name"; else ktap_fail "$name" "failed: $*"; fi
+}
+
+ktap_finish() {
+	echo "# $((ktap_n - ktap_failed - ktap_skipped)) passed, $ktap_failed failed, $ktap_skipped skipped"
+	[ "$ktap_failed" -eq 0 ] || exit 1
+	[ "$ktap_n" -gt 0 ] && [ "$ktap_skipped" -eq "$ktap_n" ] && exit 4
+	exit 0
+}
