@@ -99,6 +99,8 @@ TEST_F(vm, runs_real_mode_code_to_hlt)
 {
 	uint8_t *data;
 
+	if (_metadata->skip)	/* SKIP() in setup; 6.1 runs the body */
+		return;
 	ASSERT_EQ(0, ioctl(self->vcpu, KVM_RUN, 0));
 	ASSERT_EQ((__u32)KVM_EXIT_IO, self->run->exit_reason);
 	EXPECT_EQ(KVM_EXIT_IO_OUT, self->run->io.direction);
@@ -116,6 +118,8 @@ TEST_F(vm, guest_sees_memory_the_vmm_changed)
 {
 	uint8_t *data;
 
+	if (_metadata->skip)	/* SKIP() in setup; 6.1 runs the body */
+		return;
 	/* Patch the immediate of "mov $'t', %al" before the first run. */
 	self->mem[GUEST_ENTRY + 4] = 'v';
 	ASSERT_EQ(0, ioctl(self->vcpu, KVM_RUN, 0));

@@ -52,6 +52,8 @@ TEST_F(vhost, set_guest_cid)
 {
 	uint64_t cid = 1000;
 
+	if (_metadata->skip)	/* SKIP() in setup; 6.1 runs the body */
+		return;
 	EXPECT_EQ(0, ioctl(self->fd, VHOST_VSOCK_SET_GUEST_CID, &cid));
 }
 
@@ -60,6 +62,8 @@ TEST_F(vhost, cid_in_use_is_refused)
 	uint64_t cid = 1001;
 	int other;
 
+	if (_metadata->skip)	/* SKIP() in setup; 6.1 runs the body */
+		return;
 	ASSERT_EQ(0, ioctl(self->fd, VHOST_VSOCK_SET_GUEST_CID, &cid));
 	other = open_owned();
 	ASSERT_LE(0, other);
@@ -72,6 +76,8 @@ TEST_F(vhost, reserved_cid_is_refused)
 {
 	uint64_t cid = 2;	/* VMADDR_CID_HOST */
 
+	if (_metadata->skip)	/* SKIP() in setup; 6.1 runs the body */
+		return;
 	EXPECT_EQ(-1, ioctl(self->fd, VHOST_VSOCK_SET_GUEST_CID, &cid));
 	EXPECT_EQ(EINVAL, errno);
 }
