@@ -11,27 +11,54 @@
 
 #include <linux/tvm.h>
 
+#include "bank.h"
+#include "netlink.h"
 #include "securityfs.h"
+#include "version.h"
+#include "vm.h"
 
 static int __init tvm_init(void)
 {
 	int ret;
 
+	ret = tvm_bank_init();
+	if (ret)
+		goto err_bank;
+	ret = tvm_vm_init();
+	if (ret)
+		goto err_vm;
 	ret = tvm_securityfs_init();
 	if (ret)
 		goto err_securityfs;
+	ret = tvm_netlink_init();
+	if (ret)
+		goto err_netlink;
 
-	pr_info("loaded, ABI version %d\n", TVM_ABI_VERSION);
+	pr_info("loaded, version %s, ABI version %d\n", TVM_VERSION,
+		TVM_ABI_VERSION);
 	return 0;
 
+err_netlink:
+	tvm_securityfs_uninit();
 err_securityfs:
-	pr_err("securityfs setup failed: %d\n", ret);
+	tvm_vm_uninit();
+err_vm:
+	tvm_bank_uninit();
+err_bank:
+	pr_err("init failed: %d\n", ret);
 	return ret;
 }
 
+/*
+ * Nothing can reach the VMs once the family is gone; open securityfs files
+ * and running netlink operations hold a module reference, so none exist.
+ */
 static void __exit tvm_exit(void)
 {
+	tvm_netlink_uninit();
+	tvm_vm_uninit();
 	tvm_securityfs_uninit();
+	tvm_bank_uninit();
 }
 
 module_init(tvm_init);
@@ -39,4 +66,4 @@ module_exit(tvm_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Per-VM virtual PCR banks for KVM guests");
 MODULE_AUTHOR("The tvm developers");
-MODULE_VERSION("0.1");
+MODULE_VERSION(TVM_VERSION);

@@ -15,6 +15,7 @@
 
 #include <linux/tvm.h>
 
+#include "tvm_test.h"
 #include "../kselftest_harness.h"
 
 #define TVM_DIR "/sys/kernel/security/" TVM_SECURITYFS_DIR
@@ -52,6 +53,8 @@ TEST_F(module, version_reads_abi_version)
 {
 	char buf[32], want[32];
 
+	if (_metadata->skip)	/* SKIP() in setup; 6.1 runs the body */
+		return;
 	snprintf(want, sizeof(want), "%d\n", TVM_ABI_VERSION);
 	ASSERT_LT(0, read_file(VERSION_FILE, buf, sizeof(buf)));
 	EXPECT_STREQ(want, buf);
@@ -64,6 +67,8 @@ TEST_F(module, version_reads_byte_by_byte)
 	char c;
 	int fd;
 
+	if (_metadata->skip)	/* SKIP() in setup; 6.1 runs the body */
+		return;
 	snprintf(want, sizeof(want), "%d\n", TVM_ABI_VERSION);
 	fd = open(VERSION_FILE, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
@@ -81,6 +86,8 @@ TEST_F(module, version_is_root_only_and_read_only)
 	struct stat st;
 	int fd;
 
+	if (_metadata->skip)	/* SKIP() in setup; 6.1 runs the body */
+		return;
 	ASSERT_EQ(0, stat(VERSION_FILE, &st));
 	EXPECT_EQ(0400u, st.st_mode & 07777);
 	EXPECT_EQ(0u, st.st_uid);
@@ -101,6 +108,8 @@ TEST_F(module, unloads_and_reloads)
 	char buf[32], want[32];
 	struct stat st;
 
+	if (_metadata->skip)	/* SKIP() in setup; 6.1 runs the body */
+		return;
 	snprintf(want, sizeof(want), "%d\n", TVM_ABI_VERSION);
 
 	/* Nothing else uses tvm yet, so unloading must succeed. */
@@ -113,6 +122,65 @@ TEST_F(module, unloads_and_reloads)
 	ASSERT_EQ(0, system("modprobe tvm"));
 	ASSERT_LT(0, read_file(VERSION_FILE, buf, sizeof(buf)));
 	EXPECT_STREQ(want, buf);
+}
+
+TEST_F(module, unloads_with_vms_alive)
+{
+	struct tvm_pcrs pcrs;
+	struct tnl nl;
+	struct stat st;
+	uint32_t id;
+	int i;
+
+	if (_metadata->skip)	/* SKIP() in setup; 6.1 runs the body */
+		return;
+	ASSERT_EQ(0, tnl_open(&nl));
+	for (i = 0; i < 3; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "unload-%d", i);
+		ASSERT_EQ(0, tvm_vm_create(&nl, name, TVM_BANKS_ALL, 0, &id));
+		ASSERT_EQ(0, tvm_extend_data(&nl, id, 9, "x", 1, NULL));
+	}
+	tnl_close(&nl);
+
+	/* tvm frees every VM on the way out. */
+	ASSERT_EQ(0, syscall(__NR_delete_module, "tvm", O_NONBLOCK))
+		TH_LOG("delete_module(tvm): %s", strerror(errno));
+	EXPECT_EQ(-1, stat("/sys/module/tvm", &st));
+	ASSERT_EQ(0, system("modprobe tvm"));
+
+	/* It comes back empty, and works. */
+	ASSERT_EQ(0, tnl_open(&nl));
+	EXPECT_EQ(0, tvm_vm_count(&nl));
+	ASSERT_EQ(0, tvm_vm_create(&nl, "unload-0", 0, 0, &id));
+	ASSERT_EQ(0, tvm_pcr_read(&nl, id, &pcrs));
+	EXPECT_EQ(9u, pcrs.log_count);
+	EXPECT_EQ(0, tvm_vm_delete(&nl, id));
+	tnl_close(&nl);
+}
+
+TEST_F(module, unload_refused_while_a_file_is_open)
+{
+	struct tnl nl;
+	char path[96];
+	uint32_t id;
+	int fd;
+
+	if (_metadata->skip)	/* SKIP() in setup; 6.1 runs the body */
+		return;
+	ASSERT_EQ(0, tnl_open(&nl));
+	ASSERT_EQ(0, tvm_vm_create(&nl, "unload-busy", 0, 0, &id));
+	snprintf(path, sizeof(path), TVM_DIR "/vms/%u/ascii_measurements", id);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+
+	/* An open file pins the module: unloading fails, nothing breaks. */
+	EXPECT_EQ(-1, syscall(__NR_delete_module, "tvm", O_NONBLOCK));
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	close(fd);
+	EXPECT_EQ(0, tvm_vm_delete(&nl, id));
+	tnl_close(&nl);
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PCR banks.  SHA-1, SHA-256 and SHA-384 come from the crypto API.  SM3
+ * comes from the crypto API where the kernel has it ("sm3"); Debian 12's
+ * kernel does not, and then tvm's own implementation (kernel/lib/sm3.c,
+ * written from GB/T 32905) is used.  Both give the same digests; the
+ * selftests check each bank against user-space implementations.
+ */
+
+#include <crypto/hash.h>
+#include <linux/err.h>
+#include <linux/string.h>
+
+#include "bank.h"
+#include "sm3.h"
+#include "tvm_log.h"
+
+/*
+ * One transform per bank, or NULL for SM3 done by kernel/lib/sm3.c.  Set at
+ * init, freed at exit; hashing only reads them, so they need no lock.
+ */
+static struct crypto_shash *tfms[__TVM_BANK_MAX];
+
+static const char *const crypto_names[__TVM_BANK_MAX] = {
+	[TVM_BANK_SHA1] = "sha1",
+	[TVM_BANK_SHA256] = "sha256",
+	[TVM_BANK_SHA384] = "sha384",
+	[TVM_BANK_SM3_256] = "sm3",
+};
+
+bool tvm_bank_sm3_is_crypto_api(void)
+{
+	return tfms[TVM_BANK_SM3_256];
+}
+
+int tvm_bank_init(void)
+{
+	struct crypto_shash *tfm;
+	unsigned int b;
+	int ret;
+
+	for (b = 0; b < __TVM_BANK_MAX; b++) {
+		tfm = crypto_alloc_shash(crypto_names[b], 0, 0);
+		if (IS_ERR(tfm)) {
+			ret = PTR_ERR(tfm);
+			if (b == TVM_BANK_SM3_256 && ret == -ENOENT) {
+				pr_info("no sm3 in the crypto API; using tvm's SM3\n");
+				continue;
+			}
+			pr_err("cannot allocate %s: %d\n", crypto_names[b], ret);
+			goto err;
+		}
+		if (crypto_shash_digestsize(tfm) != tvm_banks[b].size) {
+			pr_err("%s: digest size %u, expected %u\n",
+			       crypto_names[b], crypto_shash_digestsize(tfm),
+			       tvm_banks[b].size);
+			crypto_free_shash(tfm);
+			ret = -EINVAL;
+			goto err;
+		}
+		tfms[b] = tfm;
+	}
+	return 0;
+
+err:
+	tvm_bank_uninit();
+	return ret;
+}
+
+void tvm_bank_uninit(void)
+{
+	unsigned int b;
+
+	for (b = 0; b < __TVM_BANK_MAX; b++) {
+		crypto_free_shash(tfms[b]);
+		tfms[b] = NULL;
+	}
+}
+
+/* H_bank(@a || @b), either part may be empty. */
+static int hash2(unsigned int bank, const void *a, size_t alen,
+		 const void *b, size_t blen, u8 *out)
+{
+	struct tvm_sm3_ctx sm3;
+	int ret;
+
+	if (!tfms[bank]) {
+		tvm_sm3_init(&sm3);
+		tvm_sm3_update(&sm3, a, alen);
+		tvm_sm3_update(&sm3, b, blen);
+		tvm_sm3_final(&sm3, out);
+		return 0;
+	}
+
+	{
+		SHASH_DESC_ON_STACK(desc, tfms[bank]);
+
+		desc->tfm = tfms[bank];
+		ret = crypto_shash_init(desc);
+		if (!ret && alen)
+			ret = crypto_shash_update(desc, a, alen);
+		if (!ret && blen)
+			ret = crypto_shash_update(desc, b, blen);
+		if (!ret)
+			ret = crypto_shash_final(desc, out);
+		shash_desc_zero(desc);
+	}
+	return ret;
+}
+
+int tvm_bank_hash(unsigned int bank, const void *data, size_t len, u8 *out)
+{
+	return hash2(bank, data, len, NULL, 0, out);
+}
+
+int tvm_bank_extend(unsigned int bank, u8 *pcr, const u8 *digest)
+{
+	u8 old[TVM_DIGEST_MAX];
+	unsigned int size = tvm_banks[bank].size;
+
+	memcpy(old, pcr, size);
+	return hash2(bank, old, size, digest, size, pcr);
+}

@@ -1,0 +1,717 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "tvm".  include/uapi/linux/tvm.h draws each
+ * command's attributes and lists the errors.  Every operation has its own
+ * strict policy; attributes an operation does not take are rejected.
+ */
+
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+#include <linux/tvm.h>
+
+#include "netlink.h"
+#include "tvm_log.h"
+#include "vm.h"
+
+static struct genl_family tvm_family;
+
+/* --- policies ------------------------------------------------------------ */
+
+#define SELECTOR_POLICY							\
+	[TVM_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),			\
+	[TVM_A_VM_NAME] = { .type = NLA_NUL_STRING, .len = TVM_NAME_MAX }, \
+	[TVM_A_VM_UUID] = NLA_POLICY_EXACT_LEN(TVM_UUID_SIZE)
+
+static const struct nla_policy create_policy[TVM_A_MAX + 1] = {
+	[TVM_A_VM_NAME] = { .type = NLA_NUL_STRING, .len = TVM_NAME_MAX },
+	[TVM_A_VM_UUID] = NLA_POLICY_EXACT_LEN(TVM_UUID_SIZE),
+	[TVM_A_VM_BANKS] = NLA_POLICY_MASK(NLA_U32, TVM_BANKS_ALL),
+	[TVM_A_VM_LOG_MAX] = NLA_POLICY_MIN(NLA_U32, 16),
+};
+
+static const struct nla_policy selector_policy[TVM_A_MAX + 1] = {
+	SELECTOR_POLICY,
+};
+
+static const struct nla_policy pcr_read_policy[TVM_A_MAX + 1] = {
+	SELECTOR_POLICY,
+	[TVM_A_PCR_BANK] = NLA_POLICY_MAX(NLA_U32, TVM_BANK_MAX),
+	[TVM_A_PCR_MASK] = NLA_POLICY_MASK(NLA_U32, TVM_PCR_MASK_ALL),
+};
+
+static const struct nla_policy digest_entry_policy[TVM_A_DIGEST_ENTRY_MAX + 1] = {
+	[TVM_A_DIGEST_BANK] = NLA_POLICY_MAX(NLA_U32, TVM_BANK_MAX),
+	[TVM_A_DIGEST_VALUE] = { .type = NLA_BINARY, .len = TVM_DIGEST_MAX },
+};
+
+static const struct nla_policy digest_list_policy[TVM_A_DIGEST + 1] = {
+	[TVM_A_DIGEST] = NLA_POLICY_NESTED(digest_entry_policy),
+};
+
+static const struct nla_policy pcr_extend_policy[TVM_A_MAX + 1] = {
+	SELECTOR_POLICY,
+	[TVM_A_PCR_INDEX] = NLA_POLICY_MAX(NLA_U32, TVM_NUM_PCRS - 1),
+	[TVM_A_EVENT_TYPE] = { .type = NLA_U32 },
+	[TVM_A_EVENT_DATA] = { .type = NLA_BINARY, .len = TVM_EVENT_DATA_MAX },
+	[TVM_A_EVENT_DIGESTS] = NLA_POLICY_NESTED(digest_list_policy),
+};
+
+static const struct nla_policy pcr_reset_policy[TVM_A_MAX + 1] = {
+	SELECTOR_POLICY,
+	[TVM_A_PCR_INDEX] = NLA_POLICY_MAX(NLA_U32, TVM_NUM_PCRS - 1),
+};
+
+static const struct nla_policy log_dump_policy[TVM_A_MAX + 1] = {
+	SELECTOR_POLICY,
+	[TVM_A_LOG_FROM] = { .type = NLA_U64 },
+};
+
+/* --- helpers ------------------------------------------------------------- */
+
+/* internal_flags of the operations that change state. */
+#define TVM_NL_ADMIN	BIT(0)
+
+/*
+ * Changes need CAP_SYS_ADMIN (GENL_ADMIN_PERM would check CAP_NET_ADMIN),
+ * in the initial user namespace, of the socket's opener and the caller.
+ */
+static int tvm_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			struct genl_info *info)
+{
+	if ((ops->internal_flags & TVM_NL_ADMIN) &&
+	    !netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack, "needs CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* The request lacks @type: say which, and what it is for; -EINVAL. */
+#define missing(info, type, msg) ({					\
+	NL_SET_ERR_ATTR_MISS((info)->extack, NULL, (type));		\
+	NL_SET_ERR_MSG((info)->extack, msg);				\
+	-EINVAL;							\
+})
+
+/*
+ * The VM the request names with exactly one of id, name or UUID, with a
+ * reference, or an ERR_PTR with the extack set.
+ */
+static struct tvm_vm *vm_from_attrs(struct nlattr **attrs,
+				    struct netlink_ext_ack *extack)
+{
+	struct nlattr *sel = NULL;
+	struct tvm_vm *vm;
+	int n = 0;
+
+	if (attrs[TVM_A_VM_ID]) {
+		sel = attrs[TVM_A_VM_ID];
+		n++;
+	}
+	if (attrs[TVM_A_VM_NAME]) {
+		sel = attrs[TVM_A_VM_NAME];
+		n++;
+	}
+	if (attrs[TVM_A_VM_UUID]) {
+		sel = attrs[TVM_A_VM_UUID];
+		n++;
+	}
+	if (!n) {
+		NL_SET_ERR_MSG(extack, "name the VM by id, name or UUID");
+		return ERR_PTR(-EINVAL);
+	}
+	if (n > 1) {
+		NL_SET_ERR_MSG_ATTR(extack, sel,
+				    "name the VM by only one of id, name and UUID");
+		return ERR_PTR(-EINVAL);
+	}
+
+	switch (nla_type(sel)) {
+	case TVM_A_VM_ID:
+		vm = tvm_vm_get_by_id(nla_get_u32(sel));
+		break;
+	case TVM_A_VM_NAME:
+		vm = tvm_vm_get_by_name(nla_data(sel));
+		break;
+	default:
+		vm = tvm_vm_get_by_uuid(nla_data(sel));
+		break;
+	}
+	if (!vm) {
+		NL_SET_ERR_MSG_ATTR(extack, sel, "no such VM");
+		return ERR_PTR(-ENOENT);
+	}
+	return vm;
+}
+
+static int put_u64(struct sk_buff *skb, int type, u64 v)
+{
+	return nla_put_u64_64bit(skb, type, v, TVM_A_PAD);
+}
+
+/* The attributes of TVM_CMD_VM_GET's reply. */
+static int fill_vm(struct sk_buff *skb, struct tvm_vm *vm)
+{
+	u64 count, bytes, refused;
+	enum tvm_vm_state state;
+
+	mutex_lock(&vm->lock);
+	state = vm->state;
+	count = vm->log_count;
+	bytes = vm->log_bytes;
+	refused = vm->log_refused;
+	mutex_unlock(&vm->lock);
+
+	if (nla_put_u32(skb, TVM_A_VM_ID, vm->id) ||
+	    nla_put_string(skb, TVM_A_VM_NAME, vm->name) ||
+	    nla_put(skb, TVM_A_VM_UUID, TVM_UUID_SIZE, vm->uuid) ||
+	    nla_put_u32(skb, TVM_A_VM_BANKS, vm->banks) ||
+	    nla_put_u32(skb, TVM_A_VM_STATE, state) ||
+	    nla_put_u32(skb, TVM_A_VM_LOG_MAX, vm->log_max) ||
+	    put_u64(skb, TVM_A_VM_LOG_COUNT, count) ||
+	    put_u64(skb, TVM_A_VM_LOG_BYTES, bytes) ||
+	    put_u64(skb, TVM_A_VM_LOG_REFUSED, refused))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Room for fill_vm(): small replies keep the round trip cheap. */
+static size_t vm_msg_size(void)
+{
+	return 5 * nla_total_size(sizeof(u32)) +
+	       nla_total_size(TVM_NAME_MAX + 1) +
+	       nla_total_size(TVM_UUID_SIZE) +
+	       3 * nla_total_size_64bit(sizeof(u64));
+}
+
+static int reply_vm(struct genl_info *info, struct tvm_vm *vm)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(vm_msg_size(), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, info->genlhdr->cmd);
+	ret = hdr ? fill_vm(msg, vm) : -EMSGSIZE;
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* A reply of the VM's id and one sequence number. */
+static int reply_seq(struct genl_info *info, struct tvm_vm *vm, u64 seq)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size(sizeof(u32)) +
+			  nla_total_size_64bit(sizeof(u64)), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, info->genlhdr->cmd);
+	if (!hdr || nla_put_u32(msg, TVM_A_VM_ID, vm->id) ||
+	    put_u64(msg, TVM_A_EVENT_SEQ, seq)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* --- VM commands --------------------------------------------------------- */
+
+static int vm_create_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct tvm_vm_params p = {};
+	struct tvm_vm *vm;
+	int ret;
+
+	if (!attrs[TVM_A_VM_NAME])
+		return missing(info, TVM_A_VM_NAME, "a new VM needs a name");
+	p.name = nla_data(attrs[TVM_A_VM_NAME]);
+	if (attrs[TVM_A_VM_UUID])
+		p.uuid = nla_data(attrs[TVM_A_VM_UUID]);
+	p.banks = attrs[TVM_A_VM_BANKS] ?
+		  nla_get_u32(attrs[TVM_A_VM_BANKS]) : TVM_BANKS_DEFAULT;
+	if (attrs[TVM_A_VM_LOG_MAX])
+		p.log_max = nla_get_u32(attrs[TVM_A_VM_LOG_MAX]);
+
+	vm = tvm_vm_create(&p, info->extack);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	ret = reply_vm(info, vm);
+	tvm_vm_put(vm);
+	return ret;
+}
+
+static int vm_delete_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tvm_vm *vm;
+	int ret;
+
+	vm = vm_from_attrs(info->attrs, info->extack);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	ret = tvm_vm_delete(vm);
+	if (ret)
+		NL_SET_ERR_MSG(info->extack, "VM was deleted meanwhile");
+	tvm_vm_put(vm);
+	return ret;
+}
+
+static int vm_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tvm_vm *vm;
+	int ret;
+
+	vm = vm_from_attrs(info->attrs, info->extack);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	ret = reply_vm(info, vm);
+	tvm_vm_put(vm);
+	return ret;
+}
+
+/*
+ * Checks that belong to a dump's start are made in its first dumpit call:
+ * on 6.1, a start callback has no extack to explain a rejection.
+ */
+static int vm_get_first(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = genl_dumpit_info(cb)->attrs;
+	int i;
+
+	for (i = 0; i <= TVM_A_MAX; i++) {
+		if (attrs[i]) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[i],
+					    "a VM dump takes no attributes");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * cb->args[0]: the next id to dump, 0 when done; cb->args[1]: set after
+ * the first call.
+ */
+static int vm_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct tvm_vm *vm;
+	bool full = false;
+	void *hdr;
+	int ret;
+	u32 id;
+
+	if (!cb->args[1]) {
+		ret = vm_get_first(cb);
+		if (ret)
+			return ret;
+		cb->args[0] = 1;
+		cb->args[1] = 1;
+	}
+	id = cb->args[0];
+	cb->seq = tvm_vm_generation();
+	while (id && (vm = tvm_vm_get_next(&id))) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &tvm_family, NLM_F_MULTI,
+				  TVM_CMD_VM_GET);
+		ret = hdr ? fill_vm(skb, vm) : -EMSGSIZE;
+		tvm_vm_put(vm);
+		if (ret) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			full = true;
+			break;
+		}
+		genl_dump_check_consistent(cb, hdr);
+		genlmsg_end(skb, hdr);
+		id = id == U32_MAX ? 0 : id + 1;
+	}
+	cb->args[0] = full ? id : 0;
+	return skb->len;
+}
+
+/* --- PCR commands -------------------------------------------------------- */
+
+static size_t pcr_read_size(unsigned int nbanks, unsigned int npcrs)
+{
+	size_t entry = nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
+		       nla_total_size(TVM_DIGEST_MAX);
+
+	return nla_total_size(sizeof(u32)) + nla_total_size_64bit(sizeof(u64)) +
+	       nla_total_size(0) + nbanks * npcrs * entry;
+}
+
+static int pcr_read_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	u32 mask = TVM_PCR_MASK_ALL, banks;
+	struct tvm_pcr_snapshot *snap = NULL;
+	struct nlattr *list, *entry;
+	struct sk_buff *msg = NULL;
+	struct tvm_vm *vm;
+	unsigned int b, i;
+	void *hdr;
+	int ret;
+
+	vm = vm_from_attrs(attrs, info->extack);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+
+	banks = vm->banks;
+	if (attrs[TVM_A_PCR_BANK]) {
+		b = nla_get_u32(attrs[TVM_A_PCR_BANK]);
+		if (!(vm->banks & BIT(b))) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_PCR_BANK],
+					    "the VM has no such bank");
+			ret = -EINVAL;
+			goto out;
+		}
+		banks = BIT(b);
+	}
+	if (attrs[TVM_A_PCR_MASK])
+		mask = nla_get_u32(attrs[TVM_A_PCR_MASK]);
+
+	ret = -ENOMEM;
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		goto out;
+	msg = genlmsg_new(pcr_read_size(hweight32(banks), hweight32(mask)),
+			  GFP_KERNEL);
+	if (!msg)
+		goto out;
+	tvm_vm_snapshot(vm, snap);
+
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, TVM_CMD_PCR_READ);
+	if (!hdr || nla_put_u32(msg, TVM_A_VM_ID, vm->id) ||
+	    put_u64(msg, TVM_A_VM_LOG_COUNT, snap->log_count))
+		goto out;
+	list = nla_nest_start(msg, TVM_A_PCR_VALUES);
+	if (!list)
+		goto out;
+	for (b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(banks & BIT(b)))
+			continue;
+		for (i = 0; i < TVM_NUM_PCRS; i++) {
+			if (!(mask & BIT(i)))
+				continue;
+			entry = nla_nest_start(msg, TVM_A_PCRV);
+			if (!entry ||
+			    nla_put_u32(msg, TVM_A_PCRV_BANK, b) ||
+			    nla_put_u32(msg, TVM_A_PCRV_INDEX, i) ||
+			    nla_put(msg, TVM_A_PCRV_DIGEST, tvm_banks[b].size,
+				    snap->pcrs[b][i]))
+				goto out;
+			nla_nest_end(msg, entry);
+		}
+	}
+	nla_nest_end(msg, list);
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+	msg = NULL;
+out:
+	nlmsg_free(msg);
+	kfree(snap);
+	tvm_vm_put(vm);
+	return ret;
+}
+
+/* Fill @ev's digests from TVM_A_EVENT_DIGESTS: one per bank of @vm. */
+static int parse_digests(struct tvm_vm *vm, struct tvm_event *ev,
+			 struct nlattr *list, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TVM_A_DIGEST_ENTRY_MAX + 1];
+	struct nlattr *entry;
+	u32 seen = 0;
+	unsigned int b;
+	int rem, ret;
+
+	nla_for_each_nested(entry, list, rem) {
+		ret = nla_parse_nested(tb, TVM_A_DIGEST_ENTRY_MAX, entry,
+				       digest_entry_policy, extack);
+		if (ret)
+			return ret;
+		if (!tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE]) {
+			NL_SET_ERR_MSG_ATTR(extack, entry,
+					    "a digest needs a bank and a value");
+			return -EINVAL;
+		}
+		b = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
+		if (!(vm->banks & BIT(b))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_BANK],
+					    "the VM has no such bank");
+			return -EINVAL;
+		}
+		if (seen & BIT(b)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_BANK],
+					    "two digests for one bank");
+			return -EINVAL;
+		}
+		if (nla_len(tb[TVM_A_DIGEST_VALUE]) != tvm_banks[b].size) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_VALUE],
+					    "digest size does not match its bank");
+			return -EINVAL;
+		}
+		memcpy(tvm_event_digest_mut(ev, b),
+		       nla_data(tb[TVM_A_DIGEST_VALUE]), tvm_banks[b].size);
+		seen |= BIT(b);
+	}
+	if (seen != vm->banks) {
+		NL_SET_ERR_MSG_ATTR(extack, list,
+				    "a digest is needed for every bank of the VM");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int pcr_extend_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	u32 type = TVM_EV_EXTEND, len = 0;
+	struct tvm_event *ev;
+	struct tvm_vm *vm;
+	u64 seq;
+	int ret;
+
+	if (!attrs[TVM_A_PCR_INDEX])
+		return missing(info, TVM_A_PCR_INDEX, "which PCR to extend?");
+	if (attrs[TVM_A_EVENT_TYPE])
+		type = nla_get_u32(attrs[TVM_A_EVENT_TYPE]);
+	if (type == TVM_EV_NO_ACTION) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_EVENT_TYPE],
+				    "EV_NO_ACTION events are never extended");
+		return -EINVAL;
+	}
+	if (attrs[TVM_A_EVENT_DATA])
+		len = nla_len(attrs[TVM_A_EVENT_DATA]);
+
+	vm = vm_from_attrs(attrs, info->extack);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+
+	ev = tvm_event_alloc(vm, nla_get_u32(attrs[TVM_A_PCR_INDEX]), type, len);
+	if (!ev) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (len)
+		memcpy((u8 *)tvm_event_data(ev),
+		       nla_data(attrs[TVM_A_EVENT_DATA]), len);
+	if (attrs[TVM_A_EVENT_DIGESTS])
+		ret = parse_digests(vm, ev, attrs[TVM_A_EVENT_DIGESTS],
+				    info->extack);
+	else
+		ret = tvm_event_hash_data(ev);
+	if (ret) {
+		kfree(ev);
+		goto out;
+	}
+
+	ret = tvm_vm_extend(vm, ev);	/* takes @ev */
+	if (ret == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack, "event log is full");
+	else if (ret == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "VM was deleted meanwhile");
+	if (!ret) {
+		seq = ev->seq;	/* @ev lives as long as the VM now */
+		ret = reply_seq(info, vm, seq);
+	}
+out:
+	tvm_vm_put(vm);
+	return ret;
+}
+
+static int pcr_reset_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tvm_vm *vm;
+	u64 seq;
+	int ret;
+
+	if (!info->attrs[TVM_A_PCR_INDEX])
+		return missing(info, TVM_A_PCR_INDEX, "which PCR to reset?");
+	vm = vm_from_attrs(info->attrs, info->extack);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	ret = tvm_vm_reset(vm, nla_get_u32(info->attrs[TVM_A_PCR_INDEX]), &seq,
+			   info->extack);
+	if (!ret)
+		ret = reply_seq(info, vm, seq);
+	tvm_vm_put(vm);
+	return ret;
+}
+
+/* --- log dump ------------------------------------------------------------ */
+
+/*
+ * cb->args[0]: the VM's id, found in the first call (see vm_get_first());
+ * cb->args[1]: the next sequence number.
+ */
+static struct tvm_vm *log_dump_vm(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = genl_dumpit_info(cb)->attrs;
+	struct tvm_vm *vm;
+
+	if (cb->args[0]) {
+		vm = tvm_vm_get_by_id(cb->args[0]);
+		if (!vm) {
+			NL_SET_ERR_MSG(cb->extack,
+					   "VM was deleted during the dump");
+			return ERR_PTR(-ENOENT);
+		}
+		return vm;
+	}
+	vm = vm_from_attrs(attrs, cb->extack);
+	if (IS_ERR(vm))
+		return vm;
+	cb->args[0] = vm->id;
+	cb->args[1] = attrs[TVM_A_LOG_FROM] ?
+		      nla_get_u64(attrs[TVM_A_LOG_FROM]) : 0;
+	return vm;
+}
+
+static int fill_event(struct sk_buff *skb, u32 id, const struct tvm_event *ev)
+{
+	struct nlattr *list, *entry;
+	unsigned int b;
+
+	if (nla_put_u32(skb, TVM_A_VM_ID, id) ||
+	    put_u64(skb, TVM_A_EVENT_SEQ, ev->seq) ||
+	    nla_put_u32(skb, TVM_A_PCR_INDEX, ev->pcr) ||
+	    nla_put_u32(skb, TVM_A_EVENT_TYPE, ev->type))
+		return -EMSGSIZE;
+	list = nla_nest_start(skb, TVM_A_EVENT_DIGESTS);
+	if (!list)
+		return -EMSGSIZE;
+	for (b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(ev->banks & BIT(b)))
+			continue;
+		entry = nla_nest_start(skb, TVM_A_DIGEST);
+		if (!entry || nla_put_u32(skb, TVM_A_DIGEST_BANK, b) ||
+		    nla_put(skb, TVM_A_DIGEST_VALUE, tvm_banks[b].size,
+			    tvm_event_digest(ev, b)))
+			return -EMSGSIZE;
+		nla_nest_end(skb, entry);
+	}
+	nla_nest_end(skb, list);
+	if (nla_put(skb, TVM_A_EVENT_DATA, ev->data_len, tvm_event_data(ev)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int log_dump_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct tvm_event *ev;
+	struct tvm_vm *vm;
+	void *hdr;
+	int ret = 0;
+	u64 seq;
+
+	vm = log_dump_vm(cb);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	seq = cb->args[1];
+	while ((ev = tvm_vm_event(vm, seq))) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &tvm_family, NLM_F_MULTI,
+				  TVM_CMD_LOG_DUMP);
+		ret = hdr ? fill_event(skb, vm->id, ev) : -EMSGSIZE;
+		if (ret) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		seq++;
+	}
+	tvm_vm_put(vm);
+	cb->args[1] = seq;
+	/* One event that does not fit an empty message would loop forever. */
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
+}
+
+/* --- the family ---------------------------------------------------------- */
+
+static const struct genl_ops tvm_ops[] = {
+	{
+		.cmd = TVM_CMD_VM_CREATE,
+		.doit = vm_create_doit,
+		.policy = create_policy,
+		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_ADMIN,
+	},
+	{
+		.cmd = TVM_CMD_VM_DELETE,
+		.doit = vm_delete_doit,
+		.policy = selector_policy,
+		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_ADMIN,
+	},
+	{
+		.cmd = TVM_CMD_VM_GET,
+		.doit = vm_get_doit,
+		.dumpit = vm_get_dumpit,
+		.policy = selector_policy,
+		.maxattr = TVM_A_MAX,
+	},
+	{
+		.cmd = TVM_CMD_PCR_READ,
+		.doit = pcr_read_doit,
+		.policy = pcr_read_policy,
+		.maxattr = TVM_A_MAX,
+	},
+	{
+		.cmd = TVM_CMD_PCR_EXTEND,
+		.doit = pcr_extend_doit,
+		.policy = pcr_extend_policy,
+		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_ADMIN,
+	},
+	{
+		.cmd = TVM_CMD_PCR_RESET,
+		.doit = pcr_reset_doit,
+		.policy = pcr_reset_policy,
+		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_ADMIN,
+	},
+	{
+		.cmd = TVM_CMD_LOG_DUMP,
+		.dumpit = log_dump_dumpit,
+		.policy = log_dump_policy,
+		.maxattr = TVM_A_MAX,
+	},
+};
+
+static struct genl_family tvm_family __ro_after_init = {
+	.name = TVM_GENL_NAME,
+	.version = TVM_GENL_VERSION,
+	.maxattr = TVM_A_MAX,
+	.module = THIS_MODULE,
+	.ops = tvm_ops,
+	.n_ops = ARRAY_SIZE(tvm_ops),
+	.resv_start_op = TVM_CMD_VM_CREATE,
+	.pre_doit = tvm_pre_doit,
+	.parallel_ops = true,
+	/* Host-wide state: only the initial network namespace sees it. */
+	.netnsok = false,
+};
+
+int __init tvm_netlink_init(void)
+{
+	return genl_register_family(&tvm_family);
+}
+
+void tvm_netlink_uninit(void)
+{
+	genl_unregister_family(&tvm_family);
+}

@@ -1,0 +1,645 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registry of tvm instances, and each instance's PCRs and event log.
+ *
+ * Lookups by id, name and UUID are O(1): an xarray by id, and two hash
+ * tables, all read under RCU.  Creation and deletion serialise on
+ * tvm_registry_lock.  Each VM's own state is under its own mutex, so VMs
+ * never wait for one another once looked up.
+ */
+
+#include <linux/hashtable.h>
+#include <linux/jhash.h>
+#include <linux/module.h>
+#include <linux/netlink.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/tpm.h>
+#include <linux/uuid.h>
+
+#include "bank.h"
+#include "securityfs.h"
+#include "tvm_log.h"
+#include "version.h"
+#include "vm.h"
+
+unsigned int tvm_max_vms = 1024;
+module_param_named(max_vms, tvm_max_vms, uint, 0444);
+MODULE_PARM_DESC(max_vms, "Most VMs tvm tracks at once (default 1024)");
+
+unsigned int tvm_log_max = 16384;
+module_param_named(log_max, tvm_log_max, uint, 0444);
+MODULE_PARM_DESC(log_max,
+		 "Most events in one VM's log, and the default (default 16384)");
+
+unsigned long tvm_log_max_bytes = 4UL << 20;
+module_param_named(log_max_bytes, tvm_log_max_bytes, ulong, 0444);
+MODULE_PARM_DESC(log_max_bytes,
+		 "Most memory one VM's log may use, in bytes (default 4 MiB)");
+
+struct tvm_stats tvm_stats;
+
+#define REGISTRY_HASH_BITS 10
+
+/*
+ * tvm_registry_lock protects insertion into and removal from vms_by_id,
+ * vms_by_name and vms_by_uuid, vm_count, vm_generation and every VM's
+ * securityfs entries.  Readers of the three indexes use RCU.
+ */
+static DEFINE_MUTEX(tvm_registry_lock);
+static DEFINE_XARRAY_ALLOC1(vms_by_id);
+static DEFINE_HASHTABLE(vms_by_name, REGISTRY_HASH_BITS);
+static DEFINE_HASHTABLE(vms_by_uuid, REGISTRY_HASH_BITS);
+static unsigned int vm_count;
+static unsigned int vm_generation;
+static u32 next_id;			/* cursor of xa_alloc_cyclic() */
+
+/* Frees VMs after their last reference and a grace period. */
+static struct workqueue_struct *tvm_wq;
+
+unsigned int tvm_vm_count(void)
+{
+	return READ_ONCE(vm_count);
+}
+
+unsigned int tvm_vm_generation(void)
+{
+	return READ_ONCE(vm_generation);
+}
+
+static u32 name_hash(const char *name)
+{
+	return jhash(name, strlen(name), 0);
+}
+
+static u32 uuid_hash(const u8 *uuid)
+{
+	return jhash(uuid, TVM_UUID_SIZE, 0);
+}
+
+size_t tvm_event_size(const struct tvm_event *ev)
+{
+	return sizeof(*ev) + tvm_banks_digest_size(ev->banks) + ev->data_len;
+}
+
+struct tvm_event *tvm_event_alloc(const struct tvm_vm *vm, u32 pcr, u32 type,
+				  u32 data_len)
+{
+	struct tvm_event *ev;
+
+	ev = kzalloc(sizeof(*ev) + tvm_banks_digest_size(vm->banks) + data_len,
+		     GFP_KERNEL_ACCOUNT);
+	if (!ev)
+		return NULL;
+	ev->pcr = pcr;
+	ev->type = type;
+	ev->banks = vm->banks;
+	ev->data_len = data_len;
+	return ev;
+}
+
+u8 *tvm_event_digest_mut(struct tvm_event *ev, unsigned int bank)
+{
+	return (u8 *)tvm_event_digest(ev, bank);
+}
+
+int tvm_event_hash_data(struct tvm_event *ev)
+{
+	unsigned int b;
+	int ret;
+
+	for (b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(ev->banks & BIT(b)))
+			continue;
+		ret = tvm_bank_hash(b, tvm_event_data(ev), ev->data_len,
+				    tvm_event_digest_mut(ev, b));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Append @ev to @vm's log, or refuse it because the log is full: then the
+ * VM's state turns TVM_VM_LOG_FULL, the refusal is counted, and nothing
+ * else changes.
+ */
+static int log_append(struct tvm_vm *vm, struct tvm_event *ev)
+{
+	size_t size = tvm_event_size(ev);
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+
+	if (vm->state == TVM_VM_LOG_FULL || vm->log_count >= vm->log_max ||
+	    vm->log_bytes + size > vm->log_max_bytes) {
+		if (vm->state != TVM_VM_LOG_FULL) {
+			vm->state = TVM_VM_LOG_FULL;
+			atomic64_inc(&tvm_stats.log_full);
+		}
+		vm->log_refused++;
+		atomic64_inc(&tvm_stats.log_refused);
+		return -ENOSPC;
+	}
+
+	ev->seq = vm->log_count;
+	ret = xa_insert(&vm->log, ev->seq, ev, GFP_KERNEL_ACCOUNT);
+	if (ret)
+		return ret;
+	/* Readers use the entry only once they see the count include it. */
+	smp_store_release(&vm->log_count, vm->log_count + 1);
+	vm->log_bytes += size;
+
+	if (vm->log_count == vm->log_max) {
+		vm->state = TVM_VM_LOG_FULL;
+		atomic64_inc(&tvm_stats.log_full);
+	}
+	return 0;
+}
+
+/* Log @ev and extend its PCR in every bank, all or nothing. */
+static int extend_locked(struct tvm_vm *vm, struct tvm_event *ev)
+{
+	u8 next[__TVM_BANK_MAX][TVM_DIGEST_MAX];
+	unsigned int b;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+
+	if (vm->dead)
+		return -ENOENT;
+
+	/* Compute first: a failing hash must leave no logged event behind. */
+	for (b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(vm->banks & BIT(b)))
+			continue;
+		memcpy(next[b], vm->pcrs[b][ev->pcr], tvm_banks[b].size);
+		ret = tvm_bank_extend(b, next[b], tvm_event_digest(ev, b));
+		if (ret)
+			return ret;
+	}
+
+	ret = log_append(vm, ev);
+	if (ret)
+		return ret;
+
+	for (b = 0; b < __TVM_BANK_MAX; b++)
+		if (vm->banks & BIT(b))
+			memcpy(vm->pcrs[b][ev->pcr], next[b],
+			       tvm_banks[b].size);
+	return 0;
+}
+
+int tvm_vm_extend(struct tvm_vm *vm, struct tvm_event *ev)
+{
+	int ret;
+
+	if (WARN_ON_ONCE(ev->banks != vm->banks || ev->pcr >= TVM_NUM_PCRS ||
+			 ev->type == TVM_EV_NO_ACTION)) {
+		kfree(ev);
+		return -EINVAL;
+	}
+
+	mutex_lock(&vm->lock);
+	ret = extend_locked(vm, ev);
+	mutex_unlock(&vm->lock);
+
+	if (ret)
+		kfree(ev);
+	else
+		atomic64_inc(&tvm_stats.extends);
+	return ret;
+}
+
+static bool pcr_resettable(unsigned int pcr)
+{
+	return pcr == 16 || pcr == 23;
+}
+
+int tvm_vm_reset(struct tvm_vm *vm, unsigned int pcr, u64 *seq,
+		 struct netlink_ext_ack *extack)
+{
+	struct tvm_ev_reset *data;
+	struct tvm_event *ev;
+	unsigned int b;
+	int ret;
+
+	if (!pcr_resettable(pcr)) {
+		NL_SET_ERR_MSG(extack,
+				   "PCR is not resettable (only 16 and 23 are)");
+		return -EPERM;
+	}
+
+	/* Logged as EV_NO_ACTION with all-zero digests, as TCG logs do. */
+	ev = tvm_event_alloc(vm, pcr, TVM_EV_NO_ACTION, sizeof(*data));
+	if (!ev)
+		return -ENOMEM;
+	data = (struct tvm_ev_reset *)tvm_event_data(ev);
+	memcpy(data->magic, "TVMR", 4);
+	data->pcr = pcr;
+
+	mutex_lock(&vm->lock);
+	ret = vm->dead ? -ENOENT : log_append(vm, ev);
+	if (!ret) {
+		for (b = 0; b < __TVM_BANK_MAX; b++)
+			memset(vm->pcrs[b][pcr], 0, TVM_DIGEST_MAX);
+		*seq = ev->seq;
+	}
+	mutex_unlock(&vm->lock);
+
+	if (ret) {
+		kfree(ev);
+		if (ret == -ENOSPC)
+			NL_SET_ERR_MSG(extack, "event log is full");
+		return ret;
+	}
+	atomic64_inc(&tvm_stats.resets);
+	return 0;
+}
+
+void tvm_vm_snapshot(struct tvm_vm *vm, struct tvm_pcr_snapshot *snap)
+{
+	mutex_lock(&vm->lock);
+	snap->log_count = vm->log_count;
+	memcpy(snap->pcrs, vm->pcrs, sizeof(snap->pcrs));
+	mutex_unlock(&vm->lock);
+}
+
+const struct tvm_event *tvm_vm_event(struct tvm_vm *vm, u64 seq)
+{
+	/* Pairs with smp_store_release() in log_append(). */
+	if (seq >= smp_load_acquire(&vm->log_count))
+		return NULL;
+	return xa_load(&vm->log, seq);
+}
+
+/*
+ * PCRs 0-7 start from the host's: each is extended with the host TPM's
+ * SHA-256 PCR of the same index (zeros without a TPM), so a verifier can
+ * tie the VM to the platform it was created on, and the log replays them.
+ */
+static int seed_host_pcrs(struct tvm_vm *vm, struct netlink_ext_ack *extack)
+{
+	struct tpm_chip *chip = tpm_default_chip();
+	struct tvm_ev_host_pcr *data;
+	struct tvm_event *ev;
+	unsigned int i, b;
+	int ret = 0;
+
+	for (i = 0; i < 8 && !ret; i++) {
+		ev = tvm_event_alloc(vm, i, TVM_EV_HOST_PCR, sizeof(*data));
+		if (!ev) {
+			ret = -ENOMEM;
+			break;
+		}
+		data = (struct tvm_ev_host_pcr *)tvm_event_data(ev);
+		memcpy(data->magic, "TVMH", 4);
+		data->pcr = i;
+		if (chip) {
+			struct tpm_digest d = { .alg_id = TPM_ALG_SHA256 };
+
+			ret = tpm_pcr_read(chip, i, &d);
+			if (ret) {
+				pr_warn("host TPM PCR %u read failed: %d\n",
+					i, ret);
+				NL_SET_ERR_MSG(extack,
+						   "cannot read the host TPM's PCRs");
+				ret = -EIO;
+				kfree(ev);
+				break;
+			}
+			data->has_tpm = 1;
+			memcpy(data->value, d.digest, sizeof(data->value));
+		}
+
+		/* SHA-256 extends the host value itself; others hash it. */
+		for (b = 0; b < __TVM_BANK_MAX && !ret; b++) {
+			if (!(vm->banks & BIT(b)))
+				continue;
+			if (b == TVM_BANK_SHA256)
+				memcpy(tvm_event_digest_mut(ev, b), data->value,
+				       sizeof(data->value));
+			else
+				ret = tvm_bank_hash(b, data->value,
+						    sizeof(data->value),
+						    tvm_event_digest_mut(ev, b));
+		}
+		if (!ret)
+			ret = tvm_vm_extend(vm, ev);
+		else
+			kfree(ev);
+	}
+
+	if (chip)
+		put_device(&chip->dev);
+	return ret;
+}
+
+/* PCR 8 records the tvm that measures the VM. */
+static int seed_tvm_version(struct tvm_vm *vm)
+{
+	char text[64];
+	struct tvm_event *ev;
+	int len, ret;
+
+	len = scnprintf(text, sizeof(text), "tvm %s abi %d", TVM_VERSION,
+			TVM_ABI_VERSION);
+	ev = tvm_event_alloc(vm, 8, TVM_EV_TVM_VERSION, len);
+	if (!ev)
+		return -ENOMEM;
+	memcpy((u8 *)tvm_event_data(ev), text, len);
+	ret = tvm_event_hash_data(ev);
+	if (ret) {
+		kfree(ev);
+		return ret;
+	}
+	return tvm_vm_extend(vm, ev);
+}
+
+/* A name is 1-63 of [A-Za-z0-9._-], not all digits and not a UUID. */
+static bool name_valid(const char *name, struct netlink_ext_ack *extack)
+{
+	size_t len = strlen(name), i;
+	bool digits = true;
+
+	if (!len) {
+		NL_SET_ERR_MSG(extack, "VM name is empty");
+		return false;
+	}
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!isalnum(c) && c != '.' && c != '_' && c != '-') {
+			NL_SET_ERR_MSG(extack,
+				"VM name may only hold letters, digits, '.', '_' and '-'");
+			return false;
+		}
+		if (!isdigit(c))
+			digits = false;
+	}
+	if (digits) {
+		NL_SET_ERR_MSG(extack, "VM name must not be all digits (ids are)");
+		return false;
+	}
+	if (uuid_is_valid(name)) {
+		NL_SET_ERR_MSG(extack, "VM name must not be a UUID");
+		return false;
+	}
+	return true;
+}
+
+static void vm_free_work(struct work_struct *work)
+{
+	struct tvm_vm *vm = container_of(to_rcu_work(work), struct tvm_vm,
+					 free_work);
+	struct tvm_event *ev;
+	unsigned long seq;
+
+	xa_for_each(&vm->log, seq, ev)
+		kfree(ev);
+	xa_destroy(&vm->log);
+	mutex_destroy(&vm->lock);
+	kfree(vm);
+}
+
+static void vm_release(struct kref *ref)
+{
+	struct tvm_vm *vm = container_of(ref, struct tvm_vm, ref);
+
+	/* RCU readers of the registry may still hold the pointer. */
+	INIT_RCU_WORK(&vm->free_work, vm_free_work);
+	queue_rcu_work(tvm_wq, &vm->free_work);
+}
+
+void tvm_vm_put(struct tvm_vm *vm)
+{
+	if (vm)
+		kref_put(&vm->ref, vm_release);
+}
+
+static struct tvm_vm *get_rcu(struct tvm_vm *vm)
+{
+	return vm && kref_get_unless_zero(&vm->ref) ? vm : NULL;
+}
+
+struct tvm_vm *tvm_vm_get_by_id(u32 id)
+{
+	struct tvm_vm *vm;
+
+	rcu_read_lock();
+	vm = get_rcu(xa_load(&vms_by_id, id));
+	rcu_read_unlock();
+	return vm;
+}
+
+struct tvm_vm *tvm_vm_get_by_name(const char *name)
+{
+	struct tvm_vm *vm, *found = NULL;
+
+	rcu_read_lock();
+	hash_for_each_possible_rcu(vms_by_name, vm, name_node, name_hash(name)) {
+		if (!strcmp(vm->name, name)) {
+			found = get_rcu(vm);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+struct tvm_vm *tvm_vm_get_by_uuid(const u8 *uuid)
+{
+	struct tvm_vm *vm, *found = NULL;
+
+	rcu_read_lock();
+	hash_for_each_possible_rcu(vms_by_uuid, vm, uuid_node, uuid_hash(uuid)) {
+		if (!memcmp(vm->uuid, uuid, TVM_UUID_SIZE)) {
+			found = get_rcu(vm);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+struct tvm_vm *tvm_vm_get_next(u32 *id)
+{
+	unsigned long index = *id;
+	struct tvm_vm *vm;
+
+	rcu_read_lock();
+	for (;;) {
+		vm = xa_find(&vms_by_id, &index, U32_MAX, XA_PRESENT);
+		if (!vm || get_rcu(vm))
+			break;
+		index++;	/* being deleted: skip it */
+	}
+	rcu_read_unlock();
+	if (vm)
+		*id = index;
+	return vm;
+}
+
+/* Whether a name or UUID is taken; under tvm_registry_lock. */
+static bool name_taken(const char *name)
+{
+	struct tvm_vm *vm;
+
+	lockdep_assert_held(&tvm_registry_lock);
+	hash_for_each_possible(vms_by_name, vm, name_node, name_hash(name))
+		if (!strcmp(vm->name, name))
+			return true;
+	return false;
+}
+
+static bool uuid_taken(const u8 *uuid)
+{
+	struct tvm_vm *vm;
+
+	lockdep_assert_held(&tvm_registry_lock);
+	hash_for_each_possible(vms_by_uuid, vm, uuid_node, uuid_hash(uuid))
+		if (!memcmp(vm->uuid, uuid, TVM_UUID_SIZE))
+			return true;
+	return false;
+}
+
+static int registry_add(struct tvm_vm *vm, struct netlink_ext_ack *extack)
+{
+	struct xa_limit limit = XA_LIMIT(1, U32_MAX);
+	int ret;
+
+	mutex_lock(&tvm_registry_lock);
+	if (vm_count >= tvm_max_vms) {
+		atomic64_inc(&tvm_stats.vms_refused);
+		NL_SET_ERR_MSG(extack,
+			"host already tracks max_vms VMs (module parameter)");
+		ret = -ENOSPC;
+		goto out;
+	}
+	if (name_taken(vm->name)) {
+		NL_SET_ERR_MSG(extack, "a VM with this name exists");
+		ret = -EEXIST;
+		goto out;
+	}
+	if (uuid_taken(vm->uuid)) {
+		NL_SET_ERR_MSG(extack, "a VM with this UUID exists");
+		ret = -EEXIST;
+		goto out;
+	}
+	ret = xa_alloc_cyclic(&vms_by_id, &vm->id, vm, limit, &next_id,
+			      GFP_KERNEL);
+	if (ret < 0)
+		goto out;
+
+	ret = tvm_securityfs_add_vm(vm);
+	if (ret) {
+		xa_erase(&vms_by_id, vm->id);
+		NL_SET_ERR_MSG(extack, "cannot create securityfs entries");
+		goto out;
+	}
+	hash_add_rcu(vms_by_name, &vm->name_node, name_hash(vm->name));
+	hash_add_rcu(vms_by_uuid, &vm->uuid_node, uuid_hash(vm->uuid));
+	vm_count++;
+	vm_generation++;
+	ret = 0;
+out:
+	mutex_unlock(&tvm_registry_lock);
+	return ret;
+}
+
+struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
+			     struct netlink_ext_ack *extack)
+{
+	struct tvm_vm *vm;
+	int ret;
+
+	if (!name_valid(p->name, extack))
+		return ERR_PTR(-EINVAL);
+	if (strlen(p->name) > TVM_NAME_MAX) {
+		NL_SET_ERR_MSG(extack, "VM name is too long");
+		return ERR_PTR(-EINVAL);
+	}
+	if (p->log_max > tvm_log_max) {
+		NL_SET_ERR_MSG(extack,
+			"log_max is above the module parameter log_max");
+		return ERR_PTR(-E2BIG);
+	}
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return ERR_PTR(-ENOMEM);
+	strscpy(vm->name, p->name, sizeof(vm->name));
+	if (p->uuid)
+		memcpy(vm->uuid, p->uuid, TVM_UUID_SIZE);
+	else
+		generate_random_uuid(vm->uuid);
+	vm->banks = (p->banks & TVM_BANKS_ALL) | BIT(TVM_BANK_SHA256);
+	vm->log_max = p->log_max ?: tvm_log_max;
+	vm->log_max_bytes = tvm_log_max_bytes;
+	kref_init(&vm->ref);
+	mutex_init(&vm->lock);
+	xa_init(&vm->log);
+	vm->state = TVM_VM_ACTIVE;
+
+	ret = seed_host_pcrs(vm, extack);
+	if (!ret)
+		ret = seed_tvm_version(vm);
+	if (ret == -ENOSPC)
+		NL_SET_ERR_MSG(extack, "log_max is too small for the creation events");
+	if (!ret)
+		ret = registry_add(vm, extack);
+	if (ret) {
+		tvm_vm_put(vm);
+		return ERR_PTR(ret);
+	}
+
+	atomic64_inc(&tvm_stats.vms_created);
+	kref_get(&vm->ref);	/* the caller's; the registry keeps the first */
+	return vm;
+}
+
+int tvm_vm_delete(struct tvm_vm *vm)
+{
+	mutex_lock(&tvm_registry_lock);
+	if (xa_load(&vms_by_id, vm->id) != vm) {
+		mutex_unlock(&tvm_registry_lock);
+		return -ENOENT;		/* someone else deleted it */
+	}
+	tvm_securityfs_remove_vm(vm);
+	xa_erase(&vms_by_id, vm->id);
+	hash_del_rcu(&vm->name_node);
+	hash_del_rcu(&vm->uuid_node);
+	vm_count--;
+	vm_generation++;
+	mutex_unlock(&tvm_registry_lock);
+
+	mutex_lock(&vm->lock);
+	vm->dead = true;
+	mutex_unlock(&vm->lock);
+
+	atomic64_inc(&tvm_stats.vms_deleted);
+	tvm_vm_put(vm);		/* the registry's reference */
+	return 0;
+}
+
+int tvm_vm_init(void)
+{
+	tvm_wq = alloc_workqueue("tvm", 0, 0);
+	return tvm_wq ? 0 : -ENOMEM;
+}
+
+/* Delete every VM and wait until all are freed; for module exit. */
+void tvm_vm_uninit(void)
+{
+	struct tvm_vm *vm;
+	u32 id = 1;
+
+	while ((vm = tvm_vm_get_next(&id))) {
+		tvm_vm_delete(vm);
+		tvm_vm_put(vm);
+		id++;
+	}
+	/* Each release queued an rcu_work: let the grace periods pass. */
+	rcu_barrier();
+	destroy_workqueue(tvm_wq);
+}

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tvm instances ("VMs"): the registry, and each VM's PCR banks, event log
+ * and state.
+ *
+ * Lifetime: a VM is reference counted.  The registry holds one reference
+ * from creation until deletion; lookups take their own with
+ * tvm_vm_get_*() and drop it with tvm_vm_put().  Deletion unlinks the VM
+ * from the registry and marks it dead; holders of a reference may still
+ * read it, but every change to it fails with -ENOENT.  The memory goes
+ * after the last reference and an RCU grace period.
+ */
+#ifndef _TVM_VM_H
+#define _TVM_VM_H
+
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <linux/tvm.h>
+
+struct dentry;
+struct netlink_ext_ack;
+struct tvm_event;
+
+/* securityfs entries of a VM: its directory, then its files. */
+#define TVM_VM_MAX_FILES	(__TVM_BANK_MAX + 4)
+
+/**
+ * struct tvm_vm - one tvm instance
+ * @id: numeric id, from 1; fixed
+ * @name: NUL-terminated name; fixed
+ * @uuid: UUID; fixed
+ * @banks: mask of (1 << enum tvm_bank); fixed
+ * @log_max: most events @log may hold; fixed
+ * @log_max_bytes: most bytes @log may use; fixed
+ * @ref: references; the registry holds one while the VM is linked
+ * @name_node: in the registry's name table, under tvm_registry_lock
+ * @uuid_node: in the registry's UUID table, under tvm_registry_lock
+ * @free_work: frees the VM an RCU grace period after the last reference
+ * @dentries: securityfs directory and files; created after the VM is
+ *	linked and removed before it is unlinked, both under
+ *	tvm_registry_lock
+ * @lock: protects @pcrs, @state, @dead and the log counters, and
+ *	serialises appends to @log; taken after tvm_registry_lock
+ * @dead: set once, under @lock, when the VM is deleted
+ * @state: enum tvm_vm_state
+ * @pcrs: PCR values of each bank in @banks, indexed [bank][pcr]
+ * @log: sequence number -> struct tvm_event.  Appended under @lock, and
+ *	the entry stored before @log_count counts it; entries never change
+ *	or go away until the VM is freed, so a holder of a reference may
+ *	read any entry below @log_count without @lock
+ * @log_count: events in @log, the next sequence number; written under
+ *	@lock, read locklessly with READ_ONCE() where a stale value is fine
+ * @log_bytes: memory the events in @log use
+ * @log_refused: extends and resets refused because @log was full
+ */
+struct tvm_vm {
+	u32 id;
+	char name[TVM_NAME_MAX + 1];
+	u8 uuid[TVM_UUID_SIZE];
+	u32 banks;
+	u32 log_max;
+	u64 log_max_bytes;
+
+	struct kref ref;
+	struct hlist_node name_node;
+	struct hlist_node uuid_node;
+	struct rcu_work free_work;
+	struct dentry *dentries[TVM_VM_MAX_FILES + 1];
+
+	struct mutex lock;
+	bool dead;
+	enum tvm_vm_state state;
+	u8 pcrs[__TVM_BANK_MAX][TVM_NUM_PCRS][TVM_DIGEST_MAX];
+	struct xarray log;
+	u64 log_count;
+	u64 log_bytes;
+	u64 log_refused;
+};
+
+/**
+ * struct tvm_vm_params - what a new VM is made with
+ * @name: its name
+ * @uuid: its UUID, or NULL for a random one
+ * @banks: its banks (SHA-256 is added)
+ * @log_max: its log bound in events, or 0 for the module's default
+ */
+struct tvm_vm_params {
+	const char *name;
+	const u8 *uuid;
+	u32 banks;
+	u32 log_max;
+};
+
+/**
+ * struct tvm_stats - host-wide counters, shown in securityfs tvm/stats
+ */
+struct tvm_stats {
+	atomic64_t vms_created;
+	atomic64_t vms_deleted;
+	atomic64_t vms_refused;
+	atomic64_t extends;
+	atomic64_t resets;
+	atomic64_t log_full;
+	atomic64_t log_refused;
+};
+
+extern struct tvm_stats tvm_stats;
+extern unsigned int tvm_max_vms;
+extern unsigned int tvm_log_max;
+extern unsigned long tvm_log_max_bytes;
+
+int tvm_vm_init(void);
+void tvm_vm_uninit(void);
+
+unsigned int tvm_vm_count(void);
+/* Changes whenever a VM is created or deleted; for dump consistency. */
+unsigned int tvm_vm_generation(void);
+
+struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
+			     struct netlink_ext_ack *extack);
+int tvm_vm_delete(struct tvm_vm *vm);
+
+struct tvm_vm *tvm_vm_get_by_id(u32 id);
+struct tvm_vm *tvm_vm_get_by_name(const char *name);
+struct tvm_vm *tvm_vm_get_by_uuid(const u8 *uuid);
+/* The VM with the smallest id >= *@id, and *@id set to it; for dumps. */
+struct tvm_vm *tvm_vm_get_next(u32 *id);
+void tvm_vm_put(struct tvm_vm *vm);
+
+/*
+ * Log @ev (its digests already computed for every bank of @vm) and extend
+ * @ev->pcr with them, under @vm->lock.  Takes ownership of @ev.  Sets
+ * @ev->seq.  -ENOSPC when the log is full, -ENOENT when @vm is dead.
+ */
+int tvm_vm_extend(struct tvm_vm *vm, struct tvm_event *ev);
+/* Reset PCR @pcr (16 or 23) and log the reset; *@seq gets its number. */
+int tvm_vm_reset(struct tvm_vm *vm, unsigned int pcr, u64 *seq,
+		 struct netlink_ext_ack *extack);
+
+/**
+ * struct tvm_pcr_snapshot - PCR values and the log prefix they replay
+ * @log_count: the values are the replay of events 0 .. @log_count - 1
+ * @pcrs: as &tvm_vm.pcrs
+ */
+struct tvm_pcr_snapshot {
+	u64 log_count;
+	u8 pcrs[__TVM_BANK_MAX][TVM_NUM_PCRS][TVM_DIGEST_MAX];
+};
+
+void tvm_vm_snapshot(struct tvm_vm *vm, struct tvm_pcr_snapshot *snap);
+
+/* Event @seq of @vm, or NULL; the caller holds a reference to @vm. */
+const struct tvm_event *tvm_vm_event(struct tvm_vm *vm, u64 seq);
+
+/* Bytes @ev uses. */
+size_t tvm_event_size(const struct tvm_event *ev);
+
+/* A new event for @vm with room for @data_len bytes of data. */
+struct tvm_event *tvm_event_alloc(const struct tvm_vm *vm, u32 pcr, u32 type,
+				  u32 data_len);
+/* The writable digest of @bank in @ev. */
+u8 *tvm_event_digest_mut(struct tvm_event *ev, unsigned int bank);
+
+/* Hash @ev's data into its digest for every bank of @ev. */
+int tvm_event_hash_data(struct tvm_event *ev);
+
+#endif /* _TVM_VM_H */

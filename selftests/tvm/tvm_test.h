@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers the tvm selftests share, over tvm_nl.h: create and delete VMs,
+ * extend, read PCRs, dump the log, replay it.  Each returns 0 or -errno
+ * (the kernel's, with its message in nl->extack).
+ */
+#ifndef _TVM_SELFTEST_H
+#define _TVM_SELFTEST_H
+
+#include <stdlib.h>
+
+#include "tvm_nl.h"
+
+/*
+ * For fixtures with a bool no_tvm set when tvm.ko is absent: the 6.1
+ * harness runs a test's body even after SKIP() in its setup, so each body
+ * starts with NEED_TVM().
+ */
+#define NEED_TVM() do { if (self->no_tvm) return; } while (0)
+
+/* The kernel's message for the last call on self->nl contains @s. */
+#define EXPECT_EXTACK(s) \
+	EXPECT_NE(NULL, strstr(self->nl.extack, (s))) \
+		TH_LOG("extack '%s', expected '%s'", self->nl.extack, (s))
+
+static const unsigned int tvm_test_bank_size[__TVM_BANK_MAX] = {
+	[TVM_BANK_SHA1] = 20,
+	[TVM_BANK_SHA256] = 32,
+	[TVM_BANK_SHA384] = 48,
+	[TVM_BANK_SM3_256] = 32,
+};
+
+static const char *const tvm_test_bank_name[__TVM_BANK_MAX] = {
+	[TVM_BANK_SHA1] = "sha1",
+	[TVM_BANK_SHA256] = "sha256",
+	[TVM_BANK_SHA384] = "sha384",
+	[TVM_BANK_SM3_256] = "sm3_256",
+};
+
+struct tvm_pcrs {
+	uint64_t log_count;
+	uint8_t v[__TVM_BANK_MAX][TVM_NUM_PCRS][TVM_DIGEST_MAX];
+	uint32_t have[__TVM_BANK_MAX];	/* PCR mask read, per bank */
+};
+
+struct tvm_ev {
+	uint64_t seq;
+	uint32_t pcr, type, banks;
+	uint8_t digest[__TVM_BANK_MAX][TVM_DIGEST_MAX];
+	uint32_t data_len;
+	uint8_t data[TVM_EVENT_DATA_MAX];
+};
+
+struct tvm_log {
+	size_t n, cap;
+	struct tvm_ev *ev;
+};
+
+static inline int tvm_id_cb(const struct nlmsghdr *h, void *arg)
+{
+	const struct nlattr *a = tmsg_attr(h, TVM_A_VM_ID);
+
+	if (a)
+		*(uint32_t *)arg = tattr_u32(a);
+	return 0;
+}
+
+static inline int tvm_vm_create(struct tnl *nl, const char *name,
+				uint32_t banks, uint32_t log_max, uint32_t *id)
+{
+	struct tmsg m;
+	uint32_t got = 0;
+	int ret;
+
+	tmsg_init(&m, nl, TVM_CMD_VM_CREATE, 0);
+	tmsg_put_str(&m, TVM_A_VM_NAME, name);
+	if (banks)
+		tmsg_put_u32(&m, TVM_A_VM_BANKS, banks);
+	if (log_max)
+		tmsg_put_u32(&m, TVM_A_VM_LOG_MAX, log_max);
+	ret = tnl_call(nl, &m, tvm_id_cb, &got);
+	if (!ret && id)
+		*id = got;
+	return ret;
+}
+
+static inline int tvm_vm_delete(struct tnl *nl, uint32_t id)
+{
+	struct tmsg m;
+
+	tmsg_init(&m, nl, TVM_CMD_VM_DELETE, 0);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	return tnl_call(nl, &m, NULL, NULL);
+}
+
+static inline int tvm_seq_cb(const struct nlmsghdr *h, void *arg)
+{
+	const struct nlattr *a = tmsg_attr(h, TVM_A_EVENT_SEQ);
+
+	if (a)
+		*(uint64_t *)arg = tattr_u64(a);
+	return 0;
+}
+
+/* Extend @pcr of VM @id with @data, which the kernel hashes per bank. */
+static inline int tvm_extend_data(struct tnl *nl, uint32_t id, uint32_t pcr,
+				  const void *data, size_t len, uint64_t *seq)
+{
+	struct tmsg m;
+	uint64_t got = 0;
+	int ret;
+
+	tmsg_init(&m, nl, TVM_CMD_PCR_EXTEND, 0);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	tmsg_put_u32(&m, TVM_A_PCR_INDEX, pcr);
+	tmsg_put(&m, TVM_A_EVENT_DATA, data, len);
+	ret = tnl_call(nl, &m, tvm_seq_cb, &got);
+	if (!ret && seq)
+		*seq = got;
+	return ret;
+}
+
+/* Extend with explicit digests, one per bank in @banks. */
+static inline int tvm_extend_digests(struct tnl *nl, uint32_t id, uint32_t pcr,
+				     uint32_t type, uint32_t banks,
+				     uint8_t digest[][TVM_DIGEST_MAX],
+				     const void *data, size_t len, uint64_t *seq)
+{
+	struct tmsg m;
+	uint64_t got = 0;
+	unsigned int b;
+	int ret;
+
+	tmsg_init(&m, nl, TVM_CMD_PCR_EXTEND, 0);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	tmsg_put_u32(&m, TVM_A_PCR_INDEX, pcr);
+	tmsg_put_u32(&m, TVM_A_EVENT_TYPE, type);
+	if (len)
+		tmsg_put(&m, TVM_A_EVENT_DATA, data, len);
+	tmsg_nest_start(&m, TVM_A_EVENT_DIGESTS);
+	for (b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(banks & (1u << b)))
+			continue;
+		tmsg_nest_start(&m, TVM_A_DIGEST);
+		tmsg_put_u32(&m, TVM_A_DIGEST_BANK, b);
+		tmsg_put(&m, TVM_A_DIGEST_VALUE, digest[b],
+			 tvm_test_bank_size[b]);
+		tmsg_nest_end(&m);
+	}
+	tmsg_nest_end(&m);
+	ret = tnl_call(nl, &m, tvm_seq_cb, &got);
+	if (!ret && seq)
+		*seq = got;
+	return ret;
+}
+
+static inline int tvm_pcrs_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct tvm_pcrs *p = arg;
+	const struct nlattr *list = tmsg_attr(h, TVM_A_PCR_VALUES);
+	const struct nlattr *cnt = tmsg_attr(h, TVM_A_VM_LOG_COUNT);
+	const struct nlattr *e, *bank, *idx, *dig;
+
+	if (cnt)
+		p->log_count = tattr_u64(cnt);
+	if (!list)
+		return 0;
+	tattr_for_each(e, tattr_data(list), tattr_len(list)) {
+		bank = tattr_find(tattr_data(e), tattr_len(e), TVM_A_PCRV_BANK);
+		idx = tattr_find(tattr_data(e), tattr_len(e), TVM_A_PCRV_INDEX);
+		dig = tattr_find(tattr_data(e), tattr_len(e), TVM_A_PCRV_DIGEST);
+		if (!bank || !idx || !dig || tattr_u32(bank) >= __TVM_BANK_MAX ||
+		    tattr_u32(idx) >= TVM_NUM_PCRS ||
+		    tattr_len(dig) > TVM_DIGEST_MAX)
+			continue;
+		memcpy(p->v[tattr_u32(bank)][tattr_u32(idx)], tattr_data(dig),
+		       tattr_len(dig));
+		p->have[tattr_u32(bank)] |= 1u << tattr_u32(idx);
+	}
+	return 0;
+}
+
+/* Read every PCR of every bank of VM @id. */
+static inline int tvm_pcr_read(struct tnl *nl, uint32_t id, struct tvm_pcrs *p)
+{
+	struct tmsg m;
+
+	memset(p, 0, sizeof(*p));
+	tmsg_init(&m, nl, TVM_CMD_PCR_READ, 0);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	return tnl_call(nl, &m, tvm_pcrs_cb, p);
+}
+
+static inline int tvm_log_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct tvm_log *log = arg;
+	const struct nlattr *a, *e, *bank, *val;
+	struct tvm_ev *ev;
+
+	if (log->n == log->cap) {
+		log->cap = log->cap ? 2 * log->cap : 64;
+		log->ev = realloc(log->ev, log->cap * sizeof(*log->ev));
+		if (!log->ev)
+			abort();
+	}
+	ev = &log->ev[log->n++];
+	memset(ev, 0, sizeof(*ev));
+	if ((a = tmsg_attr(h, TVM_A_EVENT_SEQ)))
+		ev->seq = tattr_u64(a);
+	if ((a = tmsg_attr(h, TVM_A_PCR_INDEX)))
+		ev->pcr = tattr_u32(a);
+	if ((a = tmsg_attr(h, TVM_A_EVENT_TYPE)))
+		ev->type = tattr_u32(a);
+	if ((a = tmsg_attr(h, TVM_A_EVENT_DATA)) &&
+	    tattr_len(a) <= TVM_EVENT_DATA_MAX) {
+		ev->data_len = tattr_len(a);
+		memcpy(ev->data, tattr_data(a), ev->data_len);
+	}
+	a = tmsg_attr(h, TVM_A_EVENT_DIGESTS);
+	if (a) {
+		tattr_for_each(e, tattr_data(a), tattr_len(a)) {
+			bank = tattr_find(tattr_data(e), tattr_len(e),
+					  TVM_A_DIGEST_BANK);
+			val = tattr_find(tattr_data(e), tattr_len(e),
+					 TVM_A_DIGEST_VALUE);
+			if (!bank || !val || tattr_u32(bank) >= __TVM_BANK_MAX ||
+			    tattr_len(val) > TVM_DIGEST_MAX)
+				continue;
+			ev->banks |= 1u << tattr_u32(bank);
+			memcpy(ev->digest[tattr_u32(bank)], tattr_data(val),
+			       tattr_len(val));
+		}
+	}
+	return 0;
+}
+
+/* Dump VM @id's log from @from on, appending to @log. */
+static inline int tvm_log_dump(struct tnl *nl, uint32_t id, uint64_t from,
+			       struct tvm_log *log)
+{
+	struct tmsg m;
+
+	tmsg_init(&m, nl, TVM_CMD_LOG_DUMP, NLM_F_DUMP);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	if (from)
+		tmsg_put_u64(&m, TVM_A_LOG_FROM, from);
+	return tnl_call(nl, &m, tvm_log_cb, log);
+}
+
+static inline void tvm_log_free(struct tvm_log *log)
+{
+	free(log->ev);
+	memset(log, 0, sizeof(*log));
+}
+
+/* Whether any tvm VM exists, for tests that need a clean slate. */
+static inline int tvm_count_cb(const struct nlmsghdr *h, void *arg)
+{
+	(void)h;
+	++*(int *)arg;
+	return 0;
+}
+
+static inline int tvm_vm_count(struct tnl *nl)
+{
+	struct tmsg m;
+	int n = 0, ret;
+
+	tmsg_init(&m, nl, TVM_CMD_VM_GET, NLM_F_DUMP);
+	ret = tnl_call(nl, &m, tvm_count_cb, &n);
+	return ret ? ret : n;
+}
+
+#endif /* _TVM_SELFTEST_H */

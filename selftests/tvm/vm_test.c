@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tvm instances over generic netlink, sent raw: creation, lookup by id,
+ * name and UUID, dumps, deletion, and every way a request can be wrong,
+ * each with its exact errno.
+ */
+
+#include <linux/capability.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "tvm_test.h"
+#include "../kselftest_harness.h"
+
+struct vm_info {
+	uint32_t id, banks, state, log_max;
+	uint64_t log_count;
+	char name[TVM_NAME_MAX + 1];
+	uint8_t uuid[TVM_UUID_SIZE];
+	int n;
+};
+
+static int info_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct vm_info *v = arg;
+	const struct nlattr *a;
+
+	v->n++;
+	if ((a = tmsg_attr(h, TVM_A_VM_ID)))
+		v->id = tattr_u32(a);
+	if ((a = tmsg_attr(h, TVM_A_VM_BANKS)))
+		v->banks = tattr_u32(a);
+	if ((a = tmsg_attr(h, TVM_A_VM_STATE)))
+		v->state = tattr_u32(a);
+	if ((a = tmsg_attr(h, TVM_A_VM_LOG_MAX)))
+		v->log_max = tattr_u32(a);
+	if ((a = tmsg_attr(h, TVM_A_VM_LOG_COUNT)))
+		v->log_count = tattr_u64(a);
+	if ((a = tmsg_attr(h, TVM_A_VM_NAME)))
+		snprintf(v->name, sizeof(v->name), "%s",
+			 (const char *)tattr_data(a));
+	if ((a = tmsg_attr(h, TVM_A_VM_UUID)) && tattr_len(a) == TVM_UUID_SIZE)
+		memcpy(v->uuid, tattr_data(a), TVM_UUID_SIZE);
+	return 0;
+}
+
+FIXTURE(vm) {
+	struct tnl nl;
+	struct tmsg m;
+	bool no_tvm;
+};
+
+FIXTURE_SETUP(vm)
+{
+	int ret = tnl_open(&self->nl);
+
+	if (ret == -ENOENT) {
+		self->no_tvm = true;
+		SKIP(return, "tvm.ko is not loaded");
+	}
+	ASSERT_EQ(0, ret);
+}
+
+FIXTURE_TEARDOWN(vm)
+{
+	if (!self->no_tvm)
+		tnl_close(&self->nl);
+}
+
+/* Send self->m; return the kernel's answer. */
+#define CALL(cb, arg) tnl_call(&self->nl, &self->m, (cb), (arg))
+#define INIT(cmd) tmsg_init(&self->m, &self->nl, (cmd), 0)
+
+TEST_F(vm, create_get_delete)
+{
+	struct vm_info c = {}, g = {};
+	struct stat st;
+	char path[128];
+
+	NEED_TVM();
+	INIT(TVM_CMD_VM_CREATE);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "vm-basic");
+	ASSERT_EQ(0, CALL(info_cb, &c)) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(1, c.n);
+	EXPECT_LT(0u, c.id);
+	EXPECT_STREQ("vm-basic", c.name);
+	EXPECT_EQ((unsigned int)TVM_BANKS_DEFAULT, c.banks);
+	EXPECT_EQ((unsigned int)TVM_VM_ACTIVE, c.state);
+	/* Host PCRs 0-7 and tvm's own PCR 8 are logged at creation. */
+	EXPECT_EQ(9u, c.log_count);
+
+	snprintf(path, sizeof(path), "/sys/kernel/security/tvm/vms/%u", c.id);
+	EXPECT_EQ(0, stat(path, &st));
+
+	/* The same VM by id, by name and by UUID. */
+	INIT(TVM_CMD_VM_GET);
+	tmsg_put_u32(&self->m, TVM_A_VM_ID, c.id);
+	ASSERT_EQ(0, CALL(info_cb, &g));
+	EXPECT_STREQ("vm-basic", g.name);
+	memset(&g, 0, sizeof(g));
+	INIT(TVM_CMD_VM_GET);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "vm-basic");
+	ASSERT_EQ(0, CALL(info_cb, &g));
+	EXPECT_EQ(c.id, g.id);
+	memset(&g, 0, sizeof(g));
+	INIT(TVM_CMD_VM_GET);
+	tmsg_put(&self->m, TVM_A_VM_UUID, c.uuid, TVM_UUID_SIZE);
+	ASSERT_EQ(0, CALL(info_cb, &g));
+	EXPECT_EQ(c.id, g.id);
+
+	ASSERT_EQ(0, tvm_vm_delete(&self->nl, c.id));
+	INIT(TVM_CMD_VM_GET);
+	tmsg_put_u32(&self->m, TVM_A_VM_ID, c.id);
+	EXPECT_EQ(-ENOENT, CALL(NULL, NULL));
+	EXPECT_EXTACK("no such VM");
+	EXPECT_EQ(-ENOENT, tvm_vm_delete(&self->nl, c.id));
+	EXPECT_EQ(-1, stat(path, &st));
+}
+
+TEST_F(vm, create_with_uuid_banks_and_log_max)
+{
+	uint8_t uuid[TVM_UUID_SIZE] = { 0x12, 0x34, 0x56, 0x78, 9, 8, 7, 6,
+					5, 4, 3, 2, 1, 0, 0xff, 0xee };
+	struct vm_info c = {};
+
+	NEED_TVM();
+	INIT(TVM_CMD_VM_CREATE);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "vm-opts");
+	tmsg_put(&self->m, TVM_A_VM_UUID, uuid, sizeof(uuid));
+	/* SHA-256 is always there, even when not asked for. */
+	tmsg_put_u32(&self->m, TVM_A_VM_BANKS, 1u << TVM_BANK_SHA1);
+	tmsg_put_u32(&self->m, TVM_A_VM_LOG_MAX, 100);
+	ASSERT_EQ(0, CALL(info_cb, &c)) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(0, memcmp(uuid, c.uuid, sizeof(uuid)));
+	EXPECT_EQ((1u << TVM_BANK_SHA1) | (1u << TVM_BANK_SHA256), c.banks);
+	EXPECT_EQ(100u, c.log_max);
+
+	/* The UUID is taken now, under any name. */
+	INIT(TVM_CMD_VM_CREATE);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "vm-opts-2");
+	tmsg_put(&self->m, TVM_A_VM_UUID, uuid, sizeof(uuid));
+	EXPECT_EQ(-EEXIST, CALL(NULL, NULL));
+	EXPECT_EXTACK("a VM with this UUID exists");
+
+	ASSERT_EQ(0, tvm_vm_delete(&self->nl, c.id));
+}
+
+TEST_F(vm, create_rejects_taken_name)
+{
+	uint32_t id;
+
+	NEED_TVM();
+	ASSERT_EQ(0, tvm_vm_create(&self->nl, "vm-dup", 0, 0, &id));
+	EXPECT_EQ(-EEXIST, tvm_vm_create(&self->nl, "vm-dup", 0, 0, NULL));
+	EXPECT_EXTACK("a VM with this name exists");
+	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));
+	/* Free again once deleted. */
+	ASSERT_EQ(0, tvm_vm_create(&self->nl, "vm-dup", 0, 0, &id));
+	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));
+}
+
+TEST_F(vm, create_rejects_bad_names)
+{
+	static const char *const bad[] = {
+		"", "1234", "a b", "a/b", "tab\there", "caf\xc3\xa9",
+		"12345678-1234-1234-1234-123456789abc",
+	};
+	char longname[TVM_NAME_MAX + 2];
+	unsigned int i;
+
+	NEED_TVM();
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-EINVAL, tvm_vm_create(&self->nl, bad[i], 0, 0, NULL))
+			TH_LOG("name '%s' accepted", bad[i]);
+		EXPECT_NE('\0', self->nl.extack[0]);
+	}
+
+	/* 63 bytes is the longest name; 64 breaks the policy. */
+	memset(longname, 'n', sizeof(longname));
+	longname[TVM_NAME_MAX + 1] = '\0';
+	EXPECT_EQ(-EINVAL, tvm_vm_create(&self->nl, longname, 0, 0, NULL));
+	longname[TVM_NAME_MAX] = '\0';
+	EXPECT_EQ(0, tvm_vm_create(&self->nl, longname, 0, 0, NULL));
+	INIT(TVM_CMD_VM_DELETE);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, longname);
+	EXPECT_EQ(0, CALL(NULL, NULL));
+}
+
+TEST_F(vm, create_rejects_bad_attributes)
+{
+	uint16_t small = 1;
+
+	NEED_TVM();
+	/* No name. */
+	INIT(TVM_CMD_VM_CREATE);
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+	EXPECT_EXTACK("a new VM needs a name");
+
+	/* A bank that does not exist. */
+	INIT(TVM_CMD_VM_CREATE);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "vm-bad");
+	tmsg_put_u32(&self->m, TVM_A_VM_BANKS, 1u << __TVM_BANK_MAX);
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+	EXPECT_EXTACK("reserved bit set");
+
+	/* log_max below the minimum, and above the module's bound. */
+	EXPECT_EQ(-ERANGE, tvm_vm_create(&self->nl, "vm-bad", 0, 15, NULL));
+	EXPECT_EQ(-E2BIG, tvm_vm_create(&self->nl, "vm-bad", 0, 0xffffffff,
+					NULL));
+	EXPECT_EXTACK("log_max is above the module parameter log_max");
+
+	/* A UUID of the wrong size. */
+	INIT(TVM_CMD_VM_CREATE);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "vm-bad");
+	tmsg_put(&self->m, TVM_A_VM_UUID, "short", 5);
+	EXPECT_EQ(-ERANGE, CALL(NULL, NULL));
+
+	/* A u32 sent as 16 bits. */
+	INIT(TVM_CMD_VM_CREATE);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "vm-bad");
+	tmsg_put(&self->m, TVM_A_VM_BANKS, &small, sizeof(small));
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+	EXPECT_EXTACK("invalid attribute length");
+
+	/* The name without its NUL. */
+	INIT(TVM_CMD_VM_CREATE);
+	tmsg_put(&self->m, TVM_A_VM_NAME, "vm-bad", 6);
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+
+	/* An attribute create does not take (an id), and an unknown one. */
+	INIT(TVM_CMD_VM_CREATE);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "vm-bad");
+	tmsg_put_u32(&self->m, TVM_A_VM_ID, 5);
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+	EXPECT_EXTACK("Unsupported attribute");
+	INIT(TVM_CMD_VM_CREATE);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "vm-bad");
+	tmsg_put_u32(&self->m, TVM_A_MAX + 1, 5);
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+
+	/* A reply-only attribute. */
+	INIT(TVM_CMD_VM_CREATE);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "vm-bad");
+	tmsg_put_u32(&self->m, TVM_A_VM_STATE, TVM_VM_ACTIVE);
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+
+	/* Nothing of the above was created. */
+	INIT(TVM_CMD_VM_GET);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "vm-bad");
+	EXPECT_EQ(-ENOENT, CALL(NULL, NULL));
+}
+
+TEST_F(vm, selector_must_name_one_vm)
+{
+	uint32_t id;
+
+	NEED_TVM();
+	ASSERT_EQ(0, tvm_vm_create(&self->nl, "vm-sel", 0, 0, &id));
+
+	INIT(TVM_CMD_VM_GET);
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+	EXPECT_EXTACK("name the VM by id, name or UUID");
+
+	INIT(TVM_CMD_VM_GET);
+	tmsg_put_u32(&self->m, TVM_A_VM_ID, id);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "vm-sel");
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+	EXPECT_EXTACK("name the VM by only one of id, name and UUID");
+
+	INIT(TVM_CMD_VM_GET);
+	tmsg_put_u32(&self->m, TVM_A_VM_ID, 0);
+	EXPECT_EQ(-ERANGE, CALL(NULL, NULL));
+
+	INIT(TVM_CMD_VM_GET);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "vm-none");
+	EXPECT_EQ(-ENOENT, CALL(NULL, NULL));
+
+	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));
+}
+
+TEST_F(vm, dump_lists_every_vm_once)
+{
+	struct vm_info d = {};
+	uint32_t ids[5];
+	int before, i;
+
+	NEED_TVM();
+	before = tvm_vm_count(&self->nl);
+	ASSERT_LE(0, before);
+	for (i = 0; i < 5; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "vm-dump-%d", i);
+		ASSERT_EQ(0, tvm_vm_create(&self->nl, name, 0, 0, &ids[i]));
+	}
+	EXPECT_EQ(before + 5, tvm_vm_count(&self->nl));
+
+	/* A dump takes no attributes. */
+	tmsg_init(&self->m, &self->nl, TVM_CMD_VM_GET, NLM_F_DUMP);
+	tmsg_put_u32(&self->m, TVM_A_VM_ID, ids[0]);
+	EXPECT_EQ(-EINVAL, CALL(info_cb, &d));
+	EXPECT_EQ(0, d.n);
+
+	for (i = 0; i < 5; i++)
+		ASSERT_EQ(0, tvm_vm_delete(&self->nl, ids[i]));
+	EXPECT_EQ(before, tvm_vm_count(&self->nl));
+}
+
+/* Run @fn in a child without CAP_SYS_ADMIN; its exit status. */
+static int without_cap_sys_admin(int (*fn)(uint32_t), uint32_t id)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		struct __user_cap_header_struct hdr = {
+			.version = _LINUX_CAPABILITY_VERSION_3,
+		};
+		struct __user_cap_data_struct data[2];
+
+		if (syscall(SYS_capget, &hdr, data))
+			_exit(100);
+		data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &=
+			~CAP_TO_MASK(CAP_SYS_ADMIN);
+		if (syscall(SYS_capset, &hdr, data))
+			_exit(101);
+		_exit(fn(id));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* 0 if changes fail with EPERM and reads work. */
+static int unprivileged_calls(uint32_t id)
+{
+	struct tnl nl;
+	struct tmsg m;
+	uint8_t d[__TVM_BANK_MAX][TVM_DIGEST_MAX] = {};
+
+	if (tnl_open(&nl))
+		return 1;
+	if (tvm_vm_create(&nl, "vm-unpriv-2", 0, 0, NULL) != -EPERM)
+		return 2;
+	if (tvm_vm_delete(&nl, id) != -EPERM)
+		return 3;
+	if (tvm_extend_data(&nl, id, 16, "x", 1, NULL) != -EPERM)
+		return 4;
+	if (tvm_extend_digests(&nl, id, 16, TVM_EV_EXTEND, TVM_BANKS_DEFAULT,
+			       d, NULL, 0, NULL) != -EPERM)
+		return 5;
+	tmsg_init(&m, &nl, TVM_CMD_PCR_RESET, 0);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	tmsg_put_u32(&m, TVM_A_PCR_INDEX, 16);
+	if (tnl_call(&nl, &m, NULL, NULL) != -EPERM)
+		return 6;
+	/* Reads need no privilege. */
+	tmsg_init(&m, &nl, TVM_CMD_VM_GET, 0);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	if (tnl_call(&nl, &m, NULL, NULL))
+		return 7;
+	return 0;
+}
+
+TEST_F(vm, changes_need_cap_sys_admin)
+{
+	uint32_t id;
+
+	NEED_TVM();
+	ASSERT_EQ(0, tvm_vm_create(&self->nl, "vm-unpriv", 0, 0, &id));
+	EXPECT_EQ(0, without_cap_sys_admin(unprivileged_calls, id));
+	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));
+}
+
+TEST_HARNESS_MAIN
