@@ -3,6 +3,7 @@
  * tvmctl: administer tvm, the per-VM virtual PCR banks of a KVM host.
  * See tvmctl(8).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,9 +13,28 @@
 #include "tvmctl.h"
 
 static const struct tvmctl_cmd commands[] = {
-	{ "version", version_main, "",
-	  "show the versions of tvmctl and of the kernel's tvm" },
+	{ .name = "version", .fn = version_main, .args = "",
+	  .help = "show the versions of tvmctl and of the kernel's tvm" },
+	{ .name = "vm", .fn = vm_main, .args = "SUBCOMMAND ...",
+	  .help = "create, list, show and delete VMs", .subs = vm_cmds },
+	{ .name = "pcr", .fn = pcr_main, .args = "SUBCOMMAND ...",
+	  .help = "read, extend and reset a VM's PCRs", .subs = pcr_cmds },
+	{ .name = "log", .fn = log_main, .args = "VM",
+	  .help = "print a VM's event log",
+	  .opts = "  --from SEQ   only the events from sequence number SEQ on\n"
+		  "  --binary     write the TCG crypto-agile binary log to stdout\n"
+		  "               (not a terminal; with --from, no Spec ID event)\n" },
 };
+
+/* The number of subcommands: their table ends with an empty entry. */
+static size_t nsubs(const struct tvmctl_cmd *c)
+{
+	size_t n = 0;
+
+	while (c->subs && c->subs[n].name)
+		n++;
+	return n;
+}
 
 int tvmctl_err(int status, const char *fmt, ...)
 {
@@ -28,18 +48,203 @@ int tvmctl_err(int status, const char *fmt, ...)
 	return status;
 }
 
+static void usage_line(FILE *fp, const char *prefix,
+		       const struct tvmctl_cmd *c)
+{
+	char head[64];
+
+	snprintf(head, sizeof(head), "%s%s%s%s%s", prefix ? prefix : "",
+		 prefix ? " " : "", c->name, *c->args ? " " : "", c->args);
+	fprintf(fp, "  %-24s %s\n", head, c->help);
+}
+
 static void usage(FILE *fp)
 {
 	fprintf(fp, "usage: tvmctl [-j|--json] COMMAND [ARGS...]\n\n"
 		    "Commands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(fp, "  %-10s %-24s %s\n", commands[i].name,
-			commands[i].args, commands[i].help);
-	fprintf(fp, "  %-10s %-24s %s\n", "help", "", "this text");
-	fprintf(fp, "\nOptions:\n"
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		const struct tvmctl_cmd *c = &commands[i];
+
+		if (!c->subs) {
+			usage_line(fp, NULL, c);
+			continue;
+		}
+		for (size_t j = 0; j < nsubs(c); j++)
+			usage_line(fp, c->name, &c->subs[j]);
+	}
+	fprintf(fp, "  %-24s %s\n", "help [COMMAND]", "this text, or a command's");
+	fprintf(fp, "\nVM is a VM's id, UUID or name.  "
+		    "'tvmctl COMMAND -h' shows a command's options.\n"
+		    "\nOptions:\n"
 		    "  -j, --json   print JSON instead of text\n"
 		    "  -h, --help   this text\n"
 		    "\nSee tvmctl(8).\n");
+}
+
+int tvmctl_help(const struct tvmctl *ctl)
+{
+	const struct tvmctl_cmd *c = ctl->cmd;
+
+	if (c->subs) {
+		printf("usage: tvmctl [-j] %s SUBCOMMAND [ARGS...]\n\n%s\n\n"
+		       "Subcommands:\n", ctl->name, c->help);
+		for (size_t i = 0; i < nsubs(c); i++)
+			usage_line(stdout, ctl->name, &c->subs[i]);
+		printf("\n'tvmctl %s SUBCOMMAND -h' shows its options.\n",
+		       ctl->name);
+		return TVMCTL_OK;
+	}
+	printf("usage: tvmctl [-j] %s%s%s%s\n\n%s\n", ctl->name,
+	       *c->args ? " " : "", c->args, c->opts ? " [OPTIONS]" : "",
+	       c->help);
+	printf("\nOptions:\n%s  -h, --help   this text\n",
+	       c->opts ? c->opts : "");
+	return TVMCTL_OK;
+}
+
+static void set_cmd(struct tvmctl *ctl, const struct tvmctl_cmd *c,
+		    const char *parent)
+{
+	ctl->cmd = c;
+	/* Names are the tables' own, a few letters each. */
+	snprintf(ctl->name, sizeof(ctl->name), "%.15s%s%.15s",
+		 parent ? parent : "", parent ? " " : "", c->name);
+}
+
+static const struct tvmctl_cmd *find(const struct tvmctl_cmd *cmds,
+				     size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+int tvmctl_dispatch(struct tvmctl *ctl, int argc, char **argv)
+{
+	const struct tvmctl_cmd *parent = ctl->cmd, *sub;
+	char name[sizeof(ctl->name)];
+
+	if (argc < 2) {
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: missing subcommand (see 'tvmctl %s -h')",
+				  ctl->name, ctl->name);
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help"))
+		return tvmctl_help(ctl);
+	sub = find(parent->subs, nsubs(parent), argv[1]);
+	if (!sub)
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: unknown subcommand '%s' (see 'tvmctl %s -h')",
+				  ctl->name, argv[1], ctl->name);
+	snprintf(name, sizeof(name), "%s", ctl->name);
+	set_cmd(ctl, sub, name);
+	return sub->fn(ctl, argc - 1, argv + 1);
+}
+
+int tvmctl_opt_err(const struct tvmctl *ctl, int c, char **argv)
+{
+	const char *tok = argv[optind - 1];
+
+	if (c == ':')
+		return tvmctl_err(TVMCTL_USAGE, "%s: option '%s' needs a value",
+				  ctl->name, tok);
+	if (optopt)
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: unknown option '-%c' (see 'tvmctl %s -h')",
+				  ctl->name, optopt, ctl->name);
+	return tvmctl_err(TVMCTL_USAGE,
+			  "%s: unknown option '%s' (see 'tvmctl %s -h')",
+			  ctl->name, tok, ctl->name);
+}
+
+int tvmctl_want_args(const struct tvmctl *ctl, int n, char **args, int want)
+{
+	if (n > want)
+		return tvmctl_err(TVMCTL_USAGE, "%s: unexpected argument '%s'",
+				  ctl->name, args[want]);
+	if (n < want)
+		return tvmctl_err(TVMCTL_USAGE, "%s: missing argument (usage: "
+				  "tvmctl %s %s)", ctl->name, ctl->name,
+				  ctl->cmd->args);
+	return 0;
+}
+
+int tvmctl_parse_vm(const struct tvmctl *ctl, const char *arg,
+		    struct vm_sel *sel)
+{
+	if (parse_vm_sel(arg, sel))
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: bad VM '%s' (an id from 1, a UUID or a name)",
+				  ctl->name, arg);
+	return 0;
+}
+
+int tvmctl_nl_open(const struct tvmctl *ctl, struct tvm_nl **nlp)
+{
+	int ret = tvm_nl_open(nlp);
+
+	if (ret == -ENOENT)
+		return tvmctl_err(TVMCTL_ERR, "%s: tvm.ko is not loaded",
+				  ctl->name);
+	if (ret)
+		return tvmctl_err(TVMCTL_ERR, "%s: netlink: %s", ctl->name,
+				  strerror(-ret));
+	return 0;
+}
+
+int tvmctl_nl_err(const struct tvmctl *ctl, const struct tvm_nl *nl, int err,
+		  const char *fmt, ...)
+{
+	const char *extack = nl ? tvm_nl_extack(nl) : NULL;
+	const char *hint = "";
+	char what[256];
+	va_list ap;
+
+	if (err >= 0)
+		err = -EIO;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (extack)
+		return tvmctl_err(TVMCTL_ERR, "%s: %s: %s (%s)", ctl->name,
+				  what, extack, strerror(-err));
+	if (err == -EPERM)
+		hint = " (needs CAP_SYS_ADMIN)";
+	else if (err == -EINTR)
+		hint = " (changed while being read; try again)";
+	else if (err == -EPROTO)
+		hint = " (unexpected reply from tvm.ko)";
+	return tvmctl_err(TVMCTL_ERR, "%s: %s: %s%s", ctl->name, what,
+			  strerror(-err), hint);
+}
+
+/* `tvmctl help [COMMAND [SUBCOMMAND]]` */
+static int help(struct tvmctl *ctl, int argc, char **argv)
+{
+	const struct tvmctl_cmd *c, *sub;
+	char name[sizeof(ctl->name)];
+
+	if (argc < 2) {
+		usage(stdout);
+		return TVMCTL_OK;
+	}
+	c = find(commands, sizeof(commands) / sizeof(commands[0]), argv[1]);
+	if (!c)
+		return tvmctl_err(TVMCTL_USAGE, "help: unknown command '%s'",
+				  argv[1]);
+	set_cmd(ctl, c, NULL);
+	if (argc > 2 && c->subs) {
+		sub = find(c->subs, nsubs(c), argv[2]);
+		if (!sub)
+			return tvmctl_err(TVMCTL_USAGE,
+					  "help: unknown subcommand '%s %s'",
+					  argv[1], argv[2]);
+		snprintf(name, sizeof(name), "%s", ctl->name);
+		set_cmd(ctl, sub, name);
+	}
+	return tvmctl_help(ctl);
 }
 
 int main(int argc, char **argv)
@@ -50,8 +255,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tvmctl ctl = { .prog = "tvmctl" };
-	const char *name;
-	int c, ret;
+	const struct tvmctl_cmd *cmd;
+	int c, first, ret;
 
 	/* Options end at the command: its own options follow it. */
 	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
@@ -71,23 +276,30 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return TVMCTL_USAGE;
 	}
-	name = argv[optind];
-	if (!strcmp(name, "help")) {
-		usage(stdout);
-		return TVMCTL_OK;
-	}
+	if (!strcmp(argv[optind], "help"))
+		return help(&ctl, argc - optind, argv + optind);
 
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(name, commands[i].name))
-			continue;
-		ctl.out = out_new(stdout, ctl.json);
-		if (!ctl.out)
-			return tvmctl_err(TVMCTL_ERR, "out of memory");
-		ret = commands[i].fn(&ctl, argc - optind, argv + optind);
-		out_free(ctl.out);
-		return ret;
+	cmd = find(commands, sizeof(commands) / sizeof(commands[0]),
+		   argv[optind]);
+	if (!cmd) {
+		tvmctl_err(TVMCTL_USAGE, "unknown command '%s'", argv[optind]);
+		usage(stderr);
+		return TVMCTL_USAGE;
 	}
-	tvmctl_err(TVMCTL_USAGE, "unknown command '%s'", name);
-	usage(stderr);
-	return TVMCTL_USAGE;
+	set_cmd(&ctl, cmd, NULL);
+	ctl.out = out_new(stdout, ctl.json);
+	if (!ctl.out)
+		return tvmctl_err(TVMCTL_ERR, "out of memory");
+	/* Each command parses its own options from a fresh start. */
+	first = optind;
+	optind = 0;
+	opterr = 0;
+	ret = cmd->fn(&ctl, argc - first, argv + first);
+	out_free(ctl.out);
+	if (fflush(stdout) || ferror(stdout)) {
+		tvmctl_err(TVMCTL_ERR, "%s: writing output: %s", ctl.name,
+			   strerror(errno));
+		return TVMCTL_ERR;
+	}
+	return ret;
 }

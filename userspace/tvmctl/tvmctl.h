@@ -3,7 +3,10 @@
 #define _TVMCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
+#include "nl.h"
 #include "out.h"
 
 #define TVMCTL_VERSION "0.1"
@@ -15,28 +18,98 @@ enum {
 	TVMCTL_USAGE = 2,	/* bad command line */
 };
 
+struct tvmctl_cmd;
+
 /* What every command gets besides its own arguments. */
 struct tvmctl {
 	const char *prog;
 	bool json;
 	struct out *out;
+	/* The command running, and its full name ("pcr extend"). */
+	const struct tvmctl_cmd *cmd;
+	char name[32];
 };
 
 /*
  * A command: @argv[0] is the command's name; returns an exit status.
- * Each lives in its own file as <name>_main().
+ * Each lives in its own file as <name>_main().  A command with
+ * subcommands (vm, pcr) passes them to tvmctl_dispatch().
+ * @args: its positional arguments, for the usage lines
+ * @help: what it does, one line
+ * @opts: its options, one "  --opt ARG   what" line each, or NULL
+ * @subs: its subcommands, ending with an entry whose @name is NULL
  */
 struct tvmctl_cmd {
 	const char *name;
 	int (*fn)(struct tvmctl *ctl, int argc, char **argv);
 	const char *args;
 	const char *help;
+	const char *opts;
+	const struct tvmctl_cmd *subs;
 };
 
 int version_main(struct tvmctl *ctl, int argc, char **argv);
+int vm_main(struct tvmctl *ctl, int argc, char **argv);
+int pcr_main(struct tvmctl *ctl, int argc, char **argv);
+int log_main(struct tvmctl *ctl, int argc, char **argv);
+
+extern const struct tvmctl_cmd vm_cmds[];
+extern const struct tvmctl_cmd pcr_cmds[];
+
+/* Run the subcommand argv[1] of @ctl->cmd, one of its @subs. */
+int tvmctl_dispatch(struct tvmctl *ctl, int argc, char **argv);
 
 /* Print "tvmctl: <msg>" to stderr; returns @status for `return err(...)`. */
 int tvmctl_err(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The running command's usage on stdout (for -h); returns TVMCTL_OK. */
+int tvmctl_help(const struct tvmctl *ctl);
+/*
+ * After getopt_long() returned @c, '?' or ':' (the option strings start
+ * with ':'): name the bad option; returns TVMCTL_USAGE.
+ */
+int tvmctl_opt_err(const struct tvmctl *ctl, int c, char **argv);
+/*
+ * Check that exactly @want positional arguments @args[0..@n) are left;
+ * returns 0 or, having said what is missing or extra, TVMCTL_USAGE.
+ */
+int tvmctl_want_args(const struct tvmctl *ctl, int n, char **args, int want);
+
+/* A VM selector argument; prints why not, returns 0 or TVMCTL_USAGE. */
+int tvmctl_parse_vm(const struct tvmctl *ctl, const char *arg,
+		    struct vm_sel *sel);
+
+/* Connect to tvm.ko; prints why not and returns TVMCTL_ERR on failure. */
+int tvmctl_nl_open(const struct tvmctl *ctl, struct tvm_nl **nlp);
+/*
+ * Report a request the kernel (or the exchange) failed with -@err:
+ * "tvmctl: <cmd>: <what>: <extack> (<strerror>)" when the kernel said why,
+ * else "tvmctl: <cmd>: <what>: <strerror>", with @fmt describing the
+ * request (and quoting what the user named).
+ * Returns TVMCTL_ERR.
+ */
+int tvmctl_nl_err(const struct tvmctl *ctl, const struct tvm_nl *nl, int err,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The VM attributes of a VM_GET or VM_CREATE reply. */
+struct vm_info {
+	uint32_t id;
+	char name[TVM_NAME_MAX + 1];
+	uint8_t uuid[TVM_UUID_SIZE];
+	uint32_t banks;
+	uint32_t state;
+	uint32_t log_max;
+	uint64_t log_count;
+	uint64_t log_bytes;
+	uint64_t log_refused;
+};
+
+/* Fill @vm from a reply; -EPROTO when the id, name or UUID is missing. */
+int vm_decode(struct nlattr **tb, struct vm_info *vm);
+/* Print @vm as one object, as `vm show` does. */
+void vm_print(struct tvmctl *ctl, const struct vm_info *vm);
+/* The text of an enum tvm_vm_state. */
+const char *vm_state_name(uint32_t state);
 
 #endif /* _TVMCTL_H */

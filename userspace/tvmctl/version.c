@@ -15,6 +15,8 @@ int version_main(struct tvmctl *ctl, int argc, char **argv)
 {
 	int abi, ret;
 
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+		return tvmctl_help(ctl);
 	if (argc > 1)
 		return tvmctl_err(TVMCTL_USAGE, "version: unexpected argument '%s'",
 				  argv[1]);

@@ -1,0 +1,104 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# tvmctl end to end, as an administrator uses it: create, extend, read,
+# log (text and binary, checked by tpm2_eventlog), delete; and its errors:
+# the exit status and the offending token on stderr.
+
+. "$(dirname "$0")/ktap.sh"
+
+tvmctl=${TVMCTL:-$(dirname "$0")/../tvmctl}
+[ -x "$tvmctl" ] || tvmctl=tvmctl
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ktap_plan 9
+if [ ! -d /sys/kernel/security/tvm ]; then
+	for i in 1 2 3 4 5 6 7 8 9; do ktap_skip "tvmctl_$i" "tvm.ko is not loaded"; done
+	ktap_finish
+fi
+
+# run NAME STATUS CMD...: CMD exits with STATUS; its output in $tmp/out,
+# its errors in $tmp/err.
+expect_status() {
+	_want=$1
+	shift
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	got=$?
+	[ "$got" = "$_want" ] && return 0
+	echo "# '$*' exited $got, expected $_want: $(cat "$tmp/err")"
+	return 1
+}
+
+"$tvmctl" vm delete cli-t > /dev/null 2>&1
+if expect_status 0 "$tvmctl" vm create cli-t --banks sha256,sm3_256 &&
+   expect_status 0 "$tvmctl" -j vm show cli-t &&
+   grep -q '"name": *"cli-t"' "$tmp/out"; then
+	ktap_pass tvmctl_vm_create_and_show
+else
+	ktap_fail tvmctl_vm_create_and_show
+fi
+
+# PCR 9 after extending with "hello" is SHA-256(0^32 || SHA-256("hello")).
+want=$( (printf '%064d' 0; printf hello | sha256sum | cut -d' ' -f1) |
+	xxd -r -p | sha256sum | cut -d' ' -f1)
+if expect_status 0 "$tvmctl" pcr extend cli-t 9 --data hello &&
+   expect_status 0 "$tvmctl" pcr read cli-t --bank sha256 --pcrs 9 &&
+   grep -q "$want" "$tmp/out"; then
+	ktap_pass tvmctl_pcr_extend_and_read
+else
+	ktap_fail tvmctl_pcr_extend_and_read "want $want, got: $(cat "$tmp/out")"
+fi
+
+# The binary log replays, in tpm2_eventlog, to what tvmctl reads.
+if expect_status 0 "$tvmctl" log cli-t --binary &&
+   cp "$tmp/out" "$tmp/log.bin" &&
+   tpm2_eventlog "$tmp/log.bin" > "$tmp/yaml" 2>&1 &&
+   grep -A 30 '^pcrs:' "$tmp/yaml" | grep -q "9 *: 0x$want"; then
+	ktap_pass tvmctl_binary_log_replays_in_tpm2_eventlog
+else
+	ktap_fail tvmctl_binary_log_replays_in_tpm2_eventlog "$(tail -n 5 "$tmp/yaml" 2>/dev/null)"
+fi
+
+# Nine events at creation, the extend is the tenth: --from 9 gives it alone.
+if expect_status 0 "$tvmctl" log cli-t --from 9 &&
+   [ "$(wc -l < "$tmp/out")" -eq 1 ] && grep -q '^9 9 .* hello$' "$tmp/out"; then
+	ktap_pass tvmctl_log_from_returns_only_new_events
+else
+	ktap_fail tvmctl_log_from_returns_only_new_events "$(cat "$tmp/out")"
+fi
+
+if expect_status 2 "$tvmctl" pcr extend cli-t 24 --data x &&
+   grep -q "'24'" "$tmp/err"; then
+	ktap_pass tvmctl_bad_pcr_is_a_usage_error
+else
+	ktap_fail tvmctl_bad_pcr_is_a_usage_error "$(cat "$tmp/err")"
+fi
+
+if expect_status 1 "$tvmctl" pcr reset cli-t 9 &&
+   grep -q "not resettable" "$tmp/err"; then
+	ktap_pass tvmctl_reset_of_pcr9_refused_with_reason
+else
+	ktap_fail tvmctl_reset_of_pcr9_refused_with_reason "$(cat "$tmp/err")"
+fi
+
+if expect_status 1 "$tvmctl" vm show cli-nosuch && grep -q "cli-nosuch" "$tmp/err"; then
+	ktap_pass tvmctl_unknown_vm_named_in_error
+else
+	ktap_fail tvmctl_unknown_vm_named_in_error "$(cat "$tmp/err")"
+fi
+
+if expect_status 2 "$tvmctl" frobnicate && grep -q "'frobnicate'" "$tmp/err"; then
+	ktap_pass tvmctl_unknown_command_is_a_usage_error
+else
+	ktap_fail tvmctl_unknown_command_is_a_usage_error "$(cat "$tmp/err")"
+fi
+
+if expect_status 0 "$tvmctl" vm delete cli-t &&
+   expect_status 0 "$tvmctl" vm list && ! grep -qw "cli-t" "$tmp/out"; then
+	ktap_pass tvmctl_vm_delete
+else
+	ktap_fail tvmctl_vm_delete "$(cat "$tmp/out" "$tmp/err")"
+fi
+
+ktap_finish

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tvmctl log: a VM's event log, as tvm's ASCII lines, as JSON, or as the
+ * TCG crypto-agile binary log that tpm2_eventlog reads.  The forms are
+ * those of kernel/lib/tvm_log.h, encoded by the same code the kernel
+ * uses.  --from SEQ fetches only the events from SEQ on, so a reader can
+ * follow a log by asking for what is new since its last read.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tvm_log.h"
+#include "tvmctl.h"
+
+/* The longest ASCII line: event data shown in hex, and the rest. */
+#define LOG_LINE_MAX	(2 * TVM_EVENT_DATA_MAX + 1024)
+
+struct log_state {
+	struct tvmctl *ctl;
+	bool binary;
+	uint32_t banks;		/* binary: the VM's banks */
+	uint64_t next;		/* the sequence number expected next */
+	/* The digests of the event being decoded. */
+	uint32_t dig_banks;
+	uint8_t dig[__TVM_BANK_MAX][TVM_DIGEST_MAX];
+	struct tvm_event *ev;
+	size_t ev_size;
+	uint8_t *bin;
+	size_t bin_size;
+	char *line;
+};
+
+static const struct nla_policy digest_policy[TVM_A_DIGEST_ENTRY_MAX + 1] = {
+	[TVM_A_DIGEST_BANK]	= { .type = NLA_U32 },
+	[TVM_A_DIGEST_VALUE]	= { .minlen = 1, .maxlen = TVM_DIGEST_MAX },
+};
+
+static int on_digest(struct nlattr **tb, void *arg)
+{
+	struct log_state *st = arg;
+	uint32_t bank;
+
+	if (!tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE])
+		return -EPROTO;
+	bank = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
+	if (bank >= __TVM_BANK_MAX || (st->dig_banks & (1U << bank)) ||
+	    nla_len(tb[TVM_A_DIGEST_VALUE]) != tvm_banks[bank].size)
+		return -EPROTO;
+	memcpy(st->dig[bank], nla_data(tb[TVM_A_DIGEST_VALUE]),
+	       tvm_banks[bank].size);
+	st->dig_banks |= 1U << bank;
+	return 0;
+}
+
+/* Rebuild the event as struct tvm_event, the form tvm_log.c encodes. */
+static int event_decode(struct log_state *st, struct nlattr **tb)
+{
+	struct tvm_event *ev = st->ev;
+	size_t data_len = 0, off = 0;
+	int ret;
+
+	if (!tb[TVM_A_EVENT_SEQ] || !tb[TVM_A_PCR_INDEX] ||
+	    !tb[TVM_A_EVENT_TYPE] || !tb[TVM_A_EVENT_DIGESTS])
+		return -EPROTO;
+	st->dig_banks = 0;
+	ret = tvm_nl_for_each_entry(tb[TVM_A_EVENT_DIGESTS], TVM_A_DIGEST,
+				    TVM_A_DIGEST_ENTRY_MAX, digest_policy,
+				    on_digest, st);
+	if (ret)
+		return ret;
+	if (tb[TVM_A_EVENT_DATA])
+		data_len = (size_t)nla_len(tb[TVM_A_EVENT_DATA]);
+	if (sizeof(*ev) + tvm_banks_digest_size(st->dig_banks) + data_len >
+	    st->ev_size)
+		return -EPROTO;
+
+	ev->seq = nla_get_u64(tb[TVM_A_EVENT_SEQ]);
+	ev->pcr = nla_get_u32(tb[TVM_A_PCR_INDEX]);
+	ev->type = nla_get_u32(tb[TVM_A_EVENT_TYPE]);
+	ev->banks = st->dig_banks;
+	ev->data_len = (uint32_t)data_len;
+	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(ev->banks & (1U << b)))
+			continue;
+		memcpy(ev->payload + off, st->dig[b], tvm_banks[b].size);
+		off += tvm_banks[b].size;
+	}
+	if (data_len)
+		memcpy(ev->payload + off, nla_data(tb[TVM_A_EVENT_DATA]),
+		       data_len);
+	return 0;
+}
+
+static int write_all(const void *buf, size_t len)
+{
+	if (fwrite(buf, 1, len, stdout) != len)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+static void event_json(struct out *o, const struct tvm_event *ev)
+{
+	static char hex[2 * TVM_EVENT_DATA_MAX + 1];
+
+	out_object_begin(o, NULL);
+	out_int(o, "seq", NULL, (int64_t)ev->seq);
+	out_int(o, "pcr", NULL, ev->pcr);
+	out_int(o, "type", NULL, ev->type);
+	out_object_begin(o, "digests");
+	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(ev->banks & (1U << b)))
+			continue;
+		format_hex(tvm_event_digest(ev, b), tvm_banks[b].size, hex);
+		out_str(o, bank_name(b), NULL, hex);
+	}
+	out_object_end(o);
+	format_hex(tvm_event_data(ev), ev->data_len, hex);
+	out_str(o, "data_hex", NULL, hex);
+	out_object_end(o);
+}
+
+static int on_event(struct nlattr **tb, void *arg)
+{
+	struct log_state *st = arg;
+	struct tvm_event *ev = st->ev;
+	size_t n;
+	int ret;
+
+	ret = event_decode(st, tb);
+	if (ret)
+		return ret;
+	/* Gap-free from --from on: anything else is not the log. */
+	if (ev->seq != st->next)
+		return -EPROTO;
+	st->next++;
+
+	if (st->binary) {
+		/* Every event carries the digests the Spec ID event lists. */
+		if (ev->banks != st->banks)
+			return -EPROTO;
+		n = tvm_log_event_encode(ev, NULL);
+		if (n > st->bin_size)
+			return -EPROTO;
+		tvm_log_event_encode(ev, st->bin);
+		return write_all(st->bin, n);
+	}
+	if (st->ctl->json) {
+		event_json(st->ctl->out, ev);
+		return 0;
+	}
+	n = tvm_log_event_ascii(ev, st->line, LOG_LINE_MAX);
+	if (n >= LOG_LINE_MAX || n == 0)
+		return -EPROTO;
+	st->line[n - 1] = '\0';		/* out_str() adds the newline */
+	out_str(st->ctl->out, NULL, NULL, st->line);
+	return 0;
+}
+
+static int on_vm(struct nlattr **tb, void *arg)
+{
+	return vm_decode(tb, arg);
+}
+
+/* The Spec ID event, for the VM's banks, which the binary log opens with. */
+static int write_specid(struct log_state *st, uint32_t banks)
+{
+	size_t n = tvm_log_specid_encode(banks, NULL);
+
+	if (n > st->bin_size)
+		return -EPROTO;
+	tvm_log_specid_encode(banks, st->bin);
+	return write_all(st->bin, n);
+}
+
+static int log_dump(struct log_state *st, struct tvm_nl *nl,
+		    const struct vm_sel *sel, uint64_t from)
+{
+	struct vm_sel by_id = { .type = VM_SEL_ID };
+	struct vm_info vm;
+	struct nl_msg *msg;
+	int ret;
+
+	if (st->binary) {
+		/*
+		 * The Spec ID event needs the VM's banks.  Then dump that VM
+		 * by id, not by name: a VM created with the name meanwhile
+		 * is another VM.
+		 */
+		ret = tvm_nl_new(nl, TVM_CMD_VM_GET, false, &msg);
+		if (ret)
+			return ret;
+		ret = tvm_nl_put_vm(msg, sel);
+		if (ret) {
+			nlmsg_free(msg);
+			return ret;
+		}
+		ret = tvm_nl_send(nl, msg, on_vm, &vm);
+		if (ret)
+			return ret;
+		st->banks = vm.banks & TVM_BANKS_ALL;
+		by_id.id = vm.id;
+		sel = &by_id;
+		if (from == 0) {
+			ret = write_specid(st, st->banks);
+			if (ret)
+				return ret;
+		}
+	}
+
+	ret = tvm_nl_new(nl, TVM_CMD_LOG_DUMP, true, &msg);
+	if (ret)
+		return ret;
+	ret = tvm_nl_put_vm(msg, sel);
+	if (!ret && from)
+		ret = tvm_nl_put_u64(msg, TVM_A_LOG_FROM, from);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	st->next = from;
+	return tvm_nl_send(nl, msg, on_event, st);
+}
+
+int log_main(struct tvmctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "binary", no_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct log_state st = { .ctl = ctl };
+	struct vm_sel sel;
+	struct tvm_nl *nl;
+	uint64_t from = 0;
+	const char *arg;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (parse_u64(optarg, &from))
+				return tvmctl_err(TVMCTL_USAGE,
+						  "%s: bad sequence number '%s'",
+						  ctl->name, optarg);
+			break;
+		case 'b':
+			st.binary = true;
+			break;
+		case 'h':
+			return tvmctl_help(ctl);
+		default:
+			return tvmctl_opt_err(ctl, c, argv);
+		}
+	}
+	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	if (ret)
+		return ret;
+	arg = argv[optind];
+	ret = tvmctl_parse_vm(ctl, arg, &sel);
+	if (ret)
+		return ret;
+	if (st.binary && ctl->json)
+		return tvmctl_err(TVMCTL_USAGE, "%s: --binary and --json "
+				  "exclude each other", ctl->name);
+	if (st.binary && isatty(STDOUT_FILENO))
+		return tvmctl_err(TVMCTL_USAGE, "%s: not writing the binary "
+				  "log to a terminal; redirect standard output",
+				  ctl->name);
+
+	st.ev_size = sizeof(*st.ev) + tvm_banks_digest_size(TVM_BANKS_ALL) +
+		     TVM_EVENT_DATA_MAX;
+	st.ev = malloc(st.ev_size);
+	/* Encodings add headers and algorithm ids to what @ev holds. */
+	st.bin_size = st.ev_size + 256;
+	st.bin = malloc(st.bin_size);
+	st.line = malloc(LOG_LINE_MAX);
+	if (!st.ev || !st.bin || !st.line) {
+		ret = tvmctl_err(TVMCTL_ERR, "out of memory");
+		goto out;
+	}
+
+	ret = tvmctl_nl_open(ctl, &nl);
+	if (ret)
+		goto out;
+	/* A JSON array of events; in text, its items are the lines. */
+	out_array_begin(ctl->out, NULL);
+	ret = log_dump(&st, nl, &sel, from);
+	if (ret) {
+		ret = tvmctl_nl_err(ctl, nl, ret, "reading the log of VM '%s'",
+				    arg);
+	} else {
+		out_array_end(ctl->out);
+		ret = TVMCTL_OK;
+	}
+	tvm_nl_close(nl);
+out:
+	free(st.line);
+	free(st.bin);
+	free(st.ev);
+	return ret;
+}

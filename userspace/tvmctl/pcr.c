@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tvmctl pcr read|extend|reset: a VM's PCRs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tvm_log.h"
+#include "tvmctl.h"
+
+/* What a PCR read returned, by bank and index. */
+struct pcr_values {
+	uint32_t id;
+	uint64_t log_count;
+	uint32_t have[__TVM_BANK_MAX];	/* PCRs returned, per bank */
+	uint8_t digest[__TVM_BANK_MAX][TVM_NUM_PCRS][TVM_DIGEST_MAX];
+};
+
+static const struct nla_policy pcrv_policy[TVM_A_PCRV_ENTRY_MAX + 1] = {
+	[TVM_A_PCRV_BANK]	= { .type = NLA_U32 },
+	[TVM_A_PCRV_INDEX]	= { .type = NLA_U32 },
+	[TVM_A_PCRV_DIGEST]	= { .minlen = 1, .maxlen = TVM_DIGEST_MAX },
+};
+
+static int on_pcrv(struct nlattr **tb, void *arg)
+{
+	struct pcr_values *pv = arg;
+	uint32_t bank, pcr;
+
+	if (!tb[TVM_A_PCRV_BANK] || !tb[TVM_A_PCRV_INDEX] ||
+	    !tb[TVM_A_PCRV_DIGEST])
+		return -EPROTO;
+	bank = nla_get_u32(tb[TVM_A_PCRV_BANK]);
+	pcr = nla_get_u32(tb[TVM_A_PCRV_INDEX]);
+	if (bank >= __TVM_BANK_MAX || pcr >= TVM_NUM_PCRS ||
+	    nla_len(tb[TVM_A_PCRV_DIGEST]) != tvm_banks[bank].size)
+		return -EPROTO;
+	memcpy(pv->digest[bank][pcr], nla_data(tb[TVM_A_PCRV_DIGEST]),
+	       tvm_banks[bank].size);
+	pv->have[bank] |= 1U << pcr;
+	return 0;
+}
+
+static int on_pcr_read(struct nlattr **tb, void *arg)
+{
+	struct pcr_values *pv = arg;
+
+	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_VM_LOG_COUNT] ||
+	    !tb[TVM_A_PCR_VALUES])
+		return -EPROTO;
+	pv->id = nla_get_u32(tb[TVM_A_VM_ID]);
+	pv->log_count = nla_get_u64(tb[TVM_A_VM_LOG_COUNT]);
+	return tvm_nl_for_each_entry(tb[TVM_A_PCR_VALUES], TVM_A_PCRV,
+				     TVM_A_PCRV_ENTRY_MAX, pcrv_policy,
+				     on_pcrv, pv);
+}
+
+/*
+ * Text: "sha256:" then "  9: <hex>" per PCR, as tpm2_pcrread does.  JSON:
+ * the same banks inside {"id", "log_count", "banks"}; log_count says
+ * which prefix of the log these values are the replay of.
+ */
+static void pcr_print(struct tvmctl *ctl, const struct pcr_values *pv)
+{
+	char hex[2 * TVM_DIGEST_MAX + 1], key[4];
+	struct out *o = ctl->out;
+
+	out_object_begin(o, NULL);
+	if (ctl->json) {
+		out_int(o, "id", NULL, pv->id);
+		out_int(o, "log_count", NULL, (int64_t)pv->log_count);
+		out_object_begin(o, "banks");
+	}
+	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!pv->have[b])
+			continue;
+		out_object_begin(o, bank_name(b));
+		for (unsigned int i = 0; i < TVM_NUM_PCRS; i++) {
+			if (!(pv->have[b] & (1U << i)))
+				continue;
+			snprintf(key, sizeof(key), "%u", i);
+			format_hex(pv->digest[b][i], tvm_banks[b].size, hex);
+			out_str(o, key, NULL, hex);
+		}
+		out_object_end(o);
+	}
+	if (ctl->json)
+		out_object_end(o);
+	out_object_end(o);
+}
+
+static int pcr_read(struct tvmctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "bank", required_argument, NULL, 'b' },
+		{ "pcrs", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pcr_values *pv;
+	bool has_mask = false;
+	uint32_t mask = 0;
+	struct vm_sel sel;
+	struct tvm_nl *nl;
+	struct nl_msg *msg;
+	int bank = -1, c, ret;
+	const char *arg;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			bank = parse_bank(optarg);
+			if (bank < 0)
+				return tvmctl_err(TVMCTL_USAGE,
+						  "%s: bad bank '%s' (sha1, sha256, sha384 or sm3_256)",
+						  ctl->name, optarg);
+			break;
+		case 'p':
+			if (parse_pcrs(optarg, &mask))
+				return tvmctl_err(TVMCTL_USAGE,
+						  "%s: bad PCR list '%s' (0-23, e.g. 0,1,9-12 or all)",
+						  ctl->name, optarg);
+			has_mask = true;
+			break;
+		case 'h':
+			return tvmctl_help(ctl);
+		default:
+			return tvmctl_opt_err(ctl, c, argv);
+		}
+	}
+	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	if (ret)
+		return ret;
+	arg = argv[optind];
+	ret = tvmctl_parse_vm(ctl, arg, &sel);
+	if (ret)
+		return ret;
+
+	pv = calloc(1, sizeof(*pv));
+	if (!pv)
+		return tvmctl_err(TVMCTL_ERR, "out of memory");
+	ret = tvmctl_nl_open(ctl, &nl);
+	if (ret) {
+		free(pv);
+		return ret;
+	}
+	ret = tvm_nl_new(nl, TVM_CMD_PCR_READ, false, &msg);
+	if (ret)
+		goto err;
+	ret = tvm_nl_put_vm(msg, &sel);
+	if (!ret && bank >= 0)
+		ret = tvm_nl_put_u32(msg, TVM_A_PCR_BANK, (uint32_t)bank);
+	if (!ret && has_mask)
+		ret = tvm_nl_put_u32(msg, TVM_A_PCR_MASK, mask);
+	if (ret) {
+		nlmsg_free(msg);
+		goto err;
+	}
+	ret = tvm_nl_send(nl, msg, on_pcr_read, pv);
+	if (ret)
+		goto err;
+	pcr_print(ctl, pv);
+	tvm_nl_close(nl);
+	free(pv);
+	return TVMCTL_OK;
+err:
+	ret = tvmctl_nl_err(ctl, nl, ret, "reading the PCRs of VM '%s'", arg);
+	tvm_nl_close(nl);
+	free(pv);
+	return ret;
+}
+
+/* The reply of extend and reset: the logged event's sequence number. */
+static int on_event_seq(struct nlattr **tb, void *arg)
+{
+	uint64_t *seq = arg;
+
+	if (!tb[TVM_A_EVENT_SEQ])
+		return -EPROTO;
+	*seq = nla_get_u64(tb[TVM_A_EVENT_SEQ]);
+	return 0;
+}
+
+static void seq_print(struct tvmctl *ctl, uint64_t seq)
+{
+	out_object_begin(ctl->out, NULL);
+	out_int(ctl->out, "seq", NULL, (int64_t)seq);
+	out_object_end(ctl->out);
+}
+
+/*
+ * Read event data from @path ("-": standard input) into @buf of
+ * TVM_EVENT_DATA_MAX bytes.  -EFBIG when there is more.
+ */
+static int read_data_file(const char *path, uint8_t *buf, size_t *len)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) :
+				     STDIN_FILENO;
+	uint8_t extra;
+	size_t n = 0;
+	ssize_t r;
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (n < TVM_EVENT_DATA_MAX) {
+		r = read(fd, buf + n, TVM_EVENT_DATA_MAX - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = -errno;
+			goto out;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n == TVM_EVENT_DATA_MAX) {
+		do
+			r = read(fd, &extra, 1);
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			ret = -errno;
+		else if (r > 0)
+			ret = -EFBIG;
+	}
+	*len = n;
+out:
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return ret;
+}
+
+static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "type", required_argument, NULL, 't' },
+		{ "data", required_argument, NULL, 'd' },
+		{ "data-hex", required_argument, NULL, 'x' },
+		{ "data-file", required_argument, NULL, 'f' },
+		{ "digest", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static uint8_t data[TVM_EVENT_DATA_MAX];
+	uint8_t digests[__TVM_BANK_MAX][TVM_DIGEST_MAX];
+	uint32_t type = TVM_EV_EXTEND, digest_banks = 0;
+	const char *data_opt = NULL, *arg;
+	bool has_type = false;
+	size_t data_len = 0;
+	struct nlattr *list, *entry;
+	unsigned int pcr, bank;
+	uint8_t digest[TVM_DIGEST_MAX];
+	struct vm_sel sel;
+	struct tvm_nl *nl;
+	struct nl_msg *msg;
+	uint64_t seq;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (parse_u32(optarg, &type))
+				return tvmctl_err(TVMCTL_USAGE,
+						  "%s: bad event type '%s'",
+						  ctl->name, optarg);
+			has_type = true;
+			break;
+		case 'd':
+		case 'x':
+		case 'f':
+			if (data_opt)
+				return tvmctl_err(TVMCTL_USAGE,
+						  "%s: only one of --data, --data-hex and --data-file",
+						  ctl->name);
+			data_opt = optarg;
+			if (c == 'd') {
+				data_len = strlen(optarg);
+				if (data_len > TVM_EVENT_DATA_MAX)
+					return tvmctl_err(TVMCTL_USAGE,
+							  "%s: --data is %zu bytes, more than %d",
+							  ctl->name, data_len,
+							  TVM_EVENT_DATA_MAX);
+				memcpy(data, optarg, data_len);
+			} else if (c == 'x') {
+				if (parse_hex_var(optarg, data, sizeof(data),
+						  &data_len))
+					return tvmctl_err(TVMCTL_USAGE,
+							  "%s: bad hex data '%s' (an even number of hex digits, at most %d bytes)",
+							  ctl->name, optarg,
+							  TVM_EVENT_DATA_MAX);
+			} else {
+				ret = read_data_file(optarg, data, &data_len);
+				if (ret == -EFBIG)
+					return tvmctl_err(TVMCTL_ERR,
+							  "%s: '%s' is more than %d bytes",
+							  ctl->name, optarg,
+							  TVM_EVENT_DATA_MAX);
+				if (ret)
+					return tvmctl_err(TVMCTL_ERR,
+							  "%s: reading '%s': %s",
+							  ctl->name, optarg,
+							  strerror(-ret));
+			}
+			break;
+		case 'D':
+			if (parse_digest(optarg, &bank, digest))
+				return tvmctl_err(TVMCTL_USAGE,
+						  "%s: bad digest '%s' (BANK=HEX, HEX the bank's digest size)",
+						  ctl->name, optarg);
+			if (digest_banks & (1U << bank))
+				return tvmctl_err(TVMCTL_USAGE,
+						  "%s: digest '%s': a second one for %s",
+						  ctl->name, optarg,
+						  bank_name(bank));
+			memcpy(digests[bank], digest, tvm_banks[bank].size);
+			digest_banks |= 1U << bank;
+			break;
+		case 'h':
+			return tvmctl_help(ctl);
+		default:
+			return tvmctl_opt_err(ctl, c, argv);
+		}
+	}
+	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 2);
+	if (ret)
+		return ret;
+	arg = argv[optind];
+	ret = tvmctl_parse_vm(ctl, arg, &sel);
+	if (ret)
+		return ret;
+	if (parse_pcr(argv[optind + 1], &pcr))
+		return tvmctl_err(TVMCTL_USAGE, "%s: bad PCR index '%s' (0-%d)",
+				  ctl->name, argv[optind + 1],
+				  TVM_NUM_PCRS - 1);
+
+	ret = tvmctl_nl_open(ctl, &nl);
+	if (ret)
+		return ret;
+	ret = tvm_nl_new(nl, TVM_CMD_PCR_EXTEND, false, &msg);
+	if (ret)
+		goto err;
+	ret = tvm_nl_put_vm(msg, &sel);
+	if (!ret)
+		ret = tvm_nl_put_u32(msg, TVM_A_PCR_INDEX, pcr);
+	if (!ret && has_type)
+		ret = tvm_nl_put_u32(msg, TVM_A_EVENT_TYPE, type);
+	if (!ret)
+		ret = tvm_nl_put(msg, TVM_A_EVENT_DATA, data, data_len);
+	if (!ret && digest_banks) {
+		ret = tvm_nl_nest_start(msg, TVM_A_EVENT_DIGESTS, &list);
+		for (bank = 0; !ret && bank < __TVM_BANK_MAX; bank++) {
+			if (!(digest_banks & (1U << bank)))
+				continue;
+			ret = tvm_nl_nest_start(msg, TVM_A_DIGEST, &entry);
+			if (!ret)
+				ret = tvm_nl_put_u32(msg, TVM_A_DIGEST_BANK,
+						     bank);
+			if (!ret)
+				ret = tvm_nl_put(msg, TVM_A_DIGEST_VALUE,
+						 digests[bank],
+						 tvm_banks[bank].size);
+			if (!ret)
+				ret = tvm_nl_nest_end(msg, entry);
+		}
+		if (!ret)
+			ret = tvm_nl_nest_end(msg, list);
+	}
+	if (ret) {
+		nlmsg_free(msg);
+		goto err;
+	}
+	ret = tvm_nl_send(nl, msg, on_event_seq, &seq);
+	if (ret)
+		goto err;
+	seq_print(ctl, seq);
+	tvm_nl_close(nl);
+	return TVMCTL_OK;
+err:
+	ret = tvmctl_nl_err(ctl, nl, ret, "extending PCR %u of VM '%s'", pcr,
+			    arg);
+	tvm_nl_close(nl);
+	return ret;
+}
+
+static int pcr_reset(struct tvmctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vm_sel sel;
+	struct tvm_nl *nl;
+	struct nl_msg *msg;
+	unsigned int pcr;
+	const char *arg;
+	uint64_t seq;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return tvmctl_help(ctl);
+		return tvmctl_opt_err(ctl, c, argv);
+	}
+	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 2);
+	if (ret)
+		return ret;
+	arg = argv[optind];
+	ret = tvmctl_parse_vm(ctl, arg, &sel);
+	if (ret)
+		return ret;
+	if (parse_pcr(argv[optind + 1], &pcr))
+		return tvmctl_err(TVMCTL_USAGE, "%s: bad PCR index '%s' (0-%d)",
+				  ctl->name, argv[optind + 1],
+				  TVM_NUM_PCRS - 1);
+
+	ret = tvmctl_nl_open(ctl, &nl);
+	if (ret)
+		return ret;
+	ret = tvm_nl_new(nl, TVM_CMD_PCR_RESET, false, &msg);
+	if (ret)
+		goto err;
+	ret = tvm_nl_put_vm(msg, &sel);
+	if (!ret)
+		ret = tvm_nl_put_u32(msg, TVM_A_PCR_INDEX, pcr);
+	if (ret) {
+		nlmsg_free(msg);
+		goto err;
+	}
+	ret = tvm_nl_send(nl, msg, on_event_seq, &seq);
+	if (ret)
+		goto err;
+	seq_print(ctl, seq);
+	tvm_nl_close(nl);
+	return TVMCTL_OK;
+err:
+	ret = tvmctl_nl_err(ctl, nl, ret, "resetting PCR %u of VM '%s'", pcr,
+			    arg);
+	tvm_nl_close(nl);
+	return ret;
+}
+
+const struct tvmctl_cmd pcr_cmds[] = {
+	{ .name = "read", .fn = pcr_read, .args = "VM",
+	  .help = "print a VM's PCRs",
+	  .opts = "  --bank BANK    only this bank (default: all the VM's)\n"
+		  "  --pcrs LIST    only these PCRs: all, or e.g. 0,1,9-12\n" },
+	{ .name = "extend", .fn = pcr_extend, .args = "VM PCR",
+	  .help = "extend a PCR with a logged event",
+	  .opts = "  --type T           event type (default 0x544d0003, tvm's extend)\n"
+		  "  --data STRING      event data (default: none)\n"
+		  "  --data-hex HEX     event data, in hex\n"
+		  "  --data-file FILE   event data, read from FILE ('-': stdin)\n"
+		  "  --digest BANK=HEX  extend BANK with HEX, not the hash of the\n"
+		  "                     data; for every bank of the VM or none\n" },
+	{ .name = "reset", .fn = pcr_reset, .args = "VM PCR",
+	  .help = "reset PCR 16 or 23 (logged)" },
+	{ .name = NULL },
+};
+
+int pcr_main(struct tvmctl *ctl, int argc, char **argv)
+{
+	return tvmctl_dispatch(ctl, argc, argv);
+}
