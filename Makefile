@@ -6,6 +6,7 @@
 #   make check      install what is missing, build, run every test
 #   make demo       install what is missing, build, walk through tvm in the
 #                   emulated hypervisor host
+#   make bench      run the benchmarks in the emulated host
 #   make install    install the modules, tvmctl and its man page
 #   make C=1        the same build, with sparse over the kernel code
 #
@@ -17,7 +18,7 @@ BUILD := $(CURDIR)/build
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
 
-all: modules tvmctl selftests unit
+all: modules tvmctl selftests unit bench-build
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -33,6 +34,14 @@ selftests: $(BUILD)/ksft/kselftest_harness.h
 
 unit:
 	$(MAKE) -C tests/unit
+
+bench-build:
+	$(MAKE) -C bench
+
+# Benchmarks run in the emulated host; Documentation/performance.md.
+bench: deps
+	$(MAKE) all
+	scripts/vm-run -- scripts/bench.sh
 
 deps:
 	scripts/deps.sh
@@ -57,5 +66,5 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all modules tvmctl selftests unit deps check demo modules_install \
-	install clean
+.PHONY: all modules tvmctl selftests unit bench-build bench deps check demo \
+	modules_install install clean

@@ -1,0 +1,9 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench`: every benchmark, in the emulated host, each printing tvm's
+# figures beside the reference tool's from the same run.
+set -eu
+[ "${TVM_GUEST:-}" = 1 ] || { echo "bench.sh runs inside the emulated host: make bench" >&2; exit 2; }
+echo "== extend: tvm through netlink vs TPM2_PCR_Extend on the host TPM"
+build/bench/extend_bench
