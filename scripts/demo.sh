@@ -47,6 +47,35 @@ say "IMA measures the host and will carry tvm's trust-state records"
 runsh 'head -n 3 /sys/kernel/security/ima/ascii_runtime_measurements'
 runsh 'wc -l < /sys/kernel/security/ima/ascii_runtime_measurements'
 
+say "A tvm instance: its own banks of 24 virtual PCRs, in host kernel memory"
+run "$tvmctl" vm create web-1 --banks sha256,sha384,sm3_256
+run "$tvmctl" vm list
+
+say "PCRs 0-7 start from the host TPM's, PCR 8 records tvm itself"
+run "$tvmctl" pcr read web-1 --bank sha256 --pcrs 0-9
+
+say "Measurements extend PCRs as a TPM 2.0 does, and every one is logged first"
+run "$tvmctl" pcr extend web-1 9 --data "vmlinuz-6.1 sha256:0123abcd"
+run "$tvmctl" pcr extend web-1 12 --data "memslot 0 gpa 0x0 size 0x10000"
+run "$tvmctl" pcr read web-1 --pcrs 9,12
+run "$tvmctl" log web-1 --from 9
+
+say "The log is a TCG crypto-agile event log: tpm2_eventlog replays it"
+runsh "tpm2_eventlog /sys/kernel/security/tvm/vms/1/binary_measurements | sed -n '/^pcrs:/,\$p' | head -n 14"
+
+say "PCR 9 cannot be reset; the debug PCR 16 can, and the reset is logged"
+runsh "$tvmctl pcr reset web-1 9 || true"
+run "$tvmctl" pcr reset web-1 16
+
+say "Bounded: a log that fills refuses further extends, visibly"
+run "$tvmctl" vm create tiny --log-max 16
+runsh "for i in 1 2 3 4 5 6 7 8; do $tvmctl pcr extend tiny 23 --data x\$i > /dev/null || break; done"
+run "$tvmctl" vm show tiny
+runsh "grep log_ /sys/kernel/security/tvm/stats"
+
+say "JSON for scripts, from every command"
+run "$tvmctl" -j vm show web-1
+
 say "tvm unloads cleanly and comes back"
 run rmmod tvm
 runsh 'ls /sys/kernel/security/tvm 2>&1 || true'
