@@ -107,25 +107,12 @@ static int extend_batch(struct tnl *nl, uint32_t id, uint32_t banks,
 
 	for (i = 0; i < batch; i++) {
 		static struct tmsg m;
-		unsigned int b;
 
-		tmsg_init(&m, nl, TVM_CMD_PCR_EXTEND, 0);
+		tvm_extend_init(&m, nl, id, 16);
 		m.nlh.nlmsg_flags = NLM_F_REQUEST;
 		m.nlh.nlmsg_seq = ++nl->seq;
-		tmsg_put_u32(&m, TVM_A_VM_ID, id);
-		tmsg_put_u32(&m, TVM_A_PCR_INDEX, 16);
-		tmsg_nest_start(&m, TVM_A_EVENT_DIGESTS);
 		d[TVM_BANK_SHA256][0] = first + i;
-		for (b = 0; b < __TVM_BANK_MAX; b++) {
-			if (!(banks & (1u << b)))
-				continue;
-			tmsg_nest_start(&m, TVM_A_DIGEST);
-			tmsg_put_u32(&m, TVM_A_DIGEST_BANK, b);
-			tmsg_put(&m, TVM_A_DIGEST_VALUE, d[b],
-				 tvm_test_bank_size[b]);
-			tmsg_nest_end(&m);
-		}
-		tmsg_nest_end(&m);
+		tvm_put_digests(&m, banks, d);
 		if (len + NLMSG_ALIGN(m.nlh.nlmsg_len) > sizeof(buf))
 			return -E2BIG;
 		memcpy(buf + len, m.buf, m.nlh.nlmsg_len);
@@ -149,22 +136,31 @@ static int extend_batch(struct tnl *nl, uint32_t id, uint32_t banks,
 	return 0;
 }
 
-/* Extends per second in batches of @batch requests per system call. */
-static double bench_tvm_batched(struct tnl *nl, uint32_t banks, int n,
-				int batch)
+/* A VM with @banks, named "@prefix-<banks>-<pid>"; exits if it cannot. */
+static uint32_t bench_vm(struct tnl *nl, const char *prefix, uint32_t banks)
 {
-	uint8_t d[__TVM_BANK_MAX][TVM_DIGEST_MAX];
 	char name[32];
 	uint32_t id;
-	double t0, t;
-	int i, ret;
+	int ret;
 
-	snprintf(name, sizeof(name), "benchb-%x-%d", banks, getpid());
+	snprintf(name, sizeof(name), "%s-%x-%d", prefix, banks, getpid());
 	ret = tvm_vm_create(nl, name, banks, 0, &id);
 	if (ret) {
 		fprintf(stderr, "create: %s (%s)\n", strerror(-ret), nl->extack);
 		exit(1);
 	}
+	return id;
+}
+
+/* Extends per second in batches of @batch requests per system call. */
+static double bench_tvm_batched(struct tnl *nl, uint32_t banks, int n,
+				int batch)
+{
+	uint8_t d[__TVM_BANK_MAX][TVM_DIGEST_MAX];
+	uint32_t id = bench_vm(nl, "benchb", banks);
+	double t0, t;
+	int i, ret;
+
 	memset(d, 0x5a, sizeof(d));
 	t0 = now();
 	for (i = 0; i < n; i += batch) {
@@ -182,17 +178,10 @@ static double bench_tvm_batched(struct tnl *nl, uint32_t banks, int n,
 static double bench_tvm(struct tnl *nl, uint32_t banks, int n)
 {
 	uint8_t d[__TVM_BANK_MAX][TVM_DIGEST_MAX];
-	char name[32];
-	uint32_t id;
+	uint32_t id = bench_vm(nl, "bench", banks);
 	double t0, t;
 	int i, ret;
 
-	snprintf(name, sizeof(name), "bench-%x-%d", banks, getpid());
-	ret = tvm_vm_create(nl, name, banks, 0, &id);
-	if (ret) {
-		fprintf(stderr, "create: %s (%s)\n", strerror(-ret), nl->extack);
-		exit(1);
-	}
 	memset(d, 0x5a, sizeof(d));
 	t0 = now();
 	for (i = 0; i < n; i++) {

@@ -10,26 +10,15 @@
 #include <endian.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
-#include <openssl/evp.h>
-
-#include "tvm_test.h"
+#include "tvm_crypto.h"
 #include "../kselftest_harness.h"
 
 #define VMS_DIR "/sys/kernel/security/" TVM_SECURITYFS_DIR "/vms"
 #define STATS_FILE "/sys/kernel/security/" TVM_SECURITYFS_DIR "/stats"
 
 /* --- independent computations ------------------------------------------ */
-
-static const char *const evp_name[__TVM_BANK_MAX] = {
-	[TVM_BANK_SHA1] = "SHA1",
-	[TVM_BANK_SHA256] = "SHA256",
-	[TVM_BANK_SHA384] = "SHA384",
-	[TVM_BANK_SM3_256] = "SM3",
-};
 
 /* TPM_ALG_ID of each bank (TPM 2.0 Part 2, table 9). */
 static const uint16_t tpm_alg[__TVM_BANK_MAX] = {
@@ -38,28 +27,6 @@ static const uint16_t tpm_alg[__TVM_BANK_MAX] = {
 	[TVM_BANK_SHA384] = 0x000c,
 	[TVM_BANK_SM3_256] = 0x0012,
 };
-
-static const char *bname(unsigned int b)
-{
-	return b < __TVM_BANK_MAX ? tvm_test_bank_name[b] : "?";
-}
-
-/* @pcr = H_bank(@pcr || @digest) with OpenSSL; 0 or -1. */
-static int extend(unsigned int bank, uint8_t *pcr, const uint8_t *digest)
-{
-	EVP_MD *md = EVP_MD_fetch(NULL, evp_name[bank], NULL);
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned int size = tvm_test_bank_size[bank], n = 0;
-	int ok;
-
-	ok = md && ctx && EVP_DigestInit_ex(ctx, md, NULL) &&
-	     EVP_DigestUpdate(ctx, pcr, size) &&
-	     EVP_DigestUpdate(ctx, digest, size) &&
-	     EVP_DigestFinal_ex(ctx, pcr, &n) && n == size;
-	EVP_MD_CTX_free(ctx);
-	EVP_MD_free(md);
-	return ok ? 0 : -1;
-}
 
 /*
  * Replay @log for @banks: EV_NO_ACTION "TVMR" markers zero their PCR,
@@ -101,75 +68,7 @@ static int replay(const struct tvm_log *log, uint32_t banks,
 	return 0;
 }
 
-/* A fixed-seed generator (xorshift64*), so every run does the same. */
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
-static void rnd_bytes(uint64_t *s, void *buf, size_t len)
-{
-	uint8_t *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = rnd(s) >> 56;
-}
-
-static const char *hex(const uint8_t *p, size_t n, char *buf)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sprintf(buf + 2 * i, "%02x", p[i]);
-	buf[2 * n] = '\0';
-	return buf;
-}
-
-/* Hex (either case) to bytes; the number of bytes, or -1. */
-static int unhex(const char *s, uint8_t *out, size_t max)
-{
-	static const char digits[] = "0123456789abcdefABCDEF";
-	size_t n = 0;
-	unsigned int v;
-
-	while (s[0] && s[1] && strchr(digits, s[0]) && strchr(digits, s[1]) &&
-	       sscanf(s, "%2x", &v) == 1) {
-		if (n == max)
-			return -1;
-		out[n++] = v;
-		s += 2;
-	}
-	return n;
-}
-
 #define OUT_MAX (4u << 20)
-
-/* Run a shell command; its exit status (or -1), its output in @out. */
-static int run(char *out, size_t size, const char *fmt, ...)
-{
-	char cmd[1024];
-	size_t len = 0, n;
-	va_list ap;
-	FILE *f;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd) - 8, fmt, ap);
-	va_end(ap);
-	strcat(cmd, " 2>&1");
-	f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	while (len + 1 < size && (n = fread(out + len, 1, size - 1 - len, f)))
-		len += n;
-	out[len] = '\0';
-	st = pclose(f);
-	return st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* The whole of a file, NUL-terminated, in a malloc()ed buffer; its size or -errno. */
 static ssize_t slurp_fd(int fd, char **out)
@@ -233,51 +132,7 @@ static long long stat_value(const char *name)
 	return v;
 }
 
-/*
- * tpm2_eventlog's "pcrs:" section: "  sha256:" then "    16 : 0x...".
- * Banks tvm lacks are skipped.
- */
-static void parse_eventlog_pcrs(char *text, struct tvm_pcrs *p)
-{
-	char *line, *save = NULL, name[32], colon[2], val[2 * TVM_DIGEST_MAX + 8];
-	bool on = false;
-	int bank = -1, b;
-	unsigned int idx;
-
-	memset(p, 0, sizeof(*p));
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (!on) {
-			on = !strcmp(line, "pcrs:");
-			continue;
-		}
-		if (sscanf(line, " %31[a-z0-9_]%1[:]", name, colon) == 2 &&
-		    line[strlen(line) - 1] == ':') {
-			bank = -1;
-			for (b = 0; b < __TVM_BANK_MAX; b++)
-				if (!strcmp(name, tvm_test_bank_name[b]))
-					bank = b;
-			continue;
-		}
-		if (bank >= 0 && sscanf(line, " %u : 0x%100s", &idx, val) == 2 &&
-		    idx < TVM_NUM_PCRS &&
-		    unhex(val, p->v[bank][idx], TVM_DIGEST_MAX) ==
-			    (int)tvm_test_bank_size[bank])
-			p->have[bank] |= 1u << idx;
-	}
-}
-
 /* --- requests -------------------------------------------------------------- */
-
-static int pcr_reset(struct tnl *nl, uint32_t id, uint32_t pcr, uint64_t *seq)
-{
-	struct tmsg m;
-
-	tmsg_init(&m, nl, TVM_CMD_PCR_RESET, 0);
-	tmsg_put_u32(&m, TVM_A_VM_ID, id);
-	tmsg_put_u32(&m, TVM_A_PCR_INDEX, pcr);
-	return tnl_call(nl, &m, tvm_seq_cb, seq);
-}
 
 struct vm_info {
 	uint32_t state;
@@ -310,38 +165,26 @@ static int vm_get(struct tnl *nl, uint32_t id, struct vm_info *v)
 
 /* --- the fixture ---------------------------------------------------------- */
 
-#define MAX_VMS 8
-
 FIXTURE(log) {
 	struct tnl nl;
 	struct tmsg m;
-	uint32_t vms[MAX_VMS];
-	int nvms;
+	struct tvm_vms vms;
 	bool no_tvm;
 	char *out;
 };
 
 FIXTURE_SETUP(log)
 {
-	int ret = tnl_open(&self->nl);
-
-	if (ret == -ENOENT) {
-		self->no_tvm = true;
-		SKIP(return, "tvm.ko is not loaded");
-	}
-	ASSERT_EQ(0, ret);
+	TVM_SETUP_NL();
 	self->out = malloc(OUT_MAX);
 	ASSERT_NE(NULL, self->out);
 }
 
 FIXTURE_TEARDOWN(log)
 {
-	int i;
-
 	if (self->no_tvm)
 		return;
-	for (i = 0; i < self->nvms; i++)
-		tvm_vm_delete(&self->nl, self->vms[i]);
+	tvm_vms_delete(&self->nl, &self->vms);
 	tnl_close(&self->nl);
 	free(self->out);
 }
@@ -349,27 +192,13 @@ FIXTURE_TEARDOWN(log)
 static int vm_new(FIXTURE_DATA(log) *self, const char *name, uint32_t banks,
 		  uint32_t log_max, uint32_t *id)
 {
-	int ret = tvm_vm_create(&self->nl, name, banks, log_max, id);
-
-	if (!ret && self->nvms < MAX_VMS)
-		self->vms[self->nvms++] = *id;
-	return ret;
+	return tvm_vm_new(&self->nl, &self->vms, name, banks, log_max, id);
 }
 
 /*
  * Debian 6.1's harness runs the test even after its setup SKIPs; every
  * test starts with this.
  */
-
-#define EXPECT_PCR(want, got, bank, pcr) do {				\
-	char _w[2 * TVM_DIGEST_MAX + 1], _g[2 * TVM_DIGEST_MAX + 1];	\
-	unsigned int _n = tvm_test_bank_size[bank];			\
-									\
-	EXPECT_EQ(0, memcmp((want), (got), _n))				\
-		TH_LOG("%s PCR %u: want %s, got %s", bname(bank),	\
-		       (unsigned int)(pcr), hex((want), _n, _w),	\
-		       hex((got), _n, _g));				\
-} while (0)
 
 /* The log of VM @id replays to its PCRs, in every bank of @banks. */
 #define EXPECT_LOG_REPLAYS(id, banks, log) do {				\
@@ -496,7 +325,7 @@ TEST_F_TIMEOUT(log, binary_log_replays_in_tpm2_eventlog, 120)
 	ret = run(self->out, OUT_MAX, "tpm2_eventlog %s", path);
 	unlink(path);
 	ASSERT_EQ(0, ret) TH_LOG("tpm2_eventlog: %.2000s", self->out);
-	parse_eventlog_pcrs(self->out, &tool);
+	parse_tpm2_pcrs(self->out, "pcrs:", &tool);
 
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, 0, &log));
 	for (i = 0; i < log.n; i++)
@@ -934,61 +763,23 @@ struct worker {
 	char extack[256];
 };
 
-/*
- * tnl_call() keeps its receive buffer in a static variable: not for
- * threads.  The same, with the buffer on the thread's stack.
- */
-static int call_r(struct tnl *nl, struct tmsg *m, uint64_t *seq)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	char buf[16384];
-	uint32_t want = ++nl->seq;
-	struct nlmsghdr *h;
-	const struct nlattr *a;
-	ssize_t n;
-
-	m->nlh.nlmsg_seq = want;
-	if (sendto(nl->fd, m->buf, m->nlh.nlmsg_len, 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0)
-		return -errno;
-	for (;;) {
-		n = recv(nl->fd, buf, sizeof(buf), 0);
-		if (n < 0)
-			return -errno;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, n);
-		     h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != want)
-				continue;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				tnl_extack(nl, h);
-				return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-			}
-			if ((a = tmsg_attr(h, TVM_A_EVENT_SEQ)))
-				*seq = tattr_u64(a);
-		}
-	}
-}
-
 static void worker_data(const struct worker *w, int i, char *buf, size_t size)
 {
 	snprintf(buf, size, "worker %d extend %d vm %u", w->tag, i, w->id);
 }
 
+/* tnl_call()'s receive buffer is per thread: each worker has its own nl. */
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct tmsg *m = malloc(sizeof(*m));
 	char data[64];
 	int i;
 
 	pthread_barrier_wait(w->start);
-	for (i = 0; m && i < THREAD_EXTENDS; i++) {
+	for (i = 0; i < THREAD_EXTENDS; i++) {
 		worker_data(w, i, data, sizeof(data));
-		tmsg_init(m, &w->nl, TVM_CMD_PCR_EXTEND, 0);
-		tmsg_put_u32(m, TVM_A_VM_ID, w->id);
-		tmsg_put_u32(m, TVM_A_PCR_INDEX, 9 + (w->tag + i) % 15);
-		tmsg_put(m, TVM_A_EVENT_DATA, data, strlen(data));
-		w->err = call_r(&w->nl, m, &w->seq[i]);
+		w->err = tvm_extend_data(&w->nl, w->id, 9 + (w->tag + i) % 15,
+					 data, strlen(data), &w->seq[i]);
 		if (w->err) {
 			w->at = i;
 			snprintf(w->extack, sizeof(w->extack), "%s",
@@ -996,9 +787,6 @@ static void *worker_main(void *arg)
 			break;
 		}
 	}
-	if (!m)
-		w->err = -ENOMEM;
-	free(m);
 	return NULL;
 }
 

@@ -7,106 +7,12 @@
  * an extend can be wrong, each with its exact errno and nothing changed.
  */
 
-#include <stdarg.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
-#include <openssl/evp.h>
-
-#include "tvm_test.h"
+#include "tvm_crypto.h"
 #include "../kselftest_harness.h"
 
 /* --- independent computations ------------------------------------------ */
-
-static const char *const evp_name[__TVM_BANK_MAX] = {
-	[TVM_BANK_SHA1] = "SHA1",
-	[TVM_BANK_SHA256] = "SHA256",
-	[TVM_BANK_SHA384] = "SHA384",
-	[TVM_BANK_SM3_256] = "SM3",
-};
-
-/* H_bank(@a || @b) with OpenSSL; 0 or -1. */
-static int md2(unsigned int bank, const void *a, size_t alen, const void *b,
-	       size_t blen, uint8_t *out)
-{
-	EVP_MD *md = EVP_MD_fetch(NULL, evp_name[bank], NULL);
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned int n = 0;
-	int ok;
-
-	ok = md && ctx && EVP_DigestInit_ex(ctx, md, NULL) &&
-	     EVP_DigestUpdate(ctx, a, alen) && EVP_DigestUpdate(ctx, b, blen) &&
-	     EVP_DigestFinal_ex(ctx, out, &n) && n == tvm_test_bank_size[bank];
-	EVP_MD_CTX_free(ctx);
-	EVP_MD_free(md);
-	return ok ? 0 : -1;
-}
-
-static int md(unsigned int bank, const void *data, size_t len, uint8_t *out)
-{
-	return md2(bank, data, len, NULL, 0, out);
-}
-
-/* @pcr = H_bank(@pcr || @digest), as TPM2_PCR_Extend defines it. */
-static int extend(unsigned int bank, uint8_t *pcr, const uint8_t *digest)
-{
-	uint8_t old[TVM_DIGEST_MAX];
-	unsigned int n = tvm_test_bank_size[bank];
-
-	memcpy(old, pcr, n);
-	return md2(bank, old, n, digest, n, pcr);
-}
-
-/* A fixed-seed generator (xorshift64*), so every run extends the same. */
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
-static void rnd_bytes(uint64_t *s, void *buf, size_t len)
-{
-	uint8_t *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = rnd(s) >> 56;
-}
-
-/* Names for messages; GCC cannot see that b < __TVM_BANK_MAX there. */
-static const char *bname(unsigned int b)
-{
-	return b < __TVM_BANK_MAX ? tvm_test_bank_name[b] : "?";
-}
-
-static const char *hex(const uint8_t *p, size_t n, char *buf)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sprintf(buf + 2 * i, "%02x", p[i]);
-	buf[2 * n] = '\0';
-	return buf;
-}
-
-/* Hex (either case) to bytes; the number of bytes, or -1. */
-static int unhex(const char *s, uint8_t *out, size_t max)
-{
-	size_t n = 0;
-	unsigned int v;
-
-	while (s[0] && s[1] && sscanf(s, "%2x", &v) == 1 &&
-	       strchr("0123456789abcdefABCDEF", s[0]) &&
-	       strchr("0123456789abcdefABCDEF", s[1])) {
-		if (n == max)
-			return -1;
-		out[n++] = v;
-		s += 2;
-	}
-	return n;
-}
 
 static bool all_zero(const uint8_t *p, size_t n)
 {
@@ -116,76 +22,7 @@ static bool all_zero(const uint8_t *p, size_t n)
 	return true;
 }
 
-/* Run a shell command; its exit status (or -1), its output in @out. */
-static int run(char *out, size_t size, const char *fmt, ...)
-{
-	char cmd[2048];
-	size_t len = 0, n;
-	va_list ap;
-	FILE *f;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd) - 8, fmt, ap);
-	va_end(ap);
-	strcat(cmd, " 2>&1");
-	f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	while (len + 1 < size && (n = fread(out + len, 1, size - 1 - len, f)))
-		len += n;
-	out[len] = '\0';
-	st = pclose(f);
-	return st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/*
- * PCR values in tpm2-tools' YAML ("  sha256:" then "    16 : 0x..."), as
- * tpm2_pcrread prints them and tpm2_eventlog's "pcrs:" section does; with
- * @after, only the lines after the line @after.  Banks tvm lacks are skipped.
- */
-static void parse_tpm2_pcrs(char *text, const char *after, struct tvm_pcrs *p)
-{
-	char *line, *save = NULL, name[32], val[2 * TVM_DIGEST_MAX + 8];
-	bool on = !after;
-	int bank = -1, b;
-	unsigned int idx;
-
-	memset(p, 0, sizeof(*p));
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (!on) {
-			on = !strcmp(line, after);
-			continue;
-		}
-		if (sscanf(line, " %31[a-z0-9_]%1[:]", name, val) == 2 &&
-		    line[strlen(line) - 1] == ':') {
-			bank = -1;
-			for (b = 0; b < __TVM_BANK_MAX; b++)
-				if (!strcmp(name, tvm_test_bank_name[b]))
-					bank = b;
-			continue;
-		}
-		if (bank >= 0 &&
-		    sscanf(line, " %u : 0x%100s", &idx, val) == 2 &&
-		    idx < TVM_NUM_PCRS &&
-		    unhex(val, p->v[bank][idx], TVM_DIGEST_MAX) ==
-			    (int)tvm_test_bank_size[bank])
-			p->have[bank] |= 1u << idx;
-	}
-}
-
 /* --- requests tvm_test.h has no helper for ----------------------------- */
-
-static int pcr_reset(struct tnl *nl, uint32_t id, uint32_t pcr, uint64_t *seq)
-{
-	struct tmsg m;
-
-	tmsg_init(&m, nl, TVM_CMD_PCR_RESET, 0);
-	tmsg_put_u32(&m, TVM_A_VM_ID, id);
-	tmsg_put_u32(&m, TVM_A_PCR_INDEX, pcr);
-	return tnl_call(nl, &m, tvm_seq_cb, seq);
-}
 
 /* One TVM_A_DIGEST entry: @bank's value of @len bytes; @flat: no NLA_F_NESTED. */
 static void put_digest(struct tmsg *m, uint32_t bank, size_t len, bool flat)
@@ -204,9 +41,7 @@ static void put_digest(struct tmsg *m, uint32_t bank, size_t len, bool flat)
 /* An extend of VM @id's PCR 16 up to TVM_A_EVENT_DIGESTS, left open. */
 static void extend_start(struct tmsg *m, struct tnl *nl, uint32_t id)
 {
-	tmsg_init(m, nl, TVM_CMD_PCR_EXTEND, 0);
-	tmsg_put_u32(m, TVM_A_VM_ID, id);
-	tmsg_put_u32(m, TVM_A_PCR_INDEX, 16);
+	tvm_extend_init(m, nl, id, 16);
 	tmsg_nest_start(m, TVM_A_EVENT_DIGESTS);
 }
 
@@ -222,37 +57,25 @@ static void put_digests(struct tmsg *m, uint32_t banks)
 
 /* --- the fixture ---------------------------------------------------------- */
 
-#define MAX_VMS 8
-
 FIXTURE(pcr) {
 	struct tnl nl;
 	struct tmsg m;
-	uint32_t vms[MAX_VMS];
-	int nvms;
+	struct tvm_vms vms;
 	bool no_tvm;
 	char buf[65536];
 };
 
 FIXTURE_SETUP(pcr)
 {
-	int ret = tnl_open(&self->nl);
-
-	if (ret == -ENOENT) {
-		self->no_tvm = true;
-		SKIP(return, "tvm.ko is not loaded");
-	}
-	ASSERT_EQ(0, ret);
+	TVM_SETUP_NL();
 }
 
 FIXTURE_TEARDOWN(pcr)
 {
-	int i;
-
 	if (self->no_tvm)
 		return;
 	/* Whatever a test left behind; ENOENT for those it deleted itself. */
-	for (i = 0; i < self->nvms; i++)
-		tvm_vm_delete(&self->nl, self->vms[i]);
+	tvm_vms_delete(&self->nl, &self->vms);
 	tnl_close(&self->nl);
 }
 
@@ -260,11 +83,7 @@ FIXTURE_TEARDOWN(pcr)
 static int vm_new(FIXTURE_DATA(pcr) *self, const char *name, uint32_t banks,
 		  uint32_t log_max, uint32_t *id)
 {
-	int ret = tvm_vm_create(&self->nl, name, banks, log_max, id);
-
-	if (!ret && self->nvms < MAX_VMS)
-		self->vms[self->nvms++] = *id;
-	return ret;
+	return tvm_vm_new(&self->nl, &self->vms, name, banks, log_max, id);
 }
 
 /*
@@ -273,17 +92,6 @@ static int vm_new(FIXTURE_DATA(pcr) *self, const char *name, uint32_t banks,
  */
 
 #define CALL(cb, arg) tnl_call(&self->nl, &self->m, (cb), (arg))
-
-/* Compare one PCR; log both values when they differ. */
-#define EXPECT_PCR(want, got, bank, pcr) do {				\
-	char _w[2 * TVM_DIGEST_MAX + 1], _g[2 * TVM_DIGEST_MAX + 1];	\
-	unsigned int _n = tvm_test_bank_size[bank];			\
-									\
-	EXPECT_EQ(0, memcmp((want), (got), _n))				\
-		TH_LOG("%s PCR %u: want %s, got %s",			\
-		       bname(bank), (unsigned int)(pcr),		\
-		       hex((want), _n, _w), hex((got), _n, _g));	\
-} while (0)
 
 #define SEED 0x7476d0c0ffee1234ULL
 

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers the tvm selftests share, over tvm_nl.h: create and delete VMs,
- * extend, read PCRs, dump the log, replay it.  Each returns 0 or -errno
- * (the kernel's, with its message in nl->extack).
+ * extend, reset and read PCRs, dump the log; each of these returns 0 or
+ * -errno (the kernel's, with its message in nl->extack).  Also the
+ * fixtures' setup and PCR checks, and the tools the tests compute with:
+ * random bytes, hex, shell commands, tpm2-tools' PCR listings.
  */
 #ifndef _TVM_SELFTEST_H
 #define _TVM_SELFTEST_H
 
+#include <stdarg.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include "tvm_nl.h"
 
@@ -18,10 +22,35 @@
  */
 #define NEED_TVM() do { if (self->no_tvm) return; } while (0)
 
+/*
+ * The setup of such a fixture, with a struct tnl nl: open self->nl, or
+ * set self->no_tvm and SKIP when tvm.ko is not loaded.
+ */
+#define TVM_SETUP_NL() do {						\
+	int ret = tnl_open(&self->nl);					\
+									\
+	if (ret == -ENOENT) {						\
+		self->no_tvm = true;					\
+		SKIP(return, "tvm.ko is not loaded");			\
+	}								\
+	ASSERT_EQ(0, ret);						\
+} while (0)
+
 /* The kernel's message for the last call on self->nl contains @s. */
 #define EXPECT_EXTACK(s) \
 	EXPECT_NE(NULL, strstr(self->nl.extack, (s))) \
 		TH_LOG("extack '%s', expected '%s'", self->nl.extack, (s))
+
+/* Compare one PCR; log both values when they differ. */
+#define EXPECT_PCR(want, got, bank, pcr) do {				\
+	char _w[2 * TVM_DIGEST_MAX + 1], _g[2 * TVM_DIGEST_MAX + 1];	\
+	unsigned int _n = tvm_test_bank_size[bank];			\
+									\
+	EXPECT_EQ(0, memcmp((want), (got), _n))				\
+		TH_LOG("%s PCR %u: want %s, got %s",			\
+		       bname(bank), (unsigned int)(pcr),		\
+		       hex((want), _n, _w), hex((got), _n, _g));	\
+} while (0)
 
 static const unsigned int tvm_test_bank_size[__TVM_BANK_MAX] = {
 	[TVM_BANK_SHA1] = 20,
@@ -36,6 +65,80 @@ static const char *const tvm_test_bank_name[__TVM_BANK_MAX] = {
 	[TVM_BANK_SHA384] = "sha384",
 	[TVM_BANK_SM3_256] = "sm3_256",
 };
+
+/* Names for messages; GCC cannot see that b < __TVM_BANK_MAX there. */
+static inline const char *bname(unsigned int b)
+{
+	return b < __TVM_BANK_MAX ? tvm_test_bank_name[b] : "?";
+}
+
+/* A fixed-seed generator (xorshift64*), so every run does the same. */
+static inline uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+static inline void rnd_bytes(uint64_t *s, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = rnd(s) >> 56;
+}
+
+static inline const char *hex(const uint8_t *p, size_t n, char *buf)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(buf + 2 * i, "%02x", p[i]);
+	buf[2 * n] = '\0';
+	return buf;
+}
+
+/* Hex (either case) to bytes; the number of bytes, or -1. */
+static inline int unhex(const char *s, uint8_t *out, size_t max)
+{
+	static const char digits[] = "0123456789abcdefABCDEF";
+	size_t n = 0;
+	unsigned int v;
+
+	while (s[0] && s[1] && strchr(digits, s[0]) && strchr(digits, s[1]) &&
+	       sscanf(s, "%2x", &v) == 1) {
+		if (n == max)
+			return -1;
+		out[n++] = v;
+		s += 2;
+	}
+	return n;
+}
+
+/* Run a shell command; its exit status (or -1), its output in @out. */
+static inline int run(char *out, size_t size, const char *fmt, ...)
+{
+	char cmd[2048];
+	size_t len = 0, n;
+	va_list ap;
+	FILE *f;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd) - 8, fmt, ap);
+	va_end(ap);
+	strcat(cmd, " 2>&1");
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (len + 1 < size && (n = fread(out + len, 1, size - 1 - len, f)))
+		len += n;
+	out[len] = '\0';
+	st = pclose(f);
+	return st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
 
 struct tvm_pcrs {
 	uint64_t log_count;
@@ -55,6 +158,43 @@ struct tvm_log {
 	size_t n, cap;
 	struct tvm_ev *ev;
 };
+
+/*
+ * PCR values in tpm2-tools' YAML ("  sha256:" then "    16 : 0x..."), as
+ * tpm2_pcrread prints them and tpm2_eventlog's "pcrs:" section does; with
+ * @after, only the lines after the line @after.  Banks tvm lacks are skipped.
+ */
+static inline void parse_tpm2_pcrs(char *text, const char *after,
+				   struct tvm_pcrs *p)
+{
+	char *line, *save = NULL, name[32], val[2 * TVM_DIGEST_MAX + 8];
+	bool on = !after;
+	int bank = -1, b;
+	unsigned int idx;
+
+	memset(p, 0, sizeof(*p));
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!on) {
+			on = !strcmp(line, after);
+			continue;
+		}
+		if (sscanf(line, " %31[a-z0-9_]%1[:]", name, val) == 2 &&
+		    line[strlen(line) - 1] == ':') {
+			bank = -1;
+			for (b = 0; b < __TVM_BANK_MAX; b++)
+				if (!strcmp(name, tvm_test_bank_name[b]))
+					bank = b;
+			continue;
+		}
+		if (bank >= 0 &&
+		    sscanf(line, " %u : 0x%100s", &idx, val) == 2 &&
+		    idx < TVM_NUM_PCRS &&
+		    unhex(val, p->v[bank][idx], TVM_DIGEST_MAX) ==
+			    (int)tvm_test_bank_size[bank])
+			p->have[bank] |= 1u << idx;
+	}
+}
 
 static inline int tvm_id_cb(const struct nlmsghdr *h, void *arg)
 {
@@ -93,6 +233,35 @@ static inline int tvm_vm_delete(struct tnl *nl, uint32_t id)
 	return tnl_call(nl, &m, NULL, NULL);
 }
 
+#define TVM_MAX_VMS 8
+
+/* The VMs a fixture created, for its teardown to delete. */
+struct tvm_vms {
+	uint32_t id[TVM_MAX_VMS];
+	int n;
+};
+
+/* tvm_vm_create(), and note the VM in @vms. */
+static inline int tvm_vm_new(struct tnl *nl, struct tvm_vms *vms,
+			     const char *name, uint32_t banks,
+			     uint32_t log_max, uint32_t *id)
+{
+	int ret = tvm_vm_create(nl, name, banks, log_max, id);
+
+	if (!ret && vms->n < TVM_MAX_VMS)
+		vms->id[vms->n++] = *id;
+	return ret;
+}
+
+/* Delete the VMs in @vms; -ENOENT for those deleted already is fine. */
+static inline void tvm_vms_delete(struct tnl *nl, struct tvm_vms *vms)
+{
+	int i;
+
+	for (i = 0; i < vms->n; i++)
+		tvm_vm_delete(nl, vms->id[i]);
+}
+
 static inline int tvm_seq_cb(const struct nlmsghdr *h, void *arg)
 {
 	const struct nlattr *a = tmsg_attr(h, TVM_A_EVENT_SEQ);
@@ -100,6 +269,15 @@ static inline int tvm_seq_cb(const struct nlmsghdr *h, void *arg)
 	if (a)
 		*(uint64_t *)arg = tattr_u64(a);
 	return 0;
+}
+
+/* A PCR_EXTEND request for @pcr of VM @id, to add the event to. */
+static inline void tvm_extend_init(struct tmsg *m, struct tnl *nl, uint32_t id,
+				   uint32_t pcr)
+{
+	tmsg_init(m, nl, TVM_CMD_PCR_EXTEND, 0);
+	tmsg_put_u32(m, TVM_A_VM_ID, id);
+	tmsg_put_u32(m, TVM_A_PCR_INDEX, pcr);
 }
 
 /* Extend @pcr of VM @id with @data, which the kernel hashes per bank. */
@@ -110,14 +288,31 @@ static inline int tvm_extend_data(struct tnl *nl, uint32_t id, uint32_t pcr,
 	uint64_t got = 0;
 	int ret;
 
-	tmsg_init(&m, nl, TVM_CMD_PCR_EXTEND, 0);
-	tmsg_put_u32(&m, TVM_A_VM_ID, id);
-	tmsg_put_u32(&m, TVM_A_PCR_INDEX, pcr);
+	tvm_extend_init(&m, nl, id, pcr);
 	tmsg_put(&m, TVM_A_EVENT_DATA, data, len);
 	ret = tnl_call(nl, &m, tvm_seq_cb, &got);
 	if (!ret && seq)
 		*seq = got;
 	return ret;
+}
+
+/* A TVM_A_EVENT_DIGESTS nest: @digest[b] for each bank b in @banks. */
+static inline void tvm_put_digests(struct tmsg *m, uint32_t banks,
+				   uint8_t digest[][TVM_DIGEST_MAX])
+{
+	unsigned int b;
+
+	tmsg_nest_start(m, TVM_A_EVENT_DIGESTS);
+	for (b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(banks & (1u << b)))
+			continue;
+		tmsg_nest_start(m, TVM_A_DIGEST);
+		tmsg_put_u32(m, TVM_A_DIGEST_BANK, b);
+		tmsg_put(m, TVM_A_DIGEST_VALUE, digest[b],
+			 tvm_test_bank_size[b]);
+		tmsg_nest_end(m);
+	}
+	tmsg_nest_end(m);
 }
 
 /* Extend with explicit digests, one per bank in @banks. */
@@ -128,30 +323,29 @@ static inline int tvm_extend_digests(struct tnl *nl, uint32_t id, uint32_t pcr,
 {
 	struct tmsg m;
 	uint64_t got = 0;
-	unsigned int b;
 	int ret;
 
-	tmsg_init(&m, nl, TVM_CMD_PCR_EXTEND, 0);
-	tmsg_put_u32(&m, TVM_A_VM_ID, id);
-	tmsg_put_u32(&m, TVM_A_PCR_INDEX, pcr);
+	tvm_extend_init(&m, nl, id, pcr);
 	tmsg_put_u32(&m, TVM_A_EVENT_TYPE, type);
 	if (len)
 		tmsg_put(&m, TVM_A_EVENT_DATA, data, len);
-	tmsg_nest_start(&m, TVM_A_EVENT_DIGESTS);
-	for (b = 0; b < __TVM_BANK_MAX; b++) {
-		if (!(banks & (1u << b)))
-			continue;
-		tmsg_nest_start(&m, TVM_A_DIGEST);
-		tmsg_put_u32(&m, TVM_A_DIGEST_BANK, b);
-		tmsg_put(&m, TVM_A_DIGEST_VALUE, digest[b],
-			 tvm_test_bank_size[b]);
-		tmsg_nest_end(&m);
-	}
-	tmsg_nest_end(&m);
+	tvm_put_digests(&m, banks, digest);
 	ret = tnl_call(nl, &m, tvm_seq_cb, &got);
 	if (!ret && seq)
 		*seq = got;
 	return ret;
+}
+
+/* Reset @pcr of VM @id; @seq is the reset marker's sequence number. */
+static inline int pcr_reset(struct tnl *nl, uint32_t id, uint32_t pcr,
+			    uint64_t *seq)
+{
+	struct tmsg m;
+
+	tmsg_init(&m, nl, TVM_CMD_PCR_RESET, 0);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	tmsg_put_u32(&m, TVM_A_PCR_INDEX, pcr);
+	return tnl_call(nl, &m, tvm_seq_cb, seq);
 }
 
 static inline int tvm_pcrs_cb(const struct nlmsghdr *h, void *arg)

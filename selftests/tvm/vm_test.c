@@ -53,13 +53,7 @@ FIXTURE(vm) {
 
 FIXTURE_SETUP(vm)
 {
-	int ret = tnl_open(&self->nl);
-
-	if (ret == -ENOENT) {
-		self->no_tvm = true;
-		SKIP(return, "tvm.ko is not loaded");
-	}
-	ASSERT_EQ(0, ret);
+	TVM_SETUP_NL();
 }
 
 FIXTURE_TEARDOWN(vm)
