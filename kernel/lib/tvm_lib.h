@@ -14,6 +14,7 @@
 #ifdef __KERNEL__
 
 #include <linux/bitops.h>
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -21,6 +22,7 @@
 
 #else /* !__KERNEL__ */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
