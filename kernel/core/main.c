@@ -13,6 +13,7 @@
 
 #include "bank.h"
 #include "netlink.h"
+#include "policy.h"
 #include "securityfs.h"
 #include "version.h"
 #include "vm.h"
@@ -57,6 +58,7 @@ static void __exit tvm_exit(void)
 {
 	tvm_netlink_uninit();
 	tvm_vm_uninit();
+	tvm_policy_uninit();
 	tvm_securityfs_uninit();
 	tvm_bank_uninit();
 }

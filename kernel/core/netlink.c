@@ -11,6 +11,8 @@
 #include <linux/tvm.h>
 
 #include "netlink.h"
+#include "policy.h"
+#include "trust.h"
 #include "tvm_log.h"
 #include "vm.h"
 
@@ -40,13 +42,13 @@ static const struct nla_policy pcr_read_policy[TVM_A_MAX + 1] = {
 	[TVM_A_PCR_MASK] = NLA_POLICY_MASK(NLA_U32, TVM_PCR_MASK_ALL),
 };
 
-static const struct nla_policy digest_entry_policy[TVM_A_DIGEST_ENTRY_MAX + 1] = {
+const struct nla_policy tvm_digest_entry_policy[TVM_A_DIGEST_ENTRY_MAX + 1] = {
 	[TVM_A_DIGEST_BANK] = NLA_POLICY_MAX(NLA_U32, TVM_BANK_MAX),
 	[TVM_A_DIGEST_VALUE] = { .type = NLA_BINARY, .len = TVM_DIGEST_MAX },
 };
 
-static const struct nla_policy digest_list_policy[TVM_A_DIGEST + 1] = {
-	[TVM_A_DIGEST] = NLA_POLICY_NESTED(digest_entry_policy),
+const struct nla_policy tvm_digest_list_policy[TVM_A_DIGEST + 1] = {
+	[TVM_A_DIGEST] = NLA_POLICY_NESTED(tvm_digest_entry_policy),
 };
 
 static const struct nla_policy pcr_extend_policy[TVM_A_MAX + 1] = {
@@ -54,7 +56,7 @@ static const struct nla_policy pcr_extend_policy[TVM_A_MAX + 1] = {
 	[TVM_A_PCR_INDEX] = NLA_POLICY_MAX(NLA_U32, TVM_NUM_PCRS - 1),
 	[TVM_A_EVENT_TYPE] = { .type = NLA_U32 },
 	[TVM_A_EVENT_DATA] = { .type = NLA_BINARY, .len = TVM_EVENT_DATA_MAX },
-	[TVM_A_EVENT_DIGESTS] = NLA_POLICY_NESTED(digest_list_policy),
+	[TVM_A_EVENT_DIGESTS] = NLA_POLICY_NESTED(tvm_digest_list_policy),
 };
 
 static const struct nla_policy pcr_reset_policy[TVM_A_MAX + 1] = {
@@ -65,6 +67,16 @@ static const struct nla_policy pcr_reset_policy[TVM_A_MAX + 1] = {
 static const struct nla_policy log_dump_policy[TVM_A_MAX + 1] = {
 	SELECTOR_POLICY,
 	[TVM_A_LOG_FROM] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy policy_load_policy[TVM_A_MAX + 1] = {
+	[TVM_A_POLICY] = NLA_POLICY_NESTED(tvm_policy_attr_policy),
+	[TVM_A_POLICY_SIGNATURE] = NLA_POLICY_RANGE(NLA_BINARY, 1,
+						    TVM_SIGNATURE_MAX),
+};
+
+static const struct nla_policy policy_sel_policy[TVM_A_MAX + 1] = {
+	[TVM_A_POLICY] = NLA_POLICY_NESTED(tvm_policy_attr_policy),
 };
 
 /* --- helpers ------------------------------------------------------------- */
@@ -155,13 +167,30 @@ static int fill_vm(struct sk_buff *skb, struct tvm_vm *vm)
 {
 	u64 count, bytes, refused;
 	enum tvm_vm_state state;
+	struct nlattr *list;
+	unsigned int i;
+	int ret = -EMSGSIZE;
 
 	mutex_lock(&vm->lock);
 	state = vm->state;
 	count = vm->log_count;
 	bytes = vm->log_bytes;
 	refused = vm->log_refused;
+	if (nla_put_u32(skb, TVM_A_VM_TRUST, vm->trust) ||
+	    put_u64(skb, TVM_A_VM_POLICY_GEN, vm->policy_gen))
+		goto unlock;
+	list = nla_nest_start(skb, TVM_A_VM_REASONS);
+	if (!list)
+		goto unlock;
+	for (i = 0; i < vm->nreasons; i++)
+		if (nla_put_string(skb, TVM_A_REASON, vm->reasons[i]))
+			goto unlock;
+	nla_nest_end(skb, list);
+	ret = 0;
+unlock:
 	mutex_unlock(&vm->lock);
+	if (ret)
+		return ret;
 
 	if (nla_put_u32(skb, TVM_A_VM_ID, vm->id) ||
 	    nla_put_string(skb, TVM_A_VM_NAME, vm->name) ||
@@ -179,10 +208,12 @@ static int fill_vm(struct sk_buff *skb, struct tvm_vm *vm)
 /* Room for fill_vm(): small replies keep the round trip cheap. */
 static size_t vm_msg_size(void)
 {
-	return 5 * nla_total_size(sizeof(u32)) +
+	return 6 * nla_total_size(sizeof(u32)) +
 	       nla_total_size(TVM_NAME_MAX + 1) +
 	       nla_total_size(TVM_UUID_SIZE) +
-	       3 * nla_total_size_64bit(sizeof(u64));
+	       4 * nla_total_size_64bit(sizeof(u64)) +
+	       nla_total_size(0) +
+	       TVM_REASONS_MAX * nla_total_size(TVM_REASON_MAX + 1);
 }
 
 static int reply_vm(struct genl_info *info, struct tvm_vm *vm)
@@ -437,7 +468,7 @@ static int parse_digests(struct tvm_vm *vm, struct tvm_event *ev,
 
 	nla_for_each_nested(entry, list, rem) {
 		ret = nla_parse_nested(tb, TVM_A_DIGEST_ENTRY_MAX, entry,
-				       digest_entry_policy, extack);
+				       tvm_digest_entry_policy, extack);
 		if (ret)
 			return ret;
 		if (!tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE]) {
@@ -640,6 +671,266 @@ static int log_dump_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* --- launch ------------------------------------------------------------- */
+
+static int vm_launch_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tvm_vm *vm;
+	int ret;
+
+	vm = vm_from_attrs(info->attrs, info->extack);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	ret = tvm_vm_launch(vm, info->extack);
+	if (!ret)
+		ret = reply_vm(info, vm);
+	tvm_vm_put(vm);
+	return ret;
+}
+
+/* --- policies ------------------------------------------------------------ */
+
+/*
+ * A policy's generation, digest and signed flag, and with @sel its
+ * selector (which a whole policy's payload already holds).
+ */
+static int put_policy_head(struct sk_buff *skb, const struct tvm_policy *p,
+			   bool sel)
+{
+	return (sel && tvm_policy_put_selector(skb, &p->sel)) ||
+	       nla_put_u64_64bit(skb, TVM_A_POLICY_GEN, p->gen,
+				 TVM_A_POLICY_PAD) ||
+	       nla_put(skb, TVM_A_POLICY_DIGEST, sizeof(p->digest), p->digest) ||
+	       (p->owner_key && nla_put_flag(skb, TVM_A_POLICY_SIGNED)) ?
+	       -EMSGSIZE : 0;
+}
+
+static int policy_load_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tvm_selector sel;
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+	u64 gen;
+	int ret;
+
+	if (!info->attrs[TVM_A_POLICY])
+		return missing(info, TVM_A_POLICY, "no policy given");
+	ret = tvm_policy_load(info->attrs[TVM_A_POLICY],
+			      info->attrs[TVM_A_POLICY_SIGNATURE], &gen, &sel,
+			      info->extack);
+	if (ret)
+		return ret;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, TVM_CMD_POLICY_LOAD);
+	if (!hdr)
+		goto nospace;
+	nest = nla_nest_start(msg, TVM_A_POLICY);
+	if (!nest || tvm_policy_put_selector(msg, &sel) ||
+	    nla_put_u64_64bit(msg, TVM_A_POLICY_GEN, gen, TVM_A_POLICY_PAD))
+		goto nospace;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+nospace:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int policy_delete_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tvm_selector sel;
+	int ret;
+
+	if (!info->attrs[TVM_A_POLICY])
+		return missing(info, TVM_A_POLICY, "which policy?");
+	ret = tvm_policy_parse_selector(info->attrs[TVM_A_POLICY], &sel,
+					info->extack);
+	return ret ?: tvm_policy_delete(&sel, info->extack);
+}
+
+/*
+ * One policy, whole: its payload as loaded followed by its generation,
+ * digest and signed flag, all inside TVM_A_POLICY.  -EAGAIN if it
+ * changed size since @size was learnt.
+ */
+static int policy_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct tvm_policy *p;
+	struct tvm_selector sel;
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	u32 size = 0;
+	void *hdr;
+	int ret, tries;
+
+	if (!info->attrs[TVM_A_POLICY])
+		return missing(info, TVM_A_POLICY, "which policy?");
+	ret = tvm_policy_parse_selector(info->attrs[TVM_A_POLICY], &sel,
+					info->extack);
+	if (ret)
+		return ret;
+
+	for (tries = 0; tries < 3; tries++) {
+		rcu_read_lock();
+		p = tvm_policy_find(&sel);
+		if (p)
+			size = p->payload_len;
+		rcu_read_unlock();
+		if (!p) {
+			NL_SET_ERR_MSG(info->extack, "no such policy");
+			return -ENOENT;
+		}
+
+		msg = genlmsg_new(nla_total_size(size) + 256, GFP_KERNEL);
+		if (!msg)
+			return -ENOMEM;
+		hdr = genlmsg_put_reply(msg, info, &tvm_family, 0,
+					TVM_CMD_POLICY_GET);
+		ret = -EMSGSIZE;
+		rcu_read_lock();
+		p = tvm_policy_find(&sel);
+		if (!p) {
+			ret = -ENOENT;
+		} else if (p->payload_len != size) {
+			ret = -EAGAIN;
+		} else if (hdr && (nest = nla_nest_start(msg, TVM_A_POLICY))) {
+			void *dst = nla_reserve_nohdr(msg, p->payload_len);
+
+			if (dst) {
+				memcpy(dst, p->payload, p->payload_len);
+				ret = put_policy_head(msg, p, false);
+				if (!ret)
+					nla_nest_end(msg, nest);
+			}
+		}
+		rcu_read_unlock();
+		if (ret != -EAGAIN)
+			break;
+		nlmsg_free(msg);
+	}
+	if (ret) {
+		if (ret != -EAGAIN)
+			nlmsg_free(msg);
+		if (ret == -ENOENT)
+			NL_SET_ERR_MSG(info->extack, "no such policy");
+		return ret;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * A dump lists every policy's selector, generation, digest and signed
+ * flag; the whole of one comes from a get by selector.
+ * cb->args[0]: the next index; cb->args[1]: set after the first call.
+ */
+static int policy_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct tvm_policy *p;
+	struct nlattr *nest;
+	unsigned long i;
+	void *hdr;
+	int ret = 0;
+
+	if (!cb->args[1]) {
+		ret = vm_get_first(cb);
+		if (ret)
+			return ret;
+		cb->args[1] = 1;
+	}
+	cb->seq = tvm_policy_generation();
+	rcu_read_lock();
+	for (i = cb->args[0]; (p = tvm_policy_nth(i)); i++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &tvm_family, NLM_F_MULTI,
+				  TVM_CMD_POLICY_GET);
+		if (!hdr)
+			break;
+		nest = nla_nest_start(skb, TVM_A_POLICY);
+		if (!nest || put_policy_head(skb, p, true)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		nla_nest_end(skb, nest);
+		genl_dump_check_consistent(cb, hdr);
+		genlmsg_end(skb, hdr);
+	}
+	rcu_read_unlock();
+	cb->args[0] = i;
+	return skb->len;
+}
+
+/* --- the events group ---------------------------------------------------- */
+
+enum tvm_mcgrp { TVM_MCGRP_EVENTS_ID };
+
+static const struct genl_multicast_group tvm_mcgrps[] = {
+	[TVM_MCGRP_EVENTS_ID] = { .name = TVM_MCGRP_EVENTS },
+};
+
+static void multicast(struct sk_buff *msg, void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&tvm_family, msg, 0, TVM_MCGRP_EVENTS_ID, GFP_KERNEL);
+}
+
+void tvm_netlink_trust_event(struct tvm_vm *vm, int old, int new,
+			     const char *reason)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&tvm_family, &init_net, TVM_MCGRP_EVENTS_ID))
+		return;
+	msg = genlmsg_new(vm_msg_size(), GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &tvm_family, 0, TVM_CMD_EVENT_TRUST);
+	if (!hdr || nla_put_u32(msg, TVM_A_VM_ID, vm->id) ||
+	    nla_put_string(msg, TVM_A_VM_NAME, vm->name) ||
+	    nla_put(msg, TVM_A_VM_UUID, TVM_UUID_SIZE, vm->uuid) ||
+	    nla_put_u32(msg, TVM_A_TRUST_OLD, old) ||
+	    nla_put_u32(msg, TVM_A_VM_TRUST, new) ||
+	    nla_put_string(msg, TVM_A_REASON, reason) ||
+	    put_u64(msg, TVM_A_VM_POLICY_GEN, vm->policy_gen)) {
+		nlmsg_free(msg);
+		return;
+	}
+	multicast(msg, hdr);
+}
+
+void tvm_netlink_policy_event(const struct tvm_selector *sel, u64 gen,
+			      const char *action)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!genl_has_listeners(&tvm_family, &init_net, TVM_MCGRP_EVENTS_ID))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &tvm_family, 0, TVM_CMD_EVENT_POLICY);
+	if (!hdr)
+		goto err;
+	nest = nla_nest_start(msg, TVM_A_POLICY);
+	if (!nest || tvm_policy_put_selector(msg, sel) ||
+	    nla_put_u64_64bit(msg, TVM_A_POLICY_GEN, gen, TVM_A_POLICY_PAD))
+		goto err;
+	nla_nest_end(msg, nest);
+	if (nla_put_string(msg, TVM_A_REASON, action))
+		goto err;
+	multicast(msg, hdr);
+	return;
+err:
+	nlmsg_free(msg);
+}
+
 /* --- the family ---------------------------------------------------------- */
 
 static const struct genl_ops tvm_ops[] = {
@@ -685,6 +976,34 @@ static const struct genl_ops tvm_ops[] = {
 		.internal_flags = TVM_NL_ADMIN,
 	},
 	{
+		.cmd = TVM_CMD_POLICY_LOAD,
+		.doit = policy_load_doit,
+		.policy = policy_load_policy,
+		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_ADMIN,
+	},
+	{
+		.cmd = TVM_CMD_POLICY_GET,
+		.doit = policy_get_doit,
+		.dumpit = policy_get_dumpit,
+		.policy = policy_sel_policy,
+		.maxattr = TVM_A_MAX,
+	},
+	{
+		.cmd = TVM_CMD_POLICY_DELETE,
+		.doit = policy_delete_doit,
+		.policy = policy_sel_policy,
+		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_ADMIN,
+	},
+	{
+		.cmd = TVM_CMD_VM_LAUNCH,
+		.doit = vm_launch_doit,
+		.policy = selector_policy,
+		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_ADMIN,
+	},
+	{
 		.cmd = TVM_CMD_LOG_DUMP,
 		.dumpit = log_dump_dumpit,
 		.policy = log_dump_policy,
@@ -699,6 +1018,8 @@ static struct genl_family tvm_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = tvm_ops,
 	.n_ops = ARRAY_SIZE(tvm_ops),
+	.mcgrps = tvm_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(tvm_mcgrps),
 	.resv_start_op = TVM_CMD_VM_CREATE,
 	.pre_doit = tvm_pre_doit,
 	.parallel_ops = true,

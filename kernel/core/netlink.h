@@ -2,7 +2,23 @@
 #ifndef _TVM_NETLINK_H
 #define _TVM_NETLINK_H
 
+#include <linux/types.h>
+#include <net/netlink.h>
+#include <linux/tvm.h>
+
+struct tvm_selector;
+struct tvm_vm;
+
+extern const struct nla_policy tvm_digest_entry_policy[TVM_A_DIGEST_ENTRY_MAX + 1];
+extern const struct nla_policy tvm_digest_list_policy[TVM_A_DIGEST + 1];
+
 int tvm_netlink_init(void);
 void tvm_netlink_uninit(void);
+
+/* Announcements on the "events" group; no-ops without listeners. */
+void tvm_netlink_trust_event(struct tvm_vm *vm, int old, int new,
+			     const char *reason);
+void tvm_netlink_policy_event(const struct tvm_selector *sel, u64 gen,
+			      const char *action);
 
 #endif /* _TVM_NETLINK_H */

@@ -8,6 +8,7 @@
  *   vms/<id>/pcrs_<bank>     the VM's PCRs in one bank, one file per bank
  *   vms/<id>/ascii_measurements, binary_measurements   its event log
  *   vms/<id>/state           its state
+ *   vms/<id>/trust           its trust state, policy generation, reasons
  *
  * A VM's files hold its id, not a pointer: open() looks the VM up and keeps
  * a reference until release(), so a file opened before the VM is deleted
@@ -24,6 +25,7 @@
 #include <linux/tvm.h>
 
 #include "securityfs.h"
+#include "trust.h"
 #include "tvm_log.h"
 #include "vm.h"
 
@@ -127,6 +129,21 @@ static int state_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* "<state>\npolicy_gen: <n>\nreason: <r>\n..." */
+static int trust_show(struct seq_file *m, void *v)
+{
+	struct tvm_vm *vm = m->private;
+	unsigned int i;
+
+	mutex_lock(&vm->lock);
+	seq_printf(m, "%s\npolicy_gen: %llu\n", tvm_trust_names[vm->trust],
+		   vm->policy_gen);
+	for (i = 0; i < vm->nreasons; i++)
+		seq_printf(m, "reason: %s\n", vm->reasons[i]);
+	mutex_unlock(&vm->lock);
+	return 0;
+}
+
 static int vm_single_open(struct inode *inode, struct file *file,
 			  int (*show)(struct seq_file *, void *))
 {
@@ -157,6 +174,11 @@ static int state_open(struct inode *inode, struct file *file)
 	return vm_single_open(inode, file, state_show);
 }
 
+static int trust_open(struct inode *inode, struct file *file)
+{
+	return vm_single_open(inode, file, trust_show);
+}
+
 static const struct file_operations pcrs_fops = {
 	.owner = THIS_MODULE,
 	.open = pcrs_open,
@@ -168,6 +190,14 @@ static const struct file_operations pcrs_fops = {
 static const struct file_operations state_fops = {
 	.owner = THIS_MODULE,
 	.open = state_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = vm_single_release,
+};
+
+static const struct file_operations trust_fops = {
+	.owner = THIS_MODULE,
+	.open = trust_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.release = vm_single_release,
@@ -349,6 +379,10 @@ int tvm_securityfs_add_vm(struct tvm_vm *vm)
 		goto err;
 	*++d = securityfs_create_file("state", 0400, vm->dentries[0], id,
 				      &state_fops);
+	if (IS_ERR(*d))
+		goto err;
+	*++d = securityfs_create_file("trust", 0400, vm->dentries[0], id,
+				      &trust_fops);
 	if (IS_ERR(*d))
 		goto err;
 	return 0;

@@ -18,7 +18,11 @@
 #include <linux/uuid.h>
 
 #include "bank.h"
+#include "ima.h"
+#include "netlink.h"
+#include "policy.h"
 #include "securityfs.h"
+#include "trust.h"
 #include "tvm_log.h"
 #include "version.h"
 #include "vm.h"
@@ -120,6 +124,51 @@ int tvm_event_hash_data(struct tvm_event *ev)
 }
 
 /*
+ * Apply @te to @vm's trust state (Documentation/policy.rst has the table),
+ * keep @reason, and announce a change on the "events" group and in IMA.
+ * The announcements happen under @vm->lock, so they come in order.
+ */
+static int trust_event(struct tvm_vm *vm, enum tvm_trust_event te,
+		       const char *reason)
+{
+	enum tvm_trust old = vm->trust;
+	int next;
+
+	lockdep_assert_held(&vm->lock);
+
+	next = tvm_trust_next(old, te);
+	if (next < 0)
+		return next;
+	if (old == TVM_TRUST_PENDING &&
+	    (te == TVM_TE_MISMATCH || te == TVM_TE_LOG_FULL))
+		vm->noted = true;
+
+	if (vm->nreasons == TVM_REASONS_MAX) {
+		memmove(vm->reasons[0], vm->reasons[1],
+			sizeof(vm->reasons[0]) * (TVM_REASONS_MAX - 1));
+		vm->nreasons--;
+	}
+	strscpy(vm->reasons[vm->nreasons++], reason, sizeof(vm->reasons[0]));
+
+	if (next != old) {
+		vm->trust = next;
+		tvm_netlink_trust_event(vm, old, next, reason);
+		tvm_ima_trust(vm, old, next, reason, vm->policy_gen);
+	}
+	return 0;
+}
+
+static void log_full(struct tvm_vm *vm)
+{
+	lockdep_assert_held(&vm->lock);
+	if (vm->state != TVM_VM_LOG_FULL) {
+		vm->state = TVM_VM_LOG_FULL;
+		atomic64_inc(&tvm_stats.log_full);
+		trust_event(vm, TVM_TE_LOG_FULL, "event log is full");
+	}
+}
+
+/*
  * Append @ev to @vm's log, or refuse it because the log is full: then the
  * VM's state turns TVM_VM_LOG_FULL, the refusal is counted, and nothing
  * else changes.
@@ -133,10 +182,7 @@ static int log_append(struct tvm_vm *vm, struct tvm_event *ev)
 
 	if (vm->state == TVM_VM_LOG_FULL || vm->log_count >= vm->log_max ||
 	    vm->log_bytes + size > vm->log_max_bytes) {
-		if (vm->state != TVM_VM_LOG_FULL) {
-			vm->state = TVM_VM_LOG_FULL;
-			atomic64_inc(&tvm_stats.log_full);
-		}
+		log_full(vm);
 		vm->log_refused++;
 		atomic64_inc(&tvm_stats.log_refused);
 		return -ENOSPC;
@@ -150,11 +196,31 @@ static int log_append(struct tvm_vm *vm, struct tvm_event *ev)
 	smp_store_release(&vm->log_count, vm->log_count + 1);
 	vm->log_bytes += size;
 
-	if (vm->log_count == vm->log_max) {
-		vm->state = TVM_VM_LOG_FULL;
-		atomic64_inc(&tvm_stats.log_full);
-	}
+	if (vm->log_count == vm->log_max)
+		log_full(vm);
 	return 0;
+}
+
+/* Check an extend of PCR 9-12 against the VM's policy, as it happens. */
+static void check_event(struct tvm_vm *vm, const struct tvm_event *ev)
+{
+	char reason[TVM_REASON_MAX + 1];
+	const struct tvm_policy *p;
+	int bad = 0;
+
+	lockdep_assert_held(&vm->lock);
+	if (ev->pcr < 9 || ev->pcr > 8 + TVM_POLICY_LEVELS)
+		return;
+	rcu_read_lock();
+	p = tvm_policy_for(vm);
+	if (p) {
+		vm->policy_gen = p->gen;
+		bad = tvm_policy_check_event(p, ev, vm->banks, reason,
+					     sizeof(reason));
+	}
+	rcu_read_unlock();
+	if (bad)
+		trust_event(vm, TVM_TE_MISMATCH, reason);
 }
 
 /* Log @ev and extend its PCR in every bank, all or nothing. */
@@ -187,6 +253,7 @@ static int extend_locked(struct tvm_vm *vm, struct tvm_event *ev)
 		if (vm->banks & BIT(b))
 			memcpy(vm->pcrs[b][ev->pcr], next[b],
 			       tvm_banks[b].size);
+	check_event(vm, ev);
 	return 0;
 }
 
@@ -263,6 +330,61 @@ void tvm_vm_snapshot(struct tvm_vm *vm, struct tvm_pcr_snapshot *snap)
 	snap->log_count = vm->log_count;
 	memcpy(snap->pcrs, vm->pcrs, sizeof(snap->pcrs));
 	mutex_unlock(&vm->lock);
+}
+
+int tvm_vm_launch(struct tvm_vm *vm, struct netlink_ext_ack *extack)
+{
+	char reason[TVM_REASON_MAX + 1];
+	enum tvm_trust_event te;
+	const struct tvm_policy *p;
+	u32 mode = TVM_POLICY_AUDIT;
+	int ret;
+
+	mutex_lock(&vm->lock);
+	ret = -ENOENT;
+	if (vm->dead)
+		goto out;
+	ret = -EALREADY;
+	if (vm->trust != TVM_TRUST_PENDING) {
+		NL_SET_ERR_MSG(extack, "the VM was launched already");
+		goto out;
+	}
+
+	rcu_read_lock();
+	p = tvm_policy_for(vm);
+	if (p) {
+		mode = p->mode;
+		vm->policy_gen = p->gen;
+	}
+	if (vm->noted) {
+		te = TVM_TE_LAUNCH_MISMATCH;
+		strscpy(reason, "launch: mismatch noted before launch",
+			sizeof(reason));
+	} else if (!p || !tvm_policy_has_references(p)) {
+		te = TVM_TE_LAUNCH_NOREF;
+		strscpy(reason, p ? "launch: the policy has no references" :
+			"launch: no policy selects the VM", sizeof(reason));
+	} else if (tvm_policy_check_pcrs(p, vm->banks, vm->pcrs, reason,
+					 sizeof(reason))) {
+		te = TVM_TE_LAUNCH_MISMATCH;
+	} else {
+		te = TVM_TE_LAUNCH_MATCH;
+		snprintf(reason, sizeof(reason),
+			 "launch: all measurements match policy gen %llu",
+			 p->gen);
+	}
+	rcu_read_unlock();
+
+	ret = trust_event(vm, te, reason);
+	if (!ret && mode == TVM_POLICY_ENFORCE &&
+	    vm->trust != TVM_TRUST_TRUSTED) {
+		NL_SET_ERR_MSG(extack,
+			       "enforce: the VM is not trusted (see its reasons)");
+		ret = -EACCES;
+	}
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
 }
 
 const struct tvm_event *tvm_vm_event(struct tvm_vm *vm, u64 seq)
@@ -580,6 +702,7 @@ struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 	mutex_init(&vm->lock);
 	xa_init(&vm->log);
 	vm->state = TVM_VM_ACTIVE;
+	vm->trust = TVM_TRUST_PENDING;
 
 	ret = seed_host_pcrs(vm, extack);
 	if (!ret)

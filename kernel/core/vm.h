@@ -25,7 +25,7 @@ struct netlink_ext_ack;
 struct tvm_event;
 
 /* securityfs entries of a VM: its directory, then its files. */
-#define TVM_VM_MAX_FILES	(__TVM_BANK_MAX + 4)
+#define TVM_VM_MAX_FILES	(__TVM_BANK_MAX + 5)
 
 /**
  * struct tvm_vm - one tvm instance
@@ -55,6 +55,13 @@ struct tvm_event;
  *	@lock, read locklessly with READ_ONCE() where a stale value is fine
  * @log_bytes: memory the events in @log use
  * @log_refused: extends and resets refused because @log was full
+ * @trust: enum tvm_trust; under @lock
+ * @noted: a mismatch or a full log before launch, which makes the launch
+ *	a mismatch; under @lock
+ * @reasons: why @trust is what it is, oldest first; under @lock
+ * @nreasons: entries of @reasons; under @lock
+ * @policy_gen: generation of the policy last checked against, 0 for none;
+ *	under @lock
  */
 struct tvm_vm {
 	u32 id;
@@ -78,6 +85,12 @@ struct tvm_vm {
 	u64 log_count;
 	u64 log_bytes;
 	u64 log_refused;
+
+	enum tvm_trust trust;
+	bool noted;
+	char reasons[TVM_REASONS_MAX][TVM_REASON_MAX + 1];
+	unsigned int nreasons;
+	u64 policy_gen;
 };
 
 /**
@@ -151,6 +164,14 @@ struct tvm_pcr_snapshot {
 };
 
 void tvm_vm_snapshot(struct tvm_vm *vm, struct tvm_pcr_snapshot *snap);
+
+/*
+ * Evaluate @vm against its policy: PENDING becomes TRUSTED, UNTRUSTED or
+ * UNKNOWN.  -EALREADY if launched before, -ENOENT if dead, -EACCES when
+ * its policy enforces and the result is not TRUSTED (the state changes
+ * all the same).
+ */
+int tvm_vm_launch(struct tvm_vm *vm, struct netlink_ext_ack *extack);
 
 /* Event @seq of @vm, or NULL; the caller holds a reference to @vm. */
 const struct tvm_event *tvm_vm_event(struct tvm_vm *vm, u64 seq);

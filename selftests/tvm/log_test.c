@@ -602,7 +602,8 @@ TEST_F_TIMEOUT(log, securityfs_mirrors_the_vm, 60)
 	static char big[TVM_EVENT_DATA_MAX];
 	static char want[3 * TVM_EVENT_DATA_MAX];
 	static const char *const names[] = { "ascii_measurements",
-					     "binary_measurements", "state" };
+					     "binary_measurements", "state",
+					     "trust" };
 	static const char *const keep[4] = { "pcrs_sha256",
 					     "ascii_measurements",
 					     "binary_measurements", "state" };
@@ -665,7 +666,7 @@ TEST_F_TIMEOUT(log, securityfs_mirrors_the_vm, 60)
 			TH_LOG("%s has mode %o", de->d_name, st.st_mode);
 	}
 	closedir(dp);
-	EXPECT_EQ(3 + 3, nfiles);
+	EXPECT_EQ(3 + 4, nfiles);
 
 	/* pcrs_<bank>: for the VM's banks only, 24 lines matching PCR_READ. */
 	for (b = 0; b < __TVM_BANK_MAX; b++) {

@@ -27,8 +27,10 @@
  * 2: generic netlink family "tvm": VM create/delete/get/dump, PCR
  *    read/extend/reset, log dump; securityfs ``tvm/stats`` and
  *    ``tvm/vms/<id>/`` (2026-11).
+ * 3: policies (load, get, delete; owner signatures), trust state and
+ *    launch, the "events" multicast group (2026-11).
  */
-#define TVM_ABI_VERSION 2
+#define TVM_ABI_VERSION 3
 
 /**
  * TVM_SECURITYFS_DIR - name of tvm's directory under securityfs
@@ -210,6 +212,12 @@ enum tvm_cmd {
 	TVM_CMD_PCR_EXTEND,
 	TVM_CMD_PCR_RESET,
 	TVM_CMD_LOG_DUMP,
+	TVM_CMD_POLICY_LOAD,
+	TVM_CMD_POLICY_GET,
+	TVM_CMD_POLICY_DELETE,
+	TVM_CMD_VM_LAUNCH,
+	TVM_CMD_EVENT_TRUST,
+	TVM_CMD_EVENT_POLICY,
 	__TVM_CMD_MAX
 };
 #define TVM_CMD_MAX		(__TVM_CMD_MAX - 1)
@@ -239,6 +247,17 @@ enum tvm_cmd {
  * @TVM_A_EVENT_DIGESTS: nested, %TVM_A_DIGEST entries
  * @TVM_A_LOG_FROM: u64, first sequence number a log dump returns
  * @TVM_A_PAD: padding for 64-bit attributes
+ * @TVM_A_VM_TRUST: u32, enum tvm_trust
+ * @TVM_A_VM_REASONS: nested, %TVM_A_REASON strings, oldest first: why
+ *	the trust state is what it is (at most %TVM_REASONS_MAX)
+ * @TVM_A_VM_POLICY_GEN: u64, generation of the policy the VM was last
+ *	evaluated against, 0 for none
+ * @TVM_A_POLICY: nested, enum tvm_policy_attr; in POLICY_LOAD its payload
+ *	bytes are what an owner signs
+ * @TVM_A_POLICY_SIGNATURE: binary, at most %TVM_SIGNATURE_MAX bytes: the
+ *	owner's RSASSA-PKCS1-v1_5 SHA-256 signature of %TVM_A_POLICY's payload
+ * @TVM_A_TRUST_OLD: u32, enum tvm_trust before a change (events)
+ * @TVM_A_REASON: string, one reason
  */
 enum tvm_attr {
 	TVM_A_UNSPEC,
@@ -261,6 +280,13 @@ enum tvm_attr {
 	TVM_A_EVENT_DIGESTS,
 	TVM_A_LOG_FROM,
 	TVM_A_PAD,
+	TVM_A_VM_TRUST,
+	TVM_A_VM_REASONS,
+	TVM_A_VM_POLICY_GEN,
+	TVM_A_POLICY,
+	TVM_A_POLICY_SIGNATURE,
+	TVM_A_TRUST_OLD,
+	TVM_A_REASON,
 	__TVM_A_MAX
 };
 #define TVM_A_MAX		(__TVM_A_MAX - 1)
@@ -312,5 +338,164 @@ enum tvm_digest_entry_attr {
 	__TVM_A_DIGEST_ENTRY_MAX
 };
 #define TVM_A_DIGEST_ENTRY_MAX	(__TVM_A_DIGEST_ENTRY_MAX - 1)
+
+/*
+ * Policies and trust (ABI 3)
+ * ==========================
+ *
+ * TVM_CMD_POLICY_LOAD [admin]
+ *	request: POLICY { VERSION, one of UUID/NAME/DEFAULT, MODE,
+ *	         OWNER_KEY, LEVEL { LEVEL_NUM, LEVEL_EVENT { EVENT_NAME,
+ *	         DIGEST ... } ..., LEVEL_PCR { DIGEST ... } } ... },
+ *	         POLICY_SIGNATURE (required when OWNER_KEY is given)
+ *	reply:   POLICY { selector, GEN }
+ *	A policy replaces the one with the same selector, atomically; every
+ *	load gets a new generation number.
+ * TVM_CMD_POLICY_GET
+ *	request: POLICY { one of UUID/NAME/DEFAULT } (doit), nothing (dump)
+ *	reply:   POLICY { everything loaded, GEN, DIGEST (SHA-256 of the
+ *	         payload as loaded), SIGNED (flag) }
+ * TVM_CMD_POLICY_DELETE [admin]
+ *	request: POLICY { one of UUID/NAME/DEFAULT }
+ * TVM_CMD_VM_LAUNCH [admin]
+ *	request: selector
+ *	reply:   a VM (as TVM_CMD_VM_GET)
+ *	Evaluates the VM against its policy: PENDING becomes TRUSTED,
+ *	UNTRUSTED or UNKNOWN.  In enforce mode, anything but TRUSTED fails
+ *	with EACCES (the state changes all the same).  EALREADY when the VM
+ *	was launched before.
+ *
+ * A VM's policy is the one for its UUID, else for its name, else the
+ * default policy.  Extends of PCRs 9-12 (levels 1-4) are checked against
+ * its event allow-list as they happen; final PCR values at launch.
+ *
+ * The "events" multicast group carries TVM_CMD_EVENT_TRUST (ID, NAME,
+ * UUID, TRUST_OLD, VM_TRUST, REASON, VM_POLICY_GEN) for every trust change
+ * and TVM_CMD_EVENT_POLICY (POLICY { selector, GEN }, and REASON "load"
+ * or "delete") for every policy change, in order for any one VM.
+ *
+ * More errors: EKEYREJECTED a signature that does not verify; ENOKEY the
+ * owner key is not in the caller's keyrings; EBADMSG a signature missing
+ * for a policy that names an owner key; EALREADY a second launch; EACCES
+ * launch in enforce mode of a VM that is not TRUSTED.
+ */
+
+#define TVM_MCGRP_EVENTS	"events"
+
+/** TVM_POLICY_VERSION - the policy format version this header describes */
+#define TVM_POLICY_VERSION	1
+/** TVM_POLICY_LEVELS - levels 1 (OS, PCR 9) to 4 (configuration, PCR 12) */
+#define TVM_POLICY_LEVELS	4
+/** TVM_POLICY_EVENTS_MAX - events in one level's allow-list */
+#define TVM_POLICY_EVENTS_MAX	256
+/** TVM_POLICY_DIGESTS_MAX - accepted digests of one event, or values of one PCR */
+#define TVM_POLICY_DIGESTS_MAX	16
+/** TVM_EVENT_NAME_MAX - longest event name, without the NUL */
+#define TVM_EVENT_NAME_MAX	255
+/** TVM_KEY_DESC_MAX - longest owner key description, without the NUL */
+#define TVM_KEY_DESC_MAX	255
+/** TVM_SIGNATURE_MAX - largest signature (RSA-4096) */
+#define TVM_SIGNATURE_MAX	512
+/** TVM_REASONS_MAX - reasons a VM keeps (the oldest go first) */
+#define TVM_REASONS_MAX		8
+/** TVM_REASON_MAX - longest reason, without the NUL */
+#define TVM_REASON_MAX		159
+
+/**
+ * enum tvm_trust - trust state of a VM
+ * @TVM_TRUST_PENDING: created, not launched; mismatches are noted
+ * @TVM_TRUST_TRUSTED: launched, and everything matched its policy
+ * @TVM_TRUST_UNTRUSTED: something did not match, or the log overflowed;
+ *	final
+ * @TVM_TRUST_UNKNOWN: launched with no reference to compare against
+ *
+ * Documentation/policy.rst has the whole transition table.
+ */
+enum tvm_trust {
+	TVM_TRUST_UNSPEC,
+	TVM_TRUST_PENDING,
+	TVM_TRUST_TRUSTED,
+	TVM_TRUST_UNTRUSTED,
+	TVM_TRUST_UNKNOWN,
+	__TVM_TRUST_MAX
+};
+
+/**
+ * enum tvm_policy_mode - what a mismatch does
+ * @TVM_POLICY_AUDIT: it is reported; the VM runs
+ * @TVM_POLICY_ENFORCE: the VM is stopped (launch fails with EACCES; KVM
+ *	gating refuses KVM_RUN)
+ */
+enum tvm_policy_mode {
+	TVM_POLICY_MODE_UNSPEC,
+	TVM_POLICY_AUDIT,
+	TVM_POLICY_ENFORCE,
+	__TVM_POLICY_MODE_MAX
+};
+
+/**
+ * enum tvm_policy_attr - inside %TVM_A_POLICY
+ * @TVM_A_POLICY_VERSION: u32, %TVM_POLICY_VERSION
+ * @TVM_A_POLICY_UUID: binary, %TVM_UUID_SIZE: for the VM with this UUID
+ * @TVM_A_POLICY_NAME: string: for the VM with this name
+ * @TVM_A_POLICY_DEFAULT: flag: for VMs no other policy selects
+ * @TVM_A_POLICY_MODE: u32, enum tvm_policy_mode (default audit)
+ * @TVM_A_POLICY_OWNER_KEY: string: description of the owner's asymmetric
+ *	key, found with request_key() in the loading process's keyrings
+ * @TVM_A_POLICY_LEVEL: nested, enum tvm_level_attr; at most one per level
+ * @TVM_A_POLICY_GEN: u64, generation (replies)
+ * @TVM_A_POLICY_DIGEST: binary, SHA-256 of the loaded payload (replies)
+ * @TVM_A_POLICY_SIGNED: flag, the signature was verified (replies)
+ */
+enum tvm_policy_attr {
+	TVM_A_POLICY_UNSPEC,
+	TVM_A_POLICY_VERSION,
+	TVM_A_POLICY_UUID,
+	TVM_A_POLICY_NAME,
+	TVM_A_POLICY_DEFAULT,
+	TVM_A_POLICY_MODE,
+	TVM_A_POLICY_OWNER_KEY,
+	TVM_A_POLICY_LEVEL,
+	TVM_A_POLICY_GEN,
+	TVM_A_POLICY_DIGEST,
+	TVM_A_POLICY_SIGNED,
+	TVM_A_POLICY_PAD,
+	__TVM_A_POLICY_MAX
+};
+#define TVM_A_POLICY_MAX	(__TVM_A_POLICY_MAX - 1)
+
+/**
+ * enum tvm_level_attr - inside %TVM_A_POLICY_LEVEL
+ * @TVM_A_LEVEL_NUM: u32, 1-4 (PCR 8 + level)
+ * @TVM_A_LEVEL_EVENT: nested, enum tvm_pevent_attr: an accepted event;
+ *	with any, every event extended into the level's PCR must be one
+ * @TVM_A_LEVEL_PCR: nested, %TVM_A_DIGEST entries: accepted final values
+ *	of the level's PCR, checked at launch: in every bank listed that the
+ *	VM has, the PCR must equal one of the values given for that bank
+ */
+enum tvm_level_attr {
+	TVM_A_LEVEL_UNSPEC,
+	TVM_A_LEVEL_NUM,
+	TVM_A_LEVEL_EVENT,
+	TVM_A_LEVEL_PCR,
+	__TVM_A_LEVEL_MAX
+};
+#define TVM_A_LEVEL_MAX		(__TVM_A_LEVEL_MAX - 1)
+
+/**
+ * enum tvm_pevent_attr - inside %TVM_A_LEVEL_EVENT
+ * @TVM_A_PEVENT_NAME: string: the event's name, its data as text
+ * @TVM_A_PEVENT_DIGESTS: nested, %TVM_A_DIGEST entries: accepted digests.
+ *	An event matches when, in every bank listed here that the VM has,
+ *	its digest is one of those given for that bank (and at least one
+ *	such bank exists).
+ */
+enum tvm_pevent_attr {
+	TVM_A_PEVENT_UNSPEC,
+	TVM_A_PEVENT_NAME,
+	TVM_A_PEVENT_DIGESTS,
+	__TVM_A_PEVENT_MAX
+};
+#define TVM_A_PEVENT_MAX	(__TVM_A_PEVENT_MAX - 1)
 
 #endif /* _UAPI_LINUX_TVM_H */

@@ -1,0 +1,694 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Policies: parsing and strict validation of TVM_A_POLICY, owner
+ * signatures, the store, and checks of events and PCR values against a
+ * policy.  Documentation/policy.rst describes the semantics.
+ */
+
+#include <crypto/public_key.h>
+#include <keys/asymmetric-type.h>
+#include <linux/key.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/netlink.h>
+
+#include "bank.h"
+#include "ima.h"
+#include "netlink.h"
+#include "policy.h"
+#include "tvm_log.h"
+#include "vm.h"
+
+unsigned int tvm_max_policies = 1024;
+module_param_named(max_policies, tvm_max_policies, uint, 0444);
+MODULE_PARM_DESC(max_policies, "Most policies loaded at once (default 1024)");
+
+/*
+ * tvm_policy_lock protects changes to policies, policy_count, policy_gen
+ * and list_gen; readers walk policies under RCU.
+ */
+static DEFINE_MUTEX(tvm_policy_lock);
+static LIST_HEAD(policies);
+static unsigned int policy_count;
+static u64 policy_gen;		/* last generation handed out */
+static unsigned int list_gen;	/* changes with the list, for dumps */
+
+/* --- validation ---------------------------------------------------------- */
+
+static const struct nla_policy pevent_policy[TVM_A_PEVENT_MAX + 1] = {
+	[TVM_A_PEVENT_NAME] = { .type = NLA_NUL_STRING,
+				.len = TVM_EVENT_NAME_MAX },
+	[TVM_A_PEVENT_DIGESTS] = NLA_POLICY_NESTED(tvm_digest_list_policy),
+};
+
+static const struct nla_policy level_policy[TVM_A_LEVEL_MAX + 1] = {
+	[TVM_A_LEVEL_NUM] = NLA_POLICY_RANGE(NLA_U32, 1, TVM_POLICY_LEVELS),
+	[TVM_A_LEVEL_EVENT] = NLA_POLICY_NESTED(pevent_policy),
+	[TVM_A_LEVEL_PCR] = NLA_POLICY_NESTED(tvm_digest_list_policy),
+};
+
+const struct nla_policy tvm_policy_attr_policy[TVM_A_POLICY_MAX + 1] = {
+	[TVM_A_POLICY_VERSION] = NLA_POLICY_RANGE(NLA_U32, TVM_POLICY_VERSION,
+						  TVM_POLICY_VERSION),
+	[TVM_A_POLICY_UUID] = NLA_POLICY_EXACT_LEN(TVM_UUID_SIZE),
+	[TVM_A_POLICY_NAME] = { .type = NLA_NUL_STRING, .len = TVM_NAME_MAX },
+	[TVM_A_POLICY_DEFAULT] = { .type = NLA_FLAG },
+	[TVM_A_POLICY_MODE] = NLA_POLICY_RANGE(NLA_U32, TVM_POLICY_AUDIT,
+					       TVM_POLICY_ENFORCE),
+	[TVM_A_POLICY_OWNER_KEY] = { .type = NLA_NUL_STRING,
+				     .len = TVM_KEY_DESC_MAX },
+	[TVM_A_POLICY_LEVEL] = NLA_POLICY_NESTED(level_policy),
+};
+
+/* Each attribute type in @once may appear at most once in @nest. */
+static int check_once(const struct nlattr *nest, unsigned long once,
+		      struct netlink_ext_ack *extack)
+{
+	unsigned long seen = 0;
+	const struct nlattr *a;
+	int rem, type;
+
+	nla_for_each_nested(a, nest, rem) {
+		type = nla_type(a);
+		if (type >= BITS_PER_LONG || !(once & BIT(type)))
+			continue;
+		if (seen & BIT(type)) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "attribute given twice");
+			return -EINVAL;
+		}
+		seen |= BIT(type);
+	}
+	return 0;
+}
+
+static int parse_digests(const struct nlattr *list,
+			 struct tvm_policy_digest *out, unsigned int *n,
+			 struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TVM_A_DIGEST_ENTRY_MAX + 1];
+	const struct nlattr *e;
+	unsigned int bank;
+	int rem, ret;
+
+	nla_for_each_nested(e, list, rem) {
+		if (*n == TVM_POLICY_DIGESTS_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, e, "too many digests");
+			return -E2BIG;
+		}
+		ret = nla_parse_nested(tb, TVM_A_DIGEST_ENTRY_MAX, e,
+				       tvm_digest_entry_policy, extack);
+		if (ret)
+			return ret;
+		if (!tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE]) {
+			NL_SET_ERR_MSG_ATTR(extack, e,
+					    "a digest needs a bank and a value");
+			return -EINVAL;
+		}
+		bank = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
+		if (nla_len(tb[TVM_A_DIGEST_VALUE]) != tvm_banks[bank].size) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_VALUE],
+					    "digest size does not match its bank");
+			return -EINVAL;
+		}
+		out[*n].bank = bank;
+		memcpy(out[*n].value, nla_data(tb[TVM_A_DIGEST_VALUE]),
+		       tvm_banks[bank].size);
+		++*n;
+	}
+	if (!*n) {
+		NL_SET_ERR_MSG_ATTR(extack, list, "empty list of digests");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_event(const struct nlattr *attr, struct tvm_policy_event *ev,
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TVM_A_PEVENT_MAX + 1];
+	int ret;
+
+	ret = check_once(attr, BIT(TVM_A_PEVENT_NAME) |
+			 BIT(TVM_A_PEVENT_DIGESTS), extack);
+	if (ret)
+		return ret;
+	ret = nla_parse_nested(tb, TVM_A_PEVENT_MAX, attr, pevent_policy,
+			       extack);
+	if (ret)
+		return ret;
+	if (!tb[TVM_A_PEVENT_NAME] || !tb[TVM_A_PEVENT_DIGESTS]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "an event needs a name and digests");
+		return -EINVAL;
+	}
+	nla_strscpy(ev->name, tb[TVM_A_PEVENT_NAME], sizeof(ev->name));
+	if (!ev->name[0]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_PEVENT_NAME],
+				    "empty event name");
+		return -EINVAL;
+	}
+	return parse_digests(tb[TVM_A_PEVENT_DIGESTS], ev->digests,
+			     &ev->ndigests, extack);
+}
+
+static int parse_level(const struct nlattr *attr, struct tvm_policy *p,
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TVM_A_LEVEL_MAX + 1];
+	struct tvm_policy_level *l;
+	const struct nlattr *a;
+	unsigned int n = 0, i;
+	int rem, ret;
+
+	ret = check_once(attr, BIT(TVM_A_LEVEL_NUM) | BIT(TVM_A_LEVEL_PCR),
+			 extack);
+	if (ret)
+		return ret;
+	ret = nla_parse_nested(tb, TVM_A_LEVEL_MAX, attr, level_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[TVM_A_LEVEL_NUM]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "a level needs its number");
+		return -EINVAL;
+	}
+	l = &p->levels[nla_get_u32(tb[TVM_A_LEVEL_NUM]) - 1];
+	if (l->present) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_LEVEL_NUM],
+				    "level given twice");
+		return -EINVAL;
+	}
+	l->present = true;
+
+	nla_for_each_nested(a, attr, rem)
+		if (nla_type(a) == TVM_A_LEVEL_EVENT)
+			n++;
+	if (n > TVM_POLICY_EVENTS_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "too many events in a level");
+		return -E2BIG;
+	}
+	if (n) {
+		l->events = kvcalloc(n, sizeof(*l->events), GFP_KERNEL_ACCOUNT);
+		if (!l->events)
+			return -ENOMEM;
+	}
+	nla_for_each_nested(a, attr, rem) {
+		if (nla_type(a) != TVM_A_LEVEL_EVENT)
+			continue;
+		ret = parse_event(a, &l->events[l->nevents], extack);
+		if (ret)
+			return ret;
+		for (i = 0; i < l->nevents; i++) {
+			if (!strcmp(l->events[i].name,
+				    l->events[l->nevents].name)) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "event listed twice in a level");
+				return -EINVAL;
+			}
+		}
+		l->nevents++;
+	}
+	if (tb[TVM_A_LEVEL_PCR]) {
+		ret = parse_digests(tb[TVM_A_LEVEL_PCR], l->pcr, &l->npcr,
+				    extack);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void policy_free(struct tvm_policy *p)
+{
+	unsigned int i;
+
+	if (!p)
+		return;
+	for (i = 0; i < TVM_POLICY_LEVELS; i++)
+		kvfree(p->levels[i].events);
+	kfree(p->owner_key);
+	kfree(p->payload);
+	kfree(p);
+}
+
+static void policy_free_rcu(struct rcu_head *rcu)
+{
+	policy_free(container_of(rcu, struct tvm_policy, rcu));
+}
+
+static int parse_selector(struct nlattr **tb, const struct nlattr *attr,
+			  struct tvm_selector *sel,
+			  struct netlink_ext_ack *extack)
+{
+	int n = !!tb[TVM_A_POLICY_UUID] + !!tb[TVM_A_POLICY_NAME] +
+		!!tb[TVM_A_POLICY_DEFAULT];
+
+	if (n != 1) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a policy is for exactly one of a UUID, a name, or the default");
+		return -EINVAL;
+	}
+	memset(sel, 0, sizeof(*sel));
+	if (tb[TVM_A_POLICY_UUID]) {
+		sel->kind = TVM_SEL_UUID;
+		memcpy(sel->uuid, nla_data(tb[TVM_A_POLICY_UUID]),
+		       TVM_UUID_SIZE);
+	} else if (tb[TVM_A_POLICY_NAME]) {
+		sel->kind = TVM_SEL_NAME;
+		nla_strscpy(sel->name, tb[TVM_A_POLICY_NAME], sizeof(sel->name));
+	} else {
+		sel->kind = TVM_SEL_DEFAULT;
+	}
+	return 0;
+}
+
+int tvm_policy_parse_selector(const struct nlattr *attr,
+			      struct tvm_selector *sel,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TVM_A_POLICY_MAX + 1];
+	int ret, i;
+
+	ret = nla_parse_nested(tb, TVM_A_POLICY_MAX, attr,
+			       tvm_policy_attr_policy, extack);
+	if (ret)
+		return ret;
+	for (i = 0; i <= TVM_A_POLICY_MAX; i++) {
+		if (tb[i] && i != TVM_A_POLICY_UUID && i != TVM_A_POLICY_NAME &&
+		    i != TVM_A_POLICY_DEFAULT) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[i],
+					    "only a selector is expected here");
+			return -EINVAL;
+		}
+	}
+	return parse_selector(tb, attr, sel, extack);
+}
+
+/* Check @sig, by the key @desc in the caller's keyrings, over @p's payload. */
+static int verify_owner(const struct tvm_policy *p, const struct nlattr *sig,
+			struct netlink_ext_ack *extack)
+{
+	struct public_key_signature pks = {
+		.pkey_algo = "rsa",
+		.hash_algo = "sha256",
+		.encoding = "pkcs1",
+		.digest_size = sizeof(p->digest),
+	};
+	struct key *key;
+	int ret;
+
+	key = request_key(&key_type_asymmetric, p->owner_key, NULL);
+	if (IS_ERR(key)) {
+		NL_SET_ERR_MSG(extack,
+			       "owner key not found in the caller's keyrings");
+		return -ENOKEY;
+	}
+	ret = -ENOMEM;
+	pks.s = kmemdup(nla_data(sig), nla_len(sig), GFP_KERNEL);
+	pks.s_size = nla_len(sig);
+	pks.digest = kmemdup(p->digest, sizeof(p->digest), GFP_KERNEL);
+	if (pks.s && pks.digest) {
+		ret = verify_signature(key, &pks);
+		if (ret && ret != -ENOMEM) {
+			NL_SET_ERR_MSG(extack,
+				       "signature does not verify with the owner key");
+			ret = -EKEYREJECTED;
+		}
+	}
+	kfree(pks.s);
+	kfree(pks.digest);
+	key_put(key);
+	return ret;
+}
+
+static struct tvm_policy *policy_parse(const struct nlattr *attr,
+				       const struct nlattr *sig,
+				       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TVM_A_POLICY_MAX + 1];
+	const struct nlattr *a;
+	struct tvm_policy *p;
+	int rem, ret;
+
+	ret = check_once(attr, BIT(TVM_A_POLICY_VERSION) |
+			 BIT(TVM_A_POLICY_UUID) | BIT(TVM_A_POLICY_NAME) |
+			 BIT(TVM_A_POLICY_DEFAULT) | BIT(TVM_A_POLICY_MODE) |
+			 BIT(TVM_A_POLICY_OWNER_KEY), extack);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = nla_parse_nested(tb, TVM_A_POLICY_MAX, attr,
+			       tvm_policy_attr_policy, extack);
+	if (ret)
+		return ERR_PTR(ret);
+	if (!tb[TVM_A_POLICY_VERSION]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "a policy needs its version");
+		return ERR_PTR(-EINVAL);
+	}
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	ret = parse_selector(tb, attr, &p->sel, extack);
+	if (ret)
+		goto err;
+	p->mode = tb[TVM_A_POLICY_MODE] ? nla_get_u32(tb[TVM_A_POLICY_MODE]) :
+					  TVM_POLICY_AUDIT;
+	nla_for_each_nested(a, attr, rem) {
+		if (nla_type(a) != TVM_A_POLICY_LEVEL)
+			continue;
+		ret = parse_level(a, p, extack);
+		if (ret)
+			goto err;
+	}
+
+	ret = -ENOMEM;
+	p->payload_len = nla_len(attr);
+	p->payload = kmemdup(nla_data(attr), p->payload_len,
+			     GFP_KERNEL_ACCOUNT);
+	if (!p->payload)
+		goto err;
+	ret = tvm_bank_hash(TVM_BANK_SHA256, p->payload, p->payload_len,
+			    p->digest);
+	if (ret)
+		goto err;
+
+	if (tb[TVM_A_POLICY_OWNER_KEY]) {
+		ret = -ENOMEM;
+		p->owner_key = nla_strdup(tb[TVM_A_POLICY_OWNER_KEY],
+					  GFP_KERNEL_ACCOUNT);
+		if (!p->owner_key)
+			goto err;
+		ret = -EBADMSG;
+		if (!sig) {
+			NL_SET_ERR_MSG(extack,
+				       "the policy names an owner key but is not signed");
+			goto err;
+		}
+		ret = verify_owner(p, sig, extack);
+		if (ret)
+			goto err;
+	} else if (sig) {
+		NL_SET_ERR_MSG_ATTR(extack, sig,
+				    "a signature needs an owner key in the policy");
+		ret = -EINVAL;
+		goto err;
+	}
+	return p;
+
+err:
+	policy_free(p);
+	return ERR_PTR(ret);
+}
+
+/* --- the store ----------------------------------------------------------- */
+
+static bool selector_equal(const struct tvm_selector *a,
+			   const struct tvm_selector *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case TVM_SEL_UUID:
+		return !memcmp(a->uuid, b->uuid, TVM_UUID_SIZE);
+	case TVM_SEL_NAME:
+		return !strcmp(a->name, b->name);
+	default:
+		return true;
+	}
+}
+
+const struct tvm_policy *tvm_policy_find(const struct tvm_selector *sel)
+{
+	struct tvm_policy *p;
+
+	list_for_each_entry_rcu(p, &policies, node,
+				lockdep_is_held(&tvm_policy_lock))
+		if (selector_equal(&p->sel, sel))
+			return p;
+	return NULL;
+}
+
+const struct tvm_policy *tvm_policy_for(const struct tvm_vm *vm)
+{
+	const struct tvm_policy *p, *by_name = NULL, *by_default = NULL;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "tvm_policy_for needs RCU");
+	list_for_each_entry_rcu(p, &policies, node) {
+		switch (p->sel.kind) {
+		case TVM_SEL_UUID:
+			if (!memcmp(p->sel.uuid, vm->uuid, TVM_UUID_SIZE))
+				return p;
+			break;
+		case TVM_SEL_NAME:
+			if (!strcmp(p->sel.name, vm->name))
+				by_name = p;
+			break;
+		default:
+			by_default = p;
+			break;
+		}
+	}
+	return by_name ?: by_default;
+}
+
+const struct tvm_policy *tvm_policy_nth(unsigned long index)
+{
+	struct tvm_policy *p;
+
+	list_for_each_entry_rcu(p, &policies, node)
+		if (!index--)
+			return p;
+	return NULL;
+}
+
+unsigned int tvm_policy_generation(void)
+{
+	return READ_ONCE(list_gen);
+}
+
+int tvm_policy_load(const struct nlattr *attr, const struct nlattr *sig,
+		    u64 *gen, struct tvm_selector *sel,
+		    struct netlink_ext_ack *extack)
+{
+	struct tvm_policy *p, *old;
+
+	p = policy_parse(attr, sig, extack);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+
+	mutex_lock(&tvm_policy_lock);
+	old = (struct tvm_policy *)tvm_policy_find(&p->sel);
+	if (!old && policy_count >= tvm_max_policies) {
+		mutex_unlock(&tvm_policy_lock);
+		NL_SET_ERR_MSG(extack, "max_policies policies are loaded already");
+		policy_free(p);
+		return -ENOSPC;
+	}
+	p->gen = ++policy_gen;
+	if (old) {
+		list_replace_rcu(&old->node, &p->node);
+	} else {
+		list_add_tail_rcu(&p->node, &policies);
+		policy_count++;
+	}
+	list_gen++;
+	*gen = p->gen;
+	*sel = p->sel;
+	tvm_netlink_policy_event(&p->sel, p->gen, "load");
+	tvm_ima_policy(&p->sel, p->gen, p->digest, "load");
+	mutex_unlock(&tvm_policy_lock);
+
+	if (old)
+		call_rcu(&old->rcu, policy_free_rcu);
+	return 0;
+}
+
+int tvm_policy_delete(const struct tvm_selector *sel,
+		      struct netlink_ext_ack *extack)
+{
+	struct tvm_policy *p;
+
+	mutex_lock(&tvm_policy_lock);
+	p = (struct tvm_policy *)tvm_policy_find(sel);
+	if (!p) {
+		mutex_unlock(&tvm_policy_lock);
+		NL_SET_ERR_MSG(extack, "no such policy");
+		return -ENOENT;
+	}
+	list_del_rcu(&p->node);
+	policy_count--;
+	list_gen++;
+	tvm_netlink_policy_event(&p->sel, p->gen, "delete");
+	tvm_ima_policy(&p->sel, p->gen, p->digest, "delete");
+	mutex_unlock(&tvm_policy_lock);
+
+	call_rcu(&p->rcu, policy_free_rcu);
+	return 0;
+}
+
+void tvm_policy_uninit(void)
+{
+	struct tvm_policy *p, *tmp;
+
+	mutex_lock(&tvm_policy_lock);
+	list_for_each_entry_safe(p, tmp, &policies, node) {
+		list_del_rcu(&p->node);
+		call_rcu(&p->rcu, policy_free_rcu);
+	}
+	policy_count = 0;
+	mutex_unlock(&tvm_policy_lock);
+	rcu_barrier();
+}
+
+/* --- checks -------------------------------------------------------------- */
+
+bool tvm_policy_has_references(const struct tvm_policy *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < TVM_POLICY_LEVELS; i++)
+		if (p->levels[i].nevents || p->levels[i].npcr)
+			return true;
+	return false;
+}
+
+/*
+ * Compare values with the accepted digests @d: in every bank of @vm_banks
+ * that @d lists, @value(bank) must be one of @d's values for that bank.
+ * Returns 0 when that holds, -ENODATA when @d lists no bank of the VM,
+ * -EPERM with *@bad set to the first bank that did not match.
+ */
+static int digests_match(const struct tvm_policy_digest *d, unsigned int n,
+			 u32 vm_banks, const u8 *(*value)(unsigned int, void *),
+			 void *arg, unsigned int *bad)
+{
+	u32 checked = 0, matched = 0;
+	unsigned int i, b;
+
+	for (i = 0; i < n; i++) {
+		b = d[i].bank;
+		if (!(vm_banks & BIT(b)))
+			continue;
+		checked |= BIT(b);
+		if (!memcmp(value(b, arg), d[i].value, tvm_banks[b].size))
+			matched |= BIT(b);
+	}
+	if (!checked)
+		return -ENODATA;
+	if (checked == matched)
+		return 0;
+	*bad = __ffs(checked & ~matched);
+	return -EPERM;
+}
+
+static const u8 *event_digest(unsigned int bank, void *ev)
+{
+	return tvm_event_digest(ev, bank);
+}
+
+int tvm_policy_check_event(const struct tvm_policy *p,
+			   const struct tvm_event *ev, u32 vm_banks,
+			   char *reason, size_t len)
+{
+	const struct tvm_policy_level *l;
+	const struct tvm_policy_event *pe = NULL;
+	const u8 *data = tvm_event_data(ev);
+	unsigned int i, bad;
+	int ret;
+
+	if (ev->pcr < 9 || ev->pcr > 8 + TVM_POLICY_LEVELS)
+		return 0;
+	l = &p->levels[ev->pcr - 9];
+	if (!l->nevents)
+		return 0;
+
+	for (i = 0; i < l->nevents; i++) {
+		if (strlen(l->events[i].name) == ev->data_len &&
+		    !memcmp(l->events[i].name, data, ev->data_len)) {
+			pe = &l->events[i];
+			break;
+		}
+	}
+	if (!pe) {
+		u32 n = min_t(u32, ev->data_len, 48);
+
+		for (i = 0; i < n; i++)
+			if (data[i] < 0x20 || data[i] > 0x7e || data[i] == '"')
+				break;
+		if (i == n)
+			snprintf(reason, len, "pcr %u event \"%.*s\" not in policy",
+				 ev->pcr, (int)n, data);
+		else
+			snprintf(reason, len, "pcr %u event hex:%*phN not in policy",
+				 ev->pcr, (int)min_t(u32, ev->data_len, 32), data);
+		return -EPERM;
+	}
+	ret = digests_match(pe->digests, pe->ndigests, vm_banks, event_digest,
+			    (void *)ev, &bad);
+	if (ret == -ENODATA)
+		snprintf(reason, len,
+			 "pcr %u event \"%s\": policy lists no bank the VM has",
+			 ev->pcr, pe->name);
+	else if (ret)
+		snprintf(reason, len,
+			 "pcr %u event \"%s\" digest %s:%*phN... not in policy",
+			 ev->pcr, pe->name, tvm_banks[bad].name, 8,
+			 tvm_event_digest(ev, bad));
+	return ret ? -EPERM : 0;
+}
+
+struct pcr_arg {
+	u8 (*pcrs)[TVM_NUM_PCRS][TVM_DIGEST_MAX];
+	unsigned int pcr;
+};
+
+static const u8 *pcr_value(unsigned int bank, void *arg)
+{
+	struct pcr_arg *a = arg;
+
+	return a->pcrs[bank][a->pcr];
+}
+
+int tvm_policy_check_pcrs(const struct tvm_policy *p, u32 vm_banks,
+			  u8 pcrs[][TVM_NUM_PCRS][TVM_DIGEST_MAX],
+			  char *reason, size_t len)
+{
+	struct pcr_arg arg = { .pcrs = pcrs };
+	unsigned int i, bad;
+	int ret;
+
+	for (i = 0; i < TVM_POLICY_LEVELS; i++) {
+		const struct tvm_policy_level *l = &p->levels[i];
+
+		if (!l->npcr)
+			continue;
+		arg.pcr = 9 + i;
+		ret = digests_match(l->pcr, l->npcr, vm_banks, pcr_value, &arg,
+				    &bad);
+		if (!ret)
+			continue;
+		if (ret == -ENODATA)
+			snprintf(reason, len,
+				 "pcr %u: policy lists no bank the VM has",
+				 arg.pcr);
+		else
+			snprintf(reason, len,
+				 "pcr %u %s value %*phN... not in policy",
+				 arg.pcr, tvm_banks[bad].name, 8,
+				 pcrs[bad][arg.pcr]);
+		return -EPERM;
+	}
+	return 0;
+}
+
+int tvm_policy_put_selector(struct sk_buff *skb,
+			    const struct tvm_selector *sel)
+{
+	switch (sel->kind) {
+	case TVM_SEL_UUID:
+		return nla_put(skb, TVM_A_POLICY_UUID, TVM_UUID_SIZE, sel->uuid);
+	case TVM_SEL_NAME:
+		return nla_put_string(skb, TVM_A_POLICY_NAME, sel->name);
+	default:
+		return nla_put_flag(skb, TVM_A_POLICY_DEFAULT);
+	}
+}

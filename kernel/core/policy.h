@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Policies: what a VM's measurements must be (ARCHITECTURE 4).  Stored by
+ * selector (a UUID, a name, or the default), replaced atomically, read
+ * under RCU.
+ */
+#ifndef _TVM_POLICY_H
+#define _TVM_POLICY_H
+
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+#include <net/netlink.h>
+#include <linux/tvm.h>
+
+struct netlink_ext_ack;
+struct nla_policy;
+struct nlattr;
+struct sk_buff;
+struct tvm_event;
+struct tvm_vm;
+
+enum tvm_selector_kind {
+	TVM_SEL_UUID,
+	TVM_SEL_NAME,
+	TVM_SEL_DEFAULT,
+};
+
+/**
+ * struct tvm_selector - which VMs a policy is for
+ * @kind: by UUID, by name, or every VM no other policy selects
+ * @uuid: with %TVM_SEL_UUID
+ * @name: with %TVM_SEL_NAME
+ */
+struct tvm_selector {
+	enum tvm_selector_kind kind;
+	u8 uuid[TVM_UUID_SIZE];
+	char name[TVM_NAME_MAX + 1];
+};
+
+/* An accepted digest: a bank and a value of that bank's size. */
+struct tvm_policy_digest {
+	u8 bank;
+	u8 value[TVM_DIGEST_MAX];
+};
+
+struct tvm_policy_event {
+	char name[TVM_EVENT_NAME_MAX + 1];
+	unsigned int ndigests;
+	struct tvm_policy_digest digests[TVM_POLICY_DIGESTS_MAX];
+};
+
+/**
+ * struct tvm_policy_level - references of one level (PCR 8 + level)
+ * @present: the policy has this level
+ * @nevents: entries of @events; with any, every event of the level's PCR
+ *	must be one of them
+ * @events: accepted events
+ * @npcr: entries of @pcr
+ * @pcr: accepted final values of the level's PCR
+ */
+struct tvm_policy_level {
+	bool present;
+	unsigned int nevents;
+	struct tvm_policy_event *events;
+	unsigned int npcr;
+	struct tvm_policy_digest pcr[TVM_POLICY_DIGESTS_MAX];
+};
+
+/**
+ * struct tvm_policy - one loaded policy; immutable once published
+ * @node: in the policy list, under tvm_policy_lock; read under RCU
+ * @rcu: frees the policy after a grace period
+ * @sel: which VMs it is for
+ * @mode: enum tvm_policy_mode
+ * @owner_key: description of the key it was verified with, or NULL
+ * @gen: generation, unique per load
+ * @digest: SHA-256 of @payload
+ * @payload: the TVM_A_POLICY payload as loaded (what the owner signed)
+ * @payload_len: its length
+ * @levels: levels 1-4 at index 0-3
+ */
+struct tvm_policy {
+	struct list_head node;
+	struct rcu_head rcu;
+	struct tvm_selector sel;
+	u32 mode;
+	char *owner_key;
+	u64 gen;
+	u8 digest[32];
+	void *payload;
+	u32 payload_len;
+	struct tvm_policy_level levels[TVM_POLICY_LEVELS];
+};
+
+extern unsigned int tvm_max_policies;
+extern const struct nla_policy tvm_policy_attr_policy[TVM_A_POLICY_MAX + 1];
+
+void tvm_policy_uninit(void);
+
+/* Load (or replace) the policy in @attr, checking @sig against its key. */
+int tvm_policy_load(const struct nlattr *attr, const struct nlattr *sig,
+		    u64 *gen, struct tvm_selector *sel,
+		    struct netlink_ext_ack *extack);
+int tvm_policy_delete(const struct tvm_selector *sel,
+		      struct netlink_ext_ack *extack);
+/* Parse a selector-only TVM_A_POLICY. */
+int tvm_policy_parse_selector(const struct nlattr *attr,
+			      struct tvm_selector *sel,
+			      struct netlink_ext_ack *extack);
+
+/* The policy for @vm (by UUID, name, default), or NULL; under RCU. */
+const struct tvm_policy *tvm_policy_for(const struct tvm_vm *vm);
+/* The policy with exactly @sel, or NULL; under RCU. */
+const struct tvm_policy *tvm_policy_find(const struct tvm_selector *sel);
+/*
+ * For a dump: the @index-th policy in the list (0-based), or NULL, under
+ * RCU; tvm_policy_generation() changes whenever the list does.
+ */
+const struct tvm_policy *tvm_policy_nth(unsigned long index);
+unsigned int tvm_policy_generation(void);
+
+/* Whether @p has any reference (events or PCR values) at all. */
+bool tvm_policy_has_references(const struct tvm_policy *p);
+
+/*
+ * Check @ev against @p's allow-list for its level; 0 if it matches or the
+ * level has no allow-list, else -EPERM with the reason in @reason.
+ */
+int tvm_policy_check_event(const struct tvm_policy *p,
+			   const struct tvm_event *ev, u32 vm_banks,
+			   char *reason, size_t len);
+/* Check the final PCR values; same return convention. */
+int tvm_policy_check_pcrs(const struct tvm_policy *p, u32 vm_banks,
+			  u8 pcrs[][TVM_NUM_PCRS][TVM_DIGEST_MAX],
+			  char *reason, size_t len);
+
+int tvm_policy_put_selector(struct sk_buff *skb,
+			    const struct tvm_selector *sel);
+
+#endif /* _TVM_POLICY_H */
