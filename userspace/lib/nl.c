@@ -30,6 +30,12 @@
 /* Largest request: an extend with TVM_EVENT_DATA_MAX bytes and digests. */
 #define TVM_NL_MSG_SIZE		16384
 #define TVM_NL_EXTACK_MAX	256
+/*
+ * Socket buffers, asked for (the kernel caps them at net.core.rmem_max and
+ * wmem_max, 208 KiB by default): libnl's 32 KiB would not hold a whole
+ * policy (up to 64 KiB) and the ACK after it, or send a signed one.
+ */
+#define TVM_NL_SOCK_BUF		(1 << 20)
 /* Most attributes of a list entry tvm_nl_for_each_entry() parses. */
 #define TVM_NL_ENTRY_MAX	15
 
@@ -98,6 +104,7 @@ int tvm_nl_open(struct tvm_nl **nlp)
 	 * parts larger than a page are not truncated.
 	 */
 	nl_socket_enable_msg_peek(nl->sk);
+	nl_socket_set_buffer_size(nl->sk, TVM_NL_SOCK_BUF, TVM_NL_SOCK_BUF);
 	/* Old kernels lack these; errors are then plain errnos. */
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
@@ -136,7 +143,14 @@ const char *tvm_nl_extack(const struct tvm_nl *nl)
 int tvm_nl_new(struct tvm_nl *nl, uint8_t cmd, bool dump,
 	       struct nl_msg **msgp)
 {
-	struct nl_msg *msg = nlmsg_alloc_size(TVM_NL_MSG_SIZE);
+	return tvm_nl_new_size(nl, cmd, dump, TVM_NL_MSG_SIZE, msgp);
+}
+
+int tvm_nl_new_size(struct tvm_nl *nl, uint8_t cmd, bool dump, size_t size,
+		    struct nl_msg **msgp)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN +
+					      size);
 
 	if (!msg)
 		return -ENOMEM;
@@ -183,6 +197,13 @@ int tvm_nl_put_vm(struct nl_msg *msg, const struct vm_sel *sel)
 				  sizeof(sel->uuid));
 	}
 	return -EINVAL;
+}
+
+int tvm_nl_put_attr(struct nl_msg *msg, const void *attr, size_t len)
+{
+	if (len > UINT16_MAX + 1)
+		return -EMSGSIZE;
+	return nlmsg_append(msg, (void *)attr, len, NLA_ALIGNTO) ? -EMSGSIZE : 0;
 }
 
 int tvm_nl_nest_start(struct nl_msg *msg, int type, struct nlattr **nest)
@@ -307,6 +328,13 @@ static const struct nla_policy tvm_policy[TVM_A_MAX + 1] = {
 	[TVM_A_EVENT_DATA]	= { .maxlen = TVM_EVENT_DATA_MAX },
 	[TVM_A_EVENT_DIGESTS]	= { .type = NLA_NESTED },
 	[TVM_A_LOG_FROM]	= { .type = NLA_U64 },
+	[TVM_A_VM_TRUST]	= { .type = NLA_U32 },
+	[TVM_A_VM_REASONS]	= { .type = NLA_NESTED },
+	[TVM_A_VM_POLICY_GEN]	= { .type = NLA_U64 },
+	[TVM_A_POLICY]		= { .type = NLA_NESTED },
+	[TVM_A_TRUST_OLD]	= { .type = NLA_U32 },
+	[TVM_A_REASON]		= { .type = NLA_STRING,
+				    .maxlen = TVM_REASON_MAX + 1 },
 };
 
 static int on_reply(struct nl_msg *msg, void *arg)
@@ -401,4 +429,70 @@ int tvm_nl_for_each_entry(struct nlattr *list, int entry_type, int max,
 			return ret;
 	}
 	return 0;
+}
+
+int tvm_nl_subscribe(struct tvm_nl *nl, const char *group)
+{
+	int ret = genl_ctrl_resolve_grp(nl->sk, TVM_GENL_NAME, group);
+
+	if (ret < 0)
+		return ret == -NLE_OBJ_NOTFOUND ? -ENOENT : nle_to_errno(ret);
+	ret = nl_socket_add_membership(nl->sk, ret);
+	if (ret < 0)
+		return nle_to_errno(ret);
+	/* Notifications have sequence number 0, answering no request. */
+	nl_socket_disable_seq_check(nl->sk);
+	ret = nl_socket_set_nonblocking(nl->sk);
+	return ret < 0 ? nle_to_errno(ret) : 0;
+}
+
+int tvm_nl_fd(const struct tvm_nl *nl)
+{
+	return nl_socket_get_fd(nl->sk);
+}
+
+/* State of tvm_nl_recv_events(). */
+struct events {
+	tvm_nl_event_fn fn;
+	void *arg;
+	int err;
+};
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	struct nlattr *tb[TVM_A_MAX + 1];
+	struct events *ev = arg;
+	int ret;
+
+	/* Only what the kernel sent. */
+	if (nlmsg_get_src(msg)->nl_pid != 0)
+		return NL_SKIP;
+	if (genlmsg_parse(hdr, 0, tb, TVM_A_MAX, tvm_policy) < 0)
+		return NL_SKIP;
+	ret = ev->fn(genlmsg_hdr(hdr)->cmd, tb, ev->arg);
+	if (ret >= 0)
+		return NL_OK;
+	ev->err = ret;
+	return NL_STOP;
+}
+
+int tvm_nl_recv_events(struct tvm_nl *nl, tvm_nl_event_fn fn, void *arg)
+{
+	struct events ev = { .fn = fn, .arg = arg };
+	int ret;
+
+	nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_event, &ev);
+	for (;;) {
+		ret = nl_recvmsgs_default(nl->sk);
+		if (ev.err)
+			return ev.err;
+		if (ret == -NLE_AGAIN)
+			return 0;
+		/* recvmsg()'s ENOBUFS: the kernel dropped notifications. */
+		if (ret == -NLE_NOMEM)
+			return -ENOBUFS;
+		if (ret < 0)
+			return nle_to_errno(ret);
+	}
 }

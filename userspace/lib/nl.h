@@ -37,6 +37,9 @@ void tvm_nl_close(struct tvm_nl *nl);
 /* A request for @cmd (enum tvm_cmd); @dump asks for NLM_F_DUMP. */
 int tvm_nl_new(struct tvm_nl *nl, uint8_t cmd, bool dump,
 	       struct nl_msg **msgp);
+/* The same, with room for @size bytes of attributes (a policy's 64 KiB). */
+int tvm_nl_new_size(struct tvm_nl *nl, uint8_t cmd, bool dump, size_t size,
+		    struct nl_msg **msgp);
 
 int tvm_nl_put(struct nl_msg *msg, int type, const void *data, size_t len);
 int tvm_nl_put_u32(struct nl_msg *msg, int type, uint32_t val);
@@ -44,6 +47,8 @@ int tvm_nl_put_u64(struct nl_msg *msg, int type, uint64_t val);
 int tvm_nl_put_str(struct nl_msg *msg, int type, const char *str);
 /* The attribute of the VM selector: TVM_A_VM_ID, _NAME or _UUID. */
 int tvm_nl_put_vm(struct nl_msg *msg, const struct vm_sel *sel);
+/* An attribute encoded elsewhere, header and padding included. */
+int tvm_nl_put_attr(struct nl_msg *msg, const void *attr, size_t len);
 /* Nests: tvm_nl_nest_end() closes what tvm_nl_nest_start() opened. */
 int tvm_nl_nest_start(struct nl_msg *msg, int type, struct nlattr **nest);
 int tvm_nl_nest_end(struct nl_msg *msg, struct nlattr *nest);
@@ -77,5 +82,28 @@ const char *tvm_nl_extack(const struct tvm_nl *nl);
 int tvm_nl_for_each_entry(struct nlattr *list, int entry_type, int max,
 			  const struct nla_policy *policy,
 			  int (*fn)(struct nlattr **tb, void *arg), void *arg);
+
+/*
+ * Multicast: join the group @group (TVM_MCGRP_EVENTS) of the family, with
+ * sequence checks off for the notifications.  -ENOENT: no such group
+ * (tvm.ko is older than ABI 3).
+ */
+int tvm_nl_subscribe(struct tvm_nl *nl, const char *group);
+/* The socket, to poll() for notifications. */
+int tvm_nl_fd(const struct tvm_nl *nl);
+
+/*
+ * Called for each notification with its command (enum tvm_cmd) and its
+ * top-level attributes, as tvm_nl_reply_fn; a negative return stops
+ * tvm_nl_recv_events() and is what it returns.
+ */
+typedef int (*tvm_nl_event_fn)(uint8_t cmd, struct nlattr **tb, void *arg);
+
+/*
+ * Read what notifications are waiting (the socket does not block) and
+ * call @fn for each.  0: none left; -ENOBUFS: the socket's buffer
+ * overflowed and some were lost (the socket stays usable).
+ */
+int tvm_nl_recv_events(struct tvm_nl *nl, tvm_nl_event_fn fn, void *arg);
 
 #endif /* _TVM_NL_H */

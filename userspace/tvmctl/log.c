@@ -190,14 +190,9 @@ static int log_dump(struct log_state *st, struct tvm_nl *nl,
 		 * by id, not by name: a VM created with the name meanwhile
 		 * is another VM.
 		 */
-		ret = tvm_nl_new(nl, TVM_CMD_VM_GET, false, &msg);
+		ret = tvmctl_vm_msg(nl, TVM_CMD_VM_GET, false, sel, &msg);
 		if (ret)
 			return ret;
-		ret = tvm_nl_put_vm(msg, sel);
-		if (ret) {
-			nlmsg_free(msg);
-			return ret;
-		}
 		ret = tvm_nl_send(nl, msg, on_vm, &vm);
 		if (ret)
 			return ret;
@@ -211,11 +206,10 @@ static int log_dump(struct log_state *st, struct tvm_nl *nl,
 		}
 	}
 
-	ret = tvm_nl_new(nl, TVM_CMD_LOG_DUMP, true, &msg);
+	ret = tvmctl_vm_msg(nl, TVM_CMD_LOG_DUMP, true, sel, &msg);
 	if (ret)
 		return ret;
-	ret = tvm_nl_put_vm(msg, sel);
-	if (!ret && from)
+	if (from)
 		ret = tvm_nl_put_u64(msg, TVM_A_LOG_FROM, from);
 	if (ret) {
 		nlmsg_free(msg);
@@ -252,19 +246,14 @@ int log_main(struct tvmctl *ctl, int argc, char **argv)
 		case 'b':
 			st.binary = true;
 			break;
-		case 'h':
-			return tvmctl_help(ctl);
 		default:
-			return tvmctl_opt_err(ctl, c, argv);
+			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
 	if (ret)
 		return ret;
 	arg = argv[optind];
-	ret = tvmctl_parse_vm(ctl, arg, &sel);
-	if (ret)
-		return ret;
 	if (st.binary && ctl->json)
 		return tvmctl_err(TVMCTL_USAGE, "%s: --binary and --json "
 				  "exclude each other", ctl->name);

@@ -128,19 +128,14 @@ static int pcr_read(struct tvmctl *ctl, int argc, char **argv)
 						  ctl->name, optarg);
 			has_mask = true;
 			break;
-		case 'h':
-			return tvmctl_help(ctl);
 		default:
-			return tvmctl_opt_err(ctl, c, argv);
+			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
 	if (ret)
 		return ret;
 	arg = argv[optind];
-	ret = tvmctl_parse_vm(ctl, arg, &sel);
-	if (ret)
-		return ret;
 
 	pv = calloc(1, sizeof(*pv));
 	if (!pv)
@@ -150,11 +145,10 @@ static int pcr_read(struct tvmctl *ctl, int argc, char **argv)
 		free(pv);
 		return ret;
 	}
-	ret = tvm_nl_new(nl, TVM_CMD_PCR_READ, false, &msg);
+	ret = tvmctl_vm_msg(nl, TVM_CMD_PCR_READ, false, &sel, &msg);
 	if (ret)
 		goto err;
-	ret = tvm_nl_put_vm(msg, &sel);
-	if (!ret && bank >= 0)
+	if (bank >= 0)
 		ret = tvm_nl_put_u32(msg, TVM_A_PCR_BANK, (uint32_t)bank);
 	if (!ret && has_mask)
 		ret = tvm_nl_put_u32(msg, TVM_A_PCR_MASK, mask);
@@ -237,6 +231,95 @@ out:
 	return ret;
 }
 
+/* The event an extend logs, as its options give it. */
+struct pcr_event {
+	bool has_type;
+	uint32_t type;
+	const uint8_t *data;
+	size_t data_len;
+	uint32_t digest_banks;
+	uint8_t digests[__TVM_BANK_MAX][TVM_DIGEST_MAX];
+};
+
+/* The attributes of an extend's event @ev, after its PCR index. */
+static int put_event(struct nl_msg *msg, const struct pcr_event *ev)
+{
+	struct nlattr *list, *entry;
+	int ret = 0;
+
+	if (ev->has_type)
+		ret = tvm_nl_put_u32(msg, TVM_A_EVENT_TYPE, ev->type);
+	if (!ret)
+		ret = tvm_nl_put(msg, TVM_A_EVENT_DATA, ev->data, ev->data_len);
+	if (ret || !ev->digest_banks)
+		return ret;
+	ret = tvm_nl_nest_start(msg, TVM_A_EVENT_DIGESTS, &list);
+	for (unsigned int bank = 0; !ret && bank < __TVM_BANK_MAX; bank++) {
+		if (!(ev->digest_banks & (1U << bank)))
+			continue;
+		ret = tvm_nl_nest_start(msg, TVM_A_DIGEST, &entry);
+		if (!ret)
+			ret = tvm_nl_put_u32(msg, TVM_A_DIGEST_BANK, bank);
+		if (!ret)
+			ret = tvm_nl_put(msg, TVM_A_DIGEST_VALUE,
+					 ev->digests[bank],
+					 tvm_banks[bank].size);
+		if (!ret)
+			ret = tvm_nl_nest_end(msg, entry);
+	}
+	if (!ret)
+		ret = tvm_nl_nest_end(msg, list);
+	return ret;
+}
+
+/*
+ * extend (@ev, its event) and reset (@ev NULL), after their options: the
+ * @cmd request on their arguments "VM PCR" @args[0..@n), which prints the
+ * sequence number of the event logged.  @what names it in messages.
+ */
+static int pcr_event(struct tvmctl *ctl, int n, char **args, uint8_t cmd,
+		     const char *what, const struct pcr_event *ev)
+{
+	struct vm_sel sel;
+	struct tvm_nl *nl;
+	struct nl_msg *msg;
+	unsigned int pcr;
+	uint64_t seq;
+	int ret;
+
+	ret = tvmctl_vm_args(ctl, n, args, 2, &sel);
+	if (ret)
+		return ret;
+	if (parse_pcr(args[1], &pcr))
+		return tvmctl_err(TVMCTL_USAGE, "%s: bad PCR index '%s' (0-%d)",
+				  ctl->name, args[1], TVM_NUM_PCRS - 1);
+
+	ret = tvmctl_nl_open(ctl, &nl);
+	if (ret)
+		return ret;
+	ret = tvmctl_vm_msg(nl, cmd, false, &sel, &msg);
+	if (ret)
+		goto err;
+	ret = tvm_nl_put_u32(msg, TVM_A_PCR_INDEX, pcr);
+	if (!ret && ev)
+		ret = put_event(msg, ev);
+	if (ret) {
+		nlmsg_free(msg);
+		goto err;
+	}
+	ret = tvm_nl_send(nl, msg, on_event_seq, &seq);
+	if (ret)
+		goto err;
+	seq_print(ctl, seq);
+	tvm_nl_close(nl);
+	return TVMCTL_OK;
+err:
+	ret = tvmctl_nl_err(ctl, nl, ret, "%s PCR %u of VM '%s'", what, pcr,
+			    args[0]);
+	tvm_nl_close(nl);
+	return ret;
+}
+
 static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -249,29 +332,21 @@ static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static uint8_t data[TVM_EVENT_DATA_MAX];
-	uint8_t digests[__TVM_BANK_MAX][TVM_DIGEST_MAX];
-	uint32_t type = TVM_EV_EXTEND, digest_banks = 0;
-	const char *data_opt = NULL, *arg;
-	bool has_type = false;
-	size_t data_len = 0;
-	struct nlattr *list, *entry;
-	unsigned int pcr, bank;
+	struct pcr_event ev = { .type = TVM_EV_EXTEND, .data = data };
 	uint8_t digest[TVM_DIGEST_MAX];
-	struct vm_sel sel;
-	struct tvm_nl *nl;
-	struct nl_msg *msg;
-	uint64_t seq;
+	const char *data_opt = NULL;
+	unsigned int bank;
 	int c, ret;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			if (parse_u32(optarg, &type))
+			if (parse_u32(optarg, &ev.type))
 				return tvmctl_err(TVMCTL_USAGE,
 						  "%s: bad event type '%s'",
 						  ctl->name, optarg);
-			has_type = true;
+			ev.has_type = true;
 			break;
 		case 'd':
 		case 'x':
@@ -282,22 +357,24 @@ static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
 						  ctl->name);
 			data_opt = optarg;
 			if (c == 'd') {
-				data_len = strlen(optarg);
-				if (data_len > TVM_EVENT_DATA_MAX)
+				ev.data_len = strlen(optarg);
+				if (ev.data_len > TVM_EVENT_DATA_MAX)
 					return tvmctl_err(TVMCTL_USAGE,
 							  "%s: --data is %zu bytes, more than %d",
-							  ctl->name, data_len,
+							  ctl->name,
+							  ev.data_len,
 							  TVM_EVENT_DATA_MAX);
-				memcpy(data, optarg, data_len);
+				memcpy(data, optarg, ev.data_len);
 			} else if (c == 'x') {
 				if (parse_hex_var(optarg, data, sizeof(data),
-						  &data_len))
+						  &ev.data_len))
 					return tvmctl_err(TVMCTL_USAGE,
 							  "%s: bad hex data '%s' (an even number of hex digits, at most %d bytes)",
 							  ctl->name, optarg,
 							  TVM_EVENT_DATA_MAX);
 			} else {
-				ret = read_data_file(optarg, data, &data_len);
+				ret = read_data_file(optarg, data,
+						     &ev.data_len);
 				if (ret == -EFBIG)
 					return tvmctl_err(TVMCTL_ERR,
 							  "%s: '%s' is more than %d bytes",
@@ -315,137 +392,30 @@ static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
 				return tvmctl_err(TVMCTL_USAGE,
 						  "%s: bad digest '%s' (BANK=HEX, HEX the bank's digest size)",
 						  ctl->name, optarg);
-			if (digest_banks & (1U << bank))
+			if (ev.digest_banks & (1U << bank))
 				return tvmctl_err(TVMCTL_USAGE,
 						  "%s: digest '%s': a second one for %s",
 						  ctl->name, optarg,
 						  bank_name(bank));
-			memcpy(digests[bank], digest, tvm_banks[bank].size);
-			digest_banks |= 1U << bank;
+			memcpy(ev.digests[bank], digest, tvm_banks[bank].size);
+			ev.digest_banks |= 1U << bank;
 			break;
-		case 'h':
-			return tvmctl_help(ctl);
 		default:
-			return tvmctl_opt_err(ctl, c, argv);
+			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 2);
-	if (ret)
-		return ret;
-	arg = argv[optind];
-	ret = tvmctl_parse_vm(ctl, arg, &sel);
-	if (ret)
-		return ret;
-	if (parse_pcr(argv[optind + 1], &pcr))
-		return tvmctl_err(TVMCTL_USAGE, "%s: bad PCR index '%s' (0-%d)",
-				  ctl->name, argv[optind + 1],
-				  TVM_NUM_PCRS - 1);
-
-	ret = tvmctl_nl_open(ctl, &nl);
-	if (ret)
-		return ret;
-	ret = tvm_nl_new(nl, TVM_CMD_PCR_EXTEND, false, &msg);
-	if (ret)
-		goto err;
-	ret = tvm_nl_put_vm(msg, &sel);
-	if (!ret)
-		ret = tvm_nl_put_u32(msg, TVM_A_PCR_INDEX, pcr);
-	if (!ret && has_type)
-		ret = tvm_nl_put_u32(msg, TVM_A_EVENT_TYPE, type);
-	if (!ret)
-		ret = tvm_nl_put(msg, TVM_A_EVENT_DATA, data, data_len);
-	if (!ret && digest_banks) {
-		ret = tvm_nl_nest_start(msg, TVM_A_EVENT_DIGESTS, &list);
-		for (bank = 0; !ret && bank < __TVM_BANK_MAX; bank++) {
-			if (!(digest_banks & (1U << bank)))
-				continue;
-			ret = tvm_nl_nest_start(msg, TVM_A_DIGEST, &entry);
-			if (!ret)
-				ret = tvm_nl_put_u32(msg, TVM_A_DIGEST_BANK,
-						     bank);
-			if (!ret)
-				ret = tvm_nl_put(msg, TVM_A_DIGEST_VALUE,
-						 digests[bank],
-						 tvm_banks[bank].size);
-			if (!ret)
-				ret = tvm_nl_nest_end(msg, entry);
-		}
-		if (!ret)
-			ret = tvm_nl_nest_end(msg, list);
-	}
-	if (ret) {
-		nlmsg_free(msg);
-		goto err;
-	}
-	ret = tvm_nl_send(nl, msg, on_event_seq, &seq);
-	if (ret)
-		goto err;
-	seq_print(ctl, seq);
-	tvm_nl_close(nl);
-	return TVMCTL_OK;
-err:
-	ret = tvmctl_nl_err(ctl, nl, ret, "extending PCR %u of VM '%s'", pcr,
-			    arg);
-	tvm_nl_close(nl);
-	return ret;
+	return pcr_event(ctl, argc - optind, argv + optind, TVM_CMD_PCR_EXTEND,
+			 "extending", &ev);
 }
 
 static int pcr_reset(struct tvmctl *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct vm_sel sel;
-	struct tvm_nl *nl;
-	struct nl_msg *msg;
-	unsigned int pcr;
-	const char *arg;
-	uint64_t seq;
-	int c, ret;
+	int ret;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return tvmctl_help(ctl);
-		return tvmctl_opt_err(ctl, c, argv);
-	}
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 2);
-	if (ret)
+	if (tvmctl_only_help(ctl, argc, argv, &ret))
 		return ret;
-	arg = argv[optind];
-	ret = tvmctl_parse_vm(ctl, arg, &sel);
-	if (ret)
-		return ret;
-	if (parse_pcr(argv[optind + 1], &pcr))
-		return tvmctl_err(TVMCTL_USAGE, "%s: bad PCR index '%s' (0-%d)",
-				  ctl->name, argv[optind + 1],
-				  TVM_NUM_PCRS - 1);
-
-	ret = tvmctl_nl_open(ctl, &nl);
-	if (ret)
-		return ret;
-	ret = tvm_nl_new(nl, TVM_CMD_PCR_RESET, false, &msg);
-	if (ret)
-		goto err;
-	ret = tvm_nl_put_vm(msg, &sel);
-	if (!ret)
-		ret = tvm_nl_put_u32(msg, TVM_A_PCR_INDEX, pcr);
-	if (ret) {
-		nlmsg_free(msg);
-		goto err;
-	}
-	ret = tvm_nl_send(nl, msg, on_event_seq, &seq);
-	if (ret)
-		goto err;
-	seq_print(ctl, seq);
-	tvm_nl_close(nl);
-	return TVMCTL_OK;
-err:
-	ret = tvmctl_nl_err(ctl, nl, ret, "resetting PCR %u of VM '%s'", pcr,
-			    arg);
-	tvm_nl_close(nl);
-	return ret;
+	return pcr_event(ctl, argc - optind, argv + optind, TVM_CMD_PCR_RESET,
+			 "resetting", NULL);
 }
 
 const struct tvmctl_cmd pcr_cmds[] = {

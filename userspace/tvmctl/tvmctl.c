@@ -24,6 +24,11 @@ static const struct tvmctl_cmd commands[] = {
 	  .opts = "  --from SEQ   only the events from sequence number SEQ on\n"
 		  "  --binary     write the TCG crypto-agile binary log to stdout\n"
 		  "               (not a terminal; with --from, no Spec ID event)\n" },
+	{ .name = "policy", .fn = policy_main, .args = "SUBCOMMAND ...",
+	  .help = "sign, load, show and delete policies", .subs = policy_cmds },
+	{ .name = "monitor", .fn = monitor_main, .args = "",
+	  .help = "print trust and policy events as they happen",
+	  .opts = "  -j, --json   one JSON object per line\n" },
 };
 
 /* The number of subcommands: their table ends with an empty entry. */
@@ -143,7 +148,8 @@ int tvmctl_dispatch(struct tvmctl *ctl, int argc, char **argv)
 	return sub->fn(ctl, argc - 1, argv + 1);
 }
 
-int tvmctl_opt_err(const struct tvmctl *ctl, int c, char **argv)
+/* After getopt_long() returned '?' or ':': name the bad option. */
+static int opt_err(const struct tvmctl *ctl, int c, char **argv)
 {
 	const char *tok = argv[optind - 1];
 
@@ -157,6 +163,30 @@ int tvmctl_opt_err(const struct tvmctl *ctl, int c, char **argv)
 	return tvmctl_err(TVMCTL_USAGE,
 			  "%s: unknown option '%s' (see 'tvmctl %s -h')",
 			  ctl->name, tok, ctl->name);
+}
+
+int tvmctl_opt_default(const struct tvmctl *ctl, int c, char **argv)
+{
+	if (c == 'h')
+		return tvmctl_help(ctl);
+	return opt_err(ctl, c, argv);
+}
+
+bool tvmctl_only_help(const struct tvmctl *ctl, int argc, char **argv,
+		      int *status)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;
+	c = getopt_long(argc, argv, ":h", opts, NULL);
+	if (c == -1)
+		return false;
+	*status = tvmctl_opt_default(ctl, c, argv);
+	return true;
 }
 
 int tvmctl_want_args(const struct tvmctl *ctl, int n, char **args, int want)
@@ -181,6 +211,16 @@ int tvmctl_parse_vm(const struct tvmctl *ctl, const char *arg,
 	return 0;
 }
 
+int tvmctl_vm_args(const struct tvmctl *ctl, int n, char **args, int want,
+		   struct vm_sel *sel)
+{
+	int ret = tvmctl_want_args(ctl, n, args, want);
+
+	if (ret)
+		return ret;
+	return tvmctl_parse_vm(ctl, args[0], sel);
+}
+
 int tvmctl_nl_open(const struct tvmctl *ctl, struct tvm_nl **nlp)
 {
 	int ret = tvm_nl_open(nlp);
@@ -192,6 +232,19 @@ int tvmctl_nl_open(const struct tvmctl *ctl, struct tvm_nl **nlp)
 		return tvmctl_err(TVMCTL_ERR, "%s: netlink: %s", ctl->name,
 				  strerror(-ret));
 	return 0;
+}
+
+int tvmctl_vm_msg(struct tvm_nl *nl, uint8_t cmd, bool dump,
+		  const struct vm_sel *sel, struct nl_msg **msgp)
+{
+	int ret = tvm_nl_new(nl, cmd, dump, msgp);
+
+	if (ret)
+		return ret;
+	ret = tvm_nl_put_vm(*msgp, sel);
+	if (ret)
+		nlmsg_free(*msgp);
+	return ret;
 }
 
 int tvmctl_nl_err(const struct tvmctl *ctl, const struct tvm_nl *nl, int err,

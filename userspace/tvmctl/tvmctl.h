@@ -52,9 +52,12 @@ int version_main(struct tvmctl *ctl, int argc, char **argv);
 int vm_main(struct tvmctl *ctl, int argc, char **argv);
 int pcr_main(struct tvmctl *ctl, int argc, char **argv);
 int log_main(struct tvmctl *ctl, int argc, char **argv);
+int policy_main(struct tvmctl *ctl, int argc, char **argv);
+int monitor_main(struct tvmctl *ctl, int argc, char **argv);
 
 extern const struct tvmctl_cmd vm_cmds[];
 extern const struct tvmctl_cmd pcr_cmds[];
+extern const struct tvmctl_cmd policy_cmds[];
 
 /* Run the subcommand argv[1] of @ctl->cmd, one of its @subs. */
 int tvmctl_dispatch(struct tvmctl *ctl, int argc, char **argv);
@@ -66,10 +69,19 @@ int tvmctl_err(int status, const char *fmt, ...)
 /* The running command's usage on stdout (for -h); returns TVMCTL_OK. */
 int tvmctl_help(const struct tvmctl *ctl);
 /*
- * After getopt_long() returned @c, '?' or ':' (the option strings start
- * with ':'): name the bad option; returns TVMCTL_USAGE.
+ * The default: of a command's getopt_long() switch (the option strings
+ * start with ':'), after it returned @c: 'h' prints the command's usage
+ * and returns TVMCTL_OK; '?' or ':' names the bad option and returns
+ * TVMCTL_USAGE.
  */
-int tvmctl_opt_err(const struct tvmctl *ctl, int c, char **argv);
+int tvmctl_opt_default(const struct tvmctl *ctl, int c, char **argv);
+/*
+ * The options of a command that has none but -h: true when the command is
+ * done, with its exit status in *@status (it printed its usage, or named
+ * a bad option); false to go on with the arguments from argv[optind].
+ */
+bool tvmctl_only_help(const struct tvmctl *ctl, int argc, char **argv,
+		      int *status);
 /*
  * Check that exactly @want positional arguments @args[0..@n) are left;
  * returns 0 or, having said what is missing or extra, TVMCTL_USAGE.
@@ -79,9 +91,21 @@ int tvmctl_want_args(const struct tvmctl *ctl, int n, char **args, int want);
 /* A VM selector argument; prints why not, returns 0 or TVMCTL_USAGE. */
 int tvmctl_parse_vm(const struct tvmctl *ctl, const char *arg,
 		    struct vm_sel *sel);
+/*
+ * tvmctl_want_args(), then the first of the arguments, a VM selector,
+ * into @sel; prints why not, returns 0 or TVMCTL_USAGE.
+ */
+int tvmctl_vm_args(const struct tvmctl *ctl, int n, char **args, int want,
+		   struct vm_sel *sel);
 
 /* Connect to tvm.ko; prints why not and returns TVMCTL_ERR on failure. */
 int tvmctl_nl_open(const struct tvmctl *ctl, struct tvm_nl **nlp);
+/*
+ * A request for @cmd (a dump if @dump) on the VM @sel selects, with its
+ * selector attribute in place.  0, or -errno with no message to free.
+ */
+int tvmctl_vm_msg(struct tvm_nl *nl, uint8_t cmd, bool dump,
+		  const struct vm_sel *sel, struct nl_msg **msgp);
 /*
  * Report a request the kernel (or the exchange) failed with -@err:
  * "tvmctl: <cmd>: <what>: <extack> (<strerror>)" when the kernel said why,
@@ -103,6 +127,12 @@ struct vm_info {
 	uint64_t log_count;
 	uint64_t log_bytes;
 	uint64_t log_refused;
+	/* ABI 3: trust (when @has_trust), reasons (oldest first), policy. */
+	bool has_trust;
+	uint32_t trust;
+	uint64_t policy_gen;
+	unsigned int nreasons;
+	char reasons[TVM_REASONS_MAX][TVM_REASON_MAX + 1];
 };
 
 /* Fill @vm from a reply; -EPROTO when the id, name or UUID is missing. */
@@ -111,5 +141,7 @@ int vm_decode(struct nlattr **tb, struct vm_info *vm);
 void vm_print(struct tvmctl *ctl, const struct vm_info *vm);
 /* The text of an enum tvm_vm_state. */
 const char *vm_state_name(uint32_t state);
+/* The text of an enum tvm_trust: "pending", "trusted", ... */
+const char *vm_trust_name(uint32_t trust);
 
 #endif /* _TVMCTL_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tvmctl vm create|list|show|delete: the VMs tvm keeps PCR banks for.
+ * tvmctl vm create|list|show|delete|launch: the VMs tvm keeps PCR banks for.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,8 +21,27 @@ const char *vm_state_name(uint32_t state)
 	}
 }
 
+const char *vm_trust_name(uint32_t trust)
+{
+	switch (trust) {
+	case TVM_TRUST_PENDING:
+		return "pending";
+	case TVM_TRUST_TRUSTED:
+		return "trusted";
+	case TVM_TRUST_UNTRUSTED:
+		return "untrusted";
+	case TVM_TRUST_UNKNOWN:
+		return "unknown";
+	default:
+		return "?";
+	}
+}
+
 int vm_decode(struct nlattr **tb, struct vm_info *vm)
 {
+	struct nlattr *a;
+	int rem;
+
 	memset(vm, 0, sizeof(*vm));
 	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_VM_NAME] || !tb[TVM_A_VM_UUID])
 		return -EPROTO;
@@ -41,6 +60,21 @@ int vm_decode(struct nlattr **tb, struct vm_info *vm)
 		vm->log_bytes = nla_get_u64(tb[TVM_A_VM_LOG_BYTES]);
 	if (tb[TVM_A_VM_LOG_REFUSED])
 		vm->log_refused = nla_get_u64(tb[TVM_A_VM_LOG_REFUSED]);
+	if (tb[TVM_A_VM_TRUST]) {
+		vm->has_trust = true;
+		vm->trust = nla_get_u32(tb[TVM_A_VM_TRUST]);
+	}
+	if (tb[TVM_A_VM_POLICY_GEN])
+		vm->policy_gen = nla_get_u64(tb[TVM_A_VM_POLICY_GEN]);
+	if (tb[TVM_A_VM_REASONS]) {
+		nla_for_each_nested(a, tb[TVM_A_VM_REASONS], rem) {
+			if (nla_type(a) != TVM_A_REASON ||
+			    vm->nreasons == TVM_REASONS_MAX)
+				continue;
+			nla_strlcpy(vm->reasons[vm->nreasons++], a,
+				    sizeof(vm->reasons[0]));
+		}
+	}
 	return 0;
 }
 
@@ -60,6 +94,15 @@ void vm_print(struct tvmctl *ctl, const struct vm_info *vm)
 			out_str(o, NULL, NULL, bank_name(b));
 	out_array_end(o);
 	out_str(o, "state", NULL, vm_state_name(vm->state));
+	if (vm->has_trust) {
+		out_str(o, "trust", NULL, vm_trust_name(vm->trust));
+		out_array_begin(o, "reasons");
+		for (unsigned int i = 0; i < vm->nreasons; i++)
+			out_str(o, NULL, NULL, vm->reasons[i]);
+		out_array_end(o);
+		out_int(o, "policy_gen", "policy gen",
+			(int64_t)vm->policy_gen);
+	}
 	out_int(o, "log_max", "log max", vm->log_max);
 	out_int(o, "log_count", "log events", (int64_t)vm->log_count);
 	out_int(o, "log_bytes", "log bytes", (int64_t)vm->log_bytes);
@@ -119,10 +162,8 @@ static int vm_create(struct tvmctl *ctl, int argc, char **argv)
 						  ctl->name, optarg);
 			has_log_max = true;
 			break;
-		case 'h':
-			return tvmctl_help(ctl);
 		default:
-			return tvmctl_opt_err(ctl, c, argv);
+			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
 	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
@@ -162,14 +203,17 @@ err:
 	return ret;
 }
 
-/* `vm list` in text: one row per VM under a header. */
-#define VM_ROW_FMT "%-5s %-20s %-36s %-26s %-8s %s"
+/*
+ * `vm list` in text: one row per VM under a header; the reason is the
+ * VM's oldest (`vm show` has them all).
+ */
+#define VM_ROW_FMT "%-5s %-20s %-36s %-26s %-8s %-8s %-9s %-6s %s"
 
 static int on_vm_row(struct nlattr **tb, void *arg)
 {
 	struct tvmctl *ctl = arg;
-	char id[12], uuid[PARSE_UUID_STR_LEN], banks[64], count[24];
-	char row[256];
+	char id[12], uuid[PARSE_UUID_STR_LEN], banks[64], count[24], gen[24];
+	char row[512];
 	struct vm_info vm;
 	int ret = vm_decode(tb, &vm);
 
@@ -184,29 +228,24 @@ static int on_vm_row(struct nlattr **tb, void *arg)
 	format_banks(vm.banks, banks, sizeof(banks));
 	snprintf(count, sizeof(count), "%llu",
 		 (unsigned long long)vm.log_count);
+	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)vm.policy_gen);
 	snprintf(row, sizeof(row), VM_ROW_FMT, id, vm.name, uuid, banks,
-		 vm_state_name(vm.state), count);
+		 vm_state_name(vm.state), count,
+		 vm.has_trust ? vm_trust_name(vm.trust) : "-",
+		 vm.has_trust ? gen : "-", vm.nreasons ? vm.reasons[0] : "");
 	out_str(ctl->out, NULL, NULL, row);
 	return 0;
 }
 
 static int vm_list(struct tvmctl *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tvm_nl *nl;
 	struct nl_msg *msg;
 	char head[256];
-	int c, ret;
+	int ret;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return tvmctl_help(ctl);
-		return tvmctl_opt_err(ctl, c, argv);
-	}
+	if (tvmctl_only_help(ctl, argc, argv, &ret))
+		return ret;
 	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 0);
 	if (ret)
 		return ret;
@@ -221,7 +260,8 @@ static int vm_list(struct tvmctl *ctl, int argc, char **argv)
 	out_array_begin(ctl->out, NULL);
 	if (!ctl->json) {
 		snprintf(head, sizeof(head), VM_ROW_FMT, "ID", "NAME", "UUID",
-			 "BANKS", "STATE", "EVENTS");
+			 "BANKS", "STATE", "EVENTS", "TRUST", "POLICY",
+			 "REASON");
 		out_str(ctl->out, NULL, NULL, head);
 	}
 	ret = tvm_nl_send(nl, msg, on_vm_row, ctl);
@@ -240,41 +280,25 @@ err:
 static int vm_one(struct tvmctl *ctl, int argc, char **argv, uint8_t cmd,
 		  const char *what)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct vm_sel sel;
 	struct tvm_nl *nl;
 	struct nl_msg *msg;
 	const char *arg;
-	int c, ret;
+	int ret;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return tvmctl_help(ctl);
-		return tvmctl_opt_err(ctl, c, argv);
-	}
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	if (tvmctl_only_help(ctl, argc, argv, &ret))
+		return ret;
+	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
 	if (ret)
 		return ret;
 	arg = argv[optind];
-	ret = tvmctl_parse_vm(ctl, arg, &sel);
-	if (ret)
-		return ret;
 
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
 		return ret;
-	ret = tvm_nl_new(nl, cmd, false, &msg);
+	ret = tvmctl_vm_msg(nl, cmd, false, &sel, &msg);
 	if (ret)
 		goto err;
-	ret = tvm_nl_put_vm(msg, &sel);
-	if (ret) {
-		nlmsg_free(msg);
-		goto err;
-	}
 	if (cmd == TVM_CMD_VM_GET) {
 		ret = tvm_nl_send(nl, msg, on_vm, ctl);
 	} else {
@@ -305,6 +329,60 @@ static int vm_delete(struct tvmctl *ctl, int argc, char **argv)
 	return vm_one(ctl, argc, argv, TVM_CMD_VM_DELETE, "deleting");
 }
 
+static int on_vm_info(struct nlattr **tb, void *arg)
+{
+	return vm_decode(tb, arg);
+}
+
+/*
+ * Launch: the VM's trust state is decided.  When enforce mode refuses it
+ * (EACCES) the state changed all the same: print the VM anyway, and its
+ * oldest reason (the first thing that went wrong) on stderr.
+ */
+static int vm_launch(struct tvmctl *ctl, int argc, char **argv)
+{
+	struct vm_info vm;
+	struct vm_sel sel;
+	struct tvm_nl *nl;
+	struct nl_msg *msg;
+	const char *arg;
+	int ret, status;
+
+	if (tvmctl_only_help(ctl, argc, argv, &ret))
+		return ret;
+	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
+	if (ret)
+		return ret;
+	arg = argv[optind];
+
+	ret = tvmctl_nl_open(ctl, &nl);
+	if (ret)
+		return ret;
+	ret = tvmctl_vm_msg(nl, TVM_CMD_VM_LAUNCH, false, &sel, &msg);
+	if (!ret)
+		ret = tvm_nl_send(nl, msg, on_vm, ctl);
+	if (!ret) {
+		tvm_nl_close(nl);
+		return TVMCTL_OK;
+	}
+	status = tvmctl_nl_err(ctl, nl, ret, "launching VM '%s'", arg);
+	if (ret == -EACCES) {
+		ret = tvmctl_vm_msg(nl, TVM_CMD_VM_GET, false, &sel, &msg);
+		if (!ret)
+			ret = tvm_nl_send(nl, msg, on_vm_info, &vm);
+		if (!ret) {
+			vm_print(ctl, &vm);
+			if (vm.nreasons)
+				tvmctl_err(0, "%s: VM '%s' is %s: %s",
+					   ctl->name, arg,
+					   vm_trust_name(vm.trust),
+					   vm.reasons[0]);
+		}
+	}
+	tvm_nl_close(nl);
+	return status;
+}
+
 const struct tvmctl_cmd vm_cmds[] = {
 	{ .name = "create", .fn = vm_create, .args = "NAME",
 	  .help = "create a VM and show it",
@@ -317,6 +395,8 @@ const struct tvmctl_cmd vm_cmds[] = {
 	{ .name = "show", .fn = vm_show, .args = "VM", .help = "show a VM" },
 	{ .name = "delete", .fn = vm_delete, .args = "VM",
 	  .help = "delete a VM, its PCRs and its log" },
+	{ .name = "launch", .fn = vm_launch, .args = "VM",
+	  .help = "check a VM against its policy, decide its trust" },
 	{ .name = NULL },
 };
 

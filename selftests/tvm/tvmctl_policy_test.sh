@@ -1,0 +1,148 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# tvmctl policies end to end, as a VM owner and an administrator use them:
+# a policy signed with the owner's key, loaded, a VM launched trusted and
+# turned untrusted by a later mismatch, enforce mode refusing a launch,
+# tvmctl monitor seeing it all, and bad policy files refused before
+# anything reaches the kernel.
+
+. "$(dirname "$0")/ktap.sh"
+
+tvmctl=${TVMCTL:-$(cd "$(dirname "$0")/.." && pwd)/tvmctl}
+[ -x "$tvmctl" ] || tvmctl=$(command -v tvmctl)
+tmp=$(mktemp -d)
+monitor=
+cleanup() {
+	[ -n "$monitor" ] && kill "$monitor" 2>/dev/null
+	for vm in pol-a pol-b; do "$tvmctl" vm delete $vm > /dev/null 2>&1; done
+	for p in pol-a pol-b; do "$tvmctl" policy delete name=$p > /dev/null 2>&1; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ktap_plan 8
+if [ ! -d /sys/kernel/security/tvm ] || ! command -v keyctl > /dev/null; then
+	for i in 1 2 3 4 5 6 7 8; do
+		ktap_skip "tvmctl_policy_$i" "tvm.ko or keyctl missing"
+	done
+	ktap_finish
+fi
+
+# status WANT CMD...: CMD exits WANT; output in $tmp/out, errors in $tmp/err
+status() {
+	_want=$1
+	shift
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	_got=$?
+	[ "$_got" = "$_want" ] && return 0
+	echo "# '$*' exited $_got, expected $_want: $(head -c 300 "$tmp/err")"
+	return 1
+}
+
+sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+
+# The owner: an RSA key and a self-signed certificate for the keyring.
+cd "$tmp" || exit 1
+printf '[req]\ndistinguished_name = dn\n[dn]\n[v3]\nsubjectKeyIdentifier = hash\n' > req.cnf
+openssl req -x509 -newkey rsa:2048 -nodes -keyout owner.pem -out owner.der \
+	-outform DER -subj /CN=owner -days 1 -config req.cnf -extensions v3 \
+	> /dev/null 2>&1
+cat > a.json <<JSON
+{
+  "version": 1,
+  "selector": {"name": "pol-a"},
+  "mode": "audit",
+  "owner_key": "tvm-selftest:owner",
+  "levels": {"os": {"events": {"kernel": ["sha256:$(sha kernel-image)"]}}}
+}
+JSON
+
+"$tvmctl" monitor > monitor.log 2>&1 &
+monitor=$!
+sleep 1
+
+# Unsigned: refused by the kernel; signed but the key is not loaded: too.
+if status 1 "$tvmctl" policy load a.json && grep -qi "not signed\|signature" err &&
+   status 0 "$tvmctl" policy sign a.json --key owner.pem && [ -s a.json.sig ] &&
+   status 1 "$tvmctl" policy load a.json && grep -q "key" err; then
+	ktap_pass tvmctl_policy_needs_signature_and_key
+else
+	ktap_fail tvmctl_policy_needs_signature_and_key
+fi
+
+keyctl padd asymmetric tvm-selftest:owner @u < owner.der > /dev/null
+if status 0 "$tvmctl" policy load a.json &&
+   status 0 "$tvmctl" -j policy show pol-a && grep -q '"signed": *true' out; then
+	ktap_pass tvmctl_policy_signed_load
+else
+	ktap_fail tvmctl_policy_signed_load "$(cat out)"
+fi
+
+# A tampered signature is rejected, and the loaded policy stays.
+cp a.json.sig bad.sig
+printf '\001' | dd of=bad.sig bs=1 seek=20 conv=notrunc 2> /dev/null
+if status 1 "$tvmctl" policy load a.json --sig bad.sig && grep -qi "verif" err &&
+   status 0 "$tvmctl" -j policy show pol-a && grep -q '"signed": *true' out; then
+	ktap_pass tvmctl_policy_tampered_signature_rejected
+else
+	ktap_fail tvmctl_policy_tampered_signature_rejected "$(cat err)"
+fi
+
+# The image the policy names: trusted at launch; a later rootkit: untrusted.
+if status 0 "$tvmctl" vm create pol-a --banks sha256 &&
+   status 0 "$tvmctl" pcr extend pol-a 9 --data kernel \
+	--digest sha256="$(sha kernel-image)" &&
+   status 0 "$tvmctl" vm launch pol-a && grep -qi "trusted" out &&
+   ! grep -qi "untrusted" out &&
+   status 0 "$tvmctl" pcr extend pol-a 9 --data rootkit &&
+   status 0 "$tvmctl" vm show pol-a && grep -qi "untrusted" out &&
+   grep -q 'event "rootkit" not in policy' out; then
+	ktap_pass tvmctl_launch_trusted_then_mismatch_untrusted
+else
+	ktap_fail tvmctl_launch_trusted_then_mismatch_untrusted "$(cat out err)"
+fi
+
+# Enforce mode: a VM whose kernel is not the one named cannot launch.
+sed -e 's/pol-a/pol-b/' -e 's/"audit"/"enforce"/' -e '/owner_key/d' a.json > b.json
+if status 0 "$tvmctl" policy load b.json &&
+   status 0 "$tvmctl" vm create pol-b &&
+   status 0 "$tvmctl" pcr extend pol-b 9 --data kernel &&
+   status 1 "$tvmctl" vm launch pol-b &&
+   grep -q "not in policy" err && grep -qi "untrusted" out; then
+	ktap_pass tvmctl_enforce_refuses_launch
+else
+	ktap_fail tvmctl_enforce_refuses_launch "$(cat out err)"
+fi
+
+sleep 1
+kill "$monitor"
+wait "$monitor" 2> /dev/null
+monitor=
+if grep -q "pol-a.*pending -> trusted" monitor.log &&
+   grep -q "pol-a.*trusted -> untrusted" monitor.log &&
+   grep -q "pol-b.*pending -> untrusted" monitor.log &&
+   grep -q "policy.*pol-a.*load" monitor.log; then
+	ktap_pass tvmctl_monitor_sees_changes_in_order
+else
+	ktap_fail tvmctl_monitor_sees_changes_in_order "$(cat monitor.log)"
+fi
+
+# Bad files never reach the kernel: exit 2, the key named.
+printf '{"version": 1, "selector": {"name": "x"}, "mdoe": "audit"}\n' > typo.json
+printf '{"version": 1, "version": 1, "selector": {"name": "x"}}\n' > dup.json
+if status 2 "$tvmctl" policy load typo.json && grep -q "mdoe" err &&
+   status 2 "$tvmctl" policy load dup.json && grep -q "version" err; then
+	ktap_pass tvmctl_policy_bad_file_names_the_key
+else
+	ktap_fail tvmctl_policy_bad_file_names_the_key "$(cat err)"
+fi
+
+if status 0 "$tvmctl" policy delete name=pol-b &&
+   status 1 "$tvmctl" policy show name=pol-b; then
+	ktap_pass tvmctl_policy_delete
+else
+	ktap_fail tvmctl_policy_delete "$(cat err)"
+fi
+
+ktap_finish

@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * userspace/lib/policy_json.c: the canonical encoding of a policy, byte
+ * for byte (what `tvmctl policy sign` signs and `policy load` sends), the
+ * round trip through the kernel's form and back to JSON, and every kind of
+ * rejection with its exact message.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+#include <linux/netlink.h>
+
+#include "policy_json.h"
+
+#define FNAME	"policy.json"
+#define HEX20(c)	c c c c c c c c c c c c c c c c c c c c
+#define HEX32(c)	HEX20(c) c c c c c c c c c c c c
+#define HEX48(c)	HEX32(c) c c c c c c c c c c c c c c c c
+
+static struct policy pol;
+static char err[POLICY_ERR_MAX];
+static uint8_t buf[POLICY_ATTR_MAX + 1];
+
+static int parse(const char *json)
+{
+	return policy_parse(FNAME, json, strlen(json), &pol, err, sizeof(err));
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	policy_free(&pol);
+	return 0;
+}
+
+/* Little-endian u16 and u32, as the tests' hosts (x86, arm64) use. */
+#define U16(v)		(v) & 0xff, ((v) >> 8) & 0xff
+#define U32(v)		U16((v) & 0xffff), U16((v) >> 16)
+#define NLA(len, type)	U16(len), U16(type)
+#define NEST(len, type)	NLA(len, (type) | NLA_F_NESTED)
+#define SHA1_22		0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, \
+			0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, \
+			0x22, 0x22, 0x22, 0x22
+#define SHA1_11		0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, \
+			0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, \
+			0x11, 0x11, 0x11, 0x11
+
+/*
+ * The order is fixed whatever the file's: version, selector, mode, owner
+ * key, then the levels by number; events and digests in file order.
+ */
+static const char small_json[] =
+	"{\"levels\": {\"config\": {\"pcr\": [\"sha1:" HEX20("11") "\"]},\n"
+	"             \"os\": {\"events\": {\"e\": [\"sha1:" HEX20("22") "\"]}}},\n"
+	" \"owner_key\": \"k\", \"mode\": \"enforce\",\n"
+	" \"selector\": {\"name\": \"vm\"}, \"version\": 1}\n";
+
+static const uint8_t small_attr[] = {
+	NEST(152, TVM_A_POLICY),
+	NLA(8, TVM_A_POLICY_VERSION), U32(1),
+	NLA(7, TVM_A_POLICY_NAME), 'v', 'm', 0, 0,
+	NLA(8, TVM_A_POLICY_MODE), U32(TVM_POLICY_ENFORCE),
+	NLA(6, TVM_A_POLICY_OWNER_KEY), 'k', 0, 0, 0,
+	NEST(64, TVM_A_POLICY_LEVEL),
+		NLA(8, TVM_A_LEVEL_NUM), U32(1),
+		NEST(52, TVM_A_LEVEL_EVENT),
+			NLA(6, TVM_A_PEVENT_NAME), 'e', 0, 0, 0,
+			NEST(40, TVM_A_PEVENT_DIGESTS),
+				NEST(36, TVM_A_DIGEST),
+					NLA(8, TVM_A_DIGEST_BANK),
+					U32(TVM_BANK_SHA1),
+					NLA(24, TVM_A_DIGEST_VALUE), SHA1_22,
+	NEST(52, TVM_A_POLICY_LEVEL),
+		NLA(8, TVM_A_LEVEL_NUM), U32(4),
+		NEST(40, TVM_A_LEVEL_PCR),
+			NEST(36, TVM_A_DIGEST),
+				NLA(8, TVM_A_DIGEST_BANK), U32(TVM_BANK_SHA1),
+				NLA(24, TVM_A_DIGEST_VALUE), SHA1_11,
+};
+
+static bool little_endian(void)
+{
+	uint16_t one = 1;
+
+	return *(uint8_t *)&one == 1;
+}
+
+static void test_encode_layout(void **state)
+{
+	size_t len = 0;
+
+	(void)state;
+	if (!little_endian())
+		skip();
+	assert_int_equal(parse(small_json), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(policy_encode(&pol, buf, sizeof(buf), &len), 0);
+	assert_int_equal(len, sizeof(small_attr));
+	assert_memory_equal(buf, small_attr, sizeof(small_attr));
+
+	/* Too small a buffer: how much is needed. */
+	len = 0;
+	assert_int_equal(policy_encode(&pol, buf, 100, &len), -ENOSPC);
+	assert_int_equal(len, sizeof(small_attr));
+	assert_int_equal(policy_encode(&pol, NULL, 0, &len), -ENOSPC);
+	assert_int_equal(len, sizeof(small_attr));
+}
+
+/* Each selector, and mode's default. */
+static void test_encode_selectors(void **state)
+{
+	static const uint8_t dflt[] = {
+		NEST(24, TVM_A_POLICY),
+		NLA(8, TVM_A_POLICY_VERSION), U32(1),
+		NLA(4, TVM_A_POLICY_DEFAULT),
+		NLA(8, TVM_A_POLICY_MODE), U32(TVM_POLICY_AUDIT),
+	};
+	static const uint8_t uuid[] = {
+		NEST(40, TVM_A_POLICY),
+		NLA(8, TVM_A_POLICY_VERSION), U32(1),
+		NLA(20, TVM_A_POLICY_UUID),
+		0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x69, 0x78,
+		0x87, 0x96, 0xa5, 0xb4, 0xc3, 0xd2, 0xe1, 0xf0,
+		NLA(8, TVM_A_POLICY_MODE), U32(TVM_POLICY_AUDIT),
+	};
+	size_t len;
+
+	(void)state;
+	if (!little_endian())
+		skip();
+	assert_int_equal(parse("{\"version\": 1, \"selector\": {\"default\": true}}"), 0);
+	assert_int_equal(policy_encode(&pol, buf, sizeof(buf), &len), 0);
+	assert_int_equal(len, sizeof(dflt));
+	assert_memory_equal(buf, dflt, sizeof(dflt));
+	policy_free(&pol);
+
+	assert_int_equal(parse("{\"version\": 1, \"mode\": \"audit\", \"selector\": "
+			       "{\"uuid\": \"0F1E2D3C-4b5a-6978-8796-a5b4c3d2e1f0\"}}"), 0);
+	assert_int_equal(policy_encode(&pol, buf, sizeof(buf), &len), 0);
+	assert_int_equal(len, sizeof(uuid));
+	assert_memory_equal(buf, uuid, sizeof(uuid));
+}
+
+/*
+ * What the kernel sends back decodes to the same policy: the same bytes
+ * again, and JSON that parses to them too.  A reply repeats the selector
+ * after the payload, with the generation, digest and signed flag.
+ */
+static void test_round_trip(void **state)
+{
+	static const char json[] =
+		"{\"version\": 1, \"selector\": {\"name\": \"web-1\"},"
+		" \"mode\": \"enforce\", \"banks\": [\"sha256\", \"sm3_256\"],"
+		" \"owner_key\": \"tvm-owner:acme\", \"levels\": {"
+		"  \"software\": {\"events\": {"
+		"    \"zeta\": [\"sha256:" HEX32("ab") "\", \"sm3_256:" HEX32("cd") "\"],"
+		"    \"alpha\": [\"sha256:" HEX32("01") "\"]},"
+		"   \"pcr\": [\"sm3_256:" HEX32("02") "\", \"sha256:" HEX32("03") "\"]},"
+		"  \"os\": {\"events\": {\"kernel\": [\"sha256:" HEX32("04") "\"]}}}}";
+	static uint8_t reply[POLICY_ATTR_MAX + 64], again[POLICY_ATTR_MAX + 1];
+	struct policy back, third;
+	json_object *obj;
+	const char *text;
+	uint64_t gen = 42;
+	size_t len, len2, off;
+
+	(void)state;
+	assert_int_equal(parse(json), 0);
+	assert_int_equal(policy_encode(&pol, buf, sizeof(buf), &len), 0);
+
+	/* The payload, then NAME, GEN, DIGEST, SIGNED as a GET reply has. */
+	off = len - NLA_HDRLEN;
+	memcpy(reply, buf + NLA_HDRLEN, off);
+	memcpy(reply + off, (const uint8_t[]){ NLA(10, TVM_A_POLICY_NAME),
+		'w', 'e', 'b', '-', '1', 0, 0, 0 }, 12);
+	off += 12;
+	memcpy(reply + off, (const uint8_t[]){ NLA(12, TVM_A_POLICY_GEN) }, 4);
+	memcpy(reply + off + 4, &gen, 8);
+	off += 12;
+	memcpy(reply + off, (const uint8_t[]){ NLA(36, TVM_A_POLICY_DIGEST) }, 4);
+	memset(reply + off + 4, 0x5a, 32);
+	off += 36;
+	memcpy(reply + off, (const uint8_t[]){ NLA(4, TVM_A_POLICY_SIGNED) }, 4);
+	off += 4;
+
+	assert_int_equal(policy_decode(reply, off, &back), 0);
+	assert_true(back.has_gen);
+	assert_int_equal(back.gen, 42);
+	assert_true(back.has_digest);
+	assert_int_equal(back.digest[31], 0x5a);
+	assert_true(back.is_signed);
+	assert_int_equal(back.levels[2].nevents, 2);
+	assert_string_equal(back.levels[2].events[0].name, "zeta");
+	assert_int_equal(policy_encode(&back, again, sizeof(again), &len2), 0);
+	assert_int_equal(len2, len);
+	assert_memory_equal(again, buf, len);
+
+	/* To JSON and back; "banks" is never sent, so it is not there. */
+	obj = policy_to_json(&back);
+	assert_non_null(obj);
+	text = json_object_to_json_string(obj);
+	assert_null(strstr(text, "banks"));
+	assert_int_equal(policy_parse("back", text, strlen(text), &third, err,
+				      sizeof(err)), 0);
+	assert_int_equal(policy_encode(&third, again, sizeof(again), &len2), 0);
+	assert_int_equal(len2, len);
+	assert_memory_equal(again, buf, len);
+	json_object_put(obj);
+	policy_free(&third);
+
+	/* The selector twice, disagreeing; a truncated attribute. */
+	reply[len - NLA_HDRLEN + 4] = 'x';
+	assert_int_equal(policy_decode(reply, off, &third), -EPROTO);
+	assert_int_equal(policy_decode(buf + NLA_HDRLEN, len - NLA_HDRLEN - 3,
+				       &third), -EPROTO);
+	policy_free(&back);
+}
+
+/* A policy file, and what policy_parse() must say about it. */
+struct reject {
+	const char *json;
+	const char *msg;
+};
+
+#define SEL	"\"version\": 1, \"selector\": {\"name\": \"web-1\"}"
+#define D256(c)	"\"sha256:" HEX32(c) "\""
+#define LEVEL_OS(x)	"{" SEL ", \"levels\": {\"os\": " x "}}"
+#define EVENTS(x)	LEVEL_OS("{\"events\": " x "}")
+
+static const struct reject rejects[] = {
+	/* Not JSON, or not strictly. */
+	{ "", FNAME ": empty, not a policy" },
+	{ "[1]", FNAME ": line 1, column 1: a policy is a JSON object ({...})" },
+	{ "{\"version\": 1,}", FNAME ": line 1, column 15: expected a key in double quotes" },
+	{ "{'version': 1}", FNAME ": line 1, column 2: expected a key in double quotes" },
+	{ "{\"version\": 'x'}", FNAME ": line 1, column 13: strings need double quotes" },
+	{ "{\"version\": NaN}", FNAME ": line 1, column 13: unexpected 'N'" },
+	{ "{\"version\": 01}", FNAME ": line 1, column 14: expected ',' or '}'" },
+	{ "{/* c */ \"version\": 1}", FNAME ": line 1, column 2: expected a key in double quotes" },
+	{ "{\"version\": 1}\n{}", FNAME ": line 2, column 1: more after the policy's closing '}'" },
+	{ "{\"version\": 1", FNAME ": line 1, column 14: expected ',' or '}'" },
+	{ "{\"a\": \"x\ty\"}", FNAME ": line 1, column 9: control character in a string (write it as \\u0009)" },
+	{ "{\"a\": \"\\x\"}", FNAME ": line 1, column 8: bad escape in a string" },
+	{ "{\"a\": \"\\udc00\"}", FNAME ": line 1, column 8: bad escape in a string" },
+	{ "{\"a\": \"\xc0\x80\"}", FNAME ": line 1, column 8: invalid UTF-8" },
+	{ "{\"a\":\n \"\xed\xa0\x80\"}", FNAME ": line 2, column 3: invalid UTF-8" },
+	/* Duplicate keys, however spelt, anywhere. */
+	{ "{" SEL ", \"version\": 1}", FNAME ": duplicate key 'version'" },
+	{ "{" SEL ", \"vers\\u0069on\": 2}", FNAME ": duplicate key 'version'" },
+	{ "{\"version\": 1, \"selector\": {\"name\": \"a\", \"name\": \"b\"}}",
+	  FNAME ": selector: duplicate key 'name'" },
+	{ EVENTS("{\"k\": [" D256("00") "], \"k\": [" D256("01") "]}"),
+	  FNAME ": levels.os.events: duplicate key 'k'" },
+	{ LEVEL_OS("{\"pcr\": [" D256("00") "], \"pcr\": [" D256("00") "]}"),
+	  FNAME ": levels.os: duplicate key 'pcr'" },
+	{ "{\"x\": {\"y\": [{\"z\": 1, \"z\": 2}]}}", FNAME ": x.y[0]: duplicate key 'z'" },
+	{ "{" SEL ", \"levels\": {\"os\": {\"events\": {}}, \"os\": {}}}",
+	  FNAME ": levels: duplicate key 'os'" },
+	/* Unknown keys, anywhere. */
+	{ "{" SEL ", \"foo\": 1}",
+	  FNAME ": unknown key 'foo' (version, selector, mode, banks, owner_key or levels)" },
+	{ "{" SEL ", \"runtime\": {}}", FNAME ": unknown key 'runtime' (runtime policies are not supported yet)" },
+	{ "{" SEL ", \"dataflow\": {}}", FNAME ": unknown key 'dataflow' (dataflow policies are not supported yet)" },
+	{ "{" SEL ", \"migration\": {}}", FNAME ": unknown key 'migration' (migration policies are not supported yet)" },
+	{ "{\"version\": 1, \"selector\": {\"id\": 3}}", FNAME ": selector: unknown key 'id' (uuid, name or default)" },
+	{ "{" SEL ", \"levels\": {\"firmware\": {}}}", FNAME ": levels: unknown key 'firmware' (os, drivers, software or config)" },
+	{ LEVEL_OS("{\"values\": []}"), FNAME ": levels.os: unknown key 'values' (events or pcr)" },
+	/* Missing keys, wrong types, values out of range. */
+	{ "{\"selector\": {\"default\": true}}", FNAME ": missing key 'version' (1)" },
+	{ "{\"version\": 1}", FNAME ": missing key 'selector' ({\"uuid\": ...}, {\"name\": ...} or {\"default\": true})" },
+	{ "{\"version\": \"1\", \"selector\": {\"default\": true}}", FNAME ": version: must be an integer, not a string" },
+	{ "{\"version\": 1.0, \"selector\": {\"default\": true}}", FNAME ": version: must be an integer, not a number with a fraction or exponent" },
+	{ "{\"version\": 2, \"selector\": {\"default\": true}}", FNAME ": version: unsupported version 2 (this tvmctl reads version 1)" },
+	{ "{\"version\": 0, \"selector\": {\"default\": true}}", FNAME ": version: unsupported version 0 (this tvmctl reads version 1)" },
+	{ "{\"version\": -1, \"selector\": {\"default\": true}}", FNAME ": version: unsupported version -1 (this tvmctl reads version 1)" },
+	{ "{\"version\": 18446744073709551617, \"selector\": {\"default\": true}}",
+	  FNAME ": version: unsupported version 18446744073709551615 (this tvmctl reads version 1)" },
+	{ "{\"version\": 1, \"selector\": []}", FNAME ": selector: must be an object, not an array" },
+	{ "{\"version\": 1, \"selector\": {}}", FNAME ": selector: empty (needs one of uuid, name or default)" },
+	{ "{\"version\": 1, \"selector\": {\"name\": \"a\", \"default\": true}}",
+	  FNAME ": selector: more than one of uuid, name and default" },
+	{ "{\"version\": 1, \"selector\": {\"default\": false}}", FNAME ": selector.default: must be true (select a VM with uuid or name)" },
+	{ "{\"version\": 1, \"selector\": {\"default\": 1}}", FNAME ": selector.default: must be true or false, not an integer" },
+	{ "{\"version\": 1, \"selector\": {\"uuid\": \"0f1e2d3c4b5a69788796a5b4c3d2e1f0\"}}",
+	  FNAME ": selector.uuid: bad UUID '0f1e2d3c4b5a69788796a5b4c3d2e1f0' (8-4-4-4-12 hex digits)" },
+	{ "{\"version\": 1, \"selector\": {\"name\": \"42\"}}",
+	  FNAME ": selector.name: bad VM name '42' (1-63 of A-Z a-z 0-9 . _ -, not all digits, not a UUID)" },
+	{ "{\"version\": 1, \"selector\": {\"name\": \"web 1\"}}",
+	  FNAME ": selector.name: bad VM name 'web 1' (1-63 of A-Z a-z 0-9 . _ -, not all digits, not a UUID)" },
+	{ "{\"version\": 1, \"selector\": {\"name\": \"a\\u0000b\"}}", FNAME ": selector.name: has a NUL character" },
+	{ "{\"version\": 1, \"selector\": {\"name\": null}}", FNAME ": selector.name: must be a string, not null" },
+	{ "{" SEL ", \"mode\": \"Enforce\"}", FNAME ": mode: unknown mode 'Enforce' (audit or enforce)" },
+	{ "{" SEL ", \"mode\": 2}", FNAME ": mode: must be a string, not an integer" },
+	{ "{" SEL ", \"banks\": \"sha256\"}", FNAME ": banks: must be an array, not a string" },
+	{ "{" SEL ", \"banks\": []}", FNAME ": banks: empty (leave it out, or list banks)" },
+	{ "{" SEL ", \"banks\": [\"sha256\", \"sha512\"]}", FNAME ": banks[1]: unknown bank 'sha512' (sha1, sha256, sha384 or sm3_256)" },
+	{ "{" SEL ", \"banks\": [\"sm3_256\", \"sm3_256\"]}", FNAME ": banks[1]: sm3_256 is listed twice" },
+	{ "{" SEL ", \"banks\": [\"sha1\", \"sha256\", \"sha384\", \"sm3_256\", \"sha1\"]}",
+	  FNAME ": banks: 5 banks, more than 4" },
+	{ "{" SEL ", \"owner_key\": \"\"}", FNAME ": owner_key: empty (leave it out for an unsigned policy)" },
+	{ "{" SEL ", \"owner_key\": \"a\\nb\"}", FNAME ": owner_key: has a control character" },
+	{ "{" SEL ", \"owner_key\": true}", FNAME ": owner_key: must be a string, not true or false" },
+	{ "{" SEL ", \"levels\": []}", FNAME ": levels: must be an object, not an array" },
+	{ LEVEL_OS("{}"), FNAME ": levels.os: no events and no pcr (leave the level out)" },
+	{ LEVEL_OS("[]"), FNAME ": levels.os: must be an object, not an array" },
+	{ EVENTS("{}"), FNAME ": levels.os.events: empty (leave it out, or list events)" },
+	{ EVENTS("[]"), FNAME ": levels.os.events: must be an object, not an array" },
+	{ EVENTS("{\"\": [" D256("00") "]}"), FNAME ": levels.os.events: an event with an empty name" },
+	{ EVENTS("{\"k\\u0000\": [" D256("00") "]}"), FNAME ": levels.os.events: key 'k\\x00' has a NUL character" },
+	{ EVENTS("{\"k\": []}"), FNAME ": levels.os.events.k: empty (leave it out, or list digests)" },
+	{ EVENTS("{\"k\": " D256("00") "}"), FNAME ": levels.os.events.k: must be an array, not a string" },
+	{ EVENTS("{\"k\": [1]}"), FNAME ": levels.os.events.k[0]: must be a string, not an integer" },
+	{ EVENTS("{\"k\": [" D256("00") ", " D256("00") "]}"), FNAME ": levels.os.events.k[1]: the same digest as [0]" },
+	{ LEVEL_OS("{\"pcr\": []}"), FNAME ": levels.os.pcr: empty (leave it out, or list digests)" },
+	{ LEVEL_OS("{\"pcr\": {}}"), FNAME ": levels.os.pcr: must be an array, not an object" },
+	/* Digests. */
+	{ EVENTS("{\"kernel\": [" D256("00") ", \"sha256:zz\"]}"),
+	  FNAME ": levels.os.events.kernel[1]: bad digest 'sha256:zz' (64 hex digits for sha256)" },
+	{ EVENTS("{\"kernel\": [\"sha1:" HEX32("00") "\"]}"),
+	  FNAME ": levels.os.events.kernel[0]: bad digest 'sha1:" HEX32("00") "' (40 hex digits for sha1)" },
+	{ EVENTS("{\"kernel\": [\"sha384:" HEX32("00") "\"]}"),
+	  FNAME ": levels.os.events.kernel[0]: bad digest 'sha384:" HEX32("00") "' (96 hex digits for sha384)" },
+	{ EVENTS("{\"kernel\": [\"sm3_256:" HEX20("00") "\"]}"),
+	  FNAME ": levels.os.events.kernel[0]: bad digest 'sm3_256:" HEX20("00") "' (64 hex digits for sm3_256)" },
+	{ EVENTS("{\"kernel\": [\"sha256:" HEX32("0g") "\"]}"),
+	  FNAME ": levels.os.events.kernel[0]: bad digest 'sha256:" HEX32("0g") "' (64 hex digits for sha256)" },
+	{ EVENTS("{\"kernel\": [\"sha256=" HEX32("00") "\"]}"),
+	  FNAME ": levels.os.events.kernel[0]: bad digest 'sha256=" HEX32("00") "' (BANK:HEX, as sha256:<64 hex digits>)" },
+	{ EVENTS("{\"kernel\": [\"md5:" HEX20("00") "\"]}"),
+	  FNAME ": levels.os.events.kernel[0]: bad digest 'md5:" HEX20("00") "' (unknown bank; sha1, sha256, sha384 or sm3_256)" },
+	{ EVENTS("{\"kernel\": [\"SHA256:" HEX32("00") "\"]}"),
+	  FNAME ": levels.os.events.kernel[0]: bad digest 'SHA256:" HEX32("00") "' (unknown bank; sha1, sha256, sha384 or sm3_256)" },
+	{ EVENTS("{\"initrd img\": [\"sha256:" HEX32("00") "0\"]}"),
+	  FNAME ": levels.os.events[\"initrd img\"][0]: bad digest 'sha256:" HEX32("00") "0' (64 hex digits for sha256)" },
+	{ "{" SEL ", \"banks\": [\"sha256\"], \"levels\": {\"config\": {\"pcr\": [\"sha384:" HEX48("00") "\"]}}}",
+	  FNAME ": levels.config.pcr[0]: digest 'sha384:" HEX48("00") "': \"banks\" does not list sha384 (sha256)" },
+	/* "banks" is read first, wherever it is. */
+	{ "{\"levels\": {\"drivers\": {\"events\": {\"e\": [\"sm3_256:" HEX32("00") "\"]}}}, "
+	  SEL ", \"banks\": [\"sha1\", \"sha256\"]}",
+	  FNAME ": levels.drivers.events.e[0]: digest 'sm3_256:" HEX32("00") "': \"banks\" does not list sm3_256 (sha1,sha256)" },
+};
+
+static void test_rejects(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(rejects) / sizeof(rejects[0]); i++) {
+		memset(err, 0, sizeof(err));
+		if (parse(rejects[i].json) != -EINVAL ||
+		    strcmp(err, rejects[i].msg))
+			fail_msg("case %zu: %s\n  got:  %s\n  want: %s", i,
+				 rejects[i].json, err, rejects[i].msg);
+		/* Nothing is left behind in the policy. */
+		assert_int_equal(pol.sel.type, 0);
+		assert_null(pol.levels[0].events);
+	}
+}
+
+/* A growing JSON text. */
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+		va_end(ap);
+		if ((size_t)n < t->cap - t->len)
+			break;
+		t->cap = t->cap * 2 + (size_t)n + 1;
+		t->s = realloc(t->s, t->cap);
+		assert_non_null(t->s);
+	}
+	t->len += (size_t)n;
+}
+
+/*
+ * A policy with @levels levels of @events events named "e<n>" (names of
+ * @name_len bytes when not 0), each with @digests sha384 digests.
+ */
+static char *big(unsigned int levels, unsigned int events,
+		 unsigned int digests, size_t name_len)
+{
+	static const char *const names[] = { "os", "drivers", "software",
+					     "config" };
+	struct text t = { 0 };
+
+	add(&t, "{" SEL ", \"levels\": {");
+	for (unsigned int l = 0; l < levels; l++) {
+		add(&t, "%s\"%s\": {\"events\": {", l ? ", " : "", names[l]);
+		for (unsigned int e = 0; e < events; e++) {
+			add(&t, "%s\"e%05u", e ? ", " : "", e);
+			for (size_t i = 6; i < name_len; i++)
+				add(&t, "x");
+			add(&t, "\": [");
+			for (unsigned int d = 0; d < digests; d++)
+				add(&t, "%s\"sha384:%032x" HEX32("0")
+				    HEX32("0") "\"",
+				    d ? ", " : "", d);
+			add(&t, "]");
+		}
+		add(&t, "}}");
+	}
+	add(&t, "}}");
+	return t.s;
+}
+
+static void test_limits(void **state)
+{
+	char *json, name[TVM_KEY_DESC_MAX + 2];
+	size_t len;
+
+	(void)state;
+	/* At the limits: accepted. */
+	json = big(1, TVM_POLICY_EVENTS_MAX, 1, 0);
+	assert_int_equal(parse(json), 0);
+	assert_int_equal(pol.levels[0].nevents, TVM_POLICY_EVENTS_MAX);
+	free(json);
+	policy_free(&pol);
+	json = big(1, 2, TVM_POLICY_DIGESTS_MAX, TVM_EVENT_NAME_MAX);
+	assert_int_equal(parse(json), 0);
+	assert_int_equal(strlen(pol.levels[0].events[1].name),
+			 TVM_EVENT_NAME_MAX);
+	assert_int_equal(pol.levels[0].events[1].ndigests,
+			 TVM_POLICY_DIGESTS_MAX);
+	free(json);
+	policy_free(&pol);
+
+	/* One over. */
+	json = big(1, TVM_POLICY_EVENTS_MAX + 1, 1, 0);
+	assert_int_equal(parse(json), -EINVAL);
+	assert_string_equal(err, FNAME ": levels.os.events: 257 events, more than 256");
+	free(json);
+	json = big(1, 1, TVM_POLICY_DIGESTS_MAX + 1, 0);
+	assert_int_equal(parse(json), -EINVAL);
+	assert_string_equal(err, FNAME ": levels.os.events.e00000: 17 digests, more than 16");
+	free(json);
+	json = big(1, 1, 1, TVM_EVENT_NAME_MAX + 1);
+	assert_int_equal(parse(json), -EINVAL);
+	assert_non_null(strstr(err, "is 256 bytes, more than 255"));
+	assert_int_equal(strncmp(err, FNAME ": levels.os.events: event name 'e00000xxx", 46), 0);
+	free(json);
+
+	memset(name, 'k', sizeof(name));
+	name[TVM_KEY_DESC_MAX] = '\0';
+	json = NULL;
+	assert_true(asprintf(&json, "{" SEL ", \"owner_key\": \"%s\"}", name) > 0);
+	assert_int_equal(parse(json), 0);
+	assert_string_equal(pol.owner_key, name);
+	free(json);
+	policy_free(&pol);
+	name[TVM_KEY_DESC_MAX] = 'k';
+	name[TVM_KEY_DESC_MAX + 1] = '\0';
+	assert_true(asprintf(&json, "{" SEL ", \"owner_key\": \"%s\"}", name) > 0);
+	assert_int_equal(parse(json), -EINVAL);
+	assert_string_equal(err, FNAME ": owner_key: 256 bytes, more than 255");
+	free(json);
+
+	/*
+	 * Within every limit, but more than one attribute holds.  An event
+	 * "e00000" with 16 SHA-384 digests takes 4 + 12 + 4 + 16 * 64 = 1044
+	 * bytes; its level 12 more; the policy 32 more.
+	 */
+	json = big(2, 64, 16, 0);
+	assert_int_equal(parse(json), -EINVAL);
+	assert_string_equal(err, FNAME ": 133688 bytes encoded, more than the 65535 a netlink attribute holds (list fewer events or digests)");
+	free(json);
+	json = big(1, 63, 16, 0);
+	assert_int_equal(parse(json), -EINVAL);
+	assert_string_equal(err, FNAME ": 65816 bytes encoded, more than the 65535 a netlink attribute holds (list fewer events or digests)");
+	free(json);
+	/* The largest of these that fits is accepted and encodes. */
+	json = big(1, 62, 16, 0);
+	assert_int_equal(parse(json), 0);
+	assert_int_equal(policy_encode(&pol, buf, sizeof(buf), &len), 0);
+	assert_int_equal(len, 64772);
+	free(json);
+	policy_free(&pol);
+
+	/* Nested past the scanner's depth. */
+	json = calloc(1, 200);
+	assert_non_null(json);
+	memset(json, '[', 40);
+	memcpy(json, "{\"a\": ", 6);
+	assert_int_equal(parse(json), -EINVAL);
+	assert_string_equal(err, FNAME ": line 1, column 39: nested more than 32 deep");
+	free(json);
+}
+
+/* Escapes, surrogate pairs and UTF-8 in keys: decoded before comparing. */
+static void test_keys_decoded(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(EVENTS("{\"\\u00e9v\": [" D256("00") "], "
+				      "\"\xc3\xa9v\": [" D256("01") "]}")), -EINVAL);
+	assert_string_equal(err, FNAME ": levels.os.events: duplicate key '\xc3\xa9v'");
+	assert_int_equal(parse(EVENTS("{\"\\ud83d\\ude00\": [" D256("00") "], "
+				      "\"\xf0\x9f\x98\x80\": [" D256("01") "]}")), -EINVAL);
+	assert_string_equal(err, FNAME ": levels.os.events: duplicate key '\xf0\x9f\x98\x80'");
+	/* Different keys are fine, in file order. */
+	assert_int_equal(parse(EVENTS("{\"b\\\"q\": [" D256("00") "], "
+				      "\"a/b\": [" D256("01") "], "
+				      "\"a\\/c\": [" D256("02") "]}")), 0);
+	assert_string_equal(pol.levels[0].events[0].name, "b\"q");
+	assert_string_equal(pol.levels[0].events[1].name, "a/b");
+	assert_string_equal(pol.levels[0].events[2].name, "a/c");
+}
+
+static void test_selectors(void **state)
+{
+	struct policy_sel sel;
+	char text[128];
+
+	(void)state;
+	assert_int_equal(policy_parse_sel("default", &sel), 0);
+	assert_int_equal(sel.type, POLICY_SEL_DEFAULT);
+	assert_int_equal(policy_parse_sel("web-1", &sel), 0);
+	assert_int_equal(sel.type, POLICY_SEL_NAME);
+	assert_string_equal(sel.name, "web-1");
+	assert_int_equal(policy_parse_sel("name=default", &sel), 0);
+	assert_int_equal(sel.type, POLICY_SEL_NAME);
+	assert_string_equal(sel.name, "default");
+	policy_format_sel(&sel, text, sizeof(text));
+	assert_string_equal(text, "name=default");
+	assert_int_equal(policy_parse_sel("0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0", &sel), 0);
+	assert_int_equal(sel.type, POLICY_SEL_UUID);
+	policy_format_sel(&sel, text, sizeof(text));
+	assert_string_equal(text, "uuid=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+	assert_int_equal(policy_parse_sel("uuid=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", &sel), 0);
+	assert_int_equal(sel.type, POLICY_SEL_UUID);
+
+	assert_int_equal(policy_parse_sel("", &sel), -EINVAL);
+	assert_int_equal(policy_parse_sel("7", &sel), -EINVAL);
+	assert_int_equal(policy_parse_sel("uuid=web-1", &sel), -EINVAL);
+	assert_int_equal(policy_parse_sel("name=", &sel), -EINVAL);
+	assert_int_equal(policy_parse_sel("web 1", &sel), -EINVAL);
+}
+
+/* The example in configs/ is a valid policy. */
+static void test_example(void **state)
+{
+	/* From the top of the tree, tests/unit/, build/unit/ or its san/. */
+	static const char *const paths[] = {
+		"configs/policy-example.json",
+		"../../configs/policy-example.json",
+		"../../../configs/policy-example.json",
+	};
+	FILE *fp = NULL;
+	char *text;
+	long n;
+
+	(void)state;
+	for (size_t i = 0; !fp && i < sizeof(paths) / sizeof(paths[0]); i++)
+		fp = fopen(paths[i], "r");
+	if (!fp)
+		skip();
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	rewind(fp);
+	text = malloc((size_t)n);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	assert_int_equal(policy_parse("policy-example.json", text, (size_t)n,
+				      &pol, err, sizeof(err)), 0);
+	assert_int_equal(pol.sel.type, POLICY_SEL_NAME);
+	assert_string_equal(pol.owner_key, "tvm-owner:acme");
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_encode_layout, teardown),
+		cmocka_unit_test_teardown(test_encode_selectors, teardown),
+		cmocka_unit_test_teardown(test_round_trip, teardown),
+		cmocka_unit_test_teardown(test_rejects, teardown),
+		cmocka_unit_test_teardown(test_limits, teardown),
+		cmocka_unit_test_teardown(test_keys_decoded, teardown),
+		cmocka_unit_test_teardown(test_selectors, teardown),
+		cmocka_unit_test_teardown(test_example, teardown),
+	};
+
+	return cmocka_run_group_tests_name("policy_json", tests, NULL, NULL);
+}

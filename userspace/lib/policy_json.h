@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Policy files (Documentation/policy.rst): JSON in, the canonical
+ * TVM_A_POLICY netlink attribute out, and back again from the kernel's
+ * replies.  Pure: no I/O; the only allocations are a policy's event lists
+ * (policy_free()) and policy_to_json()'s result.
+ *
+ * policy_parse() rejects anything but a valid policy with one message,
+ * "<file>: <key path>: <what>", such as
+ *	policy.json: levels.os.events.kernel[1]: bad digest 'sha256:zz' (64 hex digits for sha256)
+ * policy_encode() then always gives the same bytes for the same policy:
+ * `tvmctl policy sign` signs what `tvmctl policy load` sends.
+ */
+#ifndef _TVM_POLICY_JSON_H
+#define _TVM_POLICY_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/tvm.h>
+
+struct json_object;
+
+/* Room for any message of policy_parse(). */
+#define POLICY_ERR_MAX		1024
+/* The largest policy file policy_parse() reads. */
+#define POLICY_FILE_MAX		(4 << 20)
+/* The largest TVM_A_POLICY attribute: nla_len is 16 bits. */
+#define POLICY_ATTR_MAX		65535
+/* Bytes of TVM_A_POLICY_DIGEST (SHA-256). */
+#define POLICY_DIGEST_SIZE	32
+
+/**
+ * struct policy_sel - which VMs a policy is for
+ * @type: which of @uuid or @name is set, or the default policy
+ */
+struct policy_sel {
+	enum { POLICY_SEL_UUID, POLICY_SEL_NAME, POLICY_SEL_DEFAULT } type;
+	uint8_t uuid[TVM_UUID_SIZE];
+	char name[TVM_NAME_MAX + 1];
+};
+
+/* "sha256:<hex>" in a file; DIGEST { DIGEST_BANK, DIGEST_VALUE } on the wire. */
+struct policy_digest {
+	uint32_t bank;
+	uint8_t value[TVM_DIGEST_MAX];
+};
+
+struct policy_event {
+	char name[TVM_EVENT_NAME_MAX + 1];
+	unsigned int ndigests;
+	struct policy_digest digests[TVM_POLICY_DIGESTS_MAX];
+};
+
+/**
+ * struct policy_level - one of "os", "drivers", "software", "config"
+ * @present: the file has it (only those are encoded)
+ * @events: @nevents accepted events, in file order (allocated)
+ * @pcr: @npcr accepted final values of the level's PCR
+ */
+struct policy_level {
+	bool present;
+	unsigned int nevents;
+	struct policy_event *events;
+	unsigned int npcr;
+	struct policy_digest pcr[TVM_POLICY_DIGESTS_MAX];
+};
+
+/**
+ * struct policy - a parsed policy, or one the kernel returned
+ * @version: %TVM_POLICY_VERSION
+ * @mode: enum tvm_policy_mode
+ * @banks: mask of the banks "banks" lists, 0 when it is absent; checked
+ *	by policy_parse() only, never sent
+ * @owner_key: the owner key's description, "" for none
+ * @levels: levels 1-4 at [0]-[3]
+ * @has_gen, @gen, @has_digest, @digest, @is_signed: what a POLICY_GET or
+ *	POLICY_LOAD reply adds (policy_decode() only)
+ */
+struct policy {
+	uint32_t version;
+	struct policy_sel sel;
+	uint32_t mode;
+	uint32_t banks;
+	char owner_key[TVM_KEY_DESC_MAX + 1];
+	struct policy_level levels[TVM_POLICY_LEVELS];
+	bool has_gen;
+	uint64_t gen;
+	bool has_digest;
+	uint8_t digest[POLICY_DIGEST_SIZE];
+	bool is_signed;
+};
+
+/*
+ * Parse and check the policy file @text (@len bytes) named @fname in
+ * messages.  On success fill @p (free it with policy_free()) and return 0;
+ * otherwise leave @p empty, write why into @err (@errlen bytes) and return
+ * -EINVAL.
+ */
+int policy_parse(const char *fname, const char *text, size_t len,
+		 struct policy *p, char *err, size_t errlen);
+void policy_free(struct policy *p);
+
+/*
+ * The TVM_A_POLICY attribute of @p, header included, into @buf of @size
+ * bytes; its length in *@len.  The payload, what an owner signs, is the
+ * *@len - NLA_HDRLEN bytes from @buf + NLA_HDRLEN.  -E2BIG: more than
+ * POLICY_ATTR_MAX bytes; -ENOSPC: @buf is too small (*@len says how much
+ * is needed).
+ */
+int policy_encode(const struct policy *p, uint8_t *buf, size_t size,
+		  size_t *len);
+
+/*
+ * A TVM_A_POLICY payload from the kernel (what nla_data() points to) into
+ * @p (free it with policy_free()).  Attributes it does not know are
+ * skipped; -EPROTO for a malformed one; -ENOMEM.
+ */
+int policy_decode(const void *payload, size_t len, struct policy *p);
+
+/* @p in the file format, without "banks" unless @p has them; NULL: ENOMEM. */
+struct json_object *policy_to_json(const struct policy *p);
+/* @sel as in a file: {"uuid": ...}, {"name": ...} or {"default": true}. */
+struct json_object *policy_sel_to_json(const struct policy_sel *sel);
+
+/*
+ * A selector on the command line: "default", a UUID, "uuid=UUID",
+ * "name=NAME" or a VM name.  -EINVAL otherwise.
+ */
+int policy_parse_sel(const char *s, struct policy_sel *sel);
+/* "default", "uuid=<uuid>" or "name=<name>" into @buf of @len bytes. */
+void policy_format_sel(const struct policy_sel *sel, char *buf, size_t len);
+
+/* "os", "drivers", "software", "config" for levels 1-4; NULL otherwise. */
+const char *policy_level_name(unsigned int level);
+/* "audit", "enforce"; NULL for anything else. */
+const char *policy_mode_name(uint32_t mode);
+/* "<bank>:<hex>" of @d into @buf of at least POLICY_DIGEST_STR_LEN bytes. */
+#define POLICY_DIGEST_STR_LEN	(8 + 2 * TVM_DIGEST_MAX + 1)
+void policy_format_digest(const struct policy_digest *d, char *buf);
+
+#endif /* _TVM_POLICY_JSON_H */

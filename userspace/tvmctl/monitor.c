@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tvmctl monitor: print tvm's notifications (trust changes, policy loads
+ * and deletions) from the "events" multicast group as they come, one line
+ * or one JSON object each, until SIGINT or SIGTERM.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "policy_json.h"
+#include "tvmctl.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* Print one event; -EPIPE (to stop) when stdout is gone. */
+static int emit(struct tvmctl *ctl, json_object *obj, const char *line)
+{
+	if (ctl->json)
+		printf("%s\n", json_object_to_json_string_ext(obj,
+			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	else
+		printf("%s\n", line);
+	json_object_put(obj);
+	if (fflush(stdout) || ferror(stdout))
+		return -EPIPE;
+	return 0;
+}
+
+static void add_str(json_object *obj, const char *key, const char *val)
+{
+	json_object_object_add(obj, key, json_object_new_string(val));
+}
+
+/* TVM_CMD_EVENT_TRUST: ID, NAME, UUID, TRUST_OLD, VM_TRUST, REASON, VM_POLICY_GEN */
+static int trust_event(struct tvmctl *ctl, struct nlattr **tb)
+{
+	char name[TVM_NAME_MAX + 1] = "", reason[TVM_REASON_MAX + 1] = "";
+	char uuid[PARSE_UUID_STR_LEN] = "", line[512];
+	const char *old, *new;
+	uint64_t gen = 0;
+	json_object *obj;
+	uint32_t id;
+
+	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_TRUST_OLD] || !tb[TVM_A_VM_TRUST])
+		return 0;
+	id = nla_get_u32(tb[TVM_A_VM_ID]);
+	if (tb[TVM_A_VM_NAME])
+		nla_strlcpy(name, tb[TVM_A_VM_NAME], sizeof(name));
+	if (tb[TVM_A_VM_UUID] && nla_len(tb[TVM_A_VM_UUID]) == TVM_UUID_SIZE)
+		format_uuid(nla_data(tb[TVM_A_VM_UUID]), uuid);
+	if (tb[TVM_A_REASON])
+		nla_strlcpy(reason, tb[TVM_A_REASON], sizeof(reason));
+	if (tb[TVM_A_VM_POLICY_GEN])
+		gen = nla_get_u64(tb[TVM_A_VM_POLICY_GEN]);
+	old = vm_trust_name(nla_get_u32(tb[TVM_A_TRUST_OLD]));
+	new = vm_trust_name(nla_get_u32(tb[TVM_A_VM_TRUST]));
+
+	snprintf(line, sizeof(line), "vm %u '%s' %s -> %s%s%s (policy gen %llu)",
+		 id, name, old, new, reason[0] ? ": " : "", reason,
+		 (unsigned long long)gen);
+	obj = json_object_new_object();
+	if (!obj)
+		return -ENOMEM;
+	add_str(obj, "event", "trust");
+	json_object_object_add(obj, "id", json_object_new_int64(id));
+	add_str(obj, "name", name);
+	add_str(obj, "uuid", uuid);
+	add_str(obj, "trust_old", old);
+	add_str(obj, "trust", new);
+	add_str(obj, "reason", reason);
+	json_object_object_add(obj, "policy_gen",
+			       json_object_new_int64((int64_t)gen));
+	return emit(ctl, obj, line);
+}
+
+/* TVM_CMD_EVENT_POLICY: POLICY { selector, GEN }, REASON "load" or "delete" */
+static int policy_event(struct tvmctl *ctl, struct nlattr **tb)
+{
+	char sel[PARSE_UUID_STR_LEN + TVM_NAME_MAX + 8], line[256];
+	char action[TVM_REASON_MAX + 1] = "";
+	struct policy p;
+	json_object *obj;
+	int ret;
+
+	if (!tb[TVM_A_POLICY])
+		return 0;
+	ret = policy_decode(nla_data(tb[TVM_A_POLICY]),
+			    (size_t)nla_len(tb[TVM_A_POLICY]), &p);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret)
+		return 0;
+	if (tb[TVM_A_REASON])
+		nla_strlcpy(action, tb[TVM_A_REASON], sizeof(action));
+	policy_format_sel(&p.sel, sel, sizeof(sel));
+	snprintf(line, sizeof(line), "policy %s gen %llu %s", sel,
+		 (unsigned long long)p.gen, action);
+	obj = json_object_new_object();
+	if (!obj) {
+		policy_free(&p);
+		return -ENOMEM;
+	}
+	add_str(obj, "event", "policy");
+	json_object_object_add(obj, "selector", policy_sel_to_json(&p.sel));
+	json_object_object_add(obj, "generation",
+			       json_object_new_int64((int64_t)p.gen));
+	add_str(obj, "action", action);
+	policy_free(&p);
+	return emit(ctl, obj, line);
+}
+
+static int on_event(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct tvmctl *ctl = arg;
+
+	switch (cmd) {
+	case TVM_CMD_EVENT_TRUST:
+		return trust_event(ctl, tb);
+	case TVM_CMD_EVENT_POLICY:
+		return policy_event(ctl, tb);
+	}
+	return 0;
+}
+
+int monitor_main(struct tvmctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block, orig;
+	struct pollfd pfd;
+	struct tvm_nl *nl;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
+		if (c == 'j')
+			ctl->json = true;
+		else
+			return tvmctl_opt_default(ctl, c, argv);
+	}
+	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 0);
+	if (ret)
+		return ret;
+
+	ret = tvmctl_nl_open(ctl, &nl);
+	if (ret)
+		return ret;
+	ret = tvm_nl_subscribe(nl, TVM_MCGRP_EVENTS);
+	if (ret == -ENOENT) {
+		tvm_nl_close(nl);
+		return tvmctl_err(TVMCTL_ERR,
+				  "%s: tvm.ko has no \"%s\" group (ABI 3 or later needed)",
+				  ctl->name, TVM_MCGRP_EVENTS);
+	}
+	if (ret) {
+		tvm_nl_close(nl);
+		return tvmctl_err(TVMCTL_ERR, "%s: joining \"%s\": %s",
+				  ctl->name, TVM_MCGRP_EVENTS, strerror(-ret));
+	}
+
+	/*
+	 * The signals stay blocked but while ppoll() waits, so that one that
+	 * comes between the check of @stop and the wait is not missed.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigdelset(&orig, SIGINT);
+	sigdelset(&orig, SIGTERM);
+
+	pfd.fd = tvm_nl_fd(nl);
+	pfd.events = POLLIN;
+	ret = 0;
+	while (!stop) {
+		if (ppoll(&pfd, 1, NULL, &orig) < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = tvmctl_err(TVMCTL_ERR, "%s: poll: %s", ctl->name,
+					 strerror(errno));
+			break;
+		}
+		ret = tvm_nl_recv_events(nl, on_event, ctl);
+		if (ret == -ENOBUFS) {
+			tvmctl_err(0, "%s: events were lost (the socket's buffer overflowed)",
+				   ctl->name);
+			ret = 0;
+			continue;
+		}
+		if (ret == -EPIPE) {
+			ret = TVMCTL_ERR;
+			break;
+		}
+		if (ret) {
+			ret = tvmctl_err(TVMCTL_ERR, "%s: receiving: %s",
+					 ctl->name, strerror(-ret));
+			break;
+		}
+	}
+	tvm_nl_close(nl);
+	return ret;
+}

@@ -1,0 +1,778 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tvmctl policy sign|load|show|delete: the policies VMs are measured
+ * against.  Files are parsed and encoded by ../lib/policy_json.c, so that
+ * sign and load use the very same bytes; Documentation/policy.rst has the
+ * format.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+
+#include "policy_json.h"
+#include "tvmctl.h"
+
+/* The smallest RSA key `policy sign` uses. */
+#define SIGN_BITS_MIN	2048
+
+/* A policy file, checked and encoded. */
+struct encoded {
+	struct policy p;
+	size_t len;
+	uint8_t attr[POLICY_ATTR_MAX + 1];
+};
+
+/* The payload of the TVM_A_POLICY attribute: what an owner signs. */
+static const uint8_t *payload(const struct encoded *enc, size_t *len)
+{
+	*len = enc->len - NLA_HDRLEN;
+	return enc->attr + NLA_HDRLEN;
+}
+
+/*
+ * All of @path into a buffer (NUL-terminated, not counted in *@len) that
+ * the caller frees.  -EFBIG when it has more than @max bytes.
+ */
+static int read_file(const char *path, size_t max, char **bufp, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0, cap = 4096;
+	char *buf = NULL, *grown;
+	ssize_t r;
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (!buf || n == cap) {
+			if (buf)
+				cap *= 2;
+			grown = realloc(buf, cap + 1);
+			if (!grown) {
+				ret = -ENOMEM;
+				goto err;
+			}
+			buf = grown;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = -errno;
+			goto err;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max) {
+			ret = -EFBIG;
+			goto err;
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	*bufp = buf;
+	*len = n;
+	return 0;
+err:
+	close(fd);
+	free(buf);
+	return ret;
+}
+
+/* Read, check and encode a policy file; prints why not. */
+static int load_file(const struct tvmctl *ctl, const char *path,
+		     struct encoded *enc)
+{
+	char err[POLICY_ERR_MAX];
+	size_t len;
+	char *text;
+	int ret;
+
+	ret = read_file(path, POLICY_FILE_MAX, &text, &len);
+	if (ret == -EFBIG)
+		return tvmctl_err(TVMCTL_USAGE, "%s: %s: more than %d bytes",
+				  ctl->name, path, POLICY_FILE_MAX);
+	if (ret)
+		return tvmctl_err(TVMCTL_ERR, "%s: reading '%s': %s",
+				  ctl->name, path, strerror(-ret));
+	ret = policy_parse(path, text, len, &enc->p, err, sizeof(err));
+	free(text);
+	if (ret)
+		return tvmctl_err(TVMCTL_USAGE, "%s: %s", ctl->name, err);
+	/* policy_parse() checked the size already. */
+	ret = policy_encode(&enc->p, enc->attr, sizeof(enc->attr), &enc->len);
+	if (ret) {
+		policy_free(&enc->p);
+		return tvmctl_err(TVMCTL_ERR, "%s: %s: encoding: %s", ctl->name,
+				  path, strerror(-ret));
+	}
+	return 0;
+}
+
+/* OpenSSL's reason for the last failure, or @fallback. */
+static const char *ssl_reason(const char *fallback)
+{
+	unsigned long e = ERR_get_error();
+	const char *r = e ? ERR_reason_error_string(e) : NULL;
+
+	ERR_clear_error();
+	return r ? r : fallback;
+}
+
+static int sha256(const uint8_t *data, size_t len,
+		  uint8_t out[POLICY_DIGEST_SIZE])
+{
+	unsigned int n = POLICY_DIGEST_SIZE;
+
+	return EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) ? 0 : -EIO;
+}
+
+/* The selector: "name=web-1" in text, {"name": "web-1"} in JSON. */
+static void sel_print(struct tvmctl *ctl, const struct policy_sel *sel)
+{
+	char buf[PARSE_UUID_STR_LEN + TVM_NAME_MAX + 8];
+	struct out *o = ctl->out;
+
+	if (!ctl->json) {
+		policy_format_sel(sel, buf, sizeof(buf));
+		out_str(o, "selector", NULL, buf);
+		return;
+	}
+	out_object_begin(o, "selector");
+	switch (sel->type) {
+	case POLICY_SEL_UUID:
+		format_uuid(sel->uuid, buf);
+		out_str(o, "uuid", NULL, buf);
+		break;
+	case POLICY_SEL_NAME:
+		out_str(o, "name", NULL, sel->name);
+		break;
+	case POLICY_SEL_DEFAULT:
+		out_bool(o, "default", NULL, true);
+		break;
+	}
+	out_object_end(o);
+}
+
+/* RSASSA-PKCS1-v1_5 with SHA-256 of @data by the key in @key_path. */
+static int sign(const struct tvmctl *ctl, const char *key_path,
+		const uint8_t *data, size_t len, uint8_t *sig, size_t *sig_len)
+{
+	EVP_PKEY_CTX *pctx = NULL;
+	EVP_MD_CTX *md = NULL;
+	EVP_PKEY *key;
+	int ret = TVMCTL_ERR, bits;
+	FILE *fp;
+
+	fp = fopen(key_path, "re");
+	if (!fp)
+		return tvmctl_err(TVMCTL_ERR, "%s: reading '%s': %s", ctl->name,
+				  key_path, strerror(errno));
+	key = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
+	fclose(fp);
+	if (!key)
+		return tvmctl_err(TVMCTL_ERR, "%s: '%s': not a PEM private key (%s)",
+				  ctl->name, key_path,
+				  ssl_reason("unknown error"));
+	bits = EVP_PKEY_get_bits(key);
+	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
+		tvmctl_err(TVMCTL_USAGE, "%s: '%s': not an RSA key", ctl->name,
+			   key_path);
+		ret = TVMCTL_USAGE;
+		goto out;
+	}
+	if (bits < SIGN_BITS_MIN || EVP_PKEY_get_size(key) > TVM_SIGNATURE_MAX) {
+		tvmctl_err(TVMCTL_USAGE, "%s: '%s': RSA-%d; tvm takes %d to %d bits",
+			   ctl->name, key_path, bits, SIGN_BITS_MIN,
+			   8 * TVM_SIGNATURE_MAX);
+		ret = TVMCTL_USAGE;
+		goto out;
+	}
+	md = EVP_MD_CTX_new();
+	*sig_len = TVM_SIGNATURE_MAX;
+	if (!md ||
+	    EVP_DigestSignInit(md, &pctx, EVP_sha256(), NULL, key) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1 ||
+	    EVP_DigestSign(md, sig, sig_len, data, len) != 1) {
+		tvmctl_err(TVMCTL_ERR, "%s: signing with '%s': %s", ctl->name,
+			   key_path, ssl_reason("failed"));
+		goto out;
+	}
+	ret = 0;
+out:
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(key);
+	return ret;
+}
+
+static int write_file(const char *path, const uint8_t *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	size_t done = 0;
+	ssize_t r;
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (done < len) {
+		r = write(fd, data + done, len - done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = -errno;
+			break;
+		}
+		done += (size_t)r;
+	}
+	if (close(fd) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+/* "<file>.sig" into @buf of @len bytes; -ENAMETOOLONG. */
+static int sig_path(const char *file, char *buf, size_t len)
+{
+	return (size_t)snprintf(buf, len, "%s.sig", file) >= len ?
+	       -ENAMETOOLONG : 0;
+}
+
+static int policy_sign(struct tvmctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char hex[2 * POLICY_DIGEST_SIZE + 1], def_out[4096];
+	uint8_t sig[TVM_SIGNATURE_MAX], digest[POLICY_DIGEST_SIZE];
+	const char *key = NULL, *out = NULL, *file;
+	const uint8_t *data;
+	struct encoded *enc;
+	size_t len, sig_len;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			key = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			return tvmctl_opt_default(ctl, c, argv);
+		}
+	}
+	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	if (ret)
+		return ret;
+	file = argv[optind];
+	if (!key)
+		return tvmctl_err(TVMCTL_USAGE, "%s: --key KEY.pem is required",
+				  ctl->name);
+	if (!out) {
+		if (sig_path(file, def_out, sizeof(def_out)))
+			return tvmctl_err(TVMCTL_USAGE, "%s: '%s': name too long",
+					  ctl->name, file);
+		out = def_out;
+	}
+
+	enc = malloc(sizeof(*enc));
+	if (!enc)
+		return tvmctl_err(TVMCTL_ERR, "out of memory");
+	ret = load_file(ctl, file, enc);
+	if (ret) {
+		free(enc);
+		return ret;
+	}
+	if (!enc->p.owner_key[0]) {
+		ret = tvmctl_err(TVMCTL_USAGE,
+				 "%s: %s: no owner_key; tvm takes a signature only for a policy that names its owner's key",
+				 ctl->name, file);
+		goto out;
+	}
+	data = payload(enc, &len);
+	ret = sign(ctl, key, data, len, sig, &sig_len);
+	if (ret)
+		goto out;
+	if (sha256(data, len, digest)) {
+		ret = tvmctl_err(TVMCTL_ERR, "%s: SHA-256: %s", ctl->name,
+				 ssl_reason("failed"));
+		goto out;
+	}
+	ret = write_file(out, sig, sig_len);
+	if (ret) {
+		ret = tvmctl_err(TVMCTL_ERR, "%s: writing '%s': %s", ctl->name,
+				 out, strerror(-ret));
+		goto out;
+	}
+	format_hex(digest, sizeof(digest), hex);
+	out_object_begin(ctl->out, NULL);
+	out_str(ctl->out, "signature", NULL, out);
+	out_int(ctl->out, "bytes", NULL, (int64_t)sig_len);
+	out_str(ctl->out, "owner_key", "owner key", enc->p.owner_key);
+	out_str(ctl->out, "digest", NULL, hex);
+	out_object_end(ctl->out);
+	ret = TVMCTL_OK;
+out:
+	policy_free(&enc->p);
+	free(enc);
+	return ret;
+}
+
+/* A POLICY_LOAD, POLICY_GET or event reply: the policy in TVM_A_POLICY. */
+static int on_policy(struct nlattr **tb, void *arg)
+{
+	struct policy *p = arg;
+
+	if (!tb[TVM_A_POLICY])
+		return -EPROTO;
+	policy_free(p);
+	return policy_decode(nla_data(tb[TVM_A_POLICY]),
+			     (size_t)nla_len(tb[TVM_A_POLICY]), p);
+}
+
+static int policy_load(struct tvmctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "sig", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char hex[2 * POLICY_DIGEST_SIZE + 1], def_sig[4096];
+	char sel[PARSE_UUID_STR_LEN + TVM_NAME_MAX + 8];
+	uint8_t digest[POLICY_DIGEST_SIZE];
+	const char *sig_file = NULL, *file;
+	char *sig = NULL;
+	size_t sig_len = 0, len;
+	struct policy reply = { 0 };
+	struct encoded *enc;
+	struct tvm_nl *nl = NULL;
+	struct nl_msg *msg;
+	const uint8_t *data;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			sig_file = optarg;
+			break;
+		default:
+			return tvmctl_opt_default(ctl, c, argv);
+		}
+	}
+	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	if (ret)
+		return ret;
+	file = argv[optind];
+
+	enc = malloc(sizeof(*enc));
+	if (!enc)
+		return tvmctl_err(TVMCTL_ERR, "out of memory");
+	ret = load_file(ctl, file, enc);
+	if (ret) {
+		free(enc);
+		return ret;
+	}
+	policy_format_sel(&enc->p.sel, sel, sizeof(sel));
+	if (sig_file && !enc->p.owner_key[0]) {
+		ret = tvmctl_err(TVMCTL_USAGE,
+				 "%s: --sig: %s has no owner_key, so tvm would refuse a signature",
+				 ctl->name, file);
+		goto out;
+	}
+	if (enc->p.owner_key[0] && !sig_file) {
+		if (sig_path(file, def_sig, sizeof(def_sig)) ||
+		    access(def_sig, F_OK))
+			tvmctl_err(0, "%s: %s names owner key '%s' but has no signature (no %s.sig; see 'tvmctl policy sign'); tvm will refuse it",
+				   ctl->name, file, enc->p.owner_key, file);
+		else
+			sig_file = def_sig;
+	}
+	if (sig_file) {
+		ret = read_file(sig_file, TVM_SIGNATURE_MAX, &sig, &sig_len);
+		if (ret == -EFBIG || (!ret && !sig_len)) {
+			ret = tvmctl_err(TVMCTL_USAGE,
+					 "%s: '%s': not a signature (1 to %d bytes)",
+					 ctl->name, sig_file, TVM_SIGNATURE_MAX);
+			goto out;
+		}
+		if (ret) {
+			ret = tvmctl_err(TVMCTL_ERR, "%s: reading '%s': %s",
+					 ctl->name, sig_file, strerror(-ret));
+			goto out;
+		}
+	}
+	data = payload(enc, &len);
+	if (sha256(data, len, digest)) {
+		ret = tvmctl_err(TVMCTL_ERR, "%s: SHA-256: %s", ctl->name,
+				 ssl_reason("failed"));
+		goto out;
+	}
+
+	ret = tvmctl_nl_open(ctl, &nl);
+	if (ret)
+		goto out;
+	ret = tvm_nl_new_size(nl, TVM_CMD_POLICY_LOAD, false,
+			      enc->len + NLA_HDRLEN + TVM_SIGNATURE_MAX, &msg);
+	if (ret)
+		goto err;
+	ret = tvm_nl_put_attr(msg, enc->attr, enc->len);
+	if (!ret && sig)
+		ret = tvm_nl_put(msg, TVM_A_POLICY_SIGNATURE, sig, sig_len);
+	if (ret) {
+		nlmsg_free(msg);
+		goto err;
+	}
+	ret = tvm_nl_send(nl, msg, on_policy, &reply);
+	if (ret)
+		goto err;
+
+	format_hex(digest, sizeof(digest), hex);
+	out_object_begin(ctl->out, NULL);
+	sel_print(ctl, &reply.sel);
+	out_int(ctl->out, "generation", NULL, (int64_t)reply.gen);
+	out_str(ctl->out, "digest", NULL, hex);
+	out_bool(ctl->out, "signed", NULL, sig != NULL);
+	out_object_end(ctl->out);
+	ret = TVMCTL_OK;
+	goto out;
+err:
+	ret = tvmctl_nl_err(ctl, nl, ret, "loading '%s' (%s)", file, sel);
+out:
+	tvm_nl_close(nl);
+	policy_free(&reply);
+	policy_free(&enc->p);
+	free(enc);
+	free(sig);
+	return ret;
+}
+
+/* The POLICY { selector } nest of show and delete. */
+static int put_sel(struct nl_msg *msg, const struct policy_sel *sel)
+{
+	struct nlattr *nest;
+	int ret = tvm_nl_nest_start(msg, TVM_A_POLICY, &nest);
+
+	if (ret)
+		return ret;
+	switch (sel->type) {
+	case POLICY_SEL_UUID:
+		ret = tvm_nl_put(msg, TVM_A_POLICY_UUID, sel->uuid,
+				 TVM_UUID_SIZE);
+		break;
+	case POLICY_SEL_NAME:
+		ret = tvm_nl_put_str(msg, TVM_A_POLICY_NAME, sel->name);
+		break;
+	case POLICY_SEL_DEFAULT:
+		ret = tvm_nl_put(msg, TVM_A_POLICY_DEFAULT, NULL, 0);
+		break;
+	}
+	return ret ? ret : tvm_nl_nest_end(msg, nest);
+}
+
+static int parse_sel(const struct tvmctl *ctl, const char *arg,
+		     struct policy_sel *sel)
+{
+	if (policy_parse_sel(arg, sel))
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: bad policy selector '%s' (default, a UUID or a VM name; uuid=UUID, name=NAME)",
+				  ctl->name, arg);
+	return 0;
+}
+
+static void digests_print(struct out *o, const char *key,
+			  const struct policy_digest *d, unsigned int n)
+{
+	char buf[POLICY_DIGEST_STR_LEN];
+
+	out_array_begin(o, key);
+	for (unsigned int i = 0; i < n; i++) {
+		policy_format_digest(&d[i], buf);
+		out_str(o, NULL, NULL, buf);
+	}
+	out_array_end(o);
+}
+
+/* A policy in text: the head, then each level's events and values. */
+static void policy_print_text(struct tvmctl *ctl, const struct policy *p)
+{
+	char buf[2 * POLICY_DIGEST_SIZE + 1];
+	struct out *o = ctl->out;
+	const char *mode;
+
+	out_object_begin(o, NULL);
+	sel_print(ctl, &p->sel);
+	out_int(o, "generation", NULL, (int64_t)p->gen);
+	if (p->has_digest) {
+		format_hex(p->digest, sizeof(p->digest), buf);
+		out_str(o, "digest", NULL, buf);
+	}
+	out_bool(o, "signed", NULL, p->is_signed);
+	if (p->version)
+		out_int(o, "version", NULL, p->version);
+	mode = policy_mode_name(p->mode);
+	out_str(o, "mode", NULL, mode ? mode : "?");
+	if (p->owner_key[0])
+		out_str(o, "owner_key", "owner key", p->owner_key);
+	for (unsigned int l = 0; l < TVM_POLICY_LEVELS; l++) {
+		const struct policy_level *lv = &p->levels[l];
+		char key[48];
+
+		if (!lv->present)
+			continue;
+		snprintf(key, sizeof(key), "%s (level %u, pcr %u)",
+			 policy_level_name(l + 1), l + 1, 9 + l);
+		out_object_begin(o, key);
+		if (lv->nevents) {
+			out_object_begin(o, "events");
+			for (unsigned int e = 0; e < lv->nevents; e++)
+				digests_print(o, lv->events[e].name,
+					      lv->events[e].digests,
+					      lv->events[e].ndigests);
+			out_object_end(o);
+		}
+		if (lv->npcr)
+			digests_print(o, "pcr", lv->pcr, lv->npcr);
+		out_object_end(o);
+	}
+	out_object_end(o);
+}
+
+/* In JSON: {"generation", "digest", "signed", "policy": <the file>}. */
+static json_object *policy_json(const struct policy *p)
+{
+	char buf[2 * POLICY_DIGEST_SIZE + 1];
+	json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	json_object_object_add(obj, "generation",
+			       json_object_new_int64((int64_t)p->gen));
+	if (p->has_digest) {
+		format_hex(p->digest, sizeof(p->digest), buf);
+		json_object_object_add(obj, "digest",
+				       json_object_new_string(buf));
+	}
+	json_object_object_add(obj, "signed",
+			       json_object_new_boolean(p->is_signed));
+	json_object_object_add(obj, "policy", policy_to_json(p));
+	return obj;
+}
+
+static void json_print(json_object *obj)
+{
+	printf("%s\n", json_object_to_json_string_ext(obj,
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+		JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* The selectors a POLICY_GET dump lists. */
+struct sel_list {
+	size_t n, cap;
+	struct policy_sel *sel;
+};
+
+static int on_policy_head(struct nlattr **tb, void *arg)
+{
+	struct sel_list *l = arg;
+	struct policy_sel *grown;
+	struct policy p = { 0 };
+	int ret = on_policy(tb, &p);
+
+	if (ret)
+		return ret;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		grown = realloc(l->sel, l->cap * sizeof(*l->sel));
+		if (!grown) {
+			policy_free(&p);
+			return -ENOMEM;
+		}
+		l->sel = grown;
+	}
+	l->sel[l->n++] = p.sel;
+	policy_free(&p);
+	return 0;
+}
+
+/* Fetch the whole policy of @sel into @p. */
+static int get_policy(struct tvm_nl *nl, const struct policy_sel *sel,
+		      struct policy *p)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	ret = tvm_nl_new(nl, TVM_CMD_POLICY_GET, false, &msg);
+	if (ret)
+		return ret;
+	ret = put_sel(msg, sel);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return tvm_nl_send(nl, msg, on_policy, p);
+}
+
+static int policy_show(struct tvmctl *ctl, int argc, char **argv)
+{
+	char what[PARSE_UUID_STR_LEN + TVM_NAME_MAX + 32];
+	struct sel_list list = { 0 };
+	json_object *arr = NULL, *obj;
+	struct policy_sel one;
+	struct tvm_nl *nl;
+	struct nl_msg *msg;
+	size_t i, shown = 0;
+	struct policy p;
+	int ret;
+
+	if (tvmctl_only_help(ctl, argc, argv, &ret))
+		return ret;
+	if (argc - optind > 1)
+		return tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	if (argc - optind == 1) {
+		ret = parse_sel(ctl, argv[optind], &one);
+		if (ret)
+			return ret;
+		list.sel = &one;
+		list.n = 1;
+	}
+
+	ret = tvmctl_nl_open(ctl, &nl);
+	if (ret)
+		return ret;
+	if (!list.n) {
+		/* A dump lists the policies; each then comes whole. */
+		snprintf(what, sizeof(what), "listing policies");
+		ret = tvm_nl_new(nl, TVM_CMD_POLICY_GET, true, &msg);
+		if (!ret)
+			ret = tvm_nl_send(nl, msg, on_policy_head, &list);
+		if (ret)
+			goto err;
+		if (ctl->json) {
+			arr = json_object_new_array();
+			if (!arr) {
+				ret = -ENOMEM;
+				goto err;
+			}
+		}
+	}
+	for (i = 0; i < list.n; i++) {
+		policy_format_sel(&list.sel[i], what, sizeof(what));
+		ret = get_policy(nl, &list.sel[i], &p);
+		/* Deleted since the dump listed it. */
+		if (ret == -ENOENT && list.sel != &one)
+			continue;
+		if (ret)
+			goto err;
+		if (ctl->json) {
+			obj = policy_json(&p);
+			if (arr) {
+				json_object_array_add(arr, obj);
+			} else {
+				json_print(obj);
+				json_object_put(obj);
+			}
+		} else {
+			/* In text, a blank line between policies. */
+			if (shown++)
+				putchar('\n');
+			policy_print_text(ctl, &p);
+		}
+		policy_free(&p);
+	}
+	if (arr)
+		json_print(arr);
+	ret = TVMCTL_OK;
+	goto out;
+err:
+	if (list.sel == &one)
+		ret = tvmctl_nl_err(ctl, nl, ret, "showing policy %s", what);
+	else
+		ret = tvmctl_nl_err(ctl, nl, ret, "%s", what);
+out:
+	json_object_put(arr);
+	if (list.sel != &one)
+		free(list.sel);
+	tvm_nl_close(nl);
+	return ret;
+}
+
+static int policy_delete(struct tvmctl *ctl, int argc, char **argv)
+{
+	char what[PARSE_UUID_STR_LEN + TVM_NAME_MAX + 8];
+	struct policy_sel sel;
+	struct tvm_nl *nl;
+	struct nl_msg *msg;
+	int ret;
+
+	if (tvmctl_only_help(ctl, argc, argv, &ret))
+		return ret;
+	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	if (ret)
+		return ret;
+	ret = parse_sel(ctl, argv[optind], &sel);
+	if (ret)
+		return ret;
+	policy_format_sel(&sel, what, sizeof(what));
+
+	ret = tvmctl_nl_open(ctl, &nl);
+	if (ret)
+		return ret;
+	ret = tvm_nl_new(nl, TVM_CMD_POLICY_DELETE, false, &msg);
+	if (ret)
+		goto err;
+	ret = put_sel(msg, &sel);
+	if (ret) {
+		nlmsg_free(msg);
+		goto err;
+	}
+	ret = tvm_nl_send(nl, msg, NULL, NULL);
+	if (ret)
+		goto err;
+	/* Nothing to say in text; an empty object in JSON. */
+	out_object_begin(ctl->out, NULL);
+	out_object_end(ctl->out);
+	tvm_nl_close(nl);
+	return TVMCTL_OK;
+err:
+	ret = tvmctl_nl_err(ctl, nl, ret, "deleting policy %s", what);
+	tvm_nl_close(nl);
+	return ret;
+}
+
+const struct tvmctl_cmd policy_cmds[] = {
+	{ .name = "sign", .fn = policy_sign, .args = "FILE",
+	  .help = "sign a policy file with its owner's RSA key",
+	  .opts = "  --key KEY.pem   the owner's private key, RSA-2048 to 4096\n"
+		  "  --out SIG       where the signature goes (default FILE.sig)\n" },
+	{ .name = "load", .fn = policy_load, .args = "FILE",
+	  .help = "load a policy, replacing the one with its selector",
+	  .opts = "  --sig SIG   its owner's signature (default: FILE.sig if the\n"
+		  "              policy has an owner_key and FILE.sig exists)\n" },
+	{ .name = "show", .fn = policy_show, .args = "[SELECTOR]",
+	  .help = "show a policy, or all" },
+	{ .name = "delete", .fn = policy_delete, .args = "SELECTOR",
+	  .help = "delete a policy" },
+	{ .name = NULL },
+};
+
+int policy_main(struct tvmctl *ctl, int argc, char **argv)
+{
+	return tvmctl_dispatch(ctl, argc, argv);
+}
