@@ -76,6 +76,48 @@ runsh "grep log_ /sys/kernel/security/tvm/stats"
 say "JSON for scripts, from every command"
 run "$tvmctl" -j vm show web-1
 
+say "The owner's policy: what level 1 (OS, PCR 9) must contain; enforced"
+k=$(printf 'vmlinuz-6.1' | sha256sum | cut -d' ' -f1)
+cat > /tmp/web-2.json <<JSON
+{
+  "version": 1,
+  "selector": {"name": "web-2"},
+  "mode": "enforce",
+  "levels": {"os": {"events": {"vmlinuz-6.1": ["sha256:$k"]}}}
+}
+JSON
+run cat /tmp/web-2.json
+"$tvmctl" monitor > /tmp/monitor.log 2>&1 &
+monitor=$!
+sleep 1
+run "$tvmctl" policy load /tmp/web-2.json
+
+say "A VM whose image matches is trusted at launch"
+run "$tvmctl" vm create web-2
+run "$tvmctl" pcr extend web-2 9 --data vmlinuz-6.1
+run "$tvmctl" vm launch web-2
+
+say "A tampered image is noted as it is measured, and launch is refused"
+sed 's/web-2/web-3/' /tmp/web-2.json > /tmp/web-3.json
+run "$tvmctl" policy load /tmp/web-3.json
+run "$tvmctl" vm create web-3
+run "$tvmctl" pcr extend web-3 9 --data vmlinuz-6.1-evil
+runsh "$tvmctl vm launch web-3 || echo \"exit status \$?\""
+run cat /sys/kernel/security/tvm/vms/4/trust
+
+say "Every change went out on the events group (tvmctl monitor)..."
+sleep 1
+kill "$monitor"
+run cat /tmp/monitor.log
+
+say "... and into the host's IMA log, anchored in its TPM PCR 10"
+runsh "grep -E ' tvm-(trust|policy) ' /sys/kernel/security/ima/ascii_runtime_measurements | cut -c1-100"
+echo "The same records, their data decoded:"
+grep -E ' tvm-(trust|policy) ' /sys/kernel/security/ima/ascii_runtime_measurements |
+	while read -r _pcr _hash _template _digest name data; do
+		echo "  $name: $(echo "$data" | xxd -r -p)"
+	done
+
 say "tvm unloads cleanly and comes back"
 run rmmod tvm
 runsh 'ls /sys/kernel/security/tvm 2>&1 || true'
