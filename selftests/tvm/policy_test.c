@@ -1519,31 +1519,6 @@ TEST_F(policy, ima_records_trust_and_policy)
 
 /* --- privilege ------------------------------------------------------------ */
 
-/* Run @fn in a child without CAP_SYS_ADMIN; its exit status. */
-static int without_cap_sys_admin(int (*fn)(uint32_t), uint32_t id)
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid == 0) {
-		struct __user_cap_header_struct hdr = {
-			.version = _LINUX_CAPABILITY_VERSION_3,
-		};
-		struct __user_cap_data_struct data[2];
-
-		if (syscall(SYS_capget, &hdr, data))
-			_exit(100);
-		data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &=
-			~CAP_TO_MASK(CAP_SYS_ADMIN);
-		if (syscall(SYS_capset, &hdr, data))
-			_exit(101);
-		_exit(fn(id));
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 static int unprivileged_policy_calls(uint32_t id)
 {
 	static struct tmsg m;

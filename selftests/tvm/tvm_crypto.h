@@ -52,4 +52,44 @@ static inline int extend(unsigned int bank, uint8_t *pcr,
 	return md2(bank, old, n, digest, n, pcr);
 }
 
+/*
+ * Replay @log for @banks: EV_NO_ACTION "TVMR" markers zero their PCR,
+ * other EV_NO_ACTION events are skipped, everything else extends.
+ * 0, or -1 on an event that makes no sense.
+ */
+static inline int replay(const struct tvm_log *log, uint32_t banks,
+		  struct tvm_pcrs *out)
+{
+	const struct tvm_ev *ev;
+	unsigned int b;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->log_count = log->n;
+	for (b = 0; b < __TVM_BANK_MAX; b++)
+		if (banks & (1u << b))
+			out->have[b] = TVM_PCR_MASK_ALL;
+	for (i = 0; i < log->n; i++) {
+		ev = &log->ev[i];
+		if (ev->pcr >= TVM_NUM_PCRS || ev->banks != banks)
+			return -1;
+		if (ev->type == TVM_EV_NO_ACTION) {
+			if (ev->data_len == sizeof(struct tvm_ev_reset) &&
+			    !memcmp(ev->data, "TVMR", 4)) {
+				if (ev->data[4] != ev->pcr)
+					return -1;
+				for (b = 0; b < __TVM_BANK_MAX; b++)
+					memset(out->v[b][ev->pcr], 0,
+					       TVM_DIGEST_MAX);
+			}
+			continue;
+		}
+		for (b = 0; b < __TVM_BANK_MAX; b++)
+			if ((banks & (1u << b)) &&
+			    extend(b, out->v[b][ev->pcr], ev->digest[b]))
+				return -1;
+	}
+	return 0;
+}
+
 #endif /* _TVM_SELFTEST_CRYPTO_H */

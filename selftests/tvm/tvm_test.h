@@ -11,6 +11,8 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "tvm_nl.h"
@@ -463,6 +465,31 @@ static inline int tvm_vm_count(struct tnl *nl)
 	tmsg_init(&m, nl, TVM_CMD_VM_GET, NLM_F_DUMP);
 	ret = tnl_call(nl, &m, tvm_count_cb, &n);
 	return ret ? ret : n;
+}
+
+/* Run @fn in a child without CAP_SYS_ADMIN; its exit status. */
+static inline int without_cap_sys_admin(int (*fn)(uint32_t), uint32_t id)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		struct __user_cap_header_struct hdr = {
+			.version = _LINUX_CAPABILITY_VERSION_3,
+		};
+		struct __user_cap_data_struct data[2];
+
+		if (syscall(SYS_capget, &hdr, data))
+			_exit(100);
+		data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &=
+			~CAP_TO_MASK(CAP_SYS_ADMIN);
+		if (syscall(SYS_capset, &hdr, data))
+			_exit(101);
+		_exit(fn(id));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 #endif /* _TVM_SELFTEST_H */

@@ -301,31 +301,6 @@ TEST_F(vm, dump_lists_every_vm_once)
 	EXPECT_EQ(before, tvm_vm_count(&self->nl));
 }
 
-/* Run @fn in a child without CAP_SYS_ADMIN; its exit status. */
-static int without_cap_sys_admin(int (*fn)(uint32_t), uint32_t id)
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid == 0) {
-		struct __user_cap_header_struct hdr = {
-			.version = _LINUX_CAPABILITY_VERSION_3,
-		};
-		struct __user_cap_data_struct data[2];
-
-		if (syscall(SYS_capget, &hdr, data))
-			_exit(100);
-		data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &=
-			~CAP_TO_MASK(CAP_SYS_ADMIN);
-		if (syscall(SYS_capset, &hdr, data))
-			_exit(101);
-		_exit(fn(id));
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 /* 0 if changes fail with EPERM and reads work. */
 static int unprivileged_calls(uint32_t id)
 {
