@@ -14,6 +14,7 @@
 #include "bank.h"
 #include "netlink.h"
 #include "policy.h"
+#include "quote.h"
 #include "securityfs.h"
 #include "version.h"
 #include "vm.h"
@@ -59,6 +60,7 @@ static void __exit tvm_exit(void)
 	tvm_netlink_uninit();
 	tvm_vm_uninit();
 	tvm_policy_uninit();
+	tvm_quote_uninit();
 	tvm_securityfs_uninit();
 	tvm_bank_uninit();
 }

@@ -12,6 +12,7 @@
 
 #include "netlink.h"
 #include "policy.h"
+#include "quote.h"
 #include "trust.h"
 #include "tvm_log.h"
 #include "vm.h"
@@ -73,6 +74,21 @@ static const struct nla_policy policy_load_policy[TVM_A_MAX + 1] = {
 	[TVM_A_POLICY] = NLA_POLICY_NESTED(tvm_policy_attr_policy),
 	[TVM_A_POLICY_SIGNATURE] = NLA_POLICY_RANGE(NLA_BINARY, 1,
 						    TVM_SIGNATURE_MAX),
+};
+
+/* Operations that take no attributes at all. */
+static const struct nla_policy empty_policy[TVM_A_MAX + 1] = {};
+
+static const struct nla_policy ak_set_policy[TVM_A_MAX + 1] = {
+	[TVM_A_AK_DESC] = { .type = NLA_NUL_STRING, .len = TVM_KEY_DESC_MAX },
+};
+
+static const struct nla_policy quote_policy[TVM_A_MAX + 1] = {
+	SELECTOR_POLICY,
+	[TVM_A_QUOTE_NONCE] = NLA_POLICY_RANGE(NLA_BINARY, TVM_NONCE_MIN,
+					       TVM_NONCE_MAX),
+	[TVM_A_PCR_BANK] = NLA_POLICY_MAX(NLA_U32, TVM_BANK_MAX),
+	[TVM_A_PCR_MASK] = NLA_POLICY_MASK(NLA_U32, TVM_PCR_MASK_ALL),
 };
 
 static const struct nla_policy policy_sel_policy[TVM_A_MAX + 1] = {
@@ -381,15 +397,44 @@ static size_t pcr_read_size(unsigned int nbanks, unsigned int npcrs)
 	       nla_total_size(0) + nbanks * npcrs * entry;
 }
 
+/* TVM_A_PCR_VALUES: the PCRs of @mask in each bank of @banks. */
+static int put_pcr_values(struct sk_buff *msg, u32 banks, u32 mask,
+			  u8 pcrs[][TVM_NUM_PCRS][TVM_DIGEST_MAX])
+{
+	struct nlattr *list, *entry;
+	unsigned int b, i;
+
+	list = nla_nest_start(msg, TVM_A_PCR_VALUES);
+	if (!list)
+		return -EMSGSIZE;
+	for (b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(banks & BIT(b)))
+			continue;
+		for (i = 0; i < TVM_NUM_PCRS; i++) {
+			if (!(mask & BIT(i)))
+				continue;
+			entry = nla_nest_start(msg, TVM_A_PCRV);
+			if (!entry ||
+			    nla_put_u32(msg, TVM_A_PCRV_BANK, b) ||
+			    nla_put_u32(msg, TVM_A_PCRV_INDEX, i) ||
+			    nla_put(msg, TVM_A_PCRV_DIGEST, tvm_banks[b].size,
+				    pcrs[b][i]))
+				return -EMSGSIZE;
+			nla_nest_end(msg, entry);
+		}
+	}
+	nla_nest_end(msg, list);
+	return 0;
+}
+
 static int pcr_read_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
 	u32 mask = TVM_PCR_MASK_ALL, banks;
 	struct tvm_pcr_snapshot *snap = NULL;
-	struct nlattr *list, *entry;
 	struct sk_buff *msg = NULL;
 	struct tvm_vm *vm;
-	unsigned int b, i;
+	unsigned int b;
 	void *hdr;
 	int ret;
 
@@ -426,26 +471,8 @@ static int pcr_read_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!hdr || nla_put_u32(msg, TVM_A_VM_ID, vm->id) ||
 	    put_u64(msg, TVM_A_VM_LOG_COUNT, snap->log_count))
 		goto out;
-	list = nla_nest_start(msg, TVM_A_PCR_VALUES);
-	if (!list)
+	if (put_pcr_values(msg, banks, mask, snap->pcrs))
 		goto out;
-	for (b = 0; b < __TVM_BANK_MAX; b++) {
-		if (!(banks & BIT(b)))
-			continue;
-		for (i = 0; i < TVM_NUM_PCRS; i++) {
-			if (!(mask & BIT(i)))
-				continue;
-			entry = nla_nest_start(msg, TVM_A_PCRV);
-			if (!entry ||
-			    nla_put_u32(msg, TVM_A_PCRV_BANK, b) ||
-			    nla_put_u32(msg, TVM_A_PCRV_INDEX, i) ||
-			    nla_put(msg, TVM_A_PCRV_DIGEST, tvm_banks[b].size,
-				    snap->pcrs[b][i]))
-				goto out;
-			nla_nest_end(msg, entry);
-		}
-	}
-	nla_nest_end(msg, list);
 	genlmsg_end(msg, hdr);
 	ret = genlmsg_reply(msg, info);
 	msg = NULL;
@@ -864,6 +891,130 @@ static int policy_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* --- attestation -------------------------------------------------------- */
+
+static int reply_ak(struct genl_info *info, const struct tvm_ak_info *ak)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size(TVM_KEY_DESC_MAX + 1) +
+			  nla_total_size(sizeof(u32)) +
+			  nla_total_size(sizeof(ak->n)) +
+			  nla_total_size(sizeof(ak->e)), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, info->genlhdr->cmd);
+	if (!hdr || nla_put_string(msg, TVM_A_AK_DESC, ak->desc) ||
+	    nla_put_u32(msg, TVM_A_AK_BITS, ak->bits) ||
+	    nla_put(msg, TVM_A_AK_MODULUS, ak->n_len, ak->n) ||
+	    nla_put(msg, TVM_A_AK_EXPONENT, ak->e_len, ak->e)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int ak_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tvm_ak_info *ak;
+	int ret;
+
+	if (!info->attrs[TVM_A_AK_DESC])
+		return missing(info, TVM_A_AK_DESC, "which key?");
+	ak = kmalloc(sizeof(*ak), GFP_KERNEL);
+	if (!ak)
+		return -ENOMEM;
+	ret = tvm_ak_set(nla_data(info->attrs[TVM_A_AK_DESC]), ak,
+			 info->extack);
+	if (!ret)
+		ret = reply_ak(info, ak);
+	kfree(ak);
+	return ret;
+}
+
+static int ak_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tvm_ak_info *ak;
+	int ret;
+
+	ak = kmalloc(sizeof(*ak), GFP_KERNEL);
+	if (!ak)
+		return -ENOMEM;
+	ret = tvm_ak_get(ak, info->extack);
+	if (!ret)
+		ret = reply_ak(info, ak);
+	kfree(ak);
+	return ret;
+}
+
+static int quote_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	u32 mask = TVM_PCR_MASK_ALL, bank = TVM_BANK_SHA256;
+	struct sk_buff *msg = NULL;
+	struct tvm_quote *q = NULL;
+	struct tvm_vm *vm;
+	void *hdr;
+	int ret;
+
+	if (!attrs[TVM_A_QUOTE_NONCE])
+		return missing(info, TVM_A_QUOTE_NONCE, "a quote needs a nonce");
+	vm = vm_from_attrs(attrs, info->extack);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	if (attrs[TVM_A_PCR_BANK])
+		bank = nla_get_u32(attrs[TVM_A_PCR_BANK]);
+	if (attrs[TVM_A_PCR_MASK])
+		mask = nla_get_u32(attrs[TVM_A_PCR_MASK]);
+	ret = -EINVAL;
+	if (!(vm->banks & BIT(bank))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_PCR_BANK],
+				    "the VM has no such bank");
+		goto out;
+	}
+	if (!mask) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_PCR_MASK],
+				    "quote at least one PCR");
+		goto out;
+	}
+
+	ret = -ENOMEM;
+	q = kmalloc(sizeof(*q), GFP_KERNEL);
+	if (!q)
+		goto out;
+	ret = tvm_quote(vm, nla_data(attrs[TVM_A_QUOTE_NONCE]),
+			nla_len(attrs[TVM_A_QUOTE_NONCE]), bank, mask, q,
+			info->extack);
+	if (ret)
+		goto out;
+
+	ret = -ENOMEM;
+	msg = genlmsg_new(nla_total_size(q->attest_len) +
+			  nla_total_size(q->sig_len) +
+			  pcr_read_size(1, hweight32(mask)), GFP_KERNEL);
+	if (!msg)
+		goto out;
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, TVM_CMD_QUOTE);
+	if (!hdr || nla_put_u32(msg, TVM_A_VM_ID, vm->id) ||
+	    put_u64(msg, TVM_A_VM_LOG_COUNT, q->log_count) ||
+	    nla_put(msg, TVM_A_QUOTE_ATTEST, q->attest_len, q->attest) ||
+	    nla_put(msg, TVM_A_QUOTE_SIGNATURE, q->sig_len, q->sig))
+		goto out;
+	if (put_pcr_values(msg, BIT(bank), mask, q->pcrs))
+		goto out;
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+	msg = NULL;
+out:
+	nlmsg_free(msg);
+	kfree(q);
+	tvm_vm_put(vm);
+	return ret;
+}
+
 /* --- the events group ---------------------------------------------------- */
 
 enum tvm_mcgrp { TVM_MCGRP_EVENTS_ID };
@@ -1000,6 +1151,26 @@ static const struct genl_ops tvm_ops[] = {
 		.cmd = TVM_CMD_VM_LAUNCH,
 		.doit = vm_launch_doit,
 		.policy = selector_policy,
+		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_ADMIN,
+	},
+	{
+		.cmd = TVM_CMD_AK_SET,
+		.doit = ak_set_doit,
+		.policy = ak_set_policy,
+		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_ADMIN,
+	},
+	{
+		.cmd = TVM_CMD_AK_GET,
+		.doit = ak_get_doit,
+		.policy = empty_policy,
+		.maxattr = TVM_A_MAX,
+	},
+	{
+		.cmd = TVM_CMD_QUOTE,
+		.doit = quote_doit,
+		.policy = quote_policy,
 		.maxattr = TVM_A_MAX,
 		.internal_flags = TVM_NL_ADMIN,
 	},

@@ -29,8 +29,9 @@
  *    ``tvm/vms/<id>/`` (2026-11).
  * 3: policies (load, get, delete; owner signatures), trust state and
  *    launch, the "events" multicast group (2026-11).
+ * 4: the attestation key and quotes (2026-11).
  */
-#define TVM_ABI_VERSION 3
+#define TVM_ABI_VERSION 4
 
 /**
  * TVM_SECURITYFS_DIR - name of tvm's directory under securityfs
@@ -218,6 +219,9 @@ enum tvm_cmd {
 	TVM_CMD_VM_LAUNCH,
 	TVM_CMD_EVENT_TRUST,
 	TVM_CMD_EVENT_POLICY,
+	TVM_CMD_AK_SET,
+	TVM_CMD_AK_GET,
+	TVM_CMD_QUOTE,
 	__TVM_CMD_MAX
 };
 #define TVM_CMD_MAX		(__TVM_CMD_MAX - 1)
@@ -258,6 +262,16 @@ enum tvm_cmd {
  *	owner's RSASSA-PKCS1-v1_5 SHA-256 signature of %TVM_A_POLICY's payload
  * @TVM_A_TRUST_OLD: u32, enum tvm_trust before a change (events)
  * @TVM_A_REASON: string, one reason
+ * @TVM_A_AK_DESC: string, at most %TVM_KEY_DESC_MAX bytes: description of
+ *	the attestation key (an asymmetric RSA private key, e.g. loaded as
+ *	PKCS#8 with ``keyctl padd asymmetric DESC @u``)
+ * @TVM_A_AK_BITS: u32, the attestation key's size in bits
+ * @TVM_A_AK_MODULUS: binary, its RSA modulus, big-endian, no leading zero
+ * @TVM_A_AK_EXPONENT: binary, its RSA public exponent, big-endian
+ * @TVM_A_QUOTE_NONCE: binary, %TVM_NONCE_MIN to %TVM_NONCE_MAX bytes: the
+ *	caller's nonce, the quote's extraData
+ * @TVM_A_QUOTE_ATTEST: binary: the TPMS_ATTEST that was signed
+ * @TVM_A_QUOTE_SIGNATURE: binary: its RSASSA-PKCS1-v1_5 SHA-256 signature
  */
 enum tvm_attr {
 	TVM_A_UNSPEC,
@@ -287,6 +301,13 @@ enum tvm_attr {
 	TVM_A_POLICY_SIGNATURE,
 	TVM_A_TRUST_OLD,
 	TVM_A_REASON,
+	TVM_A_AK_DESC,
+	TVM_A_AK_BITS,
+	TVM_A_AK_MODULUS,
+	TVM_A_AK_EXPONENT,
+	TVM_A_QUOTE_NONCE,
+	TVM_A_QUOTE_ATTEST,
+	TVM_A_QUOTE_SIGNATURE,
 	__TVM_A_MAX
 };
 #define TVM_A_MAX		(__TVM_A_MAX - 1)
@@ -497,5 +518,44 @@ enum tvm_pevent_attr {
 	__TVM_A_PEVENT_MAX
 };
 #define TVM_A_PEVENT_MAX	(__TVM_A_PEVENT_MAX - 1)
+
+/*
+ * Attestation (ABI 4)
+ * ===================
+ *
+ * TVM_CMD_AK_SET [admin]
+ *	request: AK_DESC
+ *	reply:   AK_DESC, AK_BITS, AK_MODULUS, AK_EXPONENT
+ *	tvm finds the key with request_key() in the caller's keyrings and
+ *	holds a reference to it from then on (a later AK_SET replaces it).
+ * TVM_CMD_AK_GET
+ *	reply:   as AK_SET
+ * TVM_CMD_QUOTE [admin]
+ *	request: selector, QUOTE_NONCE, PCR_BANK (default sha256), PCR_MASK
+ *	         (default all)
+ *	reply:   ID, VM_LOG_COUNT, QUOTE_ATTEST, QUOTE_SIGNATURE, PCR_VALUES
+ *	The PCR values and the log count are taken together under the VM's
+ *	lock: the quoted PCRs are the replay of events 0 .. LOG_COUNT - 1.
+ *
+ * QUOTE_ATTEST is a TPMS_ATTEST (TPM 2.0 Part 2, 10.12.12), big-endian:
+ *	magic TPM_GENERATED_VALUE (0xff544347), type TPM_ST_ATTEST_QUOTE
+ *	(0x8018), qualifiedSigner (TPM2B_NAME: 0x000b then SHA-256 of the
+ *	VM's UUID (16 bytes) then its name: tvm_quote_signer), extraData
+ *	(TPM2B_DATA: the nonce), clockInfo (clock: the VM's log count, so
+ *	the signature covers the log prefix; resetCount 0, restartCount:
+ *	the VM's id, safe 1), firmwareVersion
+ *	(tvm's ABI version), then TPMS_QUOTE_INFO: a TPML_PCR_SELECTION of
+ *	one bank and a 3-byte mask, and pcrDigest (TPM2B_DIGEST: SHA-256 of
+ *	the selected PCR values concatenated in index order).
+ *
+ * More errors: ENOKEY no attestation key set, or none with that
+ * description; EOPNOTSUPP the key is not an RSA private key of 2048 to
+ * 4096 bits that signs PKCS#1 SHA-256.
+ */
+
+/** TVM_NONCE_MIN - shortest nonce a quote accepts */
+#define TVM_NONCE_MIN		8
+/** TVM_NONCE_MAX - longest nonce (TPM2B_DATA holds a digest at most) */
+#define TVM_NONCE_MAX		64
 
 #endif /* _UAPI_LINUX_TVM_H */

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attestation: the attestation key (AK) and quotes.
+ *
+ * The AK is an RSA private key the administrator loads into a keyring
+ * (PKCS#8 through pkcs8_key_parser); tvm holds a reference to it from
+ * TVM_CMD_AK_SET on, so it keeps working whatever keyrings later callers
+ * have.  A quote is a TPM 2.0 TPMS_ATTEST of type quote over a selection
+ * of one bank of a VM's PCRs, signed RSASSA-PKCS1-v1_5 SHA-256 with
+ * create_signature(), so tpm2_checkquote verifies it.
+ */
+
+#include <crypto/public_key.h>
+#include <keys/asymmetric-type.h>
+#include <linux/key.h>
+#include <linux/keyctl.h>
+#include <linux/slab.h>
+#include <net/netlink.h>
+#include <asm/unaligned.h>
+
+#include "bank.h"
+#include "quote.h"
+#include "tvm_log.h"
+#include "vm.h"
+
+/* tvm_ak_lock protects ak and ak_info. */
+static DEFINE_MUTEX(tvm_ak_lock);
+static struct key *ak;
+static struct tvm_ak_info ak_info;
+static u16 ak_sig_size;
+
+/*
+ * One DER element of @tag at *@p (before @end): its contents in @val and
+ * @len, and *@p past it.  Lengths up to 2 bytes long, as an RSA key of up
+ * to 4096 bits needs.
+ */
+static int der_next(const u8 **p, const u8 *end, u8 tag, const u8 **val,
+		    size_t *len)
+{
+	size_t l, n;
+
+	if (end - *p < 2 || **p != tag)
+		return -EBADMSG;
+	(*p)++;
+	l = *(*p)++;
+	if (l & 0x80) {
+		n = l & 0x7f;
+		if (!n || n > 2 || end - *p < n)
+			return -EBADMSG;
+		for (l = 0; n--; )
+			l = (l << 8) | *(*p)++;
+	}
+	if (end - *p < l)
+		return -EBADMSG;
+	*val = *p;
+	*len = l;
+	*p += l;
+	return 0;
+}
+
+/* An unsigned INTEGER's value, without its sign byte, into @out. */
+static int der_uint(const u8 **p, const u8 *end, u8 *out, u32 size, u32 *len)
+{
+	const u8 *val;
+	size_t l;
+	int ret;
+
+	ret = der_next(p, end, 0x02, &val, &l);
+	if (ret)
+		return ret;
+	while (l > 1 && !*val) {
+		val++;
+		l--;
+	}
+	if (!l || l > size)
+		return -EBADMSG;
+	memcpy(out, val, l);
+	*len = l;
+	return 0;
+}
+
+/*
+ * The modulus and public exponent from the private key's RSAPrivateKey
+ * (RFC 8017 A.1.2: SEQUENCE { version, modulus, publicExponent, ... }).
+ */
+static int rsa_public_part(const struct public_key *pub,
+			   struct tvm_ak_info *info)
+{
+	const u8 *p = pub->key, *end = p + pub->keylen, *seq;
+	u8 version[4];
+	u32 vlen;
+	size_t len;
+	int ret;
+
+	ret = der_next(&p, end, 0x30, &seq, &len);
+	if (ret)
+		return ret;
+	p = seq;
+	end = seq + len;
+	ret = der_uint(&p, end, version, sizeof(version), &vlen);
+	if (!ret)
+		ret = der_uint(&p, end, info->n, sizeof(info->n), &info->n_len);
+	if (!ret)
+		ret = der_uint(&p, end, info->e, sizeof(info->e), &info->e_len);
+	return ret;
+}
+
+int tvm_ak_set(const char *desc, struct tvm_ak_info *info,
+	       struct netlink_ext_ack *extack)
+{
+	struct kernel_pkey_params params = {
+		.encoding = "pkcs1",
+		.hash_algo = "sha256",
+	};
+	struct kernel_pkey_query query;
+	const struct public_key *pub;
+	struct key *key, *old;
+	int ret;
+
+	key = request_key(&key_type_asymmetric, desc, NULL);
+	if (IS_ERR(key)) {
+		ret = PTR_ERR(key);
+		if (ret == -ENOKEY || ret == -ENOENT) {
+			NL_SET_ERR_MSG(extack,
+				       "no such key in the caller's keyrings");
+			return -ENOKEY;
+		}
+		NL_SET_ERR_MSG(extack, "the key cannot be used (revoked, expired or not permitted)");
+		return ret;
+	}
+
+	memset(info, 0, sizeof(*info));
+	strscpy(info->desc, desc, sizeof(info->desc));
+	params.key = key;
+	ret = query_asymmetric_key(&params, &query);
+	pub = asymmetric_key_public_key(key);
+	if (ret || !(query.supported_ops & KEYCTL_SUPPORTS_SIGN) || !pub ||
+	    strcmp(pub->pkey_algo, "rsa") || !pub->key_is_private ||
+	    query.key_size < 2048 || query.key_size > 4096 ||
+	    query.max_sig_size > TVM_AK_MAX_BYTES ||
+	    rsa_public_part(pub, info)) {
+		NL_SET_ERR_MSG(extack,
+			       "the key is not an RSA private key of 2048-4096 bits that signs");
+		key_put(key);
+		return -EOPNOTSUPP;
+	}
+	info->bits = query.key_size;
+
+	mutex_lock(&tvm_ak_lock);
+	old = ak;
+	ak = key;
+	ak_info = *info;
+	ak_sig_size = query.max_sig_size;
+	mutex_unlock(&tvm_ak_lock);
+	key_put(old);
+	return 0;
+}
+
+int tvm_ak_get(struct tvm_ak_info *info, struct netlink_ext_ack *extack)
+{
+	int ret = 0;
+
+	mutex_lock(&tvm_ak_lock);
+	if (ak)
+		*info = ak_info;
+	else
+		ret = -ENOKEY;
+	mutex_unlock(&tvm_ak_lock);
+	if (ret)
+		NL_SET_ERR_MSG(extack, "no attestation key set (tvmctl ak set)");
+	return ret;
+}
+
+void tvm_quote_uninit(void)
+{
+	key_put(ak);
+	ak = NULL;
+}
+
+/* Big-endian writers over a bounded buffer. */
+struct wbuf {
+	u8 *p;
+	u32 len, size;
+};
+
+static void put(struct wbuf *w, const void *d, u32 n)
+{
+	if (w->len + n <= w->size)
+		memcpy(w->p + w->len, d, n);
+	w->len += n;
+}
+
+static void put16(struct wbuf *w, u16 v)
+{
+	__be16 b = cpu_to_be16(v);
+
+	put(w, &b, sizeof(b));
+}
+
+static void put32(struct wbuf *w, u32 v)
+{
+	__be32 b = cpu_to_be32(v);
+
+	put(w, &b, sizeof(b));
+}
+
+static void put64(struct wbuf *w, u64 v)
+{
+	__be64 b = cpu_to_be64(v);
+
+	put(w, &b, sizeof(b));
+}
+
+/* qualifiedSigner: SHA-256 of the VM's UUID and name. */
+static int signer_name(const struct tvm_vm *vm, u8 out[32])
+{
+	u8 buf[TVM_UUID_SIZE + TVM_NAME_MAX];
+	size_t n = strlen(vm->name);
+
+	memcpy(buf, vm->uuid, TVM_UUID_SIZE);
+	memcpy(buf + TVM_UUID_SIZE, vm->name, n);
+	return tvm_bank_hash(TVM_BANK_SHA256, buf, TVM_UUID_SIZE + n, out);
+}
+
+int tvm_quote(struct tvm_vm *vm, const u8 *nonce, u32 nonce_len,
+	      unsigned int bank, u32 mask, struct tvm_quote *q,
+	      struct netlink_ext_ack *extack)
+{
+	struct tvm_pcr_snapshot *snap;
+	struct kernel_pkey_params params = {
+		.encoding = "pkcs1",
+		.hash_algo = "sha256",
+		.in_len = 32,
+	};
+	struct wbuf w = { .p = q->attest, .size = sizeof(q->attest) };
+	u8 name[32], digest[32], *concat;
+	unsigned int i, n = 0, size = tvm_banks[bank].size;
+	struct key *key;
+	int ret;
+
+	mutex_lock(&tvm_ak_lock);
+	key = key_get(ak);
+	params.out_len = ak_sig_size;
+	mutex_unlock(&tvm_ak_lock);
+	if (!key) {
+		NL_SET_ERR_MSG(extack, "no attestation key set (tvmctl ak set)");
+		return -ENOKEY;
+	}
+
+	ret = -ENOMEM;
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	concat = kmalloc(TVM_NUM_PCRS * TVM_DIGEST_MAX, GFP_KERNEL);
+	if (!snap || !concat)
+		goto out;
+
+	/* The values and the log prefix they replay, taken together. */
+	tvm_vm_snapshot(vm, snap);
+	q->log_count = snap->log_count;
+	memcpy(q->pcrs, snap->pcrs, sizeof(q->pcrs));
+	for (i = 0; i < TVM_NUM_PCRS; i++)
+		if (mask & BIT(i))
+			memcpy(concat + size * n++, snap->pcrs[bank][i], size);
+
+	ret = tvm_bank_hash(TVM_BANK_SHA256, concat, size * n, digest);
+	if (!ret)
+		ret = signer_name(vm, name);
+	if (ret)
+		goto out;
+
+	put32(&w, 0xff544347);		/* TPM_GENERATED_VALUE */
+	put16(&w, 0x8018);		/* TPM_ST_ATTEST_QUOTE */
+	put16(&w, 2 + sizeof(name));	/* qualifiedSigner: TPM2B_NAME */
+	put16(&w, TVM_TPM_ALG_SHA256);
+	put(&w, name, sizeof(name));
+	put16(&w, nonce_len);		/* extraData: TPM2B_DATA */
+	put(&w, nonce, nonce_len);
+	/*
+	 * clockInfo.clock is the VM's event count: it only grows, and so
+	 * the signature covers the log prefix the PCRs are the replay of.
+	 */
+	put64(&w, snap->log_count);
+	put32(&w, 0);			/* resetCount */
+	put32(&w, vm->id);		/* restartCount */
+	put(&w, "\x01", 1);		/* safe */
+	put64(&w, TVM_ABI_VERSION);	/* firmwareVersion */
+	put32(&w, 1);			/* TPML_PCR_SELECTION.count */
+	put16(&w, tvm_banks[bank].tpm_alg);
+	put(&w, "\x03", 1);		/* sizeofSelect */
+	put(&w, (u8[]){ mask, mask >> 8, mask >> 16 }, 3);
+	put16(&w, sizeof(digest));	/* pcrDigest: TPM2B_DIGEST */
+	put(&w, digest, sizeof(digest));
+	ret = -EOVERFLOW;
+	if (w.len > w.size)
+		goto out;
+	q->attest_len = w.len;
+
+	ret = tvm_bank_hash(TVM_BANK_SHA256, q->attest, q->attest_len, digest);
+	if (ret)
+		goto out;
+	params.key = key;
+	ret = create_signature(&params, digest, q->sig);
+	if (ret < 0) {
+		NL_SET_ERR_MSG(extack, "signing with the attestation key failed");
+		goto out;
+	}
+	q->sig_len = ret;
+	ret = 0;
+out:
+	kfree(concat);
+	kfree(snap);
+	key_put(key);
+	return ret;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Attestation: the host's attestation key (AK) and signed quotes of a VM's
+ * PCRs in the TPM 2.0 TPMS_ATTEST format (include/uapi/linux/tvm.h).
+ */
+#ifndef _TVM_QUOTE_H
+#define _TVM_QUOTE_H
+
+#include <linux/types.h>
+#include <linux/tvm.h>
+
+struct netlink_ext_ack;
+struct tvm_vm;
+
+#define TVM_AK_MAX_BYTES	512	/* RSA-4096 */
+
+/**
+ * struct tvm_ak_info - the public side of the attestation key
+ * @desc: its description
+ * @bits: its size in bits
+ * @n: modulus, big-endian, @n_len bytes
+ * @e: public exponent, big-endian, @e_len bytes
+ */
+struct tvm_ak_info {
+	char desc[TVM_KEY_DESC_MAX + 1];
+	u32 bits;
+	u8 n[TVM_AK_MAX_BYTES];
+	u32 n_len;
+	u8 e[8];
+	u32 e_len;
+};
+
+/**
+ * struct tvm_quote - a signed quote and what it covers
+ * @log_count: the quoted PCRs are the replay of events 0 .. @log_count - 1
+ * @attest: the TPMS_ATTEST, @attest_len bytes
+ * @sig: its signature, @sig_len bytes
+ * @pcrs: the PCR values the quote was taken from, as &tvm_vm.pcrs
+ */
+struct tvm_quote {
+	u64 log_count;
+	u8 attest[256];
+	u32 attest_len;
+	u8 sig[TVM_AK_MAX_BYTES];
+	u32 sig_len;
+	u8 pcrs[__TVM_BANK_MAX][TVM_NUM_PCRS][TVM_DIGEST_MAX];
+};
+
+void tvm_quote_uninit(void);
+
+int tvm_ak_set(const char *desc, struct tvm_ak_info *info,
+	       struct netlink_ext_ack *extack);
+int tvm_ak_get(struct tvm_ak_info *info, struct netlink_ext_ack *extack);
+
+int tvm_quote(struct tvm_vm *vm, const u8 *nonce, u32 nonce_len,
+	      unsigned int bank, u32 mask, struct tvm_quote *q,
+	      struct netlink_ext_ack *extack);
+
+#endif /* _TVM_QUOTE_H */

@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attestation over raw netlink: the attestation key, quotes checked
+ * field by field and against OpenSSL with the key's public part as the
+ * kernel reports it, quotes taken while other threads extend (each must
+ * match an exact prefix of the log), and every rejection's errno.
+ */
+
+#include <linux/keyctl.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
+#include <pthread.h>
+#include <sys/stat.h>
+
+#include "tvm_crypto.h"
+#include "../kselftest_harness.h"
+
+#define WORK "/tmp/tvm-quote-test"
+
+struct ak {
+	uint8_t n[512], e[8];
+	int n_len, e_len;
+	uint32_t bits;
+};
+
+struct quote {
+	uint64_t log_count;
+	uint8_t attest[512], sig[512];
+	int attest_len, sig_len;
+	struct tvm_pcrs pcrs;
+};
+
+static int ak_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct ak *k = arg;
+	const struct nlattr *a;
+
+	if ((a = tmsg_attr(h, TVM_A_AK_BITS)))
+		k->bits = tattr_u32(a);
+	if ((a = tmsg_attr(h, TVM_A_AK_MODULUS)) && tattr_len(a) <= 512) {
+		k->n_len = tattr_len(a);
+		memcpy(k->n, tattr_data(a), k->n_len);
+	}
+	if ((a = tmsg_attr(h, TVM_A_AK_EXPONENT)) && tattr_len(a) <= 8) {
+		k->e_len = tattr_len(a);
+		memcpy(k->e, tattr_data(a), k->e_len);
+	}
+	return 0;
+}
+
+static int quote_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct quote *q = arg;
+	const struct nlattr *a;
+
+	tvm_pcrs_cb(h, &q->pcrs);
+	if ((a = tmsg_attr(h, TVM_A_VM_LOG_COUNT)))
+		q->log_count = tattr_u64(a);
+	if ((a = tmsg_attr(h, TVM_A_QUOTE_ATTEST)) && tattr_len(a) <= 512) {
+		q->attest_len = tattr_len(a);
+		memcpy(q->attest, tattr_data(a), q->attest_len);
+	}
+	if ((a = tmsg_attr(h, TVM_A_QUOTE_SIGNATURE)) && tattr_len(a) <= 512) {
+		q->sig_len = tattr_len(a);
+		memcpy(q->sig, tattr_data(a), q->sig_len);
+	}
+	return 0;
+}
+
+static int ak_set(struct tnl *nl, const char *desc, struct ak *k)
+{
+	struct tmsg m;
+
+	tmsg_init(&m, nl, TVM_CMD_AK_SET, 0);
+	tmsg_put_str(&m, TVM_A_AK_DESC, desc);
+	return tnl_call(nl, &m, ak_cb, k);
+}
+
+static int do_quote(struct tnl *nl, uint32_t id, const void *nonce,
+		    size_t len, uint32_t mask, struct quote *q)
+{
+	struct tmsg m;
+
+	memset(q, 0, sizeof(*q));
+	tmsg_init(&m, nl, TVM_CMD_QUOTE, 0);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	tmsg_put(&m, TVM_A_QUOTE_NONCE, nonce, len);
+	if (mask)
+		tmsg_put_u32(&m, TVM_A_PCR_MASK, mask);
+	return tnl_call(nl, &m, quote_cb, q);
+}
+
+/* Add the DER file @path as an asymmetric key @desc to the session keyring. */
+static int add_key_file(const char *desc, const char *path)
+{
+	static char buf[8192];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	return syscall(SYS_add_key, "asymmetric", desc, buf, n,
+		       KEY_SPEC_SESSION_KEYRING) < 0 ? -1 : 0;
+}
+
+/* RSASSA-PKCS1-v1_5 SHA-256 check with the public part @k. */
+static int rsa_verify(const struct ak *k, const uint8_t *msg, size_t len,
+		      const uint8_t *sig, size_t sig_len)
+{
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	BIGNUM *n = BN_bin2bn(k->n, k->n_len, NULL);
+	BIGNUM *e = BN_bin2bn(k->e, k->e_len, NULL);
+	EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY *pkey = NULL;
+	int ok;
+
+	ok = bld && n && e && pctx && mctx &&
+	     OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) &&
+	     OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) &&
+	     (params = OSSL_PARAM_BLD_to_param(bld)) &&
+	     EVP_PKEY_fromdata_init(pctx) > 0 &&
+	     EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) > 0 &&
+	     EVP_DigestVerifyInit(mctx, NULL, EVP_sha256(), NULL, pkey) > 0 &&
+	     EVP_DigestVerify(mctx, sig, sig_len, msg, len) == 1;
+	EVP_MD_CTX_free(mctx);
+	EVP_PKEY_free(pkey);
+	EVP_PKEY_CTX_free(pctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(n);
+	BN_free(e);
+	return ok ? 0 : -1;
+}
+
+static uint16_t be16(const uint8_t *p)
+{
+	return p[0] << 8 | p[1];
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)be16(p) << 16 | be16(p + 2);
+}
+
+FIXTURE(quote) {
+	struct tnl nl;
+	struct tvm_vms vms;
+	struct ak ak;
+	bool no_tvm;
+};
+
+FIXTURE_SETUP(quote)
+{
+	char out[4096];
+
+	TVM_SETUP_NL();
+	/* A fresh session keyring, so only this test's keys are seen. */
+	ASSERT_LE(0, syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL));
+	mkdir(WORK, 0700);
+	ASSERT_EQ(0, run(out, sizeof(out),
+		"cd " WORK " && [ -s ak.pk8 ] || { "
+		"openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ak.pem && "
+		"openssl pkcs8 -topk8 -nocrypt -in ak.pem -outform DER -out ak.pk8 && "
+		"printf '[req]\\ndistinguished_name = dn\\n[dn]\\n[v3]\\n"
+		"subjectKeyIdentifier = hash\\n' > req.cnf && "
+		"openssl req -x509 -new -key ak.pem -subj /CN=ak -days 1 "
+		"-config req.cnf -extensions v3 -outform DER -out ak.der; }"))
+		TH_LOG("%s", out);
+	ASSERT_EQ(0, add_key_file("tvm-quote-test:ak", WORK "/ak.pk8"));
+}
+
+FIXTURE_TEARDOWN(quote)
+{
+	if (!self->no_tvm) {
+		tvm_vms_delete(&self->nl, &self->vms);
+		tnl_close(&self->nl);
+	}
+}
+
+TEST_F(quote, fields_and_signature_check_out)
+{
+	static const uint8_t nonce[] = "fresh-nonce-0001";
+	struct tvm_pcrs now;
+	uint8_t want[32], concat[24 * 32];
+	struct quote q;
+	const uint8_t *p;
+	uint32_t id, mask = (1u << 0) | (1u << 8) | (1u << 9) | (1u << 16);
+	unsigned int i, n = 0;
+
+	NEED_TVM();
+	ASSERT_EQ(0, ak_set(&self->nl, "tvm-quote-test:ak", &self->ak))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(2048u, self->ak.bits);
+	EXPECT_EQ(256, self->ak.n_len);
+
+	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, "quote-a", 0, 0, &id));
+	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, 9, "kernel", 6, NULL));
+	ASSERT_EQ(0, do_quote(&self->nl, id, nonce, 16, mask, &q))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &now));
+	EXPECT_EQ(now.log_count, q.log_count);
+
+	/* The signature verifies with the public part the kernel reports. */
+	ASSERT_EQ(256, q.sig_len);
+	EXPECT_EQ(0, rsa_verify(&self->ak, q.attest, q.attest_len, q.sig,
+				q.sig_len));
+
+	/* TPMS_ATTEST, field by field. */
+	p = q.attest;
+	EXPECT_EQ(0xff544347u, be32(p));
+	EXPECT_EQ(0x8018, be16(p + 4));
+	EXPECT_EQ(34, be16(p + 6));
+	EXPECT_EQ(0x000b, be16(p + 8));
+	p += 10 + 32;
+	EXPECT_EQ(16, be16(p));
+	EXPECT_EQ(0, memcmp(p + 2, nonce, 16));
+	p += 2 + 16;
+	/* clockInfo.clock is the log count, so the signature covers it. */
+	EXPECT_EQ(q.log_count, (uint64_t)be32(p) << 32 | be32(p + 4));
+	EXPECT_EQ(id, be32(p + 12));	/* restartCount: the VM's id */
+	p += 17;
+	EXPECT_EQ((uint64_t)TVM_ABI_VERSION, (uint64_t)be32(p + 4));
+	p += 8;
+	EXPECT_EQ(1u, be32(p));
+	EXPECT_EQ(0x000b, be16(p + 4));
+	EXPECT_EQ(3, p[6]);
+	EXPECT_EQ(mask, (uint32_t)(p[7] | p[8] << 8 | p[9] << 16));
+	p += 10;
+	EXPECT_EQ(32, be16(p));
+	for (i = 0; i < 24; i++)
+		if (mask & (1u << i))
+			memcpy(concat + 32 * n++, now.v[TVM_BANK_SHA256][i], 32);
+	ASSERT_EQ(0, md(TVM_BANK_SHA256, concat, 32 * n, want));
+	EXPECT_EQ(0, memcmp(p + 2, want, 32));
+	EXPECT_EQ(q.attest_len, (int)(p + 2 + 32 - q.attest));
+
+	/* A flipped bit anywhere breaks the signature. */
+	q.attest[20] ^= 1;
+	EXPECT_NE(0, rsa_verify(&self->ak, q.attest, q.attest_len, q.sig,
+				q.sig_len));
+}
+
+struct racer {
+	uint32_t id;
+	volatile bool stop;
+};
+
+static void *extender(void *arg)
+{
+	struct racer *r = arg;
+	struct tnl nl;
+	int i = 0;
+
+	if (tnl_open(&nl))
+		return NULL;
+	while (!r->stop) {
+		char d[16];
+
+		snprintf(d, sizeof(d), "ev-%d", i++);
+		tvm_extend_data(&nl, r->id, 9 + i % 4, d, strlen(d), NULL);
+	}
+	tnl_close(&nl);
+	return NULL;
+}
+
+TEST_F(quote, each_quote_matches_a_log_prefix_under_extends)
+{
+	struct racer r = {};
+	struct tvm_log log = {};
+	struct tvm_pcrs replayed;
+	struct tvm_log prefix;
+	struct quote q[20];
+	pthread_t t[2];
+	uint8_t nonce[8] = "racing!";
+	int i, ok = 0;
+
+	NEED_TVM();
+	ASSERT_EQ(0, ak_set(&self->nl, "tvm-quote-test:ak", &self->ak));
+	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, "quote-race",
+				1u << TVM_BANK_SHA256, 0, &r.id));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, extender, &r));
+	for (i = 0; i < 20; i++) {
+		nonce[7] = i;
+		ASSERT_EQ(0, do_quote(&self->nl, r.id, nonce, 8, 0, &q[i]));
+	}
+	r.stop = true;
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, r.id, 0, &log));
+	for (i = 0; i < 20; i++) {
+		ASSERT_LE(q[i].log_count, log.n);
+		prefix = log;
+		prefix.n = q[i].log_count;
+		ASSERT_EQ(0, replay(&prefix, 1u << TVM_BANK_SHA256, &replayed));
+		EXPECT_EQ(0, memcmp(replayed.v[TVM_BANK_SHA256],
+				    q[i].pcrs.v[TVM_BANK_SHA256],
+				    sizeof(replayed.v[0])))
+			TH_LOG("quote %d (log_count %llu) is no replay of its prefix",
+			       i, (unsigned long long)q[i].log_count);
+		EXPECT_EQ(0, rsa_verify(&self->ak, q[i].attest, q[i].attest_len,
+					q[i].sig, q[i].sig_len));
+		ok += i && q[i].log_count > q[i - 1].log_count;
+	}
+	/* The extenders really ran between quotes. */
+	EXPECT_LT(0, ok);
+	tvm_log_free(&log);
+}
+
+TEST_F(quote, rejects_bad_requests)
+{
+	uint8_t nonce[TVM_NONCE_MAX + 1] = { 1 };
+	struct quote q;
+	struct tmsg m;
+	uint32_t id;
+
+	NEED_TVM();
+	ASSERT_EQ(0, ak_set(&self->nl, "tvm-quote-test:ak", &self->ak));
+	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, "quote-bad",
+				1u << TVM_BANK_SHA256, 0, &id));
+
+	EXPECT_EQ(-ERANGE, do_quote(&self->nl, id, nonce, TVM_NONCE_MIN - 1,
+				    0, &q));
+	EXPECT_EQ(-ERANGE, do_quote(&self->nl, id, nonce, TVM_NONCE_MAX + 1,
+				    0, &q));
+	EXPECT_EQ(0, do_quote(&self->nl, id, nonce, TVM_NONCE_MIN, 0, &q));
+	EXPECT_EQ(0, do_quote(&self->nl, id, nonce, TVM_NONCE_MAX, 0, &q));
+
+	/* No nonce; a bank the VM lacks; no PCR; no such VM. */
+	tmsg_init(&m, &self->nl, TVM_CMD_QUOTE, 0);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	EXPECT_EQ(-EINVAL, tnl_call(&self->nl, &m, NULL, NULL));
+	EXPECT_EXTACK("nonce");
+	tmsg_init(&m, &self->nl, TVM_CMD_QUOTE, 0);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	tmsg_put(&m, TVM_A_QUOTE_NONCE, nonce, 8);
+	tmsg_put_u32(&m, TVM_A_PCR_BANK, TVM_BANK_SM3_256);
+	EXPECT_EQ(-EINVAL, tnl_call(&self->nl, &m, NULL, NULL));
+	EXPECT_EXTACK("no such bank");
+	tmsg_init(&m, &self->nl, TVM_CMD_QUOTE, 0);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	tmsg_put(&m, TVM_A_QUOTE_NONCE, nonce, 8);
+	tmsg_put_u32(&m, TVM_A_PCR_MASK, 0);
+	EXPECT_EQ(-EINVAL, tnl_call(&self->nl, &m, NULL, NULL));
+	EXPECT_EQ(-ENOENT, do_quote(&self->nl, 0xfffffff0, nonce, 8, 0, &q));
+
+	/*
+	 * AK_SET: no description, an unknown key, and a key that cannot
+	 * sign: the AK's own certificate, public only.
+	 */
+	tmsg_init(&m, &self->nl, TVM_CMD_AK_SET, 0);
+	EXPECT_EQ(-EINVAL, tnl_call(&self->nl, &m, NULL, NULL));
+	EXPECT_EQ(-ENOKEY, ak_set(&self->nl, "tvm-quote-test:nobody", NULL));
+	ASSERT_EQ(0, add_key_file("tvm-quote-test:cert", WORK "/ak.der"));
+	EXPECT_EQ(-EOPNOTSUPP, ak_set(&self->nl, "tvm-quote-test:cert", NULL));
+	EXPECT_EXTACK("RSA private key");
+
+	/* AK_GET takes no attributes. */
+	tmsg_init(&m, &self->nl, TVM_CMD_AK_GET, 0);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	EXPECT_EQ(-EINVAL, tnl_call(&self->nl, &m, NULL, NULL));
+}
+
+static int unprivileged_quote(uint32_t id)
+{
+	uint8_t nonce[8] = "unpriv!";
+	struct quote q;
+	struct tnl nl;
+	struct tmsg m;
+
+	if (tnl_open(&nl))
+		return 1;
+	if (do_quote(&nl, id, nonce, 8, 0, &q) != -EPERM)
+		return 2;
+	if (ak_set(&nl, "tvm-quote-test:ak", NULL) != -EPERM)
+		return 3;
+	tmsg_init(&m, &nl, TVM_CMD_AK_GET, 0);
+	if (tnl_call(&nl, &m, NULL, NULL))
+		return 4;
+	return 0;
+}
+
+TEST_F(quote, quote_and_ak_set_need_cap_sys_admin)
+{
+	uint32_t id;
+
+	NEED_TVM();
+	ASSERT_EQ(0, ak_set(&self->nl, "tvm-quote-test:ak", &self->ak));
+	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, "quote-unpriv", 0, 0,
+				&id));
+	EXPECT_EQ(0, without_cap_sys_admin(unprivileged_quote, id));
+}
+
+/* Last: reloads tvm, which forgets the AK, to see a quote without one. */
+TEST_F(quote, without_ak_is_enokey)
+{
+	uint8_t nonce[8] = "no-ak!!";
+	struct quote q;
+	struct tmsg m;
+	char out[256];
+	uint32_t id;
+
+	NEED_TVM();
+	tnl_close(&self->nl);
+	ASSERT_EQ(0, run(out, sizeof(out), "rmmod tvm && modprobe tvm"))
+		TH_LOG("%s", out);
+	ASSERT_EQ(0, tnl_open(&self->nl));
+	self->vms.n = 0;
+
+	tmsg_init(&m, &self->nl, TVM_CMD_AK_GET, 0);
+	EXPECT_EQ(-ENOKEY, tnl_call(&self->nl, &m, NULL, NULL));
+	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, "quote-noak", 0, 0, &id));
+	EXPECT_EQ(-ENOKEY, do_quote(&self->nl, id, nonce, 8, 0, &q));
+	EXPECT_EXTACK("no attestation key");
+}
+
+TEST_HARNESS_MAIN
