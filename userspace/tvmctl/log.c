@@ -24,9 +24,6 @@ struct log_state {
 	bool binary;
 	uint32_t banks;		/* binary: the VM's banks */
 	uint64_t next;		/* the sequence number expected next */
-	/* The digests of the event being decoded. */
-	uint32_t dig_banks;
-	uint8_t dig[__TVM_BANK_MAX][TVM_DIGEST_MAX];
 	struct tvm_event *ev;
 	size_t ev_size;
 	uint8_t *bin;
@@ -39,54 +36,58 @@ static const struct nla_policy digest_policy[TVM_A_DIGEST_ENTRY_MAX + 1] = {
 	[TVM_A_DIGEST_VALUE]	= { .minlen = 1, .maxlen = TVM_DIGEST_MAX },
 };
 
+/* The digests of the event being decoded. */
+struct digests {
+	uint32_t banks;
+	uint8_t value[__TVM_BANK_MAX][TVM_DIGEST_MAX];
+};
+
 static int on_digest(struct nlattr **tb, void *arg)
 {
-	struct log_state *st = arg;
+	struct digests *d = arg;
 	uint32_t bank;
 
 	if (!tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE])
 		return -EPROTO;
 	bank = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
-	if (bank >= __TVM_BANK_MAX || (st->dig_banks & (1U << bank)) ||
+	if (bank >= __TVM_BANK_MAX || (d->banks & (1U << bank)) ||
 	    nla_len(tb[TVM_A_DIGEST_VALUE]) != tvm_banks[bank].size)
 		return -EPROTO;
-	memcpy(st->dig[bank], nla_data(tb[TVM_A_DIGEST_VALUE]),
+	memcpy(d->value[bank], nla_data(tb[TVM_A_DIGEST_VALUE]),
 	       tvm_banks[bank].size);
-	st->dig_banks |= 1U << bank;
+	d->banks |= 1U << bank;
 	return 0;
 }
 
-/* Rebuild the event as struct tvm_event, the form tvm_log.c encodes. */
-static int event_decode(struct log_state *st, struct nlattr **tb)
+int log_event_decode(struct nlattr **tb, struct tvm_event *ev,
+		     size_t ev_size)
 {
-	struct tvm_event *ev = st->ev;
+	struct digests d = { 0 };
 	size_t data_len = 0, off = 0;
 	int ret;
 
 	if (!tb[TVM_A_EVENT_SEQ] || !tb[TVM_A_PCR_INDEX] ||
 	    !tb[TVM_A_EVENT_TYPE] || !tb[TVM_A_EVENT_DIGESTS])
 		return -EPROTO;
-	st->dig_banks = 0;
 	ret = tvm_nl_for_each_entry(tb[TVM_A_EVENT_DIGESTS], TVM_A_DIGEST,
 				    TVM_A_DIGEST_ENTRY_MAX, digest_policy,
-				    on_digest, st);
+				    on_digest, &d);
 	if (ret)
 		return ret;
 	if (tb[TVM_A_EVENT_DATA])
 		data_len = (size_t)nla_len(tb[TVM_A_EVENT_DATA]);
-	if (sizeof(*ev) + tvm_banks_digest_size(st->dig_banks) + data_len >
-	    st->ev_size)
+	if (sizeof(*ev) + tvm_banks_digest_size(d.banks) + data_len > ev_size)
 		return -EPROTO;
 
 	ev->seq = nla_get_u64(tb[TVM_A_EVENT_SEQ]);
 	ev->pcr = nla_get_u32(tb[TVM_A_PCR_INDEX]);
 	ev->type = nla_get_u32(tb[TVM_A_EVENT_TYPE]);
-	ev->banks = st->dig_banks;
+	ev->banks = d.banks;
 	ev->data_len = (uint32_t)data_len;
 	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++) {
 		if (!(ev->banks & (1U << b)))
 			continue;
-		memcpy(ev->payload + off, st->dig[b], tvm_banks[b].size);
+		memcpy(ev->payload + off, d.value[b], tvm_banks[b].size);
 		off += tvm_banks[b].size;
 	}
 	if (data_len)
@@ -130,7 +131,7 @@ static int on_event(struct nlattr **tb, void *arg)
 	size_t n;
 	int ret;
 
-	ret = event_decode(st, tb);
+	ret = log_event_decode(tb, ev, st->ev_size);
 	if (ret)
 		return ret;
 	/* Gap-free from --from on: anything else is not the log. */

@@ -27,9 +27,14 @@ static const struct nla_policy pcrv_policy[TVM_A_PCRV_ENTRY_MAX + 1] = {
 	[TVM_A_PCRV_DIGEST]	= { .minlen = 1, .maxlen = TVM_DIGEST_MAX },
 };
 
+struct pcrv_walk {
+	pcrv_fn fn;
+	void *arg;
+};
+
 static int on_pcrv(struct nlattr **tb, void *arg)
 {
-	struct pcr_values *pv = arg;
+	struct pcrv_walk *w = arg;
 	uint32_t bank, pcr;
 
 	if (!tb[TVM_A_PCRV_BANK] || !tb[TVM_A_PCRV_INDEX] ||
@@ -40,8 +45,23 @@ static int on_pcrv(struct nlattr **tb, void *arg)
 	if (bank >= __TVM_BANK_MAX || pcr >= TVM_NUM_PCRS ||
 	    nla_len(tb[TVM_A_PCRV_DIGEST]) != tvm_banks[bank].size)
 		return -EPROTO;
-	memcpy(pv->digest[bank][pcr], nla_data(tb[TVM_A_PCRV_DIGEST]),
-	       tvm_banks[bank].size);
+	return w->fn(bank, pcr, nla_data(tb[TVM_A_PCRV_DIGEST]), w->arg);
+}
+
+int pcr_values_for_each(struct nlattr *list, pcrv_fn fn, void *arg)
+{
+	struct pcrv_walk w = { .fn = fn, .arg = arg };
+
+	return tvm_nl_for_each_entry(list, TVM_A_PCRV, TVM_A_PCRV_ENTRY_MAX,
+				     pcrv_policy, on_pcrv, &w);
+}
+
+static int pcr_value(uint32_t bank, uint32_t pcr, const void *digest,
+		     void *arg)
+{
+	struct pcr_values *pv = arg;
+
+	memcpy(pv->digest[bank][pcr], digest, tvm_banks[bank].size);
 	pv->have[bank] |= 1U << pcr;
 	return 0;
 }
@@ -55,9 +75,7 @@ static int on_pcr_read(struct nlattr **tb, void *arg)
 		return -EPROTO;
 	pv->id = nla_get_u32(tb[TVM_A_VM_ID]);
 	pv->log_count = nla_get_u64(tb[TVM_A_VM_LOG_COUNT]);
-	return tvm_nl_for_each_entry(tb[TVM_A_PCR_VALUES], TVM_A_PCRV,
-				     TVM_A_PCRV_ENTRY_MAX, pcrv_policy,
-				     on_pcrv, pv);
+	return pcr_values_for_each(tb[TVM_A_PCR_VALUES], pcr_value, pv);
 }
 
 /*
@@ -115,17 +133,12 @@ static int pcr_read(struct tvmctl *ctl, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			bank = parse_bank(optarg);
-			if (bank < 0)
-				return tvmctl_err(TVMCTL_USAGE,
-						  "%s: bad bank '%s' (sha1, sha256, sha384 or sm3_256)",
-						  ctl->name, optarg);
+			if (tvmctl_parse_bank(ctl, optarg, &bank))
+				return TVMCTL_USAGE;
 			break;
 		case 'p':
-			if (parse_pcrs(optarg, &mask))
-				return tvmctl_err(TVMCTL_USAGE,
-						  "%s: bad PCR list '%s' (0-23, e.g. 0,1,9-12 or all)",
-						  ctl->name, optarg);
+			if (tvmctl_parse_pcrs(ctl, optarg, false, &mask))
+				return TVMCTL_USAGE;
 			has_mask = true;
 			break;
 		default:
@@ -148,10 +161,7 @@ static int pcr_read(struct tvmctl *ctl, int argc, char **argv)
 	ret = tvmctl_vm_msg(nl, TVM_CMD_PCR_READ, false, &sel, &msg);
 	if (ret)
 		goto err;
-	if (bank >= 0)
-		ret = tvm_nl_put_u32(msg, TVM_A_PCR_BANK, (uint32_t)bank);
-	if (!ret && has_mask)
-		ret = tvm_nl_put_u32(msg, TVM_A_PCR_MASK, mask);
+	ret = tvmctl_put_pcr_sel(msg, bank, has_mask, mask);
 	if (ret) {
 		nlmsg_free(msg);
 		goto err;

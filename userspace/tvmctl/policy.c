@@ -19,6 +19,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "attest.h"
 #include "policy_json.h"
 #include "tvmctl.h"
 
@@ -39,74 +40,24 @@ static const uint8_t *payload(const struct encoded *enc, size_t *len)
 	return enc->attr + NLA_HDRLEN;
 }
 
-/*
- * All of @path into a buffer (NUL-terminated, not counted in *@len) that
- * the caller frees.  -EFBIG when it has more than @max bytes.
- */
-static int read_file(const char *path, size_t max, char **bufp, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t n = 0, cap = 4096;
-	char *buf = NULL, *grown;
-	ssize_t r;
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		if (!buf || n == cap) {
-			if (buf)
-				cap *= 2;
-			grown = realloc(buf, cap + 1);
-			if (!grown) {
-				ret = -ENOMEM;
-				goto err;
-			}
-			buf = grown;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ret = -errno;
-			goto err;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > max) {
-			ret = -EFBIG;
-			goto err;
-		}
-	}
-	close(fd);
-	buf[n] = '\0';
-	*bufp = buf;
-	*len = n;
-	return 0;
-err:
-	close(fd);
-	free(buf);
-	return ret;
-}
-
 /* Read, check and encode a policy file; prints why not. */
 static int load_file(const struct tvmctl *ctl, const char *path,
 		     struct encoded *enc)
 {
 	char err[POLICY_ERR_MAX];
 	size_t len;
-	char *text;
+	uint8_t *text;
 	int ret;
 
-	ret = read_file(path, POLICY_FILE_MAX, &text, &len);
+	ret = attest_read_file(path, POLICY_FILE_MAX, &text, &len);
 	if (ret == -EFBIG)
 		return tvmctl_err(TVMCTL_USAGE, "%s: %s: more than %d bytes",
 				  ctl->name, path, POLICY_FILE_MAX);
 	if (ret)
 		return tvmctl_err(TVMCTL_ERR, "%s: reading '%s': %s",
 				  ctl->name, path, strerror(-ret));
-	ret = policy_parse(path, text, len, &enc->p, err, sizeof(err));
+	ret = policy_parse(path, (const char *)text, len, &enc->p, err,
+			   sizeof(err));
 	free(text);
 	if (ret)
 		return tvmctl_err(TVMCTL_USAGE, "%s: %s", ctl->name, err);
@@ -356,7 +307,7 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 	char sel[PARSE_UUID_STR_LEN + TVM_NAME_MAX + 8];
 	uint8_t digest[POLICY_DIGEST_SIZE];
 	const char *sig_file = NULL, *file;
-	char *sig = NULL;
+	uint8_t *sig = NULL;
 	size_t sig_len = 0, len;
 	struct policy reply = { 0 };
 	struct encoded *enc;
@@ -404,7 +355,8 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 			sig_file = def_sig;
 	}
 	if (sig_file) {
-		ret = read_file(sig_file, TVM_SIGNATURE_MAX, &sig, &sig_len);
+		ret = attest_read_file(sig_file, TVM_SIGNATURE_MAX, &sig,
+				       &sig_len);
 		if (ret == -EFBIG || (!ret && !sig_len)) {
 			ret = tvmctl_err(TVMCTL_USAGE,
 					 "%s: '%s': not a signature (1 to %d bytes)",

@@ -26,6 +26,21 @@ static const struct tvmctl_cmd commands[] = {
 		  "               (not a terminal; with --from, no Spec ID event)\n" },
 	{ .name = "policy", .fn = policy_main, .args = "SUBCOMMAND ...",
 	  .help = "sign, load, show and delete policies", .subs = policy_cmds },
+	{ .name = "ak", .fn = ak_main, .args = "SUBCOMMAND ...",
+	  .help = "set and show the attestation key", .subs = ak_cmds },
+	{ .name = "quote", .fn = quote_main, .args = "VM",
+	  .help = "write a signed quote of a VM's PCRs, with its log",
+	  .opts = "  --nonce HEX    the verifier's nonce, 8-64 bytes (required)\n"
+		  "  --pcrs LIST    the PCRs to quote (default: all)\n"
+		  "  --bank BANK    the bank to quote (default: sha256)\n"
+		  "  --out DIR      where to write the files (required)\n"
+		  "  --deep         also a host TPM quote over the vquote\n" },
+	{ .name = "verify", .fn = verify_main, .args = "DIR",
+	  .help = "verify a quote directory offline: trusted or not, and why",
+	  .opts = "  --ak PEM       the attestation key to trust (required)\n"
+		  "  --nonce HEX    the nonce the quote must carry\n"
+		  "  --policy FILE  check the log and PCRs against a policy\n"
+		  "  --tpm-ak PEM   check the deep quote with this TPM key\n" },
 	{ .name = "monitor", .fn = monitor_main, .args = "",
 	  .help = "print trust and policy events as they happen",
 	  .opts = "  -j, --json   one JSON object per line\n" },
@@ -211,6 +226,28 @@ int tvmctl_parse_vm(const struct tvmctl *ctl, const char *arg,
 	return 0;
 }
 
+int tvmctl_parse_bank(const struct tvmctl *ctl, const char *arg, int *bank)
+{
+	int b = parse_bank(arg);
+
+	if (b < 0)
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: bad bank '%s' (sha1, sha256, sha384 or sm3_256)",
+				  ctl->name, arg);
+	*bank = b;
+	return 0;
+}
+
+int tvmctl_parse_pcrs(const struct tvmctl *ctl, const char *arg,
+		      bool nonempty, uint32_t *mask)
+{
+	if (parse_pcrs(arg, mask) || (nonempty && !*mask))
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: bad PCR list '%s' (0-23, e.g. 0,1,9-12 or all)",
+				  ctl->name, arg);
+	return 0;
+}
+
 int tvmctl_vm_args(const struct tvmctl *ctl, int n, char **args, int want,
 		   struct vm_sel *sel)
 {
@@ -244,6 +281,18 @@ int tvmctl_vm_msg(struct tvm_nl *nl, uint8_t cmd, bool dump,
 	ret = tvm_nl_put_vm(*msgp, sel);
 	if (ret)
 		nlmsg_free(*msgp);
+	return ret;
+}
+
+int tvmctl_put_pcr_sel(struct nl_msg *msg, int bank, bool has_mask,
+		       uint32_t mask)
+{
+	int ret = 0;
+
+	if (bank >= 0)
+		ret = tvm_nl_put_u32(msg, TVM_A_PCR_BANK, (uint32_t)bank);
+	if (!ret && has_mask)
+		ret = tvm_nl_put_u32(msg, TVM_A_PCR_MASK, mask);
 	return ret;
 }
 

@@ -54,10 +54,14 @@ int pcr_main(struct tvmctl *ctl, int argc, char **argv);
 int log_main(struct tvmctl *ctl, int argc, char **argv);
 int policy_main(struct tvmctl *ctl, int argc, char **argv);
 int monitor_main(struct tvmctl *ctl, int argc, char **argv);
+int ak_main(struct tvmctl *ctl, int argc, char **argv);
+int quote_main(struct tvmctl *ctl, int argc, char **argv);
+int verify_main(struct tvmctl *ctl, int argc, char **argv);
 
 extern const struct tvmctl_cmd vm_cmds[];
 extern const struct tvmctl_cmd pcr_cmds[];
 extern const struct tvmctl_cmd policy_cmds[];
+extern const struct tvmctl_cmd ak_cmds[];
 
 /* Run the subcommand argv[1] of @ctl->cmd, one of its @subs. */
 int tvmctl_dispatch(struct tvmctl *ctl, int argc, char **argv);
@@ -92,6 +96,14 @@ int tvmctl_want_args(const struct tvmctl *ctl, int n, char **args, int want);
 int tvmctl_parse_vm(const struct tvmctl *ctl, const char *arg,
 		    struct vm_sel *sel);
 /*
+ * The --bank option into *@bank (enum tvm_bank), and the --pcrs option
+ * into *@mask (not empty, if @nonempty); print why not and return
+ * TVMCTL_USAGE, or return 0.
+ */
+int tvmctl_parse_bank(const struct tvmctl *ctl, const char *arg, int *bank);
+int tvmctl_parse_pcrs(const struct tvmctl *ctl, const char *arg,
+		      bool nonempty, uint32_t *mask);
+/*
  * tvmctl_want_args(), then the first of the arguments, a VM selector,
  * into @sel; prints why not, returns 0 or TVMCTL_USAGE.
  */
@@ -106,6 +118,13 @@ int tvmctl_nl_open(const struct tvmctl *ctl, struct tvm_nl **nlp);
  */
 int tvmctl_vm_msg(struct tvm_nl *nl, uint8_t cmd, bool dump,
 		  const struct vm_sel *sel, struct nl_msg **msgp);
+/*
+ * The PCRs a PCR_READ or QUOTE request asks for: TVM_A_PCR_BANK when
+ * @bank >= 0, TVM_A_PCR_MASK @mask when @has_mask.  0 or -errno; the
+ * caller frees @msg either way.
+ */
+int tvmctl_put_pcr_sel(struct nl_msg *msg, int bank, bool has_mask,
+		       uint32_t mask);
 /*
  * Report a request the kernel (or the exchange) failed with -@err:
  * "tvmctl: <cmd>: <what>: <extack> (<strerror>)" when the kernel said why,
@@ -143,5 +162,45 @@ void vm_print(struct tvmctl *ctl, const struct vm_info *vm);
 const char *vm_state_name(uint32_t state);
 /* The text of an enum tvm_trust: "pending", "trusted", ... */
 const char *vm_trust_name(uint32_t trust);
+
+/*
+ * Each entry of a TVM_A_PCR_VALUES list (pcr.c), checked (a bank below
+ * __TVM_BANK_MAX, a PCR below TVM_NUM_PCRS, a digest of the bank's size),
+ * to @fn with @arg.  0, -EPROTO for an entry that is not so, or the
+ * first negative return of @fn, which stops the walk.
+ */
+typedef int (*pcrv_fn)(uint32_t bank, uint32_t pcr, const void *digest,
+		       void *arg);
+int pcr_values_for_each(struct nlattr *list, pcrv_fn fn, void *arg);
+
+struct tvm_event;
+/*
+ * Rebuild an event of a TVM_CMD_LOG_DUMP reply, attributes @tb, as the
+ * struct tvm_event tvm_log.c encodes, into @ev of @ev_size bytes (log.c).
+ * 0, or -EPROTO when an attribute is missing or wrong or it does not fit.
+ */
+int log_event_decode(struct nlattr **tb, struct tvm_event *ev,
+		     size_t ev_size);
+
+/* The attestation key as AK_SET and AK_GET return it (ak.c). */
+struct ak_info {
+	char desc[TVM_KEY_DESC_MAX + 1];
+	uint32_t bits;
+	uint8_t n[512];
+	size_t n_len;
+	uint8_t e[8];
+	size_t e_len;
+	/* Built from @n and @e: the key, its PEM and its name. */
+	struct evp_pkey_st *key;
+	char *pem;
+	uint8_t name[32];
+};
+
+/*
+ * AK_SET of @desc, or AK_GET when @desc is NULL, into @ak (free with
+ * ak_info_free()).  0 or -errno (tvm_nl_extack() says why).
+ */
+int ak_request(struct tvm_nl *nl, const char *desc, struct ak_info *ak);
+void ak_info_free(struct ak_info *ak);
 
 #endif /* _TVMCTL_H */

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attestation helpers on libcrypto and files.  See attest.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "attest.h"
+
+EVP_PKEY *attest_rsa_pub(const uint8_t *n, size_t n_len, const uint8_t *e,
+			 size_t e_len)
+{
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	BIGNUM *bn = BN_bin2bn(n, (int)n_len, NULL);
+	BIGNUM *be = BN_bin2bn(e, (int)e_len, NULL);
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	EVP_PKEY *key = NULL;
+
+	if (!bld || !bn || !be ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be))
+		goto out;
+	params = OSSL_PARAM_BLD_to_param(bld);
+	ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) <= 0 ||
+	    EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+		key = NULL;
+out:
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(bn);
+	BN_free(be);
+	return key;
+}
+
+int attest_pub_pem(EVP_PKEY *key, char **pem)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *data;
+	long len;
+	int ret = -EIO;
+
+	if (!bio)
+		return -ENOMEM;
+	if (PEM_write_bio_PUBKEY(bio, key)) {
+		len = BIO_get_mem_data(bio, &data);
+		*pem = malloc((size_t)len + 1);
+		if (*pem) {
+			memcpy(*pem, data, (size_t)len);
+			(*pem)[len] = '\0';
+			ret = 0;
+		} else {
+			ret = -ENOMEM;
+		}
+	}
+	BIO_free(bio);
+	return ret;
+}
+
+int attest_pub_name(EVP_PKEY *key, uint8_t name[ATTEST_NAME_SIZE])
+{
+	unsigned char *der = NULL;
+	int len = i2d_PUBKEY(key, &der);
+	int ret = -EIO;
+
+	if (len <= 0)
+		return -EIO;
+	if (EVP_Digest(der, (size_t)len, name, NULL, EVP_sha256(), NULL))
+		ret = 0;
+	OPENSSL_free(der);
+	return ret;
+}
+
+int attest_read_pub(const char *path, EVP_PKEY **key)
+{
+	BIO *bio = BIO_new_file(path, "r");
+
+	if (!bio)
+		return errno ? -errno : -ENOENT;
+	*key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	return *key ? 0 : -EBADMSG;
+}
+
+int attest_verify(EVP_PKEY *key, const uint8_t *msg, size_t msg_len,
+		  const uint8_t *sig, size_t sig_len)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pctx;
+	int ret = -EIO;
+
+	if (!ctx)
+		return -ENOMEM;
+	if (EVP_DigestVerifyInit_ex(ctx, &pctx, "SHA256", NULL, NULL, key,
+				    NULL) > 0 &&
+	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) > 0)
+		ret = EVP_DigestVerify(ctx, sig, sig_len, msg, msg_len) == 1;
+	EVP_MD_CTX_free(ctx);
+	return ret;
+}
+
+int attest_read_file(const char *path, size_t max, uint8_t **buf,
+		     size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 4096, n = 0;
+	uint8_t *p = NULL, *q;
+	ssize_t r;
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (n == cap || !p) {
+			cap = p ? 2 * cap : cap;
+			q = realloc(p, cap);
+			if (!q) {
+				ret = -ENOMEM;
+				goto err;
+			}
+			p = q;
+		}
+		r = read(fd, p + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = -errno;
+			goto err;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max) {
+			ret = -EFBIG;
+			goto err;
+		}
+	}
+	close(fd);
+	p[n] = '\0';		/* not counted: text files can be parsed as strings */
+	*buf = p;
+	*len = n;
+	return 0;
+err:
+	close(fd);
+	free(p);
+	return ret;
+}
+
+int attest_write_file(const char *path, const void *buf, size_t len)
+{
+	char tmp[4096];
+	const uint8_t *p = buf;
+	ssize_t w;
+	int fd, ret = 0;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (len) {
+		w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			ret = -errno;
+			break;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tvmctl ak set|show: the host's attestation key (AK), the RSA private key
+ * in a keyring that tvm signs quotes with.  tvm hands out only its public
+ * part, the modulus and exponent, from which tvmctl builds the
+ * SubjectPublicKeyInfo a verifier needs.  The AK's *name* is the SHA-256
+ * of that SubjectPublicKeyInfo in DER, in hex: what `openssl pkey -pubin
+ * -outform DER | sha256sum` prints (Documentation/attestation.rst).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attest.h"
+#include "tvmctl.h"
+
+static int on_ak(struct nlattr **tb, void *arg)
+{
+	struct ak_info *ak = arg;
+	size_t n, e;
+
+	if (!tb[TVM_A_AK_DESC] || !tb[TVM_A_AK_BITS] ||
+	    !tb[TVM_A_AK_MODULUS] || !tb[TVM_A_AK_EXPONENT])
+		return -EPROTO;
+	n = (size_t)nla_len(tb[TVM_A_AK_MODULUS]);
+	e = (size_t)nla_len(tb[TVM_A_AK_EXPONENT]);
+	if (!n || n > sizeof(ak->n) || !e || e > sizeof(ak->e))
+		return -EPROTO;
+	snprintf(ak->desc, sizeof(ak->desc), "%.*s",
+		 nla_len(tb[TVM_A_AK_DESC]),
+		 (const char *)nla_data(tb[TVM_A_AK_DESC]));
+	ak->bits = nla_get_u32(tb[TVM_A_AK_BITS]);
+	memcpy(ak->n, nla_data(tb[TVM_A_AK_MODULUS]), n);
+	memcpy(ak->e, nla_data(tb[TVM_A_AK_EXPONENT]), e);
+	ak->n_len = n;
+	ak->e_len = e;
+	return 0;
+}
+
+int ak_request(struct tvm_nl *nl, const char *desc, struct ak_info *ak)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = tvm_nl_new(nl, desc ? TVM_CMD_AK_SET : TVM_CMD_AK_GET, false,
+			 &msg);
+	if (ret)
+		return ret;
+	if (desc) {
+		ret = tvm_nl_put_str(msg, TVM_A_AK_DESC, desc);
+		if (ret) {
+			nlmsg_free(msg);
+			return ret;
+		}
+	}
+	memset(ak, 0, sizeof(*ak));
+	ret = tvm_nl_send(nl, msg, on_ak, ak);
+	if (ret)
+		return ret;
+	ak->key = attest_rsa_pub(ak->n, ak->n_len, ak->e, ak->e_len);
+	if (!ak->key)
+		return -EPROTO;
+	ret = attest_pub_pem(ak->key, &ak->pem);
+	if (!ret)
+		ret = attest_pub_name(ak->key, ak->name);
+	if (ret)
+		ak_info_free(ak);
+	return ret;
+}
+
+void ak_info_free(struct ak_info *ak)
+{
+	EVP_PKEY_free(ak->key);
+	free(ak->pem);
+	ak->key = NULL;
+	ak->pem = NULL;
+}
+
+/*
+ * Text: description, bits and name, then the PEM; JSON: the same in one
+ * object with "pem"; --pem: the PEM alone, to redirect to a file.
+ */
+static void ak_print(struct tvmctl *ctl, const struct ak_info *ak, bool pem)
+{
+	char name[2 * ATTEST_NAME_SIZE + 1];
+
+	if (pem) {
+		fputs(ak->pem, stdout);
+		return;
+	}
+	format_hex(ak->name, ATTEST_NAME_SIZE, name);
+	out_object_begin(ctl->out, NULL);
+	out_str(ctl->out, "description", NULL, ak->desc);
+	out_int(ctl->out, "bits", NULL, ak->bits);
+	out_str(ctl->out, "name", NULL, name);
+	if (ctl->json)
+		out_str(ctl->out, "pem", NULL, ak->pem);
+	out_object_end(ctl->out);
+	if (!ctl->json)
+		fputs(ak->pem, stdout);
+}
+
+static int ak_cmd(struct tvmctl *ctl, int argc, char **argv, bool set)
+{
+	static const struct option opts[] = {
+		{ "pem", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ak_info ak;
+	struct tvm_nl *nl;
+	bool pem = false;
+	const char *desc = NULL;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			pem = true;
+			break;
+		default:
+			return tvmctl_opt_default(ctl, c, argv);
+		}
+	}
+	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, set ? 1 : 0);
+	if (ret)
+		return ret;
+	if (set) {
+		desc = argv[optind];
+		if (!*desc || strlen(desc) > TVM_KEY_DESC_MAX)
+			return tvmctl_err(TVMCTL_USAGE,
+					  "%s: bad key description '%s' (1-%d bytes)",
+					  ctl->name, desc, TVM_KEY_DESC_MAX);
+	}
+	if (pem && ctl->json)
+		return tvmctl_err(TVMCTL_USAGE, "%s: --pem and --json exclude "
+				  "each other", ctl->name);
+
+	ret = tvmctl_nl_open(ctl, &nl);
+	if (ret)
+		return ret;
+	ret = ak_request(nl, desc, &ak);
+	if (ret) {
+		if (set)
+			ret = tvmctl_nl_err(ctl, nl, ret,
+					    "setting the attestation key '%s'",
+					    desc);
+		else
+			ret = tvmctl_nl_err(ctl, nl, ret,
+					    "reading the attestation key");
+		tvm_nl_close(nl);
+		return ret;
+	}
+	tvm_nl_close(nl);
+	ak_print(ctl, &ak, pem);
+	ak_info_free(&ak);
+	return TVMCTL_OK;
+}
+
+static int ak_set(struct tvmctl *ctl, int argc, char **argv)
+{
+	return ak_cmd(ctl, argc, argv, true);
+}
+
+static int ak_show(struct tvmctl *ctl, int argc, char **argv)
+{
+	return ak_cmd(ctl, argc, argv, false);
+}
+
+const struct tvmctl_cmd ak_cmds[] = {
+	{ .name = "set", .fn = ak_set, .args = "DESCRIPTION",
+	  .help = "sign quotes with the RSA key DESCRIPTION from your keyrings",
+	  .opts = "  --pem   print only the public key, as PEM\n" },
+	{ .name = "show", .fn = ak_show, .args = "",
+	  .help = "show the attestation key: its name and public PEM",
+	  .opts = "  --pem   print only the public key, as PEM\n" },
+	{ .name = NULL },
+};
+
+int ak_main(struct tvmctl *ctl, int argc, char **argv)
+{
+	return tvmctl_dispatch(ctl, argc, argv);
+}

@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tvmctl quote: a signed quote of a VM's PCRs, written with everything a
+ * verifier needs into a directory (Documentation/attestation.rst):
+ *
+ *	quote.msg	the TPMS_ATTEST tvm signed
+ *	quote.sig	its signature, a TPMT_SIGNATURE
+ *	quote.pcrs	the quoted PCR values, in tpm2-tools' form
+ *	ak.pem		the attestation key's public part
+ *	nonce.bin	the nonce
+ *	log.bin		the VM's binary event log, events 0 .. log_count - 1
+ *	quote.json	what all this is
+ *
+ * so that `tpm2_checkquote -u ak.pem -m quote.msg -s quote.sig -f
+ * quote.pcrs -g sha256 -q nonce.bin` and `tvmctl verify` accept it.
+ * --deep adds a quote of the host TPM whose qualifying data is the
+ * SHA-256 of quote.msg (tpm-quote.msg, .sig, .pcrs and tpm-ak.pem).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "attest.h"
+#include "quote_fmt.h"
+#include "tvm_log.h"
+#include "tvmctl.h"
+
+/* The host PCRs a deep quote covers: firmware and boot (0-7), IMA (10). */
+#define DEEP_PCR_LIST	"sha256:0,1,2,3,4,5,6,7,10"
+
+struct quote_state {
+	uint32_t id;
+	uint64_t log_count;
+	uint8_t attest[QF_ATTEST_MAX];
+	size_t attest_len;
+	uint8_t sig[QF_SIG_MAX];
+	size_t sig_len;
+	unsigned int bank;
+	struct qf_pcrs pcrs;
+	/* The log dump: events 0 .. log_count - 1, encoded. */
+	uint32_t banks;
+	uint64_t next;
+	struct tvm_event *ev;
+	size_t ev_size;
+	uint8_t *log;
+	size_t log_len, log_cap;
+};
+
+/* A value of the quoted bank: anything else is not what was asked. */
+static int on_pcrv(uint32_t bank, uint32_t pcr, const void *digest, void *arg)
+{
+	struct quote_state *st = arg;
+
+	if (bank != st->bank)
+		return -EPROTO;
+	memcpy(st->pcrs.value[pcr], digest, tvm_banks[bank].size);
+	st->pcrs.mask |= 1U << pcr;
+	return 0;
+}
+
+static int on_quote(struct nlattr **tb, void *arg)
+{
+	struct quote_state *st = arg;
+	struct nlattr *a = tb[TVM_A_QUOTE_ATTEST], *s = tb[TVM_A_QUOTE_SIGNATURE];
+
+	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_VM_LOG_COUNT] || !a || !s ||
+	    !tb[TVM_A_PCR_VALUES] || nla_len(a) > QF_ATTEST_MAX ||
+	    nla_len(s) > QF_SIG_MAX)
+		return -EPROTO;
+	st->id = nla_get_u32(tb[TVM_A_VM_ID]);
+	st->log_count = nla_get_u64(tb[TVM_A_VM_LOG_COUNT]);
+	st->attest_len = (size_t)nla_len(a);
+	memcpy(st->attest, nla_data(a), st->attest_len);
+	st->sig_len = (size_t)nla_len(s);
+	memcpy(st->sig, nla_data(s), st->sig_len);
+	return pcr_values_for_each(tb[TVM_A_PCR_VALUES], on_pcrv, st);
+}
+
+static int log_append(struct quote_state *st, size_t n)
+{
+	uint8_t *p;
+
+	if (st->log_len + n > st->log_cap) {
+		size_t cap = st->log_cap ? st->log_cap : 65536;
+
+		while (cap < st->log_len + n)
+			cap *= 2;
+		p = realloc(st->log, cap);
+		if (!p)
+			return -ENOMEM;
+		st->log = p;
+		st->log_cap = cap;
+	}
+	return 0;
+}
+
+/* One event of the dump: encoded while it is within the quoted prefix. */
+static int on_event(struct nlattr **tb, void *arg)
+{
+	struct quote_state *st = arg;
+	struct tvm_event *ev = st->ev;
+	size_t n;
+	int ret;
+
+	if (!tb[TVM_A_EVENT_SEQ] || !tb[TVM_A_PCR_INDEX] ||
+	    !tb[TVM_A_EVENT_TYPE] || !tb[TVM_A_EVENT_DIGESTS])
+		return -EPROTO;
+	if (nla_get_u64(tb[TVM_A_EVENT_SEQ]) != st->next)
+		return -EPROTO;
+	if (st->next++ >= st->log_count)
+		return 0;
+	ret = log_event_decode(tb, ev, st->ev_size);
+	if (ret)
+		return ret;
+	if (ev->banks != st->banks || ev->data_len > TVM_EVENT_DATA_MAX)
+		return -EPROTO;
+	n = tvm_log_event_encode(ev, NULL);
+	ret = log_append(st, n);
+	if (ret)
+		return ret;
+	st->log_len += tvm_log_event_encode(ev, st->log + st->log_len);
+	return 0;
+}
+
+static int on_vm(struct nlattr **tb, void *arg)
+{
+	return vm_decode(tb, arg);
+}
+
+/* The VM (by id: the one quoted) and events 0 .. log_count - 1 of its log. */
+static int fetch_log(struct tvm_nl *nl, struct quote_state *st,
+		     struct vm_info *vm)
+{
+	struct vm_sel sel = { .type = VM_SEL_ID, .id = st->id };
+	struct nl_msg *msg;
+	size_t n;
+	int ret;
+
+	ret = tvmctl_vm_msg(nl, TVM_CMD_VM_GET, false, &sel, &msg);
+	if (ret)
+		return ret;
+	ret = tvm_nl_send(nl, msg, on_vm, vm);
+	if (ret)
+		return ret;
+	st->banks = vm->banks & TVM_BANKS_ALL;
+	if (vm->log_count < st->log_count)
+		return -EPROTO;
+	n = tvm_log_specid_encode(st->banks, NULL);
+	ret = log_append(st, n);
+	if (ret)
+		return ret;
+	st->log_len = tvm_log_specid_encode(st->banks, st->log);
+	if (!st->log_count)
+		return 0;
+	ret = tvmctl_vm_msg(nl, TVM_CMD_LOG_DUMP, true, &sel, &msg);
+	if (ret)
+		return ret;
+	ret = tvm_nl_send(nl, msg, on_event, st);
+	if (!ret && st->next < st->log_count)
+		ret = -EPROTO;	/* the log lost events it had: deleted VM */
+	return ret;
+}
+
+/* Run @argv with stdout to /dev/null; 0 when it exits 0, else -EIO. */
+static int run(char *const argv[])
+{
+	int status, fd;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0)
+			dup2(fd, STDOUT_FILENO);
+		execvp(argv[0], argv);
+		fprintf(stderr, "tvmctl: running %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+static void path(char *buf, size_t len, const char *dir, const char *name)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+}
+
+/*
+ * The deep quote: the host TPM quotes DEEP_PCR_LIST with qualifying data
+ * SHA-256(quote.msg), signed by a restricted RSA signing key that is a
+ * primary of the endorsement hierarchy: its template is fixed, so the TPM
+ * derives the same key every time, and a verifier can pin tpm-ak.pem.
+ */
+static int deep_quote(const struct tvmctl *ctl, const char *dir,
+		      const struct quote_state *st)
+{
+	char work[] = "/tmp/tvmctl-deep.XXXXXX", ctx[64], qual[65];
+	char pem[4096], msg[4096], sig[4096], pcrs[4096];
+	uint8_t digest[32];
+	const char *step;
+	int ret;
+
+	if (qf_hash(TVM_BANK_SHA256, st->attest, st->attest_len, digest))
+		return tvmctl_err(TVMCTL_ERR, "%s: hashing the quote failed",
+				  ctl->name);
+	format_hex(digest, sizeof(digest), qual);
+	if (!mkdtemp(work))
+		return tvmctl_err(TVMCTL_ERR, "%s: temporary directory: %s",
+				  ctl->name, strerror(errno));
+	snprintf(ctx, sizeof(ctx), "%s/ak.ctx", work);
+	path(pem, sizeof(pem), dir, "tpm-ak.pem");
+	path(msg, sizeof(msg), dir, "tpm-quote.msg");
+	path(sig, sizeof(sig), dir, "tpm-quote.sig");
+	path(pcrs, sizeof(pcrs), dir, "tpm-quote.pcrs");
+	{
+		char *primary[] = { "tpm2_createprimary", "-Q", "-C", "e",
+			"-G", "rsa2048:rsassa-sha256:null", "-g", "sha256",
+			"-a", "fixedtpm|fixedparent|sensitivedataorigin|"
+			      "userwithauth|restricted|sign|noda",
+			"-c", ctx, "-f", "pem", "-o", pem, NULL };
+		char *flush[] = { "tpm2_flushcontext", "-Q", "-t", NULL };
+		char *quote[] = { "tpm2_quote", "-Q", "-c", ctx, "-l",
+			DEEP_PCR_LIST, "-q", qual, "-m", msg, "-s", sig,
+			"-o", pcrs, "-g", "sha256", NULL };
+
+		step = "tpm2_createprimary";
+		ret = run(primary);
+		if (!ret) {
+			/* Without a resource manager the TPM keeps it loaded. */
+			run(flush);
+			step = "tpm2_quote";
+			ret = run(quote);
+			run(flush);
+		}
+	}
+	unlink(ctx);
+	rmdir(work);
+	if (ret)
+		return tvmctl_err(TVMCTL_ERR, "%s: deep quote: %s failed "
+				  "(TPM2TOOLS_TCTI=%s)", ctl->name, step,
+				  getenv("TPM2TOOLS_TCTI") ?: "unset");
+	return 0;
+}
+
+/* The files, then quote.json; a message and TVMCTL_ERR on failure. */
+static int write_dir(const struct tvmctl *ctl, const char *dir,
+		     const struct quote_state *st, const struct vm_info *vm,
+		     const struct ak_info *ak, const uint8_t *nonce,
+		     size_t nonce_len, bool deep)
+{
+	uint8_t sigbuf[6 + QF_SIG_MAX], pcrbuf[QF_PCRS_SEL_SIZE + 4 +
+					      3 * QF_PCRS_LIST_SIZE];
+	char file[4096], hex[2 * TVM_NONCE_MAX + 1], uuid[PARSE_UUID_STR_LEN];
+	struct json_object *j, *files, *pcrs, *jvm, *jdeep;
+	const char *text;
+	char *json;
+	struct {
+		const char *name;
+		const void *buf;
+		size_t len;
+	} out[] = {
+		{ "quote.msg", st->attest, st->attest_len },
+		{ "quote.sig", sigbuf, qf_sig_encode(st->sig, st->sig_len,
+						     sigbuf) },
+		{ "quote.pcrs", pcrbuf, qf_pcrs_encode(&st->pcrs, pcrbuf) },
+		{ "ak.pem", ak->pem, strlen(ak->pem) },
+		{ "nonce.bin", nonce, nonce_len },
+		{ "log.bin", st->log, st->log_len },
+	};
+	int ret;
+
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return tvmctl_err(TVMCTL_ERR, "%s: creating '%s': %s",
+				  ctl->name, dir, strerror(errno));
+	for (size_t i = 0; i < sizeof(out) / sizeof(out[0]); i++) {
+		path(file, sizeof(file), dir, out[i].name);
+		ret = attest_write_file(file, out[i].buf, out[i].len);
+		if (ret)
+			return tvmctl_err(TVMCTL_ERR, "%s: writing '%s': %s",
+					  ctl->name, file, strerror(-ret));
+	}
+	if (deep) {
+		ret = deep_quote(ctl, dir, st);
+		if (ret)
+			return ret;
+	}
+
+	j = json_object_new_object();
+	jvm = json_object_new_object();
+	files = json_object_new_object();
+	pcrs = json_object_new_array();
+	json_object_object_add(j, "version", json_object_new_int(1));
+	json_object_object_add(jvm, "id", json_object_new_int64(vm->id));
+	json_object_object_add(jvm, "name", json_object_new_string(vm->name));
+	format_uuid(vm->uuid, uuid);
+	json_object_object_add(jvm, "uuid", json_object_new_string(uuid));
+	json_object_object_add(j, "vm", jvm);
+	json_object_object_add(j, "bank",
+			       json_object_new_string(bank_name(st->bank)));
+	for (unsigned int i = 0; i < TVM_NUM_PCRS; i++)
+		if (st->pcrs.mask & (1U << i))
+			json_object_array_add(pcrs, json_object_new_int((int)i));
+	json_object_object_add(j, "pcrs", pcrs);
+	json_object_object_add(j, "log_count",
+			       json_object_new_int64((int64_t)st->log_count));
+	format_hex(nonce, nonce_len, hex);
+	json_object_object_add(j, "nonce", json_object_new_string(hex));
+	format_hex(ak->name, ATTEST_NAME_SIZE, hex);
+	json_object_object_add(j, "ak_name", json_object_new_string(hex));
+	json_object_object_add(files, "message", json_object_new_string("quote.msg"));
+	json_object_object_add(files, "signature", json_object_new_string("quote.sig"));
+	json_object_object_add(files, "pcrs", json_object_new_string("quote.pcrs"));
+	json_object_object_add(files, "ak", json_object_new_string("ak.pem"));
+	json_object_object_add(files, "nonce", json_object_new_string("nonce.bin"));
+	json_object_object_add(files, "log", json_object_new_string("log.bin"));
+	json_object_object_add(j, "files", files);
+	if (deep) {
+		jdeep = json_object_new_object();
+		json_object_object_add(jdeep, "pcr_list",
+				       json_object_new_string(DEEP_PCR_LIST));
+		json_object_object_add(jdeep, "message", json_object_new_string("tpm-quote.msg"));
+		json_object_object_add(jdeep, "signature", json_object_new_string("tpm-quote.sig"));
+		json_object_object_add(jdeep, "pcrs", json_object_new_string("tpm-quote.pcrs"));
+		json_object_object_add(jdeep, "ak", json_object_new_string("tpm-ak.pem"));
+		json_object_object_add(j, "deep", jdeep);
+	}
+	text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+	path(file, sizeof(file), dir, "quote.json");
+	ret = -ENOMEM;
+	if (text && asprintf(&json, "%s\n", text) > 0) {
+		ret = attest_write_file(file, json, strlen(json));
+		free(json);
+	}
+	json_object_put(j);
+	if (ret)
+		return tvmctl_err(TVMCTL_ERR, "%s: writing '%s': %s",
+				  ctl->name, file, strerror(-ret));
+	return 0;
+}
+
+int quote_main(struct tvmctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "nonce", required_argument, NULL, 'n' },
+		{ "pcrs", required_argument, NULL, 'p' },
+		{ "bank", required_argument, NULL, 'b' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "deep", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	/* Room beyond TVM_NONCE_MAX: the kernel judges the length. */
+	uint8_t nonce[2 * TVM_NONCE_MAX];
+	size_t nonce_len = 0;
+	const char *dir = NULL, *arg, *nonce_arg = NULL;
+	struct quote_state *st;
+	struct ak_info ak = { 0 };
+	struct vm_info vm;
+	struct vm_sel sel;
+	struct tvm_nl *nl;
+	struct nl_msg *msg;
+	bool has_mask = false, deep = false;
+	uint32_t mask = 0;
+	int bank = TVM_BANK_SHA256, c, ret, good;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			nonce_arg = optarg;
+			if (parse_hex_var(optarg, nonce, sizeof(nonce),
+					  &nonce_len) || !nonce_len)
+				return tvmctl_err(TVMCTL_USAGE,
+						  "%s: bad nonce '%s' (an even number of hex digits, %d-%d bytes)",
+						  ctl->name, optarg,
+						  TVM_NONCE_MIN, TVM_NONCE_MAX);
+			break;
+		case 'p':
+			if (tvmctl_parse_pcrs(ctl, optarg, true, &mask))
+				return TVMCTL_USAGE;
+			has_mask = true;
+			break;
+		case 'b':
+			if (tvmctl_parse_bank(ctl, optarg, &bank))
+				return TVMCTL_USAGE;
+			break;
+		case 'o':
+			dir = optarg;
+			break;
+		case 'd':
+			deep = true;
+			break;
+		default:
+			return tvmctl_opt_default(ctl, c, argv);
+		}
+	}
+	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
+	if (ret)
+		return ret;
+	arg = argv[optind];
+	if (!nonce_arg)
+		return tvmctl_err(TVMCTL_USAGE, "%s: --nonce is required "
+				  "(the verifier's, in hex)", ctl->name);
+	if (!dir || !*dir)
+		return tvmctl_err(TVMCTL_USAGE, "%s: --out DIR is required",
+				  ctl->name);
+
+	st = calloc(1, sizeof(*st));
+	if (st) {
+		st->ev_size = sizeof(*st->ev) +
+			      tvm_banks_digest_size(TVM_BANKS_ALL) +
+			      TVM_EVENT_DATA_MAX;
+		st->ev = malloc(st->ev_size);
+	}
+	if (!st || !st->ev) {
+		free(st);
+		return tvmctl_err(TVMCTL_ERR, "out of memory");
+	}
+	st->bank = (unsigned int)bank;
+	st->pcrs.alg = tvm_banks[bank].tpm_alg;
+	st->pcrs.size = tvm_banks[bank].size;
+
+	ret = tvmctl_nl_open(ctl, &nl);
+	if (ret)
+		goto out_free;
+	ret = tvmctl_vm_msg(nl, TVM_CMD_QUOTE, false, &sel, &msg);
+	if (ret)
+		goto err;
+	ret = tvm_nl_put(msg, TVM_A_QUOTE_NONCE, nonce, nonce_len);
+	if (!ret)
+		ret = tvmctl_put_pcr_sel(msg, bank, has_mask, mask);
+	if (ret) {
+		nlmsg_free(msg);
+		goto err;
+	}
+	ret = tvm_nl_send(nl, msg, on_quote, st);
+	if (ret)
+		goto err;
+
+	/* The AK now: the quote must verify with what ak.pem will hold. */
+	ret = ak_request(nl, NULL, &ak);
+	if (ret) {
+		ret = tvmctl_nl_err(ctl, nl, ret, "reading the attestation key");
+		goto out;
+	}
+	good = attest_verify(ak.key, st->attest, st->attest_len, st->sig,
+			     st->sig_len);
+	if (good != 1) {
+		ret = tvmctl_err(TVMCTL_ERR, "%s: the quote of VM '%s' does not "
+				 "verify with the attestation key (changed "
+				 "meanwhile? try again)", ctl->name, arg);
+		goto out;
+	}
+	ret = fetch_log(nl, st, &vm);
+	if (ret) {
+		ret = tvmctl_nl_err(ctl, nl, ret, "reading the log of VM '%s'",
+				    arg);
+		goto out;
+	}
+	ret = write_dir(ctl, dir, st, &vm, &ak, nonce, nonce_len, deep);
+	if (ret)
+		goto out;
+
+	out_object_begin(ctl->out, NULL);
+	out_str(ctl->out, "dir", NULL, dir);
+	out_int(ctl->out, "id", NULL, vm.id);
+	out_str(ctl->out, "name", NULL, vm.name);
+	out_str(ctl->out, "bank", NULL, bank_name(st->bank));
+	out_int(ctl->out, "log_count", "log count", (int64_t)st->log_count);
+	out_bool(ctl->out, "deep", NULL, deep);
+	out_object_end(ctl->out);
+	ret = TVMCTL_OK;
+	goto out;
+err:
+	ret = tvmctl_nl_err(ctl, nl, ret, "quoting VM '%s'", arg);
+out:
+	ak_info_free(&ak);
+	tvm_nl_close(nl);
+out_free:
+	free(st->log);
+	free(st->ev);
+	free(st);
+	return ret;
+}

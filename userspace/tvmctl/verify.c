@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tvmctl verify: judge a quote directory offline, with no tvm.ko: the
+ * signature with the AK the verifier trusts, the TPMS_ATTEST (magic, type,
+ * nonce, pcrDigest of the PCR file), the log's replay against the quoted
+ * PCRs, optionally a policy (as the kernel applies it: events of PCR 9-12
+ * by name and digest, final PCR values) and the deep quote of the host
+ * TPM.  Each failed check adds its own reason; the verdict is "trusted"
+ * only when none failed.  Exit 0 trusted, 1 not, 2 the check could not
+ * be made (a missing or malformed file, bad usage).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "attest.h"
+#include "policy_json.h"
+#include "quote_fmt.h"
+#include "tvm_log.h"
+#include "tvmctl.h"
+
+#define REASONS_MAX	32
+#define REASON_LEN	256
+
+struct verdict {
+	unsigned int n;
+	char reason[REASONS_MAX][REASON_LEN];
+};
+
+static void fail(struct verdict *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fail(struct verdict *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (v->n == REASONS_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(v->reason[v->n++], REASON_LEN, fmt, ap);
+	va_end(ap);
+}
+
+/* A file of the directory; a message and TVMCTL_USAGE-free -errno. */
+static int load(const struct tvmctl *ctl, const char *dir, const char *name,
+		size_t max, uint8_t **buf, size_t *len)
+{
+	char file[4096];
+	int ret;
+
+	snprintf(file, sizeof(file), "%s/%s", dir, name);
+	ret = attest_read_file(file, max, buf, len);
+	if (ret)
+		tvmctl_err(TVMCTL_USAGE, "%s: reading '%s': %s", ctl->name,
+			   file, strerror(-ret));
+	return ret;
+}
+
+/*
+ * Check a signed quote (@pfx "quote" or "tpm-quote") with @key: its
+ * signature, magic and type, qualifying data (@extra, unless NULL) and
+ * pcrDigest.  The parsed PCR file in @pcrs.  -errno: could not check.
+ */
+static int check_quote(const struct tvmctl *ctl, const char *dir,
+		       const char *pfx, EVP_PKEY *key, const uint8_t *extra,
+		       size_t extra_len, const char *extra_what,
+		       struct qf_pcrs *pcrs, uint8_t **msgp, size_t *msg_len,
+		       struct verdict *v)
+{
+	uint8_t *msg = NULL, *sig = NULL, *pf = NULL, digest[32];
+	size_t sig_len, pf_len, s_len;
+	const uint8_t *s;
+	struct qf_attest a;
+	char name[64];
+	int ret;
+
+	snprintf(name, sizeof(name), "%s.msg", pfx);
+	ret = load(ctl, dir, name, QF_ATTEST_MAX, &msg, msg_len);
+	snprintf(name, sizeof(name), "%s.sig", pfx);
+	if (!ret)
+		ret = load(ctl, dir, name, 6 + QF_SIG_MAX, &sig, &sig_len);
+	snprintf(name, sizeof(name), "%s.pcrs", pfx);
+	if (!ret)
+		ret = load(ctl, dir, name, 4096, &pf, &pf_len);
+	if (ret)
+		goto out;
+
+	if (qf_sig_parse(sig, sig_len, &s, &s_len) ||
+	    attest_verify(key, msg, *msg_len, s, s_len) != 1)
+		fail(v, "bad signature: %s.sig is not the AK's signature of %s.msg",
+		     pfx, pfx);
+	if (qf_attest_parse(msg, *msg_len, &a) || a.magic != QF_TPM_GENERATED ||
+	    a.type != QF_ST_ATTEST_QUOTE) {
+		fail(v, "malformed quote: %s.msg is not a TPMS_ATTEST of a quote",
+		     pfx);
+		goto out;
+	}
+	if (extra && (a.extra_len != extra_len ||
+		      memcmp(a.extra, extra, extra_len)))
+		fail(v, "%s: %s.msg's extraData is not %s", extra_what, pfx,
+		     extra_what[0] == 'w' ? "the nonce given" :
+		     "the SHA-256 of quote.msg");
+	if (qf_pcrs_parse(pf, pf_len, pcrs)) {
+		fail(v, "PCR values: %s.pcrs is malformed", pfx);
+		goto out;
+	}
+	if (a.sel_count != 1 || a.sel_alg[0] != pcrs->alg ||
+	    a.sel_mask[0] != pcrs->mask || qf_pcrs_digest(pcrs, digest) ||
+	    a.digest_len != sizeof(digest) ||
+	    memcmp(a.digest, digest, sizeof(digest)))
+		fail(v, "PCR values: %s.pcrs does not match the quote's "
+		     "selection and pcrDigest", pfx);
+out:
+	if (!ret) {
+		*msgp = msg;
+		msg = NULL;
+	}
+	free(msg);
+	free(sig);
+	free(pf);
+	return ret;
+}
+
+/* log_count from quote.json: the quoted PCRs replay events 0 .. n - 1. */
+static int read_meta(const struct tvmctl *ctl, const char *dir,
+		     uint64_t *count, char *vm, size_t vm_len)
+{
+	struct json_object *j, *o, *name;
+	uint8_t *text;
+	size_t len;
+	int ret;
+
+	ret = load(ctl, dir, "quote.json", 1 << 20, &text, &len);
+	if (ret)
+		return ret;
+	j = json_tokener_parse((const char *)text);
+	free(text);
+	if (!j || !json_object_object_get_ex(j, "log_count", &o) ||
+	    !json_object_is_type(o, json_type_int) ||
+	    json_object_get_int64(o) < 0) {
+		json_object_put(j);
+		tvmctl_err(TVMCTL_USAGE, "%s: '%s/quote.json' has no log_count",
+			   ctl->name, dir);
+		return -EBADMSG;
+	}
+	*count = (uint64_t)json_object_get_int64(o);
+	snprintf(vm, vm_len, "?");
+	if (json_object_object_get_ex(j, "vm", &o) &&
+	    json_object_object_get_ex(o, "name", &name))
+		snprintf(vm, vm_len, "%s", json_object_get_string(name));
+	json_object_put(j);
+	return 0;
+}
+
+/* The policy, as kernel/core/policy.c applies it, to the log and PCRs. */
+static void check_policy(const struct policy *p, const struct qf_log *log,
+			 size_t count, struct verdict *v)
+{
+	uint8_t pcrs[__TVM_BANK_MAX][TVM_NUM_PCRS][TVM_DIGEST_MAX];
+	char hex[2 * TVM_DIGEST_MAX + 1];
+
+	for (size_t i = 0; i < count; i++) {
+		const struct qf_event *ev = &log->ev[i];
+		const struct policy_level *l;
+		const struct policy_event *pe = NULL;
+		uint32_t checked = 0, matched = 0;
+
+		if (ev->pcr < 9 || ev->pcr > 8 + TVM_POLICY_LEVELS ||
+		    ev->type == TVM_EV_NO_ACTION)
+			continue;
+		l = &p->levels[ev->pcr - 9];
+		if (!l->nevents)
+			continue;
+		for (unsigned int k = 0; k < l->nevents; k++)
+			if (strlen(l->events[k].name) == ev->data_len &&
+			    !memcmp(l->events[k].name, ev->data, ev->data_len))
+				pe = &l->events[k];
+		if (!pe) {
+			fail(v, "policy mismatch: event %zu, pcr %u: \"%.*s\" "
+			     "not in policy", i, ev->pcr,
+			     (int)(ev->data_len < 48 ? ev->data_len : 48),
+			     (const char *)ev->data);
+			continue;
+		}
+		for (unsigned int k = 0; k < pe->ndigests; k++) {
+			unsigned int b = pe->digests[k].bank;
+
+			if (!(log->banks & (1U << b)))
+				continue;
+			checked |= 1U << b;
+			if (!memcmp(ev->digest[b], pe->digests[k].value,
+				    tvm_banks[b].size))
+				matched |= 1U << b;
+		}
+		if (!checked)
+			fail(v, "policy mismatch: pcr %u event \"%s\": policy "
+			     "lists no bank the log has", ev->pcr, pe->name);
+		else if (checked != matched)
+			fail(v, "policy mismatch: event %zu, pcr %u \"%s\": "
+			     "digest not in policy", i, ev->pcr, pe->name);
+	}
+	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++)
+		if (log->banks & (1U << b))
+			qf_log_replay(log, count, b, pcrs[b]);
+	for (unsigned int i = 0; i < TVM_POLICY_LEVELS; i++) {
+		const struct policy_level *l = &p->levels[i];
+		uint32_t checked = 0, matched = 0;
+
+		for (unsigned int k = 0; k < l->npcr; k++) {
+			unsigned int b = l->pcr[k].bank;
+
+			if (!(log->banks & (1U << b)))
+				continue;
+			checked |= 1U << b;
+			if (!memcmp(pcrs[b][9 + i], l->pcr[k].value,
+				    tvm_banks[b].size))
+				matched |= 1U << b;
+		}
+		if (checked && checked != matched) {
+			unsigned int b = (unsigned int)__builtin_ctz(checked & ~matched);
+
+			format_hex(pcrs[b][9 + i], 8, hex);
+			fail(v, "policy mismatch: pcr %u %s value %s... not in "
+			     "policy", 9 + i, tvm_banks[b].name, hex);
+		} else if (l->npcr && !checked) {
+			fail(v, "policy mismatch: pcr %u: policy lists no bank "
+			     "the log has", 9 + i);
+		}
+	}
+}
+
+/*
+ * The chain below the vPCRs: the host PCR values the VM's log recorded
+ * (TVM_EV_HOST_PCR events) must be those the TPM quoted.
+ */
+static void check_host_pcrs(const struct qf_log *log, size_t count,
+			    const struct qf_pcrs *tpm, struct verdict *v)
+{
+	for (size_t i = 0; i < count; i++) {
+		const struct qf_event *ev = &log->ev[i];
+		const struct tvm_ev_host_pcr *h = (const void *)ev->data;
+
+		if (ev->type != TVM_EV_HOST_PCR || ev->data_len != sizeof(*h) ||
+		    memcmp(h->magic, "TVMH", 4) || !h->has_tpm || h->pcr > 7)
+			continue;
+		if (!(tpm->mask & (1U << h->pcr)) || tpm->size != 32 ||
+		    memcmp(tpm->value[h->pcr], h->value, 32))
+			fail(v, "deep quote: host PCR %u in the VM's log is not "
+			     "the TPM's now (host rebooted or log forged)",
+			     h->pcr);
+	}
+}
+
+int verify_main(struct tvmctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ak", required_argument, NULL, 'a' },
+		{ "tpm-ak", required_argument, NULL, 't' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "nonce", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *ak_path = NULL, *tpm_path = NULL, *policy_path = NULL;
+	uint8_t nonce[TVM_NONCE_MAX], *msg = NULL, *tmsg = NULL, *logbuf = NULL;
+	uint8_t *ptext = NULL, *nbuf = NULL, digest[32];
+	size_t nonce_len = 0, msg_len, tmsg_len, log_len, plen, nlen;
+	char perr[POLICY_ERR_MAX], vmname[TVM_NAME_MAX + 2];
+	struct qf_pcrs *pcrs = NULL, *tpcrs = NULL;
+	struct verdict *v = NULL;
+	struct qf_log log = { 0 };
+	struct policy pol;
+	bool has_policy = false;
+	EVP_PKEY *ak = NULL, *tak = NULL;
+	uint64_t count;
+	unsigned int bad;
+	const char *dir;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			ak_path = optarg;
+			break;
+		case 't':
+			tpm_path = optarg;
+			break;
+		case 'p':
+			policy_path = optarg;
+			break;
+		case 'n':
+			if (parse_hex_var(optarg, nonce, sizeof(nonce),
+					  &nonce_len) || nonce_len < TVM_NONCE_MIN)
+				return tvmctl_err(TVMCTL_USAGE,
+						  "%s: bad nonce '%s' (%d-%d bytes in hex)",
+						  ctl->name, optarg,
+						  TVM_NONCE_MIN, TVM_NONCE_MAX);
+			break;
+		default:
+			return tvmctl_opt_default(ctl, c, argv);
+		}
+	}
+	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	if (ret)
+		return ret;
+	dir = argv[optind];
+	if (!ak_path)
+		return tvmctl_err(TVMCTL_USAGE, "%s: --ak PEM is required: the "
+				  "attestation key you trust, not the "
+				  "directory's ak.pem", ctl->name);
+	ret = attest_read_pub(ak_path, &ak);
+	if (ret)
+		return tvmctl_err(TVMCTL_USAGE, "%s: bad key '%s': %s",
+				  ctl->name, ak_path, ret == -EBADMSG ?
+				  "not a PEM public key" : strerror(-ret));
+	if (tpm_path && (ret = attest_read_pub(tpm_path, &tak))) {
+		EVP_PKEY_free(ak);
+		return tvmctl_err(TVMCTL_USAGE, "%s: bad key '%s': %s",
+				  ctl->name, tpm_path, ret == -EBADMSG ?
+				  "not a PEM public key" : strerror(-ret));
+	}
+
+	ret = TVMCTL_USAGE;
+	v = calloc(1, sizeof(*v));
+	pcrs = calloc(1, sizeof(*pcrs));
+	tpcrs = calloc(1, sizeof(*tpcrs));
+	if (!v || !pcrs || !tpcrs) {
+		ret = tvmctl_err(TVMCTL_USAGE, "out of memory");
+		goto out;
+	}
+	if (policy_path) {
+		if (attest_read_file(policy_path, POLICY_FILE_MAX, &ptext,
+				     &plen)) {
+			tvmctl_err(TVMCTL_USAGE, "%s: reading '%s': %s",
+				   ctl->name, policy_path, strerror(errno));
+			goto out;
+		}
+		if (policy_parse(policy_path, (const char *)ptext, plen, &pol,
+				 perr, sizeof(perr))) {
+			tvmctl_err(TVMCTL_USAGE, "%s: %s", ctl->name, perr);
+			goto out;
+		}
+		has_policy = true;
+	}
+	if (read_meta(ctl, dir, &count, vmname, sizeof(vmname)))
+		goto out;
+	if (!nonce_len) {
+		/* No verifier's nonce: at least the quote's own must agree. */
+		if (load(ctl, dir, "nonce.bin", TVM_NONCE_MAX, &nbuf, &nlen))
+			goto out;
+		memcpy(nonce, nbuf, nlen);
+		nonce_len = nlen;
+	}
+	if (check_quote(ctl, dir, "quote", ak, nonce, nonce_len, "wrong nonce",
+			pcrs, &msg, &msg_len, v))
+		goto out;
+	{
+		/* The signed clock is the log count; quote.json only repeats it. */
+		struct qf_attest a;
+
+		if (!qf_attest_parse(msg, msg_len, &a) && a.clock != count) {
+			fail(v, "log count: quote.json says %llu, the signed quote %llu",
+			     (unsigned long long)count,
+			     (unsigned long long)a.clock);
+			count = a.clock;
+		}
+	}
+	if (load(ctl, dir, "log.bin", (size_t)1 << 30, &logbuf, &log_len))
+		goto out;
+	if (qf_log_parse(logbuf, log_len, &log)) {
+		fail(v, "log malformed: log.bin is not a tvm binary event log");
+	} else if (pcrs->mask) {
+		switch (qf_log_check(&log, count, pcrs, &bad)) {
+		case QF_LOG_OK:
+			break;
+		case QF_LOG_TRUNCATED:
+			fail(v, "log truncated: log.bin has %zu events, the "
+			     "quote covers %llu", log.n,
+			     (unsigned long long)count);
+			break;
+		case QF_LOG_REORDERED:
+			fail(v, "log reordered: PCR %u's events are out of "
+			     "order (a swap of two of them replays to the "
+			     "quoted value)", bad);
+			break;
+		case QF_LOG_EDITED:
+			fail(v, "log edited: events 0-%llu replay PCR %u to "
+			     "another value than the quoted one",
+			     (unsigned long long)count - 1, bad);
+			break;
+		default:
+			fail(v, "log malformed: log.bin lacks the quoted bank");
+			break;
+		}
+		if (has_policy && count <= log.n)
+			check_policy(&pol, &log, (size_t)count, v);
+	}
+	if (tak) {
+		if (qf_hash(TVM_BANK_SHA256, msg, msg_len, digest) ||
+		    check_quote(ctl, dir, "tpm-quote", tak, digest,
+				sizeof(digest), "deep quote qualifying data "
+				"mismatch", tpcrs, &tmsg, &tmsg_len, v))
+			goto out;
+		if (log.ev && count <= log.n)
+			check_host_pcrs(&log, (size_t)count, tpcrs, v);
+	}
+
+	out_object_begin(ctl->out, NULL);
+	out_str(ctl->out, "verdict", NULL, v->n ? "untrusted" : "trusted");
+	out_bool(ctl->out, "trusted", NULL, !v->n);
+	out_str(ctl->out, "vm", NULL, vmname);
+	out_int(ctl->out, "log_count", "log count", (int64_t)count);
+	out_bool(ctl->out, "deep", "deep quote checked", tak != NULL);
+	out_array_begin(ctl->out, "reasons");
+	for (unsigned int i = 0; i < v->n; i++)
+		out_str(ctl->out, NULL, NULL, v->reason[i]);
+	out_array_end(ctl->out);
+	out_object_end(ctl->out);
+	ret = v->n ? TVMCTL_ERR : TVMCTL_OK;
+out:
+	if (has_policy)
+		policy_free(&pol);
+	qf_log_free(&log);
+	free(ptext);
+	free(nbuf);
+	free(logbuf);
+	free(msg);
+	free(tmsg);
+	free(pcrs);
+	free(tpcrs);
+	free(v);
+	EVP_PKEY_free(ak);
+	EVP_PKEY_free(tak);
+	return ret;
+}
