@@ -7,3 +7,5 @@ set -eu
 [ "${TVM_GUEST:-}" = 1 ] || { echo "bench.sh runs inside the emulated host: make bench" >&2; exit 2; }
 echo "== extend: tvm through netlink vs TPM2_PCR_Extend on the host TPM"
 build/bench/extend_bench
+echo "== quote: tvm in the kernel vs TPM2_Quote on the host TPM"
+build/bench/quote_bench
