@@ -118,6 +118,28 @@ grep -E ' tvm-(trust|policy) ' /sys/kernel/security/ima/ascii_runtime_measuremen
 		echo "  $name: $(echo "$data" | xxd -r -p)"
 	done
 
+say "Attestation: the host's attestation key, loaded into a keyring"
+runsh "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out /tmp/ak.pem 2>/dev/null && openssl pkcs8 -topk8 -nocrypt -in /tmp/ak.pem -outform DER -out /tmp/ak.pk8"
+runsh "keyctl padd asymmetric tvm-demo:ak @u < /tmp/ak.pk8 > /dev/null"
+run "$tvmctl" ak set tvm-demo:ak
+runsh "$tvmctl ak show --pem > /tmp/ak.pub.pem && head -n 2 /tmp/ak.pub.pem"
+
+say "A VM owner's nonce, a quote of web-2, and a deep quote from the host TPM"
+run "$tvmctl" quote web-2 --nonce 5eed0f7e4a11ce00 --pcrs 0-12 --deep --out /tmp/q
+run ls /tmp/q
+
+say "tpm2_checkquote, a tool nobody here wrote, accepts it"
+runsh "cd /tmp/q && tpm2_checkquote -u ak.pem -m quote.msg -s quote.sig -f quote.pcrs -g sha256 -q nonce.bin | head -n 3"
+
+say "tvmctl verify: signatures, nonce, log replay, the owner's policy, offline"
+run "$tvmctl" verify /tmp/q --ak /tmp/ak.pub.pem --tpm-ak /tmp/q/tpm-ak.pem --policy /tmp/web-2.json --nonce 5eed0f7e4a11ce00
+
+say "... and a log edited after the fact is caught"
+# The last event's SHA-256 digest ends 99 bytes before the end of the log
+# (its SHA-384 and SM3 digests, the size and 11 bytes of data follow).
+runsh "cp -r /tmp/q /tmp/q-bad && printf 'X' | dd of=/tmp/q-bad/log.bin bs=1 seek=\$((\$(wc -c < /tmp/q-bad/log.bin) - 110)) conv=notrunc 2>/dev/null"
+runsh "$tvmctl verify /tmp/q-bad --ak /tmp/ak.pub.pem --nonce 5eed0f7e4a11ce00 || echo \"exit status \$?\""
+
 say "tvm unloads cleanly and comes back"
 run rmmod tvm
 runsh 'ls /sys/kernel/security/tvm 2>&1 || true'
