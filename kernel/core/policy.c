@@ -7,6 +7,8 @@
 
 #include <crypto/public_key.h>
 #include <keys/asymmetric-type.h>
+#include <linux/hashtable.h>
+#include <linux/jhash.h>
 #include <linux/key.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -25,11 +27,16 @@ module_param_named(max_policies, tvm_max_policies, uint, 0444);
 MODULE_PARM_DESC(max_policies, "Most policies loaded at once (default 1024)");
 
 /*
- * tvm_policy_lock protects changes to policies, policy_count, policy_gen
- * and list_gen; readers walk policies under RCU.
+ * tvm_policy_lock protects changes to policies, by_uuid, by_name,
+ * default_policy, policy_count, policy_gen and list_gen; readers use RCU.
+ * The list is for dumps; lookups for a VM go through the hash tables and
+ * default_policy, in O(1).
  */
 static DEFINE_MUTEX(tvm_policy_lock);
 static LIST_HEAD(policies);
+static DEFINE_HASHTABLE(by_uuid, 8);
+static DEFINE_HASHTABLE(by_name, 8);
+static struct tvm_policy __rcu *default_policy;
 static unsigned int policy_count;
 static u64 policy_gen;		/* last generation handed out */
 static unsigned int list_gen;	/* changes with the list, for dumps */
@@ -427,27 +434,64 @@ const struct tvm_policy *tvm_policy_find(const struct tvm_selector *sel)
 	return NULL;
 }
 
+static u32 sel_hash(const struct tvm_selector *sel)
+{
+	if (sel->kind == TVM_SEL_UUID)
+		return jhash(sel->uuid, TVM_UUID_SIZE, 0);
+	return jhash(sel->name, strlen(sel->name), 0);
+}
+
 const struct tvm_policy *tvm_policy_for(const struct tvm_vm *vm)
 {
-	const struct tvm_policy *p, *by_name = NULL, *by_default = NULL;
+	struct tvm_selector sel = { .kind = TVM_SEL_UUID };
+	struct tvm_policy *p;
 
 	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "tvm_policy_for needs RCU");
-	list_for_each_entry_rcu(p, &policies, node) {
-		switch (p->sel.kind) {
-		case TVM_SEL_UUID:
-			if (!memcmp(p->sel.uuid, vm->uuid, TVM_UUID_SIZE))
-				return p;
-			break;
-		case TVM_SEL_NAME:
-			if (!strcmp(p->sel.name, vm->name))
-				by_name = p;
-			break;
-		default:
-			by_default = p;
-			break;
-		}
+	memcpy(sel.uuid, vm->uuid, TVM_UUID_SIZE);
+	hash_for_each_possible_rcu(by_uuid, p, hnode, sel_hash(&sel))
+		if (!memcmp(p->sel.uuid, vm->uuid, TVM_UUID_SIZE))
+			return p;
+	sel.kind = TVM_SEL_NAME;
+	strscpy(sel.name, vm->name, sizeof(sel.name));
+	hash_for_each_possible_rcu(by_name, p, hnode, sel_hash(&sel))
+		if (!strcmp(p->sel.name, vm->name))
+			return p;
+	return rcu_dereference(default_policy);
+}
+
+/* Put @p where lookups find it, instead of @old if any. */
+static void policy_publish(struct tvm_policy *p, struct tvm_policy *old)
+{
+	lockdep_assert_held(&tvm_policy_lock);
+	if (old) {
+		list_replace_rcu(&old->node, &p->node);
+		if (old->sel.kind != TVM_SEL_DEFAULT)
+			hash_del_rcu(&old->hnode);
+	} else {
+		list_add_tail_rcu(&p->node, &policies);
 	}
-	return by_name ?: by_default;
+	switch (p->sel.kind) {
+	case TVM_SEL_UUID:
+		hash_add_rcu(by_uuid, &p->hnode, sel_hash(&p->sel));
+		break;
+	case TVM_SEL_NAME:
+		hash_add_rcu(by_name, &p->hnode, sel_hash(&p->sel));
+		break;
+	default:
+		rcu_assign_pointer(default_policy, p);
+		break;
+	}
+}
+
+/* Take @p out of every lookup. */
+static void policy_unpublish(struct tvm_policy *p)
+{
+	lockdep_assert_held(&tvm_policy_lock);
+	list_del_rcu(&p->node);
+	if (p->sel.kind == TVM_SEL_DEFAULT)
+		RCU_INIT_POINTER(default_policy, NULL);
+	else
+		hash_del_rcu(&p->hnode);
 }
 
 const struct tvm_policy *tvm_policy_nth(unsigned long index)
@@ -484,12 +528,9 @@ int tvm_policy_load(const struct nlattr *attr, const struct nlattr *sig,
 		return -ENOSPC;
 	}
 	p->gen = ++policy_gen;
-	if (old) {
-		list_replace_rcu(&old->node, &p->node);
-	} else {
-		list_add_tail_rcu(&p->node, &policies);
+	policy_publish(p, old);
+	if (!old)
 		policy_count++;
-	}
 	list_gen++;
 	*gen = p->gen;
 	*sel = p->sel;
@@ -514,7 +555,7 @@ int tvm_policy_delete(const struct tvm_selector *sel,
 		NL_SET_ERR_MSG(extack, "no such policy");
 		return -ENOENT;
 	}
-	list_del_rcu(&p->node);
+	policy_unpublish(p);
 	policy_count--;
 	list_gen++;
 	tvm_netlink_policy_event(&p->sel, p->gen, "delete");
@@ -531,7 +572,7 @@ void tvm_policy_uninit(void)
 
 	mutex_lock(&tvm_policy_lock);
 	list_for_each_entry_safe(p, tmp, &policies, node) {
-		list_del_rcu(&p->node);
+		policy_unpublish(p);
 		call_rcu(&p->rcu, policy_free_rcu);
 	}
 	policy_count = 0;

@@ -70,6 +70,8 @@ struct tvm_policy_level {
 /**
  * struct tvm_policy - one loaded policy; immutable once published
  * @node: in the policy list, under tvm_policy_lock; read under RCU
+ * @hnode: in the hash table of its selector kind (UUID or name), under
+ *	tvm_policy_lock; read under RCU
  * @rcu: frees the policy after a grace period
  * @sel: which VMs it is for
  * @mode: enum tvm_policy_mode
@@ -82,6 +84,7 @@ struct tvm_policy_level {
  */
 struct tvm_policy {
 	struct list_head node;
+	struct hlist_node hnode;
 	struct rcu_head rcu;
 	struct tvm_selector sel;
 	u32 mode;

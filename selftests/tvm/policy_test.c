@@ -841,6 +841,49 @@ TEST_F(policy, selection_order)
 	EXPECT_EQ(0, policy_delete(&self->nl, NULL));
 }
 
+/* A policy for the VM's UUID beats one for its name. */
+TEST_F(policy, uuid_beats_name)
+{
+	static const uint8_t uuid[TVM_UUID_SIZE] = { 0x5e, 1, 2, 3, 4, 5, 6,
+						     7, 8, 9, 10, 11, 12, 13,
+						     14, 15 };
+	struct vm_trust v;
+	uint32_t id = 0;
+	int ret;
+
+	NEED_TVM();
+	tmsg_init(&self->m, &self->nl, TVM_CMD_VM_CREATE, 0);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "pol-uuid");
+	tmsg_put(&self->m, TVM_A_VM_UUID, uuid, sizeof(uuid));
+	ASSERT_EQ(0, tnl_call(&self->nl, &self->m, tvm_id_cb, &id));
+	self->vms.id[self->vms.n++] = id;
+
+	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, "pol-uuid",
+				       TVM_POLICY_AUDIT, 1, "ev-n", NULL));
+	tmsg_init(&self->m, &self->nl, TVM_CMD_POLICY_LOAD, 0);
+	tmsg_nest_start(&self->m, TVM_A_POLICY);
+	tmsg_put_u32(&self->m, TVM_A_POLICY_VERSION, TVM_POLICY_VERSION);
+	tmsg_put(&self->m, TVM_A_POLICY_UUID, uuid, sizeof(uuid));
+	put_level_event(&self->m, 1, "ev-u");
+	tmsg_nest_end(&self->m);
+	ASSERT_EQ(0, tnl_call(&self->nl, &self->m, NULL, NULL))
+		TH_LOG("%s", self->nl.extack);
+
+	/* The UUID's policy allows "ev-u"; the name's would not. */
+	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "ev-u"));
+	ret = vm_launch(&self->nl, id, &v);
+
+	tmsg_init(&self->m, &self->nl, TVM_CMD_POLICY_DELETE, 0);
+	tmsg_nest_start(&self->m, TVM_A_POLICY);
+	tmsg_put(&self->m, TVM_A_POLICY_UUID, uuid, sizeof(uuid));
+	tmsg_nest_end(&self->m);
+	EXPECT_EQ(0, tnl_call(&self->nl, &self->m, NULL, NULL));
+	EXPECT_EQ(0, policy_delete(&self->nl, "pol-uuid"));
+
+	EXPECT_EQ(0, ret);
+	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+}
+
 /* --- after launch --------------------------------------------------------- */
 
 TEST_F(policy, trusted_then_mismatch_is_untrusted)
