@@ -7,6 +7,7 @@
 #   make demo       install what is missing, build, walk through tvm in the
 #                   emulated hypervisor host
 #   make bench      run the benchmarks in the emulated host
+#   make fuzz       run each fuzz target (tests/fuzz/) for FUZZ_SECONDS (60)
 #   make install    install the modules, tvmctl and its man page
 #   make C=1        the same build, with sparse over the kernel code
 #
@@ -17,6 +18,8 @@ KDIR ?= $(shell $(CURDIR)/scripts/kver kdir)
 BUILD := $(CURDIR)/build
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
 
 all: modules tvmctl selftests unit bench-build
 
@@ -32,8 +35,17 @@ $(BUILD)/ksft/kselftest_harness.h:
 selftests: $(BUILD)/ksft/kselftest_harness.h
 	$(MAKE) -C selftests/tvm
 
+# The fuzz targets need clang (and its libFuzzer); without, only a note.
 unit:
 	$(MAKE) -C tests/unit
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then \
+		$(MAKE) -C tests/fuzz FUZZ_CC=$(FUZZ_CC); \
+	else \
+		echo "NOTE: no $(FUZZ_CC); fuzz targets (tests/fuzz/) not built"; \
+	fi
+
+fuzz:
+	$(MAKE) -C tests/fuzz run FUZZ_CC=$(FUZZ_CC) FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 bench-build:
 	$(MAKE) -C bench
@@ -66,5 +78,5 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all modules tvmctl selftests unit bench-build bench deps check demo \
+.PHONY: all modules tvmctl selftests unit fuzz bench-build bench deps check demo \
 	modules_install install clean

@@ -13,6 +13,7 @@ set -eu
 PKGS="
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	gcc make libc6-dev pkg-config sparse xz-utils
+	clang libclang-rt-14-dev
 	libnl-genl-3-dev libkeyutils-dev libjson-c-dev libssl-dev libcmocka-dev
 	qemu-system-x86 swtpm swtpm-tools tpm2-tools
 	busybox-static cpio kmod keyutils openssl procps
