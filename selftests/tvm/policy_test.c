@@ -1003,6 +1003,20 @@ static int sign_policy(struct tmsg *m, const char *k, uint8_t *sig)
 	EXPECT_TRUE(_pi.is_signed);					\
 } while (0)
 
+/* Build the "pol-sig" policy naming @owner and sign it with key @signer. */
+#define BUILD_AND_SIGN(owner, signer, d, sig, n) do {			\
+	build_signed(&self->m, &self->nl, (owner), (d));		\
+	(n) = sign_policy(&self->m, (signer), (sig));			\
+	ASSERT_EQ(256, (n));						\
+} while (0)
+
+/* The load is refused with @err and @msg, and the old policy stays. */
+#define EXPECT_REFUSED(err, msg, gen) do {				\
+	EXPECT_EQ((err), CALL(NULL, NULL));				\
+	EXPECT_EXTACK(msg);						\
+	EXPECT_SIGNED_UNCHANGED(gen);					\
+} while (0)
+
 TEST_F(policy, signed_load_accepted)
 {
 	static struct pol_info pi;
@@ -1012,9 +1026,7 @@ TEST_F(policy, signed_load_accepted)
 
 	NEED_TVM();
 	OWNER_SETUP();
-	build_signed(&self->m, &self->nl, OWNER, d);
-	n = sign_policy(&self->m, "a", sig);
-	ASSERT_EQ(256, n);
+	BUILD_AND_SIGN(OWNER, "a", d, sig, n);
 	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
 	ASSERT_EQ(0, policy_send(&self->nl, &self->m, "pol-sig", &gen))
 		TH_LOG("%s", self->nl.extack);
@@ -1036,70 +1048,46 @@ TEST_F(policy, signed_load_rejections_keep_the_old_policy)
 
 	NEED_TVM();
 	OWNER_SETUP();
-	build_signed(&self->m, &self->nl, OWNER, d);
-	n = sign_policy(&self->m, "a", sig);
-	ASSERT_EQ(256, n);
+	BUILD_AND_SIGN(OWNER, "a", d, sig, n);
 	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
 	ASSERT_EQ(0, policy_send(&self->nl, &self->m, "pol-sig", &gen))
 		TH_LOG("%s", self->nl.extack);
 
 	/* An owner key, no signature. */
 	build_signed(&self->m, &self->nl, OWNER, d);
-	EXPECT_EQ(-EBADMSG, CALL(NULL, NULL));
-	EXPECT_EXTACK("not signed");
-	EXPECT_SIGNED_UNCHANGED(gen);
+	EXPECT_REFUSED(-EBADMSG, "not signed", gen);
 
 	/* The payload changed after signing: one byte of a digest. */
-	build_signed(&self->m, &self->nl, OWNER, d);
-	n = sign_policy(&self->m, "a", sig);
-	ASSERT_EQ(256, n);
+	BUILD_AND_SIGN(OWNER, "a", d, sig, n);
 	v = memmem(tattr_data(policy_attr(&self->m)),
 		   tattr_len(policy_attr(&self->m)), d, 32);
 	ASSERT_NE(NULL, v);
 	v[5] ^= 0x01;
 	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
-	EXPECT_EQ(-EKEYREJECTED, CALL(NULL, NULL));
-	EXPECT_EXTACK("does not verify");
-	EXPECT_SIGNED_UNCHANGED(gen);
+	EXPECT_REFUSED(-EKEYREJECTED, "does not verify", gen);
 
 	/* The signature changed. */
-	build_signed(&self->m, &self->nl, OWNER, d);
-	n = sign_policy(&self->m, "a", sig);
-	ASSERT_EQ(256, n);
+	BUILD_AND_SIGN(OWNER, "a", d, sig, n);
 	sig[100] ^= 0x40;
 	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
-	EXPECT_EQ(-EKEYREJECTED, CALL(NULL, NULL));
-	EXPECT_EXTACK("does not verify");
-	EXPECT_SIGNED_UNCHANGED(gen);
+	EXPECT_REFUSED(-EKEYREJECTED, "does not verify", gen);
 
 	/* Signed with another key than the one named. */
-	build_signed(&self->m, &self->nl, OWNER, d);
-	n = sign_policy(&self->m, "b", sig);
-	ASSERT_EQ(256, n);
+	BUILD_AND_SIGN(OWNER, "b", d, sig, n);
 	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
-	EXPECT_EQ(-EKEYREJECTED, CALL(NULL, NULL));
-	EXPECT_EXTACK("does not verify");
-	EXPECT_SIGNED_UNCHANGED(gen);
+	EXPECT_REFUSED(-EKEYREJECTED, "does not verify", gen);
 
 	/* A key nobody added. */
 	snprintf(absent, sizeof(absent), "tvm-test:absent-%d", getpid());
 	ASSERT_FALSE(key_findable(absent));
-	build_signed(&self->m, &self->nl, absent, d);
-	n = sign_policy(&self->m, "a", sig);
-	ASSERT_EQ(256, n);
+	BUILD_AND_SIGN(absent, "a", d, sig, n);
 	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
-	EXPECT_EQ(-ENOKEY, CALL(NULL, NULL));
-	EXPECT_EXTACK("owner key not found");
-	EXPECT_SIGNED_UNCHANGED(gen);
+	EXPECT_REFUSED(-ENOKEY, "owner key not found", gen);
 
 	/* A signature, no owner key. */
-	build_signed(&self->m, &self->nl, NULL, d);
-	n = sign_policy(&self->m, "a", sig);
-	ASSERT_EQ(256, n);
+	BUILD_AND_SIGN(NULL, "a", d, sig, n);
 	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
-	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
-	EXPECT_EXTACK("a signature needs an owner key");
-	EXPECT_SIGNED_UNCHANGED(gen);
+	EXPECT_REFUSED(-EINVAL, "a signature needs an owner key", gen);
 
 	/* And an unsigned replacement is accepted: no longer signed. */
 	build_signed(&self->m, &self->nl, NULL, d);
