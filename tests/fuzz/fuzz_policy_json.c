@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * policy_parse() on arbitrary text.  A policy it accepts must encode, and
+ * policy_parse() on arbitrary text.  A policy it accepts must encode (its
+ * runtime ranges within the kernel's bounds), and
  * the encoded TVM_A_POLICY payload must decode back to the same policy
  * and encode again to the same bytes.
  */
@@ -26,6 +27,18 @@ static void same_policy(const struct policy *a, const struct policy *b)
 	if (a->sel.type == POLICY_SEL_NAME)
 		FUZZ_CHECK(!strcmp(a->sel.name, b->sel.name));
 	FUZZ_CHECK(!strcmp(a->owner_key, b->owner_key));
+	FUZZ_CHECK(a->nranges == b->nranges);
+	FUZZ_CHECK(a->nranges <= TVM_POLICY_RANGES_MAX);
+	for (i = 0; i < a->nranges; i++) {
+		const struct policy_range *r = &a->ranges[i];
+
+		FUZZ_CHECK(r->len >= 1 && r->len <= TVM_RANGE_LEN_MAX);
+		FUZZ_CHECK(r->gpa + r->len > r->gpa);
+		FUZZ_CHECK(!r->interval_ms ||
+			   (r->interval_ms >= TVM_RANGE_INTERVAL_MIN &&
+			    r->interval_ms <= TVM_RANGE_INTERVAL_MAX));
+		FUZZ_CHECK(!memcmp(r, &b->ranges[i], sizeof(*r)));
+	}
 	for (l = 0; l < TVM_POLICY_LEVELS; l++) {
 		const struct policy_level *x = &a->levels[l], *y = &b->levels[l];
 

@@ -49,6 +49,8 @@ static int teardown(void **state)
 #define SHA1_22		0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, \
 			0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, \
 			0x22, 0x22, 0x22, 0x22
+#define HEXB8(b)	b, b, b, b, b, b, b, b
+#define HEXB32(b)	HEXB8(b), HEXB8(b), HEXB8(b), HEXB8(b)
 #define SHA1_11		0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, \
 			0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, \
 			0x11, 0x11, 0x11, 0x11
@@ -234,6 +236,11 @@ struct reject {
 #define D256(c)	"\"sha256:" HEX32(c) "\""
 #define LEVEL_OS(x)	"{" SEL ", \"levels\": {\"os\": " x "}}"
 #define EVENTS(x)	LEVEL_OS("{\"events\": " x "}")
+#define RT(x)		"{" SEL ", \"runtime\": " x "}"
+#define H256		"\"" HEX32("ab") "\""
+/* One range: gpa, length and more keys (", \"interval_ms\": 100"). */
+#define RANGE(g, l, more) \
+	RT("[{\"gpa\": " g ", \"length\": " l ", \"sha256\": " H256 more "}]")
 
 static const struct reject rejects[] = {
 	/* Not JSON, or not strictly. */
@@ -266,8 +273,7 @@ static const struct reject rejects[] = {
 	  FNAME ": levels: duplicate key 'os'" },
 	/* Unknown keys, anywhere. */
 	{ "{" SEL ", \"foo\": 1}",
-	  FNAME ": unknown key 'foo' (version, selector, mode, banks, owner_key or levels)" },
-	{ "{" SEL ", \"runtime\": {}}", FNAME ": unknown key 'runtime' (runtime policies are not supported yet)" },
+	  FNAME ": unknown key 'foo' (version, selector, mode, banks, owner_key, levels or runtime)" },
 	{ "{" SEL ", \"dataflow\": {}}", FNAME ": unknown key 'dataflow' (dataflow policies are not supported yet)" },
 	{ "{" SEL ", \"migration\": {}}", FNAME ": unknown key 'migration' (migration policies are not supported yet)" },
 	{ "{\"version\": 1, \"selector\": {\"id\": 3}}", FNAME ": selector: unknown key 'id' (uuid, name or default)" },
@@ -346,6 +352,48 @@ static const struct reject rejects[] = {
 	{ "{\"levels\": {\"drivers\": {\"events\": {\"e\": [\"sm3_256:" HEX32("00") "\"]}}}, "
 	  SEL ", \"banks\": [\"sha1\", \"sha256\"]}",
 	  FNAME ": levels.drivers.events.e[0]: digest 'sm3_256:" HEX32("00") "': \"banks\" does not list sm3_256 (sha1,sha256)" },
+	/* Runtime ranges: each kind of mistake, with its key path. */
+	{ RT("{}"), FNAME ": runtime: must be an array, not an object" },
+	{ RT("[]"), FNAME ": runtime: empty (leave it out, or list ranges)" },
+	{ RT("[1]"), FNAME ": runtime[0]: must be an object, not an integer" },
+	{ RT("[{\"gpa\": 0, \"length\": 1, \"sha256\": " H256 ", \"size\": 1}]"),
+	  FNAME ": runtime[0]: unknown key 'size' (gpa, length, sha256 or interval_ms)" },
+	{ RT("[{\"gpa\": 0, \"length\": 1, \"gpa\": 1, \"sha256\": " H256 "}]"),
+	  FNAME ": runtime[0]: duplicate key 'gpa'" },
+	{ RT("[{\"length\": 1, \"sha256\": " H256 "}]"), FNAME ": runtime[0]: missing key 'gpa'" },
+	{ RT("[{\"gpa\": 0, \"sha256\": " H256 "}]"), FNAME ": runtime[0]: missing key 'length'" },
+	{ RT("[{\"gpa\": 0, \"length\": 1}]"), FNAME ": runtime[0]: missing key 'sha256'" },
+	{ RANGE("-1", "1", ""), FNAME ": runtime[0].gpa: -1 is negative" },
+	{ RANGE("1.5", "1", ""), FNAME ": runtime[0].gpa: must be an integer or a \"0x...\" string, not a number with a fraction or exponent" },
+	{ RANGE("true", "1", ""), FNAME ": runtime[0].gpa: must be an integer or a \"0x...\" string, not true or false" },
+	{ RANGE("\"0x\"", "1", ""), FNAME ": runtime[0].gpa: bad number '0x' (decimal, or hex after 0x, at most 64 bits)" },
+	{ RANGE("\"-0x10\"", "1", ""), FNAME ": runtime[0].gpa: bad number '-0x10' (decimal, or hex after 0x, at most 64 bits)" },
+	{ RANGE("\"0x10000000000000000\"", "1", ""),
+	  FNAME ": runtime[0].gpa: bad number '0x10000000000000000' (decimal, or hex after 0x, at most 64 bits)" },
+	{ RANGE("18446744073709551616", "1", ""),
+	  FNAME ": runtime[0].gpa: too large for a JSON integer (write it as a \"0x...\" string)" },
+	{ RANGE("0", "0", ""), FNAME ": runtime[0].length: 0 bytes; a range is 1 to 16777216 bytes" },
+	{ RANGE("0", "16777217", ""), FNAME ": runtime[0].length: 16777217 bytes; a range is 1 to 16777216 bytes" },
+	{ RANGE("0", "\"0x1000001\"", ""), FNAME ": runtime[0].length: 16777217 bytes; a range is 1 to 16777216 bytes" },
+	{ RANGE("\"0xffffffffffffffff\"", "1", ""),
+	  FNAME ": runtime[0].length: the range from 0xffffffffffffffff wraps past the end of the address space" },
+	{ RANGE("\"0xfffffffffffff000\"", "4096", ""),
+	  FNAME ": runtime[0].length: the range from 0xfffffffffffff000 wraps past the end of the address space" },
+	{ RANGE("\"0xffffffffff000000\"", "16777216", ""),
+	  FNAME ": runtime[0].length: the range from 0xffffffffff000000 wraps past the end of the address space" },
+	{ RT("[{\"gpa\": 0, \"length\": 1, \"sha256\": \"sha256:" HEX32("00") "\"}]"),
+	  FNAME ": runtime[0].sha256: bad digest 'sha256:" HEX32("00") "' (64 hex digits)" },
+	{ RT("[{\"gpa\": 0, \"length\": 1, \"sha256\": \"" HEX20("00") "\"}]"),
+	  FNAME ": runtime[0].sha256: bad digest '" HEX20("00") "' (64 hex digits)" },
+	{ RT("[{\"gpa\": 0, \"length\": 1, \"sha256\": 7}]"),
+	  FNAME ": runtime[0].sha256: must be a string, not an integer" },
+	{ RANGE("0", "1", ", \"interval_ms\": 99"), FNAME ": runtime[0].interval_ms: 99 ms; 0 (only on demand) or 100 to 86400000" },
+	{ RANGE("0", "1", ", \"interval_ms\": 86400001"), FNAME ": runtime[0].interval_ms: 86400001 ms; 0 (only on demand) or 100 to 86400000" },
+	{ RANGE("0", "1", ", \"interval_ms\": -100"), FNAME ": runtime[0].interval_ms: -100 is negative" },
+	{ RANGE("0", "1", ", \"interval_ms\": \"100\""), FNAME ": runtime[0].interval_ms: must be an integer, not a string" },
+	{ RT("[{\"gpa\": 4096, \"length\": 8, \"sha256\": " H256 "}, "
+	     "{\"gpa\": \"0x1000\", \"length\": 8, \"sha256\": \"" HEX32("11") "\"}]"),
+	  FNAME ": runtime[1]: the same range as [0]" },
 };
 
 static void test_rejects(void **state)
@@ -549,6 +597,146 @@ static void test_selectors(void **state)
 	assert_int_equal(policy_parse_sel("web 1", &sel), -EINVAL);
 }
 
+/*
+ * Runtime ranges: every field, always, in one order, whatever the file
+ * says or leaves out; numbers as integers or strings; back from the
+ * kernel's form and through JSON to the same bytes.
+ */
+static void test_runtime(void **state)
+{
+	static const char json[] =
+		"{\"runtime\": [{\"sha256\": \"" HEX32("ab") "\", \"length\": 4096,"
+		"                \"gpa\": \"0x100000\", \"interval_ms\": 250},"
+		"               {\"gpa\": 0, \"length\": \"0x1000000\","
+		"                \"sha256\": \"" HEX32("CD") "\"}],"
+		" \"selector\": {\"default\": true}, \"version\": 1}";
+	static const uint8_t want[] = {
+		NEST(168, TVM_A_POLICY),
+		NLA(8, TVM_A_POLICY_VERSION), U32(1),
+		NLA(4, TVM_A_POLICY_DEFAULT),
+		NLA(8, TVM_A_POLICY_MODE), U32(TVM_POLICY_AUDIT),
+		NEST(72, TVM_A_POLICY_RUNTIME),
+			NLA(12, TVM_A_RANGE_GPA), U32(0x100000), U32(0),
+			NLA(12, TVM_A_RANGE_LEN), U32(4096), U32(0),
+			NLA(36, TVM_A_RANGE_SHA256), HEXB32(0xab),
+			NLA(8, TVM_A_RANGE_INTERVAL), U32(250),
+		NEST(72, TVM_A_POLICY_RUNTIME),
+			NLA(12, TVM_A_RANGE_GPA), U32(0), U32(0),
+			NLA(12, TVM_A_RANGE_LEN), U32(0x1000000), U32(0),
+			NLA(36, TVM_A_RANGE_SHA256), HEXB32(0xcd),
+			NLA(8, TVM_A_RANGE_INTERVAL), U32(0),
+	};
+	static uint8_t again[POLICY_ATTR_MAX + 1];
+	char text[POLICY_RANGE_STR_LEN];
+	struct policy back, third;
+	json_object *obj;
+	const char *js;
+	size_t len, len2;
+
+	(void)state;
+	if (!little_endian())
+		skip();
+	assert_int_equal(parse(json), 0);
+	assert_int_equal(pol.nranges, 2);
+	assert_int_equal(pol.ranges[0].gpa, 0x100000);
+	assert_int_equal(pol.ranges[0].interval_ms, 250);
+	assert_int_equal(pol.ranges[1].len, TVM_RANGE_LEN_MAX);
+	assert_int_equal(pol.ranges[1].interval_ms, 0);
+	assert_int_equal(policy_encode(&pol, buf, sizeof(buf), &len), 0);
+	assert_int_equal(len, sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+
+	policy_format_range(&pol.ranges[0], text);
+	assert_string_equal(text, "gpa 0x100000 length 4096 interval 250 ms sha256 " HEX32("ab"));
+
+	/* From the kernel's form, and through JSON, to the same bytes. */
+	assert_int_equal(policy_decode(buf + NLA_HDRLEN, len - NLA_HDRLEN,
+				       &back), 0);
+	assert_int_equal(back.nranges, 2);
+	assert_int_equal(policy_encode(&back, again, sizeof(again), &len2), 0);
+	assert_int_equal(len2, len);
+	assert_memory_equal(again, buf, len);
+	obj = policy_to_json(&back);
+	assert_non_null(obj);
+	js = json_object_to_json_string(obj);
+	assert_non_null(strstr(js, "\"gpa\": \"0x100000\""));
+	assert_int_equal(policy_parse("back", js, strlen(js), &third, err,
+				      sizeof(err)), 0);
+	assert_int_equal(policy_encode(&third, again, sizeof(again), &len2), 0);
+	assert_int_equal(len2, len);
+	assert_memory_equal(again, buf, len);
+	json_object_put(obj);
+	policy_free(&third);
+	policy_free(&back);
+
+	/* A range without its digest, from the kernel: not a policy. */
+	assert_int_equal(policy_decode(buf + NLA_HDRLEN, len - NLA_HDRLEN - 44,
+				       &back), -EPROTO);
+}
+
+/* At the limits of a range and of their number: accepted; one over: not. */
+static void test_runtime_limits(void **state)
+{
+	struct text t = { 0 };
+
+	(void)state;
+	assert_int_equal(parse(RANGE("\"0xfffffffffeffffff\"", "16777216",
+				     ", \"interval_ms\": 86400000")), 0);
+	assert_int_equal(pol.ranges[0].gpa, 0xfffffffffeffffffULL);
+	policy_free(&pol);
+	assert_int_equal(parse(RANGE("9007199254740993", "1",
+				     ", \"interval_ms\": 100")), 0);
+	assert_int_equal(pol.ranges[0].gpa, 9007199254740993ULL);
+	policy_free(&pol);
+	assert_int_equal(parse(RANGE("\"18446744073709551614\"", "1",
+				     ", \"interval_ms\": 0")), 0);
+	policy_free(&pol);
+
+	add(&t, "{" SEL ", \"runtime\": [");
+	for (unsigned int i = 0; i < TVM_POLICY_RANGES_MAX; i++)
+		add(&t, "%s{\"gpa\": %u, \"length\": 4096, \"sha256\": " H256 "}",
+		    i ? ", " : "", i * 4096);
+	add(&t, "]}");
+	assert_int_equal(parse(t.s), 0);
+	assert_int_equal(pol.nranges, TVM_POLICY_RANGES_MAX);
+	policy_free(&pol);
+	t.len -= 2;
+	add(&t, ", {\"gpa\": 1, \"length\": 1, \"sha256\": " H256 "}]}");
+	assert_int_equal(parse(t.s), -EINVAL);
+	assert_string_equal(err, FNAME ": runtime: 17 ranges, more than 16");
+	assert_int_equal(pol.nranges, 0);
+	free(t.s);
+}
+
+/*
+ * For `tvmctl launch`: "selector" may be left out, and only then; what
+ * is there is still checked.
+ */
+static void test_selector_optional(void **state)
+{
+	static const char nosel[] = "{\"version\": 1, \"mode\": \"enforce\"}";
+
+	(void)state;
+	assert_int_equal(policy_parse_flags(FNAME, nosel, strlen(nosel),
+					    POLICY_PARSE_SEL_OPTIONAL, &pol,
+					    err, sizeof(err)), 0);
+	assert_false(pol.has_sel);
+	assert_int_equal(pol.mode, TVM_POLICY_ENFORCE);
+	policy_free(&pol);
+	assert_int_equal(parse(nosel), -EINVAL);
+	assert_string_equal(err, FNAME ": missing key 'selector' ({\"uuid\": ...}, {\"name\": ...} or {\"default\": true})");
+	assert_int_equal(policy_parse_flags(FNAME, "{" SEL "}", strlen("{" SEL "}"),
+					    POLICY_PARSE_SEL_OPTIONAL, &pol,
+					    err, sizeof(err)), 0);
+	assert_true(pol.has_sel);
+	assert_string_equal(pol.sel.name, "web-1");
+	policy_free(&pol);
+	assert_int_equal(policy_parse_flags(FNAME, "{\"version\": 1, \"selector\": {}}",
+					    30, POLICY_PARSE_SEL_OPTIONAL,
+					    &pol, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, FNAME ": selector: empty (needs one of uuid, name or default)");
+}
+
 /* The example in configs/ is a valid policy. */
 static void test_example(void **state)
 {
@@ -591,6 +779,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_limits, teardown),
 		cmocka_unit_test_teardown(test_keys_decoded, teardown),
 		cmocka_unit_test_teardown(test_selectors, teardown),
+		cmocka_unit_test_teardown(test_runtime, teardown),
+		cmocka_unit_test_teardown(test_runtime_limits, teardown),
+		cmocka_unit_test_teardown(test_selector_optional, teardown),
 		cmocka_unit_test_teardown(test_example, teardown),
 	};
 

@@ -41,6 +41,7 @@ struct ctx {
 	size_t errlen;
 	char path[768];
 	size_t plen;
+	unsigned int flags;
 };
 
 /* Append @s to the path; a path too long for the buffer is cut short. */
@@ -988,6 +989,143 @@ static int check_levels(struct ctx *cx, json_object *obj, struct policy *p)
 	return 0;
 }
 
+/*
+ * An unsigned 64-bit number: a JSON integer, or a string parse_u64()
+ * reads ("0x1000", "4096"), which also holds what JSON numbers cannot.
+ */
+static int want_u64(struct ctx *cx, json_object *v, uint64_t *val)
+{
+	char q[4 * QUOTE_MAX + 16];
+	const char *s;
+	size_t n;
+	int ret;
+
+	if (json_object_get_type(v) == json_type_int) {
+		if (json_object_get_int64(v) < 0)
+			return fail(cx, "%s is negative",
+				    json_object_to_json_string(v));
+		/* json-c clamps what is above 64 bits to UINT64_MAX. */
+		*val = json_object_get_uint64(v);
+		if (*val == UINT64_MAX)
+			return fail(cx, "too large for a JSON integer (write it as a \"0x...\" string)");
+		return 0;
+	}
+	if (json_object_get_type(v) != json_type_string)
+		return fail(cx, "must be an integer or a \"0x...\" string, not %s",
+			    type_name(json_object_get_type(v)));
+	ret = want_str(cx, v, &s, &n);
+	if (ret)
+		return ret;
+	if (parse_u64(s, val)) {
+		quote(q, sizeof(q), s, n);
+		return fail(cx, "bad number '%s' (decimal, or hex after 0x, at most 64 bits)",
+			    q);
+	}
+	return 0;
+}
+
+static int check_range(struct ctx *cx, json_object *obj,
+		       struct policy_range *r)
+{
+	static const char *const keys[] = {
+		"gpa", "length", "sha256", "interval_ms", NULL
+	};
+	static const char *const need[] = { "gpa", "length", "sha256" };
+	char q[4 * QUOTE_MAX + 16];
+	json_object *v;
+	uint64_t ms;
+	const char *s;
+	size_t n, old;
+	int ret;
+
+	ret = want(cx, obj, json_type_object);
+	if (ret)
+		return ret;
+	ret = known_keys(cx, obj, keys, "gpa, length, sha256 or interval_ms");
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!json_object_object_get_ex(obj, need[i], NULL))
+			return fail(cx, "missing key '%s'", need[i]);
+
+	json_object_object_get_ex(obj, "gpa", &v);
+	old = path_key(cx, "gpa", 3);
+	ret = want_u64(cx, v, &r->gpa);
+	if (ret)
+		return ret;
+	path_pop(cx, old);
+
+	json_object_object_get_ex(obj, "length", &v);
+	old = path_key(cx, "length", 6);
+	ret = want_u64(cx, v, &r->len);
+	if (ret)
+		return ret;
+	if (r->len < 1 || r->len > TVM_RANGE_LEN_MAX)
+		return fail(cx, "%llu bytes; a range is 1 to %u bytes",
+			    (unsigned long long)r->len, TVM_RANGE_LEN_MAX);
+	if (r->len > UINT64_MAX - r->gpa)
+		return fail(cx, "the range from 0x%llx wraps past the end of the address space",
+			    (unsigned long long)r->gpa);
+	path_pop(cx, old);
+
+	json_object_object_get_ex(obj, "sha256", &v);
+	old = path_key(cx, "sha256", 6);
+	ret = want_str(cx, v, &s, &n);
+	if (ret)
+		return ret;
+	if (parse_hex(s, r->sha256, sizeof(r->sha256))) {
+		quote(q, sizeof(q), s, n);
+		return fail(cx, "bad digest '%s' (64 hex digits)", q);
+	}
+	path_pop(cx, old);
+
+	if (json_object_object_get_ex(obj, "interval_ms", &v)) {
+		old = path_key(cx, "interval_ms", 11);
+		ret = want(cx, v, json_type_int);
+		if (ret)
+			return ret;
+		if (json_object_get_int64(v) < 0)
+			return fail(cx, "%s is negative",
+				    json_object_to_json_string(v));
+		ms = json_object_get_uint64(v);
+		if (ms != 0 && (ms < TVM_RANGE_INTERVAL_MIN ||
+				ms > TVM_RANGE_INTERVAL_MAX))
+			return fail(cx, "%s ms; 0 (only on demand) or %d to %d",
+				    json_object_to_json_string(v),
+				    TVM_RANGE_INTERVAL_MIN,
+				    TVM_RANGE_INTERVAL_MAX);
+		r->interval_ms = (uint32_t)ms;
+		path_pop(cx, old);
+	}
+	return 0;
+}
+
+/* "runtime": 1 to TVM_POLICY_RANGES_MAX ranges, none twice. */
+static int check_runtime(struct ctx *cx, json_object *arr, struct policy *p)
+{
+	size_t n, i, j, old;
+	int ret;
+
+	ret = want_array(cx, arr, 1, TVM_POLICY_RANGES_MAX, "ranges", &n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		struct policy_range *r = &p->ranges[i];
+
+		old = path_index(cx, i);
+		ret = check_range(cx, json_object_array_get_idx(arr, i), r);
+		if (ret)
+			return ret;
+		for (j = 0; j < i; j++)
+			if (p->ranges[j].gpa == r->gpa &&
+			    p->ranges[j].len == r->len)
+				return fail(cx, "the same range as [%zu]", j);
+		path_pop(cx, old);
+		p->nranges++;
+	}
+	return 0;
+}
+
 /* Call @fn on @key of @obj, with the path at it, if it is there. */
 static int check_key(struct ctx *cx, json_object *obj, const char *key,
 		     int (*fn)(struct ctx *, json_object *, struct policy *),
@@ -1010,10 +1148,9 @@ static int check_policy(struct ctx *cx, json_object *top, struct policy *p)
 {
 	static const char *const keys[] = {
 		"version", "selector", "mode", "banks", "owner_key", "levels",
-		NULL
+		"runtime", NULL
 	};
-	static const char *const later[] = { "runtime", "dataflow",
-					     "migration" };
+	static const char *const later[] = { "dataflow", "migration" };
 	size_t len = 0;
 	int ret;
 
@@ -1025,12 +1162,13 @@ static int check_policy(struct ctx *cx, json_object *top, struct policy *p)
 					    k, k);
 	}
 	ret = known_keys(cx, top, keys,
-			 "version, selector, mode, banks, owner_key or levels");
+			 "version, selector, mode, banks, owner_key, levels or runtime");
 	if (ret)
 		return ret;
 	if (!json_object_object_get_ex(top, "version", NULL))
 		return fail(cx, "missing key 'version' (%d)", TVM_POLICY_VERSION);
-	if (!json_object_object_get_ex(top, "selector", NULL))
+	p->has_sel = json_object_object_get_ex(top, "selector", NULL);
+	if (!p->has_sel && !(cx->flags & POLICY_PARSE_SEL_OPTIONAL))
 		return fail(cx, "missing key 'selector' ({\"uuid\": ...}, {\"name\": ...} or {\"default\": true})");
 	p->mode = TVM_POLICY_AUDIT;
 	ret = check_key(cx, top, "version", check_version, p);
@@ -1045,6 +1183,8 @@ static int check_policy(struct ctx *cx, json_object *top, struct policy *p)
 		ret = check_key(cx, top, "owner_key", check_owner_key, p);
 	if (!ret)
 		ret = check_key(cx, top, "levels", check_levels, p);
+	if (!ret)
+		ret = check_key(cx, top, "runtime", check_runtime, p);
 	if (ret)
 		return ret;
 	if (policy_encode(p, NULL, 0, &len) == -E2BIG)
@@ -1056,9 +1196,16 @@ static int check_policy(struct ctx *cx, json_object *top, struct policy *p)
 int policy_parse(const char *fname, const char *text, size_t len,
 		 struct policy *p, char *err, size_t errlen)
 {
+	return policy_parse_flags(fname, text, len, 0, p, err, errlen);
+}
+
+int policy_parse_flags(const char *fname, const char *text, size_t len,
+		       unsigned int flags, struct policy *p, char *err,
+		       size_t errlen)
+{
 	struct ctx cx = {
 		.fname = fname, .text = text, .len = len,
-		.err = err, .errlen = errlen,
+		.err = err, .errlen = errlen, .flags = flags,
 	};
 	enum json_tokener_error jerr;
 	json_object *top = NULL;
@@ -1151,6 +1298,11 @@ static void w_u32(struct wbuf *w, uint16_t type, uint32_t v)
 	w_put(w, type, &v, sizeof(v));
 }
 
+static void w_u64(struct wbuf *w, uint16_t type, uint64_t v)
+{
+	w_put(w, type, &v, sizeof(v));
+}
+
 static void w_str(struct wbuf *w, uint16_t type, const char *s)
 {
 	w_put(w, type, s, strlen(s) + 1);
@@ -1188,7 +1340,7 @@ int policy_encode(const struct policy *p, uint8_t *buf, size_t size,
 		  size_t *len)
 {
 	struct wbuf w = { .buf = buf, .size = buf ? size : 0 };
-	size_t top, level, event;
+	size_t top, level, event, range;
 
 	top = w_nest(&w);
 	w_u32(&w, TVM_A_POLICY_VERSION, p->version);
@@ -1224,6 +1376,17 @@ int policy_encode(const struct policy *p, uint8_t *buf, size_t size,
 		if (lv->npcr)
 			w_digests(&w, TVM_A_LEVEL_PCR, lv->pcr, lv->npcr);
 		w_nest_end(&w, level, TVM_A_POLICY_LEVEL);
+	}
+	/* Every field of a range, always, in this order: one encoding. */
+	for (unsigned int i = 0; i < p->nranges; i++) {
+		const struct policy_range *r = &p->ranges[i];
+
+		range = w_nest(&w);
+		w_u64(&w, TVM_A_RANGE_GPA, r->gpa);
+		w_u64(&w, TVM_A_RANGE_LEN, r->len);
+		w_put(&w, TVM_A_RANGE_SHA256, r->sha256, sizeof(r->sha256));
+		w_u32(&w, TVM_A_RANGE_INTERVAL, r->interval_ms);
+		w_nest_end(&w, range, TVM_A_POLICY_RUNTIME);
 	}
 	w_nest_end(&w, top, TVM_A_POLICY);
 	*len = w.len;
@@ -1394,6 +1557,49 @@ static int decode_level(const uint8_t *data, size_t len, struct policy *p)
 	return 0;
 }
 
+static int decode_range(const uint8_t *data, size_t len, struct policy *p)
+{
+	struct nla_iter it = { .p = data, .rem = len };
+	struct policy_range *r;
+	unsigned int seen = 0;
+	const uint8_t *v;
+	uint16_t type;
+	size_t n;
+
+	if (p->nranges == TVM_POLICY_RANGES_MAX)
+		return -EPROTO;
+	r = &p->ranges[p->nranges];
+	memset(r, 0, sizeof(*r));
+	while (nla_iter_next(&it, &type, &v, &n)) {
+		switch (type) {
+		case TVM_A_RANGE_GPA:
+		case TVM_A_RANGE_LEN:
+			if (n != sizeof(uint64_t))
+				return -EPROTO;
+			memcpy(type == TVM_A_RANGE_GPA ? &r->gpa : &r->len, v, n);
+			break;
+		case TVM_A_RANGE_SHA256:
+			if (n != sizeof(r->sha256))
+				return -EPROTO;
+			memcpy(r->sha256, v, n);
+			break;
+		case TVM_A_RANGE_INTERVAL:
+			if (get_u32(v, n, &r->interval_ms))
+				return -EPROTO;
+			break;
+		default:
+			continue;
+		}
+		seen |= 1U << type;
+	}
+	if (it.bad || !(seen & (1U << TVM_A_RANGE_GPA)) ||
+	    !(seen & (1U << TVM_A_RANGE_LEN)) ||
+	    !(seen & (1U << TVM_A_RANGE_SHA256)))
+		return -EPROTO;
+	p->nranges++;
+	return 0;
+}
+
 static bool same_sel(const struct policy_sel *a, const struct policy_sel *b)
 {
 	if (a->type != b->type)
@@ -1462,6 +1668,9 @@ int policy_decode(const void *payload, size_t len, struct policy *p)
 		case TVM_A_POLICY_LEVEL:
 			ret = decode_level(v, n, p);
 			break;
+		case TVM_A_POLICY_RUNTIME:
+			ret = decode_range(v, n, p);
+			break;
 		case TVM_A_POLICY_GEN:
 			if (n != sizeof(p->gen)) {
 				ret = -EPROTO;
@@ -1485,6 +1694,7 @@ int policy_decode(const void *payload, size_t len, struct policy *p)
 	}
 	if (!ret && (it.bad || !nsel))
 		ret = -EPROTO;
+	p->has_sel = !ret;
 	if (ret)
 		policy_free(p);
 	return ret;
@@ -1514,6 +1724,36 @@ void policy_format_digest(const struct policy_digest *d, char *buf)
 	memcpy(buf, tvm_banks[d->bank].name, n);
 	buf[n] = ':';
 	format_hex(d->value, tvm_banks[d->bank].size, buf + n + 1);
+}
+
+void policy_format_range(const struct policy_range *r, char *buf)
+{
+	char hex[2 * POLICY_DIGEST_SIZE + 1];
+
+	format_hex(r->sha256, sizeof(r->sha256), hex);
+	snprintf(buf, POLICY_RANGE_STR_LEN,
+		 "gpa 0x%llx length %llu interval %u ms sha256 %s",
+		 (unsigned long long)r->gpa, (unsigned long long)r->len,
+		 r->interval_ms, hex);
+}
+
+/* A range as in a file; the address in hex, as people write it. */
+static json_object *range_to_json(const struct policy_range *r)
+{
+	char hex[2 * POLICY_DIGEST_SIZE + 1], gpa[24];
+	json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	snprintf(gpa, sizeof(gpa), "0x%llx", (unsigned long long)r->gpa);
+	format_hex(r->sha256, sizeof(r->sha256), hex);
+	json_object_object_add(obj, "gpa", json_object_new_string(gpa));
+	json_object_object_add(obj, "length",
+			       json_object_new_uint64(r->len));
+	json_object_object_add(obj, "sha256", json_object_new_string(hex));
+	json_object_object_add(obj, "interval_ms",
+			       json_object_new_int64(r->interval_ms));
+	return obj;
 }
 
 static json_object *digests_to_json(const struct policy_digest *d,
@@ -1602,6 +1842,14 @@ struct json_object *policy_to_json(const struct policy *p)
 			json_object_object_add(level, "pcr",
 					       digests_to_json(lv->pcr,
 							       lv->npcr));
+	}
+	if (p->nranges) {
+		json_object *arr = json_object_new_array();
+
+		for (unsigned int i = 0; arr && i < p->nranges; i++)
+			json_object_array_add(arr,
+					      range_to_json(&p->ranges[i]));
+		json_object_object_add(obj, "runtime", arr);
 	}
 	return obj;
 }

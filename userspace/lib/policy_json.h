@@ -54,6 +54,22 @@ struct policy_event {
 };
 
 /**
+ * struct policy_range - a runtime range, "runtime" in a file,
+ *	TVM_A_POLICY_RUNTIME on the wire
+ * @gpa: guest physical address
+ * @len: bytes, 1 to TVM_RANGE_LEN_MAX; @gpa + @len does not wrap
+ * @sha256: the digest the range must keep
+ * @interval_ms: 0 (only on `tvmctl measure`), or TVM_RANGE_INTERVAL_MIN
+ *	to TVM_RANGE_INTERVAL_MAX
+ */
+struct policy_range {
+	uint64_t gpa;
+	uint64_t len;
+	uint8_t sha256[POLICY_DIGEST_SIZE];
+	uint32_t interval_ms;
+};
+
+/**
  * struct policy_level - one of "os", "drivers", "software", "config"
  * @present: the file has it (only those are encoded)
  * @events: @nevents accepted events, in file order (allocated)
@@ -75,6 +91,9 @@ struct policy_level {
  *	by policy_parse() only, never sent
  * @owner_key: the owner key's description, "" for none
  * @levels: levels 1-4 at [0]-[3]
+ * @nranges, @ranges: the runtime ranges, in file order
+ * @has_sel: @sel is set; false only after policy_parse_flags() with
+ *	%POLICY_PARSE_SEL_OPTIONAL read a file without "selector"
  * @has_gen, @gen, @has_digest, @digest, @is_signed: what a POLICY_GET or
  *	POLICY_LOAD reply adds (policy_decode() only)
  */
@@ -85,6 +104,9 @@ struct policy {
 	uint32_t banks;
 	char owner_key[TVM_KEY_DESC_MAX + 1];
 	struct policy_level levels[TVM_POLICY_LEVELS];
+	unsigned int nranges;
+	struct policy_range ranges[TVM_POLICY_RANGES_MAX];
+	bool has_sel;
 	bool has_gen;
 	uint64_t gen;
 	bool has_digest;
@@ -100,6 +122,16 @@ struct policy {
  */
 int policy_parse(const char *fname, const char *text, size_t len,
 		 struct policy *p, char *err, size_t errlen);
+
+/*
+ * policy_parse() with @flags: %POLICY_PARSE_SEL_OPTIONAL lets "selector"
+ * be absent (`tvmctl launch` supplies it); then @p->has_sel is false and
+ * the caller sets @p->sel before policy_encode().
+ */
+#define POLICY_PARSE_SEL_OPTIONAL	0x1
+int policy_parse_flags(const char *fname, const char *text, size_t len,
+		       unsigned int flags, struct policy *p, char *err,
+		       size_t errlen);
 void policy_free(struct policy *p);
 
 /*
@@ -136,6 +168,13 @@ void policy_format_sel(const struct policy_sel *sel, char *buf, size_t len);
 const char *policy_level_name(unsigned int level);
 /* "audit", "enforce"; NULL for anything else. */
 const char *policy_mode_name(uint32_t mode);
+/*
+ * A runtime range for text output, "gpa 0x1000 length 4096 interval 0 ms
+ * sha256 <hex>", into @buf of at least POLICY_RANGE_STR_LEN bytes.
+ */
+#define POLICY_RANGE_STR_LEN	(96 + 2 * POLICY_DIGEST_SIZE)
+void policy_format_range(const struct policy_range *r, char *buf);
+
 /* "<bank>:<hex>" of @d into @buf of at least POLICY_DIGEST_STR_LEN bytes. */
 #define POLICY_DIGEST_STR_LEN	(8 + 2 * TVM_DIGEST_MAX + 1)
 void policy_format_digest(const struct policy_digest *d, char *buf);

@@ -502,6 +502,16 @@ static void policy_print_text(struct tvmctl *ctl, const struct policy *p)
 			digests_print(o, "pcr", lv->pcr, lv->npcr);
 		out_object_end(o);
 	}
+	if (p->nranges) {
+		char range[POLICY_RANGE_STR_LEN];
+
+		out_array_begin(o, "runtime (pcr 13)");
+		for (unsigned int i = 0; i < p->nranges; i++) {
+			policy_format_range(&p->ranges[i], range);
+			out_str(o, NULL, NULL, range);
+		}
+		out_array_end(o);
+	}
 	out_object_end(o);
 }
 
