@@ -30,8 +30,11 @@
  * 3: policies (load, get, delete; owner signatures), trust state and
  *    launch, the "events" multicast group (2026-11).
  * 4: the attestation key and quotes (2026-11).
+ * 5: KVM VMs (tvm_kvm.ko): VM_BIND, VM_MEASURE, MEASURE_FILE, the VM
+ *    attributes VM_PID and VM_KVM, policy runtime ranges, and the event
+ *    types of PCR 8, 9, 12 and 13 below (2026-11).
  */
-#define TVM_ABI_VERSION 4
+#define TVM_ABI_VERSION 5
 
 /**
  * TVM_SECURITYFS_DIR - name of tvm's directory under securityfs
@@ -163,6 +166,110 @@ enum tvm_vm_state {
 #define TVM_EV_TVM_VERSION	(TVM_EV_BASE + 2)
 /** an administrator's extend without an explicit type */
 #define TVM_EV_EXTEND		(TVM_EV_BASE + 3)
+/**
+ * PCR 8, when a KVM VM is created: the VMM's executable.  Each bank's
+ * digest is the file's hash in that bank's algorithm (for SHA-256, IMA's
+ * when IMA has measured the file); data is the executable's path, not
+ * NUL-terminated.
+ */
+#define TVM_EV_VMM_EXE		(TVM_EV_BASE + 4)
+/** PCR 12: a memory slot was set; data is struct tvm_ev_memslot */
+#define TVM_EV_MEMSLOT		(TVM_EV_BASE + 5)
+/** PCR 12: a vCPU was created; data is struct tvm_ev_vcpu */
+#define TVM_EV_VCPU		(TVM_EV_BASE + 6)
+/** PCR 12: a vCPU's CPUID was set; data is struct tvm_ev_cpuid */
+#define TVM_EV_CPUID		(TVM_EV_BASE + 7)
+/** PCR 9, at the first KVM_RUN: a memory slot's contents; struct tvm_ev_slot */
+#define TVM_EV_SLOT		(TVM_EV_BASE + 8)
+/**
+ * PCR 9: a file handed over by MEASURE_FILE.  Digests as %TVM_EV_VMM_EXE;
+ * data is the name given, not NUL-terminated.
+ */
+#define TVM_EV_FILE		(TVM_EV_BASE + 9)
+/** PCR 13: a runtime range was measured; data is struct tvm_ev_runtime */
+#define TVM_EV_RUNTIME		(TVM_EV_BASE + 10)
+
+/*
+ * The events below hash their data: each bank's digest is H_bank(data).
+ * All integers are little-endian.
+ */
+
+/**
+ * struct tvm_ev_memslot - data of %TVM_EV_MEMSLOT: KVM_SET_USER_MEMORY_REGION
+ *	as it succeeded (size 0 deletes the slot)
+ * @slot: as the ioctl gave it: address space << 16 | slot id
+ * @flags: KVM_MEM_* flags
+ * @gpa: guest physical address
+ * @size: bytes
+ */
+struct tvm_ev_memslot {
+	__le32 slot;
+	__le32 flags;
+	__le64 gpa;
+	__le64 size;
+};
+
+/**
+ * struct tvm_ev_vcpu - data of %TVM_EV_VCPU
+ * @vcpu_id: the id KVM_CREATE_VCPU was given
+ */
+struct tvm_ev_vcpu {
+	__le32 vcpu_id;
+};
+
+/**
+ * struct tvm_ev_cpuid - data of %TVM_EV_CPUID: KVM_SET_CPUID(2) as it
+ *	succeeded
+ * @vcpu_id: the vCPU
+ * @nent: entries
+ * @sha256: SHA-256 of the entries in the order set, each as seven
+ *	__le32: function, index, flags, eax, ebx, ecx, edx (28 bytes)
+ */
+struct tvm_ev_cpuid {
+	__le32 vcpu_id;
+	__le32 nent;
+	__u8 sha256[32];
+};
+
+/** TVM_PAGE_SIZE - the page size of %TVM_EV_SLOT's content digest */
+#define TVM_PAGE_SIZE		4096
+
+/**
+ * struct tvm_ev_slot - data of %TVM_EV_SLOT: one memory slot's contents
+ *	at the first KVM_RUN, in slot order (address space, then id)
+ * @slot: address space << 16 | slot id
+ * @flags: KVM_MEM_* flags
+ * @gpa: guest physical address
+ * @size: bytes, a multiple of %TVM_PAGE_SIZE
+ * @pages: how many pages went into @sha256
+ * @sha256: SHA-256, over the slot's pages in ascending order, of each page
+ *	that is not all zero: its byte offset in the slot as a __le64, then
+ *	its %TVM_PAGE_SIZE bytes.  Zero pages (and pages never touched,
+ *	which read as zero) add nothing, so a verifier recomputes it from
+ *	the image without knowing which pages the VMM touched.
+ */
+struct tvm_ev_slot {
+	__le32 slot;
+	__le32 flags;
+	__le64 gpa;
+	__le64 size;
+	__le64 pages;
+	__u8 sha256[32];
+};
+
+/**
+ * struct tvm_ev_runtime - data of %TVM_EV_RUNTIME.  Logged when a range is
+ *	first measured and whenever its digest changes, not on every
+ *	measurement.
+ * @gpa: guest physical address of the range
+ * @len: bytes
+ * @sha256: SHA-256 of the range's bytes
+ */
+struct tvm_ev_runtime {
+	__le64 gpa;
+	__le64 len;
+	__u8 sha256[32];
+};
 
 /**
  * struct tvm_ev_host_pcr - event data of %TVM_EV_HOST_PCR
@@ -222,6 +329,9 @@ enum tvm_cmd {
 	TVM_CMD_AK_SET,
 	TVM_CMD_AK_GET,
 	TVM_CMD_QUOTE,
+	TVM_CMD_VM_BIND,
+	TVM_CMD_VM_MEASURE,
+	TVM_CMD_MEASURE_FILE,
 	__TVM_CMD_MAX
 };
 #define TVM_CMD_MAX		(__TVM_CMD_MAX - 1)
@@ -308,6 +418,10 @@ enum tvm_attr {
 	TVM_A_QUOTE_NONCE,
 	TVM_A_QUOTE_ATTEST,
 	TVM_A_QUOTE_SIGNATURE,
+	TVM_A_VM_PID,
+	TVM_A_VM_KVM,
+	TVM_A_FILE_FD,
+	TVM_A_FILE_NAME,
 	__TVM_A_MAX
 };
 #define TVM_A_MAX		(__TVM_A_MAX - 1)
@@ -467,6 +581,9 @@ enum tvm_policy_mode {
  * @TVM_A_POLICY_GEN: u64, generation (replies)
  * @TVM_A_POLICY_DIGEST: binary, SHA-256 of the loaded payload (replies)
  * @TVM_A_POLICY_SIGNED: flag, the signature was verified (replies)
+ * @TVM_A_POLICY_PAD: padding
+ * @TVM_A_POLICY_RUNTIME: nested, enum tvm_range_attr: a runtime range
+ *	(ABI 5; see "KVM VMs")
  */
 enum tvm_policy_attr {
 	TVM_A_POLICY_UNSPEC,
@@ -481,6 +598,7 @@ enum tvm_policy_attr {
 	TVM_A_POLICY_DIGEST,
 	TVM_A_POLICY_SIGNED,
 	TVM_A_POLICY_PAD,
+	TVM_A_POLICY_RUNTIME,
 	__TVM_A_POLICY_MAX
 };
 #define TVM_A_POLICY_MAX	(__TVM_A_POLICY_MAX - 1)
@@ -552,6 +670,81 @@ enum tvm_pevent_attr {
  * description; EOPNOTSUPP the key is not an RSA private key of 2048 to
  * 4096 bits that signs PKCS#1 SHA-256.
  */
+
+/*
+ * KVM VMs (ABI 5)
+ * ===============
+ *
+ * With tvm_kvm.ko loaded, every KVM VM on the host has a tvm instance,
+ * created with the VM (VM_PID is its VMM's process id, VM_KVM is set) and
+ * deleted when the VM is destroyed; VM_DELETE refuses it (EBUSY).
+ *
+ * TVM_CMD_VM_BIND [admin]
+ *	request: VM_PID (required), NAME (required), UUID
+ *	The next VM that process (any of its threads) creates gets that name
+ *	and UUID (random when not given), and so the policy for them.  The
+ *	binding is used once, and dropped when the process exits.  ESRCH no
+ *	such process; EEXIST the process is bound already, or a VM or another
+ *	binding has that name or UUID; ENOSPC %TVM_BINDINGS_MAX bindings wait.
+ * TVM_CMD_VM_MEASURE [admin]
+ *	request: selector
+ *	reply:   a VM (as TVM_CMD_VM_GET)
+ *	Measures the VM's runtime ranges (its policy's RUNTIME) now, as the
+ *	timer does.  EOPNOTSUPP the VM is not a KVM VM or tvm_kvm is not
+ *	loaded.
+ * TVM_CMD_MEASURE_FILE [admin]
+ *	request: selector, FILE_FD (required), FILE_NAME (required)
+ *	reply:   ID, EVENT_SEQ
+ *	Hashes the regular file open as FILE_FD in the caller, in every bank
+ *	of the VM (reusing IMA's SHA-256 where IMA has one), and extends PCR 9
+ *	with a %TVM_EV_FILE event named FILE_NAME.  EBADF a bad descriptor;
+ *	EINVAL not a regular file opened for reading.
+ *
+ * @TVM_A_VM_PID: u32, the VMM's process id (thread group id); 0 for a VM
+ *	made with VM_CREATE
+ * @TVM_A_VM_KVM: flag, the VM is a KVM VM tracked by tvm_kvm
+ * @TVM_A_FILE_FD: u32, a file descriptor of the caller
+ * @TVM_A_FILE_NAME: string, 1-%TVM_EVENT_NAME_MAX bytes
+ *
+ * %TVM_A_POLICY_RUNTIME (nested, enum tvm_range_attr, at most
+ * %TVM_POLICY_RANGES_MAX) names a guest memory range that must keep a
+ * digest: tvm hashes it every INTERVAL milliseconds (0: only on
+ * VM_MEASURE) from the first KVM_RUN on, logs it in PCR 13 as
+ * %TVM_EV_RUNTIME, and a digest other than DIGEST turns a trusted VM
+ * untrusted (and, in enforce mode, stops its vCPUs).
+ */
+
+/** TVM_BINDINGS_MAX - bindings that may wait for their VM at once */
+#define TVM_BINDINGS_MAX	64
+/** TVM_POLICY_RANGES_MAX - runtime ranges in one policy */
+#define TVM_POLICY_RANGES_MAX	16
+/** TVM_RANGE_LEN_MAX - longest runtime range, in bytes */
+#define TVM_RANGE_LEN_MAX	(16U << 20)
+/** TVM_RANGE_INTERVAL_MIN - shortest measuring interval, milliseconds */
+#define TVM_RANGE_INTERVAL_MIN	100
+/** TVM_RANGE_INTERVAL_MAX - longest measuring interval (a day) */
+#define TVM_RANGE_INTERVAL_MAX	86400000
+
+/**
+ * enum tvm_range_attr - inside %TVM_A_POLICY_RUNTIME
+ * @TVM_A_RANGE_GPA: u64, guest physical address (required)
+ * @TVM_A_RANGE_LEN: u64, 1-%TVM_RANGE_LEN_MAX bytes (required); the range
+ *	must not wrap
+ * @TVM_A_RANGE_SHA256: binary, 32 bytes: the expected SHA-256 (required)
+ * @TVM_A_RANGE_INTERVAL: u32, milliseconds: 0, or
+ *	%TVM_RANGE_INTERVAL_MIN-%TVM_RANGE_INTERVAL_MAX (default 0)
+ * @TVM_A_RANGE_PAD: padding
+ */
+enum tvm_range_attr {
+	TVM_A_RANGE_UNSPEC,
+	TVM_A_RANGE_GPA,
+	TVM_A_RANGE_LEN,
+	TVM_A_RANGE_SHA256,
+	TVM_A_RANGE_INTERVAL,
+	TVM_A_RANGE_PAD,
+	__TVM_A_RANGE_MAX
+};
+#define TVM_A_RANGE_MAX		(__TVM_A_RANGE_MAX - 1)
 
 /** TVM_NONCE_MIN - shortest nonce a quote accepts */
 #define TVM_NONCE_MIN		8

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What tvm.ko offers the hook modules (tvm_kvm.ko, tvm_vsock.ko): the
+ * small internal API of ARCHITECTURE 2.  The core knows no KVM or vsock
+ * type; hook modules know a tvm instance only through these calls.  All of
+ * them may sleep unless they say otherwise.
+ */
+#ifndef _TVM_API_H
+#define _TVM_API_H
+
+#include <linux/types.h>
+#include <linux/tvm.h>
+
+struct file;
+struct module;
+struct netlink_ext_ack;
+struct tvm_vm;
+
+/**
+ * struct tvm_hook_ops - what a hook module does for the core
+ * @owner: the hook module; the core holds a module reference while it
+ *	calls in
+ * @measure: measure @vm's runtime ranges now (TVM_CMD_VM_MEASURE); only
+ *	called for VMs created with tvm_vm_create_kvm()
+ */
+struct tvm_hook_ops {
+	struct module *owner;
+	int (*measure)(struct tvm_vm *vm, struct netlink_ext_ack *extack);
+};
+
+/* One set of ops at a time: -EBUSY when another is registered. */
+int tvm_hook_ops_register(const struct tvm_hook_ops *ops);
+void tvm_hook_ops_unregister(const struct tvm_hook_ops *ops);
+
+/**
+ * tvm_vm_create_kvm - a tvm instance for a new KVM VM
+ * @tgid: the VMM process (thread group) that creates the VM
+ *
+ * Takes the binding of @tgid if there is one (its name and UUID), else
+ * names the VM "kvm-<tgid>-<n>" with a random UUID.  The VM gets the
+ * module's default banks, TVM_A_VM_PID = @tgid and the VM_KVM flag, and
+ * netlink's VM_DELETE refuses it.
+ *
+ * Return: the VM with a reference for the caller (the registry holds its
+ * own), or an ERR_PTR: -ENOSPC at max_vms (counted in stats as refused).
+ */
+struct tvm_vm *tvm_vm_create_kvm(pid_t tgid);
+
+/* Unlink @vm (as VM_DELETE does, without the KVM check); 0 or -ENOENT. */
+int tvm_vm_delete(struct tvm_vm *vm);
+void tvm_vm_put(struct tvm_vm *vm);
+
+/* @vm's id, for messages. */
+u32 tvm_vm_id(const struct tvm_vm *vm);
+
+/*
+ * A new event for @vm on @pcr with @data_len bytes of data copied from
+ * @data, its digests H_bank(data) in every bank of @vm, logged and
+ * extended (tvm_vm_extend()).  -ENOSPC log full, -ENOENT VM deleted.
+ */
+int tvm_vm_extend_data(struct tvm_vm *vm, u32 pcr, u32 type,
+		       const void *data, u32 data_len);
+
+/*
+ * Hash regular file @file in every bank of @vm (SHA-256 from ima_file_hash()
+ * when IMA has the file's hash) and extend @pcr with a @type event whose
+ * data is @name (@name_len bytes, at most TVM_EVENT_NAME_MAX).  Reads
+ * with kernel_read(); -EINTR on a fatal signal, -EINVAL when @file is not
+ * a regular file open for reading.  *@seq (if not NULL) gets the event's
+ * sequence number.
+ */
+int tvm_vm_measure_file(struct tvm_vm *vm, u32 pcr, u32 type,
+			struct file *file, const char *name, size_t name_len,
+			u64 *seq);
+
+/*
+ * Launch: evaluate @vm against its policy, PENDING becoming TRUSTED,
+ * UNTRUSTED or UNKNOWN (tvm_vm_launch() of vm.h, @extack may be NULL).
+ */
+int tvm_vm_launch(struct tvm_vm *vm, struct netlink_ext_ack *extack);
+
+/*
+ * @vm was running before anyone measured it: PENDING becomes UNKNOWN with
+ * @reason.  Adopted VMs are never stopped by an enforcing policy.
+ */
+int tvm_vm_adopt(struct tvm_vm *vm, const char *reason);
+
+/*
+ * Something measured does not match: a TRUSTED (or PENDING) VM turns
+ * UNTRUSTED with @reason (TVM_TE_MISMATCH).
+ */
+int tvm_vm_mismatch(struct tvm_vm *vm, const char *reason);
+
+/*
+ * Whether @vm's vCPUs may run: 0, or -EACCES when its policy enforces and
+ * @vm is launched and not TRUSTED (then @reason, @len bytes, gets why).
+ * Never sleeps; safe under RCU and with preemption off.
+ */
+int tvm_vm_may_run(struct tvm_vm *vm, char *reason, size_t len);
+
+/**
+ * struct tvm_range - a runtime range of a policy (enum tvm_range_attr)
+ * @gpa: guest physical address
+ * @len: bytes
+ * @sha256: expected digest
+ * @interval_ms: 0 for on demand only
+ */
+struct tvm_range {
+	u64 gpa;
+	u64 len;
+	u8 sha256[32];
+	u32 interval_ms;
+};
+
+/*
+ * Copy the runtime ranges of @vm's policy (at most TVM_POLICY_RANGES_MAX)
+ * to @ranges; return how many (0 without a policy or ranges).
+ */
+unsigned int tvm_vm_ranges(struct tvm_vm *vm, struct tvm_range *ranges);
+
+#endif /* _TVM_API_H */
