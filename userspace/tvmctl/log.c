@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tvmctl log: a VM's event log, as tvm's ASCII lines, as JSON, or as the
- * TCG crypto-agile binary log that tpm2_eventlog reads.  The forms are
- * those of kernel/lib/tvm_log.h, encoded by the same code the kernel
- * uses.  --from SEQ fetches only the events from SEQ on, so a reader can
+ * tvmctl log: a VM's event log, as text lines, as JSON, or as the
+ * TCG crypto-agile binary log that tpm2_eventlog reads.  The binary form
+ * and --raw are those of kernel/lib/tvm_log.h, encoded by the same code
+ * the kernel uses; the text lines name tvm's event types and decode the
+ * data whose layout tvm defines (../lib/event_fmt.c).  --from SEQ fetches only the events from SEQ on, so a reader can
  * follow a log by asking for what is new since its last read.
  */
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "event_fmt.h"
 #include "tvm_log.h"
 #include "tvmctl.h"
 
@@ -22,6 +24,7 @@
 struct log_state {
 	struct tvmctl *ctl;
 	bool binary;
+	bool raw;		/* the ASCII form, as securityfs has it */
 	uint32_t banks;		/* binary: the VM's banks */
 	uint64_t next;		/* the sequence number expected next */
 	struct tvm_event *ev;
@@ -103,9 +106,35 @@ static int write_all(const void *buf, size_t len)
 	return 0;
 }
 
+/* One decoded field; @buf has room for the data in hex. */
+static void field_json(struct out *o, const struct event_field *f, char *buf)
+{
+	switch (f->kind) {
+	case EVF_NUM:
+		/* Counts and small ids: never near 2^63. */
+		out_int(o, f->key, NULL, (int64_t)f->num);
+		break;
+	case EVF_ADDR:
+		sprintf(buf, "0x%llx", (unsigned long long)f->num);
+		out_str(o, f->key, NULL, buf);
+		break;
+	case EVF_HEX:
+		format_hex(f->bytes, f->len, buf);
+		out_str(o, f->key, NULL, buf);
+		break;
+	case EVF_TEXT:
+		memcpy(buf, f->bytes, f->len);
+		buf[f->len] = '\0';
+		out_str(o, f->key, NULL, buf);
+		break;
+	}
+}
+
 static void event_json(struct out *o, const struct tvm_event *ev)
 {
 	static char hex[2 * TVM_EVENT_DATA_MAX + 1];
+	struct event_field f[EVENT_FIELDS_MAX];
+	unsigned int n;
 
 	out_object_begin(o, NULL);
 	out_int(o, "seq", NULL, (int64_t)ev->seq);
@@ -121,6 +150,15 @@ static void event_json(struct out *o, const struct tvm_event *ev)
 	out_object_end(o);
 	format_hex(tvm_event_data(ev), ev->data_len, hex);
 	out_str(o, "data_hex", NULL, hex);
+	if (event_type_name(ev->type))
+		out_str(o, "type_name", NULL, event_type_name(ev->type));
+	n = event_fields(ev->type, tvm_event_data(ev), ev->data_len, f);
+	if (n) {
+		out_object_begin(o, "event");
+		for (unsigned int i = 0; i < n; i++)
+			field_json(o, &f[i], hex);
+		out_object_end(o);
+	}
 	out_object_end(o);
 }
 
@@ -153,10 +191,16 @@ static int on_event(struct nlattr **tb, void *arg)
 		event_json(st->ctl->out, ev);
 		return 0;
 	}
-	n = tvm_log_event_ascii(ev, st->line, LOG_LINE_MAX);
-	if (n >= LOG_LINE_MAX || n == 0)
-		return -EPROTO;
-	st->line[n - 1] = '\0';		/* out_str() adds the newline */
+	if (st->raw) {
+		n = tvm_log_event_ascii(ev, st->line, LOG_LINE_MAX);
+		if (n >= LOG_LINE_MAX || n == 0)
+			return -EPROTO;
+		st->line[n - 1] = '\0';	/* out_str() adds the newline */
+	} else {
+		n = event_line(ev, st->line, LOG_LINE_MAX);
+		if (n >= LOG_LINE_MAX)
+			return -EPROTO;
+	}
 	out_str(st->ctl->out, NULL, NULL, st->line);
 	return 0;
 }
@@ -225,6 +269,7 @@ int log_main(struct tvmctl *ctl, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, 'f' },
 		{ "binary", no_argument, NULL, 'b' },
+		{ "raw", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -247,6 +292,9 @@ int log_main(struct tvmctl *ctl, int argc, char **argv)
 		case 'b':
 			st.binary = true;
 			break;
+		case 'r':
+			st.raw = true;
+			break;
 		default:
 			return tvmctl_opt_default(ctl, c, argv);
 		}
@@ -258,6 +306,9 @@ int log_main(struct tvmctl *ctl, int argc, char **argv)
 	if (st.binary && ctl->json)
 		return tvmctl_err(TVMCTL_USAGE, "%s: --binary and --json "
 				  "exclude each other", ctl->name);
+	if (st.raw && (st.binary || ctl->json))
+		return tvmctl_err(TVMCTL_USAGE, "%s: --raw is a text form; not "
+				  "with --binary or --json", ctl->name);
 	if (st.binary && isatty(STDOUT_FILENO))
 		return tvmctl_err(TVMCTL_USAGE, "%s: not writing the binary "
 				  "log to a terminal; redirect standard output",

@@ -23,7 +23,9 @@ static const struct tvmctl_cmd commands[] = {
 	  .help = "print a VM's event log",
 	  .opts = "  --from SEQ   only the events from sequence number SEQ on\n"
 		  "  --binary     write the TCG crypto-agile binary log to stdout\n"
-		  "               (not a terminal; with --from, no Spec ID event)\n" },
+		  "               (not a terminal; with --from, no Spec ID event)\n"
+		  "  --raw        the lines as securityfs has them: types in hex,\n"
+		  "               data not decoded\n" },
 	{ .name = "policy", .fn = policy_main, .args = "SUBCOMMAND ...",
 	  .help = "sign, load, show and delete policies", .subs = policy_cmds },
 	{ .name = "ak", .fn = ak_main, .args = "SUBCOMMAND ...",
