@@ -335,6 +335,8 @@ static const struct nla_policy tvm_policy[TVM_A_MAX + 1] = {
 	[TVM_A_TRUST_OLD]	= { .type = NLA_U32 },
 	[TVM_A_REASON]		= { .type = NLA_STRING,
 				    .maxlen = TVM_REASON_MAX + 1 },
+	[TVM_A_VM_PID]		= { .type = NLA_U32 },
+	[TVM_A_VM_KVM]		= { .type = NLA_FLAG },
 };
 
 static int on_reply(struct nl_msg *msg, void *arg)

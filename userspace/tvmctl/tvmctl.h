@@ -152,6 +152,9 @@ struct vm_info {
 	uint64_t policy_gen;
 	unsigned int nreasons;
 	char reasons[TVM_REASONS_MAX][TVM_REASON_MAX + 1];
+	/* ABI 5: the VMM's pid (0: none, made with VM_CREATE), a KVM VM. */
+	uint32_t pid;
+	bool kvm;
 };
 
 /* Fill @vm from a reply; -EPROTO when the id, name or UUID is missing. */

@@ -66,6 +66,9 @@ int vm_decode(struct nlattr **tb, struct vm_info *vm)
 	}
 	if (tb[TVM_A_VM_POLICY_GEN])
 		vm->policy_gen = nla_get_u64(tb[TVM_A_VM_POLICY_GEN]);
+	if (tb[TVM_A_VM_PID])
+		vm->pid = nla_get_u32(tb[TVM_A_VM_PID]);
+	vm->kvm = tb[TVM_A_VM_KVM] != NULL;
 	if (tb[TVM_A_VM_REASONS]) {
 		nla_for_each_nested(a, tb[TVM_A_VM_REASONS], rem) {
 			if (nla_type(a) != TVM_A_REASON ||
@@ -94,6 +97,11 @@ void vm_print(struct tvmctl *ctl, const struct vm_info *vm)
 			out_str(o, NULL, NULL, bank_name(b));
 	out_array_end(o);
 	out_str(o, "state", NULL, vm_state_name(vm->state));
+	if (vm->pid)
+		out_int(o, "pid", NULL, vm->pid);
+	else
+		out_null(o, "pid", NULL, "-");
+	out_bool(o, "kvm", NULL, vm->kvm);
 	if (vm->has_trust) {
 		out_str(o, "trust", NULL, vm_trust_name(vm->trust));
 		out_array_begin(o, "reasons");
@@ -207,12 +215,13 @@ err:
  * `vm list` in text: one row per VM under a header; the reason is the
  * VM's oldest (`vm show` has them all).
  */
-#define VM_ROW_FMT "%-5s %-20s %-36s %-26s %-8s %-8s %-9s %-6s %s"
+#define VM_ROW_FMT "%-5s %-20s %-36s %-26s %-8s %-8s %-9s %-6s %-7s %-3s %s"
 
 static int on_vm_row(struct nlattr **tb, void *arg)
 {
 	struct tvmctl *ctl = arg;
 	char id[12], uuid[PARSE_UUID_STR_LEN], banks[64], count[24], gen[24];
+	char pid[12];
 	char row[512];
 	struct vm_info vm;
 	int ret = vm_decode(tb, &vm);
@@ -229,10 +238,12 @@ static int on_vm_row(struct nlattr **tb, void *arg)
 	snprintf(count, sizeof(count), "%llu",
 		 (unsigned long long)vm.log_count);
 	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)vm.policy_gen);
+	snprintf(pid, sizeof(pid), "%u", vm.pid);
 	snprintf(row, sizeof(row), VM_ROW_FMT, id, vm.name, uuid, banks,
 		 vm_state_name(vm.state), count,
 		 vm.has_trust ? vm_trust_name(vm.trust) : "-",
-		 vm.has_trust ? gen : "-", vm.nreasons ? vm.reasons[0] : "");
+		 vm.has_trust ? gen : "-", vm.pid ? pid : "-",
+		 vm.kvm ? "yes" : "no", vm.nreasons ? vm.reasons[0] : "");
 	out_str(ctl->out, NULL, NULL, row);
 	return 0;
 }
@@ -260,8 +271,8 @@ static int vm_list(struct tvmctl *ctl, int argc, char **argv)
 	out_array_begin(ctl->out, NULL);
 	if (!ctl->json) {
 		snprintf(head, sizeof(head), VM_ROW_FMT, "ID", "NAME", "UUID",
-			 "BANKS", "STATE", "EVENTS", "TRUST", "POLICY",
-			 "REASON");
+			 "BANKS", "STATE", "EVENTS", "TRUST", "POLICY", "PID",
+			 "KVM", "REASON");
 		out_str(ctl->out, NULL, NULL, head);
 	}
 	ret = tvm_nl_send(nl, msg, on_vm_row, ctl);
