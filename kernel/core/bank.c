@@ -9,6 +9,7 @@
 
 #include <crypto/hash.h>
 #include <linux/err.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "bank.h"
@@ -120,4 +121,102 @@ int tvm_bank_extend(unsigned int bank, u8 *pcr, const u8 *digest)
 
 	memcpy(old, pcr, size);
 	return hash2(bank, old, size, digest, size, pcr);
+}
+
+/**
+ * struct tvm_multihash - a hash in progress in several banks
+ * @banks: mask of (1 << enum tvm_bank)
+ * @desc: per bank of @banks with a crypto API transform, its descriptor
+ * @sm3: the state of tvm's own SM3, when SM3 is in @banks without one
+ */
+struct tvm_multihash {
+	u32 banks;
+	struct shash_desc *desc[__TVM_BANK_MAX];
+	struct tvm_sm3_ctx sm3;
+};
+
+struct tvm_multihash *tvm_multihash_alloc(u32 banks)
+{
+	struct tvm_multihash *h;
+	struct shash_desc *d;
+	unsigned int b;
+
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return NULL;
+	h->banks = banks & TVM_BANKS_ALL;
+	for (b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(h->banks & BIT(b)))
+			continue;
+		if (!tfms[b]) {
+			tvm_sm3_init(&h->sm3);
+			continue;
+		}
+		d = kzalloc(sizeof(*d) + crypto_shash_descsize(tfms[b]),
+			    GFP_KERNEL);
+		if (!d)
+			goto err;
+		h->desc[b] = d;
+		d->tfm = tfms[b];
+		if (crypto_shash_init(d))
+			goto err;
+	}
+	return h;
+err:
+	tvm_multihash_free(h);
+	return NULL;
+}
+
+int tvm_multihash_update(struct tvm_multihash *h, const void *data,
+			 size_t len)
+{
+	unsigned int b;
+	int ret;
+
+	for (b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(h->banks & BIT(b)))
+			continue;
+		if (!h->desc[b]) {
+			tvm_sm3_update(&h->sm3, data, len);
+			continue;
+		}
+		ret = crypto_shash_update(h->desc[b], data, len);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int tvm_multihash_final(struct tvm_multihash *h, u8 out[][TVM_DIGEST_MAX])
+{
+	unsigned int b;
+	int ret;
+
+	for (b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(h->banks & BIT(b)))
+			continue;
+		if (!h->desc[b]) {
+			tvm_sm3_final(&h->sm3, out[b]);
+			continue;
+		}
+		ret = crypto_shash_final(h->desc[b], out[b]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void tvm_multihash_free(struct tvm_multihash *h)
+{
+	unsigned int b;
+
+	if (!h)
+		return;
+	for (b = 0; b < __TVM_BANK_MAX; b++) {
+		if (h->desc[b]) {
+			shash_desc_zero(h->desc[b]);
+			kfree(h->desc[b]);
+		}
+	}
+	kfree(h);
 }

@@ -23,4 +23,18 @@ int tvm_bank_hash(unsigned int bank, const void *data, size_t len, u8 *out);
 /* TPM 2.0 extend: @pcr = H_bank(@pcr || @digest), in place. */
 int tvm_bank_extend(unsigned int bank, u8 *pcr, const u8 *digest);
 
+/*
+ * A hash of a stream in every bank of a mask at once, for data too large
+ * to hold (a file): alloc, update any number of times, final, free.
+ */
+struct tvm_multihash;
+
+struct tvm_multihash *tvm_multihash_alloc(u32 banks);
+int tvm_multihash_update(struct tvm_multihash *h, const void *data,
+			 size_t len);
+/* The digest of every bank of the mask, to @out[bank]. */
+int tvm_multihash_final(struct tvm_multihash *h,
+			u8 out[][TVM_DIGEST_MAX]);
+void tvm_multihash_free(struct tvm_multihash *h);
+
 #endif /* _TVM_BANK_H */
