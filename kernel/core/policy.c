@@ -11,6 +11,7 @@
 #include <linux/jhash.h>
 #include <linux/key.h>
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/netlink.h>
@@ -55,6 +56,25 @@ static const struct nla_policy level_policy[TVM_A_LEVEL_MAX + 1] = {
 	[TVM_A_LEVEL_PCR] = NLA_POLICY_NESTED(tvm_digest_list_policy),
 };
 
+/* Not const: 6.1's struct nla_policy points at a mutable one. */
+static struct netlink_range_validation len_limits = {
+	.min = 1,
+	.max = TVM_RANGE_LEN_MAX,
+};
+
+static struct netlink_range_validation interval_limits = {
+	.min = 0,
+	.max = TVM_RANGE_INTERVAL_MAX,
+};
+
+static const struct nla_policy range_policy[TVM_A_RANGE_MAX + 1] = {
+	[TVM_A_RANGE_GPA] = { .type = NLA_U64 },
+	[TVM_A_RANGE_LEN] = NLA_POLICY_FULL_RANGE(NLA_U64, &len_limits),
+	[TVM_A_RANGE_SHA256] = NLA_POLICY_EXACT_LEN(32),
+	[TVM_A_RANGE_INTERVAL] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						       &interval_limits),
+};
+
 const struct nla_policy tvm_policy_attr_policy[TVM_A_POLICY_MAX + 1] = {
 	[TVM_A_POLICY_VERSION] = NLA_POLICY_RANGE(NLA_U32, TVM_POLICY_VERSION,
 						  TVM_POLICY_VERSION),
@@ -66,6 +86,7 @@ const struct nla_policy tvm_policy_attr_policy[TVM_A_POLICY_MAX + 1] = {
 	[TVM_A_POLICY_OWNER_KEY] = { .type = NLA_NUL_STRING,
 				     .len = TVM_KEY_DESC_MAX },
 	[TVM_A_POLICY_LEVEL] = NLA_POLICY_NESTED(level_policy),
+	[TVM_A_POLICY_RUNTIME] = NLA_POLICY_NESTED(range_policy),
 };
 
 /* Each attribute type in @once may appear at most once in @nest. */
@@ -224,6 +245,53 @@ static int parse_level(const struct nlattr *attr, struct tvm_policy *p,
 	return 0;
 }
 
+static int parse_range(const struct nlattr *attr, struct tvm_policy *p,
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TVM_A_RANGE_MAX + 1];
+	struct tvm_range *r;
+	u64 end;
+	int ret;
+
+	if (p->nranges == TVM_POLICY_RANGES_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "too many runtime ranges (TVM_POLICY_RANGES_MAX)");
+		return -E2BIG;
+	}
+	ret = check_once(attr, BIT(TVM_A_RANGE_GPA) | BIT(TVM_A_RANGE_LEN) |
+			 BIT(TVM_A_RANGE_SHA256) | BIT(TVM_A_RANGE_INTERVAL),
+			 extack);
+	if (ret)
+		return ret;
+	ret = nla_parse_nested(tb, TVM_A_RANGE_MAX, attr, range_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[TVM_A_RANGE_GPA] || !tb[TVM_A_RANGE_LEN] ||
+	    !tb[TVM_A_RANGE_SHA256]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a runtime range needs a GPA, a length and a SHA-256");
+		return -EINVAL;
+	}
+	r = &p->ranges[p->nranges];
+	r->gpa = nla_get_u64(tb[TVM_A_RANGE_GPA]);
+	r->len = nla_get_u64(tb[TVM_A_RANGE_LEN]);
+	if (check_add_overflow(r->gpa, r->len, &end)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_RANGE_LEN],
+				    "runtime range wraps around the address space");
+		return -EINVAL;
+	}
+	memcpy(r->sha256, nla_data(tb[TVM_A_RANGE_SHA256]), sizeof(r->sha256));
+	r->interval_ms = tb[TVM_A_RANGE_INTERVAL] ?
+			 nla_get_u32(tb[TVM_A_RANGE_INTERVAL]) : 0;
+	if (r->interval_ms && r->interval_ms < TVM_RANGE_INTERVAL_MIN) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_RANGE_INTERVAL],
+				    "interval is 0 or at least TVM_RANGE_INTERVAL_MIN ms");
+		return -ERANGE;
+	}
+	p->nranges++;
+	return 0;
+}
+
 static void policy_free(struct tvm_policy *p)
 {
 	unsigned int i;
@@ -360,9 +428,12 @@ static struct tvm_policy *policy_parse(const struct nlattr *attr,
 	p->mode = tb[TVM_A_POLICY_MODE] ? nla_get_u32(tb[TVM_A_POLICY_MODE]) :
 					  TVM_POLICY_AUDIT;
 	nla_for_each_nested(a, attr, rem) {
-		if (nla_type(a) != TVM_A_POLICY_LEVEL)
+		if (nla_type(a) == TVM_A_POLICY_LEVEL)
+			ret = parse_level(a, p, extack);
+		else if (nla_type(a) == TVM_A_POLICY_RUNTIME)
+			ret = parse_range(a, p, extack);
+		else
 			continue;
-		ret = parse_level(a, p, extack);
 		if (ret)
 			goto err;
 	}
@@ -581,6 +652,22 @@ void tvm_policy_uninit(void)
 }
 
 /* --- checks -------------------------------------------------------------- */
+
+unsigned int tvm_vm_ranges(struct tvm_vm *vm, struct tvm_range *ranges)
+{
+	const struct tvm_policy *p;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	p = tvm_policy_for(vm);
+	if (p) {
+		n = p->nranges;
+		memcpy(ranges, p->ranges, n * sizeof(*ranges));
+	}
+	rcu_read_unlock();
+	return n;
+}
+EXPORT_SYMBOL_GPL(tvm_vm_ranges);
 
 bool tvm_policy_has_references(const struct tvm_policy *p)
 {

@@ -13,6 +13,8 @@
 #include <net/netlink.h>
 #include <linux/tvm.h>
 
+#include "api.h"
+
 struct netlink_ext_ack;
 struct nla_policy;
 struct nlattr;
@@ -81,6 +83,8 @@ struct tvm_policy_level {
  * @payload: the TVM_A_POLICY payload as loaded (what the owner signed)
  * @payload_len: its length
  * @levels: levels 1-4 at index 0-3
+ * @nranges: entries of @ranges
+ * @ranges: runtime ranges (TVM_A_POLICY_RUNTIME), in the order given
  */
 struct tvm_policy {
 	struct list_head node;
@@ -94,6 +98,8 @@ struct tvm_policy {
 	void *payload;
 	u32 payload_len;
 	struct tvm_policy_level levels[TVM_POLICY_LEVELS];
+	unsigned int nranges;
+	struct tvm_range ranges[TVM_POLICY_RANGES_MAX];
 };
 
 extern unsigned int tvm_max_policies;
@@ -123,7 +129,10 @@ const struct tvm_policy *tvm_policy_find(const struct tvm_selector *sel);
 const struct tvm_policy *tvm_policy_nth(unsigned long index);
 unsigned int tvm_policy_generation(void);
 
-/* Whether @p has any reference (events or PCR values) at all. */
+/*
+ * Whether @p has any launch reference (events or PCR values of a level).
+ * Runtime ranges are not: they are checked after launch, on PCR 13.
+ */
 bool tvm_policy_has_references(const struct tvm_policy *p);
 
 /*

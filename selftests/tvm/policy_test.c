@@ -5,7 +5,8 @@
  * and misses at every level, final PCR values, audit against enforce);
  * changes after launch; owner signatures made with OpenSSL against a key
  * in the caller's keyring; every way a policy can be malformed, each with
- * its exact errno; the "events" multicast group; IMA records; privilege.
+ * its exact errno; the "events" multicast group; IMA records; privilege;
+ * runtime ranges (ABI 5), echoed, bounded, and each malformed one refused.
  */
 
 #include <linux/capability.h>
@@ -1592,6 +1593,226 @@ TEST_F(policy, changes_need_cap_sys_admin)
 	EXPECT_EQ(gen, pi.gen);
 	ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
 	EXPECT_TRUST(TVM_TRUST_PENDING, v);
+}
+
+/* --- runtime ranges (ABI 5) ---------------------------------------------- */
+
+/* A TVM_A_POLICY_RUNTIME; @interval is left out when UINT32_MAX. */
+static void put_range(struct tmsg *m, uint64_t gpa, uint64_t len,
+		      const uint8_t *sha, uint32_t interval)
+{
+	tmsg_nest_start(m, TVM_A_POLICY_RUNTIME);
+	tmsg_put_u64(m, TVM_A_RANGE_GPA, gpa);
+	tmsg_put_u64(m, TVM_A_RANGE_LEN, len);
+	tmsg_put(m, TVM_A_RANGE_SHA256, sha, 32);
+	if (interval != UINT32_MAX)
+		tmsg_put_u32(m, TVM_A_RANGE_INTERVAL, interval);
+	tmsg_nest_end(m);
+}
+
+struct range_info {
+	uint64_t gpa, len;
+	uint8_t sha[32];
+	uint32_t interval;
+	bool has_interval;
+};
+
+/* The runtime ranges in a policy payload, in order; how many. */
+static int ranges_of(const struct pol_info *pi, struct range_info *r, int max)
+{
+	const struct nlattr *a, *f;
+	int n = 0;
+
+	tattr_for_each(a, pi->payload, pi->len) {
+		if (tattr_type(a) != TVM_A_POLICY_RUNTIME || n == max)
+			continue;
+		memset(&r[n], 0, sizeof(r[n]));
+		tattr_for_each(f, tattr_data(a), tattr_len(a)) {
+			switch (tattr_type(f)) {
+			case TVM_A_RANGE_GPA:
+				r[n].gpa = tattr_u64(f);
+				break;
+			case TVM_A_RANGE_LEN:
+				r[n].len = tattr_u64(f);
+				break;
+			case TVM_A_RANGE_SHA256:
+				if (tattr_len(f) == 32)
+					memcpy(r[n].sha, tattr_data(f), 32);
+				break;
+			case TVM_A_RANGE_INTERVAL:
+				r[n].interval = tattr_u32(f);
+				r[n].has_interval = true;
+				break;
+			}
+		}
+		n++;
+	}
+	return n;
+}
+
+TEST_F(policy, runtime_ranges_echoed_and_not_launch_references)
+{
+	struct pol_info *pi = malloc(sizeof(*pi));
+	struct range_info r[4];
+	uint8_t a[32], b[32];
+	struct vm_trust v;
+	uint32_t id;
+
+	NEED_TVM();
+	ASSERT_NE(NULL, pi);
+	memset(a, 0xa5, sizeof(a));
+	memset(b, 0x5a, sizeof(b));
+	policy_begin(&self->m, &self->nl, "pol-ranges", TVM_POLICY_ENFORCE);
+	put_range(&self->m, 0x1000, 4096, a, UINT32_MAX);
+	put_range(&self->m, 0xfee00000ull, TVM_RANGE_LEN_MAX, b,
+		  TVM_RANGE_INTERVAL_MIN);
+	tmsg_nest_end(&self->m);
+	ASSERT_EQ(0, policy_send(&self->nl, &self->m, "pol-ranges", NULL))
+		TH_LOG("%s", self->nl.extack);
+
+	ASSERT_EQ(0, policy_get(&self->nl, "pol-ranges", pi))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(2, ranges_of(pi, r, 4));
+	EXPECT_EQ(0x1000ull, (unsigned long long)r[0].gpa);
+	EXPECT_EQ(4096ull, (unsigned long long)r[0].len);
+	EXPECT_EQ(0, memcmp(a, r[0].sha, 32));
+	EXPECT_FALSE(r[0].has_interval);
+	EXPECT_EQ(0xfee00000ull, (unsigned long long)r[1].gpa);
+	EXPECT_EQ((unsigned long long)TVM_RANGE_LEN_MAX,
+		  (unsigned long long)r[1].len);
+	EXPECT_EQ(0, memcmp(b, r[1].sha, 32));
+	EXPECT_EQ((uint32_t)TVM_RANGE_INTERVAL_MIN, r[1].interval);
+
+	/* Ranges are checked after launch: alone, they are no reference. */
+	NEW_VM("pol-ranges", 0, &id);
+	EXPECT_EQ(-EACCES, vm_launch(&self->nl, id, &v));
+	ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
+	EXPECT_TRUST(TVM_TRUST_UNKNOWN, v);
+	EXPECT_REASON(v, "no references");
+	free(pi);
+}
+
+TEST_F(policy, runtime_ranges_accept_limits)
+{
+	struct pol_info *pi = malloc(sizeof(*pi));
+	struct range_info r[TVM_POLICY_RANGES_MAX + 1];
+	uint8_t d[32] = { 3 };
+	int i;
+
+	NEED_TVM();
+	ASSERT_NE(NULL, pi);
+	policy_begin(&self->m, &self->nl, "pol-ranges-max", TVM_POLICY_AUDIT);
+	/* Ends at the last byte of the address space: no wrap. */
+	put_range(&self->m, UINT64_MAX - 4095, 4095, d, 0);
+	put_range(&self->m, 0, 1, d, TVM_RANGE_INTERVAL_MAX);
+	for (i = 2; i < TVM_POLICY_RANGES_MAX; i++)
+		put_range(&self->m, i * 4096ull, 4096, d, UINT32_MAX);
+	tmsg_nest_end(&self->m);
+	ASSERT_EQ(0, policy_send(&self->nl, &self->m, "pol-ranges-max", NULL))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, policy_get(&self->nl, "pol-ranges-max", pi));
+	ASSERT_EQ(TVM_POLICY_RANGES_MAX,
+		  ranges_of(pi, r, TVM_POLICY_RANGES_MAX + 1));
+	EXPECT_EQ((unsigned long long)UINT64_MAX - 4095,
+		  (unsigned long long)r[0].gpa);
+	EXPECT_EQ((uint32_t)TVM_RANGE_INTERVAL_MAX, r[1].interval);
+	free(pi);
+}
+
+enum bad_range {
+	BR_NO_GPA, BR_NO_LEN, BR_NO_SHA, BR_LEN0, BR_LEN_BIG, BR_WRAP,
+	BR_INTERVAL_SHORT, BR_INTERVAL_LONG, BR_SHA31, BR_GPA_TWICE, BR_PAD,
+	BR_TOO_MANY, NBR
+};
+
+static const struct {
+	const char *what;
+	int err;
+	const char *extack;	/* NULL: the netlink core's */
+} bad_range[NBR] = {
+	[BR_NO_GPA] = { "no GPA", -EINVAL, "needs a GPA, a length" },
+	[BR_NO_LEN] = { "no length", -EINVAL, "needs a GPA, a length" },
+	[BR_NO_SHA] = { "no SHA-256", -EINVAL, "needs a GPA, a length" },
+	[BR_LEN0] = { "length 0", -ERANGE, NULL },
+	[BR_LEN_BIG] = { "length above the bound", -ERANGE, NULL },
+	[BR_WRAP] = { "range that wraps", -EINVAL, "wraps" },
+	[BR_INTERVAL_SHORT] = { "interval 99 ms", -ERANGE,
+				"TVM_RANGE_INTERVAL_MIN" },
+	[BR_INTERVAL_LONG] = { "interval above a day", -ERANGE, NULL },
+	[BR_SHA31] = { "31-byte SHA-256", -ERANGE, NULL },
+	[BR_GPA_TWICE] = { "GPA twice", -EINVAL, "attribute given twice" },
+	[BR_PAD] = { "PAD attribute", -EINVAL, NULL },
+	[BR_TOO_MANY] = { "17 ranges", -E2BIG, "too many runtime ranges" },
+};
+
+/* A policy with one flawed runtime range (or, with NBR, a good one). */
+static void put_bad_range(struct tmsg *m, struct tnl *nl, enum bad_range which)
+{
+	uint8_t d[32] = { 4 };
+	int i;
+
+	policy_begin(m, nl, "pol-bad-range", TVM_POLICY_AUDIT);
+	tmsg_nest_start(m, TVM_A_POLICY_RUNTIME);
+	if (which != BR_NO_GPA)
+		tmsg_put_u64(m, TVM_A_RANGE_GPA,
+			     which == BR_WRAP ? UINT64_MAX - 4095 : 0x100000);
+	if (which == BR_GPA_TWICE)
+		tmsg_put_u64(m, TVM_A_RANGE_GPA, 0);
+	if (which != BR_NO_LEN)
+		tmsg_put_u64(m, TVM_A_RANGE_LEN,
+			     which == BR_LEN0 ? 0 :
+			     which == BR_LEN_BIG ? TVM_RANGE_LEN_MAX + 1ull :
+			     4096);
+	if (which != BR_NO_SHA)
+		tmsg_put(m, TVM_A_RANGE_SHA256, d, which == BR_SHA31 ? 31 : 32);
+	if (which == BR_INTERVAL_SHORT)
+		tmsg_put_u32(m, TVM_A_RANGE_INTERVAL,
+			     TVM_RANGE_INTERVAL_MIN - 1);
+	if (which == BR_INTERVAL_LONG)
+		tmsg_put_u32(m, TVM_A_RANGE_INTERVAL,
+			     TVM_RANGE_INTERVAL_MAX + 1);
+	if (which == BR_PAD)
+		tmsg_put_u64(m, TVM_A_RANGE_PAD, 0);
+	tmsg_nest_end(m);
+	if (which == BR_TOO_MANY)
+		for (i = 0; i < TVM_POLICY_RANGES_MAX; i++)
+			put_range(m, i * 4096ull, 4096, d, UINT32_MAX);
+	tmsg_nest_end(m);
+}
+
+TEST_F(policy, runtime_ranges_reject_malformed)
+{
+	struct pol_info *pi = malloc(sizeof(*pi));
+	int i, ret;
+
+	NEED_TVM();
+	ASSERT_NE(NULL, pi);
+	for (i = 0; i < NBR; i++) {
+		put_bad_range(&self->m, &self->nl, i);
+		ret = CALL(NULL, NULL);
+		if (!ret)
+			track("pol-bad-range");
+		EXPECT_EQ(bad_range[i].err, ret)
+			TH_LOG("%s: %d (%s), expected %d", bad_range[i].what,
+			       ret, self->nl.extack, bad_range[i].err);
+		if (bad_range[i].extack) {
+			EXPECT_NE(NULL, strstr(self->nl.extack,
+					       bad_range[i].extack))
+				TH_LOG("%s: extack '%s', expected '%s'",
+				       bad_range[i].what, self->nl.extack,
+				       bad_range[i].extack);
+		} else {
+			EXPECT_NE('\0', self->nl.extack[0])
+				TH_LOG("%s: no extack", bad_range[i].what);
+		}
+		EXPECT_EQ(-ENOENT, policy_get(&self->nl, "pol-bad-range", pi))
+			TH_LOG("%s: a policy was loaded", bad_range[i].what);
+	}
+	/* Without its flaw, the same message loads: each case tests one. */
+	put_bad_range(&self->m, &self->nl, NBR);
+	EXPECT_EQ(0, CALL(NULL, NULL)) TH_LOG("%s", self->nl.extack);
+	track("pol-bad-range");
+	free(pi);
 }
 
 TEST_HARNESS_MAIN
