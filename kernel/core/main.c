@@ -12,6 +12,7 @@
 #include <linux/tvm.h>
 
 #include "bank.h"
+#include "hooks.h"
 #include "netlink.h"
 #include "policy.h"
 #include "quote.h"
@@ -58,6 +59,7 @@ err_bank:
 static void __exit tvm_exit(void)
 {
 	tvm_netlink_uninit();
+	tvm_hooks_uninit();
 	tvm_vm_uninit();
 	tvm_policy_uninit();
 	tvm_quote_uninit();

@@ -5,11 +5,15 @@
  * strict policy; attributes an operation does not take are rejected.
  */
 
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
 #include <linux/tvm.h>
 
+#include "api.h"
+#include "hooks.h"
 #include "netlink.h"
 #include "policy.h"
 #include "quote.h"
@@ -89,6 +93,19 @@ static const struct nla_policy quote_policy[TVM_A_MAX + 1] = {
 					       TVM_NONCE_MAX),
 	[TVM_A_PCR_BANK] = NLA_POLICY_MAX(NLA_U32, TVM_BANK_MAX),
 	[TVM_A_PCR_MASK] = NLA_POLICY_MASK(NLA_U32, TVM_PCR_MASK_ALL),
+};
+
+static const struct nla_policy bind_policy[TVM_A_MAX + 1] = {
+	[TVM_A_VM_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[TVM_A_VM_NAME] = { .type = NLA_NUL_STRING, .len = TVM_NAME_MAX },
+	[TVM_A_VM_UUID] = NLA_POLICY_EXACT_LEN(TVM_UUID_SIZE),
+};
+
+static const struct nla_policy measure_file_policy[TVM_A_MAX + 1] = {
+	SELECTOR_POLICY,
+	[TVM_A_FILE_FD] = { .type = NLA_U32 },
+	[TVM_A_FILE_NAME] = { .type = NLA_NUL_STRING,
+			      .len = TVM_EVENT_NAME_MAX },
 };
 
 static const struct nla_policy policy_sel_policy[TVM_A_MAX + 1] = {
@@ -216,7 +233,9 @@ unlock:
 	    nla_put_u32(skb, TVM_A_VM_LOG_MAX, vm->log_max) ||
 	    put_u64(skb, TVM_A_VM_LOG_COUNT, count) ||
 	    put_u64(skb, TVM_A_VM_LOG_BYTES, bytes) ||
-	    put_u64(skb, TVM_A_VM_LOG_REFUSED, refused))
+	    put_u64(skb, TVM_A_VM_LOG_REFUSED, refused) ||
+	    nla_put_u32(skb, TVM_A_VM_PID, vm->pid) ||
+	    (vm->kvm && nla_put_flag(skb, TVM_A_VM_KVM)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -224,11 +243,11 @@ unlock:
 /* Room for fill_vm(): small replies keep the round trip cheap. */
 static size_t vm_msg_size(void)
 {
-	return 6 * nla_total_size(sizeof(u32)) +
+	return 7 * nla_total_size(sizeof(u32)) +
 	       nla_total_size(TVM_NAME_MAX + 1) +
 	       nla_total_size(TVM_UUID_SIZE) +
 	       4 * nla_total_size_64bit(sizeof(u64)) +
-	       nla_total_size(0) +
+	       2 * nla_total_size(0) +
 	       TVM_REASONS_MAX * nla_total_size(TVM_REASON_MAX + 1);
 }
 
@@ -306,9 +325,15 @@ static int vm_delete_doit(struct sk_buff *skb, struct genl_info *info)
 	vm = vm_from_attrs(info->attrs, info->extack);
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
-	ret = tvm_vm_delete(vm);
-	if (ret)
-		NL_SET_ERR_MSG(info->extack, "VM was deleted meanwhile");
+	if (vm->kvm) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the VM is a KVM VM; it goes when its VMM destroys it");
+		ret = -EBUSY;
+	} else {
+		ret = tvm_vm_delete(vm);
+		if (ret)
+			NL_SET_ERR_MSG(info->extack, "VM was deleted meanwhile");
+	}
 	tvm_vm_put(vm);
 	return ret;
 }
@@ -711,6 +736,99 @@ static int vm_launch_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = tvm_vm_launch(vm, info->extack);
 	if (!ret)
 		ret = reply_vm(info, vm);
+	tvm_vm_put(vm);
+	return ret;
+}
+
+/* --- KVM VMs ------------------------------------------------------------ */
+
+static int vm_bind_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+
+	if (!attrs[TVM_A_VM_PID])
+		return missing(info, TVM_A_VM_PID, "which process to bind?");
+	if (!attrs[TVM_A_VM_NAME])
+		return missing(info, TVM_A_VM_NAME, "a binding needs a name");
+	return tvm_vm_bind(nla_get_u32(attrs[TVM_A_VM_PID]),
+			   nla_data(attrs[TVM_A_VM_NAME]),
+			   attrs[TVM_A_VM_UUID] ?
+			   nla_data(attrs[TVM_A_VM_UUID]) : NULL,
+			   info->extack);
+}
+
+static int vm_measure_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tvm_vm *vm;
+	int ret;
+
+	vm = vm_from_attrs(info->attrs, info->extack);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	if (!vm->kvm) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the VM is not a KVM VM; it has no guest memory to measure");
+		ret = -EOPNOTSUPP;
+	} else {
+		ret = tvm_hooks_measure(vm, info->extack);
+	}
+	if (!ret)
+		ret = reply_vm(info, vm);
+	tvm_vm_put(vm);
+	return ret;
+}
+
+/* The PCR and event type of TVM_CMD_MEASURE_FILE (uapi: "KVM VMs"). */
+#define MEASURE_FILE_PCR	9
+
+static int measure_file_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct tvm_vm *vm;
+	struct file *file;
+	const char *name;
+	u64 seq;
+	int ret;
+
+	if (!attrs[TVM_A_FILE_FD])
+		return missing(info, TVM_A_FILE_FD, "which file to measure?");
+	if (!attrs[TVM_A_FILE_NAME])
+		return missing(info, TVM_A_FILE_NAME, "a measured file needs a name");
+	name = nla_data(attrs[TVM_A_FILE_NAME]);
+	if (!name[0]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_FILE_NAME],
+				    "empty file name");
+		return -EINVAL;
+	}
+
+	vm = vm_from_attrs(attrs, info->extack);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	/* Runs in the sender's context: the descriptor is the caller's. */
+	file = fget(nla_get_u32(attrs[TVM_A_FILE_FD]));
+	if (!file) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_FILE_FD],
+				    "not an open file descriptor of the caller");
+		ret = -EBADF;
+		goto out;
+	}
+	ret = tvm_vm_measure_file(vm, MEASURE_FILE_PCR, TVM_EV_FILE, file,
+				  name, strlen(name), &seq);
+	fput(file);
+	if (ret == -EINVAL)
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_FILE_FD],
+				    "not a regular file open for reading");
+	else if (ret == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack, "event log is full");
+	else if (ret == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "VM was deleted meanwhile");
+	else if (ret == -EINTR)
+		NL_SET_ERR_MSG(info->extack, "interrupted by a fatal signal");
+	else if (ret < 0)
+		NL_SET_ERR_MSG(info->extack, "cannot read or hash the file");
+	if (!ret)
+		ret = reply_seq(info, vm, seq);
+out:
 	tvm_vm_put(vm);
 	return ret;
 }
@@ -1179,6 +1297,27 @@ static const struct genl_ops tvm_ops[] = {
 		.dumpit = log_dump_dumpit,
 		.policy = log_dump_policy,
 		.maxattr = TVM_A_MAX,
+	},
+	{
+		.cmd = TVM_CMD_VM_BIND,
+		.doit = vm_bind_doit,
+		.policy = bind_policy,
+		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_ADMIN,
+	},
+	{
+		.cmd = TVM_CMD_VM_MEASURE,
+		.doit = vm_measure_doit,
+		.policy = selector_policy,
+		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_ADMIN,
+	},
+	{
+		.cmd = TVM_CMD_MEASURE_FILE,
+		.doit = measure_file_doit,
+		.policy = measure_file_policy,
+		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_ADMIN,
 	},
 };
 

@@ -17,7 +17,9 @@
 #include <linux/tpm.h>
 #include <linux/uuid.h>
 
+#include "api.h"
 #include "bank.h"
+#include "bind.h"
 #include "ima.h"
 #include "netlink.h"
 #include "policy.h"
@@ -47,8 +49,10 @@ struct tvm_stats tvm_stats;
 
 /*
  * tvm_registry_lock protects insertion into and removal from vms_by_id,
- * vms_by_name and vms_by_uuid, vm_count, vm_generation and every VM's
- * securityfs entries.  Readers of the three indexes use RCU.
+ * vms_by_name and vms_by_uuid, vm_count, vm_generation, kvm_seq and every
+ * VM's securityfs entries, and orders the bindings (bind.h) with the VMs:
+ * it is held around every call into bind.c.  Readers of the three indexes
+ * use RCU.
  */
 static DEFINE_MUTEX(tvm_registry_lock);
 static DEFINE_XARRAY_ALLOC1(vms_by_id);
@@ -57,6 +61,7 @@ static DEFINE_HASHTABLE(vms_by_uuid, REGISTRY_HASH_BITS);
 static unsigned int vm_count;
 static unsigned int vm_generation;
 static u32 next_id;			/* cursor of xa_alloc_cyclic() */
+static unsigned int kvm_seq;		/* <n> of "kvm-<tgid>-<n>" */
 
 /* Frees VMs after their last reference and a grace period. */
 static struct workqueue_struct *tvm_wq;
@@ -149,9 +154,13 @@ static int trust_event(struct tvm_vm *vm, enum tvm_trust_event te,
 		vm->nreasons--;
 	}
 	strscpy(vm->reasons[vm->nreasons++], reason, sizeof(vm->reasons[0]));
+	spin_lock(&vm->stop_lock);
+	strscpy(vm->stop_reason, reason, sizeof(vm->stop_reason));
+	spin_unlock(&vm->stop_lock);
 
 	if (next != old) {
-		vm->trust = next;
+		/* tvm_vm_may_run() reads it without @vm->lock. */
+		WRITE_ONCE(vm->trust, next);
 		tvm_netlink_trust_event(vm, old, next, reason);
 		tvm_ima_trust(vm, old, next, reason, vm->policy_gen);
 	}
@@ -386,6 +395,7 @@ out:
 	mutex_unlock(&vm->lock);
 	return ret;
 }
+EXPORT_SYMBOL_GPL(tvm_vm_launch);
 
 const struct tvm_event *tvm_vm_event(struct tvm_vm *vm, u64 seq)
 {
@@ -538,6 +548,7 @@ void tvm_vm_put(struct tvm_vm *vm)
 	if (vm)
 		kref_put(&vm->ref, vm_release);
 }
+EXPORT_SYMBOL_GPL(tvm_vm_put);
 
 static struct tvm_vm *get_rcu(struct tvm_vm *vm)
 {
@@ -602,7 +613,7 @@ struct tvm_vm *tvm_vm_get_next(u32 *id)
 	return vm;
 }
 
-/* Whether a name or UUID is taken; under tvm_registry_lock. */
+/* Whether a VM has this name or UUID; under tvm_registry_lock. */
 static bool name_taken(const char *name)
 {
 	struct tvm_vm *vm;
@@ -625,9 +636,33 @@ static bool uuid_taken(const u8 *uuid)
 	return false;
 }
 
+/*
+ * A KVM VM's name and UUID: its process's binding if there is one (true),
+ * else "kvm-<tgid>-<n>" with the first <n> that no VM or binding has, and
+ * a random UUID.
+ */
+static int kvm_name(struct tvm_vm *vm, bool *bound)
+{
+	unsigned int tries;
+
+	lockdep_assert_held(&tvm_registry_lock);
+	*bound = tvm_bind_find(vm->pid, vm->name, vm->uuid);
+	if (*bound)
+		return 0;
+	generate_random_uuid(vm->uuid);
+	for (tries = 0; tries < 1000; tries++) {
+		snprintf(vm->name, sizeof(vm->name), "kvm-%d-%u", vm->pid,
+			 ++kvm_seq);
+		if (!name_taken(vm->name) && !tvm_bind_name_taken(vm->name))
+			return 0;
+	}
+	return -EEXIST;
+}
+
 static int registry_add(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 {
 	struct xa_limit limit = XA_LIMIT(1, U32_MAX);
+	bool bound = false;
 	int ret;
 
 	mutex_lock(&tvm_registry_lock);
@@ -636,6 +671,19 @@ static int registry_add(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack,
 			"host already tracks max_vms VMs (module parameter)");
 		ret = -ENOSPC;
+		goto out;
+	}
+	if (vm->kvm) {
+		ret = kvm_name(vm, &bound);
+		if (ret)
+			goto out;
+	} else if (tvm_bind_name_taken(vm->name)) {
+		NL_SET_ERR_MSG(extack, "a binding (VM_BIND) has this name");
+		ret = -EEXIST;
+		goto out;
+	} else if (tvm_bind_uuid_taken(vm->uuid)) {
+		NL_SET_ERR_MSG(extack, "a binding (VM_BIND) has this UUID");
+		ret = -EEXIST;
 		goto out;
 	}
 	if (name_taken(vm->name)) {
@@ -661,6 +709,8 @@ static int registry_add(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 	}
 	hash_add_rcu(vms_by_name, &vm->name_node, name_hash(vm->name));
 	hash_add_rcu(vms_by_uuid, &vm->uuid_node, uuid_hash(vm->uuid));
+	if (bound)
+		tvm_bind_remove(vm->pid);	/* used once */
 	vm_count++;
 	vm_generation++;
 	ret = 0;
@@ -675,9 +725,9 @@ struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 	struct tvm_vm *vm;
 	int ret;
 
-	if (!name_valid(p->name, extack))
+	if (!p->kvm && !name_valid(p->name, extack))
 		return ERR_PTR(-EINVAL);
-	if (strlen(p->name) > TVM_NAME_MAX) {
+	if (!p->kvm && strlen(p->name) > TVM_NAME_MAX) {
 		NL_SET_ERR_MSG(extack, "VM name is too long");
 		return ERR_PTR(-EINVAL);
 	}
@@ -690,16 +740,23 @@ struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
 		return ERR_PTR(-ENOMEM);
-	strscpy(vm->name, p->name, sizeof(vm->name));
-	if (p->uuid)
-		memcpy(vm->uuid, p->uuid, TVM_UUID_SIZE);
-	else
-		generate_random_uuid(vm->uuid);
+	if (p->kvm) {
+		/* Named in registry_add(), where bindings are looked up. */
+		vm->kvm = true;
+		vm->pid = p->kvm_tgid;
+	} else {
+		strscpy(vm->name, p->name, sizeof(vm->name));
+		if (p->uuid)
+			memcpy(vm->uuid, p->uuid, TVM_UUID_SIZE);
+		else
+			generate_random_uuid(vm->uuid);
+	}
 	vm->banks = (p->banks & TVM_BANKS_ALL) | BIT(TVM_BANK_SHA256);
 	vm->log_max = p->log_max ?: tvm_log_max;
 	vm->log_max_bytes = tvm_log_max_bytes;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	spin_lock_init(&vm->stop_lock);
 	xa_init(&vm->log);
 	vm->state = TVM_VM_ACTIVE;
 	vm->trust = TVM_TRUST_PENDING;
@@ -744,6 +801,154 @@ int tvm_vm_delete(struct tvm_vm *vm)
 	tvm_vm_put(vm);		/* the registry's reference */
 	return 0;
 }
+EXPORT_SYMBOL_GPL(tvm_vm_delete);
+
+int tvm_vm_bind(pid_t nr, const char *name, const u8 *uuid,
+		struct netlink_ext_ack *extack)
+{
+	struct task_struct *task;
+	struct pid *pid = NULL;
+	u8 id[TVM_UUID_SIZE];
+	int ret;
+
+	if (!name_valid(name, extack))
+		return -EINVAL;
+	if (uuid)
+		memcpy(id, uuid, sizeof(id));
+	else
+		generate_random_uuid(id);
+
+	/* The thread group of task @nr, whichever of its threads @nr is. */
+	rcu_read_lock();
+	task = pid_task(find_vpid(nr), PIDTYPE_PID);
+	if (task)
+		pid = get_task_pid(task, PIDTYPE_TGID);
+	rcu_read_unlock();
+	if (!pid) {
+		NL_SET_ERR_MSG(extack, "no such process");
+		return -ESRCH;
+	}
+
+	mutex_lock(&tvm_registry_lock);
+	ret = -EEXIST;
+	if (name_taken(name))
+		NL_SET_ERR_MSG(extack, "a VM with this name exists");
+	else if (uuid_taken(id))
+		NL_SET_ERR_MSG(extack, "a VM with this UUID exists");
+	else
+		ret = tvm_bind_add(pid, name, id, extack);
+	mutex_unlock(&tvm_registry_lock);
+	put_pid(pid);
+	return ret;
+}
+
+/* --- the API of hook modules (api.h) ------------------------------------- */
+
+struct tvm_vm *tvm_vm_create_kvm(pid_t tgid)
+{
+	struct tvm_vm_params p = {
+		.banks = TVM_BANKS_DEFAULT,
+		.kvm_tgid = tgid,
+		.kvm = true,
+	};
+
+	return tvm_vm_create(&p, NULL);
+}
+EXPORT_SYMBOL_GPL(tvm_vm_create_kvm);
+
+u32 tvm_vm_id(const struct tvm_vm *vm)
+{
+	return vm->id;
+}
+EXPORT_SYMBOL_GPL(tvm_vm_id);
+
+int tvm_vm_extend_data(struct tvm_vm *vm, u32 pcr, u32 type,
+		       const void *data, u32 data_len)
+{
+	struct tvm_event *ev;
+	int ret;
+
+	if (pcr >= TVM_NUM_PCRS || type == TVM_EV_NO_ACTION ||
+	    data_len > TVM_EVENT_DATA_MAX)
+		return -EINVAL;
+	ev = tvm_event_alloc(vm, pcr, type, data_len);
+	if (!ev)
+		return -ENOMEM;
+	memcpy((u8 *)tvm_event_data(ev), data, data_len);
+	ret = tvm_event_hash_data(ev);
+	if (ret) {
+		kfree(ev);
+		return ret;
+	}
+	return tvm_vm_extend(vm, ev);
+}
+EXPORT_SYMBOL_GPL(tvm_vm_extend_data);
+
+int tvm_vm_adopt(struct tvm_vm *vm, const char *reason)
+{
+	int ret;
+
+	mutex_lock(&vm->lock);
+	ret = -ENOENT;
+	if (vm->dead)
+		goto out;
+	ret = -EALREADY;
+	if (vm->trust != TVM_TRUST_PENDING)
+		goto out;
+	WRITE_ONCE(vm->adopted, true);
+	/* Whoever sees the new trust sees @adopted: tvm_vm_may_run(). */
+	smp_wmb();
+	ret = trust_event(vm, TVM_TE_LAUNCH_NOREF, reason);
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(tvm_vm_adopt);
+
+int tvm_vm_mismatch(struct tvm_vm *vm, const char *reason)
+{
+	int ret = -ENOENT;
+
+	mutex_lock(&vm->lock);
+	if (!vm->dead)
+		ret = trust_event(vm, TVM_TE_MISMATCH, reason);
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(tvm_vm_mismatch);
+
+/*
+ * Lockless: @vm->trust and @vm->adopted are single words written under
+ * @vm->lock, the policy is read under RCU, and the reason is copied under
+ * a spinlock, so this may run with preemption off.  A stale trust only
+ * delays the answer by one call: the VMM's next KVM_RUN sees the new one.
+ */
+int tvm_vm_may_run(struct tvm_vm *vm, char *reason, size_t len)
+{
+	enum tvm_trust trust = READ_ONCE(vm->trust);
+	const struct tvm_policy *p;
+	bool enforce;
+
+	smp_rmb();	/* pairs with smp_wmb() in tvm_vm_adopt() */
+	if (trust == TVM_TRUST_PENDING || trust == TVM_TRUST_TRUSTED ||
+	    READ_ONCE(vm->adopted))
+		return 0;
+
+	rcu_read_lock();
+	p = tvm_policy_for(vm);
+	enforce = p && p->mode == TVM_POLICY_ENFORCE;
+	rcu_read_unlock();
+	if (!enforce)
+		return 0;
+
+	if (reason && len) {
+		spin_lock(&vm->stop_lock);
+		strscpy(reason, vm->stop_reason, len);
+		spin_unlock(&vm->stop_lock);
+	}
+	return -EACCES;
+}
+EXPORT_SYMBOL_GPL(tvm_vm_may_run);
 
 int tvm_vm_init(void)
 {
@@ -762,6 +967,7 @@ void tvm_vm_uninit(void)
 		tvm_vm_put(vm);
 		id++;
 	}
+	tvm_bind_uninit();
 	/* Each release queued an rcu_work: let the grace periods pass. */
 	rcu_barrier();
 	destroy_workqueue(tvm_wq);

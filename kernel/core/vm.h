@@ -15,6 +15,7 @@
 
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -62,6 +63,14 @@ struct tvm_event;
  * @nreasons: entries of @reasons; under @lock
  * @policy_gen: generation of the policy last checked against, 0 for none;
  *	under @lock
+ * @pid: the VMM's thread group id (init namespace) for a KVM VM, else 0;
+ *	fixed
+ * @kvm: a KVM VM, made by tvm_vm_create_kvm(); fixed
+ * @adopted: the VM ran before tvm saw it (tvm_vm_adopt()); written once
+ *	under @lock, read locklessly by tvm_vm_may_run()
+ * @stop_lock: protects @stop_reason; a spinlock so that tvm_vm_may_run()
+ *	can read it with preemption off; taken under @lock
+ * @stop_reason: a copy of the newest of @reasons
  */
 struct tvm_vm {
 	u32 id;
@@ -91,6 +100,12 @@ struct tvm_vm {
 	char reasons[TVM_REASONS_MAX][TVM_REASON_MAX + 1];
 	unsigned int nreasons;
 	u64 policy_gen;
+
+	pid_t pid;
+	bool kvm;
+	bool adopted;
+	spinlock_t stop_lock;
+	char stop_reason[TVM_REASON_MAX + 1];
 };
 
 /**
@@ -99,12 +114,18 @@ struct tvm_vm {
  * @uuid: its UUID, or NULL for a random one
  * @banks: its banks (SHA-256 is added)
  * @log_max: its log bound in events, or 0 for the module's default
+ * @kvm_tgid: with @kvm: the VMM's thread group id
+ * @kvm: a KVM VM: @name and @uuid are ignored; it takes the binding of
+ *	@kvm_tgid if there is one, else a name "kvm-<tgid>-<n>" and a random
+ *	UUID
  */
 struct tvm_vm_params {
 	const char *name;
 	const u8 *uuid;
 	u32 banks;
 	u32 log_max;
+	pid_t kvm_tgid;
+	bool kvm;
 };
 
 /**
@@ -135,6 +156,14 @@ unsigned int tvm_vm_generation(void);
 struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 			     struct netlink_ext_ack *extack);
 int tvm_vm_delete(struct tvm_vm *vm);
+
+/*
+ * Bind the next KVM VM that the thread group of process @nr (in the
+ * caller's pid namespace) creates to @name and @uuid (NULL: random).
+ * -ESRCH, -EEXIST, -ENOSPC, -EINVAL (bad name), with @extack set.
+ */
+int tvm_vm_bind(pid_t nr, const char *name, const u8 *uuid,
+		struct netlink_ext_ack *extack);
 
 struct tvm_vm *tvm_vm_get_by_id(u32 id);
 struct tvm_vm *tvm_vm_get_by_name(const char *name);

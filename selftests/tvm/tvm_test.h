@@ -492,4 +492,50 @@ static inline int without_cap_sys_admin(int (*fn)(uint32_t), uint32_t id)
 	return WEXITSTATUS(status);
 }
 
+/* --- KVM VMs (ABI 5) ----------------------------------------------------- */
+
+/* VM_BIND process @pid to @name and @uuid (NULL: a random UUID). */
+static inline int tvm_vm_bind(struct tnl *nl, uint32_t pid, const char *name,
+			      const uint8_t *uuid)
+{
+	struct tmsg m;
+
+	tmsg_init(&m, nl, TVM_CMD_VM_BIND, 0);
+	tmsg_put_u32(&m, TVM_A_VM_PID, pid);
+	if (name)
+		tmsg_put_str(&m, TVM_A_VM_NAME, name);
+	if (uuid)
+		tmsg_put(&m, TVM_A_VM_UUID, uuid, TVM_UUID_SIZE);
+	return tnl_call(nl, &m, NULL, NULL);
+}
+
+/* MEASURE_FILE: hash our @fd into PCR 9 of VM @id as @name. */
+static inline int tvm_measure_file(struct tnl *nl, uint32_t id, int fd,
+				   const char *name, uint64_t *seq)
+{
+	struct tmsg m;
+	uint64_t got = 0;
+	int ret;
+
+	tmsg_init(&m, nl, TVM_CMD_MEASURE_FILE, 0);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	tmsg_put_u32(&m, TVM_A_FILE_FD, (uint32_t)fd);
+	if (name)
+		tmsg_put_str(&m, TVM_A_FILE_NAME, name);
+	ret = tnl_call(nl, &m, tvm_seq_cb, &got);
+	if (!ret && seq)
+		*seq = got;
+	return ret;
+}
+
+/* VM_MEASURE: measure VM @id's runtime ranges now. */
+static inline int tvm_vm_measure(struct tnl *nl, uint32_t id)
+{
+	struct tmsg m;
+
+	tmsg_init(&m, nl, TVM_CMD_VM_MEASURE, 0);
+	tmsg_put_u32(&m, TVM_A_VM_ID, id);
+	return tnl_call(nl, &m, NULL, NULL);
+}
+
 #endif /* _TVM_SELFTEST_H */

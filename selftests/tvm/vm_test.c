@@ -2,7 +2,8 @@
 /*
  * tvm instances over generic netlink, sent raw: creation, lookup by id,
  * name and UUID, dumps, deletion, and every way a request can be wrong,
- * each with its exact errno.
+ * each with its exact errno.  ABI 5: the VMM attributes, MEASURE_FILE
+ * checked against OpenSSL, and VM_MEASURE of a VM that is not a KVM VM.
  */
 
 #include <linux/capability.h>
@@ -10,7 +11,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "tvm_test.h"
+#include <fcntl.h>
+
+#include "tvm_crypto.h"
 #include "../kselftest_harness.h"
 
 struct vm_info {
@@ -19,6 +22,8 @@ struct vm_info {
 	char name[TVM_NAME_MAX + 1];
 	uint8_t uuid[TVM_UUID_SIZE];
 	int n;
+	bool has_pid, kvm;
+	uint32_t pid;
 };
 
 static int info_cb(const struct nlmsghdr *h, void *arg)
@@ -42,6 +47,11 @@ static int info_cb(const struct nlmsghdr *h, void *arg)
 			 (const char *)tattr_data(a));
 	if ((a = tmsg_attr(h, TVM_A_VM_UUID)) && tattr_len(a) == TVM_UUID_SIZE)
 		memcpy(v->uuid, tattr_data(a), TVM_UUID_SIZE);
+	if ((a = tmsg_attr(h, TVM_A_VM_PID))) {
+		v->has_pid = true;
+		v->pid = tattr_u32(a);
+	}
+	v->kvm = tmsg_attr(h, TVM_A_VM_KVM);
 	return 0;
 }
 
@@ -324,6 +334,10 @@ static int unprivileged_calls(uint32_t id)
 	tmsg_put_u32(&m, TVM_A_PCR_INDEX, 16);
 	if (tnl_call(&nl, &m, NULL, NULL) != -EPERM)
 		return 6;
+	if (tvm_measure_file(&nl, id, 0, "f", NULL) != -EPERM)
+		return 8;
+	if (tvm_vm_measure(&nl, id) != -EPERM)
+		return 9;
 	/* Reads need no privilege. */
 	tmsg_init(&m, &nl, TVM_CMD_VM_GET, 0);
 	tmsg_put_u32(&m, TVM_A_VM_ID, id);
@@ -339,6 +353,172 @@ TEST_F(vm, changes_need_cap_sys_admin)
 	NEED_TVM();
 	ASSERT_EQ(0, tvm_vm_create(&self->nl, "vm-unpriv", 0, 0, &id));
 	EXPECT_EQ(0, without_cap_sys_admin(unprivileged_calls, id));
+	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));
+}
+
+/* --- ABI 5: KVM VMs ------------------------------------------------------ */
+
+TEST_F(vm, created_vm_has_no_vmm)
+{
+	struct vm_info g = {};
+	uint32_t id;
+
+	NEED_TVM();
+	ASSERT_EQ(0, tvm_vm_create(&self->nl, "vm-no-vmm", 0, 0, &id));
+	INIT(TVM_CMD_VM_GET);
+	tmsg_put_u32(&self->m, TVM_A_VM_ID, id);
+	ASSERT_EQ(0, CALL(info_cb, &g)) TH_LOG("%s", self->nl.extack);
+	EXPECT_TRUE(g.has_pid);
+	EXPECT_EQ(0u, g.pid);
+	EXPECT_FALSE(g.kvm);
+	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));
+}
+
+TEST_F(vm, measure_needs_a_kvm_vm)
+{
+	uint32_t id;
+
+	NEED_TVM();
+	ASSERT_EQ(0, tvm_vm_create(&self->nl, "vm-measure", 0, 0, &id));
+	EXPECT_EQ(-EOPNOTSUPP, tvm_vm_measure(&self->nl, id));
+	EXPECT_EXTACK("not a KVM VM");
+	EXPECT_EQ(-ENOENT, tvm_vm_measure(&self->nl, 0x7ffffff0));
+	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));
+}
+
+#define MF_PATH "/tmp/tvm-vm-test-measure-file"
+
+/* A file of @len fixed pseudo-random bytes at MF_PATH; its bytes. */
+static uint8_t *make_file(size_t len)
+{
+	uint64_t seed = 0x5eed0f11e;
+	uint8_t *buf = malloc(len ? len : 1);
+	int fd;
+
+	if (!buf)
+		return NULL;
+	rnd_bytes(&seed, buf, len);
+	fd = open(MF_PATH, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len || close(fd)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Sizes around the kernel's 64 KiB reads, and an empty file. */
+static const size_t mf_sizes[] = { 0, 1, 65536, 65536 * 3 + 17 };
+
+TEST_F(vm, measure_file_matches_openssl)
+{
+	struct tvm_log log = {};
+	struct tvm_pcrs got;
+	uint8_t want[__TVM_BANK_MAX][TVM_DIGEST_MAX] = {}, h[TVM_DIGEST_MAX];
+	char name[32];
+	uint64_t seq;
+	unsigned int b, i;
+	uint32_t id;
+	uint8_t *data;
+	int fd;
+
+	NEED_TVM();
+	ASSERT_EQ(0, tvm_vm_create(&self->nl, "vm-mfile", TVM_BANKS_ALL, 0,
+				   &id));
+	for (i = 0; i < sizeof(mf_sizes) / sizeof(mf_sizes[0]); i++) {
+		data = make_file(mf_sizes[i]);
+		ASSERT_NE(NULL, data);
+		fd = open(MF_PATH, O_RDONLY);
+		ASSERT_LE(0, fd);
+		snprintf(name, sizeof(name), "file-%zu", mf_sizes[i]);
+		ASSERT_EQ(0, tvm_measure_file(&self->nl, id, fd, name, &seq))
+			TH_LOG("%s: %s", name, self->nl.extack);
+		close(fd);
+
+		tvm_log_free(&log);
+		ASSERT_EQ(0, tvm_log_dump(&self->nl, id, seq, &log));
+		ASSERT_EQ(1u, log.n);
+		EXPECT_EQ(seq, log.ev[0].seq);
+		EXPECT_EQ(9u, log.ev[0].pcr);
+		EXPECT_EQ((uint32_t)TVM_EV_FILE, log.ev[0].type);
+		ASSERT_EQ(strlen(name), log.ev[0].data_len);
+		EXPECT_EQ(0, memcmp(name, log.ev[0].data, strlen(name)));
+		for (b = 0; b < __TVM_BANK_MAX; b++) {
+			ASSERT_EQ(0, md(b, data, mf_sizes[i], h));
+			EXPECT_PCR(h, log.ev[0].digest[b], b, 9);
+			ASSERT_EQ(0, extend(b, want[b], h));
+		}
+		free(data);
+	}
+
+	/* Nothing else extends PCR 9 of a created VM. */
+	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &got));
+	for (b = 0; b < __TVM_BANK_MAX; b++)
+		EXPECT_PCR(want[b], got.v[b][9], b, 9);
+	tvm_log_free(&log);
+	unlink(MF_PATH);
+	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));
+}
+
+TEST_F(vm, measure_file_rejects_bad_files)
+{
+	char long_name[TVM_EVENT_NAME_MAX + 2];
+	struct tvm_pcrs before, after;
+	uint8_t *data;
+	uint32_t id;
+	int fd, dfd, wfd, pfd, closed;
+
+	NEED_TVM();
+	ASSERT_EQ(0, tvm_vm_create(&self->nl, "vm-mfile-bad", 0, 0, &id));
+	data = make_file(100);
+	ASSERT_NE(NULL, data);
+	free(data);
+	fd = open(MF_PATH, O_RDONLY);
+	dfd = open("/tmp", O_RDONLY | O_DIRECTORY);
+	wfd = open(MF_PATH, O_WRONLY);
+	pfd = open(MF_PATH, O_PATH);
+	closed = open(MF_PATH, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, dfd);
+	ASSERT_LE(0, wfd);
+	ASSERT_LE(0, pfd);
+	ASSERT_LE(0, closed);
+	ASSERT_EQ(0, close(closed));
+	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &before));
+
+	EXPECT_EQ(-EBADF, tvm_measure_file(&self->nl, id, -1, "f", NULL));
+	EXPECT_EXTACK("not an open file descriptor");
+	EXPECT_EQ(-EBADF, tvm_measure_file(&self->nl, id, closed, "f", NULL));
+	EXPECT_EXTACK("not an open file descriptor");
+	EXPECT_EQ(-EBADF, tvm_measure_file(&self->nl, id, pfd, "f", NULL));
+	EXPECT_EQ(-EINVAL, tvm_measure_file(&self->nl, id, dfd, "f", NULL));
+	EXPECT_EXTACK("not a regular file open for reading");
+	EXPECT_EQ(-EINVAL, tvm_measure_file(&self->nl, id, wfd, "f", NULL));
+	EXPECT_EXTACK("not a regular file open for reading");
+
+	memset(long_name, 'n', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	EXPECT_EQ(-EINVAL, tvm_measure_file(&self->nl, id, fd, long_name,
+					    NULL));
+	EXPECT_NE('\0', self->nl.extack[0]);
+	long_name[TVM_EVENT_NAME_MAX] = '\0';	/* the longest is fine */
+	EXPECT_EQ(0, tvm_measure_file(&self->nl, id, fd, long_name, NULL))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(-EINVAL, tvm_measure_file(&self->nl, id, fd, "", NULL));
+	EXPECT_EXTACK("empty file name");
+	EXPECT_EQ(-EINVAL, tvm_measure_file(&self->nl, id, fd, NULL, NULL));
+	EXPECT_EXTACK("needs a name");
+	EXPECT_EQ(-ENOENT, tvm_measure_file(&self->nl, 0x7ffffff0, fd, "f",
+					    NULL));
+
+	/* Only the good one was logged. */
+	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &after));
+	EXPECT_EQ(before.log_count + 1, after.log_count);
+
+	close(fd);
+	close(dfd);
+	close(wfd);
+	close(pfd);
+	unlink(MF_PATH);
 	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));
 }
 

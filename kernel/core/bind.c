@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bindings of processes to the name and UUID of the KVM VM they will
+ * create (bind.h).  The table is small (TVM_BINDINGS_MAX) and rarely
+ * used, so it is a list searched in full.
+ */
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "bind.h"
+
+/**
+ * struct tvm_binding - one waiting binding
+ * @node: in bindings, under tvm_bind_lock
+ * @pid: the thread group's pid, with a reference
+ * @name: the VM's name
+ * @uuid: the VM's UUID
+ */
+struct tvm_binding {
+	struct list_head node;
+	struct pid *pid;
+	char name[TVM_NAME_MAX + 1];
+	u8 uuid[TVM_UUID_SIZE];
+};
+
+/*
+ * tvm_bind_lock protects bindings and nbindings; taken after
+ * tvm_registry_lock.
+ */
+static DEFINE_MUTEX(tvm_bind_lock);
+static LIST_HEAD(bindings);
+static unsigned int nbindings;
+
+static void binding_free(struct tvm_binding *b)
+{
+	lockdep_assert_held(&tvm_bind_lock);
+	list_del(&b->node);
+	nbindings--;
+	put_pid(b->pid);
+	kfree(b);
+}
+
+static bool binding_alive(const struct tvm_binding *b)
+{
+	bool alive;
+
+	rcu_read_lock();
+	alive = pid_task(b->pid, PIDTYPE_TGID);
+	rcu_read_unlock();
+	return alive;
+}
+
+/* Drop the bindings of processes that have exited. */
+static void prune(void)
+{
+	struct tvm_binding *b, *tmp;
+
+	lockdep_assert_held(&tvm_bind_lock);
+	list_for_each_entry_safe(b, tmp, &bindings, node)
+		if (!binding_alive(b))
+			binding_free(b);
+}
+
+static struct tvm_binding *find_name(const char *name)
+{
+	struct tvm_binding *b;
+
+	lockdep_assert_held(&tvm_bind_lock);
+	list_for_each_entry(b, &bindings, node)
+		if (!strcmp(b->name, name))
+			return b;
+	return NULL;
+}
+
+static struct tvm_binding *find_uuid(const u8 *uuid)
+{
+	struct tvm_binding *b;
+
+	lockdep_assert_held(&tvm_bind_lock);
+	list_for_each_entry(b, &bindings, node)
+		if (!memcmp(b->uuid, uuid, TVM_UUID_SIZE))
+			return b;
+	return NULL;
+}
+
+static struct tvm_binding *find_tgid(pid_t tgid)
+{
+	struct tvm_binding *b;
+
+	lockdep_assert_held(&tvm_bind_lock);
+	list_for_each_entry(b, &bindings, node)
+		if (pid_nr(b->pid) == tgid)
+			return b;
+	return NULL;
+}
+
+int tvm_bind_add(struct pid *pid, const char *name, const u8 *uuid,
+		 struct netlink_ext_ack *extack)
+{
+	struct tvm_binding *b, *new;
+	int ret;
+
+	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
+	if (!new)
+		return -ENOMEM;
+
+	mutex_lock(&tvm_bind_lock);
+	prune();
+	ret = -EEXIST;
+	list_for_each_entry(b, &bindings, node) {
+		if (b->pid == pid) {
+			NL_SET_ERR_MSG(extack, "the process is bound already");
+			goto out;
+		}
+	}
+	if (find_name(name)) {
+		NL_SET_ERR_MSG(extack, "another binding has this name");
+		goto out;
+	}
+	if (find_uuid(uuid)) {
+		NL_SET_ERR_MSG(extack, "another binding has this UUID");
+		goto out;
+	}
+	ret = -ENOSPC;
+	if (nbindings >= TVM_BINDINGS_MAX) {
+		NL_SET_ERR_MSG(extack,
+			       "TVM_BINDINGS_MAX bindings wait for their VMs already");
+		goto out;
+	}
+
+	new->pid = get_pid(pid);
+	strscpy(new->name, name, sizeof(new->name));
+	memcpy(new->uuid, uuid, TVM_UUID_SIZE);
+	list_add_tail(&new->node, &bindings);
+	nbindings++;
+	new = NULL;
+	ret = 0;
+out:
+	mutex_unlock(&tvm_bind_lock);
+	kfree(new);
+	return ret;
+}
+
+bool tvm_bind_find(pid_t tgid, char *name, u8 *uuid)
+{
+	struct tvm_binding *b;
+
+	mutex_lock(&tvm_bind_lock);
+	prune();
+	b = find_tgid(tgid);
+	if (b) {
+		strscpy(name, b->name, TVM_NAME_MAX + 1);
+		memcpy(uuid, b->uuid, TVM_UUID_SIZE);
+	}
+	mutex_unlock(&tvm_bind_lock);
+	return b;
+}
+
+void tvm_bind_remove(pid_t tgid)
+{
+	struct tvm_binding *b;
+
+	mutex_lock(&tvm_bind_lock);
+	b = find_tgid(tgid);
+	if (b)
+		binding_free(b);
+	mutex_unlock(&tvm_bind_lock);
+}
+
+bool tvm_bind_name_taken(const char *name)
+{
+	bool taken;
+
+	mutex_lock(&tvm_bind_lock);
+	prune();
+	taken = find_name(name);
+	mutex_unlock(&tvm_bind_lock);
+	return taken;
+}
+
+bool tvm_bind_uuid_taken(const u8 *uuid)
+{
+	bool taken;
+
+	mutex_lock(&tvm_bind_lock);
+	prune();
+	taken = find_uuid(uuid);
+	mutex_unlock(&tvm_bind_lock);
+	return taken;
+}
+
+void tvm_bind_uninit(void)
+{
+	struct tvm_binding *b, *tmp;
+
+	mutex_lock(&tvm_bind_lock);
+	list_for_each_entry_safe(b, tmp, &bindings, node)
+		binding_free(b);
+	mutex_unlock(&tvm_bind_lock);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Bindings (TVM_CMD_VM_BIND): a name and UUID waiting for the next KVM VM
+ * that a process creates.  At most TVM_BINDINGS_MAX wait at once; a
+ * binding is used once, and one whose process has gone is dropped the
+ * next time bindings are added or looked up.
+ *
+ * Every call is made under tvm_registry_lock (vm.c), so that a name or
+ * UUID is never both a VM's and a binding's; tvm_bind_lock nests inside.
+ */
+#ifndef _TVM_BIND_H
+#define _TVM_BIND_H
+
+#include <linux/types.h>
+#include <linux/tvm.h>
+
+struct netlink_ext_ack;
+struct pid;
+
+/*
+ * Add a binding of @pid (a thread group; the call takes its own
+ * reference).  -EEXIST if @pid is bound or @name or @uuid is a binding's,
+ * -ENOSPC at TVM_BINDINGS_MAX, with @extack set.
+ */
+int tvm_bind_add(struct pid *pid, const char *name, const u8 *uuid,
+		 struct netlink_ext_ack *extack);
+
+/*
+ * The binding of thread group @tgid (init namespace): copy its name to
+ * @name (TVM_NAME_MAX + 1 bytes) and its UUID to @uuid, and return true.
+ * It stays until tvm_bind_remove().
+ */
+bool tvm_bind_find(pid_t tgid, char *name, u8 *uuid);
+void tvm_bind_remove(pid_t tgid);
+
+bool tvm_bind_name_taken(const char *name);
+bool tvm_bind_uuid_taken(const u8 *uuid);
+
+/* Drop every binding; for module exit. */
+void tvm_bind_uninit(void);
+
+#endif /* _TVM_BIND_H */
