@@ -26,23 +26,15 @@
 /* The smallest RSA key `policy sign` uses. */
 #define SIGN_BITS_MIN	2048
 
-/* A policy file, checked and encoded. */
-struct encoded {
-	struct policy p;
-	size_t len;
-	uint8_t attr[POLICY_ATTR_MAX + 1];
-};
-
 /* The payload of the TVM_A_POLICY attribute: what an owner signs. */
-static const uint8_t *payload(const struct encoded *enc, size_t *len)
+static const uint8_t *payload(const struct policy_file *enc, size_t *len)
 {
 	*len = enc->len - NLA_HDRLEN;
 	return enc->attr + NLA_HDRLEN;
 }
 
-/* Read, check and encode a policy file; prints why not. */
-static int load_file(const struct tvmctl *ctl, const char *path,
-		     struct encoded *enc)
+int policy_file_parse(const struct tvmctl *ctl, const char *path,
+		      unsigned int flags, struct policy_file *enc)
 {
 	char err[POLICY_ERR_MAX];
 	size_t len;
@@ -56,19 +48,41 @@ static int load_file(const struct tvmctl *ctl, const char *path,
 	if (ret)
 		return tvmctl_err(TVMCTL_ERR, "%s: reading '%s': %s",
 				  ctl->name, path, strerror(-ret));
-	ret = policy_parse(path, (const char *)text, len, &enc->p, err,
-			   sizeof(err));
+	ret = policy_parse_flags(path, (const char *)text, len, flags,
+				 &enc->p, err, sizeof(err));
 	free(text);
 	if (ret)
 		return tvmctl_err(TVMCTL_USAGE, "%s: %s", ctl->name, err);
-	/* policy_parse() checked the size already. */
-	ret = policy_encode(&enc->p, enc->attr, sizeof(enc->attr), &enc->len);
-	if (ret) {
-		policy_free(&enc->p);
+	return 0;
+}
+
+int policy_file_encode(const struct tvmctl *ctl, const char *path,
+		       struct policy_file *enc)
+{
+	int ret = policy_encode(&enc->p, enc->attr, sizeof(enc->attr),
+				&enc->len);
+
+	if (ret == -E2BIG)
+		return tvmctl_err(TVMCTL_USAGE, "%s: %s: %zu bytes encoded, more than the %d a netlink attribute holds",
+				  ctl->name, path, enc->len, POLICY_ATTR_MAX);
+	if (ret)
 		return tvmctl_err(TVMCTL_ERR, "%s: %s: encoding: %s", ctl->name,
 				  path, strerror(-ret));
-	}
 	return 0;
+}
+
+/* Read, check and encode a policy file; prints why not. */
+static int load_file(const struct tvmctl *ctl, const char *path,
+		     struct policy_file *enc)
+{
+	int ret = policy_file_parse(ctl, path, 0, enc);
+
+	if (ret)
+		return ret;
+	ret = policy_file_encode(ctl, path, enc);
+	if (ret)
+		policy_free(&enc->p);
+	return ret;
 }
 
 /* OpenSSL's reason for the last failure, or @fallback. */
@@ -210,7 +224,7 @@ static int policy_sign(struct tvmctl *ctl, int argc, char **argv)
 	uint8_t sig[TVM_SIGNATURE_MAX], digest[POLICY_DIGEST_SIZE];
 	const char *key = NULL, *out = NULL, *file;
 	const uint8_t *data;
-	struct encoded *enc;
+	struct policy_file *enc;
 	size_t len, sig_len;
 	int c, ret;
 
@@ -296,6 +310,81 @@ static int on_policy(struct nlattr **tb, void *arg)
 			     (size_t)nla_len(tb[TVM_A_POLICY]), p);
 }
 
+int policy_file_sig(const struct tvmctl *ctl, const char *file,
+		    const char *sig_file, struct policy_file *enc)
+{
+	char def_sig[4096];
+	int ret;
+
+	enc->sig = NULL;
+	enc->sig_len = 0;
+	if (sig_file && !enc->p.owner_key[0])
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: --sig: %s has no owner_key, so tvm would refuse a signature",
+				  ctl->name, file);
+	if (enc->p.owner_key[0] && !sig_file) {
+		if (sig_path(file, def_sig, sizeof(def_sig)) ||
+		    access(def_sig, F_OK))
+			tvmctl_err(0, "%s: %s names owner key '%s' but has no signature (no %s.sig; see 'tvmctl policy sign'); tvm will refuse it",
+				   ctl->name, file, enc->p.owner_key, file);
+		else
+			sig_file = def_sig;
+	}
+	if (!sig_file)
+		return 0;
+	ret = attest_read_file(sig_file, TVM_SIGNATURE_MAX, &enc->sig,
+			       &enc->sig_len);
+	if (ret == -EFBIG || (!ret && !enc->sig_len)) {
+		free(enc->sig);
+		enc->sig = NULL;
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: '%s': not a signature (1 to %d bytes)",
+				  ctl->name, sig_file, TVM_SIGNATURE_MAX);
+	}
+	if (ret)
+		return tvmctl_err(TVMCTL_ERR, "%s: reading '%s': %s",
+				  ctl->name, sig_file, strerror(-ret));
+	return 0;
+}
+
+int policy_file_send(struct tvm_nl *nl, const struct policy_file *enc,
+		     struct policy *reply)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = tvm_nl_new_size(nl, TVM_CMD_POLICY_LOAD, false,
+			      enc->len + NLA_HDRLEN + TVM_SIGNATURE_MAX, &msg);
+	if (ret)
+		return ret;
+	ret = tvm_nl_put_attr(msg, enc->attr, enc->len);
+	if (!ret && enc->sig)
+		ret = tvm_nl_put(msg, TVM_A_POLICY_SIGNATURE, enc->sig,
+				 enc->sig_len);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return tvm_nl_send(nl, msg, on_policy, reply);
+}
+
+void policy_file_free(struct policy_file *enc)
+{
+	policy_free(&enc->p);
+	free(enc->sig);
+	enc->sig = NULL;
+}
+
+int policy_file_digest(const struct policy_file *enc,
+		       uint8_t digest[POLICY_DIGEST_SIZE])
+{
+	const uint8_t *data;
+	size_t len;
+
+	data = payload(enc, &len);
+	return sha256(data, len, digest);
+}
+
 static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -303,17 +392,13 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char hex[2 * POLICY_DIGEST_SIZE + 1], def_sig[4096];
+	char hex[2 * POLICY_DIGEST_SIZE + 1];
 	char sel[PARSE_UUID_STR_LEN + TVM_NAME_MAX + 8];
 	uint8_t digest[POLICY_DIGEST_SIZE];
 	const char *sig_file = NULL, *file;
-	uint8_t *sig = NULL;
-	size_t sig_len = 0, len;
 	struct policy reply = { 0 };
-	struct encoded *enc;
+	struct policy_file *enc;
 	struct tvm_nl *nl = NULL;
-	struct nl_msg *msg;
-	const uint8_t *data;
 	int c, ret;
 
 	optind = 0;
@@ -331,7 +416,7 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 		return ret;
 	file = argv[optind];
 
-	enc = malloc(sizeof(*enc));
+	enc = calloc(1, sizeof(*enc));
 	if (!enc)
 		return tvmctl_err(TVMCTL_ERR, "out of memory");
 	ret = load_file(ctl, file, enc);
@@ -340,37 +425,10 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 		return ret;
 	}
 	policy_format_sel(&enc->p.sel, sel, sizeof(sel));
-	if (sig_file && !enc->p.owner_key[0]) {
-		ret = tvmctl_err(TVMCTL_USAGE,
-				 "%s: --sig: %s has no owner_key, so tvm would refuse a signature",
-				 ctl->name, file);
+	ret = policy_file_sig(ctl, file, sig_file, enc);
+	if (ret)
 		goto out;
-	}
-	if (enc->p.owner_key[0] && !sig_file) {
-		if (sig_path(file, def_sig, sizeof(def_sig)) ||
-		    access(def_sig, F_OK))
-			tvmctl_err(0, "%s: %s names owner key '%s' but has no signature (no %s.sig; see 'tvmctl policy sign'); tvm will refuse it",
-				   ctl->name, file, enc->p.owner_key, file);
-		else
-			sig_file = def_sig;
-	}
-	if (sig_file) {
-		ret = attest_read_file(sig_file, TVM_SIGNATURE_MAX, &sig,
-				       &sig_len);
-		if (ret == -EFBIG || (!ret && !sig_len)) {
-			ret = tvmctl_err(TVMCTL_USAGE,
-					 "%s: '%s': not a signature (1 to %d bytes)",
-					 ctl->name, sig_file, TVM_SIGNATURE_MAX);
-			goto out;
-		}
-		if (ret) {
-			ret = tvmctl_err(TVMCTL_ERR, "%s: reading '%s': %s",
-					 ctl->name, sig_file, strerror(-ret));
-			goto out;
-		}
-	}
-	data = payload(enc, &len);
-	if (sha256(data, len, digest)) {
+	if (policy_file_digest(enc, digest)) {
 		ret = tvmctl_err(TVMCTL_ERR, "%s: SHA-256: %s", ctl->name,
 				 ssl_reason("failed"));
 		goto out;
@@ -379,18 +437,7 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
 		goto out;
-	ret = tvm_nl_new_size(nl, TVM_CMD_POLICY_LOAD, false,
-			      enc->len + NLA_HDRLEN + TVM_SIGNATURE_MAX, &msg);
-	if (ret)
-		goto err;
-	ret = tvm_nl_put_attr(msg, enc->attr, enc->len);
-	if (!ret && sig)
-		ret = tvm_nl_put(msg, TVM_A_POLICY_SIGNATURE, sig, sig_len);
-	if (ret) {
-		nlmsg_free(msg);
-		goto err;
-	}
-	ret = tvm_nl_send(nl, msg, on_policy, &reply);
+	ret = policy_file_send(nl, enc, &reply);
 	if (ret)
 		goto err;
 
@@ -399,7 +446,7 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 	sel_print(ctl, &reply.sel);
 	out_int(ctl->out, "generation", NULL, (int64_t)reply.gen);
 	out_str(ctl->out, "digest", NULL, hex);
-	out_bool(ctl->out, "signed", NULL, sig != NULL);
+	out_bool(ctl->out, "signed", NULL, enc->sig != NULL);
 	out_object_end(ctl->out);
 	ret = TVMCTL_OK;
 	goto out;
@@ -408,9 +455,8 @@ err:
 out:
 	tvm_nl_close(nl);
 	policy_free(&reply);
-	policy_free(&enc->p);
+	policy_file_free(enc);
 	free(enc);
-	free(sig);
 	return ret;
 }
 

@@ -26,6 +26,24 @@ static const struct tvmctl_cmd commands[] = {
 		  "               (not a terminal; with --from, no Spec ID event)\n"
 		  "  --raw        the lines as securityfs has them: types in hex,\n"
 		  "               data not decoded\n" },
+	{ .name = "launch", .fn = launch_main, .args = "--name NAME -- CMD...",
+	  .help = "run a VMM whose KVM VM gets NAME, a UUID and a policy",
+	  .opts = "  --name NAME    the VM's name (required)\n"
+		  "  --uuid UUID    its UUID (default: random)\n"
+		  "  --policy FILE  load FILE as its policy first; its selector\n"
+		  "                 must be the VM's name or --uuid, or absent\n"
+		  "  --sig SIG      the policy's signature (default FILE.sig if\n"
+		  "                 the policy has an owner_key)\n"
+		  "  -v, --verbose  say what was bound, on stderr\n"
+		  "               With -j, what was bound goes to stdout as one\n"
+		  "               JSON line before CMD runs.  Exit status: CMD's,\n"
+		  "               128+N if signal N killed it, 127/126 if it could\n"
+		  "               not run, 1 if tvmctl failed (nothing ran)\n" },
+	{ .name = "measure", .fn = measure_main, .args = "VM",
+	  .help = "re-hash a KVM VM's runtime ranges (PCR 13) now, show it" },
+	{ .name = "measure-file", .fn = measure_file_main, .args = "VM FILE",
+	  .help = "hash FILE into a VM's PCR 9 and log it",
+	  .opts = "  --name NAME   the event's name (default: FILE as given)\n" },
 	{ .name = "policy", .fn = policy_main, .args = "SUBCOMMAND ...",
 	  .help = "sign, load, show and delete policies", .subs = policy_cmds },
 	{ .name = "ak", .fn = ak_main, .args = "SUBCOMMAND ...",

@@ -8,6 +8,7 @@
 
 #include "nl.h"
 #include "out.h"
+#include "policy_json.h"
 
 #define TVMCTL_VERSION "0.1"
 
@@ -205,5 +206,45 @@ struct ak_info {
  */
 int ak_request(struct tvm_nl *nl, const char *desc, struct ak_info *ak);
 void ak_info_free(struct ak_info *ak);
+
+/*
+ * A policy file on its way to the kernel (policy.c), as `policy load` and
+ * `launch` send it: parsed, then (its selector set) encoded, with its
+ * owner's signature if it has one.
+ */
+struct policy_file {
+	struct policy p;
+	uint8_t *sig;
+	size_t sig_len;
+	size_t len;
+	uint8_t attr[POLICY_ATTR_MAX + 1];
+};
+
+/*
+ * Read and check the file @path into @pf->p (policy_parse_flags() with
+ * @flags); then encode @pf->p into @pf->attr.  Each prints why not and
+ * returns TVMCTL_USAGE or TVMCTL_ERR, or returns 0.
+ */
+int policy_file_parse(const struct tvmctl *ctl, const char *path,
+		      unsigned int flags, struct policy_file *pf);
+int policy_file_encode(const struct tvmctl *ctl, const char *path,
+		       struct policy_file *pf);
+/*
+ * The owner's signature: @sig_file, or when it is NULL, @path.sig if the
+ * policy names an owner key and the file exists.  Prints why not.
+ */
+int policy_file_sig(const struct tvmctl *ctl, const char *path,
+		    const char *sig_file, struct policy_file *pf);
+/* SHA-256 of the encoded payload, as tvm reports it; 0 or -EIO. */
+int policy_file_digest(const struct policy_file *pf,
+		       uint8_t digest[POLICY_DIGEST_SIZE]);
+/* POLICY_LOAD of @pf, the reply into @reply; 0 or -errno. */
+int policy_file_send(struct tvm_nl *nl, const struct policy_file *pf,
+		     struct policy *reply);
+void policy_file_free(struct policy_file *pf);
+
+int launch_main(struct tvmctl *ctl, int argc, char **argv);
+int measure_main(struct tvmctl *ctl, int argc, char **argv);
+int measure_file_main(struct tvmctl *ctl, int argc, char **argv);
 
 #endif /* _TVMCTL_H */
