@@ -152,29 +152,48 @@ TEST_F(bind, binding_of_exited_process_goes)
 		TH_LOG("%s", self->nl.extack);
 }
 
-static void *thread_tid(void *arg)
+struct waiter {
+	pid_t tid;
+	int ready[2], done[2];
+};
+
+/* Say our thread id, then wait until told to finish. */
+static void *waiter_main(void *arg)
 {
-	*(pid_t *)arg = gettid();
+	struct waiter *w = arg;
+	char c;
+
+	w->tid = gettid();
+	if (write(w->ready[1], "r", 1) != 1)
+		return NULL;
+	if (read(w->done[0], &c, 1) < 0)
+		return NULL;
 	return NULL;
 }
 
 TEST_F(bind, thread_binds_its_process)
 {
+	struct waiter w = {};
 	pthread_t t;
-	pid_t tid = 0, kid;
+	char c;
 
 	NEED_TVM();
 	/* Bind ourselves by a thread's id; the harness runs us in a child. */
-	ASSERT_EQ(0, pthread_create(&t, NULL, thread_tid, &tid));
-	ASSERT_EQ(0, pthread_join(t, NULL));
-	ASSERT_NE(getpid(), tid);
-	/* The thread exited; a live thread of ours is this one. */
-	kid = KID();
-	(void)kid;
-	EXPECT_EQ(-ESRCH, tvm_vm_bind(&self->nl, tid, "bind-thread", NULL));
-	EXPECT_EQ(0, tvm_vm_bind(&self->nl, gettid(), "bind-thread", NULL))
+	ASSERT_EQ(0, pipe(w.ready));
+	ASSERT_EQ(0, pipe(w.done));
+	ASSERT_EQ(0, pthread_create(&t, NULL, waiter_main, &w));
+	ASSERT_EQ(1, read(w.ready[0], &c, 1));
+	ASSERT_NE(getpid(), w.tid);
+	EXPECT_EQ(0, tvm_vm_bind(&self->nl, w.tid, "bind-thread", NULL))
 		TH_LOG("%s", self->nl.extack);
 	EXPECT_EQ(-EEXIST, tvm_vm_bind(&self->nl, getpid(), "bind-thread-2",
+				       NULL));
+	EXPECT_EXTACK("bound already");
+	ASSERT_EQ(1, write(w.done[1], "d", 1));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+
+	/* The thread is gone, its process is not: still bound. */
+	EXPECT_EQ(-EEXIST, tvm_vm_bind(&self->nl, getpid(), "bind-thread-3",
 				       NULL));
 	EXPECT_EXTACK("bound already");
 }
