@@ -1,0 +1,862 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tvm_kvm.ko with real KVM VMs (nested in the emulated host): each test
+ * creates a tiny real-mode VM through /dev/kvm and checks what tvm made of
+ * it against values it computes itself, with OpenSSL, from the same bytes
+ * and the encodings documented in <linux/tvm.h> (tvm_kvm.h):
+ *
+ *  - PCR 8 names the VMM; PCR 12 replays to the memory slots, vCPUs and
+ *    CPUID the ioctls set; PCR 9 replays to the slots' contents at the
+ *    first KVM_RUN, and each log event carries exactly those bytes.
+ *  - One changed byte: another PCR 9; under a policy naming the good
+ *    value, enforce refuses every KVM_RUN (EACCES) before the guest's
+ *    first instruction, audit runs it untrusted.
+ *  - Runtime ranges: a write through the VMM's mapping is caught by
+ *    VM_MEASURE and by the timer alone; enforce then stops the vCPUs.
+ *  - Lifecycle: 200 VMs leave no instance; a SIGKILLed VMM leaves none;
+ *    four vCPUs starting at once are measured once, before any runs.
+ *
+ * Each guest first increments a counter in its memory, so a VM that ran
+ * any guest code before it was measured, or after it was refused, shows.
+ */
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "tvm_kvm.h"
+#include "../kselftest_harness.h"
+
+/* The test VM's layout (tvm_kvm.h has the entry and the counter). */
+#define SLOT0_SIZE	0x10000		/* slot 0 at 0: code, data */
+#define DATA_GPA	0x5000		/* a page of random bytes */
+#define TAIL_GPA	0x8010		/* a few bytes in another page */
+#define SLOT3_GPA	0x100000	/* slot 3: dirty logging */
+#define SLOT3_SIZE	0x4000
+#define SLOT3_DATA	0x2000		/* a random page, offset in slot 3 */
+#define SEED		0x74766d6b766dULL
+
+FIXTURE(kvm) {
+	struct tnl nl;
+	bool have_nl;
+	struct kvm_vm vm;
+	char policy[2][TVM_NAME_MAX + 1];	/* names to delete */
+};
+
+FIXTURE_SETUP(kvm)
+{
+	int ret;
+
+	self->vm.kvm = self->vm.fd = -1;
+	ret = tnl_open(&self->nl);
+	if (ret == -ENOENT)
+		SKIP(return, "tvm.ko is not loaded");
+	ASSERT_EQ(0, ret);
+	self->have_nl = true;
+	if (access("/sys/module/tvm_kvm", F_OK))
+		SKIP(return, "tvm_kvm not loaded");
+	if (access("/dev/kvm", R_OK | W_OK))
+		SKIP(return, "/dev/kvm: %s", strerror(errno));
+}
+
+FIXTURE_TEARDOWN(kvm)
+{
+	int i;
+
+	if (self->vm.kvm >= 0)
+		kvm_vm_destroy(&self->vm);
+	for (i = 0; i < 2; i++)
+		if (self->have_nl && self->policy[i][0])
+			tk_policy_delete(&self->nl, self->policy[i]);
+	if (self->have_nl)
+		tnl_close(&self->nl);
+}
+
+/*
+ * The test VM: slot 3 (16 KiB at 1 MiB, KVM_MEM_LOG_DIRTY_PAGES, one
+ * random page) set before slot 0 (64 KiB at 0: the guest at the entry, a
+ * random page at DATA_GPA, a few bytes at TAIL_GPA), then @nvcpus vCPUs,
+ * each with the supported CPUID.  The PCR 12 events this should make are
+ * appended to @ev (*@n of them so far).  0 or -errno.
+ */
+static int build_vm(struct kvm_vm *vm, int nvcpus, struct tk_event *ev,
+		    int *n)
+{
+	struct kvm_cpuid2 *cpuid;
+	uint64_t seed = SEED;
+	uint8_t *p;
+	int i, ret;
+
+	ret = kvm_vm_create(vm);
+	if (ret)
+		return ret;
+	ret = kvm_vm_add_slot(vm, 3, KVM_MEM_LOG_DIRTY_PAGES, SLOT3_GPA,
+			      SLOT3_SIZE);
+	if (ret)
+		return ret;
+	tk_ev_memslot(3, KVM_MEM_LOG_DIRTY_PAGES, SLOT3_GPA, SLOT3_SIZE,
+		      &ev[(*n)++]);
+	ret = kvm_vm_add_slot(vm, 0, 0, 0, SLOT0_SIZE);
+	if (ret)
+		return ret;
+	tk_ev_memslot(0, 0, 0, SLOT0_SIZE, &ev[(*n)++]);
+
+	memcpy(kvm_vm_gpa(vm, KVM_T_ENTRY), kvm_t_guest, sizeof(kvm_t_guest));
+	rnd_bytes(&seed, kvm_vm_gpa(vm, DATA_GPA), TVM_PAGE_SIZE);
+	p = kvm_vm_gpa(vm, TAIL_GPA);
+	memcpy(p, "tvm", 3);
+	rnd_bytes(&seed, kvm_vm_gpa(vm, SLOT3_GPA + SLOT3_DATA), TVM_PAGE_SIZE);
+
+	cpuid = kvm_supported_cpuid(vm->kvm);
+	if (!cpuid)
+		return -EIO;
+	for (i = 0; i < nvcpus; i++) {
+		ret = kvm_vm_add_vcpu(vm, i, KVM_T_ENTRY);
+		if (ret)
+			break;
+		tk_ev_vcpu(i, &ev[(*n)++]);
+		if (ioctl(vm->vcpu[i].fd, KVM_SET_CPUID2, cpuid)) {
+			ret = -errno;
+			break;
+		}
+		if (tk_ev_cpuid(i, cpuid, &ev[(*n)++])) {
+			ret = -EIO;
+			break;
+		}
+	}
+	free(cpuid);
+	return ret;
+}
+
+/* The TVM_EV_SLOT events of @vm as its memory is now: slot 0, slot 3. */
+static int slot_events(const struct kvm_vm *vm, struct tk_event *ev)
+{
+	/* build_vm() set slot 3 first: slot[1] is slot 0. */
+	return tk_ev_vm_slot(vm, 1, &ev[0]) || tk_ev_vm_slot(vm, 0, &ev[1]);
+}
+
+/* SHA-256 of PCR 9 after the events @ev (two of them). */
+static void pcr9_of(const struct tk_event *ev, uint8_t *out)
+{
+	uint8_t v[TVM_DIGEST_MAX];
+
+	tk_replay(TVM_BANK_SHA256, 9, ev, 2, v);
+	memcpy(out, v, 32);
+}
+
+static uint32_t vm_banks(const struct tk_vm *v)
+{
+	return v->banks ? v->banks : 1u << TVM_BANK_SHA256;
+}
+
+static uint16_t counter(struct kvm_vm *vm)
+{
+	uint16_t c;
+
+	memcpy(&c, kvm_vm_gpa(vm, KVM_T_COUNTER), sizeof(c));
+	return c;
+}
+
+/*
+ * The events @log has on @pcr are exactly those of @want on @pcr, in
+ * order, with their data and, in every bank of @banks, H_bank(data).
+ */
+static void expect_events(struct __test_metadata *_metadata,
+			  const struct tvm_log *log, uint32_t pcr,
+			  const struct tk_event *want, int nwant,
+			  uint32_t banks)
+{
+	uint8_t d[TVM_DIGEST_MAX];
+	int i = 0, k = 0;
+	size_t j;
+	unsigned int b;
+
+	for (j = 0; j < log->n; j++) {
+		const struct tvm_ev *e = &log->ev[j];
+
+		if (e->pcr != pcr)
+			continue;
+		while (k < nwant && want[k].pcr != pcr)
+			k++;
+		if (k == nwant) {
+			EXPECT_TRUE(false)
+				TH_LOG("PCR %u: unexpected event %llu, type 0x%x",
+				       pcr, (unsigned long long)e->seq,
+				       e->type);
+			i++;
+			continue;
+		}
+		EXPECT_EQ(want[k].type, e->type)
+			TH_LOG("PCR %u event %d (seq %llu)", pcr, i,
+			       (unsigned long long)e->seq);
+		EXPECT_EQ(want[k].len, e->data_len)
+			TH_LOG("PCR %u event %d (seq %llu)", pcr, i,
+			       (unsigned long long)e->seq);
+		if (want[k].len == e->data_len) {
+			char w[2 * 64 + 1], g[2 * 64 + 1];
+
+			EXPECT_EQ(0, memcmp(want[k].data, e->data, e->data_len))
+				TH_LOG("PCR %u event %d data: want %s, got %s",
+				       pcr, i, hex(want[k].data, want[k].len, w),
+				       hex(e->data, e->data_len, g));
+		}
+		EXPECT_EQ(banks, e->banks);
+		for (b = 0; b < __TVM_BANK_MAX; b++) {
+			if (!(banks & (1u << b)))
+				continue;
+			ASSERT_EQ(0, md(b, want[k].data, want[k].len, d));
+			EXPECT_PCR(d, e->digest[b], b, pcr);
+		}
+		i++;
+		k++;
+	}
+	while (k < nwant && want[k].pcr != pcr)
+		k++;
+	EXPECT_EQ(nwant, k) TH_LOG("PCR %u: %d events missing from the log",
+				   pcr, nwant - k);
+}
+
+/* Every PCR @pcr of VM @v equals the replay of @ev from zero. */
+static void expect_replay(struct __test_metadata *_metadata, struct tnl *nl,
+			  const struct tk_vm *v, uint32_t pcr,
+			  const struct tk_event *ev, int n)
+{
+	static struct tvm_pcrs p;
+	uint8_t want[TVM_DIGEST_MAX];
+	unsigned int b;
+
+	ASSERT_EQ(0, tvm_pcr_read(nl, v->id, &p)) TH_LOG("%s", nl->extack);
+	for (b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(vm_banks(v) & (1u << b)))
+			continue;
+		ASSERT_NE(0u, p.have[b] & (1u << pcr))
+			TH_LOG("no %s PCR %u in the reply", bname(b), pcr);
+		ASSERT_EQ(0, tk_replay(b, pcr, ev, n, want));
+		EXPECT_PCR(want, p.v[b][pcr], b, pcr);
+	}
+}
+
+#define EXPECT_TRUST(want, v)						\
+	EXPECT_EQ((uint32_t)(want), (v).trust)				\
+		TH_LOG("trust %s, expected %s; reasons: %s",		\
+		       tk_trust_name((v).trust), tk_trust_name(want),	\
+		       tk_reasons(&(v)))
+
+/* The first KVM_RUN reaches the guest's OUT. */
+#define EXPECT_RUNS_TO_OUT(vm, i) do {					\
+	ASSERT_EQ(0, kvm_vm_run((vm), (i)));				\
+	EXPECT_EQ('t', kvm_vm_out_byte((vm)->vcpu[i].run, KVM_T_PORT))	\
+		TH_LOG("exit reason %u", (vm)->vcpu[i].run->exit_reason); \
+} while (0)
+
+/* --- what the measurements are ------------------------------------------ */
+
+TEST_F(kvm, pcr9_replays_to_the_slots_contents)
+{
+	static struct tk_event cfg[32], slots[2];
+	static struct tvm_log log;
+	struct tk_vm v;
+	char prefix[32];
+	int ncfg = 0;
+
+	if (_metadata->skip)	/* SKIP() in setup; 6.1 runs the body */
+		return;
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &ncfg));
+	ASSERT_EQ(0, slot_events(&self->vm, slots));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v))
+		TH_LOG("no tvm instance with VM_KVM and VM_PID %d", getpid());
+	snprintf(prefix, sizeof(prefix), "kvm-%d-", getpid());
+	EXPECT_EQ(0, strncmp(v.name, prefix, strlen(prefix)))
+		TH_LOG("name '%s', expected %s<n>", v.name, prefix);
+
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+	EXPECT_EQ(1, counter(&self->vm));
+
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	expect_replay(_metadata, &self->nl, &v, 9, slots, 2);
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
+	expect_events(_metadata, &log, 9, slots, 2, vm_banks(&v));
+	/* The launch decided something: no policy, so unknown. */
+	EXPECT_NE((uint32_t)TVM_TRUST_PENDING, v.trust);
+	tvm_log_free(&log);
+}
+
+/*
+ * For the log when the CPUID event differs: whether it matches the entries
+ * as KVM keeps them (KVM_GET_CPUID2), which KVM adjusts after a set.
+ */
+static void note_cpuid_as_kvm_keeps_it(struct __test_metadata *_metadata,
+				       struct kvm_vm *vm, const uint8_t *want)
+{
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + 256 * sizeof(c->entries[0]));
+	struct tk_event e;
+	char h[65];
+
+	if (!c)
+		return;
+	c->nent = 256;
+	if (!ioctl(vm->vcpu[0].fd, KVM_GET_CPUID2, c) && !tk_ev_cpuid(0, c, &e) &&
+	    memcmp(e.data, want, e.len))
+		TH_LOG("note: vCPU 0's CPUID as KVM_GET_CPUID2 returns it hashes "
+		       "to %s", hex(e.data + 8, 32, h));
+	free(c);
+}
+
+TEST_F(kvm, pcr12_replays_to_the_configuration_as_set)
+{
+	static struct tk_event cfg[32];
+	static struct tvm_log log;
+	struct tk_vm v;
+	int ncfg = 0;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, build_vm(&self->vm, 2, cfg, &ncfg));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	/* Configuration is measured as it is set, before any KVM_RUN. */
+	expect_replay(_metadata, &self->nl, &v, 12, cfg, ncfg);
+	note_cpuid_as_kvm_keeps_it(_metadata, &self->vm, cfg[3].data);
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
+	expect_events(_metadata, &log, 12, cfg, ncfg, vm_banks(&v));
+	tvm_log_free(&log);
+
+	/* Deleting a slot is an event too: size 0. */
+	{
+		struct kvm_userspace_memory_region r = {
+			.slot = 3, .guest_phys_addr = SLOT3_GPA,
+		};
+
+		ASSERT_EQ(0, ioctl(self->vm.fd, KVM_SET_USER_MEMORY_REGION, &r));
+		tk_ev_memslot(3, 0, SLOT3_GPA, 0, &cfg[ncfg++]);
+	}
+	/* A refused ioctl is not an event: slot 5 would overlap slot 0. */
+	{
+		struct kvm_userspace_memory_region r = {
+			.slot = 5, .memory_size = 0x1000,
+			.userspace_addr = (uintptr_t)self->vm.slot[1].mem,
+		};
+
+		ASSERT_NE(0, ioctl(self->vm.fd, KVM_SET_USER_MEMORY_REGION, &r));
+	}
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+	expect_replay(_metadata, &self->nl, &v, 12, cfg, ncfg);
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
+	expect_events(_metadata, &log, 12, cfg, ncfg, vm_banks(&v));
+	tvm_log_free(&log);
+}
+
+/* The whole of file @path hashed in @bank; 0 or -1. */
+static int hash_file(const char *path, unsigned int bank, uint8_t *out)
+{
+	struct stat st;
+	uint8_t *buf;
+	FILE *f;
+	int ret = -1;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fstat(fileno(f), &st) && (buf = malloc(st.st_size + 1))) {
+		if (fread(buf, 1, st.st_size + 1, f) == (size_t)st.st_size)
+			ret = md(bank, buf, st.st_size, out);
+		free(buf);
+	}
+	fclose(f);
+	return ret;
+}
+
+TEST_F(kvm, pcr8_names_the_vmm_executable)
+{
+	static struct tk_event cfg[32];
+	static struct tvm_log log;
+	uint8_t d[TVM_DIGEST_MAX];
+	char exe[4096];
+	struct tk_vm v;
+	int ncfg = 0, n8 = 0, nexe = 0;
+	ssize_t len;
+	unsigned int b;
+	size_t i;
+
+	if (_metadata->skip)
+		return;
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ASSERT_LT(0, len);
+	exe[len] = '\0';
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &ncfg));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
+	for (i = 0; i < log.n; i++) {
+		const struct tvm_ev *e = &log.ev[i];
+
+		if (e->pcr != 8)
+			continue;
+		n8++;
+		if (e->type != TVM_EV_VMM_EXE)
+			continue;
+		nexe++;
+		/* After tvm's own version event. */
+		EXPECT_LT(1, n8);
+		EXPECT_EQ((uint32_t)len, e->data_len);
+		EXPECT_EQ(0, memcmp(exe, e->data, len))
+			TH_LOG("data '%.*s', expected '%s'", (int)e->data_len,
+			       e->data, exe);
+		for (b = 0; b < __TVM_BANK_MAX; b++) {
+			if (!(vm_banks(&v) & (1u << b)))
+				continue;
+			ASSERT_EQ(0, hash_file(exe, b, d));
+			EXPECT_PCR(d, e->digest[b], b, 8);
+		}
+	}
+	EXPECT_EQ(1, nexe);
+	tvm_log_free(&log);
+}
+
+/* --- launch gating ---------------------------------------------------- */
+
+/*
+ * Bind the next VM of this process to the name "kh-<pid>-@tag", under a
+ * policy in @mode whose level 1 accepts only @pcr9.
+ */
+static int bind_with_policy(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(kvm) *self, int k, const char *tag,
+			    uint32_t mode, const uint8_t *pcr9,
+			    const struct tk_range *r, int nr)
+{
+	int ret;
+
+	snprintf(self->policy[k], sizeof(self->policy[k]), "kh-%d-%s",
+		 getpid(), tag);
+	ret = tk_policy_load(&self->nl, self->policy[k], mode, pcr9, r, nr);
+	if (ret) {
+		TH_LOG("policy load: %s (%s)", strerror(-ret), self->nl.extack);
+		return ret;
+	}
+	ret = tk_vm_bind(&self->nl, getpid(), self->policy[k]);
+	if (ret)
+		TH_LOG("bind: %s (%s)", strerror(-ret), self->nl.extack);
+	return ret;
+}
+
+/* The good image's PCR 9 (SHA-256), from a VM built and dropped here. */
+static int good_pcr9(uint8_t *out)
+{
+	static struct tk_event cfg[32], slots[2];
+	struct kvm_vm vm;
+	int n = 0, ret;
+
+	ret = build_vm(&vm, 1, cfg, &n);
+	if (!ret)
+		ret = slot_events(&vm, slots) ? -EIO : 0;
+	if (!ret)
+		pcr9_of(slots, out);
+	kvm_vm_destroy(&vm);
+	return ret;
+}
+
+TEST_F(kvm, good_image_under_its_policy_is_trusted_and_runs)
+{
+	static struct tk_event cfg[32];
+	uint8_t good[32];
+	struct tk_vm v;
+	int n = 0;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, good_pcr9(good));
+	ASSERT_EQ(0, bind_with_policy(_metadata, self, 0, "good",
+				      TVM_POLICY_ENFORCE, good, NULL, 0));
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	EXPECT_STREQ(self->policy[0], v.name);
+	EXPECT_TRUST(TVM_TRUST_PENDING, v);
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+	ASSERT_EQ(0, kvm_vm_run(&self->vm, 0));
+	EXPECT_EQ((uint32_t)KVM_EXIT_HLT, self->vm.vcpu[0].run->exit_reason);
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+}
+
+/* One byte of the data page differs from the good image. */
+static void tamper(struct kvm_vm *vm)
+{
+	kvm_vm_gpa(vm, DATA_GPA)[100] ^= 0x01;
+}
+
+TEST_F(kvm, tampered_image_enforce_never_runs)
+{
+	static struct tk_event cfg[32], slots[2];
+	uint8_t good[32], bad[32];
+	static struct tvm_pcrs p;
+	struct tk_vm v;
+	int n = 0;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, good_pcr9(good));
+	ASSERT_EQ(0, bind_with_policy(_metadata, self, 0, "enf",
+				      TVM_POLICY_ENFORCE, good, NULL, 0));
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	tamper(&self->vm);
+	ASSERT_EQ(0, slot_events(&self->vm, slots));
+	pcr9_of(slots, bad);
+	ASSERT_NE(0, memcmp(good, bad, 32));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+
+	/* Refused, twice, and no guest instruction ran. */
+	EXPECT_EQ(-EACCES, kvm_vm_run(&self->vm, 0));
+	EXPECT_NE((uint32_t)KVM_EXIT_IO, self->vm.vcpu[0].run->exit_reason);
+	EXPECT_EQ(-EACCES, kvm_vm_run(&self->vm, 0));
+	EXPECT_NE((uint32_t)KVM_EXIT_IO, self->vm.vcpu[0].run->exit_reason);
+	EXPECT_EQ(0, counter(&self->vm));
+
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+	EXPECT_LT(0, v.nreasons);
+	/* PCR 9 is the tampered image's, to the byte. */
+	ASSERT_EQ(0, tvm_pcr_read(&self->nl, v.id, &p));
+	EXPECT_PCR(bad, p.v[TVM_BANK_SHA256][9], TVM_BANK_SHA256, 9);
+}
+
+TEST_F(kvm, tampered_image_audit_runs_untrusted)
+{
+	static struct tk_event cfg[32];
+	uint8_t good[32];
+	struct tk_vm v;
+	int n = 0;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, good_pcr9(good));
+	ASSERT_EQ(0, bind_with_policy(_metadata, self, 0, "aud",
+				      TVM_POLICY_AUDIT, good, NULL, 0));
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	tamper(&self->vm);
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+	EXPECT_EQ(1, counter(&self->vm));
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+	EXPECT_LT(0, v.nreasons);
+}
+
+/* --- runtime ranges ------------------------------------------------------ */
+
+/* The TVM_EV_RUNTIME event of the data page as it is now. */
+static void runtime_event(struct kvm_vm *vm, struct tk_range *r,
+			  struct tk_event *e)
+{
+	struct tvm_ev_runtime ev = {
+		.gpa = htole64(DATA_GPA),
+		.len = htole64(TVM_PAGE_SIZE),
+	};
+
+	md(TVM_BANK_SHA256, kvm_vm_gpa(vm, DATA_GPA), TVM_PAGE_SIZE,
+	   ev.sha256);
+	if (r) {
+		r->gpa = DATA_GPA;
+		r->len = TVM_PAGE_SIZE;
+		memcpy(r->sha256, ev.sha256, 32);
+	}
+	e->pcr = 13;
+	e->type = TVM_EV_RUNTIME;
+	e->len = sizeof(ev);
+	memcpy(e->data, &ev, sizeof(ev));
+}
+
+/* How many PCR 13 events VM @id logged. */
+static int runtime_events(struct tnl *nl, uint32_t id)
+{
+	static struct tvm_log log;
+	size_t i;
+	int n = 0;
+
+	if (tvm_log_dump(nl, id, 0, &log))
+		return -1;
+	for (i = 0; i < log.n; i++)
+		n += log.ev[i].pcr == 13;
+	tvm_log_free(&log);
+	return n;
+}
+
+TEST_F(kvm, runtime_range_catches_a_write_on_measure)
+{
+	static struct tk_event cfg[32], rt[2];
+	static struct tvm_log log;
+	struct tk_range r = { 0 };
+	uint8_t good[32];
+	struct tk_vm v;
+	int n = 0;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, good_pcr9(good));
+	/* The range's digest: the data page of a VM built the same way. */
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	runtime_event(&self->vm, &r, &rt[0]);
+	kvm_vm_destroy(&self->vm);
+	n = 0;
+	ASSERT_EQ(0, bind_with_policy(_metadata, self, 0, "rt",
+				      TVM_POLICY_ENFORCE, good, &r, 1));
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+
+	ASSERT_EQ(0, tk_vm_measure(&self->nl, v.id, &v))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
+	expect_events(_metadata, &log, 13, rt, 1, vm_banks(&v));
+	tvm_log_free(&log);
+	/* The same digest again is not logged again. */
+	ASSERT_EQ(0, tk_vm_measure(&self->nl, v.id, &v));
+	EXPECT_EQ(1, runtime_events(&self->nl, v.id));
+
+	/* The VMM (or anyone with the mapping) changes one byte. */
+	kvm_vm_gpa(&self->vm, DATA_GPA)[7] ^= 0x5a;
+	runtime_event(&self->vm, NULL, &rt[1]);
+	ASSERT_EQ(0, tk_vm_measure(&self->nl, v.id, &v))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+	EXPECT_LT(0, v.nreasons);
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
+	expect_events(_metadata, &log, 13, rt, 2, vm_banks(&v));
+	tvm_log_free(&log);
+	expect_replay(_metadata, &self->nl, &v, 13, rt, 2);
+
+	/* Enforce: the next KVM_RUN (which would reach the HLT) fails. */
+	EXPECT_EQ(-EACCES, kvm_vm_run(&self->vm, 0));
+	EXPECT_NE((uint32_t)KVM_EXIT_HLT, self->vm.vcpu[0].run->exit_reason);
+}
+
+TEST_F_TIMEOUT(kvm, runtime_timer_catches_a_write, 90)
+{
+	static struct tk_event cfg[32], rt;
+	struct tk_range r = { .interval = TVM_RANGE_INTERVAL_MIN };
+	uint8_t good[32];
+	struct tk_vm v;
+	int n = 0, i;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, good_pcr9(good));
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	runtime_event(&self->vm, &r, &rt);
+	kvm_vm_destroy(&self->vm);
+	n = 0;
+	ASSERT_EQ(0, bind_with_policy(_metadata, self, 0, "tmr",
+				      TVM_POLICY_AUDIT, good, &r, 1));
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+
+	/* The timer measures the range by itself, within seconds. */
+	for (i = 0; i < 100 && runtime_events(&self->nl, v.id) < 1; i++)
+		usleep(100000);
+	EXPECT_EQ(1, runtime_events(&self->nl, v.id));
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+
+	kvm_vm_gpa(&self->vm, DATA_GPA)[4095] ^= 0x80;
+	for (i = 0; i < 100; i++) {
+		ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+		if (v.trust != TVM_TRUST_TRUSTED)
+			break;
+		usleep(100000);
+	}
+	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+	EXPECT_EQ(2, runtime_events(&self->nl, v.id));
+}
+
+/* --- lifecycle ------------------------------------------------------------ */
+
+TEST_F(kvm, netlink_cannot_delete_a_kvm_vm)
+{
+	static struct tk_event cfg[32];
+	struct tk_vm v;
+	int n = 0;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	EXPECT_TRUE(v.kvm);
+	EXPECT_EQ((uint32_t)getpid(), v.pid);
+	EXPECT_EQ(-EBUSY, tvm_vm_delete(&self->nl, v.id));
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	/* Closing the VM deletes the instance. */
+	kvm_vm_destroy(&self->vm);
+	EXPECT_EQ(-ENOENT, tk_vm_get(&self->nl, v.id, &v));
+}
+
+TEST_F_TIMEOUT(kvm, two_hundred_vms_leave_no_instance, 600)
+{
+	long long created = tk_stat("vms_created");
+	long long deleted = tk_stat("vms_deleted");
+	long long vms = tk_stat("vms");
+	static struct tk_scan before, after;
+	struct kvm_vm vm;
+	struct tk_vm v;
+	int i;
+
+	if (_metadata->skip)
+		return;
+	/*
+	 * One VM stays open throughout, as on a host that runs VMs: KVM
+	 * flips a static key (the preempt notifiers) when the first VM is
+	 * created and the last destroyed, and 200 flips of that code
+	 * patching in a row livelock the emulated host under TCG, with or
+	 * without tvm.
+	 */
+	ASSERT_EQ(0, kvm_vm_create(&self->vm));
+	created = tk_stat("vms_created");
+	deleted = tk_stat("vms_deleted");
+	vms = tk_stat("vms");
+	ASSERT_LE(0, created);
+	ASSERT_EQ(0, tk_scan(&self->nl, getpid(), &before));
+	ASSERT_EQ(1, before.of_pid);
+	for (i = 0; i < 200; i++) {
+		ASSERT_EQ(0, kvm_vm_create(&vm)) TH_LOG("VM %d", i);
+		ASSERT_EQ(0, kvm_vm_add_slot(&vm, 0, 0, 0, SLOT0_SIZE));
+		if (i == 0) {
+			ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+		}
+		if (i % 50 == 49)
+			TH_LOG("%d VMs", i + 1);
+		kvm_vm_destroy(&vm);
+	}
+	for (i = 0; i < 50; i++) {
+		ASSERT_EQ(0, tk_scan(&self->nl, getpid(), &after));
+		if (after.all == before.all)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(before.all, after.all);
+	EXPECT_EQ(1, after.of_pid);
+	EXPECT_EQ(created + 200, tk_stat("vms_created"));
+	EXPECT_EQ(deleted + 200, tk_stat("vms_deleted"));
+	EXPECT_EQ(vms, tk_stat("vms"));
+}
+
+TEST_F_TIMEOUT(kvm, sigkilled_vmm_leaves_no_instance, 60)
+{
+	static struct tk_scan s;
+	int fds[2], status, i;
+	struct tk_vm v;
+	pid_t pid;
+	char c;
+
+	if (_metadata->skip)
+		return;
+	/* As above: a VM of our own keeps KVM's static key set. */
+	ASSERT_EQ(0, kvm_vm_create(&self->vm));
+	ASSERT_EQ(0, pipe(fds));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct kvm_vm vm;
+		bool told = false;
+
+		close(fds[0]);
+		if (kvm_vm_create(&vm) ||
+		    kvm_vm_add_slot(&vm, 0, 0, 0, SLOT0_SIZE))
+			_exit(1);
+		memcpy(kvm_vm_gpa(&vm, KVM_T_ENTRY), kvm_t_guest_out_loop,
+		       sizeof(kvm_t_guest_out_loop));
+		if (kvm_vm_add_vcpu(&vm, 0, KVM_T_ENTRY))
+			_exit(1);
+		for (;;) {
+			if (kvm_vm_run(&vm, 0))
+				_exit(2);
+			if (!told && write(fds[1], "r", 1) == 1)
+				told = true;
+		}
+	}
+	close(fds[1]);
+	ASSERT_EQ(1, read(fds[0], &c, 1)) TH_LOG("the child VMM failed");
+	ASSERT_EQ(0, tk_vm_of(&self->nl, pid, &v));
+	EXPECT_NE((uint32_t)TVM_TRUST_PENDING, v.trust);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	for (i = 0; i < 50; i++) {
+		ASSERT_EQ(0, tk_scan(&self->nl, pid, &s));
+		if (!s.of_pid)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(0, s.of_pid);
+	EXPECT_EQ(-ENOENT, tk_vm_get(&self->nl, v.id, &v));
+	close(fds[0]);
+}
+
+struct starter {
+	struct kvm_vm *vm;
+	pthread_barrier_t *go;
+	int i, ret, out;
+};
+
+static void *start_vcpu(void *arg)
+{
+	struct starter *s = arg;
+
+	pthread_barrier_wait(s->go);
+	s->ret = kvm_vm_run(s->vm, s->i);
+	s->out = kvm_vm_out_byte(s->vm->vcpu[s->i].run, KVM_T_PORT);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(kvm, vcpus_starting_at_once_are_measured_once, 60)
+{
+	static struct tk_event cfg[32], slots[2];
+	static struct tvm_log log;
+	struct starter st[4];
+	pthread_barrier_t go;
+	pthread_t t[4];
+	uint64_t last_cfg = 0, first_slot = UINT64_MAX;
+	struct tk_vm v;
+	int ncfg = 0, i;
+	size_t j;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, build_vm(&self->vm, 4, cfg, &ncfg));
+	ASSERT_EQ(0, slot_events(&self->vm, slots));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	ASSERT_EQ(0, pthread_barrier_init(&go, NULL, 4));
+	for (i = 0; i < 4; i++) {
+		st[i] = (struct starter){ &self->vm, &go, i, -1, -1 };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, start_vcpu, &st[i]));
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(0, st[i].ret) TH_LOG("vCPU %d: %s", i,
+					       strerror(-st[i].ret));
+		EXPECT_EQ('t', st[i].out) TH_LOG("vCPU %d", i);
+	}
+	pthread_barrier_destroy(&go);
+	/* Every vCPU ran the guest... */
+	EXPECT_EQ(4, counter(&self->vm));
+
+	/*
+	 * ...and the slots were measured once, as they were before any of
+	 * them ran (the counter's page was still zero), after every
+	 * configuration event.
+	 */
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	expect_replay(_metadata, &self->nl, &v, 9, slots, 2);
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
+	expect_events(_metadata, &log, 9, slots, 2, vm_banks(&v));
+	expect_events(_metadata, &log, 12, cfg, ncfg, vm_banks(&v));
+	for (j = 0; j < log.n; j++) {
+		if (log.ev[j].pcr == 12 && log.ev[j].seq > last_cfg)
+			last_cfg = log.ev[j].seq;
+		if (log.ev[j].pcr == 9 && log.ev[j].seq < first_slot)
+			first_slot = log.ev[j].seq;
+	}
+	EXPECT_LT(last_cfg, first_slot);
+	EXPECT_NE((uint32_t)TVM_TRUST_PENDING, v.trust);
+	tvm_log_free(&log);
+}
+
+TEST_HARNESS_MAIN
