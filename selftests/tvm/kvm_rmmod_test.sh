@@ -1,0 +1,153 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Unloading tvm_kvm with real VMs: rmmod is refused while a VM it tracks
+# exists (a vCPU looping in the guest, or a halted VM its VMM still
+# holds); once the VMMs are gone it unloads, leaves no instance behind,
+# loads again, and tracks the next VM.  Leaves tvm_kvm loaded.
+
+. "$(dirname "$0")/ktap.sh"
+
+dir=$(cd "$(dirname "$0")" && pwd)
+minivmm=$dir/minivmm
+stats=/sys/kernel/security/tvm/stats
+tmp=$(mktemp -d)
+vmm=
+was_loaded=
+[ -d /sys/module/tvm_kvm ] && was_loaded=1
+
+cleanup() {
+	[ -n "$vmm" ] && kill -KILL "$vmm" 2>/dev/null && wait "$vmm" 2>/dev/null
+	[ -n "$was_loaded" ] && [ ! -d /sys/module/tvm_kvm ] && load
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+names="rmmod_refused_while_a_vcpu_is_in_the_guest
+rmmod_refused_while_a_halted_vm_is_held
+rmmod_works_once_the_vms_are_gone
+no_instance_left_behind
+tvm_kvm_loads_again
+a_new_vm_is_tracked_again"
+
+skip_all() {
+	for n in $names; do ktap_skip "$n" "$1"; done
+	ktap_finish
+}
+
+ktap_plan 6
+[ -d /sys/kernel/security/tvm ] || skip_all "tvm.ko is not loaded"
+[ -d /sys/module/tvm_kvm ] || skip_all "tvm_kvm not loaded"
+[ -c /dev/kvm ] || skip_all "no /dev/kvm"
+[ -x "$minivmm" ] && [ -r "$dir/guest/spin.bin" ] ||
+	skip_all "minivmm or its guests not built (make selftests)"
+
+stat_of() {
+	sed -n "s/^$1: *//p" "$stats"
+}
+
+# modprobe, else the module built in the tree this test comes from (the
+# tree is mounted at the same path in the emulated host).
+load() {
+	modprobe tvm_kvm 2>"$tmp/load" && return 0
+	for ko in "$dir/../../kernel/kvm/tvm_kvm.ko" \
+		  "$dir/../../../kernel/kvm/tvm_kvm.ko"; do
+		[ -r "$ko" ] && insmod "$ko" 2>>"$tmp/load" && return 0
+	done
+	return 1
+}
+
+# wait_for FILE TEXT: up to 10 s for TEXT to show in FILE.
+wait_for() {
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && return 1
+		sleep 0.1
+	done
+}
+
+# stop: SIGTERM the VMM and reap it.
+stop() {
+	kill "$vmm" 2>/dev/null
+	wait "$vmm" 2>/dev/null
+	vmm=
+}
+
+# refused: rmmod fails and the module stays.
+refused() {
+	if rmmod tvm_kvm > "$tmp/rmmod" 2>&1; then
+		echo "# rmmod tvm_kvm succeeded with a VM alive"
+		return 1
+	fi
+	echo "# rmmod said: $(cat "$tmp/rmmod")"
+	[ -d /sys/module/tvm_kvm ]
+}
+
+vms=$(stat_of vms)
+
+# 1. A vCPU loops in the guest, inside KVM_RUN.
+"$minivmm" "$dir/guest/spin.bin" > "$tmp/out" 2> "$tmp/err" &
+vmm=$!
+if ! wait_for "$tmp/out" r; then
+	ktap_fail "rmmod_refused_while_a_vcpu_is_in_the_guest" \
+		"the spinning guest did not start: $(cat "$tmp/err")"
+elif refused; then
+	ktap_pass "rmmod_refused_while_a_vcpu_is_in_the_guest"
+else
+	ktap_fail "rmmod_refused_while_a_vcpu_is_in_the_guest"
+fi
+stop
+
+# 2. The guest halted; its VMM holds the VM without running it.
+"$minivmm" --hold 60 "$dir/guest/hello.bin" > "$tmp/out" 2> "$tmp/err" &
+vmm=$!
+if ! wait_for "$tmp/out" hello; then
+	ktap_fail "rmmod_refused_while_a_halted_vm_is_held" \
+		"the guest did not run: $(cat "$tmp/err")"
+elif refused; then
+	ktap_pass "rmmod_refused_while_a_halted_vm_is_held"
+else
+	ktap_fail "rmmod_refused_while_a_halted_vm_is_held"
+fi
+stop
+
+# 3. Both VMMs are gone (give the VMs' destruction a few seconds).
+i=0
+while ! rmmod tvm_kvm > "$tmp/rmmod" 2>&1 && [ $i -lt 50 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+if [ ! -d /sys/module/tvm_kvm ]; then
+	ktap_pass "rmmod_works_once_the_vms_are_gone"
+else
+	ktap_fail "rmmod_works_once_the_vms_are_gone" "$(cat "$tmp/rmmod")"
+fi
+
+# 4. The instances of both VMs went with them.
+if [ "$(stat_of vms)" = "$vms" ]; then
+	ktap_pass "no_instance_left_behind"
+else
+	ktap_fail "no_instance_left_behind" "vms: $(stat_of vms), before: $vms"
+fi
+
+# 5, 6. Loaded again, it tracks a new VM: one more instance created, and
+# deleted when the VM ends.
+if load; then
+	ktap_pass "tvm_kvm_loads_again"
+	created=$(stat_of vms_created)
+	if "$minivmm" "$dir/guest/hello.bin" > "$tmp/out" 2> "$tmp/err" &&
+	   grep -q "hello from a measured guest" "$tmp/out" &&
+	   [ "$(stat_of vms_created)" = $((created + 1)) ] &&
+	   [ "$(stat_of vms)" = "$vms" ]; then
+		ktap_pass "a_new_vm_is_tracked_again"
+	else
+		ktap_fail "a_new_vm_is_tracked_again" \
+			"created $(stat_of vms_created) (before $created), vms $(stat_of vms) (before $vms): $(cat "$tmp/err")"
+	fi
+else
+	ktap_fail "tvm_kvm_loads_again" "$(cat "$tmp/load")"
+	ktap_skip "a_new_vm_is_tracked_again" "tvm_kvm did not load"
+fi
+
+ktap_finish
