@@ -9,3 +9,6 @@ echo "== extend: tvm through netlink vs TPM2_PCR_Extend on the host TPM"
 build/bench/extend_bench
 echo "== quote: tvm in the kernel vs TPM2_Quote on the host TPM"
 build/bench/quote_bench
+echo "== launch: tvm_kvm's launch measurement vs sha256sum; KVM_RUN with and without tvm_kvm"
+# --unload: rmmod tvm_kvm for the figures without it, modprobe it again.
+build/bench/launch_bench --unload
