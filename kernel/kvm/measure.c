@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest memory, hashed: the launch measurement of every memory slot into
+ * PCR 9, and the runtime ranges of a VM's policy into PCR 13
+ * (Documentation/kvm.rst has both encodings).
+ */
+
+#include <crypto/hash.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "tvm_kvm.h"
+
+/* Pages read at a time: bounds the buffer and the time between checks. */
+#define TK_CHUNK_PAGES	16
+#define TK_CHUNK	(TK_CHUNK_PAGES * TVM_PAGE_SIZE)
+
+static struct crypto_shash *tk_tfm;
+
+int tk_measure_init(void)
+{
+	tk_tfm = crypto_alloc_shash("sha256", 0, 0);
+	if (IS_ERR(tk_tfm)) {
+		pr_err("no sha256 in the crypto API (%ld)\n", PTR_ERR(tk_tfm));
+		return PTR_ERR(tk_tfm);
+	}
+	return 0;
+}
+
+void tk_measure_exit(void)
+{
+	crypto_free_shash(tk_tfm);
+}
+
+int tk_sha256(const void *buf, size_t len, u8 *out)
+{
+	SHASH_DESC_ON_STACK(desc, tk_tfm);
+	int ret;
+
+	desc->tfm = tk_tfm;
+	ret = crypto_shash_digest(desc, buf, len, out);
+	shash_desc_zero(desc);
+	return ret;
+}
+
+/*
+ * Whether the page at @addr has no page-table entry at all: in anonymous
+ * memory, a page never touched (or given back with MADV_DONTNEED), which
+ * reads as zeros.  Swapped-out pages, huge pages and anything else count
+ * as touched.  Under mmap_read_lock; a fault racing with us only makes a
+ * page read as the zeros it held a moment before.
+ */
+static bool tk_pte_none(struct mm_struct *mm, unsigned long addr)
+{
+	pgd_t *pgd;
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmdp, pmd;
+	pte_t *ptep;
+	bool none;
+
+	pgd = pgd_offset(mm, addr);
+	if (pgd_none(READ_ONCE(*pgd)))
+		return true;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(READ_ONCE(*p4d)))
+		return true;
+	pud = pud_offset(p4d, addr);
+	if (pud_none(READ_ONCE(*pud)))
+		return true;
+	if (pud_leaf(READ_ONCE(*pud)))
+		return false;
+	pmdp = pmd_offset(pud, addr);
+	pmd = READ_ONCE(*pmdp);
+	if (pmd_none(pmd))
+		return true;
+	if (!pmd_present(pmd) || pmd_leaf(pmd) || pmd_bad(pmd))
+		return false;
+	ptep = pte_offset_map(pmdp, addr);
+	none = pte_none(READ_ONCE(*ptep));
+	pte_unmap(ptep);
+	return none;
+}
+
+/*
+ * Which of the @n (at most BITS_PER_LONG) pages from @addr of the current
+ * process must be read: bit i is clear when page i is anonymous memory
+ * never touched.  Such pages cost a page-table walk: no fault, no copy,
+ * no memory.
+ */
+static unsigned long tk_pages_to_read(unsigned long addr, unsigned int n)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma = NULL;
+	unsigned long a, mask = 0;
+	unsigned int i;
+
+	mmap_read_lock(mm);
+	for (i = 0; i < n; i++) {
+		a = addr + i * PAGE_SIZE;
+		if (!vma || a >= vma->vm_end)
+			vma = vma_lookup(mm, a);
+		if (!vma || !vma_is_anonymous(vma) || !tk_pte_none(mm, a))
+			mask |= BIT(i);
+	}
+	mmap_read_unlock(mm);
+	return mask;
+}
+
+/*
+ * The content digest of one slot (struct tvm_ev_slot): every page that
+ * is not all zero, as its offset then its bytes.  Read from the VMM's
+ * mapping, so this runs in the VMM's context.  Pages never touched are
+ * skipped without reading them (tk_pages_to_read()); the others are
+ * copied, checked with memchr_inv(), and hashed when not zero.
+ */
+static int tk_hash_slot(const struct kvm_memory_slot *slot, void *buf,
+			struct tvm_ev_slot *ev)
+{
+	SHASH_DESC_ON_STACK(desc, tk_tfm);
+	u64 size = (u64)slot->npages << PAGE_SHIFT;
+	unsigned long hva, todo;
+	u64 off, pages = 0;
+	unsigned int i, n;
+	__le64 le_off;
+	void *page;
+	int ret;
+
+	BUILD_BUG_ON(PAGE_SIZE != TVM_PAGE_SIZE || TK_CHUNK_PAGES > BITS_PER_LONG);
+	desc->tfm = tk_tfm;
+	ret = crypto_shash_init(desc);
+	for (off = 0; !ret && off < size; off += (u64)n << PAGE_SHIFT) {
+		n = min_t(u64, TK_CHUNK_PAGES, (size - off) >> PAGE_SHIFT);
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		hva = slot->userspace_addr + off;
+		todo = tk_pages_to_read(hva, n);
+		for (i = 0; !ret && i < n; i++) {
+			if (!(todo & BIT(i)))
+				continue;
+			page = buf + i * PAGE_SIZE;
+			if (copy_from_user(page, (const void __user *)
+					   (hva + i * PAGE_SIZE), PAGE_SIZE)) {
+				ret = -EFAULT;
+				break;
+			}
+			if (!memchr_inv(page, 0, PAGE_SIZE))
+				continue;
+			le_off = cpu_to_le64(off + i * PAGE_SIZE);
+			ret = crypto_shash_update(desc, (u8 *)&le_off,
+						  sizeof(le_off)) ?:
+			      crypto_shash_update(desc, page, PAGE_SIZE);
+			pages++;
+		}
+		cond_resched();
+	}
+	if (!ret)
+		ret = crypto_shash_final(desc, ev->sha256);
+	shash_desc_zero(desc);
+
+	ev->slot = cpu_to_le32((u32)slot->as_id << 16 | (u16)slot->id);
+	ev->flags = cpu_to_le32(slot->flags);
+	ev->gpa = cpu_to_le64((u64)slot->base_gfn << PAGE_SHIFT);
+	ev->size = cpu_to_le64(size);
+	ev->pages = cpu_to_le64(pages);
+	return ret;
+}
+
+static int slot_cmp(const void *a, const void *b)
+{
+	const struct kvm_memory_slot *x = *(const struct kvm_memory_slot **)a;
+	const struct kvm_memory_slot *y = *(const struct kvm_memory_slot **)b;
+
+	return x->id - y->id;
+}
+
+/* The user slots of one address space, sorted by id; under kvm->srcu. */
+static int tk_sorted_slots(struct kvm_memslots *slots,
+			   struct kvm_memory_slot ***out)
+{
+	struct kvm_memory_slot *slot, **v;
+	int bkt, n = 0, i = 0;
+
+	kvm_for_each_memslot(slot, bkt, slots)
+		if (slot->id < KVM_USER_MEM_SLOTS)
+			n++;
+	*out = NULL;
+	if (!n)
+		return 0;
+	v = kvmalloc_array(n, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	kvm_for_each_memslot(slot, bkt, slots)
+		if (slot->id < KVM_USER_MEM_SLOTS && i < n)
+			v[i++] = slot;
+	sort(v, i, sizeof(*v), slot_cmp, NULL);
+	*out = v;
+	return i;
+}
+
+int tk_measure_slots(struct tk_vm *tk)
+{
+	struct kvm *kvm = tk->kvm;
+	struct kvm_memory_slot **v;
+	struct tvm_ev_slot ev;
+	int as, i, n, idx, ret = 0;
+	void *buf;
+
+	buf = kmalloc(TK_CHUNK, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	/* KVM may not change the slots under us; it waits for srcu. */
+	idx = srcu_read_lock(&kvm->srcu);
+	for (as = 0; !ret && as < KVM_ADDRESS_SPACE_NUM; as++) {
+		n = tk_sorted_slots(__kvm_memslots(kvm, as), &v);
+		if (n < 0) {
+			ret = n;
+			break;
+		}
+		for (i = 0; !ret && i < n; i++) {
+			memset(&ev, 0, sizeof(ev));
+			ret = tk_hash_slot(v[i], buf, &ev) ?:
+			      tvm_vm_extend_data(tk->vm, 9, TVM_EV_SLOT, &ev,
+						 sizeof(ev));
+		}
+		kvfree(v);
+	}
+	srcu_read_unlock(&kvm->srcu, idx);
+	kfree(buf);
+	return ret;
+}
+
+/* SHA-256 of guest memory [gpa, gpa + len); in a kthread using kvm->mm. */
+static int tk_hash_range(struct kvm *kvm, u64 gpa, u64 len, void *buf,
+			 u8 *out)
+{
+	SHASH_DESC_ON_STACK(desc, tk_tfm);
+	u64 off;
+	size_t chunk;
+	int idx, ret;
+
+	desc->tfm = tk_tfm;
+	ret = crypto_shash_init(desc);
+	idx = srcu_read_lock(&kvm->srcu);
+	for (off = 0; !ret && off < len; off += chunk) {
+		chunk = min_t(u64, TK_CHUNK, len - off);
+		ret = kvm_read_guest(kvm, gpa + off, buf, chunk) ?:
+		      crypto_shash_update(desc, buf, chunk);
+	}
+	srcu_read_unlock(&kvm->srcu, idx);
+	if (!ret)
+		ret = crypto_shash_final(desc, out);
+	shash_desc_zero(desc);
+	return ret;
+}
+
+/*
+ * The state of range @r, kept from the last run when the policy still has
+ * it; under tk->runtime_lock.
+ */
+static struct tk_range_state *tk_range_state(struct tk_vm *tk,
+					     const struct tvm_range *r,
+					     struct tk_range_state *next,
+					     unsigned int *nnext)
+{
+	struct tk_range_state *st = &next[(*nnext)++];
+	unsigned int i;
+
+	for (i = 0; i < tk->nranges; i++) {
+		if (tk->ranges[i].gpa == r->gpa && tk->ranges[i].len == r->len) {
+			*st = tk->ranges[i];
+			return st;
+		}
+	}
+	memset(st, 0, sizeof(*st));
+	st->gpa = r->gpa;
+	st->len = r->len;
+	st->due = jiffies;
+	return st;
+}
+
+static void tk_measure_range(struct tk_vm *tk, const struct tvm_range *r,
+			     struct tk_range_state *st, void *buf)
+{
+	char reason[TVM_REASON_MAX + 1];
+	struct tvm_ev_runtime ev;
+	bool changed;
+	int ret;
+
+	ret = tk_hash_range(tk->kvm, r->gpa, r->len, buf, ev.sha256);
+	if (ret) {
+		snprintf(reason, sizeof(reason),
+			 "runtime: range 0x%llx+%llu could not be read (%d)",
+			 r->gpa, r->len, ret);
+		tvm_vm_mismatch(tk->vm, reason);
+		st->known = false;
+		return;
+	}
+	changed = !st->known || memcmp(st->sha256, ev.sha256, 32);
+	if (!changed)
+		return;
+	memcpy(st->sha256, ev.sha256, 32);
+	st->known = true;
+	ev.gpa = cpu_to_le64(r->gpa);
+	ev.len = cpu_to_le64(r->len);
+	ret = tvm_vm_extend_data(tk->vm, 13, TVM_EV_RUNTIME, &ev, sizeof(ev));
+	if (memcmp(ev.sha256, r->sha256, 32)) {
+		snprintf(reason, sizeof(reason),
+			 "runtime: range 0x%llx+%llu does not match its digest",
+			 r->gpa, r->len);
+		tvm_vm_mismatch(tk->vm, reason);
+	}
+}
+
+/* Measure the due ranges (all of them when forced); under runtime_lock. */
+static int tk_measure_ranges(struct tk_vm *tk, const struct tvm_range *r,
+			     unsigned int n, bool force)
+{
+	struct tk_range_state next[TVM_POLICY_RANGES_MAX];
+	struct kvm *kvm = tk->kvm;
+	unsigned int i, nnext = 0;
+	struct tk_range_state *st;
+	void *buf;
+	int ret = 0;
+
+	buf = kmalloc(TK_CHUNK, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	if (!mmget_not_zero(kvm->mm)) {
+		kfree(buf);
+		return -ENOENT;
+	}
+	kthread_use_mm(kvm->mm);
+	for (i = 0; i < n; i++) {
+		st = tk_range_state(tk, &r[i], next, &nnext);
+		if (!force && (!r[i].interval_ms || time_before(jiffies, st->due)))
+			continue;
+		tk_measure_range(tk, &r[i], st, buf);
+		if (r[i].interval_ms)
+			st->due = jiffies + msecs_to_jiffies(r[i].interval_ms);
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+	}
+	kthread_unuse_mm(kvm->mm);
+	mmput(kvm->mm);
+	kfree(buf);
+
+	/* Ranges the policy no longer has are forgotten. */
+	memcpy(tk->ranges, next, nnext * sizeof(next[0]));
+	tk->nranges = nnext;
+	return ret;
+}
+
+void tk_runtime_work(struct work_struct *work)
+{
+	struct tk_vm *tk = container_of(to_delayed_work(work), struct tk_vm,
+					runtime_work);
+	struct tvm_range *r;
+	unsigned int n;
+	bool force;
+	int ret;
+
+	mutex_lock(&tk->runtime_lock);
+	force = tk->runtime_force;
+	tk->runtime_force = false;
+	ret = -ENOMEM;
+	r = kmalloc_array(TVM_POLICY_RANGES_MAX, sizeof(*r), GFP_KERNEL);
+	if (r) {
+		n = tvm_vm_ranges(tk->vm, r);
+		ret = -ENOENT;
+		if (tk_kvm_get(tk)) {
+			ret = tk_measure_ranges(tk, r, n, force);
+			kvm_put_kvm(tk->kvm);
+		}
+		kfree(r);
+	}
+	tk->runtime_err = ret;
+	mutex_unlock(&tk->runtime_lock);
+	tk_runtime_arm(tk);
+}
+
+void tk_runtime_arm(struct tk_vm *tk)
+{
+	unsigned long next = MAX_JIFFY_OFFSET, now = jiffies;
+	struct tvm_range *r;
+	unsigned int i, j, n;
+
+	if (!tk->vm)
+		return;
+	r = kmalloc_array(TVM_POLICY_RANGES_MAX, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return;
+	n = tvm_vm_ranges(tk->vm, r);
+	mutex_lock(&tk->runtime_lock);
+	for (i = 0; i < n; i++) {
+		unsigned long due = now;	/* new ranges: right away */
+
+		if (!r[i].interval_ms)
+			continue;
+		for (j = 0; j < tk->nranges; j++)
+			if (tk->ranges[j].gpa == r[i].gpa &&
+			    tk->ranges[j].len == r[i].len)
+				due = tk->ranges[j].due;
+		if (time_before(due, now))
+			due = now;
+		next = min(next, due - now);
+	}
+	mutex_unlock(&tk->runtime_lock);
+	kfree(r);
+	if (next != MAX_JIFFY_OFFSET)
+		tk_runtime_queue(tk, next);
+}
