@@ -140,10 +140,190 @@ say "... and a log edited after the fact is caught"
 runsh "cp -r /tmp/q /tmp/q-bad && printf 'X' | dd of=/tmp/q-bad/log.bin bs=1 seek=\$((\$(wc -c < /tmp/q-bad/log.bin) - 110)) conv=notrunc 2>/dev/null"
 runsh "$tvmctl verify /tmp/q-bad --ak /tmp/ak.pub.pem --nonce 5eed0f7e4a11ce00 || echo \"exit status \$?\""
 
-say "tvm unloads cleanly and comes back"
+# --- Real KVM VMs (tvm_kvm.ko) ------------------------------------------
+
+minivmm=build/selftests/minivmm
+hello=build/selftests/guest/hello.bin
+
+# wait_for FILE TEXT: up to 30 s for TEXT to appear in FILE; else say so.
+wait_for() {
+	_i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		if [ $_i -gt 300 ]; then
+			echo "demo: '$2' never appeared in $1:" >&2
+			cat "$1" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# le N BYTES: N as BYTES raw little-endian bytes.
+le() {
+	_i=0
+	while [ $_i -lt "$2" ]; do
+		# shellcheck disable=SC2059
+		printf "\\$(printf %03o $(($1 >> (8 * _i) & 255)))"
+		_i=$((_i + 1))
+	done
+}
+
+# slot_event IMAGE ENTRY KIB: what tvm_kvm logs in PCR 9 for minivmm's one
+# slot (slot 0, flags 0, GPA 0, KIB KiB) holding IMAGE at ENTRY, from the
+# image alone (Documentation/kvm.rst): SHA-256 over each page that is not
+# all zero, as its offset (__le64) then its 4096 bytes.  Prints the slot as
+# `tvmctl log` decodes it; leaves struct tvm_ev_slot in /tmp/slot.ev.
+slot_event() {
+	dd if=/dev/zero of=/tmp/slot.mem bs=1024 count="$3" 2>/dev/null
+	dd if="$1" of=/tmp/slot.mem bs=1 seek=$(($2)) conv=notrunc 2>/dev/null
+	: > /tmp/slot.pages
+	_pages=0
+	_off=0
+	while [ $_off -lt $(($3 * 1024)) ]; do
+		dd if=/tmp/slot.mem of=/tmp/slot.page bs=4096 skip=$((_off / 4096)) count=1 2>/dev/null
+		if [ "$(tr -d '\000' < /tmp/slot.page | wc -c)" -gt 0 ]; then
+			{ le $_off 8; cat /tmp/slot.page; } >> /tmp/slot.pages
+			_pages=$((_pages + 1))
+		fi
+		_off=$((_off + 4096))
+	done
+	_content=$(sha256sum < /tmp/slot.pages | cut -c1-64)
+	{ le 0 4; le 0 4; le 0 8; le $(($3 * 1024)) 8; le $_pages 8
+	  echo "$_content" | xxd -r -p; } > /tmp/slot.ev
+	echo "slot 0 gpa 0x0 size $(($3 * 1024)) flags 0x0 pages $_pages sha256 $_content"
+}
+
+# extend_from_zero HEX: SHA-256(32 zero bytes || HEX), a PCR's first extend.
+extend_from_zero() {
+	{ printf '%064d\n' 0; echo "$1"; } | xxd -r -p | sha256sum | cut -c1-64
+}
+
+# short: a `tvmctl log` line without its digests (the banks' columns), so
+# that it fits a terminal.
+short() {
+	sed 's/ [a-z0-9_]*:[0-9a-f]\{40,\}//g'
+}
+
+say "tvm_kvm.ko hooks KVM: every KVM VM on the host gets a tvm instance"
+runsh 'lsmod | grep -E "^(tvm|tvm_kvm|kvm|kvm_amd) "'
+echo "A VMM started by hand (build/selftests/minivmm, the smallest VMM there is),"
+echo "its guest halted and the VM kept for a while.  tvm_kvm names it after its pid:"
+printf '$ %s --hold 600 %s &\n' "$minivmm" "$hello"
+"$minivmm" --hold 600 "$hello" > /tmp/keeper.out 2>&1 &
+keeper=$!
+wait_for /tmp/keeper.out hello
+run cat /tmp/keeper.out
+run "$tvmctl" vm list
+# This VM stays until the end of the KVM steps: under TCG, creating the
+# host's first KVM VM and destroying its last, over and over, can freeze
+# the emulated host (Documentation/testing.rst).
+
+say "The VM's owner computes its launch PCR 9 from the guest image alone"
+run od -A d -c "$hello"
+echo "minivmm loads it at 0x1000 in one 64 KiB slot at GPA 0; tvm_kvm hashes each"
+echo "page that is not all zero, and extends PCR 9 with the slot (kvm.rst):"
+slot_event "$hello" 0x1000 64
+pcr9=$(extend_from_zero "$(sha256sum < /tmp/slot.ev | cut -c1-64)")
+echo "PCR 9, sha256 bank: $pcr9"
+
+say "The owner's policy: PCR 9 must be that, enforced; a runtime range too"
+# The page at 0x1000 holds the guest's code: it must not change while the
+# guest runs.  tvm re-hashes it every second into PCR 13.
+dd if=/tmp/slot.mem of=/tmp/slot.page bs=4096 skip=1 count=1 2>/dev/null
+code=$(sha256sum < /tmp/slot.page | cut -c1-64)
+cat > /tmp/hello.json <<JSON
+{
+  "version": 1,
+  "mode": "enforce",
+  "levels": {"os": {"pcr": ["sha256:$pcr9"]}},
+  "runtime": [{"gpa": "0x1000", "length": 4096, "interval_ms": 1000,
+               "sha256": "$code"}]
+}
+JSON
+run cat /tmp/hello.json
+echo "(no selector: tvmctl launch loads it for the name it launches)"
+"$tvmctl" monitor > /tmp/kvm-monitor.log 2>&1 &
+monitor=$!
+sleep 1
+
+say "The VMM launched under that policy: measured before its first instruction"
+printf '$ %s launch --name hello-1 --policy /tmp/hello.json -- %s --hold 600 %s &\n' \
+	"$tvmctl" "$minivmm" "$hello"
+"$tvmctl" launch --name hello-1 --policy /tmp/hello.json -- \
+	"$minivmm" --hold 600 "$hello" > /tmp/hello-1.out 2>&1 &
+good=$!
+wait_for /tmp/hello-1.out hello
+run cat /tmp/hello-1.out
+run "$tvmctl" vm show hello-1
+run "$tvmctl" pcr read hello-1 --bank sha256 --pcrs 8,9,12,13
+echo "The owner's PCR 9: $pcr9"
+
+say "Its log: the VMM in PCR 8, the VM's shape in PCR 12, its memory in PCR 9"
+printf '$ %s log hello-1\n' "$tvmctl"
+echo "(here without the three banks' digests, to fit; tvmctl log prints them)"
+"$tvmctl" log hello-1 | short
+
+say "At runtime: the guest's code page re-hashed into PCR 13, on a timer or now"
+run "$tvmctl" measure hello-1
+echo "Unchanged since the launch: still trusted.  A range is logged when first"
+echo "measured and whenever its digest changes, not at every measurement:"
+printf '$ %s log hello-1 | grep " 13 RUNTIME "\n' "$tvmctl"
+"$tvmctl" log hello-1 | grep " 13 RUNTIME " | short
+
+say "A tampered image: one byte changed, under the same enforcing policy"
+cp "$hello" /tmp/hello-evil.bin
+# The greeting is at the end of the image, NUL-terminated; its 'h' becomes 'H'.
+off=$(($(wc -c < "$hello") - $(printf 'hello from a measured guest\n' | wc -c) - 1))
+printf H | dd of=/tmp/hello-evil.bin bs=1 seek="$off" conv=notrunc 2>/dev/null
+runsh "cmp -l $hello /tmp/hello-evil.bin || true"
+slot_event /tmp/hello-evil.bin 0x1000 64
+runsh "$tvmctl launch --name hello-2 --policy /tmp/hello.json -- $minivmm --hold 600 /tmp/hello-evil.bin || echo \"exit status \$?\""
+echo "KVM_RUN failed before the guest's first instruction: no greeting.  Why:"
+runsh "dmesg | grep 'KVM_RUN refused' | tail -n 1"
+sleep 1
+runsh "grep hello-2 /tmp/kvm-monitor.log"
+
+say "In audit mode the tampered VM runs, and its state says why it is untrusted"
+sed 's/"enforce"/"audit"/' /tmp/hello.json > /tmp/hello-audit.json
+printf '$ %s launch --name hello-3 --policy /tmp/hello-audit.json -- %s --hold 600 /tmp/hello-evil.bin &\n' \
+	"$tvmctl" "$minivmm"
+"$tvmctl" launch --name hello-3 --policy /tmp/hello-audit.json -- \
+	"$minivmm" --hold 600 /tmp/hello-evil.bin > /tmp/hello-3.out 2>&1 &
+audited=$!
+wait_for /tmp/hello-3.out Hello
+run cat /tmp/hello-3.out
+run "$tvmctl" vm show hello-3
+echo "(its code page is not the owner's either: the runtime range says so too)"
+run "$tvmctl" vm list
+runsh "grep '^vms' /sys/kernel/security/tvm/stats"
+
+say "tvm_kvm cannot be unloaded while a VM it tracks exists"
+runsh "rmmod tvm_kvm || echo \"exit status \$?\""
+echo "The VMMs exit; their VMs and their instances go with them:"
+kill "$good" "$audited"
+wait "$good" "$audited" 2>/dev/null || true
+kill "$keeper"
+wait "$keeper" 2>/dev/null || true
+kill "$monitor"
+sleep 1
+run "$tvmctl" vm list
+runsh "grep '^vms' /sys/kernel/security/tvm/stats"
+
+say "tvm_kvm and tvm unload cleanly, and come back"
+# The VMs' destruction may take a moment to finish.
+i=0
+until rmmod tvm_kvm 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 50 ] || { rmmod tvm_kvm; exit 1; }
+	sleep 0.1
+done
+echo '$ rmmod tvm_kvm'
 run rmmod tvm
 runsh 'ls /sys/kernel/security/tvm 2>&1 || true'
 run modprobe tvm
+run modprobe tvm_kvm
+runsh 'lsmod | grep -E "^tvm"'
 run "$tvmctl" version
 
 printf '\nDemo done.\n'
