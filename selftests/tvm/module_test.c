@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tvm.ko: it is loaded, reports its ABI version in securityfs, and unloads
- * and reloads cleanly.
+ * and reloads cleanly.  tvm_kvm.ko uses it: the tests that unload tvm take
+ * tvm_kvm out first (no KVM VM exists while they run) and put it back.
  */
 
 #include <errno.h>
@@ -37,17 +38,53 @@ static int read_file(const char *path, char *buf, size_t size)
 	return n;
 }
 
-FIXTURE(module) {};
+static bool loaded(const char *mod)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/sys/module/%s", mod);
+	return stat(path, &st) == 0;
+}
+
+FIXTURE(module) {
+	bool kvm;	/* tvm_kvm was loaded: put it back */
+};
 
 FIXTURE_SETUP(module)
 {
-	struct stat st;
-
-	if (stat("/sys/module/tvm", &st))
+	if (!loaded("tvm"))
 		SKIP(return, "tvm.ko is not loaded");
+	self->kvm = loaded("tvm_kvm");
 }
 
-FIXTURE_TEARDOWN(module) {}
+FIXTURE_TEARDOWN(module)
+{
+	if (self->kvm && !loaded("tvm_kvm") && system("modprobe tvm_kvm"))
+		TH_LOG("modprobe tvm_kvm failed");
+}
+
+/* Take out what uses tvm, so that only tvm itself can refuse to go. */
+static int unload_users(struct __test_metadata *_metadata)
+{
+	if (loaded("tvm_kvm") &&
+	    syscall(__NR_delete_module, "tvm_kvm", O_NONBLOCK)) {
+		TH_LOG("delete_module(tvm_kvm): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+TEST_F(module, unload_refused_while_tvm_kvm_uses_it)
+{
+	if (_metadata->skip)	/* SKIP() in setup; 6.1 runs the body */
+		return;
+	if (!self->kvm)
+		SKIP(return, "tvm_kvm.ko is not loaded");
+	EXPECT_EQ(-1, syscall(__NR_delete_module, "tvm", O_NONBLOCK));
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	EXPECT_TRUE(loaded("tvm"));
+}
 
 TEST_F(module, version_reads_abi_version)
 {
@@ -112,7 +149,8 @@ TEST_F(module, unloads_and_reloads)
 		return;
 	snprintf(want, sizeof(want), "%d\n", TVM_ABI_VERSION);
 
-	/* Nothing else uses tvm yet, so unloading must succeed. */
+	/* With its users gone, unloading must succeed. */
+	ASSERT_EQ(0, unload_users(_metadata));
 	ASSERT_EQ(0, syscall(__NR_delete_module, "tvm", O_NONBLOCK))
 		TH_LOG("delete_module(tvm): %s", strerror(errno));
 	EXPECT_EQ(-1, stat(TVM_DIR, &st));
@@ -145,6 +183,7 @@ TEST_F(module, unloads_with_vms_alive)
 	tnl_close(&nl);
 
 	/* tvm frees every VM on the way out. */
+	ASSERT_EQ(0, unload_users(_metadata));
 	ASSERT_EQ(0, syscall(__NR_delete_module, "tvm", O_NONBLOCK))
 		TH_LOG("delete_module(tvm): %s", strerror(errno));
 	EXPECT_EQ(-1, stat("/sys/module/tvm", &st));
