@@ -666,13 +666,19 @@ static int want_array(struct ctx *cx, json_object *v, size_t min, size_t max,
 	return 0;
 }
 
-/* Every key of @obj is one of @allowed (NULL-terminated). */
-static int known_keys(struct ctx *cx, json_object *obj,
-		      const char *const *allowed, const char *hint)
+/*
+ * @obj is an object and every key of it is one of @allowed
+ * (NULL-terminated); @hint lists them for the error.
+ */
+static int want_object(struct ctx *cx, json_object *obj,
+		       const char *const *allowed, const char *hint)
 {
 	char q[4 * QUOTE_MAX + 16];
 	size_t i;
+	int ret = want(cx, obj, json_type_object);
 
+	if (ret)
+		return ret;
 	json_object_object_foreach(obj, k, v) {
 		(void)v;
 		for (i = 0; allowed[i]; i++)
@@ -707,10 +713,7 @@ static int check_selector(struct ctx *cx, json_object *obj, struct policy *p)
 	size_t n, old;
 	int ret;
 
-	ret = want(cx, obj, json_type_object);
-	if (ret)
-		return ret;
-	ret = known_keys(cx, obj, keys, "uuid, name or default");
+	ret = want_object(cx, obj, keys, "uuid, name or default");
 	if (ret)
 		return ret;
 	if (json_object_object_length(obj) == 0)
@@ -935,10 +938,7 @@ static int check_level(struct ctx *cx, json_object *obj, uint32_t banks,
 	size_t old;
 	int ret;
 
-	ret = want(cx, obj, json_type_object);
-	if (ret)
-		return ret;
-	ret = known_keys(cx, obj, keys, "events or pcr");
+	ret = want_object(cx, obj, keys, "events or pcr");
 	if (ret)
 		return ret;
 	if (json_object_object_length(obj) == 0)
@@ -969,10 +969,7 @@ static int check_levels(struct ctx *cx, json_object *obj, struct policy *p)
 	size_t old;
 	int ret;
 
-	ret = want(cx, obj, json_type_object);
-	if (ret)
-		return ret;
-	ret = known_keys(cx, obj, keys, "os, drivers, software or config");
+	ret = want_object(cx, obj, keys, "os, drivers, software or config");
 	if (ret)
 		return ret;
 	for (unsigned int l = 0; l < TVM_POLICY_LEVELS; l++) {
@@ -1038,10 +1035,7 @@ static int check_range(struct ctx *cx, json_object *obj,
 	size_t n, old;
 	int ret;
 
-	ret = want(cx, obj, json_type_object);
-	if (ret)
-		return ret;
-	ret = known_keys(cx, obj, keys, "gpa, length, sha256 or interval_ms");
+	ret = want_object(cx, obj, keys, "gpa, length, sha256 or interval_ms");
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
@@ -1161,8 +1155,8 @@ static int check_policy(struct ctx *cx, json_object *top, struct policy *p)
 				return fail(cx, "unknown key '%s' (%s policies are not supported yet)",
 					    k, k);
 	}
-	ret = known_keys(cx, top, keys,
-			 "version, selector, mode, banks, owner_key, levels or runtime");
+	ret = want_object(cx, top, keys,
+			  "version, selector, mode, banks, owner_key, levels or runtime");
 	if (ret)
 		return ret;
 	if (!json_object_object_get_ex(top, "version", NULL))
