@@ -151,6 +151,44 @@ static void test_encode_selectors(void **state)
 	assert_memory_equal(buf, uuid, sizeof(uuid));
 }
 
+/* @p encodes to the @len bytes at @want. */
+static void assert_encodes(const struct policy *p, const uint8_t *want,
+			   size_t len)
+{
+	static uint8_t again[POLICY_ATTR_MAX + 1];
+	size_t len2;
+
+	assert_int_equal(policy_encode(p, again, sizeof(again), &len2), 0);
+	assert_int_equal(len2, len);
+	assert_memory_equal(again, want, len);
+}
+
+/*
+ * @p to JSON and back encodes to the @len bytes at @want again; the JSON
+ * has @has in it and not @lacks (either NULL: no such check).
+ */
+static void assert_json_round_trip(const struct policy *p,
+				   const uint8_t *want, size_t len,
+				   const char *has, const char *lacks)
+{
+	struct policy back;
+	json_object *obj;
+	const char *text;
+
+	obj = policy_to_json(p);
+	assert_non_null(obj);
+	text = json_object_to_json_string(obj);
+	if (has)
+		assert_non_null(strstr(text, has));
+	if (lacks)
+		assert_null(strstr(text, lacks));
+	assert_int_equal(policy_parse("back", text, strlen(text), &back, err,
+				      sizeof(err)), 0);
+	assert_encodes(&back, want, len);
+	json_object_put(obj);
+	policy_free(&back);
+}
+
 /*
  * What the kernel sends back decodes to the same policy: the same bytes
  * again, and JSON that parses to them too.  A reply repeats the selector
@@ -167,12 +205,10 @@ static void test_round_trip(void **state)
 		"    \"alpha\": [\"sha256:" HEX32("01") "\"]},"
 		"   \"pcr\": [\"sm3_256:" HEX32("02") "\", \"sha256:" HEX32("03") "\"]},"
 		"  \"os\": {\"events\": {\"kernel\": [\"sha256:" HEX32("04") "\"]}}}}";
-	static uint8_t reply[POLICY_ATTR_MAX + 64], again[POLICY_ATTR_MAX + 1];
+	static uint8_t reply[POLICY_ATTR_MAX + 64];
 	struct policy back, third;
-	json_object *obj;
-	const char *text;
 	uint64_t gen = 42;
-	size_t len, len2, off;
+	size_t len, off;
 
 	(void)state;
 	assert_int_equal(parse(json), 0);
@@ -201,22 +237,10 @@ static void test_round_trip(void **state)
 	assert_true(back.is_signed);
 	assert_int_equal(back.levels[2].nevents, 2);
 	assert_string_equal(back.levels[2].events[0].name, "zeta");
-	assert_int_equal(policy_encode(&back, again, sizeof(again), &len2), 0);
-	assert_int_equal(len2, len);
-	assert_memory_equal(again, buf, len);
+	assert_encodes(&back, buf, len);
 
 	/* To JSON and back; "banks" is never sent, so it is not there. */
-	obj = policy_to_json(&back);
-	assert_non_null(obj);
-	text = json_object_to_json_string(obj);
-	assert_null(strstr(text, "banks"));
-	assert_int_equal(policy_parse("back", text, strlen(text), &third, err,
-				      sizeof(err)), 0);
-	assert_int_equal(policy_encode(&third, again, sizeof(again), &len2), 0);
-	assert_int_equal(len2, len);
-	assert_memory_equal(again, buf, len);
-	json_object_put(obj);
-	policy_free(&third);
+	assert_json_round_trip(&back, buf, len, NULL, "banks");
 
 	/* The selector twice, disagreeing; a truncated attribute. */
 	reply[len - NLA_HDRLEN + 4] = 'x';
@@ -626,12 +650,9 @@ static void test_runtime(void **state)
 			NLA(36, TVM_A_RANGE_SHA256), HEXB32(0xcd),
 			NLA(8, TVM_A_RANGE_INTERVAL), U32(0),
 	};
-	static uint8_t again[POLICY_ATTR_MAX + 1];
 	char text[POLICY_RANGE_STR_LEN];
-	struct policy back, third;
-	json_object *obj;
-	const char *js;
-	size_t len, len2;
+	struct policy back;
+	size_t len;
 
 	(void)state;
 	if (!little_endian())
@@ -653,20 +674,8 @@ static void test_runtime(void **state)
 	assert_int_equal(policy_decode(buf + NLA_HDRLEN, len - NLA_HDRLEN,
 				       &back), 0);
 	assert_int_equal(back.nranges, 2);
-	assert_int_equal(policy_encode(&back, again, sizeof(again), &len2), 0);
-	assert_int_equal(len2, len);
-	assert_memory_equal(again, buf, len);
-	obj = policy_to_json(&back);
-	assert_non_null(obj);
-	js = json_object_to_json_string(obj);
-	assert_non_null(strstr(js, "\"gpa\": \"0x100000\""));
-	assert_int_equal(policy_parse("back", js, strlen(js), &third, err,
-				      sizeof(err)), 0);
-	assert_int_equal(policy_encode(&third, again, sizeof(again), &len2), 0);
-	assert_int_equal(len2, len);
-	assert_memory_equal(again, buf, len);
-	json_object_put(obj);
-	policy_free(&third);
+	assert_encodes(&back, buf, len);
+	assert_json_round_trip(&back, buf, len, "\"gpa\": \"0x100000\"", NULL);
 	policy_free(&back);
 
 	/* A range without its digest, from the kernel: not a policy. */
