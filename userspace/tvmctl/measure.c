@@ -14,42 +14,9 @@
 
 #include "tvmctl.h"
 
-static int on_vm(struct nlattr **tb, void *arg)
-{
-	struct tvmctl *ctl = arg;
-	struct vm_info vm;
-	int ret = vm_decode(tb, &vm);
-
-	if (!ret)
-		vm_print(ctl, &vm);
-	return ret;
-}
-
 int measure_main(struct tvmctl *ctl, int argc, char **argv)
 {
-	struct vm_sel sel;
-	struct tvm_nl *nl;
-	struct nl_msg *msg;
-	const char *arg;
-	int ret;
-
-	if (tvmctl_only_help(ctl, argc, argv, &ret))
-		return ret;
-	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
-	if (ret)
-		return ret;
-	arg = argv[optind];
-
-	ret = tvmctl_nl_open(ctl, &nl);
-	if (ret)
-		return ret;
-	ret = tvmctl_vm_msg(nl, TVM_CMD_VM_MEASURE, false, &sel, &msg);
-	if (!ret)
-		ret = tvm_nl_send(nl, msg, on_vm, ctl);
-	if (ret)
-		ret = tvmctl_nl_err(ctl, nl, ret, "measuring VM '%s'", arg);
-	tvm_nl_close(nl);
-	return ret;
+	return vm_one(ctl, argc, argv, TVM_CMD_VM_MEASURE, "measuring");
 }
 
 struct file_reply {

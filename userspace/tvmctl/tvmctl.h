@@ -162,6 +162,13 @@ struct vm_info {
 int vm_decode(struct nlattr **tb, struct vm_info *vm);
 /* Print @vm as one object, as `vm show` does. */
 void vm_print(struct tvmctl *ctl, const struct vm_info *vm);
+/*
+ * A command @cmd on one VM, with no options but -h (vm show, vm delete,
+ * measure): print the VM of the reply, or, for vm delete, which replies
+ * with nothing, an empty object.  A failure is "<@what> VM '<arg>'".
+ */
+int vm_one(struct tvmctl *ctl, int argc, char **argv, uint8_t cmd,
+	   const char *what);
 /* The text of an enum tvm_vm_state. */
 const char *vm_state_name(uint32_t state);
 /* The text of an enum tvm_trust: "pending", "trusted", ... */

@@ -287,9 +287,8 @@ err:
 	return ret;
 }
 
-/* vm show and vm delete: a command on one VM, with no options. */
-static int vm_one(struct tvmctl *ctl, int argc, char **argv, uint8_t cmd,
-		  const char *what)
+int vm_one(struct tvmctl *ctl, int argc, char **argv, uint8_t cmd,
+	   const char *what)
 {
 	struct vm_sel sel;
 	struct tvm_nl *nl;
@@ -310,7 +309,7 @@ static int vm_one(struct tvmctl *ctl, int argc, char **argv, uint8_t cmd,
 	ret = tvmctl_vm_msg(nl, cmd, false, &sel, &msg);
 	if (ret)
 		goto err;
-	if (cmd == TVM_CMD_VM_GET) {
+	if (cmd != TVM_CMD_VM_DELETE) {
 		ret = tvm_nl_send(nl, msg, on_vm, ctl);
 	} else {
 		ret = tvm_nl_send(nl, msg, NULL, NULL);
