@@ -248,10 +248,8 @@ int launch_main(struct tvmctl *ctl, int argc, char **argv)
 			name = optarg;
 			break;
 		case 'u':
-			if (parse_uuid(optarg, uuid))
-				return tvmctl_err(TVMCTL_USAGE,
-						  "%s: bad UUID '%s'", ctl->name,
-						  optarg);
+			if (tvmctl_parse_uuid(ctl, optarg, uuid))
+				return TVMCTL_USAGE;
 			has_uuid = true;
 			break;
 		case 'p':
@@ -270,10 +268,8 @@ int launch_main(struct tvmctl *ctl, int argc, char **argv)
 	if (!name)
 		return tvmctl_err(TVMCTL_USAGE, "%s: --name NAME is required",
 				  ctl->name);
-	if (parse_vm_name(name))
-		return tvmctl_err(TVMCTL_USAGE,
-				  "%s: bad VM name '%s' (1-%d of A-Z a-z 0-9 . _ -, not all digits, not a UUID)",
-				  ctl->name, name, TVM_NAME_MAX);
+	if (tvmctl_parse_vm_name(ctl, name))
+		return TVMCTL_USAGE;
 	if (sig && !policy)
 		return tvmctl_err(TVMCTL_USAGE, "%s: --sig needs --policy",
 				  ctl->name);

@@ -246,6 +246,24 @@ int tvmctl_parse_vm(const struct tvmctl *ctl, const char *arg,
 	return 0;
 }
 
+int tvmctl_parse_vm_name(const struct tvmctl *ctl, const char *name)
+{
+	if (parse_vm_name(name))
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: bad VM name '%s' (1-%d of A-Z a-z 0-9 . _ -, not all digits, not a UUID)",
+				  ctl->name, name, TVM_NAME_MAX);
+	return 0;
+}
+
+int tvmctl_parse_uuid(const struct tvmctl *ctl, const char *arg,
+		      uint8_t uuid[TVM_UUID_SIZE])
+{
+	if (parse_uuid(arg, uuid))
+		return tvmctl_err(TVMCTL_USAGE, "%s: bad UUID '%s'", ctl->name,
+				  arg);
+	return 0;
+}
+
 int tvmctl_parse_bank(const struct tvmctl *ctl, const char *arg, int *bank)
 {
 	int b = parse_bank(arg);

@@ -97,6 +97,13 @@ int tvmctl_want_args(const struct tvmctl *ctl, int n, char **args, int want);
 int tvmctl_parse_vm(const struct tvmctl *ctl, const char *arg,
 		    struct vm_sel *sel);
 /*
+ * A name for a new VM (vm create, launch --name), and a --uuid option
+ * into @uuid; print why not and return TVMCTL_USAGE, or return 0.
+ */
+int tvmctl_parse_vm_name(const struct tvmctl *ctl, const char *name);
+int tvmctl_parse_uuid(const struct tvmctl *ctl, const char *arg,
+		      uint8_t uuid[TVM_UUID_SIZE]);
+/*
  * The --bank option into *@bank (enum tvm_bank), and the --pcrs option
  * into *@mask (not empty, if @nonempty); print why not and return
  * TVMCTL_USAGE, or return 0.

@@ -150,10 +150,8 @@ static int vm_create(struct tvmctl *ctl, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'u':
-			if (parse_uuid(optarg, uuid))
-				return tvmctl_err(TVMCTL_USAGE,
-						  "%s: bad UUID '%s'", ctl->name,
-						  optarg);
+			if (tvmctl_parse_uuid(ctl, optarg, uuid))
+				return TVMCTL_USAGE;
 			has_uuid = true;
 			break;
 		case 'b':
@@ -178,10 +176,8 @@ static int vm_create(struct tvmctl *ctl, int argc, char **argv)
 	if (ret)
 		return ret;
 	name = argv[optind];
-	if (parse_vm_name(name))
-		return tvmctl_err(TVMCTL_USAGE,
-				  "%s: bad VM name '%s' (1-%d of A-Z a-z 0-9 . _ -, not all digits, not a UUID)",
-				  ctl->name, name, TVM_NAME_MAX);
+	if (tvmctl_parse_vm_name(ctl, name))
+		return TVMCTL_USAGE;
 
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
