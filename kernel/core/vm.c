@@ -471,21 +471,11 @@ static int seed_host_pcrs(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 static int seed_tvm_version(struct tvm_vm *vm)
 {
 	char text[64];
-	struct tvm_event *ev;
-	int len, ret;
+	int len;
 
 	len = scnprintf(text, sizeof(text), "tvm %s abi %d", TVM_VERSION,
 			TVM_ABI_VERSION);
-	ev = tvm_event_alloc(vm, 8, TVM_EV_TVM_VERSION, len);
-	if (!ev)
-		return -ENOMEM;
-	memcpy((u8 *)tvm_event_data(ev), text, len);
-	ret = tvm_event_hash_data(ev);
-	if (ret) {
-		kfree(ev);
-		return ret;
-	}
-	return tvm_vm_extend(vm, ev);
+	return tvm_vm_extend_data(vm, 8, TVM_EV_TVM_VERSION, text, len);
 }
 
 /* A name is 1-63 of [A-Za-z0-9._-], not all digits and not a UUID. */
