@@ -237,12 +237,6 @@ static void expect_replay(struct __test_metadata *_metadata, struct tnl *nl,
 	}
 }
 
-#define EXPECT_TRUST(want, v)						\
-	EXPECT_EQ((uint32_t)(want), (v).trust)				\
-		TH_LOG("trust %s, expected %s; reasons: %s",		\
-		       tk_trust_name((v).trust), tk_trust_name(want),	\
-		       tk_reasons(&(v)))
-
 /* The first KVM_RUN reaches the guest's OUT. */
 #define EXPECT_RUNS_TO_OUT(vm, i) do {					\
 	ASSERT_EQ(0, kvm_vm_run((vm), (i)));				\

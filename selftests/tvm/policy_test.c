@@ -58,15 +58,6 @@ static int trust_cb(const struct nlmsghdr *h, void *arg)
 	return 0;
 }
 
-static const char *tname(uint32_t t)
-{
-	static const char *const names[] = {
-		"unspec", "pending", "trusted", "untrusted", "unknown",
-	};
-
-	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
-}
-
 static bool has_reason(const struct vm_trust *v, const char *s)
 {
 	int i;
@@ -77,29 +68,10 @@ static bool has_reason(const struct vm_trust *v, const char *s)
 	return false;
 }
 
-/* The reasons, joined, for messages. */
-static const char *reasons(const struct vm_trust *v)
-{
-	static char buf[TVM_REASONS_MAX * (TVM_REASON_MAX + 4)];
-	size_t len = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < v->nreasons; i++)
-		len += snprintf(buf + len, sizeof(buf) - len, "%s'%s'",
-				i ? ", " : "", v->reasons[i]);
-	return buf;
-}
-
-#define EXPECT_TRUST(want, v)						\
-	EXPECT_EQ((uint32_t)(want), (v).trust)				\
-		TH_LOG("trust %s, expected %s; reasons: %s",		\
-		       tname((v).trust), tname(want), reasons(&(v)))
-
 #define EXPECT_REASON(v, s)						\
 	EXPECT_TRUE(has_reason(&(v), (s)))				\
 		TH_LOG("no reason contains '%s'; reasons: %s", (s),	\
-		       reasons(&(v)))
+		       tvm_reasons((v).reasons, (v).nreasons))
 
 /* A policy, from POLICY_LOAD, POLICY_GET or a dump entry. */
 struct pol_info {
@@ -1353,11 +1325,12 @@ TEST_F(policy, reasons_keep_the_newest)
 	}
 	ASSERT_EQ(0, vm_launch(&self->nl, id, &v));
 	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
-	ASSERT_EQ(TVM_REASONS_MAX, v.nreasons) TH_LOG("%s", reasons(&v));
+	ASSERT_EQ(TVM_REASONS_MAX, v.nreasons)
+		TH_LOG("%s", tvm_reasons(v.reasons, v.nreasons));
 	EXPECT_NE(NULL, strstr(v.reasons[TVM_REASONS_MAX - 1], "launch"));
 	snprintf(want, sizeof(want), "\"bad-%d\"", TVM_REASONS_MAX + 1);
 	EXPECT_NE(NULL, strstr(v.reasons[TVM_REASONS_MAX - 2], want))
-		TH_LOG("%s", reasons(&v));
+		TH_LOG("%s", tvm_reasons(v.reasons, v.nreasons));
 	EXPECT_FALSE(has_reason(&v, "\"bad-0\""));
 }
 

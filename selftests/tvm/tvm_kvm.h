@@ -618,27 +618,4 @@ static inline long long tk_stat(const char *name)
 	return ret;
 }
 
-static inline const char *tk_trust_name(uint32_t t)
-{
-	static const char *const names[] = {
-		"unspec", "pending", "trusted", "untrusted", "unknown",
-	};
-
-	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
-}
-
-/* The reasons of @v, joined, for messages (one static buffer). */
-static inline const char *tk_reasons(const struct tk_vm *v)
-{
-	static char buf[TVM_REASONS_MAX * (TVM_REASON_MAX + 4)];
-	size_t len = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < v->nreasons; i++)
-		len += snprintf(buf + len, sizeof(buf) - len, "%s'%s'",
-				i ? ", " : "", v->reasons[i]);
-	return buf;
-}
-
 #endif /* _TVM_SELFTEST_KVM_H */

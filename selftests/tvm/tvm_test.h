@@ -54,6 +54,17 @@
 		       hex((want), _n, _w), hex((got), _n, _g));	\
 } while (0)
 
+/*
+ * A VM's trust is @want, for any struct with trust, reasons and nreasons
+ * as TVM_A_VM_TRUST and TVM_A_VM_REASONS fill them; else log both trust
+ * states and the reasons.
+ */
+#define EXPECT_TRUST(want, v)						\
+	EXPECT_EQ((uint32_t)(want), (v).trust)				\
+		TH_LOG("trust %s, expected %s; reasons: %s",		\
+		       tvm_trust_name((v).trust), tvm_trust_name(want),	\
+		       tvm_reasons((v).reasons, (v).nreasons))
+
 static const unsigned int tvm_test_bank_size[__TVM_BANK_MAX] = {
 	[TVM_BANK_SHA1] = 20,
 	[TVM_BANK_SHA256] = 32,
@@ -72,6 +83,31 @@ static const char *const tvm_test_bank_name[__TVM_BANK_MAX] = {
 static inline const char *bname(unsigned int b)
 {
 	return b < __TVM_BANK_MAX ? tvm_test_bank_name[b] : "?";
+}
+
+/* The text of an enum tvm_trust, for messages. */
+static inline const char *tvm_trust_name(uint32_t t)
+{
+	static const char *const names[] = {
+		"unspec", "pending", "trusted", "untrusted", "unknown",
+	};
+
+	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
+}
+
+/* @n reasons, joined, for messages (one static buffer). */
+static inline const char *
+tvm_reasons(const char (*reasons)[TVM_REASON_MAX + 1], int n)
+{
+	static char buf[TVM_REASONS_MAX * (TVM_REASON_MAX + 4)];
+	size_t len = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%s'%s'",
+				i ? ", " : "", reasons[i]);
+	return buf;
 }
 
 /* A fixed-seed generator (xorshift64*), so every run does the same. */
