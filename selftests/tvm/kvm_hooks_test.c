@@ -448,20 +448,43 @@ static int good_pcr9(uint8_t *out)
 	return ret;
 }
 
-TEST_F(kvm, good_image_under_its_policy_is_trusted_and_runs)
+/*
+ * bind_with_policy() as policy 0, then this process's VM, one vCPU, into
+ * self->vm, and its instance into @v.
+ */
+static int policy_vm(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(kvm) *self, const char *tag, uint32_t mode,
+		     const uint8_t *pcr9, const struct tk_range *r, int nr,
+		     struct tk_vm *v)
 {
 	static struct tk_event cfg[32];
+	int n = 0, ret;
+
+	ret = bind_with_policy(_metadata, self, 0, tag, mode, pcr9, r, nr);
+	if (ret)
+		return ret;
+	ret = build_vm(&self->vm, 1, cfg, &n);
+	if (ret) {
+		TH_LOG("build_vm: %s", strerror(-ret));
+		return ret;
+	}
+	ret = tk_vm_of(&self->nl, getpid(), v);
+	if (ret)
+		TH_LOG("the VM's instance: %s (%s)", strerror(-ret),
+		       self->nl.extack);
+	return ret;
+}
+
+TEST_F(kvm, good_image_under_its_policy_is_trusted_and_runs)
+{
 	uint8_t good[32];
 	struct tk_vm v;
-	int n = 0;
 
 	if (_metadata->skip)
 		return;
 	ASSERT_EQ(0, good_pcr9(good));
-	ASSERT_EQ(0, bind_with_policy(_metadata, self, 0, "good",
-				      TVM_POLICY_ENFORCE, good, NULL, 0));
-	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
-	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	ASSERT_EQ(0, policy_vm(_metadata, self, "good", TVM_POLICY_ENFORCE,
+			       good, NULL, 0, &v));
 	EXPECT_STREQ(self->policy[0], v.name);
 	EXPECT_TRUST(TVM_TRUST_PENDING, v);
 	EXPECT_RUNS_TO_OUT(&self->vm, 0);
@@ -479,23 +502,20 @@ static void tamper(struct kvm_vm *vm)
 
 TEST_F(kvm, tampered_image_enforce_never_runs)
 {
-	static struct tk_event cfg[32], slots[2];
+	static struct tk_event slots[2];
 	uint8_t good[32], bad[32];
 	static struct tvm_pcrs p;
 	struct tk_vm v;
-	int n = 0;
 
 	if (_metadata->skip)
 		return;
 	ASSERT_EQ(0, good_pcr9(good));
-	ASSERT_EQ(0, bind_with_policy(_metadata, self, 0, "enf",
-				      TVM_POLICY_ENFORCE, good, NULL, 0));
-	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	ASSERT_EQ(0, policy_vm(_metadata, self, "enf", TVM_POLICY_ENFORCE,
+			       good, NULL, 0, &v));
 	tamper(&self->vm);
 	ASSERT_EQ(0, slot_events(&self->vm, slots));
 	pcr9_of(slots, bad);
 	ASSERT_NE(0, memcmp(good, bad, 32));
-	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
 
 	/* Refused, twice, and no guest instruction ran. */
 	EXPECT_EQ(-EACCES, kvm_vm_run(&self->vm, 0));
@@ -514,19 +534,15 @@ TEST_F(kvm, tampered_image_enforce_never_runs)
 
 TEST_F(kvm, tampered_image_audit_runs_untrusted)
 {
-	static struct tk_event cfg[32];
 	uint8_t good[32];
 	struct tk_vm v;
-	int n = 0;
 
 	if (_metadata->skip)
 		return;
 	ASSERT_EQ(0, good_pcr9(good));
-	ASSERT_EQ(0, bind_with_policy(_metadata, self, 0, "aud",
-				      TVM_POLICY_AUDIT, good, NULL, 0));
-	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	ASSERT_EQ(0, policy_vm(_metadata, self, "aud", TVM_POLICY_AUDIT,
+			       good, NULL, 0, &v));
 	tamper(&self->vm);
-	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
 	EXPECT_RUNS_TO_OUT(&self->vm, 0);
 	EXPECT_EQ(1, counter(&self->vm));
 	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
@@ -558,6 +574,27 @@ static void runtime_event(struct kvm_vm *vm, struct tk_range *r,
 	memcpy(e->data, &ev, sizeof(ev));
 }
 
+/*
+ * The good image's PCR 9, and its data page as the runtime range @r,
+ * with the PCR 13 event @e that measuring it logs; from VMs built and
+ * dropped here.
+ */
+static int good_range(uint8_t *pcr9, struct tk_range *r, struct tk_event *e)
+{
+	static struct tk_event cfg[32];
+	struct kvm_vm vm;
+	int n = 0, ret;
+
+	ret = good_pcr9(pcr9);
+	if (ret)
+		return ret;
+	ret = build_vm(&vm, 1, cfg, &n);
+	if (!ret)
+		runtime_event(&vm, r, e);
+	kvm_vm_destroy(&vm);
+	return ret;
+}
+
 /* How many PCR 13 events VM @id logged. */
 static int runtime_events(struct tnl *nl, uint32_t id)
 {
@@ -575,25 +612,18 @@ static int runtime_events(struct tnl *nl, uint32_t id)
 
 TEST_F(kvm, runtime_range_catches_a_write_on_measure)
 {
-	static struct tk_event cfg[32], rt[2];
+	static struct tk_event rt[2];
 	static struct tvm_log log;
 	struct tk_range r = { 0 };
 	uint8_t good[32];
 	struct tk_vm v;
-	int n = 0;
 
 	if (_metadata->skip)
 		return;
-	ASSERT_EQ(0, good_pcr9(good));
 	/* The range's digest: the data page of a VM built the same way. */
-	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
-	runtime_event(&self->vm, &r, &rt[0]);
-	kvm_vm_destroy(&self->vm);
-	n = 0;
-	ASSERT_EQ(0, bind_with_policy(_metadata, self, 0, "rt",
-				      TVM_POLICY_ENFORCE, good, &r, 1));
-	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
-	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	ASSERT_EQ(0, good_range(good, &r, &rt[0]));
+	ASSERT_EQ(0, policy_vm(_metadata, self, "rt", TVM_POLICY_ENFORCE,
+			       good, &r, 1, &v));
 	EXPECT_RUNS_TO_OUT(&self->vm, 0);
 
 	ASSERT_EQ(0, tk_vm_measure(&self->nl, v.id, &v))
@@ -625,23 +655,17 @@ TEST_F(kvm, runtime_range_catches_a_write_on_measure)
 
 TEST_F_TIMEOUT(kvm, runtime_timer_catches_a_write, 90)
 {
-	static struct tk_event cfg[32], rt;
+	static struct tk_event rt;
 	struct tk_range r = { .interval = TVM_RANGE_INTERVAL_MIN };
 	uint8_t good[32];
 	struct tk_vm v;
-	int n = 0, i;
+	int i;
 
 	if (_metadata->skip)
 		return;
-	ASSERT_EQ(0, good_pcr9(good));
-	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
-	runtime_event(&self->vm, &r, &rt);
-	kvm_vm_destroy(&self->vm);
-	n = 0;
-	ASSERT_EQ(0, bind_with_policy(_metadata, self, 0, "tmr",
-				      TVM_POLICY_AUDIT, good, &r, 1));
-	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
-	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	ASSERT_EQ(0, good_range(good, &r, &rt));
+	ASSERT_EQ(0, policy_vm(_metadata, self, "tmr", TVM_POLICY_AUDIT,
+			       good, &r, 1, &v));
 	EXPECT_RUNS_TO_OUT(&self->vm, 0);
 
 	/* The timer measures the range by itself, within seconds. */
