@@ -25,17 +25,6 @@ if [ ! -d /sys/kernel/security/tvm ]; then
 	ktap_finish
 fi
 
-# expect_status STATUS CMD...: output in $tmp/out, errors in $tmp/err.
-expect_status() {
-	_want=$1
-	shift
-	"$@" > "$tmp/out" 2> "$tmp/err"
-	got=$?
-	[ "$got" = "$_want" ] && return 0
-	echo "# '$*' exited $got, expected $_want: $(head -c 600 "$tmp/err")"
-	return 1
-}
-
 # check NAME: pass if the last command succeeded, else fail with $tmp/err.
 check() {
 	if [ "$1" = 0 ]; then ktap_pass "$2"; else ktap_fail "$2" "$(head -c 600 "$tmp/err")"; fi

@@ -4,6 +4,7 @@
 #   ktap_plan N
 #   ktap_pass NAME | ktap_fail NAME [WHY] | ktap_skip NAME WHY
 #   ktap_finish          (exits 1 if any failed, 4 if all skipped, else 0)
+#   expect_status STATUS CMD...   (below)
 # POSIX sh: it runs under dash and busybox.
 
 ktap_n=0
@@ -38,6 +39,19 @@ ktap_check() {
 	name=$1
 	shift
 	if "$@"; then ktap_pass "$name"; else ktap_fail "$name" "failed: $*"; fi
+}
+
+# expect_status STATUS CMD...: CMD exits with STATUS; its output in
+# $tmp/out, its errors in $tmp/err ($tmp: the test's own directory).
+# Else it says what CMD exited with, and the start of its errors.
+expect_status() {
+	_want=$1
+	shift
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	_got=$?
+	[ "$_got" = "$_want" ] && return 0
+	echo "# '$*' exited $_got, expected $_want: $(head -c 600 "$tmp/err")"
+	return 1
 }
 
 ktap_finish() {

@@ -49,18 +49,6 @@ if [ "$(cat /sys/kernel/security/tvm/version)" -lt 5 ]; then
 	ktap_finish
 fi
 
-# expect_status STATUS CMD...: CMD exits with STATUS; its output in
-# $tmp/out, its errors in $tmp/err.
-expect_status() {
-	_want=$1
-	shift
-	"$@" > "$tmp/out" 2> "$tmp/err"
-	got=$?
-	[ "$got" = "$_want" ] && return 0
-	echo "# '$*' exited $got, expected $_want: $(cat "$tmp/err")"
-	return 1
-}
-
 # json_field KEY FILE: the value of "KEY" on the first line that has it.
 json_field() {
 	sed -n "s/.*\"$1\": *\"\{0,1\}\([^\",}]*\).*/\1/p" "$2" | head -n 1

@@ -29,17 +29,6 @@ if [ ! -d /sys/kernel/security/tvm ] || ! command -v keyctl > /dev/null; then
 	ktap_finish
 fi
 
-# status WANT CMD...: CMD exits WANT; output in $tmp/out, errors in $tmp/err
-status() {
-	_want=$1
-	shift
-	"$@" > "$tmp/out" 2> "$tmp/err"
-	_got=$?
-	[ "$_got" = "$_want" ] && return 0
-	echo "# '$*' exited $_got, expected $_want: $(head -c 300 "$tmp/err")"
-	return 1
-}
-
 sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
 
 # The owner: an RSA key and a self-signed certificate for the keyring.
@@ -63,17 +52,17 @@ monitor=$!
 sleep 1
 
 # Unsigned: refused by the kernel; signed but the key is not loaded: too.
-if status 1 "$tvmctl" policy load a.json && grep -qi "not signed\|signature" err &&
-   status 0 "$tvmctl" policy sign a.json --key owner.pem && [ -s a.json.sig ] &&
-   status 1 "$tvmctl" policy load a.json && grep -q "key" err; then
+if expect_status 1 "$tvmctl" policy load a.json && grep -qi "not signed\|signature" err &&
+   expect_status 0 "$tvmctl" policy sign a.json --key owner.pem && [ -s a.json.sig ] &&
+   expect_status 1 "$tvmctl" policy load a.json && grep -q "key" err; then
 	ktap_pass tvmctl_policy_needs_signature_and_key
 else
 	ktap_fail tvmctl_policy_needs_signature_and_key
 fi
 
 keyctl padd asymmetric tvm-selftest:owner @u < owner.der > /dev/null
-if status 0 "$tvmctl" policy load a.json &&
-   status 0 "$tvmctl" -j policy show pol-a && grep -q '"signed": *true' out; then
+if expect_status 0 "$tvmctl" policy load a.json &&
+   expect_status 0 "$tvmctl" -j policy show pol-a && grep -q '"signed": *true' out; then
 	ktap_pass tvmctl_policy_signed_load
 else
 	ktap_fail tvmctl_policy_signed_load "$(cat out)"
@@ -82,21 +71,21 @@ fi
 # A tampered signature is rejected, and the loaded policy stays.
 cp a.json.sig bad.sig
 printf '\001' | dd of=bad.sig bs=1 seek=20 conv=notrunc 2> /dev/null
-if status 1 "$tvmctl" policy load a.json --sig bad.sig && grep -qi "verif" err &&
-   status 0 "$tvmctl" -j policy show pol-a && grep -q '"signed": *true' out; then
+if expect_status 1 "$tvmctl" policy load a.json --sig bad.sig && grep -qi "verif" err &&
+   expect_status 0 "$tvmctl" -j policy show pol-a && grep -q '"signed": *true' out; then
 	ktap_pass tvmctl_policy_tampered_signature_rejected
 else
 	ktap_fail tvmctl_policy_tampered_signature_rejected "$(cat err)"
 fi
 
 # The image the policy names: trusted at launch; a later rootkit: untrusted.
-if status 0 "$tvmctl" vm create pol-a --banks sha256 &&
-   status 0 "$tvmctl" pcr extend pol-a 9 --data kernel \
+if expect_status 0 "$tvmctl" vm create pol-a --banks sha256 &&
+   expect_status 0 "$tvmctl" pcr extend pol-a 9 --data kernel \
 	--digest sha256="$(sha kernel-image)" &&
-   status 0 "$tvmctl" vm launch pol-a && grep -qi "trusted" out &&
+   expect_status 0 "$tvmctl" vm launch pol-a && grep -qi "trusted" out &&
    ! grep -qi "untrusted" out &&
-   status 0 "$tvmctl" pcr extend pol-a 9 --data rootkit &&
-   status 0 "$tvmctl" vm show pol-a && grep -qi "untrusted" out &&
+   expect_status 0 "$tvmctl" pcr extend pol-a 9 --data rootkit &&
+   expect_status 0 "$tvmctl" vm show pol-a && grep -qi "untrusted" out &&
    grep -q 'event "rootkit" not in policy' out; then
 	ktap_pass tvmctl_launch_trusted_then_mismatch_untrusted
 else
@@ -105,10 +94,10 @@ fi
 
 # Enforce mode: a VM whose kernel is not the one named cannot launch.
 sed -e 's/pol-a/pol-b/' -e 's/"audit"/"enforce"/' -e '/owner_key/d' a.json > b.json
-if status 0 "$tvmctl" policy load b.json &&
-   status 0 "$tvmctl" vm create pol-b &&
-   status 0 "$tvmctl" pcr extend pol-b 9 --data kernel &&
-   status 1 "$tvmctl" vm launch pol-b &&
+if expect_status 0 "$tvmctl" policy load b.json &&
+   expect_status 0 "$tvmctl" vm create pol-b &&
+   expect_status 0 "$tvmctl" pcr extend pol-b 9 --data kernel &&
+   expect_status 1 "$tvmctl" vm launch pol-b &&
    grep -q "not in policy" err && grep -qi "untrusted" out; then
 	ktap_pass tvmctl_enforce_refuses_launch
 else
@@ -131,15 +120,15 @@ fi
 # Bad files never reach the kernel: exit 2, the key named.
 printf '{"version": 1, "selector": {"name": "x"}, "mdoe": "audit"}\n' > typo.json
 printf '{"version": 1, "version": 1, "selector": {"name": "x"}}\n' > dup.json
-if status 2 "$tvmctl" policy load typo.json && grep -q "mdoe" err &&
-   status 2 "$tvmctl" policy load dup.json && grep -q "version" err; then
+if expect_status 2 "$tvmctl" policy load typo.json && grep -q "mdoe" err &&
+   expect_status 2 "$tvmctl" policy load dup.json && grep -q "version" err; then
 	ktap_pass tvmctl_policy_bad_file_names_the_key
 else
 	ktap_fail tvmctl_policy_bad_file_names_the_key "$(cat err)"
 fi
 
-if status 0 "$tvmctl" policy delete name=pol-b &&
-   status 1 "$tvmctl" policy show name=pol-b; then
+if expect_status 0 "$tvmctl" policy delete name=pol-b &&
+   expect_status 1 "$tvmctl" policy show name=pol-b; then
 	ktap_pass tvmctl_policy_delete
 else
 	ktap_fail tvmctl_policy_delete "$(cat err)"

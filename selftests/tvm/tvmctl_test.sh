@@ -18,18 +18,6 @@ if [ ! -d /sys/kernel/security/tvm ]; then
 	ktap_finish
 fi
 
-# run NAME STATUS CMD...: CMD exits with STATUS; its output in $tmp/out,
-# its errors in $tmp/err.
-expect_status() {
-	_want=$1
-	shift
-	"$@" > "$tmp/out" 2> "$tmp/err"
-	got=$?
-	[ "$got" = "$_want" ] && return 0
-	echo "# '$*' exited $got, expected $_want: $(cat "$tmp/err")"
-	return 1
-}
-
 "$tvmctl" vm delete cli-t > /dev/null 2>&1
 if expect_status 0 "$tvmctl" vm create cli-t --banks sha256,sm3_256 &&
    expect_status 0 "$tvmctl" -j vm show cli-t &&
