@@ -298,22 +298,14 @@ static int policy_delete(struct tnl *nl, const char *name)
 
 static int vm_launch(struct tnl *nl, uint32_t id, struct vm_trust *v)
 {
-	struct tmsg m;
-
 	memset(v, 0, sizeof(*v));
-	tmsg_init(&m, nl, TVM_CMD_VM_LAUNCH, 0);
-	tmsg_put_u32(&m, TVM_A_VM_ID, id);
-	return tnl_call(nl, &m, trust_cb, v);
+	return tvm_vm_call(nl, TVM_CMD_VM_LAUNCH, id, trust_cb, v);
 }
 
 static int vm_trust_get(struct tnl *nl, uint32_t id, struct vm_trust *v)
 {
-	struct tmsg m;
-
 	memset(v, 0, sizeof(*v));
-	tmsg_init(&m, nl, TVM_CMD_VM_GET, 0);
-	tmsg_put_u32(&m, TVM_A_VM_ID, id);
-	return tnl_call(nl, &m, trust_cb, v);
+	return tvm_vm_call(nl, TVM_CMD_VM_GET, id, trust_cb, v);
 }
 
 static int extend_str(struct tnl *nl, uint32_t id, uint32_t pcr, const char *s)

@@ -459,12 +459,8 @@ static inline int tk_vm_cb(const struct nlmsghdr *h, void *arg)
 /* VM_GET of VM @id. */
 static inline int tk_vm_get(struct tnl *nl, uint32_t id, struct tk_vm *v)
 {
-	struct tmsg m;
-
 	memset(v, 0, sizeof(*v));
-	tmsg_init(&m, nl, TVM_CMD_VM_GET, 0);
-	tmsg_put_u32(&m, TVM_A_VM_ID, id);
-	return tnl_call(nl, &m, tk_vm_cb, v);
+	return tvm_vm_call(nl, TVM_CMD_VM_GET, id, tk_vm_cb, v);
 }
 
 /* What a dump of every VM found, for @pid (0: any). */
@@ -530,12 +526,8 @@ static inline int tk_vm_bind(struct tnl *nl, uint32_t pid, const char *name)
 /* VM_MEASURE of VM @id; the VM as it replies in @v. */
 static inline int tk_vm_measure(struct tnl *nl, uint32_t id, struct tk_vm *v)
 {
-	struct tmsg m;
-
 	memset(v, 0, sizeof(*v));
-	tmsg_init(&m, nl, TVM_CMD_VM_MEASURE, 0);
-	tmsg_put_u32(&m, TVM_A_VM_ID, id);
-	return tnl_call(nl, &m, tk_vm_cb, v);
+	return tvm_vm_call(nl, TVM_CMD_VM_MEASURE, id, tk_vm_cb, v);
 }
 
 /* A runtime range of a policy. */

@@ -262,13 +262,20 @@ static inline int tvm_vm_create(struct tnl *nl, const char *name,
 	return ret;
 }
 
-static inline int tvm_vm_delete(struct tnl *nl, uint32_t id)
+/* @cmd on VM @id, with no other attribute; the reply to @cb with @arg. */
+static inline int tvm_vm_call(struct tnl *nl, uint8_t cmd, uint32_t id,
+			      tnl_cb cb, void *arg)
 {
 	struct tmsg m;
 
-	tmsg_init(&m, nl, TVM_CMD_VM_DELETE, 0);
+	tmsg_init(&m, nl, cmd, 0);
 	tmsg_put_u32(&m, TVM_A_VM_ID, id);
-	return tnl_call(nl, &m, NULL, NULL);
+	return tnl_call(nl, &m, cb, arg);
+}
+
+static inline int tvm_vm_delete(struct tnl *nl, uint32_t id)
+{
+	return tvm_vm_call(nl, TVM_CMD_VM_DELETE, id, NULL, NULL);
 }
 
 #define TVM_MAX_VMS 8
@@ -415,12 +422,8 @@ static inline int tvm_pcrs_cb(const struct nlmsghdr *h, void *arg)
 /* Read every PCR of every bank of VM @id. */
 static inline int tvm_pcr_read(struct tnl *nl, uint32_t id, struct tvm_pcrs *p)
 {
-	struct tmsg m;
-
 	memset(p, 0, sizeof(*p));
-	tmsg_init(&m, nl, TVM_CMD_PCR_READ, 0);
-	tmsg_put_u32(&m, TVM_A_VM_ID, id);
-	return tnl_call(nl, &m, tvm_pcrs_cb, p);
+	return tvm_vm_call(nl, TVM_CMD_PCR_READ, id, tvm_pcrs_cb, p);
 }
 
 static inline int tvm_log_cb(const struct nlmsghdr *h, void *arg)
@@ -567,11 +570,7 @@ static inline int tvm_measure_file(struct tnl *nl, uint32_t id, int fd,
 /* VM_MEASURE: measure VM @id's runtime ranges now. */
 static inline int tvm_vm_measure(struct tnl *nl, uint32_t id)
 {
-	struct tmsg m;
-
-	tmsg_init(&m, nl, TVM_CMD_VM_MEASURE, 0);
-	tmsg_put_u32(&m, TVM_A_VM_ID, id);
-	return tnl_call(nl, &m, NULL, NULL);
+	return tvm_vm_call(nl, TVM_CMD_VM_MEASURE, id, NULL, NULL);
 }
 
 #endif /* _TVM_SELFTEST_H */
