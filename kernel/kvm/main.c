@@ -529,8 +529,10 @@ static int tk_measure(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 	int ret;
 
 	tk = tk_lookup_vm(vm);
-	if (!tk) {
+	if (!tk || READ_ONCE(tk->dead)) {
 		NL_SET_ERR_MSG(extack, "the KVM VM is gone");
+		if (tk)
+			tk_put(tk);
 		return -ENOENT;
 	}
 	mutex_lock(&tk->runtime_lock);
