@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Attestation helpers on libcrypto and files.  See attest.h.
+ * Attestation helpers on libcrypto and files, and a verifier's check of
+ * runtime ranges.  See attest.h.
  */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,10 @@
 #include <openssl/x509.h>
 
 #include "attest.h"
+#include "parse.h"
+#include "policy_json.h"
+#include "quote_fmt.h"
+#include "tvm_log.h"
 
 EVP_PKEY *attest_rsa_pub(const uint8_t *n, size_t n_len, const uint8_t *e,
 			 size_t e_len)
@@ -188,4 +195,109 @@ int attest_write_file(const char *path, const void *buf, size_t len)
 	if (ret)
 		unlink(tmp);
 	return ret;
+}
+
+static void sink_put(const struct attest_sink *sink, bool failed,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void sink_put(const struct attest_sink *sink, bool failed,
+		     const char *fmt, ...)
+{
+	char msg[ATTEST_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (failed)
+		sink->fail(sink->arg, msg);
+	else
+		sink->note(sink->arg, msg);
+}
+
+/* The first bank of @log in which @ev's digest is not H_bank(@data). */
+static int runtime_bad_bank(const struct qf_log *log,
+			    const struct qf_event *ev,
+			    const struct tvm_ev_runtime *data)
+{
+	uint8_t want[TVM_DIGEST_MAX];
+
+	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(log->banks & (1U << b)))
+			continue;
+		if (!ev->digest[b] ||
+		    qf_hash(b, data, sizeof(*data), want) ||
+		    memcmp(ev->digest[b], want, tvm_banks[b].size))
+			return (int)b;
+	}
+	return -1;
+}
+
+unsigned int attest_check_runtime(const struct qf_log *log, size_t count,
+				  const struct policy_range *ranges,
+				  unsigned int nranges,
+				  const struct attest_sink *sink)
+{
+	bool seen[TVM_POLICY_RANGES_MAX] = { false };
+	char got[2 * 8 + 1], want[2 * 8 + 1];
+	unsigned int checked = 0;
+
+	if (nranges > TVM_POLICY_RANGES_MAX)
+		nranges = TVM_POLICY_RANGES_MAX;
+	for (size_t i = 0; i < count && i < log->n; i++) {
+		const struct qf_event *ev = &log->ev[i];
+		const struct policy_range *r = NULL;
+		struct tvm_ev_runtime d;
+		uint64_t gpa, len;
+		unsigned int k;
+		int b;
+
+		if (ev->type != TVM_EV_RUNTIME || ev->pcr != 13)
+			continue;
+		if (ev->data_len != sizeof(d)) {
+			sink_put(sink, true, "runtime mismatch: event %zu: "
+				 "RUNTIME data is %u bytes, not %zu", i,
+				 ev->data_len, sizeof(d));
+			continue;
+		}
+		memcpy(&d, ev->data, sizeof(d));
+		gpa = le64toh(d.gpa);
+		len = le64toh(d.len);
+		for (k = 0; k < nranges && !r; k++)
+			if (ranges[k].gpa == gpa && ranges[k].len == len)
+				r = &ranges[k];
+		if (!r) {
+			sink_put(sink, false, "runtime: event %zu measured "
+				 "range 0x%llx+%llu, which the policy does "
+				 "not list", i, (unsigned long long)gpa,
+				 (unsigned long long)len);
+			continue;
+		}
+		seen[k - 1] = true;
+		checked++;
+		if (memcmp(d.sha256, r->sha256, sizeof(d.sha256))) {
+			format_hex(d.sha256, 8, got);
+			format_hex(r->sha256, 8, want);
+			sink_put(sink, true, "runtime mismatch: range "
+				 "0x%llx+%llu, event %zu: sha256 %s..., the "
+				 "policy's is %s...", (unsigned long long)gpa,
+				 (unsigned long long)len, i, got, want);
+			continue;
+		}
+		b = runtime_bad_bank(log, ev, &d);
+		if (b >= 0)
+			sink_put(sink, true, "runtime mismatch: range "
+				 "0x%llx+%llu, event %zu: its %s digest is "
+				 "not the hash of its data",
+				 (unsigned long long)gpa,
+				 (unsigned long long)len, i,
+				 tvm_banks[b].name);
+	}
+	for (unsigned int k = 0; k < nranges; k++)
+		if (!seen[k])
+			sink_put(sink, false, "runtime: range 0x%llx+%llu was "
+				 "not measured in the quoted events",
+				 (unsigned long long)ranges[k].gpa,
+				 (unsigned long long)ranges[k].len);
+	return checked;
 }

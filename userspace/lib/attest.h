@@ -3,8 +3,9 @@
  * Attestation helpers on libcrypto (OpenSSL 3): the attestation key's
  * public half from its modulus and exponent, its PEM form and name, and
  * RSASSA-PKCS1-v1_5 SHA-256 verification; and whole-file reads (quote
- * directories, policies and their signatures) and writes.  Every
- * function returns 0 or -errno unless it says otherwise.
+ * directories, policies and their signatures) and writes; and the check
+ * of a policy's runtime ranges against a quoted log (tvmctl verify).
+ * Every function returns 0 or -errno unless it says otherwise.
  */
 #ifndef _TVM_ATTEST_H
 #define _TVM_ATTEST_H
@@ -41,5 +42,40 @@ int attest_read_file(const char *path, size_t max, uint8_t **buf,
 		     size_t *len);
 /* @path (mode 0644) holds exactly @buf: written to a temporary, renamed. */
 int attest_write_file(const char *path, const void *buf, size_t len);
+
+struct qf_log;
+struct policy_range;
+
+/* Longest message a check hands its sink, with the NUL. */
+#define ATTEST_MSG_MAX		256
+
+/**
+ * struct attest_sink - where a check reports what it finds, one line each
+ * @fail: a failed check: the verdict is "untrusted"
+ * @note: worth telling the verifier, but no failure
+ * @arg: passed to both
+ */
+struct attest_sink {
+	void (*fail)(void *arg, const char *msg);
+	void (*note)(void *arg, const char *msg);
+	void *arg;
+};
+
+/*
+ * A policy's runtime ranges against events 0 .. @count - 1 of @log (which
+ * must have at least @count events).  Every TVM_EV_RUNTIME event of PCR 13
+ * must carry a struct tvm_ev_runtime; one whose gpa and len are those of
+ * one of @ranges must be that struct with the range's SHA-256, in data and
+ * in digests: in each bank of the log, its digest must be H_bank of it
+ * (the policy fixes the data, and so the digests, as a level's event list
+ * fixes names and digests).  Each event that does not is a "runtime
+ * mismatch" fail naming the range and the event's sequence number.  An
+ * event of a range not in @ranges, and a range with no event, are notes.
+ * Returns how many events matched a range (checked, passed or not).
+ */
+unsigned int attest_check_runtime(const struct qf_log *log, size_t count,
+				  const struct policy_range *ranges,
+				  unsigned int nranges,
+				  const struct attest_sink *sink);
 
 #endif /* _TVM_ATTEST_H */
