@@ -4,9 +4,10 @@
  * signature with the AK the verifier trusts, the TPMS_ATTEST (magic, type,
  * nonce, pcrDigest of the PCR file), the log's replay against the quoted
  * PCRs, optionally a policy (as the kernel applies it: events of PCR 9-12
- * by name and digest, final PCR values) and the deep quote of the host
- * TPM.  Each failed check adds its own reason; the verdict is "trusted"
- * only when none failed.  Exit 0 trusted, 1 not, 2 the check could not
+ * by name and digest, final PCR values; PCR 13's runtime events against
+ * its runtime ranges) and the deep quote of the host TPM.  Each failed
+ * check adds its own reason, and what the verifier should know but fails
+ * nothing a note; the verdict is "trusted" only when no check failed.  Exit 0 trusted, 1 not, 2 the check could not
  * be made (a missing or malformed file, bad usage).
  */
 #include <errno.h>
@@ -25,11 +26,13 @@
 #include "tvmctl.h"
 
 #define REASONS_MAX	32
-#define REASON_LEN	256
+#define REASON_LEN	ATTEST_MSG_MAX
 
 struct verdict {
 	unsigned int n;
 	char reason[REASONS_MAX][REASON_LEN];
+	unsigned int nnotes;
+	char note[REASONS_MAX][REASON_LEN];
 };
 
 static void fail(struct verdict *v, const char *fmt, ...)
@@ -44,6 +47,19 @@ static void fail(struct verdict *v, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(v->reason[v->n++], REASON_LEN, fmt, ap);
 	va_end(ap);
+}
+
+static void sink_fail(void *arg, const char *msg)
+{
+	fail(arg, "%s", msg);
+}
+
+static void sink_note(void *arg, const char *msg)
+{
+	struct verdict *v = arg;
+
+	if (v->nnotes < REASONS_MAX)
+		snprintf(v->note[v->nnotes++], REASON_LEN, "%s", msg);
 }
 
 /* A file of the directory; a message and TVMCTL_USAGE-free -errno. */
@@ -276,6 +292,7 @@ int verify_main(struct tvmctl *ctl, int argc, char **argv)
 	struct qf_log log = { 0 };
 	struct policy pol;
 	bool has_policy = false;
+	unsigned int runtime = 0;
 	EVP_PKEY *ak = NULL, *tak = NULL;
 	uint64_t count;
 	unsigned int bad;
@@ -398,8 +415,16 @@ int verify_main(struct tvmctl *ctl, int argc, char **argv)
 			fail(v, "log malformed: log.bin lacks the quoted bank");
 			break;
 		}
-		if (has_policy && count <= log.n)
+		if (has_policy && count <= log.n) {
+			const struct attest_sink sink = {
+				sink_fail, sink_note, v,
+			};
+
 			check_policy(&pol, &log, (size_t)count, v);
+			runtime = attest_check_runtime(&log, (size_t)count,
+						       pol.ranges, pol.nranges,
+						       &sink);
+		}
 	}
 	if (tak) {
 		if (qf_hash(TVM_BANK_SHA256, msg, msg_len, digest) ||
@@ -417,9 +442,15 @@ int verify_main(struct tvmctl *ctl, int argc, char **argv)
 	out_str(ctl->out, "vm", NULL, vmname);
 	out_int(ctl->out, "log_count", "log count", (int64_t)count);
 	out_bool(ctl->out, "deep", "deep quote checked", tak != NULL);
+	out_int(ctl->out, "runtime_checked", "runtime events checked",
+		runtime);
 	out_array_begin(ctl->out, "reasons");
 	for (unsigned int i = 0; i < v->n; i++)
 		out_str(ctl->out, NULL, NULL, v->reason[i]);
+	out_array_end(ctl->out);
+	out_array_begin(ctl->out, "notes");
+	for (unsigned int i = 0; i < v->nnotes; i++)
+		out_str(ctl->out, NULL, NULL, v->note[i]);
 	out_array_end(ctl->out);
 	out_object_end(ctl->out);
 	ret = v->n ? TVMCTL_ERR : TVMCTL_OK;
