@@ -5,7 +5,8 @@
 # tpm2_checkquote and tvmctl verify accept, and everything both must
 # reject: a flipped bit in the message or signature, a wrong nonce, another
 # key, PCR values that do not match; what tvmctl verify alone sees: a log
-# edited, truncated or reordered, a policy mismatch, a deep quote over
+# edited, truncated or reordered, a policy mismatch, a runtime event of
+# PCR 13 other than the policy's range digest, a deep quote over
 # another vquote; quotes taken while the VM is extended; and the kernel's
 # errors (ENOKEY, ERANGE, EOPNOTSUPP) as tvmctl reports them.
 
@@ -15,7 +16,7 @@ tvmctl=${TVMCTL:-$(dirname "$0")/../tvmctl}
 [ -x "$tvmctl" ] || tvmctl=tvmctl
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-N=27
+N=29
 nonce=0011223344556677
 vm=att-t
 
@@ -178,6 +179,28 @@ check $? verify_accepts_matching_policy
 expect_status 1 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --policy "$tmp/bad.json" &&
 	grep -q "policy mismatch" "$tmp/out"
 check $? verify_rejects_policy_mismatch
+
+# 19a, 19b: runtime ranges: a TVM_EV_RUNTIME event in PCR 13 (gpa 0x1000,
+# length 64, SHA-256 all 0xaa), as tvm_kvm logs it, the last event quoted
+aa=$(printf '%064d' 0 | tr 0 a)
+bb=$(printf '%064d' 0 | tr 0 b)
+"$tvmctl" pcr extend $vm 13 --type 0x544d000a \
+	--data-hex "00100000000000004000000000000000$aa" > /dev/null
+for h in $aa $bb; do
+	cat > "$tmp/rt-$h.json" <<JSON
+{"version": 1, "selector": {"name": "$vm"},
+ "runtime": [{"gpa": 4096, "length": 64, "sha256": "$h"}]}
+JSON
+done
+rt=$tmp/rt
+"$tvmctl" quote $vm --nonce $nonce --pcrs all --out "$rt" > /dev/null
+seq=$(($(sed -n 's/.*"log_count": *\([0-9]*\).*/\1/p' "$rt/quote.json") - 1))
+expect_status 0 "$tvmctl" -j verify "$rt" --ak "$tmp/akpub.pem" --policy "$tmp/rt-$aa.json" &&
+	grep -q '"runtime_checked": *1' "$tmp/out"
+check $? verify_accepts_matching_runtime_range
+expect_status 1 "$tvmctl" verify "$rt" --ak "$tmp/akpub.pem" --policy "$tmp/rt-$bb.json" &&
+	grep -q "runtime mismatch: range 0x1000+64, event $seq:" "$tmp/out"
+check $? verify_rejects_runtime_range_mismatch
 
 # 20: JSON verdict
 expect_status 1 "$tvmctl" -j verify "$tmp/edited" --ak "$tmp/akpub.pem" &&
