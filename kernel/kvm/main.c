@@ -428,19 +428,25 @@ typedef int (*set_cpuid_t)(struct kvm_vcpu *vcpu, struct kvm_cpuid *cpuid,
 typedef int (*set_cpuid2_t)(struct kvm_vcpu *vcpu, struct kvm_cpuid2 *cpuid,
 			    struct kvm_cpuid_entry2 __user *entries);
 
+/* The end of both CPUID wrappers: measure on success, free the copy. */
+static int tk_cpuid_done(struct kvm_vcpu *vcpu, struct tk_cpuid *c,
+			 bool copied, int ret)
+{
+	if (!ret)
+		tk_measure_cpuid(vcpu, c, copied);
+	kvfree(c->enc);
+	return ret;
+}
+
 static int tk_set_cpuid(struct kvm_vcpu *vcpu, struct kvm_cpuid *cpuid,
 			struct kvm_cpuid_entry __user *entries)
 {
 	struct tk_cpuid c;
-	bool copied;
-	int ret;
+	bool copied = tk_cpuid_copy(&c, entries, cpuid->nent, false);
+	int ret = tvm_hook_orig(&tk_hooks[H_CPUID], set_cpuid_t)(vcpu, cpuid,
+								  entries);
 
-	copied = tk_cpuid_copy(&c, entries, cpuid->nent, false);
-	ret = tvm_hook_orig(&tk_hooks[H_CPUID], set_cpuid_t)(vcpu, cpuid,
-							      entries);
-	if (!ret)
-		tk_measure_cpuid(vcpu, &c, copied);
-	kvfree(c.enc);
+	ret = tk_cpuid_done(vcpu, &c, copied, ret);
 	tvm_hook_exit();
 	return ret;
 }
@@ -449,15 +455,11 @@ static int tk_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 *cpuid,
 			 struct kvm_cpuid_entry2 __user *entries)
 {
 	struct tk_cpuid c;
-	bool copied;
-	int ret;
+	bool copied = tk_cpuid_copy(&c, entries, cpuid->nent, true);
+	int ret = tvm_hook_orig(&tk_hooks[H_CPUID2], set_cpuid2_t)(vcpu, cpuid,
+								    entries);
 
-	copied = tk_cpuid_copy(&c, entries, cpuid->nent, true);
-	ret = tvm_hook_orig(&tk_hooks[H_CPUID2], set_cpuid2_t)(vcpu, cpuid,
-								entries);
-	if (!ret)
-		tk_measure_cpuid(vcpu, &c, copied);
-	kvfree(c.enc);
+	ret = tk_cpuid_done(vcpu, &c, copied, ret);
 	tvm_hook_exit();
 	return ret;
 }
