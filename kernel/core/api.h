@@ -94,7 +94,7 @@ int tvm_vm_mismatch(struct tvm_vm *vm, const char *reason);
 /*
  * Whether @vm's vCPUs may run: 0, or -EACCES when its policy enforces and
  * @vm is launched and not TRUSTED (then @reason, @len bytes, gets why).
- * Never sleeps; safe under RCU and with preemption off.
+ * Allowing never sleeps; a refusal takes @vm's lock to copy the reason.
  */
 int tvm_vm_may_run(struct tvm_vm *vm, char *reason, size_t len);
 

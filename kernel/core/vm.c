@@ -154,9 +154,6 @@ static int trust_event(struct tvm_vm *vm, enum tvm_trust_event te,
 		vm->nreasons--;
 	}
 	strscpy(vm->reasons[vm->nreasons++], reason, sizeof(vm->reasons[0]));
-	spin_lock(&vm->stop_lock);
-	strscpy(vm->stop_reason, reason, sizeof(vm->stop_reason));
-	spin_unlock(&vm->stop_lock);
 
 	if (next != old) {
 		/* tvm_vm_may_run() reads it without @vm->lock. */
@@ -746,7 +743,6 @@ struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 	vm->log_max_bytes = tvm_log_max_bytes;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
-	spin_lock_init(&vm->stop_lock);
 	xa_init(&vm->log);
 	vm->state = TVM_VM_ACTIVE;
 	vm->trust = TVM_TRUST_PENDING;
@@ -908,9 +904,9 @@ int tvm_vm_mismatch(struct tvm_vm *vm, const char *reason)
 EXPORT_SYMBOL_GPL(tvm_vm_mismatch);
 
 /*
- * Lockless: @vm->trust and @vm->adopted are single words written under
- * @vm->lock, the policy is read under RCU, and the reason is copied under
- * a spinlock, so this may run with preemption off.  A stale trust only
+ * Lockless when it allows: @vm->trust and @vm->adopted are single words
+ * written under @vm->lock, and the policy is read under RCU.  Only a
+ * refusal takes @vm->lock, to copy the newest reason.  A stale trust only
  * delays the answer by one call: the VMM's next KVM_RUN sees the new one.
  */
 int tvm_vm_may_run(struct tvm_vm *vm, char *reason, size_t len)
@@ -932,9 +928,10 @@ int tvm_vm_may_run(struct tvm_vm *vm, char *reason, size_t len)
 		return 0;
 
 	if (reason && len) {
-		spin_lock(&vm->stop_lock);
-		strscpy(reason, vm->stop_reason, len);
-		spin_unlock(&vm->stop_lock);
+		mutex_lock(&vm->lock);
+		strscpy(reason, vm->nreasons ?
+			vm->reasons[vm->nreasons - 1] : "", len);
+		mutex_unlock(&vm->lock);
 	}
 	return -EACCES;
 }

@@ -56,7 +56,8 @@ struct tvm_event;
  *	@lock, read locklessly with READ_ONCE() where a stale value is fine
  * @log_bytes: memory the events in @log use
  * @log_refused: extends and resets refused because @log was full
- * @trust: enum tvm_trust; under @lock
+ * @trust: enum tvm_trust; written under @lock, read locklessly by
+ *	tvm_vm_may_run()
  * @noted: a mismatch or a full log before launch, which makes the launch
  *	a mismatch; under @lock
  * @reasons: why @trust is what it is, oldest first; under @lock
@@ -68,9 +69,6 @@ struct tvm_event;
  * @kvm: a KVM VM, made by tvm_vm_create_kvm(); fixed
  * @adopted: the VM ran before tvm saw it (tvm_vm_adopt()); written once
  *	under @lock, read locklessly by tvm_vm_may_run()
- * @stop_lock: protects @stop_reason; a spinlock so that tvm_vm_may_run()
- *	can read it with preemption off; taken under @lock
- * @stop_reason: a copy of the newest of @reasons
  */
 struct tvm_vm {
 	u32 id;
@@ -104,8 +102,6 @@ struct tvm_vm {
 	pid_t pid;
 	bool kvm;
 	bool adopted;
-	spinlock_t stop_lock;
-	char stop_reason[TVM_REASON_MAX + 1];
 };
 
 /**
