@@ -262,9 +262,21 @@ static int tk_hash_range(struct kvm *kvm, u64 gpa, u64 len, void *buf,
 	return ret;
 }
 
+/* What tk_vm knows of the range @gpa+@len, or NULL; under runtime_lock. */
+static struct tk_range_state *tk_range_find(struct tk_vm *tk, u64 gpa,
+					    u64 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < tk->nranges; i++)
+		if (tk->ranges[i].gpa == gpa && tk->ranges[i].len == len)
+			return &tk->ranges[i];
+	return NULL;
+}
+
 /*
- * The state of range @r, kept from the last run when the policy still has
- * it; under tk->runtime_lock.
+ * The state of range @r for this run, in @next: kept from the last run
+ * when the policy still has the range, else new and due now.
  */
 static struct tk_range_state *tk_range_state(struct tk_vm *tk,
 					     const struct tvm_range *r,
@@ -272,13 +284,11 @@ static struct tk_range_state *tk_range_state(struct tk_vm *tk,
 					     unsigned int *nnext)
 {
 	struct tk_range_state *st = &next[(*nnext)++];
-	unsigned int i;
+	struct tk_range_state *old = tk_range_find(tk, r->gpa, r->len);
 
-	for (i = 0; i < tk->nranges; i++) {
-		if (tk->ranges[i].gpa == r->gpa && tk->ranges[i].len == r->len) {
-			*st = tk->ranges[i];
-			return st;
-		}
+	if (old) {
+		*st = *old;
+		return st;
 	}
 	memset(st, 0, sizeof(*st));
 	st->gpa = r->gpa;
@@ -361,20 +371,44 @@ static int tk_measure_ranges(struct tk_vm *tk, const struct tvm_range *r,
 	return ret;
 }
 
+/*
+ * Queue the runtime work for the first of @r's @n ranges with an interval
+ * to come due (ranges not measured yet are due now), if any.
+ */
+static void tk_runtime_arm_ranges(struct tk_vm *tk, const struct tvm_range *r,
+				  unsigned int n)
+{
+	unsigned long next = MAX_JIFFY_OFFSET, now = jiffies, due;
+	struct tk_range_state *st;
+	unsigned int i;
+
+	mutex_lock(&tk->runtime_lock);
+	for (i = 0; i < n; i++) {
+		if (!r[i].interval_ms)
+			continue;
+		st = tk_range_find(tk, r[i].gpa, r[i].len);
+		due = st && time_after(st->due, now) ? st->due : now;
+		next = min(next, due - now);
+	}
+	mutex_unlock(&tk->runtime_lock);
+	if (next != MAX_JIFFY_OFFSET)
+		tk_runtime_queue(tk, next);
+}
+
 void tk_runtime_work(struct work_struct *work)
 {
 	struct tk_vm *tk = container_of(to_delayed_work(work), struct tk_vm,
 					runtime_work);
 	struct tvm_range *r;
-	unsigned int n;
+	unsigned int n = 0;
 	bool force;
 	int ret;
 
+	r = kmalloc_array(TVM_POLICY_RANGES_MAX, sizeof(*r), GFP_KERNEL);
 	mutex_lock(&tk->runtime_lock);
 	force = tk->runtime_force;
 	tk->runtime_force = false;
 	ret = -ENOMEM;
-	r = kmalloc_array(TVM_POLICY_RANGES_MAX, sizeof(*r), GFP_KERNEL);
 	if (r) {
 		n = tvm_vm_ranges(tk->vm, r);
 		ret = -ENOENT;
@@ -382,41 +416,25 @@ void tk_runtime_work(struct work_struct *work)
 			ret = tk_measure_ranges(tk, r, n, force);
 			kvm_put_kvm(tk->kvm);
 		}
-		kfree(r);
 	}
 	tk->runtime_err = ret;
 	mutex_unlock(&tk->runtime_lock);
-	tk_runtime_arm(tk);
+	if (r)
+		tk_runtime_arm_ranges(tk, r, n);
+	else
+		tk_runtime_arm(tk);
+	kfree(r);
 }
 
 void tk_runtime_arm(struct tk_vm *tk)
 {
-	unsigned long next = MAX_JIFFY_OFFSET, now = jiffies;
 	struct tvm_range *r;
-	unsigned int i, j, n;
 
 	if (!tk->vm)
 		return;
 	r = kmalloc_array(TVM_POLICY_RANGES_MAX, sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return;
-	n = tvm_vm_ranges(tk->vm, r);
-	mutex_lock(&tk->runtime_lock);
-	for (i = 0; i < n; i++) {
-		unsigned long due = now;	/* new ranges: right away */
-
-		if (!r[i].interval_ms)
-			continue;
-		for (j = 0; j < tk->nranges; j++)
-			if (tk->ranges[j].gpa == r[i].gpa &&
-			    tk->ranges[j].len == r[i].len)
-				due = tk->ranges[j].due;
-		if (time_before(due, now))
-			due = now;
-		next = min(next, due - now);
-	}
-	mutex_unlock(&tk->runtime_lock);
+	tk_runtime_arm_ranges(tk, r, tvm_vm_ranges(tk->vm, r));
 	kfree(r);
-	if (next != MAX_JIFFY_OFFSET)
-		tk_runtime_queue(tk, next);
 }
