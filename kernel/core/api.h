@@ -22,10 +22,15 @@ struct tvm_vm;
  *	calls in
  * @measure: measure @vm's runtime ranges now (TVM_CMD_VM_MEASURE); only
  *	called for VMs created with tvm_vm_create_kvm()
+ * @stop: @vm may no longer run (tvm_vm_may_run() refuses it): force its
+ *	vCPUs out of guest mode now, so that none executes another guest
+ *	instruction; the gate refuses their next entry.  Called from a work
+ *	item, for VMs created with tvm_vm_create_kvm(); may sleep.
  */
 struct tvm_hook_ops {
 	struct module *owner;
 	int (*measure)(struct tvm_vm *vm, struct netlink_ext_ack *extack);
+	void (*stop)(struct tvm_vm *vm);
 };
 
 /* One set of ops at a time: -EBUSY when another is registered. */

@@ -66,6 +66,21 @@ int tvm_hooks_measure(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 	return ret;
 }
 
+void tvm_hooks_stop(struct tvm_vm *vm)
+{
+	const struct tvm_hook_ops *ops;
+
+	rcu_read_lock();
+	ops = rcu_dereference(hook_ops);
+	if (ops && (!ops->stop || !try_module_get(ops->owner)))
+		ops = NULL;
+	rcu_read_unlock();
+	if (!ops)
+		return;
+	ops->stop(vm);
+	module_put(ops->owner);
+}
+
 /*
  * A hook module depends on tvm.ko's symbols, so it is gone before tvm.ko
  * can exit; this only makes sure nothing dangles.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The hook module's ops (api.h): registered by tvm_kvm.ko, called by the
- * core for TVM_CMD_VM_MEASURE.
+ * core for TVM_CMD_VM_MEASURE and to stop a VM that may no longer run.
  */
 #ifndef _TVM_HOOKS_H
 #define _TVM_HOOKS_H
@@ -15,6 +15,12 @@ struct tvm_vm;
  * are registered.
  */
 int tvm_hooks_measure(struct tvm_vm *vm, struct netlink_ext_ack *extack);
+
+/*
+ * Stop @vm's vCPUs through the registered ops (struct tvm_hook_ops
+ * @stop), holding a reference to their module; nothing without ops.
+ */
+void tvm_hooks_stop(struct tvm_vm *vm);
 
 /* Forget the ops; for module exit. */
 void tvm_hooks_uninit(void);

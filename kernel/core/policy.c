@@ -611,6 +611,8 @@ int tvm_policy_load(const struct nlattr *attr, const struct nlattr *sig,
 
 	if (old)
 		call_rcu(&old->rcu, policy_free_rcu);
+	/* An enforcing policy now refuses VMs it did not: stop them. */
+	tvm_vm_recheck_run_all();
 	return 0;
 }
 
@@ -634,6 +636,8 @@ int tvm_policy_delete(const struct tvm_selector *sel,
 	mutex_unlock(&tvm_policy_lock);
 
 	call_rcu(&p->rcu, policy_free_rcu);
+	/* The default policy may now select VMs, and enforce. */
+	tvm_vm_recheck_run_all();
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include "api.h"
 #include "bank.h"
 #include "bind.h"
+#include "hooks.h"
 #include "ima.h"
 #include "netlink.h"
 #include "policy.h"
@@ -160,6 +161,7 @@ static int trust_event(struct tvm_vm *vm, enum tvm_trust_event te,
 		WRITE_ONCE(vm->trust, next);
 		tvm_netlink_trust_event(vm, old, next, reason);
 		tvm_ima_trust(vm, old, next, reason, vm->policy_gen);
+		tvm_vm_recheck_run(vm);
 	}
 	return 0;
 }
@@ -507,6 +509,41 @@ static bool name_valid(const char *name, struct netlink_ext_ack *extack)
 	return true;
 }
 
+/*
+ * A KVM VM that may no longer run is stopped now, not at its vCPUs' next
+ * return to userspace: a vCPU that never returns (a guest looping, or
+ * halted with the in-kernel irqchip) would run the refused guest forever.
+ */
+static void vm_stop_work(struct work_struct *work)
+{
+	struct tvm_vm *vm = container_of(work, struct tvm_vm, stop_work);
+
+	if (tvm_vm_may_run(vm, NULL, 0) == -EACCES)
+		tvm_hooks_stop(vm);
+	tvm_vm_put(vm);
+}
+
+void tvm_vm_recheck_run(struct tvm_vm *vm)
+{
+	if (!vm->kvm)
+		return;
+	kref_get(&vm->ref);	/* the work's */
+	if (!queue_work(tvm_wq, &vm->stop_work))
+		tvm_vm_put(vm);
+}
+
+void tvm_vm_recheck_run_all(void)
+{
+	struct tvm_vm *vm;
+	u32 id = 1;
+
+	while ((vm = tvm_vm_get_next(&id))) {
+		tvm_vm_recheck_run(vm);
+		tvm_vm_put(vm);
+		id++;
+	}
+}
+
 static void vm_free_work(struct work_struct *work)
 {
 	struct tvm_vm *vm = container_of(to_rcu_work(work), struct tvm_vm,
@@ -727,6 +764,7 @@ struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
 		return ERR_PTR(-ENOMEM);
+	INIT_WORK(&vm->stop_work, vm_stop_work);
 	if (p->kvm) {
 		/* Named in registry_add(), where bindings are looked up. */
 		vm->kvm = true;
@@ -955,6 +993,8 @@ void tvm_vm_uninit(void)
 		id++;
 	}
 	tvm_bind_uninit();
+	/* Stop works may hold the last references: run them first. */
+	flush_workqueue(tvm_wq);
 	/* Each release queued an rcu_work: let the grace periods pass. */
 	rcu_barrier();
 	destroy_workqueue(tvm_wq);

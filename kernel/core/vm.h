@@ -69,6 +69,9 @@ struct tvm_event;
  * @kvm: a KVM VM, made by tvm_vm_create_kvm(); fixed
  * @adopted: the VM ran before tvm saw it (tvm_vm_adopt()); written once
  *	under @lock, read locklessly by tvm_vm_may_run()
+ * @stop_work: for a KVM VM, checks whether it may still run and, if not,
+ *	has the hook module stop its vCPUs (tvm_vm_recheck_run()); holds a
+ *	reference while queued
  */
 struct tvm_vm {
 	u32 id;
@@ -102,6 +105,7 @@ struct tvm_vm {
 	pid_t pid;
 	bool kvm;
 	bool adopted;
+	struct work_struct stop_work;
 };
 
 /**
@@ -141,6 +145,15 @@ extern struct tvm_stats tvm_stats;
 extern unsigned int tvm_max_vms;
 extern unsigned int tvm_log_max;
 extern unsigned long tvm_log_max_bytes;
+
+/*
+ * Whether KVM VM @vm may still run is checked again from a work item, and
+ * its vCPUs are stopped if it may not; after a change of its trust or of
+ * the policies.  Nothing for other VMs.
+ */
+void tvm_vm_recheck_run(struct tvm_vm *vm);
+/* tvm_vm_recheck_run() for every VM; after a policy load or delete. */
+void tvm_vm_recheck_run_all(void);
 
 int tvm_vm_init(void);
 void tvm_vm_uninit(void);

@@ -497,11 +497,29 @@ static int tk_launch(struct tk_vm *tk)
 
 typedef int (*vcpu_run_t)(struct kvm_vcpu *vcpu);
 
+/*
+ * KVM_RUN: the launch once, then the gate.  A VM that may no longer run
+ * while its vCPUs are in the guest is stopped by tk_stop(): each vCPU
+ * leaves KVM_RUN with -EIO from KVM_REQ_VM_DEAD, which the gate reports
+ * as -EACCES, as it reports every later KVM_RUN.
+ */
 static int tk_vcpu_run(struct kvm_vcpu *vcpu)
 {
 	char reason[TVM_REASON_MAX + 1];
 	struct tk_vm *tk;
 	int ret;
+
+	/*
+	 * A stop left pending from a time the VM was refused is not for
+	 * this run (a policy may have let it run again).  Clear it before
+	 * the gate reads the trust: a stop that comes after that read is
+	 * kept, and makes this run leave the guest.
+	 */
+	if (kvm_test_request(KVM_REQ_VM_DEAD, vcpu) &&
+	    !READ_ONCE(vcpu->kvm->vm_dead)) {
+		kvm_clear_request(KVM_REQ_VM_DEAD, vcpu);
+		smp_mb__after_atomic();
+	}
 
 	tk = tk_get(vcpu->kvm);
 	if (!tk) {
@@ -512,16 +530,43 @@ static int tk_vcpu_run(struct kvm_vcpu *vcpu)
 		ret = tk_launch(tk);
 		if (!ret)
 			ret = tvm_vm_may_run(tk->vm, reason, sizeof(reason));
-		if (ret == -EACCES)
-			pr_info_ratelimited("VM %u: KVM_RUN refused: %s\n",
-					    tvm_vm_id(tk->vm), reason);
 	}
+	if (!ret) {
+		ret = tvm_hook_orig(&tk_hooks[H_RUN], vcpu_run_t)(vcpu);
+		/* Stopped by tk_stop(), not by KVM (which sets vm_dead). */
+		if (ret == -EIO && !READ_ONCE(vcpu->kvm->vm_dead) &&
+		    tvm_vm_may_run(tk->vm, reason, sizeof(reason)) == -EACCES)
+			ret = -EACCES;
+	}
+	if (ret == -EACCES)
+		pr_info_ratelimited("VM %u: KVM_RUN refused: %s\n",
+				    tvm_vm_id(tk->vm), reason);
 	if (tk)
 		tk_put(tk);
-	if (!ret)
-		ret = tvm_hook_orig(&tk_hooks[H_RUN], vcpu_run_t)(vcpu);
 	tvm_hook_exit();
 	return ret;
+}
+
+/* tvm_hook_ops.stop: force the vCPUs of @vm out of the guest. */
+static void tk_stop(struct tvm_vm *vm)
+{
+	struct tk_vm *tk = tk_lookup_vm(vm);
+
+	if (!tk)
+		return;
+	/*
+	 * KVM_REQ_VM_DEAD without vm_dead: every vCPU in guest mode is
+	 * kicked out (and KVM waits until it is), and every vCPU about to
+	 * enter sees the request first; either way it leaves KVM_RUN with
+	 * -EIO before another guest instruction.  The VM's other ioctls
+	 * keep working, and a halted vCPU stays halted until it is woken,
+	 * then leaves the same way.
+	 */
+	if (tk_kvm_get(tk)) {
+		kvm_make_all_cpus_request(tk->kvm, KVM_REQ_VM_DEAD);
+		kvm_put_kvm(tk->kvm);
+	}
+	tk_put(tk);
 }
 
 /* TVM_CMD_VM_MEASURE: the runtime ranges of @vm, now. */
@@ -557,6 +602,7 @@ static int tk_measure(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 static const struct tvm_hook_ops tk_ops = {
 	.owner = THIS_MODULE,
 	.measure = tk_measure,
+	.stop = tk_stop,
 };
 
 static int __init tk_init(void)

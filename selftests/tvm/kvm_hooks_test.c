@@ -74,6 +74,13 @@ FIXTURE_TEARDOWN(kvm)
 }
 
 /*
+ * Whether build_vm() gives the VM the in-kernel irqchip (local APICs, PIC,
+ * IOAPIC), with which a halted vCPU stays in KVM_RUN; per test, as every
+ * test runs in a process of its own.  It changes no measurement.
+ */
+static bool with_irqchip;
+
+/*
  * The test VM: slot 3 (16 KiB at 1 MiB, KVM_MEM_LOG_DIRTY_PAGES, one
  * random page) set before slot 0 (64 KiB at 0: the guest at the entry, a
  * random page at DATA_GPA, a few bytes at TAIL_GPA), then @nvcpus vCPUs,
@@ -91,6 +98,8 @@ static int build_vm(struct kvm_vm *vm, int nvcpus, struct tk_event *ev,
 	ret = kvm_vm_create(vm);
 	if (ret)
 		return ret;
+	if (with_irqchip && ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0))
+		return -errno;
 	ret = kvm_vm_add_slot(vm, 3, KVM_MEM_LOG_DIRTY_PAGES, SLOT3_GPA,
 			      SLOT3_SIZE);
 	if (ret)
@@ -684,6 +693,133 @@ TEST_F_TIMEOUT(kvm, runtime_timer_catches_a_write, 90)
 	}
 	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
 	EXPECT_EQ(2, runtime_events(&self->nl, v.id));
+}
+
+/* --- enforcement of running guests ------------------------------------ */
+
+/*
+ * Real mode at LOOP_GPA, after the test guest's OUT: "1: lock incw
+ * LOOP_COUNTER; jmp 1b", a guest that never leaves KVM_RUN by itself.
+ */
+#define LOOP_GPA	0x2000
+#define LOOP_COUNTER	0x3002
+static const uint8_t loop_guest[] = {
+	0xf0, 0xff, 0x06, 0x02, 0x30,
+	0xeb, 0xf9,
+};
+
+static uint16_t loop_count(struct kvm_vm *vm)
+{
+	uint16_t c;
+
+	memcpy(&c, kvm_vm_gpa(vm, LOOP_COUNTER), sizeof(c));
+	return c;
+}
+
+/* vCPU 0 of @vm in KVM_RUN on a thread of its own. */
+struct runner {
+	struct kvm_vm *vm;
+	pthread_t thread;
+	int done;		/* __atomic */
+	int ret;
+};
+
+static void *runner_main(void *arg)
+{
+	struct runner *r = arg;
+
+	r->ret = kvm_vm_run(r->vm, 0);
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void on_sigusr1(int sig)
+{
+}
+
+/* Send vCPU 0 to the loop, start it, and see the loop count; 0 or -1. */
+static int start_loop(struct __test_metadata *_metadata, struct kvm_vm *vm,
+		      struct runner *r)
+{
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+	struct kvm_regs regs;
+	int i;
+
+	memcpy(kvm_vm_gpa(vm, LOOP_GPA), loop_guest, sizeof(loop_guest));
+	if (ioctl(vm->vcpu[0].fd, KVM_GET_REGS, &regs))
+		return -1;
+	regs.rip = LOOP_GPA;
+	if (ioctl(vm->vcpu[0].fd, KVM_SET_REGS, &regs))
+		return -1;
+	/* No SA_RESTART: SIGUSR1 gets a vCPU out of KVM_RUN (EINTR). */
+	if (sigaction(SIGUSR1, &sa, NULL))
+		return -1;
+	r->vm = vm;
+	if (pthread_create(&r->thread, NULL, runner_main, r))
+		return -1;
+	for (i = 0; i < 100 && loop_count(vm) < 2; i++)
+		usleep(100000);
+	if (loop_count(vm) < 2) {
+		TH_LOG("the loop does not count");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The loop's KVM_RUN ends with EACCES by itself soon after the VM turned
+ * untrusted, the counter stops, and the next KVM_RUN is refused too.
+ */
+static void expect_loop_stopped(struct __test_metadata *_metadata,
+				struct kvm_vm *vm, struct runner *r)
+{
+	uint16_t c;
+	int i;
+
+	for (i = 0; i < 100 && !__atomic_load_n(&r->done, __ATOMIC_ACQUIRE);
+	     i++)
+		usleep(100000);
+	EXPECT_TRUE(__atomic_load_n(&r->done, __ATOMIC_ACQUIRE))
+		TH_LOG("the vCPU still runs the guest 10 s after it was refused (counter %u)",
+		       loop_count(vm));
+	/* A vCPU that was not stopped is taken out with a signal. */
+	while (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE)) {
+		pthread_kill(r->thread, SIGUSR1);
+		usleep(100000);
+	}
+	pthread_join(r->thread, NULL);
+	EXPECT_EQ(-EACCES, r->ret);
+	if (r->ret != -EACCES)
+		return;		/* another KVM_RUN would loop forever */
+	c = loop_count(vm);
+	usleep(300000);
+	EXPECT_EQ(c, loop_count(vm));
+	EXPECT_EQ(-EACCES, kvm_vm_run(vm, 0));
+	EXPECT_EQ(c, loop_count(vm));
+}
+
+TEST_F_TIMEOUT(kvm, runtime_mismatch_stops_a_guest_that_never_exits, 90)
+{
+	static struct tk_event rt;
+	struct tk_range r = { 0 };
+	struct runner run = { 0 };
+	uint8_t good[32];
+	struct tk_vm v;
+
+	if (_metadata->skip)
+		return;
+	with_irqchip = true;
+	ASSERT_EQ(0, good_range(good, &r, &rt));
+	ASSERT_EQ(0, policy_vm(_metadata, self, "stop", TVM_POLICY_ENFORCE,
+			       good, &r, 1, &v));
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+	ASSERT_EQ(0, start_loop(_metadata, &self->vm, &run));
+
+	kvm_vm_gpa(&self->vm, DATA_GPA)[7] ^= 0x5a;
+	ASSERT_EQ(0, tk_vm_measure(&self->nl, v.id, &v))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+	expect_loop_stopped(_metadata, &self->vm, &run);
 }
 
 /* --- lifecycle ------------------------------------------------------------ */

@@ -559,7 +559,9 @@ enum tvm_trust {
  * enum tvm_policy_mode - what a mismatch does
  * @TVM_POLICY_AUDIT: it is reported; the VM runs
  * @TVM_POLICY_ENFORCE: the VM is stopped (launch fails with EACCES; KVM
- *	gating refuses KVM_RUN)
+ *	gating refuses KVM_RUN, and a KVM VM that stops being trusted while
+ *	it runs has its vCPUs forced out of the guest: their KVM_RUN fails
+ *	with EACCES)
  */
 enum tvm_policy_mode {
 	TVM_POLICY_MODE_UNSPEC,
