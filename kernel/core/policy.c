@@ -780,34 +780,42 @@ static const u8 *pcr_value(unsigned int bank, void *arg)
 	return a->pcrs[bank][a->pcr];
 }
 
+int tvm_policy_check_pcr(const struct tvm_policy *p, unsigned int pcr,
+			 u32 vm_banks, u8 pcrs[][TVM_NUM_PCRS][TVM_DIGEST_MAX],
+			 char *reason, size_t len)
+{
+	struct pcr_arg arg = { .pcrs = pcrs, .pcr = pcr };
+	const struct tvm_policy_level *l;
+	unsigned int bad;
+	int ret;
+
+	if (pcr < 9 || pcr > 8 + TVM_POLICY_LEVELS)
+		return 0;
+	l = &p->levels[pcr - 9];
+	if (!l->npcr)
+		return 0;
+	ret = digests_match(l->pcr, l->npcr, vm_banks, pcr_value, &arg, &bad);
+	if (ret == -ENODATA)
+		snprintf(reason, len, "pcr %u: policy lists no bank the VM has",
+			 pcr);
+	else if (ret)
+		snprintf(reason, len, "pcr %u %s value %*phN... not in policy",
+			 pcr, tvm_banks[bad].name, 8, pcrs[bad][pcr]);
+	return ret ? -EPERM : 0;
+}
+
 int tvm_policy_check_pcrs(const struct tvm_policy *p, u32 vm_banks,
 			  u8 pcrs[][TVM_NUM_PCRS][TVM_DIGEST_MAX],
 			  char *reason, size_t len)
 {
-	struct pcr_arg arg = { .pcrs = pcrs };
-	unsigned int i, bad;
+	unsigned int i;
 	int ret;
 
 	for (i = 0; i < TVM_POLICY_LEVELS; i++) {
-		const struct tvm_policy_level *l = &p->levels[i];
-
-		if (!l->npcr)
-			continue;
-		arg.pcr = 9 + i;
-		ret = digests_match(l->pcr, l->npcr, vm_banks, pcr_value, &arg,
-				    &bad);
-		if (!ret)
-			continue;
-		if (ret == -ENODATA)
-			snprintf(reason, len,
-				 "pcr %u: policy lists no bank the VM has",
-				 arg.pcr);
-		else
-			snprintf(reason, len,
-				 "pcr %u %s value %*phN... not in policy",
-				 arg.pcr, tvm_banks[bad].name, 8,
-				 pcrs[bad][arg.pcr]);
-		return -EPERM;
+		ret = tvm_policy_check_pcr(p, 9 + i, vm_banks, pcrs, reason,
+					   len);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

@@ -146,6 +146,10 @@ int tvm_policy_check_event(const struct tvm_policy *p,
 int tvm_policy_check_pcrs(const struct tvm_policy *p, u32 vm_banks,
 			  u8 pcrs[][TVM_NUM_PCRS][TVM_DIGEST_MAX],
 			  char *reason, size_t len);
+/* The same for PCR @pcr alone; 0 for a PCR no level's values cover. */
+int tvm_policy_check_pcr(const struct tvm_policy *p, unsigned int pcr,
+			 u32 vm_banks, u8 pcrs[][TVM_NUM_PCRS][TVM_DIGEST_MAX],
+			 char *reason, size_t len);
 
 int tvm_policy_put_selector(struct sk_buff *skb,
 			    const struct tvm_selector *sel);

@@ -209,7 +209,13 @@ static int log_append(struct tvm_vm *vm, struct tvm_event *ev)
 	return 0;
 }
 
-/* Check an extend of PCR 9-12 against the VM's policy, as it happens. */
+/*
+ * Check an extend of PCR 9-12 against the VM's policy, as it happens:
+ * the event against its level's allow-list and, once the VM is launched,
+ * the PCR's new value against the level's final values.  After launch, a
+ * PCR whose final value the policy fixes can only leave it: a new memory
+ * slot, vCPU or CPUID of a running VM (PCR 12) makes it untrusted.
+ */
 static void check_event(struct tvm_vm *vm, const struct tvm_event *ev)
 {
 	char reason[TVM_REASON_MAX + 1];
@@ -225,6 +231,10 @@ static void check_event(struct tvm_vm *vm, const struct tvm_event *ev)
 		vm->policy_gen = p->gen;
 		bad = tvm_policy_check_event(p, ev, vm->banks, reason,
 					     sizeof(reason));
+		if (!bad && vm->trust != TVM_TRUST_PENDING)
+			bad = tvm_policy_check_pcr(p, ev->pcr, vm->banks,
+						   vm->pcrs, reason,
+						   sizeof(reason));
 	}
 	rcu_read_unlock();
 	if (bad)

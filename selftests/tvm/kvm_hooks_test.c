@@ -822,6 +822,76 @@ TEST_F_TIMEOUT(kvm, runtime_mismatch_stops_a_guest_that_never_exits, 90)
 	expect_loop_stopped(_metadata, &self->vm, &run);
 }
 
+/* What the running VM's VMM changes after launch. */
+enum config_change { ADD_SLOT, ADD_VCPU };
+
+/*
+ * Under an enforcing policy that fixes PCR 9 and PCR 12, a VM runs
+ * trusted in a loop; then its VMM changes its configuration: the VM turns
+ * untrusted and its vCPU stops.
+ */
+static void config_change_stops(struct __test_metadata *_metadata,
+				FIXTURE_DATA(kvm) *self, const char *tag,
+				enum config_change what)
+{
+	static struct tk_event cfg[32];
+	uint8_t pcr9[32], pcr12[TVM_DIGEST_MAX];
+	struct runner run = { 0 };
+	struct tk_vm v;
+	struct kvm_vm tmp;
+	int n = 0;
+
+	with_irqchip = true;
+	/* The configuration's PCR 12, from a VM built the same way. */
+	ASSERT_EQ(0, build_vm(&tmp, 1, cfg, &n));
+	kvm_vm_destroy(&tmp);
+	ASSERT_EQ(0, tk_replay(TVM_BANK_SHA256, 12, cfg, n, pcr12));
+	ASSERT_EQ(0, good_pcr9(pcr9));
+
+	snprintf(self->policy[0], sizeof(self->policy[0]), "kh-%d-%s",
+		 getpid(), tag);
+	ASSERT_EQ(0, tk_policy_load_pcrs(&self->nl, self->policy[0],
+					 TVM_POLICY_ENFORCE, pcr9, pcr12,
+					 NULL, 0))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, tk_vm_bind(&self->nl, getpid(), self->policy[0]));
+	n = 0;
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+	ASSERT_EQ((uint32_t)TVM_TRUST_TRUSTED, v.trust);
+	ASSERT_EQ(0, start_loop(_metadata, &self->vm, &run));
+
+	switch (what) {
+	case ADD_SLOT:
+		ASSERT_EQ(0, kvm_vm_add_slot(&self->vm, 5, 0, 0x200000,
+					     0x1000));
+		break;
+	case ADD_VCPU:
+		ASSERT_EQ(0, kvm_vm_add_vcpu(&self->vm, 1, KVM_T_ENTRY));
+		break;
+	}
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+	expect_loop_stopped(_metadata, &self->vm, &run);
+}
+
+TEST_F_TIMEOUT(kvm, memory_slot_added_while_running_stops_it, 90)
+{
+	if (_metadata->skip)
+		return;
+	config_change_stops(_metadata, self, "slot", ADD_SLOT);
+}
+
+TEST_F_TIMEOUT(kvm, vcpu_added_while_running_stops_it, 90)
+{
+	if (_metadata->skip)
+		return;
+	config_change_stops(_metadata, self, "vcpu", ADD_VCPU);
+}
+
 /* --- lifecycle ------------------------------------------------------------ */
 
 TEST_F(kvm, netlink_cannot_delete_a_kvm_vm)

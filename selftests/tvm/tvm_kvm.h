@@ -537,13 +537,30 @@ struct tk_range {
 	uint32_t interval;
 };
 
+/* A level of a policy that accepts only one SHA-256 value of its PCR. */
+static inline void tk_policy_level_pcr(struct tmsg *m, uint32_t level,
+				       const uint8_t *value)
+{
+	tmsg_nest_start(m, TVM_A_POLICY_LEVEL);
+	tmsg_put_u32(m, TVM_A_LEVEL_NUM, level);
+	tmsg_nest_start(m, TVM_A_LEVEL_PCR);
+	tmsg_nest_start(m, TVM_A_DIGEST);
+	tmsg_put_u32(m, TVM_A_DIGEST_BANK, TVM_BANK_SHA256);
+	tmsg_put(m, TVM_A_DIGEST_VALUE, value, 32);
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+}
+
 /*
- * POLICY_LOAD for the VM named @name: @mode; when @pcr9 is not NULL, level
- * 1 accepts only that SHA-256 value of PCR 9; @nr runtime ranges @r.
+ * POLICY_LOAD for the VM named @name: @mode; when @pcr9 (@pcr12) is not
+ * NULL, level 1 (4) accepts only that SHA-256 value of PCR 9 (12); @nr
+ * runtime ranges @r.
  */
-static inline int tk_policy_load(struct tnl *nl, const char *name,
-				 uint32_t mode, const uint8_t *pcr9,
-				 const struct tk_range *r, int nr)
+static inline int tk_policy_load_pcrs(struct tnl *nl, const char *name,
+				      uint32_t mode, const uint8_t *pcr9,
+				      const uint8_t *pcr12,
+				      const struct tk_range *r, int nr)
 {
 	struct tmsg *m = malloc(sizeof(*m));
 	int i, ret;
@@ -555,17 +572,10 @@ static inline int tk_policy_load(struct tnl *nl, const char *name,
 	tmsg_put_u32(m, TVM_A_POLICY_VERSION, TVM_POLICY_VERSION);
 	tmsg_put_str(m, TVM_A_POLICY_NAME, name);
 	tmsg_put_u32(m, TVM_A_POLICY_MODE, mode);
-	if (pcr9) {
-		tmsg_nest_start(m, TVM_A_POLICY_LEVEL);
-		tmsg_put_u32(m, TVM_A_LEVEL_NUM, 1);
-		tmsg_nest_start(m, TVM_A_LEVEL_PCR);
-		tmsg_nest_start(m, TVM_A_DIGEST);
-		tmsg_put_u32(m, TVM_A_DIGEST_BANK, TVM_BANK_SHA256);
-		tmsg_put(m, TVM_A_DIGEST_VALUE, pcr9, 32);
-		tmsg_nest_end(m);
-		tmsg_nest_end(m);
-		tmsg_nest_end(m);
-	}
+	if (pcr9)
+		tk_policy_level_pcr(m, 1, pcr9);
+	if (pcr12)
+		tk_policy_level_pcr(m, 4, pcr12);
 	for (i = 0; i < nr; i++) {
 		tmsg_nest_start(m, TVM_A_POLICY_RUNTIME);
 		tmsg_put_u64(m, TVM_A_RANGE_GPA, r[i].gpa);
@@ -579,6 +589,14 @@ static inline int tk_policy_load(struct tnl *nl, const char *name,
 	ret = tnl_call(nl, m, NULL, NULL);
 	free(m);
 	return ret;
+}
+
+/* tk_policy_load_pcrs() without a PCR 12 value. */
+static inline int tk_policy_load(struct tnl *nl, const char *name,
+				 uint32_t mode, const uint8_t *pcr9,
+				 const struct tk_range *r, int nr)
+{
+	return tk_policy_load_pcrs(nl, name, mode, pcr9, NULL, r, nr);
 }
 
 static inline int tk_policy_delete(struct tnl *nl, const char *name)
