@@ -114,6 +114,34 @@ static unsigned long tk_pages_to_read(unsigned long addr, unsigned int n)
 }
 
 /*
+ * Whether any of [@hva, @hva + @size) of the current process maps device
+ * memory (VM_IO, VM_PFNMAP).  Reading it could touch a device, so such a
+ * slot's contents are never read.  A VMM that maps a device there after
+ * this check only makes us read its own device, as it could itself.
+ */
+static bool tk_slot_is_device(unsigned long hva, u64 size)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	unsigned long a = hva, end = hva + size;
+	bool device = false;
+
+	mmap_read_lock(mm);
+	while (a < end) {
+		vma = find_vma(mm, a);
+		if (!vma || vma->vm_start >= end)
+			break;
+		if (vma->vm_flags & (VM_IO | VM_PFNMAP)) {
+			device = true;
+			break;
+		}
+		a = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+	return device;
+}
+
+/*
  * The content digest of one slot (struct tvm_ev_slot): every page that
  * is not all zero, as its offset then its bytes.  Read from the VMM's
  * mapping, so this runs in the VMM's context.  Pages never touched are
@@ -133,6 +161,16 @@ static int tk_hash_slot(const struct kvm_memory_slot *slot, void *buf,
 	int ret;
 
 	BUILD_BUG_ON(PAGE_SIZE != TVM_PAGE_SIZE || TK_CHUNK_PAGES > BITS_PER_LONG);
+	ev->slot = cpu_to_le32((u32)slot->as_id << 16 | (u16)slot->id);
+	ev->flags = cpu_to_le32(slot->flags);
+	ev->gpa = cpu_to_le64((u64)slot->base_gfn << PAGE_SHIFT);
+	ev->size = cpu_to_le64(size);
+	if (tk_slot_is_device(slot->userspace_addr, size)) {
+		/* Configuration only: @pages and @sha256 stay zero. */
+		ev->slot |= cpu_to_le32(TVM_EV_SLOT_DEVICE);
+		return 0;
+	}
+
 	desc->tfm = tk_tfm;
 	ret = crypto_shash_init(desc);
 	for (off = 0; !ret && off < size; off += (u64)n << PAGE_SHIFT) {
@@ -165,11 +203,6 @@ static int tk_hash_slot(const struct kvm_memory_slot *slot, void *buf,
 	if (!ret)
 		ret = crypto_shash_final(desc, ev->sha256);
 	shash_desc_zero(desc);
-
-	ev->slot = cpu_to_le32((u32)slot->as_id << 16 | (u16)slot->id);
-	ev->flags = cpu_to_le32(slot->flags);
-	ev->gpa = cpu_to_le64((u64)slot->base_gfn << PAGE_SHIFT);
-	ev->size = cpu_to_le64(size);
 	ev->pages = cpu_to_le64(pages);
 	return ret;
 }

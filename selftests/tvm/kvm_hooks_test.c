@@ -415,6 +415,63 @@ TEST_F(kvm, pcr8_names_the_vmm_executable)
 	tvm_log_free(&log);
 }
 
+/*
+ * A slot of device memory (here the BIOS ROM through /dev/mem, a
+ * VM_IO | VM_PFNMAP mapping, as a PCI BAR would be) is logged as
+ * configuration only: never read, so no pages and no digest.
+ */
+TEST_F(kvm, device_memory_slot_is_recorded_not_read)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = 4,
+		.flags = KVM_MEM_READONLY,
+		.guest_phys_addr = 0x200000,
+		.memory_size = 0x10000,
+	};
+	static struct tk_event cfg[32];
+	static struct tvm_log log;
+	static const uint8_t zero[32];
+	struct tvm_ev_slot ev;
+	struct tk_vm v;
+	int fd, n = 0, found = 0;
+	void *rom;
+	size_t j;
+
+	if (_metadata->skip)
+		return;
+	fd = open("/dev/mem", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		SKIP(return, "/dev/mem: %s", strerror(errno));
+	rom = mmap(NULL, r.memory_size, PROT_READ, MAP_SHARED, fd, 0xf0000);
+	close(fd);
+	if (rom == MAP_FAILED)
+		SKIP(return, "mmap of /dev/mem at 0xf0000: %s", strerror(errno));
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	r.userspace_addr = (uintptr_t)rom;
+	ASSERT_EQ(0, ioctl(self->vm.fd, KVM_SET_USER_MEMORY_REGION, &r))
+		TH_LOG("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
+	for (j = 0; j < log.n; j++) {
+		if (log.ev[j].pcr != 9 || log.ev[j].type != TVM_EV_SLOT ||
+		    log.ev[j].data_len != sizeof(ev))
+			continue;
+		memcpy(&ev, log.ev[j].data, sizeof(ev));
+		if ((le32toh(ev.slot) & 0xffff) != r.slot)
+			continue;
+		found++;
+		EXPECT_EQ(TVM_EV_SLOT_DEVICE | r.slot, le32toh(ev.slot));
+		EXPECT_EQ(r.memory_size, le64toh(ev.size));
+		EXPECT_EQ(0u, le64toh(ev.pages));
+		EXPECT_EQ(0, memcmp(zero, ev.sha256, 32));
+	}
+	EXPECT_EQ(1, found);
+	tvm_log_free(&log);
+	munmap(rom, r.memory_size);
+}
+
 /* --- launch gating ---------------------------------------------------- */
 
 /*

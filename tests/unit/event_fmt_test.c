@@ -63,6 +63,10 @@ static void test_structs(void **state)
 	static const uint8_t slot[] = {
 		LE32(0), LE32(0), LE64(0), LE64(65536), LE64(1), B32(0xab),
 	};
+	static const uint8_t dev[] = {
+		LE32(0x80010004), LE32(2), LE64(0x200000), LE64(65536),
+		LE64(0), B32(0),
+	};
 	static const uint8_t vcpu[] = { LE32(3) };
 	static const uint8_t cpuid[] = { LE32(1), LE32(42), B32(0x01) };
 	static const uint8_t runtime[] = {
@@ -82,6 +86,8 @@ static void test_structs(void **state)
 			    "as 1 slot 3 gpa 0x100000000 size 131072 flags 0x2");
 	assert_string_equal(text(TVM_EV_SLOT, slot, sizeof(slot)),
 			    "slot 0 gpa 0x0 size 65536 flags 0x0 pages 1 sha256 " HEX32("ab"));
+	assert_string_equal(text(TVM_EV_SLOT, dev, sizeof(dev)),
+			    "as 1 slot 4 device 1 gpa 0x200000 size 65536 flags 0x2 pages 0 sha256 " HEX32("00"));
 	assert_string_equal(text(TVM_EV_VCPU, vcpu, sizeof(vcpu)), "vcpu 3");
 	assert_string_equal(text(TVM_EV_CPUID, cpuid, sizeof(cpuid)),
 			    "vcpu 1 nent 42 sha256 " HEX32("01"));

@@ -72,9 +72,11 @@ static void bytes(struct fields *fs, const char *key, int kind,
 /* A slot number as KVM gives it: address space << 16 | slot id. */
 static void slot(struct fields *fs, uint32_t s)
 {
-	if (s >> 16)
-		num(fs, "as", s >> 16);
+	if ((s & ~TVM_EV_SLOT_DEVICE) >> 16)
+		num(fs, "as", (s & ~TVM_EV_SLOT_DEVICE) >> 16);
 	num(fs, "slot", s & 0xffff);
+	if (s & TVM_EV_SLOT_DEVICE)
+		num(fs, "device", 1);	/* device memory, not read */
 }
 
 /* Printable ASCII other than '\', as the ASCII log shows as text. */

@@ -235,9 +235,18 @@ struct tvm_ev_cpuid {
 #define TVM_PAGE_SIZE		4096
 
 /**
+ * TVM_EV_SLOT_DEVICE - in &struct tvm_ev_slot.slot: the slot maps device
+ *	memory (VM_IO or VM_PFNMAP: MMIO, a PCI BAR, /dev/mem); its contents
+ *	are never read (reads may have side effects), so @pages is 0 and
+ *	@sha256 all zero, and the slot counts as configuration only
+ */
+#define TVM_EV_SLOT_DEVICE	(1U << 31)
+
+/**
  * struct tvm_ev_slot - data of %TVM_EV_SLOT: one memory slot's contents
  *	at the first KVM_RUN, in slot order (address space, then id)
- * @slot: address space << 16 | slot id
+ * @slot: address space << 16 | slot id, with %TVM_EV_SLOT_DEVICE for a
+ *	slot of device memory
  * @flags: KVM_MEM_* flags
  * @gpa: guest physical address
  * @size: bytes, a multiple of %TVM_PAGE_SIZE
