@@ -64,8 +64,7 @@ void tk_put(struct tk_vm *tk)
 {
 	if (!refcount_dec_and_test(&tk->ref))
 		return;
-	if (tk->vm)
-		tvm_vm_put(tk->vm);
+	tvm_vm_put(tk->vm);
 	call_rcu(&tk->rcu, tk_free_rcu);
 }
 
@@ -106,18 +105,22 @@ static struct tk_vm *tk_lookup_vm(struct tvm_vm *vm)
 static void tk_measure_exe(struct tk_vm *tk)
 {
 	char reason[TVM_REASON_MAX + 1];
-	struct file *exe;
+	struct file *exe = NULL;
 	char *buf, *path;
 	size_t len;
 	int ret;
 
 	rcu_read_lock();
-	exe = rcu_dereference(current->mm->exe_file);
+	if (current->mm)
+		exe = rcu_dereference(current->mm->exe_file);
 	if (exe && !get_file_rcu(exe))
 		exe = NULL;
 	rcu_read_unlock();
-	if (!exe)
+	if (!exe) {
+		/* Nothing to measure is a mismatch, not a pass. */
+		tvm_vm_mismatch(tk->vm, "the VMM has no executable to measure");
 		return;
+	}
 
 	ret = -ENOMEM;
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
@@ -145,17 +148,18 @@ static void tk_measure_exe(struct tk_vm *tk)
 }
 
 /*
- * Start tracking @kvm, which the current process created (or, when
- * @adopted, had created before tvm_kvm was loaded).  Returns its tk_vm
- * with a reference, or NULL when memory is short.
+ * A tk_vm for @kvm, which the current process creates (or, when
+ * @adopted, had created before tvm_kvm was loaded), with its tvm
+ * instance and the VMM measured; not in the table yet.  An ERR_PTR when
+ * memory is short or tvm refuses an instance (-ENOSPC at max_vms).
  */
-static struct tk_vm *tk_track(struct kvm *kvm, bool adopted)
+static struct tk_vm *tk_alloc(struct kvm *kvm, bool adopted)
 {
-	struct tk_vm *tk, *old;
+	struct tk_vm *tk;
 
 	tk = kzalloc(sizeof(*tk), GFP_KERNEL_ACCOUNT);
 	if (!tk)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	tk->kvm = kvm;
 	tk->adopted = adopted;
 	refcount_set(&tk->ref, 2);	/* the table's and the caller's */
@@ -165,40 +169,69 @@ static struct tk_vm *tk_track(struct kvm *kvm, bool adopted)
 
 	tk->vm = tvm_vm_create_kvm(task_tgid_nr(current));
 	if (IS_ERR(tk->vm)) {
-		pr_warn_ratelimited("pid %d: no tvm instance for a new KVM VM (%ld); its vCPUs will not run\n",
-				    task_tgid_nr(current), PTR_ERR(tk->vm));
-		tk->vm = NULL;
-	} else if (adopted) {
+		struct tvm_vm *err = tk->vm;
+
+		kfree(tk);
+		return ERR_CAST(err);
+	}
+	if (adopted) {
 		tvm_vm_adopt(tk->vm,
 			     "adopted: running before tvm_kvm was loaded");
 		tk->launched = true;
 	}
-	if (tk->vm)
-		tk_measure_exe(tk);
+	tk_measure_exe(tk);
+	return tk;
+}
+
+/* Undo tk_alloc() of a tk_vm that never went into the table. */
+static void tk_discard(struct tk_vm *tk)
+{
+	tvm_vm_delete(tk->vm);
+	tvm_vm_put(tk->vm);
+	kfree(tk);
+}
+
+/*
+ * Put @tk in the table; returns it, or the tk_vm another thread put
+ * there for the same VM first (with a reference; @tk is then discarded).
+ */
+static struct tk_vm *tk_insert(struct tk_vm *tk)
+{
+	struct tk_vm *old;
 
 	spin_lock(&tk_lock);
-	hash_for_each_possible(tk_by_kvm, old, node, (unsigned long)kvm) {
+	hash_for_each_possible(tk_by_kvm, old, node, (unsigned long)tk->kvm) {
 		/* Two vCPUs of an unknown VM adopted it at once. */
-		if (old->kvm == kvm && refcount_inc_not_zero(&old->ref)) {
+		if (old->kvm == tk->kvm && refcount_inc_not_zero(&old->ref)) {
 			spin_unlock(&tk_lock);
-			if (tk->vm) {
-				tvm_vm_delete(tk->vm);
-				tvm_vm_put(tk->vm);
-			}
-			kfree(tk);
+			tk_discard(tk);
 			return old;
 		}
 	}
-	hash_add_rcu(tk_by_kvm, &tk->node, (unsigned long)kvm);
+	hash_add_rcu(tk_by_kvm, &tk->node, (unsigned long)tk->kvm);
 	/* Held until the VM is destroyed; a wrapper's reference covers us. */
 	__module_get(THIS_MODULE);
 	spin_unlock(&tk_lock);
 	return tk;
 }
 
+/*
+ * The tk_vm of @kvm with a reference: a VM created before tvm_kvm was
+ * loaded is adopted at its first hooked ioctl.  NULL when that fails.
+ */
 static struct tk_vm *tk_get(struct kvm *kvm)
 {
-	return tk_lookup(kvm) ?: tk_track(kvm, true);
+	struct tk_vm *tk = tk_lookup(kvm);
+
+	if (tk)
+		return tk;
+	tk = tk_alloc(kvm, true);
+	if (IS_ERR(tk)) {
+		pr_warn_ratelimited("pid %d: no tvm instance for an adopted KVM VM (%ld)\n",
+				    task_tgid_nr(current), PTR_ERR(tk));
+		return NULL;
+	}
+	return tk_insert(tk);
 }
 
 static void tk_destroy_work(struct work_struct *work)
@@ -206,8 +239,7 @@ static void tk_destroy_work(struct work_struct *work)
 	struct tk_vm *tk = container_of(work, struct tk_vm, destroy_work);
 
 	cancel_delayed_work_sync(&tk->runtime_work);
-	if (tk->vm)
-		tvm_vm_delete(tk->vm);
+	tvm_vm_delete(tk->vm);
 	tk_put(tk);
 	/* tvm_kvm's exit flushes tk_wq before its text goes. */
 	module_put(THIS_MODULE);
@@ -255,23 +287,61 @@ bool tk_kvm_get(struct tk_vm *tk)
 
 typedef int (*init_vm_t)(struct kvm *kvm, unsigned long type);
 
+/*
+ * KVM_CREATE_VM: the instance first, so that a VM tvm cannot track (no
+ * memory, or tvm at max_vms) is never created: KVM_CREATE_VM fails with
+ * that error.  A VM that went untracked would be adopted later, and an
+ * adopted VM is never gated.
+ */
 static int tk_init_vm(struct kvm *kvm, unsigned long type)
 {
 	struct tk_vm *tk;
 	int ret;
 
-	ret = tvm_hook_orig(&tk_hooks[H_INIT], init_vm_t)(kvm, type);
-	if (!ret) {
-		/* No VM reference here: creation may still fail after us. */
-		tk = tk_track(kvm, false);
-		if (tk)
-			tk_put(tk);
-		else
-			pr_warn_ratelimited("pid %d: a KVM VM is not tracked: out of memory\n",
-					    task_tgid_nr(current));
+	tk = tk_alloc(kvm, false);
+	if (IS_ERR(tk)) {
+		ret = PTR_ERR(tk);
+		pr_warn_ratelimited("pid %d: KVM_CREATE_VM refused: no tvm instance (%d)\n",
+				    task_tgid_nr(current), ret);
+		goto out;
 	}
+	ret = tvm_hook_orig(&tk_hooks[H_INIT], init_vm_t)(kvm, type);
+	if (ret) {
+		tk_discard(tk);
+		goto out;
+	}
+	/*
+	 * No VM reference here: creation may still fail after us, and then
+	 * KVM calls kvm_arch_destroy_vm(), whose probe takes the tk_vm out.
+	 */
+	tk_put(tk_insert(tk));
+out:
 	tvm_hook_exit();
 	return ret;
+}
+
+/*
+ * PCR 12: a configuration event of @kvm's VM (@what, for the reason),
+ * unless @err says it could not be made.  An event that cannot be logged
+ * is a mismatch: the VM's configuration is no longer known.  A full log
+ * reports itself; a VM being destroyed needs nothing.
+ */
+static void tk_config_event(struct kvm *kvm, u32 type, const void *data,
+			    u32 len, int err, const char *what)
+{
+	char reason[TVM_REASON_MAX + 1];
+	struct tk_vm *tk = tk_get(kvm);
+
+	if (!tk)
+		return;
+	if (!err)
+		err = tvm_vm_extend_data(tk->vm, 12, type, data, len);
+	if (err && err != -ENOSPC && err != -ENOENT) {
+		snprintf(reason, sizeof(reason),
+			 "%s could not be measured (%d)", what, err);
+		tvm_vm_mismatch(tk->vm, reason);
+	}
+	tk_put(tk);
 }
 
 typedef int (*set_memory_region_t)(struct kvm *kvm,
@@ -287,23 +357,17 @@ static int tk_set_memory_region(struct kvm *kvm,
 {
 	struct kvm_userspace_memory_region m = *mem;
 	struct tvm_ev_memslot ev;
-	struct tk_vm *tk;
 	int ret;
 
 	ret = tvm_hook_orig(&tk_hooks[H_MEMSLOT], set_memory_region_t)(kvm,
 									 mem);
 	if (!ret && (u16)m.slot < KVM_USER_MEM_SLOTS) {
-		tk = tk_get(kvm);
-		if (tk && tk->vm) {
-			ev.slot = cpu_to_le32(m.slot);
-			ev.flags = cpu_to_le32(m.flags);
-			ev.gpa = cpu_to_le64(m.guest_phys_addr);
-			ev.size = cpu_to_le64(m.memory_size);
-			tvm_vm_extend_data(tk->vm, 12, TVM_EV_MEMSLOT, &ev,
-					   sizeof(ev));
-		}
-		if (tk)
-			tk_put(tk);
+		ev.slot = cpu_to_le32(m.slot);
+		ev.flags = cpu_to_le32(m.flags);
+		ev.gpa = cpu_to_le64(m.guest_phys_addr);
+		ev.size = cpu_to_le64(m.memory_size);
+		tk_config_event(kvm, TVM_EV_MEMSLOT, &ev, sizeof(ev), 0,
+				"a memory slot");
 	}
 	tvm_hook_exit();
 	return ret;
@@ -314,16 +378,10 @@ typedef void (*vcpu_postcreate_t)(struct kvm_vcpu *vcpu);
 static void tk_vcpu_postcreate(struct kvm_vcpu *vcpu)
 {
 	struct tvm_ev_vcpu ev;
-	struct tk_vm *tk;
 
 	tvm_hook_orig(&tk_hooks[H_VCPU], vcpu_postcreate_t)(vcpu);
-	tk = tk_get(vcpu->kvm);
-	if (tk && tk->vm) {
-		ev.vcpu_id = cpu_to_le32(vcpu->vcpu_id);
-		tvm_vm_extend_data(tk->vm, 12, TVM_EV_VCPU, &ev, sizeof(ev));
-	}
-	if (tk)
-		tk_put(tk);
+	ev.vcpu_id = cpu_to_le32(vcpu->vcpu_id);
+	tk_config_event(vcpu->kvm, TVM_EV_VCPU, &ev, sizeof(ev), 0, "a vCPU");
 	tvm_hook_exit();
 }
 
@@ -400,27 +458,15 @@ static void tk_measure_cpuid(struct kvm_vcpu *vcpu, struct tk_cpuid *c,
 			     bool copied)
 {
 	struct tvm_ev_cpuid ev;
-	struct tk_vm *tk;
 	int ret = -ENOMEM;
 
-	tk = tk_get(vcpu->kvm);
-	if (!tk)
-		return;
-	if (!tk->vm)
-		goto out;
 	if (copied)
 		ret = tk_sha256(c->enc, (size_t)c->n * 7 * sizeof(__le32),
 				ev.sha256);
-	if (!ret) {
-		ev.vcpu_id = cpu_to_le32(vcpu->vcpu_id);
-		ev.nent = cpu_to_le32(c->n);
-		ret = tvm_vm_extend_data(tk->vm, 12, TVM_EV_CPUID, &ev,
-					 sizeof(ev));
-	}
-	if (ret && ret != -ENOSPC)	/* a full log reports itself */
-		tvm_vm_mismatch(tk->vm, "a vCPU's CPUID could not be measured");
-out:
-	tk_put(tk);
+	ev.vcpu_id = cpu_to_le32(vcpu->vcpu_id);
+	ev.nent = cpu_to_le32(c->n);
+	tk_config_event(vcpu->kvm, TVM_EV_CPUID, &ev, sizeof(ev), ret,
+			"a vCPU's CPUID");
 }
 
 typedef int (*set_cpuid_t)(struct kvm_vcpu *vcpu, struct kvm_cpuid *cpuid,
@@ -523,9 +569,7 @@ static int tk_vcpu_run(struct kvm_vcpu *vcpu)
 
 	tk = tk_get(vcpu->kvm);
 	if (!tk) {
-		ret = -ENOMEM;
-	} else if (!tk->vm) {
-		ret = -ENOSPC;		/* tvm refused it an instance */
+		ret = -ENOMEM;		/* adopting it failed; said above */
 	} else {
 		ret = tk_launch(tk);
 		if (!ret)

@@ -463,8 +463,6 @@ void tk_runtime_arm(struct tk_vm *tk)
 {
 	struct tvm_range *r;
 
-	if (!tk->vm)
-		return;
 	r = kmalloc_array(TVM_POLICY_RANGES_MAX, sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return;

@@ -39,7 +39,7 @@ struct tk_range_state {
 /**
  * struct tk_vm - tvm_kvm's view of one struct kvm
  * @kvm: the VM; not a reference (see above)
- * @vm: its tvm instance (a reference), or NULL when tvm refused one
+ * @vm: its tvm instance (a reference); fixed
  * @node: in tk_table, under tk_lock; read under RCU
  * @ref: references: tk_table holds one until the VM is destroyed
  * @rcu: frees the tk_vm after a grace period

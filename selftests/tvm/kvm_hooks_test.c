@@ -896,7 +896,7 @@ static void config_change_stops(struct __test_metadata *_metadata,
 	struct runner run = { 0 };
 	struct tk_vm v;
 	struct kvm_vm tmp;
-	int n = 0;
+	int n = 0, ret;
 
 	with_irqchip = true;
 	/* The configuration's PCR 12, from a VM built the same way. */
@@ -915,9 +915,11 @@ static void config_change_stops(struct __test_metadata *_metadata,
 	n = 0;
 	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
 	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
-	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+	ret = kvm_vm_run(&self->vm, 0);
 	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
 	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ('t', kvm_vm_out_byte(self->vm.vcpu[0].run, KVM_T_PORT));
 	ASSERT_EQ((uint32_t)TVM_TRUST_TRUSTED, v.trust);
 	ASSERT_EQ(0, start_loop(_metadata, &self->vm, &run));
 
