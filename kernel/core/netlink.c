@@ -733,7 +733,7 @@ static int vm_launch_doit(struct sk_buff *skb, struct genl_info *info)
 	vm = vm_from_attrs(info->attrs, info->extack);
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
-	ret = tvm_vm_launch(vm, info->extack);
+	ret = tvm_vm_launch_admin(vm, info->extack);
 	if (!ret)
 		ret = reply_vm(info, vm);
 	tvm_vm_put(vm);

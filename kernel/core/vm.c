@@ -350,7 +350,13 @@ void tvm_vm_snapshot(struct tvm_vm *vm, struct tvm_pcr_snapshot *snap)
 	mutex_unlock(&vm->lock);
 }
 
-int tvm_vm_launch(struct tvm_vm *vm, struct netlink_ext_ack *extack)
+/*
+ * The launch; @admin: asked for over netlink (TVM_CMD_VM_LAUNCH), which a
+ * KVM VM refuses: its hook module launches it at its first KVM_RUN, once
+ * its memory is measured, and a launch before would judge it unmeasured.
+ */
+static int launch(struct tvm_vm *vm, bool admin,
+		  struct netlink_ext_ack *extack)
 {
 	char reason[TVM_REASON_MAX + 1];
 	enum tvm_trust_event te;
@@ -365,6 +371,12 @@ int tvm_vm_launch(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 	ret = -EALREADY;
 	if (vm->trust != TVM_TRUST_PENDING) {
 		NL_SET_ERR_MSG(extack, "the VM was launched already");
+		goto out;
+	}
+	ret = -EBUSY;
+	if (admin && vm->kvm) {
+		NL_SET_ERR_MSG(extack,
+			       "a KVM VM is launched by its first KVM_RUN, once its memory is measured");
 		goto out;
 	}
 
@@ -404,7 +416,17 @@ out:
 	mutex_unlock(&vm->lock);
 	return ret;
 }
+
+int tvm_vm_launch(struct tvm_vm *vm, struct netlink_ext_ack *extack)
+{
+	return launch(vm, false, extack);
+}
 EXPORT_SYMBOL_GPL(tvm_vm_launch);
+
+int tvm_vm_launch_admin(struct tvm_vm *vm, struct netlink_ext_ack *extack)
+{
+	return launch(vm, true, extack);
+}
 
 const struct tvm_event *tvm_vm_event(struct tvm_vm *vm, u64 seq)
 {

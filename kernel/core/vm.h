@@ -210,6 +210,11 @@ void tvm_vm_snapshot(struct tvm_vm *vm, struct tvm_pcr_snapshot *snap);
  * all the same).
  */
 int tvm_vm_launch(struct tvm_vm *vm, struct netlink_ext_ack *extack);
+/*
+ * The same for TVM_CMD_VM_LAUNCH: -EBUSY for a KVM VM not launched yet,
+ * which only its first KVM_RUN launches.
+ */
+int tvm_vm_launch_admin(struct tvm_vm *vm, struct netlink_ext_ack *extack);
 
 /* Event @seq of @vm, or NULL; the caller holds a reference to @vm. */
 const struct tvm_event *tvm_vm_event(struct tvm_vm *vm, u64 seq);

@@ -997,6 +997,34 @@ static long sunreclaim_kib(void)
  */
 #define LEAK_SLACK_KIB	1024
 
+/*
+ * VM_LAUNCH over netlink would judge a KVM VM before its memory is
+ * measured: refused until its first KVM_RUN launches it.
+ */
+TEST_F(kvm, netlink_cannot_launch_a_kvm_vm_before_it_runs)
+{
+	static struct tk_event cfg[32];
+	struct tk_vm v;
+	int n = 0;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	EXPECT_EQ(-EBUSY, tvm_vm_call(&self->nl, TVM_CMD_VM_LAUNCH, v.id,
+				      NULL, NULL));
+	EXPECT_NE(NULL, strstr(self->nl.extack, "first KVM_RUN"))
+		TH_LOG("extack: %s", self->nl.extack);
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_TRUST(TVM_TRUST_PENDING, v);
+
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_NE((uint32_t)TVM_TRUST_PENDING, v.trust);
+	EXPECT_EQ(-EALREADY, tvm_vm_call(&self->nl, TVM_CMD_VM_LAUNCH, v.id,
+					 NULL, NULL));
+}
+
 TEST_F_TIMEOUT(kvm, two_hundred_vms_leave_no_instance, 600)
 {
 	long slab_before = -1, slab_after = -1;

@@ -507,7 +507,8 @@ enum tvm_digest_entry_attr {
  *	Evaluates the VM against its policy: PENDING becomes TRUSTED,
  *	UNTRUSTED or UNKNOWN.  In enforce mode, anything but TRUSTED fails
  *	with EACCES (the state changes all the same).  EALREADY when the VM
- *	was launched before.
+ *	was launched before; EBUSY for a KVM VM (VM_KVM), which its first
+ *	KVM_RUN launches once its memory is measured.
  *
  * A VM's policy is the one for its UUID, else for its name, else the
  * default policy.  Extends of PCRs 9-12 (levels 1-4) are checked against
