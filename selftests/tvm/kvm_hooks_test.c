@@ -81,6 +81,21 @@ FIXTURE_TEARDOWN(kvm)
 static bool with_irqchip;
 
 /*
+ * The CPUID every test VM's vCPUs get: KVM's supported CPUID, asked for
+ * once per test.  Asking again may give other values (leaves 1 and 0xb
+ * hold the APIC id of the CPU the ioctl ran on), and a test that builds
+ * a VM to compute a PCR 12 must build the next one the same.
+ */
+static struct kvm_cpuid2 *test_cpuid(int kvm)
+{
+	static struct kvm_cpuid2 *cpuid;
+
+	if (!cpuid)
+		cpuid = kvm_supported_cpuid(kvm);
+	return cpuid;
+}
+
+/*
  * The test VM: slot 3 (16 KiB at 1 MiB, KVM_MEM_LOG_DIRTY_PAGES, one
  * random page) set before slot 0 (64 KiB at 0: the guest at the entry, a
  * random page at DATA_GPA, a few bytes at TAIL_GPA), then @nvcpus vCPUs,
@@ -117,7 +132,7 @@ static int build_vm(struct kvm_vm *vm, int nvcpus, struct tk_event *ev,
 	memcpy(p, "tvm", 3);
 	rnd_bytes(&seed, kvm_vm_gpa(vm, SLOT3_GPA + SLOT3_DATA), TVM_PAGE_SIZE);
 
-	cpuid = kvm_supported_cpuid(vm->kvm);
+	cpuid = test_cpuid(vm->kvm);
 	if (!cpuid)
 		return -EIO;
 	for (i = 0; i < nvcpus; i++) {
@@ -134,7 +149,6 @@ static int build_vm(struct kvm_vm *vm, int nvcpus, struct tk_event *ev,
 			break;
 		}
 	}
-	free(cpuid);
 	return ret;
 }
 
