@@ -32,8 +32,12 @@ tvmctl:
 $(BUILD)/ksft/kselftest_harness.h:
 	scripts/ksft-headers $(BUILD)/ksft
 
+# The selftests, and their test-only modules (never installed).
 selftests: $(BUILD)/ksft/kselftest_harness.h
 	$(MAKE) -C selftests/tvm
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/tvm/kmod modules
+	install -D -m 644 selftests/tvm/kmod/tvm_test_symclash.ko \
+		$(BUILD)/selftests/kmod/tvm_test_symclash.ko
 
 # The fuzz targets need clang (and its libFuzzer); without, only a note.
 unit:
@@ -76,6 +80,7 @@ install: modules_install
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/tvm/kmod clean
 	rm -rf $(BUILD)
 
 .PHONY: all modules tvmctl selftests unit fuzz bench-build bench deps check demo \

@@ -5,9 +5,43 @@
  */
 
 #include <linux/kernel.h>
+#include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
+#include <asm/cpufeature.h>
 
 #include "hook.h"
+
+static bool hook_test_cfi;
+module_param(hook_test_cfi, bool, 0400);
+MODULE_PARM_DESC(hook_test_cfi,
+		 "for tests: act as on a kernel enforcing IBT or kCFI, and refuse to load");
+
+/*
+ * Whether calls of an original function through the address the hooks
+ * resolve are safe here.  A wrapper calls the original through a pointer
+ * made from that address: with IBT enforced, the target is past the
+ * function's ENDBR (kprobes skip it) and the indirect call faults; with
+ * kCFI, the call's type check has no matching hash to find there.  Such
+ * a kernel is refused rather than brought down at its first KVM_CREATE_VM.
+ */
+static int hook_check_cfi(void)
+{
+	const char *why = NULL;
+
+	if (IS_ENABLED(CONFIG_CFI_CLANG))
+		why = "kCFI (CONFIG_CFI_CLANG)";
+#ifdef CONFIG_X86_KERNEL_IBT
+	else if (cpu_feature_enabled(X86_FEATURE_IBT))
+		why = "IBT (CONFIG_X86_KERNEL_IBT, enforced by this CPU)";
+#endif
+	else if (hook_test_cfi)
+		why = "IBT or kCFI (simulated: hook_test_cfi=1)";
+	if (!why)
+		return 0;
+	pr_err("refusing to load: this kernel enforces %s, and calling a wrapped function's original would fault\n",
+	       why);
+	return -EOPNOTSUPP;
+}
 
 /*
  * Find @hook's address.  kallsyms_lookup_name() is not exported; a kprobe
@@ -98,6 +132,9 @@ int tvm_hooks_install(struct tvm_hook *hooks, unsigned int n)
 	unsigned int i;
 	int ret;
 
+	ret = hook_check_cfi();
+	if (ret)
+		return ret;
 	/* Resolve every name first: a missing one must install nothing. */
 	for (i = 0; i < n; i++) {
 		ret = hook_resolve(&hooks[i]);

@@ -15,6 +15,12 @@
  * instructions after that are covered by the RCU-tasks grace period that
  * tvm_hooks_remove() waits for.
  *
+ * Names are "module:function" (kvm:kvm_arch_init_vm), so that a symbol of
+ * the same name elsewhere (even a variable, with CONFIG_KALLSYMS_ALL) is
+ * never taken for the function.  A kernel that enforces IBT or kCFI is
+ * refused at install: the wrapper's indirect call of the original would
+ * fault there.
+ *
  * Every file holding a wrapper must be built with
  * -fno-optimize-sibling-calls: a tail call to the original would make the
  * original see the wrapper's caller as its parent, and recurse.
@@ -28,7 +34,7 @@
 
 /**
  * struct tvm_hook - one hooked function
- * @name: the function's symbol
+ * @name: "module:function", the function and the module it must be in
  * @wrapper: for a wrap hook, the function that calls go to; its
  *	prototype must equal the original's
  * @pre: for a probe hook, the kprobe pre-handler (runs with preemption
@@ -54,8 +60,9 @@ struct tvm_hook {
 
 /*
  * Resolve and install @n hooks, in order.  A symbol that does not exist
- * fails it all with -ENOENT and a message naming the symbol; on any
- * failure, nothing stays installed.
+ * fails it all with -ENOENT and a message naming the symbol, a kernel
+ * enforcing IBT or kCFI with -EOPNOTSUPP; on any failure, nothing stays
+ * installed.
  */
 int tvm_hooks_install(struct tvm_hook *hooks, unsigned int n);
 /* Remove them (in reverse order) and wait until no callback can run. */

@@ -654,19 +654,19 @@ static int __init tk_init(void)
 	int ret;
 
 	tk_hooks[H_DESTROY] = (struct tvm_hook)
-		TVM_HOOK_PROBE("kvm_arch_destroy_vm", tk_destroy_pre);
+		TVM_HOOK_PROBE("kvm:kvm_arch_destroy_vm", tk_destroy_pre);
 	tk_hooks[H_INIT] = (struct tvm_hook)
-		TVM_HOOK_WRAP("kvm_arch_init_vm", tk_init_vm);
+		TVM_HOOK_WRAP("kvm:kvm_arch_init_vm", tk_init_vm);
 	tk_hooks[H_MEMSLOT] = (struct tvm_hook)
-		TVM_HOOK_WRAP("__kvm_set_memory_region", tk_set_memory_region);
+		TVM_HOOK_WRAP("kvm:__kvm_set_memory_region", tk_set_memory_region);
 	tk_hooks[H_VCPU] = (struct tvm_hook)
-		TVM_HOOK_WRAP("kvm_arch_vcpu_postcreate", tk_vcpu_postcreate);
+		TVM_HOOK_WRAP("kvm:kvm_arch_vcpu_postcreate", tk_vcpu_postcreate);
 	tk_hooks[H_CPUID] = (struct tvm_hook)
-		TVM_HOOK_WRAP("kvm_vcpu_ioctl_set_cpuid", tk_set_cpuid);
+		TVM_HOOK_WRAP("kvm:kvm_vcpu_ioctl_set_cpuid", tk_set_cpuid);
 	tk_hooks[H_CPUID2] = (struct tvm_hook)
-		TVM_HOOK_WRAP("kvm_vcpu_ioctl_set_cpuid2", tk_set_cpuid2);
+		TVM_HOOK_WRAP("kvm:kvm_vcpu_ioctl_set_cpuid2", tk_set_cpuid2);
 	tk_hooks[H_RUN] = (struct tvm_hook)
-		TVM_HOOK_WRAP("kvm_arch_vcpu_ioctl_run", tk_vcpu_run);
+		TVM_HOOK_WRAP("kvm:kvm_arch_vcpu_ioctl_run", tk_vcpu_run);
 
 	tk_wq = alloc_workqueue("tvm_kvm", WQ_UNBOUND, 0);
 	if (!tk_wq)

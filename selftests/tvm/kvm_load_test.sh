@@ -1,0 +1,114 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# tvm_kvm refuses to load where its hooks would be unsafe, and finds the
+# functions it hooks in kvm.ko whatever else is loaded:
+#  - on a kernel enforcing IBT or kCFI (simulated with hook_test_cfi=1)
+#    loading fails with EOPNOTSUPP, the kernel log says why, and nothing
+#    stays hooked: a VM created then is not tracked;
+#  - with a module loaded whose variable is named like a function it
+#    wraps (kvm_arch_vcpu_ioctl_run), it loads and tracks VMs as before;
+#    a lookup by bare name found that variable and the load failed.
+# Ends with tvm_kvm loaded with its defaults.
+
+. "$(dirname "$0")/ktap.sh"
+
+dir=$(cd "$(dirname "$0")" && pwd)
+minivmm=$dir/minivmm
+clash=$dir/kmod/tvm_test_symclash.ko
+stats=/sys/kernel/security/tvm/stats
+tmp=$(mktemp -d)
+
+names="refused_on_a_kernel_enforcing_ibt_or_kcfi
+nothing_stays_hooked_after_the_refusal
+loads_beside_a_variable_named_like_a_hooked_function
+tracks_vms_after_that"
+
+skip_all() {
+	for n in $names; do ktap_skip "$n" "$1"; done
+	ktap_finish
+}
+
+# load [PARAM...]: tvm_kvm by modprobe, else as built in this tree
+# (mounted at the same path in the emulated host).
+load() {
+	modprobe tvm_kvm "$@" 2>"$tmp/load" && return 0
+	ko=$dir/../../kernel/kvm/tvm_kvm.ko
+	[ -r "$ko" ] && insmod "$ko" "$@" 2>>"$tmp/load"
+}
+
+# unload: VMs just closed may take a moment to go.
+unload() {
+	i=0
+	while ! rmmod tvm_kvm 2>"$tmp/rmmod"; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && return 1
+		sleep 0.1
+	done
+}
+
+cleanup() {
+	rmmod tvm_test_symclash 2>/dev/null
+	[ -d /sys/module/tvm_kvm ] || load ||
+		echo "# could not load tvm_kvm back: $(cat "$tmp/load")"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+stat_of() {
+	sed -n "s/^$1: *//p" "$stats"
+}
+
+ktap_plan 4
+[ -d /sys/kernel/security/tvm ] || skip_all "tvm.ko is not loaded"
+[ -d /sys/module/tvm_kvm ] || skip_all "tvm_kvm not loaded"
+[ -c /dev/kvm ] || skip_all "no /dev/kvm"
+[ -x "$minivmm" ] && [ -r "$dir/guest/hello.bin" ] && [ -r "$clash" ] ||
+	skip_all "minivmm, its guests or the test module not built (make selftests)"
+unload || skip_all "cannot unload tvm_kvm: $(cat "$tmp/rmmod")"
+
+# 1, 2. A kernel enforcing IBT or kCFI, simulated.
+dmesg -c > /dev/null
+if load hook_test_cfi=1; then
+	ktap_fail "refused_on_a_kernel_enforcing_ibt_or_kcfi" "it loaded"
+	unload
+elif grep -q "Operation not supported" "$tmp/load" &&
+     dmesg | grep -q "tvm_kvm: refusing to load: this kernel enforces IBT or kCFI"; then
+	ktap_pass "refused_on_a_kernel_enforcing_ibt_or_kcfi"
+else
+	ktap_fail "refused_on_a_kernel_enforcing_ibt_or_kcfi" \
+		"load said: $(cat "$tmp/load"); log: $(dmesg | tail -n 3)"
+fi
+created=$(stat_of vms_created)
+if [ ! -d /sys/module/tvm_kvm ] &&
+   "$minivmm" "$dir/guest/hello.bin" > "$tmp/out" 2> "$tmp/err" &&
+   grep -q "hello from a measured guest" "$tmp/out" &&
+   [ "$(stat_of vms_created)" = "$created" ]; then
+	ktap_pass "nothing_stays_hooked_after_the_refusal"
+else
+	ktap_fail "nothing_stays_hooked_after_the_refusal" \
+		"created $(stat_of vms_created) (before $created): $(cat "$tmp/err")"
+fi
+
+# 3, 4. Beside a variable named kvm_arch_vcpu_ioctl_run.
+if ! insmod "$clash" 2>"$tmp/insmod"; then
+	ktap_fail "loads_beside_a_variable_named_like_a_hooked_function" \
+		"insmod $clash: $(cat "$tmp/insmod")"
+elif load; then
+	ktap_pass "loads_beside_a_variable_named_like_a_hooked_function"
+else
+	ktap_fail "loads_beside_a_variable_named_like_a_hooked_function" \
+		"$(cat "$tmp/load"); log: $(dmesg | tail -n 3)"
+fi
+created=$(stat_of vms_created)
+if [ -d /sys/module/tvm_kvm ] &&
+   "$minivmm" "$dir/guest/hello.bin" > "$tmp/out" 2> "$tmp/err" &&
+   grep -q "hello from a measured guest" "$tmp/out" &&
+   [ "$(stat_of vms_created)" = $((created + 1)) ]; then
+	ktap_pass "tracks_vms_after_that"
+else
+	ktap_fail "tracks_vms_after_that" \
+		"created $(stat_of vms_created) (before $created): $(cat "$tmp/err")"
+fi
+unload && rmmod tvm_test_symclash
+ktap_finish
