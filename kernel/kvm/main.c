@@ -246,9 +246,10 @@ static void tk_destroy_work(struct work_struct *work)
 }
 
 /* kvm_arch_destroy_vm(kvm): KVM is tearing @kvm down; no sleeping here. */
+static_assert(__same_type(&kvm_arch_destroy_vm, void (*)(struct kvm *)));
 static int tk_destroy_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct kvm *kvm = (struct kvm *)regs->di;
+	struct kvm *kvm = (struct kvm *)regs_get_kernel_argument(regs, 0);
 	struct tk_vm *tk;
 
 	spin_lock(&tk_lock);
@@ -642,6 +643,22 @@ static int tk_measure(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 	tk_put(tk);
 	return ret;
 }
+
+/*
+ * Each wrapper has its original's type, as the kernel's headers declare
+ * it: a kernel whose prototypes changed fails to build tvm_kvm instead of
+ * calling a function with the wrong arguments.  The CPUID setters are
+ * declared in arch/x86/kvm/cpuid.h, which no headers package carries;
+ * their prototypes are those of 6.1's source (Documentation/kvm.rst).
+ */
+static_assert(__same_type(&tk_init_vm, &kvm_arch_init_vm));
+static_assert(__same_type(&tk_set_memory_region, &__kvm_set_memory_region));
+static_assert(__same_type(&tk_vcpu_postcreate, &kvm_arch_vcpu_postcreate));
+static_assert(__same_type(&tk_vcpu_run, &kvm_arch_vcpu_ioctl_run));
+static_assert(__same_type((init_vm_t)NULL, &kvm_arch_init_vm));
+static_assert(__same_type((set_memory_region_t)NULL, &__kvm_set_memory_region));
+static_assert(__same_type((vcpu_postcreate_t)NULL, &kvm_arch_vcpu_postcreate));
+static_assert(__same_type((vcpu_run_t)NULL, &kvm_arch_vcpu_ioctl_run));
 
 static const struct tvm_hook_ops tk_ops = {
 	.owner = THIS_MODULE,
