@@ -347,14 +347,31 @@ static void tk_measure_range(struct tk_vm *tk, const struct tvm_range *r,
 		st->known = false;
 		return;
 	}
+	/*
+	 * Logged only when the digest changes, so that an unchanged guest
+	 * does not fill its log; compared again whenever either it or the
+	 * policy's digest changed (a new policy may expect another value).
+	 */
 	changed = !st->known || memcmp(st->sha256, ev.sha256, 32);
-	if (!changed)
+	if (!changed && !memcmp(st->want, r->sha256, 32))
 		return;
 	memcpy(st->sha256, ev.sha256, 32);
+	memcpy(st->want, r->sha256, 32);
 	st->known = true;
-	ev.gpa = cpu_to_le64(r->gpa);
-	ev.len = cpu_to_le64(r->len);
-	ret = tvm_vm_extend_data(tk->vm, 13, TVM_EV_RUNTIME, &ev, sizeof(ev));
+	if (changed) {
+		ev.gpa = cpu_to_le64(r->gpa);
+		ev.len = cpu_to_le64(r->len);
+		ret = tvm_vm_extend_data(tk->vm, 13, TVM_EV_RUNTIME, &ev,
+					 sizeof(ev));
+		if (ret && ret != -ENOSPC && ret != -ENOENT) {
+			/* Not logged: measured again next time. */
+			st->known = false;
+			snprintf(reason, sizeof(reason),
+				 "runtime: range 0x%llx+%llu could not be logged (%d)",
+				 r->gpa, r->len, ret);
+			tvm_vm_mismatch(tk->vm, reason);
+		}
+	}
 	if (memcmp(ev.sha256, r->sha256, 32)) {
 		snprintf(reason, sizeof(reason),
 			 "runtime: range 0x%llx+%llu does not match its digest",
@@ -367,19 +384,21 @@ static void tk_measure_range(struct tk_vm *tk, const struct tvm_range *r,
 static int tk_measure_ranges(struct tk_vm *tk, const struct tvm_range *r,
 			     unsigned int n, bool force)
 {
-	struct tk_range_state next[TVM_POLICY_RANGES_MAX];
+	struct tk_range_state *next, *st;
 	struct kvm *kvm = tk->kvm;
 	unsigned int i, nnext = 0;
-	struct tk_range_state *st;
 	void *buf;
 	int ret = 0;
 
+	next = kmalloc_array(TVM_POLICY_RANGES_MAX, sizeof(*next), GFP_KERNEL);
 	buf = kmalloc(TK_CHUNK, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
+	if (!next || !buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	if (!mmget_not_zero(kvm->mm)) {
-		kfree(buf);
-		return -ENOENT;
+		ret = -ENOENT;
+		goto out;
 	}
 	kthread_use_mm(kvm->mm);
 	for (i = 0; i < n; i++) {
@@ -396,11 +415,13 @@ static int tk_measure_ranges(struct tk_vm *tk, const struct tvm_range *r,
 	}
 	kthread_unuse_mm(kvm->mm);
 	mmput(kvm->mm);
-	kfree(buf);
 
 	/* Ranges the policy no longer has are forgotten. */
 	memcpy(tk->ranges, next, nnext * sizeof(next[0]));
 	tk->nranges = nnext;
+out:
+	kfree(buf);
+	kfree(next);
 	return ret;
 }
 

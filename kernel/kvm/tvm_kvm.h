@@ -25,13 +25,15 @@
  * @gpa: the range, as in the policy
  * @len: its length
  * @sha256: its last digest
+ * @want: the policy's digest @sha256 was last compared with
  * @due: when it is next measured, in jiffies
- * @known: @sha256 holds a digest
+ * @known: @sha256 and @want hold digests
  */
 struct tk_range_state {
 	u64 gpa;
 	u64 len;
 	u8 sha256[32];
+	u8 want[32];
 	unsigned long due;
 	bool known;
 };

@@ -766,6 +766,38 @@ TEST_F_TIMEOUT(kvm, runtime_timer_catches_a_write, 90)
 	EXPECT_EQ(2, runtime_events(&self->nl, v.id));
 }
 
+/*
+ * A new policy that expects other bytes in a range the guest did not
+ * change: the range is judged again by the new digest (it is not logged
+ * again, since its digest did not change).
+ */
+TEST_F(kvm, runtime_range_judged_again_under_a_new_policy)
+{
+	static struct tk_event rt;
+	struct tk_range r = { 0 };
+	uint8_t good[32];
+	struct tk_vm v;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, good_range(good, &r, &rt));
+	ASSERT_EQ(0, policy_vm(_metadata, self, "rtp", TVM_POLICY_AUDIT,
+			       good, &r, 1, &v));
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+	ASSERT_EQ(0, tk_vm_measure(&self->nl, v.id, &v))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+
+	r.sha256[0] ^= 0xff;
+	ASSERT_EQ(0, tk_policy_load(&self->nl, self->policy[0],
+				    TVM_POLICY_AUDIT, good, &r, 1))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, tk_vm_measure(&self->nl, v.id, &v))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+	EXPECT_EQ(1, runtime_events(&self->nl, v.id));
+}
+
 /* --- enforcement of running guests ------------------------------------ */
 
 /*
