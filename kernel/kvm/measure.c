@@ -6,7 +6,8 @@
  */
 
 #include <crypto/hash.h>
-#include <linux/kthread.h>
+#include <linux/delay.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/sched/mm.h>
@@ -271,22 +272,76 @@ int tk_measure_slots(struct tk_vm *tk)
 	return ret;
 }
 
-/* SHA-256 of guest memory [gpa, gpa + len); in a kthread using kvm->mm. */
-static int tk_hash_range(struct kvm *kvm, u64 gpa, u64 len, void *buf,
-			 u8 *out)
+/*
+ * How long one run of the runtime work waits, in all, for guest pages
+ * that are not resident.  A page behind a userfaultfd nobody serves, a
+ * FUSE file whose daemon does not answer, or swap I/O is waited for this
+ * long and no longer: VM_MEASURE and the VM's destruction, which wait
+ * for the work, are never held up by a page fault that does not end.
+ */
+#define TK_RESIDENT_WAIT	(2 * HZ)
+
+/*
+ * The page at @hva of @mm, with a reference.  FOLL_NOWAIT: a fault that
+ * would sleep (userfaultfd, a file's I/O, swap-in) starts what it needs
+ * and returns at once; we try again every 10 ms until @deadline, then
+ * give up with -EAGAIN.  Device memory (VM_IO, VM_PFNMAP) is refused
+ * with -EFAULT, never read.
+ */
+static int tk_get_page(struct mm_struct *mm, unsigned long hva,
+		       unsigned long deadline, struct page **page)
+{
+	long n;
+
+	for (;;) {
+		mmap_read_lock(mm);
+		n = get_user_pages_remote(mm, hva, 1, FOLL_NOWAIT, page, NULL,
+					  NULL);
+		mmap_read_unlock(mm);
+		if (n == 1)
+			return 0;
+		if (n < 0)
+			return n;
+		if (time_after(jiffies, deadline))
+			return -EAGAIN;
+		msleep(10);
+	}
+}
+
+/*
+ * SHA-256 of guest memory [gpa, gpa + len), through the VMM's mm (which
+ * the caller holds with mmget), page by page.
+ */
+static int tk_hash_range(struct kvm *kvm, u64 gpa, u64 len,
+			 unsigned long deadline, u8 *out)
 {
 	SHASH_DESC_ON_STACK(desc, tk_tfm);
-	u64 off;
+	unsigned long hva;
+	struct page *page;
 	size_t chunk;
+	void *p;
+	u64 off, a;
 	int idx, ret;
 
 	desc->tfm = tk_tfm;
 	ret = crypto_shash_init(desc);
 	idx = srcu_read_lock(&kvm->srcu);
 	for (off = 0; !ret && off < len; off += chunk) {
-		chunk = min_t(u64, TK_CHUNK, len - off);
-		ret = kvm_read_guest(kvm, gpa + off, buf, chunk) ?:
-		      crypto_shash_update(desc, buf, chunk);
+		a = gpa + off;
+		chunk = min_t(u64, len - off, PAGE_SIZE - offset_in_page(a));
+		hva = gfn_to_hva(kvm, gpa_to_gfn(a));
+		if (kvm_is_error_hva(hva)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = tk_get_page(kvm->mm, hva, deadline, &page);
+		if (ret)
+			break;
+		p = kmap_local_page(page);
+		ret = crypto_shash_update(desc, p + offset_in_page(a), chunk);
+		kunmap_local(p);
+		put_page(page);
+		cond_resched();
 	}
 	srcu_read_unlock(&kvm->srcu, idx);
 	if (!ret)
@@ -331,16 +386,18 @@ static struct tk_range_state *tk_range_state(struct tk_vm *tk,
 }
 
 static void tk_measure_range(struct tk_vm *tk, const struct tvm_range *r,
-			     struct tk_range_state *st, void *buf)
+			     struct tk_range_state *st, unsigned long deadline)
 {
 	char reason[TVM_REASON_MAX + 1];
 	struct tvm_ev_runtime ev;
 	bool changed;
 	int ret;
 
-	ret = tk_hash_range(tk->kvm, r->gpa, r->len, buf, ev.sha256);
+	ret = tk_hash_range(tk->kvm, r->gpa, r->len, deadline, ev.sha256);
 	if (ret) {
 		snprintf(reason, sizeof(reason),
+			 ret == -EAGAIN ?
+			 "runtime: range 0x%llx+%llu could not be read (%d: a page stayed out of memory)" :
 			 "runtime: range 0x%llx+%llu could not be read (%d)",
 			 r->gpa, r->len, ret);
 		tvm_vm_mismatch(tk->vm, reason);
@@ -384,45 +441,33 @@ static void tk_measure_range(struct tk_vm *tk, const struct tvm_range *r,
 static int tk_measure_ranges(struct tk_vm *tk, const struct tvm_range *r,
 			     unsigned int n, bool force)
 {
+	unsigned long deadline = jiffies + TK_RESIDENT_WAIT;
 	struct tk_range_state *next, *st;
 	struct kvm *kvm = tk->kvm;
 	unsigned int i, nnext = 0;
-	void *buf;
-	int ret = 0;
 
 	next = kmalloc_array(TVM_POLICY_RANGES_MAX, sizeof(*next), GFP_KERNEL);
-	buf = kmalloc(TK_CHUNK, GFP_KERNEL);
-	if (!next || !buf) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!next)
+		return -ENOMEM;
 	if (!mmget_not_zero(kvm->mm)) {
-		ret = -ENOENT;
-		goto out;
+		kfree(next);
+		return -ENOENT;
 	}
-	kthread_use_mm(kvm->mm);
 	for (i = 0; i < n; i++) {
 		st = tk_range_state(tk, &r[i], next, &nnext);
 		if (!force && (!r[i].interval_ms || time_before(jiffies, st->due)))
 			continue;
-		tk_measure_range(tk, &r[i], st, buf);
+		tk_measure_range(tk, &r[i], st, deadline);
 		if (r[i].interval_ms)
 			st->due = jiffies + msecs_to_jiffies(r[i].interval_ms);
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
 	}
-	kthread_unuse_mm(kvm->mm);
 	mmput(kvm->mm);
 
 	/* Ranges the policy no longer has are forgotten. */
 	memcpy(tk->ranges, next, nnext * sizeof(next[0]));
 	tk->nranges = nnext;
-out:
-	kfree(buf);
 	kfree(next);
-	return ret;
+	return 0;
 }
 
 /*

@@ -23,7 +23,10 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
+
+#include <linux/userfaultfd.h>
 
 #include "tvm_kvm.h"
 #include "../kselftest_harness.h"
@@ -796,6 +799,81 @@ TEST_F(kvm, runtime_range_judged_again_under_a_new_policy)
 		TH_LOG("%s", self->nl.extack);
 	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
 	EXPECT_EQ(1, runtime_events(&self->nl, v.id));
+}
+
+/* VM_MEASURE of a VM on a thread (and a socket) of its own. */
+struct measurer {
+	pthread_t thread;
+	uint32_t id;
+	int ret;
+	int done;		/* __atomic */
+	struct tk_vm v;
+};
+
+static void *measurer_main(void *arg)
+{
+	struct measurer *m = arg;
+	struct tnl nl;
+
+	m->ret = tnl_open(&nl);
+	if (!m->ret) {
+		m->ret = tk_vm_measure(&nl, m->id, &m->v);
+		tnl_close(&nl);
+	}
+	__atomic_store_n(&m->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * A runtime range over a guest page behind a userfaultfd that nobody
+ * serves (as on the destination of a post-copy migration): VM_MEASURE
+ * returns within seconds, and the range counts as unreadable.  On the
+ * old code it waited for the fault for as long as the userfaultfd lived.
+ */
+TEST_F_TIMEOUT(kvm, runtime_measure_does_not_wait_on_userfaultfd, 60)
+{
+	struct tk_range r = {
+		.gpa = SLOT3_GPA + 0x3000,	/* never touched */
+		.len = TVM_PAGE_SIZE,
+	};
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = {
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+	struct measurer m = { 0 };
+	uint8_t good[32];
+	struct tk_vm v;
+	int uffd, i;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, good_pcr9(good));
+	ASSERT_EQ(0, policy_vm(_metadata, self, "uffd", TVM_POLICY_AUDIT,
+			       good, &r, 1, &v));
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		SKIP(return, "userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	reg.range.start = (uintptr_t)kvm_vm_gpa(&self->vm, r.gpa);
+	reg.range.len = TVM_PAGE_SIZE;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg))
+		TH_LOG("UFFDIO_REGISTER: %s", strerror(errno));
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+
+	m.id = v.id;
+	ASSERT_EQ(0, pthread_create(&m.thread, NULL, measurer_main, &m));
+	for (i = 0; i < 150 && !__atomic_load_n(&m.done, __ATOMIC_ACQUIRE);
+	     i++)
+		usleep(100000);
+	EXPECT_TRUE(__atomic_load_n(&m.done, __ATOMIC_ACQUIRE))
+		TH_LOG("VM_MEASURE still waits on the fault after 15 s");
+	close(uffd);	/* lets a waiting fault go on */
+	pthread_join(m.thread, NULL);
+	ASSERT_EQ(0, m.ret) TH_LOG("VM_MEASURE: %s", strerror(-m.ret));
+	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, m.v);
+	EXPECT_NE(NULL, strstr(tvm_reasons(m.v.reasons, m.v.nreasons),
+			       "stayed out of memory"))
+		TH_LOG("reasons: %s", tvm_reasons(m.v.reasons, m.v.nreasons));
 }
 
 /* --- enforcement of running guests ------------------------------------ */
