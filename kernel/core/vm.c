@@ -811,7 +811,7 @@ struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 	vm->banks = (p->banks & TVM_BANKS_ALL) | BIT(TVM_BANK_SHA256);
 	vm->log_max = p->log_max ?: tvm_log_max;
 	vm->log_max_bytes = tvm_log_max_bytes;
-	kref_init(&vm->ref);
+	kref_init(&vm->ref);	/* the registry's, once the VM is linked */
 	mutex_init(&vm->lock);
 	xa_init(&vm->log);
 	vm->state = TVM_VM_ACTIVE;
@@ -822,15 +822,23 @@ struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 		ret = seed_tvm_version(vm);
 	if (ret == -ENOSPC)
 		NL_SET_ERR_MSG(extack, "log_max is too small for the creation events");
-	if (!ret)
+	if (!ret) {
+		/*
+		 * The caller's reference, before registry_add() makes the
+		 * VM visible: a VM_DELETE of its id right after could
+		 * otherwise drop the only reference first.
+		 */
+		kref_get(&vm->ref);
 		ret = registry_add(vm, extack);
+		if (ret)
+			tvm_vm_put(vm);
+	}
 	if (ret) {
 		tvm_vm_put(vm);
 		return ERR_PTR(ret);
 	}
 
 	atomic64_inc(&tvm_stats.vms_created);
-	kref_get(&vm->ref);	/* the caller's; the registry keeps the first */
 	return vm;
 }
 

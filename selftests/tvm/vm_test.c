@@ -7,6 +7,7 @@
  */
 
 #include <linux/capability.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -520,6 +521,70 @@ TEST_F(vm, measure_file_rejects_bad_files)
 	close(pfd);
 	unlink(MF_PATH);
 	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));
+}
+
+/* What the deleter of vm.delete_races_creation knows. */
+struct race {
+	uint32_t last;		/* __atomic: the id the creator got last */
+	int stop;		/* __atomic */
+	long deletes;
+};
+
+/* Delete the id after the creator's last, as fast as it can. */
+static void *race_deleter(void *arg)
+{
+	struct race *r = arg;
+	struct tnl nl;
+
+	if (tnl_open(&nl))
+		return NULL;
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE))
+		if (!tvm_vm_delete(&nl, __atomic_load_n(&r->last,
+							__ATOMIC_ACQUIRE) + 1))
+			r->deletes++;
+	tnl_close(&nl);
+	return NULL;
+}
+
+/*
+ * VM_CREATE while another thread deletes the id it is about to get: a
+ * VM is visible from the moment it is linked, so it must hold the
+ * creator's reference by then, or the delete frees it under the
+ * creator's feet (refcount_t "addition on 0; use-after-free" in the
+ * kernel log, which fails the run).  Every creation succeeds and
+ * replies with its VM; nothing is left behind.
+ */
+TEST_F_TIMEOUT(vm, delete_races_creation, 120)
+{
+	struct race r = { 0 };
+	pthread_t t;
+	uint32_t id;
+	int i, ret, before;
+	char name[32];
+
+	if (self->no_tvm)
+		return;
+	before = tvm_vm_count(&self->nl);
+	ASSERT_EQ(0, tvm_vm_create(&self->nl, "race-first", 0, 0, &id));
+	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));
+	__atomic_store_n(&r.last, id, __ATOMIC_RELEASE);
+	ASSERT_EQ(0, pthread_create(&t, NULL, race_deleter, &r));
+	for (i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "race-%d", i);
+		ret = tvm_vm_create(&self->nl, name, 0, 0, &id);
+		if (ret) {
+			EXPECT_EQ(0, ret) TH_LOG("create %s: %s", name,
+						 strerror(-ret));
+			break;
+		}
+		EXPECT_NE(0u, id);
+		__atomic_store_n(&r.last, id, __ATOMIC_RELEASE);
+		tvm_vm_delete(&self->nl, id);
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	TH_LOG("%d creations, %ld deleted by the other thread", i, r.deletes);
+	EXPECT_EQ(before, tvm_vm_count(&self->nl));
 }
 
 TEST_HARNESS_MAIN
