@@ -690,6 +690,29 @@ static int fill_event(struct sk_buff *skb, u32 id, const struct tvm_event *ev)
 	return 0;
 }
 
+/*
+ * Every dump message must fit one event of the largest size.  A dump's
+ * messages are as large as the reader's largest recv() so far, or
+ * NLMSG_GOODSIZE (under a page) on a socket that has read nothing yet,
+ * which an event with TVM_EVENT_DATA_MAX bytes of data does not fit.
+ */
+static int log_dump_start(struct netlink_callback *cb)
+{
+	size_t digests = 0;
+	unsigned int b;
+
+	for (b = 0; b < __TVM_BANK_MAX; b++)
+		digests += nla_total_size(nla_total_size(sizeof(u32)) +
+					  nla_total_size(tvm_banks[b].size));
+	cb->min_dump_alloc = NLMSG_ALIGN(NLMSG_HDRLEN + GENL_HDRLEN) +
+		nla_total_size(sizeof(u32)) +		/* VM_ID */
+		nla_total_size_64bit(sizeof(u64)) +	/* EVENT_SEQ */
+		2 * nla_total_size(sizeof(u32)) +	/* PCR_INDEX, TYPE */
+		nla_total_size(digests) +		/* EVENT_DIGESTS */
+		nla_total_size(TVM_EVENT_DATA_MAX);	/* EVENT_DATA */
+	return 0;
+}
+
 static int log_dump_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct tvm_event *ev;
@@ -1294,6 +1317,7 @@ static const struct genl_ops tvm_ops[] = {
 	},
 	{
 		.cmd = TVM_CMD_LOG_DUMP,
+		.start = log_dump_start,
 		.dumpit = log_dump_dumpit,
 		.policy = log_dump_policy,
 		.maxattr = TVM_A_MAX,

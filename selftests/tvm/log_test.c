@@ -302,6 +302,48 @@ TEST_F_TIMEOUT(log, binary_log_replays_in_tpm2_eventlog, 120)
 	tvm_log_free(&log);
 }
 
+/*
+ * A socket whose first request is a LOG_DUMP of an event of the largest
+ * size, in every bank: the dump's first message is made before the
+ * reader's recv() says how large its buffer is, and must fit the event
+ * all the same (it failed with EMSGSIZE).
+ */
+TEST_F(log, dump_of_a_largest_event_on_a_fresh_socket)
+{
+	static uint8_t data[TVM_EVENT_DATA_MAX];
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct tvm_log log = {};
+	struct tnl fresh;
+	uint64_t s = SEED ^ 0xf5;
+	uint64_t seq;
+	int one = 1;
+	uint32_t id;
+
+	NEED_TVM();
+	ASSERT_EQ(0, vm_new(self, "log-big", TVM_BANKS_ALL, 0, &id))
+		TH_LOG("%s", self->nl.extack);
+	rnd_bytes(&s, data, sizeof(data));
+	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, 23, data, sizeof(data),
+				     &seq))
+		TH_LOG("%s", self->nl.extack);
+
+	/* The family is known; the new socket has read nothing yet. */
+	fresh = self->nl;
+	fresh.fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	ASSERT_LE(0, fresh.fd);
+	ASSERT_EQ(0, bind(fresh.fd, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_EQ(0, setsockopt(fresh.fd, SOL_NETLINK, NETLINK_EXT_ACK, &one,
+				sizeof(one)));
+	EXPECT_EQ(0, tvm_log_dump(&fresh, id, seq, &log))
+		TH_LOG("%s", fresh.extack);
+	ASSERT_EQ(1u, log.n);
+	EXPECT_EQ(seq, log.ev[0].seq);
+	EXPECT_EQ(sizeof(data), log.ev[0].data_len);
+	EXPECT_EQ(0, memcmp(data, log.ev[0].data, sizeof(data)));
+	tvm_log_free(&log);
+	tnl_close(&fresh);
+}
+
 /* LOG_DUMP from N returns events N..count-1, whatever N is. */
 TEST_F_TIMEOUT(log, dump_from_returns_the_tail, 120)
 {
