@@ -326,12 +326,18 @@ TEST_F_TIMEOUT(log, binary_log_replays_in_tpm2_eventlog, 120)
  * TCG structure): each type PCR_EXTEND accepts (TVM_EV_ADMIN_TYPES), with
  * data empty, of one byte, of the sizes and patterns the structured types'
  * parsers would read as lengths (16 bytes, 0xff..., "HCRTM"), random, and
- * of 4096 bytes, hashed by the kernel or with digests given; and it
+ * of 4096 bytes, hashed by the kernel or with digests given; structured
+ * types with data that is not their structure are refused; and the log
  * replays to the VM's PCRs.
  */
 TEST_F_TIMEOUT(log, every_extendable_log_parses_in_tpm2_eventlog, 120)
 {
 	static const uint32_t types[] = TVM_EV_ADMIN_TYPES;
+	/* EV_S_CRTM_CONTENTS, EV_EFI_VARIABLE_*, _BOOT_SERVICES_*, _BLOB */
+	static const uint32_t structured[] = {
+		0x7, 0x80000001, 0x80000002, 0x80000003, 0x80000004,
+		0x80000008, 0x800000e0,
+	};
 	static const size_t lens[] = { 0, 1, 5, 16, 24, 32, 37, 100, 4095,
 				       TVM_EVENT_DATA_MAX };
 	static uint8_t data[TVM_EVENT_DATA_MAX];
@@ -380,6 +386,17 @@ TEST_F_TIMEOUT(log, every_extendable_log_parses_in_tpm2_eventlog, 120)
 					       types[t], len, self->nl.extack);
 			}
 		}
+	}
+	/*
+	 * Whatever else an administrator tries: structured TCG types with
+	 * data that is not their structure.  What the kernel takes of it
+	 * must parse too (ABI 6 takes none of it: EINVAL).
+	 */
+	for (t = 0; t < ARRAY_SIZE(structured); t++) {
+		rnd_bytes(&s, d, sizeof(d));
+		ret = tvm_extend_digests(&self->nl, id, 9 + t, structured[t],
+					 TVM_BANKS_ALL, d, "x", 1, NULL);
+		EXPECT_EQ(-EINVAL, ret) TH_LOG("type 0x%08x", structured[t]);
 	}
 	expect_eventlog_replays(_metadata, self, id);
 }
