@@ -465,6 +465,55 @@ static void test_kernel_types_in_place(void **state)
 			    "is unknown to this tvmctl");
 }
 
+/*
+ * Check events 0 .. @n - 1 of @evs, as kcheck() does, after zeroing the
+ * digests of events @zero_from on, as tvm logs its reset markers.
+ */
+static void kcheck_zeroed(const struct test_ev *evs, size_t n,
+			  size_t zero_from, struct found *f)
+{
+	const struct attest_sink sink = { put_fail, put_note, f };
+	static uint8_t buf[16384];
+	size_t len = build_log(buf, evs, n);
+	struct qf_log log;
+
+	memset(f, 0, sizeof(*f));
+	assert_int_equal(qf_log_parse(buf, len, &log), 0);
+	for (size_t i = zero_from; i < n; i++)
+		for (unsigned int b = 0; b < __TVM_BANK_MAX; b++)
+			if (log.ev[i].digest[b])	/* points into buf */
+				memset(buf + (log.ev[i].digest[b] - buf), 0,
+				       tvm_banks[b].size);
+	attest_check_kernel_events(&log, n, false, &sink);
+	qf_log_free(&log);
+}
+
+/* EV_NO_ACTION: tvm logs only its reset markers of 16 and 23, zero digests. */
+static void test_no_action_only_resets(void **state)
+{
+	struct tvm_ev_reset r16 = { .magic = "TVMR", .pcr = 16 };
+	struct tvm_ev_reset r9 = { .magic = "TVMR", .pcr = 9 };
+	struct test_ev evs[16];
+	size_t n = creation(evs);
+	struct found f;
+
+	(void)state;
+	evs[n++] = (struct test_ev){ 16, TVM_EV_NO_ACTION, &r16, sizeof(r16),
+				     NULL };
+	evs[n++] = (struct test_ev){ 9, TVM_EV_NO_ACTION, &r9, sizeof(r9),
+				     NULL };
+	evs[n++] = (struct test_ev){ 0, TVM_EV_NO_ACTION, "x", 1, NULL };
+	kcheck_zeroed(evs, n, 9, &f);
+	assert_int_equal(f.nfail, 2);
+	assert_string_equal(f.fail[0], "foreign event: event 10, EV_NO_ACTION "
+			    "in PCR 9, is not a reset marker of tvm's");
+	assert_non_null(strstr(f.fail[1], "event 11, EV_NO_ACTION in PCR 0,"));
+	/* The marker of 16 with digests that are not zero. */
+	kcheck_zeroed(evs, 10, 10, &f);
+	assert_int_equal(f.nfail, 1);
+	assert_non_null(strstr(f.fail[0], "event 9, EV_NO_ACTION in PCR 16,"));
+}
+
 /* --- attest_launch() ------------------------------------------------------ */
 
 static void test_launch_from_firmware_version(void **state)
@@ -510,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_creation_events_are_fixed),
 		cmocka_unit_test(test_edited_event_with_old_digests_fails),
 		cmocka_unit_test(test_kernel_types_in_place),
+		cmocka_unit_test(test_no_action_only_resets),
 		cmocka_unit_test(test_launch_from_firmware_version),
 	};
 

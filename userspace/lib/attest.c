@@ -385,6 +385,22 @@ static int kernel_bad_bank(const struct qf_log *log, const struct qf_event *ev)
 	return -1;
 }
 
+/* @ev is a reset of PCR 16 or 23 as tvm logs it: "TVMR", zero digests. */
+static bool reset_marker(const struct qf_log *log, const struct qf_event *ev)
+{
+	uint32_t pcr;
+
+	if (!qf_event_is_reset(ev, &pcr) || pcr != ev->pcr ||
+	    (pcr != 16 && pcr != 23))
+		return false;
+	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++)
+		for (unsigned int k = 0; (log->banks & (1U << b)) &&
+		     k < tvm_banks[b].size; k++)
+			if (!ev->digest[b] || ev->digest[b][k])
+				return false;
+	return true;
+}
+
 unsigned int attest_check_kernel_events(const struct qf_log *log,
 					size_t count, bool kvm,
 					const struct attest_sink *sink)
@@ -399,8 +415,14 @@ unsigned int attest_check_kernel_events(const struct qf_log *log,
 		bool creation = i < 9;	/* tvm_vm_create()'s, before anyone */
 		int b;
 
-		if (ev->type == TVM_EV_NO_ACTION)
+		if (ev->type == TVM_EV_NO_ACTION) {
+			/* tvm logs none but its reset markers (16, 23). */
+			if (!reset_marker(log, ev))
+				sink_put(sink, true, "foreign event: event %zu, "
+					 "EV_NO_ACTION in PCR %u, is not a reset "
+					 "marker of tvm's", i, ev->pcr);
 			continue;
+		}
 		/*
 		 * Events 0-7 are HOST_PCR of PCR 0-7 and event 8 is PCR 8's
 		 * TVM_VERSION: the kernel logs them before the VM can be

@@ -86,8 +86,9 @@ unsigned int attest_check_runtime(const struct qf_log *log, size_t count,
  *   TVM_EV_TVM_VERSION (tvm_vm_create() logs them before the VM can be
  *   found); later events in PCRs 0-8 are "foreign event" fails, but for
  *   one TVM_EV_VMM_EXE in PCR 8 when @kvm (the quote says a KVM VM);
- * - an event of one of tvm's types in a PCR the kernel never logs it in
- *   is a "foreign event" fail;
+ * - an event of one of tvm's types in a PCR the kernel never logs it in,
+ *   and an EV_NO_ACTION event that is not tvm's reset marker of PCR 16
+ *   or 23 (zero digests), are "foreign event" fails;
  * - the data of each type with a structure must have its size, and
  *   HOST_PCR's magic and PCR, else "log forged";
  * - for each type whose digests the kernel computes from its data
