@@ -63,6 +63,10 @@ run "$tvmctl" log web-1 --from 9
 say "The log is a TCG crypto-agile event log: tpm2_eventlog replays it"
 runsh "tpm2_eventlog /sys/kernel/security/tvm/vms/1/binary_measurements | sed -n '/^pcrs:/,\$p' | head -n 14"
 
+say "PCRs 0-8 are the kernel's: an administrator cannot claim a measurement there"
+runsh "$tvmctl pcr extend web-1 0 --data x || true"
+runsh "$tvmctl pcr extend web-1 9 --type 0x544d0008 --data 'a SLOT event' || true"
+
 say "PCR 9 cannot be reset; the debug PCR 16 can, and the reset is logged"
 runsh "$tvmctl pcr reset web-1 9 || true"
 run "$tvmctl" pcr reset web-1 16
@@ -132,13 +136,13 @@ say "tpm2_checkquote, a tool nobody here wrote, accepts it"
 runsh "cd /tmp/q && tpm2_checkquote -u ak.pem -m quote.msg -s quote.sig -f quote.pcrs -g sha256 -q nonce.bin | head -n 3"
 
 say "tvmctl verify: signatures, nonce, log replay, the owner's policy, offline"
-run "$tvmctl" verify /tmp/q --ak /tmp/ak.pub.pem --tpm-ak /tmp/q/tpm-ak.pem --policy /tmp/web-2.json --nonce 5eed0f7e4a11ce00
+run "$tvmctl" verify /tmp/q --ak /tmp/ak.pub.pem --tpm-ak /tmp/q/tpm-ak.pem --policy /tmp/web-2.json --nonce 5eed0f7e4a11ce00 --vm web-2
 
 say "... and a log edited after the fact is caught"
 # The last event's SHA-256 digest ends 99 bytes before the end of the log
 # (its SHA-384 and SM3 digests, the size and 11 bytes of data follow).
 runsh "cp -r /tmp/q /tmp/q-bad && printf 'X' | dd of=/tmp/q-bad/log.bin bs=1 seek=\$((\$(wc -c < /tmp/q-bad/log.bin) - 110)) conv=notrunc 2>/dev/null"
-runsh "$tvmctl verify /tmp/q-bad --ak /tmp/ak.pub.pem --nonce 5eed0f7e4a11ce00 || echo \"exit status \$?\""
+runsh "$tvmctl verify /tmp/q-bad --ak /tmp/ak.pub.pem --nonce 5eed0f7e4a11ce00 --vm web-2 || echo \"exit status \$?\""
 
 # --- Real KVM VMs (tvm_kvm.ko) ------------------------------------------
 
@@ -270,6 +274,12 @@ echo "Unchanged since the launch: still trusted.  A range is logged when first"
 echo "measured and whenever its digest changes, not at every measurement:"
 printf '$ %s log hello-1 | grep " 13 RUNTIME "\n' "$tvmctl"
 "$tvmctl" log hello-1 | grep " 13 RUNTIME " | short
+
+say "A quote of it says its launch was measured by the kernel, not claimed"
+run "$tvmctl" quote hello-1 --nonce 5eed0f7e4a11ce01 --pcrs 0-13 --out /tmp/qk
+run "$tvmctl" verify /tmp/qk --ak /tmp/ak.pub.pem --nonce 5eed0f7e4a11ce01 --vm hello-1 --require-kvm
+echo "web-2 was only extended by an administrator: --require-kvm refuses it"
+runsh "$tvmctl verify /tmp/q --ak /tmp/ak.pub.pem --nonce 5eed0f7e4a11ce00 --vm web-2 --require-kvm | grep -A1 '^reasons' || true"
 
 say "A tampered image: one byte changed, under the same enforcing policy"
 cp "$hello" /tmp/hello-evil.bin

@@ -556,6 +556,44 @@ static int parse_digests(struct tvm_vm *vm, struct tvm_event *ev,
 	return 0;
 }
 
+/*
+ * What an administrator may extend (Documentation/eventlog.rst): PCRs 9-23
+ * only, and only the types of TVM_EV_ADMIN_TYPES.  PCRs 0-8 and tvm's
+ * reserved types hold what the kernel measured, so that a verifier knows
+ * an event there was not claimed by an administrator (EPERM); other types
+ * are refused (EINVAL) because TCG tools parse their data by the types'
+ * structures, and reject a whole log whose data does not follow one.
+ */
+static int extend_allowed(struct genl_info *info, u32 pcr, u32 type)
+{
+	static const u32 admin_types[] = TVM_EV_ADMIN_TYPES;
+	struct nlattr *type_attr = info->attrs[TVM_A_EVENT_TYPE];
+	unsigned int i;
+
+	if (pcr < TVM_FIRST_ADMIN_PCR) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TVM_A_PCR_INDEX],
+				    "PCRs 0-8 are measured by the kernel only");
+		return -EPERM;
+	}
+	if (type == TVM_EV_NO_ACTION) {
+		NL_SET_ERR_MSG_ATTR(info->extack, type_attr,
+				    "EV_NO_ACTION events are never extended");
+		return -EINVAL;
+	}
+	if (type >= TVM_EV_RESERVED_FIRST && type <= TVM_EV_RESERVED_LAST &&
+	    type != TVM_EV_EXTEND) {
+		NL_SET_ERR_MSG_ATTR(info->extack, type_attr,
+				    "tvm's event types are logged by the kernel only");
+		return -EPERM;
+	}
+	for (i = 0; i < ARRAY_SIZE(admin_types); i++)
+		if (type == admin_types[i])
+			return 0;
+	NL_SET_ERR_MSG_ATTR(info->extack, type_attr,
+			    "event type not extendable (TVM_EXTEND, EV_COMPACT_HASH, EV_IPL are)");
+	return -EINVAL;
+}
+
 static int pcr_extend_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
@@ -569,11 +607,9 @@ static int pcr_extend_doit(struct sk_buff *skb, struct genl_info *info)
 		return missing(info, TVM_A_PCR_INDEX, "which PCR to extend?");
 	if (attrs[TVM_A_EVENT_TYPE])
 		type = nla_get_u32(attrs[TVM_A_EVENT_TYPE]);
-	if (type == TVM_EV_NO_ACTION) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_EVENT_TYPE],
-				    "EV_NO_ACTION events are never extended");
-		return -EINVAL;
-	}
+	ret = extend_allowed(info, nla_get_u32(attrs[TVM_A_PCR_INDEX]), type);
+	if (ret)
+		return ret;
 	if (attrs[TVM_A_EVENT_DATA])
 		len = nla_len(attrs[TVM_A_EVENT_DATA]);
 

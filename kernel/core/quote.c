@@ -282,7 +282,9 @@ int tvm_quote(struct tvm_vm *vm, const u8 *nonce, u32 nonce_len,
 	put32(&w, 0);			/* resetCount */
 	put32(&w, vm->id);		/* restartCount */
 	put(&w, "\x01", 1);		/* safe */
-	put64(&w, TVM_ABI_VERSION);	/* firmwareVersion */
+	/* firmwareVersion: the ABI, and how the VM was measured. */
+	put64(&w, TVM_ABI_VERSION | (vm->kvm ? TVM_QUOTE_FW_KVM : 0) |
+		  (READ_ONCE(vm->adopted) ? TVM_QUOTE_FW_ADOPTED : 0));
 	put32(&w, 1);			/* TPML_PCR_SELECTION.count */
 	put16(&w, tvm_banks[bank].tpm_alg);
 	put(&w, "\x03", 1);		/* sizeofSelect */

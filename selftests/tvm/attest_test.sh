@@ -5,18 +5,31 @@
 # tpm2_checkquote and tvmctl verify accept, and everything both must
 # reject: a flipped bit in the message or signature, a wrong nonce, another
 # key, PCR values that do not match; what tvmctl verify alone sees: a log
-# edited, truncated or reordered, a policy mismatch, a runtime event of
-# PCR 13 other than the policy's range digest, a deep quote over
-# another vquote; quotes taken while the VM is extended; and the kernel's
-# errors (ENOKEY, ERANGE, EOPNOTSUPP) as tvmctl reports them.
+# edited, truncated or reordered, an event of tvm's edited with its old
+# digests kept, a quote of another VM, a policy mismatch, a runtime event
+# of PCR 13 other than the policy's range digest (a real KVM VM's, which
+# tvm_kvm measured), a launch the kernel did not measure under
+# --require-kvm, a deep quote over another vquote; that verify demands
+# the verifier's nonce and VM; quotes taken while the VM is extended; and
+# the kernel's errors (ENOKEY, ERANGE, EOPNOTSUPP, EPERM for PCRs 0-8) as
+# tvmctl reports them.
 
 . "$(dirname "$0")/ktap.sh"
 
-tvmctl=${TVMCTL:-$(dirname "$0")/../tvmctl}
+dir=$(cd "$(dirname "$0")" && pwd)
+tvmctl=${TVMCTL:-$dir/../tvmctl}
 [ -x "$tvmctl" ] || tvmctl=tvmctl
+minivmm=$dir/minivmm
+hello=$dir/guest/hello.bin
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-N=29
+kbg=
+cleanup() {
+	[ -n "$kbg" ] && kill -TERM $kbg 2>/dev/null && wait $kbg 2>/dev/null
+	"$tvmctl" policy delete name=att-kvm > /dev/null 2>&1
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+N=37
 nonce=0011223344556677
 vm=att-t
 
@@ -99,15 +112,61 @@ ret=$?
 check $ret tpm2_checkquote_accepts_a_tvm_quote
 
 # 8: and tvmctl verify
-expect_status 0 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --nonce $nonce && grep -q trusted "$tmp/out"
+expect_status 0 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --nonce $nonce --vm $vm &&
+	grep -q trusted "$tmp/out" &&
+	grep -q "^launch: administrator's extends (not a KVM VM)" "$tmp/out" &&
+	grep -q "^kernel events checked: 9" "$tmp/out"
 check $? verify_accepts_a_tvm_quote
+
+# 8a-8d: verify wants the verifier's own nonce and the VM it expects, and
+# binds the quote to that VM (qualifiedSigner: SHA-256 of UUID and name)
+expect_status 2 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --vm $vm &&
+	grep -q -- "--nonce HEX is required" "$tmp/err"
+check $? verify_without_nonce_is_usage_error
+expect_status 2 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --nonce $nonce &&
+	grep -q -- "--vm NAME or --uuid UUID is required" "$tmp/err"
+check $? verify_without_vm_is_usage_error
+uuid=$("$tvmctl" -j vm show $vm | sed -n 's/.*"uuid": *"\([^"]*\)".*/\1/p')
+expect_status 1 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --nonce $nonce --vm att-other &&
+	grep -q 'wrong VM: quote.msg.s qualifiedSigner is not VM "att-other"' "$tmp/out" &&
+	expect_status 1 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --nonce $nonce \
+		--uuid 00000000-0000-4000-8000-000000000000 &&
+	grep -q "wrong VM" "$tmp/out" &&
+	expect_status 0 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --nonce $nonce --uuid "$uuid" &&
+	expect_status 0 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --nonce $nonce --uuid "$uuid" --vm $vm
+check $? verify_rejects_a_quote_of_another_vm
+# quote.json renamed: the name it gives is not the one signed
+d=$tmp/renamed; rm -rf "$d"; cp -r "$q" "$d"
+sed -i "s/\"$vm\"/\"att-u\"/" "$d/quote.json"
+expect_status 1 "$tvmctl" verify "$d" --ak "$tmp/akpub.pem" --nonce $nonce --uuid "$uuid" &&
+	grep -q 'wrong VM: .*"att-u"' "$tmp/out"
+check $? verify_rejects_quote_json_naming_another_vm
+
+# 8e: an event of tvm's own edited, its old digests kept: the replay still
+# matches, but PCR 8's TVM_VERSION digest is no longer its data's hash.
+# Banks sha256 and sm3_256: the Spec ID event is 72 bytes, each event 84
+# plus its data; events 0-7 (HOST_PCR) carry 40 bytes: event 8's data
+# starts at 72 + 8 * 124 + 84.
+d=$tmp/forged; rm -rf "$d"; cp -r "$q" "$d"
+flip "$d/log.bin" $((72 + 8 * 124 + 84))
+expect_status 1 "$tvmctl" verify "$d" --ak "$tmp/akpub.pem" --nonce $nonce --vm $vm &&
+	grep -q "log forged: event 8, TVM_VERSION in PCR 8: its sha256 digest is not the hash of its data" "$tmp/out" &&
+	! grep -q "log edited" "$tmp/out"
+check $? verify_rejects_kernel_event_edited_with_old_digests
+
+# 8f: PCRs 0-8 and tvm's event types are the kernel's: refused (EPERM)
+expect_status 1 "$tvmctl" pcr extend $vm 0 --data x &&
+	grep -q "PCRs 0-8 are measured by the kernel only" "$tmp/err" &&
+	expect_status 1 "$tvmctl" pcr extend $vm 9 --type 0x544d0008 --data x &&
+	grep -q "logged by the kernel only" "$tmp/err"
+check $? pcr_extend_of_the_kernels_pcrs_and_types_is_refused
 
 # 9-13: what both reject
 both_reject() { # NAME DIR NONCE AKPEM REASON
 	cq=1; tv=1
 	cp "$4" "$2/ak.pem"
 	checkquote "$2" "$3" && cq=0
-	expect_status 1 "$tvmctl" verify "$2" --ak "$4" --nonce "$3" || tv=0
+	expect_status 1 "$tvmctl" verify "$2" --ak "$4" --nonce "$3" --vm $vm || tv=0
 	if [ $cq = 1 ] && [ $tv = 1 ] && grep -q "$5" "$tmp/out"; then
 		ktap_pass "$1"
 	else
@@ -138,11 +197,11 @@ d=$(copy edited)
 size=$(stat -c %s "$d/log.bin")
 # last event: pcr, type, count (12), sha256 id+32, sm3 id+32, size 4, data 10
 flip "$d/log.bin" $((size - 10 - 4 - 34 - 34 + 2 + 5))
-expect_status 1 "$tvmctl" verify "$d" --ak "$tmp/akpub.pem" --nonce $nonce && grep -q "log edited" "$tmp/out"
+expect_status 1 "$tvmctl" verify "$d" --ak "$tmp/akpub.pem" --nonce $nonce --vm $vm && grep -q "log edited" "$tmp/out"
 check $? verify_rejects_edited_log
 d=$(copy truncated)
 head -c $((size - 10 - 4 - 34 - 34 - 12)) "$q/log.bin" > "$d/log.bin"
-expect_status 1 "$tvmctl" verify "$d" --ak "$tmp/akpub.pem" --nonce $nonce && grep -q "log truncated" "$tmp/out"
+expect_status 1 "$tvmctl" verify "$d" --ak "$tmp/akpub.pem" --nonce $nonce --vm $vm && grep -q "log truncated" "$tmp/out"
 check $? verify_rejects_truncated_log
 # PCR 9's two events (the 2 events before the last) swapped: each is
 # 12 + 34 + 34 + 4 + 6 bytes ("kernel", "initrd")
@@ -153,14 +212,14 @@ start=$((size - last - 2 * e))
   tail -c $((last + e)) "$q/log.bin" | head -c $e
   tail -c $((last + 2 * e)) "$q/log.bin" | head -c $e
   tail -c $last "$q/log.bin"; } > "$d/log.bin"
-expect_status 1 "$tvmctl" verify "$d" --ak "$tmp/akpub.pem" --nonce $nonce && grep -q "log reordered" "$tmp/out"
+expect_status 1 "$tvmctl" verify "$d" --ak "$tmp/akpub.pem" --nonce $nonce --vm $vm && grep -q "log reordered" "$tmp/out"
 check $? verify_rejects_reordered_log
 
 # 17: a log with more events than the quote covers is a valid prefix
 d=$(copy longer)
 "$tvmctl" pcr extend $vm 11 --data later > /dev/null
 "$tvmctl" log $vm --binary > "$d/log.bin"
-expect_status 0 "$tvmctl" verify "$d" --ak "$tmp/akpub.pem" --nonce $nonce
+expect_status 0 "$tvmctl" verify "$d" --ak "$tmp/akpub.pem" --nonce $nonce --vm $vm
 check $? verify_accepts_longer_log_as_prefix
 
 # 18, 19: policy
@@ -174,36 +233,58 @@ cat > "$tmp/bad.json" <<JSON
 {"version": 1, "selector": {"name": "$vm"}, "mode": "audit",
  "levels": {"os": {"events": {"kernel": ["sha256:$i"], "initrd": ["sha256:$i"]}}}}
 JSON
-expect_status 0 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --policy "$tmp/good.json"
+expect_status 0 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --nonce $nonce --vm $vm --policy "$tmp/good.json"
 check $? verify_accepts_matching_policy
-expect_status 1 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --policy "$tmp/bad.json" &&
+expect_status 1 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --nonce $nonce --vm $vm --policy "$tmp/bad.json" &&
 	grep -q "policy mismatch" "$tmp/out"
 check $? verify_rejects_policy_mismatch
 
-# 19a, 19b: runtime ranges: a TVM_EV_RUNTIME event in PCR 13 (gpa 0x1000,
-# length 64, SHA-256 all 0xaa), as tvm_kvm logs it, the last event quoted
-aa=$(printf '%064d' 0 | tr 0 a)
-bb=$(printf '%064d' 0 | tr 0 b)
-"$tvmctl" pcr extend $vm 13 --type 0x544d000a \
-	--data-hex "00100000000000004000000000000000$aa" > /dev/null
-for h in $aa $bb; do
-	cat > "$tmp/rt-$h.json" <<JSON
-{"version": 1, "selector": {"name": "$vm"},
+# 19a-19d: a KVM VM, which tvm_kvm measured: minivmm under tvmctl launch
+# with a runtime range of its code (gpa 0x1000, 64 bytes: the image's
+# first 64); `tvmctl measure` logs it in PCR 13 as TVM_EV_RUNTIME
+rtnames="verify_accepts_matching_runtime_range verify_rejects_runtime_range_mismatch
+verify_require_kvm_accepts_a_kvm_measured_launch verify_require_kvm_rejects_an_administrators_vm"
+if [ ! -d /sys/module/tvm_kvm ] || [ ! -c /dev/kvm ] || [ ! -x "$minivmm" ] ||
+   [ ! -r "$hello" ]; then
+	for n in $rtnames; do ktap_skip "$n" "no tvm_kvm, /dev/kvm or minivmm"; done
+else
+	code=$({ cat "$hello"; head -c 64 /dev/zero; } | head -c 64 | sha256sum | cut -c1-64)
+	bb=$(printf '%064d' 0 | tr 0 b)
+	for h in $code $bb; do
+		cat > "$tmp/rt-$h.json" <<JSON
+{"version": 1, "selector": {"name": "att-kvm"}, "mode": "audit",
  "runtime": [{"gpa": 4096, "length": 64, "sha256": "$h"}]}
 JSON
-done
-rt=$tmp/rt
-"$tvmctl" quote $vm --nonce $nonce --pcrs all --out "$rt" > /dev/null
-seq=$(($(sed -n 's/.*"log_count": *\([0-9]*\).*/\1/p' "$rt/quote.json") - 1))
-expect_status 0 "$tvmctl" -j verify "$rt" --ak "$tmp/akpub.pem" --policy "$tmp/rt-$aa.json" &&
-	grep -q '"runtime_checked": *1' "$tmp/out"
-check $? verify_accepts_matching_runtime_range
-expect_status 1 "$tvmctl" verify "$rt" --ak "$tmp/akpub.pem" --policy "$tmp/rt-$bb.json" &&
-	grep -q "runtime mismatch: range 0x1000+64, event $seq:" "$tmp/out"
-check $? verify_rejects_runtime_range_mismatch
+	done
+	"$tvmctl" launch --name att-kvm --policy "$tmp/rt-$code.json" -- \
+		"$minivmm" --hold 120 "$hello" > "$tmp/kvm.out" 2>&1 &
+	kbg=$!
+	i=0
+	while ! grep -q hello "$tmp/kvm.out" && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
+	"$tvmctl" measure att-kvm > /dev/null 2>&1
+	rt=$tmp/rt
+	"$tvmctl" quote att-kvm --nonce $nonce --pcrs all --out "$rt" > /dev/null 2>&1
+	seq=$("$tvmctl" log att-kvm --raw 2>/dev/null | awk '$2 == 13 && $3 == "0x544d000a" { print $1; exit }')
+	expect_status 0 "$tvmctl" -j verify "$rt" --ak "$tmp/akpub.pem" --nonce $nonce --vm att-kvm \
+		--policy "$tmp/rt-$code.json" &&
+		grep -q '"runtime_checked": *1' "$tmp/out"
+	check $? verify_accepts_matching_runtime_range
+	expect_status 1 "$tvmctl" verify "$rt" --ak "$tmp/akpub.pem" --nonce $nonce --vm att-kvm \
+		--policy "$tmp/rt-$bb.json" &&
+		[ -n "$seq" ] && grep -q "runtime mismatch: range 0x1000+64, event $seq:" "$tmp/out"
+	check $? verify_rejects_runtime_range_mismatch
+	expect_status 0 "$tvmctl" verify "$rt" --ak "$tmp/akpub.pem" --nonce $nonce --vm att-kvm --require-kvm &&
+		grep -q "^launch: measured by the kernel (KVM)" "$tmp/out"
+	check $? verify_require_kvm_accepts_a_kvm_measured_launch
+	expect_status 1 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --nonce $nonce --vm $vm --require-kvm &&
+		grep -q "launch not measured: the VM's launch was administrator's extends" "$tmp/out"
+	check $? verify_require_kvm_rejects_an_administrators_vm
+	kill -TERM $kbg; wait $kbg 2>/dev/null; kbg=
+	"$tvmctl" policy delete name=att-kvm > /dev/null 2>&1
+fi
 
 # 20: JSON verdict
-expect_status 1 "$tvmctl" -j verify "$tmp/edited" --ak "$tmp/akpub.pem" &&
+expect_status 1 "$tvmctl" -j verify "$tmp/edited" --ak "$tmp/akpub.pem" --nonce $nonce --vm $vm &&
 	grep -q '"trusted": *false' "$tmp/out"
 check $? verify_json_verdict
 
@@ -220,7 +301,7 @@ ok=0; bad=0; j=0
 while [ $j -lt 8 ]; do
 	rm -rf "$tmp/c"
 	if "$tvmctl" quote $vm --nonce $nonce --pcrs all --out "$tmp/c" > /dev/null 2> "$tmp/err" &&
-	   "$tvmctl" verify "$tmp/c" --ak "$tmp/akpub.pem" --nonce $nonce > "$tmp/out" 2>&1 &&
+	   "$tvmctl" verify "$tmp/c" --ak "$tmp/akpub.pem" --nonce $nonce --vm $vm > "$tmp/out" 2>&1 &&
 	   checkquote "$tmp/c"; then ok=$((ok + 1)); else bad=$((bad + 1)); cat "$tmp/out" "$tmp/err" | sed 's/^/# /' | head -5; fi
 	j=$((j + 1))
 done
@@ -235,14 +316,14 @@ if [ -c /dev/tpmrm0 ] || [ -c /dev/tpm0 ] || [ -n "${TPM2TOOLS_TCTI:-}" ]; then
 		tpm2_checkquote -u "$d/tpm-ak.pem" -m "$d/tpm-quote.msg" -s "$d/tpm-quote.sig" \
 			-f "$d/tpm-quote.pcrs" -g sha256 -q "$(sha256sum < "$d/quote.msg" | cut -c1-64)" > "$tmp/cq" 2>&1
 	check $? deep_quote_checks_with_tpm2_checkquote
-	expect_status 0 "$tvmctl" verify "$d" --ak "$tmp/akpub.pem" --tpm-ak "$d/tpm-ak.pem" --nonce $nonce
+	expect_status 0 "$tvmctl" verify "$d" --ak "$tmp/akpub.pem" --tpm-ak "$d/tpm-ak.pem" --nonce $nonce --vm $vm
 	check $? verify_accepts_deep_quote
 	d2=$tmp/deep2
 	# Another vquote: another nonce (the same nonce and log would sign
 	# the same TPMS_ATTEST, whose deep quote this would rightly be).
 	"$tvmctl" quote $vm --nonce ${nonce}ff --out "$d2" > /dev/null
 	cp "$d"/tpm-* "$d2"/
-	expect_status 1 "$tvmctl" verify "$d2" --ak "$tmp/akpub.pem" --tpm-ak "$d/tpm-ak.pem" &&
+	expect_status 1 "$tvmctl" verify "$d2" --ak "$tmp/akpub.pem" --tpm-ak "$d/tpm-ak.pem" --nonce ${nonce}ff --vm $vm &&
 		grep -q "qualifying data" "$tmp/out"
 	check $? verify_rejects_deep_quote_of_another_vquote
 else

@@ -180,7 +180,8 @@ static int vm_new(FIXTURE_DATA(log) *self, const char *name, uint32_t banks,
 #define SEED 0x6c6f67c0ffee5678ULL
 
 /*
- * A random mix of extends (data and digests) of every PCR, and resets of
+ * A random mix of extends (data and digests) of every PCR an administrator
+ * may extend (9-23), and resets of
  * 16 and 23, replays in user space to exactly what PCR_READ returns.
  */
 TEST_F_TIMEOUT(log, replay_matches_pcrs, 120)
@@ -201,7 +202,8 @@ TEST_F_TIMEOUT(log, replay_matches_pcrs, 120)
 	for (i = 0; i < 150; i++) {
 		uint64_t op = rnd(&s) % 10;
 
-		pcr = rnd(&s) % TVM_NUM_PCRS;
+		pcr = TVM_FIRST_ADMIN_PCR +
+		      rnd(&s) % (TVM_NUM_PCRS - TVM_FIRST_ADMIN_PCR);
 		if (op == 0) {
 			pcr = rnd(&s) % 2 ? 16 : 23;
 			ret = pcr_reset(&self->nl, id, pcr, &seq);
@@ -235,40 +237,20 @@ TEST_F_TIMEOUT(log, replay_matches_pcrs, 120)
 }
 
 /*
- * binary_measurements as tpm2_eventlog reads it: its replay ("pcrs:")
- * lists exactly the PCRs with events, with tvm's values, in every bank.
+ * VM @id's binary_measurements parses in tpm2_eventlog, whose replay
+ * ("pcrs:") lists exactly the PCRs with events, with tvm's values, in
+ * every bank.
  */
-TEST_F_TIMEOUT(log, binary_log_replays_in_tpm2_eventlog, 120)
+static void expect_eventlog_replays(struct __test_metadata *_metadata,
+				    FIXTURE_DATA(log) *self, uint32_t id)
 {
-	static const uint32_t pcrs[] = { 9, 10, 12, 14, 16, 23 };
-	uint8_t d[__TVM_BANK_MAX][TVM_DIGEST_MAX];
-	char path[64], vm_path[128], text[64], *bin;
+	char path[64], vm_path[128], *bin;
 	struct tvm_pcrs tool, p;
 	struct tvm_log log = {};
-	uint32_t id, used = 0, pcr;
-	uint64_t s = SEED ^ 0x7e;
+	uint32_t used = 0;
 	unsigned int i, b;
 	ssize_t len;
 	int fd, ret;
-
-	NEED_TVM();
-
-	ASSERT_EQ(0, vm_new(self, "log-eventlog", TVM_BANKS_ALL, 0, &id))
-		TH_LOG("%s", self->nl.extack);
-	for (i = 0; i < 40; i++) {
-		pcr = pcrs[rnd(&s) % ARRAY_SIZE(pcrs)];
-		if (i % 2) {
-			snprintf(text, sizeof(text), "tvm selftest event %u", i);
-			ret = tvm_extend_data(&self->nl, id, pcr, text,
-					      strlen(text), NULL);
-		} else {
-			rnd_bytes(&s, d, sizeof(d));
-			ret = tvm_extend_digests(&self->nl, id, pcr,
-						 TVM_EV_EXTEND, TVM_BANKS_ALL,
-						 d, NULL, 0, NULL);
-		}
-		ASSERT_EQ(0, ret) TH_LOG("%s", self->nl.extack);
-	}
 
 	snprintf(vm_path, sizeof(vm_path), VMS_DIR "/%u/binary_measurements",
 		 id);
@@ -300,6 +282,123 @@ TEST_F_TIMEOUT(log, binary_log_replays_in_tpm2_eventlog, 120)
 				EXPECT_PCR(tool.v[b][i], p.v[b][i], b, i);
 	}
 	tvm_log_free(&log);
+}
+
+/*
+ * binary_measurements as tpm2_eventlog reads it: its replay ("pcrs:")
+ * lists exactly the PCRs with events, with tvm's values, in every bank.
+ */
+TEST_F_TIMEOUT(log, binary_log_replays_in_tpm2_eventlog, 120)
+{
+	static const uint32_t pcrs[] = { 9, 10, 12, 14, 16, 23 };
+	uint8_t d[__TVM_BANK_MAX][TVM_DIGEST_MAX];
+	uint32_t id, pcr;
+	uint64_t s = SEED ^ 0x7e;
+	char text[64];
+	unsigned int i;
+	int ret;
+
+	NEED_TVM();
+
+	ASSERT_EQ(0, vm_new(self, "log-eventlog", TVM_BANKS_ALL, 0, &id))
+		TH_LOG("%s", self->nl.extack);
+	for (i = 0; i < 40; i++) {
+		pcr = pcrs[rnd(&s) % ARRAY_SIZE(pcrs)];
+		if (i % 2) {
+			snprintf(text, sizeof(text), "tvm selftest event %u", i);
+			ret = tvm_extend_data(&self->nl, id, pcr, text,
+					      strlen(text), NULL);
+		} else {
+			rnd_bytes(&s, d, sizeof(d));
+			ret = tvm_extend_digests(&self->nl, id, pcr,
+						 TVM_EV_EXTEND, TVM_BANKS_ALL,
+						 d, NULL, 0, NULL);
+		}
+		ASSERT_EQ(0, ret) TH_LOG("%s", self->nl.extack);
+	}
+
+	expect_eventlog_replays(_metadata, self, id);
+}
+
+/*
+ * Every log an administrator can make parses in tpm2_eventlog (which
+ * rejects a whole log over one event whose data does not follow its type's
+ * TCG structure): each type PCR_EXTEND accepts (TVM_EV_ADMIN_TYPES), with
+ * data empty, of one byte, of the sizes and patterns the structured types'
+ * parsers would read as lengths (16 bytes, 0xff..., "HCRTM"), random, and
+ * of 4096 bytes, hashed by the kernel or with digests given; structured
+ * types with data that is not their structure are refused; and the log
+ * replays to the VM's PCRs.
+ */
+TEST_F_TIMEOUT(log, every_extendable_log_parses_in_tpm2_eventlog, 120)
+{
+	static const uint32_t types[] = TVM_EV_ADMIN_TYPES;
+	/* EV_S_CRTM_CONTENTS, EV_EFI_VARIABLE_*, _BOOT_SERVICES_*, _BLOB */
+	static const uint32_t structured[] = {
+		0x7, 0x80000001, 0x80000002, 0x80000003, 0x80000004,
+		0x80000008, 0x800000e0,
+	};
+	static const size_t lens[] = { 0, 1, 5, 16, 24, 32, 37, 100, 4095,
+				       TVM_EVENT_DATA_MAX };
+	static uint8_t data[TVM_EVENT_DATA_MAX];
+	uint8_t d[__TVM_BANK_MAX][TVM_DIGEST_MAX];
+	uint64_t s = SEED ^ 0xe7;
+	unsigned int t, k, fill, n = 0;
+	uint32_t id, pcr;
+	size_t len;
+	int ret;
+
+	NEED_TVM();
+
+	ASSERT_EQ(0, vm_new(self, "log-closed", TVM_BANKS_ALL, 0, &id))
+		TH_LOG("%s", self->nl.extack);
+	for (t = 0; t < ARRAY_SIZE(types); t++) {
+		for (k = 0; k < ARRAY_SIZE(lens); k++) {
+			for (fill = 0; fill < 3; fill++) {
+				len = lens[k];
+				if (fill == 0)
+					rnd_bytes(&s, data, len);
+				else
+					memset(data, fill == 1 ? 0xff : 0, len);
+				if (len == 5 && fill == 2)
+					memcpy(data, "HCRTM", 5);
+				pcr = 9 + n++ % 15;
+				if (n % 2) {
+					tvm_extend_init(&self->m, &self->nl,
+							id, pcr);
+					tmsg_put_u32(&self->m,
+						     TVM_A_EVENT_TYPE,
+						     types[t]);
+					tmsg_put(&self->m, TVM_A_EVENT_DATA,
+						 data, len);
+					ret = tnl_call(&self->nl, &self->m,
+						       NULL, NULL);
+				} else {
+					rnd_bytes(&s, d, sizeof(d));
+					ret = tvm_extend_digests(&self->nl, id,
+								 pcr, types[t],
+								 TVM_BANKS_ALL,
+								 d, data, len,
+								 NULL);
+				}
+				ASSERT_EQ(0, ret)
+					TH_LOG("type 0x%08x, %zu bytes: %s",
+					       types[t], len, self->nl.extack);
+			}
+		}
+	}
+	/*
+	 * Whatever else an administrator tries: structured TCG types with
+	 * data that is not their structure.  What the kernel takes of it
+	 * must parse too (ABI 6 takes none of it: EINVAL).
+	 */
+	for (t = 0; t < ARRAY_SIZE(structured); t++) {
+		rnd_bytes(&s, d, sizeof(d));
+		ret = tvm_extend_digests(&self->nl, id, 9 + t, structured[t],
+					 TVM_BANKS_ALL, d, "x", 1, NULL);
+		EXPECT_EQ(-EINVAL, ret) TH_LOG("type 0x%08x", structured[t]);
+	}
+	expect_eventlog_replays(_metadata, self, id);
 }
 
 /*

@@ -4,7 +4,8 @@
  * OpenSSL, SM3 against the GB/T 32905 vectors, the guest's TPM (swtpm)
  * against the same sequence of extends, and the creation-time seeding of
  * PCRs 0-8 against the host TPM's sysfs view.  Then resets, and every way
- * an extend can be wrong, each with its exact errno and nothing changed.
+ * an extend can be wrong, each with its exact errno and nothing changed,
+ * among them the extends only the kernel may make (PCRs 0-8, tvm's types).
  */
 
 #include <sys/stat.h>
@@ -110,6 +111,7 @@ TEST_F_TIMEOUT(pcr, extend_matches_userspace_hash, 120)
 {
 	static uint8_t data[TVM_EVENT_DATA_MAX];
 	static uint8_t want[__TVM_BANK_MAX][TVM_NUM_PCRS][TVM_DIGEST_MAX];
+	static const uint32_t admin_types[] = TVM_EV_ADMIN_TYPES;
 	uint8_t d[__TVM_BANK_MAX][TVM_DIGEST_MAX];
 	struct tvm_pcrs before, after;
 	uint64_t s = SEED, seq = 0;
@@ -141,9 +143,7 @@ TEST_F_TIMEOUT(pcr, extend_matches_userspace_hash, 120)
 					      &seq);
 		} else {
 			rnd_bytes(&s, d, sizeof(d));
-			type = rnd(&s) % 2 ? TVM_EV_EXTEND : (uint32_t)rnd(&s);
-			if (type == TVM_EV_NO_ACTION)
-				type = TVM_EV_EXTEND;
+			type = admin_types[rnd(&s) % ARRAY_SIZE(admin_types)];
 			len = rnd(&s) % 64;
 			rnd_bytes(&s, data, len);
 			ret = tvm_extend_digests(&self->nl, id, pcr, type,
@@ -667,6 +667,101 @@ TEST_F(pcr, extend_rejects_bad_requests)
 	EXPECT_EQ(0, memcmp(&before, &after, sizeof(before)));
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, 0, &log));
 	EXPECT_EQ(before.log_count, log.n);
+	tvm_log_free(&log);
+}
+
+/*
+ * Fail closed (ABI 6): PCRs 0-8 and tvm's reserved event types are the
+ * kernel's alone (EPERM), and of the other types only TVM_EV_ADMIN_TYPES
+ * are extended (EINVAL), with data or with digests, each refusal with its
+ * message; the allowed types are extended; nothing refused is logged.
+ */
+TEST_F(pcr, extend_fails_closed)
+{
+	static const uint32_t reserved[] = {
+		TVM_EV_RESERVED_FIRST, TVM_EV_HOST_PCR, TVM_EV_TVM_VERSION,
+		TVM_EV_VMM_EXE, TVM_EV_MEMSLOT, TVM_EV_VCPU, TVM_EV_CPUID,
+		TVM_EV_SLOT, TVM_EV_FILE, TVM_EV_RUNTIME, TVM_EV_BASE + 11,
+		TVM_EV_BASE + 0x100, TVM_EV_RESERVED_LAST,
+	};
+	/* TCG types with a structure, or none tvm knows; and neighbours. */
+	static const uint32_t foreign[] = {
+		0x0, 0x1, 0x2, 0x4, 0x5, 0x6, 0x7, 0x8, 0x9, 0xa, 0xb, 0xe,
+		0x12, 0x80000001, 0x80000002, 0x80000003, 0x80000006,
+		0x800000e0, TVM_EV_RESERVED_FIRST - 1,
+		TVM_EV_RESERVED_LAST + 1, 0xffffffff,
+	};
+	static const uint32_t admin[] = TVM_EV_ADMIN_TYPES;
+	const uint32_t banks = TVM_BANKS_DEFAULT;
+	uint8_t d[__TVM_BANK_MAX][TVM_DIGEST_MAX] = {};
+	struct tvm_pcrs before, after;
+	struct tvm_log log = {};
+	unsigned int i, pcr;
+	uint64_t seq;
+	uint32_t id;
+
+	NEED_TVM();
+
+	ASSERT_EQ(0, vm_new(self, "pcr-closed", banks, 0, &id))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &before));
+
+	for (pcr = 0; pcr < TVM_FIRST_ADMIN_PCR; pcr++) {
+		EXPECT_EQ(-EPERM, tvm_extend_data(&self->nl, id, pcr, "x", 1,
+						  NULL)) TH_LOG("PCR %u", pcr);
+		EXPECT_EXTACK("PCRs 0-8 are measured by the kernel only");
+		EXPECT_EQ(-EPERM, tvm_extend_digests(&self->nl, id, pcr,
+						     TVM_EV_IPL, banks, d,
+						     "x", 1, NULL))
+			TH_LOG("PCR %u", pcr);
+		EXPECT_EXTACK("PCRs 0-8 are measured by the kernel only");
+	}
+	/* PCR 0 with a reserved type: the PCR is what is refused first. */
+	EXPECT_EQ(-EPERM, tvm_extend_digests(&self->nl, id, 0, TVM_EV_HOST_PCR,
+					     banks, d, NULL, 0, NULL));
+	EXPECT_EXTACK("PCRs 0-8 are measured by the kernel only");
+
+	for (i = 0; i < ARRAY_SIZE(reserved); i++) {
+		EXPECT_EQ(-EPERM, tvm_extend_digests(&self->nl, id, 9,
+						     reserved[i], banks, d,
+						     "x", 1, NULL))
+			TH_LOG("type 0x%08x", reserved[i]);
+		EXPECT_EXTACK("tvm's event types are logged by the kernel only");
+		/* Without digests too: the kernel would hash the data. */
+		tvm_extend_init(&self->m, &self->nl, id, 13);
+		tmsg_put_u32(&self->m, TVM_A_EVENT_TYPE, reserved[i]);
+		tmsg_put(&self->m, TVM_A_EVENT_DATA, d, 48);
+		EXPECT_EQ(-EPERM, CALL(NULL, NULL))
+			TH_LOG("type 0x%08x", reserved[i]);
+		EXPECT_EXTACK("tvm's event types are logged by the kernel only");
+	}
+	for (i = 0; i < ARRAY_SIZE(foreign); i++) {
+		EXPECT_EQ(-EINVAL, tvm_extend_digests(&self->nl, id, 9,
+						      foreign[i], banks, d,
+						      "x", 1, NULL))
+			TH_LOG("type 0x%08x", foreign[i]);
+		EXPECT_EXTACK("event type not extendable");
+	}
+
+	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &after));
+	EXPECT_EQ(before.log_count, after.log_count);
+	EXPECT_EQ(0, memcmp(&before, &after, sizeof(before)));
+
+	/* The allowed types are extended, into PCR 9 and 23 alike. */
+	for (i = 0; i < ARRAY_SIZE(admin); i++) {
+		ASSERT_EQ(0, tvm_extend_digests(&self->nl, id, 9 + 14 * (i % 2),
+						admin[i], banks, d, "ok", 2,
+						&seq))
+			TH_LOG("type 0x%08x: %s", admin[i], self->nl.extack);
+		EXPECT_EQ(before.log_count + i, seq);
+	}
+	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, 9, "x", 1, NULL))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, before.log_count, &log));
+	ASSERT_EQ(ARRAY_SIZE(admin) + 1, log.n);
+	for (i = 0; i < ARRAY_SIZE(admin); i++)
+		EXPECT_EQ(admin[i], log.ev[i].type);
+	EXPECT_EQ((uint32_t)TVM_EV_EXTEND, log.ev[i].type);
 	tvm_log_free(&log);
 }
 

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "tvm_crypto.h"
+#include "tvm_kvm.h"
 #include "../kselftest_harness.h"
 
 #define WORK "/tmp/tvm-quote-test"
@@ -224,7 +225,9 @@ TEST_F(quote, fields_and_signature_check_out)
 	EXPECT_EQ(q.log_count, (uint64_t)be32(p) << 32 | be32(p + 4));
 	EXPECT_EQ(id, be32(p + 12));	/* restartCount: the VM's id */
 	p += 17;
+	/* firmwareVersion: the ABI; no flag: an administrator's VM. */
 	EXPECT_EQ((uint64_t)TVM_ABI_VERSION, (uint64_t)be32(p + 4));
+	EXPECT_EQ(0u, be32(p));
 	p += 8;
 	EXPECT_EQ(1u, be32(p));
 	EXPECT_EQ(0x000b, be16(p + 4));
@@ -243,6 +246,55 @@ TEST_F(quote, fields_and_signature_check_out)
 	q.attest[20] ^= 1;
 	EXPECT_NE(0, rsa_verify(&self->ak, q.attest, q.attest_len, q.sig,
 				q.sig_len));
+}
+
+/* A quote's firmwareVersion, after a nonce of @nonce_len bytes. */
+static uint64_t quote_fw(const struct quote *q, size_t nonce_len)
+{
+	const uint8_t *p = q->attest + 10 + 32 + 2 + nonce_len + 17;
+
+	return (uint64_t)be32(p) << 32 | be32(p + 4);
+}
+
+/*
+ * ABI 6: a quote's firmwareVersion says whether the VM's launch was
+ * measured by the kernel: TVM_QUOTE_FW_KVM for a KVM VM (this process's,
+ * made here), not for one an administrator made and extends; never
+ * TVM_QUOTE_FW_ADOPTED for a VM created while tvm_kvm was loaded.
+ */
+TEST_F(quote, firmware_version_says_whether_kvm_measured_the_vm)
+{
+	static const uint8_t nonce[] = "nonce-kvm-0001";
+	struct kvm_vm kvm;
+	struct tk_vm v;
+	struct quote q;
+	uint32_t id;
+	uint64_t fw;
+
+	NEED_TVM();
+	ASSERT_EQ(0, ak_set(&self->nl, "tvm-quote-test:ak", &self->ak))
+		TH_LOG("%s", self->nl.extack);
+
+	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, "quote-fw", 0, 0, &id));
+	ASSERT_EQ(0, do_quote(&self->nl, id, nonce, 14, 0, &q))
+		TH_LOG("%s", self->nl.extack);
+	fw = quote_fw(&q, 14);
+	EXPECT_EQ((uint64_t)TVM_ABI_VERSION, fw & TVM_QUOTE_FW_ABI);
+	EXPECT_EQ(0u, fw & (TVM_QUOTE_FW_KVM | TVM_QUOTE_FW_ADOPTED));
+
+	if (access("/sys/module/tvm_kvm", F_OK) ||
+	    access("/dev/kvm", R_OK | W_OK))
+		SKIP(return, "no tvm_kvm or /dev/kvm: the KVM half not run");
+	ASSERT_EQ(0, kvm_vm_create(&kvm));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	EXPECT_TRUE(v.kvm);
+	EXPECT_EQ(0, do_quote(&self->nl, v.id, nonce, 14, 0, &q))
+		TH_LOG("%s", self->nl.extack);
+	kvm_vm_destroy(&kvm);
+	fw = quote_fw(&q, 14);
+	EXPECT_EQ((uint64_t)TVM_ABI_VERSION, fw & TVM_QUOTE_FW_ABI);
+	EXPECT_EQ(TVM_QUOTE_FW_KVM,
+		  fw & (TVM_QUOTE_FW_KVM | TVM_QUOTE_FW_ADOPTED));
 }
 
 struct racer {

@@ -2,14 +2,23 @@
 /*
  * qf_log_parse() on arbitrary bytes, then qf_log_replay() of the whole
  * log over every bank: those the log carries replay, the others and a
- * count past the end are -EINVAL.
+ * count past the end are -EINVAL; and verify's checks of the kernel's
+ * events (attest_check_kernel_events(), attest_launch()) on it, which
+ * read each event's data by its type and must stay within it.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "attest.h"
 #include "fuzz.h"
 #include "quote_fmt.h"
+
+static void sink_count(void *arg, const char *msg)
+{
+	FUZZ_CHECK(msg && strlen(msg) < ATTEST_MSG_MAX);
+	(*(unsigned int *)arg)++;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,6 +51,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ret = qf_log_replay(&log, log.n, b, pcrs);
 		FUZZ_CHECK(ret == ((log.banks & (1U << b)) ? 0 : -EINVAL));
 		FUZZ_CHECK(qf_log_replay(&log, log.n + 1, b, pcrs) == -EINVAL);
+	}
+	{
+		unsigned int n = 0;
+		const struct attest_sink sink = { sink_count, sink_count, &n };
+
+		FUZZ_CHECK(attest_check_kernel_events(&log, log.n, size & 1,
+						      &sink) <= log.n);
+		FUZZ_CHECK(attest_check_kernel_events(&log, log.n + 1, true,
+						      &sink) <= log.n);
+		attest_launch(6 | TVM_QUOTE_FW_KVM, &log, log.n);
 	}
 	qf_log_free(&log);
 	return 0;

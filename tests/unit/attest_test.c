@@ -8,6 +8,13 @@
  * that is not the hash of the event's data, or data of the wrong size
  * fails, naming the range and the event's sequence number; a range the
  * policy lacks, and a range never measured, are notes.
+ *
+ * Then attest_check_kernel_events(), what verify checks of the events
+ * only the kernel logs whatever the policy: PCRs 0-8 hold the creation
+ * events (and a KVM VM's VMM_EXE) and nothing else, tvm's types sit in
+ * their PCRs with their sizes, and the digests tvm computes from an
+ * event's data are that data's hash in every bank; and attest_launch(),
+ * what a quote's firmwareVersion and log say of the VM's launch.
  */
 
 #include <endian.h>
@@ -81,6 +88,15 @@ static size_t build_log(uint8_t *buf, const struct test_ev *evs, size_t n)
 					 ev->payload), 0);
 		assert_int_equal(qf_hash(TVM_BANK_SM3_256, h, evs[i].len,
 					 ev->payload + 32), 0);
+		if (evs[i].type == TVM_EV_HOST_PCR &&
+		    evs[i].len == sizeof(struct tvm_ev_host_pcr)) {
+			/* As seed_host_pcrs(): SHA-256 extends the value. */
+			const struct tvm_ev_host_pcr *hp = h;
+
+			memcpy(ev->payload, hp->value, 32);
+			assert_int_equal(qf_hash(TVM_BANK_SM3_256, hp->value,
+						 32, ev->payload + 32), 0);
+		}
 		memcpy(ev->payload + 64, evs[i].data, evs[i].len);
 		len += tvm_log_event_encode(ev, buf + len);
 	}
@@ -252,6 +268,282 @@ static void test_unknown_range_is_note(void **state)
 			    "measured in the quoted events");
 }
 
+/* --- attest_check_kernel_events() -------------------------------------- */
+
+static struct tvm_ev_host_pcr host[8];
+/* The digests' source of events whose digests are not of their data. */
+static const uint8_t other[64] = { [0 ... 63] = 0x5a };
+static const char version[] = "tvm 0.1 abi 6";
+
+/* Events 0-8 as tvm_vm_create() logs them, into @evs; returns 9. */
+static size_t creation(struct test_ev *evs)
+{
+	for (unsigned int i = 0; i < 8; i++) {
+		memcpy(host[i].magic, "TVMH", 4);
+		host[i].pcr = (uint8_t)i;
+		host[i].has_tpm = 1;
+		memset(host[i].value, 0x40 + i, 32);
+		evs[i] = (struct test_ev){ i, TVM_EV_HOST_PCR, &host[i],
+					   sizeof(host[i]), NULL };
+	}
+	evs[8] = (struct test_ev){ 8, TVM_EV_TVM_VERSION, version,
+				   sizeof(version) - 1, NULL };
+	return 9;
+}
+
+/* attest_check_kernel_events() on events 0 .. @count - 1 of @evs. */
+static unsigned int kcheck(const struct test_ev *evs, size_t n, size_t count,
+			   bool kvm, struct found *f)
+{
+	const struct attest_sink sink = { put_fail, put_note, f };
+	static uint8_t buf[16384];
+	struct qf_log log;
+	unsigned int ret;
+
+	memset(f, 0, sizeof(*f));
+	assert_int_equal(qf_log_parse(buf, build_log(buf, evs, n), &log), 0);
+	assert_int_equal(log.n, n);
+	ret = attest_check_kernel_events(&log, count, kvm, &sink);
+	qf_log_free(&log);
+	return ret;
+}
+
+static struct tvm_ev_memslot memslot = { .size = 65536 };
+static struct tvm_ev_slot slot = { .size = 65536, .pages = 1 };
+
+/* A KVM VM's log as tvm and tvm_kvm make it passes, every digest checked. */
+static void test_kernel_events_pass(void **state)
+{
+	struct test_ev evs[16];
+	size_t n = creation(evs);
+	struct found f;
+
+	(void)state;
+	evs[n++] = (struct test_ev){ 8, TVM_EV_VMM_EXE, "/usr/bin/vmm", 12,
+				     other };
+	evs[n++] = (struct test_ev){ 12, TVM_EV_MEMSLOT, &memslot,
+				     sizeof(memslot), NULL };
+	evs[n++] = (struct test_ev){ 9, TVM_EV_SLOT, &slot, sizeof(slot),
+				     NULL };
+	evs[n++] = (struct test_ev){ 9, TVM_EV_FILE, "kernel", 6, other };
+	evs[n++] = (struct test_ev){ 10, TVM_EV_EXTEND, "admin", 5, other };
+	evs[n++] = (struct test_ev){ 23, TVM_EV_IPL, "x", 1, NULL };
+	/* 8 HOST_PCR, TVM_VERSION, MEMSLOT, SLOT */
+	assert_int_equal(kcheck(evs, n, n, true, &f), 11);
+	assert_int_equal(f.nfail, 0);
+	assert_int_equal(f.nnote, 0);
+}
+
+/*
+ * `tvmctl pcr extend VM 0 --data x` before ABI 6, and an extend of PCR 8:
+ * foreign events, whatever their type; the prefix alone is judged.
+ */
+static void test_foreign_event_in_pcr_0_8_fails(void **state)
+{
+	struct test_ev evs[16];
+	size_t n = creation(evs);
+	struct found f;
+
+	(void)state;
+	evs[n++] = (struct test_ev){ 9, TVM_EV_EXTEND, "kernel", 6, NULL };
+	evs[n++] = (struct test_ev){ 0, TVM_EV_EXTEND, "x", 1, NULL };
+	evs[n++] = (struct test_ev){ 8, TVM_EV_IPL, "x", 1, NULL };
+	evs[n++] = (struct test_ev){ 3, TVM_EV_HOST_PCR, &host[3],
+				     sizeof(host[3]), NULL };
+	evs[n++] = (struct test_ev){ 7, TVM_EV_EXTEND, "later", 5, NULL };
+	kcheck(evs, n, n - 1, true, &f);
+	assert_int_equal(f.nfail, 3);
+	assert_string_equal(f.fail[0], "foreign event: event 10, EXTEND in "
+			    "PCR 0, is not the kernel's (PCRs 0-8 hold only "
+			    "what tvm measured at creation)");
+	assert_non_null(strstr(f.fail[1], "event 11, 0x0000000d in PCR 8,"));
+	assert_non_null(strstr(f.fail[2], "event 12, HOST_PCR in PCR 3,"));
+	kcheck(evs, n, 10, true, &f);
+	assert_int_equal(f.nfail, 0);
+}
+
+/* PCR 8's VMM_EXE: one, and only when the quote says a KVM VM. */
+static void test_vmm_exe_only_for_kvm(void **state)
+{
+	struct test_ev evs[16];
+	size_t n = creation(evs);
+	struct found f;
+
+	(void)state;
+	evs[n++] = (struct test_ev){ 8, TVM_EV_VMM_EXE, "/bin/vmm", 8, other };
+	kcheck(evs, n, n, true, &f);
+	assert_int_equal(f.nfail, 0);
+	kcheck(evs, n, n, false, &f);
+	assert_int_equal(f.nfail, 1);
+	assert_non_null(strstr(f.fail[0], "event 9, VMM_EXE in PCR 8,"));
+	evs[n++] = (struct test_ev){ 8, TVM_EV_VMM_EXE, "/bin/sh", 7, other };
+	kcheck(evs, n, n, true, &f);
+	assert_int_equal(f.nfail, 1);
+	assert_non_null(strstr(f.fail[0], "event 10, VMM_EXE in PCR 8,"));
+}
+
+/* Creation events missing, moved or renumbered. */
+static void test_creation_events_are_fixed(void **state)
+{
+	struct tvm_ev_host_pcr other = host[2];
+	struct test_ev evs[16];
+	size_t n = creation(evs);
+	struct found f;
+
+	(void)state;
+	other.pcr = 5;
+	evs[2].data = &other;
+	evs[4] = (struct test_ev){ 4, TVM_EV_EXTEND, "x", 1, NULL };
+	evs[8] = (struct test_ev){ 9, TVM_EV_EXTEND, "early", 5, NULL };
+	kcheck(evs, n, n, false, &f);
+	assert_int_equal(f.nfail, 3);
+	assert_string_equal(f.fail[0], "log forged: event 2, HOST_PCR: not "
+			    "the record of host PCR 2");
+	assert_non_null(strstr(f.fail[1], "foreign event: event 4, EXTEND in "
+			       "PCR 4,"));
+	assert_non_null(strstr(f.fail[2], "foreign event: event 8, EXTEND in "
+			       "PCR 9,"));
+}
+
+/*
+ * An event edited after the fact, its old digests kept: the replay still
+ * matches, but its digests are not its data's hash.  Types whose digests
+ * are not of their data (VMM_EXE, FILE, EXTEND) are left alone.
+ */
+static void test_edited_event_with_old_digests_fails(void **state)
+{
+	static const char old[] = "tvm 0.1 abi 5";
+	struct tvm_ev_host_pcr h1;
+	struct tvm_ev_memslot big = memslot;
+	struct test_ev evs[16];
+	size_t n = creation(evs);
+	struct found f;
+
+	(void)state;
+	h1 = host[1];
+	h1.value[0] ^= 1;	/* the digests of another host value */
+	evs[1].lie = &h1;
+	evs[8].lie = old;
+	big.size = 1 << 20;
+	evs[n++] = (struct test_ev){ 12, TVM_EV_MEMSLOT, &big, sizeof(big),
+				     &memslot };
+	evs[n++] = (struct test_ev){ 8, TVM_EV_VMM_EXE, "/bin/vmm", 8, other };
+	kcheck(evs, n, n, true, &f);
+	assert_int_equal(f.nfail, 3);
+	assert_string_equal(f.fail[0], "log forged: event 1, HOST_PCR in PCR "
+			    "1: its sha256 digest is not the hash of its "
+			    "data");
+	assert_string_equal(f.fail[1], "log forged: event 8, TVM_VERSION in "
+			    "PCR 8: its sha256 digest is not the hash of its "
+			    "data");
+	assert_string_equal(f.fail[2], "log forged: event 9, MEMSLOT in PCR "
+			    "12: its sha256 digest is not the hash of its "
+			    "data");
+}
+
+/* tvm's types outside their PCRs, or with data of the wrong size. */
+static void test_kernel_types_in_place(void **state)
+{
+	struct test_ev evs[16];
+	size_t n = creation(evs);
+	struct found f;
+
+	(void)state;
+	evs[n++] = (struct test_ev){ 12, TVM_EV_SLOT, &slot, sizeof(slot),
+				     NULL };
+	evs[n++] = (struct test_ev){ 12, TVM_EV_MEMSLOT, &memslot,
+				     sizeof(memslot) - 1, NULL };
+	evs[n++] = (struct test_ev){ 9, TVM_EV_BASE + 0x77, "new", 3, NULL };
+	kcheck(evs, n, n, false, &f);
+	assert_int_equal(f.nfail, 2);
+	assert_string_equal(f.fail[0], "foreign event: event 9, SLOT in PCR "
+			    "12, where the kernel never logs it");
+	assert_string_equal(f.fail[1], "log forged: event 10, MEMSLOT: data "
+			    "is 23 bytes, not 24");
+	assert_int_equal(f.nnote, 1);
+	assert_string_equal(f.note[0], "event 11: tvm event type 0x544d0077 "
+			    "is unknown to this tvmctl");
+}
+
+/*
+ * Check events 0 .. @n - 1 of @evs, as kcheck() does, after zeroing the
+ * digests of events @zero_from on, as tvm logs its reset markers.
+ */
+static void kcheck_zeroed(const struct test_ev *evs, size_t n,
+			  size_t zero_from, struct found *f)
+{
+	const struct attest_sink sink = { put_fail, put_note, f };
+	static uint8_t buf[16384];
+	size_t len = build_log(buf, evs, n);
+	struct qf_log log;
+
+	memset(f, 0, sizeof(*f));
+	assert_int_equal(qf_log_parse(buf, len, &log), 0);
+	for (size_t i = zero_from; i < n; i++)
+		for (unsigned int b = 0; b < __TVM_BANK_MAX; b++)
+			if (log.ev[i].digest[b])	/* points into buf */
+				memset(buf + (log.ev[i].digest[b] - buf), 0,
+				       tvm_banks[b].size);
+	attest_check_kernel_events(&log, n, false, &sink);
+	qf_log_free(&log);
+}
+
+/* EV_NO_ACTION: tvm logs only its reset markers of 16 and 23, zero digests. */
+static void test_no_action_only_resets(void **state)
+{
+	struct tvm_ev_reset r16 = { .magic = "TVMR", .pcr = 16 };
+	struct tvm_ev_reset r9 = { .magic = "TVMR", .pcr = 9 };
+	struct test_ev evs[16];
+	size_t n = creation(evs);
+	struct found f;
+
+	(void)state;
+	evs[n++] = (struct test_ev){ 16, TVM_EV_NO_ACTION, &r16, sizeof(r16),
+				     NULL };
+	evs[n++] = (struct test_ev){ 9, TVM_EV_NO_ACTION, &r9, sizeof(r9),
+				     NULL };
+	evs[n++] = (struct test_ev){ 0, TVM_EV_NO_ACTION, "x", 1, NULL };
+	kcheck_zeroed(evs, n, 9, &f);
+	assert_int_equal(f.nfail, 2);
+	assert_string_equal(f.fail[0], "foreign event: event 10, EV_NO_ACTION "
+			    "in PCR 9, is not a reset marker of tvm's");
+	assert_non_null(strstr(f.fail[1], "event 11, EV_NO_ACTION in PCR 0,"));
+	/* The marker of 16 with digests that are not zero. */
+	kcheck_zeroed(evs, 10, 10, &f);
+	assert_int_equal(f.nfail, 1);
+	assert_non_null(strstr(f.fail[0], "event 9, EV_NO_ACTION in PCR 16,"));
+}
+
+/* --- attest_launch() ------------------------------------------------------ */
+
+static void test_launch_from_firmware_version(void **state)
+{
+	static uint8_t buf[16384];
+	struct test_ev evs[16];
+	size_t n = creation(evs);
+	struct qf_log log;
+
+	(void)state;
+	evs[n++] = (struct test_ev){ 9, TVM_EV_SLOT, &slot, sizeof(slot),
+				     NULL };
+	assert_int_equal(qf_log_parse(buf, build_log(buf, evs, n), &log), 0);
+	assert_int_equal(attest_launch(5, &log, n), ATTEST_LAUNCH_UNKNOWN);
+	assert_int_equal(attest_launch(5 | TVM_QUOTE_FW_KVM, &log, n),
+			 ATTEST_LAUNCH_UNKNOWN);
+	assert_int_equal(attest_launch(6, &log, n), ATTEST_LAUNCH_ADMIN);
+	assert_int_equal(attest_launch(6 | TVM_QUOTE_FW_KVM, &log, n),
+			 ATTEST_LAUNCH_KVM);
+	assert_int_equal(attest_launch(6 | TVM_QUOTE_FW_KVM |
+				       TVM_QUOTE_FW_ADOPTED, &log, n),
+			 ATTEST_LAUNCH_ADOPTED);
+	/* The SLOT event after the quoted prefix: not launched yet. */
+	assert_int_equal(attest_launch(6 | TVM_QUOTE_FW_KVM, &log, n - 1),
+			 ATTEST_LAUNCH_NOT_YET);
+	assert_int_equal(attest_launch(6 | TVM_QUOTE_FW_KVM, NULL, 0),
+			 ATTEST_LAUNCH_NOT_YET);
+	qf_log_free(&log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +553,14 @@ int main(void)
 		cmocka_unit_test(test_digest_not_of_data_fails),
 		cmocka_unit_test(test_wrong_size_fails),
 		cmocka_unit_test(test_unknown_range_is_note),
+		cmocka_unit_test(test_kernel_events_pass),
+		cmocka_unit_test(test_foreign_event_in_pcr_0_8_fails),
+		cmocka_unit_test(test_vmm_exe_only_for_kvm),
+		cmocka_unit_test(test_creation_events_are_fixed),
+		cmocka_unit_test(test_edited_event_with_old_digests_fails),
+		cmocka_unit_test(test_kernel_types_in_place),
+		cmocka_unit_test(test_no_action_only_resets),
+		cmocka_unit_test(test_launch_from_firmware_version),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,7 @@
  * verdicts: a prefix, truncated, reordered, edited, resets.
  */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -315,6 +316,37 @@ static void test_pcrs_digest(void **state)
 	assert_memory_equal(d, want, 32);
 }
 
+/*
+ * qualifiedSigner as kernel/core/quote.c makes it: 0x000b, then SHA-256
+ * of the UUID's 16 bytes and the name (the vector from Python's hashlib).
+ */
+static void test_signer_name(void **state)
+{
+	static const uint8_t want[QF_SIGNER_SIZE] = {
+		0x00, 0x0b,
+		0xe3, 0xae, 0x13, 0x29, 0x5b, 0x07, 0xf8, 0xf2,
+		0xca, 0xe3, 0x8a, 0x08, 0xd0, 0x4a, 0xe9, 0xaf,
+		0x59, 0x7e, 0x81, 0x34, 0x68, 0xe0, 0x04, 0xc9,
+		0xbc, 0xb8, 0xd3, 0xe7, 0xef, 0x4d, 0xa3, 0xd1,
+	};
+	uint8_t uuid[TVM_UUID_SIZE], got[QF_SIGNER_SIZE];
+	char long_name[TVM_NAME_MAX + 2];
+
+	(void)state;
+	for (unsigned int i = 0; i < TVM_UUID_SIZE; i++)
+		uuid[i] = (uint8_t)i;
+	assert_int_equal(qf_signer_name(uuid, "web-1", got), 0);
+	assert_memory_equal(got, want, sizeof(want));
+	assert_int_equal(qf_signer_name(uuid, "web-2", got), 0);
+	assert_memory_not_equal(got, want, sizeof(want));
+	uuid[15] ^= 1;
+	assert_int_equal(qf_signer_name(uuid, "web-1", got), 0);
+	assert_memory_not_equal(got, want, sizeof(want));
+	memset(long_name, 'a', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	assert_int_equal(qf_signer_name(uuid, long_name, got), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_log_replay),
 		cmocka_unit_test(test_log_check),
 		cmocka_unit_test(test_pcrs_digest),
+		cmocka_unit_test(test_signer_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -301,3 +301,211 @@ unsigned int attest_check_runtime(const struct qf_log *log, size_t count,
 				 (unsigned long long)ranges[k].len);
 	return checked;
 }
+
+/*
+ * What the kernel logs of its own types: the PCR it logs each in, and the
+ * size of its data when fixed (0: any).  @hashed: each bank's digest is
+ * H_bank(data) (Documentation/eventlog.rst).
+ */
+struct kernel_type {
+	uint32_t type;
+	uint32_t pcr_mask;
+	uint32_t size;
+	bool hashed;
+};
+
+static const struct kernel_type kernel_types[] = {
+	{ TVM_EV_HOST_PCR, 0xff, sizeof(struct tvm_ev_host_pcr), false },
+	{ TVM_EV_TVM_VERSION, 1U << 8, 0, true },
+	{ TVM_EV_VMM_EXE, 1U << 8, 0, false },
+	{ TVM_EV_MEMSLOT, 1U << 12, sizeof(struct tvm_ev_memslot), true },
+	{ TVM_EV_VCPU, 1U << 12, sizeof(struct tvm_ev_vcpu), true },
+	{ TVM_EV_CPUID, 1U << 12, sizeof(struct tvm_ev_cpuid), true },
+	{ TVM_EV_SLOT, 1U << 9, sizeof(struct tvm_ev_slot), true },
+	{ TVM_EV_FILE, 1U << 9, 0, false },
+	{ TVM_EV_RUNTIME, 1U << 13, sizeof(struct tvm_ev_runtime), true },
+};
+
+static const struct kernel_type *kernel_type(uint32_t type)
+{
+	for (size_t i = 0; i < sizeof(kernel_types) / sizeof(kernel_types[0]);
+	     i++)
+		if (kernel_types[i].type == type)
+			return &kernel_types[i];
+	return NULL;
+}
+
+const char *attest_type_name(uint32_t type, char buf[16])
+{
+	static const char *const names[] = {
+		[TVM_EV_HOST_PCR - TVM_EV_BASE] = "HOST_PCR",
+		[TVM_EV_TVM_VERSION - TVM_EV_BASE] = "TVM_VERSION",
+		[TVM_EV_EXTEND - TVM_EV_BASE] = "EXTEND",
+		[TVM_EV_VMM_EXE - TVM_EV_BASE] = "VMM_EXE",
+		[TVM_EV_MEMSLOT - TVM_EV_BASE] = "MEMSLOT",
+		[TVM_EV_VCPU - TVM_EV_BASE] = "VCPU",
+		[TVM_EV_CPUID - TVM_EV_BASE] = "CPUID",
+		[TVM_EV_SLOT - TVM_EV_BASE] = "SLOT",
+		[TVM_EV_FILE - TVM_EV_BASE] = "FILE",
+		[TVM_EV_RUNTIME - TVM_EV_BASE] = "RUNTIME",
+	};
+	uint32_t i = type - TVM_EV_BASE;
+
+	if (type >= TVM_EV_BASE && i < sizeof(names) / sizeof(names[0]) &&
+	    names[i])
+		return names[i];
+	snprintf(buf, 16, "0x%08x", type);
+	return buf;
+}
+
+/*
+ * The first bank of @log in which @ev's digest is not what the kernel
+ * gives it: H_bank(data), or for HOST_PCR the host value itself in
+ * SHA-256 and H_bank(value) in the others.  -1 when all agree.
+ */
+static int kernel_bad_bank(const struct qf_log *log, const struct qf_event *ev)
+{
+	const struct tvm_ev_host_pcr *h = (const void *)ev->data;
+	uint8_t want[TVM_DIGEST_MAX];
+
+	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(log->banks & (1U << b)))
+			continue;
+		if (!ev->digest[b])
+			return (int)b;
+		if (ev->type == TVM_EV_HOST_PCR && b == TVM_BANK_SHA256)
+			memcpy(want, h->value, sizeof(h->value));
+		else if (ev->type == TVM_EV_HOST_PCR ?
+			 qf_hash(b, h->value, sizeof(h->value), want) :
+			 qf_hash(b, ev->data, ev->data_len, want))
+			return (int)b;
+		if (memcmp(ev->digest[b], want, tvm_banks[b].size))
+			return (int)b;
+	}
+	return -1;
+}
+
+/* @ev is a reset of PCR 16 or 23 as tvm logs it: "TVMR", zero digests. */
+static bool reset_marker(const struct qf_log *log, const struct qf_event *ev)
+{
+	uint32_t pcr;
+
+	if (!qf_event_is_reset(ev, &pcr) || pcr != ev->pcr ||
+	    (pcr != 16 && pcr != 23))
+		return false;
+	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++)
+		for (unsigned int k = 0; (log->banks & (1U << b)) &&
+		     k < tvm_banks[b].size; k++)
+			if (!ev->digest[b] || ev->digest[b][k])
+				return false;
+	return true;
+}
+
+unsigned int attest_check_kernel_events(const struct qf_log *log,
+					size_t count, bool kvm,
+					const struct attest_sink *sink)
+{
+	unsigned int checked = 0, vmm = 0;
+	char tbuf[16];
+
+	for (size_t i = 0; i < count && i < log->n; i++) {
+		const struct qf_event *ev = &log->ev[i];
+		const struct kernel_type *k = kernel_type(ev->type);
+		const char *name = attest_type_name(ev->type, tbuf);
+		bool creation = i < 9;	/* tvm_vm_create()'s, before anyone */
+		int b;
+
+		if (ev->type == TVM_EV_NO_ACTION) {
+			/* tvm logs none but its reset markers (16, 23). */
+			if (!reset_marker(log, ev))
+				sink_put(sink, true, "foreign event: event %zu, "
+					 "EV_NO_ACTION in PCR %u, is not a reset "
+					 "marker of tvm's", i, ev->pcr);
+			continue;
+		}
+		/*
+		 * Events 0-7 are HOST_PCR of PCR 0-7 and event 8 is PCR 8's
+		 * TVM_VERSION: the kernel logs them before the VM can be
+		 * found.  After them, PCRs 0-7 get nothing and PCR 8 only a
+		 * KVM VM's VMM_EXE.
+		 */
+		if (creation ? (ev->pcr != i ||
+				ev->type != (i < 8 ? TVM_EV_HOST_PCR :
+					     TVM_EV_TVM_VERSION)) :
+		    ev->pcr < TVM_FIRST_ADMIN_PCR &&
+		    (ev->type != TVM_EV_VMM_EXE || !kvm || vmm++)) {
+			sink_put(sink, true, "foreign event: event %zu, %s in "
+				 "PCR %u, is not the kernel's (PCRs 0-8 hold "
+				 "only what tvm measured at creation)", i,
+				 name, ev->pcr);
+			continue;
+		}
+		if (!k) {
+			if (ev->type > TVM_EV_BASE && ev->type !=
+			    TVM_EV_EXTEND && ev->type <= TVM_EV_RESERVED_LAST)
+				sink_put(sink, false, "event %zu: tvm event "
+					 "type %s is unknown to this tvmctl",
+					 i, name);
+			continue;
+		}
+		if (!(k->pcr_mask & (1U << ev->pcr))) {
+			sink_put(sink, true, "foreign event: event %zu, %s in "
+				 "PCR %u, where the kernel never logs it", i,
+				 name, ev->pcr);
+			continue;
+		}
+		if (k->size && ev->data_len != k->size) {
+			sink_put(sink, true, "log forged: event %zu, %s: data "
+				 "is %u bytes, not %u", i, name, ev->data_len,
+				 k->size);
+			continue;
+		}
+		if (ev->type == TVM_EV_HOST_PCR &&
+		    (memcmp(ev->data, "TVMH", 4) || ev->data[4] != ev->pcr)) {
+			sink_put(sink, true, "log forged: event %zu, %s: not "
+				 "the record of host PCR %u", i, name,
+				 ev->pcr);
+			continue;
+		}
+		if (!k->hashed && ev->type != TVM_EV_HOST_PCR)
+			continue;
+		checked++;
+		b = kernel_bad_bank(log, ev);
+		if (b >= 0)
+			sink_put(sink, true, "log forged: event %zu, %s in PCR "
+				 "%u: its %s digest is not the hash of its "
+				 "data", i, name, ev->pcr, tvm_banks[b].name);
+	}
+	return checked;
+}
+
+enum attest_launch attest_launch(uint64_t firmware, const struct qf_log *log,
+				 size_t count)
+{
+	if ((firmware & TVM_QUOTE_FW_ABI) < 6)
+		return ATTEST_LAUNCH_UNKNOWN;
+	if (!(firmware & TVM_QUOTE_FW_KVM))
+		return ATTEST_LAUNCH_ADMIN;
+	if (firmware & TVM_QUOTE_FW_ADOPTED)
+		return ATTEST_LAUNCH_ADOPTED;
+	for (size_t i = 0; log && i < count && i < log->n; i++)
+		if (log->ev[i].type == TVM_EV_SLOT && log->ev[i].pcr == 9)
+			return ATTEST_LAUNCH_KVM;
+	return ATTEST_LAUNCH_NOT_YET;
+}
+
+const char *attest_launch_name(enum attest_launch l)
+{
+	switch (l) {
+	case ATTEST_LAUNCH_KVM:
+		return "measured by the kernel (KVM)";
+	case ATTEST_LAUNCH_NOT_YET:
+		return "not yet (a KVM VM that has not run)";
+	case ATTEST_LAUNCH_ADOPTED:
+		return "not measured (a KVM VM adopted while running)";
+	case ATTEST_LAUNCH_ADMIN:
+		return "administrator's extends (not a KVM VM)";
+	default:
+		return "unknown (a quote from before ABI 6)";
+	}
+}

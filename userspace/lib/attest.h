@@ -10,6 +10,7 @@
 #ifndef _TVM_ATTEST_H
 #define _TVM_ATTEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,5 +78,49 @@ unsigned int attest_check_runtime(const struct qf_log *log, size_t count,
 				  const struct policy_range *ranges,
 				  unsigned int nranges,
 				  const struct attest_sink *sink);
+
+/*
+ * What only the kernel logs, against events 0 .. @count - 1 of @log (at
+ * most its length), whatever any policy says:
+ * - events 0-7 must be TVM_EV_HOST_PCR of PCRs 0-7 and event 8 PCR 8's
+ *   TVM_EV_TVM_VERSION (tvm_vm_create() logs them before the VM can be
+ *   found); later events in PCRs 0-8 are "foreign event" fails, but for
+ *   one TVM_EV_VMM_EXE in PCR 8 when @kvm (the quote says a KVM VM);
+ * - an event of one of tvm's types in a PCR the kernel never logs it in,
+ *   and an EV_NO_ACTION event that is not tvm's reset marker of PCR 16
+ *   or 23 (zero digests), are "foreign event" fails;
+ * - the data of each type with a structure must have its size, and
+ *   HOST_PCR's magic and PCR, else "log forged";
+ * - for each type whose digests the kernel computes from its data
+ *   (Documentation/eventlog.rst: all but VMM_EXE, FILE and EXTEND), each
+ *   bank's digest must be that, else "log forged" naming the bank: an
+ *   edited event that kept its digests replays, and only this sees it.
+ * A reserved type this tvmctl does not know is a note.  Returns how many
+ * events' digests were checked against their data.
+ */
+unsigned int attest_check_kernel_events(const struct qf_log *log,
+					size_t count, bool kvm,
+					const struct attest_sink *sink);
+
+/* tvm's name of an event type ("SLOT"), else "0x%08x" in @buf. */
+const char *attest_type_name(uint32_t type, char buf[16]);
+
+/* How a quoted VM's launch was measured, from the signed quote and log. */
+enum attest_launch {
+	ATTEST_LAUNCH_UNKNOWN,	/* firmwareVersion's ABI < 6: no flags */
+	ATTEST_LAUNCH_ADMIN,	/* not a KVM VM: an administrator's extends */
+	ATTEST_LAUNCH_ADOPTED,	/* a KVM VM running before tvm_kvm saw it */
+	ATTEST_LAUNCH_NOT_YET,	/* a KVM VM with no SLOT event quoted yet */
+	ATTEST_LAUNCH_KVM,	/* tvm_kvm measured it: SLOT events in PCR 9 */
+};
+
+/*
+ * From a quote's firmwareVersion (TVM_QUOTE_FW_*) and events 0 .. @count
+ * - 1 of @log (NULL: none): a KVM VM's launch is measured once PCR 9 has
+ * its SLOT events, which only the kernel logs (ABI 6).
+ */
+enum attest_launch attest_launch(uint64_t firmware, const struct qf_log *log,
+				 size_t count);
+const char *attest_launch_name(enum attest_launch l);
 
 #endif /* _TVM_ATTEST_H */

@@ -517,3 +517,18 @@ enum qf_log_verdict qf_log_check(const struct qf_log *log, uint64_t count,
 	}
 	return QF_LOG_OK;
 }
+
+int qf_signer_name(const uint8_t uuid[TVM_UUID_SIZE], const char *name,
+		   uint8_t out[QF_SIGNER_SIZE])
+{
+	uint8_t buf[TVM_UUID_SIZE + TVM_NAME_MAX];
+	size_t n = strlen(name);
+
+	if (n > TVM_NAME_MAX)
+		return -EINVAL;
+	memcpy(buf, uuid, TVM_UUID_SIZE);
+	memcpy(buf + TVM_UUID_SIZE, name, n);
+	out[0] = QF_ALG_SHA256 >> 8;
+	out[1] = QF_ALG_SHA256 & 0xff;
+	return qf_hash(TVM_BANK_SHA256, buf, TVM_UUID_SIZE + n, out + 2);
+}

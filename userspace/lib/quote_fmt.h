@@ -60,6 +60,17 @@ struct qf_attest {
  */
 int qf_attest_parse(const uint8_t *buf, size_t len, struct qf_attest *a);
 
+/* Bytes of a tvm quote's qualifiedSigner: TPM_ALG_SHA256, then the hash. */
+#define QF_SIGNER_SIZE		34
+
+/*
+ * The qualifiedSigner tvm signs for the VM @uuid named @name: 0x000b then
+ * SHA-256(@uuid || @name), as kernel/core/quote.c makes it.  -EINVAL for
+ * a name over TVM_NAME_MAX bytes, -EIO.
+ */
+int qf_signer_name(const uint8_t uuid[TVM_UUID_SIZE], const char *name,
+		   uint8_t out[QF_SIGNER_SIZE]);
+
 /*
  * TPMT_SIGNATURE, big-endian, as tpm2_quote -s writes and tpm2_checkquote
  * -s reads: u16 sigAlg (RSASSA), u16 hash (SHA-256), u16 size, the

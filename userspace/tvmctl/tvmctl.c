@@ -58,7 +58,11 @@ static const struct tvmctl_cmd commands[] = {
 	{ .name = "verify", .fn = verify_main, .args = "DIR",
 	  .help = "verify a quote directory offline: trusted or not, and why",
 	  .opts = "  --ak PEM       the attestation key to trust (required)\n"
-		  "  --nonce HEX    the nonce the quote must carry\n"
+		  "  --nonce HEX    the fresh nonce you chose (required)\n"
+		  "  --vm NAME      the VM the quote must be of (this or --uuid\n"
+		  "                 required; the other from quote.json)\n"
+		  "  --uuid UUID    the VM's UUID\n"
+		  "  --require-kvm  fail unless the kernel measured its launch\n"
 		  "  --policy FILE  check the log and PCRs against a policy\n"
 		  "  --tpm-ak PEM   check the deep quote with this TPM key\n" },
 	{ .name = "monitor", .fn = monitor_main, .args = "",

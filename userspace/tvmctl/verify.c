@@ -2,8 +2,10 @@
 /*
  * tvmctl verify: judge a quote directory offline, with no tvm.ko: the
  * signature with the AK the verifier trusts, the TPMS_ATTEST (magic, type,
- * nonce, pcrDigest of the PCR file), the log's replay against the quoted
- * PCRs, optionally a policy (as the kernel applies it: events of PCR 9-12
+ * the verifier's own nonce, the VM it expects as qualifiedSigner, how the
+ * VM's launch was measured, pcrDigest of the PCR file), the log's replay
+ * against the quoted PCRs, the events only the kernel logs (PCRs 0-8, and
+ * the digests tvm computes from its events' data), optionally a policy (as the kernel applies it: events of PCR 9-12
  * by name and digest, final PCR values; PCR 13's runtime events against
  * its runtime ranges) and the deep quote of the host TPM.  Each failed
  * check adds its own reason, and what the verifier should know but fails
@@ -20,6 +22,7 @@
 #include <json-c/json.h>
 
 #include "attest.h"
+#include "parse.h"
 #include "policy_json.h"
 #include "quote_fmt.h"
 #include "tvm_log.h"
@@ -142,11 +145,15 @@ out:
 	return ret;
 }
 
-/* log_count from quote.json: the quoted PCRs replay events 0 .. n - 1. */
+/*
+ * log_count from quote.json: the quoted PCRs replay events 0 .. n - 1; and
+ * the VM's name and UUID (*@have_uuid false when missing or malformed).
+ */
 static int read_meta(const struct tvmctl *ctl, const char *dir,
-		     uint64_t *count, char *vm, size_t vm_len)
+		     uint64_t *count, char *vm, size_t vm_len,
+		     uint8_t uuid[TVM_UUID_SIZE], bool *have_uuid)
 {
-	struct json_object *j, *o, *name;
+	struct json_object *j, *o, *name, *ju;
 	uint8_t *text;
 	size_t len;
 	int ret;
@@ -166,9 +173,15 @@ static int read_meta(const struct tvmctl *ctl, const char *dir,
 	}
 	*count = (uint64_t)json_object_get_int64(o);
 	snprintf(vm, vm_len, "?");
+	*have_uuid = false;
 	if (json_object_object_get_ex(j, "vm", &o) &&
 	    json_object_object_get_ex(o, "name", &name))
 		snprintf(vm, vm_len, "%s", json_object_get_string(name));
+	if (json_object_object_get_ex(j, "vm", &o) &&
+	    json_object_object_get_ex(o, "uuid", &ju) &&
+	    json_object_is_type(ju, json_type_string) &&
+	    !parse_uuid(json_object_get_string(ju), uuid))
+		*have_uuid = true;
 	json_object_put(j);
 	return 0;
 }
@@ -272,6 +285,36 @@ static void check_host_pcrs(const struct qf_log *log, size_t count,
 	}
 }
 
+/*
+ * The VM the verifier expects: qualifiedSigner is SHA-256 of its UUID and
+ * name.  What the verifier did not give (--uuid or --vm) comes from
+ * quote.json; the signed name binds it all the same, so a quote of any
+ * other VM (another UUID, or another name) fails.
+ */
+static void check_signer(const struct qf_attest *a, const uint8_t *want_uuid,
+			 const char *want_name, const uint8_t *json_uuid,
+			 const char *json_name, struct verdict *v)
+{
+	const uint8_t *uuid = want_uuid ? want_uuid : json_uuid;
+	const char *name = want_name ? want_name : json_name;
+	uint8_t signer[QF_SIGNER_SIZE];
+	char us[PARSE_UUID_STR_LEN];
+
+	if (!uuid) {
+		fail(v, "wrong VM: quote.json has no UUID and none was given "
+		     "(--uuid): the quote's qualifiedSigner cannot be checked");
+		return;
+	}
+	format_uuid(uuid, us);
+	if (qf_signer_name(uuid, name, signer) ||
+	    a->signer_len != sizeof(signer) ||
+	    memcmp(a->signer, signer, sizeof(signer)))
+		fail(v, "wrong VM: quote.msg's qualifiedSigner is not VM "
+		     "\"%.63s\" (%s)%s", name, us,
+		     want_uuid && want_name ? "" :
+		     ", as the verifier and quote.json name it");
+}
+
 int verify_main(struct tvmctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -279,13 +322,22 @@ int verify_main(struct tvmctl *ctl, int argc, char **argv)
 		{ "tpm-ak", required_argument, NULL, 't' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "nonce", required_argument, NULL, 'n' },
+		{ "vm", required_argument, NULL, 'v' },
+		{ "uuid", required_argument, NULL, 'u' },
+		{ "require-kvm", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ak_path = NULL, *tpm_path = NULL, *policy_path = NULL;
+	const char *want_name = NULL;
 	uint8_t nonce[TVM_NONCE_MAX], *msg = NULL, *tmsg = NULL, *logbuf = NULL;
-	uint8_t *ptext = NULL, *nbuf = NULL, digest[32];
-	size_t nonce_len = 0, msg_len, tmsg_len, log_len, plen, nlen;
+	uint8_t *ptext = NULL, digest[32], want_uuid[TVM_UUID_SIZE];
+	uint8_t json_uuid[TVM_UUID_SIZE];
+	bool have_uuid = false, json_has_uuid, require_kvm = false;
+	enum attest_launch launch = ATTEST_LAUNCH_UNKNOWN;
+	unsigned int kernel_checked = 0;
+	struct qf_attest qa;
+	size_t nonce_len = 0, msg_len, tmsg_len, log_len, plen;
 	char perr[POLICY_ERR_MAX], vmname[TVM_NAME_MAX + 2];
 	struct qf_pcrs *pcrs = NULL, *tpcrs = NULL;
 	struct verdict *v = NULL;
@@ -319,6 +371,21 @@ int verify_main(struct tvmctl *ctl, int argc, char **argv)
 						  ctl->name, optarg,
 						  TVM_NONCE_MIN, TVM_NONCE_MAX);
 			break;
+		case 'v':
+			if (!*optarg || strlen(optarg) > TVM_NAME_MAX)
+				return tvmctl_err(TVMCTL_USAGE,
+						  "%s: bad VM name '%s'",
+						  ctl->name, optarg);
+			want_name = optarg;
+			break;
+		case 'u':
+			if (tvmctl_parse_uuid(ctl, optarg, want_uuid))
+				return TVMCTL_USAGE;
+			have_uuid = true;
+			break;
+		case 'k':
+			require_kvm = true;
+			break;
 		default:
 			return tvmctl_opt_default(ctl, c, argv);
 		}
@@ -331,6 +398,14 @@ int verify_main(struct tvmctl *ctl, int argc, char **argv)
 		return tvmctl_err(TVMCTL_USAGE, "%s: --ak PEM is required: the "
 				  "attestation key you trust, not the "
 				  "directory's ak.pem", ctl->name);
+	if (!nonce_len)
+		return tvmctl_err(TVMCTL_USAGE, "%s: --nonce HEX is required: "
+				  "the fresh nonce you chose for this quote, "
+				  "not the directory's nonce.bin", ctl->name);
+	if (!want_name && !have_uuid)
+		return tvmctl_err(TVMCTL_USAGE, "%s: --vm NAME or --uuid UUID "
+				  "is required: the VM you expect the quote "
+				  "of", ctl->name);
 	ret = attest_read_pub(ak_path, &ak);
 	if (ret)
 		return tvmctl_err(TVMCTL_USAGE, "%s: bad key '%s': %s",
@@ -365,28 +440,23 @@ int verify_main(struct tvmctl *ctl, int argc, char **argv)
 		}
 		has_policy = true;
 	}
-	if (read_meta(ctl, dir, &count, vmname, sizeof(vmname)))
+	if (read_meta(ctl, dir, &count, vmname, sizeof(vmname), json_uuid,
+		      &json_has_uuid))
 		goto out;
-	if (!nonce_len) {
-		/* No verifier's nonce: at least the quote's own must agree. */
-		if (load(ctl, dir, "nonce.bin", TVM_NONCE_MAX, &nbuf, &nlen))
-			goto out;
-		memcpy(nonce, nbuf, nlen);
-		nonce_len = nlen;
-	}
 	if (check_quote(ctl, dir, "quote", ak, nonce, nonce_len, "wrong nonce",
 			pcrs, &msg, &msg_len, v))
 		goto out;
-	{
+	memset(&qa, 0, sizeof(qa));
+	if (!qf_attest_parse(msg, msg_len, &qa)) {
 		/* The signed clock is the log count; quote.json only repeats it. */
-		struct qf_attest a;
-
-		if (!qf_attest_parse(msg, msg_len, &a) && a.clock != count) {
+		if (qa.clock != count) {
 			fail(v, "log count: quote.json says %llu, the signed quote %llu",
 			     (unsigned long long)count,
-			     (unsigned long long)a.clock);
-			count = a.clock;
+			     (unsigned long long)qa.clock);
+			count = qa.clock;
 		}
+		check_signer(&qa, have_uuid ? want_uuid : NULL, want_name,
+			     json_has_uuid ? json_uuid : NULL, vmname, v);
 	}
 	if (load(ctl, dir, "log.bin", (size_t)1 << 30, &logbuf, &log_len))
 		goto out;
@@ -415,6 +485,16 @@ int verify_main(struct tvmctl *ctl, int argc, char **argv)
 			fail(v, "log malformed: log.bin lacks the quoted bank");
 			break;
 		}
+		if (count <= log.n) {
+			const struct attest_sink sink = {
+				sink_fail, sink_note, v,
+			};
+
+			kernel_checked = attest_check_kernel_events(
+				&log, (size_t)count,
+				(qa.firmware & TVM_QUOTE_FW_ABI) >= 6 &&
+				(qa.firmware & TVM_QUOTE_FW_KVM), &sink);
+		}
 		if (has_policy && count <= log.n) {
 			const struct attest_sink sink = {
 				sink_fail, sink_note, v,
@@ -426,6 +506,15 @@ int verify_main(struct tvmctl *ctl, int argc, char **argv)
 						       &sink);
 		}
 	}
+	launch = attest_launch(qa.firmware, log.ev && count <= log.n ? &log :
+			       NULL, (size_t)count);
+	if ((qa.firmware & TVM_QUOTE_FW_ABI) < 6)
+		sink_note(v, "a quote from before ABI 6: an administrator could "
+			  "extend PCRs 0-8 and tvm's own event types then");
+	if (require_kvm && launch != ATTEST_LAUNCH_KVM)
+		fail(v, "launch not measured: the VM's launch was %s, and "
+		     "--require-kvm asks for a kernel-measured one",
+		     attest_launch_name(launch));
 	if (tak) {
 		if (qf_hash(TVM_BANK_SHA256, msg, msg_len, digest) ||
 		    check_quote(ctl, dir, "tpm-quote", tak, digest,
@@ -441,7 +530,10 @@ int verify_main(struct tvmctl *ctl, int argc, char **argv)
 	out_bool(ctl->out, "trusted", NULL, !v->n);
 	out_str(ctl->out, "vm", NULL, vmname);
 	out_int(ctl->out, "log_count", "log count", (int64_t)count);
+	out_str(ctl->out, "launch", NULL, attest_launch_name(launch));
 	out_bool(ctl->out, "deep", "deep quote checked", tak != NULL);
+	out_int(ctl->out, "kernel_checked", "kernel events checked",
+		kernel_checked);
 	out_int(ctl->out, "runtime_checked", "runtime events checked",
 		runtime);
 	out_array_begin(ctl->out, "reasons");
@@ -459,7 +551,6 @@ out:
 		policy_free(&pol);
 	qf_log_free(&log);
 	free(ptext);
-	free(nbuf);
 	free(logbuf);
 	free(msg);
 	free(tmsg);

@@ -33,8 +33,12 @@
  * 5: KVM VMs (tvm_kvm.ko): VM_BIND, VM_MEASURE, MEASURE_FILE, the VM
  *    attributes VM_PID and VM_KVM, policy runtime ranges, and the event
  *    types of PCR 8, 9, 12 and 13 below (2026-11).
+ * 6: fail closed: PCR_EXTEND refuses PCRs 0-8 and tvm's reserved event
+ *    types (EPERM) and takes only the types of %TVM_EV_ADMIN_TYPES
+ *    (EINVAL); a quote's firmwareVersion carries %TVM_QUOTE_FW_KVM and
+ *    %TVM_QUOTE_FW_ADOPTED (2026-12).
  */
-#define TVM_ABI_VERSION 5
+#define TVM_ABI_VERSION 6
 
 /**
  * TVM_SECURITYFS_DIR - name of tvm's directory under securityfs
@@ -70,11 +74,14 @@
  *	reply:   ID, LOG_COUNT (the log prefix these values are the replay
  *	         of), PCR_VALUES { PCRV { PCRV_BANK, PCRV_INDEX, PCRV_DIGEST } ...}
  * TVM_CMD_PCR_EXTEND [admin]
- *	request: selector, PCR_INDEX, EVENT_TYPE (default TVM_EV_EXTEND),
- *	         EVENT_DATA, EVENT_DIGESTS { DIGEST { DIGEST_BANK,
- *	         DIGEST_VALUE } ... }
+ *	request: selector, PCR_INDEX (9-23), EVENT_TYPE (default
+ *	         TVM_EV_EXTEND; one of %TVM_EV_ADMIN_TYPES), EVENT_DATA,
+ *	         EVENT_DIGESTS { DIGEST { DIGEST_BANK, DIGEST_VALUE } ... }
  *	         Without EVENT_DIGESTS each bank extends H_bank(EVENT_DATA);
  *	         with it, a digest for every bank of the VM is required.
+ *	         PCRs 0-8 and tvm's reserved types are the kernel's alone
+ *	         (EPERM): what they hold was measured by tvm, never claimed by
+ *	         an administrator.
  *	reply:   ID, EVENT_SEQ (the sequence number the event got)
  * TVM_CMD_PCR_RESET [admin]
  *	request: selector, PCR_INDEX (16 or 23)
@@ -89,8 +96,10 @@
  *	ENOENT   no such VM (or it was deleted meanwhile)
  *	EEXIST   the name or UUID is taken
  *	EINVAL   a missing or contradictory attribute, a bank the VM does not
- *	         have, a digest of the wrong size, a malformed name
- *	EPERM    reset of a PCR other than 16 and 23
+ *	         have, a digest of the wrong size, a malformed name, an
+ *	         extend of a type not in %TVM_EV_ADMIN_TYPES
+ *	EPERM    reset of a PCR other than 16 and 23; extend of PCR 0-8 or of
+ *	         a type in %TVM_EV_RESERVED_FIRST-%TVM_EV_RESERVED_LAST
  *	ENOSPC   the VM's event log is full (state TVM_VM_LOG_FULL; nothing
  *	         was extended), or the host holds max_vms VMs already
  *	E2BIG    LOG_MAX above the module's log_max parameter
@@ -151,21 +160,43 @@ enum tvm_vm_state {
 };
 
 /*
- * Event types.  Events use the TCG PC Client event types where one fits
- * (the caller chooses), and these for what tvm itself records.  Values in
- * 0x544d0000-0x544dffff ("TM") are tvm's; tpm2_eventlog shows them as
- * unknown types with their data in hex, and replays them.
+ * Event types.  tvm records its own measurements with its own types;
+ * values in 0x544d0000-0x544dffff ("TM") are tvm's, and tpm2_eventlog
+ * shows them as unknown types with their data in hex, and replays them.
+ * All of them but %TVM_EV_EXTEND are reserved to the kernel: an extend
+ * (TVM_CMD_PCR_EXTEND) of one is refused with EPERM, so a log's event of
+ * a reserved type was logged by tvm itself.  An administrator's extend
+ * takes only the types of %TVM_EV_ADMIN_TYPES: those whose data no TCG
+ * specification gives a structure, so that any data keeps the log one
+ * that TCG tools (tpm2_eventlog) parse; others are refused with EINVAL.
+ * PCRs 0-8 hold the kernel's events only (the host's PCRs, tvm, the
+ * VMM): an extend of one is refused with EPERM.
  */
 /** EV_NO_ACTION (TCG): logged, never extended; refused in an extend */
 #define TVM_EV_NO_ACTION	0x00000003
+/** EV_COMPACT_HASH (TCG): vendor-defined data; an administrator's type */
+#define TVM_EV_COMPACT_HASH	0x0000000c
+/** EV_IPL (TCG): the boot loader's measurements, opaque; an administrator's type */
+#define TVM_EV_IPL		0x0000000d
 /** tvm's own event types */
 #define TVM_EV_BASE		0x544d0000
+/** TVM_EV_RESERVED_FIRST - first of tvm's types, the kernel's but %TVM_EV_EXTEND */
+#define TVM_EV_RESERVED_FIRST	TVM_EV_BASE
+/** TVM_EV_RESERVED_LAST - last of tvm's types */
+#define TVM_EV_RESERVED_LAST	0x544dffff
+/** TVM_FIRST_ADMIN_PCR - the lowest PCR an administrator may extend */
+#define TVM_FIRST_ADMIN_PCR	9
 /** PCR 0-7 at creation: data is struct tvm_ev_host_pcr */
 #define TVM_EV_HOST_PCR		(TVM_EV_BASE + 1)
 /** PCR 8 at creation: data is the text "tvm <version> abi <N>" */
 #define TVM_EV_TVM_VERSION	(TVM_EV_BASE + 2)
 /** an administrator's extend without an explicit type */
 #define TVM_EV_EXTEND		(TVM_EV_BASE + 3)
+/**
+ * TVM_EV_ADMIN_TYPES - the event types TVM_CMD_PCR_EXTEND accepts, as an
+ *	initialiser list: tvm's own %TVM_EV_EXTEND, EV_COMPACT_HASH and EV_IPL
+ */
+#define TVM_EV_ADMIN_TYPES	{ TVM_EV_EXTEND, TVM_EV_COMPACT_HASH, TVM_EV_IPL }
 /**
  * PCR 8, when a KVM VM is created: the VMM's executable.  Each bank's
  * digest is the file's hash in that bank's algorithm (for SHA-256, IMA's
@@ -674,14 +705,32 @@ enum tvm_pevent_attr {
  *	(TPM2B_DATA: the nonce), clockInfo (clock: the VM's log count, so
  *	the signature covers the log prefix; resetCount 0, restartCount:
  *	the VM's id, safe 1), firmwareVersion
- *	(tvm's ABI version), then TPMS_QUOTE_INFO: a TPML_PCR_SELECTION of
- *	one bank and a 3-byte mask, and pcrDigest (TPM2B_DIGEST: SHA-256 of
- *	the selected PCR values concatenated in index order).
+ *	(tvm's ABI version in the low 32 bits, TVM_QUOTE_FW_* flags above:
+ *	how the VM was measured), then TPMS_QUOTE_INFO: a
+ *	TPML_PCR_SELECTION of one bank and a 3-byte mask, and pcrDigest
+ *	(TPM2B_DIGEST: SHA-256 of the selected PCR values concatenated in
+ *	index order).
  *
  * More errors: ENOKEY no attestation key set, or none with that
  * description; EOPNOTSUPP the key is not an RSA private key of 2048 to
  * 4096 bits that signs PKCS#1 SHA-256.
  */
+
+/**
+ * TVM_QUOTE_FW_KVM - in a quote's firmwareVersion (ABI 6): the VM is a
+ *	KVM VM (%TVM_A_VM_KVM), whose PCRs 8, 9 and 12 tvm_kvm measured: its
+ *	launch was measured by the kernel, not only described by an
+ *	administrator's extends
+ */
+#define TVM_QUOTE_FW_KVM	(1ULL << 32)
+/**
+ * TVM_QUOTE_FW_ADOPTED - in a quote's firmwareVersion (ABI 6): the KVM VM
+ *	was running before tvm_kvm saw it (adopted): nothing of its launch
+ *	was measured
+ */
+#define TVM_QUOTE_FW_ADOPTED	(1ULL << 33)
+/** TVM_QUOTE_FW_ABI - the bits of firmwareVersion that hold the ABI version */
+#define TVM_QUOTE_FW_ABI	0xffffffffULL
 
 /*
  * KVM VMs (ABI 5)
