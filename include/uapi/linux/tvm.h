@@ -36,7 +36,10 @@
  * 6: fail closed: PCR_EXTEND refuses PCRs 0-8 and tvm's reserved event
  *    types (EPERM) and takes only the types of %TVM_EV_ADMIN_TYPES
  *    (EINVAL); a quote's firmwareVersion carries %TVM_QUOTE_FW_KVM and
- *    %TVM_QUOTE_FW_ADOPTED (2026-12).
+ *    %TVM_QUOTE_FW_ADOPTED; VM_LAUNCH refuses a KVM VM (EBUSY); a SLOT
+ *    event of device memory carries %TVM_EV_SLOT_DEVICE; a KVM VM that
+ *    may no longer run is stopped at once, and KVM_CREATE_VM fails when
+ *    tvm cannot track the VM (2026-12).
  */
 #define TVM_ABI_VERSION 6
 
