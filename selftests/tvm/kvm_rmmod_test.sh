@@ -141,11 +141,12 @@ fi
 
 # 5, 6. Loaded again, it tracks a new VM: one more instance created, and
 # deleted when the VM ends.  7. A VM created while tvm_kvm was out (its
-# VMM waits 3 s before running it) is adopted at its first KVM_RUN after
-# the load: UNKNOWN, and not stopped by an enforcing default policy.
+# VMM waits for a file the test makes after 6, not for a time that a
+# loaded host may outlast) is adopted at its first KVM_RUN after the
+# load: UNKNOWN, and not stopped by an enforcing default policy.
 policy=
-"$minivmm" --wait 3 --hold 5 "$dir/guest/hello.bin" > "$tmp/early" \
-	2> "$tmp/early-err" &
+"$minivmm" --wait-for "$tmp/go" --hold 5 "$dir/guest/hello.bin" \
+	> "$tmp/early" 2> "$tmp/early-err" &
 vmm=$!
 sleep 1
 if load; then
@@ -163,6 +164,7 @@ if load; then
 	echo '{"version": 1, "selector": {"default": true}, "mode": "enforce"}' \
 		> "$tmp/enforce.json"
 	"$tvmctl" policy load "$tmp/enforce.json" > /dev/null && policy=1
+	touch "$tmp/go"
 	# Its instance, while its VMM holds it: kvm, its pid, unknown, why.
 	adopted=
 	i=0
@@ -189,6 +191,7 @@ if load; then
 	fi
 else
 	ktap_fail "tvm_kvm_loads_again" "$(cat "$tmp/load")"
+	touch "$tmp/go"
 	ktap_skip "a_new_vm_is_tracked_again" "tvm_kvm did not load"
 	ktap_skip "a_vm_from_before_the_load_is_adopted_and_runs" \
 		"tvm_kvm did not load"

@@ -3,7 +3,7 @@
  * minivmm: the smallest VMM that makes tvm_kvm do its work.
  *
  *	minivmm [--vcpus N] [--mem KIB] [--entry ADDR] [--runs N]
- *		[--wait SECONDS] [--hold SECONDS] IMAGE
+ *		[--wait SECONDS] [--wait-for FILE] [--hold SECONDS] IMAGE
  *
  * Loads the raw IMAGE at guest physical ENTRY (default 0x1000) into one
  * memory slot of KIB KiB at address 0 (default 64), creates N vCPUs (default
@@ -12,7 +12,7 @@
  * writes to port 0x3f8 goes to stdout as it comes.  With --runs, gives up
  * after N KVM_RUN calls; with --wait, waits SECONDS between creating the
  * VM and running it (so that tvm_kvm can be loaded in between); with
- * --hold, keeps the VM for SECONDS more after the HLT before exiting.  The
+ * --wait-for, until FILE exists (at most a minute); with --hold, keeps the VM for SECONDS more after the HLT before exiting.  The
  * VM ends when minivmm does.
  *
  * Exit status: 0 the guest halted; 1 an error setting up; 2 bad usage;
@@ -30,7 +30,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: minivmm [--vcpus N] [--mem KIB] [--entry ADDR] "
-		"[--runs N] [--wait SECONDS] [--hold SECONDS] IMAGE\n");
+		"[--runs N] [--wait SECONDS] [--wait-for FILE] [--hold SECONDS] "
+		"IMAGE\n");
 	exit(2);
 }
 
@@ -69,10 +70,12 @@ int main(int argc, char **argv)
 		{ "runs", required_argument, NULL, 'r' },
 		{ "hold", required_argument, NULL, 'h' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "wait-for", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long vcpus = 1, kib = 64, entry = 0x1000, runs = 0;
 	unsigned long long hold = 0, wait = 0, n;
+	const char *wait_for = NULL;
 	pthread_t ap[KVM_T_VCPUS];
 	struct kvm_run *run;
 	size_t len;
@@ -96,6 +99,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			hold = number("--hold", optarg, 86400);
+			break;
+		case 'f':
+			wait_for = optarg;
 			break;
 		case 'w':
 			wait = number("--wait", optarg, 86400);
@@ -153,6 +159,8 @@ int main(int argc, char **argv)
 
 	if (wait)
 		sleep(wait);
+	for (n = 0; wait_for && access(wait_for, F_OK) && n < 1200; n++)
+		usleep(50000);
 	for (i = 1; i < (int)vcpus; i++) {
 		err = pthread_create(&ap[i], NULL, ap_thread, (void *)(intptr_t)i);
 		if (err) {
