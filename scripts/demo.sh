@@ -139,9 +139,10 @@ say "tvmctl verify: signatures, nonce, log replay, the owner's policy, offline"
 run "$tvmctl" verify /tmp/q --ak /tmp/ak.pub.pem --tpm-ak /tmp/q/tpm-ak.pem --policy /tmp/web-2.json --nonce 5eed0f7e4a11ce00 --vm web-2
 
 say "... and a log edited after the fact is caught"
-# The last event's SHA-256 digest ends 99 bytes before the end of the log
-# (its SHA-384 and SM3 digests, the size and 11 bytes of data follow).
-runsh "cp -r /tmp/q /tmp/q-bad && printf 'X' | dd of=/tmp/q-bad/log.bin bs=1 seek=\$((\$(wc -c < /tmp/q-bad/log.bin) - 110)) conv=notrunc 2>/dev/null"
+# The last event, the policy web-2 was launched under (TVM_EV_POLICY), has
+# its SHA-256 digest end 160 bytes before the end of the log (its SHA-384
+# and SM3 digests, the size and 72 bytes of data follow).
+runsh "cp -r /tmp/q /tmp/q-bad && printf 'X' | dd of=/tmp/q-bad/log.bin bs=1 seek=\$((\$(wc -c < /tmp/q-bad/log.bin) - 171)) conv=notrunc 2>/dev/null"
 runsh "$tvmctl verify /tmp/q-bad --ak /tmp/ak.pub.pem --nonce 5eed0f7e4a11ce00 --vm web-2 || echo \"exit status \$?\""
 
 # --- Real KVM VMs (tvm_kvm.ko) ------------------------------------------

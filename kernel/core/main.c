@@ -27,6 +27,9 @@ static int __init tvm_init(void)
 	ret = tvm_bank_init();
 	if (ret)
 		goto err_bank;
+	ret = tvm_policy_init();
+	if (ret)
+		goto err_policy;
 	ret = tvm_vm_init();
 	if (ret)
 		goto err_vm;
@@ -46,6 +49,8 @@ err_netlink:
 err_securityfs:
 	tvm_vm_uninit();
 err_vm:
+	tvm_policy_uninit();
+err_policy:
 	tvm_bank_uninit();
 err_bank:
 	pr_err("init failed: %d\n", ret);

@@ -896,16 +896,21 @@ out:
 
 /*
  * A policy's generation, digest and signed flag, and with @sel its
- * selector (which a whole policy's payload already holds).
+ * selector, key id and revision (which a whole policy's payload already
+ * holds).
  */
 static int put_policy_head(struct sk_buff *skb, const struct tvm_policy *p,
 			   bool sel)
 {
-	return (sel && tvm_policy_put_selector(skb, &p->sel)) ||
+	return (sel && (tvm_policy_put_selector(skb, &p->sel) ||
+			(p->is_signed &&
+			 nla_put(skb, TVM_A_POLICY_KEY_ID, TVM_KEY_ID_SIZE,
+				 p->key_id)) ||
+			nla_put_u32(skb, TVM_A_POLICY_REVISION, p->revision))) ||
 	       nla_put_u64_64bit(skb, TVM_A_POLICY_GEN, p->gen,
 				 TVM_A_POLICY_PAD) ||
 	       nla_put(skb, TVM_A_POLICY_DIGEST, sizeof(p->digest), p->digest) ||
-	       (p->owner_key && nla_put_flag(skb, TVM_A_POLICY_SIGNED)) ?
+	       (p->is_signed && nla_put_flag(skb, TVM_A_POLICY_SIGNED)) ?
 	       -EMSGSIZE : 0;
 }
 
@@ -946,14 +951,11 @@ nospace:
 
 static int policy_delete_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct tvm_selector sel;
-	int ret;
-
 	if (!info->attrs[TVM_A_POLICY])
 		return missing(info, TVM_A_POLICY, "which policy?");
-	ret = tvm_policy_parse_selector(info->attrs[TVM_A_POLICY], &sel,
-					info->extack);
-	return ret ?: tvm_policy_delete(&sel, info->extack);
+	return tvm_policy_delete(info->attrs[TVM_A_POLICY],
+				 info->attrs[TVM_A_POLICY_SIGNATURE],
+				 info->extack);
 }
 
 /*
@@ -1231,8 +1233,7 @@ void tvm_netlink_trust_event(struct tvm_vm *vm, int old, int new,
 	multicast(msg, hdr);
 }
 
-void tvm_netlink_policy_event(const struct tvm_selector *sel, u64 gen,
-			      const char *action)
+void tvm_netlink_policy_event(const struct tvm_policy *p, const char *action)
 {
 	struct sk_buff *msg;
 	struct nlattr *nest;
@@ -1247,8 +1248,7 @@ void tvm_netlink_policy_event(const struct tvm_selector *sel, u64 gen,
 	if (!hdr)
 		goto err;
 	nest = nla_nest_start(msg, TVM_A_POLICY);
-	if (!nest || tvm_policy_put_selector(msg, sel) ||
-	    nla_put_u64_64bit(msg, TVM_A_POLICY_GEN, gen, TVM_A_POLICY_PAD))
+	if (!nest || put_policy_head(msg, p, true))
 		goto err;
 	nla_nest_end(msg, nest);
 	if (nla_put_string(msg, TVM_A_REASON, action))
@@ -1320,7 +1320,7 @@ static const struct genl_ops tvm_ops[] = {
 	{
 		.cmd = TVM_CMD_POLICY_DELETE,
 		.doit = policy_delete_doit,
-		.policy = policy_sel_policy,
+		.policy = policy_load_policy,
 		.maxattr = TVM_A_MAX,
 		.internal_flags = TVM_NL_ADMIN,
 	},

@@ -18,7 +18,8 @@ void tvm_netlink_uninit(void);
 /* Announcements on the "events" group; no-ops without listeners. */
 void tvm_netlink_trust_event(struct tvm_vm *vm, int old, int new,
 			     const char *reason);
-void tvm_netlink_policy_event(const struct tvm_selector *sel, u64 gen,
-			      const char *action);
+struct tvm_policy;
+/* A policy @p was loaded or deleted (@action): its head, as a dump's. */
+void tvm_netlink_policy_event(const struct tvm_policy *p, const char *action);
 
 #endif /* _TVM_NETLINK_H */

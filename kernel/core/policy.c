@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Policies: parsing and strict validation of TVM_A_POLICY, owner
- * signatures, the store, and checks of events and PCR values against a
- * policy.  Documentation/policy.rst describes the semantics.
+ * Policies: parsing and strict validation of TVM_A_POLICY, its canonical
+ * encoding, owner signatures and the owner keyring, the pins that bind a
+ * selector to its owner's key (anti-rollback), the store, and checks of
+ * events and PCR values against a policy.  Documentation/policy.rst
+ * describes the semantics.
  */
 
 #include <crypto/public_key.h>
+#include <keys/asymmetric-subtype.h>
 #include <keys/asymmetric-type.h>
+#include <linux/cred.h>
 #include <linux/hashtable.h>
 #include <linux/jhash.h>
 #include <linux/key.h>
@@ -15,6 +19,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/netlink.h>
+#include <asm/unaligned.h>
 
 #include "bank.h"
 #include "ima.h"
@@ -27,13 +32,34 @@ unsigned int tvm_max_policies = 1024;
 module_param_named(max_policies, tvm_max_policies, uint, 0444);
 MODULE_PARM_DESC(max_policies, "Most policies loaded at once (default 1024)");
 
+/**
+ * struct tvm_policy_pin - a selector bound to its owner's key
+ * @node: in pins
+ * @sel: the selector
+ * @key_id: the key of the first signed policy loaded for @sel
+ * @revision: the highest revision loaded or deleted for @sel: the
+ *	high-water mark, kept after the policy is deleted
+ */
+struct tvm_policy_pin {
+	struct list_head node;
+	struct tvm_selector sel;
+	u8 key_id[TVM_KEY_ID_SIZE];
+	u32 revision;
+};
+
 /*
  * tvm_policy_lock protects changes to policies, by_uuid, by_name,
- * default_policy, policy_count, policy_gen and list_gen; readers use RCU.
- * The list is for dumps; lookups for a VM go through the hash tables and
- * default_policy, in O(1).
+ * default_policy, policy_count, policy_gen and list_gen, and pins and
+ * pin_count (only loads and deletes read those); readers of the policies
+ * use RCU.  The list is for dumps; lookups for a VM go through the hash
+ * tables and default_policy, in O(1).  Pins are never removed while the
+ * module is loaded; there are at most max_policies of them.
  */
 static DEFINE_MUTEX(tvm_policy_lock);
+static LIST_HEAD(pins);
+static unsigned int pin_count;
+/* The owner keyring, TVM_OWNER_KEYRING; set at init, never changes. */
+static struct key *owner_keyring;
 static LIST_HEAD(policies);
 static DEFINE_HASHTABLE(by_uuid, 8);
 static DEFINE_HASHTABLE(by_name, 8);
@@ -51,7 +77,8 @@ static const struct nla_policy pevent_policy[TVM_A_PEVENT_MAX + 1] = {
 };
 
 static const struct nla_policy level_policy[TVM_A_LEVEL_MAX + 1] = {
-	[TVM_A_LEVEL_NUM] = NLA_POLICY_RANGE(NLA_U32, 1, TVM_POLICY_LEVELS),
+	[TVM_A_LEVEL_NUM] = NLA_POLICY_RANGE(NLA_U32, TVM_POLICY_LEVEL_VMM,
+					     TVM_POLICY_LEVELS),
 	[TVM_A_LEVEL_EVENT] = NLA_POLICY_NESTED(pevent_policy),
 	[TVM_A_LEVEL_PCR] = NLA_POLICY_NESTED(tvm_digest_list_policy),
 };
@@ -83,10 +110,15 @@ const struct nla_policy tvm_policy_attr_policy[TVM_A_POLICY_MAX + 1] = {
 	[TVM_A_POLICY_DEFAULT] = { .type = NLA_FLAG },
 	[TVM_A_POLICY_MODE] = NLA_POLICY_RANGE(NLA_U32, TVM_POLICY_AUDIT,
 					       TVM_POLICY_ENFORCE),
-	[TVM_A_POLICY_OWNER_KEY] = { .type = NLA_NUL_STRING,
-				     .len = TVM_KEY_DESC_MAX },
+	[TVM_A_POLICY_OWNER_KEY] = {
+		.type = NLA_REJECT,
+		.reject_message = "owner keys are named by KEY_ID since ABI 6",
+	},
 	[TVM_A_POLICY_LEVEL] = NLA_POLICY_NESTED(level_policy),
 	[TVM_A_POLICY_RUNTIME] = NLA_POLICY_NESTED(range_policy),
+	[TVM_A_POLICY_KEY_ID] = NLA_POLICY_EXACT_LEN(TVM_KEY_ID_SIZE),
+	[TVM_A_POLICY_REVISION] = { .type = NLA_U32 },
+	[TVM_A_POLICY_TOMBSTONE] = { .type = NLA_FLAG },
 };
 
 /* Each attribute type in @once may appear at most once in @nest. */
@@ -200,7 +232,12 @@ static int parse_level(const struct nlattr *attr, struct tvm_policy *p,
 		NL_SET_ERR_MSG_ATTR(extack, attr, "a level needs its number");
 		return -EINVAL;
 	}
-	l = &p->levels[nla_get_u32(tb[TVM_A_LEVEL_NUM]) - 1];
+	l = &p->levels[nla_get_u32(tb[TVM_A_LEVEL_NUM])];
+	if (l == &p->levels[TVM_POLICY_LEVEL_VMM] && tb[TVM_A_LEVEL_PCR]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_LEVEL_PCR],
+				    "level 0 (vmm) takes events only, no PCR values");
+		return -EINVAL;
+	}
 	if (l->present) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_LEVEL_NUM],
 				    "level given twice");
@@ -298,9 +335,8 @@ static void policy_free(struct tvm_policy *p)
 
 	if (!p)
 		return;
-	for (i = 0; i < TVM_POLICY_LEVELS; i++)
+	for (i = 0; i <= TVM_POLICY_LEVELS; i++)
 		kvfree(p->levels[i].events);
-	kfree(p->owner_key);
 	kfree(p->payload);
 	kfree(p);
 }
@@ -358,7 +394,254 @@ int tvm_policy_parse_selector(const struct nlattr *attr,
 	return parse_selector(tb, attr, sel, extack);
 }
 
-/* Check @sig, by the key @desc in the caller's keyrings, over @p's payload. */
+/* --- the canonical encoding ------------------------------------------------ */
+
+/*
+ * What an owner signs, recomputed from the parsed policy so that it does
+ * not depend on the host: netlink attributes laid out as tvmctl sends them
+ * (a 4-byte header, each attribute padded to 4 bytes with zeros), in one
+ * order, with every length, type and integer little-endian.  Documentation/
+ * policy.rst defines it.  A writer counts past @size, to learn the length.
+ */
+struct cwbuf {
+	u8 *buf;
+	size_t size;
+	size_t len;
+	bool too_big;
+};
+
+static void cw_hdr(struct cwbuf *w, size_t at, size_t len, u16 type)
+{
+	if (len > U16_MAX)
+		w->too_big = true;
+	if (at + NLA_HDRLEN <= w->size) {
+		put_unaligned_le16(len, w->buf + at);
+		put_unaligned_le16(type, w->buf + at + 2);
+	}
+}
+
+static void cw_put(struct cwbuf *w, u16 type, const void *data, size_t n)
+{
+	size_t at = w->len, total = NLA_HDRLEN + n, padded = NLA_ALIGN(total);
+
+	cw_hdr(w, at, total, type);
+	if (at + padded <= w->size) {
+		if (n)
+			memcpy(w->buf + at + NLA_HDRLEN, data, n);
+		memset(w->buf + at + total, 0, padded - total);
+	}
+	w->len += padded;
+}
+
+static void cw_u32(struct cwbuf *w, u16 type, u32 v)
+{
+	__le32 le = cpu_to_le32(v);
+
+	cw_put(w, type, &le, sizeof(le));
+}
+
+static void cw_u64(struct cwbuf *w, u16 type, u64 v)
+{
+	__le64 le = cpu_to_le64(v);
+
+	cw_put(w, type, &le, sizeof(le));
+}
+
+static size_t cw_nest(struct cwbuf *w)
+{
+	size_t at = w->len;
+
+	w->len += NLA_HDRLEN;
+	return at;
+}
+
+static void cw_nest_end(struct cwbuf *w, size_t at, u16 type)
+{
+	cw_hdr(w, at, w->len - at, type | NLA_F_NESTED);
+}
+
+static void cw_digests(struct cwbuf *w, u16 type,
+		       const struct tvm_policy_digest *d, unsigned int n)
+{
+	size_t list = cw_nest(w), entry;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		entry = cw_nest(w);
+		cw_u32(w, TVM_A_DIGEST_BANK, d[i].bank);
+		cw_put(w, TVM_A_DIGEST_VALUE, d[i].value,
+		       tvm_banks[d[i].bank].size);
+		cw_nest_end(w, entry, TVM_A_DIGEST);
+	}
+	cw_nest_end(w, list, type);
+}
+
+static void canonical(const struct tvm_policy *p, struct cwbuf *w)
+{
+	size_t level, event, range;
+	unsigned int l, e, i;
+
+	cw_u32(w, TVM_A_POLICY_VERSION, TVM_POLICY_VERSION);
+	switch (p->sel.kind) {
+	case TVM_SEL_UUID:
+		cw_put(w, TVM_A_POLICY_UUID, p->sel.uuid, TVM_UUID_SIZE);
+		break;
+	case TVM_SEL_NAME:
+		cw_put(w, TVM_A_POLICY_NAME, p->sel.name,
+		       strlen(p->sel.name) + 1);
+		break;
+	default:
+		cw_put(w, TVM_A_POLICY_DEFAULT, NULL, 0);
+		break;
+	}
+	if (!p->tombstone)
+		cw_u32(w, TVM_A_POLICY_MODE, p->mode);
+	if (p->is_signed)
+		cw_put(w, TVM_A_POLICY_KEY_ID, p->key_id, TVM_KEY_ID_SIZE);
+	cw_u32(w, TVM_A_POLICY_REVISION, p->revision);
+	if (p->tombstone)
+		cw_put(w, TVM_A_POLICY_TOMBSTONE, NULL, 0);
+	for (l = 0; l <= TVM_POLICY_LEVELS; l++) {
+		const struct tvm_policy_level *lv = &p->levels[l];
+
+		if (!lv->present)
+			continue;
+		level = cw_nest(w);
+		cw_u32(w, TVM_A_LEVEL_NUM, l);
+		for (e = 0; e < lv->nevents; e++) {
+			event = cw_nest(w);
+			cw_put(w, TVM_A_PEVENT_NAME, lv->events[e].name,
+			       strlen(lv->events[e].name) + 1);
+			cw_digests(w, TVM_A_PEVENT_DIGESTS,
+				   lv->events[e].digests,
+				   lv->events[e].ndigests);
+			cw_nest_end(w, event, TVM_A_LEVEL_EVENT);
+		}
+		if (lv->npcr)
+			cw_digests(w, TVM_A_LEVEL_PCR, lv->pcr, lv->npcr);
+		cw_nest_end(w, level, TVM_A_POLICY_LEVEL);
+	}
+	for (i = 0; i < p->nranges; i++) {
+		const struct tvm_range *r = &p->ranges[i];
+
+		range = cw_nest(w);
+		cw_u64(w, TVM_A_RANGE_GPA, r->gpa);
+		cw_u64(w, TVM_A_RANGE_LEN, r->len);
+		cw_put(w, TVM_A_RANGE_SHA256, r->sha256, sizeof(r->sha256));
+		cw_u32(w, TVM_A_RANGE_INTERVAL, r->interval_ms);
+		cw_nest_end(w, range, TVM_A_POLICY_RUNTIME);
+	}
+}
+
+/* @p->digest: SHA-256 of @p's canonical encoding. */
+static int canonical_digest(struct tvm_policy *p,
+			    struct netlink_ext_ack *extack)
+{
+	struct cwbuf w = { };
+	int ret;
+
+	canonical(p, &w);
+	if (w.too_big) {
+		NL_SET_ERR_MSG(extack, "the canonical encoding is too long");
+		return -E2BIG;
+	}
+	w.size = w.len;
+	w.len = 0;
+	w.buf = kvmalloc(w.size, GFP_KERNEL);
+	if (!w.buf)
+		return -ENOMEM;
+	canonical(p, &w);
+	ret = tvm_bank_hash(TVM_BANK_SHA256, w.buf, w.len, p->digest);
+	kvfree(w.buf);
+	return ret;
+}
+
+/* --- owner keys ------------------------------------------------------------ */
+
+/* An asymmetric key's RSA public key, or NULL for any other key. */
+static const struct public_key *rsa_public(const struct key_type *type,
+					   const union key_payload *payload)
+{
+	const struct public_key *pk;
+
+	if (type != &key_type_asymmetric ||
+	    payload->data[asym_subtype] != &public_key_subtype)
+		return NULL;
+	pk = payload->data[asym_crypto];
+	if (!pk || pk->key_is_private || !pk->pkey_algo ||
+	    strcmp(pk->pkey_algo, "rsa"))
+		return NULL;
+	return pk;
+}
+
+/*
+ * The owner keyring takes RSA public keys only (no keyrings, no private
+ * keys): a key's id is the SHA-256 of its public key, which tvm recomputes
+ * at each lookup, so whatever root links here cannot pass for a key it is
+ * not.
+ */
+static int owner_restrict(struct key *keyring, const struct key_type *type,
+			  const union key_payload *payload,
+			  struct key *restriction_key)
+{
+	return rsa_public(type, payload) ? 0 : -EPERM;
+}
+
+int tvm_policy_init(void)
+{
+	struct key_restriction *restrict_link;
+	struct key *keyring;
+
+	restrict_link = kzalloc(sizeof(*restrict_link), GFP_KERNEL);
+	if (!restrict_link)
+		return -ENOMEM;
+	restrict_link->check = owner_restrict;
+	/* Root adds and removes keys; tvm searches it as possessor. */
+	keyring = keyring_alloc(TVM_OWNER_KEYRING, GLOBAL_ROOT_UID,
+				GLOBAL_ROOT_GID, current_cred(),
+				(KEY_POS_ALL & ~KEY_POS_SETATTR) |
+				KEY_USR_VIEW | KEY_USR_READ | KEY_USR_WRITE |
+				KEY_USR_SEARCH,
+				KEY_ALLOC_NOT_IN_QUOTA, restrict_link, NULL);
+	if (IS_ERR(keyring)) {
+		kfree(restrict_link);
+		return PTR_ERR(keyring);
+	}
+	owner_keyring = keyring;
+	return 0;
+}
+
+/* The owner key @id from the owner keyring, checked to be that key. */
+static struct key *owner_key(const u8 *id, struct netlink_ext_ack *extack)
+{
+	char desc[2 * TVM_KEY_ID_SIZE + 1];
+	const struct public_key *pk;
+	u8 actual[TVM_KEY_ID_SIZE];
+	key_ref_t ref;
+	struct key *key;
+
+	bin2hex(desc, id, TVM_KEY_ID_SIZE);
+	desc[2 * TVM_KEY_ID_SIZE] = '\0';
+	ref = keyring_search(make_key_ref(owner_keyring, true),
+			     &key_type_asymmetric, desc, false);
+	if (IS_ERR(ref)) {
+		NL_SET_ERR_MSG(extack,
+			       "owner key not found in the .tvm_owner keyring");
+		return ERR_PTR(-ENOKEY);
+	}
+	key = key_ref_to_ptr(ref);
+	pk = rsa_public(key->type, &key->payload);
+	if (!pk || tvm_bank_hash(TVM_BANK_SHA256, pk->key, pk->keylen, actual) ||
+	    memcmp(actual, id, TVM_KEY_ID_SIZE)) {
+		key_put(key);
+		NL_SET_ERR_MSG(extack,
+			       "the key filed under the owner key id is another key");
+		return ERR_PTR(-EKEYREJECTED);
+	}
+	return key;
+}
+
+/* Check @sig, by the owner key @p->key_id, over @p's canonical digest. */
 static int verify_owner(const struct tvm_policy *p, const struct nlattr *sig,
 			struct netlink_ext_ack *extack)
 {
@@ -371,12 +654,9 @@ static int verify_owner(const struct tvm_policy *p, const struct nlattr *sig,
 	struct key *key;
 	int ret;
 
-	key = request_key(&key_type_asymmetric, p->owner_key, NULL);
-	if (IS_ERR(key)) {
-		NL_SET_ERR_MSG(extack,
-			       "owner key not found in the caller's keyrings");
-		return -ENOKEY;
-	}
+	key = owner_key(p->key_id, extack);
+	if (IS_ERR(key))
+		return PTR_ERR(key);
 	ret = -ENOMEM;
 	pks.s = kmemdup(nla_data(sig), nla_len(sig), GFP_KERNEL);
 	pks.s_size = nla_len(sig);
@@ -395,6 +675,8 @@ static int verify_owner(const struct tvm_policy *p, const struct nlattr *sig,
 	return ret;
 }
 
+/* --- parsing --------------------------------------------------------------- */
+
 static struct tvm_policy *policy_parse(const struct nlattr *attr,
 				       const struct nlattr *sig,
 				       struct netlink_ext_ack *extack)
@@ -407,7 +689,8 @@ static struct tvm_policy *policy_parse(const struct nlattr *attr,
 	ret = check_once(attr, BIT(TVM_A_POLICY_VERSION) |
 			 BIT(TVM_A_POLICY_UUID) | BIT(TVM_A_POLICY_NAME) |
 			 BIT(TVM_A_POLICY_DEFAULT) | BIT(TVM_A_POLICY_MODE) |
-			 BIT(TVM_A_POLICY_OWNER_KEY), extack);
+			 BIT(TVM_A_POLICY_KEY_ID) | BIT(TVM_A_POLICY_REVISION) |
+			 BIT(TVM_A_POLICY_TOMBSTONE), extack);
 	if (ret)
 		return ERR_PTR(ret);
 	ret = nla_parse_nested(tb, TVM_A_POLICY_MAX, attr,
@@ -427,7 +710,18 @@ static struct tvm_policy *policy_parse(const struct nlattr *attr,
 		goto err;
 	p->mode = tb[TVM_A_POLICY_MODE] ? nla_get_u32(tb[TVM_A_POLICY_MODE]) :
 					  TVM_POLICY_AUDIT;
+	p->revision = tb[TVM_A_POLICY_REVISION] ?
+		      nla_get_u32(tb[TVM_A_POLICY_REVISION]) : 0;
+	p->tombstone = tb[TVM_A_POLICY_TOMBSTONE];
 	nla_for_each_nested(a, attr, rem) {
+		if (p->tombstone && (nla_type(a) == TVM_A_POLICY_MODE ||
+				     nla_type(a) == TVM_A_POLICY_LEVEL ||
+				     nla_type(a) == TVM_A_POLICY_RUNTIME)) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "a tombstone is a selector, a key id and a revision only");
+			ret = -EINVAL;
+			goto err;
+		}
 		if (nla_type(a) == TVM_A_POLICY_LEVEL)
 			ret = parse_level(a, p, extack);
 		else if (nla_type(a) == TVM_A_POLICY_RUNTIME)
@@ -444,17 +738,18 @@ static struct tvm_policy *policy_parse(const struct nlattr *attr,
 			     GFP_KERNEL_ACCOUNT);
 	if (!p->payload)
 		goto err;
-	ret = tvm_bank_hash(TVM_BANK_SHA256, p->payload, p->payload_len,
-			    p->digest);
+
+	if (tb[TVM_A_POLICY_KEY_ID]) {
+		memcpy(p->key_id, nla_data(tb[TVM_A_POLICY_KEY_ID]),
+		       TVM_KEY_ID_SIZE);
+		/* The signed bytes name the key: set before encoding. */
+		p->is_signed = true;
+	}
+	ret = canonical_digest(p, extack);
 	if (ret)
 		goto err;
 
-	if (tb[TVM_A_POLICY_OWNER_KEY]) {
-		ret = -ENOMEM;
-		p->owner_key = nla_strdup(tb[TVM_A_POLICY_OWNER_KEY],
-					  GFP_KERNEL_ACCOUNT);
-		if (!p->owner_key)
-			goto err;
+	if (p->is_signed) {
 		ret = -EBADMSG;
 		if (!sig) {
 			NL_SET_ERR_MSG(extack,
@@ -476,7 +771,6 @@ err:
 	policy_free(p);
 	return ERR_PTR(ret);
 }
-
 /* --- the store ----------------------------------------------------------- */
 
 static bool selector_equal(const struct tvm_selector *a,
@@ -580,24 +874,98 @@ unsigned int tvm_policy_generation(void)
 	return READ_ONCE(list_gen);
 }
 
+static struct tvm_policy_pin *pin_find(const struct tvm_selector *sel)
+{
+	struct tvm_policy_pin *pin;
+
+	lockdep_assert_held(&tvm_policy_lock);
+	list_for_each_entry(pin, &pins, node)
+		if (selector_equal(&pin->sel, sel))
+			return pin;
+	return NULL;
+}
+
+/*
+ * Whether @p (a policy or a tombstone) may change its selector: once a
+ * signed policy was loaded for a selector, the selector is pinned to that
+ * key, and only a change signed with it, of a higher revision, is taken.
+ * On success the pin is raised to @p's revision, or made from *@spare
+ * (which is then used up).
+ */
+static int pin_check(const struct tvm_policy *p, struct tvm_policy_pin **spare,
+		     struct netlink_ext_ack *extack)
+{
+	struct tvm_policy_pin *pin = pin_find(&p->sel);
+
+	if (!pin) {
+		if (!p->is_signed)
+			return 0;
+		if (pin_count >= tvm_max_policies) {
+			NL_SET_ERR_MSG(extack,
+				       "max_policies selectors are pinned already");
+			return -ENOSPC;
+		}
+		pin = *spare;
+		*spare = NULL;
+		pin->sel = p->sel;
+		memcpy(pin->key_id, p->key_id, TVM_KEY_ID_SIZE);
+		pin->revision = p->revision;
+		list_add_tail(&pin->node, &pins);
+		pin_count++;
+		return 0;
+	}
+	if (!p->is_signed) {
+		NL_SET_ERR_MSG(extack,
+			       "the selector is pinned to an owner key: only a change signed with it is taken");
+		return -EPERM;
+	}
+	if (memcmp(pin->key_id, p->key_id, TVM_KEY_ID_SIZE)) {
+		NL_SET_ERR_MSG(extack,
+			       "signed with another key than the one the selector is pinned to");
+		return -EKEYREJECTED;
+	}
+	if (p->revision <= pin->revision) {
+		NL_SET_ERR_MSG(extack,
+			       "revision not above the selector's highest (anti-rollback)");
+		return -ESTALE;
+	}
+	pin->revision = p->revision;
+	return 0;
+}
+
 int tvm_policy_load(const struct nlattr *attr, const struct nlattr *sig,
 		    u64 *gen, struct tvm_selector *sel,
 		    struct netlink_ext_ack *extack)
 {
+	struct tvm_policy_pin *spare = NULL;
 	struct tvm_policy *p, *old;
+	int ret;
 
 	p = policy_parse(attr, sig, extack);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
+	if (p->tombstone) {
+		NL_SET_ERR_MSG(extack, "a tombstone goes to POLICY_DELETE");
+		ret = -EINVAL;
+		goto err;
+	}
+	if (p->is_signed) {
+		spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
+		ret = -ENOMEM;
+		if (!spare)
+			goto err;
+	}
 
 	mutex_lock(&tvm_policy_lock);
 	old = (struct tvm_policy *)tvm_policy_find(&p->sel);
 	if (!old && policy_count >= tvm_max_policies) {
-		mutex_unlock(&tvm_policy_lock);
 		NL_SET_ERR_MSG(extack, "max_policies policies are loaded already");
-		policy_free(p);
-		return -ENOSPC;
+		ret = -ENOSPC;
+		goto err_unlock;
 	}
+	ret = pin_check(p, &spare, extack);
+	if (ret)
+		goto err_unlock;
 	p->gen = ++policy_gen;
 	policy_publish(p, old);
 	if (!old)
@@ -605,44 +973,90 @@ int tvm_policy_load(const struct nlattr *attr, const struct nlattr *sig,
 	list_gen++;
 	*gen = p->gen;
 	*sel = p->sel;
-	tvm_netlink_policy_event(&p->sel, p->gen, "load");
+	tvm_netlink_policy_event(p, "load");
 	tvm_ima_policy(&p->sel, p->gen, p->digest, "load");
 	mutex_unlock(&tvm_policy_lock);
 
+	kfree(spare);
 	if (old)
 		call_rcu(&old->rcu, policy_free_rcu);
+	/* Launched VMs log the policy they now have. */
+	tvm_vms_policy_sync();
 	/* An enforcing policy now refuses VMs it did not: stop them. */
 	tvm_vm_recheck_run_all();
 	return 0;
+
+err_unlock:
+	mutex_unlock(&tvm_policy_lock);
+err:
+	kfree(spare);
+	policy_free(p);
+	return ret;
 }
 
-int tvm_policy_delete(const struct tvm_selector *sel,
+int tvm_policy_delete(const struct nlattr *attr, const struct nlattr *sig,
 		      struct netlink_ext_ack *extack)
 {
-	struct tvm_policy *p;
+	struct tvm_policy_pin *spare = NULL;
+	struct tvm_policy *t, *p;
+	int ret;
+
+	if (sig) {
+		t = policy_parse(attr, sig, extack);
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+		if (!t->tombstone) {
+			NL_SET_ERR_MSG(extack,
+				       "a signed delete is a tombstone (TVM_A_POLICY_TOMBSTONE)");
+			ret = -EINVAL;
+			goto out;
+		}
+		spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
+		ret = -ENOMEM;
+		if (!spare)
+			goto out;
+	} else {
+		t = kzalloc(sizeof(*t), GFP_KERNEL);
+		if (!t)
+			return -ENOMEM;
+		ret = tvm_policy_parse_selector(attr, &t->sel, extack);
+		if (ret)
+			goto out;
+	}
 
 	mutex_lock(&tvm_policy_lock);
-	p = (struct tvm_policy *)tvm_policy_find(sel);
+	p = (struct tvm_policy *)tvm_policy_find(&t->sel);
 	if (!p) {
 		mutex_unlock(&tvm_policy_lock);
 		NL_SET_ERR_MSG(extack, "no such policy");
-		return -ENOENT;
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = pin_check(t, &spare, extack);
+	if (ret) {
+		mutex_unlock(&tvm_policy_lock);
+		goto out;
 	}
 	policy_unpublish(p);
 	policy_count--;
 	list_gen++;
-	tvm_netlink_policy_event(&p->sel, p->gen, "delete");
+	tvm_netlink_policy_event(p, "delete");
 	tvm_ima_policy(&p->sel, p->gen, p->digest, "delete");
 	mutex_unlock(&tvm_policy_lock);
 
 	call_rcu(&p->rcu, policy_free_rcu);
+	tvm_vms_policy_sync();
 	/* The default policy may now select VMs, and enforce. */
 	tvm_vm_recheck_run_all();
-	return 0;
+out:
+	kfree(spare);
+	policy_free(t);
+	return ret;
 }
 
 void tvm_policy_uninit(void)
 {
+	struct tvm_policy_pin *pin, *ptmp;
 	struct tvm_policy *p, *tmp;
 
 	mutex_lock(&tvm_policy_lock);
@@ -651,8 +1065,30 @@ void tvm_policy_uninit(void)
 		call_rcu(&p->rcu, policy_free_rcu);
 	}
 	policy_count = 0;
+	list_for_each_entry_safe(pin, ptmp, &pins, node) {
+		list_del(&pin->node);
+		kfree(pin);
+	}
+	pin_count = 0;
 	mutex_unlock(&tvm_policy_lock);
 	rcu_barrier();
+	if (owner_keyring) {
+		key_revoke(owner_keyring);
+		key_put(owner_keyring);
+		owner_keyring = NULL;
+	}
+}
+
+void tvm_policy_identity(const struct tvm_policy *p, struct tvm_ev_policy *id)
+{
+	memset(id, 0, sizeof(*id));
+	memcpy(id->magic, "TVMP", 4);
+	if (!p)
+		return;
+	id->revision = cpu_to_le32(p->revision);
+	memcpy(id->digest, p->digest, sizeof(id->digest));
+	if (p->is_signed)
+		memcpy(id->key_id, p->key_id, sizeof(id->key_id));
 }
 
 /* --- checks -------------------------------------------------------------- */
@@ -677,7 +1113,7 @@ bool tvm_policy_has_references(const struct tvm_policy *p)
 {
 	unsigned int i;
 
-	for (i = 0; i < TVM_POLICY_LEVELS; i++)
+	for (i = 0; i <= TVM_POLICY_LEVELS; i++)
 		if (p->levels[i].nevents || p->levels[i].npcr)
 			return true;
 	return false;
@@ -727,9 +1163,13 @@ int tvm_policy_check_event(const struct tvm_policy *p,
 	unsigned int i, bad;
 	int ret;
 
-	if (ev->pcr < 9 || ev->pcr > 8 + TVM_POLICY_LEVELS)
+	if (ev->pcr < 8 || ev->pcr > 8 + TVM_POLICY_LEVELS)
 		return 0;
-	l = &p->levels[ev->pcr - 9];
+	/* PCR 8: tvm's own records are not the VMM's. */
+	if (ev->pcr == 8 && (ev->type == TVM_EV_TVM_VERSION ||
+			     ev->type == TVM_EV_POLICY))
+		return 0;
+	l = &p->levels[ev->pcr - 8];
 	if (!l->nevents)
 		return 0;
 
@@ -791,7 +1231,7 @@ int tvm_policy_check_pcr(const struct tvm_policy *p, unsigned int pcr,
 
 	if (pcr < 9 || pcr > 8 + TVM_POLICY_LEVELS)
 		return 0;
-	l = &p->levels[pcr - 9];
+	l = &p->levels[pcr - 8];
 	if (!l->npcr)
 		return 0;
 	ret = digests_match(l->pcr, l->npcr, vm_banks, pcr_value, &arg, &bad);
@@ -811,8 +1251,8 @@ int tvm_policy_check_pcrs(const struct tvm_policy *p, u32 vm_banks,
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < TVM_POLICY_LEVELS; i++) {
-		ret = tvm_policy_check_pcr(p, 9 + i, vm_banks, pcrs, reason,
+	for (i = 1; i <= TVM_POLICY_LEVELS; i++) {
+		ret = tvm_policy_check_pcr(p, 8 + i, vm_banks, pcrs, reason,
 					   len);
 		if (ret)
 			return ret;

@@ -53,7 +53,8 @@ struct tvm_policy_event {
 };
 
 /**
- * struct tvm_policy_level - references of one level (PCR 8 + level)
+ * struct tvm_policy_level - references of one level (PCR 8 + level); level
+ *	0 (the VMM, PCR 8) has events only
  * @present: the policy has this level
  * @nevents: entries of @events; with any, every event of the level's PCR
  *	must be one of them
@@ -77,12 +78,15 @@ struct tvm_policy_level {
  * @rcu: frees the policy after a grace period
  * @sel: which VMs it is for
  * @mode: enum tvm_policy_mode
- * @owner_key: description of the key it was verified with, or NULL
+ * @is_signed: the signature was verified with the key @key_id
+ * @tombstone: a signed delete (TVM_A_POLICY_TOMBSTONE), never published
+ * @revision: TVM_A_POLICY_REVISION
+ * @key_id: the owner key's id (SHA-256 of its public key), with @is_signed
  * @gen: generation, unique per load
- * @digest: SHA-256 of @payload
- * @payload: the TVM_A_POLICY payload as loaded (what the owner signed)
+ * @digest: SHA-256 of the canonical encoding, what the owner signed
+ * @payload: the TVM_A_POLICY payload as loaded, echoed by POLICY_GET
  * @payload_len: its length
- * @levels: levels 1-4 at index 0-3
+ * @levels: levels 0-4 at index 0-4
  * @nranges: entries of @ranges
  * @ranges: runtime ranges (TVM_A_POLICY_RUNTIME), in the order given
  */
@@ -92,12 +96,15 @@ struct tvm_policy {
 	struct rcu_head rcu;
 	struct tvm_selector sel;
 	u32 mode;
-	char *owner_key;
+	bool is_signed;
+	bool tombstone;
+	u32 revision;
+	u8 key_id[TVM_KEY_ID_SIZE];
 	u64 gen;
 	u8 digest[32];
 	void *payload;
 	u32 payload_len;
-	struct tvm_policy_level levels[TVM_POLICY_LEVELS];
+	struct tvm_policy_level levels[TVM_POLICY_LEVELS + 1];
 	unsigned int nranges;
 	struct tvm_range ranges[TVM_POLICY_RANGES_MAX];
 };
@@ -105,13 +112,19 @@ struct tvm_policy {
 extern unsigned int tvm_max_policies;
 extern const struct nla_policy tvm_policy_attr_policy[TVM_A_POLICY_MAX + 1];
 
+/* The owner keyring (TVM_OWNER_KEYRING). */
+int tvm_policy_init(void);
 void tvm_policy_uninit(void);
 
 /* Load (or replace) the policy in @attr, checking @sig against its key. */
 int tvm_policy_load(const struct nlattr *attr, const struct nlattr *sig,
 		    u64 *gen, struct tvm_selector *sel,
 		    struct netlink_ext_ack *extack);
-int tvm_policy_delete(const struct tvm_selector *sel,
+/*
+ * Delete the policy @attr selects; @attr is a bare selector, or with @sig
+ * a signed tombstone (needed when the selector is pinned to a key).
+ */
+int tvm_policy_delete(const struct nlattr *attr, const struct nlattr *sig,
 		      struct netlink_ext_ack *extack);
 /* Parse a selector-only TVM_A_POLICY. */
 int tvm_policy_parse_selector(const struct nlattr *attr,
@@ -153,5 +166,8 @@ int tvm_policy_check_pcr(const struct tvm_policy *p, unsigned int pcr,
 
 int tvm_policy_put_selector(struct sk_buff *skb,
 			    const struct tvm_selector *sel);
+
+/* The TVM_EV_POLICY data of @p (NULL: no policy). */
+void tvm_policy_identity(const struct tvm_policy *p, struct tvm_ev_policy *id);
 
 #endif /* _TVM_POLICY_H */

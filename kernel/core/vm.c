@@ -210,11 +210,12 @@ static int log_append(struct tvm_vm *vm, struct tvm_event *ev)
 }
 
 /*
- * Check an extend of PCR 9-12 against the VM's policy, as it happens:
- * the event against its level's allow-list and, once the VM is launched,
- * the PCR's new value against the level's final values.  After launch, a
- * PCR whose final value the policy fixes can only leave it: a new memory
- * slot, vCPU or CPUID of a running VM (PCR 12) makes it untrusted.
+ * Check an extend of PCR 8-12 against the VM's policy, as it happens:
+ * the event against its level's allow-list (tvm's own PCR 8 events
+ * aside) and, once the VM is launched, the PCR's new value against the
+ * level's final values.  After launch, a PCR whose final value the
+ * policy fixes can only leave it: a new memory slot, vCPU or CPUID of a
+ * running VM (PCR 12) makes it untrusted.
  */
 static void check_event(struct tvm_vm *vm, const struct tvm_event *ev)
 {
@@ -223,7 +224,7 @@ static void check_event(struct tvm_vm *vm, const struct tvm_event *ev)
 	int bad = 0;
 
 	lockdep_assert_held(&vm->lock);
-	if (ev->pcr < 9 || ev->pcr > 8 + TVM_POLICY_LEVELS)
+	if (ev->pcr < 8 || ev->pcr > 8 + TVM_POLICY_LEVELS)
 		return;
 	rcu_read_lock();
 	p = tvm_policy_for(vm);
@@ -351,6 +352,56 @@ void tvm_vm_snapshot(struct tvm_vm *vm, struct tvm_pcr_snapshot *snap)
 }
 
 /*
+ * Log @id as the VM's policy identity (TVM_EV_POLICY, PCR 8) unless it is
+ * the one logged last.  A full log refuses it like any event, and that
+ * makes the VM untrusted.
+ */
+static int log_policy_locked(struct tvm_vm *vm, const struct tvm_ev_policy *id)
+{
+	struct tvm_event *ev;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+	if (vm->policy_logged && !memcmp(&vm->policy_id, id, sizeof(*id)))
+		return 0;
+	ev = tvm_event_alloc(vm, 8, TVM_EV_POLICY, sizeof(*id));
+	if (!ev)
+		return -ENOMEM;
+	memcpy((u8 *)tvm_event_data(ev), id, sizeof(*id));
+	ret = tvm_event_hash_data(ev);
+	if (!ret)
+		ret = extend_locked(vm, ev);
+	if (ret) {
+		kfree(ev);
+		return ret;
+	}
+	atomic64_inc(&tvm_stats.extends);
+	vm->policy_id = *id;
+	vm->policy_logged = true;
+	return 0;
+}
+
+void tvm_vms_policy_sync(void)
+{
+	struct tvm_ev_policy id;
+	struct tvm_vm *vm;
+	u32 next = 0;
+
+	while ((vm = tvm_vm_get_next(&next))) {
+		next++;
+		mutex_lock(&vm->lock);
+		if (!vm->dead && vm->trust != TVM_TRUST_PENDING) {
+			rcu_read_lock();
+			tvm_policy_identity(tvm_policy_for(vm), &id);
+			rcu_read_unlock();
+			log_policy_locked(vm, &id);
+		}
+		mutex_unlock(&vm->lock);
+		tvm_vm_put(vm);
+	}
+}
+
+/*
  * The launch; @admin: asked for over netlink (TVM_CMD_VM_LAUNCH), which a
  * KVM VM refuses: its hook module launches it at its first KVM_RUN, once
  * its memory is measured, and a launch before would judge it unmeasured.
@@ -361,6 +412,7 @@ static int launch(struct tvm_vm *vm, bool admin,
 	char reason[TVM_REASON_MAX + 1];
 	enum tvm_trust_event te;
 	const struct tvm_policy *p;
+	struct tvm_ev_policy id;
 	u32 mode = TVM_POLICY_AUDIT;
 	int ret;
 
@@ -382,6 +434,7 @@ static int launch(struct tvm_vm *vm, bool admin,
 
 	rcu_read_lock();
 	p = tvm_policy_for(vm);
+	tvm_policy_identity(p, &id);
 	if (p) {
 		mode = p->mode;
 		vm->policy_gen = p->gen;
@@ -405,6 +458,18 @@ static int launch(struct tvm_vm *vm, bool admin,
 	}
 	rcu_read_unlock();
 
+	/*
+	 * The log says which policy judged the launch; a refusal (a full log)
+	 * has made the VM's launch a mismatch already.
+	 */
+	ret = log_policy_locked(vm, &id);
+	if (ret && ret != -ENOSPC)
+		goto out;
+	if (vm->noted && te != TVM_TE_LAUNCH_MISMATCH) {
+		te = TVM_TE_LAUNCH_MISMATCH;
+		strscpy(reason, "launch: the policy's identity could not be logged",
+			sizeof(reason));
+	}
 	ret = trust_event(vm, te, reason);
 	if (!ret && mode == TVM_POLICY_ENFORCE &&
 	    vm->trust != TVM_TRUST_TRUSTED) {
@@ -950,6 +1015,7 @@ EXPORT_SYMBOL_GPL(tvm_vm_extend_data);
 
 int tvm_vm_adopt(struct tvm_vm *vm, const char *reason)
 {
+	struct tvm_ev_policy id;
 	int ret;
 
 	mutex_lock(&vm->lock);
@@ -963,6 +1029,13 @@ int tvm_vm_adopt(struct tvm_vm *vm, const char *reason)
 	/* Whoever sees the new trust sees @adopted: tvm_vm_may_run(). */
 	smp_wmb();
 	ret = trust_event(vm, TVM_TE_LAUNCH_NOREF, reason);
+	/* The policy the VM is under from now on, as at a launch. */
+	if (!ret) {
+		rcu_read_lock();
+		tvm_policy_identity(tvm_policy_for(vm), &id);
+		rcu_read_unlock();
+		log_policy_locked(vm, &id);
+	}
 out:
 	mutex_unlock(&vm->lock);
 	return ret;

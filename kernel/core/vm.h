@@ -64,6 +64,9 @@ struct tvm_event;
  * @nreasons: entries of @reasons; under @lock
  * @policy_gen: generation of the policy last checked against, 0 for none;
  *	under @lock
+ * @policy_id: the TVM_EV_POLICY data last logged, valid with
+ *	@policy_logged; under @lock
+ * @policy_logged: a TVM_EV_POLICY event was logged; under @lock
  * @pid: the VMM's thread group id (init namespace) for a KVM VM, else 0;
  *	fixed
  * @kvm: a KVM VM, made by tvm_vm_create_kvm(); fixed
@@ -101,6 +104,8 @@ struct tvm_vm {
 	char reasons[TVM_REASONS_MAX][TVM_REASON_MAX + 1];
 	unsigned int nreasons;
 	u64 policy_gen;
+	struct tvm_ev_policy policy_id;
+	bool policy_logged;
 
 	pid_t pid;
 	bool kvm;
@@ -215,6 +220,12 @@ int tvm_vm_launch(struct tvm_vm *vm, struct netlink_ext_ack *extack);
  * which only its first KVM_RUN launches.
  */
 int tvm_vm_launch_admin(struct tvm_vm *vm, struct netlink_ext_ack *extack);
+
+/*
+ * After a policy load or delete: every launched VM whose policy identity
+ * changed logs the new one (TVM_EV_POLICY in PCR 8).
+ */
+void tvm_vms_policy_sync(void);
 
 /* Event @seq of @vm, or NULL; the caller holds a reference to @vm. */
 const struct tvm_event *tvm_vm_event(struct tvm_vm *vm, u64 seq);

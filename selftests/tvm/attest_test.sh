@@ -6,13 +6,14 @@
 # reject: a flipped bit in the message or signature, a wrong nonce, another
 # key, PCR values that do not match; what tvmctl verify alone sees: a log
 # edited, truncated or reordered, an event of tvm's edited with its old
-# digests kept, a quote of another VM, a policy mismatch, a runtime event
-# of PCR 13 other than the policy's range digest (a real KVM VM's, which
-# tvm_kvm measured), a launch the kernel did not measure under
-# --require-kvm, a deep quote over another vquote; that verify demands
-# the verifier's nonce and VM; quotes taken while the VM is extended; and
-# the kernel's errors (ENOKEY, ERANGE, EOPNOTSUPP, EPERM for PCRs 0-8) as
-# tvmctl reports them.
+# digests kept, a quote of another VM, a policy mismatch, a VM that ran
+# under another policy than the one given (its PCR 8 policy identity
+# event), a runtime event of PCR 13 other than the policy's range digest
+# (a real KVM VM's, which tvm_kvm measured), a launch the kernel did not
+# measure under --require-kvm, a deep quote over another vquote; that
+# verify demands the verifier's nonce and VM; quotes taken while the VM
+# is extended; and the kernel's errors (ENOKEY, ERANGE, EOPNOTSUPP, EPERM
+# for PCRs 0-8) as tvmctl reports them.
 
 . "$(dirname "$0")/ktap.sh"
 
@@ -29,7 +30,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-N=37
+N=38
 nonce=0011223344556677
 vm=att-t
 
@@ -222,22 +223,46 @@ d=$(copy longer)
 expect_status 0 "$tvmctl" verify "$d" --ak "$tmp/akpub.pem" --nonce $nonce --vm $vm
 check $? verify_accepts_longer_log_as_prefix
 
-# 18, 19: policy
+# 18, 19: policy, on a VM launched under it (PCR 8 records which)
 k=$(printf kernel | sha256sum | cut -c1-64)
 i=$(printf initrd | sha256sum | cut -c1-64)
+pvm=att-p
 cat > "$tmp/good.json" <<JSON
-{"version": 1, "selector": {"name": "$vm"}, "mode": "audit",
+{"version": 1, "selector": {"name": "$pvm"}, "mode": "audit",
  "levels": {"os": {"events": {"kernel": ["sha256:$k"], "initrd": ["sha256:$i"]}}}}
 JSON
 cat > "$tmp/bad.json" <<JSON
-{"version": 1, "selector": {"name": "$vm"}, "mode": "audit",
+{"version": 1, "selector": {"name": "$pvm"}, "mode": "audit",
  "levels": {"os": {"events": {"kernel": ["sha256:$i"], "initrd": ["sha256:$i"]}}}}
 JSON
-expect_status 0 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --nonce $nonce --vm $vm --policy "$tmp/good.json"
+# The same events, in enforce mode: another policy.
+sed 's/"audit"/"enforce"/' "$tmp/good.json" > "$tmp/other.json"
+pq=$tmp/pq
+oq=$tmp/oq
+for v in $pvm att-o; do
+	"$tvmctl" vm delete $v > /dev/null 2>&1
+	"$tvmctl" vm create $v --banks sha256,sm3_256 > /dev/null
+	"$tvmctl" pcr extend $v 9 --data kernel > /dev/null
+	"$tvmctl" pcr extend $v 9 --data initrd > /dev/null
+done
+"$tvmctl" policy load "$tmp/good.json" > /dev/null
+"$tvmctl" vm launch $pvm > /dev/null
+"$tvmctl" quote $pvm --nonce $nonce --pcrs all --out "$pq" > /dev/null
+sed 's/"att-p"/"att-o"/' "$tmp/other.json" > "$tmp/other-o.json"
+"$tvmctl" policy load "$tmp/other-o.json" > /dev/null
+"$tvmctl" vm launch att-o > /dev/null
+"$tvmctl" quote att-o --nonce $nonce --pcrs all --out "$oq" > /dev/null
+expect_status 0 "$tvmctl" verify "$pq" --ak "$tmp/akpub.pem" --nonce $nonce --vm $pvm --policy "$tmp/good.json"
 check $? verify_accepts_matching_policy
-expect_status 1 "$tvmctl" verify "$q" --ak "$tmp/akpub.pem" --nonce $nonce --vm $vm --policy "$tmp/bad.json" &&
+expect_status 1 "$tvmctl" verify "$pq" --ak "$tmp/akpub.pem" --nonce $nonce --vm $pvm --policy "$tmp/bad.json" &&
 	grep -q "policy mismatch" "$tmp/out"
 check $? verify_rejects_policy_mismatch
+# 19c: its events match good.json, but it ran under another policy
+expect_status 1 "$tvmctl" verify "$oq" --ak "$tmp/akpub.pem" --nonce $nonce --vm att-o --policy "$tmp/good.json" &&
+	grep -q "the VM ran under digest" "$tmp/out"
+check $? verify_rejects_vm_run_under_another_policy
+"$tvmctl" vm delete $pvm > /dev/null
+"$tvmctl" vm delete att-o > /dev/null
 
 # 19a-19d: a KVM VM, which tvm_kvm measured: minivmm under tvmctl launch
 # with a runtime range of its code (gpa 0x1000, 64 bytes: the image's
@@ -338,4 +363,7 @@ expect_status 1 "$tvmctl" quote $vm --nonce $nonce --out "$tmp/gone" && grep -q 
 check $? quote_of_unknown_vm_names_it
 
 keyctl purge asymmetric > /dev/null 2>&1
+"$tvmctl" policy delete name=$vm > /dev/null 2>&1
+"$tvmctl" policy delete name=$pvm > /dev/null 2>&1
+"$tvmctl" policy delete name=att-o > /dev/null 2>&1
 ktap_finish

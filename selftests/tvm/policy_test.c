@@ -4,7 +4,10 @@
  * dump and delete; launch and the trust states it gives (allow-list hits
  * and misses at every level, final PCR values, audit against enforce);
  * changes after launch; owner signatures made with OpenSSL against a key
- * in the caller's keyring; every way a policy can be malformed, each with
+ * in tvm's owner keyring, the pin of a selector to its owner's key, the
+ * revision that must grow (loads and signed deletes), the canonical
+ * encoding (a fixed vector, in any attribute order), the policy identity
+ * event of PCR 8 and the vmm level (ABI 6); every way a policy can be malformed, each with
  * its exact errno; the "events" multicast group; IMA records; privilege;
  * runtime ranges (ABI 5), echoed, bounded, and each malformed one refused.
  */
@@ -219,17 +222,30 @@ static void put_level_pcr(struct tmsg *m, uint32_t level, const uint8_t *v)
 
 /*
  * A POLICY_LOAD up to the open TVM_A_POLICY: version, the selector (@name,
- * or the default when NULL), @mode (none when 0).
+ * or the default when NULL), @mode (none when 0), then with a mode the
+ * owner key id @key_id (none when NULL) and the revision @rev: the
+ * canonical order, so that the payload is the canonical encoding on a
+ * little-endian host.
  */
-static void policy_begin(struct tmsg *m, struct tnl *nl, const char *name,
-			 uint32_t mode)
+static void policy_begin_rev(struct tmsg *m, struct tnl *nl, const char *name,
+			     uint32_t mode, const uint8_t *key_id, uint32_t rev)
 {
 	tmsg_init(m, nl, TVM_CMD_POLICY_LOAD, 0);
 	tmsg_nest_start(m, TVM_A_POLICY);
 	tmsg_put_u32(m, TVM_A_POLICY_VERSION, TVM_POLICY_VERSION);
 	put_selector(m, name);
-	if (mode)
-		tmsg_put_u32(m, TVM_A_POLICY_MODE, mode);
+	if (!mode)
+		return;
+	tmsg_put_u32(m, TVM_A_POLICY_MODE, mode);
+	if (key_id)
+		tmsg_put(m, TVM_A_POLICY_KEY_ID, key_id, TVM_KEY_ID_SIZE);
+	tmsg_put_u32(m, TVM_A_POLICY_REVISION, rev);
+}
+
+static void policy_begin(struct tmsg *m, struct tnl *nl, const char *name,
+			 uint32_t mode)
+{
+	policy_begin_rev(m, nl, name, mode, NULL, 0);
 }
 
 /* The TVM_A_POLICY attribute of a request (the first attribute). */
@@ -348,11 +364,26 @@ static int make_key(const char *k)
 	return 0;
 }
 
-/*
- * Give this process a session keyring of its own and add KEYDIR/@k.der to
- * it as the asymmetric key @desc; the key's serial, or -errno.
- */
-static long add_owner_key(const char *k, const char *desc)
+/* The serial of tvm's owner keyring, from /proc/keys; -1 if none. */
+static long owner_keyring(void)
+{
+	char line[512], type[64], desc[256];
+	long serial = -1, id;
+	FILE *f = fopen("/proc/keys", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx %*s %*s %*s %*s %*s %*s %63s %255[^:]",
+			   &id, type, desc) == 3 && !strcmp(type, "keyring") &&
+		    !strcmp(desc, TVM_OWNER_KEYRING))
+			serial = id;
+	fclose(f);
+	return serial;
+}
+
+/* Add KEYDIR/@k.der to keyring @ring as the asymmetric key @desc. */
+static long add_key_to(const char *k, const char *desc, long ring)
 {
 	char path[128], buf[8192];
 	long ret;
@@ -365,15 +396,44 @@ static long add_owner_key(const char *k, const char *desc)
 		return -errno;
 	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	ret = syscall(SYS_add_key, "asymmetric", desc, buf, n,
-		      KEY_SPEC_SESSION_KEYRING);
+	ret = syscall(SYS_add_key, "asymmetric", desc, buf, n, ring);
 	return ret < 0 ? -errno : ret;
 }
 
-/* Whether request_key() finds the asymmetric key @desc for this process. */
-static bool key_findable(const char *desc)
+/* The owner key id of KEYDIR/@k.pem: SHA-256 of its RSAPublicKey; 0/-1. */
+static int key_id(const char *k, uint8_t id[TVM_KEY_ID_SIZE])
 {
-	return syscall(SYS_request_key, "asymmetric", desc, NULL, 0) >= 0;
+	unsigned char *der = NULL;
+	EVP_PKEY *pkey = NULL;
+	char path[128];
+	int len = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), KEYDIR "/%s.pem", k);
+	f = fopen(path, "r");
+	if (f) {
+		pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+		fclose(f);
+	}
+	if (pkey)
+		len = i2d_PublicKey(pkey, &der);
+	EVP_PKEY_free(pkey);
+	if (len <= 0)
+		return -1;
+	len = md(TVM_BANK_SHA256, der, (size_t)len, id);
+	OPENSSL_free(der);
+	return len;
+}
+
+/* Add KEYDIR/@k.der to the owner keyring under its key id, in hex. */
+static long add_owner_key(const char *k)
+{
+	uint8_t id[TVM_KEY_ID_SIZE];
+	char desc[2 * TVM_KEY_ID_SIZE + 1];
+
+	if (key_id(k, id))
+		return -EINVAL;
+	return add_key_to(k, hex(id, sizeof(id), desc), owner_keyring());
 }
 
 /* RSASSA-PKCS1-v1_5 SHA-256 of @data with KEYDIR/@k.pem; its length or -1. */
@@ -923,15 +983,44 @@ TEST_F(policy, log_full_before_launch_is_untrusted)
 
 /* --- owner signatures ----------------------------------------------------- */
 
-#define OWNER "tvm-test:owner"
+/*
+ * Owner keys (ABI 6) live in tvm's keyring TVM_OWNER_KEYRING, filed under
+ * their key id; a policy names the key by id.  The signed bytes are the
+ * canonical encoding, which on the little-endian hosts these tests run on
+ * is the payload built in canonical order (policy_begin_rev()).
+ */
+static uint8_t ida[TVM_KEY_ID_SIZE], idb[TVM_KEY_ID_SIZE];
 
-/* A signed policy for "pol-sig" naming @key_desc; the digest listed in @d. */
-static void build_signed(struct tmsg *m, struct tnl *nl, const char *key_desc,
+/* Keys "a" and "b"; "a", the owner's, in the owner keyring. */
+#define OWNER_SETUP() do {						\
+	ASSERT_EQ(0, make_key("a"));					\
+	ASSERT_EQ(0, make_key("b"));					\
+	ASSERT_EQ(0, key_id("a", ida));					\
+	ASSERT_EQ(0, key_id("b", idb));					\
+	ASSERT_LT(0, owner_keyring())					\
+		TH_LOG("no " TVM_OWNER_KEYRING " keyring in /proc/keys"); \
+	ASSERT_LT(0, add_owner_key("a"))				\
+		TH_LOG("add_key: %s", strerror(errno));			\
+} while (0)
+
+/* A name for this test's selector: pins outlive the test. */
+static const char *sel_name(const char *tag)
+{
+	static char name[TVM_NAME_MAX + 1];
+
+	snprintf(name, sizeof(name), "pol-%s-%d", tag, getpid());
+	return name;
+}
+
+/*
+ * A policy for @name naming @id (unsigned when NULL), revision @rev, in
+ * @mode, accepting "ev-1" at level 1; the digest listed in @d.
+ */
+static void build_signed(struct tmsg *m, struct tnl *nl, const char *name,
+			 const uint8_t *id, uint32_t rev, uint32_t mode,
 			 uint8_t *d)
 {
-	policy_begin(m, nl, "pol-sig", TVM_POLICY_AUDIT);
-	if (key_desc)
-		tmsg_put_str(m, TVM_A_POLICY_OWNER_KEY, key_desc);
+	policy_begin_rev(m, nl, name, mode, id, rev);
 	md(TVM_BANK_SHA256, "ev-1", 4, d);
 	tmsg_nest_start(m, TVM_A_POLICY_LEVEL);
 	tmsg_put_u32(m, TVM_A_LEVEL_NUM, 1);
@@ -940,7 +1029,7 @@ static void build_signed(struct tmsg *m, struct tnl *nl, const char *key_desc,
 	tmsg_nest_end(m);
 }
 
-/* Sign the request's policy with KEYDIR/@k.pem; the signature's length. */
+/* Sign the request's TVM_A_POLICY payload with KEYDIR/@k.pem. */
 static int sign_policy(struct tmsg *m, const char *k, uint8_t *sig)
 {
 	struct nlattr *p = policy_attr(m);
@@ -948,115 +1037,458 @@ static int sign_policy(struct tmsg *m, const char *k, uint8_t *sig)
 	return sign(k, tattr_data(p), tattr_len(p), sig, TVM_SIGNATURE_MAX);
 }
 
-/* Owner key "a" as OWNER in a session keyring of this test's own. */
-#define OWNER_SETUP() do {						\
-	ASSERT_EQ(0, make_key("a"));					\
-	ASSERT_EQ(0, make_key("b"));					\
-	ASSERT_LE(0, syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING,	\
-			     NULL)) TH_LOG("join: %s", strerror(errno)); \
-	ASSERT_LT(0, add_owner_key("a", OWNER))				\
-		TH_LOG("add_key: %s", strerror(errno));			\
-	ASSERT_TRUE(key_findable(OWNER));				\
+/* Build and sign; the signature attached. */
+#define BUILD_AND_SIGN(nm, id, rev, signer) do {			\
+	uint8_t _d[32], _sig[TVM_SIGNATURE_MAX];			\
+	int _n;								\
+									\
+	build_signed(&self->m, &self->nl, (nm), (id), (rev),		\
+		     TVM_POLICY_AUDIT, _d);				\
+	_n = sign_policy(&self->m, (signer), _sig);			\
+	ASSERT_EQ(256, _n);						\
+	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, _sig, _n);		\
 } while (0)
 
-/* The signed policy is what GET says, still with generation @gen. */
-#define EXPECT_SIGNED_UNCHANGED(gen) do {				\
+/* A signed delete (tombstone) of @name: @id, @rev, signed by @signer. */
+#define TOMBSTONE(nm, id, rev, signer) do {				\
+	uint8_t _sig[TVM_SIGNATURE_MAX];				\
+	int _n;								\
+									\
+	tmsg_init(&self->m, &self->nl, TVM_CMD_POLICY_DELETE, 0);	\
+	tmsg_nest_start(&self->m, TVM_A_POLICY);			\
+	tmsg_put_u32(&self->m, TVM_A_POLICY_VERSION, TVM_POLICY_VERSION); \
+	put_selector(&self->m, (nm));					\
+	tmsg_put(&self->m, TVM_A_POLICY_KEY_ID, (id), TVM_KEY_ID_SIZE);	\
+	tmsg_put_u32(&self->m, TVM_A_POLICY_REVISION, (rev));		\
+	tmsg_put(&self->m, TVM_A_POLICY_TOMBSTONE, NULL, 0);		\
+	tmsg_nest_end(&self->m);					\
+	_n = sign_policy(&self->m, (signer), _sig);			\
+	ASSERT_EQ(256, _n);						\
+	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, _sig, _n);		\
+} while (0)
+
+/* The policy of @name is signed, with generation @gen. */
+#define EXPECT_SIGNED_UNCHANGED(nm, g) do {				\
 	static struct pol_info _pi;					\
 									\
-	EXPECT_EQ(0, policy_get(&self->nl, "pol-sig", &_pi));		\
-	EXPECT_EQ((gen), _pi.gen);					\
+	EXPECT_EQ(0, policy_get(&self->nl, (nm), &_pi));		\
+	EXPECT_EQ((g), _pi.gen);					\
 	EXPECT_TRUE(_pi.is_signed);					\
 } while (0)
 
-/* Build the "pol-sig" policy naming @owner and sign it with key @signer. */
-#define BUILD_AND_SIGN(owner, signer, d, sig, n) do {			\
-	build_signed(&self->m, &self->nl, (owner), (d));		\
-	(n) = sign_policy(&self->m, (signer), (sig));			\
-	ASSERT_EQ(256, (n));						\
-} while (0)
-
-/* The load is refused with @err and @msg, and the old policy stays. */
-#define EXPECT_REFUSED(err, msg, gen) do {				\
+/* The request is refused with @err and @msg, and @name's policy stays. */
+#define EXPECT_REFUSED(err, msg, nm, g) do {				\
 	EXPECT_EQ((err), CALL(NULL, NULL));				\
 	EXPECT_EXTACK(msg);						\
-	EXPECT_SIGNED_UNCHANGED(gen);					\
+	EXPECT_SIGNED_UNCHANGED((nm), (g));				\
+} while (0)
+
+/* Load a policy of @name signed by @signer naming @id, revision @rev. */
+#define LOAD_SIGNED(nm, id, rev, signer, gen) do {			\
+	BUILD_AND_SIGN((nm), (id), (rev), (signer));			\
+	ASSERT_EQ(0, policy_send(&self->nl, &self->m, (nm), (gen)))	\
+		TH_LOG("%s", self->nl.extack);				\
 } while (0)
 
 TEST_F(policy, signed_load_accepted)
 {
 	static struct pol_info pi;
-	uint8_t sig[TVM_SIGNATURE_MAX], d[32];
+	const char *name = sel_name("sig");
+	uint8_t want[32];
 	uint64_t gen = 0;
-	int n;
 
 	NEED_TVM();
 	OWNER_SETUP();
-	BUILD_AND_SIGN(OWNER, "a", d, sig, n);
-	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
-	ASSERT_EQ(0, policy_send(&self->nl, &self->m, "pol-sig", &gen))
-		TH_LOG("%s", self->nl.extack);
-	ASSERT_EQ(0, policy_get(&self->nl, "pol-sig", &pi));
+	LOAD_SIGNED(name, ida, 1, "a", &gen);
+	ASSERT_EQ(0, policy_get(&self->nl, name, &pi));
 	EXPECT_EQ(gen, pi.gen);
 	EXPECT_TRUE(pi.is_signed);
-	/* The payload returned is what was signed. */
+	/* The payload returned is what was sent; the digest its SHA-256. */
 	ASSERT_LE(tattr_len(policy_attr(&self->m)), pi.len);
 	EXPECT_EQ(0, memcmp(tattr_data(policy_attr(&self->m)), pi.payload,
 			    tattr_len(policy_attr(&self->m))));
+	md(TVM_BANK_SHA256, tattr_data(policy_attr(&self->m)),
+	   tattr_len(policy_attr(&self->m)), want);
+	EXPECT_EQ(0, memcmp(want, pi.digest, 32));
 }
 
 TEST_F(policy, signed_load_rejections_keep_the_old_policy)
 {
+	const char *name = sel_name("rej");
 	uint8_t sig[TVM_SIGNATURE_MAX], d[32], *v;
-	char absent[64];
 	uint64_t gen = 0;
 	int n;
 
 	NEED_TVM();
 	OWNER_SETUP();
-	BUILD_AND_SIGN(OWNER, "a", d, sig, n);
-	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
-	ASSERT_EQ(0, policy_send(&self->nl, &self->m, "pol-sig", &gen))
-		TH_LOG("%s", self->nl.extack);
+	LOAD_SIGNED(name, ida, 1, "a", &gen);
 
 	/* An owner key, no signature. */
-	build_signed(&self->m, &self->nl, OWNER, d);
-	EXPECT_REFUSED(-EBADMSG, "not signed", gen);
+	build_signed(&self->m, &self->nl, name, ida, 2, TVM_POLICY_AUDIT, d);
+	EXPECT_REFUSED(-EBADMSG, "not signed", name, gen);
 
 	/* The payload changed after signing: one byte of a digest. */
-	BUILD_AND_SIGN(OWNER, "a", d, sig, n);
+	build_signed(&self->m, &self->nl, name, ida, 2, TVM_POLICY_AUDIT, d);
+	n = sign_policy(&self->m, "a", sig);
+	ASSERT_EQ(256, n);
 	v = memmem(tattr_data(policy_attr(&self->m)),
 		   tattr_len(policy_attr(&self->m)), d, 32);
 	ASSERT_NE(NULL, v);
 	v[5] ^= 0x01;
 	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
-	EXPECT_REFUSED(-EKEYREJECTED, "does not verify", gen);
+	EXPECT_REFUSED(-EKEYREJECTED, "does not verify", name, gen);
 
 	/* The signature changed. */
-	BUILD_AND_SIGN(OWNER, "a", d, sig, n);
+	build_signed(&self->m, &self->nl, name, ida, 2, TVM_POLICY_AUDIT, d);
+	n = sign_policy(&self->m, "a", sig);
 	sig[100] ^= 0x40;
 	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
-	EXPECT_REFUSED(-EKEYREJECTED, "does not verify", gen);
+	EXPECT_REFUSED(-EKEYREJECTED, "does not verify", name, gen);
 
 	/* Signed with another key than the one named. */
-	BUILD_AND_SIGN(OWNER, "b", d, sig, n);
-	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
-	EXPECT_REFUSED(-EKEYREJECTED, "does not verify", gen);
+	BUILD_AND_SIGN(name, ida, 2, "b");
+	EXPECT_REFUSED(-EKEYREJECTED, "does not verify", name, gen);
 
-	/* A key nobody added. */
-	snprintf(absent, sizeof(absent), "tvm-test:absent-%d", getpid());
-	ASSERT_FALSE(key_findable(absent));
-	BUILD_AND_SIGN(absent, "a", d, sig, n);
-	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
-	EXPECT_REFUSED(-ENOKEY, "owner key not found", gen);
+	/* A key id nobody added ("b" is not in the keyring). */
+	BUILD_AND_SIGN(name, idb, 2, "b");
+	EXPECT_REFUSED(-ENOKEY, "owner key not found", name, gen);
 
 	/* A signature, no owner key. */
-	BUILD_AND_SIGN(NULL, "a", d, sig, n);
-	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
-	EXPECT_REFUSED(-EINVAL, "a signature needs an owner key", gen);
+	BUILD_AND_SIGN(name, NULL, 2, "a");
+	EXPECT_REFUSED(-EINVAL, "a signature needs an owner key", name, gen);
 
-	/* And an unsigned replacement is accepted: no longer signed. */
-	build_signed(&self->m, &self->nl, NULL, d);
+	/* ABI 5's key description is refused. */
+	policy_begin(&self->m, &self->nl, name, TVM_POLICY_AUDIT);
+	tmsg_put_str(&self->m, TVM_A_POLICY_OWNER_KEY, "tvm-test:owner");
+	tmsg_nest_end(&self->m);
+	EXPECT_REFUSED(-EINVAL, "named by KEY_ID", name, gen);
+
+	/* And no unsigned replacement: the selector is pinned. */
+	build_signed(&self->m, &self->nl, name, NULL, 2, TVM_POLICY_AUDIT, d);
+	EXPECT_REFUSED(-EPERM, "pinned", name, gen);
+}
+
+TEST_F(policy, pinned_selector_refuses_another_key)
+{
+	const char *name = sel_name("pin");
+	uint64_t gen = 0;
+
+	NEED_TVM();
+	OWNER_SETUP();
+	/* "b" is a good key in the keyring too: the administrator's. */
+	ASSERT_LT(0, add_owner_key("b"));
+	LOAD_SIGNED(name, ida, 1, "a", &gen);
+	BUILD_AND_SIGN(name, idb, 2, "b");
+	EXPECT_REFUSED(-EKEYREJECTED, "another key than the one the selector is pinned to",
+		       name, gen);
+	/* "b" pins a selector of its own, which "a" cannot take either. */
+	LOAD_SIGNED(sel_name("pin-b"), idb, 1, "b", NULL);
+	BUILD_AND_SIGN(sel_name("pin-b"), ida, 2, "a");
+	EXPECT_EQ(-EKEYREJECTED, CALL(NULL, NULL));
+}
+
+TEST_F(policy, revision_must_grow)
+{
+	const char *name = sel_name("rev");
+	uint64_t gen = 0, gen2 = 0;
+
+	NEED_TVM();
+	OWNER_SETUP();
+	LOAD_SIGNED(name, ida, 5, "a", &gen);
+	BUILD_AND_SIGN(name, ida, 5, "a");
+	EXPECT_REFUSED(-ESTALE, "anti-rollback", name, gen);
+	BUILD_AND_SIGN(name, ida, 4, "a");
+	EXPECT_REFUSED(-ESTALE, "anti-rollback", name, gen);
+	BUILD_AND_SIGN(name, ida, 0, "a");
+	EXPECT_REFUSED(-ESTALE, "anti-rollback", name, gen);
+	LOAD_SIGNED(name, ida, 6, "a", &gen2);
+	EXPECT_LT(gen, gen2);
+}
+
+TEST_F(policy, signed_delete)
+{
+	const char *name = sel_name("del");
+	static struct pol_info pi;
+	uint8_t d[32];
+	uint64_t gen = 0;
+
+	NEED_TVM();
+	OWNER_SETUP();
+	ASSERT_LT(0, add_owner_key("b"));
+	LOAD_SIGNED(name, ida, 3, "a", &gen);
+
+	/* Unsigned: refused. */
+	EXPECT_EQ(-EPERM, policy_delete(&self->nl, name));
+	EXPECT_EXTACK("pinned");
+	EXPECT_SIGNED_UNCHANGED(name, gen);
+	/* Signed by another key; not above the revision. */
+	TOMBSTONE(name, idb, 4, "b");
+	EXPECT_REFUSED(-EKEYREJECTED, "pinned to", name, gen);
+	TOMBSTONE(name, ida, 3, "a");
+	EXPECT_REFUSED(-ESTALE, "anti-rollback", name, gen);
+	/* A tombstone is no policy, and a policy no tombstone. */
+	TOMBSTONE(name, ida, 4, "a");
+	tmsg_genl(&self->m)->cmd = TVM_CMD_POLICY_LOAD;
+	EXPECT_REFUSED(-EINVAL, "goes to POLICY_DELETE", name, gen);
+	BUILD_AND_SIGN(name, ida, 4, "a");
+	tmsg_genl(&self->m)->cmd = TVM_CMD_POLICY_DELETE;
+	EXPECT_REFUSED(-EINVAL, "tombstone", name, gen);
+
+	/* The owner's delete. */
+	TOMBSTONE(name, ida, 4, "a");
 	EXPECT_EQ(0, CALL(NULL, NULL)) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(-ENOENT, policy_get(&self->nl, name, &pi));
+
+	/* The high-water mark stays: no reload of revision 3, no unsigned. */
+	BUILD_AND_SIGN(name, ida, 3, "a");
+	EXPECT_EQ(-ESTALE, CALL(NULL, NULL));
+	EXPECT_EQ(-ENOENT, policy_get(&self->nl, name, &pi));
+	build_signed(&self->m, &self->nl, name, NULL, 0, TVM_POLICY_AUDIT, d);
+	EXPECT_EQ(-EPERM, CALL(NULL, NULL));
+	LOAD_SIGNED(name, ida, 5, "a", &gen);
+}
+
+TEST_F(policy, admin_key_under_the_owner_id_does_not_help)
+{
+	const char *name = sel_name("adm");
+	char desc[2 * TVM_KEY_ID_SIZE + 1];
+	long ring;
+
+	NEED_TVM();
+	OWNER_SETUP();
+	ring = owner_keyring();
+	/* Key "b" filed under a's id: it displaces a's key there. */
+	ASSERT_LT(0, add_key_to("b", hex(ida, sizeof(ida), desc), ring));
+	BUILD_AND_SIGN(name, ida, 1, "b");
+	EXPECT_EQ(-EKEYREJECTED, CALL(NULL, NULL));
+	EXPECT_EXTACK("is another key");
+	/* Nor in the caller's own keyrings, as ABI 5 looked. */
+	ASSERT_LE(0, syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL));
+	ASSERT_LT(0, add_key_to("b", desc, KEY_SPEC_SESSION_KEYRING));
+	BUILD_AND_SIGN(name, ida, 1, "b");
+	EXPECT_EQ(-EKEYREJECTED, CALL(NULL, NULL));
+	/* The keyring takes RSA public keys only. */
+	EXPECT_GT(0, syscall(SYS_add_key, "user", "x", "y", 1, ring));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_GT(0, syscall(SYS_add_key, "keyring", "k", NULL, 0, ring));
+	EXPECT_EQ(EPERM, errno);
+	/* With a's key back, the owner's policy goes in. */
+	ASSERT_LT(0, add_owner_key("a"));
+	LOAD_SIGNED(name, ida, 1, "a", NULL);
+}
+
+/* Python's SHA-256 of the canonical encoding of the policy below. */
+static const uint8_t canon_digest[32] = {
+	0x97, 0x57, 0xbe, 0x00, 0xd5, 0xe0, 0x74, 0xbc, 0x50, 0xe6, 0x9c,
+	0x06, 0x73, 0x14, 0x71, 0x4c, 0x20, 0xa1, 0xf3, 0xd9, 0x56, 0x90,
+	0x6c, 0x0b, 0x4d, 0x08, 0x52, 0x0e, 0xf9, 0xed, 0xa7, 0x30,
+};
+
+/*
+ * "pol-canon", enforce, revision 7, level 1 accepting "e" with SHA-256
+ * 0x22..., its attributes in the reverse of the canonical order.
+ */
+static void put_scrambled(struct tmsg *m, struct tnl *nl, const char *name,
+			  const uint8_t *id, uint32_t rev)
+{
+	uint8_t v[32];
+
+	memset(v, 0x22, sizeof(v));
+	tmsg_init(m, nl, TVM_CMD_POLICY_LOAD, 0);
+	tmsg_nest_start(m, TVM_A_POLICY);
+	tmsg_nest_start(m, TVM_A_POLICY_LEVEL);
+	tmsg_nest_start(m, TVM_A_LEVEL_EVENT);
+	tmsg_nest_start(m, TVM_A_PEVENT_DIGESTS);
+	tmsg_nest_start(m, TVM_A_DIGEST);
+	tmsg_put(m, TVM_A_DIGEST_VALUE, v, sizeof(v));
+	tmsg_put_u32(m, TVM_A_DIGEST_BANK, TVM_BANK_SHA256);
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+	tmsg_put_str(m, TVM_A_PEVENT_NAME, "e");
+	tmsg_nest_end(m);
+	tmsg_put_u32(m, TVM_A_LEVEL_NUM, 1);
+	tmsg_nest_end(m);
+	tmsg_put_u32(m, TVM_A_POLICY_REVISION, rev);
+	if (id)
+		tmsg_put(m, TVM_A_POLICY_KEY_ID, id, TVM_KEY_ID_SIZE);
+	tmsg_put_u32(m, TVM_A_POLICY_MODE, TVM_POLICY_ENFORCE);
+	put_selector(m, name);
+	tmsg_put_u32(m, TVM_A_POLICY_VERSION, TVM_POLICY_VERSION);
+	tmsg_nest_end(m);
+}
+
+TEST_F(policy, canonical_digest_whatever_the_order)
+{
+	static struct pol_info pi;
+	const char *name = sel_name("ord");
+	uint8_t sig[TVM_SIGNATURE_MAX], v[32];
+	int n;
+
+	NEED_TVM();
+	/* The documented encoding, recomputed by the kernel: a fixed vector. */
+	put_scrambled(&self->m, &self->nl, "pol-canon", NULL, 7);
+	ASSERT_EQ(0, policy_send(&self->nl, &self->m, "pol-canon", NULL))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, policy_get(&self->nl, "pol-canon", &pi));
+	EXPECT_EQ(0, memcmp(canon_digest, pi.digest, 32));
+
+	/* A signature over the canonical bytes verifies, whatever the order. */
+	OWNER_SETUP();
+	memset(v, 0x22, sizeof(v));
+	policy_begin_rev(&self->m, &self->nl, name, TVM_POLICY_ENFORCE, ida, 7);
+	tmsg_nest_start(&self->m, TVM_A_POLICY_LEVEL);
+	tmsg_put_u32(&self->m, TVM_A_LEVEL_NUM, 1);
+	put_pevent(&self->m, "e", TVM_BANK_SHA256, v, 32);
+	tmsg_nest_end(&self->m);
+	tmsg_nest_end(&self->m);
+	n = sign_policy(&self->m, "a", sig);
+	ASSERT_EQ(256, n);
+	put_scrambled(&self->m, &self->nl, name, ida, 7);
+	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
+	EXPECT_EQ(0, policy_send(&self->nl, &self->m, name, NULL))
+		TH_LOG("%s", self->nl.extack);
+}
+
+/* VM @id's TVM_EV_POLICY events, in order, into @ids; how many. */
+static int policy_events(struct tnl *nl, uint32_t id,
+			 struct tvm_ev_policy *ids, int max)
+{
+	struct tvm_log log = { 0 };
+	uint8_t h[32];
+	int n = 0;
+	size_t i;
+
+	if (tvm_log_dump(nl, id, 0, &log))
+		return -1;
+	for (i = 0; i < log.n; i++) {
+		const struct tvm_ev *ev = &log.ev[i];
+
+		if (ev->type != TVM_EV_POLICY)
+			continue;
+		if (ev->pcr != 8 || ev->data_len != sizeof(*ids) ||
+		    md(TVM_BANK_SHA256, ev->data, ev->data_len, h) ||
+		    memcmp(h, ev->digest[TVM_BANK_SHA256], 32) || n == max) {
+			n = -1;
+			break;
+		}
+		memcpy(&ids[n++], ev->data, sizeof(*ids));
+	}
+	tvm_log_free(&log);
+	return n;
+}
+
+/* @e says the policy @name is in force, with @key (or none) and @rev. */
+#define EXPECT_IDENTITY(e, nm, key, rev) do {				\
+	static struct pol_info _pi;					\
+	static const uint8_t _zero[32];					\
+	const uint8_t *_k = (key);					\
+									\
+	ASSERT_EQ(0, policy_get(&self->nl, (nm), &_pi));		\
+	EXPECT_EQ(0, memcmp((e).magic, "TVMP", 4));			\
+	EXPECT_EQ(0, memcmp((e).digest, _pi.digest, 32));		\
+	EXPECT_EQ(0, memcmp((e).key_id, _k ? _k : _zero, 32));		\
+	EXPECT_EQ((uint32_t)(rev), le32toh((e).revision));		\
+} while (0)
+
+TEST_F(policy, identity_logged_at_launch_and_change)
+{
+	const char *name = sel_name("ident");
+	struct tvm_ev_policy ids[8];
+	static const uint8_t zero[32];
+	char vm[TVM_NAME_MAX + 1];
+	struct vm_trust v;
+	uint8_t d[32], sig[TVM_SIGNATURE_MAX];
+	uint32_t id;
+	int n;
+
+	NEED_TVM();
+	OWNER_SETUP();
+	snprintf(vm, sizeof(vm), "%s", name);
+	NEW_VM(vm, 0, &id);
+	LOAD_SIGNED(vm, ida, 1, "a", NULL);
+	/* Nothing before launch. */
+	EXPECT_EQ(0, policy_events(&self->nl, id, ids, 8));
+	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "ev-1"));
+	ASSERT_EQ(0, vm_launch(&self->nl, id, &v)) TH_LOG("%s", self->nl.extack);
+	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+	ASSERT_EQ(1, policy_events(&self->nl, id, ids, 8));
+	EXPECT_IDENTITY(ids[0], vm, ida, 1);
+
+	/* The owner's revision 2 replaces it: logged. */
+	build_signed(&self->m, &self->nl, vm, ida, 2, TVM_POLICY_ENFORCE, d);
+	n = sign_policy(&self->m, "a", sig);
+	ASSERT_EQ(256, n);
+	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
+	ASSERT_EQ(0, CALL(NULL, NULL)) TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(2, policy_events(&self->nl, id, ids, 8));
+	EXPECT_IDENTITY(ids[1], vm, ida, 2);
+	EXPECT_NE(0, memcmp(ids[0].digest, ids[1].digest, 32));
+
+	/* A policy for another VM changes nothing here. */
+	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, "pol-ident-other",
+				       TVM_POLICY_AUDIT, 1, "x", NULL));
+	EXPECT_EQ(2, policy_events(&self->nl, id, ids, 8));
+
+	/* The owner's delete: the VM is under no policy now, and says so. */
+	TOMBSTONE(vm, ida, 3, "a");
+	ASSERT_EQ(0, CALL(NULL, NULL)) TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(3, policy_events(&self->nl, id, ids, 8));
+	EXPECT_EQ(0, memcmp(ids[2].digest, zero, 32));
+	EXPECT_EQ(0, memcmp(ids[2].key_id, zero, 32));
+
+	/* A default policy then selects it: logged, unsigned. */
+	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, NULL,
+				       TVM_POLICY_AUDIT, 1, "ev-1", NULL));
+	ASSERT_EQ(4, policy_events(&self->nl, id, ids, 8));
+	EXPECT_IDENTITY(ids[3], NULL, NULL, 0);
+	EXPECT_EQ(0, policy_delete(&self->nl, NULL));
+	EXPECT_EQ(5, policy_events(&self->nl, id, ids, 8));
+}
+
+TEST_F(policy, vmm_level_judges_pcr8_but_tvm_events)
+{
+	const char *name = sel_name("vmm");
+	struct tvm_log log = { 0 };
+	struct vm_trust v;
+	uint32_t id, id2;
+	char vm2[TVM_NAME_MAX + 8];
+	bool version = false;
+	size_t i;
+
+	NEED_TVM();
+	snprintf(vm2, sizeof(vm2), "%s-2", name);
+	NEW_VM(name, 0, &id);
+	NEW_VM(vm2, 0, &id2);
+	/* Level 0 takes events only. */
+	policy_begin(&self->m, &self->nl, name, TVM_POLICY_ENFORCE);
+	put_level_pcr(&self->m, 0, (const uint8_t *)"0123456789abcdef0123456789abcdef");
+	tmsg_nest_end(&self->m);
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+	EXPECT_EXTACK("level 0 (vmm) takes events only");
+
+	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, name,
+				       TVM_POLICY_ENFORCE, 0, "/usr/bin/vmm",
+				       NULL)) TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, vm2,
+				       TVM_POLICY_ENFORCE, 0, "/usr/bin/vmm",
+				       NULL)) TH_LOG("%s", self->nl.extack);
+	/* The VM's PCR 8 holds tvm's version event: not the VMM's. */
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, 0, &log));
+	for (i = 0; i < log.n; i++)
+		if (log.ev[i].pcr == 8 && log.ev[i].type == TVM_EV_TVM_VERSION)
+			version = true;
+	tvm_log_free(&log);
+	EXPECT_TRUE(version);
+
+	ASSERT_EQ(0, extend_str(&self->nl, id, 8, "/usr/bin/vmm"));
+	ASSERT_EQ(0, vm_launch(&self->nl, id, &v)) TH_LOG("%s", self->nl.extack);
+	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+
+	ASSERT_EQ(0, extend_str(&self->nl, id2, 8, "/tmp/other-vmm"));
+	EXPECT_EQ(-EACCES, vm_launch(&self->nl, id2, &v));
+	ASSERT_EQ(0, vm_trust_get(&self->nl, id2, &v));
+	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+	EXPECT_REASON(v, "pcr 8 event \"/tmp/other-vmm\" not in policy");
 }
 
 /* --- malformed policies --------------------------------------------------- */

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tvmctl policies end to end, as a VM owner and an administrator use them:
-# a policy signed with the owner's key, loaded, a VM launched trusted and
-# turned untrusted by a later mismatch, enforce mode refusing a launch,
-# tvmctl monitor seeing it all, and bad policy files refused before
-# anything reaches the kernel.
+# a policy signed with the owner's key (added to tvm's owner keyring with
+# keyctl, as Documentation/policy.rst says), loaded, a VM launched trusted
+# and turned untrusted by a later mismatch, enforce mode refusing a
+# launch, the owner's higher revision and signed delete taken while an
+# older revision and an unsigned delete are not, tvmctl monitor seeing it
+# all, and bad policy files refused before anything reaches the kernel.
 
 . "$(dirname "$0")/ktap.sh"
 
@@ -21,9 +23,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ktap_plan 8
+ktap_plan 9
 if [ ! -d /sys/kernel/security/tvm ] || ! command -v keyctl > /dev/null; then
-	for i in 1 2 3 4 5 6 7 8; do
+	for i in 1 2 3 4 5 6 7 8 9; do
 		ktap_skip "tvmctl_policy_$i" "tvm.ko or keyctl missing"
 	done
 	ktap_finish
@@ -37,12 +39,14 @@ printf '[req]\ndistinguished_name = dn\n[dn]\n[v3]\nsubjectKeyIdentifier = hash\
 openssl req -x509 -newkey rsa:2048 -nodes -keyout owner.pem -out owner.der \
 	-outform DER -subj /CN=owner -days 1 -config req.cnf -extensions v3 \
 	> /dev/null 2>&1
+keyid=$("$tvmctl" -j policy keyid owner.der | sed -n 's/.*"key_id": *"\([0-9a-f]*\)".*/\1/p')
 cat > a.json <<JSON
 {
   "version": 1,
   "selector": {"name": "pol-a"},
   "mode": "audit",
-  "owner_key": "tvm-selftest:owner",
+  "owner_key": "$keyid",
+  "revision": 1,
   "levels": {"os": {"events": {"kernel": ["sha256:$(sha kernel-image)"]}}}
 }
 JSON
@@ -60,9 +64,10 @@ else
 	ktap_fail tvmctl_policy_needs_signature_and_key
 fi
 
-keyctl padd asymmetric tvm-selftest:owner @u < owner.der > /dev/null
+keyctl padd asymmetric "$keyid" %:.tvm_owner < owner.der > /dev/null
 if expect_status 0 "$tvmctl" policy load a.json &&
-   expect_status 0 "$tvmctl" -j policy show pol-a && grep -q '"signed": *true' out; then
+   expect_status 0 "$tvmctl" -j policy show pol-a && grep -q '"signed": *true' out &&
+   grep -q "\"owner_key\": *\"$keyid\"" out && grep -q '"revision": *1' out; then
 	ktap_pass tvmctl_policy_signed_load
 else
 	ktap_fail tvmctl_policy_signed_load "$(cat out)"
@@ -132,6 +137,26 @@ if expect_status 0 "$tvmctl" policy delete name=pol-b &&
 	ktap_pass tvmctl_policy_delete
 else
 	ktap_fail tvmctl_policy_delete "$(cat err)"
+fi
+
+# The owner's policy: no unsigned delete, no rollback; the owner's next
+# revision and signed delete are taken, and revision 1 stays out after.
+sed -e 's/"revision": 1/"revision": 2/' -e 's/"audit"/"enforce"/' a.json > a2.json
+cat > del.json <<JSON
+{"version": 1, "selector": {"name": "pol-a"}, "owner_key": "$keyid",
+ "revision": 3, "delete": true}
+JSON
+if expect_status 1 "$tvmctl" policy delete name=pol-a && grep -q "pinned" err &&
+   expect_status 0 "$tvmctl" policy sign a2.json --key owner.pem &&
+   expect_status 0 "$tvmctl" policy load a2.json &&
+   expect_status 1 "$tvmctl" policy load a.json && grep -q "rollback" err &&
+   expect_status 0 "$tvmctl" policy sign del.json --key owner.pem &&
+   expect_status 0 "$tvmctl" policy delete --signed del.json &&
+   expect_status 1 "$tvmctl" policy show name=pol-a &&
+   expect_status 1 "$tvmctl" policy load a2.json && grep -q "rollback" err; then
+	ktap_pass tvmctl_policy_owner_revisions_and_signed_delete
+else
+	ktap_fail tvmctl_policy_owner_revisions_and_signed_delete "$(cat out err)"
 fi
 
 ktap_finish

@@ -26,7 +26,10 @@ static void same_policy(const struct policy *a, const struct policy *b)
 		FUZZ_CHECK(!memcmp(a->sel.uuid, b->sel.uuid, sizeof(a->sel.uuid)));
 	if (a->sel.type == POLICY_SEL_NAME)
 		FUZZ_CHECK(!strcmp(a->sel.name, b->sel.name));
-	FUZZ_CHECK(!strcmp(a->owner_key, b->owner_key));
+	FUZZ_CHECK(a->has_key == b->has_key);
+	FUZZ_CHECK(!memcmp(a->key_id, b->key_id, sizeof(a->key_id)));
+	FUZZ_CHECK(a->revision == b->revision);
+	FUZZ_CHECK(a->tombstone == b->tombstone);
 	FUZZ_CHECK(a->nranges == b->nranges);
 	FUZZ_CHECK(a->nranges <= TVM_POLICY_RANGES_MAX);
 	for (i = 0; i < a->nranges; i++) {
@@ -39,7 +42,7 @@ static void same_policy(const struct policy *a, const struct policy *b)
 			    r->interval_ms <= TVM_RANGE_INTERVAL_MAX));
 		FUZZ_CHECK(!memcmp(r, &b->ranges[i], sizeof(*r)));
 	}
-	for (l = 0; l < TVM_POLICY_LEVELS; l++) {
+	for (l = 0; l <= TVM_POLICY_LEVELS; l++) {
 		const struct policy_level *x = &a->levels[l], *y = &b->levels[l];
 
 		FUZZ_CHECK(x->present == y->present);

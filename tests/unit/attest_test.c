@@ -15,6 +15,10 @@
  * their PCRs with their sizes, and the digests tvm computes from an
  * event's data are that data's hash in every bank; and attest_launch(),
  * what a quote's firmwareVersion and log say of the VM's launch.
+ *
+ * And attest_policy_digest() on a fixed vector (the canonical encoding's
+ * SHA-256, computed independently), and attest_check_policy_id(), what
+ * `tvmctl verify --policy` does with the policy identity events of PCR 8.
  */
 
 #include <endian.h>
@@ -71,14 +75,14 @@ struct test_ev {
 
 static size_t build_log(uint8_t *buf, const struct test_ev *evs, size_t n)
 {
-	uint8_t evbuf[sizeof(struct tvm_event) + 64 + 64];
+	uint8_t evbuf[sizeof(struct tvm_event) + 64 + 96];
 	struct tvm_event *ev = (void *)evbuf;
 	size_t len = tvm_log_specid_encode(BANKS, buf);
 
 	for (size_t i = 0; i < n; i++) {
 		const void *h = evs[i].lie ? evs[i].lie : evs[i].data;
 
-		assert_true(evs[i].len <= 64);
+		assert_true(evs[i].len <= 96);
 		ev->seq = i;
 		ev->pcr = evs[i].pcr;
 		ev->type = evs[i].type;
@@ -544,6 +548,140 @@ static void test_launch_from_firmware_version(void **state)
 	qf_log_free(&log);
 }
 
+/* --- policy identity ------------------------------------------------------ */
+
+#define HEX20(c)	c c c c c c c c c c c c c c c c c c c c
+#define HEX32(c)	HEX20(c) c c c c c c c c c c c c
+
+/* policy_json_test.c's small_json; its canonical SHA-256 (Python's). */
+static const char small_json[] =
+	"{\"levels\": {\"config\": {\"pcr\": [\"sha1:" HEX20("11") "\"]},\n"
+	"             \"os\": {\"events\": {\"e\": [\"sha1:" HEX20("22") "\"]}}},\n"
+	" \"owner_key\": \"" HEX32("A5") "\", \"mode\": \"enforce\",\n"
+	" \"revision\": 258, \"selector\": {\"name\": \"vm\"}, \"version\": 1}\n";
+static const uint8_t small_digest[32] = {
+	0x7c, 0x85, 0x5e, 0xb2, 0x14, 0x79, 0x6a, 0xe2, 0xd6, 0x9b, 0x0f,
+	0xc4, 0x85, 0x4a, 0x12, 0x8a, 0x55, 0xa7, 0x06, 0x2e, 0xf9, 0x98,
+	0xd3, 0x5b, 0x9b, 0xd8, 0xd6, 0x07, 0x87, 0x8a, 0xba, 0x50,
+};
+
+static void parse_small(struct policy *p, struct tvm_ev_policy *id)
+{
+	char err[POLICY_ERR_MAX];
+	uint8_t d[32];
+
+	assert_int_equal(policy_parse("small", small_json, strlen(small_json),
+				      p, err, sizeof(err)), 0);
+	assert_int_equal(attest_policy_digest(p, d), 0);
+	attest_policy_identity(p, d, id);
+}
+
+static void test_policy_digest_fixed(void **state)
+{
+	struct tvm_ev_policy id;
+	struct policy p;
+
+	(void)state;
+	parse_small(&p, &id);
+	assert_memory_equal(id.digest, small_digest, 32);
+	assert_memory_equal(id.magic, "TVMP", 4);
+	assert_int_equal(le32toh(id.revision), 258);
+	assert_int_equal(id.key_id[0], 0xa5);
+	policy_free(&p);
+}
+
+static unsigned int check_id(const struct test_ev *evs, size_t n,
+			     const struct tvm_ev_policy *want, struct found *f)
+{
+	const struct attest_sink sink = { put_fail, put_note, f };
+	static uint8_t buf[8192];
+	struct qf_log log;
+	unsigned int ret;
+
+	memset(f, 0, sizeof(*f));
+	assert_int_equal(qf_log_parse(buf, build_log(buf, evs, n), &log), 0);
+	ret = attest_check_policy_id(&log, n, want, &sink);
+	qf_log_free(&log);
+	return ret;
+}
+
+static void test_policy_id(void **state)
+{
+	struct tvm_ev_policy want, other, older, none;
+	struct policy p;
+	struct found f;
+
+	(void)state;
+	parse_small(&p, &want);
+	policy_free(&p);
+	other = want;
+	other.digest[0] ^= 1;			/* another policy, same key */
+	other.revision = htole32(259);
+	older = want;
+	older.digest[0] ^= 2;			/* the owner's revision 257 */
+	older.revision = htole32(257);
+	memset(&none, 0, sizeof(none));
+	memcpy(none.magic, "TVMP", 4);
+
+	/* Launched under it. */
+	{
+		const struct test_ev evs[] = {
+			{ 8, TVM_EV_TVM_VERSION, "tvm", 3, NULL },
+			{ 8, TVM_EV_POLICY, &want, sizeof(want), NULL },
+		};
+
+		assert_int_equal(check_id(evs, 2, &want, &f), 1);
+		assert_int_equal(f.nfail, 0);
+	}
+	/* Under another policy: fails, twice (that event, and the last). */
+	{
+		const struct test_ev evs[] = {
+			{ 8, TVM_EV_POLICY, &other, sizeof(other), NULL },
+		};
+
+		check_id(evs, 1, &want, &f);
+		assert_int_equal(f.nfail, 2);
+		assert_non_null(strstr(f.fail[0], "the VM ran under digest"));
+	}
+	/* Under it, then another, then it again: the interval shows. */
+	{
+		const struct test_ev evs[] = {
+			{ 8, TVM_EV_POLICY, &want, sizeof(want), NULL },
+			{ 8, TVM_EV_POLICY, &none, sizeof(none), NULL },
+			{ 8, TVM_EV_POLICY, &want, sizeof(want), NULL },
+		};
+
+		assert_int_equal(check_id(evs, 3, &want, &f), 3);
+		assert_int_equal(f.nfail, 1);
+		assert_non_null(strstr(f.fail[0], "event 1: the VM ran under no policy"));
+	}
+	/* An earlier revision of the owner's own, then it: a note. */
+	{
+		const struct test_ev evs[] = {
+			{ 8, TVM_EV_POLICY, &older, sizeof(older), NULL },
+			{ 8, TVM_EV_POLICY, &want, sizeof(want), NULL },
+		};
+
+		check_id(evs, 2, &want, &f);
+		assert_int_equal(f.nfail, 0);
+		assert_int_equal(f.nnote, 1);
+	}
+	/* No policy event at all; one whose digests are not of its data. */
+	{
+		const struct test_ev evs[] = {
+			{ 9, TVM_EV_EXTEND, "kernel", 6, NULL },
+			{ 8, TVM_EV_POLICY, &want, sizeof(want), &other },
+		};
+
+		check_id(evs, 1, &want, &f);
+		assert_int_equal(f.nfail, 1);
+		assert_non_null(strstr(f.fail[0], "records no policy"));
+		check_id(evs, 2, &want, &f);
+		assert_int_equal(f.nfail, 2);
+		assert_non_null(strstr(f.fail[0], "not the hash of its data"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -561,6 +699,8 @@ int main(void)
 		cmocka_unit_test(test_kernel_types_in_place),
 		cmocka_unit_test(test_no_action_only_resets),
 		cmocka_unit_test(test_launch_from_firmware_version),
+		cmocka_unit_test(test_policy_digest_fixed),
+		cmocka_unit_test(test_policy_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

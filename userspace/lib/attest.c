@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/netlink.h>
+
 #include <openssl/bio.h>
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
@@ -324,6 +326,7 @@ static const struct kernel_type kernel_types[] = {
 	{ TVM_EV_SLOT, 1U << 9, sizeof(struct tvm_ev_slot), true },
 	{ TVM_EV_FILE, 1U << 9, 0, false },
 	{ TVM_EV_RUNTIME, 1U << 13, sizeof(struct tvm_ev_runtime), true },
+	{ TVM_EV_POLICY, 1U << 8, sizeof(struct tvm_ev_policy), true },
 };
 
 static const struct kernel_type *kernel_type(uint32_t type)
@@ -348,6 +351,7 @@ const char *attest_type_name(uint32_t type, char buf[16])
 		[TVM_EV_SLOT - TVM_EV_BASE] = "SLOT",
 		[TVM_EV_FILE - TVM_EV_BASE] = "FILE",
 		[TVM_EV_RUNTIME - TVM_EV_BASE] = "RUNTIME",
+		[TVM_EV_POLICY - TVM_EV_BASE] = "POLICY",
 	};
 	uint32_t i = type - TVM_EV_BASE;
 
@@ -427,12 +431,14 @@ unsigned int attest_check_kernel_events(const struct qf_log *log,
 		 * Events 0-7 are HOST_PCR of PCR 0-7 and event 8 is PCR 8's
 		 * TVM_VERSION: the kernel logs them before the VM can be
 		 * found.  After them, PCRs 0-7 get nothing and PCR 8 only a
-		 * KVM VM's VMM_EXE.
+		 * KVM VM's VMM_EXE and the identities of the policies the VM
+		 * ran under (POLICY).
 		 */
 		if (creation ? (ev->pcr != i ||
 				ev->type != (i < 8 ? TVM_EV_HOST_PCR :
 					     TVM_EV_TVM_VERSION)) :
 		    ev->pcr < TVM_FIRST_ADMIN_PCR &&
+		    ev->type != TVM_EV_POLICY &&
 		    (ev->type != TVM_EV_VMM_EXE || !kvm || vmm++)) {
 			sink_put(sink, true, "foreign event: event %zu, %s in "
 				 "PCR %u, is not the kernel's (PCRs 0-8 hold "
@@ -508,4 +514,169 @@ const char *attest_launch_name(enum attest_launch l)
 	default:
 		return "unknown (a quote from before ABI 6)";
 	}
+}
+
+int attest_key_id(EVP_PKEY *key, uint8_t id[TVM_KEY_ID_SIZE])
+{
+	unsigned char *der = NULL;
+	int len;
+	int ret;
+
+	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA)
+		return -EOPNOTSUPP;
+	/* For RSA, the PKCS#1 RSAPublicKey: the kernel's public_key->key. */
+	len = i2d_PublicKey(key, &der);
+	if (len <= 0)
+		return -EINVAL;
+	ret = qf_hash(TVM_BANK_SHA256, der, (size_t)len, id) ? -EIO : 0;
+	OPENSSL_free(der);
+	return ret;
+}
+
+int attest_read_key_id(const char *path, uint8_t id[TVM_KEY_ID_SIZE])
+{
+	const unsigned char *p;
+	EVP_PKEY *key = NULL;
+	X509 *cert = NULL;
+	uint8_t *buf;
+	size_t len;
+	BIO *bio;
+	int ret;
+
+	ret = attest_read_file(path, 1 << 20, &buf, &len);
+	if (ret)
+		return ret;
+	p = buf;
+	cert = d2i_X509(NULL, &p, (long)len);
+	bio = BIO_new_mem_buf(buf, (int)len);
+	if (!cert && bio)
+		cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	if (cert) {
+		key = X509_get_pubkey(cert);
+	} else if (bio) {
+		(void)BIO_reset(bio);
+		key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+		if (!key) {
+			(void)BIO_reset(bio);
+			key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+		}
+	}
+	ret = key ? attest_key_id(key, id) : -EBADMSG;
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	BIO_free(bio);
+	free(buf);
+	return ret;
+}
+
+int attest_policy_digest(const struct policy *p, uint8_t digest[32])
+{
+	size_t len = 0;
+	uint8_t *buf;
+	int ret;
+
+	ret = policy_canonical(p, NULL, 0, &len);
+	if (ret != -ENOSPC && ret)
+		return ret;
+	buf = malloc(len + NLA_HDRLEN);
+	if (!buf)
+		return -ENOMEM;
+	ret = policy_canonical(p, buf, len + NLA_HDRLEN, &len);
+	if (!ret)
+		ret = qf_hash(TVM_BANK_SHA256, buf, len, digest) ? -EIO : 0;
+	free(buf);
+	return ret;
+}
+
+void attest_policy_identity(const struct policy *p, const uint8_t digest[32],
+			    struct tvm_ev_policy *id)
+{
+	memset(id, 0, sizeof(*id));
+	memcpy(id->magic, "TVMP", 4);
+	id->revision = htole32(p->revision);
+	memcpy(id->digest, digest, sizeof(id->digest));
+	if (p->has_key)
+		memcpy(id->key_id, p->key_id, sizeof(id->key_id));
+}
+
+/* "digest 1a2b3c4d... key 5e6f7a8b... revision 3", or "no policy". */
+static void identity_str(const struct tvm_ev_policy *id, char *buf,
+			 size_t len)
+{
+	static const uint8_t zero[32];
+	char d[17], k[17];
+
+	if (!memcmp(id->digest, zero, sizeof(zero))) {
+		snprintf(buf, len, "no policy");
+		return;
+	}
+	format_hex(id->digest, 8, d);
+	format_hex(id->key_id, 8, k);
+	if (memcmp(id->key_id, zero, sizeof(zero)))
+		snprintf(buf, len, "digest %s... key %s... revision %u", d, k,
+			 le32toh(id->revision));
+	else
+		snprintf(buf, len, "digest %s... unsigned", d);
+}
+
+unsigned int attest_check_policy_id(const struct qf_log *log, size_t count,
+				    const struct tvm_ev_policy *want,
+				    const struct attest_sink *sink)
+{
+	static const uint8_t zero[32];
+	char got[96], exp[96];
+	struct tvm_ev_policy id;
+	size_t last = SIZE_MAX;
+	unsigned int n = 0;
+
+	identity_str(want, exp, sizeof(exp));
+	for (size_t i = 0; i < count && i < log->n; i++) {
+		const struct qf_event *ev = &log->ev[i];
+		uint8_t h[TVM_DIGEST_MAX];
+		bool bad = false;
+
+		if (ev->type != TVM_EV_POLICY)
+			continue;
+		if (ev->pcr != 8 || ev->data_len != sizeof(id)) {
+			sink_put(sink, true, "policy: event %zu is not a "
+				 "policy identity (pcr %u, %u bytes)", i,
+				 ev->pcr, ev->data_len);
+			continue;
+		}
+		for (unsigned int b = 0; b < __TVM_BANK_MAX; b++)
+			if ((log->banks & (1U << b)) &&
+			    (!ev->digest[b] ||
+			     qf_hash(b, ev->data, sizeof(id), h) ||
+			     memcmp(ev->digest[b], h, tvm_banks[b].size)))
+				bad = true;
+		if (bad) {
+			sink_put(sink, true, "policy: event %zu: its digests "
+				 "are not the hash of its data", i);
+			continue;
+		}
+		memcpy(&id, ev->data, sizeof(id));
+		n++;
+		last = i;
+		if (!memcmp(&id, want, sizeof(id)))
+			continue;
+		identity_str(&id, got, sizeof(got));
+		/* The owner's own earlier revision: the same key, lower. */
+		if (memcmp(want->key_id, zero, sizeof(zero)) &&
+		    !memcmp(id.key_id, want->key_id, sizeof(id.key_id)) &&
+		    le32toh(id.revision) < le32toh(want->revision))
+			sink_put(sink, false, "policy: event %zu: an earlier "
+				 "revision of the owner's policy (%s)", i, got);
+		else
+			sink_put(sink, true, "policy mismatch: event %zu: the "
+				 "VM ran under %s, not the policy given (%s)",
+				 i, got, exp);
+	}
+	if (!n)
+		sink_put(sink, true, "policy mismatch: the quoted log records "
+			 "no policy (no TVM_EV_POLICY event: not launched, or "
+			 "by a tvm before ABI 6)");
+	else if (memcmp(log->ev[last].data, want, sizeof(*want)))
+		sink_put(sink, true, "policy mismatch: the policy in force "
+			 "at the quote is not the policy given (%s)", exp);
+	return n;
 }

@@ -16,6 +16,8 @@
 
 #include <openssl/evp.h>
 
+#include <linux/tvm.h>
+
 /* Bytes of an AK's name: SHA-256 of its DER SubjectPublicKeyInfo. */
 #define ATTEST_NAME_SIZE	32
 
@@ -85,7 +87,8 @@ unsigned int attest_check_runtime(const struct qf_log *log, size_t count,
  * - events 0-7 must be TVM_EV_HOST_PCR of PCRs 0-7 and event 8 PCR 8's
  *   TVM_EV_TVM_VERSION (tvm_vm_create() logs them before the VM can be
  *   found); later events in PCRs 0-8 are "foreign event" fails, but for
- *   one TVM_EV_VMM_EXE in PCR 8 when @kvm (the quote says a KVM VM);
+ *   one TVM_EV_VMM_EXE in PCR 8 when @kvm (the quote says a KVM VM) and
+ *   the policy identities (TVM_EV_POLICY) of PCR 8;
  * - an event of one of tvm's types in a PCR the kernel never logs it in,
  *   and an EV_NO_ACTION event that is not tvm's reset marker of PCR 16
  *   or 23 (zero digests), are "foreign event" fails;
@@ -122,5 +125,36 @@ enum attest_launch {
 enum attest_launch attest_launch(uint64_t firmware, const struct qf_log *log,
 				 size_t count);
 const char *attest_launch_name(enum attest_launch l);
+
+/*
+ * An owner key's id (Documentation/policy.rst): SHA-256 of its DER
+ * RSAPublicKey.  -EOPNOTSUPP for a key that is not RSA.
+ */
+int attest_key_id(EVP_PKEY *key, uint8_t id[TVM_KEY_ID_SIZE]);
+/*
+ * The key id of the key in @path: a certificate (DER or PEM), a PEM
+ * public key or a PEM private key; -EBADMSG if it holds none.
+ */
+int attest_read_key_id(const char *path, uint8_t id[TVM_KEY_ID_SIZE]);
+
+struct policy;
+struct tvm_ev_policy;
+
+/* SHA-256 of @p's canonical encoding: the policy's digest. */
+int attest_policy_digest(const struct policy *p, uint8_t digest[32]);
+/* The TVM_EV_POLICY data tvm logs for @p, whose digest is @digest. */
+void attest_policy_identity(const struct policy *p, const uint8_t digest[32],
+			    struct tvm_ev_policy *id);
+
+/*
+ * The policy identity events (TVM_EV_POLICY, PCR 8) of events 0 ..
+ * @count - 1 of @log against @want: each must be @want (a fail names the
+ * one that is not), but for an earlier revision signed with the same key
+ * (a note); the last must be @want; none at all is a fail.  An event whose
+ * digests are not H_bank of its data fails.  Returns how many there were.
+ */
+unsigned int attest_check_policy_id(const struct qf_log *log, size_t count,
+				    const struct tvm_ev_policy *want,
+				    const struct attest_sink *sink);
 
 #endif /* _TVM_ATTEST_H */

@@ -9,6 +9,7 @@
  * what its author reads.  json-c then builds the tree, and the checker
  * walks it into a struct policy, naming the key path of anything wrong.
  */
+#include <endian.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,8 +29,9 @@
 /* Longest key or value quoted in a message, in bytes. */
 #define QUOTE_MAX		120
 
-static const char *const level_names[TVM_POLICY_LEVELS] = {
-	"os", "drivers", "software", "config",
+/* Levels 0-4, PCR 8-12. */
+static const char *const level_names[TVM_POLICY_LEVELS + 1] = {
+	"vmm", "os", "drivers", "software", "config",
 };
 
 /* What the checker is at: the file, and the key path into it. */
@@ -42,6 +44,7 @@ struct ctx {
 	char path[768];
 	size_t plen;
 	unsigned int flags;
+	json_object *top;	/* the file's object, once parsed */
 };
 
 /* Append @s to the path; a path too long for the buffer is cut short. */
@@ -800,8 +803,10 @@ static int check_banks(struct ctx *cx, json_object *arr, struct policy *p)
 	return 0;
 }
 
+/* The owner key's id: 64 hex digits (`tvmctl policy keyid`). */
 static int check_owner_key(struct ctx *cx, json_object *v, struct policy *p)
 {
+	char q[4 * QUOTE_MAX + 16];
 	const char *s;
 	size_t n;
 	int ret = want_str(cx, v, &s, &n);
@@ -810,12 +815,48 @@ static int check_owner_key(struct ctx *cx, json_object *v, struct policy *p)
 		return ret;
 	if (n == 0)
 		return fail(cx, "empty (leave it out for an unsigned policy)");
-	if (n > TVM_KEY_DESC_MAX)
-		return fail(cx, "%zu bytes, more than %d", n, TVM_KEY_DESC_MAX);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return fail(cx, "has a control character");
-	memcpy(p->owner_key, s, n + 1);
+	if (n != 2 * TVM_KEY_ID_SIZE ||
+	    parse_hex(s, p->key_id, TVM_KEY_ID_SIZE)) {
+		quote(q, sizeof(q), s, n);
+		return fail(cx, "'%s' is not a key id (%d hex digits: 'tvmctl policy keyid CERT'; key descriptions are not taken since tvm ABI 6)",
+			    q, 2 * TVM_KEY_ID_SIZE);
+	}
+	p->has_key = true;
+	return 0;
+}
+
+/* "delete": true: a tombstone, the owner's signed delete of a selector. */
+static int check_delete(struct ctx *cx, json_object *v, struct policy *p)
+{
+	static const char *const not[] = { "mode", "banks", "levels", "runtime" };
+	int ret = want(cx, v, json_type_boolean);
+
+	if (ret)
+		return ret;
+	if (!json_object_get_boolean(v))
+		return fail(cx, "must be true (leave it out for a policy)");
+	if (!p->has_key)
+		return fail(cx, "a delete is signed: it needs owner_key");
+	for (size_t i = 0; i < sizeof(not) / sizeof(not[0]); i++)
+		if (json_object_object_get_ex(cx->top, not[i], NULL))
+			return fail(cx, "a delete holds selector, owner_key and revision only, not %s",
+				    not[i]);
+	p->tombstone = true;
+	return 0;
+}
+
+static int check_revision(struct ctx *cx, json_object *v, struct policy *p)
+{
+	int ret = want(cx, v, json_type_int);
+	int64_t r;
+
+	if (ret)
+		return ret;
+	r = json_object_get_int64(v);
+	if (r < 0 || r > UINT32_MAX)
+		return fail(cx, "%s is out of range (0 to %u)",
+			    json_object_to_json_string(v), UINT32_MAX);
+	p->revision = (uint32_t)r;
 	return 0;
 }
 
@@ -931,14 +972,17 @@ static int check_events(struct ctx *cx, json_object *obj, uint32_t banks,
 }
 
 static int check_level(struct ctx *cx, json_object *obj, uint32_t banks,
-		       struct policy_level *lv)
+		       struct policy_level *lv, bool vmm)
 {
 	static const char *const keys[] = { "events", "pcr", NULL };
+	static const char *const vmm_keys[] = { "events", NULL };
 	json_object *v;
 	size_t old;
 	int ret;
 
-	ret = want_object(cx, obj, keys, "events or pcr");
+	/* PCR 8 holds tvm's own events too: the VMM's are judged by name. */
+	ret = vmm ? want_object(cx, obj, vmm_keys, "events (vmm takes no pcr)") :
+		    want_object(cx, obj, keys, "events or pcr");
 	if (ret)
 		return ret;
 	if (json_object_object_length(obj) == 0)
@@ -964,21 +1008,22 @@ static int check_level(struct ctx *cx, json_object *obj, uint32_t banks,
 static int check_levels(struct ctx *cx, json_object *obj, struct policy *p)
 {
 	static const char *const keys[] = {
-		"os", "drivers", "software", "config", NULL
+		"vmm", "os", "drivers", "software", "config", NULL
 	};
 	size_t old;
 	int ret;
 
-	ret = want_object(cx, obj, keys, "os, drivers, software or config");
+	ret = want_object(cx, obj, keys, "vmm, os, drivers, software or config");
 	if (ret)
 		return ret;
-	for (unsigned int l = 0; l < TVM_POLICY_LEVELS; l++) {
+	for (unsigned int l = 0; l <= TVM_POLICY_LEVELS; l++) {
 		json_object *v;
 
 		if (!json_object_object_get_ex(obj, level_names[l], &v))
 			continue;
 		old = path_key(cx, level_names[l], strlen(level_names[l]));
-		ret = check_level(cx, v, p->banks, &p->levels[l]);
+		ret = check_level(cx, v, p->banks, &p->levels[l],
+				  l == TVM_POLICY_LEVEL_VMM);
 		if (ret)
 			return ret;
 		path_pop(cx, old);
@@ -1141,8 +1186,8 @@ static int check_key(struct ctx *cx, json_object *obj, const char *key,
 static int check_policy(struct ctx *cx, json_object *top, struct policy *p)
 {
 	static const char *const keys[] = {
-		"version", "selector", "mode", "banks", "owner_key", "levels",
-		"runtime", NULL
+		"version", "selector", "mode", "banks", "owner_key", "revision",
+		"delete", "levels", "runtime", NULL
 	};
 	static const char *const later[] = { "dataflow", "migration" };
 	size_t len = 0;
@@ -1156,7 +1201,7 @@ static int check_policy(struct ctx *cx, json_object *top, struct policy *p)
 					    k, k);
 	}
 	ret = want_object(cx, top, keys,
-			  "version, selector, mode, banks, owner_key, levels or runtime");
+			  "version, selector, mode, banks, owner_key, revision, delete, levels or runtime");
 	if (ret)
 		return ret;
 	if (!json_object_object_get_ex(top, "version", NULL))
@@ -1165,6 +1210,7 @@ static int check_policy(struct ctx *cx, json_object *top, struct policy *p)
 	if (!p->has_sel && !(cx->flags & POLICY_PARSE_SEL_OPTIONAL))
 		return fail(cx, "missing key 'selector' ({\"uuid\": ...}, {\"name\": ...} or {\"default\": true})");
 	p->mode = TVM_POLICY_AUDIT;
+	cx->top = top;
 	ret = check_key(cx, top, "version", check_version, p);
 	if (!ret)
 		ret = check_key(cx, top, "selector", check_selector, p);
@@ -1175,6 +1221,10 @@ static int check_policy(struct ctx *cx, json_object *top, struct policy *p)
 		ret = check_key(cx, top, "banks", check_banks, p);
 	if (!ret)
 		ret = check_key(cx, top, "owner_key", check_owner_key, p);
+	if (!ret)
+		ret = check_key(cx, top, "revision", check_revision, p);
+	if (!ret)
+		ret = check_key(cx, top, "delete", check_delete, p);
 	if (!ret)
 		ret = check_key(cx, top, "levels", check_levels, p);
 	if (!ret)
@@ -1243,7 +1293,7 @@ out:
 
 void policy_free(struct policy *p)
 {
-	for (unsigned int l = 0; l < TVM_POLICY_LEVELS; l++)
+	for (unsigned int l = 0; l <= TVM_POLICY_LEVELS; l++)
 		free(p->levels[l].events);
 	memset(p, 0, sizeof(*p));
 }
@@ -1260,12 +1310,15 @@ struct wbuf {
 	size_t size;
 	size_t len;
 	bool too_big;
+	bool le;	/* the canonical encoding: little-endian */
 };
 
 static void w_hdr(struct wbuf *w, size_t at, size_t len, uint16_t type)
 {
-	uint16_t l = (uint16_t)len;
+	uint16_t l = w->le ? htole16((uint16_t)len) : (uint16_t)len;
 
+	if (w->le)
+		type = htole16(type);
 	if (len > POLICY_ATTR_MAX)
 		w->too_big = true;
 	if (at + NLA_HDRLEN <= w->size) {
@@ -1289,11 +1342,15 @@ static void w_put(struct wbuf *w, uint16_t type, const void *data, size_t n)
 
 static void w_u32(struct wbuf *w, uint16_t type, uint32_t v)
 {
+	if (w->le)
+		v = htole32(v);
 	w_put(w, type, &v, sizeof(v));
 }
 
 static void w_u64(struct wbuf *w, uint16_t type, uint64_t v)
 {
+	if (w->le)
+		v = htole64(v);
 	w_put(w, type, &v, sizeof(v));
 }
 
@@ -1330,10 +1387,10 @@ static void w_digests(struct wbuf *w, uint16_t type,
 	w_nest_end(w, list, type);
 }
 
-int policy_encode(const struct policy *p, uint8_t *buf, size_t size,
-		  size_t *len)
+static int encode(const struct policy *p, uint8_t *buf, size_t size,
+		  size_t *len, bool le)
 {
-	struct wbuf w = { .buf = buf, .size = buf ? size : 0 };
+	struct wbuf w = { .buf = buf, .size = buf ? size : 0, .le = le };
 	size_t top, level, event, range;
 
 	top = w_nest(&w);
@@ -1349,16 +1406,20 @@ int policy_encode(const struct policy *p, uint8_t *buf, size_t size,
 		w_put(&w, TVM_A_POLICY_DEFAULT, NULL, 0);
 		break;
 	}
-	w_u32(&w, TVM_A_POLICY_MODE, p->mode);
-	if (p->owner_key[0])
-		w_str(&w, TVM_A_POLICY_OWNER_KEY, p->owner_key);
-	for (unsigned int l = 0; l < TVM_POLICY_LEVELS; l++) {
+	if (!p->tombstone)
+		w_u32(&w, TVM_A_POLICY_MODE, p->mode);
+	if (p->has_key)
+		w_put(&w, TVM_A_POLICY_KEY_ID, p->key_id, TVM_KEY_ID_SIZE);
+	w_u32(&w, TVM_A_POLICY_REVISION, p->revision);
+	if (p->tombstone)
+		w_put(&w, TVM_A_POLICY_TOMBSTONE, NULL, 0);
+	for (unsigned int l = 0; l <= TVM_POLICY_LEVELS; l++) {
 		const struct policy_level *lv = &p->levels[l];
 
 		if (!lv->present)
 			continue;
 		level = w_nest(&w);
-		w_u32(&w, TVM_A_LEVEL_NUM, l + 1);
+		w_u32(&w, TVM_A_LEVEL_NUM, l);
 		for (unsigned int e = 0; e < lv->nevents; e++) {
 			event = w_nest(&w);
 			w_str(&w, TVM_A_PEVENT_NAME, lv->events[e].name);
@@ -1389,6 +1450,24 @@ int policy_encode(const struct policy *p, uint8_t *buf, size_t size,
 	if (w.len > w.size)
 		return -ENOSPC;
 	return 0;
+}
+
+int policy_encode(const struct policy *p, uint8_t *buf, size_t size,
+		  size_t *len)
+{
+	return encode(p, buf, size, len, false);
+}
+
+int policy_canonical(const struct policy *p, uint8_t *buf, size_t size,
+		     size_t *len)
+{
+	int ret = encode(p, buf, size, len, true);
+
+	/* The payload: the attribute without its header. */
+	if (!ret)
+		memmove(buf, buf + NLA_HDRLEN, *len - NLA_HDRLEN);
+	*len -= NLA_HDRLEN;
+	return ret;
 }
 
 /* The decoder, for what the kernel sends back. */
@@ -1521,10 +1600,9 @@ static int decode_level(const uint8_t *data, size_t len, struct policy *p)
 	while (nla_iter_next(&it, &type, &v, &n))
 		if (type == TVM_A_LEVEL_NUM && get_u32(v, n, &num))
 			return -EPROTO;
-	if (it.bad || num < 1 || num > TVM_POLICY_LEVELS ||
-	    p->levels[num - 1].present)
+	if (it.bad || num > TVM_POLICY_LEVELS || p->levels[num].present)
 		return -EPROTO;
-	lv = &p->levels[num - 1];
+	lv = &p->levels[num];
 	lv->present = true;
 	it = (struct nla_iter){ .p = data, .rem = len };
 	while (nla_iter_next(&it, &type, &v, &n)) {
@@ -1656,8 +1734,19 @@ int policy_decode(const void *payload, size_t len, struct policy *p)
 			if (!ret && !policy_mode_name(p->mode))
 				ret = -EPROTO;
 			break;
-		case TVM_A_POLICY_OWNER_KEY:
-			ret = get_str(v, n, p->owner_key, TVM_KEY_DESC_MAX);
+		case TVM_A_POLICY_KEY_ID:
+			if (n != TVM_KEY_ID_SIZE) {
+				ret = -EPROTO;
+				break;
+			}
+			memcpy(p->key_id, v, n);
+			p->has_key = true;
+			break;
+		case TVM_A_POLICY_REVISION:
+			ret = get_u32(v, n, &p->revision);
+			break;
+		case TVM_A_POLICY_TOMBSTONE:
+			p->tombstone = true;
 			break;
 		case TVM_A_POLICY_LEVEL:
 			ret = decode_level(v, n, p);
@@ -1696,8 +1785,7 @@ int policy_decode(const void *payload, size_t len, struct policy *p)
 
 const char *policy_level_name(unsigned int level)
 {
-	return level >= 1 && level <= TVM_POLICY_LEVELS ?
-	       level_names[level - 1] : NULL;
+	return level <= TVM_POLICY_LEVELS ? level_names[level] : NULL;
 }
 
 const char *policy_mode_name(uint32_t mode)
@@ -1809,10 +1897,18 @@ struct json_object *policy_to_json(const struct policy *p)
 					json_object_new_string(tvm_banks[b].name));
 		json_object_object_add(obj, "banks", banks);
 	}
-	if (p->owner_key[0])
+	if (p->has_key) {
+		char hex[2 * TVM_KEY_ID_SIZE + 1];
+
+		for (unsigned int i = 0; i < TVM_KEY_ID_SIZE; i++)
+			sprintf(hex + 2 * i, "%02x", p->key_id[i]);
 		json_object_object_add(obj, "owner_key",
-				       json_object_new_string(p->owner_key));
-	for (unsigned int l = 0; l < TVM_POLICY_LEVELS; l++) {
+				       json_object_new_string(hex));
+	}
+	if (p->has_key || p->revision)
+		json_object_object_add(obj, "revision",
+				       json_object_new_int64(p->revision));
+	for (unsigned int l = 0; l <= TVM_POLICY_LEVELS; l++) {
 		const struct policy_level *lv = &p->levels[l];
 
 		if (!lv->present)

@@ -89,8 +89,10 @@ struct policy_level {
  * @mode: enum tvm_policy_mode
  * @banks: mask of the banks "banks" lists, 0 when it is absent; checked
  *	by policy_parse() only, never sent
- * @owner_key: the owner key's description, "" for none
- * @levels: levels 1-4 at [0]-[3]
+ * @has_key, @key_id: the owner key's id (SHA-256 of its RSA public key)
+ * @revision: the revision, signed with the policy (anti-rollback)
+ * @tombstone: a signed delete, not a policy (no mode, levels or ranges)
+ * @levels: levels 0-4 (vmm, os, drivers, software, config) at [0]-[4]
  * @nranges, @ranges: the runtime ranges, in file order
  * @has_sel: @sel is set; false only after policy_parse_flags() with
  *	%POLICY_PARSE_SEL_OPTIONAL read a file without "selector"
@@ -102,8 +104,11 @@ struct policy {
 	struct policy_sel sel;
 	uint32_t mode;
 	uint32_t banks;
-	char owner_key[TVM_KEY_DESC_MAX + 1];
-	struct policy_level levels[TVM_POLICY_LEVELS];
+	bool has_key;
+	uint8_t key_id[TVM_KEY_ID_SIZE];
+	uint32_t revision;
+	bool tombstone;
+	struct policy_level levels[TVM_POLICY_LEVELS + 1];
 	unsigned int nranges;
 	struct policy_range ranges[TVM_POLICY_RANGES_MAX];
 	bool has_sel;
@@ -145,6 +150,16 @@ int policy_encode(const struct policy *p, uint8_t *buf, size_t size,
 		  size_t *len);
 
 /*
+ * The canonical encoding of @p (Documentation/policy.rst), what an owner
+ * signs and whose SHA-256 is the policy's digest: the payload
+ * policy_encode() makes, with every length, type and integer
+ * little-endian, whatever the host.  Into @buf of @size bytes, its length
+ * in *@len; errors as policy_encode().
+ */
+int policy_canonical(const struct policy *p, uint8_t *buf, size_t size,
+		     size_t *len);
+
+/*
  * A TVM_A_POLICY payload from the kernel (what nla_data() points to) into
  * @p (free it with policy_free()).  Attributes it does not know are
  * skipped; -EPROTO for a malformed one; -ENOMEM.
@@ -164,7 +179,7 @@ int policy_parse_sel(const char *s, struct policy_sel *sel);
 /* "default", "uuid=<uuid>" or "name=<name>" into @buf of @len bytes. */
 void policy_format_sel(const struct policy_sel *sel, char *buf, size_t len);
 
-/* "os", "drivers", "software", "config" for levels 1-4; NULL otherwise. */
+/* "vmm", "os", "drivers", "software", "config" for levels 0-4; else NULL. */
 const char *policy_level_name(unsigned int level);
 /* "audit", "enforce"; NULL for anything else. */
 const char *policy_mode_name(uint32_t mode);

@@ -91,7 +91,7 @@ static int fix_selector(const struct tvmctl *ctl, const char *file,
 	char sel[PARSE_UUID_STR_LEN + TVM_NAME_MAX + 8];
 
 	if (!p->has_sel) {
-		if (p->owner_key[0])
+		if (p->has_key)
 			return tvmctl_err(TVMCTL_USAGE,
 					  "%s: %s: a signed policy (owner_key) must name its VM in \"selector\"; add {\"name\": \"%s\"} and sign it again",
 					  ctl->name, file, name);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tvmctl policy sign|load|show|delete: the policies VMs are measured
- * against.  Files are parsed and encoded by ../lib/policy_json.c, so that
- * sign and load use the very same bytes; Documentation/policy.rst has the
- * format.
+ * tvmctl policy sign|keyid|load|show|delete: the policies VMs are measured
+ * against.  Files are parsed and encoded by ../lib/policy_json.c; sign
+ * signs the canonical encoding, which the kernel recomputes from what load
+ * sends; Documentation/policy.rst has the format.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,13 +25,6 @@
 
 /* The smallest RSA key `policy sign` uses. */
 #define SIGN_BITS_MIN	2048
-
-/* The payload of the TVM_A_POLICY attribute: what an owner signs. */
-static const uint8_t *payload(const struct policy_file *enc, size_t *len)
-{
-	*len = enc->len - NLA_HDRLEN;
-	return enc->attr + NLA_HDRLEN;
-}
 
 int policy_file_parse(const struct tvmctl *ctl, const char *path,
 		      unsigned int flags, struct policy_file *enc)
@@ -130,10 +123,16 @@ static void sel_print(struct tvmctl *ctl, const struct policy_sel *sel)
 	out_object_end(o);
 }
 
-/* RSASSA-PKCS1-v1_5 with SHA-256 of @data by the key in @key_path. */
+/*
+ * RSASSA-PKCS1-v1_5 with SHA-256 of @data by the key in @key_path, which
+ * must be the key @key_id names.
+ */
 static int sign(const struct tvmctl *ctl, const char *key_path,
-		const uint8_t *data, size_t len, uint8_t *sig, size_t *sig_len)
+		const uint8_t *key_id, const uint8_t *data, size_t len,
+		uint8_t *sig, size_t *sig_len)
 {
+	uint8_t id[TVM_KEY_ID_SIZE];
+	char hex[2 * TVM_KEY_ID_SIZE + 1];
 	EVP_PKEY_CTX *pctx = NULL;
 	EVP_MD_CTX *md = NULL;
 	EVP_PKEY *key;
@@ -161,6 +160,18 @@ static int sign(const struct tvmctl *ctl, const char *key_path,
 		tvmctl_err(TVMCTL_USAGE, "%s: '%s': RSA-%d; tvm takes %d to %d bits",
 			   ctl->name, key_path, bits, SIGN_BITS_MIN,
 			   8 * TVM_SIGNATURE_MAX);
+		ret = TVMCTL_USAGE;
+		goto out;
+	}
+	if (attest_key_id(key, id)) {
+		tvmctl_err(TVMCTL_ERR, "%s: '%s': no key id: %s", ctl->name,
+			   key_path, ssl_reason("failed"));
+		goto out;
+	}
+	if (memcmp(id, key_id, sizeof(id))) {
+		format_hex(id, sizeof(id), hex);
+		tvmctl_err(TVMCTL_USAGE, "%s: '%s' is key %s, not the policy's owner_key",
+			   ctl->name, key_path, hex);
 		ret = TVMCTL_USAGE;
 		goto out;
 	}
@@ -221,10 +232,11 @@ static int policy_sign(struct tvmctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	char hex[2 * POLICY_DIGEST_SIZE + 1], def_out[4096];
+	char kid[2 * TVM_KEY_ID_SIZE + 1];
 	uint8_t sig[TVM_SIGNATURE_MAX], digest[POLICY_DIGEST_SIZE];
 	const char *key = NULL, *out = NULL, *file;
-	const uint8_t *data;
 	struct policy_file *enc;
+	uint8_t *data = NULL;
 	size_t len, sig_len;
 	int c, ret;
 
@@ -263,14 +275,20 @@ static int policy_sign(struct tvmctl *ctl, int argc, char **argv)
 		free(enc);
 		return ret;
 	}
-	if (!enc->p.owner_key[0]) {
+	if (!enc->p.has_key) {
 		ret = tvmctl_err(TVMCTL_USAGE,
 				 "%s: %s: no owner_key; tvm takes a signature only for a policy that names its owner's key",
 				 ctl->name, file);
 		goto out;
 	}
-	data = payload(enc, &len);
-	ret = sign(ctl, key, data, len, sig, &sig_len);
+	/* The canonical encoding: the same bytes on any host. */
+	data = malloc(enc->len);
+	if (!data || policy_canonical(&enc->p, data, enc->len, &len)) {
+		ret = tvmctl_err(TVMCTL_ERR, "%s: %s: encoding: %s", ctl->name,
+				 file, strerror(ENOMEM));
+		goto out;
+	}
+	ret = sign(ctl, key, enc->p.key_id, data, len, sig, &sig_len);
 	if (ret)
 		goto out;
 	if (sha256(data, len, digest)) {
@@ -285,17 +303,48 @@ static int policy_sign(struct tvmctl *ctl, int argc, char **argv)
 		goto out;
 	}
 	format_hex(digest, sizeof(digest), hex);
+	format_hex(enc->p.key_id, TVM_KEY_ID_SIZE, kid);
 	out_object_begin(ctl->out, NULL);
 	out_str(ctl->out, "signature", NULL, out);
 	out_int(ctl->out, "bytes", NULL, (int64_t)sig_len);
-	out_str(ctl->out, "owner_key", "owner key", enc->p.owner_key);
+	out_str(ctl->out, "owner_key", "owner key", kid);
+	out_int(ctl->out, "revision", NULL, enc->p.revision);
+	if (enc->p.tombstone)
+		out_bool(ctl->out, "delete", NULL, true);
 	out_str(ctl->out, "digest", NULL, hex);
 	out_object_end(ctl->out);
 	ret = TVMCTL_OK;
 out:
+	free(data);
 	policy_free(&enc->p);
 	free(enc);
 	return ret;
+}
+
+/* The owner key id of a certificate or key file, for "owner_key". */
+static int policy_keyid(struct tvmctl *ctl, int argc, char **argv)
+{
+	char hex[2 * TVM_KEY_ID_SIZE + 1];
+	uint8_t id[TVM_KEY_ID_SIZE];
+	int ret;
+
+	if (tvmctl_only_help(ctl, argc, argv, &ret))
+		return ret;
+	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	if (ret)
+		return ret;
+	ret = attest_read_key_id(argv[optind], id);
+	if (ret)
+		return tvmctl_err(TVMCTL_USAGE, "%s: '%s': %s", ctl->name,
+				  argv[optind], ret == -EBADMSG ?
+				  "no certificate or key in it" :
+				  ret == -EOPNOTSUPP ? "not an RSA key" :
+				  strerror(-ret));
+	format_hex(id, sizeof(id), hex);
+	out_object_begin(ctl->out, NULL);
+	out_str(ctl->out, "key_id", "key id", hex);
+	out_object_end(ctl->out);
+	return TVMCTL_OK;
 }
 
 /* A POLICY_LOAD, POLICY_GET or event reply: the policy in TVM_A_POLICY. */
@@ -318,15 +367,15 @@ int policy_file_sig(const struct tvmctl *ctl, const char *file,
 
 	enc->sig = NULL;
 	enc->sig_len = 0;
-	if (sig_file && !enc->p.owner_key[0])
+	if (sig_file && !enc->p.has_key)
 		return tvmctl_err(TVMCTL_USAGE,
 				  "%s: --sig: %s has no owner_key, so tvm would refuse a signature",
 				  ctl->name, file);
-	if (enc->p.owner_key[0] && !sig_file) {
+	if (enc->p.has_key && !sig_file) {
 		if (sig_path(file, def_sig, sizeof(def_sig)) ||
 		    access(def_sig, F_OK))
-			tvmctl_err(0, "%s: %s names owner key '%s' but has no signature (no %s.sig; see 'tvmctl policy sign'); tvm will refuse it",
-				   ctl->name, file, enc->p.owner_key, file);
+			tvmctl_err(0, "%s: %s names an owner key but has no signature (no %s.sig; see 'tvmctl policy sign'); tvm will refuse it",
+				   ctl->name, file, file);
 		else
 			sig_file = def_sig;
 	}
@@ -378,11 +427,7 @@ void policy_file_free(struct policy_file *enc)
 int policy_file_digest(const struct policy_file *enc,
 		       uint8_t digest[POLICY_DIGEST_SIZE])
 {
-	const uint8_t *data;
-	size_t len;
-
-	data = payload(enc, &len);
-	return sha256(data, len, digest);
+	return attest_policy_digest(&enc->p, digest) ? -EIO : 0;
 }
 
 static int policy_load(struct tvmctl *ctl, int argc, char **argv)
@@ -425,6 +470,12 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 		return ret;
 	}
 	policy_format_sel(&enc->p.sel, sel, sizeof(sel));
+	if (enc->p.tombstone) {
+		ret = tvmctl_err(TVMCTL_USAGE,
+				 "%s: %s is a signed delete: 'tvmctl policy delete --signed %s'",
+				 ctl->name, file, file);
+		goto out;
+	}
 	ret = policy_file_sig(ctl, file, sig_file, enc);
 	if (ret)
 		goto out;
@@ -525,16 +576,21 @@ static void policy_print_text(struct tvmctl *ctl, const struct policy *p)
 		out_int(o, "version", NULL, p->version);
 	mode = policy_mode_name(p->mode);
 	out_str(o, "mode", NULL, mode ? mode : "?");
-	if (p->owner_key[0])
-		out_str(o, "owner_key", "owner key", p->owner_key);
-	for (unsigned int l = 0; l < TVM_POLICY_LEVELS; l++) {
+	if (p->has_key) {
+		char kid[2 * TVM_KEY_ID_SIZE + 1];
+
+		format_hex(p->key_id, TVM_KEY_ID_SIZE, kid);
+		out_str(o, "owner_key", "owner key", kid);
+	}
+	out_int(o, "revision", NULL, p->revision);
+	for (unsigned int l = 0; l <= TVM_POLICY_LEVELS; l++) {
 		const struct policy_level *lv = &p->levels[l];
 		char key[48];
 
 		if (!lv->present)
 			continue;
 		snprintf(key, sizeof(key), "%s (level %u, pcr %u)",
-			 policy_level_name(l + 1), l + 1, 9 + l);
+			 policy_level_name(l), l, 8 + l);
 		out_object_begin(o, key);
 		if (lv->nevents) {
 			out_object_begin(o, "events");
@@ -721,31 +777,96 @@ out:
 	return ret;
 }
 
+/*
+ * delete SELECTOR, or delete --signed FILE [--sig SIG]: the owner's signed
+ * delete (a file with "delete": true, signed with `policy sign`), which a
+ * selector pinned to an owner key needs.
+ */
 static int policy_delete(struct tvmctl *ctl, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "signed", required_argument, NULL, 'f' },
+		{ "sig", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	char what[PARSE_UUID_STR_LEN + TVM_NAME_MAX + 8];
+	const char *file = NULL, *sig_file = NULL;
+	struct policy_file *enc = NULL;
+	struct tvm_nl *nl = NULL;
 	struct policy_sel sel;
-	struct tvm_nl *nl;
 	struct nl_msg *msg;
-	int ret;
+	int c, ret;
 
-	if (tvmctl_only_help(ctl, argc, argv, &ret))
-		return ret;
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
-	if (ret)
-		return ret;
-	ret = parse_sel(ctl, argv[optind], &sel);
-	if (ret)
-		return ret;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			file = optarg;
+			break;
+		case 's':
+			sig_file = optarg;
+			break;
+		default:
+			return tvmctl_opt_default(ctl, c, argv);
+		}
+	}
+	if (file) {
+		ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 0);
+		if (ret)
+			return ret;
+		enc = calloc(1, sizeof(*enc));
+		if (!enc)
+			return tvmctl_err(TVMCTL_ERR, "out of memory");
+		ret = load_file(ctl, file, enc);
+		if (ret) {
+			free(enc);
+			return ret;
+		}
+		if (!enc->p.tombstone) {
+			ret = tvmctl_err(TVMCTL_USAGE,
+					 "%s: %s is a policy, not a signed delete (\"delete\": true)",
+					 ctl->name, file);
+			goto out;
+		}
+		ret = policy_file_sig(ctl, file, sig_file, enc);
+		if (ret)
+			goto out;
+		if (!enc->sig) {
+			ret = TVMCTL_USAGE;
+			goto out;
+		}
+		sel = enc->p.sel;
+	} else {
+		if (sig_file)
+			return tvmctl_err(TVMCTL_USAGE,
+					  "%s: --sig goes with --signed FILE",
+					  ctl->name);
+		ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+		if (ret)
+			return ret;
+		ret = parse_sel(ctl, argv[optind], &sel);
+		if (ret)
+			return ret;
+	}
 	policy_format_sel(&sel, what, sizeof(what));
 
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
-		return ret;
-	ret = tvm_nl_new(nl, TVM_CMD_POLICY_DELETE, false, &msg);
+		goto out;
+	ret = tvm_nl_new_size(nl, TVM_CMD_POLICY_DELETE, false,
+			      enc ? enc->len + NLA_HDRLEN + TVM_SIGNATURE_MAX :
+			      4096, &msg);
 	if (ret)
 		goto err;
-	ret = put_sel(msg, &sel);
+	if (enc) {
+		ret = tvm_nl_put_attr(msg, enc->attr, enc->len);
+		if (!ret)
+			ret = tvm_nl_put(msg, TVM_A_POLICY_SIGNATURE, enc->sig,
+					 enc->sig_len);
+	} else {
+		ret = put_sel(msg, &sel);
+	}
 	if (ret) {
 		nlmsg_free(msg);
 		goto err;
@@ -756,11 +877,16 @@ static int policy_delete(struct tvmctl *ctl, int argc, char **argv)
 	/* Nothing to say in text; an empty object in JSON. */
 	out_object_begin(ctl->out, NULL);
 	out_object_end(ctl->out);
-	tvm_nl_close(nl);
-	return TVMCTL_OK;
+	ret = TVMCTL_OK;
+	goto out;
 err:
 	ret = tvmctl_nl_err(ctl, nl, ret, "deleting policy %s", what);
+out:
 	tvm_nl_close(nl);
+	if (enc) {
+		policy_file_free(enc);
+		free(enc);
+	}
 	return ret;
 }
 
@@ -769,14 +895,20 @@ const struct tvmctl_cmd policy_cmds[] = {
 	  .help = "sign a policy file with its owner's RSA key",
 	  .opts = "  --key KEY.pem   the owner's private key, RSA-2048 to 4096\n"
 		  "  --out SIG       where the signature goes (default FILE.sig)\n" },
+	{ .name = "keyid", .fn = policy_keyid, .args = "CERT|KEY",
+	  .help = "print the owner key id of a certificate or key (owner_key)" },
 	{ .name = "load", .fn = policy_load, .args = "FILE",
 	  .help = "load a policy, replacing the one with its selector",
 	  .opts = "  --sig SIG   its owner's signature (default: FILE.sig if the\n"
 		  "              policy has an owner_key and FILE.sig exists)\n" },
 	{ .name = "show", .fn = policy_show, .args = "[SELECTOR]",
 	  .help = "show a policy, or all" },
-	{ .name = "delete", .fn = policy_delete, .args = "SELECTOR",
-	  .help = "delete a policy" },
+	{ .name = "delete", .fn = policy_delete,
+	  .args = "SELECTOR | --signed FILE",
+	  .help = "delete a policy (a pinned one with its owner's signed delete)",
+	  .opts = "  --signed FILE   the owner's delete: selector, owner_key, revision and\n"
+		  "                  \"delete\": true, signed with 'policy sign'\n"
+		  "  --sig SIG       its signature (default FILE.sig)\n" },
 	{ .name = NULL },
 };
 

@@ -199,10 +199,14 @@ static void check_policy(const struct policy *p, const struct qf_log *log,
 		const struct policy_event *pe = NULL;
 		uint32_t checked = 0, matched = 0;
 
-		if (ev->pcr < 9 || ev->pcr > 8 + TVM_POLICY_LEVELS ||
+		if (ev->pcr < 8 || ev->pcr > 8 + TVM_POLICY_LEVELS ||
 		    ev->type == TVM_EV_NO_ACTION)
 			continue;
-		l = &p->levels[ev->pcr - 9];
+		/* PCR 8: tvm's own records are not the VMM's. */
+		if (ev->pcr == 8 && (ev->type == TVM_EV_TVM_VERSION ||
+				     ev->type == TVM_EV_POLICY))
+			continue;
+		l = &p->levels[ev->pcr - 8];
 		if (!l->nevents)
 			continue;
 		for (unsigned int k = 0; k < l->nevents; k++)
@@ -237,7 +241,7 @@ static void check_policy(const struct policy *p, const struct qf_log *log,
 		if (log->banks & (1U << b))
 			qf_log_replay(log, count, b, pcrs[b]);
 	for (unsigned int i = 0; i < TVM_POLICY_LEVELS; i++) {
-		const struct policy_level *l = &p->levels[i];
+		const struct policy_level *l = &p->levels[i + 1];
 		uint32_t checked = 0, matched = 0;
 
 		for (unsigned int k = 0; k < l->npcr; k++) {
@@ -343,6 +347,7 @@ int verify_main(struct tvmctl *ctl, int argc, char **argv)
 	struct verdict *v = NULL;
 	struct qf_log log = { 0 };
 	struct policy pol;
+	struct tvm_ev_policy pid;
 	bool has_policy = false;
 	unsigned int runtime = 0;
 	EVP_PKEY *ak = NULL, *tak = NULL;
@@ -504,6 +509,14 @@ int verify_main(struct tvmctl *ctl, int argc, char **argv)
 			runtime = attest_check_runtime(&log, (size_t)count,
 						       pol.ranges, pol.nranges,
 						       &sink);
+			/* The VM ran under this policy: the identity logged. */
+			if (attest_policy_digest(&pol, digest)) {
+				fail(v, "policy: cannot compute the policy's digest");
+			} else {
+				attest_policy_identity(&pol, digest, &pid);
+				attest_check_policy_id(&log, (size_t)count,
+						       &pid, &sink);
+			}
 		}
 	}
 	launch = attest_launch(qa.firmware, log.ev && count <= log.n ? &log :

@@ -39,7 +39,12 @@
  *    %TVM_QUOTE_FW_ADOPTED; VM_LAUNCH refuses a KVM VM (EBUSY); a SLOT
  *    event of device memory carries %TVM_EV_SLOT_DEVICE; a KVM VM that
  *    may no longer run is stopped at once, and KVM_CREATE_VM fails when
- *    tvm cannot track the VM (2026-12).
+ *    tvm cannot track the VM;
+ *    owner-signed policies bind the owner: owner keys in the ".tvm_owner"
+ *    keyring named by KEY_ID (OWNER_KEY is refused), REVISION and
+ *    anti-rollback, signed deletes (TOMBSTONE), the canonical encoding
+ *    that is signed, the policy identity event %TVM_EV_POLICY in PCR 8,
+ *    and level 0 ("vmm", PCR 8) (2026-12).
  */
 #define TVM_ABI_VERSION 6
 
@@ -222,6 +227,12 @@ enum tvm_vm_state {
 #define TVM_EV_FILE		(TVM_EV_BASE + 9)
 /** PCR 13: a runtime range was measured; data is struct tvm_ev_runtime */
 #define TVM_EV_RUNTIME		(TVM_EV_BASE + 10)
+/**
+ * PCR 8: the policy a VM is judged by took effect (at launch, and when a
+ * load or delete changes the policy of a launched VM); data is struct
+ * tvm_ev_policy.  Logged by tvm alone.
+ */
+#define TVM_EV_POLICY		(TVM_EV_BASE + 11)
 
 /*
  * The events below hash their data: each bank's digest is H_bank(data).
@@ -312,6 +323,26 @@ struct tvm_ev_runtime {
 	__le64 gpa;
 	__le64 len;
 	__u8 sha256[32];
+};
+
+/** TVM_KEY_ID_SIZE - bytes of an owner key id (SHA-256) */
+#define TVM_KEY_ID_SIZE		32
+
+/**
+ * struct tvm_ev_policy - data of %TVM_EV_POLICY: the identity of the
+ *	policy in force for the VM from this event on
+ * @magic: "TVMP"
+ * @revision: the policy's REVISION (0 when unsigned or none)
+ * @digest: SHA-256 of the policy's canonical encoding (Documentation/
+ *	policy.rst), what `tvmctl policy sign` prints; all zero: no policy
+ *	selects the VM
+ * @key_id: the owner key id it was verified with; all zero: unsigned
+ */
+struct tvm_ev_policy {
+	__u8 magic[4];
+	__le32 revision;
+	__u8 digest[32];
+	__u8 key_id[TVM_KEY_ID_SIZE];
 };
 
 /**
@@ -523,18 +554,23 @@ enum tvm_digest_entry_attr {
  *
  * TVM_CMD_POLICY_LOAD [admin]
  *	request: POLICY { VERSION, one of UUID/NAME/DEFAULT, MODE,
- *	         OWNER_KEY, LEVEL { LEVEL_NUM, LEVEL_EVENT { EVENT_NAME,
- *	         DIGEST ... } ..., LEVEL_PCR { DIGEST ... } } ... },
- *	         POLICY_SIGNATURE (required when OWNER_KEY is given)
+ *	         KEY_ID, REVISION, LEVEL { LEVEL_NUM, LEVEL_EVENT {
+ *	         EVENT_NAME, DIGEST ... } ..., LEVEL_PCR { DIGEST ... } } ... },
+ *	         POLICY_SIGNATURE (required when KEY_ID is given)
  *	reply:   POLICY { selector, GEN }
  *	A policy replaces the one with the same selector, atomically; every
- *	load gets a new generation number.
+ *	load gets a new generation number.  Once a signed policy was loaded
+ *	for a selector, the selector is pinned to its KEY_ID (ABI 6): only a
+ *	policy signed with that key and with a higher REVISION replaces it.
  * TVM_CMD_POLICY_GET
  *	request: POLICY { one of UUID/NAME/DEFAULT } (doit), nothing (dump)
  *	reply:   POLICY { everything loaded, GEN, DIGEST (SHA-256 of the
- *	         payload as loaded), SIGNED (flag) }
+ *	         canonical encoding, ABI 6), SIGNED (flag) }; a dump adds
+ *	         KEY_ID and REVISION to each entry's selector
  * TVM_CMD_POLICY_DELETE [admin]
- *	request: POLICY { one of UUID/NAME/DEFAULT }
+ *	request: POLICY { one of UUID/NAME/DEFAULT }; for a pinned selector
+ *	         POLICY { VERSION, selector, KEY_ID, REVISION, TOMBSTONE }
+ *	         and POLICY_SIGNATURE (a signed delete, ABI 6)
  * TVM_CMD_VM_LAUNCH [admin]
  *	request: selector
  *	reply:   a VM (as TVM_CMD_VM_GET)
@@ -553,10 +589,13 @@ enum tvm_digest_entry_attr {
  * and TVM_CMD_EVENT_POLICY (POLICY { selector, GEN }, and REASON "load"
  * or "delete") for every policy change, in order for any one VM.
  *
- * More errors: EKEYREJECTED a signature that does not verify; ENOKEY the
- * owner key is not in the caller's keyrings; EBADMSG a signature missing
- * for a policy that names an owner key; EALREADY a second launch; EACCES
- * launch in enforce mode of a VM that is not TRUSTED.
+ * More errors: EKEYREJECTED a signature that does not verify, or a key
+ * other than the one the selector is pinned to; ENOKEY the owner key is
+ * not in the ".tvm_owner" keyring; EBADMSG a signature missing for a
+ * policy that names an owner key; EPERM an unsigned load or delete of a
+ * pinned selector; ESTALE a REVISION not above the selector's highest;
+ * EALREADY a second launch; EACCES launch in enforce mode of a VM that is
+ * not TRUSTED.
  */
 
 #define TVM_MCGRP_EVENTS	"events"
@@ -565,6 +604,10 @@ enum tvm_digest_entry_attr {
 #define TVM_POLICY_VERSION	1
 /** TVM_POLICY_LEVELS - levels 1 (OS, PCR 9) to 4 (configuration, PCR 12) */
 #define TVM_POLICY_LEVELS	4
+/** TVM_POLICY_LEVEL_VMM - level 0: the VMM (PCR 8), events only (ABI 6) */
+#define TVM_POLICY_LEVEL_VMM	0
+/** TVM_OWNER_KEYRING - tvm's keyring of owner keys (ABI 6) */
+#define TVM_OWNER_KEYRING	".tvm_owner"
 /** TVM_POLICY_EVENTS_MAX - events in one level's allow-list */
 #define TVM_POLICY_EVENTS_MAX	256
 /** TVM_POLICY_DIGESTS_MAX - accepted digests of one event, or values of one PCR */
@@ -621,8 +664,8 @@ enum tvm_policy_mode {
  * @TVM_A_POLICY_NAME: string: for the VM with this name
  * @TVM_A_POLICY_DEFAULT: flag: for VMs no other policy selects
  * @TVM_A_POLICY_MODE: u32, enum tvm_policy_mode (default audit)
- * @TVM_A_POLICY_OWNER_KEY: string: description of the owner's asymmetric
- *	key, found with request_key() in the loading process's keyrings
+ * @TVM_A_POLICY_OWNER_KEY: string: ABI 3-5's owner key description;
+ *	refused since ABI 6 (use KEY_ID)
  * @TVM_A_POLICY_LEVEL: nested, enum tvm_level_attr; at most one per level
  * @TVM_A_POLICY_GEN: u64, generation (replies)
  * @TVM_A_POLICY_DIGEST: binary, SHA-256 of the loaded payload (replies)
@@ -630,6 +673,13 @@ enum tvm_policy_mode {
  * @TVM_A_POLICY_PAD: padding
  * @TVM_A_POLICY_RUNTIME: nested, enum tvm_range_attr: a runtime range
  *	(ABI 5; see "KVM VMs")
+ * @TVM_A_POLICY_KEY_ID: binary, %TVM_KEY_ID_SIZE: the owner key's id,
+ *	SHA-256 of its RSA public key (the DER RSAPublicKey); the key is
+ *	looked up in the %TVM_OWNER_KEYRING keyring (ABI 6)
+ * @TVM_A_POLICY_REVISION: u32: the policy's revision, signed with it;
+ *	anti-rollback (default 0; ABI 6)
+ * @TVM_A_POLICY_TOMBSTONE: flag: this is a signed delete, not a policy
+ *	(POLICY_DELETE only; ABI 6)
  */
 enum tvm_policy_attr {
 	TVM_A_POLICY_UNSPEC,
@@ -645,13 +695,18 @@ enum tvm_policy_attr {
 	TVM_A_POLICY_SIGNED,
 	TVM_A_POLICY_PAD,
 	TVM_A_POLICY_RUNTIME,
+	TVM_A_POLICY_KEY_ID,
+	TVM_A_POLICY_REVISION,
+	TVM_A_POLICY_TOMBSTONE,
 	__TVM_A_POLICY_MAX
 };
 #define TVM_A_POLICY_MAX	(__TVM_A_POLICY_MAX - 1)
 
 /**
  * enum tvm_level_attr - inside %TVM_A_POLICY_LEVEL
- * @TVM_A_LEVEL_NUM: u32, 1-4 (PCR 8 + level)
+ * @TVM_A_LEVEL_NUM: u32, 0-4 (PCR 8 + level); level 0 (ABI 6) takes
+ *	events only, and judges the PCR 8 events that are not tvm's own
+ *	(%TVM_EV_TVM_VERSION and %TVM_EV_POLICY)
  * @TVM_A_LEVEL_EVENT: nested, enum tvm_pevent_attr: an accepted event;
  *	with any, every event extended into the level's PCR must be one
  * @TVM_A_LEVEL_PCR: nested, %TVM_A_DIGEST entries: accepted final values
