@@ -141,10 +141,13 @@ fi
 
 # 5, 6. Loaded again, it tracks a new VM: one more instance created, and
 # deleted when the VM ends.  7. A VM created while tvm_kvm was out (its
-# VMM waits 3 s before running it) is adopted at its first KVM_RUN after
-# the load: UNKNOWN, and not stopped by an enforcing default policy.
+# VMM waits 10 s before running it) is adopted at its first KVM_RUN after
+# the load: UNKNOWN, and not stopped by an enforcing default policy.  The
+# load must end before that run: loading tvm_kvm patches kernel text,
+# which takes seconds in the emulated host (3 s were too few for one
+# TCG thread running both vCPUs under load).
 policy=
-"$minivmm" --wait 3 --hold 5 "$dir/guest/hello.bin" > "$tmp/early" \
+"$minivmm" --wait 10 --hold 5 "$dir/guest/hello.bin" > "$tmp/early" \
 	2> "$tmp/early-err" &
 vmm=$!
 sleep 1
