@@ -433,6 +433,92 @@ TEST_F(kvm, pcr8_names_the_vmm_executable)
 }
 
 /*
+ * POLICY_LOAD for @name: @mode, and level 0 (vmm, PCR 8) accepting the
+ * executable @path with the SHA-256 @digest.
+ */
+static int vmm_policy(struct tnl *nl, const char *name, uint32_t mode,
+		      const char *path, const uint8_t *digest)
+{
+	struct tmsg *m = malloc(sizeof(*m));
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	tmsg_init(m, nl, TVM_CMD_POLICY_LOAD, 0);
+	tmsg_nest_start(m, TVM_A_POLICY);
+	tmsg_put_u32(m, TVM_A_POLICY_VERSION, TVM_POLICY_VERSION);
+	tmsg_put_str(m, TVM_A_POLICY_NAME, name);
+	tmsg_put_u32(m, TVM_A_POLICY_MODE, mode);
+	tmsg_nest_start(m, TVM_A_POLICY_LEVEL);
+	tmsg_put_u32(m, TVM_A_LEVEL_NUM, 0);
+	tmsg_nest_start(m, TVM_A_LEVEL_EVENT);
+	tmsg_put_str(m, TVM_A_PEVENT_NAME, path);
+	tmsg_nest_start(m, TVM_A_PEVENT_DIGESTS);
+	tmsg_nest_start(m, TVM_A_DIGEST);
+	tmsg_put_u32(m, TVM_A_DIGEST_BANK, TVM_BANK_SHA256);
+	tmsg_put(m, TVM_A_DIGEST_VALUE, digest, 32);
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+	ret = tnl_call(nl, m, NULL, NULL);
+	free(m);
+	return ret;
+}
+
+/*
+ * Level 0 (vmm) judges the VMM_EXE event tvm_kvm logs in PCR 8: under
+ * an enforcing policy that names this executable and its digest, the
+ * VM runs trusted; with another digest, it never runs.  tvm's own
+ * events in PCR 8 (its version, the policy identity) are not judged.
+ */
+TEST_F(kvm, vmm_level_judges_the_vmm_executable)
+{
+	static struct tk_event cfg[32];
+	uint8_t d[32];
+	char exe[4096];
+	struct tk_vm v;
+	ssize_t len;
+	int n = 0, k;
+
+	if (_metadata->skip)
+		return;
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ASSERT_LT(0, len);
+	exe[len] = '\0';
+	ASSERT_EQ(0, hash_file(exe, TVM_BANK_SHA256, d));
+	for (k = 0; k < 2; k++) {
+		snprintf(self->policy[k], sizeof(self->policy[k]),
+			 "kh-%d-vmm%d", getpid(), k);
+		if (k)
+			d[0] ^= 0xff;	/* another VMM than this one */
+		ASSERT_EQ(0, vmm_policy(&self->nl, self->policy[k],
+					TVM_POLICY_ENFORCE, exe, d))
+			TH_LOG("%s", self->nl.extack);
+		ASSERT_EQ(0, tk_vm_bind(&self->nl, getpid(), self->policy[k]));
+		n = 0;
+		ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+		ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+		if (!k) {
+			EXPECT_RUNS_TO_OUT(&self->vm, 0);
+			ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+			EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+		} else {
+			EXPECT_EQ(-EACCES, kvm_vm_run(&self->vm, 0));
+			ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+			EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+			EXPECT_NE(NULL, strstr(tvm_reasons(v.reasons, v.nreasons),
+					       "pcr 8 event"))
+				TH_LOG("reasons: %s",
+				       tvm_reasons(v.reasons, v.nreasons));
+		}
+		kvm_vm_destroy(&self->vm);
+		self->vm.kvm = self->vm.fd = -1;
+	}
+}
+
+/*
  * A slot of device memory (here the BIOS ROM through /dev/mem, a
  * VM_IO | VM_PFNMAP mapping, as a PCI BAR would be) is logged as
  * configuration only: never read, so no pages and no digest.

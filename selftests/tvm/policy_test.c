@@ -1480,15 +1480,16 @@ TEST_F(policy, vmm_level_judges_pcr8_but_tvm_events)
 	tvm_log_free(&log);
 	EXPECT_TRUE(version);
 
-	ASSERT_EQ(0, extend_str(&self->nl, id, 8, "/usr/bin/vmm"));
+	/*
+	 * Only the kernel logs in PCR 8 (a KVM VM's VMM_EXE):
+	 * kvm_hooks_test's vmm_level_judges_the_vmm_executable has the
+	 * level judge a real VMM.
+	 */
+	EXPECT_EQ(-EPERM, extend_str(&self->nl, id, 8, "/usr/bin/vmm"));
 	ASSERT_EQ(0, vm_launch(&self->nl, id, &v)) TH_LOG("%s", self->nl.extack);
 	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
-
-	ASSERT_EQ(0, extend_str(&self->nl, id2, 8, "/tmp/other-vmm"));
-	EXPECT_EQ(-EACCES, vm_launch(&self->nl, id2, &v));
-	ASSERT_EQ(0, vm_trust_get(&self->nl, id2, &v));
-	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
-	EXPECT_REASON(v, "pcr 8 event \"/tmp/other-vmm\" not in policy");
+	ASSERT_EQ(0, vm_launch(&self->nl, id2, &v));
+	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
 }
 
 /* --- malformed policies --------------------------------------------------- */
