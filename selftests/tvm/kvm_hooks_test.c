@@ -444,20 +444,13 @@ static int vmm_policy(struct tnl *nl, const char *name, uint32_t mode,
 
 	if (!m)
 		return -ENOMEM;
-	tmsg_init(m, nl, TVM_CMD_POLICY_LOAD, 0);
-	tmsg_nest_start(m, TVM_A_POLICY);
-	tmsg_put_u32(m, TVM_A_POLICY_VERSION, TVM_POLICY_VERSION);
-	tmsg_put_str(m, TVM_A_POLICY_NAME, name);
-	tmsg_put_u32(m, TVM_A_POLICY_MODE, mode);
+	tk_policy_begin(m, nl, name, mode);
 	tmsg_nest_start(m, TVM_A_POLICY_LEVEL);
 	tmsg_put_u32(m, TVM_A_LEVEL_NUM, 0);
 	tmsg_nest_start(m, TVM_A_LEVEL_EVENT);
 	tmsg_put_str(m, TVM_A_PEVENT_NAME, path);
 	tmsg_nest_start(m, TVM_A_PEVENT_DIGESTS);
-	tmsg_nest_start(m, TVM_A_DIGEST);
-	tmsg_put_u32(m, TVM_A_DIGEST_BANK, TVM_BANK_SHA256);
-	tmsg_put(m, TVM_A_DIGEST_VALUE, digest, 32);
-	tmsg_nest_end(m);
+	tk_put_sha256(m, digest);
 	tmsg_nest_end(m);
 	tmsg_nest_end(m);
 	tmsg_nest_end(m);

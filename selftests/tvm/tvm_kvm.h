@@ -537,6 +537,26 @@ struct tk_range {
 	uint32_t interval;
 };
 
+/* A POLICY_LOAD for the VM named @name in @mode, up to the open POLICY. */
+static inline void tk_policy_begin(struct tmsg *m, struct tnl *nl,
+				   const char *name, uint32_t mode)
+{
+	tmsg_init(m, nl, TVM_CMD_POLICY_LOAD, 0);
+	tmsg_nest_start(m, TVM_A_POLICY);
+	tmsg_put_u32(m, TVM_A_POLICY_VERSION, TVM_POLICY_VERSION);
+	tmsg_put_str(m, TVM_A_POLICY_NAME, name);
+	tmsg_put_u32(m, TVM_A_POLICY_MODE, mode);
+}
+
+/* A TVM_A_DIGEST of SHA-256 @value. */
+static inline void tk_put_sha256(struct tmsg *m, const uint8_t *value)
+{
+	tmsg_nest_start(m, TVM_A_DIGEST);
+	tmsg_put_u32(m, TVM_A_DIGEST_BANK, TVM_BANK_SHA256);
+	tmsg_put(m, TVM_A_DIGEST_VALUE, value, 32);
+	tmsg_nest_end(m);
+}
+
 /* A level of a policy that accepts only one SHA-256 value of its PCR. */
 static inline void tk_policy_level_pcr(struct tmsg *m, uint32_t level,
 				       const uint8_t *value)
@@ -544,10 +564,7 @@ static inline void tk_policy_level_pcr(struct tmsg *m, uint32_t level,
 	tmsg_nest_start(m, TVM_A_POLICY_LEVEL);
 	tmsg_put_u32(m, TVM_A_LEVEL_NUM, level);
 	tmsg_nest_start(m, TVM_A_LEVEL_PCR);
-	tmsg_nest_start(m, TVM_A_DIGEST);
-	tmsg_put_u32(m, TVM_A_DIGEST_BANK, TVM_BANK_SHA256);
-	tmsg_put(m, TVM_A_DIGEST_VALUE, value, 32);
-	tmsg_nest_end(m);
+	tk_put_sha256(m, value);
 	tmsg_nest_end(m);
 	tmsg_nest_end(m);
 }
@@ -567,11 +584,7 @@ static inline int tk_policy_load_pcrs(struct tnl *nl, const char *name,
 
 	if (!m)
 		return -ENOMEM;
-	tmsg_init(m, nl, TVM_CMD_POLICY_LOAD, 0);
-	tmsg_nest_start(m, TVM_A_POLICY);
-	tmsg_put_u32(m, TVM_A_POLICY_VERSION, TVM_POLICY_VERSION);
-	tmsg_put_str(m, TVM_A_POLICY_NAME, name);
-	tmsg_put_u32(m, TVM_A_POLICY_MODE, mode);
+	tk_policy_begin(m, nl, name, mode);
 	if (pcr9)
 		tk_policy_level_pcr(m, 1, pcr9);
 	if (pcr12)
