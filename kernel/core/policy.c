@@ -366,6 +366,11 @@ static int parse_selector(struct nlattr **tb, const struct nlattr *attr,
 	} else if (tb[TVM_A_POLICY_NAME]) {
 		sel->kind = TVM_SEL_NAME;
 		nla_strscpy(sel->name, tb[TVM_A_POLICY_NAME], sizeof(sel->name));
+		/* A name no VM can have would select none, and linger. */
+		if (!tvm_vm_name_valid(sel->name, extack)) {
+			NL_SET_BAD_ATTR(extack, tb[TVM_A_POLICY_NAME]);
+			return -EINVAL;
+		}
 	} else {
 		sel->kind = TVM_SEL_DEFAULT;
 	}

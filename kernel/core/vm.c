@@ -575,7 +575,7 @@ static int seed_tvm_version(struct tvm_vm *vm)
 }
 
 /* A name is 1-63 of [A-Za-z0-9._-], not all digits and not a UUID. */
-static bool name_valid(const char *name, struct netlink_ext_ack *extack)
+bool tvm_vm_name_valid(const char *name, struct netlink_ext_ack *extack)
 {
 	size_t len = strlen(name), i;
 	bool digits = true;
@@ -846,7 +846,7 @@ struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 	struct tvm_vm *vm;
 	int ret;
 
-	if (!p->kvm && !name_valid(p->name, extack))
+	if (!p->kvm && !tvm_vm_name_valid(p->name, extack))
 		return ERR_PTR(-EINVAL);
 	if (!p->kvm && strlen(p->name) > TVM_NAME_MAX) {
 		NL_SET_ERR_MSG(extack, "VM name is too long");
@@ -940,7 +940,7 @@ int tvm_vm_bind(pid_t nr, const char *name, const u8 *uuid,
 	u8 id[TVM_UUID_SIZE];
 	int ret;
 
-	if (!name_valid(name, extack))
+	if (!tvm_vm_name_valid(name, extack))
 		return -EINVAL;
 	if (uuid)
 		memcpy(id, uuid, sizeof(id));

@@ -169,6 +169,12 @@ unsigned int tvm_vm_generation(void);
 
 struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 			     struct netlink_ext_ack *extack);
+/*
+ * Whether @name may name a VM: letters, digits, '.', '_' and '-', not
+ * empty, not all digits (ids are), not a UUID.  Else false, @extack set.
+ * Policy selectors by name obey the same rule.
+ */
+bool tvm_vm_name_valid(const char *name, struct netlink_ext_ack *extack);
 int tvm_vm_delete(struct tvm_vm *vm);
 
 /*

@@ -569,6 +569,40 @@ TEST_F(policy, load_get_dump_delete)
 	free(d);
 }
 
+/*
+ * A name selector obeys the rules of VM names, in the kernel itself: a
+ * name no VM can have would select nothing, and tvmctl could not name
+ * its policy to delete it.  Loads, gets and deletes all refuse it.
+ */
+TEST_F(policy, selector_name_obeys_vm_name_rules)
+{
+	static const struct {
+		const char *name, *why;
+	} bad[] = {
+		{ "a/b", "may only hold" },
+		{ "a b", "may only hold" },
+		{ "", "empty" },
+		{ "12345", "all digits" },
+		{ "0b1e8f6e-3c2a-4d5b-9e7f-1a2b3c4d5e6f", "UUID" },
+	};
+	struct pol_info pi;
+	unsigned int i;
+
+	NEED_TVM();
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		policy_begin(&self->m, &self->nl, bad[i].name,
+			     TVM_POLICY_AUDIT);
+		tmsg_nest_end(&self->m);
+		EXPECT_EQ(-EINVAL, CALL(NULL, NULL))
+			TH_LOG("load of '%s'", bad[i].name);
+		EXPECT_EXTACK(bad[i].why);
+		EXPECT_EQ(-EINVAL, policy_get(&self->nl, bad[i].name, &pi))
+			TH_LOG("get of '%s'", bad[i].name);
+		EXPECT_EQ(-EINVAL, policy_delete(&self->nl, bad[i].name))
+			TH_LOG("delete of '%s'", bad[i].name);
+	}
+}
+
 TEST_F(policy, load_by_uuid)
 {
 	static const uint8_t uuid[TVM_UUID_SIZE] = { 0xaa, 1, 2, 3, 4, 5, 6,

@@ -378,6 +378,7 @@ static const struct reject rejects[] = {
 	  FNAME ": version: unsupported version 18446744073709551615 (this tvmctl reads version 1)" },
 	{ "{\"version\": 1, \"selector\": []}", FNAME ": selector: must be an object, not an array" },
 	{ "{\"version\": 1, \"selector\": {}}", FNAME ": selector: empty (needs one of uuid, name or default)" },
+	{ "{" SEL ", \"levels\": {}}", FNAME ": levels: empty (leave it out, or give a level)" },
 	{ "{\"version\": 1, \"selector\": {\"name\": \"a\", \"default\": true}}",
 	  FNAME ": selector: more than one of uuid, name and default" },
 	{ "{\"version\": 1, \"selector\": {\"default\": false}}", FNAME ": selector.default: must be true (select a VM with uuid or name)" },

@@ -1016,6 +1016,8 @@ static int check_levels(struct ctx *cx, json_object *obj, struct policy *p)
 	ret = want_object(cx, obj, keys, "vmm, os, drivers, software or config");
 	if (ret)
 		return ret;
+	if (!json_object_object_length(obj))
+		return fail(cx, "empty (leave it out, or give a level)");
 	for (unsigned int l = 0; l <= TVM_POLICY_LEVELS; l++) {
 		json_object *v;
 
