@@ -246,6 +246,18 @@ int tvm_quote(struct tvm_vm *vm, const u8 *nonce, u32 nonce_len,
 		NL_SET_ERR_MSG(extack, "no attestation key set (tvmctl ak set)");
 		return -ENOKEY;
 	}
+	/* A key revoked or expired since ak set signs nothing more. */
+	ret = key_validate(key);
+	if (ret) {
+		if (ret == -EKEYREVOKED)
+			NL_SET_ERR_MSG(extack,
+				       "the attestation key was revoked (tvmctl ak set another)");
+		else
+			NL_SET_ERR_MSG(extack,
+				       "the attestation key is expired or invalid (tvmctl ak set another)");
+		key_put(key);
+		return ret;
+	}
 
 	ret = -ENOMEM;
 	snap = kmalloc(sizeof(*snap), GFP_KERNEL);

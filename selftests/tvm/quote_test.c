@@ -93,7 +93,8 @@ static int do_quote(struct tnl *nl, uint32_t id, const void *nonce,
 }
 
 /* Add the DER file @path as an asymmetric key @desc to the session keyring. */
-static int add_key_file(const char *desc, const char *path)
+/* The key in @path as "asymmetric" @desc in the session keyring: its id. */
+static long add_key_id(const char *desc, const char *path)
 {
 	static char buf[8192];
 	FILE *f = fopen(path, "rb");
@@ -104,7 +105,12 @@ static int add_key_file(const char *desc, const char *path)
 	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
 	return syscall(SYS_add_key, "asymmetric", desc, buf, n,
-		       KEY_SPEC_SESSION_KEYRING) < 0 ? -1 : 0;
+		       KEY_SPEC_SESSION_KEYRING);
+}
+
+static int add_key_file(const char *desc, const char *path)
+{
+	return add_key_id(desc, path) < 0 ? -1 : 0;
 }
 
 /* RSASSA-PKCS1-v1_5 SHA-256 check with the public part @k. */
@@ -436,6 +442,40 @@ static int unprivileged_quote(uint32_t id)
 	if (tnl_call(&nl, &m, NULL, NULL))
 		return 4;
 	return 0;
+}
+
+/*
+ * tvm holds the attestation key by reference, so a key revoked or
+ * expired after `ak set` must stop signing: EKEYREVOKED, EKEYEXPIRED.
+ */
+TEST_F(quote, revoked_or_expired_ak_signs_nothing)
+{
+	uint8_t nonce[8] = "revoked";
+	struct quote q;
+	uint32_t id;
+	long k;
+
+	NEED_TVM();
+	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, "quote-revoked", 0, 0,
+				&id));
+	k = add_key_id("tvm-quote-test:ak-revoked", WORK "/ak.pk8");
+	ASSERT_LT(0, k);
+	ASSERT_EQ(0, ak_set(&self->nl, "tvm-quote-test:ak-revoked", &self->ak))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, do_quote(&self->nl, id, nonce, 8, 0, &q));
+	ASSERT_EQ(0, syscall(SYS_keyctl, KEYCTL_REVOKE, k));
+	EXPECT_EQ(-EKEYREVOKED, do_quote(&self->nl, id, nonce, 8, 0, &q));
+	EXPECT_EXTACK("revoked");
+
+	k = add_key_id("tvm-quote-test:ak-expiring", WORK "/ak.pk8");
+	ASSERT_LT(0, k);
+	ASSERT_EQ(0, ak_set(&self->nl, "tvm-quote-test:ak-expiring", &self->ak))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, syscall(SYS_keyctl, KEYCTL_SET_TIMEOUT, k, 1));
+	ASSERT_EQ(0, do_quote(&self->nl, id, nonce, 8, 0, &q));
+	sleep(2);
+	EXPECT_EQ(-EKEYEXPIRED, do_quote(&self->nl, id, nonce, 8, 0, &q));
+	EXPECT_EXTACK("expired");
 }
 
 TEST_F(quote, quote_and_ak_set_need_cap_sys_admin)

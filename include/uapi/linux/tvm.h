@@ -771,7 +771,8 @@ enum tvm_pevent_attr {
  *
  * More errors: ENOKEY no attestation key set, or none with that
  * description; EOPNOTSUPP the key is not an RSA private key of 2048 to
- * 4096 bits that signs PKCS#1 SHA-256.
+ * 4096 bits that signs PKCS#1 SHA-256; EKEYREVOKED, EKEYEXPIRED a quote
+ * with a key revoked or expired since AK_SET (it signs nothing more).
  */
 
 /**
