@@ -834,12 +834,19 @@ static void policy_publish(struct tvm_policy *p, struct tvm_policy *old)
 {
 	lockdep_assert_held(&tvm_policy_lock);
 	if (old) {
+		/*
+		 * The same selector: swapped in one step, so that a lookup
+		 * finds the old policy or the new one, never neither (and
+		 * so never the default policy in between).
+		 */
 		list_replace_rcu(&old->node, &p->node);
-		if (old->sel.kind != TVM_SEL_DEFAULT)
-			hash_del_rcu(&old->hnode);
-	} else {
-		list_add_tail_rcu(&p->node, &policies);
+		if (old->sel.kind == TVM_SEL_DEFAULT)
+			rcu_assign_pointer(default_policy, p);
+		else
+			hlist_replace_rcu(&old->hnode, &p->hnode);
+		return;
 	}
+	list_add_tail_rcu(&p->node, &policies);
 	switch (p->sel.kind) {
 	case TVM_SEL_UUID:
 		hash_add_rcu(by_uuid, &p->hnode, sel_hash(&p->sel));

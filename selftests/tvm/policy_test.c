@@ -12,6 +12,7 @@
  * runtime ranges (ABI 5), echoed, bounded, and each malformed one refused.
  */
 
+#include <pthread.h>
 #include <linux/capability.h>
 #include <linux/keyctl.h>
 #include <openssl/pem.h>
@@ -601,6 +602,73 @@ TEST_F(policy, selector_name_obeys_vm_name_rules)
 		EXPECT_EQ(-EINVAL, policy_delete(&self->nl, bad[i].name))
 			TH_LOG("delete of '%s'", bad[i].name);
 	}
+}
+
+/* Reloads the policy of @name until told to stop. */
+struct replacer {
+	const char *name;
+	int stop;		/* __atomic */
+	int loads;
+};
+
+static void *replacer_main(void *arg)
+{
+	struct replacer *r = arg;
+	struct tmsg *m = malloc(sizeof(*m));
+	struct tnl nl;
+
+	if (!m || tnl_open(&nl)) {
+		free(m);
+		return NULL;
+	}
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		policy_begin(m, &nl, r->name, TVM_POLICY_AUDIT);
+		tmsg_nest_end(m);
+		if (!tnl_call(&nl, m, NULL, NULL))
+			r->loads++;
+	}
+	tnl_close(&nl);
+	free(m);
+	return NULL;
+}
+
+/*
+ * Replacing a VM's policy swaps it in one step: an extend checked while
+ * the policy for its name is replaced over and over is always judged by
+ * one of them, never by the default policy in between (the old code
+ * unlinked the old one before it linked the new).  A guard more than a
+ * proof: the window was a few instructions.
+ */
+TEST_F_TIMEOUT(policy, replacement_never_uncovers_the_default, 120)
+{
+	struct replacer r = { .name = "pol-swap" };
+	uint64_t dgen = 0;
+	struct vm_trust v;
+	pthread_t t;
+	uint32_t id;
+	int i, seen = 0;
+
+	NEED_TVM();
+	NEW_VM(r.name, 0, &id);
+	track_default = true;
+	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, NULL,
+				       TVM_POLICY_AUDIT, 0, NULL, &dgen))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, r.name,
+				       TVM_POLICY_AUDIT, 0, NULL, NULL));
+	ASSERT_EQ(0, pthread_create(&t, NULL, replacer_main, &r));
+	for (i = 0; i < 2000; i++) {
+		ASSERT_EQ(0, extend_str(&self->nl, id, 10, "x"));
+		ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
+		if (v.policy_gen == dgen)
+			seen++;
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	TH_LOG("%d extends checked during %d replacements", i, r.loads);
+	EXPECT_LT(0, r.loads);
+	EXPECT_EQ(0, seen) TH_LOG("%d extends were judged by the default policy",
+				  seen);
 }
 
 TEST_F(policy, load_by_uuid)
