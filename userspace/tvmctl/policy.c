@@ -64,18 +64,27 @@ int policy_file_encode(const struct tvmctl *ctl, const char *path,
 	return 0;
 }
 
-/* Read, check and encode a policy file; prints why not. */
+/* Read, check and encode the policy file @path into a new *@encp; prints why not. */
 static int load_file(const struct tvmctl *ctl, const char *path,
-		     struct policy_file *enc)
+		     struct policy_file **encp)
 {
-	int ret = policy_file_parse(ctl, path, 0, enc);
+	struct policy_file *enc = calloc(1, sizeof(*enc));
+	int ret;
 
-	if (ret)
+	if (!enc)
+		return tvmctl_err(TVMCTL_ERR, "out of memory");
+	ret = policy_file_parse(ctl, path, 0, enc);
+	if (!ret) {
+		ret = policy_file_encode(ctl, path, enc);
+		if (ret)
+			policy_free(&enc->p);
+	}
+	if (ret) {
+		free(enc);
 		return ret;
-	ret = policy_file_encode(ctl, path, enc);
-	if (ret)
-		policy_free(&enc->p);
-	return ret;
+	}
+	*encp = enc;
+	return 0;
 }
 
 /* OpenSSL's reason for the last failure, or @fallback. */
@@ -267,14 +276,9 @@ static int policy_sign(struct tvmctl *ctl, int argc, char **argv)
 		out = def_out;
 	}
 
-	enc = malloc(sizeof(*enc));
-	if (!enc)
-		return tvmctl_err(TVMCTL_ERR, "out of memory");
-	ret = load_file(ctl, file, enc);
-	if (ret) {
-		free(enc);
+	ret = load_file(ctl, file, &enc);
+	if (ret)
 		return ret;
-	}
 	if (!enc->p.has_key) {
 		ret = tvmctl_err(TVMCTL_USAGE,
 				 "%s: %s: no owner_key; tvm takes a signature only for a policy that names its owner's key",
@@ -461,14 +465,9 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 		return ret;
 	file = argv[optind];
 
-	enc = calloc(1, sizeof(*enc));
-	if (!enc)
-		return tvmctl_err(TVMCTL_ERR, "out of memory");
-	ret = load_file(ctl, file, enc);
-	if (ret) {
-		free(enc);
+	ret = load_file(ctl, file, &enc);
+	if (ret)
 		return ret;
-	}
 	policy_format_sel(&enc->p.sel, sel, sizeof(sel));
 	if (enc->p.tombstone) {
 		ret = tvmctl_err(TVMCTL_USAGE,
@@ -815,14 +814,9 @@ static int policy_delete(struct tvmctl *ctl, int argc, char **argv)
 		ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 0);
 		if (ret)
 			return ret;
-		enc = calloc(1, sizeof(*enc));
-		if (!enc)
-			return tvmctl_err(TVMCTL_ERR, "out of memory");
-		ret = load_file(ctl, file, enc);
-		if (ret) {
-			free(enc);
+		ret = load_file(ctl, file, &enc);
+		if (ret)
 			return ret;
-		}
 		if (!enc->p.tombstone) {
 			ret = tvmctl_err(TVMCTL_USAGE,
 					 "%s: %s is a policy, not a signed delete (\"delete\": true)",
