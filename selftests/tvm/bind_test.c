@@ -241,7 +241,7 @@ TEST_F(bind, needs_cap_sys_admin)
 
 	NEED_TVM();
 	kid = KID();
-	EXPECT_EQ(0, without_cap_sys_admin(unprivileged_bind, kid));
+	EXPECT_EQ(0, as_unprivileged_user(unprivileged_bind, kid));
 	/* Not bound by the refused call. */
 	EXPECT_EQ(0, tvm_vm_bind(&self->nl, kid, "bind-unpriv", NULL))
 		TH_LOG("%s", self->nl.extack);

@@ -1863,26 +1863,6 @@ TEST_F(policy, reasons_keep_the_newest)
 
 /* --- the events group ----------------------------------------------------- */
 
-static int mcgrp_cb(const struct nlmsghdr *h, void *arg)
-{
-	const struct nlattr *groups = tmsg_attr(h, CTRL_ATTR_MCAST_GROUPS);
-	const struct nlattr *g, *name, *id;
-
-	if (!groups)
-		return 0;
-	tattr_for_each(g, tattr_data(groups), tattr_len(groups)) {
-		name = tattr_find(tattr_data(g), tattr_len(g),
-				  CTRL_ATTR_MCAST_GRP_NAME);
-		id = tattr_find(tattr_data(g), tattr_len(g),
-				CTRL_ATTR_MCAST_GRP_ID);
-		if (name && id &&
-		    !strncmp(tattr_data(name), TVM_MCGRP_EVENTS,
-			     tattr_len(name)))
-			*(uint32_t *)arg = tattr_u32(id);
-	}
-	return 0;
-}
-
 /* Up to @max tvm messages from @fd into @buf; how many. */
 struct mc_msg {
 	uint8_t cmd;
@@ -1952,10 +1932,8 @@ TEST_F(policy, events_group_policy_then_trust)
 	int fd, n;
 
 	NEED_TVM();
-	tmsg_init_raw(&self->m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
-	tmsg_put_str(&self->m, CTRL_ATTR_FAMILY_NAME, TVM_GENL_NAME);
-	ASSERT_EQ(0, CALL(mcgrp_cb, &grp));
-	ASSERT_NE(0u, grp) TH_LOG("no \"%s\" multicast group", TVM_MCGRP_EVENTS);
+	ASSERT_EQ(0, tvm_events_group(&self->nl, &grp))
+		TH_LOG("no \"%s\" multicast group", TVM_MCGRP_EVENTS);
 
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	ASSERT_LE(0, fd);
@@ -2088,7 +2066,7 @@ TEST_F(policy, changes_need_cap_sys_admin)
 	NEW_VM("pol-unpriv", 0, &id);
 	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, "pol-unpriv",
 				       TVM_POLICY_AUDIT, 1, "ev-1", &gen));
-	EXPECT_EQ(0, without_cap_sys_admin(unprivileged_policy_calls, id));
+	EXPECT_EQ(0, as_unprivileged_user(unprivileged_policy_calls, id));
 	ASSERT_EQ(0, policy_get(&self->nl, "pol-unpriv", &pi));
 	EXPECT_EQ(gen, pi.gen);
 	ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));

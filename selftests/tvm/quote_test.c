@@ -486,7 +486,7 @@ TEST_F(quote, quote_and_ak_set_need_cap_sys_admin)
 	ASSERT_EQ(0, ak_set(&self->nl, "tvm-quote-test:ak", &self->ak));
 	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, "quote-unpriv", 0, 0,
 				&id));
-	EXPECT_EQ(0, without_cap_sys_admin(unprivileged_quote, id));
+	EXPECT_EQ(0, as_unprivileged_user(unprivileged_quote, id));
 }
 
 /* Last: reloads tvm, which forgets the AK, to see a quote without one. */

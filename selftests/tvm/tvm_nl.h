@@ -175,7 +175,11 @@ static inline uint64_t tattr_u64(const struct nlattr *a)
 	return v;
 }
 
-/* Copy the extack message of an NLMSG_ERROR into nl->extack. */
+/*
+ * Copy the extack message of an NLMSG_ERROR, or of the NLMSG_DONE that
+ * ends a failed dump (its payload is only the errno before the TLVs),
+ * into nl->extack.
+ */
 static inline void tnl_extack(struct tnl *nl, const struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
@@ -185,9 +189,13 @@ static inline void tnl_extack(struct tnl *nl, const struct nlmsghdr *nlh)
 
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
-	tlvs = (const char *)e + sizeof(*e);
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		tlvs += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	if (nlh->nlmsg_type == NLMSG_DONE) {
+		tlvs = (const char *)NLMSG_DATA(nlh) + sizeof(int);
+	} else {
+		tlvs = (const char *)e + sizeof(*e);
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			tlvs += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	}
 	len = (const char *)nlh + nlh->nlmsg_len - tlvs;
 	a = tattr_find(tlvs, len, NLMSGERR_ATTR_MSG);
 	if (a)

@@ -11,6 +11,8 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <grp.h>
+#include <unistd.h>
 #include <linux/capability.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -506,24 +508,80 @@ static inline int tvm_vm_count(struct tnl *nl)
 	return ret ? ret : n;
 }
 
-/* Run @fn in a child without CAP_SYS_ADMIN; its exit status. */
-static inline int without_cap_sys_admin(int (*fn)(uint32_t), uint32_t id)
+static inline int tvm_events_group_cb(const struct nlmsghdr *h, void *arg)
 {
+	const struct nlattr *groups = tmsg_attr(h, CTRL_ATTR_MCAST_GROUPS);
+	const struct nlattr *g, *name, *id;
+
+	if (!groups)
+		return 0;
+	tattr_for_each(g, tattr_data(groups), tattr_len(groups)) {
+		name = tattr_find(tattr_data(g), tattr_len(g),
+				  CTRL_ATTR_MCAST_GRP_NAME);
+		id = tattr_find(tattr_data(g), tattr_len(g),
+				CTRL_ATTR_MCAST_GRP_ID);
+		if (name && id &&
+		    !strncmp(tattr_data(name), TVM_MCGRP_EVENTS,
+			     tattr_len(name)))
+			*(uint32_t *)arg = tattr_u32(id);
+	}
+	return 0;
+}
+
+/* The id of tvm's "events" multicast group into @grp: 0, or -errno. */
+static inline int tvm_events_group(struct tnl *nl, uint32_t *grp)
+{
+	struct tmsg m;
+	int ret;
+
+	*grp = 0;
+	tmsg_init_raw(&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	tmsg_put_str(&m, CTRL_ATTR_FAMILY_NAME, TVM_GENL_NAME);
+	ret = tnl_call(nl, &m, tvm_events_group_cb, grp);
+	return ret ? ret : *grp ? 0 : -ENOENT;
+}
+
+/* The unprivileged user of the privilege tests: "nobody". */
+#define TVM_TEST_UID 65534
+
+/*
+ * Whether the calling process holds no capability at all, effective or
+ * permitted: 1 yes, 0 no, -1 capget failed.
+ */
+static inline int tvm_no_caps(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	return !(data[0].effective | data[1].effective |
+		 data[0].permitted | data[1].permitted);
+}
+
+/*
+ * Run @fn(@id) in a child that is a real unprivileged user: uid and gid
+ * TVM_TEST_UID, no supplementary groups, and so no capabilities (setresuid
+ * from root to a non-root uid clears them).  @fn's exit status; 100-102
+ * when the child could not become that user, and -1 when it died, so a
+ * privilege test fails rather than pass as root.
+ */
+static inline int as_unprivileged_user(int (*fn)(uint32_t), uint32_t id)
+{
+	const uid_t u = TVM_TEST_UID;
 	pid_t pid = fork();
 	int status;
 
 	if (pid == 0) {
-		struct __user_cap_header_struct hdr = {
-			.version = _LINUX_CAPABILITY_VERSION_3,
-		};
-		struct __user_cap_data_struct data[2];
-
-		if (syscall(SYS_capget, &hdr, data))
+		if (setgroups(0, NULL) || setresgid(u, u, u) ||
+		    setresuid(u, u, u))
 			_exit(100);
-		data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &=
-			~CAP_TO_MASK(CAP_SYS_ADMIN);
-		if (syscall(SYS_capset, &hdr, data))
+		if (getuid() != u || geteuid() != u || getgid() != u)
 			_exit(101);
+		if (tvm_no_caps() != 1)
+			_exit(102);
 		_exit(fn(id));
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))

@@ -353,7 +353,7 @@ TEST_F(vm, changes_need_cap_sys_admin)
 
 	NEED_TVM();
 	ASSERT_EQ(0, tvm_vm_create(&self->nl, "vm-unpriv", 0, 0, &id));
-	EXPECT_EQ(0, without_cap_sys_admin(unprivileged_calls, id));
+	EXPECT_EQ(0, as_unprivileged_user(unprivileged_calls, id));
 	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));
 }
 
