@@ -114,22 +114,35 @@ static const struct nla_policy policy_sel_policy[TVM_A_MAX + 1] = {
 
 /* --- helpers ------------------------------------------------------------- */
 
-/* internal_flags of the operations that change state. */
-#define TVM_NL_ADMIN	BIT(0)
-
 /*
- * Changes need CAP_SYS_ADMIN (GENL_ADMIN_PERM would check CAP_NET_ADMIN),
- * in the initial user namespace, of the socket's opener and the caller.
+ * Every operation needs CAP_SYS_ADMIN in the initial user namespace, in
+ * both the socket's opener and the caller (netlink_capable()): reads give
+ * what tvm's securityfs files give, and those are root's only (0400).
+ * GENL_ADMIN_PERM would check CAP_NET_ADMIN instead.  The events group
+ * asks the same of whoever joins it (tvm_mcgrps).
  */
 static int tvm_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			struct genl_info *info)
 {
-	if ((ops->internal_flags & TVM_NL_ADMIN) &&
-	    !netlink_capable(skb, CAP_SYS_ADMIN)) {
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
 		NL_SET_ERR_MSG(info->extack, "needs CAP_SYS_ADMIN");
 		return -EPERM;
 	}
 	return 0;
+}
+
+/*
+ * The same for a dump, which pre_doit does not see: from its first dumpit
+ * call, made in the caller's context like a doit (__netlink_dump_start()),
+ * before anything is dumped, and with an extack to explain a refusal,
+ * which a start callback lacks on 6.1.
+ */
+static int dump_admin(struct netlink_callback *cb)
+{
+	if (netlink_capable(cb->skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(cb->extack, "needs CAP_SYS_ADMIN");
+	return -EPERM;
 }
 
 /* The request lacks @type: say which, and what it is for; -EINVAL. */
@@ -358,8 +371,11 @@ static int vm_get_doit(struct sk_buff *skb, struct genl_info *info)
 static int vm_get_first(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = genl_dumpit_info(cb)->attrs;
-	int i;
+	int i, ret;
 
+	ret = dump_admin(cb);
+	if (ret)
+		return ret;
 	for (i = 0; i <= TVM_A_MAX; i++) {
 		if (attrs[i]) {
 			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[i],
@@ -688,6 +704,8 @@ static struct tvm_vm *log_dump_vm(struct netlink_callback *cb)
 		}
 		return vm;
 	}
+	if (dump_admin(cb))
+		return ERR_PTR(-EPERM);
 	vm = vm_from_attrs(attrs, cb->extack);
 	if (IS_ERR(vm))
 		return vm;
@@ -1199,7 +1217,10 @@ out:
 enum tvm_mcgrp { TVM_MCGRP_EVENTS_ID };
 
 static const struct genl_multicast_group tvm_mcgrps[] = {
-	[TVM_MCGRP_EVENTS_ID] = { .name = TVM_MCGRP_EVENTS },
+	[TVM_MCGRP_EVENTS_ID] = {
+		.name = TVM_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_SYS_ADMIN,
+	},
 };
 
 static void multicast(struct sk_buff *msg, void *hdr)
@@ -1267,14 +1288,12 @@ static const struct genl_ops tvm_ops[] = {
 		.doit = vm_create_doit,
 		.policy = create_policy,
 		.maxattr = TVM_A_MAX,
-		.internal_flags = TVM_NL_ADMIN,
 	},
 	{
 		.cmd = TVM_CMD_VM_DELETE,
 		.doit = vm_delete_doit,
 		.policy = selector_policy,
 		.maxattr = TVM_A_MAX,
-		.internal_flags = TVM_NL_ADMIN,
 	},
 	{
 		.cmd = TVM_CMD_VM_GET,
@@ -1294,21 +1313,18 @@ static const struct genl_ops tvm_ops[] = {
 		.doit = pcr_extend_doit,
 		.policy = pcr_extend_policy,
 		.maxattr = TVM_A_MAX,
-		.internal_flags = TVM_NL_ADMIN,
 	},
 	{
 		.cmd = TVM_CMD_PCR_RESET,
 		.doit = pcr_reset_doit,
 		.policy = pcr_reset_policy,
 		.maxattr = TVM_A_MAX,
-		.internal_flags = TVM_NL_ADMIN,
 	},
 	{
 		.cmd = TVM_CMD_POLICY_LOAD,
 		.doit = policy_load_doit,
 		.policy = policy_load_policy,
 		.maxattr = TVM_A_MAX,
-		.internal_flags = TVM_NL_ADMIN,
 	},
 	{
 		.cmd = TVM_CMD_POLICY_GET,
@@ -1322,21 +1338,18 @@ static const struct genl_ops tvm_ops[] = {
 		.doit = policy_delete_doit,
 		.policy = policy_load_policy,
 		.maxattr = TVM_A_MAX,
-		.internal_flags = TVM_NL_ADMIN,
 	},
 	{
 		.cmd = TVM_CMD_VM_LAUNCH,
 		.doit = vm_launch_doit,
 		.policy = selector_policy,
 		.maxattr = TVM_A_MAX,
-		.internal_flags = TVM_NL_ADMIN,
 	},
 	{
 		.cmd = TVM_CMD_AK_SET,
 		.doit = ak_set_doit,
 		.policy = ak_set_policy,
 		.maxattr = TVM_A_MAX,
-		.internal_flags = TVM_NL_ADMIN,
 	},
 	{
 		.cmd = TVM_CMD_AK_GET,
@@ -1349,7 +1362,6 @@ static const struct genl_ops tvm_ops[] = {
 		.doit = quote_doit,
 		.policy = quote_policy,
 		.maxattr = TVM_A_MAX,
-		.internal_flags = TVM_NL_ADMIN,
 	},
 	{
 		.cmd = TVM_CMD_LOG_DUMP,
@@ -1363,21 +1375,18 @@ static const struct genl_ops tvm_ops[] = {
 		.doit = vm_bind_doit,
 		.policy = bind_policy,
 		.maxattr = TVM_A_MAX,
-		.internal_flags = TVM_NL_ADMIN,
 	},
 	{
 		.cmd = TVM_CMD_VM_MEASURE,
 		.doit = vm_measure_doit,
 		.policy = selector_policy,
 		.maxattr = TVM_A_MAX,
-		.internal_flags = TVM_NL_ADMIN,
 	},
 	{
 		.cmd = TVM_CMD_MEASURE_FILE,
 		.doit = measure_file_doit,
 		.policy = measure_file_policy,
 		.maxattr = TVM_A_MAX,
-		.internal_flags = TVM_NL_ADMIN,
 	},
 };
 

@@ -433,8 +433,11 @@ int tvm_securityfs_init(void)
 		goto err;
 	}
 
-	/* Root only: the per-VM files carry measurements. */
-	version_file = securityfs_create_file("version", 0400, tvm_dir, NULL,
+	/*
+	 * The ABI version is anyone's (tvmctl version); the rest is root's
+	 * only: stats and the per-VM files carry measurements.
+	 */
+	version_file = securityfs_create_file("version", 0444, tvm_dir, NULL,
 					      &version_fops);
 	if (IS_ERR(version_file)) {
 		ret = PTR_ERR(version_file);

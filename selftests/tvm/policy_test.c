@@ -2047,10 +2047,10 @@ static int unprivileged_policy_calls(uint32_t id)
 		return 4;
 	if (vm_launch(&nl, id, &v) != -EPERM)
 		return 5;
-	if (policy_get(&nl, "pol-unpriv", &pi) || pi.n != 1)
+	if (policy_get(&nl, "pol-unpriv", &pi) != -EPERM)
 		return 6;
 	tmsg_init(&m, &nl, TVM_CMD_POLICY_GET, NLM_F_DUMP);
-	if (tnl_call(&nl, &m, NULL, NULL))
+	if (tnl_call(&nl, &m, NULL, NULL) != -EPERM)
 		return 7;
 	return 0;
 }

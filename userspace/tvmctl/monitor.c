@@ -170,8 +170,8 @@ int monitor_main(struct tvmctl *ctl, int argc, char **argv)
 	}
 	if (ret) {
 		tvm_nl_close(nl);
-		return tvmctl_err(TVMCTL_ERR, "%s: joining \"%s\": %s",
-				  ctl->name, TVM_MCGRP_EVENTS, strerror(-ret));
+		return tvmctl_nl_err(ctl, NULL, ret, "joining \"%s\"",
+				     TVM_MCGRP_EVENTS);
 	}
 
 	/*

@@ -45,8 +45,12 @@
  *    anti-rollback, signed deletes (TOMBSTONE), the canonical encoding
  *    that is signed, the policy identity event %TVM_EV_POLICY in PCR 8,
  *    and level 0 ("vmm", PCR 8) (2026-12).
+ * 7: privilege: every command, reads and dumps included, and joining the
+ *    "events" group need CAP_SYS_ADMIN (EPERM), as the securityfs files
+ *    are root's; securityfs ``tvm/version`` is readable by anyone
+ *    (2026-12).
  */
-#define TVM_ABI_VERSION 6
+#define TVM_ABI_VERSION 7
 
 /**
  * TVM_SECURITYFS_DIR - name of tvm's directory under securityfs
@@ -63,9 +67,12 @@
  *
  * Each tvm instance ("VM") has a numeric id, a name and a UUID.  Commands
  * that act on one VM select it with exactly one of %TVM_A_VM_ID,
- * %TVM_A_VM_NAME or %TVM_A_VM_UUID.  Commands marked [admin] need
- * CAP_SYS_ADMIN (EPERM otherwise); reads need no privilege.  Every
- * rejection carries an extended-ack message naming the attribute.
+ * %TVM_A_VM_NAME or %TVM_A_VM_UUID.  Every command, reads and dumps
+ * included, needs CAP_SYS_ADMIN in the initial user namespace (EPERM
+ * otherwise; ABI 7), and so does joining the "events" group: what they
+ * give is what the root-only securityfs files give.  Commands marked
+ * [admin] change state.  Every rejection carries an extended-ack message
+ * naming the attribute.
  *
  * TVM_CMD_VM_CREATE [admin]
  *	request: NAME (required), UUID, BANKS, LOG_MAX

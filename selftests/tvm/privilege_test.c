@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Who may see and do what (ABI 7), as a real unprivileged user: uid and
+ * gid 65534, no groups, no capabilities (as_unprivileged_user()).  Every
+ * netlink command, read or change, doit or dump, is refused with EPERM and
+ * an extack naming CAP_SYS_ADMIN, since reads give what the root-only
+ * securityfs files give; joining the "events" group is refused too; the
+ * securityfs ABI version is anyone's, stats are not.  A child that cannot
+ * become that user fails the test: it never passes as root.
+ */
+
+#include <fcntl.h>
+
+#include "tvm_test.h"
+#include "../kselftest_harness.h"
+
+FIXTURE(priv) {
+	struct tnl nl;
+	struct tmsg m;
+	struct tvm_vms vms;
+	bool no_tvm;
+};
+
+FIXTURE_SETUP(priv)
+{
+	TVM_SETUP_NL();
+}
+
+FIXTURE_TEARDOWN(priv)
+{
+	if (!self->no_tvm) {
+		tvm_vms_delete(&self->nl, &self->vms);
+		tnl_close(&self->nl);
+	}
+}
+
+/* Each command, sent with no attributes: refused before it is parsed. */
+static const struct {
+	uint8_t cmd;
+	bool dump;
+	const char *name;
+} commands[] = {
+	{ TVM_CMD_VM_CREATE,	false,	"VM_CREATE" },
+	{ TVM_CMD_VM_DELETE,	false,	"VM_DELETE" },
+	{ TVM_CMD_VM_GET,	false,	"VM_GET" },
+	{ TVM_CMD_VM_GET,	true,	"VM_GET dump" },
+	{ TVM_CMD_PCR_READ,	false,	"PCR_READ" },
+	{ TVM_CMD_PCR_EXTEND,	false,	"PCR_EXTEND" },
+	{ TVM_CMD_PCR_RESET,	false,	"PCR_RESET" },
+	{ TVM_CMD_LOG_DUMP,	true,	"LOG_DUMP" },
+	{ TVM_CMD_POLICY_LOAD,	false,	"POLICY_LOAD" },
+	{ TVM_CMD_POLICY_GET,	false,	"POLICY_GET" },
+	{ TVM_CMD_POLICY_GET,	true,	"POLICY_GET dump" },
+	{ TVM_CMD_POLICY_DELETE, false,	"POLICY_DELETE" },
+	{ TVM_CMD_VM_LAUNCH,	false,	"VM_LAUNCH" },
+	{ TVM_CMD_AK_SET,	false,	"AK_SET" },
+	{ TVM_CMD_AK_GET,	false,	"AK_GET" },
+	{ TVM_CMD_QUOTE,	false,	"QUOTE" },
+	{ TVM_CMD_VM_BIND,	false,	"VM_BIND" },
+	{ TVM_CMD_VM_MEASURE,	false,	"VM_MEASURE" },
+	{ TVM_CMD_MEASURE_FILE,	false,	"MEASURE_FILE" },
+};
+
+/*
+ * In the unprivileged child: 0 if every command fails with EPERM and the
+ * extack names CAP_SYS_ADMIN; else 1 + the index of the first that does
+ * not, after saying which on stderr.
+ */
+static int every_command(uint32_t id)
+{
+	static struct tmsg m;
+	struct tnl nl;
+	unsigned int i;
+	int ret;
+
+	if (tnl_open(&nl))
+		return 99;
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		tmsg_init(&m, &nl, commands[i].cmd,
+			  commands[i].dump ? NLM_F_DUMP : 0);
+		ret = tnl_call(&nl, &m, NULL, NULL);
+		if (ret != -EPERM || !strstr(nl.extack, "CAP_SYS_ADMIN")) {
+			fprintf(stderr, "# %s as uid %d: %d (%s), extack \"%s\"\n",
+				commands[i].name, TVM_TEST_UID, ret,
+				strerror(-ret), nl.extack);
+			return 1 + i;
+		}
+	}
+	tnl_close(&nl);
+	return 0;
+}
+
+TEST_F(priv, every_command_needs_cap_sys_admin)
+{
+	uint32_t id;
+
+	NEED_TVM();
+	/* A VM to read, so that a read would have something to return. */
+	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, "priv-1", 0, 0, &id));
+	EXPECT_EQ(0, as_unprivileged_user(every_command, id));
+}
+
+/* 0 if joining group @grp fails with EPERM. */
+static int join_events(uint32_t grp)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd, ret;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return 1;
+	ret = setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+			 sizeof(grp));
+	close(fd);
+	if (ret == 0)
+		return 2;
+	return errno == EPERM ? 0 : 3;
+}
+
+TEST_F(priv, events_group_needs_cap_sys_admin)
+{
+	uint32_t grp = 0;
+
+	NEED_TVM();
+	ASSERT_EQ(0, tvm_events_group(&self->nl, &grp));
+	EXPECT_EQ(0, as_unprivileged_user(join_events, grp));
+}
+
+/* 0 if tvm/version reads @abi and tvm/stats cannot be opened. */
+static int securityfs_files(uint32_t abi)
+{
+	char buf[16] = "";
+	int fd;
+
+	fd = open("/sys/kernel/security/tvm/version", O_RDONLY);
+	if (fd < 0)
+		return 1;
+	if (read(fd, buf, sizeof(buf) - 1) <= 0)
+		return 2;
+	close(fd);
+	if ((uint32_t)atoi(buf) != abi)
+		return 3;
+	fd = open("/sys/kernel/security/tvm/stats", O_RDONLY);
+	if (fd >= 0 || errno != EACCES)
+		return 4;
+	return 0;
+}
+
+TEST_F(priv, securityfs_version_is_anyones_stats_are_not)
+{
+	NEED_TVM();
+	EXPECT_EQ(0, as_unprivileged_user(securityfs_files, TVM_ABI_VERSION));
+}
+
+/* The child really is the user: the check in as_unprivileged_user(). */
+static int who_am_i(uint32_t unused)
+{
+	return getuid() == TVM_TEST_UID && geteuid() == TVM_TEST_UID &&
+	       tvm_no_caps() == 1 ? 0 : 1;
+}
+
+TEST_F(priv, tests_run_as_a_real_unprivileged_user)
+{
+	EXPECT_EQ(0, as_unprivileged_user(who_am_i, 0));
+}
+
+TEST_HARNESS_MAIN
