@@ -58,6 +58,7 @@ static int stats_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "vms: %u\n", tvm_vm_count());
 	seq_printf(m, "max_vms: %u\n", tvm_max_vms);
+	seq_printf(m, "max_vms_per_user: %u\n", tvm_max_vms_per_user);
 	seq_printf(m, "vms_created: %lld\n",
 		   atomic64_read(&tvm_stats.vms_created));
 	seq_printf(m, "vms_deleted: %lld\n",

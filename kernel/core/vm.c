@@ -8,6 +8,8 @@
  * never wait for one another once looked up.
  */
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/hashtable.h>
 #include <linux/jhash.h>
 #include <linux/module.h>
@@ -34,6 +36,11 @@ unsigned int tvm_max_vms = 1024;
 module_param_named(max_vms, tvm_max_vms, uint, 0444);
 MODULE_PARM_DESC(max_vms, "Most VMs tvm tracks at once (default 1024)");
 
+unsigned int tvm_max_vms_per_user = 256;
+module_param_named(max_vms_per_user, tvm_max_vms_per_user, uint, 0444);
+MODULE_PARM_DESC(max_vms_per_user,
+		 "Most VMs one user without CAP_SYS_ADMIN may have tracked (default 256)");
+
 unsigned int tvm_log_max = 16384;
 module_param_named(log_max, tvm_log_max, uint, 0444);
 MODULE_PARM_DESC(log_max,
@@ -50,16 +57,20 @@ struct tvm_stats tvm_stats;
 
 /*
  * tvm_registry_lock protects insertion into and removal from vms_by_id,
- * vms_by_name and vms_by_uuid, vm_count, vm_generation, kvm_seq and every
- * VM's securityfs entries, and orders the bindings (bind.h) with the VMs:
- * it is held around every call into bind.c.  Readers of the three indexes
- * use RCU.
+ * vms_by_name and vms_by_uuid, vm_count, vm_owners, vm_generation,
+ * kvm_seq and every VM's securityfs entries, and orders the bindings
+ * (bind.h) with the VMs: it is held around every call into bind.c.
+ * Readers of the three indexes use RCU.
+ *
+ * vm_count counts the VMs that hold a slot: created, or being created
+ * (vm_reserve() to tvm_vm_delete()).
  */
 static DEFINE_MUTEX(tvm_registry_lock);
 static DEFINE_XARRAY_ALLOC1(vms_by_id);
 static DEFINE_HASHTABLE(vms_by_name, REGISTRY_HASH_BITS);
 static DEFINE_HASHTABLE(vms_by_uuid, REGISTRY_HASH_BITS);
 static unsigned int vm_count;
+static DEFINE_HASHTABLE(vm_owners, 6);
 static unsigned int vm_generation;
 static u32 next_id;			/* cursor of xa_alloc_cyclic() */
 static unsigned int kvm_seq;		/* <n> of "kvm-<tgid>-<n>" */
@@ -780,6 +791,86 @@ static int kvm_name(struct tvm_vm *vm, bool *bound)
 	return -EEXIST;
 }
 
+/*
+ * A user that holds VMs, and how many: an entry of vm_owners, freed with
+ * the user's last VM.  At most max_vms of them.
+ */
+struct vm_owner {
+	struct hlist_node node;
+	kuid_t uid;
+	unsigned int vms;
+};
+
+static struct vm_owner *owner_find(kuid_t uid)
+{
+	struct vm_owner *o;
+
+	lockdep_assert_held(&tvm_registry_lock);
+	hash_for_each_possible(vm_owners, o, node, __kuid_val(uid))
+		if (uid_eq(o->uid, uid))
+			return o;
+	return NULL;
+}
+
+/*
+ * A slot for @vm, charged to the current user, before any work that costs
+ * the host (the TPM reads of seed_host_pcrs()): -ENOSPC at max_vms,
+ * -EDQUOT when the user, without CAP_SYS_ADMIN, already holds
+ * max_vms_per_user VMs.  Given back by vm_unreserve().
+ */
+static int vm_reserve(struct tvm_vm *vm, struct netlink_ext_ack *extack)
+{
+	struct vm_owner *o, *new = NULL;
+	int ret;
+
+	vm->owner = current_uid();
+	mutex_lock(&tvm_registry_lock);
+	ret = -ENOSPC;
+	if (vm_count >= tvm_max_vms) {
+		NL_SET_ERR_MSG(extack,
+			"host already tracks max_vms VMs (module parameter)");
+		goto refused;
+	}
+	o = owner_find(vm->owner);
+	ret = -EDQUOT;
+	if (o && o->vms >= tvm_max_vms_per_user &&
+	    !ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(extack,
+			"this user already has max_vms_per_user VMs (module parameter)");
+		goto refused;
+	}
+	if (!o) {
+		ret = -ENOMEM;
+		new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
+		if (!new)
+			goto out;
+		new->uid = vm->owner;
+		hash_add(vm_owners, &new->node, __kuid_val(new->uid));
+		o = new;
+	}
+	o->vms++;
+	vm_count++;
+	ret = 0;
+	goto out;
+refused:
+	atomic64_inc(&tvm_stats.vms_refused);
+out:
+	mutex_unlock(&tvm_registry_lock);
+	return ret;
+}
+
+/* Give back the slot of vm_reserve(), under tvm_registry_lock. */
+static void vm_unreserve_locked(struct tvm_vm *vm)
+{
+	struct vm_owner *o = owner_find(vm->owner);
+
+	vm_count--;
+	if (o && !--o->vms) {
+		hash_del(&o->node);
+		kfree(o);
+	}
+}
+
 static int registry_add(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 {
 	struct xa_limit limit = XA_LIMIT(1, U32_MAX);
@@ -787,13 +878,6 @@ static int registry_add(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 	int ret;
 
 	mutex_lock(&tvm_registry_lock);
-	if (vm_count >= tvm_max_vms) {
-		atomic64_inc(&tvm_stats.vms_refused);
-		NL_SET_ERR_MSG(extack,
-			"host already tracks max_vms VMs (module parameter)");
-		ret = -ENOSPC;
-		goto out;
-	}
 	if (vm->kvm) {
 		ret = kvm_name(vm, &bound);
 		if (ret)
@@ -832,7 +916,6 @@ static int registry_add(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 	hash_add_rcu(vms_by_uuid, &vm->uuid_node, uuid_hash(vm->uuid));
 	if (bound)
 		tvm_bind_remove(vm->pid);	/* used once */
-	vm_count++;
 	vm_generation++;
 	ret = 0;
 out:
@@ -882,6 +965,11 @@ struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 	vm->state = TVM_VM_ACTIVE;
 	vm->trust = TVM_TRUST_PENDING;
 
+	ret = vm_reserve(vm, extack);
+	if (ret) {
+		tvm_vm_put(vm);
+		return ERR_PTR(ret);
+	}
 	ret = seed_host_pcrs(vm, extack);
 	if (!ret)
 		ret = seed_tvm_version(vm);
@@ -899,6 +987,9 @@ struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 			tvm_vm_put(vm);
 	}
 	if (ret) {
+		mutex_lock(&tvm_registry_lock);
+		vm_unreserve_locked(vm);
+		mutex_unlock(&tvm_registry_lock);
 		tvm_vm_put(vm);
 		return ERR_PTR(ret);
 	}
@@ -918,7 +1009,7 @@ int tvm_vm_delete(struct tvm_vm *vm)
 	xa_erase(&vms_by_id, vm->id);
 	hash_del_rcu(&vm->name_node);
 	hash_del_rcu(&vm->uuid_node);
-	vm_count--;
+	vm_unreserve_locked(vm);
 	vm_generation++;
 	mutex_unlock(&tvm_registry_lock);
 

@@ -69,6 +69,8 @@ struct tvm_event;
  * @policy_logged: a TVM_EV_POLICY event was logged; under @lock
  * @pid: the VMM's thread group id (init namespace) for a KVM VM, else 0;
  *	fixed
+ * @owner: the user whose VM it is for max_vms_per_user: the caller of
+ *	VM_CREATE, the VMM of a KVM VM; fixed
  * @kvm: a KVM VM, made by tvm_vm_create_kvm(); fixed
  * @adopted: the VM ran before tvm saw it (tvm_vm_adopt()); written once
  *	under @lock, read locklessly by tvm_vm_may_run()
@@ -108,6 +110,7 @@ struct tvm_vm {
 	bool policy_logged;
 
 	pid_t pid;
+	kuid_t owner;
 	bool kvm;
 	bool adopted;
 	struct work_struct stop_work;
@@ -148,6 +151,7 @@ struct tvm_stats {
 
 extern struct tvm_stats tvm_stats;
 extern unsigned int tvm_max_vms;
+extern unsigned int tvm_max_vms_per_user;
 extern unsigned int tvm_log_max;
 extern unsigned long tvm_log_max_bytes;
 

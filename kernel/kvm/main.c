@@ -19,6 +19,7 @@
  * any VM exists.
  */
 
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hashtable.h>
@@ -151,7 +152,8 @@ static void tk_measure_exe(struct tk_vm *tk)
  * A tk_vm for @kvm, which the current process creates (or, when
  * @adopted, had created before tvm_kvm was loaded), with its tvm
  * instance and the VMM measured; not in the table yet.  An ERR_PTR when
- * memory is short or tvm refuses an instance (-ENOSPC at max_vms).
+ * memory is short or tvm refuses an instance (-ENOSPC at max_vms,
+ * -EDQUOT at max_vms_per_user).
  */
 static struct tk_vm *tk_alloc(struct kvm *kvm, bool adopted)
 {
@@ -290,7 +292,7 @@ typedef int (*init_vm_t)(struct kvm *kvm, unsigned long type);
 
 /*
  * KVM_CREATE_VM: the instance first, so that a VM tvm cannot track (no
- * memory, or tvm at max_vms) is never created: KVM_CREATE_VM fails with
+ * memory, tvm at max_vms, the user at max_vms_per_user) is never created: KVM_CREATE_VM fails with
  * that error.  A VM that went untracked would be adopted later, and an
  * adopted VM is never gated.
  */
@@ -302,8 +304,12 @@ static int tk_init_vm(struct kvm *kvm, unsigned long type)
 	tk = tk_alloc(kvm, false);
 	if (IS_ERR(tk)) {
 		ret = PTR_ERR(tk);
-		pr_warn_ratelimited("pid %d: KVM_CREATE_VM refused: no tvm instance (%d)\n",
-				    task_tgid_nr(current), ret);
+		pr_warn_ratelimited("pid %d uid %u: KVM_CREATE_VM refused: %s (%d)\n",
+				    task_tgid_nr(current),
+				    from_kuid(&init_user_ns, current_uid()),
+				    ret == -ENOSPC ? "tvm tracks max_vms VMs" :
+				    ret == -EDQUOT ? "the user has max_vms_per_user VMs" :
+				    "no tvm instance", ret);
 		goto out;
 	}
 	ret = tvm_hook_orig(&tk_hooks[H_INIT], init_vm_t)(kvm, type);
@@ -411,7 +417,7 @@ static bool tk_cpuid_copy(struct tk_cpuid *c, const void __user *entries,
 	c->enc = NULL;
 	if (n > KVM_MAX_CPUID_ENTRIES)
 		return false;	/* KVM refuses it: E2BIG */
-	c->enc = kvmalloc_array(n ?: 1, 7 * sizeof(__le32), GFP_KERNEL);
+	c->enc = kvmalloc_array(n ?: 1, 7 * sizeof(__le32), GFP_KERNEL_ACCOUNT);
 	if (!c->enc)
 		return false;
 	if (!n)

@@ -229,7 +229,7 @@ static int tk_sorted_slots(struct kvm_memslots *slots,
 	*out = NULL;
 	if (!n)
 		return 0;
-	v = kvmalloc_array(n, sizeof(*v), GFP_KERNEL);
+	v = kvmalloc_array(n, sizeof(*v), GFP_KERNEL_ACCOUNT);
 	if (!v)
 		return -ENOMEM;
 	kvm_for_each_memslot(slot, bkt, slots)

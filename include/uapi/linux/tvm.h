@@ -47,8 +47,8 @@
  *    and level 0 ("vmm", PCR 8) (2026-12).
  * 7: privilege: every command, reads and dumps included, and joining the
  *    "events" group need CAP_SYS_ADMIN (EPERM), as the securityfs files
- *    are root's; securityfs ``tvm/version`` is readable by anyone
- *    (2026-12).
+ *    are root's; securityfs ``tvm/version`` is readable by anyone; the
+ *    per-user limit max_vms_per_user (EDQUOT) (2026-12).
  */
 #define TVM_ABI_VERSION 7
 
@@ -117,6 +117,8 @@
  *	         a type in %TVM_EV_RESERVED_FIRST-%TVM_EV_RESERVED_LAST
  *	ENOSPC   the VM's event log is full (state TVM_VM_LOG_FULL; nothing
  *	         was extended), or the host holds max_vms VMs already
+ *	EDQUOT   the caller, without CAP_SYS_ADMIN, holds max_vms_per_user
+ *	         VMs already (a VMM's KVM_CREATE_VM; ABI 7)
  *	E2BIG    LOG_MAX above the module's log_max parameter
  */
 
