@@ -142,13 +142,28 @@ static int check_once(const struct nlattr *nest, unsigned long once,
 	return 0;
 }
 
+/*
+ * A string is its text and one NUL: bytes after the NUL would be echoed
+ * and hashed as part of the payload but never read, so the policy would
+ * say more than the kernel checks.
+ */
+static int check_string(const struct nlattr *a, struct netlink_ext_ack *extack)
+{
+	if (strnlen(nla_data(a), nla_len(a)) + 1 != nla_len(a)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "a string has bytes after its NUL");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int parse_digests(const struct nlattr *list,
 			 struct tvm_policy_digest *out, unsigned int *n,
 			 struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[TVM_A_DIGEST_ENTRY_MAX + 1];
 	const struct nlattr *e;
-	unsigned int bank;
+	unsigned int bank, i;
 	int rem, ret;
 
 	nla_for_each_nested(e, list, rem) {
@@ -156,6 +171,10 @@ static int parse_digests(const struct nlattr *list,
 			NL_SET_ERR_MSG_ATTR(extack, e, "too many digests");
 			return -E2BIG;
 		}
+		ret = check_once(e, BIT(TVM_A_DIGEST_BANK) |
+				 BIT(TVM_A_DIGEST_VALUE), extack);
+		if (ret)
+			return ret;
 		ret = nla_parse_nested(tb, TVM_A_DIGEST_ENTRY_MAX, e,
 				       tvm_digest_entry_policy, extack);
 		if (ret)
@@ -170,6 +189,16 @@ static int parse_digests(const struct nlattr *list,
 			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_VALUE],
 					    "digest size does not match its bank");
 			return -EINVAL;
+		}
+		for (i = 0; i < *n; i++) {
+			if (out[i].bank == bank &&
+			    !memcmp(out[i].value,
+				    nla_data(tb[TVM_A_DIGEST_VALUE]),
+				    tvm_banks[bank].size)) {
+				NL_SET_ERR_MSG_ATTR(extack, e,
+						    "digest listed twice");
+				return -EINVAL;
+			}
 		}
 		out[*n].bank = bank;
 		memcpy(out[*n].value, nla_data(tb[TVM_A_DIGEST_VALUE]),
@@ -202,6 +231,9 @@ static int parse_event(const struct nlattr *attr, struct tvm_policy_event *ev,
 				    "an event needs a name and digests");
 		return -EINVAL;
 	}
+	ret = check_string(tb[TVM_A_PEVENT_NAME], extack);
+	if (ret)
+		return ret;
 	nla_strscpy(ev->name, tb[TVM_A_PEVENT_NAME], sizeof(ev->name));
 	if (!ev->name[0]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_PEVENT_NAME],
@@ -252,6 +284,12 @@ static int parse_level(const struct nlattr *attr, struct tvm_policy *p,
 		NL_SET_ERR_MSG_ATTR(extack, attr, "too many events in a level");
 		return -E2BIG;
 	}
+	/* policy.rst: an empty level is left out, not sent. */
+	if (!n && !tb[TVM_A_LEVEL_PCR]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a level needs events or PCR values");
+		return -EINVAL;
+	}
 	if (n) {
 		l->events = kvcalloc(n, sizeof(*l->events), GFP_KERNEL_ACCOUNT);
 		if (!l->events)
@@ -287,6 +325,7 @@ static int parse_range(const struct nlattr *attr, struct tvm_policy *p,
 {
 	struct nlattr *tb[TVM_A_RANGE_MAX + 1];
 	struct tvm_range *r;
+	unsigned int i;
 	u64 end;
 	int ret;
 
@@ -316,6 +355,14 @@ static int parse_range(const struct nlattr *attr, struct tvm_policy *p,
 		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_RANGE_LEN],
 				    "runtime range wraps around the address space");
 		return -EINVAL;
+	}
+	/* Twice, it is measured twice, and with two digests one mismatches. */
+	for (i = 0; i < p->nranges; i++) {
+		if (p->ranges[i].gpa == r->gpa && p->ranges[i].len == r->len) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "runtime range listed twice");
+			return -EINVAL;
+		}
 	}
 	memcpy(r->sha256, nla_data(tb[TVM_A_RANGE_SHA256]), sizeof(r->sha256));
 	r->interval_ms = tb[TVM_A_RANGE_INTERVAL] ?
@@ -365,6 +412,8 @@ static int parse_selector(struct nlattr **tb, const struct nlattr *attr,
 		       TVM_UUID_SIZE);
 	} else if (tb[TVM_A_POLICY_NAME]) {
 		sel->kind = TVM_SEL_NAME;
+		if (check_string(tb[TVM_A_POLICY_NAME], extack))
+			return -EINVAL;
 		nla_strscpy(sel->name, tb[TVM_A_POLICY_NAME], sizeof(sel->name));
 		/* A name no VM can have would select none, and linger. */
 		if (!tvm_vm_name_valid(sel->name, extack)) {

@@ -604,7 +604,9 @@ enum tvm_digest_entry_attr {
  * policy that names an owner key; EPERM an unsigned load or delete of a
  * pinned selector; ESTALE a REVISION not above the selector's highest;
  * EALREADY a second launch; EACCES launch in enforce mode of a VM that is
- * not TRUSTED.
+ * not TRUSTED.  A policy that breaks a rule of Documentation/policy.rst
+ * is refused with the errno its table "What the kernel refuses" gives,
+ * and changes nothing.
  */
 
 #define TVM_MCGRP_EVENTS	"events"
@@ -721,6 +723,9 @@ enum tvm_policy_attr {
  * @TVM_A_LEVEL_PCR: nested, %TVM_A_DIGEST entries: accepted final values
  *	of the level's PCR, checked at launch: in every bank listed that the
  *	VM has, the PCR must equal one of the values given for that bank
+ *
+ * A level has at least one LEVEL_EVENT or a LEVEL_PCR; a list of digests
+ * holds 1 to %TVM_POLICY_DIGESTS_MAX, none twice.
  */
 enum tvm_level_attr {
 	TVM_A_LEVEL_UNSPEC,

@@ -1,0 +1,741 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every rule Documentation/policy.rst states about what a policy holds,
+ * checked by the kernel itself: each case sends, as raw netlink, a policy
+ * (or a delete) that breaks one rule and is otherwise well formed, and
+ * expects its exact errno, a message in the extended ack, and the policy
+ * in force for the selector untouched, with nothing else loaded (bad input
+ * loses nothing).  The same messages without their flaw are accepted, and
+ * so are policies at every limit.  Documentation/policy.rst maps each rule
+ * to its case here.
+ */
+
+#include "tvm_kvm.h"
+#include "../kselftest_harness.h"
+
+/* The selector every case is aimed at, and its policy in force. */
+#define SEL "pol-rules"
+
+/* --- the cases ------------------------------------------------------------ */
+
+enum rule {
+	/* the netlink message */
+	W_NO_POLICY, W_OTHER_TOP, W_NOT_NESTED, W_UNKNOWN_ATTR, W_REPLY_ATTR,
+	W_REPLY_DIGEST,
+	/* version */
+	V_MISSING, V_2, V_TWICE,
+	/* selector */
+	S_NONE, S_NAME_AND_DEFAULT, S_NAME_AND_UUID, S_UUID_15,
+	S_DEFAULT_VALUE, S_NAME_EMPTY, S_NAME_CHAR, S_NAME_DIGITS, S_NAME_UUID,
+	S_NAME_64, S_NAME_AFTER_NUL, S_NAME_TWICE,
+	/* mode */
+	M_0, M_3, M_TWICE,
+	/* owner key, revision, signature */
+	K_ID_31, K_DESC, K_NO_SIG, K_SIG_NO_KEY, K_UNKNOWN, K_SIG_EMPTY,
+	K_SIG_513, K_REV_TWICE, K_REV_U16,
+	/* tombstones and deletes */
+	T_IN_LOAD, T_MODE, T_LEVEL, T_RUNTIME, T_DEL_UNSIGNED,
+	T_DEL_SIG_NO_KEY, D_EXTRA, D_NO_SELECTOR, D_BAD_NAME,
+	/* levels */
+	L_5, L_NO_NUM, L_NUM_TWICE, L_TWICE, L_EMPTY, L_PCR_TWICE, L_VMM_PCR,
+	/* events */
+	E_NO_NAME, E_NO_DIGESTS, E_NAME_EMPTY, E_NAME_256, E_NAME_AFTER_NUL,
+	E_NAME_TWICE, E_DIGESTS_TWICE, E_TWICE, E_257,
+	/* digests */
+	G_EMPTY, G_PCR_EMPTY, G_17, G_PCR_17, G_DUP, G_PCR_DUP, G_NO_BANK,
+	G_NO_VALUE, G_BANK_4, G_SIZE, G_VALUE_49, G_BANK_TWICE, G_OTHER_ATTR,
+	/* runtime ranges */
+	R_NO_GPA, R_NO_LEN, R_NO_SHA, R_LEN_0, R_LEN_BIG, R_WRAP,
+	R_INTERVAL_SHORT, R_INTERVAL_LONG, R_SHA_31, R_SHA_33, R_GPA_TWICE,
+	R_PAD, R_TWICE, R_17,
+	NRULES			/* no flaw: the base */
+};
+
+static const struct {
+	const char *name;	/* the case, as Documentation/policy.rst names it */
+	bool del;		/* a POLICY_DELETE, else a POLICY_LOAD */
+	int err;
+	const char *extack;	/* NULL: the netlink core's, any */
+} rules[NRULES] = {
+	[W_NO_POLICY] = { "no_policy", false, -EINVAL, "no policy given" },
+	[W_OTHER_TOP] = { "other_top_attr", false, -EINVAL, NULL },
+	[W_NOT_NESTED] = { "nest_without_flag", false, -EINVAL,
+			   "NLA_F_NESTED" },
+	[W_UNKNOWN_ATTR] = { "unknown_attr", false, -EINVAL, NULL },
+	[W_REPLY_ATTR] = { "reply_attr_gen", false, -EINVAL, NULL },
+	[W_REPLY_DIGEST] = { "reply_attr_digest", false, -EINVAL, NULL },
+
+	[V_MISSING] = { "version_missing", false, -EINVAL,
+			"needs its version" },
+	[V_2] = { "version_2", false, -ERANGE, NULL },
+	[V_TWICE] = { "version_twice", false, -EINVAL, "given twice" },
+
+	[S_NONE] = { "selector_none", false, -EINVAL, "exactly one" },
+	[S_NAME_AND_DEFAULT] = { "selector_name_and_default", false, -EINVAL,
+				 "exactly one" },
+	[S_NAME_AND_UUID] = { "selector_name_and_uuid", false, -EINVAL,
+			      "exactly one" },
+	[S_UUID_15] = { "selector_uuid_15_bytes", false, -ERANGE, NULL },
+	[S_DEFAULT_VALUE] = { "selector_default_with_value", false, -ERANGE,
+			      NULL },
+	[S_NAME_EMPTY] = { "name_empty", false, -EINVAL, "empty" },
+	[S_NAME_CHAR] = { "name_bad_char", false, -EINVAL, "may only hold" },
+	[S_NAME_DIGITS] = { "name_all_digits", false, -EINVAL, "all digits" },
+	[S_NAME_UUID] = { "name_uuid", false, -EINVAL, "UUID" },
+	[S_NAME_64] = { "name_64_bytes", false, -EINVAL, NULL },
+	[S_NAME_AFTER_NUL] = { "name_bytes_after_nul", false, -EINVAL,
+			       "after its NUL" },
+	[S_NAME_TWICE] = { "name_twice", false, -EINVAL, "given twice" },
+
+	[M_0] = { "mode_0", false, -ERANGE, NULL },
+	[M_3] = { "mode_3", false, -ERANGE, NULL },
+	[M_TWICE] = { "mode_twice", false, -EINVAL, "given twice" },
+
+	[K_ID_31] = { "key_id_31_bytes", false, -ERANGE, NULL },
+	[K_DESC] = { "owner_key_description", false, -EINVAL,
+		     "KEY_ID since ABI 6" },
+	[K_NO_SIG] = { "key_id_without_signature", false, -EBADMSG,
+		       "not signed" },
+	[K_SIG_NO_KEY] = { "signature_without_key_id", false, -EINVAL,
+			   "needs an owner key" },
+	[K_UNKNOWN] = { "key_id_not_in_keyring", false, -ENOKEY,
+			"not found" },
+	[K_SIG_EMPTY] = { "signature_empty", false, -ERANGE, NULL },
+	[K_SIG_513] = { "signature_513_bytes", false, -ERANGE, NULL },
+	[K_REV_TWICE] = { "revision_twice", false, -EINVAL, "given twice" },
+	[K_REV_U16] = { "revision_2_bytes", false, -EINVAL, NULL },
+
+	[T_IN_LOAD] = { "tombstone_in_load", false, -EINVAL,
+			"goes to POLICY_DELETE" },
+	[T_MODE] = { "tombstone_with_mode", false, -EINVAL,
+		     "a tombstone is a selector" },
+	[T_LEVEL] = { "tombstone_with_level", false, -EINVAL,
+		      "a tombstone is a selector" },
+	[T_RUNTIME] = { "tombstone_with_runtime", false, -EINVAL,
+			"a tombstone is a selector" },
+	[T_DEL_UNSIGNED] = { "delete_unsigned_tombstone", true, -EINVAL,
+			     "only a selector" },
+	[T_DEL_SIG_NO_KEY] = { "delete_signed_without_key_id", true, -EINVAL,
+			       "needs an owner key" },
+	[D_EXTRA] = { "delete_with_mode", true, -EINVAL, "only a selector" },
+	[D_NO_SELECTOR] = { "delete_without_selector", true, -EINVAL,
+			    "exactly one" },
+	[D_BAD_NAME] = { "delete_name_all_digits", true, -EINVAL,
+			 "all digits" },
+
+	[L_5] = { "level_5", false, -ERANGE, NULL },
+	[L_NO_NUM] = { "level_without_number", false, -EINVAL,
+		       "needs its number" },
+	[L_NUM_TWICE] = { "level_number_twice", false, -EINVAL,
+			  "given twice" },
+	[L_TWICE] = { "level_twice", false, -EINVAL, "level given twice" },
+	[L_EMPTY] = { "level_empty", false, -EINVAL,
+		      "needs events or PCR values" },
+	[L_PCR_TWICE] = { "level_pcr_twice", false, -EINVAL, "given twice" },
+	[L_VMM_PCR] = { "vmm_level_pcr", false, -EINVAL, "events only" },
+
+	[E_NO_NAME] = { "event_without_name", false, -EINVAL,
+			"needs a name and digests" },
+	[E_NO_DIGESTS] = { "event_without_digests", false, -EINVAL,
+			   "needs a name and digests" },
+	[E_NAME_EMPTY] = { "event_name_empty", false, -EINVAL,
+			   "empty event name" },
+	[E_NAME_256] = { "event_name_256_bytes", false, -EINVAL, NULL },
+	[E_NAME_AFTER_NUL] = { "event_name_bytes_after_nul", false, -EINVAL,
+			       "after its NUL" },
+	[E_NAME_TWICE] = { "event_name_twice", false, -EINVAL,
+			   "given twice" },
+	[E_DIGESTS_TWICE] = { "event_digests_twice", false, -EINVAL,
+			      "given twice" },
+	[E_TWICE] = { "event_listed_twice", false, -EINVAL,
+		      "event listed twice" },
+	[E_257] = { "events_257", false, -E2BIG, "too many events" },
+
+	[G_EMPTY] = { "event_digests_empty", false, -EINVAL,
+		      "empty list of digests" },
+	[G_PCR_EMPTY] = { "pcr_values_empty", false, -EINVAL,
+			  "empty list of digests" },
+	[G_17] = { "event_digests_17", false, -E2BIG, "too many digests" },
+	[G_PCR_17] = { "pcr_values_17", false, -E2BIG, "too many digests" },
+	[G_DUP] = { "event_digest_twice", false, -EINVAL,
+		    "digest listed twice" },
+	[G_PCR_DUP] = { "pcr_value_twice", false, -EINVAL,
+			"digest listed twice" },
+	[G_NO_BANK] = { "digest_without_bank", false, -EINVAL,
+			"needs a bank and a value" },
+	[G_NO_VALUE] = { "digest_without_value", false, -EINVAL,
+			 "needs a bank and a value" },
+	[G_BANK_4] = { "digest_bank_4", false, -ERANGE, NULL },
+	[G_SIZE] = { "digest_size_not_bank", false, -EINVAL,
+		     "does not match its bank" },
+	[G_VALUE_49] = { "digest_49_bytes", false, -ERANGE, NULL },
+	[G_BANK_TWICE] = { "digest_bank_twice", false, -EINVAL,
+			   "given twice" },
+	[G_OTHER_ATTR] = { "digest_list_other_attr", false, -EINVAL, NULL },
+
+	[R_NO_GPA] = { "range_without_gpa", false, -EINVAL,
+		       "needs a GPA, a length" },
+	[R_NO_LEN] = { "range_without_length", false, -EINVAL,
+		       "needs a GPA, a length" },
+	[R_NO_SHA] = { "range_without_sha256", false, -EINVAL,
+		       "needs a GPA, a length" },
+	[R_LEN_0] = { "range_length_0", false, -ERANGE, NULL },
+	[R_LEN_BIG] = { "range_length_above_max", false, -ERANGE, NULL },
+	[R_WRAP] = { "range_wraps", false, -EINVAL, "wraps" },
+	[R_INTERVAL_SHORT] = { "range_interval_99", false, -ERANGE,
+			       "TVM_RANGE_INTERVAL_MIN" },
+	[R_INTERVAL_LONG] = { "range_interval_above_max", false, -ERANGE,
+			      NULL },
+	[R_SHA_31] = { "range_sha256_31_bytes", false, -ERANGE, NULL },
+	[R_SHA_33] = { "range_sha256_33_bytes", false, -ERANGE, NULL },
+	[R_GPA_TWICE] = { "range_gpa_twice", false, -EINVAL, "given twice" },
+	[R_PAD] = { "range_pad", false, -EINVAL, NULL },
+	[R_TWICE] = { "range_listed_twice", false, -EINVAL,
+		       "range listed twice" },
+	[R_17] = { "ranges_17", false, -E2BIG, "too many runtime ranges" },
+};
+
+/* --- building a case ------------------------------------------------------ */
+
+/* Digest number @n: 32 bytes of @n. */
+static const uint8_t *dg(unsigned int n)
+{
+	static uint8_t d[64][32];
+
+	memset(d[n % 64], n, 32);
+	return d[n % 64];
+}
+
+/* One TVM_A_DIGEST, SHA-256 @n, with the digest flaws of @r. */
+static void put_digest(struct tmsg *m, enum rule r, unsigned int n)
+{
+	static const uint8_t big[TVM_DIGEST_MAX + 1];
+
+	tmsg_nest_start(m, TVM_A_DIGEST);
+	if (r == G_BANK_TWICE)
+		tmsg_put_u32(m, TVM_A_DIGEST_BANK, TVM_BANK_SHA1);
+	if (r != G_NO_BANK)
+		tmsg_put_u32(m, TVM_A_DIGEST_BANK,
+			     r == G_BANK_4 ? __TVM_BANK_MAX : TVM_BANK_SHA256);
+	if (r == G_SIZE)
+		tmsg_put(m, TVM_A_DIGEST_VALUE, dg(n), 20);
+	else if (r == G_VALUE_49)
+		tmsg_put(m, TVM_A_DIGEST_VALUE, big, sizeof(big));
+	else if (r != G_NO_VALUE)
+		tmsg_put(m, TVM_A_DIGEST_VALUE, dg(n), 32);
+	tmsg_nest_end(m);
+}
+
+/*
+ * A list of digests @type starting at digest @first; @pcr: the level's PCR
+ * values, which take the G_PCR_* flaws, else an event's, which take the
+ * others.
+ */
+static void put_digests(struct tmsg *m, uint16_t type, enum rule r, bool pcr,
+			unsigned int first)
+{
+	bool empty = r == (pcr ? G_PCR_EMPTY : G_EMPTY);
+	bool many = r == (pcr ? G_PCR_17 : G_17);
+	bool dup = r == (pcr ? G_PCR_DUP : G_DUP);
+	int i;
+
+	tmsg_nest_start(m, type);
+	if (many) {
+		for (i = 0; i <= TVM_POLICY_DIGESTS_MAX; i++)
+			put_digest(m, NRULES, first + i);
+	} else if (!empty) {
+		put_digest(m, pcr ? NRULES : r, first);
+		if (dup)
+			put_digest(m, NRULES, first);
+		else if (r == G_OTHER_ATTR && !pcr)
+			tmsg_put_u32(m, TVM_A_DIGEST + 1, 0);
+		else
+			put_digest(m, NRULES, first + 1);
+	}
+	tmsg_nest_end(m);
+}
+
+/* A LEVEL_EVENT @name accepting digests @first and the next. */
+static void put_event(struct tmsg *m, enum rule r, const char *name,
+		      unsigned int first)
+{
+	char longname[TVM_EVENT_NAME_MAX + 2];
+
+	tmsg_nest_start(m, TVM_A_LEVEL_EVENT);
+	if (r == E_NAME_EMPTY) {
+		tmsg_put_str(m, TVM_A_PEVENT_NAME, "");
+	} else if (r == E_NAME_256) {
+		memset(longname, 'e', sizeof(longname) - 1);
+		longname[sizeof(longname) - 1] = '\0';
+		tmsg_put_str(m, TVM_A_PEVENT_NAME, longname);
+	} else if (r == E_NAME_AFTER_NUL) {
+		/* "ev-1", then bytes the kernel would not read. */
+		tmsg_put(m, TVM_A_PEVENT_NAME, "ev-1\0x", 7);
+	} else if (r != E_NO_NAME) {
+		tmsg_put_str(m, TVM_A_PEVENT_NAME, name);
+	}
+	if (r == E_NAME_TWICE)
+		tmsg_put_str(m, TVM_A_PEVENT_NAME, "ev-2");
+	if (r != E_NO_DIGESTS)
+		put_digests(m, TVM_A_PEVENT_DIGESTS, r, false, first);
+	if (r == E_DIGESTS_TWICE)
+		put_digests(m, TVM_A_PEVENT_DIGESTS, NRULES, false, first + 2);
+	tmsg_nest_end(m);
+}
+
+/* A runtime range at @gpa, with the range flaws of @r. */
+static void put_range(struct tmsg *m, enum rule r, uint64_t gpa)
+{
+	uint8_t sha[33] = { 0x5a };
+	uint32_t interval = 0;
+
+	tmsg_nest_start(m, TVM_A_POLICY_RUNTIME);
+	if (r != R_NO_GPA)
+		tmsg_put_u64(m, TVM_A_RANGE_GPA,
+			     r == R_WRAP ? UINT64_MAX - 4095 : gpa);
+	if (r == R_GPA_TWICE)
+		tmsg_put_u64(m, TVM_A_RANGE_GPA, gpa + 4096);
+	if (r != R_NO_LEN)
+		tmsg_put_u64(m, TVM_A_RANGE_LEN,
+			     r == R_LEN_0 ? 0 :
+			     r == R_LEN_BIG ? TVM_RANGE_LEN_MAX + 1ull : 4096);
+	if (r != R_NO_SHA)
+		tmsg_put(m, TVM_A_RANGE_SHA256, sha,
+			 r == R_SHA_31 ? 31 : r == R_SHA_33 ? 33 : 32);
+	if (r == R_INTERVAL_SHORT)
+		interval = TVM_RANGE_INTERVAL_MIN - 1;
+	else if (r == R_INTERVAL_LONG)
+		interval = TVM_RANGE_INTERVAL_MAX + 1;
+	tmsg_put_u32(m, TVM_A_RANGE_INTERVAL, interval);
+	if (r == R_PAD)
+		tmsg_put_u64(m, TVM_A_RANGE_PAD, 0);
+	tmsg_nest_end(m);
+}
+
+static void put_selector(struct tmsg *m, enum rule r)
+{
+	static const uint8_t uuid[TVM_UUID_SIZE] = { 0x7b };
+	static const uint32_t flag_value = 1;
+	char name[TVM_NAME_MAX + 2];
+
+	switch (r) {
+	case S_NONE:
+	case D_NO_SELECTOR:
+		return;
+	case S_UUID_15:
+		tmsg_put(m, TVM_A_POLICY_UUID, uuid, TVM_UUID_SIZE - 1);
+		return;
+	case S_DEFAULT_VALUE:
+		tmsg_put(m, TVM_A_POLICY_DEFAULT, &flag_value,
+			 sizeof(flag_value));
+		return;
+	case S_NAME_EMPTY:
+		tmsg_put_str(m, TVM_A_POLICY_NAME, "");
+		return;
+	case S_NAME_CHAR:
+		tmsg_put_str(m, TVM_A_POLICY_NAME, "pol rules");
+		return;
+	case S_NAME_DIGITS:
+	case D_BAD_NAME:
+		tmsg_put_str(m, TVM_A_POLICY_NAME, "12345");
+		return;
+	case S_NAME_UUID:
+		tmsg_put_str(m, TVM_A_POLICY_NAME,
+			     "0b1e8f6e-3c2a-4d5b-9e7f-1a2b3c4d5e6f");
+		return;
+	case S_NAME_64:
+		memset(name, 'p', sizeof(name) - 1);
+		name[sizeof(name) - 1] = '\0';
+		tmsg_put_str(m, TVM_A_POLICY_NAME, name);
+		return;
+	case S_NAME_AFTER_NUL:
+		/* SEL, then bytes the kernel would not read. */
+		tmsg_put(m, TVM_A_POLICY_NAME, SEL "\0x", sizeof(SEL) + 2);
+		return;
+	default:
+		break;
+	}
+	tmsg_put_str(m, TVM_A_POLICY_NAME, SEL);
+	if (r == S_NAME_AND_DEFAULT)
+		tmsg_put(m, TVM_A_POLICY_DEFAULT, NULL, 0);
+	if (r == S_NAME_AND_UUID)
+		tmsg_put(m, TVM_A_POLICY_UUID, uuid, TVM_UUID_SIZE);
+	if (r == S_NAME_TWICE)
+		tmsg_put_str(m, TVM_A_POLICY_NAME, SEL);
+}
+
+/* A POLICY_DELETE of SEL with the flaw @r (none: NRULES). */
+static void build_delete(struct tmsg *m, struct tnl *nl, enum rule r)
+{
+	static const uint8_t sig[256] = { 1 };
+
+	tmsg_init(m, nl, TVM_CMD_POLICY_DELETE, 0);
+	tmsg_nest_start(m, TVM_A_POLICY);
+	if (r == T_DEL_SIG_NO_KEY)
+		tmsg_put_u32(m, TVM_A_POLICY_VERSION, TVM_POLICY_VERSION);
+	put_selector(m, r);
+	if (r == D_EXTRA)
+		tmsg_put_u32(m, TVM_A_POLICY_MODE, TVM_POLICY_AUDIT);
+	if (r == T_DEL_SIG_NO_KEY)
+		tmsg_put_u32(m, TVM_A_POLICY_REVISION, 1);
+	if (r == T_DEL_UNSIGNED || r == T_DEL_SIG_NO_KEY)
+		tmsg_put(m, TVM_A_POLICY_TOMBSTONE, NULL, 0);
+	tmsg_nest_end(m);
+	if (r == T_DEL_SIG_NO_KEY)
+		tmsg_put(m, TVM_A_POLICY_SIGNATURE, sig, sizeof(sig));
+}
+
+/*
+ * The base policy of SEL, with the flaw @r (none: NRULES): version,
+ * selector, mode, revision; level 0 (vmm) with one event; level 1 with an
+ * event accepting two digests and two accepted PCR values; a runtime range.
+ */
+static void build(struct tmsg *m, struct tnl *nl, enum rule r)
+{
+	static const uint8_t sig[TVM_SIGNATURE_MAX + 1] = { 1 };
+	bool tomb = r == T_IN_LOAD || r == T_MODE || r == T_LEVEL ||
+		    r == T_RUNTIME;
+	char name[16];
+	int i;
+
+	if (r < NRULES && rules[r].del) {
+		build_delete(m, nl, r);
+		return;
+	}
+	tmsg_init(m, nl, TVM_CMD_POLICY_LOAD, 0);
+	if (r == W_OTHER_TOP)
+		tmsg_put_u32(m, TVM_A_VM_ID, 1);
+	if (r == W_NO_POLICY)
+		return;
+	tmsg_nest_start(m, TVM_A_POLICY);
+	if (r != V_MISSING)
+		tmsg_put_u32(m, TVM_A_POLICY_VERSION,
+			     r == V_2 ? 2 : TVM_POLICY_VERSION);
+	if (r == V_TWICE)
+		tmsg_put_u32(m, TVM_A_POLICY_VERSION, TVM_POLICY_VERSION);
+	put_selector(m, r);
+	if (!tomb || r == T_MODE)
+		tmsg_put_u32(m, TVM_A_POLICY_MODE,
+			     r == M_0 ? 0 : r == M_3 ? 3 : TVM_POLICY_AUDIT);
+	if (r == M_TWICE)
+		tmsg_put_u32(m, TVM_A_POLICY_MODE, TVM_POLICY_ENFORCE);
+	if (r == K_ID_31 || r == K_NO_SIG || r == K_UNKNOWN)
+		tmsg_put(m, TVM_A_POLICY_KEY_ID, dg(0xee),
+			 r == K_ID_31 ? TVM_KEY_ID_SIZE - 1 : TVM_KEY_ID_SIZE);
+	if (r == K_DESC)
+		tmsg_put_str(m, TVM_A_POLICY_OWNER_KEY, "owner");
+	if (r == K_REV_U16)
+		tmsg_put(m, TVM_A_POLICY_REVISION, "\0\0", 2);
+	else
+		tmsg_put_u32(m, TVM_A_POLICY_REVISION, tomb ? 1 : 0);
+	if (r == K_REV_TWICE)
+		tmsg_put_u32(m, TVM_A_POLICY_REVISION, 2);
+	if (tomb)
+		tmsg_put(m, TVM_A_POLICY_TOMBSTONE, NULL, 0);
+	if (r == W_REPLY_ATTR)
+		tmsg_put_u64(m, TVM_A_POLICY_GEN, 1);
+	if (r == W_REPLY_DIGEST)
+		tmsg_put(m, TVM_A_POLICY_DIGEST, dg(0xdd), 32);
+	if (r == W_UNKNOWN_ATTR)
+		tmsg_put_u32(m, TVM_A_POLICY_MAX + 1, 0);
+
+	if (!tomb || r == T_LEVEL) {
+		/* Level 0, the VMM. */
+		tmsg_nest_start(m, TVM_A_POLICY_LEVEL);
+		tmsg_put_u32(m, TVM_A_LEVEL_NUM, TVM_POLICY_LEVEL_VMM);
+		put_event(m, NRULES, "/usr/bin/vmm", 10);
+		if (r == L_VMM_PCR)
+			put_digests(m, TVM_A_LEVEL_PCR, NRULES, true, 12);
+		tmsg_nest_end(m);
+
+		/* Level 1, which takes the level, event and digest flaws. */
+		tmsg_nest_start(m, TVM_A_POLICY_LEVEL);
+		if (r == W_NOT_NESTED)
+			m->nest[m->depth - 1]->nla_type &= ~NLA_F_NESTED;
+		if (r != L_NO_NUM)
+			tmsg_put_u32(m, TVM_A_LEVEL_NUM, r == L_5 ? 5 : 1);
+		if (r == L_NUM_TWICE)
+			tmsg_put_u32(m, TVM_A_LEVEL_NUM, 1);
+		if (r != L_EMPTY) {
+			put_event(m, r, "ev-1", 20);
+			if (r == E_TWICE)
+				put_event(m, NRULES, "ev-1", 22);
+			for (i = 0; r == E_257 && i < TVM_POLICY_EVENTS_MAX;
+			     i++) {
+				snprintf(name, sizeof(name), "e%d", i);
+				put_event(m, NRULES, name, 24);
+			}
+			put_digests(m, TVM_A_LEVEL_PCR, r, true, 40);
+			if (r == L_PCR_TWICE)
+				put_digests(m, TVM_A_LEVEL_PCR, NRULES, true,
+					    42);
+		}
+		tmsg_nest_end(m);
+		if (r == L_TWICE) {
+			tmsg_nest_start(m, TVM_A_POLICY_LEVEL);
+			tmsg_put_u32(m, TVM_A_LEVEL_NUM, 1);
+			put_digests(m, TVM_A_LEVEL_PCR, NRULES, true, 44);
+			tmsg_nest_end(m);
+		}
+	}
+	if (!tomb || r == T_RUNTIME) {
+		put_range(m, r, 0x100000);
+		if (r == R_TWICE)
+			put_range(m, NRULES, 0x100000);
+		for (i = 0; r == R_17 && i < TVM_POLICY_RANGES_MAX; i++)
+			put_range(m, NRULES, 0x200000 + i * 4096ull);
+	}
+	tmsg_nest_end(m);
+
+	if (r == K_SIG_NO_KEY || r == K_UNKNOWN)
+		tmsg_put(m, TVM_A_POLICY_SIGNATURE, sig, 256);
+	else if (r == K_SIG_EMPTY)
+		tmsg_put(m, TVM_A_POLICY_SIGNATURE, NULL, 0);
+	else if (r == K_SIG_513)
+		tmsg_put(m, TVM_A_POLICY_SIGNATURE, sig, sizeof(sig));
+}
+
+/* --- what is in force ----------------------------------------------------- */
+
+struct in_force {
+	int n;			/* policies loaded (a dump's entries) */
+	int found;		/* GET replies for SEL */
+	uint64_t gen;
+	int len;
+	uint8_t payload[65536];
+};
+
+static int get_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct in_force *f = arg;
+	const struct nlattr *p = tmsg_attr(h, TVM_A_POLICY);
+	const struct nlattr *g;
+
+	if (!p)
+		return 0;
+	f->found++;
+	f->len = tattr_len(p);
+	memcpy(f->payload, tattr_data(p), f->len);
+	g = tattr_find(tattr_data(p), tattr_len(p), TVM_A_POLICY_GEN);
+	if (g)
+		f->gen = tattr_u64(g);
+	return 0;
+}
+
+static int count_cb(const struct nlmsghdr *h, void *arg)
+{
+	if (tmsg_attr(h, TVM_A_POLICY))
+		((struct in_force *)arg)->n++;
+	return 0;
+}
+
+/* SEL's policy (its payload and generation) and the number loaded. */
+static int in_force(struct tnl *nl, struct tmsg *m, struct in_force *f)
+{
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	tmsg_init(m, nl, TVM_CMD_POLICY_GET, 0);
+	tmsg_nest_start(m, TVM_A_POLICY);
+	tmsg_put_str(m, TVM_A_POLICY_NAME, SEL);
+	tmsg_nest_end(m);
+	ret = tnl_call(nl, m, get_cb, f);
+	if (ret)
+		return ret;
+	tmsg_init(m, nl, TVM_CMD_POLICY_GET, NLM_F_DUMP);
+	return tnl_call(nl, m, count_cb, f);
+}
+
+static bool same(const struct in_force *a, const struct in_force *b)
+{
+	return a->found == 1 && b->found == 1 && a->n == b->n &&
+	       a->gen == b->gen && a->len == b->len &&
+	       !memcmp(a->payload, b->payload, a->len);
+}
+
+/* --- the fixture ---------------------------------------------------------- */
+
+FIXTURE(rules) {
+	struct tnl nl;
+	struct tmsg m;
+	struct in_force before, after;
+	bool no_tvm, had_default;
+};
+
+static int load_base(struct tnl *nl, struct tmsg *m)
+{
+	build(m, nl, NRULES);
+	return tnl_call(nl, m, NULL, NULL);
+}
+
+static int delete_sel(struct tnl *nl, struct tmsg *m, const char *name)
+{
+	tmsg_init(m, nl, TVM_CMD_POLICY_DELETE, 0);
+	tmsg_nest_start(m, TVM_A_POLICY);
+	if (name)
+		tmsg_put_str(m, TVM_A_POLICY_NAME, name);
+	else
+		tmsg_put(m, TVM_A_POLICY_DEFAULT, NULL, 0);
+	tmsg_nest_end(m);
+	return tnl_call(nl, m, NULL, NULL);
+}
+
+FIXTURE_SETUP(rules)
+{
+	TVM_SETUP_NL();
+	tmsg_init(&self->m, &self->nl, TVM_CMD_POLICY_GET, 0);
+	tmsg_nest_start(&self->m, TVM_A_POLICY);
+	tmsg_put(&self->m, TVM_A_POLICY_DEFAULT, NULL, 0);
+	tmsg_nest_end(&self->m);
+	self->had_default = !tnl_call(&self->nl, &self->m, NULL, NULL);
+	ASSERT_EQ(0, load_base(&self->nl, &self->m))
+		TH_LOG("the base policy: %s", self->nl.extack);
+	ASSERT_EQ(0, in_force(&self->nl, &self->m, &self->before))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(1, self->before.found);
+}
+
+FIXTURE_TEARDOWN(rules)
+{
+	if (self->no_tvm)
+		return;
+	delete_sel(&self->nl, &self->m, SEL);
+	if (!self->had_default)
+		delete_sel(&self->nl, &self->m, NULL);
+	tnl_close(&self->nl);
+}
+
+/* --- the tests -------------------------------------------------------------- */
+
+TEST_F(rules, each_rule_refused_and_nothing_lost)
+{
+	int i, ret;
+
+	NEED_TVM();
+	for (i = 0; i < NRULES; i++) {
+		ASSERT_NE(NULL, rules[i].name) TH_LOG("case %d has no entry", i);
+		build(&self->m, &self->nl, i);
+		ret = tnl_call(&self->nl, &self->m, NULL, NULL);
+		EXPECT_EQ(rules[i].err, ret)
+			TH_LOG("%s: %d (%s), expected %d", rules[i].name, ret,
+			       self->nl.extack, rules[i].err);
+		if (rules[i].extack) {
+			EXPECT_NE(NULL, strstr(self->nl.extack, rules[i].extack))
+				TH_LOG("%s: extack '%s', expected '%s'",
+				       rules[i].name, self->nl.extack,
+				       rules[i].extack);
+		} else {
+			EXPECT_NE('\0', self->nl.extack[0])
+				TH_LOG("%s: no extack", rules[i].name);
+		}
+		ASSERT_EQ(0, in_force(&self->nl, &self->m, &self->after))
+			TH_LOG("%s: %s", rules[i].name, self->nl.extack);
+		if (same(&self->before, &self->after))
+			continue;
+		EXPECT_TRUE(same(&self->before, &self->after))
+			TH_LOG("%s: the policy in force changed: %d policies, "
+			       "gen %llu, %d bytes (were %d, gen %llu, %d bytes)",
+			       rules[i].name, self->after.n,
+			       (unsigned long long)self->after.gen,
+			       self->after.len, self->before.n,
+			       (unsigned long long)self->before.gen,
+			       self->before.len);
+		/* Start the next case from the base again. */
+		if (!self->had_default)
+			delete_sel(&self->nl, &self->m, NULL);
+		ASSERT_EQ(0, load_base(&self->nl, &self->m));
+		ASSERT_EQ(0, in_force(&self->nl, &self->m, &self->before));
+	}
+}
+
+/* Without their flaws the same messages are taken: each case tests one rule. */
+TEST_F(rules, the_base_is_taken)
+{
+	NEED_TVM();
+	ASSERT_EQ(0, load_base(&self->nl, &self->m)) TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, in_force(&self->nl, &self->m, &self->after));
+	EXPECT_EQ(self->before.gen + 1, self->after.gen);
+	EXPECT_EQ(self->before.len, self->after.len);
+	build_delete(&self->m, &self->nl, NRULES);
+	EXPECT_EQ(0, tnl_call(&self->nl, &self->m, NULL, NULL))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(-ENOENT, in_force(&self->nl, &self->m, &self->after));
+}
+
+/*
+ * Every limit, reached and not passed, in one policy: a 63-byte name, the
+ * highest revision, 256 events in a level, one of them named with 255
+ * bytes and accepting 16 digests, 16 PCR values in each bank size, every
+ * level, 16 runtime ranges, one ending at the last byte of the address
+ * space, intervals at both bounds.
+ */
+TEST_F(rules, limits_are_taken)
+{
+	static const unsigned int size[] = { 20, 32, 48, 32 };
+	char name[TVM_NAME_MAX + 1], ev[TVM_EVENT_NAME_MAX + 1];
+	uint8_t v[TVM_DIGEST_MAX], sha[32] = { 9 };
+	struct tmsg *m = &self->m;
+	unsigned int l, b;
+	int i;
+
+	NEED_TVM();
+	memset(name, 'q', TVM_NAME_MAX);
+	name[TVM_NAME_MAX] = '\0';
+	memset(ev, 'e', TVM_EVENT_NAME_MAX);
+	ev[TVM_EVENT_NAME_MAX] = '\0';
+	tk_policy_begin(m, &self->nl, name, TVM_POLICY_ENFORCE);
+	tmsg_put_u32(m, TVM_A_POLICY_REVISION, UINT32_MAX);
+	for (l = TVM_POLICY_LEVEL_VMM; l <= TVM_POLICY_LEVELS; l++) {
+		tmsg_nest_start(m, TVM_A_POLICY_LEVEL);
+		tmsg_put_u32(m, TVM_A_LEVEL_NUM, l);
+		if (l == 1) {
+			for (i = 0; i < TVM_POLICY_EVENTS_MAX - 1; i++) {
+				snprintf(ev, sizeof(ev), "e%d", i);
+				tmsg_nest_start(m, TVM_A_LEVEL_EVENT);
+				tmsg_put_str(m, TVM_A_PEVENT_NAME, ev);
+				tmsg_nest_start(m, TVM_A_PEVENT_DIGESTS);
+				tk_put_sha256(m, dg(1));
+				tmsg_nest_end(m);
+				tmsg_nest_end(m);
+			}
+			memset(ev, 'e', TVM_EVENT_NAME_MAX);
+		}
+		tmsg_nest_start(m, TVM_A_LEVEL_EVENT);
+		tmsg_put_str(m, TVM_A_PEVENT_NAME, ev);
+		tmsg_nest_start(m, TVM_A_PEVENT_DIGESTS);
+		for (i = 0; i < TVM_POLICY_DIGESTS_MAX; i++)
+			tk_put_sha256(m, dg(i));
+		tmsg_nest_end(m);
+		tmsg_nest_end(m);
+		if (l != TVM_POLICY_LEVEL_VMM) {
+			tmsg_nest_start(m, TVM_A_LEVEL_PCR);
+			for (i = 0; i < TVM_POLICY_DIGESTS_MAX; i++) {
+				b = i % __TVM_BANK_MAX;
+				memset(v, i, sizeof(v));
+				tmsg_nest_start(m, TVM_A_DIGEST);
+				tmsg_put_u32(m, TVM_A_DIGEST_BANK, b);
+				tmsg_put(m, TVM_A_DIGEST_VALUE, v, size[b]);
+				tmsg_nest_end(m);
+			}
+			tmsg_nest_end(m);
+		}
+		tmsg_nest_end(m);
+	}
+	for (i = 0; i < TVM_POLICY_RANGES_MAX; i++) {
+		tmsg_nest_start(m, TVM_A_POLICY_RUNTIME);
+		tmsg_put_u64(m, TVM_A_RANGE_GPA,
+			     i ? i * 4096ull : UINT64_MAX - TVM_RANGE_LEN_MAX + 1);
+		tmsg_put_u64(m, TVM_A_RANGE_LEN, i ? 1 : TVM_RANGE_LEN_MAX - 1);
+		tmsg_put(m, TVM_A_RANGE_SHA256, sha, sizeof(sha));
+		tmsg_put_u32(m, TVM_A_RANGE_INTERVAL,
+			     i == 1 ? TVM_RANGE_INTERVAL_MIN :
+			     i == 2 ? TVM_RANGE_INTERVAL_MAX : 0);
+		tmsg_nest_end(m);
+	}
+	tmsg_nest_end(m);
+	EXPECT_EQ(0, tnl_call(&self->nl, m, NULL, NULL))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(0, delete_sel(&self->nl, m, name));
+}
+
+TEST_HARNESS_MAIN
