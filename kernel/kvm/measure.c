@@ -8,9 +8,12 @@
 #include <crypto/hash.h>
 #include <linux/delay.h>
 #include <linux/highmem.h>
+#include <linux/hugetlb_inline.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/pgtable.h>
 #include <linux/sched/mm.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -282,11 +285,88 @@ int tk_measure_slots(struct tk_vm *tk)
 #define TK_RESIDENT_WAIT	(2 * HZ)
 
 /*
- * The page at @hva of @mm, with a reference.  FOLL_NOWAIT: a fault that
- * would sleep (userfaultfd, a file's I/O, swap-in) starts what it needs
- * and returns at once; we try again every 10 ms until @deadline, then
- * give up with -EAGAIN.  Device memory (VM_IO, VM_PFNMAP) is refused
- * with -EFAULT, never read.
+ * Whether a fault on a page of @vma that has no page-table entry would
+ * call into a filesystem: a file mapping other than shmem (tmpfs, memfd,
+ * shared anonymous memory) and hugetlbfs.  Its ->fault, ->readahead and
+ * ->read_folio may wait for anything, and FOLL_NOWAIT does not stop them:
+ * filemap_fault() runs the readahead without dropping the mmap lock when
+ * it may not retry, FUSE's ->readahead waits for the READ's answer unless
+ * the daemon asked for FUSE_ASYNC_READ, and ->read_folio (used when there
+ * is no readahead, e.g. under MADV_RANDOM) waits for every filesystem.
+ * A kernel worker's wait for a FUSE answer is not interruptible by
+ * anything but the daemon or an abort of the connection.
+ */
+static bool tk_fault_reads_file(struct vm_area_struct *vma)
+{
+	return vma->vm_file && !shmem_file(vma->vm_file) &&
+	       !is_vm_hugetlb_page(vma);
+}
+
+/*
+ * The page a read fault at @hva of file mapping @vma would map when the
+ * page table has nothing there: the file's page at that offset, if the
+ * page cache has it up to date (1), else none (0).  Under mmap_read_lock.
+ */
+static int tk_cached_page(struct vm_area_struct *vma, unsigned long hva,
+			  struct page **page)
+{
+	pgoff_t index = linear_page_index(vma, hva);
+	struct folio *folio;
+
+	folio = filemap_get_folio(vma->vm_file->f_mapping, index);
+	if (!folio)
+		return 0;
+	if (!folio_test_uptodate(folio)) {
+		folio_put(folio);
+		return 0;
+	}
+	*page = folio_file_page(folio, index);
+	return 1;
+}
+
+/*
+ * One try at the page at @hva of @mm, with a reference: 1, 0 when it is
+ * not in memory now, or -errno.  Anonymous, shmem and hugetlbfs memory
+ * are faulted in with FOLL_NOWAIT: a fault that would sleep (userfaultfd,
+ * swap-in) starts what it needs and returns at once.  A file's pages are
+ * never faulted in (tk_fault_reads_file()): taken as mapped, or from the
+ * page cache when the page table has nothing there; a page that is in
+ * neither, or that is swapped out from a private mapping, is not in
+ * memory.  Device memory (VM_IO, VM_PFNMAP) is refused with -EFAULT,
+ * never read.
+ */
+static long tk_try_page(struct mm_struct *mm, unsigned long hva,
+			struct page **page)
+{
+	struct vm_area_struct *vma;
+	long n;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, hva);
+	if (!vma || (vma->vm_flags & (VM_IO | VM_PFNMAP))) {
+		n = -EFAULT;
+	} else if (!tk_fault_reads_file(vma)) {
+		n = get_user_pages_remote(mm, hva, 1, FOLL_NOWAIT, page, NULL,
+					  NULL);
+	} else {
+		/*
+		 * -EFAULT from FOLL_NOFAULT: not mapped, or not present.  A
+		 * write fault that fills the entry after tk_pte_none() only
+		 * makes us read the bytes from just before the write.
+		 */
+		n = get_user_pages_remote(mm, hva, 1, FOLL_NOFAULT, page, NULL,
+					  NULL);
+		if (n == -EFAULT)
+			n = tk_pte_none(mm, hva) ? tk_cached_page(vma, hva, page)
+						 : 0;
+	}
+	mmap_read_unlock(mm);
+	return n;
+}
+
+/*
+ * The page at @hva of @mm, with a reference (tk_try_page()), tried again
+ * every 10 ms until @deadline, then -EAGAIN.
  */
 static int tk_get_page(struct mm_struct *mm, unsigned long hva,
 		       unsigned long deadline, struct page **page)
@@ -294,10 +374,7 @@ static int tk_get_page(struct mm_struct *mm, unsigned long hva,
 	long n;
 
 	for (;;) {
-		mmap_read_lock(mm);
-		n = get_user_pages_remote(mm, hva, 1, FOLL_NOWAIT, page, NULL,
-					  NULL);
-		mmap_read_unlock(mm);
+		n = tk_try_page(mm, hva, page);
 		if (n == 1)
 			return 0;
 		if (n < 0)

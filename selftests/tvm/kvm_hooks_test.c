@@ -12,7 +12,9 @@
  *    value, enforce refuses every KVM_RUN (EACCES) before the guest's
  *    first instruction, audit runs it untrusted.
  *  - Runtime ranges: a write through the VMM's mapping is caught by
- *    VM_MEASURE and by the timer alone; enforce then stops the vCPUs.
+ *    VM_MEASURE and by the timer alone; enforce then stops the vCPUs;
+ *    a page behind a userfaultfd or a FUSE daemon that never answers
+ *    does not hold up VM_MEASURE or the VM's destruction.
  *  - Lifecycle: 200 VMs leave no instance; a SIGKILLed VMM leaves none;
  *    four vCPUs starting at once are measured once, before any runs.
  *
@@ -22,10 +24,16 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 
+#include <linux/fuse.h>
 #include <linux/userfaultfd.h>
 
 #include "tvm_kvm.h"
@@ -885,6 +893,7 @@ struct measurer {
 	pthread_t thread;
 	uint32_t id;
 	int ret;
+	int ms;			/* how long VM_MEASURE took */
 	int done;		/* __atomic */
 	struct tk_vm v;
 };
@@ -892,11 +901,16 @@ struct measurer {
 static void *measurer_main(void *arg)
 {
 	struct measurer *m = arg;
+	struct timespec t0, t1;
 	struct tnl nl;
 
 	m->ret = tnl_open(&nl);
 	if (!m->ret) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		m->ret = tk_vm_measure(&nl, m->id, &m->v);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		m->ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+			(t1.tv_nsec - t0.tv_nsec) / 1000000;
 		tnl_close(&nl);
 	}
 	__atomic_store_n(&m->done, 1, __ATOMIC_RELEASE);
@@ -953,6 +967,341 @@ TEST_F_TIMEOUT(kvm, runtime_measure_does_not_wait_on_userfaultfd, 60)
 	EXPECT_NE(NULL, strstr(tvm_reasons(m.v.reasons, m.v.nreasons),
 			       "stayed out of memory"))
 		TH_LOG("reasons: %s", tvm_reasons(m.v.reasons, m.v.nreasons));
+}
+
+/*
+ * A FUSE filesystem, served by a child of the test straight on /dev/fuse,
+ * with two files of FUSE_FILE_SIZE bytes: "good", whose READs it answers
+ * (byte i is fuse_byte(i)), and "stall", whose READs it never answers, as
+ * a daemon that hung would.  It dies with the test process.
+ */
+#define FUSE_GOOD_INO	2
+#define FUSE_STALL_INO	3
+#define FUSE_FILE_SIZE	0x10000
+
+struct fuse_srv {
+	pid_t pid;
+	char dir[32];
+	unsigned int conn;	/* its directory in /sys/fs/fuse/connections */
+	int *stalled;		/* READs left unanswered (shared, __atomic) */
+};
+
+static uint8_t fuse_byte(uint64_t i)
+{
+	return (uint8_t)(i * 7 + (i >> 8) + 1);
+}
+
+static void fuse_reply(int fd, uint64_t unique, int error, const void *out,
+		       size_t len)
+{
+	struct fuse_out_header h = {
+		.len = sizeof(h) + (error ? 0 : len),
+		.error = error,
+		.unique = unique,
+	};
+	struct iovec iov[2] = {
+		{ &h, sizeof(h) },
+		{ (void *)out, len },
+	};
+
+	writev(fd, iov, error || !len ? 1 : 2);
+}
+
+static void fuse_attr_of(uint64_t ino, struct fuse_attr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->ino = ino;
+	a->mode = ino == FUSE_ROOT_ID ? S_IFDIR | 0755 : S_IFREG | 0644;
+	a->nlink = ino == FUSE_ROOT_ID ? 2 : 1;
+	a->size = ino == FUSE_ROOT_ID ? 0 : FUSE_FILE_SIZE;
+	a->blocks = a->size / 512;
+	a->blksize = TVM_PAGE_SIZE;
+}
+
+/* The server's loop: until the connection goes (ENODEV). */
+static void fuse_serve(int fd, uint32_t init_flags, int *stalled)
+{
+	static uint8_t in[FUSE_MIN_READ_BUFFER + 2 * FUSE_FILE_SIZE];
+	static uint8_t data[FUSE_FILE_SIZE];
+	struct fuse_in_header *h = (struct fuse_in_header *)in;
+	void *arg = h + 1;
+	union {
+		struct fuse_init_out init;
+		struct fuse_entry_out entry;
+		struct fuse_attr_out attr;
+		struct fuse_open_out open;
+	} o;
+	const struct fuse_read_in *rd = arg;
+	uint64_t ino, i;
+
+	for (;;) {
+		if (read(fd, in, sizeof(in)) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			return;
+		}
+		memset(&o, 0, sizeof(o));
+		switch (h->opcode) {
+		case FUSE_INIT:
+			o.init.major = FUSE_KERNEL_VERSION;
+			o.init.minor = FUSE_KERNEL_MINOR_VERSION;
+			o.init.max_readahead = FUSE_FILE_SIZE;
+			o.init.max_write = TVM_PAGE_SIZE;
+			o.init.flags = init_flags;
+			fuse_reply(fd, h->unique, 0, &o.init, sizeof(o.init));
+			break;
+		case FUSE_LOOKUP:
+			ino = !strcmp(arg, "good") ? FUSE_GOOD_INO :
+			      !strcmp(arg, "stall") ? FUSE_STALL_INO : 0;
+			if (h->nodeid != FUSE_ROOT_ID || !ino) {
+				fuse_reply(fd, h->unique, -ENOENT, NULL, 0);
+				break;
+			}
+			o.entry.nodeid = ino;
+			o.entry.entry_valid = o.entry.attr_valid = 3600;
+			fuse_attr_of(ino, &o.entry.attr);
+			fuse_reply(fd, h->unique, 0, &o.entry, sizeof(o.entry));
+			break;
+		case FUSE_GETATTR:
+			o.attr.attr_valid = 3600;
+			fuse_attr_of(h->nodeid, &o.attr.attr);
+			fuse_reply(fd, h->unique, 0, &o.attr, sizeof(o.attr));
+			break;
+		case FUSE_OPEN:
+		case FUSE_OPENDIR:
+			o.open.fh = h->nodeid;
+			fuse_reply(fd, h->unique, 0, &o.open, sizeof(o.open));
+			break;
+		case FUSE_READ:
+			if (h->nodeid != FUSE_GOOD_INO) {
+				__atomic_add_fetch(stalled, 1, __ATOMIC_RELAXED);
+				break;	/* never answered */
+			}
+			for (i = 0; i < rd->size && rd->offset + i < FUSE_FILE_SIZE; i++)
+				data[i] = fuse_byte(rd->offset + i);
+			fuse_reply(fd, h->unique, 0, data, i);
+			break;
+		case FUSE_FORGET:
+		case FUSE_BATCH_FORGET:
+		case FUSE_INTERRUPT:	/* the stalled READ stays stalled */
+			break;
+		default:
+			fuse_reply(fd, h->unique, -ENOSYS, NULL, 0);
+			break;
+		}
+	}
+}
+
+/*
+ * Mount a FUSE filesystem at a new directory and serve it from a child
+ * (INIT with @init_flags); before any VM exists, so that the child holds
+ * no VM file.  0 or -errno.
+ */
+static int fuse_start(struct fuse_srv *s, uint32_t init_flags)
+{
+	char opts[128];
+	struct stat st;
+	int fd, ret;
+
+	memset(s, 0, sizeof(*s));
+	s->pid = -1;
+	if (access("/dev/fuse", F_OK))
+		system("modprobe fuse 2>/dev/null");
+	/* Where the connections' abort files are; may be mounted already. */
+	mount("fusectl", "/sys/fs/fuse/connections", "fusectl", 0, NULL);
+	s->stalled = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (s->stalled == MAP_FAILED)
+		return -errno;
+	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	strcpy(s->dir, "/tmp/tvm-fuse.XXXXXX");
+	if (!mkdtemp(s->dir)) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	snprintf(opts, sizeof(opts),
+		 "fd=%d,rootmode=%o,user_id=0,group_id=0", fd, S_IFDIR);
+	if (mount("tvm", s->dir, "fuse", MS_NOSUID | MS_NODEV, opts)) {
+		ret = -errno;
+		close(fd);
+		rmdir(s->dir);
+		return ret;
+	}
+	s->pid = fork();
+	if (!s->pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		fuse_serve(fd, init_flags, s->stalled);
+		_exit(0);
+	}
+	close(fd);	/* the child's is the connection's last */
+	if (s->pid < 0 || stat(s->dir, &st))
+		return -EIO;
+	s->conn = major(st.st_dev) << 20 | minor(st.st_dev);
+	return 0;
+}
+
+/* Abort the connection (every waiting request fails), end the server. */
+static void fuse_stop(struct fuse_srv *s)
+{
+	char path[64];
+	int fd;
+
+	if (s->pid > 0) {
+		snprintf(path, sizeof(path),
+			 "/sys/fs/fuse/connections/%u/abort", s->conn);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			write(fd, "1", 1);
+			close(fd);
+		}
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, NULL, 0);
+		s->pid = -1;
+	}
+	if (s->dir[0]) {
+		umount2(s->dir, MNT_DETACH);
+		rmdir(s->dir);
+		s->dir[0] = 0;
+	}
+}
+
+/* Map page @off of FUSE file @name of @s over guest memory at @gpa. */
+static int fuse_map(struct kvm_vm *vm, struct fuse_srv *s, const char *name,
+		    off_t off, uint64_t gpa, int *fdp)
+{
+	char path[64];
+	void *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", s->dir, name);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	p = mmap(kvm_vm_gpa(vm, gpa), TVM_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, fd, off);
+	if (p == MAP_FAILED) {
+		close(fd);
+		return -errno;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+/*
+ * Runtime ranges over three guest pages that the VMM maps, after the
+ * launch, from files on FUSE: page 0 of "good", which the VMM has read
+ * with pread() (so it is in the page cache) but not through the mapping;
+ * page 0 of "stall", whose READ the daemon never answers, not touched;
+ * page 1 of "good", read through the mapping (so it is mapped).
+ * VM_MEASURE returns within seconds while the daemon still stalls; the
+ * "good" pages are read from the page cache and the mapping (their
+ * digests match, they are logged), "stall" counts as unreadable; the VM
+ * is untrusted, and its destruction completes, still with the daemon
+ * stalled.  The FUSE server offers @init_flags at INIT, @advice goes to
+ * madvise() on the stalled page.
+ */
+static void fuse_measure(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(kvm) *self, uint32_t init_flags,
+			 int advice)
+{
+	struct tk_range r[3] = {
+		{ .gpa = SLOT3_GPA + 0x1000, .len = TVM_PAGE_SIZE },
+		{ .gpa = SLOT3_GPA + 0x3000, .len = TVM_PAGE_SIZE },
+		{ .gpa = SLOT3_GPA, .len = TVM_PAGE_SIZE },
+	};
+	static uint8_t page[TVM_PAGE_SIZE];
+	int good_fd = -1, good1_fd = -1, stall_fd = -1, i, ret;
+	struct measurer m = { 0 };
+	const char *why;
+	struct fuse_srv s;
+	uint8_t good[32];
+	struct tk_vm v;
+
+	ret = fuse_start(&s, init_flags);
+	if (ret) {
+		fuse_stop(&s);
+		SKIP(return, "no FUSE mount: %s", strerror(-ret));
+	}
+	for (i = 0; i < TVM_PAGE_SIZE; i++)
+		page[i] = fuse_byte(i);
+	md(TVM_BANK_SHA256, page, TVM_PAGE_SIZE, r[0].sha256);
+	for (i = 0; i < TVM_PAGE_SIZE; i++)
+		page[i] = fuse_byte(TVM_PAGE_SIZE + i);
+	md(TVM_BANK_SHA256, page, TVM_PAGE_SIZE, r[2].sha256);
+	ASSERT_EQ(0, good_pcr9(good));
+	ASSERT_EQ(0, policy_vm(_metadata, self, "fuse", TVM_POLICY_AUDIT,
+			       good, r, 3, &v));
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+
+	ASSERT_EQ(0, fuse_map(&self->vm, &s, "good", 0, r[0].gpa, &good_fd));
+	memset(page, 0, sizeof(page));
+	ASSERT_EQ(TVM_PAGE_SIZE, pread(good_fd, page, TVM_PAGE_SIZE, 0));
+	EXPECT_EQ(fuse_byte(100), page[100]);
+	ASSERT_EQ(0, fuse_map(&self->vm, &s, "good", TVM_PAGE_SIZE, r[2].gpa,
+			      &good1_fd));
+	EXPECT_EQ(fuse_byte(TVM_PAGE_SIZE + 5),
+		  *(volatile uint8_t *)kvm_vm_gpa(&self->vm, r[2].gpa + 5));
+	ASSERT_EQ(0, fuse_map(&self->vm, &s, "stall", 0, r[1].gpa, &stall_fd));
+	if (advice)
+		ASSERT_EQ(0, madvise(kvm_vm_gpa(&self->vm, r[1].gpa),
+				     TVM_PAGE_SIZE, advice));
+
+	m.id = v.id;
+	ASSERT_EQ(0, pthread_create(&m.thread, NULL, measurer_main, &m));
+	for (i = 0; i < 150 && !__atomic_load_n(&m.done, __ATOMIC_ACQUIRE);
+	     i++)
+		usleep(100000);
+	EXPECT_TRUE(__atomic_load_n(&m.done, __ATOMIC_ACQUIRE))
+		TH_LOG("VM_MEASURE still waits on FUSE after 15 s (%d READs stalled)",
+		       __atomic_load_n(s.stalled, __ATOMIC_RELAXED));
+	if (!__atomic_load_n(&m.done, __ATOMIC_ACQUIRE))
+		fuse_stop(&s);	/* lets the waiting READ fail */
+	pthread_join(m.thread, NULL);
+	ASSERT_EQ(0, m.ret) TH_LOG("VM_MEASURE: %s", strerror(-m.ret));
+	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, m.v);
+	why = tvm_reasons(m.v.reasons, m.v.nreasons);
+	EXPECT_NE(NULL, strstr(why, "range 0x103000+4096 could not be read (-11: a page stayed out of memory)"))
+		TH_LOG("reasons: %s", why);
+	EXPECT_EQ(NULL, strstr(why, "range 0x101000+")) TH_LOG("%s", why);
+	EXPECT_EQ(NULL, strstr(why, "range 0x100000+")) TH_LOG("%s", why);
+	EXPECT_EQ(2, runtime_events(&self->nl, m.id));
+
+	/* The VM goes, the daemon still stalling. */
+	kvm_vm_destroy(&self->vm);
+	for (i = 0; i < 100 && !tk_vm_get(&self->nl, m.id, &v); i++)
+		usleep(100000);
+	EXPECT_EQ(-ENOENT, tk_vm_get(&self->nl, m.id, &v))
+		TH_LOG("the VM's instance outlives it by 10 s");
+	if (s.pid > 0)
+		EXPECT_EQ(0, waitpid(s.pid, NULL, WNOHANG));
+	TH_LOG("VM_MEASURE returned in %d.%d s; %d READs stalled", m.ms / 1000,
+	       m.ms % 1000 / 100, __atomic_load_n(s.stalled, __ATOMIC_RELAXED));
+	close(good_fd);
+	close(good1_fd);
+	close(stall_fd);
+	fuse_stop(&s);
+}
+
+/* A daemon without FUSE_ASYNC_READ: FUSE's readahead waits for the READ. */
+TEST_F_TIMEOUT(kvm, runtime_measure_does_not_wait_on_fuse, 60)
+{
+	if (_metadata->skip)
+		return;
+	fuse_measure(_metadata, self, 0, 0);
+}
+
+/*
+ * With FUSE_ASYNC_READ, readahead does not wait; MADV_RANDOM turns it off,
+ * and the fault reads the page with ->read_folio, which waits.
+ */
+TEST_F_TIMEOUT(kvm, runtime_measure_does_not_wait_on_fuse_read_folio, 60)
+{
+	if (_metadata->skip)
+		return;
+	fuse_measure(_metadata, self, FUSE_ASYNC_READ, MADV_RANDOM);
 }
 
 /* --- enforcement of running guests ------------------------------------ */
