@@ -7,6 +7,8 @@
 #   make demo       install what is missing, build, walk through tvm in the
 #                   emulated hypervisor host
 #   make bench      run the benchmarks in the emulated host
+#   make doc-examples  remake Documentation/'s worked examples from real
+#                   output in the emulated host (Documentation/testing.rst)
 #   make fuzz       run each fuzz target (tests/fuzz/) for FUZZ_SECONDS (60)
 #   make install    install the modules, tvmctl and its man page
 #   make C=1        the same build, with sparse over the kernel code
@@ -71,6 +73,16 @@ demo: deps
 	$(MAKE) all
 	scripts/vm-run -- scripts/demo.sh
 
+# The worked examples: played in the emulated host, then put into the
+# documents; selftests/tvm/doc_examples_test.sh checks they still agree.
+doc-examples: deps
+	$(MAKE) all
+	rm -rf $(BUILD)/doc-examples
+	scripts/vm-run --strict -- scripts/doc-examples $(BUILD)/doc-examples
+	rm -f Documentation/examples/*.txt
+	cp $(BUILD)/doc-examples/*.txt Documentation/examples/
+	scripts/doc-sync Documentation/examples
+
 modules_install:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
@@ -83,5 +95,5 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/tvm/kmod clean
 	rm -rf $(BUILD)
 
-.PHONY: all modules tvmctl selftests unit fuzz bench-build bench deps check demo \
+.PHONY: all modules tvmctl selftests unit fuzz bench-build bench deps check demo doc-examples \
 	modules_install install clean

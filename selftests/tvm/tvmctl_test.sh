@@ -12,9 +12,9 @@ tvmctl=${TVMCTL:-$(dirname "$0")/../tvmctl}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ktap_plan 9
+ktap_plan 12
 if [ ! -d /sys/kernel/security/tvm ]; then
-	for i in 1 2 3 4 5 6 7 8 9; do ktap_skip "tvmctl_$i" "tvm.ko is not loaded"; done
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do ktap_skip "tvmctl_$i" "tvm.ko is not loaded"; done
 	ktap_finish
 fi
 
@@ -62,6 +62,28 @@ if expect_status 2 "$tvmctl" pcr extend cli-t 24 --data x &&
 else
 	ktap_fail tvmctl_bad_pcr_is_a_usage_error "$(cat "$tmp/err")"
 fi
+
+# 4097 bytes of event data are a usage error (exit 2, nothing sent) that
+# says how much is allowed, whichever option gives them.
+head -c 4097 /dev/zero | tr '\0' a > "$tmp/big"
+big=$(cat "$tmp/big")
+bighex=$(od -An -v -tx1 "$tmp/big" | tr -d ' \n')
+for opt in data data-hex data-file; do
+	name=tvmctl_$(echo "$opt" | tr - _)_of_4097_bytes_is_a_usage_error
+	case $opt in
+	data) arg=$big ;;
+	data-hex) arg=$bighex ;;
+	data-file) arg=$tmp/big ;;
+	esac
+	if expect_status 2 "$tvmctl" pcr extend cli-t 9 --$opt "$arg" &&
+	   grep -q -- "--$opt.* more than 4096" "$tmp/err" &&
+	   expect_status 0 "$tvmctl" log cli-t --from 10 && [ ! -s "$tmp/out" ]; then
+		ktap_pass "$name"
+	else
+		ktap_fail "$name" \
+			"$(head -c 300 "$tmp/err")"
+	fi
+done
 
 if expect_status 1 "$tvmctl" pcr reset cli-t 9 &&
    grep -q "not resettable" "$tmp/err"; then

@@ -49,9 +49,10 @@ static void test_names(void **state)
 	assert_string_equal(event_type_name(TVM_EV_RUNTIME), "RUNTIME");
 	assert_string_equal(event_type_name(TVM_EV_EXTEND), "EXTEND");
 	assert_string_equal(event_type_name(TVM_EV_NO_ACTION), "EV_NO_ACTION");
+	assert_string_equal(event_type_name(TVM_EV_POLICY), "POLICY");
 	assert_null(event_type_name(0));
 	assert_null(event_type_name(TVM_EV_BASE));
-	assert_null(event_type_name(TVM_EV_RUNTIME + 1));
+	assert_null(event_type_name(TVM_EV_POLICY + 1));
 	assert_null(event_type_name(0x80000001));	/* EV_EFI_VARIABLE_DRIVER_CONFIG */
 }
 
@@ -76,6 +77,9 @@ static void test_structs(void **state)
 		'T', 'V', 'M', 'H', 7, 1, 0, 0, B32(0x5a),
 	};
 	static const uint8_t reset[] = { 'T', 'V', 'M', 'R', 16, 0, 0, 0 };
+	static const uint8_t policy[] = {
+		'T', 'V', 'M', 'P', LE32(3), B32(0x6f), B32(0x1b),
+	};
 
 	(void)state;
 	assert_int_equal(sizeof(memslot), sizeof(struct tvm_ev_memslot));
@@ -97,6 +101,11 @@ static void test_structs(void **state)
 			    "host_pcr 7 tpm 1 sha256 " HEX32("5a"));
 	assert_string_equal(text(TVM_EV_NO_ACTION, reset, sizeof(reset)),
 			    "reset_pcr 16");
+	assert_int_equal(sizeof(policy), sizeof(struct tvm_ev_policy));
+	assert_string_equal(text(TVM_EV_POLICY, policy, sizeof(policy)),
+			    "revision 3 digest " HEX32("6f") " key_id " HEX32("1b"));
+	assert_int_equal(event_fields(TVM_EV_POLICY, policy, sizeof(policy) - 1,
+				      (struct event_field[EVENT_FIELDS_MAX]){ 0 }), 0);
 	assert_string_equal(text(TVM_EV_FILE, (const uint8_t *)"kernel", 6),
 			    "name kernel");
 	assert_string_equal(text(TVM_EV_VMM_EXE, (const uint8_t *)"/usr/bin/qemu", 13),

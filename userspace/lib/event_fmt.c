@@ -25,6 +25,7 @@ static const struct {
 	{ TVM_EV_SLOT,		"SLOT" },
 	{ TVM_EV_FILE,		"FILE" },
 	{ TVM_EV_RUNTIME,	"RUNTIME" },
+	{ TVM_EV_POLICY,	"POLICY" },
 };
 
 const char *event_type_name(uint32_t type)
@@ -155,6 +156,13 @@ unsigned int event_fields(uint32_t type, const uint8_t *d, size_t len,
 		addr(&fs, "gpa", le(d, 0, 8));
 		num(&fs, "length", le(d, 8, 8));
 		bytes(&fs, "sha256", EVF_HEX, d + 16, 32);
+		break;
+	case TVM_EV_POLICY:
+		if (len != sizeof(struct tvm_ev_policy) || memcmp(d, "TVMP", 4))
+			return 0;
+		num(&fs, "revision", le(d, 4, 4));
+		bytes(&fs, "digest", EVF_HEX, d + 8, 32);
+		bytes(&fs, "key_id", EVF_HEX, d + 40, TVM_KEY_ID_SIZE);
 		break;
 	}
 	return fs.n;

@@ -376,6 +376,12 @@ static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
 							  TVM_EVENT_DATA_MAX);
 				memcpy(data, optarg, ev.data_len);
 			} else if (c == 'x') {
+				if (strlen(optarg) / 2 > TVM_EVENT_DATA_MAX)
+					return tvmctl_err(TVMCTL_USAGE,
+							  "%s: --data-hex is %zu bytes, more than %d",
+							  ctl->name,
+							  strlen(optarg) / 2,
+							  TVM_EVENT_DATA_MAX);
 				if (parse_hex_var(optarg, data, sizeof(data),
 						  &ev.data_len))
 					return tvmctl_err(TVMCTL_USAGE,
@@ -385,9 +391,10 @@ static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
 			} else {
 				ret = read_data_file(optarg, data,
 						     &ev.data_len);
+				/* As --data and --data-hex: bad input. */
 				if (ret == -EFBIG)
-					return tvmctl_err(TVMCTL_ERR,
-							  "%s: '%s' is more than %d bytes",
+					return tvmctl_err(TVMCTL_USAGE,
+							  "%s: --data-file '%s' is more than %d bytes",
 							  ctl->name, optarg,
 							  TVM_EVENT_DATA_MAX);
 				if (ret)
