@@ -5,6 +5,7 @@
 #   ktap_pass NAME | ktap_fail NAME [WHY] | ktap_skip NAME WHY
 #   ktap_finish          (exits 1 if any failed, 4 if all skipped, else 0)
 #   expect_status STATUS CMD...   (below)
+#   wait_for FILE TEXT            (below)
 # POSIX sh: it runs under dash and busybox.
 
 ktap_n=0
@@ -52,6 +53,17 @@ expect_status() {
 	[ "$_got" = "$_want" ] && return 0
 	echo "# '$*' exited $_got, expected $_want: $(head -c 600 "$tmp/err")"
 	return 1
+}
+
+# wait_for FILE TEXT: up to 10 s for TEXT to show in FILE; 1 if it does
+# not.  FILE need not exist yet.
+wait_for() {
+	_i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -gt 100 ] && return 1
+		sleep 0.1
+	done
 }
 
 ktap_finish() {

@@ -918,6 +918,23 @@ static void *measurer_main(void *arg)
 }
 
 /*
+ * Start VM_MEASURE of VM @id on @m's thread; whether it returned within
+ * 15 s.  The caller joins m->thread once whatever it waits on is freed.
+ */
+static bool measure_within_15s(struct measurer *m, uint32_t id)
+{
+	int i;
+
+	m->id = id;
+	if (pthread_create(&m->thread, NULL, measurer_main, m))
+		return false;
+	for (i = 0; i < 150 && !__atomic_load_n(&m->done, __ATOMIC_ACQUIRE);
+	     i++)
+		usleep(100000);
+	return __atomic_load_n(&m->done, __ATOMIC_ACQUIRE);
+}
+
+/*
  * A runtime range over a guest page behind a userfaultfd that nobody
  * serves (as on the destination of a post-copy migration): VM_MEASURE
  * returns within seconds, and the range counts as unreadable.  On the
@@ -936,7 +953,7 @@ TEST_F_TIMEOUT(kvm, runtime_measure_does_not_wait_on_userfaultfd, 60)
 	struct measurer m = { 0 };
 	uint8_t good[32];
 	struct tk_vm v;
-	int uffd, i;
+	int uffd;
 
 	if (_metadata->skip)
 		return;
@@ -953,12 +970,7 @@ TEST_F_TIMEOUT(kvm, runtime_measure_does_not_wait_on_userfaultfd, 60)
 		TH_LOG("UFFDIO_REGISTER: %s", strerror(errno));
 	EXPECT_RUNS_TO_OUT(&self->vm, 0);
 
-	m.id = v.id;
-	ASSERT_EQ(0, pthread_create(&m.thread, NULL, measurer_main, &m));
-	for (i = 0; i < 150 && !__atomic_load_n(&m.done, __ATOMIC_ACQUIRE);
-	     i++)
-		usleep(100000);
-	EXPECT_TRUE(__atomic_load_n(&m.done, __ATOMIC_ACQUIRE))
+	EXPECT_TRUE(measure_within_15s(&m, v.id))
 		TH_LOG("VM_MEASURE still waits on the fault after 15 s");
 	close(uffd);	/* lets a waiting fault go on */
 	pthread_join(m.thread, NULL);
@@ -1249,12 +1261,7 @@ static void fuse_measure(struct __test_metadata *_metadata,
 		ASSERT_EQ(0, madvise(kvm_vm_gpa(&self->vm, r[1].gpa),
 				     TVM_PAGE_SIZE, advice));
 
-	m.id = v.id;
-	ASSERT_EQ(0, pthread_create(&m.thread, NULL, measurer_main, &m));
-	for (i = 0; i < 150 && !__atomic_load_n(&m.done, __ATOMIC_ACQUIRE);
-	     i++)
-		usleep(100000);
-	EXPECT_TRUE(__atomic_load_n(&m.done, __ATOMIC_ACQUIRE))
+	EXPECT_TRUE(measure_within_15s(&m, v.id))
 		TH_LOG("VM_MEASURE still waits on FUSE after 15 s (%d READs stalled)",
 		       __atomic_load_n(s.stalled, __ATOMIC_RELAXED));
 	if (!__atomic_load_n(&m.done, __ATOMIC_ACQUIRE))

@@ -21,6 +21,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 minivmm=$dir/minivmm
 stats=/sys/kernel/security/tvm/stats
 tmp=$(mktemp -d)
+. "$dir/tvm_modules.sh"
 vmm=
 
 names="kvm_create_vm_refused_at_max_vms
@@ -36,31 +37,6 @@ skip_all() {
 	ktap_finish
 }
 
-# load MODULE [PARAM...]: modprobe, else the module built in this tree
-# (mounted at the same path in the emulated host).
-load() {
-	m=$1
-	shift
-	modprobe "$m" "$@" 2>"$tmp/load" && return 0
-	for ko in "$dir/../../kernel/core/$m.ko" "$dir/../../kernel/kvm/$m.ko"; do
-		[ -r "$ko" ] && insmod "$ko" "$@" 2>>"$tmp/load" && return 0
-	done
-	return 1
-}
-
-# reload [PARAM...]: tvm with PARAMs, then tvm_kvm; VMs just closed may
-# take a moment to go.
-reload() {
-	i=0
-	while ! rmmod tvm_kvm 2>"$tmp/rmmod"; do
-		i=$((i + 1))
-		[ $i -gt 50 ] && { cat "$tmp/rmmod"; return 1; }
-		sleep 0.1
-	done
-	rmmod tvm 2>"$tmp/rmmod" || { cat "$tmp/rmmod"; return 1; }
-	load tvm "$@" && load tvm_kvm
-}
-
 cleanup() {
 	[ -n "$vmm" ] && kill -KILL "$vmm" 2>/dev/null && wait "$vmm" 2>/dev/null
 	if [ -n "$probe" ]; then
@@ -68,8 +44,8 @@ cleanup() {
 		echo "-:tvm_limits/pcr_read" >> "$tr/kprobe_events" 2>/dev/null
 	fi
 	if [ -n "$reloaded" ]; then
-		reload > "$tmp/why" ||
-			echo "# could not load tvm back with its defaults: $(cat "$tmp/why" "$tmp/load" 2>/dev/null)"
+		tvm_reload > "$tmp/why" ||
+			echo "# could not load tvm back with its defaults: $(cat "$tmp/why")"
 	fi
 	rm -rf "$tmp"
 }
@@ -110,9 +86,9 @@ ktap_plan 7
 	skip_all "minivmm or its guests not built (make selftests)"
 
 reloaded=1
-if ! reload max_vms=1 > "$tmp/why"; then
+if ! tvm_reload max_vms=1 > "$tmp/why"; then
 	for n in $names; do
-		ktap_fail "$n" "cannot reload tvm with max_vms=1: $(cat "$tmp/why" "$tmp/load" 2>/dev/null)"
+		ktap_fail "$n" "cannot reload tvm with max_vms=1: $(cat "$tmp/why")"
 	done
 	ktap_finish
 fi
@@ -120,11 +96,7 @@ fi
 # One VM, tracked, its vCPU looping in the guest.
 "$minivmm" "$dir/guest/spin.bin" > "$tmp/spin" 2> "$tmp/spin-err" &
 vmm=$!
-i=0
-while ! grep -q r "$tmp/spin" && [ $i -lt 100 ]; do
-	i=$((i + 1))
-	sleep 0.1
-done
+wait_for "$tmp/spin" r
 refused=$(stat_of vms_refused)
 
 # The second VM is refused at KVM_CREATE_VM, not at KVM_RUN.
@@ -164,24 +136,19 @@ kill "$vmm" 2>/dev/null
 wait "$vmm" 2>/dev/null
 vmm=
 
-if ! reload max_vms_per_user=1 > "$tmp/why"; then
+if ! tvm_reload max_vms_per_user=1 > "$tmp/why"; then
 	for n in user_refused_at_max_vms_per_user no_tpm_read_when_refused_per_user \
 		 other_users_create_past_one_users_limit; do
-		ktap_fail "$n" "cannot reload tvm with max_vms_per_user=1: $(cat "$tmp/why" "$tmp/load" 2>/dev/null)"
+		ktap_fail "$n" "cannot reload tvm with max_vms_per_user=1: $(cat "$tmp/why")"
 	done
 	ktap_finish
 fi
 
 # nobody's first VM, looping; its second is refused, with no TPM read.
 # (A file of its own: the first VM's output says "r" already.)
-: > "$tmp/spin2"
 $as_vmm_user "$minivmm" "$dir/guest/spin.bin" > "$tmp/spin2" 2> "$tmp/spin-err" &
 vmm=$!
-i=0
-while ! grep -q r "$tmp/spin2" && [ $i -lt 100 ]; do
-	i=$((i + 1))
-	sleep 0.1
-done
+wait_for "$tmp/spin2" r
 refused=$(stat_of vms_refused)
 if ! grep -q r "$tmp/spin2"; then
 	ktap_fail user_refused_at_max_vms_per_user \

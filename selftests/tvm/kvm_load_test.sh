@@ -18,6 +18,7 @@ minivmm=$dir/minivmm
 clash=$dir/kmod/tvm_test_symclash.ko
 stats=/sys/kernel/security/tvm/stats
 tmp=$(mktemp -d)
+. "$dir/tvm_modules.sh"
 
 names="refused_on_a_kernel_enforcing_ibt_or_kcfi
 nothing_stays_hooked_after_the_refusal
@@ -29,27 +30,9 @@ skip_all() {
 	ktap_finish
 }
 
-# load [PARAM...]: tvm_kvm by modprobe, else as built in this tree
-# (mounted at the same path in the emulated host).
-load() {
-	modprobe tvm_kvm "$@" 2>"$tmp/load" && return 0
-	ko=$dir/../../kernel/kvm/tvm_kvm.ko
-	[ -r "$ko" ] && insmod "$ko" "$@" 2>>"$tmp/load"
-}
-
-# unload: VMs just closed may take a moment to go.
-unload() {
-	i=0
-	while ! rmmod tvm_kvm 2>"$tmp/rmmod"; do
-		i=$((i + 1))
-		[ $i -gt 50 ] && return 1
-		sleep 0.1
-	done
-}
-
 cleanup() {
 	rmmod tvm_test_symclash 2>/dev/null
-	[ -d /sys/module/tvm_kvm ] || load ||
+	[ -d /sys/module/tvm_kvm ] || tvm_load tvm_kvm ||
 		echo "# could not load tvm_kvm back: $(cat "$tmp/load")"
 	rm -rf "$tmp"
 }
@@ -65,13 +48,13 @@ ktap_plan 4
 [ -c /dev/kvm ] || skip_all "no /dev/kvm"
 [ -x "$minivmm" ] && [ -r "$dir/guest/hello.bin" ] && [ -r "$clash" ] ||
 	skip_all "minivmm, its guests or the test module not built (make selftests)"
-unload || skip_all "cannot unload tvm_kvm: $(cat "$tmp/rmmod")"
+tvm_unload_kvm || skip_all "cannot unload tvm_kvm: $(cat "$tmp/rmmod")"
 
 # 1, 2. A kernel enforcing IBT or kCFI, simulated.
 dmesg -c > /dev/null
-if load hook_test_cfi=1; then
+if tvm_load tvm_kvm hook_test_cfi=1; then
 	ktap_fail "refused_on_a_kernel_enforcing_ibt_or_kcfi" "it loaded"
-	unload
+	tvm_unload_kvm
 elif grep -q "Operation not supported" "$tmp/load" &&
      dmesg | grep -q "tvm_kvm: refusing to load: this kernel enforces IBT or kCFI"; then
 	ktap_pass "refused_on_a_kernel_enforcing_ibt_or_kcfi"
@@ -94,7 +77,7 @@ fi
 if ! insmod "$clash" 2>"$tmp/insmod"; then
 	ktap_fail "loads_beside_a_variable_named_like_a_hooked_function" \
 		"insmod $clash: $(cat "$tmp/insmod")"
-elif load; then
+elif tvm_load tvm_kvm; then
 	ktap_pass "loads_beside_a_variable_named_like_a_hooked_function"
 else
 	ktap_fail "loads_beside_a_variable_named_like_a_hooked_function" \
@@ -110,5 +93,5 @@ else
 	ktap_fail "tracks_vms_after_that" \
 		"created $(stat_of vms_created) (before $created): $(cat "$tmp/err")"
 fi
-unload && rmmod tvm_test_symclash
+tvm_unload_kvm && rmmod tvm_test_symclash
 ktap_finish

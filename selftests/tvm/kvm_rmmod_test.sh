@@ -14,6 +14,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 minivmm=$dir/minivmm
 stats=/sys/kernel/security/tvm/stats
 tmp=$(mktemp -d)
+. "$dir/tvm_modules.sh"
 vmm=
 was_loaded=
 [ -d /sys/module/tvm_kvm ] && was_loaded=1
@@ -24,7 +25,7 @@ tvmctl=$dir/../tvmctl
 cleanup() {
 	[ -n "$vmm" ] && kill -KILL "$vmm" 2>/dev/null && wait "$vmm" 2>/dev/null
 	[ -n "$policy" ] && "$tvmctl" policy delete default 2>/dev/null
-	[ -n "$was_loaded" ] && [ ! -d /sys/module/tvm_kvm ] && load
+	[ -n "$was_loaded" ] && [ ! -d /sys/module/tvm_kvm ] && tvm_load tvm_kvm
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -52,27 +53,6 @@ ktap_plan 7
 
 stat_of() {
 	sed -n "s/^$1: *//p" "$stats"
-}
-
-# modprobe, else the module built in the tree this test comes from (the
-# tree is mounted at the same path in the emulated host).
-load() {
-	modprobe tvm_kvm 2>"$tmp/load" && return 0
-	for ko in "$dir/../../kernel/kvm/tvm_kvm.ko" \
-		  "$dir/../../../kernel/kvm/tvm_kvm.ko"; do
-		[ -r "$ko" ] && insmod "$ko" 2>>"$tmp/load" && return 0
-	done
-	return 1
-}
-
-# wait_for FILE TEXT: up to 10 s for TEXT to show in FILE.
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && return 1
-		sleep 0.1
-	done
 }
 
 # stop: SIGTERM the VMM and reap it.
@@ -149,7 +129,7 @@ policy=
 	> "$tmp/early" 2> "$tmp/early-err" &
 vmm=$!
 sleep 1
-if load; then
+if tvm_load tvm_kvm; then
 	ktap_pass "tvm_kvm_loads_again"
 	created=$(stat_of vms_created)
 	if "$minivmm" "$dir/guest/hello.bin" > "$tmp/out" 2> "$tmp/err" &&

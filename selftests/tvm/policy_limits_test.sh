@@ -14,7 +14,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 tvmctl=${TVMCTL:-$dir/../tvmctl}
 [ -x "$tvmctl" ] || tvmctl=$(command -v tvmctl)
 tmp=$(mktemp -d)
-had_kvm=
+. "$dir/tvm_modules.sh"
 reloaded=
 
 names="policies_beyond_max_policies_refused
@@ -26,36 +26,10 @@ skip_all() {
 	ktap_finish
 }
 
-# load MODULE [PARAM...]: modprobe, else the module built in this tree
-# (mounted at the same path in the emulated host).
-load() {
-	m=$1
-	shift
-	modprobe "$m" "$@" 2>"$tmp/load" && return 0
-	for ko in "$dir/../../kernel/core/$m.ko" "$dir/../../kernel/kvm/$m.ko"; do
-		[ -r "$ko" ] && insmod "$ko" "$@" 2>>"$tmp/load" && return 0
-	done
-	return 1
-}
-
-# reload [PARAM...]: tvm with PARAMs, then tvm_kvm if it was loaded.
-reload() {
-	if [ -n "$had_kvm" ]; then
-		i=0
-		while ! rmmod tvm_kvm 2>"$tmp/rmmod"; do
-			i=$((i + 1))
-			[ $i -gt 50 ] && { cat "$tmp/rmmod"; return 1; }
-			sleep 0.1
-		done
-	fi
-	rmmod tvm 2>"$tmp/rmmod" || { cat "$tmp/rmmod"; return 1; }
-	load tvm "$@" || return 1
-	[ -z "$had_kvm" ] || load tvm_kvm
-}
-
 cleanup() {
 	if [ -n "$reloaded" ]; then
-		reload > /dev/null || echo "# could not load tvm back with its defaults"
+		tvm_reload > "$tmp/why" ||
+			echo "# could not load tvm back with its defaults: $(cat "$tmp/why")"
 	fi
 	rm -rf "$tmp"
 }
@@ -65,12 +39,11 @@ ktap_plan 3
 [ -d /sys/kernel/security/tvm ] || skip_all "tvm.ko is not loaded"
 [ -x "$tvmctl" ] || skip_all "no tvmctl"
 command -v keyctl > /dev/null || skip_all "no keyctl"
-[ -d /sys/module/tvm_kvm ] && had_kvm=1
 
 reloaded=1
-if ! reload max_policies=2 > "$tmp/why"; then
+if ! tvm_reload max_policies=2 > "$tmp/why"; then
 	for n in $names; do
-		ktap_fail "$n" "cannot reload tvm with max_policies=2: $(cat "$tmp/why" "$tmp/load" 2>/dev/null)"
+		ktap_fail "$n" "cannot reload tvm with max_policies=2: $(cat "$tmp/why")"
 	done
 	ktap_finish
 fi

@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Loading tvm's modules in the shell selftests; source it after ktap.sh,
+# with $dir (the tests' directory) and $tmp (the test's own directory):
+#   tvm_load MODULE [PARAM...]  modprobe, else the .ko built in the tree
+#                               the tests come from (mounted at the same
+#                               path in the emulated host); errors in
+#                               $tmp/load
+#   tvm_unload_kvm              rmmod tvm_kvm, waiting up to 5 s for VMs
+#                               just closed to go; errors in $tmp/rmmod
+#   tvm_reload [PARAM...]       tvm_kvm out, tvm loaded again with PARAMs,
+#                               then tvm_kvm if it was loaded when this
+#                               file was sourced; what failed on stdout
+# POSIX sh, like ktap.sh.
+
+tvm_had_kvm=
+[ -d /sys/module/tvm_kvm ] && tvm_had_kvm=1
+
+tvm_load() {
+	_m=$1
+	shift
+	modprobe "$_m" "$@" 2>"$tmp/load" && return 0
+	for _ko in "$dir/../../kernel/core/$_m.ko" "$dir/../../kernel/kvm/$_m.ko" \
+		   "$dir/../../../kernel/core/$_m.ko" "$dir/../../../kernel/kvm/$_m.ko"; do
+		[ -r "$_ko" ] && insmod "$_ko" "$@" 2>>"$tmp/load" && return 0
+	done
+	return 1
+}
+
+tvm_unload_kvm() {
+	[ -d /sys/module/tvm_kvm ] || return 0
+	_i=0
+	while ! rmmod tvm_kvm 2>"$tmp/rmmod"; do
+		_i=$((_i + 1))
+		[ $_i -gt 50 ] && return 1
+		sleep 0.1
+	done
+}
+
+tvm_reload() {
+	tvm_unload_kvm || { cat "$tmp/rmmod"; return 1; }
+	rmmod tvm 2>"$tmp/rmmod" || { cat "$tmp/rmmod"; return 1; }
+	tvm_load tvm "$@" || { cat "$tmp/load"; return 1; }
+	[ -z "$tvm_had_kvm" ] || tvm_load tvm_kvm || { cat "$tmp/load"; return 1; }
+}
