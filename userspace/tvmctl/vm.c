@@ -209,13 +209,33 @@ err:
 
 /*
  * `vm list` in text: one row per VM under a header; the reason is the
- * VM's oldest (`vm show` has them all).
+ * VM's oldest (`vm show` has them all).  The header comes with the first
+ * row, or after a dump of none, never before an error.
  */
 #define VM_ROW_FMT "%-5s %-20s %-36s %-26s %-8s %-8s %-9s %-6s %-7s %-3s %s"
 
+struct vm_rows {
+	struct tvmctl *ctl;
+	bool headed;
+};
+
+static void vm_rows_head(struct vm_rows *r)
+{
+	char head[256];
+
+	if (r->headed || r->ctl->json)
+		return;
+	snprintf(head, sizeof(head), VM_ROW_FMT, "ID", "NAME", "UUID",
+		 "BANKS", "STATE", "EVENTS", "TRUST", "POLICY", "PID",
+		 "KVM", "REASON");
+	out_str(r->ctl->out, NULL, NULL, head);
+	r->headed = true;
+}
+
 static int on_vm_row(struct nlattr **tb, void *arg)
 {
-	struct tvmctl *ctl = arg;
+	struct vm_rows *r = arg;
+	struct tvmctl *ctl = r->ctl;
 	char id[12], uuid[PARSE_UUID_STR_LEN], banks[64], count[24], gen[24];
 	char pid[12];
 	char row[512];
@@ -228,6 +248,7 @@ static int on_vm_row(struct nlattr **tb, void *arg)
 		vm_print(ctl, &vm);
 		return 0;
 	}
+	vm_rows_head(r);
 	snprintf(id, sizeof(id), "%u", vm.id);
 	format_uuid(vm.uuid, uuid);
 	format_banks(vm.banks, banks, sizeof(banks));
@@ -246,9 +267,9 @@ static int on_vm_row(struct nlattr **tb, void *arg)
 
 static int vm_list(struct tvmctl *ctl, int argc, char **argv)
 {
+	struct vm_rows rows = { .ctl = ctl };
 	struct tvm_nl *nl;
 	struct nl_msg *msg;
-	char head[256];
 	int ret;
 
 	if (tvmctl_only_help(ctl, argc, argv, &ret))
@@ -265,15 +286,10 @@ static int vm_list(struct tvmctl *ctl, int argc, char **argv)
 		goto err;
 	/* A JSON array of VMs; in text, a table whose rows are its items. */
 	out_array_begin(ctl->out, NULL);
-	if (!ctl->json) {
-		snprintf(head, sizeof(head), VM_ROW_FMT, "ID", "NAME", "UUID",
-			 "BANKS", "STATE", "EVENTS", "TRUST", "POLICY", "PID",
-			 "KVM", "REASON");
-		out_str(ctl->out, NULL, NULL, head);
-	}
-	ret = tvm_nl_send(nl, msg, on_vm_row, ctl);
+	ret = tvm_nl_send(nl, msg, on_vm_row, &rows);
 	if (ret)
 		goto err;
+	vm_rows_head(&rows);
 	out_array_end(ctl->out);
 	tvm_nl_close(nl);
 	return TVMCTL_OK;
