@@ -16,68 +16,6 @@
 #include "attest.h"
 #include "tvmctl.h"
 
-static int on_ak(struct nlattr **tb, void *arg)
-{
-	struct ak_info *ak = arg;
-	size_t n, e;
-
-	if (!tb[TVM_A_AK_DESC] || !tb[TVM_A_AK_BITS] ||
-	    !tb[TVM_A_AK_MODULUS] || !tb[TVM_A_AK_EXPONENT])
-		return -EPROTO;
-	n = (size_t)nla_len(tb[TVM_A_AK_MODULUS]);
-	e = (size_t)nla_len(tb[TVM_A_AK_EXPONENT]);
-	if (!n || n > sizeof(ak->n) || !e || e > sizeof(ak->e))
-		return -EPROTO;
-	snprintf(ak->desc, sizeof(ak->desc), "%.*s",
-		 nla_len(tb[TVM_A_AK_DESC]),
-		 (const char *)nla_data(tb[TVM_A_AK_DESC]));
-	ak->bits = nla_get_u32(tb[TVM_A_AK_BITS]);
-	memcpy(ak->n, nla_data(tb[TVM_A_AK_MODULUS]), n);
-	memcpy(ak->e, nla_data(tb[TVM_A_AK_EXPONENT]), e);
-	ak->n_len = n;
-	ak->e_len = e;
-	return 0;
-}
-
-int ak_request(struct tvm_nl *nl, const char *desc, struct ak_info *ak)
-{
-	struct nl_msg *msg;
-	int ret;
-
-	ret = tvm_nl_new(nl, desc ? TVM_CMD_AK_SET : TVM_CMD_AK_GET, false,
-			 &msg);
-	if (ret)
-		return ret;
-	if (desc) {
-		ret = tvm_nl_put_str(msg, TVM_A_AK_DESC, desc);
-		if (ret) {
-			nlmsg_free(msg);
-			return ret;
-		}
-	}
-	memset(ak, 0, sizeof(*ak));
-	ret = tvm_nl_send(nl, msg, on_ak, ak);
-	if (ret)
-		return ret;
-	ak->key = attest_rsa_pub(ak->n, ak->n_len, ak->e, ak->e_len);
-	if (!ak->key)
-		return -EPROTO;
-	ret = attest_pub_pem(ak->key, &ak->pem);
-	if (!ret)
-		ret = attest_pub_name(ak->key, ak->name);
-	if (ret)
-		ak_info_free(ak);
-	return ret;
-}
-
-void ak_info_free(struct ak_info *ak)
-{
-	EVP_PKEY_free(ak->key);
-	free(ak->pem);
-	ak->key = NULL;
-	ak->pem = NULL;
-}
-
 /*
  * Text: description, bits and name, then the PEM; JSON: the same in one
  * object with "pem"; --pem: the PEM alone, to redirect to a file.
@@ -142,7 +80,8 @@ static int ak_cmd(struct tvmctl *ctl, int argc, char **argv, bool set)
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
 		return ret;
-	ret = ak_request(nl, desc, &ak);
+	ret = set ? tvm_client_ak_set(nl, desc, &ak) :
+		    tvm_client_ak_get(nl, &ak);
 	if (ret) {
 		if (set)
 			ret = tvmctl_nl_err(ctl, nl, ret,

@@ -121,27 +121,6 @@ static int fix_selector(const struct tvmctl *ctl, const char *file,
 			  uuid ? " or its --uuid" : "");
 }
 
-static int bind_pid(struct tvm_nl *nl, pid_t pid, const char *name,
-		const uint8_t *uuid)
-{
-	struct nl_msg *msg;
-	int ret;
-
-	ret = tvm_nl_new(nl, TVM_CMD_VM_BIND, false, &msg);
-	if (ret)
-		return ret;
-	ret = tvm_nl_put_u32(msg, TVM_A_VM_PID, (uint32_t)pid);
-	if (!ret)
-		ret = tvm_nl_put_str(msg, TVM_A_VM_NAME, name);
-	if (!ret)
-		ret = tvm_nl_put(msg, TVM_A_VM_UUID, uuid, TVM_UUID_SIZE);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return tvm_nl_send(nl, msg, NULL, NULL);
-}
-
 /* The child: wait for the word, then become the command. */
 static void __attribute__((noreturn))
 run_child(int go, int report, char **cmd)
@@ -332,7 +311,7 @@ int launch_main(struct tvmctl *ctl, int argc, char **argv)
 	go[0] = rep[1] = -1;
 	forward_signals();
 
-	ret = bind_pid(nl, pid, name, uuid);
+	ret = tvm_client_vm_bind(nl, pid, name, uuid);
 	if (ret) {
 		kill_child(pid);
 		ret = tvmctl_nl_err(ctl, nl, ret, "binding pid %d to VM '%s'",

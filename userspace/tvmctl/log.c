@@ -26,78 +26,10 @@ struct log_state {
 	bool binary;
 	bool raw;		/* the ASCII form, as securityfs has it */
 	uint32_t banks;		/* binary: the VM's banks */
-	uint64_t next;		/* the sequence number expected next */
-	struct tvm_event *ev;
-	size_t ev_size;
 	uint8_t *bin;
 	size_t bin_size;
 	char *line;
 };
-
-static const struct nla_policy digest_policy[TVM_A_DIGEST_ENTRY_MAX + 1] = {
-	[TVM_A_DIGEST_BANK]	= { .type = NLA_U32 },
-	[TVM_A_DIGEST_VALUE]	= { .minlen = 1, .maxlen = TVM_DIGEST_MAX },
-};
-
-/* The digests of the event being decoded. */
-struct digests {
-	uint32_t banks;
-	uint8_t value[__TVM_BANK_MAX][TVM_DIGEST_MAX];
-};
-
-static int on_digest(struct nlattr **tb, void *arg)
-{
-	struct digests *d = arg;
-	uint32_t bank;
-
-	if (!tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE])
-		return -EPROTO;
-	bank = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
-	if (bank >= __TVM_BANK_MAX || (d->banks & (1U << bank)) ||
-	    nla_len(tb[TVM_A_DIGEST_VALUE]) != tvm_banks[bank].size)
-		return -EPROTO;
-	memcpy(d->value[bank], nla_data(tb[TVM_A_DIGEST_VALUE]),
-	       tvm_banks[bank].size);
-	d->banks |= 1U << bank;
-	return 0;
-}
-
-int log_event_decode(struct nlattr **tb, struct tvm_event *ev,
-		     size_t ev_size)
-{
-	struct digests d = { 0 };
-	size_t data_len = 0, off = 0;
-	int ret;
-
-	if (!tb[TVM_A_EVENT_SEQ] || !tb[TVM_A_PCR_INDEX] ||
-	    !tb[TVM_A_EVENT_TYPE] || !tb[TVM_A_EVENT_DIGESTS])
-		return -EPROTO;
-	ret = tvm_nl_for_each_entry(tb[TVM_A_EVENT_DIGESTS], TVM_A_DIGEST,
-				    TVM_A_DIGEST_ENTRY_MAX, digest_policy,
-				    on_digest, &d);
-	if (ret)
-		return ret;
-	if (tb[TVM_A_EVENT_DATA])
-		data_len = (size_t)nla_len(tb[TVM_A_EVENT_DATA]);
-	if (sizeof(*ev) + tvm_banks_digest_size(d.banks) + data_len > ev_size)
-		return -EPROTO;
-
-	ev->seq = nla_get_u64(tb[TVM_A_EVENT_SEQ]);
-	ev->pcr = nla_get_u32(tb[TVM_A_PCR_INDEX]);
-	ev->type = nla_get_u32(tb[TVM_A_EVENT_TYPE]);
-	ev->banks = d.banks;
-	ev->data_len = (uint32_t)data_len;
-	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++) {
-		if (!(ev->banks & (1U << b)))
-			continue;
-		memcpy(ev->payload + off, d.value[b], tvm_banks[b].size);
-		off += tvm_banks[b].size;
-	}
-	if (data_len)
-		memcpy(ev->payload + off, nla_data(tb[TVM_A_EVENT_DATA]),
-		       data_len);
-	return 0;
-}
 
 static int write_all(const void *buf, size_t len)
 {
@@ -162,20 +94,10 @@ static void event_json(struct out *o, const struct tvm_event *ev)
 	out_object_end(o);
 }
 
-static int on_event(struct nlattr **tb, void *arg)
+static int on_event(const struct tvm_event *ev, void *arg)
 {
 	struct log_state *st = arg;
-	struct tvm_event *ev = st->ev;
 	size_t n;
-	int ret;
-
-	ret = log_event_decode(tb, ev, st->ev_size);
-	if (ret)
-		return ret;
-	/* Gap-free from --from on: anything else is not the log. */
-	if (ev->seq != st->next)
-		return -EPROTO;
-	st->next++;
 
 	if (st->binary) {
 		/* Every event carries the digests the Spec ID event lists. */
@@ -205,11 +127,6 @@ static int on_event(struct nlattr **tb, void *arg)
 	return 0;
 }
 
-static int on_vm(struct nlattr **tb, void *arg)
-{
-	return vm_decode(tb, arg);
-}
-
 /* The Spec ID event, for the VM's banks, which the binary log opens with. */
 static int write_specid(struct log_state *st, uint32_t banks)
 {
@@ -226,7 +143,6 @@ static int log_dump(struct log_state *st, struct tvm_nl *nl,
 {
 	struct vm_sel by_id = { .type = VM_SEL_ID };
 	struct vm_info vm;
-	struct nl_msg *msg;
 	int ret;
 
 	if (st->binary) {
@@ -235,10 +151,7 @@ static int log_dump(struct log_state *st, struct tvm_nl *nl,
 		 * by id, not by name: a VM created with the name meanwhile
 		 * is another VM.
 		 */
-		ret = tvmctl_vm_msg(nl, TVM_CMD_VM_GET, false, sel, &msg);
-		if (ret)
-			return ret;
-		ret = tvm_nl_send(nl, msg, on_vm, &vm);
+		ret = tvm_client_vm_get(nl, sel, &vm);
 		if (ret)
 			return ret;
 		st->banks = vm.banks & TVM_BANKS_ALL;
@@ -250,18 +163,7 @@ static int log_dump(struct log_state *st, struct tvm_nl *nl,
 				return ret;
 		}
 	}
-
-	ret = tvmctl_vm_msg(nl, TVM_CMD_LOG_DUMP, true, sel, &msg);
-	if (ret)
-		return ret;
-	if (from)
-		ret = tvm_nl_put_u64(msg, TVM_A_LOG_FROM, from);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	st->next = from;
-	return tvm_nl_send(nl, msg, on_event, st);
+	return tvm_client_log_dump(nl, sel, from, on_event, st);
 }
 
 int log_main(struct tvmctl *ctl, int argc, char **argv)
@@ -314,14 +216,13 @@ int log_main(struct tvmctl *ctl, int argc, char **argv)
 				  "log to a terminal; redirect standard output",
 				  ctl->name);
 
-	st.ev_size = sizeof(*st.ev) + tvm_banks_digest_size(TVM_BANKS_ALL) +
-		     TVM_EVENT_DATA_MAX;
-	st.ev = malloc(st.ev_size);
-	/* Encodings add headers and algorithm ids to what @ev holds. */
-	st.bin_size = st.ev_size + 256;
+	/* Encodings add headers and algorithm ids to what an event holds. */
+	st.bin_size = sizeof(struct tvm_event) +
+		      tvm_banks_digest_size(TVM_BANKS_ALL) +
+		      TVM_EVENT_DATA_MAX + 256;
 	st.bin = malloc(st.bin_size);
 	st.line = malloc(LOG_LINE_MAX);
-	if (!st.ev || !st.bin || !st.line) {
+	if (!st.bin || !st.line) {
 		ret = tvmctl_err(TVMCTL_ERR, "out of memory");
 		goto out;
 	}
@@ -343,6 +244,5 @@ int log_main(struct tvmctl *ctl, int argc, char **argv)
 out:
 	free(st.line);
 	free(st.bin);
-	free(st.ev);
 	return ret;
 }

@@ -16,25 +16,7 @@
 
 int measure_main(struct tvmctl *ctl, int argc, char **argv)
 {
-	return vm_one(ctl, argc, argv, TVM_CMD_VM_MEASURE, "measuring");
-}
-
-struct file_reply {
-	uint32_t id;
-	uint64_t seq;
-	bool has_seq;
-};
-
-static int on_seq(struct nlattr **tb, void *arg)
-{
-	struct file_reply *r = arg;
-
-	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_EVENT_SEQ])
-		return -EPROTO;
-	r->id = nla_get_u32(tb[TVM_A_VM_ID]);
-	r->seq = nla_get_u64(tb[TVM_A_EVENT_SEQ]);
-	r->has_seq = true;
-	return 0;
+	return vm_one(ctl, argc, argv, tvm_client_vm_measure, "measuring");
 }
 
 int measure_file_main(struct tvmctl *ctl, int argc, char **argv)
@@ -44,11 +26,11 @@ int measure_file_main(struct tvmctl *ctl, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct file_reply r = { 0 };
 	const char *arg, *file, *name = NULL;
 	struct vm_sel sel;
 	struct tvm_nl *nl;
-	struct nl_msg *msg;
+	uint64_t seq;
+	uint32_t id;
 	size_t len;
 	int c, fd, ret;
 
@@ -85,16 +67,7 @@ int measure_file_main(struct tvmctl *ctl, int argc, char **argv)
 		close(fd);
 		return ret;
 	}
-	ret = tvmctl_vm_msg(nl, TVM_CMD_MEASURE_FILE, false, &sel, &msg);
-	if (!ret) {
-		ret = tvm_nl_put_u32(msg, TVM_A_FILE_FD, (uint32_t)fd);
-		if (!ret)
-			ret = tvm_nl_put_str(msg, TVM_A_FILE_NAME, name);
-		if (ret)
-			nlmsg_free(msg);
-		else
-			ret = tvm_nl_send(nl, msg, on_seq, &r);
-	}
+	ret = tvm_client_measure_file(nl, &sel, fd, name, &id, &seq);
 	close(fd);
 	if (ret) {
 		ret = tvmctl_nl_err(ctl, nl, ret, "measuring '%s' into VM '%s'",
@@ -105,9 +78,9 @@ int measure_file_main(struct tvmctl *ctl, int argc, char **argv)
 	tvm_nl_close(nl);
 	out_object_begin(ctl->out, NULL);
 	out_str(ctl->out, "vm", NULL, arg);
-	out_int(ctl->out, "id", NULL, r.id);
+	out_int(ctl->out, "id", NULL, id);
 	out_str(ctl->out, "name", NULL, name);
-	out_int(ctl->out, "seq", NULL, (int64_t)r.seq);
+	out_int(ctl->out, "seq", NULL, (int64_t)seq);
 	out_object_end(ctl->out);
 	return TVMCTL_OK;
 }

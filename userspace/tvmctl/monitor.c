@@ -43,95 +43,67 @@ static void add_str(json_object *obj, const char *key, const char *val)
 	json_object_object_add(obj, key, json_object_new_string(val));
 }
 
-/* TVM_CMD_EVENT_TRUST: ID, NAME, UUID, TRUST_OLD, VM_TRUST, REASON, VM_POLICY_GEN */
-static int trust_event(struct tvmctl *ctl, struct nlattr **tb)
+/* A trust change: the VM, its trust before and now, why, its policy. */
+static int trust_event(struct tvmctl *ctl, const struct tvm_notice *n)
 {
-	char name[TVM_NAME_MAX + 1] = "", reason[TVM_REASON_MAX + 1] = "";
 	char uuid[PARSE_UUID_STR_LEN] = "", line[512];
 	const char *old, *new;
-	uint64_t gen = 0;
 	json_object *obj;
-	uint32_t id;
 
-	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_TRUST_OLD] || !tb[TVM_A_VM_TRUST])
-		return 0;
-	id = nla_get_u32(tb[TVM_A_VM_ID]);
-	if (tb[TVM_A_VM_NAME])
-		nla_strlcpy(name, tb[TVM_A_VM_NAME], sizeof(name));
-	if (tb[TVM_A_VM_UUID] && nla_len(tb[TVM_A_VM_UUID]) == TVM_UUID_SIZE)
-		format_uuid(nla_data(tb[TVM_A_VM_UUID]), uuid);
-	if (tb[TVM_A_REASON])
-		nla_strlcpy(reason, tb[TVM_A_REASON], sizeof(reason));
-	if (tb[TVM_A_VM_POLICY_GEN])
-		gen = nla_get_u64(tb[TVM_A_VM_POLICY_GEN]);
-	old = vm_trust_name(nla_get_u32(tb[TVM_A_TRUST_OLD]));
-	new = vm_trust_name(nla_get_u32(tb[TVM_A_VM_TRUST]));
+	if (n->has_uuid)
+		format_uuid(n->uuid, uuid);
+	old = vm_trust_name(n->trust_old);
+	new = vm_trust_name(n->trust);
 
 	snprintf(line, sizeof(line), "vm %u '%s' %s -> %s%s%s (policy gen %llu)",
-		 id, name, old, new, reason[0] ? ": " : "", reason,
-		 (unsigned long long)gen);
+		 n->id, n->name, old, new, n->reason[0] ? ": " : "", n->reason,
+		 (unsigned long long)n->policy_gen);
 	obj = json_object_new_object();
 	if (!obj)
 		return -ENOMEM;
 	add_str(obj, "event", "trust");
-	json_object_object_add(obj, "id", json_object_new_int64(id));
-	add_str(obj, "name", name);
+	json_object_object_add(obj, "id", json_object_new_int64(n->id));
+	add_str(obj, "name", n->name);
 	add_str(obj, "uuid", uuid);
 	add_str(obj, "trust_old", old);
 	add_str(obj, "trust", new);
-	add_str(obj, "reason", reason);
+	add_str(obj, "reason", n->reason);
 	json_object_object_add(obj, "policy_gen",
-			       json_object_new_int64((int64_t)gen));
+			       json_object_new_int64((int64_t)n->policy_gen));
 	return emit(ctl, obj, line);
 }
 
-/* TVM_CMD_EVENT_POLICY: POLICY { selector, GEN }, REASON "load" or "delete" */
-static int policy_event(struct tvmctl *ctl, struct nlattr **tb)
+/* A policy loaded or deleted: its selector, generation, and which. */
+static int policy_event(struct tvmctl *ctl, const struct tvm_notice *n)
 {
 	char sel[PARSE_UUID_STR_LEN + TVM_NAME_MAX + 8], line[256];
-	char action[TVM_REASON_MAX + 1] = "";
-	struct policy p;
-	json_object *obj;
-	int ret;
+	const struct policy *p = &n->policy;
 
-	if (!tb[TVM_A_POLICY])
-		return 0;
-	ret = policy_decode(nla_data(tb[TVM_A_POLICY]),
-			    (size_t)nla_len(tb[TVM_A_POLICY]), &p);
-	if (ret == -ENOMEM)
-		return ret;
-	if (ret)
-		return 0;
-	if (tb[TVM_A_REASON])
-		nla_strlcpy(action, tb[TVM_A_REASON], sizeof(action));
-	policy_format_sel(&p.sel, sel, sizeof(sel));
-	snprintf(line, sizeof(line), "policy %s gen %llu %s", sel,
-		 (unsigned long long)p.gen, action);
+	json_object *obj;
+
+	policy_format_sel(&p->sel, sel, sizeof(sel));
+	/* A longer line is cut short, as it always was. */
+	if (snprintf(line, sizeof(line), "policy %s gen %llu %s", sel,
+		     (unsigned long long)p->gen, n->reason) < 0)
+		line[0] = '\0';
 	obj = json_object_new_object();
-	if (!obj) {
-		policy_free(&p);
+	if (!obj)
 		return -ENOMEM;
-	}
 	add_str(obj, "event", "policy");
-	json_object_object_add(obj, "selector", policy_sel_to_json(&p.sel));
+	json_object_object_add(obj, "selector", policy_sel_to_json(&p->sel));
 	json_object_object_add(obj, "generation",
-			       json_object_new_int64((int64_t)p.gen));
-	add_str(obj, "action", action);
-	policy_free(&p);
+			       json_object_new_int64((int64_t)p->gen));
+	add_str(obj, "action", n->reason);
 	return emit(ctl, obj, line);
 }
 
-static int on_event(uint8_t cmd, struct nlattr **tb, void *arg)
+static int on_notice(const struct tvm_notice *n, void *arg)
 {
 	struct tvmctl *ctl = arg;
 
-	switch (cmd) {
-	case TVM_CMD_EVENT_TRUST:
-		return trust_event(ctl, tb);
-	case TVM_CMD_EVENT_POLICY:
-		return policy_event(ctl, tb);
-	}
-	return 0;
+	if (n->cmd == TVM_CMD_EVENT_TRUST)
+		return trust_event(ctl, n);
+	return policy_event(ctl, n);
 }
 
 int monitor_main(struct tvmctl *ctl, int argc, char **argv)
@@ -161,7 +133,7 @@ int monitor_main(struct tvmctl *ctl, int argc, char **argv)
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
 		return ret;
-	ret = tvm_nl_subscribe(nl, TVM_MCGRP_EVENTS);
+	ret = tvm_client_subscribe(nl);
 	if (ret == -ENOENT) {
 		tvm_nl_close(nl);
 		return tvmctl_err(TVMCTL_ERR,
@@ -199,7 +171,7 @@ int monitor_main(struct tvmctl *ctl, int argc, char **argv)
 					 strerror(errno));
 			break;
 		}
-		ret = tvm_nl_recv_events(nl, on_event, ctl);
+		ret = tvm_client_notices(nl, on_notice, ctl);
 		if (ret == -ENOBUFS) {
 			tvmctl_err(0, "%s: events were lost (the socket's buffer overflowed)",
 				   ctl->name);

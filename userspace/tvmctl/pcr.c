@@ -13,71 +13,6 @@
 #include "tvm_log.h"
 #include "tvmctl.h"
 
-/* What a PCR read returned, by bank and index. */
-struct pcr_values {
-	uint32_t id;
-	uint64_t log_count;
-	uint32_t have[__TVM_BANK_MAX];	/* PCRs returned, per bank */
-	uint8_t digest[__TVM_BANK_MAX][TVM_NUM_PCRS][TVM_DIGEST_MAX];
-};
-
-static const struct nla_policy pcrv_policy[TVM_A_PCRV_ENTRY_MAX + 1] = {
-	[TVM_A_PCRV_BANK]	= { .type = NLA_U32 },
-	[TVM_A_PCRV_INDEX]	= { .type = NLA_U32 },
-	[TVM_A_PCRV_DIGEST]	= { .minlen = 1, .maxlen = TVM_DIGEST_MAX },
-};
-
-struct pcrv_walk {
-	pcrv_fn fn;
-	void *arg;
-};
-
-static int on_pcrv(struct nlattr **tb, void *arg)
-{
-	struct pcrv_walk *w = arg;
-	uint32_t bank, pcr;
-
-	if (!tb[TVM_A_PCRV_BANK] || !tb[TVM_A_PCRV_INDEX] ||
-	    !tb[TVM_A_PCRV_DIGEST])
-		return -EPROTO;
-	bank = nla_get_u32(tb[TVM_A_PCRV_BANK]);
-	pcr = nla_get_u32(tb[TVM_A_PCRV_INDEX]);
-	if (bank >= __TVM_BANK_MAX || pcr >= TVM_NUM_PCRS ||
-	    nla_len(tb[TVM_A_PCRV_DIGEST]) != tvm_banks[bank].size)
-		return -EPROTO;
-	return w->fn(bank, pcr, nla_data(tb[TVM_A_PCRV_DIGEST]), w->arg);
-}
-
-int pcr_values_for_each(struct nlattr *list, pcrv_fn fn, void *arg)
-{
-	struct pcrv_walk w = { .fn = fn, .arg = arg };
-
-	return tvm_nl_for_each_entry(list, TVM_A_PCRV, TVM_A_PCRV_ENTRY_MAX,
-				     pcrv_policy, on_pcrv, &w);
-}
-
-static int pcr_value(uint32_t bank, uint32_t pcr, const void *digest,
-		     void *arg)
-{
-	struct pcr_values *pv = arg;
-
-	memcpy(pv->digest[bank][pcr], digest, tvm_banks[bank].size);
-	pv->have[bank] |= 1U << pcr;
-	return 0;
-}
-
-static int on_pcr_read(struct nlattr **tb, void *arg)
-{
-	struct pcr_values *pv = arg;
-
-	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_VM_LOG_COUNT] ||
-	    !tb[TVM_A_PCR_VALUES])
-		return -EPROTO;
-	pv->id = nla_get_u32(tb[TVM_A_VM_ID]);
-	pv->log_count = nla_get_u64(tb[TVM_A_VM_LOG_COUNT]);
-	return pcr_values_for_each(tb[TVM_A_PCR_VALUES], pcr_value, pv);
-}
-
 /*
  * Text: "sha256:" then "  9: <hex>" per PCR, as tpm2_pcrread does.  JSON:
  * the same banks inside {"id", "log_count", "banks"}; log_count says
@@ -120,26 +55,24 @@ static int pcr_read(struct tvmctl *ctl, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct pcr_sel ps = { .bank = -1 };
 	struct pcr_values *pv;
-	bool has_mask = false;
-	uint32_t mask = 0;
 	struct vm_sel sel;
 	struct tvm_nl *nl;
-	struct nl_msg *msg;
-	int bank = -1, c, ret;
 	const char *arg;
+	int c, ret;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			if (tvmctl_parse_bank(ctl, optarg, &bank))
+			if (tvmctl_parse_bank(ctl, optarg, &ps.bank))
 				return TVMCTL_USAGE;
 			break;
 		case 'p':
-			if (tvmctl_parse_pcrs(ctl, optarg, false, &mask))
+			if (tvmctl_parse_pcrs(ctl, optarg, false, &ps.mask))
 				return TVMCTL_USAGE;
-			has_mask = true;
+			ps.has_mask = true;
 			break;
 		default:
 			return tvmctl_opt_default(ctl, c, argv);
@@ -150,7 +83,7 @@ static int pcr_read(struct tvmctl *ctl, int argc, char **argv)
 		return ret;
 	arg = argv[optind];
 
-	pv = calloc(1, sizeof(*pv));
+	pv = malloc(sizeof(*pv));
 	if (!pv)
 		return tvmctl_err(TVMCTL_ERR, "out of memory");
 	ret = tvmctl_nl_open(ctl, &nl);
@@ -158,37 +91,15 @@ static int pcr_read(struct tvmctl *ctl, int argc, char **argv)
 		free(pv);
 		return ret;
 	}
-	ret = tvmctl_vm_msg(nl, TVM_CMD_PCR_READ, false, &sel, &msg);
+	ret = tvm_client_pcr_read(nl, &sel, &ps, pv);
 	if (ret)
-		goto err;
-	ret = tvmctl_put_pcr_sel(msg, bank, has_mask, mask);
-	if (ret) {
-		nlmsg_free(msg);
-		goto err;
-	}
-	ret = tvm_nl_send(nl, msg, on_pcr_read, pv);
-	if (ret)
-		goto err;
-	pcr_print(ctl, pv);
-	tvm_nl_close(nl);
-	free(pv);
-	return TVMCTL_OK;
-err:
-	ret = tvmctl_nl_err(ctl, nl, ret, "reading the PCRs of VM '%s'", arg);
+		ret = tvmctl_nl_err(ctl, nl, ret,
+				    "reading the PCRs of VM '%s'", arg);
+	else
+		pcr_print(ctl, pv);
 	tvm_nl_close(nl);
 	free(pv);
 	return ret;
-}
-
-/* The reply of extend and reset: the logged event's sequence number. */
-static int on_event_seq(struct nlattr **tb, void *arg)
-{
-	uint64_t *seq = arg;
-
-	if (!tb[TVM_A_EVENT_SEQ])
-		return -EPROTO;
-	*seq = nla_get_u64(tb[TVM_A_EVENT_SEQ]);
-	return 0;
 }
 
 static void seq_print(struct tvmctl *ctl, uint64_t seq)
@@ -241,58 +152,16 @@ out:
 	return ret;
 }
 
-/* The event an extend logs, as its options give it. */
-struct pcr_event {
-	bool has_type;
-	uint32_t type;
-	const uint8_t *data;
-	size_t data_len;
-	uint32_t digest_banks;
-	uint8_t digests[__TVM_BANK_MAX][TVM_DIGEST_MAX];
-};
-
-/* The attributes of an extend's event @ev, after its PCR index. */
-static int put_event(struct nl_msg *msg, const struct pcr_event *ev)
-{
-	struct nlattr *list, *entry;
-	int ret = 0;
-
-	if (ev->has_type)
-		ret = tvm_nl_put_u32(msg, TVM_A_EVENT_TYPE, ev->type);
-	if (!ret)
-		ret = tvm_nl_put(msg, TVM_A_EVENT_DATA, ev->data, ev->data_len);
-	if (ret || !ev->digest_banks)
-		return ret;
-	ret = tvm_nl_nest_start(msg, TVM_A_EVENT_DIGESTS, &list);
-	for (unsigned int bank = 0; !ret && bank < __TVM_BANK_MAX; bank++) {
-		if (!(ev->digest_banks & (1U << bank)))
-			continue;
-		ret = tvm_nl_nest_start(msg, TVM_A_DIGEST, &entry);
-		if (!ret)
-			ret = tvm_nl_put_u32(msg, TVM_A_DIGEST_BANK, bank);
-		if (!ret)
-			ret = tvm_nl_put(msg, TVM_A_DIGEST_VALUE,
-					 ev->digests[bank],
-					 tvm_banks[bank].size);
-		if (!ret)
-			ret = tvm_nl_nest_end(msg, entry);
-	}
-	if (!ret)
-		ret = tvm_nl_nest_end(msg, list);
-	return ret;
-}
-
 /*
- * extend (@ev, its event) and reset (@ev NULL), after their options: the
- * @cmd request on their arguments "VM PCR" @args[0..@n), which prints the
- * sequence number of the event logged.  @what names it in messages.
+ * extend (@ev, its event) and reset (@ev NULL), after their options: on
+ * their arguments "VM PCR" @args[0..@n), print the sequence number of the
+ * event logged.  @what names it in messages.
  */
-static int pcr_event(struct tvmctl *ctl, int n, char **args, uint8_t cmd,
+static int pcr_event(struct tvmctl *ctl, int n, char **args,
 		     const char *what, const struct pcr_event *ev)
 {
 	struct vm_sel sel;
 	struct tvm_nl *nl;
-	struct nl_msg *msg;
 	unsigned int pcr;
 	uint64_t seq;
 	int ret;
@@ -307,25 +176,13 @@ static int pcr_event(struct tvmctl *ctl, int n, char **args, uint8_t cmd,
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
 		return ret;
-	ret = tvmctl_vm_msg(nl, cmd, false, &sel, &msg);
+	ret = ev ? tvm_client_pcr_extend(nl, &sel, pcr, ev, &seq) :
+		   tvm_client_pcr_reset(nl, &sel, pcr, &seq);
 	if (ret)
-		goto err;
-	ret = tvm_nl_put_u32(msg, TVM_A_PCR_INDEX, pcr);
-	if (!ret && ev)
-		ret = put_event(msg, ev);
-	if (ret) {
-		nlmsg_free(msg);
-		goto err;
-	}
-	ret = tvm_nl_send(nl, msg, on_event_seq, &seq);
-	if (ret)
-		goto err;
-	seq_print(ctl, seq);
-	tvm_nl_close(nl);
-	return TVMCTL_OK;
-err:
-	ret = tvmctl_nl_err(ctl, nl, ret, "%s PCR %u of VM '%s'", what, pcr,
-			    args[0]);
+		ret = tvmctl_nl_err(ctl, nl, ret, "%s PCR %u of VM '%s'", what,
+				    pcr, args[0]);
+	else
+		seq_print(ctl, seq);
 	tvm_nl_close(nl);
 	return ret;
 }
@@ -421,8 +278,7 @@ static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	return pcr_event(ctl, argc - optind, argv + optind, TVM_CMD_PCR_EXTEND,
-			 "extending", &ev);
+	return pcr_event(ctl, argc - optind, argv + optind, "extending", &ev);
 }
 
 static int pcr_reset(struct tvmctl *ctl, int argc, char **argv)
@@ -431,8 +287,8 @@ static int pcr_reset(struct tvmctl *ctl, int argc, char **argv)
 
 	if (tvmctl_only_help(ctl, argc, argv, &ret))
 		return ret;
-	return pcr_event(ctl, argc - optind, argv + optind, TVM_CMD_PCR_RESET,
-			 "resetting", NULL);
+	return pcr_event(ctl, argc - optind, argv + optind, "resetting",
+			 NULL);
 }
 
 const struct tvmctl_cmd pcr_cmds[] = {

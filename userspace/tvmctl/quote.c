@@ -36,53 +36,15 @@
 /* The host PCRs a deep quote covers: firmware and boot (0-7), IMA (10). */
 #define DEEP_PCR_LIST	"sha256:0,1,2,3,4,5,6,7,10"
 
+/* The quote, and the log: events 0 .. log_count - 1, encoded. */
 struct quote_state {
-	uint32_t id;
-	uint64_t log_count;
-	uint8_t attest[QF_ATTEST_MAX];
-	size_t attest_len;
-	uint8_t sig[QF_SIG_MAX];
-	size_t sig_len;
+	struct quote_reply q;
 	unsigned int bank;
-	struct qf_pcrs pcrs;
-	/* The log dump: events 0 .. log_count - 1, encoded. */
 	uint32_t banks;
 	uint64_t next;
-	struct tvm_event *ev;
-	size_t ev_size;
 	uint8_t *log;
 	size_t log_len, log_cap;
 };
-
-/* A value of the quoted bank: anything else is not what was asked. */
-static int on_pcrv(uint32_t bank, uint32_t pcr, const void *digest, void *arg)
-{
-	struct quote_state *st = arg;
-
-	if (bank != st->bank)
-		return -EPROTO;
-	memcpy(st->pcrs.value[pcr], digest, tvm_banks[bank].size);
-	st->pcrs.mask |= 1U << pcr;
-	return 0;
-}
-
-static int on_quote(struct nlattr **tb, void *arg)
-{
-	struct quote_state *st = arg;
-	struct nlattr *a = tb[TVM_A_QUOTE_ATTEST], *s = tb[TVM_A_QUOTE_SIGNATURE];
-
-	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_VM_LOG_COUNT] || !a || !s ||
-	    !tb[TVM_A_PCR_VALUES] || nla_len(a) > QF_ATTEST_MAX ||
-	    nla_len(s) > QF_SIG_MAX)
-		return -EPROTO;
-	st->id = nla_get_u32(tb[TVM_A_VM_ID]);
-	st->log_count = nla_get_u64(tb[TVM_A_VM_LOG_COUNT]);
-	st->attest_len = (size_t)nla_len(a);
-	memcpy(st->attest, nla_data(a), st->attest_len);
-	st->sig_len = (size_t)nla_len(s);
-	memcpy(st->sig, nla_data(s), st->sig_len);
-	return pcr_values_for_each(tb[TVM_A_PCR_VALUES], on_pcrv, st);
-}
 
 static int log_append(struct quote_state *st, size_t n)
 {
@@ -103,23 +65,14 @@ static int log_append(struct quote_state *st, size_t n)
 }
 
 /* One event of the dump: encoded while it is within the quoted prefix. */
-static int on_event(struct nlattr **tb, void *arg)
+static int on_event(const struct tvm_event *ev, void *arg)
 {
 	struct quote_state *st = arg;
-	struct tvm_event *ev = st->ev;
 	size_t n;
 	int ret;
 
-	if (!tb[TVM_A_EVENT_SEQ] || !tb[TVM_A_PCR_INDEX] ||
-	    !tb[TVM_A_EVENT_TYPE] || !tb[TVM_A_EVENT_DIGESTS])
-		return -EPROTO;
-	if (nla_get_u64(tb[TVM_A_EVENT_SEQ]) != st->next)
-		return -EPROTO;
-	if (st->next++ >= st->log_count)
+	if (st->next++ >= st->q.log_count)
 		return 0;
-	ret = log_event_decode(tb, ev, st->ev_size);
-	if (ret)
-		return ret;
 	if (ev->banks != st->banks || ev->data_len > TVM_EVENT_DATA_MAX)
 		return -EPROTO;
 	n = tvm_log_event_encode(ev, NULL);
@@ -130,41 +83,29 @@ static int on_event(struct nlattr **tb, void *arg)
 	return 0;
 }
 
-static int on_vm(struct nlattr **tb, void *arg)
-{
-	return vm_decode(tb, arg);
-}
-
 /* The VM (by id: the one quoted) and events 0 .. log_count - 1 of its log. */
 static int fetch_log(struct tvm_nl *nl, struct quote_state *st,
 		     struct vm_info *vm)
 {
-	struct vm_sel sel = { .type = VM_SEL_ID, .id = st->id };
-	struct nl_msg *msg;
+	struct vm_sel sel = { .type = VM_SEL_ID, .id = st->q.id };
 	size_t n;
 	int ret;
 
-	ret = tvmctl_vm_msg(nl, TVM_CMD_VM_GET, false, &sel, &msg);
-	if (ret)
-		return ret;
-	ret = tvm_nl_send(nl, msg, on_vm, vm);
+	ret = tvm_client_vm_get(nl, &sel, vm);
 	if (ret)
 		return ret;
 	st->banks = vm->banks & TVM_BANKS_ALL;
-	if (vm->log_count < st->log_count)
+	if (vm->log_count < st->q.log_count)
 		return -EPROTO;
 	n = tvm_log_specid_encode(st->banks, NULL);
 	ret = log_append(st, n);
 	if (ret)
 		return ret;
 	st->log_len = tvm_log_specid_encode(st->banks, st->log);
-	if (!st->log_count)
+	if (!st->q.log_count)
 		return 0;
-	ret = tvmctl_vm_msg(nl, TVM_CMD_LOG_DUMP, true, &sel, &msg);
-	if (ret)
-		return ret;
-	ret = tvm_nl_send(nl, msg, on_event, st);
-	if (!ret && st->next < st->log_count)
+	ret = tvm_client_log_dump(nl, &sel, 0, on_event, st);
+	if (!ret && st->next < st->q.log_count)
 		ret = -EPROTO;	/* the log lost events it had: deleted VM */
 	return ret;
 }
@@ -212,7 +153,7 @@ static int deep_quote(const struct tvmctl *ctl, const char *dir,
 	const char *step;
 	int ret;
 
-	if (qf_hash(TVM_BANK_SHA256, st->attest, st->attest_len, digest))
+	if (qf_hash(TVM_BANK_SHA256, st->q.attest, st->q.attest_len, digest))
 		return tvmctl_err(TVMCTL_ERR, "%s: hashing the quote failed",
 				  ctl->name);
 	format_hex(digest, sizeof(digest), qual);
@@ -271,10 +212,10 @@ static int write_dir(const struct tvmctl *ctl, const char *dir,
 		const void *buf;
 		size_t len;
 	} out[] = {
-		{ "quote.msg", st->attest, st->attest_len },
-		{ "quote.sig", sigbuf, qf_sig_encode(st->sig, st->sig_len,
+		{ "quote.msg", st->q.attest, st->q.attest_len },
+		{ "quote.sig", sigbuf, qf_sig_encode(st->q.sig, st->q.sig_len,
 						     sigbuf) },
-		{ "quote.pcrs", pcrbuf, qf_pcrs_encode(&st->pcrs, pcrbuf) },
+		{ "quote.pcrs", pcrbuf, qf_pcrs_encode(&st->q.pcrs, pcrbuf) },
 		{ "ak.pem", ak->pem, strlen(ak->pem) },
 		{ "nonce.bin", nonce, nonce_len },
 		{ "log.bin", st->log, st->log_len },
@@ -310,11 +251,11 @@ static int write_dir(const struct tvmctl *ctl, const char *dir,
 	json_object_object_add(j, "bank",
 			       json_object_new_string(bank_name(st->bank)));
 	for (unsigned int i = 0; i < TVM_NUM_PCRS; i++)
-		if (st->pcrs.mask & (1U << i))
+		if (st->q.pcrs.mask & (1U << i))
 			json_object_array_add(pcrs, json_object_new_int((int)i));
 	json_object_object_add(j, "pcrs", pcrs);
 	json_object_object_add(j, "log_count",
-			       json_object_new_int64((int64_t)st->log_count));
+			       json_object_new_int64((int64_t)st->q.log_count));
 	format_hex(nonce, nonce_len, hex);
 	json_object_object_add(j, "nonce", json_object_new_string(hex));
 	format_hex(ak->name, ATTEST_NAME_SIZE, hex);
@@ -370,11 +311,10 @@ int quote_main(struct tvmctl *ctl, int argc, char **argv)
 	struct ak_info ak = { 0 };
 	struct vm_info vm;
 	struct vm_sel sel;
+	struct pcr_sel ps = { .bank = TVM_BANK_SHA256 };
 	struct tvm_nl *nl;
-	struct nl_msg *msg;
-	bool has_mask = false, deep = false;
-	uint32_t mask = 0;
-	int bank = TVM_BANK_SHA256, c, ret, good;
+	bool deep = false;
+	int c, ret, good;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -389,12 +329,12 @@ int quote_main(struct tvmctl *ctl, int argc, char **argv)
 						  TVM_NONCE_MIN, TVM_NONCE_MAX);
 			break;
 		case 'p':
-			if (tvmctl_parse_pcrs(ctl, optarg, true, &mask))
+			if (tvmctl_parse_pcrs(ctl, optarg, true, &ps.mask))
 				return TVMCTL_USAGE;
-			has_mask = true;
+			ps.has_mask = true;
 			break;
 		case 'b':
-			if (tvmctl_parse_bank(ctl, optarg, &bank))
+			if (tvmctl_parse_bank(ctl, optarg, &ps.bank))
 				return TVMCTL_USAGE;
 			break;
 		case 'o':
@@ -419,45 +359,25 @@ int quote_main(struct tvmctl *ctl, int argc, char **argv)
 				  ctl->name);
 
 	st = calloc(1, sizeof(*st));
-	if (st) {
-		st->ev_size = sizeof(*st->ev) +
-			      tvm_banks_digest_size(TVM_BANKS_ALL) +
-			      TVM_EVENT_DATA_MAX;
-		st->ev = malloc(st->ev_size);
-	}
-	if (!st || !st->ev) {
-		free(st);
+	if (!st)
 		return tvmctl_err(TVMCTL_ERR, "out of memory");
-	}
-	st->bank = (unsigned int)bank;
-	st->pcrs.alg = tvm_banks[bank].tpm_alg;
-	st->pcrs.size = tvm_banks[bank].size;
+	st->bank = (unsigned int)ps.bank;
 
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
 		goto out_free;
-	ret = tvmctl_vm_msg(nl, TVM_CMD_QUOTE, false, &sel, &msg);
-	if (ret)
-		goto err;
-	ret = tvm_nl_put(msg, TVM_A_QUOTE_NONCE, nonce, nonce_len);
-	if (!ret)
-		ret = tvmctl_put_pcr_sel(msg, bank, has_mask, mask);
-	if (ret) {
-		nlmsg_free(msg);
-		goto err;
-	}
-	ret = tvm_nl_send(nl, msg, on_quote, st);
+	ret = tvm_client_quote(nl, &sel, nonce, nonce_len, &ps, &st->q);
 	if (ret)
 		goto err;
 
 	/* The AK now: the quote must verify with what ak.pem will hold. */
-	ret = ak_request(nl, NULL, &ak);
+	ret = tvm_client_ak_get(nl, &ak);
 	if (ret) {
 		ret = tvmctl_nl_err(ctl, nl, ret, "reading the attestation key");
 		goto out;
 	}
-	good = attest_verify(ak.key, st->attest, st->attest_len, st->sig,
-			     st->sig_len);
+	good = attest_verify(ak.key, st->q.attest, st->q.attest_len, st->q.sig,
+			     st->q.sig_len);
 	if (good != 1) {
 		ret = tvmctl_err(TVMCTL_ERR, "%s: the quote of VM '%s' does not "
 				 "verify with the attestation key (changed "
@@ -479,7 +399,7 @@ int quote_main(struct tvmctl *ctl, int argc, char **argv)
 	out_int(ctl->out, "id", NULL, vm.id);
 	out_str(ctl->out, "name", NULL, vm.name);
 	out_str(ctl->out, "bank", NULL, bank_name(st->bank));
-	out_int(ctl->out, "log_count", "log count", (int64_t)st->log_count);
+	out_int(ctl->out, "log_count", "log count", (int64_t)st->q.log_count);
 	out_bool(ctl->out, "deep", NULL, deep);
 	out_object_end(ctl->out);
 	ret = TVMCTL_OK;
@@ -491,7 +411,6 @@ out:
 	tvm_nl_close(nl);
 out_free:
 	free(st->log);
-	free(st->ev);
 	free(st);
 	return ret;
 }

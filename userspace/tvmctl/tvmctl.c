@@ -313,31 +313,6 @@ int tvmctl_nl_open(const struct tvmctl *ctl, struct tvm_nl **nlp)
 	return 0;
 }
 
-int tvmctl_vm_msg(struct tvm_nl *nl, uint8_t cmd, bool dump,
-		  const struct vm_sel *sel, struct nl_msg **msgp)
-{
-	int ret = tvm_nl_new(nl, cmd, dump, msgp);
-
-	if (ret)
-		return ret;
-	ret = tvm_nl_put_vm(*msgp, sel);
-	if (ret)
-		nlmsg_free(*msgp);
-	return ret;
-}
-
-int tvmctl_put_pcr_sel(struct nl_msg *msg, int bank, bool has_mask,
-		       uint32_t mask)
-{
-	int ret = 0;
-
-	if (bank >= 0)
-		ret = tvm_nl_put_u32(msg, TVM_A_PCR_BANK, (uint32_t)bank);
-	if (!ret && has_mask)
-		ret = tvm_nl_put_u32(msg, TVM_A_PCR_MASK, mask);
-	return ret;
-}
-
 int tvmctl_nl_err(const struct tvmctl *ctl, const struct tvm_nl *nl, int err,
 		  const char *fmt, ...)
 {

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "client.h"
 #include "nl.h"
 #include "out.h"
 #include "policy_json.h"
@@ -121,19 +122,6 @@ int tvmctl_vm_args(const struct tvmctl *ctl, int n, char **args, int want,
 /* Connect to tvm.ko; prints why not and returns TVMCTL_ERR on failure. */
 int tvmctl_nl_open(const struct tvmctl *ctl, struct tvm_nl **nlp);
 /*
- * A request for @cmd (a dump if @dump) on the VM @sel selects, with its
- * selector attribute in place.  0, or -errno with no message to free.
- */
-int tvmctl_vm_msg(struct tvm_nl *nl, uint8_t cmd, bool dump,
-		  const struct vm_sel *sel, struct nl_msg **msgp);
-/*
- * The PCRs a PCR_READ or QUOTE request asks for: TVM_A_PCR_BANK when
- * @bank >= 0, TVM_A_PCR_MASK @mask when @has_mask.  0 or -errno; the
- * caller frees @msg either way.
- */
-int tvmctl_put_pcr_sel(struct nl_msg *msg, int bank, bool has_mask,
-		       uint32_t mask);
-/*
  * Report a request the kernel (or the exchange) failed with -@err:
  * "tvmctl: <cmd>: <what>: <extack> (<strerror>)" when the kernel said why,
  * else "tvmctl: <cmd>: <what>: <strerror>", with @fmt describing the
@@ -143,83 +131,18 @@ int tvmctl_put_pcr_sel(struct nl_msg *msg, int bank, bool has_mask,
 int tvmctl_nl_err(const struct tvmctl *ctl, const struct tvm_nl *nl, int err,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* The VM attributes of a VM_GET or VM_CREATE reply. */
-struct vm_info {
-	uint32_t id;
-	char name[TVM_NAME_MAX + 1];
-	uint8_t uuid[TVM_UUID_SIZE];
-	uint32_t banks;
-	uint32_t state;
-	uint32_t log_max;
-	uint64_t log_count;
-	uint64_t log_bytes;
-	uint64_t log_refused;
-	/* ABI 3: trust (when @has_trust), reasons (oldest first), policy. */
-	bool has_trust;
-	uint32_t trust;
-	uint64_t policy_gen;
-	unsigned int nreasons;
-	char reasons[TVM_REASONS_MAX][TVM_REASON_MAX + 1];
-	/* ABI 5: the VMM's pid (0: none, made with VM_CREATE), a KVM VM. */
-	uint32_t pid;
-	bool kvm;
-};
-
-/* Fill @vm from a reply; -EPROTO when the id, name or UUID is missing. */
-int vm_decode(struct nlattr **tb, struct vm_info *vm);
 /* Print @vm as one object, as `vm show` does. */
 void vm_print(struct tvmctl *ctl, const struct vm_info *vm);
 /*
- * A command @cmd on one VM, with no options but -h (vm show, vm delete,
- * measure): print the VM of the reply, or, for vm delete, which replies
- * with nothing, an empty object.  A failure is "<@what> VM '<arg>'".
+ * A request @fn on one VM, with no options but -h (vm show, vm delete,
+ * measure): print the VM of the reply, or, for tvm_client_vm_delete(),
+ * which replies with nothing, an empty object.  A failure is "<@what>
+ * VM '<arg>'".
  */
-int vm_one(struct tvmctl *ctl, int argc, char **argv, uint8_t cmd,
+int vm_one(struct tvmctl *ctl, int argc, char **argv,
+	   int (*fn)(struct tvm_nl *nl, const struct vm_sel *sel,
+		     struct vm_info *vm),
 	   const char *what);
-/* The text of an enum tvm_vm_state. */
-const char *vm_state_name(uint32_t state);
-/* The text of an enum tvm_trust: "pending", "trusted", ... */
-const char *vm_trust_name(uint32_t trust);
-
-/*
- * Each entry of a TVM_A_PCR_VALUES list (pcr.c), checked (a bank below
- * __TVM_BANK_MAX, a PCR below TVM_NUM_PCRS, a digest of the bank's size),
- * to @fn with @arg.  0, -EPROTO for an entry that is not so, or the
- * first negative return of @fn, which stops the walk.
- */
-typedef int (*pcrv_fn)(uint32_t bank, uint32_t pcr, const void *digest,
-		       void *arg);
-int pcr_values_for_each(struct nlattr *list, pcrv_fn fn, void *arg);
-
-struct tvm_event;
-/*
- * Rebuild an event of a TVM_CMD_LOG_DUMP reply, attributes @tb, as the
- * struct tvm_event tvm_log.c encodes, into @ev of @ev_size bytes (log.c).
- * 0, or -EPROTO when an attribute is missing or wrong or it does not fit.
- */
-int log_event_decode(struct nlattr **tb, struct tvm_event *ev,
-		     size_t ev_size);
-
-/* The attestation key as AK_SET and AK_GET return it (ak.c). */
-struct ak_info {
-	char desc[TVM_KEY_DESC_MAX + 1];
-	uint32_t bits;
-	uint8_t n[512];
-	size_t n_len;
-	uint8_t e[8];
-	size_t e_len;
-	/* Built from @n and @e: the key, its PEM and its name. */
-	struct evp_pkey_st *key;
-	char *pem;
-	uint8_t name[32];
-};
-
-/*
- * AK_SET of @desc, or AK_GET when @desc is NULL, into @ak (free with
- * ak_info_free()).  0 or -errno (tvm_nl_extack() says why).
- */
-int ak_request(struct tvm_nl *nl, const char *desc, struct ak_info *ak);
-void ak_info_free(struct ak_info *ak);
 
 /*
  * A policy file on its way to the kernel (policy.c), as `policy load` and

@@ -1,0 +1,732 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tvm's client; see client.h.  Each request is built here on nl.c's
+ * helpers and each reply decoded here, checked as it is decoded: a
+ * missing attribute, a bank or PCR out of range, a digest of the wrong
+ * size is -EPROTO.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attest.h"
+#include "client.h"
+#include "tvm_log.h"
+
+const char *vm_state_name(uint32_t state)
+{
+	switch (state) {
+	case TVM_VM_ACTIVE:
+		return "active";
+	case TVM_VM_LOG_FULL:
+		return "log-full";
+	default:
+		return "unknown";
+	}
+}
+
+const char *vm_trust_name(uint32_t trust)
+{
+	switch (trust) {
+	case TVM_TRUST_PENDING:
+		return "pending";
+	case TVM_TRUST_TRUSTED:
+		return "trusted";
+	case TVM_TRUST_UNTRUSTED:
+		return "untrusted";
+	case TVM_TRUST_UNKNOWN:
+		return "unknown";
+	default:
+		return "?";
+	}
+}
+
+/* A request for @cmd (a dump if @dump) on the VM @sel selects. */
+static int vm_msg(struct tvm_nl *nl, uint8_t cmd, bool dump,
+		  const struct vm_sel *sel, struct nl_msg **msgp)
+{
+	int ret = tvm_nl_new(nl, cmd, dump, msgp);
+
+	if (ret)
+		return ret;
+	ret = tvm_nl_put_vm(*msgp, sel);
+	if (ret)
+		nlmsg_free(*msgp);
+	return ret;
+}
+
+/* Send @msg when @ret (building it) is 0, else free it. */
+static int send_msg(struct tvm_nl *nl, struct nl_msg *msg, int ret,
+		tvm_nl_reply_fn fn, void *arg)
+{
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return tvm_nl_send(nl, msg, fn, arg);
+}
+
+/* Fill @vm from a reply; -EPROTO when the id, name or UUID is missing. */
+static int vm_decode(struct nlattr **tb, struct vm_info *vm)
+{
+	struct nlattr *a;
+	int rem;
+
+	memset(vm, 0, sizeof(*vm));
+	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_VM_NAME] || !tb[TVM_A_VM_UUID])
+		return -EPROTO;
+	vm->id = nla_get_u32(tb[TVM_A_VM_ID]);
+	nla_strlcpy(vm->name, tb[TVM_A_VM_NAME], sizeof(vm->name));
+	memcpy(vm->uuid, nla_data(tb[TVM_A_VM_UUID]), sizeof(vm->uuid));
+	if (tb[TVM_A_VM_BANKS])
+		vm->banks = nla_get_u32(tb[TVM_A_VM_BANKS]);
+	if (tb[TVM_A_VM_STATE])
+		vm->state = nla_get_u32(tb[TVM_A_VM_STATE]);
+	if (tb[TVM_A_VM_LOG_MAX])
+		vm->log_max = nla_get_u32(tb[TVM_A_VM_LOG_MAX]);
+	if (tb[TVM_A_VM_LOG_COUNT])
+		vm->log_count = nla_get_u64(tb[TVM_A_VM_LOG_COUNT]);
+	if (tb[TVM_A_VM_LOG_BYTES])
+		vm->log_bytes = nla_get_u64(tb[TVM_A_VM_LOG_BYTES]);
+	if (tb[TVM_A_VM_LOG_REFUSED])
+		vm->log_refused = nla_get_u64(tb[TVM_A_VM_LOG_REFUSED]);
+	if (tb[TVM_A_VM_TRUST]) {
+		vm->has_trust = true;
+		vm->trust = nla_get_u32(tb[TVM_A_VM_TRUST]);
+	}
+	if (tb[TVM_A_VM_POLICY_GEN])
+		vm->policy_gen = nla_get_u64(tb[TVM_A_VM_POLICY_GEN]);
+	if (tb[TVM_A_VM_PID])
+		vm->pid = nla_get_u32(tb[TVM_A_VM_PID]);
+	vm->kvm = tb[TVM_A_VM_KVM] != NULL;
+	if (tb[TVM_A_VM_REASONS]) {
+		nla_for_each_nested(a, tb[TVM_A_VM_REASONS], rem) {
+			if (nla_type(a) != TVM_A_REASON ||
+			    vm->nreasons == TVM_REASONS_MAX)
+				continue;
+			nla_strlcpy(vm->reasons[vm->nreasons++], a,
+				    sizeof(vm->reasons[0]));
+		}
+	}
+	return 0;
+}
+
+static int on_vm(struct nlattr **tb, void *arg)
+{
+	return vm_decode(tb, arg);
+}
+
+int tvm_client_vm_create(struct tvm_nl *nl, const struct vm_create_args *a,
+			 struct vm_info *vm)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = tvm_nl_new(nl, TVM_CMD_VM_CREATE, false, &msg);
+	if (ret)
+		return ret;
+	ret = tvm_nl_put_str(msg, TVM_A_VM_NAME, a->name);
+	if (!ret && a->has_uuid)
+		ret = tvm_nl_put(msg, TVM_A_VM_UUID, a->uuid, sizeof(a->uuid));
+	if (!ret && a->has_banks)
+		ret = tvm_nl_put_u32(msg, TVM_A_VM_BANKS, a->banks);
+	if (!ret && a->has_log_max)
+		ret = tvm_nl_put_u32(msg, TVM_A_VM_LOG_MAX, a->log_max);
+	return send_msg(nl, msg, ret, on_vm, vm);
+}
+
+struct vm_walk {
+	int (*fn)(const struct vm_info *vm, void *arg);
+	void *arg;
+};
+
+static int on_vm_walk(struct nlattr **tb, void *arg)
+{
+	struct vm_walk *w = arg;
+	struct vm_info vm;
+	int ret = vm_decode(tb, &vm);
+
+	return ret ? ret : w->fn(&vm, w->arg);
+}
+
+int tvm_client_vm_list(struct tvm_nl *nl,
+		       int (*fn)(const struct vm_info *vm, void *arg),
+		       void *arg)
+{
+	struct vm_walk w = { .fn = fn, .arg = arg };
+	struct nl_msg *msg;
+	int ret;
+
+	ret = tvm_nl_new(nl, TVM_CMD_VM_GET, true, &msg);
+	if (ret)
+		return ret;
+	return tvm_nl_send(nl, msg, on_vm_walk, &w);
+}
+
+/* A command on one VM that replies with the VM (@vm NULL: nothing). */
+static int vm_request(struct tvm_nl *nl, uint8_t cmd,
+		      const struct vm_sel *sel, struct vm_info *vm)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = vm_msg(nl, cmd, false, sel, &msg);
+	if (ret)
+		return ret;
+	return tvm_nl_send(nl, msg, vm ? on_vm : NULL, vm);
+}
+
+int tvm_client_vm_get(struct tvm_nl *nl, const struct vm_sel *sel,
+		      struct vm_info *vm)
+{
+	return vm_request(nl, TVM_CMD_VM_GET, sel, vm);
+}
+
+int tvm_client_vm_launch(struct tvm_nl *nl, const struct vm_sel *sel,
+			 struct vm_info *vm)
+{
+	return vm_request(nl, TVM_CMD_VM_LAUNCH, sel, vm);
+}
+
+int tvm_client_vm_measure(struct tvm_nl *nl, const struct vm_sel *sel,
+			  struct vm_info *vm)
+{
+	return vm_request(nl, TVM_CMD_VM_MEASURE, sel, vm);
+}
+
+int tvm_client_vm_delete(struct tvm_nl *nl, const struct vm_sel *sel,
+			 struct vm_info *vm)
+{
+	(void)vm;
+	return vm_request(nl, TVM_CMD_VM_DELETE, sel, NULL);
+}
+
+int tvm_client_vm_bind(struct tvm_nl *nl, pid_t pid, const char *name,
+		       const uint8_t uuid[TVM_UUID_SIZE])
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = tvm_nl_new(nl, TVM_CMD_VM_BIND, false, &msg);
+	if (ret)
+		return ret;
+	ret = tvm_nl_put_u32(msg, TVM_A_VM_PID, (uint32_t)pid);
+	if (!ret)
+		ret = tvm_nl_put_str(msg, TVM_A_VM_NAME, name);
+	if (!ret)
+		ret = tvm_nl_put(msg, TVM_A_VM_UUID, uuid, TVM_UUID_SIZE);
+	return send_msg(nl, msg, ret, NULL, NULL);
+}
+
+struct file_reply {
+	uint32_t *id;
+	uint64_t *seq;
+};
+
+static int on_file(struct nlattr **tb, void *arg)
+{
+	struct file_reply *r = arg;
+
+	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_EVENT_SEQ])
+		return -EPROTO;
+	*r->id = nla_get_u32(tb[TVM_A_VM_ID]);
+	*r->seq = nla_get_u64(tb[TVM_A_EVENT_SEQ]);
+	return 0;
+}
+
+int tvm_client_measure_file(struct tvm_nl *nl, const struct vm_sel *sel,
+			    int fd, const char *name, uint32_t *id,
+			    uint64_t *seq)
+{
+	struct file_reply r = { .id = id, .seq = seq };
+	struct nl_msg *msg;
+	int ret;
+
+	ret = vm_msg(nl, TVM_CMD_MEASURE_FILE, false, sel, &msg);
+	if (ret)
+		return ret;
+	ret = tvm_nl_put_u32(msg, TVM_A_FILE_FD, (uint32_t)fd);
+	if (!ret)
+		ret = tvm_nl_put_str(msg, TVM_A_FILE_NAME, name);
+	return send_msg(nl, msg, ret, on_file, &r);
+}
+
+/* The PCRs a PCR_READ or QUOTE request asks for. */
+static int put_pcr_sel(struct nl_msg *msg, const struct pcr_sel *ps)
+{
+	int ret = 0;
+
+	if (ps->bank >= 0)
+		ret = tvm_nl_put_u32(msg, TVM_A_PCR_BANK, (uint32_t)ps->bank);
+	if (!ret && ps->has_mask)
+		ret = tvm_nl_put_u32(msg, TVM_A_PCR_MASK, ps->mask);
+	return ret;
+}
+
+static const struct nla_policy pcrv_policy[TVM_A_PCRV_ENTRY_MAX + 1] = {
+	[TVM_A_PCRV_BANK]	= { .type = NLA_U32 },
+	[TVM_A_PCRV_INDEX]	= { .type = NLA_U32 },
+	[TVM_A_PCRV_DIGEST]	= { .minlen = 1, .maxlen = TVM_DIGEST_MAX },
+};
+
+/* One PCR value, checked, to the PCR read or the quote being decoded. */
+typedef int (*pcrv_fn)(uint32_t bank, uint32_t pcr, const void *digest,
+		       void *arg);
+
+struct pcrv_walk {
+	pcrv_fn fn;
+	void *arg;
+};
+
+static int on_pcrv(struct nlattr **tb, void *arg)
+{
+	struct pcrv_walk *w = arg;
+	uint32_t bank, pcr;
+
+	if (!tb[TVM_A_PCRV_BANK] || !tb[TVM_A_PCRV_INDEX] ||
+	    !tb[TVM_A_PCRV_DIGEST])
+		return -EPROTO;
+	bank = nla_get_u32(tb[TVM_A_PCRV_BANK]);
+	pcr = nla_get_u32(tb[TVM_A_PCRV_INDEX]);
+	if (bank >= __TVM_BANK_MAX || pcr >= TVM_NUM_PCRS ||
+	    nla_len(tb[TVM_A_PCRV_DIGEST]) != tvm_banks[bank].size)
+		return -EPROTO;
+	return w->fn(bank, pcr, nla_data(tb[TVM_A_PCRV_DIGEST]), w->arg);
+}
+
+/* Each entry of a TVM_A_PCR_VALUES list @list, checked, to @fn. */
+static int pcr_values_for_each(struct nlattr *list, pcrv_fn fn, void *arg)
+{
+	struct pcrv_walk w = { .fn = fn, .arg = arg };
+
+	return tvm_nl_for_each_entry(list, TVM_A_PCRV, TVM_A_PCRV_ENTRY_MAX,
+				     pcrv_policy, on_pcrv, &w);
+}
+
+static int pcr_value(uint32_t bank, uint32_t pcr, const void *digest,
+		     void *arg)
+{
+	struct pcr_values *pv = arg;
+
+	memcpy(pv->digest[bank][pcr], digest, tvm_banks[bank].size);
+	pv->have[bank] |= 1U << pcr;
+	return 0;
+}
+
+static int on_pcr_read(struct nlattr **tb, void *arg)
+{
+	struct pcr_values *pv = arg;
+
+	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_VM_LOG_COUNT] ||
+	    !tb[TVM_A_PCR_VALUES])
+		return -EPROTO;
+	pv->id = nla_get_u32(tb[TVM_A_VM_ID]);
+	pv->log_count = nla_get_u64(tb[TVM_A_VM_LOG_COUNT]);
+	return pcr_values_for_each(tb[TVM_A_PCR_VALUES], pcr_value, pv);
+}
+
+int tvm_client_pcr_read(struct tvm_nl *nl, const struct vm_sel *sel,
+			const struct pcr_sel *ps, struct pcr_values *pv)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = vm_msg(nl, TVM_CMD_PCR_READ, false, sel, &msg);
+	if (ret)
+		return ret;
+	memset(pv, 0, sizeof(*pv));
+	ret = put_pcr_sel(msg, ps);
+	return send_msg(nl, msg, ret, on_pcr_read, pv);
+}
+
+/* The reply of extend and reset: the logged event's sequence number. */
+static int on_event_seq(struct nlattr **tb, void *arg)
+{
+	uint64_t *seq = arg;
+
+	if (!tb[TVM_A_EVENT_SEQ])
+		return -EPROTO;
+	*seq = nla_get_u64(tb[TVM_A_EVENT_SEQ]);
+	return 0;
+}
+
+/* The attributes of an extend's event @ev, after its PCR index. */
+static int put_event(struct nl_msg *msg, const struct pcr_event *ev)
+{
+	struct nlattr *list, *entry;
+	int ret = 0;
+
+	if (ev->has_type)
+		ret = tvm_nl_put_u32(msg, TVM_A_EVENT_TYPE, ev->type);
+	if (!ret)
+		ret = tvm_nl_put(msg, TVM_A_EVENT_DATA, ev->data, ev->data_len);
+	if (ret || !ev->digest_banks)
+		return ret;
+	ret = tvm_nl_nest_start(msg, TVM_A_EVENT_DIGESTS, &list);
+	for (unsigned int bank = 0; !ret && bank < __TVM_BANK_MAX; bank++) {
+		if (!(ev->digest_banks & (1U << bank)))
+			continue;
+		ret = tvm_nl_nest_start(msg, TVM_A_DIGEST, &entry);
+		if (!ret)
+			ret = tvm_nl_put_u32(msg, TVM_A_DIGEST_BANK, bank);
+		if (!ret)
+			ret = tvm_nl_put(msg, TVM_A_DIGEST_VALUE,
+					 ev->digests[bank],
+					 tvm_banks[bank].size);
+		if (!ret)
+			ret = tvm_nl_nest_end(msg, entry);
+	}
+	if (!ret)
+		ret = tvm_nl_nest_end(msg, list);
+	return ret;
+}
+
+/* PCR_EXTEND with @ev, or PCR_RESET (@ev NULL), of PCR @pcr. */
+static int pcr_event(struct tvm_nl *nl, uint8_t cmd, const struct vm_sel *sel,
+		     unsigned int pcr, const struct pcr_event *ev,
+		     uint64_t *seq)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = vm_msg(nl, cmd, false, sel, &msg);
+	if (ret)
+		return ret;
+	ret = tvm_nl_put_u32(msg, TVM_A_PCR_INDEX, pcr);
+	if (!ret && ev)
+		ret = put_event(msg, ev);
+	return send_msg(nl, msg, ret, on_event_seq, seq);
+}
+
+int tvm_client_pcr_extend(struct tvm_nl *nl, const struct vm_sel *sel,
+			  unsigned int pcr, const struct pcr_event *ev,
+			  uint64_t *seq)
+{
+	return pcr_event(nl, TVM_CMD_PCR_EXTEND, sel, pcr, ev, seq);
+}
+
+int tvm_client_pcr_reset(struct tvm_nl *nl, const struct vm_sel *sel,
+			 unsigned int pcr, uint64_t *seq)
+{
+	return pcr_event(nl, TVM_CMD_PCR_RESET, sel, pcr, NULL, seq);
+}
+
+static const struct nla_policy digest_policy[TVM_A_DIGEST_ENTRY_MAX + 1] = {
+	[TVM_A_DIGEST_BANK]	= { .type = NLA_U32 },
+	[TVM_A_DIGEST_VALUE]	= { .minlen = 1, .maxlen = TVM_DIGEST_MAX },
+};
+
+/* The digests of the event being decoded. */
+struct digests {
+	uint32_t banks;
+	uint8_t value[__TVM_BANK_MAX][TVM_DIGEST_MAX];
+};
+
+static int on_digest(struct nlattr **tb, void *arg)
+{
+	struct digests *d = arg;
+	uint32_t bank;
+
+	if (!tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE])
+		return -EPROTO;
+	bank = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
+	if (bank >= __TVM_BANK_MAX || (d->banks & (1U << bank)) ||
+	    nla_len(tb[TVM_A_DIGEST_VALUE]) != tvm_banks[bank].size)
+		return -EPROTO;
+	memcpy(d->value[bank], nla_data(tb[TVM_A_DIGEST_VALUE]),
+	       tvm_banks[bank].size);
+	d->banks |= 1U << bank;
+	return 0;
+}
+
+/*
+ * Rebuild an event of a LOG_DUMP reply, attributes @tb, as the struct
+ * tvm_event tvm_log.c encodes, into @ev of @ev_size bytes.  -EPROTO when
+ * an attribute is missing or wrong or it does not fit.
+ */
+static int log_event_decode(struct nlattr **tb, struct tvm_event *ev,
+			    size_t ev_size)
+{
+	struct digests d = { 0 };
+	size_t data_len = 0, off = 0;
+	int ret;
+
+	if (!tb[TVM_A_EVENT_SEQ] || !tb[TVM_A_PCR_INDEX] ||
+	    !tb[TVM_A_EVENT_TYPE] || !tb[TVM_A_EVENT_DIGESTS])
+		return -EPROTO;
+	ret = tvm_nl_for_each_entry(tb[TVM_A_EVENT_DIGESTS], TVM_A_DIGEST,
+				    TVM_A_DIGEST_ENTRY_MAX, digest_policy,
+				    on_digest, &d);
+	if (ret)
+		return ret;
+	if (tb[TVM_A_EVENT_DATA])
+		data_len = (size_t)nla_len(tb[TVM_A_EVENT_DATA]);
+	if (sizeof(*ev) + tvm_banks_digest_size(d.banks) + data_len > ev_size)
+		return -EPROTO;
+
+	ev->seq = nla_get_u64(tb[TVM_A_EVENT_SEQ]);
+	ev->pcr = nla_get_u32(tb[TVM_A_PCR_INDEX]);
+	ev->type = nla_get_u32(tb[TVM_A_EVENT_TYPE]);
+	ev->banks = d.banks;
+	ev->data_len = (uint32_t)data_len;
+	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++) {
+		if (!(ev->banks & (1U << b)))
+			continue;
+		memcpy(ev->payload + off, d.value[b], tvm_banks[b].size);
+		off += tvm_banks[b].size;
+	}
+	if (data_len)
+		memcpy(ev->payload + off, nla_data(tb[TVM_A_EVENT_DATA]),
+		       data_len);
+	return 0;
+}
+
+struct log_walk {
+	int (*fn)(const struct tvm_event *ev, void *arg);
+	void *arg;
+	uint64_t next;		/* the sequence number expected next */
+	struct tvm_event *ev;
+	size_t ev_size;
+};
+
+static int on_log_event(struct nlattr **tb, void *arg)
+{
+	struct log_walk *w = arg;
+	int ret;
+
+	ret = log_event_decode(tb, w->ev, w->ev_size);
+	if (ret)
+		return ret;
+	/* Gap-free from @from on: anything else is not the log. */
+	if (w->ev->seq != w->next)
+		return -EPROTO;
+	w->next++;
+	return w->fn(w->ev, w->arg);
+}
+
+int tvm_client_log_dump(struct tvm_nl *nl, const struct vm_sel *sel,
+			uint64_t from,
+			int (*fn)(const struct tvm_event *ev, void *arg),
+			void *arg)
+{
+	struct log_walk w = { .fn = fn, .arg = arg, .next = from };
+	struct nl_msg *msg;
+	int ret;
+
+	w.ev_size = sizeof(*w.ev) + tvm_banks_digest_size(TVM_BANKS_ALL) +
+		    TVM_EVENT_DATA_MAX;
+	w.ev = malloc(w.ev_size);
+	if (!w.ev)
+		return -ENOMEM;
+	ret = vm_msg(nl, TVM_CMD_LOG_DUMP, true, sel, &msg);
+	if (!ret) {
+		if (from)
+			ret = tvm_nl_put_u64(msg, TVM_A_LOG_FROM, from);
+		ret = send_msg(nl, msg, ret, on_log_event, &w);
+	}
+	free(w.ev);
+	return ret;
+}
+
+static int on_ak(struct nlattr **tb, void *arg)
+{
+	struct ak_info *ak = arg;
+	size_t n, e;
+
+	if (!tb[TVM_A_AK_DESC] || !tb[TVM_A_AK_BITS] ||
+	    !tb[TVM_A_AK_MODULUS] || !tb[TVM_A_AK_EXPONENT])
+		return -EPROTO;
+	n = (size_t)nla_len(tb[TVM_A_AK_MODULUS]);
+	e = (size_t)nla_len(tb[TVM_A_AK_EXPONENT]);
+	if (!n || n > sizeof(ak->n) || !e || e > sizeof(ak->e))
+		return -EPROTO;
+	snprintf(ak->desc, sizeof(ak->desc), "%.*s",
+		 nla_len(tb[TVM_A_AK_DESC]),
+		 (const char *)nla_data(tb[TVM_A_AK_DESC]));
+	ak->bits = nla_get_u32(tb[TVM_A_AK_BITS]);
+	memcpy(ak->n, nla_data(tb[TVM_A_AK_MODULUS]), n);
+	memcpy(ak->e, nla_data(tb[TVM_A_AK_EXPONENT]), e);
+	ak->n_len = n;
+	ak->e_len = e;
+	return 0;
+}
+
+/* AK_SET of @desc, or AK_GET when @desc is NULL. */
+static int ak_request(struct tvm_nl *nl, const char *desc, struct ak_info *ak)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = tvm_nl_new(nl, desc ? TVM_CMD_AK_SET : TVM_CMD_AK_GET, false,
+			 &msg);
+	if (ret)
+		return ret;
+	if (desc)
+		ret = tvm_nl_put_str(msg, TVM_A_AK_DESC, desc);
+	memset(ak, 0, sizeof(*ak));
+	ret = send_msg(nl, msg, ret, on_ak, ak);
+	if (ret)
+		return ret;
+	ak->key = attest_rsa_pub(ak->n, ak->n_len, ak->e, ak->e_len);
+	if (!ak->key)
+		return -EPROTO;
+	ret = attest_pub_pem(ak->key, &ak->pem);
+	if (!ret)
+		ret = attest_pub_name(ak->key, ak->name);
+	if (ret)
+		ak_info_free(ak);
+	return ret;
+}
+
+int tvm_client_ak_get(struct tvm_nl *nl, struct ak_info *ak)
+{
+	return ak_request(nl, NULL, ak);
+}
+
+int tvm_client_ak_set(struct tvm_nl *nl, const char *desc,
+		      struct ak_info *ak)
+{
+	return ak_request(nl, desc, ak);
+}
+
+void ak_info_free(struct ak_info *ak)
+{
+	EVP_PKEY_free(ak->key);
+	free(ak->pem);
+	ak->key = NULL;
+	ak->pem = NULL;
+}
+
+struct quote_walk {
+	struct quote_reply *q;
+	uint32_t bank;
+};
+
+/* A value of the quoted bank: anything else is not what was asked. */
+static int quote_pcrv(uint32_t bank, uint32_t pcr, const void *digest,
+		      void *arg)
+{
+	struct quote_walk *w = arg;
+
+	if (bank != w->bank)
+		return -EPROTO;
+	memcpy(w->q->pcrs.value[pcr], digest, tvm_banks[bank].size);
+	w->q->pcrs.mask |= 1U << pcr;
+	return 0;
+}
+
+static int on_quote(struct nlattr **tb, void *arg)
+{
+	struct quote_walk *w = arg;
+	struct quote_reply *q = w->q;
+	struct nlattr *a = tb[TVM_A_QUOTE_ATTEST], *s = tb[TVM_A_QUOTE_SIGNATURE];
+
+	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_VM_LOG_COUNT] || !a || !s ||
+	    !tb[TVM_A_PCR_VALUES] || nla_len(a) > QF_ATTEST_MAX ||
+	    nla_len(s) > QF_SIG_MAX)
+		return -EPROTO;
+	q->id = nla_get_u32(tb[TVM_A_VM_ID]);
+	q->log_count = nla_get_u64(tb[TVM_A_VM_LOG_COUNT]);
+	q->attest_len = (size_t)nla_len(a);
+	memcpy(q->attest, nla_data(a), q->attest_len);
+	q->sig_len = (size_t)nla_len(s);
+	memcpy(q->sig, nla_data(s), q->sig_len);
+	return pcr_values_for_each(tb[TVM_A_PCR_VALUES], quote_pcrv, w);
+}
+
+int tvm_client_quote(struct tvm_nl *nl, const struct vm_sel *sel,
+		     const uint8_t *nonce, size_t nonce_len,
+		     const struct pcr_sel *ps, struct quote_reply *q)
+{
+	struct quote_walk w = { .q = q, .bank = (uint32_t)ps->bank };
+	struct nl_msg *msg;
+	int ret;
+
+	if (ps->bank < 0 || ps->bank >= __TVM_BANK_MAX)
+		return -EINVAL;
+	memset(q, 0, sizeof(*q));
+	q->pcrs.alg = tvm_banks[ps->bank].tpm_alg;
+	q->pcrs.size = tvm_banks[ps->bank].size;
+	ret = vm_msg(nl, TVM_CMD_QUOTE, false, sel, &msg);
+	if (ret)
+		return ret;
+	ret = tvm_nl_put(msg, TVM_A_QUOTE_NONCE, nonce, nonce_len);
+	if (!ret)
+		ret = put_pcr_sel(msg, ps);
+	return send_msg(nl, msg, ret, on_quote, &w);
+}
+
+int tvm_client_subscribe(struct tvm_nl *nl)
+{
+	return tvm_nl_subscribe(nl, TVM_MCGRP_EVENTS);
+}
+
+/* TVM_CMD_EVENT_TRUST: ID, NAME, UUID, TRUST_OLD, VM_TRUST, REASON, VM_POLICY_GEN */
+static bool trust_notice(struct nlattr **tb, struct tvm_notice *n)
+{
+	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_TRUST_OLD] || !tb[TVM_A_VM_TRUST])
+		return false;
+	n->id = nla_get_u32(tb[TVM_A_VM_ID]);
+	if (tb[TVM_A_VM_NAME])
+		nla_strlcpy(n->name, tb[TVM_A_VM_NAME], sizeof(n->name));
+	if (tb[TVM_A_VM_UUID] && nla_len(tb[TVM_A_VM_UUID]) == TVM_UUID_SIZE) {
+		memcpy(n->uuid, nla_data(tb[TVM_A_VM_UUID]), TVM_UUID_SIZE);
+		n->has_uuid = true;
+	}
+	if (tb[TVM_A_VM_POLICY_GEN])
+		n->policy_gen = nla_get_u64(tb[TVM_A_VM_POLICY_GEN]);
+	n->trust_old = nla_get_u32(tb[TVM_A_TRUST_OLD]);
+	n->trust = nla_get_u32(tb[TVM_A_VM_TRUST]);
+	return true;
+}
+
+struct notice_walk {
+	int (*fn)(const struct tvm_notice *n, void *arg);
+	void *arg;
+};
+
+static int on_notice(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct notice_walk *w = arg;
+	struct tvm_notice *n;
+	int ret;
+
+	if (cmd != TVM_CMD_EVENT_TRUST && cmd != TVM_CMD_EVENT_POLICY)
+		return 0;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	n->cmd = cmd;
+	if (tb[TVM_A_REASON])
+		nla_strlcpy(n->reason, tb[TVM_A_REASON], sizeof(n->reason));
+	if (cmd == TVM_CMD_EVENT_TRUST) {
+		ret = trust_notice(tb, n) ? w->fn(n, w->arg) : 0;
+		free(n);
+		return ret;
+	}
+	/* TVM_CMD_EVENT_POLICY: POLICY { selector, GEN }, REASON */
+	ret = 0;
+	if (tb[TVM_A_POLICY])
+		ret = policy_decode(nla_data(tb[TVM_A_POLICY]),
+				    (size_t)nla_len(tb[TVM_A_POLICY]),
+				    &n->policy);
+	if (!tb[TVM_A_POLICY] || (ret && ret != -ENOMEM)) {
+		free(n);
+		return 0;
+	}
+	if (!ret) {
+		ret = w->fn(n, w->arg);
+		policy_free(&n->policy);
+	}
+	free(n);
+	return ret;
+}
+
+int tvm_client_notices(struct tvm_nl *nl,
+		       int (*fn)(const struct tvm_notice *n, void *arg),
+		       void *arg)
+{
+	struct notice_walk w = { .fn = fn, .arg = arg };
+
+	return tvm_nl_recv_events(nl, on_notice, &w);
+}
