@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * userspace/lib/client.c without a kernel: tvm_nl_new() and tvm_nl_send()
+ * are wrapped (-Wl,--wrap), so that each request is kept for the test to
+ * look at and the replies are messages the test builds, handed to the
+ * client's callbacks as nl.c would hand them.  What it checks is what
+ * the client promises its callers: the request carries what was asked,
+ * a reply decodes into the struct, and a reply that is not as tvm.h has
+ * it is -EPROTO, never a struct half-filled.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <netlink/genl/genl.h>
+
+#include "client.h"
+#include "tvm_log.h"
+
+#define REPLIES_MAX	8
+
+/* The request sent last, and the replies the next send delivers. */
+static struct {
+	uint8_t cmd;
+	struct nlattr *tb[TVM_A_MAX + 1];
+	struct nl_msg *req;
+	struct nl_msg *replies[REPLIES_MAX];
+	unsigned int nreplies;
+	int err;		/* what the kernel answers after them */
+} fake;
+
+int __wrap_tvm_nl_new(struct tvm_nl *nl, uint8_t cmd, bool dump,
+		      struct nl_msg **msgp);
+int __wrap_tvm_nl_send(struct tvm_nl *nl, struct nl_msg *msg,
+		       tvm_nl_reply_fn fn, void *arg);
+
+static struct nl_msg *genl_msg(uint8_t cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(16384);
+
+	assert_non_null(msg);
+	assert_non_null(genlmsg_put(msg, 0, 0, 0, 0, 0, cmd, 1));
+	return msg;
+}
+
+int __wrap_tvm_nl_new(struct tvm_nl *nl, uint8_t cmd, bool dump,
+		      struct nl_msg **msgp)
+{
+	(void)nl;
+	(void)dump;
+	*msgp = genl_msg(cmd);
+	return 0;
+}
+
+int __wrap_tvm_nl_send(struct tvm_nl *nl, struct nl_msg *msg,
+		       tvm_nl_reply_fn fn, void *arg)
+{
+	struct nlattr *tb[TVM_A_MAX + 1];
+	unsigned int i;
+	int ret = 0;
+
+	(void)nl;
+	if (fake.req)
+		nlmsg_free(fake.req);
+	fake.req = msg;
+	fake.cmd = genlmsg_hdr(nlmsg_hdr(msg))->cmd;
+	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, fake.tb, TVM_A_MAX,
+				       NULL), 0);
+	for (i = 0; i < fake.nreplies; i++) {
+		assert_int_equal(genlmsg_parse(nlmsg_hdr(fake.replies[i]), 0,
+					       tb, TVM_A_MAX, NULL), 0);
+		if (!ret && fn)
+			ret = fn(tb, arg);
+		nlmsg_free(fake.replies[i]);
+	}
+	fake.nreplies = 0;
+	return ret ? ret : fake.err;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&fake, 0, sizeof(fake));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (fake.req)
+		nlmsg_free(fake.req);
+	for (unsigned int i = 0; i < fake.nreplies; i++)
+		nlmsg_free(fake.replies[i]);
+	return 0;
+}
+
+static struct nl_msg *reply(void)
+{
+	assert_true(fake.nreplies < REPLIES_MAX);
+	return fake.replies[fake.nreplies++] = genl_msg(0);
+}
+
+static const uint8_t uuid[TVM_UUID_SIZE] = { 0x12, 0x34, [15] = 0x56 };
+static const struct vm_sel by_name = { .type = VM_SEL_NAME, .name = "web" };
+
+/* A VM reply, without the UUID if not @with_uuid. */
+static void vm_reply(bool with_uuid)
+{
+	struct nl_msg *m = reply();
+	struct nlattr *list;
+
+	nla_put_u32(m, TVM_A_VM_ID, 7);
+	nla_put_string(m, TVM_A_VM_NAME, "web");
+	if (with_uuid)
+		nla_put(m, TVM_A_VM_UUID, sizeof(uuid), uuid);
+	nla_put_u32(m, TVM_A_VM_BANKS, 1U << TVM_BANK_SHA256);
+	nla_put_u64(m, TVM_A_VM_LOG_COUNT, 3);
+	nla_put_u32(m, TVM_A_VM_TRUST, TVM_TRUST_UNTRUSTED);
+	list = nla_nest_start(m, TVM_A_VM_REASONS);
+	nla_put_string(m, TVM_A_REASON, "first");
+	nla_put_string(m, TVM_A_REASON, "second");
+	nla_nest_end(m, list);
+	nla_put_flag(m, TVM_A_VM_KVM);
+}
+
+static void test_vm_get(void **state)
+{
+	struct vm_info vm;
+
+	(void)state;
+	vm_reply(true);
+	assert_int_equal(tvm_client_vm_get(NULL, &by_name, &vm), 0);
+	assert_int_equal(fake.cmd, TVM_CMD_VM_GET);
+	assert_non_null(fake.tb[TVM_A_VM_NAME]);
+	assert_string_equal(nla_data(fake.tb[TVM_A_VM_NAME]), "web");
+	assert_int_equal(vm.id, 7);
+	assert_string_equal(vm.name, "web");
+	assert_memory_equal(vm.uuid, uuid, sizeof(uuid));
+	assert_int_equal(vm.banks, 1U << TVM_BANK_SHA256);
+	assert_int_equal(vm.log_count, 3);
+	assert_true(vm.has_trust);
+	assert_int_equal(vm.trust, TVM_TRUST_UNTRUSTED);
+	assert_int_equal(vm.nreasons, 2);
+	assert_string_equal(vm.reasons[0], "first");
+	assert_string_equal(vm.reasons[1], "second");
+	assert_true(vm.kvm);
+	assert_int_equal(vm.pid, 0);
+}
+
+static void test_vm_get_no_uuid(void **state)
+{
+	struct vm_info vm;
+
+	(void)state;
+	vm_reply(false);
+	assert_int_equal(tvm_client_vm_get(NULL, &by_name, &vm), -EPROTO);
+}
+
+/* The kernel's errno comes back as it is. */
+static void test_kernel_error(void **state)
+{
+	struct vm_info vm;
+
+	(void)state;
+	fake.err = -ENOENT;
+	assert_int_equal(tvm_client_vm_get(NULL, &by_name, &vm), -ENOENT);
+}
+
+static void test_vm_create_request(void **state)
+{
+	struct vm_create_args a = { .name = "db", .has_log_max = true,
+				    .log_max = 64 };
+	struct vm_info vm;
+
+	(void)state;
+	vm_reply(true);
+	assert_int_equal(tvm_client_vm_create(NULL, &a, &vm), 0);
+	assert_int_equal(fake.cmd, TVM_CMD_VM_CREATE);
+	assert_string_equal(nla_data(fake.tb[TVM_A_VM_NAME]), "db");
+	assert_int_equal(nla_get_u32(fake.tb[TVM_A_VM_LOG_MAX]), 64);
+	assert_null(fake.tb[TVM_A_VM_UUID]);
+	assert_null(fake.tb[TVM_A_VM_BANKS]);
+}
+
+static void pcrv(struct nl_msg *m, uint32_t bank, uint32_t pcr, int len)
+{
+	uint8_t digest[TVM_DIGEST_MAX];
+	struct nlattr *e = nla_nest_start(m, TVM_A_PCRV);
+
+	memset(digest, (int)pcr, sizeof(digest));
+	nla_put_u32(m, TVM_A_PCRV_BANK, bank);
+	nla_put_u32(m, TVM_A_PCRV_INDEX, pcr);
+	nla_put(m, TVM_A_PCRV_DIGEST, len, digest);
+	nla_nest_end(m, e);
+}
+
+/* A PCR read reply: PCR 9 of sha256, digest @len bytes long. */
+static void pcr_reply(uint32_t bank, int len)
+{
+	struct nl_msg *m = reply();
+	struct nlattr *list;
+
+	nla_put_u32(m, TVM_A_VM_ID, 7);
+	nla_put_u64(m, TVM_A_VM_LOG_COUNT, 3);
+	list = nla_nest_start(m, TVM_A_PCR_VALUES);
+	pcrv(m, bank, 9, len);
+	nla_nest_end(m, list);
+}
+
+static void test_pcr_read(void **state)
+{
+	struct pcr_sel ps = { .bank = TVM_BANK_SHA256, .has_mask = true,
+			      .mask = 1U << 9 };
+	struct pcr_values *pv = malloc(sizeof(*pv));
+
+	(void)state;
+	assert_non_null(pv);
+	pcr_reply(TVM_BANK_SHA256, 32);
+	assert_int_equal(tvm_client_pcr_read(NULL, &by_name, &ps, pv), 0);
+	assert_int_equal(nla_get_u32(fake.tb[TVM_A_PCR_BANK]),
+			 TVM_BANK_SHA256);
+	assert_int_equal(nla_get_u32(fake.tb[TVM_A_PCR_MASK]), 1U << 9);
+	assert_int_equal(pv->id, 7);
+	assert_int_equal(pv->log_count, 3);
+	assert_int_equal(pv->have[TVM_BANK_SHA256], 1U << 9);
+	assert_int_equal(pv->have[TVM_BANK_SHA384], 0);
+	assert_int_equal(pv->digest[TVM_BANK_SHA256][9][31], 9);
+
+	/* A digest that is not its bank's size, or no such bank. */
+	pcr_reply(TVM_BANK_SHA256, 20);
+	assert_int_equal(tvm_client_pcr_read(NULL, &by_name, &ps, pv), -EPROTO);
+	pcr_reply(__TVM_BANK_MAX, 32);
+	assert_int_equal(tvm_client_pcr_read(NULL, &by_name, &ps, pv), -EPROTO);
+	free(pv);
+}
+
+static void event_reply(uint64_t seq)
+{
+	uint8_t digest[32] = { (uint8_t)seq };
+	struct nl_msg *m = reply();
+	struct nlattr *list, *e;
+
+	nla_put_u64(m, TVM_A_EVENT_SEQ, seq);
+	nla_put_u32(m, TVM_A_PCR_INDEX, 9);
+	nla_put_u32(m, TVM_A_EVENT_TYPE, TVM_EV_EXTEND);
+	nla_put(m, TVM_A_EVENT_DATA, 3, "abc");
+	list = nla_nest_start(m, TVM_A_EVENT_DIGESTS);
+	e = nla_nest_start(m, TVM_A_DIGEST);
+	nla_put_u32(m, TVM_A_DIGEST_BANK, TVM_BANK_SHA256);
+	nla_put(m, TVM_A_DIGEST_VALUE, sizeof(digest), digest);
+	nla_nest_end(m, e);
+	nla_nest_end(m, list);
+}
+
+static int count_event(const struct tvm_event *ev, void *arg)
+{
+	unsigned int *n = arg;
+
+	assert_int_equal(ev->pcr, 9);
+	assert_int_equal(ev->banks, 1U << TVM_BANK_SHA256);
+	assert_int_equal(ev->data_len, 3);
+	assert_memory_equal(tvm_event_data(ev), "abc", 3);
+	assert_int_equal(tvm_event_digest(ev, TVM_BANK_SHA256)[0],
+			 (uint8_t)ev->seq);
+	(*n)++;
+	return 0;
+}
+
+static void test_log_dump(void **state)
+{
+	unsigned int n = 0;
+
+	(void)state;
+	event_reply(5);
+	event_reply(6);
+	assert_int_equal(tvm_client_log_dump(NULL, &by_name, 5, count_event,
+					     &n), 0);
+	assert_int_equal(fake.cmd, TVM_CMD_LOG_DUMP);
+	assert_int_equal(nla_get_u64(fake.tb[TVM_A_LOG_FROM]), 5);
+	assert_int_equal(n, 2);
+}
+
+/* An event missing, or not the first asked for: not the log. */
+static void test_log_dump_gap(void **state)
+{
+	unsigned int n = 0;
+
+	(void)state;
+	event_reply(0);
+	event_reply(2);
+	assert_int_equal(tvm_client_log_dump(NULL, &by_name, 0, count_event,
+					     &n), -EPROTO);
+	assert_int_equal(n, 1);
+	assert_null(fake.tb[TVM_A_LOG_FROM]);
+	n = 0;
+	event_reply(1);
+	assert_int_equal(tvm_client_log_dump(NULL, &by_name, 0, count_event,
+					     &n), -EPROTO);
+	assert_int_equal(n, 0);
+}
+
+static void quote_reply(uint32_t bank)
+{
+	struct nl_msg *m = reply();
+	struct nlattr *list;
+
+	nla_put_u32(m, TVM_A_VM_ID, 7);
+	nla_put_u64(m, TVM_A_VM_LOG_COUNT, 3);
+	nla_put(m, TVM_A_QUOTE_ATTEST, 4, "msg!");
+	nla_put(m, TVM_A_QUOTE_SIGNATURE, 3, "sig");
+	list = nla_nest_start(m, TVM_A_PCR_VALUES);
+	pcrv(m, bank, 9, tvm_banks[bank].size);
+	nla_nest_end(m, list);
+}
+
+static void test_quote(void **state)
+{
+	static const uint8_t nonce[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct pcr_sel ps = { .bank = TVM_BANK_SHA256 };
+	struct quote_reply *q = malloc(sizeof(*q));
+
+	(void)state;
+	assert_non_null(q);
+	quote_reply(TVM_BANK_SHA256);
+	assert_int_equal(tvm_client_quote(NULL, &by_name, nonce, sizeof(nonce),
+					  &ps, q), 0);
+	assert_int_equal(fake.cmd, TVM_CMD_QUOTE);
+	assert_memory_equal(nla_data(fake.tb[TVM_A_QUOTE_NONCE]), nonce,
+			    sizeof(nonce));
+	assert_int_equal(q->id, 7);
+	assert_int_equal(q->log_count, 3);
+	assert_int_equal(q->attest_len, 4);
+	assert_memory_equal(q->attest, "msg!", 4);
+	assert_int_equal(q->sig_len, 3);
+	assert_int_equal(q->pcrs.mask, 1U << 9);
+	assert_int_equal(q->pcrs.size, 32);
+	assert_int_equal(q->pcrs.alg, tvm_banks[TVM_BANK_SHA256].tpm_alg);
+
+	/* Values of a bank not quoted are not what was asked. */
+	quote_reply(TVM_BANK_SHA384);
+	assert_int_equal(tvm_client_quote(NULL, &by_name, nonce, sizeof(nonce),
+					  &ps, q), -EPROTO);
+	free(q);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_vm_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_get_no_uuid, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_error, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_vm_create_request, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_pcr_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_dump, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_dump_gap, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_quote, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("client", tests, NULL, NULL);
+}
