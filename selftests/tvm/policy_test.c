@@ -478,18 +478,23 @@ FIXTURE_SETUP(policy)
 	TVM_SETUP_NL();
 }
 
-FIXTURE_TEARDOWN(policy)
+/* Delete the test's VMs and the policies it loaded, and close @nl. */
+static void policy_cleanup(struct tnl *nl, struct tvm_vms *vms)
 {
 	int i;
 
-	if (self->no_tvm)
-		return;
-	tvm_vms_delete(&self->nl, &self->vms);
+	tvm_vms_delete(nl, vms);
 	for (i = 0; i < ntracked; i++)
-		policy_delete(&self->nl, tracked[i]);
+		policy_delete(nl, tracked[i]);
 	if (track_default)
-		policy_delete(&self->nl, NULL);
-	tnl_close(&self->nl);
+		policy_delete(nl, NULL);
+	tnl_close(nl);
+}
+
+FIXTURE_TEARDOWN(policy)
+{
+	if (!self->no_tvm)
+		policy_cleanup(&self->nl, &self->vms);
 }
 
 #define CALL(cb, arg) tnl_call(&self->nl, &self->m, (cb), (arg))
@@ -574,35 +579,65 @@ TEST_F(policy, load_get_dump_delete)
 /*
  * A name selector obeys the rules of VM names, in the kernel itself: a
  * name no VM can have would select nothing, and tvmctl could not name
- * its policy to delete it.  Loads, gets and deletes all refuse it.
+ * its policy to delete it.  Loads, gets and deletes all refuse it; each
+ * name its own result.
  */
-TEST_F(policy, selector_name_obeys_vm_name_rules)
+FIXTURE(bad_selector) {
+	struct tnl nl;
+	struct tmsg m;
+	struct tvm_vms vms;
+	bool no_tvm;
+};
+
+FIXTURE_VARIANT(bad_selector) {
+	const char *name, *why;
+};
+
+FIXTURE_SETUP(bad_selector)
 {
-	static const struct {
-		const char *name, *why;
-	} bad[] = {
-		{ "a/b", "may only hold" },
-		{ "a b", "may only hold" },
-		{ "", "empty" },
-		{ "12345", "all digits" },
-		{ "0b1e8f6e-3c2a-4d5b-9e7f-1a2b3c4d5e6f", "UUID" },
-	};
+	TVM_SETUP_NL();
+}
+
+FIXTURE_TEARDOWN(bad_selector)
+{
+	if (!self->no_tvm)
+		policy_cleanup(&self->nl, &self->vms);
+}
+
+FIXTURE_VARIANT_ADD(bad_selector, slash) {
+	.name = "a/b", .why = "may only hold",
+};
+
+FIXTURE_VARIANT_ADD(bad_selector, space) {
+	.name = "a b", .why = "may only hold",
+};
+
+FIXTURE_VARIANT_ADD(bad_selector, empty) {
+	.name = "", .why = "empty",
+};
+
+FIXTURE_VARIANT_ADD(bad_selector, all_digits) {
+	.name = "12345", .why = "all digits",
+};
+
+FIXTURE_VARIANT_ADD(bad_selector, uuid) {
+	.name = "0b1e8f6e-3c2a-4d5b-9e7f-1a2b3c4d5e6f", .why = "UUID",
+};
+
+TEST_F(bad_selector, load_get_and_delete_refuse_it)
+{
 	struct pol_info pi;
-	unsigned int i;
 
 	NEED_TVM();
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		policy_begin(&self->m, &self->nl, bad[i].name,
-			     TVM_POLICY_AUDIT);
-		tmsg_nest_end(&self->m);
-		EXPECT_EQ(-EINVAL, CALL(NULL, NULL))
-			TH_LOG("load of '%s'", bad[i].name);
-		EXPECT_EXTACK(bad[i].why);
-		EXPECT_EQ(-EINVAL, policy_get(&self->nl, bad[i].name, &pi))
-			TH_LOG("get of '%s'", bad[i].name);
-		EXPECT_EQ(-EINVAL, policy_delete(&self->nl, bad[i].name))
-			TH_LOG("delete of '%s'", bad[i].name);
-	}
+	policy_begin(&self->m, &self->nl, variant->name, TVM_POLICY_AUDIT);
+	tmsg_nest_end(&self->m);
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL))
+		TH_LOG("load of '%s'", variant->name);
+	EXPECT_EXTACK(variant->why);
+	EXPECT_EQ(-EINVAL, policy_get(&self->nl, variant->name, &pi))
+		TH_LOG("get of '%s'", variant->name);
+	EXPECT_EQ(-EINVAL, policy_delete(&self->nl, variant->name))
+		TH_LOG("delete of '%s'", variant->name);
 }
 
 /* Reloads the policy of @name until told to stop. */

@@ -40,6 +40,28 @@
 	ASSERT_EQ(0, ret);						\
 } while (0)
 
+/*
+ * A fixture @f of a netlink socket alone (self->nl, self->m and
+ * self->no_tvm, as TVM_SETUP_NL sets them).  Also for a table of bad
+ * inputs as FIXTURE_VARIANTs, one result a case, beside a file's main
+ * fixture: 6.1's harness runs every test of a fixture for every variant.
+ */
+#define TVM_NL_FIXTURE(f)						\
+	FIXTURE(f) {							\
+		struct tnl nl;						\
+		struct tmsg m;						\
+		bool no_tvm;						\
+	};								\
+	FIXTURE_SETUP(f)						\
+	{								\
+		TVM_SETUP_NL();						\
+	}								\
+	FIXTURE_TEARDOWN(f)						\
+	{								\
+		if (!self->no_tvm)					\
+			tnl_close(&self->nl);				\
+	}
+
 /* The kernel's message for the last call on self->nl contains @s. */
 #define EXPECT_EXTACK(s) \
 	EXPECT_NE(NULL, strstr(self->nl.extack, (s))) \

@@ -17,28 +17,17 @@
 
 #include <openssl/evp.h>
 
+#include "parse.h"
 #include "sm3.h"
 
 #define MILLION		1000000
-
-static void to_hex(const u8 *d, size_t len, char *hex)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		hex[2 * i] = digits[d[i] >> 4];
-		hex[2 * i + 1] = digits[d[i] & 0xf];
-	}
-	hex[2 * len] = '\0';
-}
 
 static void check_digest(const u8 digest[TVM_SM3_DIGEST_SIZE],
 			 const char *expect)
 {
 	char hex[2 * TVM_SM3_DIGEST_SIZE + 1];
 
-	to_hex(digest, TVM_SM3_DIGEST_SIZE, hex);
+	format_hex(digest, TVM_SM3_DIGEST_SIZE, hex);
 	assert_string_equal(hex, expect);
 }
 

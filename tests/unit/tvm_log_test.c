@@ -22,6 +22,7 @@
 
 #include <openssl/evp.h>
 
+#include "parse.h"
 #include "tvm_log.h"
 
 /* TCG event types used here (TCG PC Client PFP, section 10.4.1). */
@@ -151,18 +152,6 @@ static struct tvm_event *ev_new(u64 seq, u32 pcr, u32 type, u32 banks,
 	if (len)
 		memcpy(p, data, len);
 	return ev;
-}
-
-static void to_hex(const u8 *d, size_t len, char *hex)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		hex[2 * i] = digits[d[i] >> 4];
-		hex[2 * i + 1] = digits[d[i] & 0xf];
-	}
-	hex[2 * len] = '\0';
 }
 
 /* ---------------------------------------------------------------------- */
@@ -472,13 +461,13 @@ static void test_ascii_banks(void **state)
 		    sizeof(hp), -1);
 	snprintf(want, sizeof(want), "18446744073709551615 5 0x544d0001");
 	for (b = 0; b < __TVM_BANK_MAX; b++) {
-		to_hex(tvm_event_digest(ev, b), want_bank[b].size, hex);
+		format_hex(tvm_event_digest(ev, b), want_bank[b].size, hex);
 		strcat(want, " ");
 		strcat(want, want_bank[b].name);
 		strcat(want, ":");
 		strcat(want, hex);
 	}
-	to_hex((const u8 *)&hp, sizeof(hp), dhex);
+	format_hex((const u8 *)&hp, sizeof(hp), dhex);
 	strcat(want, " hex:");
 	strcat(want, dhex);
 	strcat(want, "\n");
@@ -610,18 +599,7 @@ struct tool_pcrs {
 	u32 banks_listed;
 };
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static void parse_pcrs(char *out, struct tool_pcrs *tp)
+static void parse_tool_pcrs(char *out, struct tool_pcrs *tp)
 {
 	char *sect = NULL, *p, *line, *save = NULL;
 	int bank = -1;
@@ -638,7 +616,6 @@ static void parse_pcrs(char *out, struct tool_pcrs *tp)
 	     line = strtok_r(NULL, "\n", &save)) {
 		unsigned int idx, b;
 		char hex[2 * TVM_DIGEST_MAX + 8];
-		size_t i, n;
 
 		if (strncmp(line, "    ", 4) && !strncmp(line, "  ", 2)) {
 			char name[32];
@@ -661,14 +638,9 @@ static void parse_pcrs(char *out, struct tool_pcrs *tp)
 		if (sscanf(line, " %u : 0x%100s", &idx, hex) != 2)
 			fail_msg("bad PCR line: %s", line);
 		assert_true(idx < TVM_NUM_PCRS);
-		n = strlen(hex);
-		assert_int_equal(n, 2 * want_bank[bank].size);
-		for (i = 0; i < n / 2; i++) {
-			int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-
-			assert_true(hi >= 0 && lo >= 0);
-			tp->val[idx][bank][i] = (u8)(hi << 4 | lo);
-		}
+		assert_int_equal(strlen(hex), 2 * want_bank[bank].size);
+		assert_int_equal(parse_hex(hex, tp->val[idx][bank],
+					   want_bank[bank].size), 0);
 		assert_false(tp->listed[bank] & (1U << idx));
 		tp->listed[bank] |= 1U << idx;
 	}
@@ -728,7 +700,7 @@ static void run_tool(const struct log *l, struct tool_pcrs *tp)
 			status, errtext ? errtext : "");
 		fail();
 	}
-	parse_pcrs(out, tp);
+	parse_tool_pcrs(out, tp);
 	free(out);
 	free(errtext);
 }
@@ -757,8 +729,8 @@ static void compare(const struct tool_pcrs *tp, const struct replay *r,
 				char got[2 * TVM_DIGEST_MAX + 1];
 				char want[2 * TVM_DIGEST_MAX + 1];
 
-				to_hex(tp->val[i][b], want_bank[b].size, got);
-				to_hex(r->pcr[i][b], want_bank[b].size, want);
+				format_hex(tp->val[i][b], want_bank[b].size, got);
+				format_hex(r->pcr[i][b], want_bank[b].size, want);
 				fail_msg("%s PCR %u: tpm2_eventlog %s, "
 					 "replay %s", want_bank[b].name, i,
 					 got, want);
