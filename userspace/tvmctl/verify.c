@@ -23,6 +23,7 @@
 
 #include "attest.h"
 #include "parse.h"
+#include "policy_eval.h"
 #include "policy_json.h"
 #include "quote_fmt.h"
 #include "tvm_log.h"
@@ -186,83 +187,50 @@ static int read_meta(const struct tvmctl *ctl, const char *dir,
 	return 0;
 }
 
-/* The policy, as kernel/core/policy.c applies it, to the log and PCRs. */
+/*
+ * The policy, as the kernel applies it (with the same evaluator,
+ * kernel/lib/policy_eval.c), to the log and the PCRs it replays to.
+ */
 static void check_policy(const struct policy *p, const struct qf_log *log,
 			 size_t count, struct verdict *v)
 {
 	uint8_t pcrs[__TVM_BANK_MAX][TVM_NUM_PCRS][TVM_DIGEST_MAX];
 	char hex[2 * TVM_DIGEST_MAX + 1];
+	struct tvm_policy_finding f;
 
 	for (size_t i = 0; i < count; i++) {
 		const struct qf_event *ev = &log->ev[i];
-		const struct policy_level *l;
-		const struct policy_event *pe = NULL;
-		uint32_t checked = 0, matched = 0;
 
-		if (ev->pcr < 8 || ev->pcr > 8 + TVM_POLICY_LEVELS ||
-		    ev->type == TVM_EV_NO_ACTION)
+		if (!tvm_policy_eval_event(p->levels, ev->pcr, ev->type,
+					   ev->data, ev->data_len, log->banks,
+					   ev->digest, &f))
 			continue;
-		/* PCR 8: tvm's own records are not the VMM's. */
-		if (ev->pcr == 8 && (ev->type == TVM_EV_TVM_VERSION ||
-				     ev->type == TVM_EV_POLICY))
-			continue;
-		l = &p->levels[ev->pcr - 8];
-		if (!l->nevents)
-			continue;
-		for (unsigned int k = 0; k < l->nevents; k++)
-			if (strlen(l->events[k].name) == ev->data_len &&
-			    !memcmp(l->events[k].name, ev->data, ev->data_len))
-				pe = &l->events[k];
-		if (!pe) {
+		if (f.miss == TVM_POLICY_UNLISTED)
 			fail(v, "policy mismatch: event %zu, pcr %u: \"%.*s\" "
 			     "not in policy", i, ev->pcr,
 			     (int)(ev->data_len < 48 ? ev->data_len : 48),
 			     (const char *)ev->data);
-			continue;
-		}
-		for (unsigned int k = 0; k < pe->ndigests; k++) {
-			unsigned int b = pe->digests[k].bank;
-
-			if (!(log->banks & (1U << b)))
-				continue;
-			checked |= 1U << b;
-			if (!memcmp(ev->digest[b], pe->digests[k].value,
-				    tvm_banks[b].size))
-				matched |= 1U << b;
-		}
-		if (!checked)
+		else if (f.miss == TVM_POLICY_NO_BANK)
 			fail(v, "policy mismatch: pcr %u event \"%s\": policy "
-			     "lists no bank the log has", ev->pcr, pe->name);
-		else if (checked != matched)
+			     "lists no bank the log has", ev->pcr,
+			     f.event->name);
+		else
 			fail(v, "policy mismatch: event %zu, pcr %u \"%s\": "
-			     "digest not in policy", i, ev->pcr, pe->name);
+			     "digest not in policy", i, ev->pcr, f.event->name);
 	}
 	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++)
 		if (log->banks & (1U << b))
 			qf_log_replay(log, count, b, pcrs[b]);
-	for (unsigned int i = 0; i < TVM_POLICY_LEVELS; i++) {
-		const struct policy_level *l = &p->levels[i + 1];
-		uint32_t checked = 0, matched = 0;
-
-		for (unsigned int k = 0; k < l->npcr; k++) {
-			unsigned int b = l->pcr[k].bank;
-
-			if (!(log->banks & (1U << b)))
-				continue;
-			checked |= 1U << b;
-			if (!memcmp(pcrs[b][9 + i], l->pcr[k].value,
-				    tvm_banks[b].size))
-				matched |= 1U << b;
-		}
-		if (checked && checked != matched) {
-			unsigned int b = (unsigned int)__builtin_ctz(checked & ~matched);
-
-			format_hex(pcrs[b][9 + i], 8, hex);
-			fail(v, "policy mismatch: pcr %u %s value %s... not in "
-			     "policy", 9 + i, tvm_banks[b].name, hex);
-		} else if (l->npcr && !checked) {
+	for (unsigned int pcr = 9; pcr <= 8 + TVM_POLICY_LEVELS; pcr++) {
+		if (!tvm_policy_eval_pcr(p->levels, pcr, log->banks, pcrs, &f))
+			continue;
+		if (f.miss == TVM_POLICY_NO_BANK) {
 			fail(v, "policy mismatch: pcr %u: policy lists no bank "
-			     "the log has", 9 + i);
+			     "the log has", pcr);
+		} else {
+			format_hex(pcrs[f.bank][pcr], 8, hex);
+			fail(v, "policy mismatch: pcr %u %s value %s... not in "
+			     "policy", pcr, tvm_banks[f.bank].name, hex);
 		}
 	}
 }
