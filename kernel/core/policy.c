@@ -1172,78 +1172,32 @@ EXPORT_SYMBOL_GPL(tvm_vm_ranges);
 
 bool tvm_policy_has_references(const struct tvm_policy *p)
 {
-	unsigned int i;
-
-	for (i = 0; i <= TVM_POLICY_LEVELS; i++)
-		if (p->levels[i].nevents || p->levels[i].npcr)
-			return true;
-	return false;
+	return tvm_policy_eval_has_references(p->levels);
 }
 
 /*
- * Compare values with the accepted digests @d: in every bank of @vm_banks
- * that @d lists, @value(bank) must be one of @d's values for that bank.
- * Returns 0 when that holds, -ENODATA when @d lists no bank of the VM,
- * -EPERM with *@bad set to the first bank that did not match.
+ * The checks are kernel/lib/policy_eval.c's, which `tvmctl verify` runs
+ * too; only the wording of the reasons is the kernel's.
  */
-static int digests_match(const struct tvm_policy_digest *d, unsigned int n,
-			 u32 vm_banks, const u8 *(*value)(unsigned int, void *),
-			 void *arg, unsigned int *bad)
-{
-	u32 checked = 0, matched = 0;
-	unsigned int i, b;
-
-	for (i = 0; i < n; i++) {
-		b = d[i].bank;
-		if (!(vm_banks & BIT(b)))
-			continue;
-		checked |= BIT(b);
-		if (!memcmp(value(b, arg), d[i].value, tvm_banks[b].size))
-			matched |= BIT(b);
-	}
-	if (!checked)
-		return -ENODATA;
-	if (checked == matched)
-		return 0;
-	*bad = __ffs(checked & ~matched);
-	return -EPERM;
-}
-
-static const u8 *event_digest(unsigned int bank, void *ev)
-{
-	return tvm_event_digest(ev, bank);
-}
-
 int tvm_policy_check_event(const struct tvm_policy *p,
 			   const struct tvm_event *ev, u32 vm_banks,
 			   char *reason, size_t len)
 {
-	const struct tvm_policy_level *l;
-	const struct tvm_policy_event *pe = NULL;
+	const u8 *digest[__TVM_BANK_MAX] = { NULL };
 	const u8 *data = tvm_event_data(ev);
-	unsigned int i, bad;
-	int ret;
+	struct tvm_policy_finding f;
+	unsigned int i, n;
 
-	if (ev->pcr < 8 || ev->pcr > 8 + TVM_POLICY_LEVELS)
-		return 0;
-	/* PCR 8: tvm's own records are not the VMM's. */
-	if (ev->pcr == 8 && (ev->type == TVM_EV_TVM_VERSION ||
-			     ev->type == TVM_EV_POLICY))
-		return 0;
-	l = &p->levels[ev->pcr - 8];
-	if (!l->nevents)
+	for (i = 0; i < __TVM_BANK_MAX; i++)
+		if (vm_banks & BIT(i))
+			digest[i] = tvm_event_digest(ev, i);
+	if (!tvm_policy_eval_event(p->levels, ev->pcr, ev->type, data,
+				   ev->data_len, vm_banks, digest, &f))
 		return 0;
 
-	for (i = 0; i < l->nevents; i++) {
-		if (strlen(l->events[i].name) == ev->data_len &&
-		    !memcmp(l->events[i].name, data, ev->data_len)) {
-			pe = &l->events[i];
-			break;
-		}
-	}
-	if (!pe) {
-		u32 n = min_t(u32, ev->data_len, 48);
-
+	switch (f.miss) {
+	case TVM_POLICY_UNLISTED:
+		n = min_t(u32, ev->data_len, 48);
 		for (i = 0; i < n; i++)
 			if (data[i] < 0x20 || data[i] > 0x7e || data[i] == '"')
 				break;
@@ -1253,56 +1207,37 @@ int tvm_policy_check_event(const struct tvm_policy *p,
 		else
 			snprintf(reason, len, "pcr %u event hex:%*phN not in policy",
 				 ev->pcr, (int)min_t(u32, ev->data_len, 32), data);
-		return -EPERM;
-	}
-	ret = digests_match(pe->digests, pe->ndigests, vm_banks, event_digest,
-			    (void *)ev, &bad);
-	if (ret == -ENODATA)
+		break;
+	case TVM_POLICY_NO_BANK:
 		snprintf(reason, len,
 			 "pcr %u event \"%s\": policy lists no bank the VM has",
-			 ev->pcr, pe->name);
-	else if (ret)
+			 ev->pcr, f.event->name);
+		break;
+	default:
 		snprintf(reason, len,
 			 "pcr %u event \"%s\" digest %s:%*phN... not in policy",
-			 ev->pcr, pe->name, tvm_banks[bad].name, 8,
-			 tvm_event_digest(ev, bad));
-	return ret ? -EPERM : 0;
-}
-
-struct pcr_arg {
-	u8 (*pcrs)[TVM_NUM_PCRS][TVM_DIGEST_MAX];
-	unsigned int pcr;
-};
-
-static const u8 *pcr_value(unsigned int bank, void *arg)
-{
-	struct pcr_arg *a = arg;
-
-	return a->pcrs[bank][a->pcr];
+			 ev->pcr, f.event->name, tvm_banks[f.bank].name, 8,
+			 digest[f.bank]);
+		break;
+	}
+	return -EPERM;
 }
 
 int tvm_policy_check_pcr(const struct tvm_policy *p, unsigned int pcr,
 			 u32 vm_banks, u8 pcrs[][TVM_NUM_PCRS][TVM_DIGEST_MAX],
 			 char *reason, size_t len)
 {
-	struct pcr_arg arg = { .pcrs = pcrs, .pcr = pcr };
-	const struct tvm_policy_level *l;
-	unsigned int bad;
-	int ret;
+	struct tvm_policy_finding f;
 
-	if (pcr < 9 || pcr > 8 + TVM_POLICY_LEVELS)
+	if (!tvm_policy_eval_pcr(p->levels, pcr, vm_banks, pcrs, &f))
 		return 0;
-	l = &p->levels[pcr - 8];
-	if (!l->npcr)
-		return 0;
-	ret = digests_match(l->pcr, l->npcr, vm_banks, pcr_value, &arg, &bad);
-	if (ret == -ENODATA)
+	if (f.miss == TVM_POLICY_NO_BANK)
 		snprintf(reason, len, "pcr %u: policy lists no bank the VM has",
 			 pcr);
-	else if (ret)
+	else
 		snprintf(reason, len, "pcr %u %s value %*phN... not in policy",
-			 pcr, tvm_banks[bad].name, 8, pcrs[bad][pcr]);
-	return ret ? -EPERM : 0;
+			 pcr, tvm_banks[f.bank].name, 8, pcrs[f.bank][pcr]);
+	return -EPERM;
 }
 
 int tvm_policy_check_pcrs(const struct tvm_policy *p, u32 vm_banks,

@@ -14,6 +14,7 @@
 #include <linux/tvm.h>
 
 #include "api.h"
+#include "policy_eval.h"
 
 struct netlink_ext_ack;
 struct nla_policy;
@@ -40,36 +41,6 @@ struct tvm_selector {
 	char name[TVM_NAME_MAX + 1];
 };
 
-/* An accepted digest: a bank and a value of that bank's size. */
-struct tvm_policy_digest {
-	u8 bank;
-	u8 value[TVM_DIGEST_MAX];
-};
-
-struct tvm_policy_event {
-	char name[TVM_EVENT_NAME_MAX + 1];
-	unsigned int ndigests;
-	struct tvm_policy_digest digests[TVM_POLICY_DIGESTS_MAX];
-};
-
-/**
- * struct tvm_policy_level - references of one level (PCR 8 + level); level
- *	0 (the VMM, PCR 8) has events only
- * @present: the policy has this level
- * @nevents: entries of @events; with any, every event of the level's PCR
- *	must be one of them
- * @events: accepted events
- * @npcr: entries of @pcr
- * @pcr: accepted final values of the level's PCR
- */
-struct tvm_policy_level {
-	bool present;
-	unsigned int nevents;
-	struct tvm_policy_event *events;
-	unsigned int npcr;
-	struct tvm_policy_digest pcr[TVM_POLICY_DIGESTS_MAX];
-};
-
 /**
  * struct tvm_policy - one loaded policy; immutable once published
  * @node: in the policy list, under tvm_policy_lock; read under RCU
@@ -86,7 +57,7 @@ struct tvm_policy_level {
  * @digest: SHA-256 of the canonical encoding, what the owner signed
  * @payload: the TVM_A_POLICY payload as loaded, echoed by POLICY_GET
  * @payload_len: its length
- * @levels: levels 0-4 at index 0-4
+ * @levels: levels 0-4 at index 0-4 (kernel/lib/policy_eval.h judges them)
  * @nranges: entries of @ranges
  * @ranges: runtime ranges (TVM_A_POLICY_RUNTIME), in the order given
  */

@@ -41,6 +41,21 @@ typedef int64_t s64;
 #define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
 #endif
 
+#ifndef BIT
+#define BIT(nr) (1UL << (nr))
+#endif
+
+/**
+ * __ffs - the index of the lowest set bit
+ * @word: the value; must not be 0
+ *
+ * Return: the lowest set bit's index, from 0.
+ */
+static inline unsigned long __ffs(unsigned long word)
+{
+	return (unsigned long)__builtin_ctzl(word);
+}
+
 /**
  * rol32 - rotate a 32-bit value left
  * @word: value to rotate

@@ -43,7 +43,7 @@ static void same_policy(const struct policy *a, const struct policy *b)
 		FUZZ_CHECK(!memcmp(r, &b->ranges[i], sizeof(*r)));
 	}
 	for (l = 0; l <= TVM_POLICY_LEVELS; l++) {
-		const struct policy_level *x = &a->levels[l], *y = &b->levels[l];
+		const struct tvm_policy_level *x = &a->levels[l], *y = &b->levels[l];
 
 		FUZZ_CHECK(x->present == y->present);
 		FUZZ_CHECK(x->nevents == y->nevents);
@@ -51,8 +51,8 @@ static void same_policy(const struct policy *a, const struct policy *b)
 		FUZZ_CHECK(x->npcr <= TVM_POLICY_DIGESTS_MAX);
 		FUZZ_CHECK(!memcmp(x->pcr, y->pcr, x->npcr * sizeof(x->pcr[0])));
 		for (i = 0; i < x->nevents; i++) {
-			const struct policy_event *e = &x->events[i];
-			const struct policy_event *f = &y->events[i];
+			const struct tvm_policy_event *e = &x->events[i];
+			const struct tvm_policy_event *f = &y->events[i];
 
 			FUZZ_CHECK(!strcmp(e->name, f->name));
 			FUZZ_CHECK(e->ndigests == f->ndigests);

@@ -862,7 +862,7 @@ static int check_revision(struct ctx *cx, json_object *v, struct policy *p)
 
 /* "<bank>:<hex>", in a bank of @banks (when not 0). */
 static int check_digest(struct ctx *cx, json_object *v, uint32_t banks,
-			struct policy_digest *d)
+			struct tvm_policy_digest *d)
 {
 	char q[4 * QUOTE_MAX + 16], bank[16], list[64];
 	const char *s, *colon;
@@ -894,12 +894,12 @@ static int check_digest(struct ctx *cx, json_object *v, uint32_t banks,
 		return fail(cx, "digest '%s': \"banks\" does not list %s (%s)",
 			    q, tvm_banks[b].name, list);
 	}
-	d->bank = (uint32_t)b;
+	d->bank = (uint8_t)b;
 	return 0;
 }
 
-static bool same_digest(const struct policy_digest *a,
-			const struct policy_digest *b)
+static bool same_digest(const struct tvm_policy_digest *a,
+			const struct tvm_policy_digest *b)
 {
 	return a->bank == b->bank &&
 	       !memcmp(a->value, b->value, tvm_banks[a->bank].size);
@@ -907,7 +907,7 @@ static bool same_digest(const struct policy_digest *a,
 
 /* A list of 1 to TVM_POLICY_DIGESTS_MAX digests, none twice. */
 static int check_digests(struct ctx *cx, json_object *arr, uint32_t banks,
-			 struct policy_digest *d, unsigned int *count)
+			 struct tvm_policy_digest *d, unsigned int *count)
 {
 	size_t n, i, j, old;
 	int ret;
@@ -931,7 +931,7 @@ static int check_digests(struct ctx *cx, json_object *arr, uint32_t banks,
 }
 
 static int check_events(struct ctx *cx, json_object *obj, uint32_t banks,
-			struct policy_level *lv)
+			struct tvm_policy_level *lv)
 {
 	char q[4 * QUOTE_MAX + 16];
 	size_t n, len, old;
@@ -950,7 +950,7 @@ static int check_events(struct ctx *cx, json_object *obj, uint32_t banks,
 	if (!lv->events)
 		return -ENOMEM;
 	json_object_object_foreach(obj, k, v) {
-		struct policy_event *ev = &lv->events[lv->nevents];
+		struct tvm_policy_event *ev = &lv->events[lv->nevents];
 
 		len = strlen(k);
 		if (len == 0)
@@ -972,7 +972,7 @@ static int check_events(struct ctx *cx, json_object *obj, uint32_t banks,
 }
 
 static int check_level(struct ctx *cx, json_object *obj, uint32_t banks,
-		       struct policy_level *lv, bool vmm)
+		       struct tvm_policy_level *lv, bool vmm)
 {
 	static const char *const keys[] = { "events", "pcr", NULL };
 	static const char *const vmm_keys[] = { "events", NULL };
@@ -1375,7 +1375,7 @@ static void w_nest_end(struct wbuf *w, size_t at, uint16_t type)
 }
 
 static void w_digests(struct wbuf *w, uint16_t type,
-		      const struct policy_digest *d, unsigned int n)
+		      const struct tvm_policy_digest *d, unsigned int n)
 {
 	size_t list = w_nest(w), entry;
 
@@ -1416,7 +1416,7 @@ static int encode(const struct policy *p, uint8_t *buf, size_t size,
 	if (p->tombstone)
 		w_put(&w, TVM_A_POLICY_TOMBSTONE, NULL, 0);
 	for (unsigned int l = 0; l <= TVM_POLICY_LEVELS; l++) {
-		const struct policy_level *lv = &p->levels[l];
+		const struct tvm_policy_level *lv = &p->levels[l];
 
 		if (!lv->present)
 			continue;
@@ -1526,12 +1526,13 @@ static int get_str(const uint8_t *data, size_t len, char *out, size_t max)
 }
 
 static int decode_digests(const uint8_t *data, size_t len,
-			  struct policy_digest *d, unsigned int *count)
+			  struct tvm_policy_digest *d, unsigned int *count)
 {
 	struct nla_iter it = { .p = data, .rem = len }, in;
 	const uint8_t *v, *value;
 	size_t n, value_len;
 	uint16_t type, t;
+	uint32_t bank = 0;
 	bool has_bank;
 
 	*count = 0;
@@ -1546,7 +1547,7 @@ static int decode_digests(const uint8_t *data, size_t len,
 		value_len = 0;
 		while (nla_iter_next(&in, &t, &v, &n)) {
 			if (t == TVM_A_DIGEST_BANK) {
-				if (get_u32(v, n, &d[*count].bank))
+				if (get_u32(v, n, &bank))
 					return -EPROTO;
 				has_bank = true;
 			} else if (t == TVM_A_DIGEST_VALUE) {
@@ -1554,10 +1555,10 @@ static int decode_digests(const uint8_t *data, size_t len,
 				value_len = n;
 			}
 		}
-		if (in.bad || !has_bank || !value ||
-		    d[*count].bank >= __TVM_BANK_MAX ||
-		    value_len != tvm_banks[d[*count].bank].size)
+		if (in.bad || !has_bank || !value || bank >= __TVM_BANK_MAX ||
+		    value_len != tvm_banks[bank].size)
 			return -EPROTO;
+		d[*count].bank = (uint8_t)bank;
 		memcpy(d[*count].value, value, value_len);
 		(*count)++;
 	}
@@ -1565,7 +1566,7 @@ static int decode_digests(const uint8_t *data, size_t len,
 }
 
 static int decode_event(const uint8_t *data, size_t len,
-			struct policy_event *ev)
+			struct tvm_policy_event *ev)
 {
 	struct nla_iter it = { .p = data, .rem = len };
 	bool has_name = false, has_digests = false;
@@ -1590,8 +1591,8 @@ static int decode_event(const uint8_t *data, size_t len,
 static int decode_level(const uint8_t *data, size_t len, struct policy *p)
 {
 	struct nla_iter it = { .p = data, .rem = len };
-	struct policy_level *lv = NULL;
-	struct policy_event *grown;
+	struct tvm_policy_level *lv = NULL;
+	struct tvm_policy_event *grown;
 	uint32_t num = 0;
 	const uint8_t *v;
 	uint16_t type;
@@ -1801,7 +1802,7 @@ const char *policy_mode_name(uint32_t mode)
 	return NULL;
 }
 
-void policy_format_digest(const struct policy_digest *d, char *buf)
+void policy_format_digest(const struct tvm_policy_digest *d, char *buf)
 {
 	size_t n = strlen(tvm_banks[d->bank].name);
 
@@ -1840,7 +1841,7 @@ static json_object *range_to_json(const struct policy_range *r)
 	return obj;
 }
 
-static json_object *digests_to_json(const struct policy_digest *d,
+static json_object *digests_to_json(const struct tvm_policy_digest *d,
 				    unsigned int n)
 {
 	json_object *arr = json_object_new_array();
@@ -1911,7 +1912,7 @@ struct json_object *policy_to_json(const struct policy *p)
 		json_object_object_add(obj, "revision",
 				       json_object_new_int64(p->revision));
 	for (unsigned int l = 0; l <= TVM_POLICY_LEVELS; l++) {
-		const struct policy_level *lv = &p->levels[l];
+		const struct tvm_policy_level *lv = &p->levels[l];
 
 		if (!lv->present)
 			continue;

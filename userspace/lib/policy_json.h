@@ -20,6 +20,15 @@
 
 #include <linux/tvm.h>
 
+/*
+ * A policy's levels are the kernel's struct tvm_policy_level, judged by
+ * the evaluator tvm.ko runs too.  A digest is "sha256:<hex>" in a file,
+ * DIGEST { DIGEST_BANK, DIGEST_VALUE } on the wire.  Only the levels a
+ * file has are @present (and encoded); events are in file order, and
+ * allocated.
+ */
+#include "policy_eval.h"
+
 struct json_object;
 
 /* Room for any message of policy_parse(). */
@@ -41,18 +50,6 @@ struct policy_sel {
 	char name[TVM_NAME_MAX + 1];
 };
 
-/* "sha256:<hex>" in a file; DIGEST { DIGEST_BANK, DIGEST_VALUE } on the wire. */
-struct policy_digest {
-	uint32_t bank;
-	uint8_t value[TVM_DIGEST_MAX];
-};
-
-struct policy_event {
-	char name[TVM_EVENT_NAME_MAX + 1];
-	unsigned int ndigests;
-	struct policy_digest digests[TVM_POLICY_DIGESTS_MAX];
-};
-
 /**
  * struct policy_range - a runtime range, "runtime" in a file,
  *	TVM_A_POLICY_RUNTIME on the wire
@@ -67,20 +64,6 @@ struct policy_range {
 	uint64_t len;
 	uint8_t sha256[POLICY_DIGEST_SIZE];
 	uint32_t interval_ms;
-};
-
-/**
- * struct policy_level - one of "os", "drivers", "software", "config"
- * @present: the file has it (only those are encoded)
- * @events: @nevents accepted events, in file order (allocated)
- * @pcr: @npcr accepted final values of the level's PCR
- */
-struct policy_level {
-	bool present;
-	unsigned int nevents;
-	struct policy_event *events;
-	unsigned int npcr;
-	struct policy_digest pcr[TVM_POLICY_DIGESTS_MAX];
 };
 
 /**
@@ -108,7 +91,7 @@ struct policy {
 	uint8_t key_id[TVM_KEY_ID_SIZE];
 	uint32_t revision;
 	bool tombstone;
-	struct policy_level levels[TVM_POLICY_LEVELS + 1];
+	struct tvm_policy_level levels[TVM_POLICY_LEVELS + 1];
 	unsigned int nranges;
 	struct policy_range ranges[TVM_POLICY_RANGES_MAX];
 	bool has_sel;
@@ -192,6 +175,6 @@ void policy_format_range(const struct policy_range *r, char *buf);
 
 /* "<bank>:<hex>" of @d into @buf of at least POLICY_DIGEST_STR_LEN bytes. */
 #define POLICY_DIGEST_STR_LEN	(8 + 2 * TVM_DIGEST_MAX + 1)
-void policy_format_digest(const struct policy_digest *d, char *buf);
+void policy_format_digest(const struct tvm_policy_digest *d, char *buf);
 
 #endif /* _TVM_POLICY_JSON_H */

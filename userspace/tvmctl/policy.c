@@ -544,7 +544,7 @@ static int parse_sel(const struct tvmctl *ctl, const char *arg,
 }
 
 static void digests_print(struct out *o, const char *key,
-			  const struct policy_digest *d, unsigned int n)
+			  const struct tvm_policy_digest *d, unsigned int n)
 {
 	char buf[POLICY_DIGEST_STR_LEN];
 
@@ -583,7 +583,7 @@ static void policy_print_text(struct tvmctl *ctl, const struct policy *p)
 	}
 	out_int(o, "revision", NULL, p->revision);
 	for (unsigned int l = 0; l <= TVM_POLICY_LEVELS; l++) {
-		const struct policy_level *lv = &p->levels[l];
+		const struct tvm_policy_level *lv = &p->levels[l];
 		char key[48];
 
 		if (!lv->present)

@@ -23,6 +23,7 @@
 
 #include "attest.h"
 #include "parse.h"
+#include "policy_eval.h"
 #include "policy_json.h"
 #include "quote_fmt.h"
 #include "tvm_log.h"
@@ -186,83 +187,50 @@ static int read_meta(const struct tvmctl *ctl, const char *dir,
 	return 0;
 }
 
-/* The policy, as kernel/core/policy.c applies it, to the log and PCRs. */
+/*
+ * The policy, as the kernel applies it (with the same evaluator,
+ * kernel/lib/policy_eval.c), to the log and the PCRs it replays to.
+ */
 static void check_policy(const struct policy *p, const struct qf_log *log,
 			 size_t count, struct verdict *v)
 {
 	uint8_t pcrs[__TVM_BANK_MAX][TVM_NUM_PCRS][TVM_DIGEST_MAX];
 	char hex[2 * TVM_DIGEST_MAX + 1];
+	struct tvm_policy_finding f;
 
 	for (size_t i = 0; i < count; i++) {
 		const struct qf_event *ev = &log->ev[i];
-		const struct policy_level *l;
-		const struct policy_event *pe = NULL;
-		uint32_t checked = 0, matched = 0;
 
-		if (ev->pcr < 8 || ev->pcr > 8 + TVM_POLICY_LEVELS ||
-		    ev->type == TVM_EV_NO_ACTION)
+		if (!tvm_policy_eval_event(p->levels, ev->pcr, ev->type,
+					   ev->data, ev->data_len, log->banks,
+					   ev->digest, &f))
 			continue;
-		/* PCR 8: tvm's own records are not the VMM's. */
-		if (ev->pcr == 8 && (ev->type == TVM_EV_TVM_VERSION ||
-				     ev->type == TVM_EV_POLICY))
-			continue;
-		l = &p->levels[ev->pcr - 8];
-		if (!l->nevents)
-			continue;
-		for (unsigned int k = 0; k < l->nevents; k++)
-			if (strlen(l->events[k].name) == ev->data_len &&
-			    !memcmp(l->events[k].name, ev->data, ev->data_len))
-				pe = &l->events[k];
-		if (!pe) {
+		if (f.miss == TVM_POLICY_UNLISTED)
 			fail(v, "policy mismatch: event %zu, pcr %u: \"%.*s\" "
 			     "not in policy", i, ev->pcr,
 			     (int)(ev->data_len < 48 ? ev->data_len : 48),
 			     (const char *)ev->data);
-			continue;
-		}
-		for (unsigned int k = 0; k < pe->ndigests; k++) {
-			unsigned int b = pe->digests[k].bank;
-
-			if (!(log->banks & (1U << b)))
-				continue;
-			checked |= 1U << b;
-			if (!memcmp(ev->digest[b], pe->digests[k].value,
-				    tvm_banks[b].size))
-				matched |= 1U << b;
-		}
-		if (!checked)
+		else if (f.miss == TVM_POLICY_NO_BANK)
 			fail(v, "policy mismatch: pcr %u event \"%s\": policy "
-			     "lists no bank the log has", ev->pcr, pe->name);
-		else if (checked != matched)
+			     "lists no bank the log has", ev->pcr,
+			     f.event->name);
+		else
 			fail(v, "policy mismatch: event %zu, pcr %u \"%s\": "
-			     "digest not in policy", i, ev->pcr, pe->name);
+			     "digest not in policy", i, ev->pcr, f.event->name);
 	}
 	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++)
 		if (log->banks & (1U << b))
 			qf_log_replay(log, count, b, pcrs[b]);
-	for (unsigned int i = 0; i < TVM_POLICY_LEVELS; i++) {
-		const struct policy_level *l = &p->levels[i + 1];
-		uint32_t checked = 0, matched = 0;
-
-		for (unsigned int k = 0; k < l->npcr; k++) {
-			unsigned int b = l->pcr[k].bank;
-
-			if (!(log->banks & (1U << b)))
-				continue;
-			checked |= 1U << b;
-			if (!memcmp(pcrs[b][9 + i], l->pcr[k].value,
-				    tvm_banks[b].size))
-				matched |= 1U << b;
-		}
-		if (checked && checked != matched) {
-			unsigned int b = (unsigned int)__builtin_ctz(checked & ~matched);
-
-			format_hex(pcrs[b][9 + i], 8, hex);
-			fail(v, "policy mismatch: pcr %u %s value %s... not in "
-			     "policy", 9 + i, tvm_banks[b].name, hex);
-		} else if (l->npcr && !checked) {
+	for (unsigned int pcr = 9; pcr <= 8 + TVM_POLICY_LEVELS; pcr++) {
+		if (!tvm_policy_eval_pcr(p->levels, pcr, log->banks, pcrs, &f))
+			continue;
+		if (f.miss == TVM_POLICY_NO_BANK) {
 			fail(v, "policy mismatch: pcr %u: policy lists no bank "
-			     "the log has", 9 + i);
+			     "the log has", pcr);
+		} else {
+			format_hex(pcrs[f.bank][pcr], 8, hex);
+			fail(v, "policy mismatch: pcr %u %s value %s... not in "
+			     "policy", pcr, tvm_banks[f.bank].name, hex);
 		}
 	}
 }
@@ -319,7 +287,47 @@ static void check_signer(const struct qf_attest *a, const uint8_t *want_uuid,
 		     ", as the verifier and quote.json name it");
 }
 
-int verify_main(struct tvmctl *ctl, int argc, char **argv)
+/* What the verifier asked for: the command line. */
+struct verify_args {
+	const char *dir;
+	const char *ak_path;
+	const char *tpm_path;
+	const char *policy_path;
+	const char *want_name;
+	uint8_t nonce[TVM_NONCE_MAX];
+	size_t nonce_len;
+	uint8_t want_uuid[TVM_UUID_SIZE];
+	bool have_uuid;
+	bool require_kvm;
+};
+
+/* What the stages of verify_main() read, find and judge. */
+struct verify_state {
+	EVP_PKEY *ak, *tak;
+	bool has_policy;
+	struct policy pol;
+	uint8_t *ptext;
+	char vmname[TVM_NAME_MAX + 2];
+	uint8_t json_uuid[TVM_UUID_SIZE];
+	bool json_has_uuid;
+	uint64_t count;
+	uint8_t *msg, *tmsg;
+	size_t msg_len, tmsg_len;
+	struct qf_attest qa;
+	struct qf_pcrs pcrs, tpcrs;
+	uint8_t *logbuf;
+	struct qf_log log;
+	enum attest_launch launch;
+	unsigned int kernel_checked, runtime;
+	struct verdict v;
+};
+
+/*
+ * The command line into @a; true when verify is done (-h, or a usage
+ * error said), with its exit status in *@status.
+ */
+static bool verify_args(struct tvmctl *ctl, int argc, char **argv,
+			struct verify_args *a, int *status)
 {
 	static const struct option opts[] = {
 		{ "ak", required_argument, NULL, 'a' },
@@ -332,223 +340,279 @@ int verify_main(struct tvmctl *ctl, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *ak_path = NULL, *tpm_path = NULL, *policy_path = NULL;
-	const char *want_name = NULL;
-	uint8_t nonce[TVM_NONCE_MAX], *msg = NULL, *tmsg = NULL, *logbuf = NULL;
-	uint8_t *ptext = NULL, digest[32], want_uuid[TVM_UUID_SIZE];
-	uint8_t json_uuid[TVM_UUID_SIZE];
-	bool have_uuid = false, json_has_uuid, require_kvm = false;
-	enum attest_launch launch = ATTEST_LAUNCH_UNKNOWN;
-	unsigned int kernel_checked = 0;
-	struct qf_attest qa;
-	size_t nonce_len = 0, msg_len, tmsg_len, log_len, plen;
-	char perr[POLICY_ERR_MAX], vmname[TVM_NAME_MAX + 2];
-	struct qf_pcrs *pcrs = NULL, *tpcrs = NULL;
-	struct verdict *v = NULL;
-	struct qf_log log = { 0 };
-	struct policy pol;
-	struct tvm_ev_policy pid;
-	bool has_policy = false;
-	unsigned int runtime = 0;
-	EVP_PKEY *ak = NULL, *tak = NULL;
-	uint64_t count;
-	unsigned int bad;
-	const char *dir;
-	int c, ret;
+	int c;
 
+	*status = TVMCTL_USAGE;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			ak_path = optarg;
+			a->ak_path = optarg;
 			break;
 		case 't':
-			tpm_path = optarg;
+			a->tpm_path = optarg;
 			break;
 		case 'p':
-			policy_path = optarg;
+			a->policy_path = optarg;
 			break;
 		case 'n':
-			if (parse_hex_var(optarg, nonce, sizeof(nonce),
-					  &nonce_len) || nonce_len < TVM_NONCE_MIN)
-				return tvmctl_err(TVMCTL_USAGE,
-						  "%s: bad nonce '%s' (%d-%d bytes in hex)",
-						  ctl->name, optarg,
-						  TVM_NONCE_MIN, TVM_NONCE_MAX);
+			if (parse_hex_var(optarg, a->nonce, sizeof(a->nonce),
+					  &a->nonce_len) ||
+			    a->nonce_len < TVM_NONCE_MIN) {
+				tvmctl_err(TVMCTL_USAGE,
+					   "%s: bad nonce '%s' (%d-%d bytes in hex)",
+					   ctl->name, optarg, TVM_NONCE_MIN,
+					   TVM_NONCE_MAX);
+				return true;
+			}
 			break;
 		case 'v':
-			if (!*optarg || strlen(optarg) > TVM_NAME_MAX)
-				return tvmctl_err(TVMCTL_USAGE,
-						  "%s: bad VM name '%s'",
-						  ctl->name, optarg);
-			want_name = optarg;
+			if (!*optarg || strlen(optarg) > TVM_NAME_MAX) {
+				tvmctl_err(TVMCTL_USAGE, "%s: bad VM name '%s'",
+					   ctl->name, optarg);
+				return true;
+			}
+			a->want_name = optarg;
 			break;
 		case 'u':
-			if (tvmctl_parse_uuid(ctl, optarg, want_uuid))
-				return TVMCTL_USAGE;
-			have_uuid = true;
+			if (tvmctl_parse_uuid(ctl, optarg, a->want_uuid))
+				return true;
+			a->have_uuid = true;
 			break;
 		case 'k':
-			require_kvm = true;
+			a->require_kvm = true;
 			break;
 		default:
-			return tvmctl_opt_default(ctl, c, argv);
+			*status = tvmctl_opt_default(ctl, c, argv);
+			return true;
 		}
 	}
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	*status = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	if (*status)
+		return true;
+	a->dir = argv[optind];
+	*status = TVMCTL_USAGE;
+	if (!a->ak_path) {
+		tvmctl_err(TVMCTL_USAGE, "%s: --ak PEM is required: the "
+			   "attestation key you trust, not the directory's "
+			   "ak.pem", ctl->name);
+		return true;
+	}
+	if (!a->nonce_len) {
+		tvmctl_err(TVMCTL_USAGE, "%s: --nonce HEX is required: the "
+			   "fresh nonce you chose for this quote, not the "
+			   "directory's nonce.bin", ctl->name);
+		return true;
+	}
+	if (!a->want_name && !a->have_uuid) {
+		tvmctl_err(TVMCTL_USAGE, "%s: --vm NAME or --uuid UUID is "
+			   "required: the VM you expect the quote of",
+			   ctl->name);
+		return true;
+	}
+	return false;
+}
+
+/* The key at @path into *@key; a message and TVMCTL_USAGE if it is not one. */
+static int verify_key(const struct tvmctl *ctl, const char *path,
+		      EVP_PKEY **key)
+{
+	int ret = attest_read_pub(path, key);
+
+	if (ret)
+		return tvmctl_err(TVMCTL_USAGE, "%s: bad key '%s': %s",
+				  ctl->name, path, ret == -EBADMSG ?
+				  "not a PEM public key" : strerror(-ret));
+	return 0;
+}
+
+/* The policy file, if one was given; a message and -errno if it is bad. */
+static int verify_read_policy(const struct tvmctl *ctl,
+			      const struct verify_args *a,
+			      struct verify_state *st)
+{
+	char perr[POLICY_ERR_MAX];
+	size_t plen;
+
+	if (!a->policy_path)
+		return 0;
+	if (attest_read_file(a->policy_path, POLICY_FILE_MAX, &st->ptext,
+			     &plen)) {
+		tvmctl_err(TVMCTL_USAGE, "%s: reading '%s': %s", ctl->name,
+			   a->policy_path, strerror(errno));
+		return -EINVAL;
+	}
+	if (policy_parse(a->policy_path, (const char *)st->ptext, plen,
+			 &st->pol, perr, sizeof(perr))) {
+		tvmctl_err(TVMCTL_USAGE, "%s: %s", ctl->name, perr);
+		return -EINVAL;
+	}
+	st->has_policy = true;
+	return 0;
+}
+
+/*
+ * quote.json and the quote: its signature, nonce and PCR file, its
+ * signed log count, and that it is the VM's.  -errno: a file is missing.
+ */
+static int verify_quote(const struct tvmctl *ctl, const struct verify_args *a,
+			struct verify_state *st)
+{
+	struct verdict *v = &st->v;
+	int ret;
+
+	ret = read_meta(ctl, a->dir, &st->count, st->vmname,
+			sizeof(st->vmname), st->json_uuid, &st->json_has_uuid);
+	if (!ret)
+		ret = check_quote(ctl, a->dir, "quote", st->ak, a->nonce,
+				  a->nonce_len, "wrong nonce", &st->pcrs,
+				  &st->msg, &st->msg_len, v);
 	if (ret)
 		return ret;
-	dir = argv[optind];
-	if (!ak_path)
-		return tvmctl_err(TVMCTL_USAGE, "%s: --ak PEM is required: the "
-				  "attestation key you trust, not the "
-				  "directory's ak.pem", ctl->name);
-	if (!nonce_len)
-		return tvmctl_err(TVMCTL_USAGE, "%s: --nonce HEX is required: "
-				  "the fresh nonce you chose for this quote, "
-				  "not the directory's nonce.bin", ctl->name);
-	if (!want_name && !have_uuid)
-		return tvmctl_err(TVMCTL_USAGE, "%s: --vm NAME or --uuid UUID "
-				  "is required: the VM you expect the quote "
-				  "of", ctl->name);
-	ret = attest_read_pub(ak_path, &ak);
-	if (ret)
-		return tvmctl_err(TVMCTL_USAGE, "%s: bad key '%s': %s",
-				  ctl->name, ak_path, ret == -EBADMSG ?
-				  "not a PEM public key" : strerror(-ret));
-	if (tpm_path && (ret = attest_read_pub(tpm_path, &tak))) {
-		EVP_PKEY_free(ak);
-		return tvmctl_err(TVMCTL_USAGE, "%s: bad key '%s': %s",
-				  ctl->name, tpm_path, ret == -EBADMSG ?
-				  "not a PEM public key" : strerror(-ret));
-	}
-
-	ret = TVMCTL_USAGE;
-	v = calloc(1, sizeof(*v));
-	pcrs = calloc(1, sizeof(*pcrs));
-	tpcrs = calloc(1, sizeof(*tpcrs));
-	if (!v || !pcrs || !tpcrs) {
-		ret = tvmctl_err(TVMCTL_USAGE, "out of memory");
-		goto out;
-	}
-	if (policy_path) {
-		if (attest_read_file(policy_path, POLICY_FILE_MAX, &ptext,
-				     &plen)) {
-			tvmctl_err(TVMCTL_USAGE, "%s: reading '%s': %s",
-				   ctl->name, policy_path, strerror(errno));
-			goto out;
-		}
-		if (policy_parse(policy_path, (const char *)ptext, plen, &pol,
-				 perr, sizeof(perr))) {
-			tvmctl_err(TVMCTL_USAGE, "%s: %s", ctl->name, perr);
-			goto out;
-		}
-		has_policy = true;
-	}
-	if (read_meta(ctl, dir, &count, vmname, sizeof(vmname), json_uuid,
-		      &json_has_uuid))
-		goto out;
-	if (check_quote(ctl, dir, "quote", ak, nonce, nonce_len, "wrong nonce",
-			pcrs, &msg, &msg_len, v))
-		goto out;
-	memset(&qa, 0, sizeof(qa));
-	if (!qf_attest_parse(msg, msg_len, &qa)) {
+	memset(&st->qa, 0, sizeof(st->qa));
+	if (!qf_attest_parse(st->msg, st->msg_len, &st->qa)) {
 		/* The signed clock is the log count; quote.json only repeats it. */
-		if (qa.clock != count) {
+		if (st->qa.clock != st->count) {
 			fail(v, "log count: quote.json says %llu, the signed quote %llu",
-			     (unsigned long long)count,
-			     (unsigned long long)qa.clock);
-			count = qa.clock;
+			     (unsigned long long)st->count,
+			     (unsigned long long)st->qa.clock);
+			st->count = st->qa.clock;
 		}
-		check_signer(&qa, have_uuid ? want_uuid : NULL, want_name,
-			     json_has_uuid ? json_uuid : NULL, vmname, v);
+		check_signer(&st->qa, a->have_uuid ? a->want_uuid : NULL,
+			     a->want_name,
+			     st->json_has_uuid ? st->json_uuid : NULL,
+			     st->vmname, v);
 	}
-	if (load(ctl, dir, "log.bin", (size_t)1 << 30, &logbuf, &log_len))
-		goto out;
-	if (qf_log_parse(logbuf, log_len, &log)) {
+	return 0;
+}
+
+/* Whether the log covers the quote: the checks of its events can be made. */
+static bool verify_log_covers(const struct verify_state *st)
+{
+	return st->log.ev && st->count <= st->log.n;
+}
+
+/*
+ * The log: its replay to the quoted PCRs, tvm's own events and, with a
+ * policy, the policy.  -errno: log.bin is missing.
+ */
+static int verify_log(const struct tvmctl *ctl, const struct verify_args *a,
+		      struct verify_state *st)
+{
+	const struct attest_sink sink = { sink_fail, sink_note, &st->v };
+	struct verdict *v = &st->v;
+	struct tvm_ev_policy pid;
+	uint8_t digest[32];
+	size_t log_len;
+	unsigned int bad;
+
+	if (load(ctl, a->dir, "log.bin", (size_t)1 << 30, &st->logbuf,
+		 &log_len))
+		return -EINVAL;
+	if (qf_log_parse(st->logbuf, log_len, &st->log)) {
 		fail(v, "log malformed: log.bin is not a tvm binary event log");
-	} else if (pcrs->mask) {
-		switch (qf_log_check(&log, count, pcrs, &bad)) {
-		case QF_LOG_OK:
-			break;
-		case QF_LOG_TRUNCATED:
-			fail(v, "log truncated: log.bin has %zu events, the "
-			     "quote covers %llu", log.n,
-			     (unsigned long long)count);
-			break;
-		case QF_LOG_REORDERED:
-			fail(v, "log reordered: PCR %u's events are out of "
-			     "order (a swap of two of them replays to the "
-			     "quoted value)", bad);
-			break;
-		case QF_LOG_EDITED:
-			fail(v, "log edited: events 0-%llu replay PCR %u to "
-			     "another value than the quoted one",
-			     (unsigned long long)count - 1, bad);
-			break;
-		default:
-			fail(v, "log malformed: log.bin lacks the quoted bank");
-			break;
-		}
-		if (count <= log.n) {
-			const struct attest_sink sink = {
-				sink_fail, sink_note, v,
-			};
-
-			kernel_checked = attest_check_kernel_events(
-				&log, (size_t)count,
-				(qa.firmware & TVM_QUOTE_FW_ABI) >= 6 &&
-				(qa.firmware & TVM_QUOTE_FW_KVM), &sink);
-		}
-		if (has_policy && count <= log.n) {
-			const struct attest_sink sink = {
-				sink_fail, sink_note, v,
-			};
-
-			check_policy(&pol, &log, (size_t)count, v);
-			runtime = attest_check_runtime(&log, (size_t)count,
-						       pol.ranges, pol.nranges,
-						       &sink);
-			/* The VM ran under this policy: the identity logged. */
-			if (attest_policy_digest(&pol, digest)) {
-				fail(v, "policy: cannot compute the policy's digest");
-			} else {
-				attest_policy_identity(&pol, digest, &pid);
-				attest_check_policy_id(&log, (size_t)count,
-						       &pid, &sink);
-			}
-		}
+		return 0;
 	}
-	launch = attest_launch(qa.firmware, log.ev && count <= log.n ? &log :
-			       NULL, (size_t)count);
-	if ((qa.firmware & TVM_QUOTE_FW_ABI) < 6)
-		sink_note(v, "a quote from before ABI 6: an administrator could "
-			  "extend PCRs 0-8 and tvm's own event types then");
-	if (require_kvm && launch != ATTEST_LAUNCH_KVM)
-		fail(v, "launch not measured: the VM's launch was %s, and "
+	if (!st->pcrs.mask)
+		return 0;
+	switch (qf_log_check(&st->log, st->count, &st->pcrs, &bad)) {
+	case QF_LOG_OK:
+		break;
+	case QF_LOG_TRUNCATED:
+		fail(v, "log truncated: log.bin has %zu events, the quote "
+		     "covers %llu", st->log.n, (unsigned long long)st->count);
+		break;
+	case QF_LOG_REORDERED:
+		fail(v, "log reordered: PCR %u's events are out of order (a "
+		     "swap of two of them replays to the quoted value)", bad);
+		break;
+	case QF_LOG_EDITED:
+		fail(v, "log edited: events 0-%llu replay PCR %u to another "
+		     "value than the quoted one",
+		     (unsigned long long)st->count - 1, bad);
+		break;
+	default:
+		fail(v, "log malformed: log.bin lacks the quoted bank");
+		break;
+	}
+	if (st->count > st->log.n)
+		return 0;
+	st->kernel_checked = attest_check_kernel_events(
+		&st->log, (size_t)st->count,
+		(st->qa.firmware & TVM_QUOTE_FW_ABI) >= 6 &&
+		(st->qa.firmware & TVM_QUOTE_FW_KVM), &sink);
+	if (!st->has_policy)
+		return 0;
+	check_policy(&st->pol, &st->log, (size_t)st->count, v);
+	st->runtime = attest_check_runtime(&st->log, (size_t)st->count,
+					   st->pol.ranges, st->pol.nranges,
+					   &sink);
+	/* The VM ran under this policy: the identity logged. */
+	if (attest_policy_digest(&st->pol, digest)) {
+		fail(v, "policy: cannot compute the policy's digest");
+	} else {
+		attest_policy_identity(&st->pol, digest, &pid);
+		attest_check_policy_id(&st->log, (size_t)st->count, &pid,
+				       &sink);
+	}
+	return 0;
+}
+
+/* How the VM was launched, and what the verifier requires of it. */
+static void verify_launch(const struct verify_args *a,
+			  struct verify_state *st)
+{
+	st->launch = attest_launch(st->qa.firmware,
+				   verify_log_covers(st) ? &st->log : NULL,
+				   (size_t)st->count);
+	if ((st->qa.firmware & TVM_QUOTE_FW_ABI) < 6)
+		sink_note(&st->v, "a quote from before ABI 6: an administrator "
+			  "could extend PCRs 0-8 and tvm's own event types "
+			  "then");
+	if (a->require_kvm && st->launch != ATTEST_LAUNCH_KVM)
+		fail(&st->v, "launch not measured: the VM's launch was %s, and "
 		     "--require-kvm asks for a kernel-measured one",
-		     attest_launch_name(launch));
-	if (tak) {
-		if (qf_hash(TVM_BANK_SHA256, msg, msg_len, digest) ||
-		    check_quote(ctl, dir, "tpm-quote", tak, digest,
-				sizeof(digest), "deep quote qualifying data "
-				"mismatch", tpcrs, &tmsg, &tmsg_len, v))
-			goto out;
-		if (log.ev && count <= log.n)
-			check_host_pcrs(&log, (size_t)count, tpcrs, v);
-	}
+		     attest_launch_name(st->launch));
+}
+
+/*
+ * With --tpm-ak, the deep quote: the host TPM's quote over quote.msg, and
+ * the host PCRs the log recorded.  -errno: a file is missing.
+ */
+static int verify_deep(const struct tvmctl *ctl, const struct verify_args *a,
+		       struct verify_state *st)
+{
+	uint8_t digest[32];
+
+	if (!st->tak)
+		return 0;
+	if (qf_hash(TVM_BANK_SHA256, st->msg, st->msg_len, digest) ||
+	    check_quote(ctl, a->dir, "tpm-quote", st->tak, digest,
+			sizeof(digest), "deep quote qualifying data mismatch",
+			&st->tpcrs, &st->tmsg, &st->tmsg_len, &st->v))
+		return -EINVAL;
+	if (verify_log_covers(st))
+		check_host_pcrs(&st->log, (size_t)st->count, &st->tpcrs,
+				&st->v);
+	return 0;
+}
+
+/* The verdict; its exit status. */
+static int verify_print(struct tvmctl *ctl, const struct verify_state *st)
+{
+	const struct verdict *v = &st->v;
 
 	out_object_begin(ctl->out, NULL);
 	out_str(ctl->out, "verdict", NULL, v->n ? "untrusted" : "trusted");
 	out_bool(ctl->out, "trusted", NULL, !v->n);
-	out_str(ctl->out, "vm", NULL, vmname);
-	out_int(ctl->out, "log_count", "log count", (int64_t)count);
-	out_str(ctl->out, "launch", NULL, attest_launch_name(launch));
-	out_bool(ctl->out, "deep", "deep quote checked", tak != NULL);
+	out_str(ctl->out, "vm", NULL, st->vmname);
+	out_int(ctl->out, "log_count", "log count", (int64_t)st->count);
+	out_str(ctl->out, "launch", NULL, attest_launch_name(st->launch));
+	out_bool(ctl->out, "deep", "deep quote checked", st->tak != NULL);
 	out_int(ctl->out, "kernel_checked", "kernel events checked",
-		kernel_checked);
+		st->kernel_checked);
 	out_int(ctl->out, "runtime_checked", "runtime events checked",
-		runtime);
+		st->runtime);
 	out_array_begin(ctl->out, "reasons");
 	for (unsigned int i = 0; i < v->n; i++)
 		out_str(ctl->out, NULL, NULL, v->reason[i]);
@@ -558,19 +622,56 @@ int verify_main(struct tvmctl *ctl, int argc, char **argv)
 		out_str(ctl->out, NULL, NULL, v->note[i]);
 	out_array_end(ctl->out);
 	out_object_end(ctl->out);
-	ret = v->n ? TVMCTL_ERR : TVMCTL_OK;
-out:
-	if (has_policy)
-		policy_free(&pol);
-	qf_log_free(&log);
-	free(ptext);
-	free(logbuf);
-	free(msg);
-	free(tmsg);
-	free(pcrs);
-	free(tpcrs);
-	free(v);
-	EVP_PKEY_free(ak);
-	EVP_PKEY_free(tak);
+	return v->n ? TVMCTL_ERR : TVMCTL_OK;
+}
+
+static void verify_free(struct verify_state *st)
+{
+	if (st->has_policy)
+		policy_free(&st->pol);
+	qf_log_free(&st->log);
+	free(st->ptext);
+	free(st->logbuf);
+	free(st->msg);
+	free(st->tmsg);
+	EVP_PKEY_free(st->ak);
+	EVP_PKEY_free(st->tak);
+	free(st);
+}
+
+int verify_main(struct tvmctl *ctl, int argc, char **argv)
+{
+	struct verify_args a = { 0 };
+	struct verify_state *st;
+	EVP_PKEY *ak = NULL, *tak = NULL;
+	int ret;
+
+	if (verify_args(ctl, argc, argv, &a, &ret))
+		return ret;
+	ret = verify_key(ctl, a.ak_path, &ak);
+	if (ret)
+		return ret;
+	if (a.tpm_path && (ret = verify_key(ctl, a.tpm_path, &tak))) {
+		EVP_PKEY_free(ak);
+		return ret;
+	}
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		EVP_PKEY_free(ak);
+		EVP_PKEY_free(tak);
+		return tvmctl_err(TVMCTL_USAGE, "out of memory");
+	}
+	st->ak = ak;
+	st->tak = tak;
+	st->launch = ATTEST_LAUNCH_UNKNOWN;
+
+	ret = TVMCTL_USAGE;
+	if (!verify_read_policy(ctl, &a, st) && !verify_quote(ctl, &a, st) &&
+	    !verify_log(ctl, &a, st)) {
+		verify_launch(&a, st);
+		if (!verify_deep(ctl, &a, st))
+			ret = verify_print(ctl, st);
+	}
+	verify_free(st);
 	return ret;
 }
