@@ -29,11 +29,6 @@ static const char *const crypto_names[__TVM_BANK_MAX] = {
 	[TVM_BANK_SM3_256] = "sm3",
 };
 
-bool tvm_bank_sm3_is_crypto_api(void)
-{
-	return tfms[TVM_BANK_SM3_256];
-}
-
 int tvm_bank_init(void)
 {
 	struct crypto_shash *tfm;

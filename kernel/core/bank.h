@@ -14,9 +14,6 @@
 int tvm_bank_init(void);
 void tvm_bank_uninit(void);
 
-/* Whether the crypto API provides SM3 (else tvm's own is used). */
-bool tvm_bank_sm3_is_crypto_api(void);
-
 /* @out = H_bank(@data). */
 int tvm_bank_hash(unsigned int bank, const void *data, size_t len, u8 *out);
 
