@@ -50,6 +50,17 @@ static inline u32 rol32(u32 word, unsigned int shift)
 	return (word << (shift & 31)) | (word >> ((-shift) & 31));
 }
 
+/**
+ * hweight32 - the number of bits set in a 32-bit value
+ * @w: the value
+ *
+ * Return: how many of @w's bits are 1.
+ */
+static inline unsigned int hweight32(u32 w)
+{
+	return (unsigned int)__builtin_popcount(w);
+}
+
 static inline u32 get_unaligned_be32(const void *p)
 {
 	const u8 *b = p;
