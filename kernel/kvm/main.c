@@ -19,6 +19,7 @@
  * any VM exists.
  */
 
+#include <crypto/hash.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -468,8 +469,9 @@ static void tk_measure_cpuid(struct kvm_vcpu *vcpu, struct tk_cpuid *c,
 	int ret = -ENOMEM;
 
 	if (copied)
-		ret = tk_sha256(c->enc, (size_t)c->n * 7 * sizeof(__le32),
-				ev.sha256);
+		ret = crypto_shash_tfm_digest(tvm_sha256_tfm(), (u8 *)c->enc,
+					      (size_t)c->n * 7 * sizeof(__le32),
+					      ev.sha256);
 	ev.vcpu_id = cpu_to_le32(vcpu->vcpu_id);
 	ev.nent = cpu_to_le32(c->n);
 	tk_config_event(vcpu->kvm, TVM_EV_CPUID, &ev, sizeof(ev), ret,
@@ -694,12 +696,9 @@ static int __init tk_init(void)
 	tk_wq = alloc_workqueue("tvm_kvm", WQ_UNBOUND, 0);
 	if (!tk_wq)
 		return -ENOMEM;
-	ret = tk_measure_init();
-	if (ret)
-		goto err_wq;
 	ret = tvm_hook_ops_register(&tk_ops);
 	if (ret)
-		goto err_measure;
+		goto err_wq;
 	/* The destroy probe goes in first: no VM may go unseen. */
 	ret = tvm_hooks_install(tk_hooks, H_NR);
 	if (ret)
@@ -709,8 +708,6 @@ static int __init tk_init(void)
 
 err_ops:
 	tvm_hook_ops_unregister(&tk_ops);
-err_measure:
-	tk_measure_exit();
 err_wq:
 	destroy_workqueue(tk_wq);
 	return ret;
@@ -728,7 +725,6 @@ static void __exit tk_exit(void)
 		pr_err("VM %p still tracked at exit\n", tk->kvm);
 	destroy_workqueue(tk_wq);
 	rcu_barrier();		/* tk_free_rcu() is our text */
-	tk_measure_exit();
 }
 
 module_init(tk_init);

@@ -90,15 +90,11 @@ void tk_runtime_queue(struct tk_vm *tk, unsigned long delay);
 bool tk_kvm_get(struct tk_vm *tk);
 
 /* measure.c */
-int tk_measure_init(void);
-void tk_measure_exit(void);
 /* PCR 9: the contents of every memory slot; in the VMM's context. */
 int tk_measure_slots(struct tk_vm *tk);
 /* PCR 13: the runtime ranges of @tk's policy; in a kthread (tk_wq). */
 void tk_runtime_work(struct work_struct *work);
 /* Arm the runtime timer for the next due range, if any. */
 void tk_runtime_arm(struct tk_vm *tk);
-/* SHA-256 of @len bytes at @buf, with the module's transform. */
-int tk_sha256(const void *buf, size_t len, u8 *out);
 
 #endif /* _TVM_KVM_H */
