@@ -31,6 +31,14 @@
  * reads as zeros.  Swapped-out pages, huge pages and anything else count
  * as touched.  Under mmap_read_lock; a fault racing with us only makes a
  * page read as the zeros it held a moment before.
+ *
+ * Open-coded because the kernel's walkers do not serve a module here.
+ * walk_page_range() (mm/pagewalk.c, whose pte_hole callback would say
+ * the same) is not exported in the target kernel, Debian 12's 6.1.  Of
+ * what is exported, follow_pte() fails alike for an entry that is none
+ * and one swapped out, which must count as touched, and
+ * apply_to_existing_page_range() BUGs or WARNs on a huge page, which a
+ * VMM's memory may hold.
  */
 static bool tk_pte_none(struct mm_struct *mm, unsigned long addr)
 {
