@@ -57,17 +57,12 @@ enum {
 };
 static struct tvm_hook tk_hooks[H_NR];
 
-static void tk_free_rcu(struct rcu_head *head)
-{
-	kfree(container_of(head, struct tk_vm, rcu));
-}
-
 void tk_put(struct tk_vm *tk)
 {
 	if (!refcount_dec_and_test(&tk->ref))
 		return;
 	tvm_vm_put(tk->vm);
-	call_rcu(&tk->rcu, tk_free_rcu);
+	kfree_rcu(tk, rcu);
 }
 
 /* The tk_vm of @kvm with a reference, or NULL. */
@@ -724,7 +719,6 @@ static void __exit tk_exit(void)
 	hash_for_each(tk_by_kvm, bkt, tk, node)
 		pr_err("VM %p still tracked at exit\n", tk->kvm);
 	destroy_workqueue(tk_wq);
-	rcu_barrier();		/* tk_free_rcu() is our text */
 }
 
 module_init(tk_init);
