@@ -2,8 +2,8 @@
 /*
  * PCR banks: the hash algorithm behind each enum tvm_bank, and TPM 2.0
  * extend.  The algorithms are allocated once at module init and shared by
- * every VM; hashing uses a descriptor on the caller's stack, so any number
- * of callers may hash at once.
+ * every VM; hashing uses a descriptor of the caller's own (on its stack,
+ * or in its tvm_multihash), so any number of callers may hash at once.
  */
 #ifndef _TVM_BANK_H
 #define _TVM_BANK_H

@@ -24,7 +24,10 @@
 #include "tvm_log.h"
 #include "vm.h"
 
-/* tvm_ak_lock protects ak and ak_info. */
+/*
+ * tvm_ak_lock protects ak, ak_info and ak_sig_size; tvm_quote_uninit()
+ * runs at module exit, when no caller is left.
+ */
 static DEFINE_MUTEX(tvm_ak_lock);
 static struct key *ak;
 static struct tvm_ak_info ak_info;

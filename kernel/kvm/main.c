@@ -37,8 +37,8 @@
 #define TK_HASH_BITS	10
 
 /*
- * tk_lock protects tk_by_kvm and tk_by_vm (readers use RCU), each tk_vm's
- * @dead, and the queueing of its works once @dead may be set.
+ * tk_lock protects tk_by_kvm (readers use RCU), each tk_vm's @dead, and
+ * the queueing of its works once @dead may be set.
  */
 static DEFINE_SPINLOCK(tk_lock);
 static DEFINE_HASHTABLE(tk_by_kvm, TK_HASH_BITS);
@@ -254,7 +254,7 @@ static int tk_destroy_pre(struct kprobe *kp, struct pt_regs *regs)
 	hash_for_each_possible(tk_by_kvm, tk, node, (unsigned long)kvm) {
 		if (tk->kvm == kvm) {
 			hash_del_rcu(&tk->node);
-			tk->dead = true;
+			WRITE_ONCE(tk->dead, true);	/* tk_measure() */
 			INIT_WORK(&tk->destroy_work, tk_destroy_work);
 			queue_work(tk_wq, &tk->destroy_work);
 			break;

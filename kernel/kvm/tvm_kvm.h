@@ -42,13 +42,16 @@ struct tk_range_state {
  * struct tk_vm - tvm_kvm's view of one struct kvm
  * @kvm: the VM; not a reference (see above)
  * @vm: its tvm instance (a reference); fixed
- * @node: in tk_table, under tk_lock; read under RCU
- * @ref: references: tk_table holds one until the VM is destroyed
+ * @node: in tk_by_kvm, under tk_lock; read under RCU
+ * @ref: references: tk_by_kvm holds one until the VM is destroyed
  * @rcu: frees the tk_vm after a grace period
- * @dead: KVM destroyed the VM; set under tk_lock
+ * @dead: KVM destroyed the VM; set under tk_lock.  tk_measure() reads it
+ *	without, for its message only: tk_runtime_queue() checks it again
+ *	under tk_lock
  * @adopted: running before tvm_kvm was loaded; fixed
  * @launch_lock: serialises the launch; the VM's other vCPUs wait on it
- * @launched: the launch is done; written under @launch_lock, read with
+ * @launched: the launch is done; written under @launch_lock (or, for
+ *	an adopted VM, before the tk_vm is in tk_by_kvm), read with
  *	smp_load_acquire()
  * @runtime_work: the runtime timer
  * @runtime_lock: serialises runtime measurements; protects @ranges,
