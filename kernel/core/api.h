@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include <linux/tvm.h>
 
+struct crypto_shash;
 struct file;
 struct module;
 struct netlink_ext_ack;
@@ -116,6 +117,15 @@ struct tvm_range {
 	u8 sha256[32];
 	u32 interval_ms;
 };
+
+/*
+ * The core's SHA-256 transform (crypto API "sha256", the one behind the
+ * SHA-256 bank), for a hook module's own SHA-256 digests: one transform
+ * for tvm, not one per module.  Allocated before any hook module can load
+ * and freed after the last unloads; hashing with a descriptor of one's
+ * own only reads it, so any number of callers may use it at once.
+ */
+struct crypto_shash *tvm_sha256_tfm(void);
 
 /*
  * Copy the runtime ranges of @vm's policy (at most TVM_POLICY_RANGES_MAX)

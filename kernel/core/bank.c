@@ -9,9 +9,11 @@
 
 #include <crypto/hash.h>
 #include <linux/err.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "api.h"
 #include "bank.h"
 #include "sm3.h"
 #include "tvm_log.h"
@@ -29,10 +31,11 @@ static const char *const crypto_names[__TVM_BANK_MAX] = {
 	[TVM_BANK_SM3_256] = "sm3",
 };
 
-bool tvm_bank_sm3_is_crypto_api(void)
+struct crypto_shash *tvm_sha256_tfm(void)
 {
-	return tfms[TVM_BANK_SM3_256];
+	return tfms[TVM_BANK_SHA256];
 }
+EXPORT_SYMBOL_GPL(tvm_sha256_tfm);
 
 int tvm_bank_init(void)
 {

@@ -2,8 +2,8 @@
 /*
  * PCR banks: the hash algorithm behind each enum tvm_bank, and TPM 2.0
  * extend.  The algorithms are allocated once at module init and shared by
- * every VM; hashing uses a descriptor on the caller's stack, so any number
- * of callers may hash at once.
+ * every VM; hashing uses a descriptor of the caller's own (on its stack,
+ * or in its tvm_multihash), so any number of callers may hash at once.
  */
 #ifndef _TVM_BANK_H
 #define _TVM_BANK_H
@@ -13,9 +13,6 @@
 
 int tvm_bank_init(void);
 void tvm_bank_uninit(void);
-
-/* Whether the crypto API provides SM3 (else tvm's own is used). */
-bool tvm_bank_sm3_is_crypto_api(void);
 
 /* @out = H_bank(@data). */
 int tvm_bank_hash(unsigned int bank, const void *data, size_t len, u8 *out);

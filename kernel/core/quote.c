@@ -10,6 +10,7 @@
  * create_signature(), so tpm2_checkquote verifies it.
  */
 
+#include <crypto/internal/rsa.h>
 #include <crypto/public_key.h>
 #include <keys/asymmetric-type.h>
 #include <linux/key.h>
@@ -23,85 +24,47 @@
 #include "tvm_log.h"
 #include "vm.h"
 
-/* tvm_ak_lock protects ak and ak_info. */
+/*
+ * tvm_ak_lock protects ak, ak_info and ak_sig_size; tvm_quote_uninit()
+ * runs at module exit, when no caller is left.
+ */
 static DEFINE_MUTEX(tvm_ak_lock);
 static struct key *ak;
 static struct tvm_ak_info ak_info;
 static u16 ak_sig_size;
 
-/*
- * One DER element of @tag at *@p (before @end): its contents in @val and
- * @len, and *@p past it.  Lengths up to 2 bytes long, as an RSA key of up
- * to 4096 bits needs.
- */
-static int der_next(const u8 **p, const u8 *end, u8 tag, const u8 **val,
-		    size_t *len)
-{
-	size_t l, n;
-
-	if (end - *p < 2 || **p != tag)
-		return -EBADMSG;
-	(*p)++;
-	l = *(*p)++;
-	if (l & 0x80) {
-		n = l & 0x7f;
-		if (!n || n > 2 || end - *p < n)
-			return -EBADMSG;
-		for (l = 0; n--; )
-			l = (l << 8) | *(*p)++;
-	}
-	if (end - *p < l)
-		return -EBADMSG;
-	*val = *p;
-	*len = l;
-	*p += l;
-	return 0;
-}
-
 /* An unsigned INTEGER's value, without its sign byte, into @out. */
-static int der_uint(const u8 **p, const u8 *end, u8 *out, u32 size, u32 *len)
+static int copy_uint(const u8 *val, size_t len, u8 *out, u32 size, u32 *out_len)
 {
-	const u8 *val;
-	size_t l;
-	int ret;
-
-	ret = der_next(p, end, 0x02, &val, &l);
-	if (ret)
-		return ret;
-	while (l > 1 && !*val) {
+	while (len > 1 && !*val) {
 		val++;
-		l--;
+		len--;
 	}
-	if (!l || l > size)
+	if (!len || len > size)
 		return -EBADMSG;
-	memcpy(out, val, l);
-	*len = l;
+	memcpy(out, val, len);
+	*out_len = len;
 	return 0;
 }
 
 /*
  * The modulus and public exponent from the private key's RSAPrivateKey
- * (RFC 8017 A.1.2: SEQUENCE { version, modulus, publicExponent, ... }).
+ * (RFC 8017 A.1.2), parsed by the kernel's RSA, which has read the same
+ * bytes once already to answer query_asymmetric_key().
  */
 static int rsa_public_part(const struct public_key *pub,
 			   struct tvm_ak_info *info)
 {
-	const u8 *p = pub->key, *end = p + pub->keylen, *seq;
-	u8 version[4];
-	u32 vlen;
-	size_t len;
+	struct rsa_key rsa = {};
 	int ret;
 
-	ret = der_next(&p, end, 0x30, &seq, &len);
-	if (ret)
-		return ret;
-	p = seq;
-	end = seq + len;
-	ret = der_uint(&p, end, version, sizeof(version), &vlen);
+	ret = rsa_parse_priv_key(&rsa, pub->key, pub->keylen);
 	if (!ret)
-		ret = der_uint(&p, end, info->n, sizeof(info->n), &info->n_len);
+		ret = copy_uint(rsa.n, rsa.n_sz, info->n, sizeof(info->n),
+				&info->n_len);
 	if (!ret)
-		ret = der_uint(&p, end, info->e, sizeof(info->e), &info->e_len);
+		ret = copy_uint(rsa.e, rsa.e_sz, info->e, sizeof(info->e),
+				&info->e_len);
 	return ret;
 }
 

@@ -58,9 +58,11 @@ struct tvm_stats tvm_stats;
 /*
  * tvm_registry_lock protects insertion into and removal from vms_by_id,
  * vms_by_name and vms_by_uuid, vm_count, vm_owners, vm_generation,
- * kvm_seq and every VM's securityfs entries, and orders the bindings
- * (bind.h) with the VMs: it is held around every call into bind.c.
- * Readers of the three indexes use RCU.
+ * next_id, kvm_seq and every VM's securityfs entries, and orders the
+ * bindings (bind.h) with the VMs: it is held around every call into
+ * bind.c.  Readers of the three indexes use RCU.  tvm_vm_count() and
+ * tvm_vm_generation() read their counter without it: a stale value
+ * only makes the stats file or a dump's check one change late.
  *
  * vm_count counts the VMs that hold a slot: created, or being created
  * (vm_reserve() to tvm_vm_delete()).
@@ -75,7 +77,10 @@ static unsigned int vm_generation;
 static u32 next_id;			/* cursor of xa_alloc_cyclic() */
 static unsigned int kvm_seq;		/* <n> of "kvm-<tgid>-<n>" */
 
-/* Frees VMs after their last reference and a grace period. */
+/*
+ * Runs the VMs' stop works (tvm_vm_recheck_run()), and frees VMs after
+ * their last reference and a grace period.
+ */
 static struct workqueue_struct *tvm_wq;
 
 unsigned int tvm_vm_count(void)

@@ -19,6 +19,7 @@
  * any VM exists.
  */
 
+#include <crypto/hash.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -36,8 +37,8 @@
 #define TK_HASH_BITS	10
 
 /*
- * tk_lock protects tk_by_kvm and tk_by_vm (readers use RCU), each tk_vm's
- * @dead, and the queueing of its works once @dead may be set.
+ * tk_lock protects tk_by_kvm (readers use RCU), each tk_vm's @dead, and
+ * the queueing of its works once @dead may be set.
  */
 static DEFINE_SPINLOCK(tk_lock);
 static DEFINE_HASHTABLE(tk_by_kvm, TK_HASH_BITS);
@@ -56,17 +57,12 @@ enum {
 };
 static struct tvm_hook tk_hooks[H_NR];
 
-static void tk_free_rcu(struct rcu_head *head)
-{
-	kfree(container_of(head, struct tk_vm, rcu));
-}
-
 void tk_put(struct tk_vm *tk)
 {
 	if (!refcount_dec_and_test(&tk->ref))
 		return;
 	tvm_vm_put(tk->vm);
-	call_rcu(&tk->rcu, tk_free_rcu);
+	kfree_rcu(tk, rcu);
 }
 
 /* The tk_vm of @kvm with a reference, or NULL. */
@@ -258,7 +254,7 @@ static int tk_destroy_pre(struct kprobe *kp, struct pt_regs *regs)
 	hash_for_each_possible(tk_by_kvm, tk, node, (unsigned long)kvm) {
 		if (tk->kvm == kvm) {
 			hash_del_rcu(&tk->node);
-			tk->dead = true;
+			WRITE_ONCE(tk->dead, true);	/* tk_measure() */
 			INIT_WORK(&tk->destroy_work, tk_destroy_work);
 			queue_work(tk_wq, &tk->destroy_work);
 			break;
@@ -468,8 +464,9 @@ static void tk_measure_cpuid(struct kvm_vcpu *vcpu, struct tk_cpuid *c,
 	int ret = -ENOMEM;
 
 	if (copied)
-		ret = tk_sha256(c->enc, (size_t)c->n * 7 * sizeof(__le32),
-				ev.sha256);
+		ret = crypto_shash_tfm_digest(tvm_sha256_tfm(), (u8 *)c->enc,
+					      (size_t)c->n * 7 * sizeof(__le32),
+					      ev.sha256);
 	ev.vcpu_id = cpu_to_le32(vcpu->vcpu_id);
 	ev.nent = cpu_to_le32(c->n);
 	tk_config_event(vcpu->kvm, TVM_EV_CPUID, &ev, sizeof(ev), ret,
@@ -694,12 +691,9 @@ static int __init tk_init(void)
 	tk_wq = alloc_workqueue("tvm_kvm", WQ_UNBOUND, 0);
 	if (!tk_wq)
 		return -ENOMEM;
-	ret = tk_measure_init();
-	if (ret)
-		goto err_wq;
 	ret = tvm_hook_ops_register(&tk_ops);
 	if (ret)
-		goto err_measure;
+		goto err_wq;
 	/* The destroy probe goes in first: no VM may go unseen. */
 	ret = tvm_hooks_install(tk_hooks, H_NR);
 	if (ret)
@@ -709,8 +703,6 @@ static int __init tk_init(void)
 
 err_ops:
 	tvm_hook_ops_unregister(&tk_ops);
-err_measure:
-	tk_measure_exit();
 err_wq:
 	destroy_workqueue(tk_wq);
 	return ret;
@@ -727,8 +719,6 @@ static void __exit tk_exit(void)
 	hash_for_each(tk_by_kvm, bkt, tk, node)
 		pr_err("VM %p still tracked at exit\n", tk->kvm);
 	destroy_workqueue(tk_wq);
-	rcu_barrier();		/* tk_free_rcu() is our text */
-	tk_measure_exit();
 }
 
 module_init(tk_init);

@@ -25,40 +25,20 @@
 #define TK_CHUNK_PAGES	16
 #define TK_CHUNK	(TK_CHUNK_PAGES * TVM_PAGE_SIZE)
 
-static struct crypto_shash *tk_tfm;
-
-int tk_measure_init(void)
-{
-	tk_tfm = crypto_alloc_shash("sha256", 0, 0);
-	if (IS_ERR(tk_tfm)) {
-		pr_err("no sha256 in the crypto API (%ld)\n", PTR_ERR(tk_tfm));
-		return PTR_ERR(tk_tfm);
-	}
-	return 0;
-}
-
-void tk_measure_exit(void)
-{
-	crypto_free_shash(tk_tfm);
-}
-
-int tk_sha256(const void *buf, size_t len, u8 *out)
-{
-	SHASH_DESC_ON_STACK(desc, tk_tfm);
-	int ret;
-
-	desc->tfm = tk_tfm;
-	ret = crypto_shash_digest(desc, buf, len, out);
-	shash_desc_zero(desc);
-	return ret;
-}
-
 /*
  * Whether the page at @addr has no page-table entry at all: in anonymous
  * memory, a page never touched (or given back with MADV_DONTNEED), which
  * reads as zeros.  Swapped-out pages, huge pages and anything else count
  * as touched.  Under mmap_read_lock; a fault racing with us only makes a
  * page read as the zeros it held a moment before.
+ *
+ * Open-coded because the kernel's walkers do not serve a module here.
+ * walk_page_range() (mm/pagewalk.c, whose pte_hole callback would say
+ * the same) is not exported in the target kernel, Debian 12's 6.1.  Of
+ * what is exported, follow_pte() fails alike for an entry that is none
+ * and one swapped out, which must count as touched, and
+ * apply_to_existing_page_range() BUGs or WARNs on a huge page, which a
+ * VMM's memory may hold.
  */
 static bool tk_pte_none(struct mm_struct *mm, unsigned long addr)
 {
@@ -155,7 +135,8 @@ static bool tk_slot_is_device(unsigned long hva, u64 size)
 static int tk_hash_slot(const struct kvm_memory_slot *slot, void *buf,
 			struct tvm_ev_slot *ev)
 {
-	SHASH_DESC_ON_STACK(desc, tk_tfm);
+	struct crypto_shash *tfm = tvm_sha256_tfm();
+	SHASH_DESC_ON_STACK(desc, tfm);
 	u64 size = (u64)slot->npages << PAGE_SHIFT;
 	unsigned long hva, todo;
 	u64 off, pages = 0;
@@ -175,7 +156,7 @@ static int tk_hash_slot(const struct kvm_memory_slot *slot, void *buf,
 		return 0;
 	}
 
-	desc->tfm = tk_tfm;
+	desc->tfm = tfm;
 	ret = crypto_shash_init(desc);
 	for (off = 0; !ret && off < size; off += (u64)n << PAGE_SHIFT) {
 		n = min_t(u64, TK_CHUNK_PAGES, (size - off) >> PAGE_SHIFT);
@@ -392,7 +373,8 @@ static int tk_get_page(struct mm_struct *mm, unsigned long hva,
 static int tk_hash_range(struct kvm *kvm, u64 gpa, u64 len,
 			 unsigned long deadline, u8 *out)
 {
-	SHASH_DESC_ON_STACK(desc, tk_tfm);
+	struct crypto_shash *tfm = tvm_sha256_tfm();
+	SHASH_DESC_ON_STACK(desc, tfm);
 	unsigned long hva;
 	struct page *page;
 	size_t chunk;
@@ -400,7 +382,7 @@ static int tk_hash_range(struct kvm *kvm, u64 gpa, u64 len,
 	u64 off, a;
 	int idx, ret;
 
-	desc->tfm = tk_tfm;
+	desc->tfm = tfm;
 	ret = crypto_shash_init(desc);
 	idx = srcu_read_lock(&kvm->srcu);
 	for (off = 0; !ret && off < len; off += chunk) {

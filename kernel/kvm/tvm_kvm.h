@@ -42,13 +42,16 @@ struct tk_range_state {
  * struct tk_vm - tvm_kvm's view of one struct kvm
  * @kvm: the VM; not a reference (see above)
  * @vm: its tvm instance (a reference); fixed
- * @node: in tk_table, under tk_lock; read under RCU
- * @ref: references: tk_table holds one until the VM is destroyed
+ * @node: in tk_by_kvm, under tk_lock; read under RCU
+ * @ref: references: tk_by_kvm holds one until the VM is destroyed
  * @rcu: frees the tk_vm after a grace period
- * @dead: KVM destroyed the VM; set under tk_lock
+ * @dead: KVM destroyed the VM; set under tk_lock.  tk_measure() reads it
+ *	without, for its message only: tk_runtime_queue() checks it again
+ *	under tk_lock
  * @adopted: running before tvm_kvm was loaded; fixed
  * @launch_lock: serialises the launch; the VM's other vCPUs wait on it
- * @launched: the launch is done; written under @launch_lock, read with
+ * @launched: the launch is done; written under @launch_lock (or, for
+ *	an adopted VM, before the tk_vm is in tk_by_kvm), read with
  *	smp_load_acquire()
  * @runtime_work: the runtime timer
  * @runtime_lock: serialises runtime measurements; protects @ranges,
@@ -90,15 +93,11 @@ void tk_runtime_queue(struct tk_vm *tk, unsigned long delay);
 bool tk_kvm_get(struct tk_vm *tk);
 
 /* measure.c */
-int tk_measure_init(void);
-void tk_measure_exit(void);
 /* PCR 9: the contents of every memory slot; in the VMM's context. */
 int tk_measure_slots(struct tk_vm *tk);
 /* PCR 13: the runtime ranges of @tk's policy; in a kthread (tk_wq). */
 void tk_runtime_work(struct work_struct *work);
 /* Arm the runtime timer for the next due range, if any. */
 void tk_runtime_arm(struct tk_vm *tk);
-/* SHA-256 of @len bytes at @buf, with the module's transform. */
-int tk_sha256(const void *buf, size_t len, u8 *out);
 
 #endif /* _TVM_KVM_H */

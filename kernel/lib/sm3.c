@@ -8,6 +8,8 @@
  *
  * Shared between the kernel and the userspace unit tests (see tvm_lib.h).
  * Symbols are not exported here; the module that links this file decides.
+ * The kernel uses it only where its crypto API has no "sm3", as on the
+ * target kernel (kernel/core/Kbuild).
  */
 
 #include "sm3.h"

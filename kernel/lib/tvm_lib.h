@@ -6,7 +6,8 @@
  * directly, so that the same file builds both into a module (__KERNEL__
  * defined) and into the userspace unit tests under tests/unit/.  In the
  * kernel this only pulls in the real headers; in userspace it provides the
- * small subset of kernel helpers that the shared code relies on.
+ * small subset of kernel helpers that the shared code relies on, and no
+ * more: a helper goes in here with its first user.
  */
 #ifndef _TVM_LIB_H
 #define _TVM_LIB_H
@@ -32,10 +33,6 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
-typedef int8_t s8;
-typedef int16_t s16;
-typedef int32_t s32;
-typedef int64_t s64;
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
@@ -69,22 +66,14 @@ static inline u32 rol32(u32 word, unsigned int shift)
 }
 
 /**
- * ror32 - rotate a 32-bit value right
- * @word: value to rotate
- * @shift: bits to rotate by; only the low five bits are used
+ * hweight32 - the number of bits set in a 32-bit value
+ * @w: the value
  *
- * Return: @word rotated right by @shift bits.  A @shift of 0 is allowed.
+ * Return: how many of @w's bits are 1.
  */
-static inline u32 ror32(u32 word, unsigned int shift)
+static inline unsigned int hweight32(u32 w)
 {
-	return (word >> (shift & 31)) | (word << ((-shift) & 31));
-}
-
-static inline u16 get_unaligned_be16(const void *p)
-{
-	const u8 *b = p;
-
-	return (u16)(b[0] << 8 | b[1]);
+	return (unsigned int)__builtin_popcount(w);
 }
 
 static inline u32 get_unaligned_be32(const void *p)
@@ -92,21 +81,6 @@ static inline u32 get_unaligned_be32(const void *p)
 	const u8 *b = p;
 
 	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
-}
-
-static inline u64 get_unaligned_be64(const void *p)
-{
-	const u8 *b = p;
-
-	return (u64)get_unaligned_be32(b) << 32 | get_unaligned_be32(b + 4);
-}
-
-static inline void put_unaligned_be16(u16 val, void *p)
-{
-	u8 *b = p;
-
-	b[0] = val >> 8;
-	b[1] = val;
 }
 
 static inline void put_unaligned_be32(u32 val, void *p)
@@ -141,13 +115,6 @@ static inline u32 get_unaligned_le32(const void *p)
 	return b[0] | (u32)b[1] << 8 | (u32)b[2] << 16 | (u32)b[3] << 24;
 }
 
-static inline u64 get_unaligned_le64(const void *p)
-{
-	const u8 *b = p;
-
-	return get_unaligned_le32(b) | (u64)get_unaligned_le32(b + 4) << 32;
-}
-
 static inline void put_unaligned_le16(u16 val, void *p)
 {
 	u8 *b = p;
@@ -164,14 +131,6 @@ static inline void put_unaligned_le32(u32 val, void *p)
 	b[1] = val >> 8;
 	b[2] = val >> 16;
 	b[3] = val >> 24;
-}
-
-static inline void put_unaligned_le64(u64 val, void *p)
-{
-	u8 *b = p;
-
-	put_unaligned_le32(val, b);
-	put_unaligned_le32(val >> 32, b + 4);
 }
 
 /**

@@ -101,18 +101,6 @@ static size_t tvm_put_zeros(u8 *buf, size_t off, size_t n)
 	return off + n;
 }
 
-/* Number of known banks in @banks. */
-static u32 tvm_banks_count(u32 banks)
-{
-	unsigned int b;
-	u32 n = 0;
-
-	for (b = 0; b < __TVM_BANK_MAX; b++)
-		if (banks & (1U << b))
-			n++;
-	return n;
-}
-
 /**
  * tvm_banks_digest_size - bytes of digests an event of a bank mask carries
  * @banks: mask of (1 << enum tvm_bank); unknown bits are ignored
@@ -175,7 +163,7 @@ const u8 *tvm_event_data(const struct tvm_event *ev)
  */
 size_t tvm_log_specid_encode(u32 banks, u8 *buf)
 {
-	u32 nalg = tvm_banks_count(banks);
+	u32 nalg = hweight32(banks & TVM_BANKS_ALL);
 	u32 data_size;
 	unsigned int b;
 	size_t off = 0;
@@ -227,7 +215,7 @@ size_t tvm_log_event_encode(const struct tvm_event *ev, u8 *buf)
 
 	off = tvm_put_le32(buf, off, ev->pcr);
 	off = tvm_put_le32(buf, off, ev->type);
-	off = tvm_put_le32(buf, off, tvm_banks_count(banks));
+	off = tvm_put_le32(buf, off, hweight32(banks));
 	for (b = 0; b < __TVM_BANK_MAX; b++) {
 		if (!(banks & (1U << b)))
 			continue;

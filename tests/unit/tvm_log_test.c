@@ -300,7 +300,7 @@ static void test_specid_bytes_all(void **state)
 		0x0c, 0x00, 0x30, 0x00,		/* sha384, 48 */
 		0x12, 0x00, 0x20, 0x00,		/* sm3_256, 32 */
 	};
-	u8 buf[128];
+	u8 buf[128], unknown[128];
 
 	(void)state;
 	assert_int_equal(tvm_log_specid_encode(MASK_ALL, buf), 80);
@@ -308,9 +308,12 @@ static void test_specid_bytes_all(void **state)
 	assert_int_equal(get_unaligned_le32(buf + 56), 4);
 	assert_memory_equal(buf + 60, want_algs, sizeof(want_algs));
 	assert_memory_equal(buf + 76, "\003tvm", 4);
-	/* Unknown bank bits are not listed. */
+	/* Unknown bank bits are not listed, nor counted. */
 	assert_int_equal(tvm_log_specid_encode(0xf0000000 | MASK_ALL, NULL),
 			 80);
+	assert_int_equal(tvm_log_specid_encode(0xf0000000 | MASK_ALL, unknown),
+			 80);
+	assert_memory_equal(unknown, buf, 80);
 }
 
 /* ---------------------------------------------------------------------- */
