@@ -488,45 +488,73 @@ out:
 	return ret;
 }
 
+/**
+ * tvm_digest_parse() - one %TVM_A_DIGEST of a digest list
+ * @entry: the %TVM_A_DIGEST
+ * @banks: the banks it may be of ("the VM has no such bank" otherwise)
+ * @seen: NULL, or the banks given already, which it may not repeat; its
+ *	bank is added
+ * @bank: its bank, set on success
+ * @extack: what a rejection is explained in
+ *
+ * Both the list's attributes are required, and the value is the bank's
+ * digest size.
+ *
+ * Return: the digest, or an ERR_PTR with @extack set.
+ */
+const u8 *tvm_digest_parse(const struct nlattr *entry, u32 banks, u32 *seen,
+			   unsigned int *bank, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TVM_A_DIGEST_ENTRY_MAX + 1];
+	unsigned int b;
+	int ret;
+
+	ret = nla_parse_nested(tb, TVM_A_DIGEST_ENTRY_MAX, entry,
+			       tvm_digest_entry_policy, extack);
+	if (ret)
+		return ERR_PTR(ret);
+	if (!tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE]) {
+		NL_SET_ERR_MSG_ATTR(extack, entry,
+				    "a digest needs a bank and a value");
+		return ERR_PTR(-EINVAL);
+	}
+	b = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
+	if (!(banks & BIT(b))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_BANK],
+				    "the VM has no such bank");
+		return ERR_PTR(-EINVAL);
+	}
+	if (seen && (*seen & BIT(b))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_BANK],
+				    "two digests for one bank");
+		return ERR_PTR(-EINVAL);
+	}
+	if (nla_len(tb[TVM_A_DIGEST_VALUE]) != tvm_banks[b].size) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_VALUE],
+				    "digest size does not match its bank");
+		return ERR_PTR(-EINVAL);
+	}
+	if (seen)
+		*seen |= BIT(b);
+	*bank = b;
+	return nla_data(tb[TVM_A_DIGEST_VALUE]);
+}
+
 /* Fill @ev's digests from TVM_A_EVENT_DIGESTS: one per bank of @vm. */
 static int parse_digests(struct tvm_vm *vm, struct tvm_event *ev,
 			 struct nlattr *list, struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[TVM_A_DIGEST_ENTRY_MAX + 1];
-	struct nlattr *entry;
-	u32 seen = 0;
+	const struct nlattr *entry;
+	const u8 *digest;
 	unsigned int b;
-	int rem, ret;
+	u32 seen = 0;
+	int rem;
 
 	nla_for_each_nested(entry, list, rem) {
-		ret = nla_parse_nested(tb, TVM_A_DIGEST_ENTRY_MAX, entry,
-				       tvm_digest_entry_policy, extack);
-		if (ret)
-			return ret;
-		if (!tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE]) {
-			NL_SET_ERR_MSG_ATTR(extack, entry,
-					    "a digest needs a bank and a value");
-			return -EINVAL;
-		}
-		b = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
-		if (!(vm->banks & BIT(b))) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_BANK],
-					    "the VM has no such bank");
-			return -EINVAL;
-		}
-		if (seen & BIT(b)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_BANK],
-					    "two digests for one bank");
-			return -EINVAL;
-		}
-		if (nla_len(tb[TVM_A_DIGEST_VALUE]) != tvm_banks[b].size) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_VALUE],
-					    "digest size does not match its bank");
-			return -EINVAL;
-		}
-		memcpy(tvm_event_digest_mut(ev, b),
-		       nla_data(tb[TVM_A_DIGEST_VALUE]), tvm_banks[b].size);
-		seen |= BIT(b);
+		digest = tvm_digest_parse(entry, vm->banks, &seen, &b, extack);
+		if (IS_ERR(digest))
+			return PTR_ERR(digest);
+		memcpy(tvm_event_digest_mut(ev, b), digest, tvm_banks[b].size);
 	}
 	if (seen != vm->banks) {
 		NL_SET_ERR_MSG_ATTR(extack, list,
