@@ -236,24 +236,13 @@ unlock:
 	return 0;
 }
 
-/* Room for fill_vm(): small replies keep the round trip cheap. */
-static size_t vm_msg_size(void)
-{
-	return 7 * nla_total_size(sizeof(u32)) +
-	       nla_total_size(TVM_NAME_MAX + 1) +
-	       nla_total_size(TVM_UUID_SIZE) +
-	       4 * nla_total_size_64bit(sizeof(u64)) +
-	       2 * nla_total_size(0) +
-	       TVM_REASONS_MAX * nla_total_size(TVM_REASON_MAX + 1);
-}
-
 static int reply_vm(struct genl_info *info, struct tvm_vm *vm)
 {
 	struct sk_buff *msg;
 	void *hdr;
 	int ret;
 
-	msg = genlmsg_new(vm_msg_size(), GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, info->genlhdr->cmd);
@@ -272,8 +261,7 @@ static int reply_seq(struct genl_info *info, struct tvm_vm *vm, u64 seq)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(nla_total_size(sizeof(u32)) +
-			  nla_total_size_64bit(sizeof(u64)), GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, info->genlhdr->cmd);
@@ -1070,10 +1058,7 @@ static int reply_ak(struct genl_info *info, const struct tvm_ak_info *ak)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(nla_total_size(TVM_KEY_DESC_MAX + 1) +
-			  nla_total_size(sizeof(u32)) +
-			  nla_total_size(sizeof(ak->n)) +
-			  nla_total_size(sizeof(ak->e)), GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, info->genlhdr->cmd);
@@ -1211,7 +1196,7 @@ void tvm_netlink_trust_event(struct tvm_vm *vm, int old, int new,
 
 	if (!genl_has_listeners(&tvm_family, &init_net, TVM_MCGRP_EVENTS_ID))
 		return;
-	msg = genlmsg_new(vm_msg_size(), GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &tvm_family, 0, TVM_CMD_EVENT_TRUST);
