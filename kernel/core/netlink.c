@@ -115,27 +115,10 @@ static const struct nla_policy policy_sel_policy[TVM_A_MAX + 1] = {
 /* --- helpers ------------------------------------------------------------- */
 
 /*
- * Every operation needs CAP_SYS_ADMIN in the initial user namespace, in
- * both the socket's opener and the caller (netlink_capable()): reads give
- * what tvm's securityfs files give, and those are root's only (0400).
- * GENL_ADMIN_PERM would check CAP_NET_ADMIN instead.  The events group
- * asks the same of whoever joins it (tvm_mcgrps).
- */
-static int tvm_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
-			struct genl_info *info)
-{
-	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
-		NL_SET_ERR_MSG(info->extack, "needs CAP_SYS_ADMIN");
-		return -EPERM;
-	}
-	return 0;
-}
-
-/*
- * The same for a dump, which pre_doit does not see: from its first dumpit
- * call, made in the caller's context like a doit (__netlink_dump_start()),
- * before anything is dumped, and with an extack to explain a refusal,
- * which a start callback lacks on 6.1.
+ * tvm_pre_doit()'s CAP_SYS_ADMIN check for a dump, which pre_doit does not
+ * see: from its first dumpit call, made in the caller's context like a
+ * doit (__netlink_dump_start()), before anything is dumped, and with an
+ * extack to explain a refusal, which a start callback lacks on 6.1.
  */
 static int dump_admin(struct netlink_callback *cb)
 {
@@ -253,24 +236,13 @@ unlock:
 	return 0;
 }
 
-/* Room for fill_vm(): small replies keep the round trip cheap. */
-static size_t vm_msg_size(void)
-{
-	return 7 * nla_total_size(sizeof(u32)) +
-	       nla_total_size(TVM_NAME_MAX + 1) +
-	       nla_total_size(TVM_UUID_SIZE) +
-	       4 * nla_total_size_64bit(sizeof(u64)) +
-	       2 * nla_total_size(0) +
-	       TVM_REASONS_MAX * nla_total_size(TVM_REASON_MAX + 1);
-}
-
 static int reply_vm(struct genl_info *info, struct tvm_vm *vm)
 {
 	struct sk_buff *msg;
 	void *hdr;
 	int ret;
 
-	msg = genlmsg_new(vm_msg_size(), GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, info->genlhdr->cmd);
@@ -289,8 +261,7 @@ static int reply_seq(struct genl_info *info, struct tvm_vm *vm, u64 seq)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(nla_total_size(sizeof(u32)) +
-			  nla_total_size_64bit(sizeof(u64)), GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, info->genlhdr->cmd);
@@ -332,36 +303,23 @@ static int vm_create_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int vm_delete_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct tvm_vm *vm;
+	struct tvm_vm *vm = info->user_ptr[0];
 	int ret;
 
-	vm = vm_from_attrs(info->attrs, info->extack);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
 	if (vm->kvm) {
 		NL_SET_ERR_MSG(info->extack,
 			       "the VM is a KVM VM; it goes when its VMM destroys it");
-		ret = -EBUSY;
-	} else {
-		ret = tvm_vm_delete(vm);
-		if (ret)
-			NL_SET_ERR_MSG(info->extack, "VM was deleted meanwhile");
+		return -EBUSY;
 	}
-	tvm_vm_put(vm);
+	ret = tvm_vm_delete(vm);
+	if (ret)
+		NL_SET_ERR_MSG(info->extack, "VM was deleted meanwhile");
 	return ret;
 }
 
 static int vm_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct tvm_vm *vm;
-	int ret;
-
-	vm = vm_from_attrs(info->attrs, info->extack);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
-	ret = reply_vm(info, vm);
-	tvm_vm_put(vm);
-	return ret;
+	return reply_vm(info, info->user_ptr[0]);
 }
 
 /*
@@ -472,16 +430,12 @@ static int pcr_read_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
 	u32 mask = TVM_PCR_MASK_ALL, banks;
-	struct tvm_pcr_snapshot *snap = NULL;
+	struct tvm_vm *vm = info->user_ptr[0];
+	struct tvm_pcr_snapshot *snap;
 	struct sk_buff *msg = NULL;
-	struct tvm_vm *vm;
 	unsigned int b;
 	void *hdr;
 	int ret;
-
-	vm = vm_from_attrs(attrs, info->extack);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
 
 	banks = vm->banks;
 	if (attrs[TVM_A_PCR_BANK]) {
@@ -489,18 +443,17 @@ static int pcr_read_doit(struct sk_buff *skb, struct genl_info *info)
 		if (!(vm->banks & BIT(b))) {
 			NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_PCR_BANK],
 					    "the VM has no such bank");
-			ret = -EINVAL;
-			goto out;
+			return -EINVAL;
 		}
 		banks = BIT(b);
 	}
 	if (attrs[TVM_A_PCR_MASK])
 		mask = nla_get_u32(attrs[TVM_A_PCR_MASK]);
 
-	ret = -ENOMEM;
 	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
 	if (!snap)
-		goto out;
+		return -ENOMEM;
+	ret = -ENOMEM;
 	msg = genlmsg_new(pcr_read_size(hweight32(banks), hweight32(mask)),
 			  GFP_KERNEL);
 	if (!msg)
@@ -520,49 +473,76 @@ static int pcr_read_doit(struct sk_buff *skb, struct genl_info *info)
 out:
 	nlmsg_free(msg);
 	kfree(snap);
-	tvm_vm_put(vm);
 	return ret;
+}
+
+/**
+ * tvm_digest_parse() - one %TVM_A_DIGEST of a digest list
+ * @entry: the %TVM_A_DIGEST
+ * @banks: the banks it may be of ("the VM has no such bank" otherwise)
+ * @seen: NULL, or the banks given already, which it may not repeat; its
+ *	bank is added
+ * @bank: its bank, set on success
+ * @extack: what a rejection is explained in
+ *
+ * Both the list's attributes are required, and the value is the bank's
+ * digest size.
+ *
+ * Return: the digest, or an ERR_PTR with @extack set.
+ */
+const u8 *tvm_digest_parse(const struct nlattr *entry, u32 banks, u32 *seen,
+			   unsigned int *bank, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TVM_A_DIGEST_ENTRY_MAX + 1];
+	unsigned int b;
+	int ret;
+
+	ret = nla_parse_nested(tb, TVM_A_DIGEST_ENTRY_MAX, entry,
+			       tvm_digest_entry_policy, extack);
+	if (ret)
+		return ERR_PTR(ret);
+	if (!tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE]) {
+		NL_SET_ERR_MSG_ATTR(extack, entry,
+				    "a digest needs a bank and a value");
+		return ERR_PTR(-EINVAL);
+	}
+	b = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
+	if (!(banks & BIT(b))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_BANK],
+				    "the VM has no such bank");
+		return ERR_PTR(-EINVAL);
+	}
+	if (seen && (*seen & BIT(b))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_BANK],
+				    "two digests for one bank");
+		return ERR_PTR(-EINVAL);
+	}
+	if (nla_len(tb[TVM_A_DIGEST_VALUE]) != tvm_banks[b].size) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_VALUE],
+				    "digest size does not match its bank");
+		return ERR_PTR(-EINVAL);
+	}
+	if (seen)
+		*seen |= BIT(b);
+	*bank = b;
+	return nla_data(tb[TVM_A_DIGEST_VALUE]);
 }
 
 /* Fill @ev's digests from TVM_A_EVENT_DIGESTS: one per bank of @vm. */
 static int parse_digests(struct tvm_vm *vm, struct tvm_event *ev,
 			 struct nlattr *list, struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[TVM_A_DIGEST_ENTRY_MAX + 1];
-	struct nlattr *entry;
-	u32 seen = 0;
+	const struct nlattr *entry;
+	const u8 *digest;
 	unsigned int b;
-	int rem, ret;
+	u32 seen = 0;
+	int rem;
 
 	nla_for_each_nested(entry, list, rem) {
-		ret = nla_parse_nested(tb, TVM_A_DIGEST_ENTRY_MAX, entry,
-				       tvm_digest_entry_policy, extack);
-		if (ret)
-			return ret;
-		if (!tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE]) {
-			NL_SET_ERR_MSG_ATTR(extack, entry,
-					    "a digest needs a bank and a value");
-			return -EINVAL;
-		}
-		b = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
-		if (!(vm->banks & BIT(b))) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_BANK],
-					    "the VM has no such bank");
-			return -EINVAL;
-		}
-		if (seen & BIT(b)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_BANK],
-					    "two digests for one bank");
-			return -EINVAL;
-		}
-		if (nla_len(tb[TVM_A_DIGEST_VALUE]) != tvm_banks[b].size) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_VALUE],
-					    "digest size does not match its bank");
-			return -EINVAL;
-		}
-		memcpy(tvm_event_digest_mut(ev, b),
-		       nla_data(tb[TVM_A_DIGEST_VALUE]), tvm_banks[b].size);
-		seen |= BIT(b);
+		digest = tvm_digest_parse(entry, vm->banks, &seen, &b, extack);
+		if (IS_ERR(digest))
+			return PTR_ERR(digest);
+		memcpy(tvm_event_digest_mut(ev, b), digest, tvm_banks[b].size);
 	}
 	if (seen != vm->banks) {
 		NL_SET_ERR_MSG_ATTR(extack, list,
@@ -610,34 +590,37 @@ static int extend_allowed(struct genl_info *info, u32 pcr, u32 type)
 	return -EINVAL;
 }
 
+static u32 extend_type(struct genl_info *info)
+{
+	struct nlattr *type = info->attrs[TVM_A_EVENT_TYPE];
+
+	return type ? nla_get_u32(type) : TVM_EV_EXTEND;
+}
+
+/* Before the VM is looked up (tvm_pre_doit()). */
+static int pcr_extend_check(struct genl_info *info)
+{
+	if (!info->attrs[TVM_A_PCR_INDEX])
+		return missing(info, TVM_A_PCR_INDEX, "which PCR to extend?");
+	return extend_allowed(info, nla_get_u32(info->attrs[TVM_A_PCR_INDEX]),
+			      extend_type(info));
+}
+
 static int pcr_extend_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
-	u32 type = TVM_EV_EXTEND, len = 0;
+	struct tvm_vm *vm = info->user_ptr[0];
 	struct tvm_event *ev;
-	struct tvm_vm *vm;
+	u32 len = 0;
 	u64 seq;
 	int ret;
 
-	if (!attrs[TVM_A_PCR_INDEX])
-		return missing(info, TVM_A_PCR_INDEX, "which PCR to extend?");
-	if (attrs[TVM_A_EVENT_TYPE])
-		type = nla_get_u32(attrs[TVM_A_EVENT_TYPE]);
-	ret = extend_allowed(info, nla_get_u32(attrs[TVM_A_PCR_INDEX]), type);
-	if (ret)
-		return ret;
 	if (attrs[TVM_A_EVENT_DATA])
 		len = nla_len(attrs[TVM_A_EVENT_DATA]);
-
-	vm = vm_from_attrs(attrs, info->extack);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
-
-	ev = tvm_event_alloc(vm, nla_get_u32(attrs[TVM_A_PCR_INDEX]), type, len);
-	if (!ev) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	ev = tvm_event_alloc(vm, nla_get_u32(attrs[TVM_A_PCR_INDEX]),
+			     extend_type(info), len);
+	if (!ev)
+		return -ENOMEM;
 	if (len)
 		memcpy((u8 *)tvm_event_data(ev),
 		       nla_data(attrs[TVM_A_EVENT_DATA]), len);
@@ -648,7 +631,7 @@ static int pcr_extend_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = tvm_event_hash_data(ev);
 	if (ret) {
 		kfree(ev);
-		goto out;
+		return ret;
 	}
 
 	ret = tvm_vm_extend(vm, ev);	/* takes @ev */
@@ -656,32 +639,28 @@ static int pcr_extend_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "event log is full");
 	else if (ret == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "VM was deleted meanwhile");
-	if (!ret) {
-		seq = ev->seq;	/* @ev lives as long as the VM now */
-		ret = reply_seq(info, vm, seq);
-	}
-out:
-	tvm_vm_put(vm);
-	return ret;
+	if (ret)
+		return ret;
+	seq = ev->seq;	/* @ev lives as long as the VM now */
+	return reply_seq(info, vm, seq);
+}
+
+static int pcr_reset_check(struct genl_info *info)
+{
+	if (!info->attrs[TVM_A_PCR_INDEX])
+		return missing(info, TVM_A_PCR_INDEX, "which PCR to reset?");
+	return 0;
 }
 
 static int pcr_reset_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct tvm_vm *vm;
+	struct tvm_vm *vm = info->user_ptr[0];
 	u64 seq;
 	int ret;
 
-	if (!info->attrs[TVM_A_PCR_INDEX])
-		return missing(info, TVM_A_PCR_INDEX, "which PCR to reset?");
-	vm = vm_from_attrs(info->attrs, info->extack);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
 	ret = tvm_vm_reset(vm, nla_get_u32(info->attrs[TVM_A_PCR_INDEX]), &seq,
 			   info->extack);
-	if (!ret)
-		ret = reply_seq(info, vm, seq);
-	tvm_vm_put(vm);
-	return ret;
+	return ret ?: reply_seq(info, vm, seq);
 }
 
 /* --- log dump ------------------------------------------------------------ */
@@ -804,17 +783,11 @@ static int log_dump_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 static int vm_launch_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct tvm_vm *vm;
+	struct tvm_vm *vm = info->user_ptr[0];
 	int ret;
 
-	vm = vm_from_attrs(info->attrs, info->extack);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
 	ret = tvm_vm_launch_admin(vm, info->extack);
-	if (!ret)
-		ret = reply_vm(info, vm);
-	tvm_vm_put(vm);
-	return ret;
+	return ret ?: reply_vm(info, vm);
 }
 
 /* --- KVM VMs ------------------------------------------------------------ */
@@ -836,64 +809,58 @@ static int vm_bind_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int vm_measure_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct tvm_vm *vm;
+	struct tvm_vm *vm = info->user_ptr[0];
 	int ret;
 
-	vm = vm_from_attrs(info->attrs, info->extack);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
 	if (!vm->kvm) {
 		NL_SET_ERR_MSG(info->extack,
 			       "the VM is not a KVM VM; it has no guest memory to measure");
-		ret = -EOPNOTSUPP;
-	} else {
-		ret = tvm_hooks_measure(vm, info->extack);
+		return -EOPNOTSUPP;
 	}
-	if (!ret)
-		ret = reply_vm(info, vm);
-	tvm_vm_put(vm);
-	return ret;
+	ret = tvm_hooks_measure(vm, info->extack);
+	return ret ?: reply_vm(info, vm);
 }
 
-/* The PCR and event type of TVM_CMD_MEASURE_FILE (uapi: "KVM VMs"). */
+/* The PCR of TVM_CMD_MEASURE_FILE (uapi: its entry at the top). */
 #define MEASURE_FILE_PCR	9
 
-static int measure_file_doit(struct sk_buff *skb, struct genl_info *info)
+static int measure_file_check(struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
-	struct tvm_vm *vm;
-	struct file *file;
-	const char *name;
-	u64 seq;
-	int ret;
 
 	if (!attrs[TVM_A_FILE_FD])
 		return missing(info, TVM_A_FILE_FD, "which file to measure?");
 	if (!attrs[TVM_A_FILE_NAME])
 		return missing(info, TVM_A_FILE_NAME, "a measured file needs a name");
-	name = nla_data(attrs[TVM_A_FILE_NAME]);
-	if (!name[0]) {
+	if (!*(char *)nla_data(attrs[TVM_A_FILE_NAME])) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_FILE_NAME],
 				    "empty file name");
 		return -EINVAL;
 	}
+	return 0;
+}
 
-	vm = vm_from_attrs(attrs, info->extack);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
+static int measure_file_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *name = nla_data(info->attrs[TVM_A_FILE_NAME]);
+	struct nlattr *fd = info->attrs[TVM_A_FILE_FD];
+	struct tvm_vm *vm = info->user_ptr[0];
+	struct file *file;
+	u64 seq;
+	int ret;
+
 	/* Runs in the sender's context: the descriptor is the caller's. */
-	file = fget(nla_get_u32(attrs[TVM_A_FILE_FD]));
+	file = fget(nla_get_u32(fd));
 	if (!file) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_FILE_FD],
+		NL_SET_ERR_MSG_ATTR(info->extack, fd,
 				    "not an open file descriptor of the caller");
-		ret = -EBADF;
-		goto out;
+		return -EBADF;
 	}
 	ret = tvm_vm_measure_file(vm, MEASURE_FILE_PCR, TVM_EV_FILE, file,
 				  name, strlen(name), &seq);
 	fput(file);
 	if (ret == -EINVAL)
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_FILE_FD],
+		NL_SET_ERR_MSG_ATTR(info->extack, fd,
 				    "not a regular file open for reading");
 	else if (ret == -ENOSPC)
 		NL_SET_ERR_MSG(info->extack, "event log is full");
@@ -903,11 +870,7 @@ static int measure_file_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "interrupted by a fatal signal");
 	else if (ret < 0)
 		NL_SET_ERR_MSG(info->extack, "cannot read or hash the file");
-	if (!ret)
-		ret = reply_seq(info, vm, seq);
-out:
-	tvm_vm_put(vm);
-	return ret;
+	return ret ?: reply_seq(info, vm, seq);
 }
 
 /* --- policies ------------------------------------------------------------ */
@@ -1095,10 +1058,7 @@ static int reply_ak(struct genl_info *info, const struct tvm_ak_info *ak)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(nla_total_size(TVM_KEY_DESC_MAX + 1) +
-			  nla_total_size(sizeof(u32)) +
-			  nla_total_size(sizeof(ak->n)) +
-			  nla_total_size(sizeof(ak->e)), GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, info->genlhdr->cmd);
@@ -1150,37 +1110,30 @@ static int quote_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
 	u32 mask = TVM_PCR_MASK_ALL, bank = TVM_BANK_SHA256;
+	struct tvm_vm *vm = info->user_ptr[0];
 	struct sk_buff *msg = NULL;
-	struct tvm_quote *q = NULL;
-	struct tvm_vm *vm;
+	struct tvm_quote *q;
 	void *hdr;
 	int ret;
 
-	if (!attrs[TVM_A_QUOTE_NONCE])
-		return missing(info, TVM_A_QUOTE_NONCE, "a quote needs a nonce");
-	vm = vm_from_attrs(attrs, info->extack);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
 	if (attrs[TVM_A_PCR_BANK])
 		bank = nla_get_u32(attrs[TVM_A_PCR_BANK]);
 	if (attrs[TVM_A_PCR_MASK])
 		mask = nla_get_u32(attrs[TVM_A_PCR_MASK]);
-	ret = -EINVAL;
 	if (!(vm->banks & BIT(bank))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_PCR_BANK],
 				    "the VM has no such bank");
-		goto out;
+		return -EINVAL;
 	}
 	if (!mask) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_PCR_MASK],
 				    "quote at least one PCR");
-		goto out;
+		return -EINVAL;
 	}
 
-	ret = -ENOMEM;
 	q = kmalloc(sizeof(*q), GFP_KERNEL);
 	if (!q)
-		goto out;
+		return -ENOMEM;
 	ret = tvm_quote(vm, nla_data(attrs[TVM_A_QUOTE_NONCE]),
 			nla_len(attrs[TVM_A_QUOTE_NONCE]), bank, mask, q,
 			info->extack);
@@ -1208,8 +1161,14 @@ static int quote_doit(struct sk_buff *skb, struct genl_info *info)
 out:
 	nlmsg_free(msg);
 	kfree(q);
-	tvm_vm_put(vm);
 	return ret;
+}
+
+static int quote_check(struct genl_info *info)
+{
+	if (!info->attrs[TVM_A_QUOTE_NONCE])
+		return missing(info, TVM_A_QUOTE_NONCE, "a quote needs a nonce");
+	return 0;
 }
 
 /* --- the events group ---------------------------------------------------- */
@@ -1237,7 +1196,7 @@ void tvm_netlink_trust_event(struct tvm_vm *vm, int old, int new,
 
 	if (!genl_has_listeners(&tvm_family, &init_net, TVM_MCGRP_EVENTS_ID))
 		return;
-	msg = genlmsg_new(vm_msg_size(), GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &tvm_family, 0, TVM_CMD_EVENT_TRUST);
@@ -1282,6 +1241,64 @@ err:
 
 /* --- the family ---------------------------------------------------------- */
 
+/*
+ * What an operation checks of its request before its VM is looked up
+ * (tvm_pre_doit()), so that a request with a missing attribute is told so
+ * whatever VM it names.
+ */
+static int (* const tvm_checks[__TVM_CMD_MAX])(struct genl_info *info) = {
+	[TVM_CMD_PCR_EXTEND] = pcr_extend_check,
+	[TVM_CMD_PCR_RESET] = pcr_reset_check,
+	[TVM_CMD_QUOTE] = quote_check,
+	[TVM_CMD_MEASURE_FILE] = measure_file_check,
+};
+
+/* genl_ops.internal_flags: info->user_ptr[0] holds the VM the request names */
+#define TVM_NL_NEED_VM	BIT(0)
+
+/*
+ * Every operation needs CAP_SYS_ADMIN in the initial user namespace, in
+ * both the socket's opener and the caller (netlink_capable()): reads give
+ * what tvm's securityfs files give, and those are root's only (0400).
+ * GENL_ADMIN_PERM would check CAP_NET_ADMIN instead.  The events group
+ * asks the same of whoever joins it (tvm_mcgrps).
+ *
+ * Then the operation's own checks, and with TVM_NL_NEED_VM the VM, with
+ * a reference that tvm_post_doit() drops: genetlink calls it after the
+ * doit, and only when this succeeded.
+ */
+static int tvm_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			struct genl_info *info)
+{
+	int (*check)(struct genl_info *info) = tvm_checks[ops->cmd];
+	struct tvm_vm *vm;
+	int ret;
+
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack, "needs CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	if (check) {
+		ret = check(info);
+		if (ret)
+			return ret;
+	}
+	if (!(ops->internal_flags & TVM_NL_NEED_VM))
+		return 0;
+	vm = vm_from_attrs(info->attrs, info->extack);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	info->user_ptr[0] = vm;
+	return 0;
+}
+
+static void tvm_post_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			  struct genl_info *info)
+{
+	if (ops->internal_flags & TVM_NL_NEED_VM)
+		tvm_vm_put(info->user_ptr[0]);
+}
+
 static const struct genl_ops tvm_ops[] = {
 	{
 		.cmd = TVM_CMD_VM_CREATE,
@@ -1294,6 +1311,7 @@ static const struct genl_ops tvm_ops[] = {
 		.doit = vm_delete_doit,
 		.policy = selector_policy,
 		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_NEED_VM,
 	},
 	{
 		.cmd = TVM_CMD_VM_GET,
@@ -1301,24 +1319,28 @@ static const struct genl_ops tvm_ops[] = {
 		.dumpit = vm_get_dumpit,
 		.policy = selector_policy,
 		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_NEED_VM,
 	},
 	{
 		.cmd = TVM_CMD_PCR_READ,
 		.doit = pcr_read_doit,
 		.policy = pcr_read_policy,
 		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_NEED_VM,
 	},
 	{
 		.cmd = TVM_CMD_PCR_EXTEND,
 		.doit = pcr_extend_doit,
 		.policy = pcr_extend_policy,
 		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_NEED_VM,
 	},
 	{
 		.cmd = TVM_CMD_PCR_RESET,
 		.doit = pcr_reset_doit,
 		.policy = pcr_reset_policy,
 		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_NEED_VM,
 	},
 	{
 		.cmd = TVM_CMD_POLICY_LOAD,
@@ -1344,6 +1366,7 @@ static const struct genl_ops tvm_ops[] = {
 		.doit = vm_launch_doit,
 		.policy = selector_policy,
 		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_NEED_VM,
 	},
 	{
 		.cmd = TVM_CMD_AK_SET,
@@ -1362,6 +1385,7 @@ static const struct genl_ops tvm_ops[] = {
 		.doit = quote_doit,
 		.policy = quote_policy,
 		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_NEED_VM,
 	},
 	{
 		.cmd = TVM_CMD_LOG_DUMP,
@@ -1381,12 +1405,14 @@ static const struct genl_ops tvm_ops[] = {
 		.doit = vm_measure_doit,
 		.policy = selector_policy,
 		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_NEED_VM,
 	},
 	{
 		.cmd = TVM_CMD_MEASURE_FILE,
 		.doit = measure_file_doit,
 		.policy = measure_file_policy,
 		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_NEED_VM,
 	},
 };
 
@@ -1401,6 +1427,7 @@ static struct genl_family tvm_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(tvm_mcgrps),
 	.resv_start_op = TVM_CMD_VM_CREATE,
 	.pre_doit = tvm_pre_doit,
+	.post_doit = tvm_post_doit,
 	.parallel_ops = true,
 	/* Host-wide state: only the initial network namespace sees it. */
 	.netnsok = false,

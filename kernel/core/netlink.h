@@ -11,6 +11,8 @@ struct tvm_vm;
 
 extern const struct nla_policy tvm_digest_entry_policy[TVM_A_DIGEST_ENTRY_MAX + 1];
 extern const struct nla_policy tvm_digest_list_policy[TVM_A_DIGEST + 1];
+const u8 *tvm_digest_parse(const struct nlattr *entry, u32 banks, u32 *seen,
+			   unsigned int *bank, struct netlink_ext_ack *extack);
 
 int tvm_netlink_init(void);
 void tvm_netlink_uninit(void);

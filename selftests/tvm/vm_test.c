@@ -308,6 +308,64 @@ TEST_F(vm, selector_must_name_one_vm)
 	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));
 }
 
+/*
+ * What is wrong with a request itself is reported before its VM is looked
+ * up: a request that also names no VM, or one that does not exist, gets
+ * the same answer as with a VM (the kernel's pre_doit finds the VM).
+ */
+TEST_F(vm, request_is_checked_before_its_vm)
+{
+	const uint32_t none = 0x7ffffff0;
+
+	NEED_TVM();
+
+	INIT(TVM_CMD_PCR_EXTEND);
+	tmsg_put_u32(&self->m, TVM_A_VM_ID, none);
+	tmsg_put(&self->m, TVM_A_EVENT_DATA, "x", 1);
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+	EXPECT_EXTACK("which PCR to extend?");
+
+	INIT(TVM_CMD_PCR_EXTEND);
+	tmsg_put_u32(&self->m, TVM_A_PCR_INDEX, 0);
+	EXPECT_EQ(-EPERM, CALL(NULL, NULL));
+	EXPECT_EXTACK("PCRs 0-8 are measured by the kernel only");
+
+	INIT(TVM_CMD_PCR_EXTEND);
+	tmsg_put_u32(&self->m, TVM_A_VM_ID, none);
+	tmsg_put_u32(&self->m, TVM_A_PCR_INDEX, 16);
+	tmsg_put_u32(&self->m, TVM_A_EVENT_TYPE, TVM_EV_NO_ACTION);
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+	EXPECT_EXTACK("EV_NO_ACTION events are never extended");
+
+	INIT(TVM_CMD_PCR_RESET);
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+	EXPECT_EXTACK("which PCR to reset?");
+
+	INIT(TVM_CMD_QUOTE);
+	tmsg_put_str(&self->m, TVM_A_VM_NAME, "vm-none");
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+	EXPECT_EXTACK("a quote needs a nonce");
+
+	INIT(TVM_CMD_MEASURE_FILE);
+	tmsg_put_u32(&self->m, TVM_A_VM_ID, none);
+	tmsg_put_str(&self->m, TVM_A_FILE_NAME, "f");
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+	EXPECT_EXTACK("which file to measure?");
+
+	INIT(TVM_CMD_MEASURE_FILE);
+	tmsg_put_u32(&self->m, TVM_A_FILE_FD, 0);
+	tmsg_put_str(&self->m, TVM_A_FILE_NAME, "");
+	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
+	EXPECT_EXTACK("empty file name");
+
+	/* With nothing else wrong, the VM is what is refused. */
+	INIT(TVM_CMD_PCR_RESET);
+	tmsg_put_u32(&self->m, TVM_A_VM_ID, none);
+	tmsg_put_u32(&self->m, TVM_A_PCR_INDEX, 16);
+	EXPECT_EQ(-ENOENT, CALL(NULL, NULL));
+	EXPECT_EXTACK("no such VM");
+}
+
 TEST_F(vm, dump_lists_every_vm_once)
 {
 	struct vm_info d = {};

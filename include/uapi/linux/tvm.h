@@ -14,6 +14,353 @@
  * reports its version in securityfs as ``tvm/version``: a decimal integer
  * followed by a newline.  Documentation/abi.rst lists what each version
  * added and when.
+ *
+ * Generic netlink family "tvm"
+ * ----------------------------
+ * Each tvm instance ("VM") has a numeric id, a name and a UUID.  A command
+ * that acts on one VM names it with exactly one of %TVM_A_VM_ID,
+ * %TVM_A_VM_NAME or %TVM_A_VM_UUID, written "selector" below.  Every
+ * command, reads and dumps included, needs CAP_SYS_ADMIN in the initial
+ * user namespace, and so does joining the "events" group: what they give
+ * is what the root-only securityfs files give.  Every operation has a
+ * strict policy: an attribute it does not take is refused.  Every
+ * rejection carries an extended-ack message naming the attribute.  The
+ * family lives in the initial network namespace only.
+ *
+ * The trees below give each command's request and reply; the attributes'
+ * types and ranges are in the enums further down.  A nest written
+ * "{ X ... }" holds any number of X.
+ *
+ * VMs
+ * ~~~
+ * TVM_CMD_VM_CREATE: create a VM.  It starts with PCRs 0-7 from the host
+ * TPM and PCR 8 for tvm (%TVM_EV_HOST_PCR, %TVM_EV_TVM_VERSION).
+ *
+ *    TVM_A_VM_NAME (required)
+ *    TVM_A_VM_UUID (default: random)
+ *    TVM_A_VM_BANKS (default: %TVM_BANKS_DEFAULT)
+ *    TVM_A_VM_LOG_MAX (default: the module parameter log_max)
+ *
+ * replies with the VM, as TVM_CMD_VM_GET.
+ *
+ * TVM_CMD_VM_DELETE: delete a VM; a KVM VM is refused (EBUSY): it goes
+ * when its VMM destroys it.
+ *
+ *    selector
+ *
+ * TVM_CMD_VM_GET: one VM by its selector, or with NLM_F_DUMP and no
+ * attributes every VM, by id.  Each reply:
+ *
+ *    TVM_A_VM_ID
+ *    TVM_A_VM_NAME
+ *    TVM_A_VM_UUID
+ *    TVM_A_VM_BANKS
+ *    TVM_A_VM_STATE
+ *    TVM_A_VM_LOG_MAX
+ *    TVM_A_VM_LOG_COUNT
+ *    TVM_A_VM_LOG_BYTES
+ *    TVM_A_VM_LOG_REFUSED
+ *    TVM_A_VM_TRUST
+ *    TVM_A_VM_POLICY_GEN
+ *    TVM_A_VM_REASONS { TVM_A_REASON ... }
+ *    TVM_A_VM_PID
+ *    TVM_A_VM_KVM (a KVM VM only)
+ *
+ * TVM_CMD_VM_LAUNCH: evaluate the VM against its policy: PENDING becomes
+ * TRUSTED, UNTRUSTED or UNKNOWN.  In enforce mode anything but TRUSTED
+ * fails with EACCES (the state changes all the same).  EALREADY when the
+ * VM was launched before; EBUSY for a KVM VM, which its first KVM_RUN
+ * launches once its memory is measured.
+ *
+ *    selector
+ *
+ * replies with the VM, as TVM_CMD_VM_GET.
+ *
+ * With tvm_kvm.ko loaded, every KVM VM on the host has a tvm instance,
+ * created with the VM (%TVM_A_VM_PID is its VMM's process id,
+ * %TVM_A_VM_KVM is set) and deleted when the VM is destroyed.
+ *
+ * TVM_CMD_VM_BIND: name the next KVM VM a process creates (from any of its
+ * threads), and so choose its policy.  A binding is used once, and
+ * dropped when the process exits.  ESRCH no such process; EEXIST the
+ * process is bound already, or a VM or another binding has that name or
+ * UUID; ENOSPC %TVM_BINDINGS_MAX bindings wait.
+ *
+ *    TVM_A_VM_PID (required)
+ *    TVM_A_VM_NAME (required)
+ *    TVM_A_VM_UUID (default: random)
+ *
+ * TVM_CMD_VM_MEASURE: measure the VM's runtime ranges (its policy's
+ * %TVM_A_POLICY_RUNTIME) now, as tvm_kvm's timer does.  EOPNOTSUPP when
+ * the VM is not a KVM VM or tvm_kvm is not loaded.
+ *
+ *    selector
+ *
+ * replies with the VM, as TVM_CMD_VM_GET.
+ *
+ * PCRs and the event log
+ * ~~~~~~~~~~~~~~~~~~~~~~
+ * TVM_CMD_PCR_READ: read PCR values.
+ *
+ *    selector
+ *    TVM_A_PCR_BANK (default: every bank of the VM)
+ *    TVM_A_PCR_MASK (default: %TVM_PCR_MASK_ALL)
+ *
+ * replies
+ *
+ *    TVM_A_VM_ID
+ *    TVM_A_VM_LOG_COUNT: the values are the replay of events 0 to this - 1
+ *    TVM_A_PCR_VALUES {
+ *        TVM_A_PCRV {
+ *            TVM_A_PCRV_BANK
+ *            TVM_A_PCRV_INDEX
+ *            TVM_A_PCRV_DIGEST
+ *        } ...
+ *    }
+ *
+ * TVM_CMD_PCR_EXTEND: log an event and extend a PCR with it.  Without
+ * %TVM_A_EVENT_DIGESTS each bank extends H_bank(%TVM_A_EVENT_DATA); with
+ * it, one digest for every bank of the VM is required.  PCRs 0-8 and
+ * tvm's reserved event types are the kernel's alone (EPERM): what they
+ * hold was measured by tvm, never claimed by an administrator.  Of the
+ * other types only %TVM_EV_ADMIN_TYPES are taken (EINVAL).
+ *
+ *    selector
+ *    TVM_A_PCR_INDEX (required; %TVM_FIRST_ADMIN_PCR-23)
+ *    TVM_A_EVENT_TYPE (default: %TVM_EV_EXTEND)
+ *    TVM_A_EVENT_DATA
+ *    TVM_A_EVENT_DIGESTS {
+ *        TVM_A_DIGEST {
+ *            TVM_A_DIGEST_BANK
+ *            TVM_A_DIGEST_VALUE
+ *        } ...
+ *    }
+ *
+ * replies
+ *
+ *    TVM_A_VM_ID
+ *    TVM_A_EVENT_SEQ: the sequence number the event got
+ *
+ * TVM_CMD_PCR_RESET: reset PCR 16 or 23 (others: EPERM), logged as a
+ * %TVM_EV_NO_ACTION event (&struct tvm_ev_reset).
+ *
+ *    selector
+ *    TVM_A_PCR_INDEX (required)
+ *
+ * replies
+ *
+ *    TVM_A_VM_ID
+ *    TVM_A_EVENT_SEQ: the reset's event
+ *
+ * TVM_CMD_MEASURE_FILE: hash the regular file open as %TVM_A_FILE_FD in
+ * the caller, in every bank of the VM (reusing IMA's SHA-256 where IMA
+ * has one), and extend PCR 9 with a %TVM_EV_FILE event named
+ * %TVM_A_FILE_NAME.  EBADF a bad descriptor; EINVAL not a regular file
+ * opened for reading.
+ *
+ *    selector
+ *    TVM_A_FILE_FD (required)
+ *    TVM_A_FILE_NAME (required)
+ *
+ * replies
+ *
+ *    TVM_A_VM_ID
+ *    TVM_A_EVENT_SEQ
+ *
+ * TVM_CMD_LOG_DUMP: the VM's event log; NLM_F_DUMP only.
+ *
+ *    selector
+ *    TVM_A_LOG_FROM (default: 0)
+ *
+ * replies one message per event:
+ *
+ *    TVM_A_VM_ID
+ *    TVM_A_EVENT_SEQ
+ *    TVM_A_PCR_INDEX
+ *    TVM_A_EVENT_TYPE
+ *    TVM_A_EVENT_DIGESTS { TVM_A_DIGEST { ... } ... }, as in PCR_EXTEND
+ *    TVM_A_EVENT_DATA
+ *
+ * Policies
+ * ~~~~~~~~
+ * A VM's policy is the one for its UUID, else for its name, else the
+ * default policy.  Extends of PCRs 9-12 (levels 1-4) are checked against
+ * the level's event allow-list as they happen, final PCR values at
+ * launch.  Documentation/policy.rst has the rules, the owner pins and the
+ * canonical encoding that is signed.
+ *
+ * TVM_CMD_POLICY_LOAD: load a policy; it replaces the one with the same
+ * selector atomically, and gets a new generation.  Once a signed policy
+ * was loaded for a selector, the selector is pinned to its key: only a
+ * policy signed with that key and of a higher revision replaces it.
+ *
+ *    TVM_A_POLICY {
+ *        TVM_A_POLICY_VERSION
+ *        TVM_A_POLICY_UUID, TVM_A_POLICY_NAME or TVM_A_POLICY_DEFAULT
+ *        TVM_A_POLICY_MODE
+ *        TVM_A_POLICY_KEY_ID
+ *        TVM_A_POLICY_REVISION
+ *        TVM_A_POLICY_LEVEL {
+ *            TVM_A_LEVEL_NUM
+ *            TVM_A_LEVEL_EVENT {
+ *                TVM_A_PEVENT_NAME
+ *                TVM_A_PEVENT_DIGESTS { TVM_A_DIGEST { ... } ... }
+ *            } ...
+ *            TVM_A_LEVEL_PCR { TVM_A_DIGEST { ... } ... }
+ *        } ...
+ *        TVM_A_POLICY_RUNTIME {
+ *            TVM_A_RANGE_GPA
+ *            TVM_A_RANGE_LEN
+ *            TVM_A_RANGE_SHA256
+ *            TVM_A_RANGE_INTERVAL
+ *        } ...
+ *    }
+ *    TVM_A_POLICY_SIGNATURE (required with TVM_A_POLICY_KEY_ID)
+ *
+ * replies
+ *
+ *    TVM_A_POLICY {
+ *        TVM_A_POLICY_UUID, TVM_A_POLICY_NAME or TVM_A_POLICY_DEFAULT
+ *        TVM_A_POLICY_GEN
+ *    }
+ *
+ * TVM_CMD_POLICY_GET: one policy by its selector, whole, or with
+ * NLM_F_DUMP and no attributes every policy's head (the whole of one
+ * comes from a get: a policy can be larger than a dump message).
+ *
+ *    TVM_A_POLICY {
+ *        TVM_A_POLICY_UUID, TVM_A_POLICY_NAME or TVM_A_POLICY_DEFAULT
+ *    }
+ *
+ * replies
+ *
+ *    TVM_A_POLICY {
+ *        everything loaded, as in POLICY_LOAD (a get)
+ *        the selector, TVM_A_POLICY_KEY_ID (if signed) and
+ *            TVM_A_POLICY_REVISION (a dump)
+ *        TVM_A_POLICY_GEN
+ *        TVM_A_POLICY_DIGEST
+ *        TVM_A_POLICY_SIGNED
+ *    }
+ *
+ * TVM_CMD_POLICY_DELETE: delete a policy; for a pinned selector only the
+ * owner's signed delete (a tombstone) does.
+ *
+ *    TVM_A_POLICY {
+ *        TVM_A_POLICY_UUID, TVM_A_POLICY_NAME or TVM_A_POLICY_DEFAULT
+ *    }
+ *
+ * or, signed:
+ *
+ *    TVM_A_POLICY {
+ *        TVM_A_POLICY_VERSION
+ *        TVM_A_POLICY_UUID, TVM_A_POLICY_NAME or TVM_A_POLICY_DEFAULT
+ *        TVM_A_POLICY_KEY_ID
+ *        TVM_A_POLICY_REVISION
+ *        TVM_A_POLICY_TOMBSTONE
+ *    }
+ *    TVM_A_POLICY_SIGNATURE
+ *
+ * Attestation
+ * ~~~~~~~~~~~
+ * TVM_CMD_AK_SET: set the attestation key.  tvm finds the key with
+ * request_key() in the caller's keyrings and holds a reference to it from
+ * then on (a later AK_SET replaces it).
+ *
+ *    TVM_A_AK_DESC (required)
+ *
+ * replies
+ *
+ *    TVM_A_AK_DESC
+ *    TVM_A_AK_BITS
+ *    TVM_A_AK_MODULUS
+ *    TVM_A_AK_EXPONENT
+ *
+ * TVM_CMD_AK_GET: the attestation key; no attributes, replies as AK_SET.
+ *
+ * TVM_CMD_QUOTE: sign the VM's PCRs of one bank, and its log count.  The
+ * PCR values and the log count are taken together under the VM's lock:
+ * the quoted PCRs are the replay of events 0 to LOG_COUNT - 1.
+ *
+ *    selector
+ *    TVM_A_QUOTE_NONCE (required)
+ *    TVM_A_PCR_BANK (default: %TVM_BANK_SHA256)
+ *    TVM_A_PCR_MASK (default: %TVM_PCR_MASK_ALL)
+ *
+ * replies
+ *
+ *    TVM_A_VM_ID
+ *    TVM_A_VM_LOG_COUNT
+ *    TVM_A_QUOTE_ATTEST
+ *    TVM_A_QUOTE_SIGNATURE
+ *    TVM_A_PCR_VALUES { TVM_A_PCRV { ... } ... }, as in PCR_READ
+ *
+ * %TVM_A_QUOTE_ATTEST is a TPMS_ATTEST (TPM 2.0 Part 2, 10.12.12),
+ * big-endian: magic TPM_GENERATED_VALUE (0xff544347), type
+ * TPM_ST_ATTEST_QUOTE (0x8018), qualifiedSigner (TPM2B_NAME: 0x000b then
+ * SHA-256 of the VM's UUID (16 bytes) then its name: tvm_quote_signer),
+ * extraData (TPM2B_DATA: the nonce), clockInfo (clock: the VM's log
+ * count, so the signature covers the log prefix; resetCount 0,
+ * restartCount: the VM's id, safe 1), firmwareVersion (tvm's ABI version
+ * in the low 32 bits, and the TVM_QUOTE_FW_* flags: how the VM was
+ * measured), then TPMS_QUOTE_INFO: a TPML_PCR_SELECTION of one bank and a
+ * 3-byte mask, and pcrDigest (TPM2B_DIGEST: SHA-256 of the selected PCR
+ * values concatenated in index order).
+ *
+ * The "events" multicast group
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * Its messages arrive in order for any one VM.
+ *
+ * TVM_CMD_EVENT_TRUST: a VM's trust state changed.
+ *
+ *    TVM_A_VM_ID
+ *    TVM_A_VM_NAME
+ *    TVM_A_VM_UUID
+ *    TVM_A_TRUST_OLD
+ *    TVM_A_VM_TRUST
+ *    TVM_A_REASON
+ *    TVM_A_VM_POLICY_GEN
+ *
+ * TVM_CMD_EVENT_POLICY: a policy was loaded or deleted.
+ *
+ *    TVM_A_POLICY { the head of a POLICY_GET dump }
+ *    TVM_A_REASON: "load" or "delete"
+ *
+ * Errors
+ * ~~~~~~
+ * Besides the netlink core's (EINVAL or ERANGE for an attribute that
+ * breaks its policy):
+ *
+ *    EPERM    no CAP_SYS_ADMIN; reset of a PCR other than 16 and 23;
+ *             extend of PCR 0-8 or of a type in
+ *             %TVM_EV_RESERVED_FIRST-%TVM_EV_RESERVED_LAST; an unsigned
+ *             load or delete of a pinned selector
+ *    ENOENT   no such VM (or it was deleted meanwhile), no such policy
+ *    EEXIST   the name or UUID is taken
+ *    EINVAL   a missing or contradictory attribute, a bank the VM does
+ *             not have, a digest of the wrong size, a malformed name, an
+ *             extend of a type not in %TVM_EV_ADMIN_TYPES
+ *    ENOSPC   the VM's event log is full (state %TVM_VM_LOG_FULL; nothing
+ *             was extended), or the host holds max_vms VMs already
+ *    EDQUOT   the caller, without CAP_SYS_ADMIN, holds max_vms_per_user
+ *             VMs already (a VMM's KVM_CREATE_VM)
+ *    E2BIG    LOG_MAX above the module's log_max parameter
+ *    EKEYREJECTED  a signature that does not verify, or a key other than
+ *             the one the selector is pinned to
+ *    ENOKEY   the owner key is not in the %TVM_OWNER_KEYRING keyring; no
+ *             attestation key set, or none with that description
+ *    EBADMSG  a signature missing for a policy that names an owner key
+ *    ESTALE   a REVISION not above the selector's highest
+ *    EALREADY a second launch
+ *    EACCES   launch in enforce mode of a VM that is not TRUSTED
+ *    EOPNOTSUPP  the key is not an RSA private key of 2048 to 4096 bits
+ *             that signs PKCS#1 SHA-256
+ *    EKEYREVOKED, EKEYEXPIRED  a quote with a key revoked or expired
+ *             since AK_SET (it signs nothing more)
+ *
+ * and those given with each command above.  A policy that breaks a rule
+ * of Documentation/policy.rst is refused with the errno its table "What
+ * the kernel refuses" gives, and changes nothing.
  */
 #ifndef _UAPI_LINUX_TVM_H
 #define _UAPI_LINUX_TVM_H
@@ -23,32 +370,7 @@
 /**
  * TVM_ABI_VERSION - version of the interface described by this header
  *
- * 1: securityfs ``tvm/version`` (2026-11).
- * 2: generic netlink family "tvm": VM create/delete/get/dump, PCR
- *    read/extend/reset, log dump; securityfs ``tvm/stats`` and
- *    ``tvm/vms/<id>/`` (2026-11).
- * 3: policies (load, get, delete; owner signatures), trust state and
- *    launch, the "events" multicast group (2026-11).
- * 4: the attestation key and quotes (2026-11).
- * 5: KVM VMs (tvm_kvm.ko): VM_BIND, VM_MEASURE, MEASURE_FILE, the VM
- *    attributes VM_PID and VM_KVM, policy runtime ranges, and the event
- *    types of PCR 8, 9, 12 and 13 below (2026-11).
- * 6: fail closed: PCR_EXTEND refuses PCRs 0-8 and tvm's reserved event
- *    types (EPERM) and takes only the types of %TVM_EV_ADMIN_TYPES
- *    (EINVAL); a quote's firmwareVersion carries %TVM_QUOTE_FW_KVM and
- *    %TVM_QUOTE_FW_ADOPTED; VM_LAUNCH refuses a KVM VM (EBUSY); a SLOT
- *    event of device memory carries %TVM_EV_SLOT_DEVICE; a KVM VM that
- *    may no longer run is stopped at once, and KVM_CREATE_VM fails when
- *    tvm cannot track the VM;
- *    owner-signed policies bind the owner: owner keys in the ".tvm_owner"
- *    keyring named by KEY_ID (OWNER_KEY is refused), REVISION and
- *    anti-rollback, signed deletes (TOMBSTONE), the canonical encoding
- *    that is signed, the policy identity event %TVM_EV_POLICY in PCR 8,
- *    and level 0 ("vmm", PCR 8) (2026-12).
- * 7: privilege: every command, reads and dumps included, and joining the
- *    "events" group need CAP_SYS_ADMIN (EPERM), as the securityfs files
- *    are root's; securityfs ``tvm/version`` is readable by anyone; the
- *    per-user limit max_vms_per_user (EDQUOT) (2026-12).
+ * Documentation/abi.rst lists what each version added.
  */
 #define TVM_ABI_VERSION 7
 
@@ -60,70 +382,12 @@
  */
 #define TVM_SECURITYFS_DIR "tvm"
 
-
-/*
- * Generic netlink family "tvm"
- * ============================
- *
- * Each tvm instance ("VM") has a numeric id, a name and a UUID.  Commands
- * that act on one VM select it with exactly one of %TVM_A_VM_ID,
- * %TVM_A_VM_NAME or %TVM_A_VM_UUID.  Every command, reads and dumps
- * included, needs CAP_SYS_ADMIN in the initial user namespace (EPERM
- * otherwise; ABI 7), and so does joining the "events" group: what they
- * give is what the root-only securityfs files give.  Commands marked
- * [admin] change state.  Every rejection carries an extended-ack message
- * naming the attribute.
- *
- * TVM_CMD_VM_CREATE [admin]
- *	request: NAME (required), UUID, BANKS, LOG_MAX
- *	reply:   a VM (as TVM_CMD_VM_GET)
- * TVM_CMD_VM_DELETE [admin]
- *	request: selector
- * TVM_CMD_VM_GET
- *	request: selector (doit), nothing (dump: every VM, by id)
- *	reply:   ID, NAME, UUID, BANKS, STATE, LOG_MAX, LOG_COUNT, LOG_BYTES,
- *	         LOG_REFUSED
- * TVM_CMD_PCR_READ
- *	request: selector, PCR_BANK (default: every bank of the VM),
- *	         PCR_MASK (default: all 24)
- *	reply:   ID, LOG_COUNT (the log prefix these values are the replay
- *	         of), PCR_VALUES { PCRV { PCRV_BANK, PCRV_INDEX, PCRV_DIGEST } ...}
- * TVM_CMD_PCR_EXTEND [admin]
- *	request: selector, PCR_INDEX (9-23), EVENT_TYPE (default
- *	         TVM_EV_EXTEND; one of %TVM_EV_ADMIN_TYPES), EVENT_DATA,
- *	         EVENT_DIGESTS { DIGEST { DIGEST_BANK, DIGEST_VALUE } ... }
- *	         Without EVENT_DIGESTS each bank extends H_bank(EVENT_DATA);
- *	         with it, a digest for every bank of the VM is required.
- *	         PCRs 0-8 and tvm's reserved types are the kernel's alone
- *	         (EPERM): what they hold was measured by tvm, never claimed by
- *	         an administrator.
- *	reply:   ID, EVENT_SEQ (the sequence number the event got)
- * TVM_CMD_PCR_RESET [admin]
- *	request: selector, PCR_INDEX (16 or 23)
- *	reply:   ID, EVENT_SEQ (the logged reset marker)
- * TVM_CMD_LOG_DUMP (dump only)
- *	request: selector, LOG_FROM (first sequence number, default 0)
- *	reply:   one message per event: ID, EVENT_SEQ, PCR_INDEX, EVENT_TYPE,
- *	         EVENT_DIGESTS, EVENT_DATA
- *
- * Errors, besides the netlink core's (ERANGE or EINVAL for an attribute
- * that breaks its policy, EPERM without CAP_SYS_ADMIN):
- *	ENOENT   no such VM (or it was deleted meanwhile)
- *	EEXIST   the name or UUID is taken
- *	EINVAL   a missing or contradictory attribute, a bank the VM does not
- *	         have, a digest of the wrong size, a malformed name, an
- *	         extend of a type not in %TVM_EV_ADMIN_TYPES
- *	EPERM    reset of a PCR other than 16 and 23; extend of PCR 0-8 or of
- *	         a type in %TVM_EV_RESERVED_FIRST-%TVM_EV_RESERVED_LAST
- *	ENOSPC   the VM's event log is full (state TVM_VM_LOG_FULL; nothing
- *	         was extended), or the host holds max_vms VMs already
- *	EDQUOT   the caller, without CAP_SYS_ADMIN, holds max_vms_per_user
- *	         VMs already (a VMM's KVM_CREATE_VM; ABI 7)
- *	E2BIG    LOG_MAX above the module's log_max parameter
- */
-
+/** TVM_GENL_NAME - the generic netlink family's name */
 #define TVM_GENL_NAME		"tvm"
+/** TVM_GENL_VERSION - the generic netlink family's version */
 #define TVM_GENL_VERSION	1
+/** TVM_MCGRP_EVENTS - the multicast group of trust and policy changes */
+#define TVM_MCGRP_EVENTS	"events"
 
 /** TVM_NUM_PCRS - PCRs in every bank */
 #define TVM_NUM_PCRS		24
@@ -144,6 +408,7 @@
  * @TVM_BANK_SHA256: SHA-256, 32 bytes (TPM_ALG_SHA256); always on
  * @TVM_BANK_SHA384: SHA-384, 48 bytes (TPM_ALG_SHA384)
  * @TVM_BANK_SM3_256: SM3, 32 bytes (TPM_ALG_SM3_256), GB/T 32905
+ * @__TVM_BANK_MAX: internal
  *
  * %TVM_A_VM_BANKS is a mask of (1 << bank); the other attributes name a
  * bank by its number.
@@ -164,10 +429,12 @@ enum tvm_bank {
 
 /**
  * enum tvm_vm_state - state of a VM's measurement record
+ * @TVM_VM_UNSPEC: unused
  * @TVM_VM_ACTIVE: extends are accepted
  * @TVM_VM_LOG_FULL: the event log reached its bound; further extends are
  *	refused with ENOSPC and counted, so nothing is ever left out of the
  *	log that the PCRs reflect
+ * @__TVM_VM_STATE_MAX: internal
  */
 enum tvm_vm_state {
 	TVM_VM_UNSPEC,
@@ -189,25 +456,40 @@ enum tvm_vm_state {
  * PCRs 0-8 hold the kernel's events only (the host's PCRs, tvm, the
  * VMM): an extend of one is refused with EPERM.
  */
-/** EV_NO_ACTION (TCG): logged, never extended; refused in an extend */
+/**
+ * TVM_EV_NO_ACTION - EV_NO_ACTION (TCG): logged, never extended; refused
+ *	in an extend
+ */
 #define TVM_EV_NO_ACTION	0x00000003
-/** EV_COMPACT_HASH (TCG): vendor-defined data; an administrator's type */
+/**
+ * TVM_EV_COMPACT_HASH - EV_COMPACT_HASH (TCG): vendor-defined data; an
+ *	administrator's type
+ */
 #define TVM_EV_COMPACT_HASH	0x0000000c
-/** EV_IPL (TCG): the boot loader's measurements, opaque; an administrator's type */
+/**
+ * TVM_EV_IPL - EV_IPL (TCG): the boot loader's measurements, opaque; an
+ *	administrator's type
+ */
 #define TVM_EV_IPL		0x0000000d
-/** tvm's own event types */
+/** TVM_EV_BASE - the first of tvm's own event types */
 #define TVM_EV_BASE		0x544d0000
-/** TVM_EV_RESERVED_FIRST - first of tvm's types, the kernel's but %TVM_EV_EXTEND */
+/**
+ * TVM_EV_RESERVED_FIRST - first of tvm's types, the kernel's but
+ *	%TVM_EV_EXTEND
+ */
 #define TVM_EV_RESERVED_FIRST	TVM_EV_BASE
 /** TVM_EV_RESERVED_LAST - last of tvm's types */
 #define TVM_EV_RESERVED_LAST	0x544dffff
 /** TVM_FIRST_ADMIN_PCR - the lowest PCR an administrator may extend */
 #define TVM_FIRST_ADMIN_PCR	9
-/** PCR 0-7 at creation: data is struct tvm_ev_host_pcr */
+/** TVM_EV_HOST_PCR - PCR 0-7 at creation: data is struct tvm_ev_host_pcr */
 #define TVM_EV_HOST_PCR		(TVM_EV_BASE + 1)
-/** PCR 8 at creation: data is the text "tvm <version> abi <N>" */
+/**
+ * TVM_EV_TVM_VERSION - PCR 8 at creation: data is the text "tvm <version>
+ *	abi <N>"
+ */
 #define TVM_EV_TVM_VERSION	(TVM_EV_BASE + 2)
-/** an administrator's extend without an explicit type */
+/** TVM_EV_EXTEND - an administrator's extend without an explicit type */
 #define TVM_EV_EXTEND		(TVM_EV_BASE + 3)
 /**
  * TVM_EV_ADMIN_TYPES - the event types TVM_CMD_PCR_EXTEND accepts, as an
@@ -215,31 +497,46 @@ enum tvm_vm_state {
  */
 #define TVM_EV_ADMIN_TYPES	{ TVM_EV_EXTEND, TVM_EV_COMPACT_HASH, TVM_EV_IPL }
 /**
- * PCR 8, when a KVM VM is created: the VMM's executable.  Each bank's
- * digest is the file's hash in that bank's algorithm (for SHA-256, IMA's
- * when IMA has measured the file); data is the executable's path, not
- * NUL-terminated.
+ * TVM_EV_VMM_EXE - PCR 8, when a KVM VM is created: the VMM's executable
+ *
+ * Each bank's digest is the file's hash in that bank's algorithm (for
+ * SHA-256, IMA's when IMA has measured the file); data is the
+ * executable's path, not NUL-terminated.
  */
 #define TVM_EV_VMM_EXE		(TVM_EV_BASE + 4)
-/** PCR 12: a memory slot was set; data is struct tvm_ev_memslot */
+/**
+ * TVM_EV_MEMSLOT - PCR 12: a memory slot was set; data is struct
+ *	tvm_ev_memslot
+ */
 #define TVM_EV_MEMSLOT		(TVM_EV_BASE + 5)
-/** PCR 12: a vCPU was created; data is struct tvm_ev_vcpu */
+/** TVM_EV_VCPU - PCR 12: a vCPU was created; data is struct tvm_ev_vcpu */
 #define TVM_EV_VCPU		(TVM_EV_BASE + 6)
-/** PCR 12: a vCPU's CPUID was set; data is struct tvm_ev_cpuid */
+/**
+ * TVM_EV_CPUID - PCR 12: a vCPU's CPUID was set; data is struct
+ *	tvm_ev_cpuid
+ */
 #define TVM_EV_CPUID		(TVM_EV_BASE + 7)
-/** PCR 9, at the first KVM_RUN: a memory slot's contents; struct tvm_ev_slot */
+/**
+ * TVM_EV_SLOT - PCR 9, at the first KVM_RUN: a memory slot's contents;
+ *	struct tvm_ev_slot
+ */
 #define TVM_EV_SLOT		(TVM_EV_BASE + 8)
 /**
- * PCR 9: a file handed over by MEASURE_FILE.  Digests as %TVM_EV_VMM_EXE;
- * data is the name given, not NUL-terminated.
+ * TVM_EV_FILE - PCR 9: a file handed over by TVM_CMD_MEASURE_FILE
+ *
+ * Digests as %TVM_EV_VMM_EXE; data is the name given, not NUL-terminated.
  */
 #define TVM_EV_FILE		(TVM_EV_BASE + 9)
-/** PCR 13: a runtime range was measured; data is struct tvm_ev_runtime */
+/**
+ * TVM_EV_RUNTIME - PCR 13: a runtime range was measured; data is struct
+ *	tvm_ev_runtime
+ */
 #define TVM_EV_RUNTIME		(TVM_EV_BASE + 10)
 /**
- * PCR 8: the policy a VM is judged by took effect (at launch, and when a
- * load or delete changes the policy of a launched VM); data is struct
- * tvm_ev_policy.  Logged by tvm alone.
+ * TVM_EV_POLICY - PCR 8: the policy a VM is judged by took effect
+ *
+ * Logged by tvm alone, at launch and when a load or delete changes the
+ * policy of a launched VM; data is struct tvm_ev_policy.
  */
 #define TVM_EV_POLICY		(TVM_EV_BASE + 11)
 
@@ -375,15 +672,16 @@ struct tvm_ev_host_pcr {
 };
 
 /**
- * Resets of PCR 16 and 23 are logged as %TVM_EV_NO_ACTION events whose
- * data is struct tvm_ev_reset and whose digests are all zero: readers
- * that replay the log (tvmctl) zero the PCR there.  TCG tools know no
- * resets (tpm2_eventlog up to 5.5 even extends the zero digests), so
- * their replay of a PCR after its reset differs from tvm's; every other
- * PCR matches.
+ * struct tvm_ev_reset - data of a reset of PCR 16 or 23
  * @magic: "TVMR"
  * @pcr: the PCR that was reset
  * @reserved: zero
+ *
+ * Resets are logged as %TVM_EV_NO_ACTION events whose data is this and
+ * whose digests are all zero: readers that replay the log (tvmctl) zero
+ * the PCR there.  TCG tools know no resets (tpm2_eventlog up to 5.5 even
+ * extends the zero digests), so their replay of a PCR after its reset
+ * differs from tvm's; every other PCR matches.
  */
 struct tvm_ev_reset {
 	__u8 magic[4];
@@ -392,7 +690,29 @@ struct tvm_ev_reset {
 };
 
 /**
- * enum tvm_cmd - commands of the "tvm" family (see the top of this file)
+ * enum tvm_cmd - commands of the "tvm" family; the top of this file draws
+ *	each one's attributes
+ * @TVM_CMD_UNSPEC: unused
+ * @TVM_CMD_VM_CREATE: create a VM
+ * @TVM_CMD_VM_DELETE: delete a VM
+ * @TVM_CMD_VM_GET: get one VM, or dump every VM
+ * @TVM_CMD_PCR_READ: read a VM's PCRs
+ * @TVM_CMD_PCR_EXTEND: log an event and extend a PCR with it
+ * @TVM_CMD_PCR_RESET: reset PCR 16 or 23
+ * @TVM_CMD_LOG_DUMP: dump a VM's event log
+ * @TVM_CMD_POLICY_LOAD: load a policy
+ * @TVM_CMD_POLICY_GET: get one policy, or dump every policy's head
+ * @TVM_CMD_POLICY_DELETE: delete a policy
+ * @TVM_CMD_VM_LAUNCH: evaluate a VM against its policy
+ * @TVM_CMD_EVENT_TRUST: "events" group: a VM's trust state changed
+ * @TVM_CMD_EVENT_POLICY: "events" group: a policy was loaded or deleted
+ * @TVM_CMD_AK_SET: set the attestation key
+ * @TVM_CMD_AK_GET: get the attestation key
+ * @TVM_CMD_QUOTE: sign a VM's PCRs and log count with the attestation key
+ * @TVM_CMD_VM_BIND: name the next KVM VM a process creates
+ * @TVM_CMD_VM_MEASURE: measure a KVM VM's runtime ranges now
+ * @TVM_CMD_MEASURE_FILE: measure a file into a VM's PCR 9
+ * @__TVM_CMD_MAX: internal
  */
 enum tvm_cmd {
 	TVM_CMD_UNSPEC,
@@ -421,6 +741,7 @@ enum tvm_cmd {
 
 /**
  * enum tvm_attr - top-level attributes
+ * @TVM_A_UNSPEC: unused
  * @TVM_A_VM_ID: u32, VM id, from 1
  * @TVM_A_VM_NAME: string, 1-%TVM_NAME_MAX bytes of [A-Za-z0-9._-], not
  *	all digits
@@ -465,6 +786,12 @@ enum tvm_cmd {
  *	caller's nonce, the quote's extraData
  * @TVM_A_QUOTE_ATTEST: binary: the TPMS_ATTEST that was signed
  * @TVM_A_QUOTE_SIGNATURE: binary: its RSASSA-PKCS1-v1_5 SHA-256 signature
+ * @TVM_A_VM_PID: u32, the VMM's process id (thread group id); 0 for a VM
+ *	made with VM_CREATE
+ * @TVM_A_VM_KVM: flag, the VM is a KVM VM tracked by tvm_kvm
+ * @TVM_A_FILE_FD: u32, a file descriptor of the caller
+ * @TVM_A_FILE_NAME: string, 1-%TVM_EVENT_NAME_MAX bytes
+ * @__TVM_A_MAX: internal
  */
 enum tvm_attr {
 	TVM_A_UNSPEC,
@@ -511,7 +838,9 @@ enum tvm_attr {
 
 /**
  * enum tvm_pcrv_attr - one PCR value, inside %TVM_A_PCR_VALUES
+ * @TVM_A_PCRV_UNSPEC: unused
  * @TVM_A_PCRV: nested, one entry (the list's element type)
+ * @__TVM_A_PCRV_LIST_MAX: internal
  */
 enum tvm_pcrv_attr {
 	TVM_A_PCRV_UNSPEC,
@@ -521,9 +850,11 @@ enum tvm_pcrv_attr {
 
 /**
  * enum tvm_pcrv_entry_attr - fields of a %TVM_A_PCRV entry
+ * @TVM_A_PCRV_ENTRY_UNSPEC: unused
  * @TVM_A_PCRV_BANK: u32, enum tvm_bank
  * @TVM_A_PCRV_INDEX: u32, 0-23
  * @TVM_A_PCRV_DIGEST: binary, the bank's digest size
+ * @__TVM_A_PCRV_ENTRY_MAX: internal
  */
 enum tvm_pcrv_entry_attr {
 	TVM_A_PCRV_ENTRY_UNSPEC,
@@ -536,7 +867,9 @@ enum tvm_pcrv_entry_attr {
 
 /**
  * enum tvm_digest_attr - inside %TVM_A_EVENT_DIGESTS
+ * @TVM_A_DIGEST_UNSPEC: unused
  * @TVM_A_DIGEST: nested, one entry (the list's element type)
+ * @__TVM_A_DIGEST_LIST_MAX: internal
  */
 enum tvm_digest_attr {
 	TVM_A_DIGEST_UNSPEC,
@@ -546,8 +879,10 @@ enum tvm_digest_attr {
 
 /**
  * enum tvm_digest_entry_attr - fields of a %TVM_A_DIGEST entry
+ * @TVM_A_DIGEST_ENTRY_UNSPEC: unused
  * @TVM_A_DIGEST_BANK: u32, enum tvm_bank
  * @TVM_A_DIGEST_VALUE: binary, the bank's digest size
+ * @__TVM_A_DIGEST_ENTRY_MAX: internal
  */
 enum tvm_digest_entry_attr {
 	TVM_A_DIGEST_ENTRY_UNSPEC,
@@ -557,71 +892,20 @@ enum tvm_digest_entry_attr {
 };
 #define TVM_A_DIGEST_ENTRY_MAX	(__TVM_A_DIGEST_ENTRY_MAX - 1)
 
-/*
- * Policies and trust (ABI 3)
- * ==========================
- *
- * TVM_CMD_POLICY_LOAD [admin]
- *	request: POLICY { VERSION, one of UUID/NAME/DEFAULT, MODE,
- *	         KEY_ID, REVISION, LEVEL { LEVEL_NUM, LEVEL_EVENT {
- *	         EVENT_NAME, DIGEST ... } ..., LEVEL_PCR { DIGEST ... } } ... },
- *	         POLICY_SIGNATURE (required when KEY_ID is given)
- *	reply:   POLICY { selector, GEN }
- *	A policy replaces the one with the same selector, atomically; every
- *	load gets a new generation number.  Once a signed policy was loaded
- *	for a selector, the selector is pinned to its KEY_ID (ABI 6): only a
- *	policy signed with that key and with a higher REVISION replaces it.
- * TVM_CMD_POLICY_GET
- *	request: POLICY { one of UUID/NAME/DEFAULT } (doit), nothing (dump)
- *	reply:   POLICY { everything loaded, GEN, DIGEST (SHA-256 of the
- *	         canonical encoding, ABI 6), SIGNED (flag) }; a dump adds
- *	         KEY_ID and REVISION to each entry's selector
- * TVM_CMD_POLICY_DELETE [admin]
- *	request: POLICY { one of UUID/NAME/DEFAULT }; for a pinned selector
- *	         POLICY { VERSION, selector, KEY_ID, REVISION, TOMBSTONE }
- *	         and POLICY_SIGNATURE (a signed delete, ABI 6)
- * TVM_CMD_VM_LAUNCH [admin]
- *	request: selector
- *	reply:   a VM (as TVM_CMD_VM_GET)
- *	Evaluates the VM against its policy: PENDING becomes TRUSTED,
- *	UNTRUSTED or UNKNOWN.  In enforce mode, anything but TRUSTED fails
- *	with EACCES (the state changes all the same).  EALREADY when the VM
- *	was launched before; EBUSY for a KVM VM (VM_KVM), which its first
- *	KVM_RUN launches once its memory is measured.
- *
- * A VM's policy is the one for its UUID, else for its name, else the
- * default policy.  Extends of PCRs 9-12 (levels 1-4) are checked against
- * its event allow-list as they happen; final PCR values at launch.
- *
- * The "events" multicast group carries TVM_CMD_EVENT_TRUST (ID, NAME,
- * UUID, TRUST_OLD, VM_TRUST, REASON, VM_POLICY_GEN) for every trust change
- * and TVM_CMD_EVENT_POLICY (POLICY { selector, GEN }, and REASON "load"
- * or "delete") for every policy change, in order for any one VM.
- *
- * More errors: EKEYREJECTED a signature that does not verify, or a key
- * other than the one the selector is pinned to; ENOKEY the owner key is
- * not in the ".tvm_owner" keyring; EBADMSG a signature missing for a
- * policy that names an owner key; EPERM an unsigned load or delete of a
- * pinned selector; ESTALE a REVISION not above the selector's highest;
- * EALREADY a second launch; EACCES launch in enforce mode of a VM that is
- * not TRUSTED.  A policy that breaks a rule of Documentation/policy.rst
- * is refused with the errno its table "What the kernel refuses" gives,
- * and changes nothing.
- */
-
-#define TVM_MCGRP_EVENTS	"events"
-
 /** TVM_POLICY_VERSION - the policy format version this header describes */
 #define TVM_POLICY_VERSION	1
 /** TVM_POLICY_LEVELS - levels 1 (OS, PCR 9) to 4 (configuration, PCR 12) */
 #define TVM_POLICY_LEVELS	4
-/** TVM_POLICY_LEVEL_VMM - level 0: the VMM (PCR 8), events only (ABI 6) */
+/** TVM_POLICY_LEVEL_VMM - level 0: the VMM (PCR 8), events only */
 #define TVM_POLICY_LEVEL_VMM	0
-/** TVM_OWNER_KEYRING - tvm's keyring of owner keys (ABI 6) */
+/** TVM_OWNER_KEYRING - tvm's keyring of owner keys */
 #define TVM_OWNER_KEYRING	".tvm_owner"
 /** TVM_POLICY_EVENTS_MAX - events in one level's allow-list */
 #define TVM_POLICY_EVENTS_MAX	256
-/** TVM_POLICY_DIGESTS_MAX - accepted digests of one event, or values of one PCR */
+/**
+ * TVM_POLICY_DIGESTS_MAX - accepted digests of one event, or values of one
+ *	PCR
+ */
 #define TVM_POLICY_DIGESTS_MAX	16
 /** TVM_EVENT_NAME_MAX - longest event name, without the NUL */
 #define TVM_EVENT_NAME_MAX	255
@@ -636,11 +920,13 @@ enum tvm_digest_entry_attr {
 
 /**
  * enum tvm_trust - trust state of a VM
+ * @TVM_TRUST_UNSPEC: unused
  * @TVM_TRUST_PENDING: created, not launched; mismatches are noted
  * @TVM_TRUST_TRUSTED: launched, and everything matched its policy
  * @TVM_TRUST_UNTRUSTED: something did not match, or the log overflowed;
  *	final
  * @TVM_TRUST_UNKNOWN: launched with no reference to compare against
+ * @__TVM_TRUST_MAX: internal
  *
  * Documentation/policy.rst has the whole transition table.
  */
@@ -655,11 +941,13 @@ enum tvm_trust {
 
 /**
  * enum tvm_policy_mode - what a mismatch does
+ * @TVM_POLICY_MODE_UNSPEC: unused
  * @TVM_POLICY_AUDIT: it is reported; the VM runs
  * @TVM_POLICY_ENFORCE: the VM is stopped (launch fails with EACCES; KVM
  *	gating refuses KVM_RUN, and a KVM VM that stops being trusted while
  *	it runs has its vCPUs forced out of the guest: their KVM_RUN fails
  *	with EACCES)
+ * @__TVM_POLICY_MODE_MAX: internal
  */
 enum tvm_policy_mode {
 	TVM_POLICY_MODE_UNSPEC,
@@ -670,27 +958,29 @@ enum tvm_policy_mode {
 
 /**
  * enum tvm_policy_attr - inside %TVM_A_POLICY
+ * @TVM_A_POLICY_UNSPEC: unused
  * @TVM_A_POLICY_VERSION: u32, %TVM_POLICY_VERSION
  * @TVM_A_POLICY_UUID: binary, %TVM_UUID_SIZE: for the VM with this UUID
  * @TVM_A_POLICY_NAME: string: for the VM with this name
  * @TVM_A_POLICY_DEFAULT: flag: for VMs no other policy selects
  * @TVM_A_POLICY_MODE: u32, enum tvm_policy_mode (default audit)
- * @TVM_A_POLICY_OWNER_KEY: string: ABI 3-5's owner key description;
- *	refused since ABI 6 (use KEY_ID)
+ * @TVM_A_POLICY_OWNER_KEY: string: an owner key description, no longer
+ *	taken: refused (use KEY_ID)
  * @TVM_A_POLICY_LEVEL: nested, enum tvm_level_attr; at most one per level
  * @TVM_A_POLICY_GEN: u64, generation (replies)
  * @TVM_A_POLICY_DIGEST: binary, SHA-256 of the loaded payload (replies)
  * @TVM_A_POLICY_SIGNED: flag, the signature was verified (replies)
  * @TVM_A_POLICY_PAD: padding
- * @TVM_A_POLICY_RUNTIME: nested, enum tvm_range_attr: a runtime range
- *	(ABI 5; see "KVM VMs")
+ * @TVM_A_POLICY_RUNTIME: nested, enum tvm_range_attr: a runtime range of
+ *	a KVM VM; at most %TVM_POLICY_RANGES_MAX
  * @TVM_A_POLICY_KEY_ID: binary, %TVM_KEY_ID_SIZE: the owner key's id,
  *	SHA-256 of its RSA public key (the DER RSAPublicKey); the key is
- *	looked up in the %TVM_OWNER_KEYRING keyring (ABI 6)
+ *	looked up in the %TVM_OWNER_KEYRING keyring
  * @TVM_A_POLICY_REVISION: u32: the policy's revision, signed with it;
- *	anti-rollback (default 0; ABI 6)
+ *	anti-rollback (default 0)
  * @TVM_A_POLICY_TOMBSTONE: flag: this is a signed delete, not a policy
- *	(POLICY_DELETE only; ABI 6)
+ *	(POLICY_DELETE only)
+ * @__TVM_A_POLICY_MAX: internal
  */
 enum tvm_policy_attr {
 	TVM_A_POLICY_UNSPEC,
@@ -715,7 +1005,8 @@ enum tvm_policy_attr {
 
 /**
  * enum tvm_level_attr - inside %TVM_A_POLICY_LEVEL
- * @TVM_A_LEVEL_NUM: u32, 0-4 (PCR 8 + level); level 0 (ABI 6) takes
+ * @TVM_A_LEVEL_UNSPEC: unused
+ * @TVM_A_LEVEL_NUM: u32, 0-4 (PCR 8 + level); level 0 takes
  *	events only, and judges the PCR 8 events that are not tvm's own
  *	(%TVM_EV_TVM_VERSION and %TVM_EV_POLICY)
  * @TVM_A_LEVEL_EVENT: nested, enum tvm_pevent_attr: an accepted event;
@@ -723,6 +1014,7 @@ enum tvm_policy_attr {
  * @TVM_A_LEVEL_PCR: nested, %TVM_A_DIGEST entries: accepted final values
  *	of the level's PCR, checked at launch: in every bank listed that the
  *	VM has, the PCR must equal one of the values given for that bank
+ * @__TVM_A_LEVEL_MAX: internal
  *
  * A level has at least one LEVEL_EVENT or a LEVEL_PCR; a list of digests
  * holds 1 to %TVM_POLICY_DIGESTS_MAX, none twice.
@@ -738,11 +1030,13 @@ enum tvm_level_attr {
 
 /**
  * enum tvm_pevent_attr - inside %TVM_A_LEVEL_EVENT
+ * @TVM_A_PEVENT_UNSPEC: unused
  * @TVM_A_PEVENT_NAME: string: the event's name, its data as text
  * @TVM_A_PEVENT_DIGESTS: nested, %TVM_A_DIGEST entries: accepted digests.
  *	An event matches when, in every bank listed here that the VM has,
  *	its digest is one of those given for that bank (and at least one
  *	such bank exists).
+ * @__TVM_A_PEVENT_MAX: internal
  */
 enum tvm_pevent_attr {
 	TVM_A_PEVENT_UNSPEC,
@@ -752,101 +1046,21 @@ enum tvm_pevent_attr {
 };
 #define TVM_A_PEVENT_MAX	(__TVM_A_PEVENT_MAX - 1)
 
-/*
- * Attestation (ABI 4)
- * ===================
- *
- * TVM_CMD_AK_SET [admin]
- *	request: AK_DESC
- *	reply:   AK_DESC, AK_BITS, AK_MODULUS, AK_EXPONENT
- *	tvm finds the key with request_key() in the caller's keyrings and
- *	holds a reference to it from then on (a later AK_SET replaces it).
- * TVM_CMD_AK_GET
- *	reply:   as AK_SET
- * TVM_CMD_QUOTE [admin]
- *	request: selector, QUOTE_NONCE, PCR_BANK (default sha256), PCR_MASK
- *	         (default all)
- *	reply:   ID, VM_LOG_COUNT, QUOTE_ATTEST, QUOTE_SIGNATURE, PCR_VALUES
- *	The PCR values and the log count are taken together under the VM's
- *	lock: the quoted PCRs are the replay of events 0 .. LOG_COUNT - 1.
- *
- * QUOTE_ATTEST is a TPMS_ATTEST (TPM 2.0 Part 2, 10.12.12), big-endian:
- *	magic TPM_GENERATED_VALUE (0xff544347), type TPM_ST_ATTEST_QUOTE
- *	(0x8018), qualifiedSigner (TPM2B_NAME: 0x000b then SHA-256 of the
- *	VM's UUID (16 bytes) then its name: tvm_quote_signer), extraData
- *	(TPM2B_DATA: the nonce), clockInfo (clock: the VM's log count, so
- *	the signature covers the log prefix; resetCount 0, restartCount:
- *	the VM's id, safe 1), firmwareVersion
- *	(tvm's ABI version in the low 32 bits, TVM_QUOTE_FW_* flags above:
- *	how the VM was measured), then TPMS_QUOTE_INFO: a
- *	TPML_PCR_SELECTION of one bank and a 3-byte mask, and pcrDigest
- *	(TPM2B_DIGEST: SHA-256 of the selected PCR values concatenated in
- *	index order).
- *
- * More errors: ENOKEY no attestation key set, or none with that
- * description; EOPNOTSUPP the key is not an RSA private key of 2048 to
- * 4096 bits that signs PKCS#1 SHA-256; EKEYREVOKED, EKEYEXPIRED a quote
- * with a key revoked or expired since AK_SET (it signs nothing more).
- */
-
 /**
- * TVM_QUOTE_FW_KVM - in a quote's firmwareVersion (ABI 6): the VM is a
+ * TVM_QUOTE_FW_KVM - in a quote's firmwareVersion: the VM is a
  *	KVM VM (%TVM_A_VM_KVM), whose PCRs 8, 9 and 12 tvm_kvm measured: its
  *	launch was measured by the kernel, not only described by an
  *	administrator's extends
  */
 #define TVM_QUOTE_FW_KVM	(1ULL << 32)
 /**
- * TVM_QUOTE_FW_ADOPTED - in a quote's firmwareVersion (ABI 6): the KVM VM
+ * TVM_QUOTE_FW_ADOPTED - in a quote's firmwareVersion: the KVM VM
  *	was running before tvm_kvm saw it (adopted): nothing of its launch
  *	was measured
  */
 #define TVM_QUOTE_FW_ADOPTED	(1ULL << 33)
 /** TVM_QUOTE_FW_ABI - the bits of firmwareVersion that hold the ABI version */
 #define TVM_QUOTE_FW_ABI	0xffffffffULL
-
-/*
- * KVM VMs (ABI 5)
- * ===============
- *
- * With tvm_kvm.ko loaded, every KVM VM on the host has a tvm instance,
- * created with the VM (VM_PID is its VMM's process id, VM_KVM is set) and
- * deleted when the VM is destroyed; VM_DELETE refuses it (EBUSY).
- *
- * TVM_CMD_VM_BIND [admin]
- *	request: VM_PID (required), NAME (required), UUID
- *	The next VM that process (any of its threads) creates gets that name
- *	and UUID (random when not given), and so the policy for them.  The
- *	binding is used once, and dropped when the process exits.  ESRCH no
- *	such process; EEXIST the process is bound already, or a VM or another
- *	binding has that name or UUID; ENOSPC %TVM_BINDINGS_MAX bindings wait.
- * TVM_CMD_VM_MEASURE [admin]
- *	request: selector
- *	reply:   a VM (as TVM_CMD_VM_GET)
- *	Measures the VM's runtime ranges (its policy's RUNTIME) now, as the
- *	timer does.  EOPNOTSUPP the VM is not a KVM VM or tvm_kvm is not
- *	loaded.
- * TVM_CMD_MEASURE_FILE [admin]
- *	request: selector, FILE_FD (required), FILE_NAME (required)
- *	reply:   ID, EVENT_SEQ
- *	Hashes the regular file open as FILE_FD in the caller, in every bank
- *	of the VM (reusing IMA's SHA-256 where IMA has one), and extends PCR 9
- *	with a %TVM_EV_FILE event named FILE_NAME.  EBADF a bad descriptor;
- *	EINVAL not a regular file opened for reading.
- *
- * @TVM_A_VM_PID: u32, the VMM's process id (thread group id); 0 for a VM
- *	made with VM_CREATE
- * @TVM_A_VM_KVM: flag, the VM is a KVM VM tracked by tvm_kvm
- * @TVM_A_FILE_FD: u32, a file descriptor of the caller
- * @TVM_A_FILE_NAME: string, 1-%TVM_EVENT_NAME_MAX bytes
- *
- * %TVM_A_POLICY_RUNTIME (nested, enum tvm_range_attr, at most
- * %TVM_POLICY_RANGES_MAX) names a guest memory range that must keep a
- * digest: tvm hashes it every INTERVAL milliseconds (0: only on
- * VM_MEASURE) from the first KVM_RUN on, logs it in PCR 13 as
- * %TVM_EV_RUNTIME, and a digest other than DIGEST turns a trusted VM
- * untrusted (and, in enforce mode, stops its vCPUs).
- */
 
 /** TVM_BINDINGS_MAX - bindings that may wait for their VM at once */
 #define TVM_BINDINGS_MAX	64
@@ -861,6 +1075,7 @@ enum tvm_pevent_attr {
 
 /**
  * enum tvm_range_attr - inside %TVM_A_POLICY_RUNTIME
+ * @TVM_A_RANGE_UNSPEC: unused
  * @TVM_A_RANGE_GPA: u64, guest physical address (required)
  * @TVM_A_RANGE_LEN: u64, 1-%TVM_RANGE_LEN_MAX bytes (required); the range
  *	must not wrap
@@ -868,6 +1083,13 @@ enum tvm_pevent_attr {
  * @TVM_A_RANGE_INTERVAL: u32, milliseconds: 0, or
  *	%TVM_RANGE_INTERVAL_MIN-%TVM_RANGE_INTERVAL_MAX (default 0)
  * @TVM_A_RANGE_PAD: padding
+ * @__TVM_A_RANGE_MAX: internal
+ *
+ * A runtime range is a guest memory range of a KVM VM that must keep a
+ * digest: tvm hashes it every INTERVAL milliseconds (0: only on
+ * TVM_CMD_VM_MEASURE) from the first KVM_RUN on, logs it in PCR 13 as
+ * %TVM_EV_RUNTIME, and a digest other than SHA256 turns a trusted VM
+ * untrusted (and, in enforce mode, stops its vCPUs).
  */
 enum tvm_range_attr {
 	TVM_A_RANGE_UNSPEC,
