@@ -161,9 +161,9 @@ static int parse_digests(const struct nlattr *list,
 			 struct tvm_policy_digest *out, unsigned int *n,
 			 struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[TVM_A_DIGEST_ENTRY_MAX + 1];
 	const struct nlattr *e;
 	unsigned int bank, i;
+	const u8 *value;
 	int rem, ret;
 
 	nla_for_each_nested(e, list, rem) {
@@ -175,25 +175,13 @@ static int parse_digests(const struct nlattr *list,
 				 BIT(TVM_A_DIGEST_VALUE), extack);
 		if (ret)
 			return ret;
-		ret = nla_parse_nested(tb, TVM_A_DIGEST_ENTRY_MAX, e,
-				       tvm_digest_entry_policy, extack);
-		if (ret)
-			return ret;
-		if (!tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE]) {
-			NL_SET_ERR_MSG_ATTR(extack, e,
-					    "a digest needs a bank and a value");
-			return -EINVAL;
-		}
-		bank = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
-		if (nla_len(tb[TVM_A_DIGEST_VALUE]) != tvm_banks[bank].size) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_VALUE],
-					    "digest size does not match its bank");
-			return -EINVAL;
-		}
+		/* Any bank: a policy is not for one VM's banks. */
+		value = tvm_digest_parse(e, TVM_BANKS_ALL, NULL, &bank, extack);
+		if (IS_ERR(value))
+			return PTR_ERR(value);
 		for (i = 0; i < *n; i++) {
 			if (out[i].bank == bank &&
-			    !memcmp(out[i].value,
-				    nla_data(tb[TVM_A_DIGEST_VALUE]),
+			    !memcmp(out[i].value, value,
 				    tvm_banks[bank].size)) {
 				NL_SET_ERR_MSG_ATTR(extack, e,
 						    "digest listed twice");
@@ -201,8 +189,7 @@ static int parse_digests(const struct nlattr *list,
 			}
 		}
 		out[*n].bank = bank;
-		memcpy(out[*n].value, nla_data(tb[TVM_A_DIGEST_VALUE]),
-		       tvm_banks[bank].size);
+		memcpy(out[*n].value, value, tvm_banks[bank].size);
 		++*n;
 	}
 	if (!*n) {
