@@ -941,8 +941,9 @@ static int policy_delete_doit(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * One policy, whole: its payload as loaded followed by its generation,
- * digest and signed flag, all inside TVM_A_POLICY.  -EAGAIN if it
- * changed size since @size was learnt.
+ * digest and signed flag, all inside TVM_A_POLICY.  The reference keeps
+ * the policy found while the reply is allocated for its size and filled,
+ * even if it is replaced or deleted meanwhile.
  */
 static int policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
@@ -950,9 +951,8 @@ static int policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct tvm_selector sel;
 	struct sk_buff *msg;
 	struct nlattr *nest;
-	u32 size = 0;
-	void *hdr;
-	int ret, tries;
+	void *hdr, *dst;
+	int ret;
 
 	if (!info->attrs[TVM_A_POLICY])
 		return missing(info, TVM_A_POLICY, "which policy?");
@@ -961,53 +961,30 @@ static int policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 
-	for (tries = 0; tries < 3; tries++) {
-		rcu_read_lock();
-		p = tvm_policy_find(&sel);
-		if (p)
-			size = p->payload_len;
-		rcu_read_unlock();
-		if (!p) {
-			NL_SET_ERR_MSG(info->extack, "no such policy");
-			return -ENOENT;
-		}
-
-		msg = genlmsg_new(nla_total_size(size) + 256, GFP_KERNEL);
-		if (!msg)
-			return -ENOMEM;
-		hdr = genlmsg_put_reply(msg, info, &tvm_family, 0,
-					TVM_CMD_POLICY_GET);
-		ret = -EMSGSIZE;
-		rcu_read_lock();
-		p = tvm_policy_find(&sel);
-		if (!p) {
-			ret = -ENOENT;
-		} else if (p->payload_len != size) {
-			ret = -EAGAIN;
-		} else if (hdr && (nest = nla_nest_start(msg, TVM_A_POLICY))) {
-			void *dst = nla_reserve_nohdr(msg, p->payload_len);
-
-			if (dst) {
-				memcpy(dst, p->payload, p->payload_len);
-				ret = put_policy_head(msg, p, false);
-				if (!ret)
-					nla_nest_end(msg, nest);
-			}
-		}
-		rcu_read_unlock();
-		if (ret != -EAGAIN)
-			break;
+	p = tvm_policy_get(&sel);
+	if (!p) {
+		NL_SET_ERR_MSG(info->extack, "no such policy");
+		return -ENOENT;
+	}
+	ret = -ENOMEM;
+	msg = genlmsg_new(nla_total_size(p->payload_len) + 256, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, TVM_CMD_POLICY_GET);
+	nest = hdr ? nla_nest_start(msg, TVM_A_POLICY) : NULL;
+	dst = nest ? nla_reserve_nohdr(msg, p->payload_len) : NULL;
+	if (!dst || put_policy_head(msg, p, false)) {
 		nlmsg_free(msg);
+		goto out;
 	}
-	if (ret) {
-		if (ret != -EAGAIN)
-			nlmsg_free(msg);
-		if (ret == -ENOENT)
-			NL_SET_ERR_MSG(info->extack, "no such policy");
-		return ret;
-	}
+	memcpy(dst, p->payload, p->payload_len);
+	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	ret = genlmsg_reply(msg, info);
+out:
+	tvm_policy_put(p);
+	return ret;
 }
 
 /*

@@ -51,7 +51,8 @@ struct tvm_policy_pin {
  * tvm_policy_lock protects changes to policies, by_uuid, by_name,
  * default_policy, policy_count, policy_gen and list_gen, and pins and
  * pin_count (only loads and deletes read those); readers of the policies
- * use RCU.  The list is for dumps; lookups for a VM go through the hash
+ * use RCU, or hold a reference (@ref in struct tvm_policy), which keeps
+ * one policy whole but not in the list.  The list is for dumps; lookups for a VM go through the hash
  * tables and default_policy, in O(1).  Pins are never removed while the
  * module is loaded; there are at most max_policies of them.
  */
@@ -161,9 +162,9 @@ static int parse_digests(const struct nlattr *list,
 			 struct tvm_policy_digest *out, unsigned int *n,
 			 struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[TVM_A_DIGEST_ENTRY_MAX + 1];
 	const struct nlattr *e;
 	unsigned int bank, i;
+	const u8 *value;
 	int rem, ret;
 
 	nla_for_each_nested(e, list, rem) {
@@ -175,25 +176,13 @@ static int parse_digests(const struct nlattr *list,
 				 BIT(TVM_A_DIGEST_VALUE), extack);
 		if (ret)
 			return ret;
-		ret = nla_parse_nested(tb, TVM_A_DIGEST_ENTRY_MAX, e,
-				       tvm_digest_entry_policy, extack);
-		if (ret)
-			return ret;
-		if (!tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE]) {
-			NL_SET_ERR_MSG_ATTR(extack, e,
-					    "a digest needs a bank and a value");
-			return -EINVAL;
-		}
-		bank = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
-		if (nla_len(tb[TVM_A_DIGEST_VALUE]) != tvm_banks[bank].size) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_VALUE],
-					    "digest size does not match its bank");
-			return -EINVAL;
-		}
+		/* Any bank: a policy is not for one VM's banks. */
+		value = tvm_digest_parse(e, TVM_BANKS_ALL, NULL, &bank, extack);
+		if (IS_ERR(value))
+			return PTR_ERR(value);
 		for (i = 0; i < *n; i++) {
 			if (out[i].bank == bank &&
-			    !memcmp(out[i].value,
-				    nla_data(tb[TVM_A_DIGEST_VALUE]),
+			    !memcmp(out[i].value, value,
 				    tvm_banks[bank].size)) {
 				NL_SET_ERR_MSG_ATTR(extack, e,
 						    "digest listed twice");
@@ -201,8 +190,7 @@ static int parse_digests(const struct nlattr *list,
 			}
 		}
 		out[*n].bank = bank;
-		memcpy(out[*n].value, nla_data(tb[TVM_A_DIGEST_VALUE]),
-		       tvm_banks[bank].size);
+		memcpy(out[*n].value, value, tvm_banks[bank].size);
 		++*n;
 	}
 	if (!*n) {
@@ -391,6 +379,20 @@ static void policy_free(struct tvm_policy *p)
 static void policy_free_rcu(struct rcu_head *rcu)
 {
 	policy_free(container_of(rcu, struct tvm_policy, rcu));
+}
+
+/*
+ * RCU readers may still be reading @p when its last reference goes, and
+ * may still try refcount_inc_not_zero() on it: free it after them.  Its
+ * events and payload are separate allocations, hence call_rcu() and not
+ * kfree_rcu().
+ */
+void tvm_policy_put(const struct tvm_policy *p)
+{
+	struct tvm_policy *mp = (struct tvm_policy *)p;
+
+	if (mp && refcount_dec_and_test(&mp->ref))
+		call_rcu(&mp->rcu, policy_free_rcu);
 }
 
 static int parse_selector(struct nlattr **tb, const struct nlattr *attr,
@@ -853,6 +855,19 @@ const struct tvm_policy *tvm_policy_find(const struct tvm_selector *sel)
 	return NULL;
 }
 
+const struct tvm_policy *tvm_policy_get(const struct tvm_selector *sel)
+{
+	struct tvm_policy *p;
+
+	rcu_read_lock();
+	p = (struct tvm_policy *)tvm_policy_find(sel);
+	/* Zero: unpublished already, being freed after this grace period. */
+	if (p && !refcount_inc_not_zero(&p->ref))
+		p = NULL;
+	rcu_read_unlock();
+	return p;
+}
+
 static u32 sel_hash(const struct tvm_selector *sel)
 {
 	if (sel->kind == TVM_SEL_UUID)
@@ -1028,6 +1043,7 @@ int tvm_policy_load(const struct nlattr *attr, const struct nlattr *sig,
 	if (ret)
 		goto err_unlock;
 	p->gen = ++policy_gen;
+	refcount_set(&p->ref, 1);	/* the list's */
 	policy_publish(p, old);
 	if (!old)
 		policy_count++;
@@ -1039,8 +1055,7 @@ int tvm_policy_load(const struct nlattr *attr, const struct nlattr *sig,
 	mutex_unlock(&tvm_policy_lock);
 
 	kfree(spare);
-	if (old)
-		call_rcu(&old->rcu, policy_free_rcu);
+	tvm_policy_put(old);	/* the list's */
 	/* Launched VMs log the policy they now have. */
 	tvm_vms_policy_sync();
 	/* An enforcing policy now refuses VMs it did not: stop them. */
@@ -1105,7 +1120,7 @@ int tvm_policy_delete(const struct nlattr *attr, const struct nlattr *sig,
 	tvm_ima_policy(&p->sel, p->gen, p->digest, "delete");
 	mutex_unlock(&tvm_policy_lock);
 
-	call_rcu(&p->rcu, policy_free_rcu);
+	tvm_policy_put(p);	/* the list's */
 	tvm_vms_policy_sync();
 	/* The default policy may now select VMs, and enforce. */
 	tvm_vm_recheck_run_all();
@@ -1123,7 +1138,7 @@ void tvm_policy_uninit(void)
 	mutex_lock(&tvm_policy_lock);
 	list_for_each_entry_safe(p, tmp, &policies, node) {
 		policy_unpublish(p);
-		call_rcu(&p->rcu, policy_free_rcu);
+		tvm_policy_put(p);	/* the list's */
 	}
 	policy_count = 0;
 	list_for_each_entry_safe(pin, ptmp, &pins, node) {
@@ -1132,6 +1147,11 @@ void tvm_policy_uninit(void)
 	}
 	pin_count = 0;
 	mutex_unlock(&tvm_policy_lock);
+	/*
+	 * tvm_netlink_uninit() waited for the requests that held a
+	 * reference (tvm_policy_get()): the puts above were the last, and
+	 * their frees are queued already.
+	 */
 	rcu_barrier();
 	if (owner_keyring) {
 		key_revoke(owner_keyring);

@@ -9,6 +9,7 @@
 
 #include <linux/list.h>
 #include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/types.h>
 #include <net/netlink.h>
 #include <linux/tvm.h>
@@ -46,6 +47,10 @@ struct tvm_selector {
  * @node: in the policy list, under tvm_policy_lock; read under RCU
  * @hnode: in the hash table of its selector kind (UUID or name), under
  *	tvm_policy_lock; read under RCU
+ * @ref: one for the policy list while @node is in it, plus one per
+ *	tvm_policy_get() not yet put; the last tvm_policy_put() frees the
+ *	policy after a grace period, so that an RCU reader may still read it,
+ *	or take a reference with refcount_inc_not_zero()
  * @rcu: frees the policy after a grace period
  * @sel: which VMs it is for
  * @mode: enum tvm_policy_mode
@@ -64,6 +69,7 @@ struct tvm_selector {
 struct tvm_policy {
 	struct list_head node;
 	struct hlist_node hnode;
+	refcount_t ref;
 	struct rcu_head rcu;
 	struct tvm_selector sel;
 	u32 mode;
@@ -106,6 +112,12 @@ int tvm_policy_parse_selector(const struct nlattr *attr,
 const struct tvm_policy *tvm_policy_for(const struct tvm_vm *vm);
 /* The policy with exactly @sel, or NULL; under RCU. */
 const struct tvm_policy *tvm_policy_find(const struct tvm_selector *sel);
+/*
+ * The policy with exactly @sel, with a reference, or NULL; needs no RCU
+ * and may sleep while it holds it.  tvm_policy_put() drops it.
+ */
+const struct tvm_policy *tvm_policy_get(const struct tvm_selector *sel);
+void tvm_policy_put(const struct tvm_policy *p);
 /*
  * For a dump: the @index-th policy in the list (0-based), or NULL, under
  * RCU; tvm_policy_generation() changes whenever the list does.

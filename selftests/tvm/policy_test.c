@@ -14,6 +14,7 @@
  */
 
 #include <pthread.h>
+#include <sched.h>
 #include <linux/capability.h>
 #include <linux/keyctl.h>
 #include <openssl/pem.h>
@@ -640,11 +641,15 @@ TEST_F(bad_selector, load_get_and_delete_refuse_it)
 		TH_LOG("delete of '%s'", variant->name);
 }
 
-/* Reloads the policy of @name until told to stop. */
+/*
+ * Reloads the policy of @name until told to stop; with @vary, every other
+ * load has an event more, so that the payload changes size.
+ */
 struct replacer {
 	const char *name;
+	bool vary;
 	int stop;		/* __atomic */
-	int loads;
+	int loads;		/* __atomic */
 };
 
 static void *replacer_main(void *arg)
@@ -659,9 +664,11 @@ static void *replacer_main(void *arg)
 	}
 	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
 		policy_begin(m, &nl, r->name, TVM_POLICY_AUDIT);
+		if (r->vary && (r->loads & 1))
+			put_level_event(m, 1, "ev-vary");
 		tmsg_nest_end(m);
 		if (!tnl_call(&nl, m, NULL, NULL))
-			r->loads++;
+			__atomic_add_fetch(&r->loads, 1, __ATOMIC_RELAXED);
 	}
 	tnl_close(&nl);
 	free(m);
@@ -705,6 +712,45 @@ TEST_F_TIMEOUT(policy, replacement_never_uncovers_the_default, 120)
 	EXPECT_LT(0, r.loads);
 	EXPECT_EQ(0, seen) TH_LOG("%d extends were judged by the default policy",
 				  seen);
+}
+
+/*
+ * A get while the policy is replaced, over and over by one of another
+ * size, returns one of them whole: the reply is sized for the policy it
+ * holds a reference to.  The old code looked the policy up again after
+ * allocating and retried on a size change, failing with EAGAIN after
+ * three; a guard more than a proof, as three misses in a row were rare.
+ */
+TEST_F_TIMEOUT(policy, get_during_replacement_is_whole, 120)
+{
+	struct replacer r = { .name = "pol-resize", .vary = true };
+	static struct pol_info pi;
+	bool whole = true;
+	time_t end;
+	pthread_t t;
+	int i, ret = 0;
+
+	NEED_TVM();
+	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, r.name,
+				       TVM_POLICY_AUDIT, 0, NULL, NULL));
+	ASSERT_EQ(0, pthread_create(&t, NULL, replacer_main, &r));
+	/* Until 200 replacements, or a minute (the emulated host is slow). */
+	end = time(NULL) + 60;
+	for (i = 0; __atomic_load_n(&r.loads, __ATOMIC_RELAXED) < 200 &&
+		    time(NULL) < end; i++) {
+		ret = policy_get(&self->nl, r.name, &pi);
+		whole = pi.n == 1 && pi.gen && pi.has_digest;
+		if (ret || !whole)
+			break;
+		if (i % 16 == 15)
+			sched_yield();
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	TH_LOG("%d gets during %d replacements", i, r.loads);
+	EXPECT_LT(0, r.loads);
+	EXPECT_EQ(0, ret) TH_LOG("get %d: %s", i, self->nl.extack);
+	EXPECT_TRUE(whole) TH_LOG("get %d: %d replies", i, pi.n);
 }
 
 TEST_F(policy, load_by_uuid)

@@ -36,6 +36,8 @@ static struct {
 
 int __wrap_tvm_nl_new(struct tvm_nl *nl, uint8_t cmd, bool dump,
 		      struct nl_msg **msgp);
+int __wrap_tvm_nl_new_size(struct tvm_nl *nl, uint8_t cmd, bool dump,
+			   size_t size, struct nl_msg **msgp);
 int __wrap_tvm_nl_send(struct tvm_nl *nl, struct nl_msg *msg,
 		       tvm_nl_reply_fn fn, void *arg);
 
@@ -55,6 +57,14 @@ int __wrap_tvm_nl_new(struct tvm_nl *nl, uint8_t cmd, bool dump,
 	(void)dump;
 	*msgp = genl_msg(cmd);
 	return 0;
+}
+
+/* A request that names its size: the size must hold what goes in. */
+int __wrap_tvm_nl_new_size(struct tvm_nl *nl, uint8_t cmd, bool dump,
+			   size_t size, struct nl_msg **msgp)
+{
+	assert_true(size <= 16384 - 64);
+	return __wrap_tvm_nl_new(nl, cmd, dump, msgp);
 }
 
 int __wrap_tvm_nl_send(struct tvm_nl *nl, struct nl_msg *msg,
@@ -348,6 +358,171 @@ static void test_quote(void **state)
 	free(q);
 }
 
+/* A policy reply: TVM_A_POLICY { NAME @name, GEN @gen, DIGEST }. */
+static void policy_reply(const char *name, uint64_t gen)
+{
+	struct nl_msg *m = reply();
+	struct nlattr *nest;
+	uint8_t digest[POLICY_DIGEST_SIZE];
+
+	memset(digest, 0x5a, sizeof(digest));
+	nest = nla_nest_start(m, TVM_A_POLICY);
+	nla_put_string(m, TVM_A_POLICY_NAME, name);
+	nla_put_u64(m, TVM_A_POLICY_GEN, gen);
+	nla_put(m, TVM_A_POLICY_DIGEST, sizeof(digest), digest);
+	nla_nest_end(m, nest);
+}
+
+/* An encoded policy for "web", as policy_encode() makes it. */
+static size_t policy_attr(uint8_t *buf, size_t size)
+{
+	struct policy p = { .version = TVM_POLICY_VERSION,
+			    .mode = TVM_POLICY_ENFORCE };
+	size_t len;
+
+	p.sel.type = POLICY_SEL_NAME;
+	strcpy(p.sel.name, "web");
+	assert_int_equal(policy_encode(&p, buf, size, &len), 0);
+	return len;
+}
+
+static void test_policy_load(void **state)
+{
+	static uint8_t attr[POLICY_ATTR_MAX + 1];
+	struct policy_msg pm = { .attr = attr, .sig = (const uint8_t *)"sig",
+				 .sig_len = 3 };
+	struct policy back = { 0 };
+
+	(void)state;
+	pm.len = policy_attr(attr, sizeof(attr));
+	policy_reply("web", 42);
+	assert_int_equal(tvm_client_policy_load(NULL, &pm, &back), 0);
+	assert_int_equal(fake.cmd, TVM_CMD_POLICY_LOAD);
+	/* The attribute as encoded, and the signature beside it. */
+	assert_non_null(fake.tb[TVM_A_POLICY]);
+	assert_int_equal(nla_total_size(nla_len(fake.tb[TVM_A_POLICY])),
+			 pm.len);
+	assert_memory_equal(fake.tb[TVM_A_POLICY], attr, pm.len);
+	assert_non_null(fake.tb[TVM_A_POLICY_SIGNATURE]);
+	assert_memory_equal(nla_data(fake.tb[TVM_A_POLICY_SIGNATURE]), "sig",
+			    3);
+	assert_int_equal(back.sel.type, POLICY_SEL_NAME);
+	assert_string_equal(back.sel.name, "web");
+	assert_true(back.has_gen);
+	assert_int_equal(back.gen, 42);
+	assert_true(back.has_digest);
+	assert_int_equal(back.digest[0], 0x5a);
+	policy_free(&back);
+
+	/* Unsigned: no signature attribute at all. */
+	pm.sig = NULL;
+	pm.sig_len = 0;
+	policy_reply("web", 43);
+	assert_int_equal(tvm_client_policy_load(NULL, &pm, &back), 0);
+	assert_null(fake.tb[TVM_A_POLICY_SIGNATURE]);
+	policy_free(&back);
+
+	/* A reply without the policy is not as tvm.h has it. */
+	reply();
+	assert_int_equal(tvm_client_policy_load(NULL, &pm, &back), -EPROTO);
+	policy_free(&back);
+}
+
+static void test_policy_get(void **state)
+{
+	struct policy_sel sel = { .type = POLICY_SEL_UUID };
+	struct nlattr *tb[TVM_A_POLICY_MAX + 1];
+	struct policy p;
+
+	(void)state;
+	memcpy(sel.uuid, uuid, sizeof(uuid));
+	policy_reply("web", 7);
+	assert_int_equal(tvm_client_policy_get(NULL, &sel, &p), 0);
+	assert_int_equal(fake.cmd, TVM_CMD_POLICY_GET);
+	assert_int_equal(nla_parse_nested(tb, TVM_A_POLICY_MAX,
+					  fake.tb[TVM_A_POLICY], NULL), 0);
+	assert_non_null(tb[TVM_A_POLICY_UUID]);
+	assert_memory_equal(nla_data(tb[TVM_A_POLICY_UUID]), uuid,
+			    TVM_UUID_SIZE);
+	assert_null(tb[TVM_A_POLICY_NAME]);
+	assert_int_equal(p.gen, 7);
+	policy_free(&p);
+
+	/* The kernel's error comes back as it is. */
+	fake.err = -ENOENT;
+	assert_int_equal(tvm_client_policy_get(NULL, &sel, &p), -ENOENT);
+	policy_free(&p);
+}
+
+static int count_policy(const struct policy *p, void *arg)
+{
+	int *n = arg;
+
+	assert_true(p->has_gen);
+	assert_int_equal(p->gen, 10 + *n);
+	return ++*n == 2 ? -ECANCELED : 0;
+}
+
+static void test_policy_list(void **state)
+{
+	int n = 0;
+
+	(void)state;
+	policy_reply("a", 10);
+	assert_int_equal(tvm_client_policy_list(NULL, count_policy, &n), 0);
+	assert_int_equal(fake.cmd, TVM_CMD_POLICY_GET);
+	assert_null(fake.tb[TVM_A_POLICY]);
+	assert_int_equal(n, 1);
+
+	/* The callback's first negative return stops the walk. */
+	n = 0;
+	policy_reply("a", 10);
+	policy_reply("b", 11);
+	policy_reply("c", 12);
+	assert_int_equal(tvm_client_policy_list(NULL, count_policy, &n),
+			 -ECANCELED);
+	assert_int_equal(n, 2);
+
+	/* A head without its policy is -EPROTO, before the callback. */
+	n = 0;
+	reply();
+	assert_int_equal(tvm_client_policy_list(NULL, count_policy, &n),
+			 -EPROTO);
+	assert_int_equal(n, 0);
+}
+
+static void test_policy_delete(void **state)
+{
+	static uint8_t attr[POLICY_ATTR_MAX + 1];
+	struct policy_sel sel = { .type = POLICY_SEL_DEFAULT };
+	struct nlattr *tb[TVM_A_POLICY_MAX + 1];
+	struct policy_msg pm = { .attr = attr, .sig = (const uint8_t *)"sig",
+				 .sig_len = 3 };
+
+	(void)state;
+	assert_int_equal(tvm_client_policy_delete(NULL, &sel), 0);
+	assert_int_equal(fake.cmd, TVM_CMD_POLICY_DELETE);
+	assert_int_equal(nla_parse_nested(tb, TVM_A_POLICY_MAX,
+					  fake.tb[TVM_A_POLICY], NULL), 0);
+	assert_non_null(tb[TVM_A_POLICY_DEFAULT]);
+	assert_null(fake.tb[TVM_A_POLICY_SIGNATURE]);
+
+	sel.type = POLICY_SEL_NAME;
+	strcpy(sel.name, "web");
+	assert_int_equal(tvm_client_policy_delete(NULL, &sel), 0);
+	assert_int_equal(nla_parse_nested(tb, TVM_A_POLICY_MAX,
+					  fake.tb[TVM_A_POLICY], NULL), 0);
+	assert_string_equal(nla_data(tb[TVM_A_POLICY_NAME]), "web");
+
+	/* The signed delete: the file's attribute and its signature. */
+	pm.len = policy_attr(attr, sizeof(attr));
+	assert_int_equal(tvm_client_policy_delete_signed(NULL, &pm), 0);
+	assert_int_equal(fake.cmd, TVM_CMD_POLICY_DELETE);
+	assert_memory_equal(fake.tb[TVM_A_POLICY], attr, pm.len);
+	assert_memory_equal(nla_data(fake.tb[TVM_A_POLICY_SIGNATURE]), "sig",
+			    3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +538,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_log_dump_gap, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_quote, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_load, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_policy_get, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_policy_list, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_policy_delete, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("client", tests, NULL, NULL);

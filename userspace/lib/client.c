@@ -656,6 +656,129 @@ int tvm_client_quote(struct tvm_nl *nl, const struct vm_sel *sel,
 	return send_msg(nl, msg, ret, on_quote, &w);
 }
 
+/* A POLICY_LOAD or POLICY_GET reply: the policy in TVM_A_POLICY. */
+static int on_policy(struct nlattr **tb, void *arg)
+{
+	struct policy *p = arg;
+
+	if (!tb[TVM_A_POLICY])
+		return -EPROTO;
+	policy_free(p);
+	return policy_decode(nla_data(tb[TVM_A_POLICY]),
+			     (size_t)nla_len(tb[TVM_A_POLICY]), p);
+}
+
+/* A request for @cmd carrying @pm, its signature if it has one. */
+static int policy_msg_send(struct tvm_nl *nl, uint8_t cmd,
+			   const struct policy_msg *pm, tvm_nl_reply_fn fn,
+			   void *arg)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = tvm_nl_new_size(nl, cmd, false,
+			      pm->len + NLA_HDRLEN + TVM_SIGNATURE_MAX, &msg);
+	if (ret)
+		return ret;
+	ret = tvm_nl_put_attr(msg, pm->attr, pm->len);
+	if (!ret && pm->sig)
+		ret = tvm_nl_put(msg, TVM_A_POLICY_SIGNATURE, pm->sig,
+				 pm->sig_len);
+	return send_msg(nl, msg, ret, fn, arg);
+}
+
+int tvm_client_policy_load(struct tvm_nl *nl, const struct policy_msg *pm,
+			   struct policy *reply)
+{
+	return policy_msg_send(nl, TVM_CMD_POLICY_LOAD, pm, on_policy, reply);
+}
+
+/* The POLICY { selector } nest of a get or delete. */
+static int put_policy_sel(struct nl_msg *msg, const struct policy_sel *sel)
+{
+	struct nlattr *nest;
+	int ret = tvm_nl_nest_start(msg, TVM_A_POLICY, &nest);
+
+	if (ret)
+		return ret;
+	switch (sel->type) {
+	case POLICY_SEL_UUID:
+		ret = tvm_nl_put(msg, TVM_A_POLICY_UUID, sel->uuid,
+				 TVM_UUID_SIZE);
+		break;
+	case POLICY_SEL_NAME:
+		ret = tvm_nl_put_str(msg, TVM_A_POLICY_NAME, sel->name);
+		break;
+	case POLICY_SEL_DEFAULT:
+		ret = tvm_nl_put(msg, TVM_A_POLICY_DEFAULT, NULL, 0);
+		break;
+	}
+	return ret ? ret : tvm_nl_nest_end(msg, nest);
+}
+
+int tvm_client_policy_get(struct tvm_nl *nl, const struct policy_sel *sel,
+			  struct policy *p)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	ret = tvm_nl_new(nl, TVM_CMD_POLICY_GET, false, &msg);
+	if (ret)
+		return ret;
+	ret = put_policy_sel(msg, sel);
+	return send_msg(nl, msg, ret, on_policy, p);
+}
+
+struct policy_walk {
+	int (*fn)(const struct policy *p, void *arg);
+	void *arg;
+};
+
+static int on_policy_head(struct nlattr **tb, void *arg)
+{
+	struct policy_walk *w = arg;
+	struct policy p = { 0 };
+	int ret = on_policy(tb, &p);
+
+	if (!ret)
+		ret = w->fn(&p, w->arg);
+	policy_free(&p);
+	return ret;
+}
+
+int tvm_client_policy_list(struct tvm_nl *nl,
+			   int (*fn)(const struct policy *p, void *arg),
+			   void *arg)
+{
+	struct policy_walk w = { .fn = fn, .arg = arg };
+	struct nl_msg *msg;
+	int ret;
+
+	ret = tvm_nl_new(nl, TVM_CMD_POLICY_GET, true, &msg);
+	if (ret)
+		return ret;
+	return tvm_nl_send(nl, msg, on_policy_head, &w);
+}
+
+int tvm_client_policy_delete(struct tvm_nl *nl, const struct policy_sel *sel)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = tvm_nl_new_size(nl, TVM_CMD_POLICY_DELETE, false, 4096, &msg);
+	if (ret)
+		return ret;
+	ret = put_policy_sel(msg, sel);
+	return send_msg(nl, msg, ret, NULL, NULL);
+}
+
+int tvm_client_policy_delete_signed(struct tvm_nl *nl,
+				    const struct policy_msg *pm)
+{
+	return policy_msg_send(nl, TVM_CMD_POLICY_DELETE, pm, NULL, NULL);
+}
+
 int tvm_client_subscribe(struct tvm_nl *nl)
 {
 	return tvm_nl_subscribe(nl, TVM_MCGRP_EVENTS);

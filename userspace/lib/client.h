@@ -6,9 +6,6 @@
  * one command may use for several requests, and returns 0 or -errno;
  * tvm_nl_extack() on the connection then has the kernel's message, if it
  * sent one.  -EPROTO: a reply was not as include/uapi/linux/tvm.h has it.
- *
- * Policies (POLICY_LOAD, _GET, _DELETE) are not here yet: tvmctl's
- * policy.c still builds those requests itself.
  */
 #ifndef _TVM_CLIENT_H
 #define _TVM_CLIENT_H
@@ -172,6 +169,37 @@ struct quote_reply {
 int tvm_client_quote(struct tvm_nl *nl, const struct vm_sel *sel,
 		     const uint8_t *nonce, size_t nonce_len,
 		     const struct pcr_sel *ps, struct quote_reply *q);
+
+/*
+ * An encoded policy as POLICY_LOAD and a signed POLICY_DELETE send it:
+ * the TVM_A_POLICY attribute policy_encode() made, and its owner's
+ * signature if @sig (over policy_canonical()'s bytes).
+ */
+struct policy_msg {
+	const uint8_t *attr;
+	size_t len;
+	const uint8_t *sig;
+	size_t sig_len;
+};
+
+/* Load @pm; @reply: the policy's selector, generation and digest. */
+int tvm_client_policy_load(struct tvm_nl *nl, const struct policy_msg *pm,
+			   struct policy *reply);
+/* The whole policy of @sel into @p (policy_free() it), as loaded. */
+int tvm_client_policy_get(struct tvm_nl *nl, const struct policy_sel *sel,
+			  struct policy *p);
+/*
+ * Every policy's head (selector, generation, digest, signed; no levels)
+ * to @fn in turn, valid during the call; its first negative return stops
+ * the dump.  tvm_client_policy_get() has the rest.
+ */
+int tvm_client_policy_list(struct tvm_nl *nl,
+			   int (*fn)(const struct policy *p, void *arg),
+			   void *arg);
+/* Delete the policy of @sel, or with @pm, the owner's signed delete. */
+int tvm_client_policy_delete(struct tvm_nl *nl, const struct policy_sel *sel);
+int tvm_client_policy_delete_signed(struct tvm_nl *nl,
+				    const struct policy_msg *pm);
 
 /* A notification of the events group, decoded. */
 struct tvm_notice {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tvmctl policy sign|keyid|load|show|delete: the policies VMs are measured
- * against.  Files are parsed and encoded by ../lib/policy_json.c; sign
- * signs the canonical encoding, which the kernel recomputes from what load
- * sends; Documentation/policy.rst has the format.
+ * against.  Files are parsed and encoded by ../lib/policy_json.c and sent
+ * by ../lib/client.c; sign signs the canonical encoding, which the kernel
+ * recomputes from what load sends; Documentation/policy.rst has the format.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -351,18 +351,6 @@ static int policy_keyid(struct tvmctl *ctl, int argc, char **argv)
 	return TVMCTL_OK;
 }
 
-/* A POLICY_LOAD, POLICY_GET or event reply: the policy in TVM_A_POLICY. */
-static int on_policy(struct nlattr **tb, void *arg)
-{
-	struct policy *p = arg;
-
-	if (!tb[TVM_A_POLICY])
-		return -EPROTO;
-	policy_free(p);
-	return policy_decode(nla_data(tb[TVM_A_POLICY]),
-			     (size_t)nla_len(tb[TVM_A_POLICY]), p);
-}
-
 int policy_file_sig(const struct tvmctl *ctl, const char *file,
 		    const char *sig_file, struct policy_file *enc)
 {
@@ -400,25 +388,21 @@ int policy_file_sig(const struct tvmctl *ctl, const char *file,
 	return 0;
 }
 
+/* What the client sends of @enc. */
+static struct policy_msg file_msg(const struct policy_file *enc)
+{
+	return (struct policy_msg){
+		.attr = enc->attr, .len = enc->len,
+		.sig = enc->sig, .sig_len = enc->sig_len,
+	};
+}
+
 int policy_file_send(struct tvm_nl *nl, const struct policy_file *enc,
 		     struct policy *reply)
 {
-	struct nl_msg *msg;
-	int ret;
+	const struct policy_msg pm = file_msg(enc);
 
-	ret = tvm_nl_new_size(nl, TVM_CMD_POLICY_LOAD, false,
-			      enc->len + NLA_HDRLEN + TVM_SIGNATURE_MAX, &msg);
-	if (ret)
-		return ret;
-	ret = tvm_nl_put_attr(msg, enc->attr, enc->len);
-	if (!ret && enc->sig)
-		ret = tvm_nl_put(msg, TVM_A_POLICY_SIGNATURE, enc->sig,
-				 enc->sig_len);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return tvm_nl_send(nl, msg, on_policy, reply);
+	return tvm_client_policy_load(nl, &pm, reply);
 }
 
 void policy_file_free(struct policy_file *enc)
@@ -508,29 +492,6 @@ out:
 	policy_file_free(enc);
 	free(enc);
 	return ret;
-}
-
-/* The POLICY { selector } nest of show and delete. */
-static int put_sel(struct nl_msg *msg, const struct policy_sel *sel)
-{
-	struct nlattr *nest;
-	int ret = tvm_nl_nest_start(msg, TVM_A_POLICY, &nest);
-
-	if (ret)
-		return ret;
-	switch (sel->type) {
-	case POLICY_SEL_UUID:
-		ret = tvm_nl_put(msg, TVM_A_POLICY_UUID, sel->uuid,
-				 TVM_UUID_SIZE);
-		break;
-	case POLICY_SEL_NAME:
-		ret = tvm_nl_put_str(msg, TVM_A_POLICY_NAME, sel->name);
-		break;
-	case POLICY_SEL_DEFAULT:
-		ret = tvm_nl_put(msg, TVM_A_POLICY_DEFAULT, NULL, 0);
-		break;
-	}
-	return ret ? ret : tvm_nl_nest_end(msg, nest);
 }
 
 static int parse_sel(const struct tvmctl *ctl, const char *arg,
@@ -650,46 +611,20 @@ struct sel_list {
 	struct policy_sel *sel;
 };
 
-static int on_policy_head(struct nlattr **tb, void *arg)
+static int on_policy_head(const struct policy *p, void *arg)
 {
 	struct sel_list *l = arg;
 	struct policy_sel *grown;
-	struct policy p = { 0 };
-	int ret = on_policy(tb, &p);
 
-	if (ret)
-		return ret;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 16;
 		grown = realloc(l->sel, l->cap * sizeof(*l->sel));
-		if (!grown) {
-			policy_free(&p);
+		if (!grown)
 			return -ENOMEM;
-		}
 		l->sel = grown;
 	}
-	l->sel[l->n++] = p.sel;
-	policy_free(&p);
+	l->sel[l->n++] = p->sel;
 	return 0;
-}
-
-/* Fetch the whole policy of @sel into @p. */
-static int get_policy(struct tvm_nl *nl, const struct policy_sel *sel,
-		      struct policy *p)
-{
-	struct nl_msg *msg;
-	int ret;
-
-	memset(p, 0, sizeof(*p));
-	ret = tvm_nl_new(nl, TVM_CMD_POLICY_GET, false, &msg);
-	if (ret)
-		return ret;
-	ret = put_sel(msg, sel);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return tvm_nl_send(nl, msg, on_policy, p);
 }
 
 static int policy_show(struct tvmctl *ctl, int argc, char **argv)
@@ -699,7 +634,6 @@ static int policy_show(struct tvmctl *ctl, int argc, char **argv)
 	json_object *arr = NULL, *obj;
 	struct policy_sel one;
 	struct tvm_nl *nl;
-	struct nl_msg *msg;
 	size_t i, shown = 0;
 	struct policy p;
 	int ret;
@@ -722,9 +656,7 @@ static int policy_show(struct tvmctl *ctl, int argc, char **argv)
 	if (!list.n) {
 		/* A dump lists the policies; each then comes whole. */
 		snprintf(what, sizeof(what), "listing policies");
-		ret = tvm_nl_new(nl, TVM_CMD_POLICY_GET, true, &msg);
-		if (!ret)
-			ret = tvm_nl_send(nl, msg, on_policy_head, &list);
+		ret = tvm_client_policy_list(nl, on_policy_head, &list);
 		if (ret)
 			goto err;
 		if (ctl->json) {
@@ -737,7 +669,7 @@ static int policy_show(struct tvmctl *ctl, int argc, char **argv)
 	}
 	for (i = 0; i < list.n; i++) {
 		policy_format_sel(&list.sel[i], what, sizeof(what));
-		ret = get_policy(nl, &list.sel[i], &p);
+		ret = tvm_client_policy_get(nl, &list.sel[i], &p);
 		/* Deleted since the dump listed it. */
 		if (ret == -ENOENT && list.sel != &one)
 			continue;
@@ -794,7 +726,6 @@ static int policy_delete(struct tvmctl *ctl, int argc, char **argv)
 	struct policy_file *enc = NULL;
 	struct tvm_nl *nl = NULL;
 	struct policy_sel sel;
-	struct nl_msg *msg;
 	int c, ret;
 
 	optind = 0;
@@ -848,24 +779,13 @@ static int policy_delete(struct tvmctl *ctl, int argc, char **argv)
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
 		goto out;
-	ret = tvm_nl_new_size(nl, TVM_CMD_POLICY_DELETE, false,
-			      enc ? enc->len + NLA_HDRLEN + TVM_SIGNATURE_MAX :
-			      4096, &msg);
-	if (ret)
-		goto err;
 	if (enc) {
-		ret = tvm_nl_put_attr(msg, enc->attr, enc->len);
-		if (!ret)
-			ret = tvm_nl_put(msg, TVM_A_POLICY_SIGNATURE, enc->sig,
-					 enc->sig_len);
+		const struct policy_msg pm = file_msg(enc);
+
+		ret = tvm_client_policy_delete_signed(nl, &pm);
 	} else {
-		ret = put_sel(msg, &sel);
+		ret = tvm_client_policy_delete(nl, &sel);
 	}
-	if (ret) {
-		nlmsg_free(msg);
-		goto err;
-	}
-	ret = tvm_nl_send(nl, msg, NULL, NULL);
 	if (ret)
 		goto err;
 	/* Nothing to say in text; an empty object in JSON. */

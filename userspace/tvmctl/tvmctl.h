@@ -175,7 +175,7 @@ int policy_file_sig(const struct tvmctl *ctl, const char *path,
 /* SHA-256 of the encoded payload, as tvm reports it; 0 or -EIO. */
 int policy_file_digest(const struct policy_file *pf,
 		       uint8_t digest[POLICY_DIGEST_SIZE]);
-/* POLICY_LOAD of @pf, the reply into @reply; 0 or -errno. */
+/* tvm_client_policy_load() of @pf, the reply into @reply; 0 or -errno. */
 int policy_file_send(struct tvm_nl *nl, const struct policy_file *pf,
 		     struct policy *reply);
 void policy_file_free(struct policy_file *pf);
