@@ -821,9 +821,6 @@ static int vm_measure_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret ?: reply_vm(info, vm);
 }
 
-/* The PCR of TVM_CMD_MEASURE_FILE (uapi: its entry at the top). */
-#define MEASURE_FILE_PCR	9
-
 static int measure_file_check(struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
@@ -856,7 +853,7 @@ static int measure_file_doit(struct sk_buff *skb, struct genl_info *info)
 				    "not an open file descriptor of the caller");
 		return -EBADF;
 	}
-	ret = tvm_vm_measure_file(vm, MEASURE_FILE_PCR, TVM_EV_FILE, file,
+	ret = tvm_vm_measure_file(vm, TVM_PCR_OS, TVM_EV_FILE, file,
 				  name, strlen(name), &seq);
 	fput(file);
 	if (ret == -EINVAL)

@@ -1268,8 +1268,8 @@ int tvm_policy_check_pcrs(const struct tvm_policy *p, u32 vm_banks,
 	int ret;
 
 	for (i = 1; i <= TVM_POLICY_LEVELS; i++) {
-		ret = tvm_policy_check_pcr(p, 8 + i, vm_banks, pcrs, reason,
-					   len);
+		ret = tvm_policy_check_pcr(p, TVM_PCR_VMM + i, vm_banks, pcrs,
+					   reason, len);
 		if (ret)
 			return ret;
 	}

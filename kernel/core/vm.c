@@ -240,7 +240,8 @@ static void check_event(struct tvm_vm *vm, const struct tvm_event *ev)
 	int bad = 0;
 
 	lockdep_assert_held(&vm->lock);
-	if (ev->pcr < 8 || ev->pcr > 8 + TVM_POLICY_LEVELS)
+	if (ev->pcr < TVM_PCR_VMM ||
+	    ev->pcr > TVM_PCR_VMM + TVM_POLICY_LEVELS)
 		return;
 	rcu_read_lock();
 	p = tvm_policy_for(vm);
@@ -315,7 +316,7 @@ int tvm_vm_extend(struct tvm_vm *vm, struct tvm_event *ev)
 
 static bool pcr_resettable(unsigned int pcr)
 {
-	return pcr == 16 || pcr == 23;
+	return pcr == TVM_PCR_DEBUG || pcr == TVM_PCR_APP;
 }
 
 int tvm_vm_reset(struct tvm_vm *vm, unsigned int pcr, u64 *seq,
@@ -380,7 +381,7 @@ static int log_policy_locked(struct tvm_vm *vm, const struct tvm_ev_policy *id)
 	lockdep_assert_held(&vm->lock);
 	if (vm->policy_logged && !memcmp(&vm->policy_id, id, sizeof(*id)))
 		return 0;
-	ev = tvm_event_alloc(vm, 8, TVM_EV_POLICY, sizeof(*id));
+	ev = tvm_event_alloc(vm, TVM_PCR_VMM, TVM_EV_POLICY, sizeof(*id));
 	if (!ev)
 		return -ENOMEM;
 	memcpy((u8 *)tvm_event_data(ev), id, sizeof(*id));
@@ -530,7 +531,7 @@ static int seed_host_pcrs(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 	unsigned int i, b;
 	int ret = 0;
 
-	for (i = 0; i < 8 && !ret; i++) {
+	for (i = TVM_PCR_HOST_FIRST; i <= TVM_PCR_HOST_LAST && !ret; i++) {
 		ev = tvm_event_alloc(vm, i, TVM_EV_HOST_PCR, sizeof(*data));
 		if (!ev) {
 			ret = -ENOMEM;
@@ -587,7 +588,8 @@ static int seed_tvm_version(struct tvm_vm *vm)
 
 	len = scnprintf(text, sizeof(text), "tvm %s abi %d", TVM_VERSION,
 			TVM_ABI_VERSION);
-	return tvm_vm_extend_data(vm, 8, TVM_EV_TVM_VERSION, text, len);
+	return tvm_vm_extend_data(vm, TVM_PCR_VMM, TVM_EV_TVM_VERSION, text,
+				  len);
 }
 
 /* A name is 1-63 of [A-Za-z0-9._-], not all digits and not a UUID. */

@@ -131,8 +131,8 @@ static void tk_measure_exe(struct tk_vm *tk)
 			path += len - TVM_EVENT_NAME_MAX;
 			len = TVM_EVENT_NAME_MAX;
 		}
-		ret = tvm_vm_measure_file(tk->vm, 8, TVM_EV_VMM_EXE, exe, path,
-					  len, NULL);
+		ret = tvm_vm_measure_file(tk->vm, TVM_PCR_VMM, TVM_EV_VMM_EXE,
+					  exe, path, len, NULL);
 		kfree(buf);
 	}
 	fput(exe);
@@ -338,7 +338,8 @@ static void tk_config_event(struct kvm *kvm, u32 type, const void *data,
 	if (!tk)
 		return;
 	if (!err)
-		err = tvm_vm_extend_data(tk->vm, 12, type, data, len);
+		err = tvm_vm_extend_data(tk->vm, TVM_PCR_CONFIG, type, data,
+					 len);
 	if (err && err != -ENOSPC && err != -ENOENT) {
 		snprintf(reason, sizeof(reason),
 			 "%s could not be measured (%d)", what, err);

@@ -246,8 +246,8 @@ int tk_measure_slots(struct tk_vm *tk)
 		for (i = 0; !ret && i < n; i++) {
 			memset(&ev, 0, sizeof(ev));
 			ret = tk_hash_slot(v[i], buf, &ev) ?:
-			      tvm_vm_extend_data(tk->vm, 9, TVM_EV_SLOT, &ev,
-						 sizeof(ev));
+			      tvm_vm_extend_data(tk->vm, TVM_PCR_OS,
+						 TVM_EV_SLOT, &ev, sizeof(ev));
 		}
 		kvfree(v);
 	}
@@ -477,8 +477,8 @@ static void tk_measure_range(struct tk_vm *tk, const struct tvm_range *r,
 	if (changed) {
 		ev.gpa = cpu_to_le64(r->gpa);
 		ev.len = cpu_to_le64(r->len);
-		ret = tvm_vm_extend_data(tk->vm, 13, TVM_EV_RUNTIME, &ev,
-					 sizeof(ev));
+		ret = tvm_vm_extend_data(tk->vm, TVM_PCR_RUNTIME,
+					 TVM_EV_RUNTIME, &ev, sizeof(ev));
 		if (ret && ret != -ENOSPC && ret != -ENOENT) {
 			/* Not logged: measured again next time. */
 			st->known = false;

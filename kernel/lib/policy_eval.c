@@ -56,12 +56,14 @@ int tvm_policy_eval_event(const struct tvm_policy_level *levels, u32 pcr,
 	unsigned int i;
 
 	memset(f, 0, sizeof(*f));
-	if (pcr < 8 || pcr > 8 + TVM_POLICY_LEVELS || type == TVM_EV_NO_ACTION)
+	if (pcr < TVM_PCR_VMM || pcr > TVM_PCR_VMM + TVM_POLICY_LEVELS ||
+	    type == TVM_EV_NO_ACTION)
 		return 0;
-	/* PCR 8: tvm's own records are not the VMM's. */
-	if (pcr == 8 && (type == TVM_EV_TVM_VERSION || type == TVM_EV_POLICY))
+	/* tvm's own records are not the VMM's. */
+	if (pcr == TVM_PCR_VMM &&
+	    (type == TVM_EV_TVM_VERSION || type == TVM_EV_POLICY))
 		return 0;
-	l = &levels[pcr - 8];
+	l = &levels[pcr - TVM_PCR_VMM];
 	if (!l->nevents)
 		return 0;
 
@@ -90,9 +92,9 @@ int tvm_policy_eval_pcr(const struct tvm_policy_level *levels,
 	unsigned int b;
 
 	memset(f, 0, sizeof(*f));
-	if (pcr < 9 || pcr > 8 + TVM_POLICY_LEVELS)
+	if (pcr < TVM_PCR_OS || pcr > TVM_PCR_VMM + TVM_POLICY_LEVELS)
 		return 0;
-	l = &levels[pcr - 8];
+	l = &levels[pcr - TVM_PCR_VMM];
 	if (!l->npcr)
 		return 0;
 	for (b = 0; b < __TVM_BANK_MAX; b++)

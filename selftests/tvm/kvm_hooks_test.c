@@ -302,9 +302,9 @@ TEST_F(kvm, pcr9_replays_to_the_slots_contents)
 	EXPECT_EQ(1, counter(&self->vm));
 
 	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
-	expect_replay(_metadata, &self->nl, &v, 9, slots, 2);
+	expect_replay(_metadata, &self->nl, &v, TVM_PCR_OS, slots, 2);
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
-	expect_events(_metadata, &log, 9, slots, 2, vm_banks(&v));
+	expect_events(_metadata, &log, TVM_PCR_OS, slots, 2, vm_banks(&v));
 	/* The launch decided something: no policy, so unknown. */
 	EXPECT_NE((uint32_t)TVM_TRUST_PENDING, v.trust);
 	tvm_log_free(&log);
@@ -343,10 +343,10 @@ TEST_F(kvm, pcr12_replays_to_the_configuration_as_set)
 	ASSERT_EQ(0, build_vm(&self->vm, 2, cfg, &ncfg));
 	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
 	/* Configuration is measured as it is set, before any KVM_RUN. */
-	expect_replay(_metadata, &self->nl, &v, 12, cfg, ncfg);
+	expect_replay(_metadata, &self->nl, &v, TVM_PCR_CONFIG, cfg, ncfg);
 	note_cpuid_as_kvm_keeps_it(_metadata, &self->vm, cfg[3].data);
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
-	expect_events(_metadata, &log, 12, cfg, ncfg, vm_banks(&v));
+	expect_events(_metadata, &log, TVM_PCR_CONFIG, cfg, ncfg, vm_banks(&v));
 	tvm_log_free(&log);
 
 	/* Deleting a slot is an event too: size 0. */
@@ -368,9 +368,9 @@ TEST_F(kvm, pcr12_replays_to_the_configuration_as_set)
 		ASSERT_NE(0, ioctl(self->vm.fd, KVM_SET_USER_MEMORY_REGION, &r));
 	}
 	EXPECT_RUNS_TO_OUT(&self->vm, 0);
-	expect_replay(_metadata, &self->nl, &v, 12, cfg, ncfg);
+	expect_replay(_metadata, &self->nl, &v, TVM_PCR_CONFIG, cfg, ncfg);
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
-	expect_events(_metadata, &log, 12, cfg, ncfg, vm_banks(&v));
+	expect_events(_metadata, &log, TVM_PCR_CONFIG, cfg, ncfg, vm_banks(&v));
 	tvm_log_free(&log);
 }
 
@@ -417,7 +417,7 @@ TEST_F(kvm, pcr8_names_the_vmm_executable)
 	for (i = 0; i < log.n; i++) {
 		const struct tvm_ev *e = &log.ev[i];
 
-		if (e->pcr != 8)
+		if (e->pcr != TVM_PCR_VMM)
 			continue;
 		n8++;
 		if (e->type != TVM_EV_VMM_EXE)
@@ -433,7 +433,7 @@ TEST_F(kvm, pcr8_names_the_vmm_executable)
 			if (!(vm_banks(&v) & (1u << b)))
 				continue;
 			ASSERT_EQ(0, hash_file(exe, b, d));
-			EXPECT_PCR(d, e->digest[b], b, 8);
+			EXPECT_PCR(d, e->digest[b], b, TVM_PCR_VMM);
 		}
 	}
 	EXPECT_EQ(1, nexe);
@@ -559,7 +559,8 @@ TEST_F(kvm, device_memory_slot_is_recorded_not_read)
 
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
 	for (j = 0; j < log.n; j++) {
-		if (log.ev[j].pcr != 9 || log.ev[j].type != TVM_EV_SLOT ||
+		if (log.ev[j].pcr != TVM_PCR_OS ||
+		    log.ev[j].type != TVM_EV_SLOT ||
 		    log.ev[j].data_len != sizeof(ev))
 			continue;
 		memcpy(&ev, log.ev[j].data, sizeof(ev));
@@ -699,7 +700,8 @@ TEST_F(kvm, tampered_image_enforce_never_runs)
 	EXPECT_LT(0, v.nreasons);
 	/* PCR 9 is the tampered image's, to the byte. */
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, v.id, &p));
-	EXPECT_PCR(bad, p.v[TVM_BANK_SHA256][9], TVM_BANK_SHA256, 9);
+	EXPECT_PCR(bad, p.v[TVM_BANK_SHA256][TVM_PCR_OS], TVM_BANK_SHA256,
+		   TVM_PCR_OS);
 }
 
 TEST_F(kvm, tampered_image_audit_runs_untrusted)
@@ -738,7 +740,7 @@ static void runtime_event(struct kvm_vm *vm, struct tk_range *r,
 		r->len = TVM_PAGE_SIZE;
 		memcpy(r->sha256, ev.sha256, 32);
 	}
-	e->pcr = 13;
+	e->pcr = TVM_PCR_RUNTIME;
 	e->type = TVM_EV_RUNTIME;
 	e->len = sizeof(ev);
 	memcpy(e->data, &ev, sizeof(ev));
@@ -775,7 +777,7 @@ static int runtime_events(struct tnl *nl, uint32_t id)
 	if (tvm_log_dump(nl, id, 0, &log))
 		return -1;
 	for (i = 0; i < log.n; i++)
-		n += log.ev[i].pcr == 13;
+		n += log.ev[i].pcr == TVM_PCR_RUNTIME;
 	tvm_log_free(&log);
 	return n;
 }
@@ -800,7 +802,7 @@ TEST_F(kvm, runtime_range_catches_a_write_on_measure)
 		TH_LOG("%s", self->nl.extack);
 	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
-	expect_events(_metadata, &log, 13, rt, 1, vm_banks(&v));
+	expect_events(_metadata, &log, TVM_PCR_RUNTIME, rt, 1, vm_banks(&v));
 	tvm_log_free(&log);
 	/* The same digest again is not logged again. */
 	ASSERT_EQ(0, tk_vm_measure(&self->nl, v.id, &v));
@@ -814,9 +816,9 @@ TEST_F(kvm, runtime_range_catches_a_write_on_measure)
 	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
 	EXPECT_LT(0, v.nreasons);
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
-	expect_events(_metadata, &log, 13, rt, 2, vm_banks(&v));
+	expect_events(_metadata, &log, TVM_PCR_RUNTIME, rt, 2, vm_banks(&v));
 	tvm_log_free(&log);
-	expect_replay(_metadata, &self->nl, &v, 13, rt, 2);
+	expect_replay(_metadata, &self->nl, &v, TVM_PCR_RUNTIME, rt, 2);
 
 	/* Enforce: the next KVM_RUN (which would reach the HLT) fails. */
 	EXPECT_EQ(-EACCES, kvm_vm_run(&self->vm, 0));
@@ -1461,7 +1463,7 @@ static void config_change_stops(struct __test_metadata *_metadata,
 	/* The configuration's PCR 12, from a VM built the same way. */
 	ASSERT_EQ(0, build_vm(&tmp, 1, cfg, &n));
 	kvm_vm_destroy(&tmp);
-	ASSERT_EQ(0, tk_replay(TVM_BANK_SHA256, 12, cfg, n, pcr12));
+	ASSERT_EQ(0, tk_replay(TVM_BANK_SHA256, TVM_PCR_CONFIG, cfg, n, pcr12));
 	ASSERT_EQ(0, good_pcr9(pcr9));
 
 	snprintf(self->policy[0], sizeof(self->policy[0]), "kh-%d-%s",
@@ -1754,14 +1756,14 @@ TEST_F_TIMEOUT(kvm, vcpus_starting_at_once_are_measured_once, 60)
 	 * configuration event.
 	 */
 	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
-	expect_replay(_metadata, &self->nl, &v, 9, slots, 2);
+	expect_replay(_metadata, &self->nl, &v, TVM_PCR_OS, slots, 2);
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
-	expect_events(_metadata, &log, 9, slots, 2, vm_banks(&v));
-	expect_events(_metadata, &log, 12, cfg, ncfg, vm_banks(&v));
+	expect_events(_metadata, &log, TVM_PCR_OS, slots, 2, vm_banks(&v));
+	expect_events(_metadata, &log, TVM_PCR_CONFIG, cfg, ncfg, vm_banks(&v));
 	for (j = 0; j < log.n; j++) {
-		if (log.ev[j].pcr == 12 && log.ev[j].seq > last_cfg)
+		if (log.ev[j].pcr == TVM_PCR_CONFIG && log.ev[j].seq > last_cfg)
 			last_cfg = log.ev[j].seq;
-		if (log.ev[j].pcr == 9 && log.ev[j].seq < first_slot)
+		if (log.ev[j].pcr == TVM_PCR_OS && log.ev[j].seq < first_slot)
 			first_slot = log.ev[j].seq;
 	}
 	EXPECT_LT(last_cfg, first_slot);

@@ -205,7 +205,7 @@ TEST_F_TIMEOUT(log, replay_matches_pcrs, 120)
 		pcr = TVM_FIRST_ADMIN_PCR +
 		      rnd(&s) % (TVM_NUM_PCRS - TVM_FIRST_ADMIN_PCR);
 		if (op == 0) {
-			pcr = rnd(&s) % 2 ? 16 : 23;
+			pcr = rnd(&s) % 2 ? TVM_PCR_DEBUG : TVM_PCR_APP;
 			ret = pcr_reset(&self->nl, id, pcr, &seq);
 			resets++;
 		} else if (op < 6) {
@@ -290,7 +290,8 @@ static void expect_eventlog_replays(struct __test_metadata *_metadata,
  */
 TEST_F_TIMEOUT(log, binary_log_replays_in_tpm2_eventlog, 120)
 {
-	static const uint32_t pcrs[] = { 9, 10, 12, 14, 16, 23 };
+	static const uint32_t pcrs[] = { TVM_PCR_OS, TVM_PCR_DRIVERS,
+		TVM_PCR_CONFIG, TVM_PCR_DATAFLOW, TVM_PCR_DEBUG, TVM_PCR_APP };
 	uint8_t d[__TVM_BANK_MAX][TVM_DIGEST_MAX];
 	uint32_t id, pcr;
 	uint64_t s = SEED ^ 0x7e;
@@ -362,7 +363,7 @@ TEST_F_TIMEOUT(log, every_extendable_log_parses_in_tpm2_eventlog, 120)
 					memset(data, fill == 1 ? 0xff : 0, len);
 				if (len == 5 && fill == 2)
 					memcpy(data, "HCRTM", 5);
-				pcr = 9 + n++ % 15;
+				pcr = TVM_FIRST_ADMIN_PCR + n++ % ADMIN_PCRS;
 				if (n % 2) {
 					tvm_extend_init(&self->m, &self->nl,
 							id, pcr);
@@ -394,7 +395,8 @@ TEST_F_TIMEOUT(log, every_extendable_log_parses_in_tpm2_eventlog, 120)
 	 */
 	for (t = 0; t < ARRAY_SIZE(structured); t++) {
 		rnd_bytes(&s, d, sizeof(d));
-		ret = tvm_extend_digests(&self->nl, id, 9 + t, structured[t],
+		ret = tvm_extend_digests(&self->nl, id, TVM_PCR_OS + t,
+					 structured[t],
 					 TVM_BANKS_ALL, d, "x", 1, NULL);
 		EXPECT_EQ(-EINVAL, ret) TH_LOG("type 0x%08x", structured[t]);
 	}
@@ -422,7 +424,8 @@ TEST_F(log, dump_of_a_largest_event_on_a_fresh_socket)
 	ASSERT_EQ(0, vm_new(self, "log-big", TVM_BANKS_ALL, 0, &id))
 		TH_LOG("%s", self->nl.extack);
 	rnd_bytes(&s, data, sizeof(data));
-	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, 23, data, sizeof(data),
+	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, TVM_PCR_APP, data,
+				     sizeof(data),
 				     &seq))
 		TH_LOG("%s", self->nl.extack);
 
@@ -462,8 +465,8 @@ TEST_F_TIMEOUT(log, dump_from_returns_the_tail, 120)
 		size_t len = i % 3 ? TVM_EVENT_DATA_MAX : rnd(&s) % 100;
 
 		rnd_bytes(&s, data, len);
-		ASSERT_EQ(0, tvm_extend_data(&self->nl, id, 9 + i % 15, data,
-					     len, NULL))
+		ASSERT_EQ(0, tvm_extend_data(&self->nl, id, TVM_FIRST_ADMIN_PCR +
+					     i % ADMIN_PCRS, data, len, NULL))
 			TH_LOG("%s", self->nl.extack);
 	}
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, 0, &all));
@@ -533,7 +536,8 @@ TEST_F(log, full_log_refuses_and_keeps_replaying)
 		ASSERT_EQ(0, vm_get(&self->nl, id, &v));
 		EXPECT_EQ((uint32_t)TVM_VM_ACTIVE, v.state)
 			TH_LOG("full after %u extends", i);
-		ASSERT_EQ(0, tvm_extend_data(&self->nl, id, 9 + i, "fill", 4,
+		ASSERT_EQ(0, tvm_extend_data(&self->nl, id, TVM_PCR_OS + i,
+					     "fill", 4,
 					     &seq))
 			TH_LOG("extend %u: %s", i, self->nl.extack);
 		EXPECT_EQ(9u + i, seq);
@@ -544,7 +548,8 @@ TEST_F(log, full_log_refuses_and_keeps_replaying)
 	EXPECT_EQ(0u, v.log_refused);
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &before));
 
-	EXPECT_EQ(-ENOSPC, tvm_extend_data(&self->nl, id, 16, "more", 4, NULL));
+	EXPECT_EQ(-ENOSPC, tvm_extend_data(&self->nl, id, TVM_PCR_DEBUG, "more",
+					   4, NULL));
 	EXPECT_EXTACK("event log is full");
 
 	full1 = stat_value("log_full");
@@ -562,7 +567,7 @@ TEST_F(log, full_log_refuses_and_keeps_replaying)
 	free(text);
 
 	/* A reset would change a PCR without a record: refused too. */
-	EXPECT_EQ(-ENOSPC, pcr_reset(&self->nl, id, 16, &seq));
+	EXPECT_EQ(-ENOSPC, pcr_reset(&self->nl, id, TVM_PCR_DEBUG, &seq));
 	EXPECT_EXTACK("event log is full");
 	EXPECT_EQ(full1, stat_value("log_full"));
 	EXPECT_EQ(refused1 + 1, stat_value("log_refused"));
@@ -733,10 +738,12 @@ TEST_F_TIMEOUT(log, securityfs_mirrors_the_vm, 60)
 	memset(big, 'A', sizeof(big));
 	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, 20, big, sizeof(big), NULL));
 	memset(d, 0x3c, sizeof(d));
-	ASSERT_EQ(0, tvm_extend_digests(&self->nl, id, 16, 0x0d, banks, d,
+	ASSERT_EQ(0, tvm_extend_digests(&self->nl, id, TVM_PCR_DEBUG, 0x0d,
+					banks, d,
 					"ipl", 3, NULL));
-	ASSERT_EQ(0, pcr_reset(&self->nl, id, 16, &seq));
-	ASSERT_EQ(0, tvm_extend_digests(&self->nl, id, 16, TVM_EV_EXTEND,
+	ASSERT_EQ(0, pcr_reset(&self->nl, id, TVM_PCR_DEBUG, &seq));
+	ASSERT_EQ(0, tvm_extend_digests(&self->nl, id, TVM_PCR_DEBUG,
+					TVM_EV_EXTEND,
 					banks, d, NULL, 0, NULL));
 
 	snprintf(dir, sizeof(dir), VMS_DIR "/%u", id);
@@ -880,7 +887,9 @@ static void *worker_main(void *arg)
 	pthread_barrier_wait(w->start);
 	for (i = 0; i < THREAD_EXTENDS; i++) {
 		worker_data(w, i, data, sizeof(data));
-		w->err = tvm_extend_data(&w->nl, w->id, 9 + (w->tag + i) % 15,
+		w->err = tvm_extend_data(&w->nl, w->id,
+					 TVM_FIRST_ADMIN_PCR +
+					 (w->tag + i) % ADMIN_PCRS,
 					 data, strlen(data), &w->seq[i]);
 		if (w->err) {
 			w->at = i;

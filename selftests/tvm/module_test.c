@@ -179,7 +179,8 @@ TEST_F(module, unloads_with_vms_alive)
 
 		snprintf(name, sizeof(name), "unload-%d", i);
 		ASSERT_EQ(0, tvm_vm_create(&nl, name, TVM_BANKS_ALL, 0, &id));
-		ASSERT_EQ(0, tvm_extend_data(&nl, id, 9, "x", 1, NULL));
+		ASSERT_EQ(0, tvm_extend_data(&nl, id, TVM_PCR_OS, "x", 1,
+					     NULL));
 	}
 	tnl_close(&nl);
 

@@ -42,7 +42,7 @@ static void put_digest(struct tmsg *m, uint32_t bank, size_t len, bool flat)
 /* An extend of VM @id's PCR 16 up to TVM_A_EVENT_DIGESTS, left open. */
 static void extend_start(struct tmsg *m, struct tnl *nl, uint32_t id)
 {
-	tvm_extend_init(m, nl, id, 16);
+	tvm_extend_init(m, nl, id, TVM_PCR_DEBUG);
 	tmsg_nest_start(m, TVM_A_EVENT_DIGESTS);
 }
 
@@ -132,7 +132,7 @@ TEST_F_TIMEOUT(pcr, extend_matches_userspace_hash, 120)
 	ASSERT_EQ(9u, before.log_count);
 
 	for (i = 0; i < n; i++) {
-		pcr = 9 + rnd(&s) % 15;
+		pcr = TVM_FIRST_ADMIN_PCR + rnd(&s) % ADMIN_PCRS;
 		if (i % 2 == 0) {
 			len = rnd(&s) % 2 ? edge_len[rnd(&s) % ARRAY_SIZE(edge_len)]
 					  : rnd(&s) % (TVM_EVENT_DATA_MAX + 1);
@@ -160,9 +160,9 @@ TEST_F_TIMEOUT(pcr, extend_matches_userspace_hash, 120)
 	EXPECT_EQ(9 + n, after.log_count);
 	for (b = 0; b < __TVM_BANK_MAX; b++) {
 		EXPECT_EQ(TVM_PCR_MASK_ALL, after.have[b]);
-		for (pcr = 0; pcr < 9; pcr++)
+		for (pcr = 0; pcr < TVM_FIRST_ADMIN_PCR; pcr++)
 			EXPECT_PCR(before.v[b][pcr], after.v[b][pcr], b, pcr);
-		for (pcr = 9; pcr < TVM_NUM_PCRS; pcr++)
+		for (pcr = TVM_FIRST_ADMIN_PCR; pcr < TVM_NUM_PCRS; pcr++)
 			EXPECT_PCR(want[b][pcr], after.v[b][pcr], b, pcr);
 	}
 }
@@ -205,8 +205,10 @@ TEST_F(pcr, sm3_bank_matches_gbt32905_vectors)
 
 	ASSERT_EQ(0, vm_new(self, "pcr-sm3", 1u << sm3, 0, &id))
 		TH_LOG("%s", self->nl.extack);
-	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, 16, "abc", 3, &s1));
-	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, 16, abcd16, 64, &s2));
+	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, TVM_PCR_DEBUG, "abc", 3,
+				     &s1));
+	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, TVM_PCR_DEBUG, abcd16, 64,
+				     &s2));
 	EXPECT_EQ(s1 + 1, s2);
 
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, s1, &log));
@@ -215,14 +217,14 @@ TEST_F(pcr, sm3_bank_matches_gbt32905_vectors)
 	EXPECT_EQ(s2, log.ev[1].seq);
 	ASSERT_NE(0u, log.ev[0].banks & (1u << sm3));
 	ASSERT_NE(0u, log.ev[1].banks & (1u << sm3));
-	EXPECT_PCR(sm3_abc, log.ev[0].digest[sm3], sm3, 16);
-	EXPECT_PCR(sm3_abcd16, log.ev[1].digest[sm3], sm3, 16);
+	EXPECT_PCR(sm3_abc, log.ev[0].digest[sm3], sm3, TVM_PCR_DEBUG);
+	EXPECT_PCR(sm3_abcd16, log.ev[1].digest[sm3], sm3, TVM_PCR_DEBUG);
 
 	/* And the bank extends with them: SM3(SM3(0^32 || v1) || v2). */
 	ASSERT_EQ(0, extend(sm3, want, sm3_abc));
 	ASSERT_EQ(0, extend(sm3, want, sm3_abcd16));
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &p));
-	EXPECT_PCR(want, p.v[sm3][16], sm3, 16);
+	EXPECT_PCR(want, p.v[sm3][TVM_PCR_DEBUG], sm3, TVM_PCR_DEBUG);
 	tvm_log_free(&log);
 }
 
@@ -254,8 +256,8 @@ TEST_F_TIMEOUT(pcr, extend_matches_swtpm, 300)
 	parse_tpm2_pcrs(self->buf, NULL, &tpm);
 	spec[0] = '\0';
 	for (b = 0; b < __TVM_BANK_MAX; b++) {
-		if ((tpm.have[b] & (1u << 16 | 1u << 23)) !=
-		    (1u << 16 | 1u << 23))
+		if ((tpm.have[b] & (1u << TVM_PCR_DEBUG | 1u << TVM_PCR_APP)) !=
+		    (1u << TVM_PCR_DEBUG | 1u << TVM_PCR_APP))
 			continue;
 		common |= 1u << b;
 		snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec),
@@ -269,11 +271,11 @@ TEST_F_TIMEOUT(pcr, extend_matches_swtpm, 300)
 		TH_LOG("%s", self->nl.extack);
 	ret = run(self->buf, sizeof(self->buf), "tpm2_pcrreset 16 23");
 	ASSERT_EQ(0, ret) TH_LOG("tpm2_pcrreset: %s", self->buf);
-	ASSERT_EQ(0, pcr_reset(&self->nl, id, 16, &seq));
-	ASSERT_EQ(0, pcr_reset(&self->nl, id, 23, &seq));
+	ASSERT_EQ(0, pcr_reset(&self->nl, id, TVM_PCR_DEBUG, &seq));
+	ASSERT_EQ(0, pcr_reset(&self->nl, id, TVM_PCR_APP, &seq));
 
 	for (i = 0; i < 30; i++) {
-		pcr = rnd(&s) % 2 ? 16 : 23;
+		pcr = rnd(&s) % 2 ? TVM_PCR_DEBUG : TVM_PCR_APP;
 		rnd_bytes(&s, d, sizeof(d));
 		arg[0] = '\0';
 		for (b = 0; b < __TVM_BANK_MAX; b++)
@@ -298,11 +300,14 @@ TEST_F_TIMEOUT(pcr, extend_matches_swtpm, 300)
 	for (b = 0; b < __TVM_BANK_MAX; b++) {
 		if (!(common & (1u << b)))
 			continue;
-		EXPECT_EQ(1u << 16 | 1u << 23, tpm.have[b])
+		EXPECT_EQ(1u << TVM_PCR_DEBUG | 1u << TVM_PCR_APP, tpm.have[b])
 			TH_LOG("tpm2_pcrread did not list %s", bname(b));
-		EXPECT_FALSE(all_zero(vm.v[b][16], tvm_test_bank_size[b]));
-		EXPECT_PCR(tpm.v[b][16], vm.v[b][16], b, 16);
-		EXPECT_PCR(tpm.v[b][23], vm.v[b][23], b, 23);
+		EXPECT_FALSE(all_zero(vm.v[b][TVM_PCR_DEBUG],
+				      tvm_test_bank_size[b]));
+		EXPECT_PCR(tpm.v[b][TVM_PCR_DEBUG], vm.v[b][TVM_PCR_DEBUG], b,
+			   TVM_PCR_DEBUG);
+		EXPECT_PCR(tpm.v[b][TVM_PCR_APP], vm.v[b][TVM_PCR_APP], b,
+			   TVM_PCR_APP);
 	}
 	run(self->buf, sizeof(self->buf), "tpm2_pcrreset 16 23");
 }
@@ -333,7 +338,8 @@ static int host_pcr(unsigned int i, uint8_t out[32])
  */
 TEST_F(pcr, create_seeds_host_pcrs_and_version)
 {
-	uint8_t host[8][32], again[32], d[TVM_DIGEST_MAX], w[TVM_DIGEST_MAX];
+	uint8_t host[TVM_PCR_HOST_LAST + 1][32], again[32];
+	uint8_t d[TVM_DIGEST_MAX], w[TVM_DIGEST_MAX];
 	const struct tvm_ev_host_pcr *hp;
 	struct tvm_log log = {};
 	struct tvm_pcrs p;
@@ -344,7 +350,7 @@ TEST_F(pcr, create_seeds_host_pcrs_and_version)
 
 	NEED_TVM();
 
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i <= TVM_PCR_HOST_LAST; i++) {
 		r = host_pcr(i, host[i]);
 		if (r < 0)
 			SKIP(return, "the host TPM has no readable pcr-sha256/%u", i);
@@ -354,7 +360,7 @@ TEST_F(pcr, create_seeds_host_pcrs_and_version)
 
 	ASSERT_EQ(0, vm_new(self, "pcr-seed", TVM_BANKS_ALL, 0, &id))
 		TH_LOG("%s", self->nl.extack);
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i <= TVM_PCR_HOST_LAST; i++) {
 		ASSERT_EQ(has_tpm, host_pcr(i, again));
 		ASSERT_EQ(0, memcmp(host[i], again, 32))
 			TH_LOG("host PCR %u changed meanwhile", i);
@@ -364,7 +370,7 @@ TEST_F(pcr, create_seeds_host_pcrs_and_version)
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, 0, &log));
 	ASSERT_EQ(9u, log.n);
 
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i <= TVM_PCR_HOST_LAST; i++) {
 		const struct tvm_ev *ev = &log.ev[i];
 
 		EXPECT_EQ(i, ev->pcr);
@@ -393,7 +399,7 @@ TEST_F(pcr, create_seeds_host_pcrs_and_version)
 	}
 
 	/* PCR 8: "tvm <version> abi <TVM_ABI_VERSION>", hashed by each bank. */
-	EXPECT_EQ(8u, log.ev[8].pcr);
+	EXPECT_EQ((uint32_t)TVM_PCR_VMM, log.ev[8].pcr);
 	EXPECT_EQ((uint32_t)TVM_EV_TVM_VERSION, log.ev[8].type);
 	snprintf(text, sizeof(text), "%.*s", (int)log.ev[8].data_len,
 		 (const char *)log.ev[8].data);
@@ -406,15 +412,15 @@ TEST_F(pcr, create_seeds_host_pcrs_and_version)
 	for (b = 0; b < __TVM_BANK_MAX; b++) {
 		size = tvm_test_bank_size[b];
 		ASSERT_EQ(0, md(b, text, strlen(text), d));
-		EXPECT_PCR(d, log.ev[8].digest[b], b, 8);
+		EXPECT_PCR(d, log.ev[8].digest[b], b, TVM_PCR_VMM);
 		memset(w, 0, sizeof(w));
 		ASSERT_EQ(0, md2(b, w, size, d, size, w));
-		EXPECT_PCR(w, p.v[b][8], b, 8);
+		EXPECT_PCR(w, p.v[b][TVM_PCR_VMM], b, TVM_PCR_VMM);
 	}
 
 	/* PCRs 9-23 are untouched. */
 	for (b = 0; b < __TVM_BANK_MAX; b++)
-		for (i = 9; i < TVM_NUM_PCRS; i++)
+		for (i = TVM_FIRST_ADMIN_PCR; i < TVM_NUM_PCRS; i++)
 			EXPECT_TRUE(all_zero(p.v[b][i], tvm_test_bank_size[b]))
 				TH_LOG("%s PCR %u is not zero", bname(b), i);
 	tvm_log_free(&log);
@@ -426,7 +432,7 @@ TEST_F(pcr, create_seeds_host_pcrs_and_version)
  */
 TEST_F(pcr, reset_zeroes_pcr_and_logs_marker)
 {
-	static const uint32_t pcrs[] = { 16, 23 };
+	static const uint32_t pcrs[] = { TVM_PCR_DEBUG, TVM_PCR_APP };
 	uint8_t d[__TVM_BANK_MAX][TVM_DIGEST_MAX], w[TVM_DIGEST_MAX];
 	struct tvm_pcrs before, after;
 	struct tvm_log log = {};
@@ -439,7 +445,7 @@ TEST_F(pcr, reset_zeroes_pcr_and_logs_marker)
 
 	ASSERT_EQ(0, vm_new(self, "pcr-reset", TVM_BANKS_ALL, 0, &id))
 		TH_LOG("%s", self->nl.extack);
-	for (i = 9; i < TVM_NUM_PCRS; i++)
+	for (i = TVM_FIRST_ADMIN_PCR; i < TVM_NUM_PCRS; i++)
 		ASSERT_EQ(0, tvm_extend_data(&self->nl, id, i, "x", 1, NULL));
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &before));
 
@@ -484,17 +490,18 @@ TEST_F(pcr, reset_zeroes_pcr_and_logs_marker)
 
 	/* Extending after the reset starts from zeros. */
 	memset(d, 0xa5, sizeof(d));
-	ASSERT_EQ(0, tvm_extend_digests(&self->nl, id, 16, TVM_EV_EXTEND,
+	ASSERT_EQ(0, tvm_extend_digests(&self->nl, id, TVM_PCR_DEBUG,
+					TVM_EV_EXTEND,
 					TVM_BANKS_ALL, d, NULL, 0, NULL));
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &before));
 	for (b = 0; b < __TVM_BANK_MAX; b++) {
 		memset(w, 0, sizeof(w));
 		ASSERT_EQ(0, extend(b, w, d[b]));
-		EXPECT_PCR(w, before.v[b][16], b, 16);
+		EXPECT_PCR(w, before.v[b][TVM_PCR_DEBUG], b, TVM_PCR_DEBUG);
 	}
 
 	/* Only 16 and 23 reset; nothing is logged or changed otherwise. */
-	EXPECT_EQ(-EPERM, pcr_reset(&self->nl, id, 9, &seq));
+	EXPECT_EQ(-EPERM, pcr_reset(&self->nl, id, TVM_PCR_OS, &seq));
 	EXPECT_EXTACK("not resettable");
 	EXPECT_EQ(-EPERM, pcr_reset(&self->nl, id, 0, &seq));
 	EXPECT_EXTACK("not resettable");
@@ -528,7 +535,7 @@ TEST_F(pcr, extend_rejects_bad_requests)
 
 	/* TVM_EVENT_DATA_MAX bytes of data are fine, and logged whole. */
 	memset(data, 0x5a, sizeof(data));
-	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, 16, data,
+	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, TVM_PCR_DEBUG, data,
 				     TVM_EVENT_DATA_MAX, &seq))
 		TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, seq, &log));
@@ -552,33 +559,36 @@ TEST_F(pcr, extend_rejects_bad_requests)
 	EXPECT_EXTACK("which PCR to extend?");
 
 	/* One byte more data than allowed. */
-	EXPECT_EQ(-ERANGE, tvm_extend_data(&self->nl, id, 16, data,
+	EXPECT_EQ(-ERANGE, tvm_extend_data(&self->nl, id, TVM_PCR_DEBUG, data,
 					   TVM_EVENT_DATA_MAX + 1, NULL));
 	EXPECT_NE('\0', self->nl.extack[0]);
 
 	/* EV_NO_ACTION is logged by tvm, never extended by a caller. */
 	tmsg_init(&self->m, &self->nl, TVM_CMD_PCR_EXTEND, 0);
 	tmsg_put_u32(&self->m, TVM_A_VM_ID, id);
-	tmsg_put_u32(&self->m, TVM_A_PCR_INDEX, 16);
+	tmsg_put_u32(&self->m, TVM_A_PCR_INDEX, TVM_PCR_DEBUG);
 	tmsg_put_u32(&self->m, TVM_A_EVENT_TYPE, TVM_EV_NO_ACTION);
 	tmsg_put(&self->m, TVM_A_EVENT_DATA, "x", 1);
 	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
 	EXPECT_EXTACK("EV_NO_ACTION events are never extended");
-	EXPECT_EQ(-EINVAL, tvm_extend_digests(&self->nl, id, 16,
+	EXPECT_EQ(-EINVAL, tvm_extend_digests(&self->nl, id, TVM_PCR_DEBUG,
 					      TVM_EV_NO_ACTION, banks, d,
 					      NULL, 0, NULL));
 	EXPECT_EXTACK("EV_NO_ACTION events are never extended");
 
 	/* Digests missing a bank of the VM (each one in turn), or all. */
-	EXPECT_EQ(-EINVAL, tvm_extend_digests(&self->nl, id, 16, TVM_EV_EXTEND,
+	EXPECT_EQ(-EINVAL, tvm_extend_digests(&self->nl, id, TVM_PCR_DEBUG,
+					      TVM_EV_EXTEND,
 					      banks & ~(1u << TVM_BANK_SM3_256),
 					      d, NULL, 0, NULL));
 	EXPECT_EXTACK("a digest is needed for every bank of the VM");
-	EXPECT_EQ(-EINVAL, tvm_extend_digests(&self->nl, id, 16, TVM_EV_EXTEND,
+	EXPECT_EQ(-EINVAL, tvm_extend_digests(&self->nl, id, TVM_PCR_DEBUG,
+					      TVM_EV_EXTEND,
 					      banks & ~sha256, d, NULL, 0,
 					      NULL));
 	EXPECT_EXTACK("a digest is needed for every bank of the VM");
-	EXPECT_EQ(-EINVAL, tvm_extend_digests(&self->nl, id, 16, TVM_EV_EXTEND,
+	EXPECT_EQ(-EINVAL, tvm_extend_digests(&self->nl, id, TVM_PCR_DEBUG,
+					      TVM_EV_EXTEND,
 					      0, d, NULL, 0, NULL));
 	EXPECT_EXTACK("a digest is needed for every bank of the VM");
 
@@ -639,12 +649,14 @@ TEST_F(pcr, extend_rejects_bad_requests)
 	EXPECT_EXTACK("a digest needs a bank and a value");
 
 	/* No such VM, and a deleted one. */
-	EXPECT_EQ(-ENOENT, tvm_extend_data(&self->nl, 0x7ffffff0, 16, "x", 1,
+	EXPECT_EQ(-ENOENT, tvm_extend_data(&self->nl, 0x7ffffff0, TVM_PCR_DEBUG,
+					   "x", 1,
 					   NULL));
 	EXPECT_EXTACK("no such VM");
-	EXPECT_EQ(-ENOENT, tvm_extend_data(&self->nl, gone, 16, "x", 1, NULL));
+	EXPECT_EQ(-ENOENT, tvm_extend_data(&self->nl, gone, TVM_PCR_DEBUG, "x",
+					   1, NULL));
 	EXPECT_EXTACK("no such VM");
-	EXPECT_EQ(-ENOENT, tvm_extend_digests(&self->nl, gone, 16,
+	EXPECT_EQ(-ENOENT, tvm_extend_digests(&self->nl, gone, TVM_PCR_DEBUG,
 					      TVM_EV_EXTEND, banks, d, NULL, 0,
 					      NULL));
 	EXPECT_EXTACK("no such VM");
@@ -854,18 +866,18 @@ TEST_F(closed_type, refused_and_not_logged)
 	ASSERT_EQ(0, tvm_pcr_read(&s->nl, id, &before));
 
 	if (variant->reserved) {
-		EXPECT_EQ(-EPERM, tvm_extend_digests(&s->nl, id, 9,
+		EXPECT_EQ(-EPERM, tvm_extend_digests(&s->nl, id, TVM_PCR_OS,
 						     variant->type, banks, d,
 						     "x", 1, NULL));
 		EXPECT_S_EXTACK(reserved);
 		/* Without digests too: the kernel would hash the data. */
-		tvm_extend_init(&s->m, &s->nl, id, 13);
+		tvm_extend_init(&s->m, &s->nl, id, TVM_PCR_RUNTIME);
 		tmsg_put_u32(&s->m, TVM_A_EVENT_TYPE, variant->type);
 		tmsg_put(&s->m, TVM_A_EVENT_DATA, d, 48);
 		EXPECT_EQ(-EPERM, tnl_call(&s->nl, &s->m, NULL, NULL));
 		EXPECT_S_EXTACK(reserved);
 	} else {
-		EXPECT_EQ(-EINVAL, tvm_extend_digests(&s->nl, id, 9,
+		EXPECT_EQ(-EINVAL, tvm_extend_digests(&s->nl, id, TVM_PCR_OS,
 						      variant->type, banks, d,
 						      "x", 1, NULL));
 		EXPECT_S_EXTACK("event type not extendable");
@@ -920,13 +932,14 @@ TEST_F(pcr, extend_fails_closed)
 
 	/* The allowed types are extended, into PCR 9 and 23 alike. */
 	for (i = 0; i < ARRAY_SIZE(admin); i++) {
-		ASSERT_EQ(0, tvm_extend_digests(&self->nl, id, 9 + 14 * (i % 2),
+		ASSERT_EQ(0, tvm_extend_digests(&self->nl, id, i % 2 ?
+						TVM_PCR_APP : TVM_PCR_OS,
 						admin[i], banks, d, "ok", 2,
 						&seq))
 			TH_LOG("type 0x%08x: %s", admin[i], self->nl.extack);
 		EXPECT_EQ(before.log_count + i, seq);
 	}
-	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, 9, "x", 1, NULL))
+	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, TVM_PCR_OS, "x", 1, NULL))
 		TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, before.log_count, &log));
 	ASSERT_EQ(ARRAY_SIZE(admin) + 1, log.n);

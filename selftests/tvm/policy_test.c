@@ -701,7 +701,7 @@ TEST_F_TIMEOUT(policy, replacement_never_uncovers_the_default, 120)
 				       TVM_POLICY_AUDIT, 0, NULL, NULL));
 	ASSERT_EQ(0, pthread_create(&t, NULL, replacer_main, &r));
 	for (i = 0; i < 2000; i++) {
-		ASSERT_EQ(0, extend_str(&self->nl, id, 10, "x"));
+		ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_DRIVERS, "x"));
 		ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
 		if (v.policy_gen == dgen)
 			seen++;
@@ -856,9 +856,9 @@ TEST_F(policy, allow_list_hit_at_each_level)
 		ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, name,
 					       TVM_POLICY_ENFORCE, l, ev, &gen))
 			TH_LOG("%s", self->nl.extack);
-		ASSERT_EQ(0, extend_str(&self->nl, id, 8 + l, ev));
+		ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_VMM + l, ev));
 		/* PCRs outside levels 1-4 are not checked. */
-		ASSERT_EQ(0, extend_str(&self->nl, id, 16, "other"));
+		ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_DEBUG, "other"));
 		EXPECT_EQ(0, vm_launch(&self->nl, id, &v))
 			TH_LOG("level %u: %s", l, self->nl.extack);
 		EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
@@ -881,8 +881,9 @@ TEST_F(policy, allow_list_miss_at_each_level)
 		ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, name,
 					       TVM_POLICY_AUDIT, l, ev, NULL))
 			TH_LOG("%s", self->nl.extack);
-		ASSERT_EQ(0, extend_str(&self->nl, id, 8 + l, ev));
-		ASSERT_EQ(0, extend_str(&self->nl, id, 8 + l, "other"));
+		ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_VMM + l, ev));
+		ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_VMM + l,
+					"other"));
 		/* Noted, still pending. */
 		ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
 		EXPECT_TRUST(TVM_TRUST_PENDING, v);
@@ -890,7 +891,7 @@ TEST_F(policy, allow_list_miss_at_each_level)
 			TH_LOG("level %u: %s", l, self->nl.extack);
 		EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
 		snprintf(want, sizeof(want), "pcr %u event \"other\" not in policy",
-			 8 + l);
+			 TVM_PCR_VMM + l);
 		EXPECT_REASON(v, want);
 	}
 }
@@ -910,7 +911,8 @@ TEST_F(policy, allow_list_wrong_digest)
 	for (b = 0; b < __TVM_BANK_MAX; b++)
 		ASSERT_EQ(0, md(b, "ev-1", 4, dg[b]));
 	dg[TVM_BANK_SHA256][0] ^= 1;
-	ASSERT_EQ(0, tvm_extend_digests(&self->nl, id, 9, TVM_EV_EXTEND,
+	ASSERT_EQ(0, tvm_extend_digests(&self->nl, id, TVM_PCR_OS,
+					TVM_EV_EXTEND,
 					TVM_BANKS_DEFAULT, dg, "ev-1", 4, NULL))
 		TH_LOG("%s", self->nl.extack);
 	EXPECT_EQ(0, vm_launch(&self->nl, id, &v));
@@ -936,7 +938,7 @@ TEST_F(policy, allow_list_bank_the_vm_lacks)
 	tmsg_nest_end(&self->m);
 	ASSERT_EQ(0, policy_send(&self->nl, &self->m, "pol-nobank", NULL))
 		TH_LOG("%s", self->nl.extack);
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "ev-1"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "ev-1"));
 	EXPECT_EQ(0, vm_launch(&self->nl, id, &v));
 	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
 	EXPECT_REASON(v, "policy lists no bank the VM has");
@@ -958,7 +960,7 @@ TEST_F(policy, final_pcr_value)
 	tmsg_nest_end(&self->m);
 	ASSERT_EQ(0, policy_send(&self->nl, &self->m, "pol-pcr-ok", NULL))
 		TH_LOG("%s", self->nl.extack);
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "k"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "k"));
 	EXPECT_EQ(0, vm_launch(&self->nl, id, &v)) TH_LOG("%s", self->nl.extack);
 	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
 
@@ -970,7 +972,7 @@ TEST_F(policy, final_pcr_value)
 	tmsg_nest_end(&self->m);
 	ASSERT_EQ(0, policy_send(&self->nl, &self->m, "pol-pcr-bad", NULL))
 		TH_LOG("%s", self->nl.extack);
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "k"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "k"));
 	EXPECT_EQ(0, vm_launch(&self->nl, id, &v)) TH_LOG("%s", self->nl.extack);
 	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
 	EXPECT_REASON(v, "pcr 9 sha256 value");
@@ -987,7 +989,7 @@ TEST_F(policy, enforce_mismatch_fails_launch)
 	NEW_VM("pol-enforce", 0, &id);
 	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, "pol-enforce",
 				       TVM_POLICY_ENFORCE, 1, "ev-1", NULL));
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "other"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "other"));
 	EXPECT_EQ(-EACCES, vm_launch(&self->nl, id, &v));
 	EXPECT_EXTACK("enforce");
 	EXPECT_EQ(0, v.n);
@@ -1021,7 +1023,7 @@ TEST_F(policy, audit_mismatch_launches_untrusted)
 	/* Audit is the default mode. */
 	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, "pol-audit", 0, 1,
 				       "ev-1", NULL));
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "other"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "other"));
 	EXPECT_EQ(0, vm_launch(&self->nl, id, &v)) TH_LOG("%s", self->nl.extack);
 	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
 	EXPECT_REASON(v, "launch: mismatch noted before launch");
@@ -1044,7 +1046,7 @@ TEST_F(policy, selection_order)
 				       TVM_POLICY_AUDIT, 1, "ev-d", NULL));
 	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, "pol-sel",
 				       TVM_POLICY_AUDIT, 1, "ev-n", NULL));
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "ev-n"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "ev-n"));
 	EXPECT_EQ(0, vm_launch(&self->nl, id, &v));
 	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
 	EXPECT_EQ(0, policy_delete(&self->nl, NULL));
@@ -1079,7 +1081,7 @@ TEST_F(policy, uuid_beats_name)
 		TH_LOG("%s", self->nl.extack);
 
 	/* The UUID's policy allows "ev-u"; the name's would not. */
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "ev-u"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "ev-u"));
 	ret = vm_launch(&self->nl, id, &v);
 
 	tmsg_init(&self->m, &self->nl, TVM_CMD_POLICY_DELETE, 0);
@@ -1104,20 +1106,20 @@ TEST_F(policy, trusted_then_mismatch_is_untrusted)
 	NEW_VM("pol-later", 0, &id);
 	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, "pol-later",
 				       TVM_POLICY_ENFORCE, 1, "ev-1", NULL));
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "ev-1"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "ev-1"));
 	ASSERT_EQ(0, vm_launch(&self->nl, id, &v)) TH_LOG("%s", self->nl.extack);
 	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
 
 	/* A listed event later keeps it trusted; another does not. */
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "ev-1"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "ev-1"));
 	ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
 	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "late"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "late"));
 	ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
 	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
 	EXPECT_REASON(v, "pcr 9 event \"late\" not in policy");
 	/* Final: a matching event does not bring it back. */
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "ev-1"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "ev-1"));
 	ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
 	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
 }
@@ -1132,12 +1134,12 @@ TEST_F(policy, trusted_then_log_full_is_untrusted)
 	NEW_VM("pol-full", 16, &id);
 	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, "pol-full",
 				       TVM_POLICY_ENFORCE, 1, "ev-1", NULL));
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "ev-1"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "ev-1"));
 	ASSERT_EQ(0, vm_launch(&self->nl, id, &v)) TH_LOG("%s", self->nl.extack);
 	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
 
 	for (i = 0; i < 32 && !ret; i++)
-		ret = extend_str(&self->nl, id, 16, "fill");
+		ret = extend_str(&self->nl, id, TVM_PCR_DEBUG, "fill");
 	EXPECT_EQ(-ENOSPC, ret);
 	ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
 	EXPECT_EQ((uint32_t)TVM_VM_LOG_FULL, v.state);
@@ -1155,9 +1157,9 @@ TEST_F(policy, log_full_before_launch_is_untrusted)
 	NEW_VM("pol-full-pending", 16, &id);
 	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, "pol-full-pending",
 				       TVM_POLICY_AUDIT, 1, "ev-1", NULL));
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "ev-1"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "ev-1"));
 	for (i = 0; i < 32 && !ret; i++)
-		ret = extend_str(&self->nl, id, 16, "fill");
+		ret = extend_str(&self->nl, id, TVM_PCR_DEBUG, "fill");
 	EXPECT_EQ(-ENOSPC, ret);
 	ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
 	EXPECT_TRUST(TVM_TRUST_PENDING, v);
@@ -1549,7 +1551,7 @@ static int policy_events(struct tnl *nl, uint32_t id,
 
 		if (ev->type != TVM_EV_POLICY)
 			continue;
-		if (ev->pcr != 8 || ev->data_len != sizeof(*ids) ||
+		if (ev->pcr != TVM_PCR_VMM || ev->data_len != sizeof(*ids) ||
 		    md(TVM_BANK_SHA256, ev->data, ev->data_len, h) ||
 		    memcmp(h, ev->digest[TVM_BANK_SHA256], 32) || n == max) {
 			n = -1;
@@ -1592,7 +1594,7 @@ TEST_F(policy, identity_logged_at_launch_and_change)
 	LOAD_SIGNED(vm, ida, 1, "a", NULL);
 	/* Nothing before launch. */
 	EXPECT_EQ(0, policy_events(&self->nl, id, ids, 8));
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "ev-1"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "ev-1"));
 	ASSERT_EQ(0, vm_launch(&self->nl, id, &v)) TH_LOG("%s", self->nl.extack);
 	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
 	ASSERT_EQ(1, policy_events(&self->nl, id, ids, 8));
@@ -1659,7 +1661,8 @@ TEST_F(policy, vmm_level_judges_pcr8_but_tvm_events)
 	/* The VM's PCR 8 holds tvm's version event: not the VMM's. */
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, 0, &log));
 	for (i = 0; i < log.n; i++)
-		if (log.ev[i].pcr == 8 && log.ev[i].type == TVM_EV_TVM_VERSION)
+		if (log.ev[i].pcr == TVM_PCR_VMM &&
+		    log.ev[i].type == TVM_EV_TVM_VERSION)
 			version = true;
 	tvm_log_free(&log);
 	EXPECT_TRUE(version);
@@ -1669,7 +1672,8 @@ TEST_F(policy, vmm_level_judges_pcr8_but_tvm_events)
 	 * kvm_hooks_test's vmm_level_judges_the_vmm_executable has the
 	 * level judge a real VMM.
 	 */
-	EXPECT_EQ(-EPERM, extend_str(&self->nl, id, 8, "/usr/bin/vmm"));
+	EXPECT_EQ(-EPERM, extend_str(&self->nl, id, TVM_PCR_VMM,
+				     "/usr/bin/vmm"));
 	ASSERT_EQ(0, vm_launch(&self->nl, id, &v)) TH_LOG("%s", self->nl.extack);
 	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
 	ASSERT_EQ(0, vm_launch(&self->nl, id2, &v));
@@ -1728,10 +1732,10 @@ TEST_F(policy, unknown_then_mismatch_is_untrusted)
 	/* A policy with references arrives; an event it does not list. */
 	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, "pol-unknown",
 				       TVM_POLICY_AUDIT, 2, "ev-2", NULL));
-	ASSERT_EQ(0, extend_str(&self->nl, id, 10, "ev-2"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_DRIVERS, "ev-2"));
 	ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
 	EXPECT_TRUST(TVM_TRUST_UNKNOWN, v);
-	ASSERT_EQ(0, extend_str(&self->nl, id, 10, "nope"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_DRIVERS, "nope"));
 	ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
 	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
 }
@@ -1749,7 +1753,7 @@ TEST_F(policy, reasons_keep_the_newest)
 				       TVM_POLICY_AUDIT, 1, "ev-1", NULL));
 	for (i = 0; i < TVM_REASONS_MAX + 2; i++) {
 		snprintf(ev, sizeof(ev), "bad-%d", i);
-		ASSERT_EQ(0, extend_str(&self->nl, id, 9, ev));
+		ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, ev));
 	}
 	ASSERT_EQ(0, vm_launch(&self->nl, id, &v));
 	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
@@ -1846,7 +1850,7 @@ TEST_F(policy, events_group_policy_then_trust)
 	NEW_VM("pol-events", 0, &id);
 	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, "pol-events",
 				       TVM_POLICY_AUDIT, 1, "ev-1", &gen));
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "other"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "other"));
 	ASSERT_EQ(0, vm_launch(&self->nl, id, &v));
 
 	n = mc_read(fd, self->nl.family, got, 2);
@@ -1909,7 +1913,7 @@ TEST_F(policy, ima_records_trust_and_policy)
 	NEW_VM("pol-ima", 0, &id);
 	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, "pol-ima",
 				       TVM_POLICY_AUDIT, 1, "ev-1", &gen));
-	ASSERT_EQ(0, extend_str(&self->nl, id, 9, "ev-1"));
+	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "ev-1"));
 	ASSERT_EQ(0, vm_launch(&self->nl, id, &v));
 	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
 

@@ -196,7 +196,8 @@ TEST_F(quote, fields_and_signature_check_out)
 	uint8_t want[32], concat[24 * 32];
 	struct quote q;
 	const uint8_t *p;
-	uint32_t id, mask = (1u << 0) | (1u << 8) | (1u << 9) | (1u << 16);
+	uint32_t id, mask = (1u << 0) | (1u << TVM_PCR_VMM) |
+		(1u << TVM_PCR_OS) | (1u << TVM_PCR_DEBUG);
 	unsigned int i, n = 0;
 
 	NEED_TVM();
@@ -206,7 +207,8 @@ TEST_F(quote, fields_and_signature_check_out)
 	EXPECT_EQ(256, self->ak.n_len);
 
 	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, "quote-a", 0, 0, &id));
-	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, 9, "kernel", 6, NULL));
+	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, TVM_PCR_OS, "kernel", 6,
+				     NULL));
 	ASSERT_EQ(0, do_quote(&self->nl, id, nonce, 16, mask, &q))
 		TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &now));
@@ -320,7 +322,8 @@ static void *extender(void *arg)
 		char d[16];
 
 		snprintf(d, sizeof(d), "ev-%d", i++);
-		tvm_extend_data(&nl, r->id, 9 + i % 4, d, strlen(d), NULL);
+		tvm_extend_data(&nl, r->id, TVM_PCR_OS + i % TVM_POLICY_LEVELS,
+				d, strlen(d), NULL);
 	}
 	tnl_close(&nl);
 	return NULL;

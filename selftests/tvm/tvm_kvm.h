@@ -315,7 +315,7 @@ static inline int tk_ev_slot(uint32_t slot, uint32_t flags, uint64_t gpa,
 	ev.gpa = htole64(gpa);
 	ev.size = htole64(size);
 	ev.pages = htole64(pages);
-	e->pcr = 9;
+	e->pcr = TVM_PCR_OS;
 	e->type = TVM_EV_SLOT;
 	e->len = sizeof(ev);
 	memcpy(e->data, &ev, sizeof(ev));
@@ -341,7 +341,7 @@ static inline void tk_ev_memslot(uint32_t slot, uint32_t flags, uint64_t gpa,
 		.size = htole64(size),
 	};
 
-	e->pcr = 12;
+	e->pcr = TVM_PCR_CONFIG;
 	e->type = TVM_EV_MEMSLOT;
 	e->len = sizeof(ev);
 	memcpy(e->data, &ev, sizeof(ev));
@@ -351,7 +351,7 @@ static inline void tk_ev_vcpu(uint32_t id, struct tk_event *e)
 {
 	struct tvm_ev_vcpu ev = { .vcpu_id = htole32(id) };
 
-	e->pcr = 12;
+	e->pcr = TVM_PCR_CONFIG;
 	e->type = TVM_EV_VCPU;
 	e->len = sizeof(ev);
 	memcpy(e->data, &ev, sizeof(ev));
@@ -385,7 +385,7 @@ static inline int tk_ev_cpuid(uint32_t id, const struct kvm_cpuid2 *c,
 	EVP_MD_CTX_free(ctx);
 	ev.vcpu_id = htole32(id);
 	ev.nent = htole32(c->nent);
-	e->pcr = 12;
+	e->pcr = TVM_PCR_CONFIG;
 	e->type = TVM_EV_CPUID;
 	e->len = sizeof(ev);
 	memcpy(e->data, &ev, sizeof(ev));

@@ -24,6 +24,9 @@
  * harness runs a test's body even after SKIP() in its setup, so each body
  * starts with NEED_TVM().
  */
+/* The PCRs an administrator may extend: TVM_FIRST_ADMIN_PCR and up. */
+#define ADMIN_PCRS	(TVM_NUM_PCRS - TVM_FIRST_ADMIN_PCR)
+
 #define NEED_TVM() do { if (self->no_tvm) return; } while (0)
 
 /*

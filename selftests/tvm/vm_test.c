@@ -332,7 +332,7 @@ TEST_F(vm, request_is_checked_before_its_vm)
 
 	INIT(TVM_CMD_PCR_EXTEND);
 	tmsg_put_u32(&self->m, TVM_A_VM_ID, none);
-	tmsg_put_u32(&self->m, TVM_A_PCR_INDEX, 16);
+	tmsg_put_u32(&self->m, TVM_A_PCR_INDEX, TVM_PCR_DEBUG);
 	tmsg_put_u32(&self->m, TVM_A_EVENT_TYPE, TVM_EV_NO_ACTION);
 	EXPECT_EQ(-EINVAL, CALL(NULL, NULL));
 	EXPECT_EXTACK("EV_NO_ACTION events are never extended");
@@ -361,7 +361,7 @@ TEST_F(vm, request_is_checked_before_its_vm)
 	/* With nothing else wrong, the VM is what is refused. */
 	INIT(TVM_CMD_PCR_RESET);
 	tmsg_put_u32(&self->m, TVM_A_VM_ID, none);
-	tmsg_put_u32(&self->m, TVM_A_PCR_INDEX, 16);
+	tmsg_put_u32(&self->m, TVM_A_PCR_INDEX, TVM_PCR_DEBUG);
 	EXPECT_EQ(-ENOENT, CALL(NULL, NULL));
 	EXPECT_EXTACK("no such VM");
 }
@@ -407,14 +407,15 @@ static int unprivileged_calls(uint32_t id)
 		return 2;
 	if (tvm_vm_delete(&nl, id) != -EPERM)
 		return 3;
-	if (tvm_extend_data(&nl, id, 16, "x", 1, NULL) != -EPERM)
+	if (tvm_extend_data(&nl, id, TVM_PCR_DEBUG, "x", 1, NULL) != -EPERM)
 		return 4;
-	if (tvm_extend_digests(&nl, id, 16, TVM_EV_EXTEND, TVM_BANKS_DEFAULT,
+	if (tvm_extend_digests(&nl, id, TVM_PCR_DEBUG, TVM_EV_EXTEND,
+			       TVM_BANKS_DEFAULT,
 			       d, NULL, 0, NULL) != -EPERM)
 		return 5;
 	tmsg_init(&m, &nl, TVM_CMD_PCR_RESET, 0);
 	tmsg_put_u32(&m, TVM_A_VM_ID, id);
-	tmsg_put_u32(&m, TVM_A_PCR_INDEX, 16);
+	tmsg_put_u32(&m, TVM_A_PCR_INDEX, TVM_PCR_DEBUG);
 	if (tnl_call(&nl, &m, NULL, NULL) != -EPERM)
 		return 6;
 	if (tvm_measure_file(&nl, id, 0, "f", NULL) != -EPERM)
@@ -529,7 +530,7 @@ TEST_F(vm, measure_file_matches_openssl)
 		EXPECT_EQ(0, memcmp(name, log.ev[0].data, strlen(name)));
 		for (b = 0; b < __TVM_BANK_MAX; b++) {
 			ASSERT_EQ(0, md(b, data, mf_sizes[i], h));
-			EXPECT_PCR(h, log.ev[0].digest[b], b, 9);
+			EXPECT_PCR(h, log.ev[0].digest[b], b, TVM_PCR_OS);
 			ASSERT_EQ(0, extend(b, want[b], h));
 		}
 		free(data);
@@ -538,7 +539,7 @@ TEST_F(vm, measure_file_matches_openssl)
 	/* Nothing else extends PCR 9 of a created VM. */
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &got));
 	for (b = 0; b < __TVM_BANK_MAX; b++)
-		EXPECT_PCR(want[b], got.v[b][9], b, 9);
+		EXPECT_PCR(want[b], got.v[b][TVM_PCR_OS], b, TVM_PCR_OS);
 	tvm_log_free(&log);
 	unlink(MF_PATH);
 	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));

@@ -48,14 +48,15 @@ static struct tvm_event *event(u64 seq, u32 pcr, u32 type, u32 banks,
 
 static void log_seed(const char *name, u32 banks)
 {
-	static const struct tvm_ev_reset reset = { "TVMR", 9, { 0 } };
+	static const struct tvm_ev_reset reset = { "TVMR", TVM_PCR_OS, { 0 } };
 	static uint8_t buf[4096];
 	struct tvm_event *ev[4];
 	size_t n, i;
 
 	ev[0] = event(0, 0, TVM_EV_TVM_VERSION, banks, 0x11, "tvm 1.0", 7);
 	ev[1] = event(1, 9, TVM_EV_EXTEND, banks, 0x22, "kernel", 6);
-	ev[2] = event(2, 9, TVM_EV_NO_ACTION, banks, 0, &reset, sizeof(reset));
+	ev[2] = event(2, TVM_PCR_OS, TVM_EV_NO_ACTION, banks, 0, &reset,
+		      sizeof(reset));
 	ev[3] = event(3, 9, TVM_EV_EXTEND, banks, 0x33, "\x01\x02\xff", 3);
 	n = tvm_log_specid_encode(banks, buf);
 	for (i = 0; i < 4; i++) {
@@ -72,7 +73,7 @@ static void ascii_seed(const char *name, u32 banks, uint16_t outlen,
 	uint8_t buf[256] = { 0 };
 	size_t ds = tvm_banks_digest_size(banks);
 	uint64_t seq = 7;
-	uint32_t pcr = 9, type = TVM_EV_EXTEND;
+	uint32_t pcr = TVM_PCR_OS, type = TVM_EV_EXTEND;
 
 	memcpy(buf, &seq, 8);
 	memcpy(buf + 8, &pcr, 4);

@@ -146,9 +146,9 @@ static void test_matching_passes(void **state)
 	struct tvm_ev_runtime a = rt(0x1000, 4096, 0xaa);
 	struct tvm_ev_runtime b = rt(0x200000, 64, 0xbb);
 	const struct test_ev evs[] = {
-		{ 9, TVM_EV_EXTEND, "kernel", 6, NULL },
-		{ 13, TVM_EV_RUNTIME, &a, sizeof(a), NULL },
-		{ 13, TVM_EV_RUNTIME, &b, sizeof(b), NULL },
+		{ TVM_PCR_OS, TVM_EV_EXTEND, "kernel", 6, NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &a, sizeof(a), NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &b, sizeof(b), NULL },
 	};
 	struct found f;
 
@@ -164,12 +164,12 @@ static void test_mismatch_fails(void **state)
 	struct tvm_ev_runtime bad = rt(0x1000, 4096, 0xcc);
 	struct tvm_ev_runtime b = rt(0x200000, 64, 0xbb);
 	const struct test_ev evs[] = {
-		{ 13, TVM_EV_RUNTIME, &a, sizeof(a), NULL },
-		{ 13, TVM_EV_RUNTIME, &b, sizeof(b), NULL },
-		{ 9, TVM_EV_EXTEND, "kernel", 6, NULL },
-		{ 13, TVM_EV_RUNTIME, &bad, sizeof(bad), NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &a, sizeof(a), NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &b, sizeof(b), NULL },
+		{ TVM_PCR_OS, TVM_EV_EXTEND, "kernel", 6, NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &bad, sizeof(bad), NULL },
 		/* back to the good digest: the mismatch at 3 still counts */
-		{ 13, TVM_EV_RUNTIME, &a, sizeof(a), NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &a, sizeof(a), NULL },
 	};
 	struct found f;
 
@@ -189,8 +189,8 @@ static void test_prefix_only(void **state)
 	struct tvm_ev_runtime a = rt(0x1000, 4096, 0xaa);
 	struct tvm_ev_runtime bad = rt(0x200000, 64, 0x00);
 	const struct test_ev evs[] = {
-		{ 13, TVM_EV_RUNTIME, &a, sizeof(a), NULL },
-		{ 13, TVM_EV_RUNTIME, &bad, sizeof(bad), NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &a, sizeof(a), NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &bad, sizeof(bad), NULL },
 	};
 	struct found f;
 
@@ -212,8 +212,8 @@ static void test_digest_not_of_data_fails(void **state)
 	struct tvm_ev_runtime real = rt(0x1000, 4096, 0x11);
 	struct tvm_ev_runtime b = rt(0x200000, 64, 0xbb);
 	const struct test_ev evs[] = {
-		{ 13, TVM_EV_RUNTIME, &b, sizeof(b), NULL },
-		{ 13, TVM_EV_RUNTIME, &a, sizeof(a), &real },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &b, sizeof(b), NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &a, sizeof(a), &real },
 	};
 	struct found f;
 
@@ -230,10 +230,10 @@ static void test_wrong_size_fails(void **state)
 	struct tvm_ev_runtime a = rt(0x1000, 4096, 0xaa);
 	struct tvm_ev_runtime b = rt(0x200000, 64, 0xbb);
 	const struct test_ev evs[] = {
-		{ 13, TVM_EV_RUNTIME, &a, sizeof(a), NULL },
-		{ 13, TVM_EV_RUNTIME, &b, sizeof(b), NULL },
-		{ 13, TVM_EV_RUNTIME, &a, sizeof(a) - 8, NULL },
-		{ 13, TVM_EV_RUNTIME, "", 0, NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &a, sizeof(a), NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &b, sizeof(b), NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &a, sizeof(a) - 8, NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, "", 0, NULL },
 	};
 	struct found f;
 
@@ -256,9 +256,10 @@ static void test_unknown_range_is_note(void **state)
 	struct tvm_ev_runtime other = rt(0x1000, 8192, 0x99);
 	struct tvm_ev_runtime bad = rt(0x200000, 64, 0x00);
 	const struct test_ev evs[] = {
-		{ 13, TVM_EV_RUNTIME, &other, sizeof(other), NULL },
-		{ 13, TVM_EV_RUNTIME, &a, sizeof(a), NULL },
-		{ 9, TVM_EV_RUNTIME, &bad, sizeof(bad), NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &other, sizeof(other),
+		  NULL },
+		{ TVM_PCR_RUNTIME, TVM_EV_RUNTIME, &a, sizeof(a), NULL },
+		{ TVM_PCR_OS, TVM_EV_RUNTIME, &bad, sizeof(bad), NULL },
 	};
 	struct found f;
 
@@ -274,7 +275,7 @@ static void test_unknown_range_is_note(void **state)
 
 /* --- attest_check_kernel_events() -------------------------------------- */
 
-static struct tvm_ev_host_pcr host[8];
+static struct tvm_ev_host_pcr host[TVM_PCR_HOST_LAST + 1];
 /* The digests' source of events whose digests are not of their data. */
 static const uint8_t other[64] = { [0 ... 63] = 0x5a };
 static const char version[] = "tvm 0.1 abi 6";
@@ -282,7 +283,7 @@ static const char version[] = "tvm 0.1 abi 6";
 /* Events 0-8 as tvm_vm_create() logs them, into @evs; returns 9. */
 static size_t creation(struct test_ev *evs)
 {
-	for (unsigned int i = 0; i < 8; i++) {
+	for (unsigned int i = 0; i <= TVM_PCR_HOST_LAST; i++) {
 		memcpy(host[i].magic, "TVMH", 4);
 		host[i].pcr = (uint8_t)i;
 		host[i].has_tpm = 1;
@@ -290,7 +291,7 @@ static size_t creation(struct test_ev *evs)
 		evs[i] = (struct test_ev){ i, TVM_EV_HOST_PCR, &host[i],
 					   sizeof(host[i]), NULL };
 	}
-	evs[8] = (struct test_ev){ 8, TVM_EV_TVM_VERSION, version,
+	evs[8] = (struct test_ev){ TVM_PCR_VMM, TVM_EV_TVM_VERSION, version,
 				   sizeof(version) - 1, NULL };
 	return 9;
 }
@@ -323,15 +324,19 @@ static void test_kernel_events_pass(void **state)
 	struct found f;
 
 	(void)state;
-	evs[n++] = (struct test_ev){ 8, TVM_EV_VMM_EXE, "/usr/bin/vmm", 12,
+	evs[n++] = (struct test_ev){ TVM_PCR_VMM, TVM_EV_VMM_EXE,
+				     "/usr/bin/vmm", 12,
 				     other };
-	evs[n++] = (struct test_ev){ 12, TVM_EV_MEMSLOT, &memslot,
+	evs[n++] = (struct test_ev){ TVM_PCR_CONFIG, TVM_EV_MEMSLOT, &memslot,
 				     sizeof(memslot), NULL };
-	evs[n++] = (struct test_ev){ 9, TVM_EV_SLOT, &slot, sizeof(slot),
+	evs[n++] = (struct test_ev){ TVM_PCR_OS, TVM_EV_SLOT, &slot,
+				     sizeof(slot),
 				     NULL };
-	evs[n++] = (struct test_ev){ 9, TVM_EV_FILE, "kernel", 6, other };
-	evs[n++] = (struct test_ev){ 10, TVM_EV_EXTEND, "admin", 5, other };
-	evs[n++] = (struct test_ev){ 23, TVM_EV_IPL, "x", 1, NULL };
+	evs[n++] = (struct test_ev){ TVM_PCR_OS, TVM_EV_FILE, "kernel", 6,
+				     other };
+	evs[n++] = (struct test_ev){ TVM_PCR_DRIVERS, TVM_EV_EXTEND, "admin", 5,
+				     other };
+	evs[n++] = (struct test_ev){ TVM_PCR_APP, TVM_EV_IPL, "x", 1, NULL };
 	/* 8 HOST_PCR, TVM_VERSION, MEMSLOT, SLOT */
 	assert_int_equal(kcheck(evs, n, n, true, &f), 11);
 	assert_int_equal(f.nfail, 0);
@@ -349,9 +354,10 @@ static void test_foreign_event_in_pcr_0_8_fails(void **state)
 	struct found f;
 
 	(void)state;
-	evs[n++] = (struct test_ev){ 9, TVM_EV_EXTEND, "kernel", 6, NULL };
+	evs[n++] = (struct test_ev){ TVM_PCR_OS, TVM_EV_EXTEND, "kernel", 6,
+				     NULL };
 	evs[n++] = (struct test_ev){ 0, TVM_EV_EXTEND, "x", 1, NULL };
-	evs[n++] = (struct test_ev){ 8, TVM_EV_IPL, "x", 1, NULL };
+	evs[n++] = (struct test_ev){ TVM_PCR_VMM, TVM_EV_IPL, "x", 1, NULL };
 	evs[n++] = (struct test_ev){ 3, TVM_EV_HOST_PCR, &host[3],
 				     sizeof(host[3]), NULL };
 	evs[n++] = (struct test_ev){ 7, TVM_EV_EXTEND, "later", 5, NULL };
@@ -374,13 +380,15 @@ static void test_vmm_exe_only_for_kvm(void **state)
 	struct found f;
 
 	(void)state;
-	evs[n++] = (struct test_ev){ 8, TVM_EV_VMM_EXE, "/bin/vmm", 8, other };
+	evs[n++] = (struct test_ev){ TVM_PCR_VMM, TVM_EV_VMM_EXE, "/bin/vmm", 8,
+				     other };
 	kcheck(evs, n, n, true, &f);
 	assert_int_equal(f.nfail, 0);
 	kcheck(evs, n, n, false, &f);
 	assert_int_equal(f.nfail, 1);
 	assert_non_null(strstr(f.fail[0], "event 9, VMM_EXE in PCR 8,"));
-	evs[n++] = (struct test_ev){ 8, TVM_EV_VMM_EXE, "/bin/sh", 7, other };
+	evs[n++] = (struct test_ev){ TVM_PCR_VMM, TVM_EV_VMM_EXE, "/bin/sh", 7,
+				     other };
 	kcheck(evs, n, n, true, &f);
 	assert_int_equal(f.nfail, 1);
 	assert_non_null(strstr(f.fail[0], "event 10, VMM_EXE in PCR 8,"));
@@ -398,7 +406,8 @@ static void test_creation_events_are_fixed(void **state)
 	other.pcr = 5;
 	evs[2].data = &other;
 	evs[4] = (struct test_ev){ 4, TVM_EV_EXTEND, "x", 1, NULL };
-	evs[8] = (struct test_ev){ 9, TVM_EV_EXTEND, "early", 5, NULL };
+	evs[8] = (struct test_ev){ TVM_PCR_OS, TVM_EV_EXTEND, "early", 5,
+				   NULL };
 	kcheck(evs, n, n, false, &f);
 	assert_int_equal(f.nfail, 3);
 	assert_string_equal(f.fail[0], "log forged: event 2, HOST_PCR: not "
@@ -429,9 +438,11 @@ static void test_edited_event_with_old_digests_fails(void **state)
 	evs[1].lie = &h1;
 	evs[8].lie = old;
 	big.size = 1 << 20;
-	evs[n++] = (struct test_ev){ 12, TVM_EV_MEMSLOT, &big, sizeof(big),
+	evs[n++] = (struct test_ev){ TVM_PCR_CONFIG, TVM_EV_MEMSLOT, &big,
+				     sizeof(big),
 				     &memslot };
-	evs[n++] = (struct test_ev){ 8, TVM_EV_VMM_EXE, "/bin/vmm", 8, other };
+	evs[n++] = (struct test_ev){ TVM_PCR_VMM, TVM_EV_VMM_EXE, "/bin/vmm", 8,
+				     other };
 	kcheck(evs, n, n, true, &f);
 	assert_int_equal(f.nfail, 3);
 	assert_string_equal(f.fail[0], "log forged: event 1, HOST_PCR in PCR "
@@ -453,11 +464,13 @@ static void test_kernel_types_in_place(void **state)
 	struct found f;
 
 	(void)state;
-	evs[n++] = (struct test_ev){ 12, TVM_EV_SLOT, &slot, sizeof(slot),
+	evs[n++] = (struct test_ev){ TVM_PCR_CONFIG, TVM_EV_SLOT, &slot,
+				     sizeof(slot),
 				     NULL };
-	evs[n++] = (struct test_ev){ 12, TVM_EV_MEMSLOT, &memslot,
+	evs[n++] = (struct test_ev){ TVM_PCR_CONFIG, TVM_EV_MEMSLOT, &memslot,
 				     sizeof(memslot) - 1, NULL };
-	evs[n++] = (struct test_ev){ 9, TVM_EV_BASE + 0x77, "new", 3, NULL };
+	evs[n++] = (struct test_ev){ TVM_PCR_OS, TVM_EV_BASE + 0x77, "new", 3,
+				     NULL };
 	kcheck(evs, n, n, false, &f);
 	assert_int_equal(f.nfail, 2);
 	assert_string_equal(f.fail[0], "foreign event: event 9, SLOT in PCR "
@@ -495,16 +508,18 @@ static void kcheck_zeroed(const struct test_ev *evs, size_t n,
 /* EV_NO_ACTION: tvm logs only its reset markers of 16 and 23, zero digests. */
 static void test_no_action_only_resets(void **state)
 {
-	struct tvm_ev_reset r16 = { .magic = "TVMR", .pcr = 16 };
-	struct tvm_ev_reset r9 = { .magic = "TVMR", .pcr = 9 };
+	struct tvm_ev_reset r16 = { .magic = "TVMR", .pcr = TVM_PCR_DEBUG };
+	struct tvm_ev_reset r9 = { .magic = "TVMR", .pcr = TVM_PCR_OS };
 	struct test_ev evs[16];
 	size_t n = creation(evs);
 	struct found f;
 
 	(void)state;
-	evs[n++] = (struct test_ev){ 16, TVM_EV_NO_ACTION, &r16, sizeof(r16),
+	evs[n++] = (struct test_ev){ TVM_PCR_DEBUG, TVM_EV_NO_ACTION, &r16,
+				     sizeof(r16),
 				     NULL };
-	evs[n++] = (struct test_ev){ 9, TVM_EV_NO_ACTION, &r9, sizeof(r9),
+	evs[n++] = (struct test_ev){ TVM_PCR_OS, TVM_EV_NO_ACTION, &r9,
+				     sizeof(r9),
 				     NULL };
 	evs[n++] = (struct test_ev){ 0, TVM_EV_NO_ACTION, "x", 1, NULL };
 	kcheck_zeroed(evs, n, 9, &f);
@@ -528,7 +543,8 @@ static void test_launch_from_firmware_version(void **state)
 	struct qf_log log;
 
 	(void)state;
-	evs[n++] = (struct test_ev){ 9, TVM_EV_SLOT, &slot, sizeof(slot),
+	evs[n++] = (struct test_ev){ TVM_PCR_OS, TVM_EV_SLOT, &slot,
+				     sizeof(slot),
 				     NULL };
 	assert_int_equal(qf_log_parse(buf, build_log(buf, evs, n), &log), 0);
 	assert_int_equal(attest_launch(5, &log, n), ATTEST_LAUNCH_UNKNOWN);
@@ -626,8 +642,9 @@ static void test_policy_id(void **state)
 	/* Launched under it. */
 	{
 		const struct test_ev evs[] = {
-			{ 8, TVM_EV_TVM_VERSION, "tvm", 3, NULL },
-			{ 8, TVM_EV_POLICY, &want, sizeof(want), NULL },
+			{ TVM_PCR_VMM, TVM_EV_TVM_VERSION, "tvm", 3, NULL },
+			{ TVM_PCR_VMM, TVM_EV_POLICY, &want, sizeof(want),
+			  NULL },
 		};
 
 		assert_int_equal(check_id(evs, 2, &want, &f), 1);
@@ -636,7 +653,8 @@ static void test_policy_id(void **state)
 	/* Under another policy: fails, twice (that event, and the last). */
 	{
 		const struct test_ev evs[] = {
-			{ 8, TVM_EV_POLICY, &other, sizeof(other), NULL },
+			{ TVM_PCR_VMM, TVM_EV_POLICY, &other, sizeof(other),
+			  NULL },
 		};
 
 		check_id(evs, 1, &want, &f);
@@ -646,9 +664,12 @@ static void test_policy_id(void **state)
 	/* Under it, then another, then it again: the interval shows. */
 	{
 		const struct test_ev evs[] = {
-			{ 8, TVM_EV_POLICY, &want, sizeof(want), NULL },
-			{ 8, TVM_EV_POLICY, &none, sizeof(none), NULL },
-			{ 8, TVM_EV_POLICY, &want, sizeof(want), NULL },
+			{ TVM_PCR_VMM, TVM_EV_POLICY, &want, sizeof(want),
+			  NULL },
+			{ TVM_PCR_VMM, TVM_EV_POLICY, &none, sizeof(none),
+			  NULL },
+			{ TVM_PCR_VMM, TVM_EV_POLICY, &want, sizeof(want),
+			  NULL },
 		};
 
 		assert_int_equal(check_id(evs, 3, &want, &f), 3);
@@ -658,8 +679,10 @@ static void test_policy_id(void **state)
 	/* An earlier revision of the owner's own, then it: a note. */
 	{
 		const struct test_ev evs[] = {
-			{ 8, TVM_EV_POLICY, &older, sizeof(older), NULL },
-			{ 8, TVM_EV_POLICY, &want, sizeof(want), NULL },
+			{ TVM_PCR_VMM, TVM_EV_POLICY, &older, sizeof(older),
+			  NULL },
+			{ TVM_PCR_VMM, TVM_EV_POLICY, &want, sizeof(want),
+			  NULL },
 		};
 
 		check_id(evs, 2, &want, &f);
@@ -669,8 +692,9 @@ static void test_policy_id(void **state)
 	/* No policy event at all; one whose digests are not of its data. */
 	{
 		const struct test_ev evs[] = {
-			{ 9, TVM_EV_EXTEND, "kernel", 6, NULL },
-			{ 8, TVM_EV_POLICY, &want, sizeof(want), &other },
+			{ TVM_PCR_OS, TVM_EV_EXTEND, "kernel", 6, NULL },
+			{ TVM_PCR_VMM, TVM_EV_POLICY, &want, sizeof(want),
+			  &other },
 		};
 
 		check_id(evs, 1, &want, &f);

@@ -218,14 +218,14 @@ static void pcr_reply(uint32_t bank, int len)
 	nla_put_u32(m, TVM_A_VM_ID, 7);
 	nla_put_u64(m, TVM_A_VM_LOG_COUNT, 3);
 	list = nla_nest_start(m, TVM_A_PCR_VALUES);
-	pcrv(m, bank, 9, len);
+	pcrv(m, bank, TVM_PCR_OS, len);
 	nla_nest_end(m, list);
 }
 
 static void test_pcr_read(void **state)
 {
 	struct pcr_sel ps = { .bank = TVM_BANK_SHA256, .has_mask = true,
-			      .mask = 1U << 9 };
+			      .mask = 1U << TVM_PCR_OS };
 	struct pcr_values *pv = malloc(sizeof(*pv));
 
 	(void)state;
@@ -234,10 +234,11 @@ static void test_pcr_read(void **state)
 	assert_int_equal(tvm_client_pcr_read(NULL, &by_name, &ps, pv), 0);
 	assert_int_equal(nla_get_u32(fake.tb[TVM_A_PCR_BANK]),
 			 TVM_BANK_SHA256);
-	assert_int_equal(nla_get_u32(fake.tb[TVM_A_PCR_MASK]), 1U << 9);
+	assert_int_equal(nla_get_u32(fake.tb[TVM_A_PCR_MASK]),
+			 1U << TVM_PCR_OS);
 	assert_int_equal(pv->id, 7);
 	assert_int_equal(pv->log_count, 3);
-	assert_int_equal(pv->have[TVM_BANK_SHA256], 1U << 9);
+	assert_int_equal(pv->have[TVM_BANK_SHA256], 1U << TVM_PCR_OS);
 	assert_int_equal(pv->have[TVM_BANK_SHA384], 0);
 	assert_int_equal(pv->digest[TVM_BANK_SHA256][9][31], 9);
 
@@ -256,7 +257,7 @@ static void event_reply(uint64_t seq)
 	struct nlattr *list, *e;
 
 	nla_put_u64(m, TVM_A_EVENT_SEQ, seq);
-	nla_put_u32(m, TVM_A_PCR_INDEX, 9);
+	nla_put_u32(m, TVM_A_PCR_INDEX, TVM_PCR_OS);
 	nla_put_u32(m, TVM_A_EVENT_TYPE, TVM_EV_EXTEND);
 	nla_put(m, TVM_A_EVENT_DATA, 3, "abc");
 	list = nla_nest_start(m, TVM_A_EVENT_DIGESTS);
@@ -271,7 +272,7 @@ static int count_event(const struct tvm_event *ev, void *arg)
 {
 	unsigned int *n = arg;
 
-	assert_int_equal(ev->pcr, 9);
+	assert_int_equal(ev->pcr, TVM_PCR_OS);
 	assert_int_equal(ev->banks, 1U << TVM_BANK_SHA256);
 	assert_int_equal(ev->data_len, 3);
 	assert_memory_equal(tvm_event_data(ev), "abc", 3);
@@ -324,7 +325,7 @@ static void quote_reply(uint32_t bank)
 	nla_put(m, TVM_A_QUOTE_ATTEST, 4, "msg!");
 	nla_put(m, TVM_A_QUOTE_SIGNATURE, 3, "sig");
 	list = nla_nest_start(m, TVM_A_PCR_VALUES);
-	pcrv(m, bank, 9, tvm_banks[bank].size);
+	pcrv(m, bank, TVM_PCR_OS, tvm_banks[bank].size);
 	nla_nest_end(m, list);
 }
 
@@ -347,7 +348,7 @@ static void test_quote(void **state)
 	assert_int_equal(q->attest_len, 4);
 	assert_memory_equal(q->attest, "msg!", 4);
 	assert_int_equal(q->sig_len, 3);
-	assert_int_equal(q->pcrs.mask, 1U << 9);
+	assert_int_equal(q->pcrs.mask, 1U << TVM_PCR_OS);
 	assert_int_equal(q->pcrs.size, 32);
 	assert_int_equal(q->pcrs.alg, tvm_banks[TVM_BANK_SHA256].tpm_alg);
 

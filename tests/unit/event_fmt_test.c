@@ -76,7 +76,8 @@ static void test_structs(void **state)
 	static const uint8_t host[] = {
 		'T', 'V', 'M', 'H', 7, 1, 0, 0, B32(0x5a),
 	};
-	static const uint8_t reset[] = { 'T', 'V', 'M', 'R', 16, 0, 0, 0 };
+	static const uint8_t reset[] = { 'T', 'V', 'M', 'R', TVM_PCR_DEBUG, 0,
+					 0, 0 };
 	static const uint8_t policy[] = {
 		'T', 'V', 'M', 'P', LE32(3), B32(0x6f), B32(0x1b),
 	};
@@ -149,7 +150,7 @@ static void test_line(void **state)
 
 	(void)state;
 	e.ev.seq = 12;
-	e.ev.pcr = 12;
+	e.ev.pcr = TVM_PCR_CONFIG;
 	e.ev.type = TVM_EV_VCPU;
 	e.ev.banks = 1U << TVM_BANK_SHA256;
 	memset(e.ev.payload, 0x11, 32);

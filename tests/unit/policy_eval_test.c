@@ -69,8 +69,9 @@ static const struct ev_case log_a[] = {
 	{ 9, EXT, "initrd", F(0x21, 0x77), OK, 0 },
 	{ 8, EXT, "qemu", F(0x01, 0x00), OK, 0 },
 	/* tvm's own PCR 8 records are not the VMM's */
-	{ 8, TVM_EV_POLICY, "TVMP-not-a-vmm-event", F(0x99, 0x99), OK, 0 },
-	{ 8, TVM_EV_TVM_VERSION, "tvm", F(0x99, 0x99), OK, 0 },
+	{ TVM_PCR_VMM, TVM_EV_POLICY, "TVMP-not-a-vmm-event", F(0x99, 0x99), OK,
+	  0 },
+	{ TVM_PCR_VMM, TVM_EV_TVM_VERSION, "tvm", F(0x99, 0x99), OK, 0 },
 	/* levels without an allow-list, and PCRs no level has */
 	{ 10, EXT, "anything", F(0x99, 0x99), OK, 0 },
 	{ 12, EXT, "anything", F(0x99, 0x99), OK, 0 },
@@ -78,7 +79,7 @@ static const struct ev_case log_a[] = {
 	{ 13, EXT, "rootkit", F(0x99, 0x99), OK, 0 },
 	{ 16, EXT, "rootkit", F(0x99, 0x99), OK, 0 },
 	/* EV_NO_ACTION extends nothing */
-	{ 9, TVM_EV_NO_ACTION, "rootkit", F(0x99, 0x99), OK, 0 },
+	{ TVM_PCR_OS, TVM_EV_NO_ACTION, "rootkit", F(0x99, 0x99), OK, 0 },
 	{ 11, EXT, "app", F(0x41, 0x41), OK, 0 },
 };
 
@@ -372,8 +373,10 @@ static const struct pcr_case pcr_cases[] = {
 	{ "a bank the VM lacks", B(SHA256), 11, 1, { { SM3, true } }, NOB, 0 },
 	{ "only the VM's banks", B(SHA256), 11, 2,
 	  { { SM3, false }, { SHA256, true } }, OK, 0 },
-	{ "not a level's PCR", B(SHA256), 13, 1, { { SHA256, false } }, OK, 0 },
-	{ "not a level's PCR", B(SHA256), 8, 1, { { SHA256, false } }, OK, 0 },
+	{ "not a level's PCR", B(SHA256), TVM_PCR_RUNTIME, 1, { { SHA256,
+								  false } }, OK, 0 },
+	{ "not a level's PCR", B(SHA256), TVM_PCR_VMM, 1, { { SHA256, false } },
+	  OK, 0 },
 };
 
 static void test_pcr_values(void **state)
@@ -408,7 +411,8 @@ static void test_pcr_values(void **state)
 				assert_int_equal(qf_log_replay(&log, log.n, b,
 							       pcrs[b]), 0);
 		memset(levels, 0, sizeof(levels));
-		lv = c->pcr >= 9 && c->pcr <= 12 ? c->pcr - 8 : 1;
+		lv = c->pcr >= TVM_PCR_OS && c->pcr <= TVM_PCR_CONFIG ?
+		     c->pcr - TVM_PCR_VMM : 1;
 		levels[lv].present = true;
 		levels[lv].npcr = c->n;
 		for (k = 0; k < c->n; k++) {

@@ -182,12 +182,12 @@ static size_t build_log(uint8_t *buf, const struct test_ev *evs, size_t n)
 }
 
 static const struct test_ev evs[] = {
-	{ 9, TVM_EV_EXTEND, "kernel" },
-	{ 9, TVM_EV_EXTEND, "initrd" },
-	{ 10, TVM_EV_EXTEND, "driver" },
-	{ 16, TVM_EV_EXTEND, "debug" },
-	{ 16, TVM_EV_NO_ACTION, "TVMR\x10\0\0\0" },
-	{ 9, TVM_EV_EXTEND, "cmdline" },
+	{ TVM_PCR_OS, TVM_EV_EXTEND, "kernel" },
+	{ TVM_PCR_OS, TVM_EV_EXTEND, "initrd" },
+	{ TVM_PCR_DRIVERS, TVM_EV_EXTEND, "driver" },
+	{ TVM_PCR_DEBUG, TVM_EV_EXTEND, "debug" },
+	{ TVM_PCR_DEBUG, TVM_EV_NO_ACTION, "TVMR\x10\0\0\0" },
+	{ TVM_PCR_OS, TVM_EV_EXTEND, "cmdline" },
 };
 
 /* PCR 9 replayed by hand: SHA-256(SHA-256(0 || H(a)) || H(b)) ... */
@@ -197,7 +197,7 @@ static void expect_pcr9(uint8_t out[32], size_t upto)
 
 	memset(out, 0, 32);
 	for (size_t i = 0; i < upto; i++) {
-		if (evs[i].pcr != 9)
+		if (evs[i].pcr != TVM_PCR_OS)
 			continue;
 		memcpy(buf, out, 32);
 		qf_hash(TVM_BANK_SHA256, evs[i].data, strlen(evs[i].data),
@@ -233,12 +233,12 @@ static void test_log_replay(void **state)
 				    (1U << TVM_BANK_SM3_256));
 	assert_int_equal(qf_log_replay(&log, 6, TVM_BANK_SHA256, pcrs), 0);
 	expect_pcr9(want, 6);
-	assert_memory_equal(pcrs[9], want, 32);
+	assert_memory_equal(pcrs[TVM_PCR_OS], want, 32);
 	/* The reset marker zeroed PCR 16. */
 	memset(want, 0, 32);
-	assert_memory_equal(pcrs[16], want, 32);
+	assert_memory_equal(pcrs[TVM_PCR_DEBUG], want, 32);
 	assert_int_equal(qf_log_replay(&log, 4, TVM_BANK_SHA256, pcrs), 0);
-	assert_memory_not_equal(pcrs[16], want, 32);
+	assert_memory_not_equal(pcrs[TVM_PCR_DEBUG], want, 32);
 	assert_int_equal(qf_log_replay(&log, 7, TVM_BANK_SHA256, pcrs), -EINVAL);
 	assert_int_equal(qf_log_replay(&log, 6, TVM_BANK_SHA1, pcrs), -EINVAL);
 	qf_log_free(&log);

@@ -763,7 +763,7 @@ static struct tvm_event *random_event(u64 seq, u32 banks)
 		};
 
 		type = TVM_EV_HOST_PCR;
-		pcr = rng_below(8);
+		pcr = rng_below(TVM_PCR_HOST_LAST + 1);
 		hp.pcr = (u8)pcr;
 		if (hp.has_tpm)
 			for (i = 0; i < sizeof(hp.value); i++)
@@ -860,7 +860,7 @@ static void test_oracle_no_action_reset(void **state)
 	struct replay *skip_r = calloc(1, sizeof(*skip_r));
 	struct replay *ext_r = calloc(1, sizeof(*ext_r));
 	struct tool_pcrs *tp = malloc(sizeof(*tp));
-	const u32 resets = (1U << 16) | (1U << 23);
+	const u32 resets = (1U << TVM_PCR_DEBUG) | (1U << TVM_PCR_APP);
 	struct log l = { 0 };
 	unsigned int i, b, skipped = 0, extended = 0;
 	u64 seq = 0;
@@ -876,7 +876,7 @@ static void test_oracle_no_action_reset(void **state)
 		struct tvm_event *ev;
 
 		if (i == 30 || i == 60) {
-			u32 pcr = i == 30 ? 16 : 23;
+			u32 pcr = i == 30 ? TVM_PCR_DEBUG : TVM_PCR_APP;
 			struct tvm_ev_reset rs = {
 				.magic = { 'T', 'V', 'M', 'R' },
 				.pcr = (u8)pcr,
@@ -892,7 +892,7 @@ static void test_oracle_no_action_reset(void **state)
 		/* Make sure 16 and 23 have events before and after. */
 		ev = random_event(seq++, banks);
 		if (i % 10 == 5 && ev->type != TVM_EV_HOST_PCR)
-			ev->pcr = i % 20 == 5 ? 16 : 23;
+			ev->pcr = i % 20 == 5 ? TVM_PCR_DEBUG : TVM_PCR_APP;
 		log_event(&l, ev);
 		replay_extend(skip_r, ev);
 		replay_extend(ext_r, ev);
@@ -903,7 +903,8 @@ static void test_oracle_no_action_reset(void **state)
 	run_tool(&l, tp);
 	compare(tp, skip_r, banks, resets);
 	for (b = 0; b < __TVM_BANK_MAX; b++) {
-		for (i = 16; i < TVM_NUM_PCRS; i += 7) {
+		for (i = TVM_PCR_DEBUG; i < TVM_NUM_PCRS;
+		     i += TVM_PCR_APP - TVM_PCR_DEBUG) {
 			const u8 *got = tp->val[i][b];
 			size_t n = want_bank[b].size;
 

@@ -254,7 +254,7 @@ unsigned int attest_check_runtime(const struct qf_log *log, size_t count,
 		unsigned int k;
 		int b;
 
-		if (ev->type != TVM_EV_RUNTIME || ev->pcr != 13)
+		if (ev->type != TVM_EV_RUNTIME || ev->pcr != TVM_PCR_RUNTIME)
 			continue;
 		if (ev->data_len != sizeof(d)) {
 			sink_put(sink, true, "runtime mismatch: event %zu: "
@@ -317,16 +317,21 @@ struct kernel_type {
 };
 
 static const struct kernel_type kernel_types[] = {
-	{ TVM_EV_HOST_PCR, 0xff, sizeof(struct tvm_ev_host_pcr), false },
-	{ TVM_EV_TVM_VERSION, 1U << 8, 0, true },
-	{ TVM_EV_VMM_EXE, 1U << 8, 0, false },
-	{ TVM_EV_MEMSLOT, 1U << 12, sizeof(struct tvm_ev_memslot), true },
-	{ TVM_EV_VCPU, 1U << 12, sizeof(struct tvm_ev_vcpu), true },
-	{ TVM_EV_CPUID, 1U << 12, sizeof(struct tvm_ev_cpuid), true },
-	{ TVM_EV_SLOT, 1U << 9, sizeof(struct tvm_ev_slot), true },
-	{ TVM_EV_FILE, 1U << 9, 0, false },
-	{ TVM_EV_RUNTIME, 1U << 13, sizeof(struct tvm_ev_runtime), true },
-	{ TVM_EV_POLICY, 1U << 8, sizeof(struct tvm_ev_policy), true },
+	{ TVM_EV_HOST_PCR, (1U << (TVM_PCR_HOST_LAST + 1)) - 1,
+	  sizeof(struct tvm_ev_host_pcr), false },
+	{ TVM_EV_TVM_VERSION, 1U << TVM_PCR_VMM, 0, true },
+	{ TVM_EV_VMM_EXE, 1U << TVM_PCR_VMM, 0, false },
+	{ TVM_EV_MEMSLOT, 1U << TVM_PCR_CONFIG, sizeof(struct tvm_ev_memslot),
+	  true },
+	{ TVM_EV_VCPU, 1U << TVM_PCR_CONFIG, sizeof(struct tvm_ev_vcpu), true },
+	{ TVM_EV_CPUID, 1U << TVM_PCR_CONFIG, sizeof(struct tvm_ev_cpuid),
+	  true },
+	{ TVM_EV_SLOT, 1U << TVM_PCR_OS, sizeof(struct tvm_ev_slot), true },
+	{ TVM_EV_FILE, 1U << TVM_PCR_OS, 0, false },
+	{ TVM_EV_RUNTIME, 1U << TVM_PCR_RUNTIME, sizeof(struct tvm_ev_runtime),
+	  true },
+	{ TVM_EV_POLICY, 1U << TVM_PCR_VMM, sizeof(struct tvm_ev_policy),
+	  true },
 };
 
 static const struct kernel_type *kernel_type(uint32_t type)
@@ -395,7 +400,7 @@ static bool reset_marker(const struct qf_log *log, const struct qf_event *ev)
 	uint32_t pcr;
 
 	if (!qf_event_is_reset(ev, &pcr) || pcr != ev->pcr ||
-	    (pcr != 16 && pcr != 23))
+	    (pcr != TVM_PCR_DEBUG && pcr != TVM_PCR_APP))
 		return false;
 	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++)
 		for (unsigned int k = 0; (log->banks & (1U << b)) &&
@@ -416,7 +421,8 @@ unsigned int attest_check_kernel_events(const struct qf_log *log,
 		const struct qf_event *ev = &log->ev[i];
 		const struct kernel_type *k = kernel_type(ev->type);
 		const char *name = attest_type_name(ev->type, tbuf);
-		bool creation = i < 9;	/* tvm_vm_create()'s, before anyone */
+		/* tvm_vm_create()'s, before anyone: PCRs 0 to 8, in order */
+		bool creation = i <= TVM_PCR_VMM;
 		int b;
 
 		if (ev->type == TVM_EV_NO_ACTION) {
@@ -435,7 +441,8 @@ unsigned int attest_check_kernel_events(const struct qf_log *log,
 		 * ran under (POLICY).
 		 */
 		if (creation ? (ev->pcr != i ||
-				ev->type != (i < 8 ? TVM_EV_HOST_PCR :
+				ev->type != (i <= TVM_PCR_HOST_LAST ?
+					     TVM_EV_HOST_PCR :
 					     TVM_EV_TVM_VERSION)) :
 		    ev->pcr < TVM_FIRST_ADMIN_PCR &&
 		    ev->type != TVM_EV_POLICY &&
@@ -495,7 +502,8 @@ enum attest_launch attest_launch(uint64_t firmware, const struct qf_log *log,
 	if (firmware & TVM_QUOTE_FW_ADOPTED)
 		return ATTEST_LAUNCH_ADOPTED;
 	for (size_t i = 0; log && i < count && i < log->n; i++)
-		if (log->ev[i].type == TVM_EV_SLOT && log->ev[i].pcr == 9)
+		if (log->ev[i].type == TVM_EV_SLOT &&
+		    log->ev[i].pcr == TVM_PCR_OS)
 			return ATTEST_LAUNCH_KVM;
 	return ATTEST_LAUNCH_NOT_YET;
 }
@@ -637,7 +645,7 @@ unsigned int attest_check_policy_id(const struct qf_log *log, size_t count,
 
 		if (ev->type != TVM_EV_POLICY)
 			continue;
-		if (ev->pcr != 8 || ev->data_len != sizeof(id)) {
+		if (ev->pcr != TVM_PCR_VMM || ev->data_len != sizeof(id)) {
 			sink_put(sink, true, "policy: event %zu is not a "
 				 "policy identity (pcr %u, %u bytes)", i,
 				 ev->pcr, ev->data_len);

@@ -550,7 +550,7 @@ static void policy_print_text(struct tvmctl *ctl, const struct policy *p)
 		if (!lv->present)
 			continue;
 		snprintf(key, sizeof(key), "%s (level %u, pcr %u)",
-			 policy_level_name(l), l, 8 + l);
+			 policy_level_name(l), l, TVM_PCR_VMM + l);
 		out_object_begin(o, key);
 		if (lv->nevents) {
 			out_object_begin(o, "events");

@@ -221,7 +221,8 @@ static void check_policy(const struct policy *p, const struct qf_log *log,
 	for (unsigned int b = 0; b < __TVM_BANK_MAX; b++)
 		if (log->banks & (1U << b))
 			qf_log_replay(log, count, b, pcrs[b]);
-	for (unsigned int pcr = 9; pcr <= 8 + TVM_POLICY_LEVELS; pcr++) {
+	for (unsigned int pcr = TVM_PCR_OS;
+	     pcr <= TVM_PCR_VMM + TVM_POLICY_LEVELS; pcr++) {
 		if (!tvm_policy_eval_pcr(p->levels, pcr, log->banks, pcrs, &f))
 			continue;
 		if (f.miss == TVM_POLICY_NO_BANK) {
@@ -247,7 +248,8 @@ static void check_host_pcrs(const struct qf_log *log, size_t count,
 		const struct tvm_ev_host_pcr *h = (const void *)ev->data;
 
 		if (ev->type != TVM_EV_HOST_PCR || ev->data_len != sizeof(*h) ||
-		    memcmp(h->magic, "TVMH", 4) || !h->has_tpm || h->pcr > 7)
+		    memcmp(h->magic, "TVMH", 4) || !h->has_tpm ||
+		    h->pcr > TVM_PCR_HOST_LAST)
 			continue;
 		if (!(tpm->mask & (1U << h->pcr)) || tpm->size != 32 ||
 		    memcmp(tpm->value[h->pcr], h->value, 32))

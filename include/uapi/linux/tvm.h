@@ -393,6 +393,46 @@
 #define TVM_NUM_PCRS		24
 /** TVM_PCR_MASK_ALL - all PCRs, for %TVM_A_PCR_MASK */
 #define TVM_PCR_MASK_ALL	((1U << TVM_NUM_PCRS) - 1)
+
+/**
+ * enum tvm_pcr - what each PCR of a VM holds
+ * @TVM_PCR_HOST_FIRST: first of PCRs 0-7, the host's platform PCRs 0-7
+ *	read from the hardware TPM when the VM is created (zeros where the
+ *	host has none): the TCB the VM inherits (%TVM_EV_HOST_PCR)
+ * @TVM_PCR_HOST_LAST: last of the host's PCRs
+ * @TVM_PCR_VMM: the VMM and tvm itself: tvm's version, the VMM's
+ *	executable, the policy in effect; policy level 0
+ * @TVM_PCR_OS: level 1, the OS: the guest image (its memory at the first
+ *	KVM_RUN, files measured through TVM_CMD_MEASURE_FILE); the lowest
+ *	PCR an administrator may extend (%TVM_FIRST_ADMIN_PCR)
+ * @TVM_PCR_DRIVERS: level 2, drivers
+ * @TVM_PCR_SOFTWARE: level 3, software
+ * @TVM_PCR_CONFIG: level 4, configuration: memory slots, vCPUs, CPUID
+ * @TVM_PCR_RUNTIME: runtime re-measurement of guest memory ranges
+ * @TVM_PCR_DATAFLOW: inter-VM dataflow received
+ * @TVM_PCR_MIGRATION: migration history
+ * @TVM_PCR_DEBUG: debug; resettable (TVM_CMD_PCR_RESET)
+ * @TVM_PCR_APP: application; resettable (TVM_CMD_PCR_RESET)
+ *
+ * PCRs 0 to %TVM_PCR_VMM are the kernel's alone; an administrator extends
+ * %TVM_FIRST_ADMIN_PCR to %TVM_NUM_PCRS - 1.  Policy level l (0 to
+ * %TVM_POLICY_LEVELS) judges PCR %TVM_PCR_VMM + l.  PCRs 17-22 have no
+ * assigned use.
+ */
+enum tvm_pcr {
+	TVM_PCR_HOST_FIRST	= 0,
+	TVM_PCR_HOST_LAST	= 7,
+	TVM_PCR_VMM		= 8,
+	TVM_PCR_OS		= 9,
+	TVM_PCR_DRIVERS		= 10,
+	TVM_PCR_SOFTWARE	= 11,
+	TVM_PCR_CONFIG		= 12,
+	TVM_PCR_RUNTIME		= 13,
+	TVM_PCR_DATAFLOW	= 14,
+	TVM_PCR_MIGRATION	= 15,
+	TVM_PCR_DEBUG		= 16,
+	TVM_PCR_APP		= 23,
+};
 /** TVM_NAME_MAX - longest VM name, in bytes, without the NUL */
 #define TVM_NAME_MAX		63
 /** TVM_UUID_SIZE - bytes of a VM UUID (RFC 4122, binary) */
@@ -481,7 +521,7 @@ enum tvm_vm_state {
 /** TVM_EV_RESERVED_LAST - last of tvm's types */
 #define TVM_EV_RESERVED_LAST	0x544dffff
 /** TVM_FIRST_ADMIN_PCR - the lowest PCR an administrator may extend */
-#define TVM_FIRST_ADMIN_PCR	9
+#define TVM_FIRST_ADMIN_PCR	TVM_PCR_OS
 /** TVM_EV_HOST_PCR - PCR 0-7 at creation: data is struct tvm_ev_host_pcr */
 #define TVM_EV_HOST_PCR		(TVM_EV_BASE + 1)
 /**
