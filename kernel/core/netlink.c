@@ -130,8 +130,10 @@ static int dump_admin(struct netlink_callback *cb)
 
 /* The request lacks @type: say which, and what it is for; -EINVAL. */
 #define missing(info, type, msg) ({					\
-	NL_SET_ERR_ATTR_MISS((info)->extack, NULL, (type));		\
-	NL_SET_ERR_MSG((info)->extack, msg);				\
+	struct netlink_ext_ack *__ext = (info)->extack;			\
+									\
+	NL_SET_ERR_ATTR_MISS(__ext, NULL, (type));			\
+	NL_SET_ERR_MSG(__ext, msg);					\
 	-EINVAL;							\
 })
 
@@ -678,7 +680,7 @@ static struct tvm_vm *log_dump_vm(struct netlink_callback *cb)
 		vm = tvm_vm_get_by_id(cb->args[0]);
 		if (!vm) {
 			NL_SET_ERR_MSG(cb->extack,
-					   "VM was deleted during the dump");
+				       "VM was deleted during the dump");
 			return ERR_PTR(-ENOENT);
 		}
 		return vm;

@@ -52,9 +52,10 @@ struct tvm_policy_pin {
  * default_policy, policy_count, policy_gen and list_gen, and pins and
  * pin_count (only loads and deletes read those); readers of the policies
  * use RCU, or hold a reference (@ref in struct tvm_policy), which keeps
- * one policy whole but not in the list.  The list is for dumps; lookups for a VM go through the hash
- * tables and default_policy, in O(1).  Pins are never removed while the
- * module is loaded; there are at most max_policies of them.
+ * one policy whole but not in the list.  The list is for dumps; lookups
+ * for a VM go through the hash tables and default_policy, in O(1).  Pins
+ * are never removed while the module is loaded; there are at most
+ * max_policies of them.
  */
 static DEFINE_MUTEX(tvm_policy_lock);
 static LIST_HEAD(pins);
@@ -827,6 +828,7 @@ err:
 	policy_free(p);
 	return ERR_PTR(ret);
 }
+
 /* --- the store ----------------------------------------------------------- */
 
 static bool selector_equal(const struct tvm_selector *a,
@@ -880,7 +882,7 @@ const struct tvm_policy *tvm_policy_for(const struct tvm_vm *vm)
 	struct tvm_selector sel = { .kind = TVM_SEL_UUID };
 	struct tvm_policy *p;
 
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "tvm_policy_for needs RCU");
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "a policy lookup needs RCU");
 	memcpy(sel.uuid, vm->uuid, TVM_UUID_SIZE);
 	hash_for_each_possible_rcu(by_uuid, p, hnode, sel_hash(&sel))
 		if (!memcmp(p->sel.uuid, vm->uuid, TVM_UUID_SIZE))

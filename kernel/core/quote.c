@@ -88,7 +88,8 @@ int tvm_ak_set(const char *desc, struct tvm_ak_info *info,
 				       "no such key in the caller's keyrings");
 			return -ENOKEY;
 		}
-		NL_SET_ERR_MSG(extack, "the key cannot be used (revoked, expired or not permitted)");
+		NL_SET_ERR_MSG(extack,
+			       "the key cannot be used (revoked, expired or not permitted)");
 		return ret;
 	}
 

@@ -329,7 +329,7 @@ int tvm_vm_reset(struct tvm_vm *vm, unsigned int pcr, u64 *seq,
 
 	if (!pcr_resettable(pcr)) {
 		NL_SET_ERR_MSG(extack,
-				   "PCR is not resettable (only 16 and 23 are)");
+			       "PCR is not resettable (only 16 and 23 are)");
 		return -EPERM;
 	}
 
@@ -548,7 +548,7 @@ static int seed_host_pcrs(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 				pr_warn("host TPM PCR %u read failed: %d\n",
 					i, ret);
 				NL_SET_ERR_MSG(extack,
-						   "cannot read the host TPM's PCRs");
+					       "cannot read the host TPM's PCRs");
 				ret = -EIO;
 				kfree(ev);
 				break;
@@ -607,7 +607,7 @@ bool tvm_vm_name_valid(const char *name, struct netlink_ext_ack *extack)
 
 		if (!isalnum(c) && c != '.' && c != '_' && c != '-') {
 			NL_SET_ERR_MSG(extack,
-				"VM name may only hold letters, digits, '.', '_' and '-'");
+				       "VM name may only hold letters, digits, '.', '_' and '-'");
 			return false;
 		}
 		if (!isdigit(c))
@@ -835,7 +835,7 @@ static int vm_reserve(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 	ret = -ENOSPC;
 	if (vm_count >= tvm_max_vms) {
 		NL_SET_ERR_MSG(extack,
-			"host already tracks max_vms VMs (module parameter)");
+			       "host already tracks max_vms VMs (module parameter)");
 		goto refused;
 	}
 	o = owner_find(vm->owner);
@@ -843,7 +843,7 @@ static int vm_reserve(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 	if (o && o->vms >= tvm_max_vms_per_user &&
 	    !ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN)) {
 		NL_SET_ERR_MSG(extack,
-			"this user already has max_vms_per_user VMs (module parameter)");
+			       "this user already has max_vms_per_user VMs (module parameter)");
 		goto refused;
 	}
 	if (!o) {
@@ -944,7 +944,7 @@ struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 	}
 	if (p->log_max > tvm_log_max) {
 		NL_SET_ERR_MSG(extack,
-			"log_max is above the module parameter log_max");
+			       "log_max is above the module parameter log_max");
 		return ERR_PTR(-E2BIG);
 	}
 

@@ -92,7 +92,7 @@ struct tvm_vm {
 	struct rcu_work free_work;
 	struct dentry *dentries[TVM_VM_MAX_FILES + 1];
 
-	struct mutex lock;
+	struct mutex lock;		/* see @lock above */
 	bool dead;
 	enum tvm_vm_state state;
 	u8 pcrs[__TVM_BANK_MAX][TVM_NUM_PCRS][TVM_DIGEST_MAX];

@@ -55,6 +55,7 @@ enum {
 	H_RUN,
 	H_NR
 };
+
 static struct tvm_hook tk_hooks[H_NR];
 
 void tk_put(struct tk_vm *tk)
@@ -364,7 +365,7 @@ static int tk_set_memory_region(struct kvm *kvm,
 	int ret;
 
 	ret = tvm_hook_orig(&tk_hooks[H_MEMSLOT], set_memory_region_t)(kvm,
-									 mem);
+								       mem);
 	if (!ret && (u16)m.slot < KVM_USER_MEM_SLOTS) {
 		ev.slot = cpu_to_le32(m.slot);
 		ev.flags = cpu_to_le32(m.flags);
@@ -525,6 +526,7 @@ static int tk_launch(struct tk_vm *tk)
 	char reason[TVM_REASON_MAX + 1];
 	int ret;
 
+	/* Pairs with the release below: a launched VM's measurements are seen. */
 	if (smp_load_acquire(&tk->launched))
 		return 0;
 	if (mutex_lock_killable(&tk->launch_lock))
@@ -539,6 +541,7 @@ static int tk_launch(struct tk_vm *tk)
 		}
 		/* -EACCES (enforce) is the gate's to report, below. */
 		tvm_vm_launch(tk->vm, NULL);
+		/* After the launch is done; pairs with the acquire above. */
 		smp_store_release(&tk->launched, true);
 		tk_runtime_arm(tk);
 	}
@@ -569,6 +572,7 @@ static int tk_vcpu_run(struct kvm_vcpu *vcpu)
 	if (kvm_test_request(KVM_REQ_VM_DEAD, vcpu) &&
 	    !READ_ONCE(vcpu->kvm->vm_dead)) {
 		kvm_clear_request(KVM_REQ_VM_DEAD, vcpu);
+		/* The clear is ordered before the gate's read of the trust. */
 		smp_mb__after_atomic();
 	}
 

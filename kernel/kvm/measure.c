@@ -362,7 +362,7 @@ static int tk_get_page(struct mm_struct *mm, unsigned long hva,
 			return n;
 		if (time_after(jiffies, deadline))
 			return -EAGAIN;
-		msleep(10);
+		usleep_range(10000, 20000);
 	}
 }
 
@@ -455,10 +455,9 @@ static void tk_measure_range(struct tk_vm *tk, const struct tvm_range *r,
 	ret = tk_hash_range(tk->kvm, r->gpa, r->len, deadline, ev.sha256);
 	if (ret) {
 		snprintf(reason, sizeof(reason),
-			 ret == -EAGAIN ?
-			 "runtime: range 0x%llx+%llu could not be read (%d: a page stayed out of memory)" :
-			 "runtime: range 0x%llx+%llu could not be read (%d)",
-			 r->gpa, r->len, ret);
+			 "runtime: range 0x%llx+%llu could not be read (%d%s)",
+			 r->gpa, r->len, ret,
+			 ret == -EAGAIN ? ": a page stayed out of memory" : "");
 		tvm_vm_mismatch(tk->vm, reason);
 		st->known = false;
 		return;

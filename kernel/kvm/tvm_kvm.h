@@ -71,11 +71,11 @@ struct tk_vm {
 	bool dead;
 	bool adopted;
 
-	struct mutex launch_lock;
+	struct mutex launch_lock;	/* see @launch_lock above */
 	bool launched;
 
 	struct delayed_work runtime_work;
-	struct mutex runtime_lock;
+	struct mutex runtime_lock;	/* see @runtime_lock above */
 	struct tk_range_state ranges[TVM_POLICY_RANGES_MAX];
 	unsigned int nranges;
 	bool runtime_force;
