@@ -83,6 +83,11 @@ doc-examples: deps
 	cp $(BUILD)/doc-examples/*.txt Documentation/examples/
 	scripts/doc-sync Documentation/examples
 
+# checkpatch.pl --strict over the kernel code, from Debian's linux-source;
+# the known false positives are listed in scripts/checkpatch.
+checkpatch: deps
+	scripts/checkpatch
+
 modules_install:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
@@ -95,5 +100,5 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/tvm/kmod clean
 	rm -rf $(BUILD)
 
-.PHONY: all modules tvmctl selftests unit fuzz bench-build bench deps check demo doc-examples \
+.PHONY: all modules tvmctl selftests unit fuzz bench-build bench deps check demo doc-examples checkpatch \
 	modules_install install clean
