@@ -9,14 +9,15 @@ set -eu
 # Build: modules against Debian's 6.1 headers, tvmctl, selftests, unit tests.
 # Test host: the matching Debian kernel under QEMU with swtpm, an initramfs
 # made from busybox-static, kmod and tpm2-tools.  linux-source-6.1 provides
-# the kselftest harness header the selftests are written against.
+# the kselftest harness header the selftests are written against, and
+# checkpatch.pl (run by perl).  util-linux gives the emulated host setpriv.
 PKGS="
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	gcc make libc6-dev pkg-config sparse xz-utils
 	clang libclang-rt-14-dev
 	libnl-genl-3-dev libkeyutils-dev libjson-c-dev libssl-dev libcmocka-dev
 	qemu-system-x86 swtpm swtpm-tools tpm2-tools
-	busybox-static cpio kmod keyutils openssl procps
+	busybox-static cpio kmod keyutils openssl procps util-linux perl
 "
 
 missing=""
