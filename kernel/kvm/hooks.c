@@ -116,15 +116,29 @@ typedef int (*set_cpuid_t)(struct kvm_vcpu *vcpu, struct kvm_cpuid *cpuid,
 typedef int (*set_cpuid2_t)(struct kvm_vcpu *vcpu, struct kvm_cpuid2 *cpuid,
 			    struct kvm_cpuid_entry2 __user *entries);
 
+/*
+ * Both CPUID setters: copy the @nent entries the VMM gave (struct
+ * kvm_cpuid_entry2 if @v2, else struct kvm_cpuid_entry), set them, and
+ * measure the copy if KVM took them (tvm_kvm.h says why the copy).
+ */
+static int tk_set_cpuid_any(struct kvm_vcpu *vcpu, void *cpuid, u32 nent,
+			    void __user *entries, bool v2)
+{
+	set_cpuid_t set = tvm_hook_orig(&tk_hooks[H_CPUID], set_cpuid_t);
+	set_cpuid2_t set2 = tvm_hook_orig(&tk_hooks[H_CPUID2], set_cpuid2_t);
+	struct tk_cpuid c;
+	bool copied = tk_cpuid_copy(&c, entries, nent, v2);
+	int ret = v2 ? set2(vcpu, cpuid, entries) : set(vcpu, cpuid, entries);
+
+	tk_cpuid_done(vcpu, &c, copied, ret);
+	return ret;
+}
+
 static int tk_set_cpuid(struct kvm_vcpu *vcpu, struct kvm_cpuid *cpuid,
 			struct kvm_cpuid_entry __user *entries)
 {
-	struct tk_cpuid c;
-	bool copied = tk_cpuid_copy(&c, entries, cpuid->nent, false);
-	int ret = tvm_hook_orig(&tk_hooks[H_CPUID], set_cpuid_t)(vcpu, cpuid,
-								  entries);
+	int ret = tk_set_cpuid_any(vcpu, cpuid, cpuid->nent, entries, false);
 
-	tk_cpuid_done(vcpu, &c, copied, ret);
 	tvm_hook_exit();
 	return ret;
 }
@@ -132,12 +146,8 @@ static int tk_set_cpuid(struct kvm_vcpu *vcpu, struct kvm_cpuid *cpuid,
 static int tk_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 *cpuid,
 			 struct kvm_cpuid_entry2 __user *entries)
 {
-	struct tk_cpuid c;
-	bool copied = tk_cpuid_copy(&c, entries, cpuid->nent, true);
-	int ret = tvm_hook_orig(&tk_hooks[H_CPUID2], set_cpuid2_t)(vcpu, cpuid,
-								    entries);
+	int ret = tk_set_cpuid_any(vcpu, cpuid, cpuid->nent, entries, true);
 
-	tk_cpuid_done(vcpu, &c, copied, ret);
 	tvm_hook_exit();
 	return ret;
 }
