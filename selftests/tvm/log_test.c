@@ -220,12 +220,12 @@ TEST_F_TIMEOUT(log, replay_matches_pcrs, 120)
 						 d, "digests", 7, &seq);
 		}
 		ASSERT_EQ(0, ret) TH_LOG("op %u: %s", i, self->nl.extack);
-		EXPECT_EQ(9u + i, seq);
+		EXPECT_EQ(CREATION_EVENTS + i, seq);
 	}
 	ASSERT_LT(0u, resets);
 
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, 0, &log));
-	ASSERT_EQ(9u + 150, log.n);
+	ASSERT_EQ(CREATION_EVENTS + 150, log.n);
 	for (i = 0; i < log.n; i++) {
 		EXPECT_EQ((uint64_t)i, log.ev[i].seq);
 		if (log.ev[i].type == TVM_EV_NO_ACTION)
@@ -471,7 +471,7 @@ TEST_F_TIMEOUT(log, dump_from_returns_the_tail, 120)
 	}
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, 0, &all));
 	n = all.n;
-	ASSERT_EQ(9u + 40, n);
+	ASSERT_EQ(CREATION_EVENTS + 40, n);
 	from[5] = n - 2;
 	from[6] = n - 1;
 	from[7] = n;
@@ -540,7 +540,7 @@ TEST_F(log, full_log_refuses_and_keeps_replaying)
 					     "fill", 4,
 					     &seq))
 			TH_LOG("extend %u: %s", i, self->nl.extack);
-		EXPECT_EQ(9u + i, seq);
+		EXPECT_EQ(CREATION_EVENTS + i, seq);
 	}
 	ASSERT_EQ(0, vm_get(&self->nl, id, &v));
 	EXPECT_EQ((uint32_t)TVM_VM_LOG_FULL, v.state);
@@ -946,7 +946,8 @@ TEST_F_TIMEOUT(log, concurrent_extends_stay_consistent, 300)
 	ASSERT_EQ(0, failed);
 
 	for (v = 0; v < 5; v++) {
-		uint64_t n = 9 + (v == 0 ? 4 : 1) * THREAD_EXTENDS;
+		uint64_t n = CREATION_EVENTS +
+			     (v == 0 ? 4 : 1) * THREAD_EXTENDS;
 
 		memset(&log, 0, sizeof(log));
 		ASSERT_EQ(0, tvm_log_dump(&self->nl, ids[v], 0, &log));

@@ -129,7 +129,7 @@ TEST_F_TIMEOUT(pcr, extend_matches_userspace_hash, 120)
 	ASSERT_EQ(0, vm_new(self, "pcr-hash", TVM_BANKS_ALL, 0, &id))
 		TH_LOG("%s", self->nl.extack);
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &before));
-	ASSERT_EQ(9u, before.log_count);
+	ASSERT_EQ(CREATION_EVENTS, before.log_count);
 
 	for (i = 0; i < n; i++) {
 		pcr = TVM_FIRST_ADMIN_PCR + rnd(&s) % ADMIN_PCRS;
@@ -151,13 +151,13 @@ TEST_F_TIMEOUT(pcr, extend_matches_userspace_hash, 120)
 						 &seq);
 		}
 		ASSERT_EQ(0, ret) TH_LOG("extend %u: %s", i, self->nl.extack);
-		EXPECT_EQ(9 + i, seq);
+		EXPECT_EQ(CREATION_EVENTS + i, seq);
 		for (b = 0; b < __TVM_BANK_MAX; b++)
 			ASSERT_EQ(0, extend(b, want[b][pcr], d[b]));
 	}
 
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &after));
-	EXPECT_EQ(9 + n, after.log_count);
+	EXPECT_EQ(CREATION_EVENTS + n, after.log_count);
 	for (b = 0; b < __TVM_BANK_MAX; b++) {
 		EXPECT_EQ(TVM_PCR_MASK_ALL, after.have[b]);
 		for (pcr = 0; pcr < TVM_FIRST_ADMIN_PCR; pcr++)
@@ -366,9 +366,9 @@ TEST_F(pcr, create_seeds_host_pcrs_and_version)
 			TH_LOG("host PCR %u changed meanwhile", i);
 	}
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &p));
-	ASSERT_EQ(9u, p.log_count);
+	ASSERT_EQ(CREATION_EVENTS, p.log_count);
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, 0, &log));
-	ASSERT_EQ(9u, log.n);
+	ASSERT_EQ(CREATION_EVENTS, log.n);
 
 	for (i = 0; i <= TVM_PCR_HOST_LAST; i++) {
 		const struct tvm_ev *ev = &log.ev[i];

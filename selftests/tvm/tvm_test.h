@@ -19,14 +19,23 @@
 
 #include "tvm_nl.h"
 
+/* The PCRs an administrator may extend: TVM_FIRST_ADMIN_PCR and up. */
+#define ADMIN_PCRS	(TVM_NUM_PCRS - TVM_FIRST_ADMIN_PCR)
+
+/*
+ * The events tvm logs when it creates a VM, before any other: one
+ * TVM_EV_HOST_PCR for each host PCR (TVM_PCR_HOST_FIRST to
+ * TVM_PCR_HOST_LAST), then TVM_EV_TVM_VERSION in TVM_PCR_VMM.  The first
+ * event a test adds has this sequence number.
+ */
+#define CREATION_EVENTS							\
+	((unsigned int)(TVM_PCR_HOST_LAST - TVM_PCR_HOST_FIRST + 1) + 1)
+
 /*
  * For fixtures with a bool no_tvm set when tvm.ko is absent: the 6.1
  * harness runs a test's body even after SKIP() in its setup, so each body
  * starts with NEED_TVM().
  */
-/* The PCRs an administrator may extend: TVM_FIRST_ADMIN_PCR and up. */
-#define ADMIN_PCRS	(TVM_NUM_PCRS - TVM_FIRST_ADMIN_PCR)
-
 #define NEED_TVM() do { if (self->no_tvm) return; } while (0)
 
 /*

@@ -78,7 +78,7 @@ TEST_F(vm, create_get_delete)
 	EXPECT_EQ((unsigned int)TVM_BANKS_DEFAULT, c.banks);
 	EXPECT_EQ((unsigned int)TVM_VM_ACTIVE, c.state);
 	/* Host PCRs 0-7 and tvm's own PCR 8 are logged at creation. */
-	EXPECT_EQ(9u, c.log_count);
+	EXPECT_EQ(CREATION_EVENTS, c.log_count);
 
 	snprintf(path, sizeof(path), "/sys/kernel/security/tvm/vms/%u", c.id);
 	EXPECT_EQ(0, stat(path, &st));
