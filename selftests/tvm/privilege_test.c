@@ -152,7 +152,7 @@ static int one_command(uint32_t id)
 	tmsg_init(&m, &nl, the_command->cmd,
 		  the_command->dump ? NLM_F_DUMP : 0);
 	ret = tnl_call(&nl, &m, NULL, NULL);
-	if (ret != -EPERM || !strstr(nl.extack, "CAP_SYS_ADMIN")) {
+	if (!tvm_refused_cap(&nl, ret)) {
 		fprintf(stderr, "# as uid %d: %d (%s), extack \"%s\"\n",
 			TVM_TEST_UID, ret, strerror(-ret), nl.extack);
 		return 1;

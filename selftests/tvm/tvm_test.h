@@ -623,6 +623,16 @@ static inline int as_unprivileged_user(int (*fn)(uint32_t), uint32_t id)
 	return WEXITSTATUS(status);
 }
 
+/*
+ * In an unprivileged child: whether @ret, from a call on @nl, is the
+ * refusal of a command that needs CAP_SYS_ADMIN: EPERM, with an extack
+ * naming the capability.
+ */
+static inline bool tvm_refused_cap(const struct tnl *nl, int ret)
+{
+	return ret == -EPERM && strstr(nl->extack, "CAP_SYS_ADMIN");
+}
+
 /* --- KVM VMs (ABI 5) ----------------------------------------------------- */
 
 /* VM_BIND process @pid to @name and @uuid (NULL: a random UUID). */
