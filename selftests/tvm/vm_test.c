@@ -157,42 +157,23 @@ FIXTURE_VARIANT(bad_name) {
 	const char *name;
 };
 
-FIXTURE_VARIANT_ADD(bad_name, empty) {
-	.name = "",
-};
+#define BAD_NAME(variant_, name_)					\
+	FIXTURE_VARIANT_ADD(bad_name, variant_) { .name = (name_) }
 
-FIXTURE_VARIANT_ADD(bad_name, all_digits) {
-	.name = "1234",
-};
-
-FIXTURE_VARIANT_ADD(bad_name, space) {
-	.name = "a b",
-};
-
-FIXTURE_VARIANT_ADD(bad_name, slash) {
-	.name = "a/b",
-};
-
-FIXTURE_VARIANT_ADD(bad_name, tab) {
-	.name = "tab\there",
-};
-
-FIXTURE_VARIANT_ADD(bad_name, utf8) {
-	.name = "caf\xc3\xa9",
-};
-
-FIXTURE_VARIANT_ADD(bad_name, uuid) {
-	.name = "12345678-1234-1234-1234-123456789abc",
-};
+BAD_NAME(empty, "");
+BAD_NAME(all_digits, "1234");
+BAD_NAME(space, "a b");
+BAD_NAME(slash, "a/b");
+BAD_NAME(tab, "tab\there");
+BAD_NAME(utf8, "caf\xc3\xa9");
+BAD_NAME(uuid, "12345678-1234-1234-1234-123456789abc");
 
 /* 64 bytes, one more than TVM_NAME_MAX: it breaks the policy. */
 #define NAME_64 "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" \
 		"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
 _Static_assert(sizeof(NAME_64) == TVM_NAME_MAX + 2, "a 64-byte name");
 
-FIXTURE_VARIANT_ADD(bad_name, name_64_bytes) {
-	.name = NAME_64,
-};
+BAD_NAME(name_64_bytes, NAME_64);
 
 TEST_F(bad_name, create_refuses)
 {
