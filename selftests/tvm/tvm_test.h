@@ -335,6 +335,16 @@ static inline int tvm_vm_new(struct tnl *nl, struct tvm_vms *vms,
 }
 
 /* Delete the VMs in @vms; -ENOENT for those deleted already is fine. */
+/*
+ * For a fixture with self->nl and self->vms: VM @name, of @banks and
+ * @log_max, for this test (tvm_vm_new(): deleted at teardown) into
+ * *@id, or the test fails with the kernel's message.
+ */
+#define ASSERT_VM_NEW(name, banks, log_max, id)				\
+	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, (name), (banks),	\
+				(log_max), (id)))			\
+		TH_LOG("%s", self->nl.extack)
+
 static inline void tvm_vms_delete(struct tnl *nl, struct tvm_vms *vms)
 {
 	int i;
