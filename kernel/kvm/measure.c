@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Guest memory, hashed: the launch measurement of every memory slot into
- * PCR 9, and the runtime ranges of a VM's policy into PCR 13
- * (Documentation/kvm.rst has both encodings).
+ * PCR 9, and the runtime ranges of a VM's policy into PCR 13, on a
+ * timer or when asked (Documentation/kvm.rst has both encodings).
  */
 
 #include <crypto/hash.h>
@@ -10,6 +10,7 @@
 #include <linux/highmem.h>
 #include <linux/hugetlb_inline.h>
 #include <linux/mm.h>
+#include <linux/netlink.h>
 #include <linux/pagemap.h>
 #include <linux/pgtable.h>
 #include <linux/sched/mm.h>
@@ -592,4 +593,33 @@ void tk_runtime_arm(struct tk_vm *tk)
 		return;
 	tk_runtime_arm_ranges(tk, r, tvm_vm_ranges(tk->vm, r));
 	kfree(r);
+}
+
+int tk_measure(struct tvm_vm *vm, struct netlink_ext_ack *extack)
+{
+	struct tk_vm *tk;
+	int ret;
+
+	tk = tk_lookup_vm(vm);
+	if (!tk || READ_ONCE(tk->dead)) {
+		NL_SET_ERR_MSG(extack, "the KVM VM is gone");
+		if (tk)
+			tk_put(tk);
+		return -ENOENT;
+	}
+	mutex_lock(&tk->runtime_lock);
+	tk->runtime_force = true;
+	mutex_unlock(&tk->runtime_lock);
+	/* Guest memory is read in a kthread that borrows the VMM's mm. */
+	tk_runtime_queue(tk, 0);
+	flush_delayed_work(&tk->runtime_work);
+	mutex_lock(&tk->runtime_lock);
+	ret = tk->runtime_err;
+	mutex_unlock(&tk->runtime_lock);
+	if (ret == -ENOENT)
+		NL_SET_ERR_MSG(extack, "the KVM VM is being destroyed");
+	else if (ret)
+		NL_SET_ERR_MSG(extack, "measuring the runtime ranges failed");
+	tk_put(tk);
+	return ret;
 }

@@ -84,20 +84,98 @@ struct tk_vm {
 	struct work_struct destroy_work;
 };
 
+/*
+ * PCR 12: a vCPU's CPUID as the VMM set it.  KVM adjusts its own copy
+ * (OSXSAVE, APIC bits and the like) as it goes, so the wrappers copy the
+ * entries the ioctl was given, before KVM sees them, and hash that copy
+ * once the ioctl succeeded.  A VMM thread rewriting the buffer during its
+ * own ioctl could make the two differ; the VMM is measured in PCR 8.
+ */
+struct tk_cpuid {
+	u32 n;
+	__le32 *enc;	/* 7 words per entry, as struct tvm_ev_cpuid says */
+};
+
+/* vm.c: the binding of each struct kvm to its tk_vm */
 extern struct workqueue_struct *tk_wq;
 
+int tk_vm_init(void);
+void tk_vm_uninit(void);
 void tk_put(struct tk_vm *tk);
+/* The tk_vm whose instance is @vm, with a reference, or NULL; O(n). */
+struct tk_vm *tk_lookup_vm(struct tvm_vm *vm);
+/*
+ * The tk_vm of @kvm with a reference: a VM created before tvm_kvm was
+ * loaded is adopted at its first hooked ioctl.  NULL when that fails.
+ */
+struct tk_vm *tk_get(struct kvm *kvm);
+/*
+ * For KVM_CREATE_VM: a tk_vm for @kvm, which the current process
+ * creates, with its tvm instance and the VMM measured; not in the table
+ * yet.  An ERR_PTR, said in the kernel log, when memory is short or tvm
+ * refuses an instance (-ENOSPC at max_vms, -EDQUOT at max_vms_per_user).
+ */
+struct tk_vm *tk_create(struct kvm *kvm);
+/* Undo tk_create() of a tk_vm that never went into the table. */
+void tk_discard(struct tk_vm *tk);
+/*
+ * Put @tk in the table; returns it, or the tk_vm another thread put
+ * there for the same VM first (with a reference; @tk is then discarded).
+ */
+struct tk_vm *tk_insert(struct tk_vm *tk);
+/* KVM destroys @kvm: take its tk_vm out and finish it; does not sleep. */
+void tk_destroyed(struct kvm *kvm);
 /* Queue @tk's runtime work after @delay jiffies, unless the VM is dead. */
 void tk_runtime_queue(struct tk_vm *tk, unsigned long delay);
 /* A VM reference (kvm_get_kvm_safe()) for work outside its ioctls. */
 bool tk_kvm_get(struct tk_vm *tk);
 
-/* measure.c */
+/* hooks.c: the hooks into KVM, and the ops tvm calls back */
+int tk_ops_init(void);
+void tk_ops_uninit(void);
+int tk_hooks_init(void);
+void tk_hooks_uninit(void);
+
+/* config.c: the VMM (PCR 8) and the VM's configuration (PCR 12) */
+/* PCR 8: the executable of the VMM (the current process). */
+void tk_measure_exe(struct tk_vm *tk);
+/* PCR 12: memory slot @m, as KVM set it. */
+void tk_config_memslot(struct kvm *kvm,
+		       const struct kvm_userspace_memory_region *m);
+/* PCR 12: @vcpu, just created. */
+void tk_config_vcpu(struct kvm_vcpu *vcpu);
+/*
+ * Copy @n CPUID entries from @entries (struct kvm_cpuid_entry2 if @v2,
+ * else struct kvm_cpuid_entry) into @c; false if that fails.
+ */
+bool tk_cpuid_copy(struct tk_cpuid *c, const void __user *entries, u32 n,
+		   bool v2);
+/*
+ * After KVM_SET_CPUID(2) returned @ret: on success log @c (or, unless
+ * @copied, that it could not be copied); free the copy either way.
+ */
+void tk_cpuid_done(struct kvm_vcpu *vcpu, struct tk_cpuid *c, bool copied,
+		   int ret);
+
+/* gate.c: the launch, the gate and the stop */
+/*
+ * KVM_RUN, with @run the original: the launch once, then the gate.  A
+ * VM that may no longer run while its vCPUs are in the guest is stopped
+ * by tk_stop(): each vCPU leaves KVM_RUN with -EIO from KVM_REQ_VM_DEAD,
+ * which the gate reports as -EACCES, as it reports every later KVM_RUN.
+ */
+int tk_run(struct kvm_vcpu *vcpu, int (*run)(struct kvm_vcpu *vcpu));
+/* tvm_hook_ops.stop: force the vCPUs of @vm out of the guest. */
+void tk_stop(struct tvm_vm *vm);
+
+/* measure.c: guest memory, hashed */
 /* PCR 9: the contents of every memory slot; in the VMM's context. */
 int tk_measure_slots(struct tk_vm *tk);
 /* PCR 13: the runtime ranges of @tk's policy; in a kthread (tk_wq). */
 void tk_runtime_work(struct work_struct *work);
 /* Arm the runtime timer for the next due range, if any. */
 void tk_runtime_arm(struct tk_vm *tk);
+/* tvm_hook_ops.measure, TVM_CMD_VM_MEASURE: the runtime ranges of @vm, now. */
+int tk_measure(struct tvm_vm *vm, struct netlink_ext_ack *extack);
 
 #endif /* _TVM_KVM_H */

@@ -4,6 +4,9 @@
 #   ktap_plan N
 #   ktap_pass NAME | ktap_fail NAME [WHY] | ktap_skip NAME WHY
 #   ktap_finish          (exits 1 if any failed, 4 if all skipped, else 0)
+#   ktap_skip_all WHY | ktap_fail_all WHY [NAME...]
+#                        skip or fail every test of $names (or each NAME),
+#                        then ktap_finish: for a test that cannot go on
 #   expect_status STATUS CMD...   (below)
 #   wait_for FILE TEXT            (below)
 # POSIX sh: it runs under dash and busybox.
@@ -64,6 +67,20 @@ wait_for() {
 		[ $_i -gt 100 ] && return 1
 		sleep 0.1
 	done
+}
+
+ktap_skip_all() {
+	for _n in $names; do ktap_skip "$_n" "$1"; done
+	ktap_finish
+}
+
+ktap_fail_all() {
+	_why=$1
+	shift
+	# shellcheck disable=SC2086 # one word a name
+	[ $# -gt 0 ] || set -- $names
+	for _n in "$@"; do ktap_fail "$_n" "$_why"; done
+	ktap_finish
 }
 
 ktap_finish() {

@@ -646,6 +646,21 @@ static int policy_vm(struct __test_metadata *_metadata,
 	return ret;
 }
 
+/* policy_vm() under a policy accepting the good image (its PCR 9: @good). */
+static int good_policy_vm(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(kvm) *self, const char *tag,
+			  uint32_t mode, const struct tk_range *r, int nr,
+			  uint8_t *good, struct tk_vm *v)
+{
+	int ret = good_pcr9(good);
+
+	if (ret) {
+		TH_LOG("the good image's PCR 9: %s", strerror(-ret));
+		return ret;
+	}
+	return policy_vm(_metadata, self, tag, mode, good, r, nr, v);
+}
+
 TEST_F(kvm, good_image_under_its_policy_is_trusted_and_runs)
 {
 	uint8_t good[32];
@@ -653,9 +668,8 @@ TEST_F(kvm, good_image_under_its_policy_is_trusted_and_runs)
 
 	if (_metadata->skip)
 		return;
-	ASSERT_EQ(0, good_pcr9(good));
-	ASSERT_EQ(0, policy_vm(_metadata, self, "good", TVM_POLICY_ENFORCE,
-			       good, NULL, 0, &v));
+	ASSERT_EQ(0, good_policy_vm(_metadata, self, "good",
+				    TVM_POLICY_ENFORCE, NULL, 0, good, &v));
 	EXPECT_STREQ(self->policy[0], v.name);
 	EXPECT_TRUST(TVM_TRUST_PENDING, v);
 	EXPECT_RUNS_TO_OUT(&self->vm, 0);
@@ -680,9 +694,8 @@ TEST_F(kvm, tampered_image_enforce_never_runs)
 
 	if (_metadata->skip)
 		return;
-	ASSERT_EQ(0, good_pcr9(good));
-	ASSERT_EQ(0, policy_vm(_metadata, self, "enf", TVM_POLICY_ENFORCE,
-			       good, NULL, 0, &v));
+	ASSERT_EQ(0, good_policy_vm(_metadata, self, "enf",
+				    TVM_POLICY_ENFORCE, NULL, 0, good, &v));
 	tamper(&self->vm);
 	ASSERT_EQ(0, slot_events(&self->vm, slots));
 	pcr9_of(slots, bad);
@@ -711,9 +724,8 @@ TEST_F(kvm, tampered_image_audit_runs_untrusted)
 
 	if (_metadata->skip)
 		return;
-	ASSERT_EQ(0, good_pcr9(good));
-	ASSERT_EQ(0, policy_vm(_metadata, self, "aud", TVM_POLICY_AUDIT,
-			       good, NULL, 0, &v));
+	ASSERT_EQ(0, good_policy_vm(_metadata, self, "aud",
+				    TVM_POLICY_AUDIT, NULL, 0, good, &v));
 	tamper(&self->vm);
 	EXPECT_RUNS_TO_OUT(&self->vm, 0);
 	EXPECT_EQ(1, counter(&self->vm));
@@ -959,9 +971,8 @@ TEST_F_TIMEOUT(kvm, runtime_measure_does_not_wait_on_userfaultfd, 60)
 
 	if (_metadata->skip)
 		return;
-	ASSERT_EQ(0, good_pcr9(good));
-	ASSERT_EQ(0, policy_vm(_metadata, self, "uffd", TVM_POLICY_AUDIT,
-			       good, &r, 1, &v));
+	ASSERT_EQ(0, good_policy_vm(_metadata, self, "uffd",
+				    TVM_POLICY_AUDIT, &r, 1, good, &v));
 	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (uffd < 0)
 		SKIP(return, "userfaultfd: %s", strerror(errno));
@@ -1245,9 +1256,8 @@ static void fuse_measure(struct __test_metadata *_metadata,
 	for (i = 0; i < TVM_PAGE_SIZE; i++)
 		page[i] = fuse_byte(TVM_PAGE_SIZE + i);
 	md(TVM_BANK_SHA256, page, TVM_PAGE_SIZE, r[2].sha256);
-	ASSERT_EQ(0, good_pcr9(good));
-	ASSERT_EQ(0, policy_vm(_metadata, self, "fuse", TVM_POLICY_AUDIT,
-			       good, r, 3, &v));
+	ASSERT_EQ(0, good_policy_vm(_metadata, self, "fuse",
+				    TVM_POLICY_AUDIT, r, 3, good, &v));
 	EXPECT_RUNS_TO_OUT(&self->vm, 0);
 
 	ASSERT_EQ(0, fuse_map(&self->vm, &s, "good", 0, r[0].gpa, &good_fd));
@@ -1514,16 +1524,23 @@ TEST_F_TIMEOUT(kvm, vcpu_added_while_running_stops_it, 90)
 
 /* --- lifecycle ------------------------------------------------------------ */
 
-TEST_F(kvm, netlink_cannot_delete_a_kvm_vm)
+/* A one-vCPU VM of this process into self->vm, and its instance into @v. */
+static int build_vm_of(FIXTURE_DATA(kvm) *self, struct tk_vm *v)
 {
 	static struct tk_event cfg[32];
-	struct tk_vm v;
 	int n = 0;
+	int ret = build_vm(&self->vm, 1, cfg, &n);
+
+	return ret ? ret : tk_vm_of(&self->nl, getpid(), v);
+}
+
+TEST_F(kvm, netlink_cannot_delete_a_kvm_vm)
+{
+	struct tk_vm v;
 
 	if (_metadata->skip)
 		return;
-	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
-	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	ASSERT_EQ(0, build_vm_of(self, &v));
 	EXPECT_TRUE(v.kvm);
 	EXPECT_EQ((uint32_t)getpid(), v.pid);
 	EXPECT_EQ(-EBUSY, tvm_vm_delete(&self->nl, v.id));
@@ -1564,14 +1581,11 @@ static long sunreclaim_kib(void)
  */
 TEST_F(kvm, netlink_cannot_launch_a_kvm_vm_before_it_runs)
 {
-	static struct tk_event cfg[32];
 	struct tk_vm v;
-	int n = 0;
 
 	if (_metadata->skip)
 		return;
-	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
-	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	ASSERT_EQ(0, build_vm_of(self, &v));
 	EXPECT_EQ(-EBUSY, tvm_vm_call(&self->nl, TVM_CMD_VM_LAUNCH, v.id,
 				      NULL, NULL));
 	EXPECT_NE(NULL, strstr(self->nl.extack, "first KVM_RUN"))

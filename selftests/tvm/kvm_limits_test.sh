@@ -18,8 +18,6 @@
 . "$(dirname "$0")/ktap.sh"
 
 dir=$(cd "$(dirname "$0")" && pwd)
-minivmm=$dir/minivmm
-stats=/sys/kernel/security/tvm/stats
 tmp=$(mktemp -d)
 . "$dir/tvm_modules.sh"
 vmm=
@@ -31,11 +29,6 @@ no_tpm_read_when_refused_at_max_vms
 user_refused_at_max_vms_per_user
 no_tpm_read_when_refused_per_user
 other_users_create_past_one_users_limit"
-
-skip_all() {
-	for n in $names; do ktap_skip "$n" "$1"; done
-	ktap_finish
-}
 
 cleanup() {
 	[ -n "$vmm" ] && kill -KILL "$vmm" 2>/dev/null && wait "$vmm" 2>/dev/null
@@ -50,10 +43,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-stat_of() {
-	sed -n "s/^$1: *//p" "$stats"
-}
 
 # A kprobe on tpm_pcr_read, to count the host TPM reads tvm makes.
 tr=/sys/kernel/tracing
@@ -79,19 +68,13 @@ tpm_reads() {
 as_vmm_user="setpriv --reuid=65534 --regid=65534 --groups=kvm --"
 
 ktap_plan 7
-[ -d /sys/kernel/security/tvm ] || skip_all "tvm.ko is not loaded"
-[ -d /sys/module/tvm_kvm ] || skip_all "tvm_kvm not loaded"
-[ -c /dev/kvm ] || skip_all "no /dev/kvm"
+tvm_need_kvm
 [ -x "$minivmm" ] && [ -r "$dir/guest/spin.bin" ] ||
-	skip_all "minivmm or its guests not built (make selftests)"
+	ktap_skip_all "minivmm or its guests not built (make selftests)"
 
 reloaded=1
-if ! tvm_reload max_vms=1 > "$tmp/why"; then
-	for n in $names; do
-		ktap_fail "$n" "cannot reload tvm with max_vms=1: $(cat "$tmp/why")"
-	done
-	ktap_finish
-fi
+tvm_reload max_vms=1 > "$tmp/why" ||
+	ktap_fail_all "cannot reload tvm with max_vms=1: $(cat "$tmp/why")"
 
 # One VM, tracked, its vCPU looping in the guest.
 "$minivmm" "$dir/guest/spin.bin" > "$tmp/spin" 2> "$tmp/spin-err" &
@@ -136,13 +119,10 @@ kill "$vmm" 2>/dev/null
 wait "$vmm" 2>/dev/null
 vmm=
 
-if ! tvm_reload max_vms_per_user=1 > "$tmp/why"; then
-	for n in user_refused_at_max_vms_per_user no_tpm_read_when_refused_per_user \
-		 other_users_create_past_one_users_limit; do
-		ktap_fail "$n" "cannot reload tvm with max_vms_per_user=1: $(cat "$tmp/why")"
-	done
-	ktap_finish
-fi
+tvm_reload max_vms_per_user=1 > "$tmp/why" ||
+	ktap_fail_all "cannot reload tvm with max_vms_per_user=1: $(cat "$tmp/why")" \
+		user_refused_at_max_vms_per_user no_tpm_read_when_refused_per_user \
+		other_users_create_past_one_users_limit
 
 # nobody's first VM, looping; its second is refused, with no TPM read.
 # (A file of its own: the first VM's output says "r" already.)

@@ -11,8 +11,6 @@
 . "$(dirname "$0")/ktap.sh"
 
 dir=$(cd "$(dirname "$0")" && pwd)
-minivmm=$dir/minivmm
-stats=/sys/kernel/security/tvm/stats
 tmp=$(mktemp -d)
 . "$dir/tvm_modules.sh"
 vmm=
@@ -38,22 +36,11 @@ tvm_kvm_loads_again
 a_new_vm_is_tracked_again
 a_vm_from_before_the_load_is_adopted_and_runs"
 
-skip_all() {
-	for n in $names; do ktap_skip "$n" "$1"; done
-	ktap_finish
-}
-
 ktap_plan 7
-[ -d /sys/kernel/security/tvm ] || skip_all "tvm.ko is not loaded"
-[ -d /sys/module/tvm_kvm ] || skip_all "tvm_kvm not loaded"
-[ -c /dev/kvm ] || skip_all "no /dev/kvm"
+tvm_need_kvm
 [ -x "$minivmm" ] && [ -r "$dir/guest/spin.bin" ] ||
-	skip_all "minivmm or its guests not built (make selftests)"
-[ -n "$tvmctl" ] || skip_all "no tvmctl (make tvmctl)"
-
-stat_of() {
-	sed -n "s/^$1: *//p" "$stats"
-}
+	ktap_skip_all "minivmm or its guests not built (make selftests)"
+[ -n "$tvmctl" ] || ktap_skip_all "no tvmctl (make tvmctl)"
 
 # stop: SIGTERM the VMM and reap it.
 stop() {
@@ -74,31 +61,31 @@ refused() {
 
 vms=$(stat_of vms)
 
+# refused_while NAME TEXT ARG...: with "minivmm ARG..." running and
+# TEXT in its output, rmmod is refused; then stop it.
+refused_while() {
+	_name=$1
+	_text=$2
+	shift 2
+	"$minivmm" "$@" > "$tmp/out" 2> "$tmp/err" &
+	vmm=$!
+	if ! wait_for "$tmp/out" "$_text"; then
+		ktap_fail "$_name" "the guest did not say \"$_text\": $(cat "$tmp/err")"
+	elif refused; then
+		ktap_pass "$_name"
+	else
+		ktap_fail "$_name"
+	fi
+	stop
+}
+
 # 1. A vCPU loops in the guest, inside KVM_RUN.
-"$minivmm" "$dir/guest/spin.bin" > "$tmp/out" 2> "$tmp/err" &
-vmm=$!
-if ! wait_for "$tmp/out" r; then
-	ktap_fail "rmmod_refused_while_a_vcpu_is_in_the_guest" \
-		"the spinning guest did not start: $(cat "$tmp/err")"
-elif refused; then
-	ktap_pass "rmmod_refused_while_a_vcpu_is_in_the_guest"
-else
-	ktap_fail "rmmod_refused_while_a_vcpu_is_in_the_guest"
-fi
-stop
+refused_while rmmod_refused_while_a_vcpu_is_in_the_guest r \
+	"$dir/guest/spin.bin"
 
 # 2. The guest halted; its VMM holds the VM without running it.
-"$minivmm" --hold 60 "$dir/guest/hello.bin" > "$tmp/out" 2> "$tmp/err" &
-vmm=$!
-if ! wait_for "$tmp/out" hello; then
-	ktap_fail "rmmod_refused_while_a_halted_vm_is_held" \
-		"the guest did not run: $(cat "$tmp/err")"
-elif refused; then
-	ktap_pass "rmmod_refused_while_a_halted_vm_is_held"
-else
-	ktap_fail "rmmod_refused_while_a_halted_vm_is_held"
-fi
-stop
+refused_while rmmod_refused_while_a_halted_vm_is_held hello \
+	--hold 60 "$dir/guest/hello.bin"
 
 # 3. Both VMMs are gone (give the VMs' destruction a few seconds).
 i=0
@@ -131,14 +118,10 @@ vmm=$!
 sleep 1
 if tvm_load tvm_kvm; then
 	ktap_pass "tvm_kvm_loads_again"
-	created=$(stat_of vms_created)
-	if "$minivmm" "$dir/guest/hello.bin" > "$tmp/out" 2> "$tmp/err" &&
-	   grep -q "hello from a measured guest" "$tmp/out" &&
-	   [ "$(stat_of vms_created)" = $((created + 1)) ]; then
+	if hello_vm_creates 1; then
 		ktap_pass "a_new_vm_is_tracked_again"
 	else
-		ktap_fail "a_new_vm_is_tracked_again" \
-			"created $(stat_of vms_created) (before $created): $(cat "$tmp/err")"
+		ktap_fail "a_new_vm_is_tracked_again" "$why"
 	fi
 
 	echo '{"version": 1, "selector": {"default": true}, "mode": "enforce"}' \

@@ -149,12 +149,6 @@ FIXTURE_TEARDOWN(log)
 	free(self->out);
 }
 
-static int vm_new(FIXTURE_DATA(log) *self, const char *name, uint32_t banks,
-		  uint32_t log_max, uint32_t *id)
-{
-	return tvm_vm_new(&self->nl, &self->vms, name, banks, log_max, id);
-}
-
 /*
  * Debian 6.1's harness runs the test even after its setup SKIPs; every
  * test starts with this.
@@ -197,8 +191,7 @@ TEST_F_TIMEOUT(log, replay_matches_pcrs, 120)
 
 	NEED_TVM();
 
-	ASSERT_EQ(0, vm_new(self, "log-replay", TVM_BANKS_ALL, 0, &id))
-		TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("log-replay", TVM_BANKS_ALL, 0, &id);
 	for (i = 0; i < 150; i++) {
 		uint64_t op = rnd(&s) % 10;
 
@@ -220,12 +213,12 @@ TEST_F_TIMEOUT(log, replay_matches_pcrs, 120)
 						 d, "digests", 7, &seq);
 		}
 		ASSERT_EQ(0, ret) TH_LOG("op %u: %s", i, self->nl.extack);
-		EXPECT_EQ(9u + i, seq);
+		EXPECT_EQ(CREATION_EVENTS + i, seq);
 	}
 	ASSERT_LT(0u, resets);
 
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, 0, &log));
-	ASSERT_EQ(9u + 150, log.n);
+	ASSERT_EQ(CREATION_EVENTS + 150, log.n);
 	for (i = 0; i < log.n; i++) {
 		EXPECT_EQ((uint64_t)i, log.ev[i].seq);
 		if (log.ev[i].type == TVM_EV_NO_ACTION)
@@ -301,8 +294,7 @@ TEST_F_TIMEOUT(log, binary_log_replays_in_tpm2_eventlog, 120)
 
 	NEED_TVM();
 
-	ASSERT_EQ(0, vm_new(self, "log-eventlog", TVM_BANKS_ALL, 0, &id))
-		TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("log-eventlog", TVM_BANKS_ALL, 0, &id);
 	for (i = 0; i < 40; i++) {
 		pcr = pcrs[rnd(&s) % ARRAY_SIZE(pcrs)];
 		if (i % 2) {
@@ -351,8 +343,7 @@ TEST_F_TIMEOUT(log, every_extendable_log_parses_in_tpm2_eventlog, 120)
 
 	NEED_TVM();
 
-	ASSERT_EQ(0, vm_new(self, "log-closed", TVM_BANKS_ALL, 0, &id))
-		TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("log-closed", TVM_BANKS_ALL, 0, &id);
 	for (t = 0; t < ARRAY_SIZE(types); t++) {
 		for (k = 0; k < ARRAY_SIZE(lens); k++) {
 			for (fill = 0; fill < 3; fill++) {
@@ -421,8 +412,7 @@ TEST_F(log, dump_of_a_largest_event_on_a_fresh_socket)
 	uint32_t id;
 
 	NEED_TVM();
-	ASSERT_EQ(0, vm_new(self, "log-big", TVM_BANKS_ALL, 0, &id))
-		TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("log-big", TVM_BANKS_ALL, 0, &id);
 	rnd_bytes(&s, data, sizeof(data));
 	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, TVM_PCR_APP, data,
 				     sizeof(data),
@@ -458,8 +448,7 @@ TEST_F_TIMEOUT(log, dump_from_returns_the_tail, 120)
 
 	NEED_TVM();
 
-	ASSERT_EQ(0, vm_new(self, "log-from", TVM_BANKS_ALL, 0, &id))
-		TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("log-from", TVM_BANKS_ALL, 0, &id);
 	/* Large events, so a dump takes several messages. */
 	for (i = 0; i < 40; i++) {
 		size_t len = i % 3 ? TVM_EVENT_DATA_MAX : rnd(&s) % 100;
@@ -471,7 +460,7 @@ TEST_F_TIMEOUT(log, dump_from_returns_the_tail, 120)
 	}
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, 0, &all));
 	n = all.n;
-	ASSERT_EQ(9u + 40, n);
+	ASSERT_EQ(CREATION_EVENTS + 40, n);
 	from[5] = n - 2;
 	from[6] = n - 1;
 	from[7] = n;
@@ -530,8 +519,7 @@ TEST_F(log, full_log_refuses_and_keeps_replaying)
 	ASSERT_LE(0, full0);
 	ASSERT_LE(0, refused0);
 
-	ASSERT_EQ(0, vm_new(self, "log-full", banks, 16, &id))
-		TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("log-full", banks, 16, &id);
 	for (i = 0; i < 7; i++) {
 		ASSERT_EQ(0, vm_get(&self->nl, id, &v));
 		EXPECT_EQ((uint32_t)TVM_VM_ACTIVE, v.state)
@@ -540,7 +528,7 @@ TEST_F(log, full_log_refuses_and_keeps_replaying)
 					     "fill", 4,
 					     &seq))
 			TH_LOG("extend %u: %s", i, self->nl.extack);
-		EXPECT_EQ(9u + i, seq);
+		EXPECT_EQ(CREATION_EVENTS + i, seq);
 	}
 	ASSERT_EQ(0, vm_get(&self->nl, id, &v));
 	EXPECT_EQ((uint32_t)TVM_VM_LOG_FULL, v.state);
@@ -730,8 +718,7 @@ TEST_F_TIMEOUT(log, securityfs_mirrors_the_vm, 60)
 
 	NEED_TVM();
 
-	ASSERT_EQ(0, vm_new(self, "log-sfs", banks, 0, &id))
-		TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("log-sfs", banks, 0, &id);
 	for (k = 0; k < ARRAY_SIZE(evs); k++)
 		ASSERT_EQ(0, tvm_extend_data(&self->nl, id, 10 + k, evs[k].data,
 					     evs[k].len, NULL));
@@ -921,8 +908,7 @@ TEST_F_TIMEOUT(log, concurrent_extends_stay_consistent, 300)
 	ASSERT_NE(NULL, w);
 	for (v = 0; v < 5; v++) {
 		snprintf(name, sizeof(name), "log-conc-%d", v);
-		ASSERT_EQ(0, vm_new(self, name, banks, 0, &ids[v]))
-			TH_LOG("%s", self->nl.extack);
+		ASSERT_VM_NEW(name, banks, 0, &ids[v]);
 	}
 	ASSERT_EQ(0, pthread_barrier_init(&start, NULL, 8));
 	for (t = 0; t < 8; t++) {
@@ -946,7 +932,8 @@ TEST_F_TIMEOUT(log, concurrent_extends_stay_consistent, 300)
 	ASSERT_EQ(0, failed);
 
 	for (v = 0; v < 5; v++) {
-		uint64_t n = 9 + (v == 0 ? 4 : 1) * THREAD_EXTENDS;
+		uint64_t n = CREATION_EVENTS +
+			     (v == 0 ? 4 : 1) * THREAD_EXTENDS;
 
 		memset(&log, 0, sizeof(log));
 		ASSERT_EQ(0, tvm_log_dump(&self->nl, ids[v], 0, &log));

@@ -126,10 +126,9 @@ TEST_F_TIMEOUT(pcr, extend_matches_userspace_hash, 120)
 		ASSERT_EQ(0, md(b, "", 0, d[b]))
 			TH_LOG("OpenSSL has no %s", bname(b));
 
-	ASSERT_EQ(0, vm_new(self, "pcr-hash", TVM_BANKS_ALL, 0, &id))
-		TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("pcr-hash", TVM_BANKS_ALL, 0, &id);
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &before));
-	ASSERT_EQ(9u, before.log_count);
+	ASSERT_EQ(CREATION_EVENTS, before.log_count);
 
 	for (i = 0; i < n; i++) {
 		pcr = TVM_FIRST_ADMIN_PCR + rnd(&s) % ADMIN_PCRS;
@@ -151,13 +150,13 @@ TEST_F_TIMEOUT(pcr, extend_matches_userspace_hash, 120)
 						 &seq);
 		}
 		ASSERT_EQ(0, ret) TH_LOG("extend %u: %s", i, self->nl.extack);
-		EXPECT_EQ(9 + i, seq);
+		EXPECT_EQ(CREATION_EVENTS + i, seq);
 		for (b = 0; b < __TVM_BANK_MAX; b++)
 			ASSERT_EQ(0, extend(b, want[b][pcr], d[b]));
 	}
 
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &after));
-	EXPECT_EQ(9 + n, after.log_count);
+	EXPECT_EQ(CREATION_EVENTS + n, after.log_count);
 	for (b = 0; b < __TVM_BANK_MAX; b++) {
 		EXPECT_EQ(TVM_PCR_MASK_ALL, after.have[b]);
 		for (pcr = 0; pcr < TVM_FIRST_ADMIN_PCR; pcr++)
@@ -203,8 +202,7 @@ TEST_F(pcr, sm3_bank_matches_gbt32905_vectors)
 	ASSERT_EQ(0, md(sm3, abcd16, 64, d));
 	ASSERT_EQ(0, memcmp(sm3_abcd16, d, 32));
 
-	ASSERT_EQ(0, vm_new(self, "pcr-sm3", 1u << sm3, 0, &id))
-		TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("pcr-sm3", 1u << sm3, 0, &id);
 	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, TVM_PCR_DEBUG, "abc", 3,
 				     &s1));
 	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, TVM_PCR_DEBUG, abcd16, 64,
@@ -267,8 +265,7 @@ TEST_F_TIMEOUT(pcr, extend_matches_swtpm, 300)
 		TH_LOG("the TPM has no sha256 bank");
 	TH_LOG("banks compared: %s", spec);
 
-	ASSERT_EQ(0, vm_new(self, "pcr-swtpm", TVM_BANKS_ALL, 0, &id))
-		TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("pcr-swtpm", TVM_BANKS_ALL, 0, &id);
 	ret = run(self->buf, sizeof(self->buf), "tpm2_pcrreset 16 23");
 	ASSERT_EQ(0, ret) TH_LOG("tpm2_pcrreset: %s", self->buf);
 	ASSERT_EQ(0, pcr_reset(&self->nl, id, TVM_PCR_DEBUG, &seq));
@@ -358,17 +355,16 @@ TEST_F(pcr, create_seeds_host_pcrs_and_version)
 	}
 	TH_LOG("host TPM: %s", has_tpm ? "yes" : "none, PCRs 0-7 seed zeros");
 
-	ASSERT_EQ(0, vm_new(self, "pcr-seed", TVM_BANKS_ALL, 0, &id))
-		TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("pcr-seed", TVM_BANKS_ALL, 0, &id);
 	for (i = 0; i <= TVM_PCR_HOST_LAST; i++) {
 		ASSERT_EQ(has_tpm, host_pcr(i, again));
 		ASSERT_EQ(0, memcmp(host[i], again, 32))
 			TH_LOG("host PCR %u changed meanwhile", i);
 	}
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &p));
-	ASSERT_EQ(9u, p.log_count);
+	ASSERT_EQ(CREATION_EVENTS, p.log_count);
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, id, 0, &log));
-	ASSERT_EQ(9u, log.n);
+	ASSERT_EQ(CREATION_EVENTS, log.n);
 
 	for (i = 0; i <= TVM_PCR_HOST_LAST; i++) {
 		const struct tvm_ev *ev = &log.ev[i];
@@ -443,8 +439,7 @@ TEST_F(pcr, reset_zeroes_pcr_and_logs_marker)
 
 	NEED_TVM();
 
-	ASSERT_EQ(0, vm_new(self, "pcr-reset", TVM_BANKS_ALL, 0, &id))
-		TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("pcr-reset", TVM_BANKS_ALL, 0, &id);
 	for (i = TVM_FIRST_ADMIN_PCR; i < TVM_NUM_PCRS; i++)
 		ASSERT_EQ(0, tvm_extend_data(&self->nl, id, i, "x", 1, NULL));
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &before));
@@ -528,8 +523,7 @@ TEST_F(pcr, extend_rejects_bad_requests)
 
 	NEED_TVM();
 
-	ASSERT_EQ(0, vm_new(self, "pcr-rej", banks, 0, &id))
-		TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("pcr-rej", banks, 0, &id);
 	ASSERT_EQ(0, vm_new(self, "pcr-rej-gone", banks, 0, &gone));
 	ASSERT_EQ(0, tvm_vm_delete(&self->nl, gone));
 
@@ -907,8 +901,7 @@ TEST_F(pcr, extend_fails_closed)
 
 	NEED_TVM();
 
-	ASSERT_EQ(0, vm_new(self, "pcr-closed", banks, 0, &id))
-		TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("pcr-closed", banks, 0, &id);
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, id, &before));
 
 	for (pcr = 0; pcr < TVM_FIRST_ADMIN_PCR; pcr++) {

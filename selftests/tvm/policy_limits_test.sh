@@ -21,11 +21,6 @@ names="policies_beyond_max_policies_refused
 replacing_at_max_policies_taken
 pins_beyond_max_policies_refused"
 
-skip_all() {
-	for n in $names; do ktap_skip "$n" "$1"; done
-	ktap_finish
-}
-
 cleanup() {
 	if [ -n "$reloaded" ]; then
 		tvm_reload > "$tmp/why" ||
@@ -36,17 +31,13 @@ cleanup() {
 trap cleanup EXIT
 
 ktap_plan 3
-[ -d /sys/kernel/security/tvm ] || skip_all "tvm.ko is not loaded"
-[ -x "$tvmctl" ] || skip_all "no tvmctl"
-command -v keyctl > /dev/null || skip_all "no keyctl"
+[ -d /sys/kernel/security/tvm ] || ktap_skip_all "tvm.ko is not loaded"
+[ -x "$tvmctl" ] || ktap_skip_all "no tvmctl"
+command -v keyctl > /dev/null || ktap_skip_all "no keyctl"
 
 reloaded=1
-if ! tvm_reload max_policies=2 > "$tmp/why"; then
-	for n in $names; do
-		ktap_fail "$n" "cannot reload tvm with max_policies=2: $(cat "$tmp/why")"
-	done
-	ktap_finish
-fi
+tvm_reload max_policies=2 > "$tmp/why" ||
+	ktap_fail_all "cannot reload tvm with max_policies=2: $(cat "$tmp/why")"
 
 cd "$tmp" || exit 1
 d=$(printf 'k' | sha256sum | cut -d' ' -f1)

@@ -403,13 +403,11 @@ static long add_key_to(const char *k, const char *desc, long ring)
 	return ret < 0 ? -errno : ret;
 }
 
-/* The owner key id of KEYDIR/@k.pem: SHA-256 of its RSAPublicKey; 0/-1. */
-static int key_id(const char *k, uint8_t id[TVM_KEY_ID_SIZE])
+/* The private key KEYDIR/@k.pem, or NULL. */
+static EVP_PKEY *private_key(const char *k)
 {
-	unsigned char *der = NULL;
 	EVP_PKEY *pkey = NULL;
 	char path[128];
-	int len = -1;
 	FILE *f;
 
 	snprintf(path, sizeof(path), KEYDIR "/%s.pem", k);
@@ -418,6 +416,16 @@ static int key_id(const char *k, uint8_t id[TVM_KEY_ID_SIZE])
 		pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
 		fclose(f);
 	}
+	return pkey;
+}
+
+/* The owner key id of KEYDIR/@k.pem: SHA-256 of its RSAPublicKey; 0/-1. */
+static int key_id(const char *k, uint8_t id[TVM_KEY_ID_SIZE])
+{
+	EVP_PKEY *pkey = private_key(k);
+	unsigned char *der = NULL;
+	int len = -1;
+
 	if (pkey)
 		len = i2d_PublicKey(pkey, &der);
 	EVP_PKEY_free(pkey);
@@ -443,19 +451,11 @@ static long add_owner_key(const char *k)
 static int sign(const char *k, const void *data, size_t len, uint8_t *sig,
 		size_t max)
 {
-	EVP_PKEY *pkey = NULL;
+	EVP_PKEY *pkey = private_key(k);
 	EVP_MD_CTX *ctx = NULL;
-	char path[128];
 	size_t n = max;
 	int ok = 0;
-	FILE *f;
 
-	snprintf(path, sizeof(path), KEYDIR "/%s.pem", k);
-	f = fopen(path, "r");
-	if (f) {
-		pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-		fclose(f);
-	}
 	ctx = EVP_MD_CTX_new();
 	ok = pkey && ctx &&
 	     EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, pkey) == 1 &&
@@ -505,6 +505,30 @@ FIXTURE_TEARDOWN(policy)
 	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, (name), 0,	\
 				(log_max), (id)))			\
 		TH_LOG("create %s: %s", (name), self->nl.extack)
+
+/*
+ * Extend PCR 9 of VM @id by the event @ev and VM_LAUNCH it: the launch
+ * goes on (audit), with the VM UNTRUSTED for @reason; its trust in *@v.
+ */
+#define EXTEND_LAUNCH_UNTRUSTED(id, ev, v, reason) do {			\
+	ASSERT_EQ(0, extend_str(&self->nl, (id), TVM_PCR_OS, (ev)));	\
+	EXPECT_EQ(0, vm_launch(&self->nl, (id), (v)))			\
+		TH_LOG("%s", self->nl.extack);				\
+	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, *(v));			\
+	EXPECT_REASON(*(v), (reason));					\
+} while (0)
+
+/*
+ * A precondition of a test that counts on no policy selecting its VM:
+ * no default policy is loaded.
+ */
+#define ASSERT_NO_POLICY() do {						\
+	struct pol_info *pi_ = malloc(sizeof(*pi_));			\
+									\
+	ASSERT_EQ(-ENOENT, policy_get(&self->nl, NULL, pi_))		\
+		TH_LOG("a default policy is loaded: this test needs none"); \
+	free(pi_);							\
+} while (0)
 
 /* --- load, get, dump, delete -------------------------------------------- */
 
@@ -800,14 +824,11 @@ TEST_F(policy, load_by_uuid)
 
 TEST_F(policy, launch_without_policy_is_unknown)
 {
-	struct pol_info *pi = malloc(sizeof(*pi));
 	struct vm_trust v;
 	uint32_t id;
 
 	NEED_TVM();
-	ASSERT_EQ(-ENOENT, policy_get(&self->nl, NULL, pi))
-		TH_LOG("a default policy is loaded: this test needs none");
-	free(pi);
+	ASSERT_NO_POLICY();
 	NEW_VM("pol-nopol", 0, &id);
 	ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
 	EXPECT_TRUST(TVM_TRUST_PENDING, v);
@@ -972,10 +993,7 @@ TEST_F(policy, final_pcr_value)
 	tmsg_nest_end(&self->m);
 	ASSERT_EQ(0, policy_send(&self->nl, &self->m, "pol-pcr-bad", NULL))
 		TH_LOG("%s", self->nl.extack);
-	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "k"));
-	EXPECT_EQ(0, vm_launch(&self->nl, id, &v)) TH_LOG("%s", self->nl.extack);
-	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
-	EXPECT_REASON(v, "pcr 9 sha256 value");
+	EXTEND_LAUNCH_UNTRUSTED(id, "k", &v, "pcr 9 sha256 value");
 }
 
 /* --- audit and enforce ---------------------------------------------------- */
@@ -1023,23 +1041,17 @@ TEST_F(policy, audit_mismatch_launches_untrusted)
 	/* Audit is the default mode. */
 	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, "pol-audit", 0, 1,
 				       "ev-1", NULL));
-	ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_OS, "other"));
-	EXPECT_EQ(0, vm_launch(&self->nl, id, &v)) TH_LOG("%s", self->nl.extack);
-	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
-	EXPECT_REASON(v, "launch: mismatch noted before launch");
+	EXTEND_LAUNCH_UNTRUSTED(id, "other", &v, "launch: mismatch noted before launch");
 }
 
 /* Name beats default, UUID beats name. */
 TEST_F(policy, selection_order)
 {
-	struct pol_info *pi = malloc(sizeof(*pi));
 	struct vm_trust v;
 	uint32_t id;
 
 	NEED_TVM();
-	ASSERT_EQ(-ENOENT, policy_get(&self->nl, NULL, pi))
-		TH_LOG("a default policy is loaded: this test needs none");
-	free(pi);
+	ASSERT_NO_POLICY();
 	NEW_VM("pol-sel", 0, &id);
 	/* Default: allows only "ev-d"; name: allows only "ev-n". */
 	ASSERT_EQ(0, load_event_policy(&self->nl, &self->m, NULL,

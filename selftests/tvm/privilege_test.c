@@ -58,81 +58,31 @@ FIXTURE_TEARDOWN(command)
 	priv_teardown(_metadata, &self->s, NULL);
 }
 
-FIXTURE_VARIANT_ADD(command, vm_create) {
-	.cmd = TVM_CMD_VM_CREATE,
-};
+/* One case a command: @dump_ sends it as a dump. */
+#define COMMAND(name, cmd_, dump_)					\
+	FIXTURE_VARIANT_ADD(command, name) {				\
+		.cmd = (cmd_), .dump = (dump_),				\
+	}
 
-FIXTURE_VARIANT_ADD(command, vm_delete) {
-	.cmd = TVM_CMD_VM_DELETE,
-};
-
-FIXTURE_VARIANT_ADD(command, vm_get) {
-	.cmd = TVM_CMD_VM_GET,
-};
-
-FIXTURE_VARIANT_ADD(command, vm_get_dump) {
-	.cmd = TVM_CMD_VM_GET, .dump = true,
-};
-
-FIXTURE_VARIANT_ADD(command, pcr_read) {
-	.cmd = TVM_CMD_PCR_READ,
-};
-
-FIXTURE_VARIANT_ADD(command, pcr_extend) {
-	.cmd = TVM_CMD_PCR_EXTEND,
-};
-
-FIXTURE_VARIANT_ADD(command, pcr_reset) {
-	.cmd = TVM_CMD_PCR_RESET,
-};
-
-FIXTURE_VARIANT_ADD(command, log_dump) {
-	.cmd = TVM_CMD_LOG_DUMP, .dump = true,
-};
-
-FIXTURE_VARIANT_ADD(command, policy_load) {
-	.cmd = TVM_CMD_POLICY_LOAD,
-};
-
-FIXTURE_VARIANT_ADD(command, policy_get) {
-	.cmd = TVM_CMD_POLICY_GET,
-};
-
-FIXTURE_VARIANT_ADD(command, policy_get_dump) {
-	.cmd = TVM_CMD_POLICY_GET, .dump = true,
-};
-
-FIXTURE_VARIANT_ADD(command, policy_delete) {
-	.cmd = TVM_CMD_POLICY_DELETE,
-};
-
-FIXTURE_VARIANT_ADD(command, vm_launch) {
-	.cmd = TVM_CMD_VM_LAUNCH,
-};
-
-FIXTURE_VARIANT_ADD(command, ak_set) {
-	.cmd = TVM_CMD_AK_SET,
-};
-
-FIXTURE_VARIANT_ADD(command, ak_get) {
-	.cmd = TVM_CMD_AK_GET,
-};
-
-FIXTURE_VARIANT_ADD(command, quote) {
-	.cmd = TVM_CMD_QUOTE,
-};
-
-FIXTURE_VARIANT_ADD(command, vm_bind) {
-	.cmd = TVM_CMD_VM_BIND,
-};
-
-FIXTURE_VARIANT_ADD(command, vm_measure) {
-	.cmd = TVM_CMD_VM_MEASURE,
-};
-
-FIXTURE_VARIANT_ADD(command, measure_file) {
-	.cmd = TVM_CMD_MEASURE_FILE,
-};
+COMMAND(vm_create, TVM_CMD_VM_CREATE, false);
+COMMAND(vm_delete, TVM_CMD_VM_DELETE, false);
+COMMAND(vm_get, TVM_CMD_VM_GET, false);
+COMMAND(vm_get_dump, TVM_CMD_VM_GET, true);
+COMMAND(pcr_read, TVM_CMD_PCR_READ, false);
+COMMAND(pcr_extend, TVM_CMD_PCR_EXTEND, false);
+COMMAND(pcr_reset, TVM_CMD_PCR_RESET, false);
+COMMAND(log_dump, TVM_CMD_LOG_DUMP, true);
+COMMAND(policy_load, TVM_CMD_POLICY_LOAD, false);
+COMMAND(policy_get, TVM_CMD_POLICY_GET, false);
+COMMAND(policy_get_dump, TVM_CMD_POLICY_GET, true);
+COMMAND(policy_delete, TVM_CMD_POLICY_DELETE, false);
+COMMAND(vm_launch, TVM_CMD_VM_LAUNCH, false);
+COMMAND(ak_set, TVM_CMD_AK_SET, false);
+COMMAND(ak_get, TVM_CMD_AK_GET, false);
+COMMAND(quote, TVM_CMD_QUOTE, false);
+COMMAND(vm_bind, TVM_CMD_VM_BIND, false);
+COMMAND(vm_measure, TVM_CMD_VM_MEASURE, false);
+COMMAND(measure_file, TVM_CMD_MEASURE_FILE, false);
 
 /* The command the unprivileged child sends (fork copies it). */
 static const FIXTURE_VARIANT(command) *the_command;
@@ -152,7 +102,7 @@ static int one_command(uint32_t id)
 	tmsg_init(&m, &nl, the_command->cmd,
 		  the_command->dump ? NLM_F_DUMP : 0);
 	ret = tnl_call(&nl, &m, NULL, NULL);
-	if (ret != -EPERM || !strstr(nl.extack, "CAP_SYS_ADMIN")) {
+	if (!tvm_refused_cap(&nl, ret)) {
 		fprintf(stderr, "# as uid %d: %d (%s), extack \"%s\"\n",
 			TVM_TEST_UID, ret, strerror(-ret), nl.extack);
 		return 1;

@@ -39,14 +39,10 @@ static int ak_cb(const struct nlmsghdr *h, void *arg)
 
 	if ((a = tmsg_attr(h, TVM_A_AK_BITS)))
 		k->bits = tattr_u32(a);
-	if ((a = tmsg_attr(h, TVM_A_AK_MODULUS)) && tattr_len(a) <= 512) {
-		k->n_len = tattr_len(a);
-		memcpy(k->n, tattr_data(a), k->n_len);
-	}
-	if ((a = tmsg_attr(h, TVM_A_AK_EXPONENT)) && tattr_len(a) <= 8) {
-		k->e_len = tattr_len(a);
-		memcpy(k->e, tattr_data(a), k->e_len);
-	}
+	tattr_copy(tmsg_attr(h, TVM_A_AK_MODULUS), k->n, sizeof(k->n),
+		   &k->n_len);
+	tattr_copy(tmsg_attr(h, TVM_A_AK_EXPONENT), k->e, sizeof(k->e),
+		   &k->e_len);
 	return 0;
 }
 
@@ -58,14 +54,10 @@ static int quote_cb(const struct nlmsghdr *h, void *arg)
 	tvm_pcrs_cb(h, &q->pcrs);
 	if ((a = tmsg_attr(h, TVM_A_VM_LOG_COUNT)))
 		q->log_count = tattr_u64(a);
-	if ((a = tmsg_attr(h, TVM_A_QUOTE_ATTEST)) && tattr_len(a) <= 512) {
-		q->attest_len = tattr_len(a);
-		memcpy(q->attest, tattr_data(a), q->attest_len);
-	}
-	if ((a = tmsg_attr(h, TVM_A_QUOTE_SIGNATURE)) && tattr_len(a) <= 512) {
-		q->sig_len = tattr_len(a);
-		memcpy(q->sig, tattr_data(a), q->sig_len);
-	}
+	tattr_copy(tmsg_attr(h, TVM_A_QUOTE_ATTEST), q->attest,
+		   sizeof(q->attest), &q->attest_len);
+	tattr_copy(tmsg_attr(h, TVM_A_QUOTE_SIGNATURE), q->sig,
+		   sizeof(q->sig), &q->sig_len);
 	return 0;
 }
 

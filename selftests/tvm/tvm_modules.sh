@@ -11,7 +11,16 @@
 #   tvm_reload [PARAM...]       tvm_kvm out, tvm loaded again with PARAMs,
 #                               then tvm_kvm if it was loaded when this
 #                               file was sourced; what failed on stdout
-# POSIX sh, like ktap.sh.
+#   stat_of NAME                the counter NAME of tvm's stats file
+#   tvm_need_kvm                ktap_skip_all unless tvm, tvm_kvm and
+#                               /dev/kvm are there
+#   hello_vm_creates N          run minivmm's hello guest: true if it ran
+#                               and tvm's vms_created went up by N; the
+#                               count before in $created, else why in $why
+# Sets $minivmm (the test VMM) and $stats.  POSIX sh, like ktap.sh.
+
+minivmm=$dir/minivmm
+stats=/sys/kernel/security/tvm/stats
 
 tvm_had_kvm=
 [ -d /sys/module/tvm_kvm ] && tvm_had_kvm=1
@@ -42,4 +51,23 @@ tvm_reload() {
 	rmmod tvm 2>"$tmp/rmmod" || { cat "$tmp/rmmod"; return 1; }
 	tvm_load tvm "$@" || { cat "$tmp/load"; return 1; }
 	[ -z "$tvm_had_kvm" ] || tvm_load tvm_kvm || { cat "$tmp/load"; return 1; }
+}
+
+stat_of() {
+	sed -n "s/^$1: *//p" "$stats"
+}
+
+tvm_need_kvm() {
+	[ -d /sys/kernel/security/tvm ] || ktap_skip_all "tvm.ko is not loaded"
+	[ -d /sys/module/tvm_kvm ] || ktap_skip_all "tvm_kvm not loaded"
+	[ -c /dev/kvm ] || ktap_skip_all "no /dev/kvm"
+}
+
+hello_vm_creates() {
+	created=$(stat_of vms_created)
+	"$minivmm" "$dir/guest/hello.bin" > "$tmp/out" 2> "$tmp/err" &&
+		grep -q "hello from a measured guest" "$tmp/out" &&
+		[ "$(stat_of vms_created)" = $((created + $1)) ] && return 0
+	why="created $(stat_of vms_created) (before $created): $(cat "$tmp/err")"
+	return 1
 }

@@ -176,6 +176,19 @@ static inline uint64_t tattr_u64(const struct nlattr *a)
 }
 
 /*
+ * Copy the payload of @a, if there is one and it fits @size bytes, into
+ * @buf, and its length into @len; else leave both as they are.
+ */
+static inline void tattr_copy(const struct nlattr *a, void *buf, int size,
+			      int *len)
+{
+	if (a && tattr_len(a) <= size) {
+		*len = tattr_len(a);
+		memcpy(buf, tattr_data(a), *len);
+	}
+}
+
+/*
  * Copy the extack message of an NLMSG_ERROR, or of the NLMSG_DONE that
  * ends a failed dump (its payload is only the errno before the TLVs),
  * into nl->extack.

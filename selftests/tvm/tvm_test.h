@@ -19,14 +19,23 @@
 
 #include "tvm_nl.h"
 
+/* The PCRs an administrator may extend: TVM_FIRST_ADMIN_PCR and up. */
+#define ADMIN_PCRS	(TVM_NUM_PCRS - TVM_FIRST_ADMIN_PCR)
+
+/*
+ * The events tvm logs when it creates a VM, before any other: one
+ * TVM_EV_HOST_PCR for each host PCR (TVM_PCR_HOST_FIRST to
+ * TVM_PCR_HOST_LAST), then TVM_EV_TVM_VERSION in TVM_PCR_VMM.  The first
+ * event a test adds has this sequence number.
+ */
+#define CREATION_EVENTS							\
+	((unsigned int)(TVM_PCR_HOST_LAST - TVM_PCR_HOST_FIRST + 1) + 1)
+
 /*
  * For fixtures with a bool no_tvm set when tvm.ko is absent: the 6.1
  * harness runs a test's body even after SKIP() in its setup, so each body
  * starts with NEED_TVM().
  */
-/* The PCRs an administrator may extend: TVM_FIRST_ADMIN_PCR and up. */
-#define ADMIN_PCRS	(TVM_NUM_PCRS - TVM_FIRST_ADMIN_PCR)
-
 #define NEED_TVM() do { if (self->no_tvm) return; } while (0)
 
 /*
@@ -326,6 +335,16 @@ static inline int tvm_vm_new(struct tnl *nl, struct tvm_vms *vms,
 }
 
 /* Delete the VMs in @vms; -ENOENT for those deleted already is fine. */
+/*
+ * For a fixture with self->nl and self->vms: VM @name, of @banks and
+ * @log_max, for this test (tvm_vm_new(): deleted at teardown) into
+ * *@id, or the test fails with the kernel's message.
+ */
+#define ASSERT_VM_NEW(name, banks, log_max, id)				\
+	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, (name), (banks),	\
+				(log_max), (id)))			\
+		TH_LOG("%s", self->nl.extack)
+
 static inline void tvm_vms_delete(struct tnl *nl, struct tvm_vms *vms)
 {
 	int i;
@@ -612,6 +631,16 @@ static inline int as_unprivileged_user(int (*fn)(uint32_t), uint32_t id)
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+/*
+ * In an unprivileged child: whether @ret, from a call on @nl, is the
+ * refusal of a command that needs CAP_SYS_ADMIN: EPERM, with an extack
+ * naming the capability.
+ */
+static inline bool tvm_refused_cap(const struct tnl *nl, int ret)
+{
+	return ret == -EPERM && strstr(nl->extack, "CAP_SYS_ADMIN");
 }
 
 /* --- KVM VMs (ABI 5) ----------------------------------------------------- */

@@ -40,13 +40,9 @@ measure_refuses_a_vm_that_is_not_kvm
 launch_names_the_kvm_vm_the_command_creates"
 
 ktap_plan 13
-if [ ! -d /sys/kernel/security/tvm ]; then
-	for n in $names; do ktap_skip "$n" "tvm.ko is not loaded"; done
-	ktap_finish
-fi
+[ -d /sys/kernel/security/tvm ] || ktap_skip_all "tvm.ko is not loaded"
 if [ "$(cat /sys/kernel/security/tvm/version)" -lt 5 ]; then
-	for n in $names; do ktap_skip "$n" "tvm.ko is older than ABI 5"; done
-	ktap_finish
+	ktap_skip_all "tvm.ko is older than ABI 5"
 fi
 
 # json_field KEY FILE: the value of "KEY" on the first line that has it.

@@ -28,10 +28,7 @@ monitor_as_nobody_refused
 vm_create_as_nobody_refused"
 
 ktap_plan 9
-if [ ! -d /sys/kernel/security/tvm ]; then
-	for n in $names; do ktap_skip "$n" "tvm.ko is not loaded"; done
-	ktap_finish
-fi
+[ -d /sys/kernel/security/tvm ] || ktap_skip_all "tvm.ko is not loaded"
 
 nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The launch and the gate: at a VM's first KVM_RUN, its memory into
+ * PCR 9 and its policy evaluated; at every KVM_RUN, whether the VM may
+ * run; and the stop that forces the vCPUs of a VM that may no longer
+ * run out of the guest.
+ */
+
+#include <linux/mutex.h>
+
+#include "tvm_kvm.h"
+
+/*
+ * The launch, once per VM, in the first KVM_RUN of any of its vCPUs:
+ * measure its memory into PCR 9 and evaluate its policy.  Its other
+ * vCPUs wait here until that is done.
+ */
+static int tk_launch(struct tk_vm *tk)
+{
+	char reason[TVM_REASON_MAX + 1];
+	int ret;
+
+	/* Pairs with the release below: a launched VM's measurements are seen. */
+	if (smp_load_acquire(&tk->launched))
+		return 0;
+	if (mutex_lock_killable(&tk->launch_lock))
+		return -EINTR;
+	if (!tk->launched) {
+		ret = tk_measure_slots(tk);
+		if (ret) {
+			snprintf(reason, sizeof(reason),
+				 "launch: guest memory could not be measured (%d)",
+				 ret);
+			tvm_vm_mismatch(tk->vm, reason);
+		}
+		/* -EACCES (enforce) is the gate's to report, below. */
+		tvm_vm_launch(tk->vm, NULL);
+		/* After the launch is done; pairs with the acquire above. */
+		smp_store_release(&tk->launched, true);
+		tk_runtime_arm(tk);
+	}
+	mutex_unlock(&tk->launch_lock);
+	return 0;
+}
+
+int tk_run(struct kvm_vcpu *vcpu, int (*run)(struct kvm_vcpu *vcpu))
+{
+	char reason[TVM_REASON_MAX + 1];
+	struct tk_vm *tk;
+	int ret;
+
+	/*
+	 * A stop left pending from a time the VM was refused is not for
+	 * this run (a policy may have let it run again).  Clear it before
+	 * the gate reads the trust: a stop that comes after that read is
+	 * kept, and makes this run leave the guest.
+	 */
+	if (kvm_test_request(KVM_REQ_VM_DEAD, vcpu) &&
+	    !READ_ONCE(vcpu->kvm->vm_dead)) {
+		kvm_clear_request(KVM_REQ_VM_DEAD, vcpu);
+		/* The clear is ordered before the gate's read of the trust. */
+		smp_mb__after_atomic();
+	}
+
+	tk = tk_get(vcpu->kvm);
+	if (!tk) {
+		ret = -ENOMEM;		/* adopting it failed; tk_get() said so */
+	} else {
+		ret = tk_launch(tk);
+		if (!ret)
+			ret = tvm_vm_may_run(tk->vm, reason, sizeof(reason));
+	}
+	if (!ret) {
+		ret = run(vcpu);
+		/* Stopped by tk_stop(), not by KVM (which sets vm_dead). */
+		if (ret == -EIO && !READ_ONCE(vcpu->kvm->vm_dead) &&
+		    tvm_vm_may_run(tk->vm, reason, sizeof(reason)) == -EACCES)
+			ret = -EACCES;
+	}
+	if (ret == -EACCES)
+		pr_info_ratelimited("VM %u: KVM_RUN refused: %s\n",
+				    tvm_vm_id(tk->vm), reason);
+	if (tk)
+		tk_put(tk);
+	return ret;
+}
+
+void tk_stop(struct tvm_vm *vm)
+{
+	struct tk_vm *tk = tk_lookup_vm(vm);
+
+	if (!tk)
+		return;
+	/*
+	 * KVM_REQ_VM_DEAD without vm_dead: every vCPU in guest mode is
+	 * kicked out (and KVM waits until it is), and every vCPU about to
+	 * enter sees the request first; either way it leaves KVM_RUN with
+	 * -EIO before another guest instruction.  The VM's other ioctls
+	 * keep working, and a halted vCPU stays halted until it is woken,
+	 * then leaves the same way.
+	 */
+	if (tk_kvm_get(tk)) {
+		kvm_make_all_cpus_request(tk->kvm, KVM_REQ_VM_DEAD);
+		kvm_put_kvm(tk->kvm);
+	}
+	tk_put(tk);
+}
