@@ -503,7 +503,7 @@ TEST_F(vm, measure_file_matches_openssl)
 		ASSERT_EQ(0, tvm_log_dump(&self->nl, id, seq, &log));
 		ASSERT_EQ(1u, log.n);
 		EXPECT_EQ(seq, log.ev[0].seq);
-		EXPECT_EQ(9u, log.ev[0].pcr);
+		EXPECT_EQ((uint32_t)TVM_PCR_OS, log.ev[0].pcr);
 		EXPECT_EQ((uint32_t)TVM_EV_FILE, log.ev[0].type);
 		ASSERT_EQ(strlen(name), log.ev[0].data_len);
 		EXPECT_EQ(0, memcmp(name, log.ev[0].data, strlen(name)));
