@@ -78,10 +78,9 @@ static int pcr_read(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
+	ret = tvmctl_vm_args(ctl, argc, argv, 1, &sel, &arg);
 	if (ret)
 		return ret;
-	arg = argv[optind];
 
 	pv = malloc(sizeof(*pv));
 	if (!pv)
@@ -154,24 +153,26 @@ out:
 
 /*
  * extend (@ev, its event) and reset (@ev NULL), after their options: on
- * their arguments "VM PCR" @args[0..@n), print the sequence number of the
- * event logged.  @what names it in messages.
+ * their arguments "VM PCR", print the sequence number of the event
+ * logged.  @what names it in messages.
  */
-static int pcr_event(struct tvmctl *ctl, int n, char **args,
+static int pcr_event(struct tvmctl *ctl, int argc, char **argv,
 		     const char *what, const struct pcr_event *ev)
 {
+	const char *arg, *pcr_arg;
 	struct vm_sel sel;
 	struct tvm_nl *nl;
 	unsigned int pcr;
 	uint64_t seq;
 	int ret;
 
-	ret = tvmctl_vm_args(ctl, n, args, 2, &sel);
+	ret = tvmctl_vm_args(ctl, argc, argv, 2, &sel, &arg);
 	if (ret)
 		return ret;
-	if (parse_pcr(args[1], &pcr))
+	pcr_arg = argv[optind + 1];
+	if (parse_pcr(pcr_arg, &pcr))
 		return tvmctl_err(TVMCTL_USAGE, "%s: bad PCR index '%s' (0-%d)",
-				  ctl->name, args[1], TVM_NUM_PCRS - 1);
+				  ctl->name, pcr_arg, TVM_NUM_PCRS - 1);
 
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
@@ -180,7 +181,7 @@ static int pcr_event(struct tvmctl *ctl, int n, char **args,
 		   tvm_client_pcr_reset(nl, &sel, pcr, &seq);
 	if (ret)
 		ret = tvmctl_nl_err(ctl, nl, ret, "%s PCR %u of VM '%s'", what,
-				    pcr, args[0]);
+				    pcr, arg);
 	else
 		seq_print(ctl, seq);
 	tvm_nl_close(nl);
@@ -278,7 +279,7 @@ static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	return pcr_event(ctl, argc - optind, argv + optind, "extending", &ev);
+	return pcr_event(ctl, argc, argv, "extending", &ev);
 }
 
 static int pcr_reset(struct tvmctl *ctl, int argc, char **argv)
@@ -287,8 +288,7 @@ static int pcr_reset(struct tvmctl *ctl, int argc, char **argv)
 
 	if (tvmctl_only_help(ctl, argc, argv, &ret))
 		return ret;
-	return pcr_event(ctl, argc - optind, argv + optind, "resetting",
-			 NULL);
+	return pcr_event(ctl, argc, argv, "resetting", NULL);
 }
 
 const struct tvmctl_cmd pcr_cmds[] = {

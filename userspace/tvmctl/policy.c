@@ -262,10 +262,9 @@ static int policy_sign(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	ret = tvmctl_args(ctl, argc, argv, 1, &file);
 	if (ret)
 		return ret;
-	file = argv[optind];
 	if (!key)
 		return tvmctl_err(TVMCTL_USAGE, "%s: --key KEY.pem is required",
 				  ctl->name);
@@ -330,17 +329,18 @@ static int policy_keyid(struct tvmctl *ctl, int argc, char **argv)
 {
 	char hex[2 * TVM_KEY_ID_SIZE + 1];
 	uint8_t id[TVM_KEY_ID_SIZE];
+	const char *file;
 	int ret;
 
 	if (tvmctl_only_help(ctl, argc, argv, &ret))
 		return ret;
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	ret = tvmctl_args(ctl, argc, argv, 1, &file);
 	if (ret)
 		return ret;
-	ret = attest_read_key_id(argv[optind], id);
+	ret = attest_read_key_id(file, id);
 	if (ret)
 		return tvmctl_err(TVMCTL_USAGE, "%s: '%s': %s", ctl->name,
-				  argv[optind], ret == -EBADMSG ?
+				  file, ret == -EBADMSG ?
 				  "no certificate or key in it" :
 				  ret == -EOPNOTSUPP ? "not an RSA key" :
 				  strerror(-ret));
@@ -444,10 +444,9 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	ret = tvmctl_args(ctl, argc, argv, 1, &file);
 	if (ret)
 		return ret;
-	file = argv[optind];
 
 	ret = load_file(ctl, file, &enc);
 	if (ret)
@@ -641,7 +640,7 @@ static int policy_show(struct tvmctl *ctl, int argc, char **argv)
 	if (tvmctl_only_help(ctl, argc, argv, &ret))
 		return ret;
 	if (argc - optind > 1)
-		return tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+		return tvmctl_args(ctl, argc, argv, 1, NULL);
 	if (argc - optind == 1) {
 		ret = parse_sel(ctl, argv[optind], &one);
 		if (ret)
@@ -722,7 +721,7 @@ static int policy_delete(struct tvmctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	char what[PARSE_UUID_STR_LEN + TVM_NAME_MAX + 8];
-	const char *file = NULL, *sig_file = NULL;
+	const char *file = NULL, *sig_file = NULL, *arg;
 	struct policy_file *enc = NULL;
 	struct tvm_nl *nl = NULL;
 	struct policy_sel sel;
@@ -742,7 +741,7 @@ static int policy_delete(struct tvmctl *ctl, int argc, char **argv)
 		}
 	}
 	if (file) {
-		ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 0);
+		ret = tvmctl_args(ctl, argc, argv, 0, NULL);
 		if (ret)
 			return ret;
 		ret = load_file(ctl, file, &enc);
@@ -767,10 +766,10 @@ static int policy_delete(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_err(TVMCTL_USAGE,
 					  "%s: --sig goes with --signed FILE",
 					  ctl->name);
-		ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+		ret = tvmctl_args(ctl, argc, argv, 1, &arg);
 		if (ret)
 			return ret;
-		ret = parse_sel(ctl, argv[optind], &sel);
+		ret = parse_sel(ctl, arg, &sel);
 		if (ret)
 			return ret;
 	}

@@ -347,10 +347,9 @@ int quote_main(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
+	ret = tvmctl_vm_args(ctl, argc, argv, 1, &sel, &arg);
 	if (ret)
 		return ret;
-	arg = argv[optind];
 	if (!nonce_arg)
 		return tvmctl_err(TVMCTL_USAGE, "%s: --nonce is required "
 				  "(the verifier's, in hex)", ctl->name);

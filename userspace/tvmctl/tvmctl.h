@@ -89,10 +89,13 @@ int tvmctl_opt_default(const struct tvmctl *ctl, int c, char **argv);
 bool tvmctl_only_help(const struct tvmctl *ctl, int argc, char **argv,
 		      int *status);
 /*
- * Check that exactly @want positional arguments @args[0..@n) are left;
- * returns 0 or, having said what is missing or extra, TVMCTL_USAGE.
+ * Check that exactly @want positional arguments are left after the
+ * options, argv[optind..@argc), and point *@first (unless @first is NULL)
+ * at the first of them, or NULL if @want is 0; returns 0 or, having said
+ * what is missing or extra, TVMCTL_USAGE.
  */
-int tvmctl_want_args(const struct tvmctl *ctl, int n, char **args, int want);
+int tvmctl_args(const struct tvmctl *ctl, int argc, char **argv, int want,
+		const char **first);
 
 /* A VM selector argument; prints why not, returns 0 or TVMCTL_USAGE. */
 int tvmctl_parse_vm(const struct tvmctl *ctl, const char *arg,
@@ -113,11 +116,11 @@ int tvmctl_parse_bank(const struct tvmctl *ctl, const char *arg, int *bank);
 int tvmctl_parse_pcrs(const struct tvmctl *ctl, const char *arg,
 		      bool nonempty, uint32_t *mask);
 /*
- * tvmctl_want_args(), then the first of the arguments, a VM selector,
- * into @sel; prints why not, returns 0 or TVMCTL_USAGE.
+ * tvmctl_args(), then the first of the arguments, a VM selector, into
+ * @sel; prints why not, returns 0 or TVMCTL_USAGE.
  */
-int tvmctl_vm_args(const struct tvmctl *ctl, int n, char **args, int want,
-		   struct vm_sel *sel);
+int tvmctl_vm_args(const struct tvmctl *ctl, int argc, char **argv, int want,
+		   struct vm_sel *sel, const char **first);
 
 /* Connect to tvm.ko; prints why not and returns TVMCTL_ERR on failure. */
 int tvmctl_nl_open(const struct tvmctl *ctl, struct tvm_nl **nlp);

@@ -86,10 +86,9 @@ static int vm_create(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	ret = tvmctl_args(ctl, argc, argv, 1, &a.name);
 	if (ret)
 		return ret;
-	a.name = argv[optind];
 	if (tvmctl_parse_vm_name(ctl, a.name))
 		return TVMCTL_USAGE;
 
@@ -167,7 +166,7 @@ static int vm_list(struct tvmctl *ctl, int argc, char **argv)
 
 	if (tvmctl_only_help(ctl, argc, argv, &ret))
 		return ret;
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 0);
+	ret = tvmctl_args(ctl, argc, argv, 0, NULL);
 	if (ret)
 		return ret;
 
@@ -195,11 +194,12 @@ int vm_one(struct tvmctl *ctl, int argc, char **argv,
 	struct vm_info vm;
 	struct vm_sel sel;
 	struct tvm_nl *nl;
+	const char *arg;
 	int ret;
 
 	if (tvmctl_only_help(ctl, argc, argv, &ret))
 		return ret;
-	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
+	ret = tvmctl_vm_args(ctl, argc, argv, 1, &sel, &arg);
 	if (ret)
 		return ret;
 
@@ -208,8 +208,7 @@ int vm_one(struct tvmctl *ctl, int argc, char **argv,
 		return ret;
 	ret = fn(nl, &sel, &vm);
 	if (ret) {
-		ret = tvmctl_nl_err(ctl, nl, ret, "%s VM '%s'", what,
-				    argv[optind]);
+		ret = tvmctl_nl_err(ctl, nl, ret, "%s VM '%s'", what, arg);
 	} else if (fn != tvm_client_vm_delete) {
 		vm_print(ctl, &vm);
 	} else {
@@ -246,10 +245,9 @@ static int vm_launch(struct tvmctl *ctl, int argc, char **argv)
 
 	if (tvmctl_only_help(ctl, argc, argv, &ret))
 		return ret;
-	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
+	ret = tvmctl_vm_args(ctl, argc, argv, 1, &sel, &arg);
 	if (ret)
 		return ret;
-	arg = argv[optind];
 
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
