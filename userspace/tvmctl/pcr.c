@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attest.h"
 #include "tvm_log.h"
 #include "tvmctl.h"
 
@@ -117,34 +118,24 @@ static int read_data_file(const char *path, uint8_t *buf, size_t *len)
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) :
 				     STDIN_FILENO;
 	uint8_t extra;
-	size_t n = 0;
 	ssize_t r;
 	int ret = 0;
 
 	if (fd < 0)
 		return -errno;
-	while (n < TVM_EVENT_DATA_MAX) {
-		r = read(fd, buf + n, TVM_EVENT_DATA_MAX - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ret = -errno;
-			goto out;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
+	r = attest_read_full(fd, buf, TVM_EVENT_DATA_MAX);
+	if (r < 0) {
+		ret = (int)r;
+		goto out;
 	}
-	if (n == TVM_EVENT_DATA_MAX) {
-		do
-			r = read(fd, &extra, 1);
-		while (r < 0 && errno == EINTR);
+	*len = (size_t)r;
+	if (*len == TVM_EVENT_DATA_MAX) {
+		r = attest_read_full(fd, &extra, 1);
 		if (r < 0)
-			ret = -errno;
+			ret = (int)r;
 		else if (r > 0)
 			ret = -EFBIG;
 	}
-	*len = n;
 out:
 	if (fd != STDIN_FILENO)
 		close(fd);

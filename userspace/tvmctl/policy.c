@@ -204,22 +204,11 @@ out:
 static int write_file(const char *path, const uint8_t *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	size_t done = 0;
-	ssize_t r;
-	int ret = 0;
+	int ret;
 
 	if (fd < 0)
 		return -errno;
-	while (done < len) {
-		r = write(fd, data + done, len - done);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ret = -errno;
-			break;
-		}
-		done += (size_t)r;
-	}
+	ret = attest_write_all(fd, data, len);
 	if (close(fd) && !ret)
 		ret = -errno;
 	return ret;
