@@ -97,14 +97,6 @@ static const char *ssl_reason(const char *fallback)
 	return r ? r : fallback;
 }
 
-static int sha256(const uint8_t *data, size_t len,
-		  uint8_t out[POLICY_DIGEST_SIZE])
-{
-	unsigned int n = POLICY_DIGEST_SIZE;
-
-	return EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) ? 0 : -EIO;
-}
-
 /* The selector: "name=web-1" in text, {"name": "web-1"} in JSON. */
 static void sel_print(struct tvmctl *ctl, const struct policy_sel *sel)
 {
@@ -283,11 +275,9 @@ static int policy_sign(struct tvmctl *ctl, int argc, char **argv)
 	ret = sign(ctl, key, enc->p.key_id, data, len, sig, &sig_len);
 	if (ret)
 		goto out;
-	if (sha256(data, len, digest)) {
-		ret = tvmctl_err(TVMCTL_ERR, "%s: SHA-256: %s", ctl->name,
-				 ssl_reason("failed"));
+	ret = policy_file_digest(ctl, enc, digest);
+	if (ret)
 		goto out;
-	}
 	ret = write_file(out, sig, sig_len);
 	if (ret) {
 		ret = tvmctl_err(TVMCTL_ERR, "%s: writing '%s': %s", ctl->name,
@@ -401,10 +391,13 @@ void policy_file_free(struct policy_file *enc)
 	enc->sig = NULL;
 }
 
-int policy_file_digest(const struct policy_file *enc,
+int policy_file_digest(const struct tvmctl *ctl, const struct policy_file *enc,
 		       uint8_t digest[POLICY_DIGEST_SIZE])
 {
-	return attest_policy_digest(&enc->p, digest) ? -EIO : 0;
+	if (attest_policy_digest(&enc->p, digest))
+		return tvmctl_err(TVMCTL_ERR, "%s: SHA-256: %s", ctl->name,
+				  ssl_reason("failed"));
+	return 0;
 }
 
 static int policy_load(struct tvmctl *ctl, int argc, char **argv)
@@ -450,11 +443,9 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 	ret = policy_file_sig(ctl, file, sig_file, enc);
 	if (ret)
 		goto out;
-	if (policy_file_digest(enc, digest)) {
-		ret = tvmctl_err(TVMCTL_ERR, "%s: SHA-256: %s", ctl->name,
-				 ssl_reason("failed"));
+	ret = policy_file_digest(ctl, enc, digest);
+	if (ret)
 		goto out;
-	}
 
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)

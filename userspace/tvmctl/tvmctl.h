@@ -175,8 +175,11 @@ int policy_file_encode(const struct tvmctl *ctl, const char *path,
  */
 int policy_file_sig(const struct tvmctl *ctl, const char *path,
 		    const char *sig_file, struct policy_file *pf);
-/* SHA-256 of the encoded payload, as tvm reports it; 0 or -EIO. */
-int policy_file_digest(const struct policy_file *pf,
+/*
+ * SHA-256 of the canonical encoding, as tvm reports it; prints why not
+ * and returns TVMCTL_ERR, or returns 0.
+ */
+int policy_file_digest(const struct tvmctl *ctl, const struct policy_file *pf,
 		       uint8_t digest[POLICY_DIGEST_SIZE]);
 /* tvm_client_policy_load() of @pf, the reply into @reply; 0 or -errno. */
 int policy_file_send(struct tvm_nl *nl, const struct policy_file *pf,
