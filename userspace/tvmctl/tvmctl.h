@@ -138,9 +138,10 @@ int tvmctl_nl_err(const struct tvmctl *ctl, const struct tvm_nl *nl, int err,
 void vm_print(struct tvmctl *ctl, const struct vm_info *vm);
 /*
  * A request @fn on one VM, with no options but -h (vm show, vm delete,
- * measure): print the VM of the reply, or, for tvm_client_vm_delete(),
- * which replies with nothing, an empty object.  A failure is "<@what>
- * VM '<arg>'".
+ * vm launch, measure): print the VM of the reply, or, for
+ * tvm_client_vm_delete(), which replies with nothing, an empty object.
+ * A failure is "<@what> VM '<arg>'"; a launch that enforce mode refused
+ * prints the VM all the same, and its oldest reason on stderr.
  */
 int vm_one(struct tvmctl *ctl, int argc, char **argv,
 	   int (*fn)(struct tvm_nl *nl, const struct vm_sel *sel,
