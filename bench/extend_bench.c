@@ -152,42 +152,31 @@ static uint32_t bench_vm(struct tnl *nl, const char *prefix, uint32_t banks)
 	return id;
 }
 
-/* Extends per second in batches of @batch requests per system call. */
-static double bench_tvm_batched(struct tnl *nl, uint32_t banks, int n,
-				int batch)
+/*
+ * Extends per second: one acknowledged request each (@batch 0), or in
+ * batches of @batch requests per system call.
+ */
+static double bench_tvm(struct tnl *nl, uint32_t banks, int n, int batch)
 {
 	uint8_t d[__TVM_BANK_MAX][TVM_DIGEST_MAX];
-	uint32_t id = bench_vm(nl, "benchb", banks);
+	uint32_t id = bench_vm(nl, batch ? "benchb" : "bench", banks);
 	double t0, t;
 	int i, ret;
 
 	memset(d, 0x5a, sizeof(d));
 	t0 = now();
-	for (i = 0; i < n; i += batch) {
-		ret = extend_batch(nl, id, banks, d, batch, i);
-		if (ret) {
+	for (i = 0; i < n; i += batch ? batch : 1) {
+		if (batch) {
+			ret = extend_batch(nl, id, banks, d, batch, i);
+		} else {
+			d[TVM_BANK_SHA256][0] = i;
+			ret = tvm_extend_digests(nl, id, 16, TVM_EV_EXTEND,
+						 banks, d, NULL, 0, NULL);
+		}
+		if (ret && batch) {
 			fprintf(stderr, "extend: %s\n", strerror(-ret));
 			exit(1);
 		}
-	}
-	t = now() - t0;
-	tvm_vm_delete(nl, id);
-	return n / t;
-}
-
-static double bench_tvm(struct tnl *nl, uint32_t banks, int n)
-{
-	uint8_t d[__TVM_BANK_MAX][TVM_DIGEST_MAX];
-	uint32_t id = bench_vm(nl, "bench", banks);
-	double t0, t;
-	int i, ret;
-
-	memset(d, 0x5a, sizeof(d));
-	t0 = now();
-	for (i = 0; i < n; i++) {
-		d[TVM_BANK_SHA256][0] = i;
-		ret = tvm_extend_digests(nl, id, 16, TVM_EV_EXTEND, banks, d,
-					 NULL, 0, NULL);
 		if (ret) {
 			fprintf(stderr, "extend: %s (%s)\n", strerror(-ret),
 				nl->extack);
@@ -237,10 +226,10 @@ int main(int argc, char **argv)
 	}
 
 	floor = bench_netlink_floor(&nl, n_tvm);
-	tvm1 = bench_tvm(&nl, 1u << TVM_BANK_SHA256, n_tvm);
-	tvm3 = bench_tvm(&nl, TVM_BANKS_DEFAULT, n_tvm);
-	tvmn = bench_tvm_batched(&nl, 1u << TVM_BANK_SHA256, n_tvm, 1);
-	tvmb = bench_tvm_batched(&nl, 1u << TVM_BANK_SHA256, n_tvm, 50);
+	tvm1 = bench_tvm(&nl, 1u << TVM_BANK_SHA256, n_tvm, 0);
+	tvm3 = bench_tvm(&nl, TVM_BANKS_DEFAULT, n_tvm, 0);
+	tvmn = bench_tvm(&nl, 1u << TVM_BANK_SHA256, n_tvm, 1);
+	tvmb = bench_tvm(&nl, 1u << TVM_BANK_SHA256, n_tvm, 50);
 
 	t0 = now();
 	for (i = 0; i < n_tpm; i++) {

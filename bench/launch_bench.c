@@ -60,6 +60,28 @@ static void die(const char *what, int err)
 
 enum big { BIG_NONE, BIG_RANDOM, BIG_UNTOUCHED };
 
+/* A new VM with @code at KVM_T_ENTRY in its 64 KiB slot 0; dies if not. */
+static void guest_vm(struct kvm_vm *vm, const void *code, size_t len)
+{
+	int err = kvm_vm_create(vm);
+
+	if (!err)
+		err = kvm_vm_add_slot(vm, 0, 0, 0, 0x10000);
+	if (err)
+		die("creating a VM", -err);
+	memcpy(kvm_vm_gpa(vm, KVM_T_ENTRY), code, len);
+}
+
+/* The guest's last exit must be its OUT of @byte; exits if not. */
+static void expect_out(struct kvm_vm *vm, char byte)
+{
+	if (kvm_vm_out_byte(vm->vcpu[0].run, KVM_T_PORT) != byte) {
+		fprintf(stderr, "launch_bench: unexpected exit %u\n",
+			vm->vcpu[0].run->exit_reason);
+		exit(1);
+	}
+}
+
 /*
  * Seconds the first KVM_RUN of a new VM takes to reach the guest's OUT:
  * the guest in slot 0, and per @big a slot of @size bytes at BIG_GPA.
@@ -70,14 +92,12 @@ static double first_run(enum big big, const uint8_t *bytes, size_t size)
 	double t;
 	int err;
 
-	err = kvm_vm_create(&vm);
-	if (!err)
-		err = kvm_vm_add_slot(&vm, 0, 0, 0, 0x10000);
-	if (!err && big != BIG_NONE)
+	guest_vm(&vm, kvm_t_guest, sizeof(kvm_t_guest));
+	if (big != BIG_NONE) {
 		err = kvm_vm_add_slot(&vm, 1, 0, BIG_GPA, size);
-	if (err)
-		die("creating a VM", -err);
-	memcpy(kvm_vm_gpa(&vm, KVM_T_ENTRY), kvm_t_guest, sizeof(kvm_t_guest));
+		if (err)
+			die("creating a VM", -err);
+	}
 	if (big == BIG_RANDOM)
 		memcpy(kvm_vm_gpa(&vm, BIG_GPA), bytes, size);
 	err = kvm_vm_add_vcpu(&vm, 0, KVM_T_ENTRY);
@@ -89,11 +109,7 @@ static double first_run(enum big big, const uint8_t *bytes, size_t size)
 	t = now() - t;
 	if (err)
 		die("KVM_RUN", -err);
-	if (kvm_vm_out_byte(vm.vcpu[0].run, KVM_T_PORT) != 't') {
-		fprintf(stderr, "launch_bench: unexpected exit %u\n",
-			vm.vcpu[0].run->exit_reason);
-		exit(1);
-	}
+	expect_out(&vm, 't');
 	kvm_vm_destroy(&vm);
 	return t;
 }
@@ -106,13 +122,7 @@ static double round_trip(unsigned int exits)
 	double t;
 	int err;
 
-	err = kvm_vm_create(&vm);
-	if (!err)
-		err = kvm_vm_add_slot(&vm, 0, 0, 0, 0x10000);
-	if (err)
-		die("creating a VM", -err);
-	memcpy(kvm_vm_gpa(&vm, KVM_T_ENTRY), kvm_t_guest_out_loop,
-	       sizeof(kvm_t_guest_out_loop));
+	guest_vm(&vm, kvm_t_guest_out_loop, sizeof(kvm_t_guest_out_loop));
 	err = kvm_vm_add_vcpu(&vm, 0, KVM_T_ENTRY);
 	if (!err)
 		err = kvm_vm_run(&vm, 0);	/* the launch, not timed */
@@ -125,11 +135,7 @@ static double round_trip(unsigned int exits)
 			die("KVM_RUN", -err);
 	}
 	t = now() - t;
-	if (kvm_vm_out_byte(vm.vcpu[0].run, KVM_T_PORT) != 'l') {
-		fprintf(stderr, "launch_bench: unexpected exit %u\n",
-			vm.vcpu[0].run->exit_reason);
-		exit(1);
-	}
+	expect_out(&vm, 'l');
 	kvm_vm_destroy(&vm);
 	return t / exits;
 }

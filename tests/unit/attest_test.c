@@ -124,21 +124,54 @@ static const struct policy_range ranges[] = {
 	{ .gpa = 0x200000, .len = 64, .sha256 = { [0 ... 31] = 0xbb } },
 };
 
-/* Check events 0 .. @count - 1 of @evs; the number of events checked. */
-static unsigned int check(const struct test_ev *evs, size_t n, size_t count,
-			  struct found *f)
+/*
+ * A check of a parsed log's events 0 .. @count - 1, reporting to @sink,
+ * with @arg: the number of events it checked.
+ */
+typedef unsigned int check_fn(const struct qf_log *log, size_t count,
+			      const void *arg,
+			      const struct attest_sink *sink);
+
+/*
+ * The log of @evs[0 .. @n) built and parsed, with the digests of events
+ * @zero_from on zeroed (as tvm logs its reset markers; @n for none), and
+ * @fn run on its first @count events, its findings into @f.
+ */
+static unsigned int run_check(check_fn *fn, const void *arg,
+			      const struct test_ev *evs, size_t n,
+			      size_t count, size_t zero_from, struct found *f)
 {
 	const struct attest_sink sink = { put_fail, put_note, f };
-	static uint8_t buf[8192];
+	static uint8_t buf[16384];
 	struct qf_log log;
 	unsigned int ret;
 
 	memset(f, 0, sizeof(*f));
 	assert_int_equal(qf_log_parse(buf, build_log(buf, evs, n), &log), 0);
 	assert_int_equal(log.n, n);
-	ret = attest_check_runtime(&log, count, ranges, 2, &sink);
+	for (size_t i = zero_from; i < n; i++)
+		for (unsigned int b = 0; b < __TVM_BANK_MAX; b++)
+			if (log.ev[i].digest[b])	/* points into buf */
+				memset(buf + (log.ev[i].digest[b] - buf), 0,
+				       tvm_banks[b].size);
+	ret = fn(&log, count, arg, &sink);
 	qf_log_free(&log);
 	return ret;
+}
+
+static unsigned int runtime_fn(const struct qf_log *log, size_t count,
+			       const void *arg,
+			       const struct attest_sink *sink)
+{
+	(void)arg;
+	return attest_check_runtime(log, count, ranges, 2, sink);
+}
+
+/* Check events 0 .. @count - 1 of @evs; the number of events checked. */
+static unsigned int check(const struct test_ev *evs, size_t n, size_t count,
+			  struct found *f)
+{
+	return run_check(runtime_fn, NULL, evs, n, count, n, f);
 }
 
 static void test_matching_passes(void **state)
@@ -296,21 +329,19 @@ static size_t creation(struct test_ev *evs)
 	return 9;
 }
 
+static unsigned int kernel_fn(const struct qf_log *log, size_t count,
+			      const void *kvm,
+			      const struct attest_sink *sink)
+{
+	return attest_check_kernel_events(log, count, *(const bool *)kvm,
+					  sink);
+}
+
 /* attest_check_kernel_events() on events 0 .. @count - 1 of @evs. */
 static unsigned int kcheck(const struct test_ev *evs, size_t n, size_t count,
 			   bool kvm, struct found *f)
 {
-	const struct attest_sink sink = { put_fail, put_note, f };
-	static uint8_t buf[16384];
-	struct qf_log log;
-	unsigned int ret;
-
-	memset(f, 0, sizeof(*f));
-	assert_int_equal(qf_log_parse(buf, build_log(buf, evs, n), &log), 0);
-	assert_int_equal(log.n, n);
-	ret = attest_check_kernel_events(&log, count, kvm, &sink);
-	qf_log_free(&log);
-	return ret;
+	return run_check(kernel_fn, &kvm, evs, n, count, n, f);
 }
 
 static struct tvm_ev_memslot memslot = { .size = 65536 };
@@ -489,20 +520,9 @@ static void test_kernel_types_in_place(void **state)
 static void kcheck_zeroed(const struct test_ev *evs, size_t n,
 			  size_t zero_from, struct found *f)
 {
-	const struct attest_sink sink = { put_fail, put_note, f };
-	static uint8_t buf[16384];
-	size_t len = build_log(buf, evs, n);
-	struct qf_log log;
+	const bool kvm = false;
 
-	memset(f, 0, sizeof(*f));
-	assert_int_equal(qf_log_parse(buf, len, &log), 0);
-	for (size_t i = zero_from; i < n; i++)
-		for (unsigned int b = 0; b < __TVM_BANK_MAX; b++)
-			if (log.ev[i].digest[b])	/* points into buf */
-				memset(buf + (log.ev[i].digest[b] - buf), 0,
-				       tvm_banks[b].size);
-	attest_check_kernel_events(&log, n, false, &sink);
-	qf_log_free(&log);
+	run_check(kernel_fn, &kvm, evs, n, n, zero_from, f);
 }
 
 /* EV_NO_ACTION: tvm logs only its reset markers of 16 and 23, zero digests. */
@@ -606,19 +626,17 @@ static void test_policy_digest_fixed(void **state)
 	policy_free(&p);
 }
 
+static unsigned int policy_id_fn(const struct qf_log *log, size_t count,
+				 const void *want,
+				 const struct attest_sink *sink)
+{
+	return attest_check_policy_id(log, count, want, sink);
+}
+
 static unsigned int check_id(const struct test_ev *evs, size_t n,
 			     const struct tvm_ev_policy *want, struct found *f)
 {
-	const struct attest_sink sink = { put_fail, put_note, f };
-	static uint8_t buf[8192];
-	struct qf_log log;
-	unsigned int ret;
-
-	memset(f, 0, sizeof(*f));
-	assert_int_equal(qf_log_parse(buf, build_log(buf, evs, n), &log), 0);
-	ret = attest_check_policy_id(&log, n, want, &sink);
-	qf_log_free(&log);
-	return ret;
+	return run_check(policy_id_fn, want, evs, n, n, n, f);
 }
 
 static void test_policy_id(void **state)

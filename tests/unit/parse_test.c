@@ -25,26 +25,33 @@ static const uint8_t uuid_bin[TVM_UUID_SIZE] = {
 	0x87, 0x96, 0xa5, 0xb4, 0xc3, 0xd2, 0xe1, 0xf0,
 };
 
+/* A good argument and what it parses to. */
+struct good {
+	const char *in;
+	uint64_t want;
+};
+
+#define NCASES(a)	(sizeof(a) / sizeof((a)[0]))
+
 static void test_u64_good(void **state)
 {
+	static const struct good good[] = {
+		{ "0", 0 },
+		{ "42", 42 },
+		/* Leading zeros are decimal, not octal. */
+		{ "010", 10 },
+		{ "0x1F", 31 },
+		{ "0X1f", 31 },
+		{ "18446744073709551615", UINT64_MAX },
+		{ "0xffffffffffffffff", UINT64_MAX },
+	};
 	uint64_t v;
 
 	(void)state;
-	assert_int_equal(parse_u64("0", &v), 0);
-	assert_int_equal(v, 0);
-	assert_int_equal(parse_u64("42", &v), 0);
-	assert_int_equal(v, 42);
-	/* Leading zeros are decimal, not octal. */
-	assert_int_equal(parse_u64("010", &v), 0);
-	assert_int_equal(v, 10);
-	assert_int_equal(parse_u64("0x1F", &v), 0);
-	assert_int_equal(v, 31);
-	assert_int_equal(parse_u64("0X1f", &v), 0);
-	assert_int_equal(v, 31);
-	assert_int_equal(parse_u64("18446744073709551615", &v), 0);
-	assert_true(v == UINT64_MAX);
-	assert_int_equal(parse_u64("0xffffffffffffffff", &v), 0);
-	assert_true(v == UINT64_MAX);
+	for (size_t i = 0; i < NCASES(good); i++) {
+		assert_int_equal(parse_u64(good[i].in, &v), 0);
+		assert_int_equal(v, good[i].want);
+	}
 }
 
 static void test_u64_bad(void **state)
@@ -57,7 +64,7 @@ static void test_u64_bad(void **state)
 	uint64_t v = 7;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < NCASES(bad); i++) {
 		assert_int_equal(parse_u64(bad[i], &v), -EINVAL);
 		assert_int_equal(v, 7);
 	}
@@ -96,7 +103,7 @@ static void test_pcr(void **state)
 	assert_int_equal(parse_pcr("09", &pcr), 0);
 	assert_int_equal(pcr, 9);
 	pcr = 99;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < NCASES(bad); i++) {
 		assert_int_equal(parse_pcr(bad[i], &pcr), -EINVAL);
 		assert_int_equal(pcr, 99);
 	}
@@ -104,22 +111,22 @@ static void test_pcr(void **state)
 
 static void test_pcrs_good(void **state)
 {
+	static const struct good good[] = {
+		{ "0,1,9-12", 0x3U | 0x1e00U },
+		{ "all", TVM_PCR_MASK_ALL },
+		{ "0-23", TVM_PCR_MASK_ALL },
+		{ "23", 1U << 23 },
+		{ "5-5", 1U << 5 },
+		/* Overlaps and repeats are harmless. */
+		{ "1,1,0-2", 0x7 },
+	};
 	uint32_t m;
 
 	(void)state;
-	assert_int_equal(parse_pcrs("0,1,9-12", &m), 0);
-	assert_int_equal(m, 0x3U | 0x1e00U);
-	assert_int_equal(parse_pcrs("all", &m), 0);
-	assert_int_equal(m, TVM_PCR_MASK_ALL);
-	assert_int_equal(parse_pcrs("0-23", &m), 0);
-	assert_int_equal(m, TVM_PCR_MASK_ALL);
-	assert_int_equal(parse_pcrs("23", &m), 0);
-	assert_int_equal(m, 1U << 23);
-	assert_int_equal(parse_pcrs("5-5", &m), 0);
-	assert_int_equal(m, 1U << 5);
-	/* Overlaps and repeats are harmless. */
-	assert_int_equal(parse_pcrs("1,1,0-2", &m), 0);
-	assert_int_equal(m, 0x7);
+	for (size_t i = 0; i < NCASES(good); i++) {
+		assert_int_equal(parse_pcrs(good[i].in, &m), 0);
+		assert_int_equal(m, good[i].want);
+	}
 }
 
 static void test_pcrs_bad(void **state)
@@ -132,7 +139,7 @@ static void test_pcrs_bad(void **state)
 	uint32_t m = 0xdead;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < NCASES(bad); i++) {
 		assert_int_equal(parse_pcrs(bad[i], &m), -EINVAL);
 		assert_int_equal(m, 0xdead);
 	}
@@ -224,7 +231,7 @@ static void test_uuid_bad(void **state)
 
 	(void)state;
 	memset(uuid, 0, sizeof(uuid));
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < NCASES(bad); i++) {
 		assert_int_equal(parse_uuid(bad[i], uuid), -EINVAL);
 		assert_memory_equal(uuid, zero, sizeof(uuid));
 	}
@@ -242,7 +249,7 @@ static void test_bank(void **state)
 	assert_int_equal(parse_bank("sha256"), TVM_BANK_SHA256);
 	assert_int_equal(parse_bank("sha384"), TVM_BANK_SHA384);
 	assert_int_equal(parse_bank("sm3_256"), TVM_BANK_SM3_256);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < NCASES(bad); i++)
 		assert_int_equal(parse_bank(bad[i]), -EINVAL);
 	assert_string_equal(bank_name(TVM_BANK_SM3_256), "sm3_256");
 	assert_null(bank_name(__TVM_BANK_MAX));
@@ -267,7 +274,7 @@ static void test_banks(void **state)
 	assert_int_equal(parse_banks("sha1,sha256,sha384,sm3_256", &m), 0);
 	assert_int_equal(m, TVM_BANKS_ALL);
 	m = 0xdead;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < NCASES(bad); i++) {
 		assert_int_equal(parse_banks(bad[i], &m), -EINVAL);
 		assert_int_equal(m, 0xdead);
 	}

@@ -246,11 +246,36 @@ static void test_log_replay(void **state)
 	assert_int_equal(qf_log_parse(buf, len - 1, &log), -EBADMSG);
 }
 
+/*
+ * A log that differs from evs in one way: its first @n events, events @a
+ * and @b swapped, and event @edit's data @data if there is one.  The
+ * check of it against the quote of all 6 gives @want, and, unless it is
+ * 0, @bad for the PCR that differs.
+ */
+struct log_variant {
+	size_t n, a, b, edit;
+	const char *data;
+	int want;
+	unsigned int bad;
+};
+
+static const struct log_variant variants[] = {
+	/* Truncated: fewer events than the quote covers. */
+	{ .n = 5, .want = QF_LOG_TRUNCATED },
+	/* Reordered: PCR 9's first two events swapped. */
+	{ .n = 6, .a = 0, .b = 1, .want = QF_LOG_REORDERED, .bad = 9 },
+	/* Events of different PCRs swapped: same PCRs, accepted. */
+	{ .n = 6, .a = 1, .b = 2, .want = QF_LOG_OK },
+	/* Edited: another event. */
+	{ .n = 6, .edit = 1, .data = "initrX", .want = QF_LOG_EDITED,
+	  .bad = 9 },
+};
+
 static void test_log_check(void **state)
 {
 	static uint8_t buf[4096], buf2[4096];
 	static struct qf_pcrs q;
-	struct test_ev swapped[6], edited[6];
+	struct test_ev alt[6];
 	struct qf_log log, log2;
 	unsigned int bad = 99;
 	size_t len = build_log(buf, evs, 6), len2;
@@ -266,36 +291,21 @@ static void test_log_check(void **state)
 
 	quoted(&log, 6, &q);
 	assert_int_equal(qf_log_check(&log, 6, &q, &bad), QF_LOG_OK);
-	/* Truncated: fewer events than the quote covers. */
-	len2 = build_log(buf2, evs, 5);
-	assert_int_equal(qf_log_parse(buf2, len2, &log2), 0);
-	assert_int_equal(qf_log_check(&log2, 6, &q, &bad), QF_LOG_TRUNCATED);
-	qf_log_free(&log2);
-	/* Reordered: PCR 9's first two events swapped. */
-	memcpy(swapped, evs, sizeof(evs));
-	swapped[0] = evs[1];
-	swapped[1] = evs[0];
-	len2 = build_log(buf2, swapped, 6);
-	assert_int_equal(qf_log_parse(buf2, len2, &log2), 0);
-	assert_int_equal(qf_log_check(&log2, 6, &q, &bad), QF_LOG_REORDERED);
-	assert_int_equal(bad, 9);
-	qf_log_free(&log2);
-	/* Events of different PCRs swapped: same PCRs, accepted. */
-	memcpy(swapped, evs, sizeof(evs));
-	swapped[1] = evs[2];
-	swapped[2] = evs[1];
-	len2 = build_log(buf2, swapped, 6);
-	assert_int_equal(qf_log_parse(buf2, len2, &log2), 0);
-	assert_int_equal(qf_log_check(&log2, 6, &q, &bad), QF_LOG_OK);
-	qf_log_free(&log2);
-	/* Edited: another event. */
-	memcpy(edited, evs, sizeof(evs));
-	edited[1].data = "initrX";
-	len2 = build_log(buf2, edited, 6);
-	assert_int_equal(qf_log_parse(buf2, len2, &log2), 0);
-	assert_int_equal(qf_log_check(&log2, 6, &q, &bad), QF_LOG_EDITED);
-	assert_int_equal(bad, 9);
-	qf_log_free(&log2);
+	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		const struct log_variant *v = &variants[i];
+
+		memcpy(alt, evs, sizeof(evs));
+		alt[v->a] = evs[v->b];
+		alt[v->b] = evs[v->a];
+		if (v->data)
+			alt[v->edit].data = v->data;
+		len2 = build_log(buf2, alt, v->n);
+		assert_int_equal(qf_log_parse(buf2, len2, &log2), 0);
+		assert_int_equal(qf_log_check(&log2, 6, &q, &bad), v->want);
+		if (v->bad)
+			assert_int_equal(bad, v->bad);
+		qf_log_free(&log2);
+	}
 	qf_log_free(&log);
 }
 

@@ -375,24 +375,29 @@ static void test_event2_bytes_all(void **state)
 {
 	struct tvm_event *ev = ev_new(0, 0x11, 0x544d0003, MASK_ALL,
 				      "ab", 2, 0x10);
+	/* Each digest: its offset, algorithm id, size and fill byte. */
+	static const struct {
+		unsigned int off;
+		const char *alg;
+		unsigned int size;
+		u8 fill;
+	} d[] = {
+		{ 12, "\x04\x00", 20, 0x10 },
+		{ 34, "\x0b\x00", 32, 0x11 },
+		{ 68, "\x0c\x00", 48, 0x12 },
+		{ 118, "\x12\x00", 32, 0x13 },
+	};
 	u8 buf[200];
 	unsigned int i;
 
 	(void)state;
 	assert_int_equal(tvm_log_event_encode(ev, buf), 158);
 	assert_memory_equal(buf, "\x11\0\0\0" "\x03\0\x4d\x54" "\4\0\0\0", 12);
-	assert_memory_equal(buf + 12, "\x04\x00", 2);
-	for (i = 14; i < 34; i++)
-		assert_int_equal(buf[i], 0x10);
-	assert_memory_equal(buf + 34, "\x0b\x00", 2);
-	for (i = 36; i < 68; i++)
-		assert_int_equal(buf[i], 0x11);
-	assert_memory_equal(buf + 68, "\x0c\x00", 2);
-	for (i = 70; i < 118; i++)
-		assert_int_equal(buf[i], 0x12);
-	assert_memory_equal(buf + 118, "\x12\x00", 2);
-	for (i = 120; i < 152; i++)
-		assert_int_equal(buf[i], 0x13);
+	for (size_t k = 0; k < sizeof(d) / sizeof(d[0]); k++) {
+		assert_memory_equal(buf + d[k].off, d[k].alg, 2);
+		for (i = d[k].off + 2; i < d[k].off + 2 + d[k].size; i++)
+			assert_int_equal(buf[i], d[k].fill);
+	}
 	assert_memory_equal(buf + 152, "\2\0\0\0ab", 6);
 	free(ev);
 }
@@ -819,29 +824,42 @@ static void oracle(u32 banks, u64 seed, unsigned int nevents)
 	free(r);
 }
 
-static void test_oracle_sha256(void **state)
+/* An oracle test: its banks, and the seed and length of each log. */
+struct oracle_case {
+	u32 banks;
+	struct {
+		u64 seed;
+		unsigned int nevents;
+	} logs[2];
+};
+
+static const struct oracle_case oracle_sha256 = {
+	MASK_SHA256, { { 0x9e3779b97f4a7c15ULL, 120 },
+		       { 0x0123456789abcdefULL, 7 } },
+};
+static const struct oracle_case oracle_default = {
+	MASK_DEFAULT, { { 0xdeadbeefcafef00dULL, 150 },
+			{ 0x5555aaaa3333ccccULL, 40 } },
+};
+static const struct oracle_case oracle_all = {
+	MASK_ALL, { { 0x243f6a8885a308d3ULL, 200 },
+		    { 0x13198a2e03707344ULL, 3 } },
+};
+
+/* test_oracle_sha256, _default and _all: *@state is their case. */
+static void test_oracle(void **state)
 {
-	(void)state;
+	const struct oracle_case *c = *state;
+
 	SKIP_WITHOUT_TOOL();
-	oracle(MASK_SHA256, 0x9e3779b97f4a7c15ULL, 120);
-	oracle(MASK_SHA256, 0x0123456789abcdefULL, 7);
+	for (size_t i = 0; i < sizeof(c->logs) / sizeof(c->logs[0]); i++)
+		oracle(c->banks, c->logs[i].seed, c->logs[i].nevents);
 }
 
-static void test_oracle_default(void **state)
-{
-	(void)state;
-	SKIP_WITHOUT_TOOL();
-	oracle(MASK_DEFAULT, 0xdeadbeefcafef00dULL, 150);
-	oracle(MASK_DEFAULT, 0x5555aaaa3333ccccULL, 40);
-}
-
-static void test_oracle_all(void **state)
-{
-	(void)state;
-	SKIP_WITHOUT_TOOL();
-	oracle(MASK_ALL, 0x243f6a8885a308d3ULL, 200);
-	oracle(MASK_ALL, 0x13198a2e03707344ULL, 3);
-}
+/* A test of test_oracle() on @c, named @test. */
+#define ORACLE_TEST(test, c)						\
+	{ .name = #test, .test_func = test_oracle,			\
+	  .initial_state = (void *)&(c) }
 
 /*
  * An EV_NO_ACTION carrying struct tvm_ev_reset (the reset marker of PCR
@@ -940,9 +958,9 @@ int main(void)
 		cmocka_unit_test(test_ascii_data),
 		cmocka_unit_test(test_ascii_banks),
 		cmocka_unit_test(test_ascii_truncation),
-		cmocka_unit_test(test_oracle_sha256),
-		cmocka_unit_test(test_oracle_default),
-		cmocka_unit_test(test_oracle_all),
+		ORACLE_TEST(test_oracle_sha256, oracle_sha256),
+		ORACLE_TEST(test_oracle_default, oracle_default),
+		ORACLE_TEST(test_oracle_all, oracle_all),
 		cmocka_unit_test(test_oracle_no_action_reset),
 	};
 

@@ -120,6 +120,42 @@ int attest_verify(EVP_PKEY *key, const uint8_t *msg, size_t msg_len,
 	return ret;
 }
 
+ssize_t attest_read_full(int fd, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	size_t n = 0;
+	ssize_t r;
+
+	while (n < len) {
+		r = read(fd, p + n, len - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	return (ssize_t)n;
+}
+
+int attest_write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	ssize_t w;
+
+	while (len) {
+		w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
 int attest_read_file(const char *path, size_t max, uint8_t **buf,
 		     size_t *len)
 {
@@ -131,7 +167,8 @@ int attest_read_file(const char *path, size_t max, uint8_t **buf,
 
 	if (fd < 0)
 		return -errno;
-	for (;;) {
+	/* Until a read leaves room: the end of the file. */
+	do {
 		if (n == cap || !p) {
 			cap = p ? 2 * cap : cap;
 			q = realloc(p, cap);
@@ -141,21 +178,17 @@ int attest_read_file(const char *path, size_t max, uint8_t **buf,
 			}
 			p = q;
 		}
-		r = read(fd, p + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
+		r = attest_read_full(fd, p + n, cap - n);
 		if (r < 0) {
-			ret = -errno;
+			ret = (int)r;
 			goto err;
 		}
-		if (r == 0)
-			break;
 		n += (size_t)r;
 		if (n > max) {
 			ret = -EFBIG;
 			goto err;
 		}
-	}
+	} while (n == cap);
 	close(fd);
 	p[n] = '\0';		/* not counted: text files can be parsed as strings */
 	*buf = p;
@@ -170,26 +203,14 @@ err:
 int attest_write_file(const char *path, const void *buf, size_t len)
 {
 	char tmp[4096];
-	const uint8_t *p = buf;
-	ssize_t w;
-	int fd, ret = 0;
+	int fd, ret;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
 		return -ENAMETOOLONG;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
-	while (len) {
-		w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			ret = -errno;
-			break;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
+	ret = attest_write_all(fd, buf, len);
 	if (close(fd) && !ret)
 		ret = -errno;
 	if (!ret && rename(tmp, path))

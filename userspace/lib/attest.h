@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <openssl/evp.h>
 
@@ -45,6 +46,13 @@ int attest_read_file(const char *path, size_t max, uint8_t **buf,
 		     size_t *len);
 /* @path (mode 0644) holds exactly @buf: written to a temporary, renamed. */
 int attest_write_file(const char *path, const void *buf, size_t len);
+/*
+ * read() into @buf until it holds @len bytes or the file ends, and
+ * write() all of @buf, each again after EINTR: the bytes read, and 0;
+ * or -errno.
+ */
+ssize_t attest_read_full(int fd, void *buf, size_t len);
+int attest_write_all(int fd, const void *buf, size_t len);
 
 struct qf_log;
 struct policy_range;

@@ -135,6 +135,19 @@ int tvm_client_vm_create(struct tvm_nl *nl, const struct vm_create_args *a,
 	return send_msg(nl, msg, ret, on_vm, vm);
 }
 
+/* A dump of every object @cmd gets (the VMs, the policies): @fn on each. */
+static int dump_all(struct tvm_nl *nl, uint8_t cmd, tvm_nl_reply_fn fn,
+		    void *arg)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = tvm_nl_new(nl, cmd, true, &msg);
+	if (ret)
+		return ret;
+	return tvm_nl_send(nl, msg, fn, arg);
+}
+
 struct vm_walk {
 	int (*fn)(const struct vm_info *vm, void *arg);
 	void *arg;
@@ -154,13 +167,8 @@ int tvm_client_vm_list(struct tvm_nl *nl,
 		       void *arg)
 {
 	struct vm_walk w = { .fn = fn, .arg = arg };
-	struct nl_msg *msg;
-	int ret;
 
-	ret = tvm_nl_new(nl, TVM_CMD_VM_GET, true, &msg);
-	if (ret)
-		return ret;
-	return tvm_nl_send(nl, msg, on_vm_walk, &w);
+	return dump_all(nl, TVM_CMD_VM_GET, on_vm_walk, &w);
 }
 
 /* A command on one VM that replies with the VM (@vm NULL: nothing). */
@@ -752,13 +760,8 @@ int tvm_client_policy_list(struct tvm_nl *nl,
 			   void *arg)
 {
 	struct policy_walk w = { .fn = fn, .arg = arg };
-	struct nl_msg *msg;
-	int ret;
 
-	ret = tvm_nl_new(nl, TVM_CMD_POLICY_GET, true, &msg);
-	if (ret)
-		return ret;
-	return tvm_nl_send(nl, msg, on_policy_head, &w);
+	return dump_all(nl, TVM_CMD_POLICY_GET, on_policy_head, &w);
 }
 
 int tvm_client_policy_delete(struct tvm_nl *nl, const struct policy_sel *sel)

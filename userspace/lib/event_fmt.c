@@ -80,6 +80,18 @@ static void slot(struct fields *fs, uint32_t s)
 		num(fs, "device", 1);	/* device memory, not read */
 }
 
+/*
+ * The fields struct tvm_ev_slot begins with, which are all of struct
+ * tvm_ev_memslot: slot, gpa, size, flags.
+ */
+static void slot_head(struct fields *fs, const uint8_t *d)
+{
+	slot(fs, (uint32_t)le(d, 0, 4));
+	addr(fs, "gpa", le(d, 8, 8));
+	num(fs, "size", le(d, 16, 8));
+	addr(fs, "flags", le(d, 4, 4));
+}
+
 /* Printable ASCII other than '\', as the ASCII log shows as text. */
 static bool is_text(const uint8_t *p, size_t n)
 {
@@ -123,10 +135,7 @@ unsigned int event_fields(uint32_t type, const uint8_t *d, size_t len,
 	case TVM_EV_MEMSLOT:
 		if (len != sizeof(struct tvm_ev_memslot))
 			return 0;
-		slot(&fs, (uint32_t)le(d, 0, 4));
-		addr(&fs, "gpa", le(d, 8, 8));
-		num(&fs, "size", le(d, 16, 8));
-		addr(&fs, "flags", le(d, 4, 4));
+		slot_head(&fs, d);
 		break;
 	case TVM_EV_VCPU:
 		if (len != sizeof(struct tvm_ev_vcpu))
@@ -143,10 +152,7 @@ unsigned int event_fields(uint32_t type, const uint8_t *d, size_t len,
 	case TVM_EV_SLOT:
 		if (len != sizeof(struct tvm_ev_slot))
 			return 0;
-		slot(&fs, (uint32_t)le(d, 0, 4));
-		addr(&fs, "gpa", le(d, 8, 8));
-		num(&fs, "size", le(d, 16, 8));
-		addr(&fs, "flags", le(d, 4, 4));
+		slot_head(&fs, d);
 		num(&fs, "pages", le(d, 24, 8));
 		bytes(&fs, "sha256", EVF_HEX, d + 32, 32);
 		break;

@@ -50,7 +50,7 @@ static int ak_cmd(struct tvmctl *ctl, int argc, char **argv, bool set)
 	struct ak_info ak;
 	struct tvm_nl *nl;
 	bool pem = false;
-	const char *desc = NULL;
+	const char *desc;
 	int c, ret;
 
 	optind = 0;
@@ -63,16 +63,13 @@ static int ak_cmd(struct tvmctl *ctl, int argc, char **argv, bool set)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, set ? 1 : 0);
+	ret = tvmctl_args(ctl, argc, argv, set ? 1 : 0, &desc);
 	if (ret)
 		return ret;
-	if (set) {
-		desc = argv[optind];
-		if (!*desc || strlen(desc) > TVM_KEY_DESC_MAX)
-			return tvmctl_err(TVMCTL_USAGE,
-					  "%s: bad key description '%s' (1-%d bytes)",
-					  ctl->name, desc, TVM_KEY_DESC_MAX);
-	}
+	if (desc && (!*desc || strlen(desc) > TVM_KEY_DESC_MAX))
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: bad key description '%s' (1-%d bytes)",
+				  ctl->name, desc, TVM_KEY_DESC_MAX);
 	if (pem && ctl->json)
 		return tvmctl_err(TVMCTL_USAGE, "%s: --pem and --json exclude "
 				  "each other", ctl->name);

@@ -201,10 +201,9 @@ int log_main(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
+	ret = tvmctl_vm_args(ctl, argc, argv, 1, &sel, &arg);
 	if (ret)
 		return ret;
-	arg = argv[optind];
 	if (st.binary && ctl->json)
 		return tvmctl_err(TVMCTL_USAGE, "%s: --binary and --json "
 				  "exclude each other", ctl->name);

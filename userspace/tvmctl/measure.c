@@ -44,10 +44,9 @@ int measure_file_main(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 2, &sel);
+	ret = tvmctl_vm_args(ctl, argc, argv, 2, &sel, &arg);
 	if (ret)
 		return ret;
-	arg = argv[optind];
 	file = argv[optind + 1];
 	if (!name)
 		name = file;

@@ -126,7 +126,7 @@ int monitor_main(struct tvmctl *ctl, int argc, char **argv)
 		else
 			return tvmctl_opt_default(ctl, c, argv);
 	}
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 0);
+	ret = tvmctl_args(ctl, argc, argv, 0, NULL);
 	if (ret)
 		return ret;
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attest.h"
 #include "tvm_log.h"
 #include "tvmctl.h"
 
@@ -78,10 +79,9 @@ static int pcr_read(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
+	ret = tvmctl_vm_args(ctl, argc, argv, 1, &sel, &arg);
 	if (ret)
 		return ret;
-	arg = argv[optind];
 
 	pv = malloc(sizeof(*pv));
 	if (!pv)
@@ -118,34 +118,24 @@ static int read_data_file(const char *path, uint8_t *buf, size_t *len)
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) :
 				     STDIN_FILENO;
 	uint8_t extra;
-	size_t n = 0;
 	ssize_t r;
 	int ret = 0;
 
 	if (fd < 0)
 		return -errno;
-	while (n < TVM_EVENT_DATA_MAX) {
-		r = read(fd, buf + n, TVM_EVENT_DATA_MAX - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ret = -errno;
-			goto out;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
+	r = attest_read_full(fd, buf, TVM_EVENT_DATA_MAX);
+	if (r < 0) {
+		ret = (int)r;
+		goto out;
 	}
-	if (n == TVM_EVENT_DATA_MAX) {
-		do
-			r = read(fd, &extra, 1);
-		while (r < 0 && errno == EINTR);
+	*len = (size_t)r;
+	if (*len == TVM_EVENT_DATA_MAX) {
+		r = attest_read_full(fd, &extra, 1);
 		if (r < 0)
-			ret = -errno;
+			ret = (int)r;
 		else if (r > 0)
 			ret = -EFBIG;
 	}
-	*len = n;
 out:
 	if (fd != STDIN_FILENO)
 		close(fd);
@@ -154,24 +144,26 @@ out:
 
 /*
  * extend (@ev, its event) and reset (@ev NULL), after their options: on
- * their arguments "VM PCR" @args[0..@n), print the sequence number of the
- * event logged.  @what names it in messages.
+ * their arguments "VM PCR", print the sequence number of the event
+ * logged.  @what names it in messages.
  */
-static int pcr_event(struct tvmctl *ctl, int n, char **args,
+static int pcr_event(struct tvmctl *ctl, int argc, char **argv,
 		     const char *what, const struct pcr_event *ev)
 {
+	const char *arg, *pcr_arg;
 	struct vm_sel sel;
 	struct tvm_nl *nl;
 	unsigned int pcr;
 	uint64_t seq;
 	int ret;
 
-	ret = tvmctl_vm_args(ctl, n, args, 2, &sel);
+	ret = tvmctl_vm_args(ctl, argc, argv, 2, &sel, &arg);
 	if (ret)
 		return ret;
-	if (parse_pcr(args[1], &pcr))
+	pcr_arg = argv[optind + 1];
+	if (parse_pcr(pcr_arg, &pcr))
 		return tvmctl_err(TVMCTL_USAGE, "%s: bad PCR index '%s' (0-%d)",
-				  ctl->name, args[1], TVM_NUM_PCRS - 1);
+				  ctl->name, pcr_arg, TVM_NUM_PCRS - 1);
 
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
@@ -180,7 +172,7 @@ static int pcr_event(struct tvmctl *ctl, int n, char **args,
 		   tvm_client_pcr_reset(nl, &sel, pcr, &seq);
 	if (ret)
 		ret = tvmctl_nl_err(ctl, nl, ret, "%s PCR %u of VM '%s'", what,
-				    pcr, args[0]);
+				    pcr, arg);
 	else
 		seq_print(ctl, seq);
 	tvm_nl_close(nl);
@@ -278,7 +270,7 @@ static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	return pcr_event(ctl, argc - optind, argv + optind, "extending", &ev);
+	return pcr_event(ctl, argc, argv, "extending", &ev);
 }
 
 static int pcr_reset(struct tvmctl *ctl, int argc, char **argv)
@@ -287,8 +279,7 @@ static int pcr_reset(struct tvmctl *ctl, int argc, char **argv)
 
 	if (tvmctl_only_help(ctl, argc, argv, &ret))
 		return ret;
-	return pcr_event(ctl, argc - optind, argv + optind, "resetting",
-			 NULL);
+	return pcr_event(ctl, argc, argv, "resetting", NULL);
 }
 
 const struct tvmctl_cmd pcr_cmds[] = {

@@ -97,14 +97,6 @@ static const char *ssl_reason(const char *fallback)
 	return r ? r : fallback;
 }
 
-static int sha256(const uint8_t *data, size_t len,
-		  uint8_t out[POLICY_DIGEST_SIZE])
-{
-	unsigned int n = POLICY_DIGEST_SIZE;
-
-	return EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) ? 0 : -EIO;
-}
-
 /* The selector: "name=web-1" in text, {"name": "web-1"} in JSON. */
 static void sel_print(struct tvmctl *ctl, const struct policy_sel *sel)
 {
@@ -204,22 +196,11 @@ out:
 static int write_file(const char *path, const uint8_t *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	size_t done = 0;
-	ssize_t r;
-	int ret = 0;
+	int ret;
 
 	if (fd < 0)
 		return -errno;
-	while (done < len) {
-		r = write(fd, data + done, len - done);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ret = -errno;
-			break;
-		}
-		done += (size_t)r;
-	}
+	ret = attest_write_all(fd, data, len);
 	if (close(fd) && !ret)
 		ret = -errno;
 	return ret;
@@ -262,10 +243,9 @@ static int policy_sign(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	ret = tvmctl_args(ctl, argc, argv, 1, &file);
 	if (ret)
 		return ret;
-	file = argv[optind];
 	if (!key)
 		return tvmctl_err(TVMCTL_USAGE, "%s: --key KEY.pem is required",
 				  ctl->name);
@@ -295,11 +275,9 @@ static int policy_sign(struct tvmctl *ctl, int argc, char **argv)
 	ret = sign(ctl, key, enc->p.key_id, data, len, sig, &sig_len);
 	if (ret)
 		goto out;
-	if (sha256(data, len, digest)) {
-		ret = tvmctl_err(TVMCTL_ERR, "%s: SHA-256: %s", ctl->name,
-				 ssl_reason("failed"));
+	ret = policy_file_digest(ctl, enc, digest);
+	if (ret)
 		goto out;
-	}
 	ret = write_file(out, sig, sig_len);
 	if (ret) {
 		ret = tvmctl_err(TVMCTL_ERR, "%s: writing '%s': %s", ctl->name,
@@ -330,17 +308,18 @@ static int policy_keyid(struct tvmctl *ctl, int argc, char **argv)
 {
 	char hex[2 * TVM_KEY_ID_SIZE + 1];
 	uint8_t id[TVM_KEY_ID_SIZE];
+	const char *file;
 	int ret;
 
 	if (tvmctl_only_help(ctl, argc, argv, &ret))
 		return ret;
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	ret = tvmctl_args(ctl, argc, argv, 1, &file);
 	if (ret)
 		return ret;
-	ret = attest_read_key_id(argv[optind], id);
+	ret = attest_read_key_id(file, id);
 	if (ret)
 		return tvmctl_err(TVMCTL_USAGE, "%s: '%s': %s", ctl->name,
-				  argv[optind], ret == -EBADMSG ?
+				  file, ret == -EBADMSG ?
 				  "no certificate or key in it" :
 				  ret == -EOPNOTSUPP ? "not an RSA key" :
 				  strerror(-ret));
@@ -412,10 +391,13 @@ void policy_file_free(struct policy_file *enc)
 	enc->sig = NULL;
 }
 
-int policy_file_digest(const struct policy_file *enc,
+int policy_file_digest(const struct tvmctl *ctl, const struct policy_file *enc,
 		       uint8_t digest[POLICY_DIGEST_SIZE])
 {
-	return attest_policy_digest(&enc->p, digest) ? -EIO : 0;
+	if (attest_policy_digest(&enc->p, digest))
+		return tvmctl_err(TVMCTL_ERR, "%s: SHA-256: %s", ctl->name,
+				  ssl_reason("failed"));
+	return 0;
 }
 
 static int policy_load(struct tvmctl *ctl, int argc, char **argv)
@@ -444,10 +426,9 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	ret = tvmctl_args(ctl, argc, argv, 1, &file);
 	if (ret)
 		return ret;
-	file = argv[optind];
 
 	ret = load_file(ctl, file, &enc);
 	if (ret)
@@ -462,11 +443,9 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 	ret = policy_file_sig(ctl, file, sig_file, enc);
 	if (ret)
 		goto out;
-	if (policy_file_digest(enc, digest)) {
-		ret = tvmctl_err(TVMCTL_ERR, "%s: SHA-256: %s", ctl->name,
-				 ssl_reason("failed"));
+	ret = policy_file_digest(ctl, enc, digest);
+	if (ret)
 		goto out;
-	}
 
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
@@ -641,7 +620,7 @@ static int policy_show(struct tvmctl *ctl, int argc, char **argv)
 	if (tvmctl_only_help(ctl, argc, argv, &ret))
 		return ret;
 	if (argc - optind > 1)
-		return tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+		return tvmctl_args(ctl, argc, argv, 1, NULL);
 	if (argc - optind == 1) {
 		ret = parse_sel(ctl, argv[optind], &one);
 		if (ret)
@@ -722,7 +701,7 @@ static int policy_delete(struct tvmctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	char what[PARSE_UUID_STR_LEN + TVM_NAME_MAX + 8];
-	const char *file = NULL, *sig_file = NULL;
+	const char *file = NULL, *sig_file = NULL, *arg;
 	struct policy_file *enc = NULL;
 	struct tvm_nl *nl = NULL;
 	struct policy_sel sel;
@@ -742,7 +721,7 @@ static int policy_delete(struct tvmctl *ctl, int argc, char **argv)
 		}
 	}
 	if (file) {
-		ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 0);
+		ret = tvmctl_args(ctl, argc, argv, 0, NULL);
 		if (ret)
 			return ret;
 		ret = load_file(ctl, file, &enc);
@@ -767,10 +746,10 @@ static int policy_delete(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_err(TVMCTL_USAGE,
 					  "%s: --sig goes with --signed FILE",
 					  ctl->name);
-		ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+		ret = tvmctl_args(ctl, argc, argv, 1, &arg);
 		if (ret)
 			return ret;
-		ret = parse_sel(ctl, argv[optind], &sel);
+		ret = parse_sel(ctl, arg, &sel);
 		if (ret)
 			return ret;
 	}

@@ -36,6 +36,17 @@
 /* The host PCRs a deep quote covers: firmware and boot (0-7), IMA (10). */
 #define DEEP_PCR_LIST	"sha256:0,1,2,3,4,5,6,7,10"
 
+/* The deep quote's files, and their keys in quote.json's "deep". */
+enum { DEEP_MSG, DEEP_SIG, DEEP_PCRS, DEEP_AK, DEEP_FILES };
+static const struct {
+	const char *key, *name;
+} deep_files[DEEP_FILES] = {
+	[DEEP_MSG] = { "message", "tpm-quote.msg" },
+	[DEEP_SIG] = { "signature", "tpm-quote.sig" },
+	[DEEP_PCRS] = { "pcrs", "tpm-quote.pcrs" },
+	[DEEP_AK] = { "ak", "tpm-ak.pem" },
+};
+
 /* The quote, and the log: events 0 .. log_count - 1, encoded. */
 struct quote_state {
 	struct quote_reply q;
@@ -161,10 +172,10 @@ static int deep_quote(const struct tvmctl *ctl, const char *dir,
 		return tvmctl_err(TVMCTL_ERR, "%s: temporary directory: %s",
 				  ctl->name, strerror(errno));
 	snprintf(ctx, sizeof(ctx), "%s/ak.ctx", work);
-	path(pem, sizeof(pem), dir, "tpm-ak.pem");
-	path(msg, sizeof(msg), dir, "tpm-quote.msg");
-	path(sig, sizeof(sig), dir, "tpm-quote.sig");
-	path(pcrs, sizeof(pcrs), dir, "tpm-quote.pcrs");
+	path(pem, sizeof(pem), dir, deep_files[DEEP_AK].name);
+	path(msg, sizeof(msg), dir, deep_files[DEEP_MSG].name);
+	path(sig, sizeof(sig), dir, deep_files[DEEP_SIG].name);
+	path(pcrs, sizeof(pcrs), dir, deep_files[DEEP_PCRS].name);
 	{
 		char *primary[] = { "tpm2_createprimary", "-Q", "-C", "e",
 			"-G", "rsa2048:rsassa-sha256:null", "-g", "sha256",
@@ -207,18 +218,20 @@ static int write_dir(const struct tvmctl *ctl, const char *dir,
 	struct json_object *j, *files, *pcrs, *jvm, *jdeep;
 	const char *text;
 	char *json;
+	/* Each file, and its key in quote.json's "files". */
 	struct {
-		const char *name;
+		const char *name, *key;
 		const void *buf;
 		size_t len;
 	} out[] = {
-		{ "quote.msg", st->q.attest, st->q.attest_len },
-		{ "quote.sig", sigbuf, qf_sig_encode(st->q.sig, st->q.sig_len,
-						     sigbuf) },
-		{ "quote.pcrs", pcrbuf, qf_pcrs_encode(&st->q.pcrs, pcrbuf) },
-		{ "ak.pem", ak->pem, strlen(ak->pem) },
-		{ "nonce.bin", nonce, nonce_len },
-		{ "log.bin", st->log, st->log_len },
+		{ "quote.msg", "message", st->q.attest, st->q.attest_len },
+		{ "quote.sig", "signature", sigbuf,
+		  qf_sig_encode(st->q.sig, st->q.sig_len, sigbuf) },
+		{ "quote.pcrs", "pcrs", pcrbuf,
+		  qf_pcrs_encode(&st->q.pcrs, pcrbuf) },
+		{ "ak.pem", "ak", ak->pem, strlen(ak->pem) },
+		{ "nonce.bin", "nonce", nonce, nonce_len },
+		{ "log.bin", "log", st->log, st->log_len },
 	};
 	int ret;
 
@@ -260,21 +273,17 @@ static int write_dir(const struct tvmctl *ctl, const char *dir,
 	json_object_object_add(j, "nonce", json_object_new_string(hex));
 	format_hex(ak->name, ATTEST_NAME_SIZE, hex);
 	json_object_object_add(j, "ak_name", json_object_new_string(hex));
-	json_object_object_add(files, "message", json_object_new_string("quote.msg"));
-	json_object_object_add(files, "signature", json_object_new_string("quote.sig"));
-	json_object_object_add(files, "pcrs", json_object_new_string("quote.pcrs"));
-	json_object_object_add(files, "ak", json_object_new_string("ak.pem"));
-	json_object_object_add(files, "nonce", json_object_new_string("nonce.bin"));
-	json_object_object_add(files, "log", json_object_new_string("log.bin"));
+	for (size_t i = 0; i < sizeof(out) / sizeof(out[0]); i++)
+		json_object_object_add(files, out[i].key,
+				       json_object_new_string(out[i].name));
 	json_object_object_add(j, "files", files);
 	if (deep) {
 		jdeep = json_object_new_object();
 		json_object_object_add(jdeep, "pcr_list",
 				       json_object_new_string(DEEP_PCR_LIST));
-		json_object_object_add(jdeep, "message", json_object_new_string("tpm-quote.msg"));
-		json_object_object_add(jdeep, "signature", json_object_new_string("tpm-quote.sig"));
-		json_object_object_add(jdeep, "pcrs", json_object_new_string("tpm-quote.pcrs"));
-		json_object_object_add(jdeep, "ak", json_object_new_string("tpm-ak.pem"));
+		for (size_t i = 0; i < DEEP_FILES; i++)
+			json_object_object_add(jdeep, deep_files[i].key,
+					       json_object_new_string(deep_files[i].name));
 		json_object_object_add(j, "deep", jdeep);
 	}
 	text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
@@ -347,10 +356,9 @@ int quote_main(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
+	ret = tvmctl_vm_args(ctl, argc, argv, 1, &sel, &arg);
 	if (ret)
 		return ret;
-	arg = argv[optind];
 	if (!nonce_arg)
 		return tvmctl_err(TVMCTL_USAGE, "%s: --nonce is required "
 				  "(the verifier's, in hex)", ctl->name);

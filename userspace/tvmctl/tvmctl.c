@@ -228,15 +228,20 @@ bool tvmctl_only_help(const struct tvmctl *ctl, int argc, char **argv,
 	return true;
 }
 
-int tvmctl_want_args(const struct tvmctl *ctl, int n, char **args, int want)
+int tvmctl_args(const struct tvmctl *ctl, int argc, char **argv, int want,
+		const char **first)
 {
+	int n = argc - optind;
+
 	if (n > want)
 		return tvmctl_err(TVMCTL_USAGE, "%s: unexpected argument '%s'",
-				  ctl->name, args[want]);
+				  ctl->name, argv[optind + want]);
 	if (n < want)
 		return tvmctl_err(TVMCTL_USAGE, "%s: missing argument (usage: "
 				  "tvmctl %s %s)", ctl->name, ctl->name,
 				  ctl->cmd->args);
+	if (first)
+		*first = want ? argv[optind] : NULL;
 	return 0;
 }
 
@@ -290,14 +295,17 @@ int tvmctl_parse_pcrs(const struct tvmctl *ctl, const char *arg,
 	return 0;
 }
 
-int tvmctl_vm_args(const struct tvmctl *ctl, int n, char **args, int want,
-		   struct vm_sel *sel)
+int tvmctl_vm_args(const struct tvmctl *ctl, int argc, char **argv, int want,
+		   struct vm_sel *sel, const char **first)
 {
-	int ret = tvmctl_want_args(ctl, n, args, want);
+	const char *vm = NULL;
+	int ret = tvmctl_args(ctl, argc, argv, want, &vm);
 
 	if (ret)
 		return ret;
-	return tvmctl_parse_vm(ctl, args[0], sel);
+	if (first)
+		*first = vm;
+	return tvmctl_parse_vm(ctl, vm, sel);
 }
 
 int tvmctl_nl_open(const struct tvmctl *ctl, struct tvm_nl **nlp)

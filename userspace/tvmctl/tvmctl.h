@@ -89,10 +89,13 @@ int tvmctl_opt_default(const struct tvmctl *ctl, int c, char **argv);
 bool tvmctl_only_help(const struct tvmctl *ctl, int argc, char **argv,
 		      int *status);
 /*
- * Check that exactly @want positional arguments @args[0..@n) are left;
- * returns 0 or, having said what is missing or extra, TVMCTL_USAGE.
+ * Check that exactly @want positional arguments are left after the
+ * options, argv[optind..@argc), and point *@first (unless @first is NULL)
+ * at the first of them, or NULL if @want is 0; returns 0 or, having said
+ * what is missing or extra, TVMCTL_USAGE.
  */
-int tvmctl_want_args(const struct tvmctl *ctl, int n, char **args, int want);
+int tvmctl_args(const struct tvmctl *ctl, int argc, char **argv, int want,
+		const char **first);
 
 /* A VM selector argument; prints why not, returns 0 or TVMCTL_USAGE. */
 int tvmctl_parse_vm(const struct tvmctl *ctl, const char *arg,
@@ -113,11 +116,11 @@ int tvmctl_parse_bank(const struct tvmctl *ctl, const char *arg, int *bank);
 int tvmctl_parse_pcrs(const struct tvmctl *ctl, const char *arg,
 		      bool nonempty, uint32_t *mask);
 /*
- * tvmctl_want_args(), then the first of the arguments, a VM selector,
- * into @sel; prints why not, returns 0 or TVMCTL_USAGE.
+ * tvmctl_args(), then the first of the arguments, a VM selector, into
+ * @sel; prints why not, returns 0 or TVMCTL_USAGE.
  */
-int tvmctl_vm_args(const struct tvmctl *ctl, int n, char **args, int want,
-		   struct vm_sel *sel);
+int tvmctl_vm_args(const struct tvmctl *ctl, int argc, char **argv, int want,
+		   struct vm_sel *sel, const char **first);
 
 /* Connect to tvm.ko; prints why not and returns TVMCTL_ERR on failure. */
 int tvmctl_nl_open(const struct tvmctl *ctl, struct tvm_nl **nlp);
@@ -135,9 +138,10 @@ int tvmctl_nl_err(const struct tvmctl *ctl, const struct tvm_nl *nl, int err,
 void vm_print(struct tvmctl *ctl, const struct vm_info *vm);
 /*
  * A request @fn on one VM, with no options but -h (vm show, vm delete,
- * measure): print the VM of the reply, or, for tvm_client_vm_delete(),
- * which replies with nothing, an empty object.  A failure is "<@what>
- * VM '<arg>'".
+ * vm launch, measure): print the VM of the reply, or, for
+ * tvm_client_vm_delete(), which replies with nothing, an empty object.
+ * A failure is "<@what> VM '<arg>'"; a launch that enforce mode refused
+ * prints the VM all the same, and its oldest reason on stderr.
  */
 int vm_one(struct tvmctl *ctl, int argc, char **argv,
 	   int (*fn)(struct tvm_nl *nl, const struct vm_sel *sel,
@@ -172,8 +176,11 @@ int policy_file_encode(const struct tvmctl *ctl, const char *path,
  */
 int policy_file_sig(const struct tvmctl *ctl, const char *path,
 		    const char *sig_file, struct policy_file *pf);
-/* SHA-256 of the encoded payload, as tvm reports it; 0 or -EIO. */
-int policy_file_digest(const struct policy_file *pf,
+/*
+ * SHA-256 of the canonical encoding, as tvm reports it; prints why not
+ * and returns TVMCTL_ERR, or returns 0.
+ */
+int policy_file_digest(const struct tvmctl *ctl, const struct policy_file *pf,
 		       uint8_t digest[POLICY_DIGEST_SIZE]);
 /* tvm_client_policy_load() of @pf, the reply into @reply; 0 or -errno. */
 int policy_file_send(struct tvm_nl *nl, const struct policy_file *pf,

@@ -389,10 +389,9 @@ static bool verify_args(struct tvmctl *ctl, int argc, char **argv,
 			return true;
 		}
 	}
-	*status = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	*status = tvmctl_args(ctl, argc, argv, 1, &a->dir);
 	if (*status)
 		return true;
-	a->dir = argv[optind];
 	*status = TVMCTL_USAGE;
 	if (!a->ak_path) {
 		tvmctl_err(TVMCTL_USAGE, "%s: --ak PEM is required: the "

@@ -86,10 +86,9 @@ static int vm_create(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 1);
+	ret = tvmctl_args(ctl, argc, argv, 1, &a.name);
 	if (ret)
 		return ret;
-	a.name = argv[optind];
 	if (tvmctl_parse_vm_name(ctl, a.name))
 		return TVMCTL_USAGE;
 
@@ -167,7 +166,7 @@ static int vm_list(struct tvmctl *ctl, int argc, char **argv)
 
 	if (tvmctl_only_help(ctl, argc, argv, &ret))
 		return ret;
-	ret = tvmctl_want_args(ctl, argc - optind, argv + optind, 0);
+	ret = tvmctl_args(ctl, argc, argv, 0, NULL);
 	if (ret)
 		return ret;
 
@@ -187,6 +186,24 @@ static int vm_list(struct tvmctl *ctl, int argc, char **argv)
 	return ret;
 }
 
+/*
+ * Launch decides the VM's trust state.  When enforce mode refuses it
+ * (EACCES) the state changed all the same: print the VM anyway, and its
+ * oldest reason (the first thing that went wrong) on stderr.
+ */
+static void launch_refused(struct tvmctl *ctl, struct tvm_nl *nl, int err,
+			   const struct vm_sel *sel, const char *arg)
+{
+	struct vm_info vm;
+
+	if (err != -EACCES || tvm_client_vm_get(nl, sel, &vm))
+		return;
+	vm_print(ctl, &vm);
+	if (vm.nreasons)
+		tvmctl_err(0, "%s: VM '%s' is %s: %s", ctl->name, arg,
+			   vm_trust_name(vm.trust), vm.reasons[0]);
+}
+
 int vm_one(struct tvmctl *ctl, int argc, char **argv,
 	   int (*fn)(struct tvm_nl *nl, const struct vm_sel *sel,
 		     struct vm_info *vm),
@@ -195,11 +212,12 @@ int vm_one(struct tvmctl *ctl, int argc, char **argv,
 	struct vm_info vm;
 	struct vm_sel sel;
 	struct tvm_nl *nl;
-	int ret;
+	const char *arg;
+	int ret, status = TVMCTL_OK;
 
 	if (tvmctl_only_help(ctl, argc, argv, &ret))
 		return ret;
-	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
+	ret = tvmctl_vm_args(ctl, argc, argv, 1, &sel, &arg);
 	if (ret)
 		return ret;
 
@@ -208,8 +226,9 @@ int vm_one(struct tvmctl *ctl, int argc, char **argv,
 		return ret;
 	ret = fn(nl, &sel, &vm);
 	if (ret) {
-		ret = tvmctl_nl_err(ctl, nl, ret, "%s VM '%s'", what,
-				    argv[optind]);
+		status = tvmctl_nl_err(ctl, nl, ret, "%s VM '%s'", what, arg);
+		if (fn == tvm_client_vm_launch)
+			launch_refused(ctl, nl, ret, &sel, arg);
 	} else if (fn != tvm_client_vm_delete) {
 		vm_print(ctl, &vm);
 	} else {
@@ -218,7 +237,7 @@ int vm_one(struct tvmctl *ctl, int argc, char **argv,
 		out_object_end(ctl->out);
 	}
 	tvm_nl_close(nl);
-	return ret;
+	return status;
 }
 
 static int vm_show(struct tvmctl *ctl, int argc, char **argv)
@@ -231,44 +250,9 @@ static int vm_delete(struct tvmctl *ctl, int argc, char **argv)
 	return vm_one(ctl, argc, argv, tvm_client_vm_delete, "deleting");
 }
 
-/*
- * Launch: the VM's trust state is decided.  When enforce mode refuses it
- * (EACCES) the state changed all the same: print the VM anyway, and its
- * oldest reason (the first thing that went wrong) on stderr.
- */
 static int vm_launch(struct tvmctl *ctl, int argc, char **argv)
 {
-	struct vm_info vm;
-	struct vm_sel sel;
-	struct tvm_nl *nl;
-	const char *arg;
-	int ret, status;
-
-	if (tvmctl_only_help(ctl, argc, argv, &ret))
-		return ret;
-	ret = tvmctl_vm_args(ctl, argc - optind, argv + optind, 1, &sel);
-	if (ret)
-		return ret;
-	arg = argv[optind];
-
-	ret = tvmctl_nl_open(ctl, &nl);
-	if (ret)
-		return ret;
-	ret = tvm_client_vm_launch(nl, &sel, &vm);
-	if (!ret) {
-		vm_print(ctl, &vm);
-		tvm_nl_close(nl);
-		return TVMCTL_OK;
-	}
-	status = tvmctl_nl_err(ctl, nl, ret, "launching VM '%s'", arg);
-	if (ret == -EACCES && !tvm_client_vm_get(nl, &sel, &vm)) {
-		vm_print(ctl, &vm);
-		if (vm.nreasons)
-			tvmctl_err(0, "%s: VM '%s' is %s: %s", ctl->name, arg,
-				   vm_trust_name(vm.trust), vm.reasons[0]);
-	}
-	tvm_nl_close(nl);
-	return status;
+	return vm_one(ctl, argc, argv, tvm_client_vm_launch, "launching");
 }
 
 const struct tvmctl_cmd vm_cmds[] = {
