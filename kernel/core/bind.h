@@ -5,7 +5,7 @@
  * binding is used once, and one whose process has gone is dropped the
  * next time bindings are added or looked up.
  *
- * Every call is made under tvm_registry_lock (vm.c), so that a name or
+ * Every call is made under tvm_registry_lock (registry.c), so that a name or
  * UUID is never both a VM's and a binding's; tvm_bind_lock nests inside.
  */
 #ifndef _TVM_BIND_H

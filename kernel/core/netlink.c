@@ -17,6 +17,7 @@
 #include "netlink.h"
 #include "policy.h"
 #include "quote.h"
+#include "registry.h"
 #include "trust.h"
 #include "tvm_log.h"
 #include "vm.h"

@@ -24,6 +24,7 @@
 
 #include <linux/tvm.h>
 
+#include "registry.h"
 #include "securityfs.h"
 #include "trust.h"
 #include "tvm_log.h"
