@@ -348,13 +348,12 @@ static int vm_get_first(struct netlink_callback *cb)
 }
 
 /*
- * cb->args[0]: the next id to dump, 0 when done; cb->args[1]: set after
- * the first call.
+ * cb->args[0]: the cursor of tvm_vm_get_next(), the next id to dump, 0
+ * when done; cb->args[1]: set after the first call.
  */
 static int vm_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tvm_vm *vm;
-	bool full = false;
 	void *hdr;
 	int ret;
 	u32 id;
@@ -368,23 +367,24 @@ static int vm_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	id = cb->args[0];
 	cb->seq = tvm_vm_generation();
-	while (id && (vm = tvm_vm_get_next(&id))) {
+	while ((vm = tvm_vm_get_next(&id))) {
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &tvm_family, NLM_F_MULTI,
 				  TVM_CMD_VM_GET);
 		ret = hdr ? fill_vm(skb, vm) : -EMSGSIZE;
-		tvm_vm_put(vm);
 		if (ret) {
+			/* The message is full: this VM comes first next time. */
 			if (hdr)
 				genlmsg_cancel(skb, hdr);
-			full = true;
+			id = vm->id;
+			tvm_vm_put(vm);
 			break;
 		}
+		tvm_vm_put(vm);
 		genl_dump_check_consistent(cb, hdr);
 		genlmsg_end(skb, hdr);
-		id = id == U32_MAX ? 0 : id + 1;
 	}
-	cb->args[0] = full ? id : 0;
+	cb->args[0] = id;
 	return skb->len;
 }
 

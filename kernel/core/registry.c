@@ -130,18 +130,23 @@ struct tvm_vm *tvm_vm_get_by_uuid(const u8 *uuid)
 struct tvm_vm *tvm_vm_get_next(u32 *id)
 {
 	unsigned long index = *id;
-	struct tvm_vm *vm;
+	struct tvm_vm *vm = NULL, *entry;
 
 	rcu_read_lock();
-	for (;;) {
-		vm = xa_find(&vms_by_id, &index, U32_MAX, XA_PRESENT);
-		if (!vm || get_rcu(vm))
+	while (index) {
+		entry = xa_find(&vms_by_id, &index, U32_MAX, XA_PRESENT);
+		if (!entry) {
+			index = 0;
 			break;
-		index++;	/* being deleted: skip it */
+		}
+		vm = get_rcu(entry);	/* NULL: being deleted, skip it */
+		/* Past it; past U32_MAX, the last id, is 0: the end. */
+		index = index < U32_MAX ? index + 1 : 0;
+		if (vm)
+			break;
 	}
 	rcu_read_unlock();
-	if (vm)
-		*id = index;
+	*id = index;
 	return vm;
 }
 
@@ -448,12 +453,9 @@ EXPORT_SYMBOL_GPL(tvm_vm_id);
 void tvm_registry_uninit(void)
 {
 	struct tvm_vm *vm;
-	u32 id = 1;
+	u32 id;
 
-	while ((vm = tvm_vm_get_next(&id))) {
+	for (id = 1; (vm = tvm_vm_get_next(&id)); tvm_vm_put(vm))
 		tvm_vm_delete(vm);
-		tvm_vm_put(vm);
-		id++;
-	}
 	tvm_bind_uninit();
 }

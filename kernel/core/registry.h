@@ -40,7 +40,16 @@ struct tvm_vm *tvm_vm_get_by_id(u32 id);
 struct tvm_vm *tvm_vm_get_by_name(const char *name);
 struct tvm_vm *tvm_vm_get_by_uuid(const u8 *uuid);
 
-/* The VM with the smallest id >= *@id, and *@id set to it; for dumps. */
+/*
+ * The VM with the smallest id >= *@id, with a reference, and *@id moved
+ * past it; NULL once there is none, with *@id 0, which ends every later
+ * call too.  A walk over every VM, in id order, is
+ *
+ *	for (id = 1; (vm = tvm_vm_get_next(&id)); tvm_vm_put(vm))
+ *
+ * and may stop and resume anywhere (a dump keeps @id between its calls);
+ * a VM created meanwhile is seen or not, as its id falls.
+ */
 struct tvm_vm *tvm_vm_get_next(u32 *id);
 
 /* Delete every VM and drop every binding; for module exit. */

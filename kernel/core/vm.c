@@ -347,10 +347,9 @@ void tvm_vms_policy_sync(void)
 {
 	struct tvm_ev_policy id;
 	struct tvm_vm *vm;
-	u32 next = 0;
+	u32 next;
 
-	while ((vm = tvm_vm_get_next(&next))) {
-		next++;
+	for (next = 1; (vm = tvm_vm_get_next(&next)); tvm_vm_put(vm)) {
 		mutex_lock(&vm->lock);
 		if (!vm->dead && vm->trust != TVM_TRUST_PENDING) {
 			rcu_read_lock();
@@ -359,7 +358,6 @@ void tvm_vms_policy_sync(void)
 			log_policy_locked(vm, &id);
 		}
 		mutex_unlock(&vm->lock);
-		tvm_vm_put(vm);
 	}
 }
 
@@ -607,13 +605,10 @@ void tvm_vm_recheck_run(struct tvm_vm *vm)
 void tvm_vm_recheck_run_all(void)
 {
 	struct tvm_vm *vm;
-	u32 id = 1;
+	u32 id;
 
-	while ((vm = tvm_vm_get_next(&id))) {
+	for (id = 1; (vm = tvm_vm_get_next(&id)); tvm_vm_put(vm))
 		tvm_vm_recheck_run(vm);
-		tvm_vm_put(vm);
-		id++;
-	}
 }
 
 struct tvm_vm *tvm_vm_alloc(const struct tvm_vm_params *p,
