@@ -87,44 +87,55 @@ static struct tvm_vm *get_rcu(struct tvm_vm *vm)
 	return vm && kref_get_unless_zero(&vm->ref) ? vm : NULL;
 }
 
-struct tvm_vm *tvm_vm_get_by_id(u32 id)
+/*
+ * The VM of @name, or of @uuid, or NULL: under RCU, or under
+ * tvm_registry_lock, which holds every change of the tables off.
+ */
+static struct tvm_vm *find_name(const char *name)
 {
 	struct tvm_vm *vm;
 
-	rcu_read_lock();
-	vm = get_rcu(xa_load(&vms_by_id, id));
-	rcu_read_unlock();
-	return vm;
+	hash_for_each_possible_rcu(vms_by_name, vm, name_node, name_hash(name),
+				   lockdep_is_held(&tvm_registry_lock))
+		if (!strcmp(vm->name, name))
+			return vm;
+	return NULL;
+}
+
+static struct tvm_vm *find_uuid(const u8 *uuid)
+{
+	struct tvm_vm *vm;
+
+	hash_for_each_possible_rcu(vms_by_uuid, vm, uuid_node, uuid_hash(uuid),
+				   lockdep_is_held(&tvm_registry_lock))
+		if (!memcmp(vm->uuid, uuid, TVM_UUID_SIZE))
+			return vm;
+	return NULL;
+}
+
+/* The VM that @find, run under RCU, gives, with a reference, or NULL. */
+#define get_found(find) ({						\
+	struct tvm_vm *__vm;						\
+									\
+	rcu_read_lock();						\
+	__vm = get_rcu(find);						\
+	rcu_read_unlock();						\
+	__vm;								\
+})
+
+struct tvm_vm *tvm_vm_get_by_id(u32 id)
+{
+	return get_found(xa_load(&vms_by_id, id));
 }
 
 struct tvm_vm *tvm_vm_get_by_name(const char *name)
 {
-	struct tvm_vm *vm, *found = NULL;
-
-	rcu_read_lock();
-	hash_for_each_possible_rcu(vms_by_name, vm, name_node, name_hash(name)) {
-		if (!strcmp(vm->name, name)) {
-			found = get_rcu(vm);
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return found;
+	return get_found(find_name(name));
 }
 
 struct tvm_vm *tvm_vm_get_by_uuid(const u8 *uuid)
 {
-	struct tvm_vm *vm, *found = NULL;
-
-	rcu_read_lock();
-	hash_for_each_possible_rcu(vms_by_uuid, vm, uuid_node, uuid_hash(uuid)) {
-		if (!memcmp(vm->uuid, uuid, TVM_UUID_SIZE)) {
-			found = get_rcu(vm);
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return found;
+	return get_found(find_uuid(uuid));
 }
 
 struct tvm_vm *tvm_vm_get_next(u32 *id)
@@ -150,29 +161,6 @@ struct tvm_vm *tvm_vm_get_next(u32 *id)
 	return vm;
 }
 
-/* Whether a VM has this name or UUID; under tvm_registry_lock. */
-static bool name_taken(const char *name)
-{
-	struct tvm_vm *vm;
-
-	lockdep_assert_held(&tvm_registry_lock);
-	hash_for_each_possible(vms_by_name, vm, name_node, name_hash(name))
-		if (!strcmp(vm->name, name))
-			return true;
-	return false;
-}
-
-static bool uuid_taken(const u8 *uuid)
-{
-	struct tvm_vm *vm;
-
-	lockdep_assert_held(&tvm_registry_lock);
-	hash_for_each_possible(vms_by_uuid, vm, uuid_node, uuid_hash(uuid))
-		if (!memcmp(vm->uuid, uuid, TVM_UUID_SIZE))
-			return true;
-	return false;
-}
-
 /*
  * A KVM VM's name and UUID: its process's binding if there is one (true),
  * else "kvm-<tgid>-<n>" with the first <n> that no VM or binding has, and
@@ -190,7 +178,7 @@ static int kvm_name(struct tvm_vm *vm, bool *bound)
 	for (tries = 0; tries < 1000; tries++) {
 		snprintf(vm->name, sizeof(vm->name), "kvm-%d-%u", vm->pid,
 			 ++kvm_seq);
-		if (!name_taken(vm->name) && !tvm_bind_name_taken(vm->name))
+		if (!find_name(vm->name) && !tvm_bind_name_taken(vm->name))
 			return 0;
 	}
 	return -EEXIST;
@@ -296,12 +284,12 @@ static int registry_add(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 		ret = -EEXIST;
 		goto out;
 	}
-	if (name_taken(vm->name)) {
+	if (find_name(vm->name)) {
 		NL_SET_ERR_MSG(extack, "a VM with this name exists");
 		ret = -EEXIST;
 		goto out;
 	}
-	if (uuid_taken(vm->uuid)) {
+	if (find_uuid(vm->uuid)) {
 		NL_SET_ERR_MSG(extack, "a VM with this UUID exists");
 		ret = -EEXIST;
 		goto out;
@@ -419,9 +407,9 @@ int tvm_vm_bind(pid_t nr, const char *name, const u8 *uuid,
 
 	mutex_lock(&tvm_registry_lock);
 	ret = -EEXIST;
-	if (name_taken(name))
+	if (find_name(name))
 		NL_SET_ERR_MSG(extack, "a VM with this name exists");
-	else if (uuid_taken(id))
+	else if (find_uuid(id))
 		NL_SET_ERR_MSG(extack, "a VM with this UUID exists");
 	else
 		ret = tvm_bind_add(pid, name, id, extack);
