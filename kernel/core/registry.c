@@ -178,7 +178,7 @@ static int kvm_name(struct tvm_vm *vm, bool *bound)
 	for (tries = 0; tries < 1000; tries++) {
 		snprintf(vm->name, sizeof(vm->name), "kvm-%d-%u", vm->pid,
 			 ++kvm_seq);
-		if (!find_name(vm->name) && !tvm_bind_name_taken(vm->name))
+		if (!find_name(vm->name) && !tvm_bind_taken(vm->name, NULL))
 			return 0;
 	}
 	return -EEXIST;
@@ -275,11 +275,11 @@ static int registry_add(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 		ret = kvm_name(vm, &bound);
 		if (ret)
 			goto out;
-	} else if (tvm_bind_name_taken(vm->name)) {
+	} else if (tvm_bind_taken(vm->name, NULL)) {
 		NL_SET_ERR_MSG(extack, "a binding (VM_BIND) has this name");
 		ret = -EEXIST;
 		goto out;
-	} else if (tvm_bind_uuid_taken(vm->uuid)) {
+	} else if (tvm_bind_taken(NULL, vm->uuid)) {
 		NL_SET_ERR_MSG(extack, "a binding (VM_BIND) has this UUID");
 		ret = -EEXIST;
 		goto out;
