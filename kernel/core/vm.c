@@ -343,20 +343,26 @@ static int log_policy_locked(struct tvm_vm *vm, const struct tvm_ev_policy *id)
 	return 0;
 }
 
-void tvm_vms_policy_sync(void)
+/* log_policy_locked() of the policy that selects @vm now. */
+static int log_current_policy_locked(struct tvm_vm *vm)
 {
 	struct tvm_ev_policy id;
+
+	rcu_read_lock();
+	tvm_policy_identity(tvm_policy_for(vm), &id);
+	rcu_read_unlock();
+	return log_policy_locked(vm, &id);
+}
+
+void tvm_vms_policy_sync(void)
+{
 	struct tvm_vm *vm;
 	u32 next;
 
 	for (next = 1; (vm = tvm_vm_get_next(&next)); tvm_vm_put(vm)) {
 		mutex_lock(&vm->lock);
-		if (!vm->dead && vm->trust != TVM_TRUST_PENDING) {
-			rcu_read_lock();
-			tvm_policy_identity(tvm_policy_for(vm), &id);
-			rcu_read_unlock();
-			log_policy_locked(vm, &id);
-		}
+		if (!vm->dead && vm->trust != TVM_TRUST_PENDING)
+			log_current_policy_locked(vm);
 		mutex_unlock(&vm->lock);
 	}
 }
@@ -710,7 +716,6 @@ EXPORT_SYMBOL_GPL(tvm_vm_extend_data);
 
 int tvm_vm_adopt(struct tvm_vm *vm, const char *reason)
 {
-	struct tvm_ev_policy id;
 	int ret;
 
 	mutex_lock(&vm->lock);
@@ -725,12 +730,8 @@ int tvm_vm_adopt(struct tvm_vm *vm, const char *reason)
 	smp_wmb();
 	ret = trust_event(vm, TVM_TE_LAUNCH_NOREF, reason);
 	/* The policy the VM is under from now on, as at a launch. */
-	if (!ret) {
-		rcu_read_lock();
-		tvm_policy_identity(tvm_policy_for(vm), &id);
-		rcu_read_unlock();
-		log_policy_locked(vm, &id);
-	}
+	if (!ret)
+		log_current_policy_locked(vm);
 out:
 	mutex_unlock(&vm->lock);
 	return ret;
