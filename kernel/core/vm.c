@@ -204,7 +204,10 @@ static void check_event(struct tvm_vm *vm, const struct tvm_event *ev)
 		trust_event(vm, TVM_TE_MISMATCH, reason);
 }
 
-/* Log @ev and extend its PCR in every bank, all or nothing. */
+/*
+ * Log @ev and extend its PCR in every bank, all or nothing.  Takes @ev:
+ * the log keeps it, or it is freed.
+ */
 static int extend_locked(struct tvm_vm *vm, struct tvm_event *ev)
 {
 	u8 next[__TVM_BANK_MAX][TVM_DIGEST_MAX];
@@ -213,8 +216,9 @@ static int extend_locked(struct tvm_vm *vm, struct tvm_event *ev)
 
 	lockdep_assert_held(&vm->lock);
 
+	ret = -ENOENT;
 	if (vm->dead)
-		return -ENOENT;
+		goto err;
 
 	/* Compute first: a failing hash must leave no logged event behind. */
 	for (b = 0; b < __TVM_BANK_MAX; b++) {
@@ -223,19 +227,23 @@ static int extend_locked(struct tvm_vm *vm, struct tvm_event *ev)
 		memcpy(next[b], vm->pcrs[b][ev->pcr], tvm_banks[b].size);
 		ret = tvm_bank_extend(b, next[b], tvm_event_digest(ev, b));
 		if (ret)
-			return ret;
+			goto err;
 	}
 
 	ret = log_append(vm, ev);
 	if (ret)
-		return ret;
+		goto err;
 
 	for (b = 0; b < __TVM_BANK_MAX; b++)
 		if (vm->banks & BIT(b))
 			memcpy(vm->pcrs[b][ev->pcr], next[b],
 			       tvm_banks[b].size);
+	atomic64_inc(&tvm_stats.extends);
 	check_event(vm, ev);
 	return 0;
+err:
+	kfree(ev);
+	return ret;
 }
 
 int tvm_vm_extend(struct tvm_vm *vm, struct tvm_event *ev)
@@ -251,12 +259,26 @@ int tvm_vm_extend(struct tvm_vm *vm, struct tvm_event *ev)
 	mutex_lock(&vm->lock);
 	ret = extend_locked(vm, ev);
 	mutex_unlock(&vm->lock);
-
-	if (ret)
-		kfree(ev);
-	else
-		atomic64_inc(&tvm_stats.extends);
 	return ret;
+}
+
+/* A new event for @vm of @len bytes of @data, hashed in every bank. */
+static struct tvm_event *data_event(struct tvm_vm *vm, u32 pcr, u32 type,
+				    const void *data, u32 len)
+{
+	struct tvm_event *ev;
+	int ret;
+
+	ev = tvm_event_alloc(vm, pcr, type, len);
+	if (!ev)
+		return ERR_PTR(-ENOMEM);
+	memcpy((u8 *)tvm_event_data(ev), data, len);
+	ret = tvm_event_hash_data(ev);
+	if (ret) {
+		kfree(ev);
+		return ERR_PTR(ret);
+	}
+	return ev;
 }
 
 static bool pcr_resettable(unsigned int pcr)
@@ -326,18 +348,12 @@ static int log_policy_locked(struct tvm_vm *vm, const struct tvm_ev_policy *id)
 	lockdep_assert_held(&vm->lock);
 	if (vm->policy_logged && !memcmp(&vm->policy_id, id, sizeof(*id)))
 		return 0;
-	ev = tvm_event_alloc(vm, TVM_PCR_VMM, TVM_EV_POLICY, sizeof(*id));
-	if (!ev)
-		return -ENOMEM;
-	memcpy((u8 *)tvm_event_data(ev), id, sizeof(*id));
-	ret = tvm_event_hash_data(ev);
-	if (!ret)
-		ret = extend_locked(vm, ev);
-	if (ret) {
-		kfree(ev);
+	ev = data_event(vm, TVM_PCR_VMM, TVM_EV_POLICY, id, sizeof(*id));
+	if (IS_ERR(ev))
+		return PTR_ERR(ev);
+	ret = extend_locked(vm, ev);
+	if (ret)
 		return ret;
-	}
-	atomic64_inc(&tvm_stats.extends);
 	vm->policy_id = *id;
 	vm->policy_logged = true;
 	return 0;
@@ -696,20 +712,13 @@ int tvm_vm_extend_data(struct tvm_vm *vm, u32 pcr, u32 type,
 		       const void *data, u32 data_len)
 {
 	struct tvm_event *ev;
-	int ret;
 
 	if (pcr >= TVM_NUM_PCRS || type == TVM_EV_NO_ACTION ||
 	    data_len > TVM_EVENT_DATA_MAX)
 		return -EINVAL;
-	ev = tvm_event_alloc(vm, pcr, type, data_len);
-	if (!ev)
-		return -ENOMEM;
-	memcpy((u8 *)tvm_event_data(ev), data, data_len);
-	ret = tvm_event_hash_data(ev);
-	if (ret) {
-		kfree(ev);
-		return ret;
-	}
+	ev = data_event(vm, pcr, type, data, data_len);
+	if (IS_ERR(ev))
+		return PTR_ERR(ev);
 	return tvm_vm_extend(vm, ev);
 }
 EXPORT_SYMBOL_GPL(tvm_vm_extend_data);
