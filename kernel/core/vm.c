@@ -384,6 +384,22 @@ void tvm_vms_policy_sync(void)
 }
 
 /*
+ * Whether @vm may still leave PENDING, by a launch or an adoption:
+ * -ENOENT when it is dead, -EALREADY when it left before.
+ */
+static int launchable(struct tvm_vm *vm, struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&vm->lock);
+	if (vm->dead)
+		return -ENOENT;
+	if (vm->trust != TVM_TRUST_PENDING) {
+		NL_SET_ERR_MSG(extack, "the VM was launched already");
+		return -EALREADY;
+	}
+	return 0;
+}
+
+/*
  * The launch; @admin: asked for over netlink (TVM_CMD_VM_LAUNCH), which a
  * KVM VM refuses: its hook module launches it at its first KVM_RUN, once
  * its memory is measured, and a launch before would judge it unmeasured.
@@ -399,14 +415,9 @@ static int launch(struct tvm_vm *vm, bool admin,
 	int ret;
 
 	mutex_lock(&vm->lock);
-	ret = -ENOENT;
-	if (vm->dead)
+	ret = launchable(vm, extack);
+	if (ret)
 		goto out;
-	ret = -EALREADY;
-	if (vm->trust != TVM_TRUST_PENDING) {
-		NL_SET_ERR_MSG(extack, "the VM was launched already");
-		goto out;
-	}
 	ret = -EBUSY;
 	if (admin && vm->kvm) {
 		NL_SET_ERR_MSG(extack,
@@ -728,11 +739,8 @@ int tvm_vm_adopt(struct tvm_vm *vm, const char *reason)
 	int ret;
 
 	mutex_lock(&vm->lock);
-	ret = -ENOENT;
-	if (vm->dead)
-		goto out;
-	ret = -EALREADY;
-	if (vm->trust != TVM_TRUST_PENDING)
+	ret = launchable(vm, NULL);
+	if (ret)
 		goto out;
 	WRITE_ONCE(vm->adopted, true);
 	/* Whoever sees the new trust sees @adopted: tvm_vm_may_run(). */
