@@ -166,44 +166,27 @@ static int vm_single_release(struct inode *inode, struct file *file)
 	return single_release(inode, file);
 }
 
-static int pcrs_open(struct inode *inode, struct file *file)
-{
-	return vm_single_open(inode, file, pcrs_show);
+/* <name>_fops: a per-VM seq_file that <name>_open() opens. */
+#define DEFINE_VM_FOPS(__name, __release)				\
+static const struct file_operations __name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = __name##_open,						\
+	.read = seq_read,						\
+	.llseek = seq_lseek,						\
+	.release = __release,						\
 }
 
-static int state_open(struct inode *inode, struct file *file)
-{
-	return vm_single_open(inode, file, state_show);
-}
+/* DEFINE_SHOW_ATTRIBUTE() for a per-VM file: <name>_show() shows it. */
+#define DEFINE_VM_SHOW_ATTRIBUTE(__name)				\
+static int __name##_open(struct inode *inode, struct file *file)	\
+{									\
+	return vm_single_open(inode, file, __name##_show);		\
+}									\
+DEFINE_VM_FOPS(__name, vm_single_release)
 
-static int trust_open(struct inode *inode, struct file *file)
-{
-	return vm_single_open(inode, file, trust_show);
-}
-
-static const struct file_operations pcrs_fops = {
-	.owner = THIS_MODULE,
-	.open = pcrs_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = vm_single_release,
-};
-
-static const struct file_operations state_fops = {
-	.owner = THIS_MODULE,
-	.open = state_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = vm_single_release,
-};
-
-static const struct file_operations trust_fops = {
-	.owner = THIS_MODULE,
-	.open = trust_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = vm_single_release,
-};
+DEFINE_VM_SHOW_ATTRIBUTE(pcrs);
+DEFINE_VM_SHOW_ATTRIBUTE(state);
+DEFINE_VM_SHOW_ATTRIBUTE(trust);
 
 /* --- the event log: one iterator, two forms ------------------------------ */
 
@@ -331,32 +314,31 @@ static int log_release(struct inode *inode, struct file *file)
 	return seq_release_private(inode, file);
 }
 
-static const struct file_operations ascii_fops = {
-	.owner = THIS_MODULE,
-	.open = ascii_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = log_release,
-};
-
-static const struct file_operations binary_fops = {
-	.owner = THIS_MODULE,
-	.open = binary_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = log_release,
-};
+DEFINE_VM_FOPS(ascii, log_release);
+DEFINE_VM_FOPS(binary, log_release);
 
 /* --- per-VM directories ------------------------------------------------- */
+
+/* A VM's files after its pcrs_<bank>, in this order. */
+static const struct {
+	const char *name;
+	const struct file_operations *fops;
+} vm_files[] = {
+	{ "ascii_measurements", &ascii_fops },
+	{ "binary_measurements", &binary_fops },
+	{ "state", &state_fops },
+	{ "trust", &trust_fops },
+};
 
 int tvm_securityfs_add_vm(struct tvm_vm *vm)
 {
 	void *id = (void *)(uintptr_t)vm->id;
 	struct dentry **d = vm->dentries;
+	unsigned int b, i;
 	char name[32];
-	unsigned int b;
 	int ret;
 
+	BUILD_BUG_ON(__TVM_BANK_MAX + ARRAY_SIZE(vm_files) > TVM_VM_MAX_FILES);
 	snprintf(name, sizeof(name), "%u", vm->id);
 	*d = securityfs_create_dir(name, vms_dir);
 	if (IS_ERR(*d))
@@ -371,22 +353,13 @@ int tvm_securityfs_add_vm(struct tvm_vm *vm)
 		if (IS_ERR(*d))
 			goto err;
 	}
-	*++d = securityfs_create_file("ascii_measurements", 0400,
-				      vm->dentries[0], id, &ascii_fops);
-	if (IS_ERR(*d))
-		goto err;
-	*++d = securityfs_create_file("binary_measurements", 0400,
-				      vm->dentries[0], id, &binary_fops);
-	if (IS_ERR(*d))
-		goto err;
-	*++d = securityfs_create_file("state", 0400, vm->dentries[0], id,
-				      &state_fops);
-	if (IS_ERR(*d))
-		goto err;
-	*++d = securityfs_create_file("trust", 0400, vm->dentries[0], id,
-				      &trust_fops);
-	if (IS_ERR(*d))
-		goto err;
+	for (i = 0; i < ARRAY_SIZE(vm_files); i++) {
+		*++d = securityfs_create_file(vm_files[i].name, 0400,
+					      vm->dentries[0], id,
+					      vm_files[i].fops);
+		if (IS_ERR(*d))
+			goto err;
+	}
 	return 0;
 
 err:
