@@ -196,12 +196,13 @@ DEFINE_VM_SHOW_ATTRIBUTE(trust);
 /**
  * struct log_iter - state of an open log file
  * @vm: the VM, referenced
- * @header: binary form: position 0 is the Spec ID event, n + 1 event n
+ * @binary: the binary form, where position 0 is the Spec ID event and
+ *	n + 1 event n; else the ASCII form, where n is event n
  * @scratch: where show() encodes one record
  */
 struct log_iter {
 	struct tvm_vm *vm;
-	bool header;
+	bool binary;
 	char scratch[LOG_SCRATCH_SIZE];
 };
 
@@ -209,10 +210,10 @@ static void *log_at(struct seq_file *m, loff_t pos)
 {
 	struct log_iter *it = m->private;
 
-	if (it->header && pos == 0)
+	if (it->binary && pos == 0)
 		return SEQ_START_TOKEN;
 	/* Entries are immutable once counted; no lock (see struct tvm_vm). */
-	return (void *)tvm_vm_event(it->vm, pos - it->header);
+	return (void *)tvm_vm_event(it->vm, pos - it->binary);
 }
 
 static void *log_start(struct seq_file *m, loff_t *pos)
@@ -263,22 +264,21 @@ static int binary_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static const struct seq_operations ascii_seqops = {
+static int log_show(struct seq_file *m, void *v)
+{
+	struct log_iter *it = m->private;
+
+	return it->binary ? binary_show(m, v) : ascii_show(m, v);
+}
+
+static const struct seq_operations log_seqops = {
 	.start = log_start,
 	.next = log_next,
 	.stop = log_stop,
-	.show = ascii_show,
+	.show = log_show,
 };
 
-static const struct seq_operations binary_seqops = {
-	.start = log_start,
-	.next = log_next,
-	.stop = log_stop,
-	.show = binary_show,
-};
-
-static int log_open(struct inode *inode, struct file *file,
-		    const struct seq_operations *ops, bool header)
+static int log_open(struct inode *inode, struct file *file, bool binary)
 {
 	struct log_iter *it;
 	struct tvm_vm *vm;
@@ -286,24 +286,24 @@ static int log_open(struct inode *inode, struct file *file,
 	vm = inode_vm(inode);
 	if (!vm)
 		return -ENOENT;
-	it = __seq_open_private(file, ops, sizeof(*it));
+	it = __seq_open_private(file, &log_seqops, sizeof(*it));
 	if (!it) {
 		tvm_vm_put(vm);
 		return -ENOMEM;
 	}
 	it->vm = vm;
-	it->header = header;
+	it->binary = binary;
 	return 0;
 }
 
 static int ascii_open(struct inode *inode, struct file *file)
 {
-	return log_open(inode, file, &ascii_seqops, false);
+	return log_open(inode, file, false);
 }
 
 static int binary_open(struct inode *inode, struct file *file)
 {
-	return log_open(inode, file, &binary_seqops, true);
+	return log_open(inode, file, true);
 }
 
 static int log_release(struct inode *inode, struct file *file)
