@@ -138,6 +138,16 @@ struct tvm_vm_params {
 
 /**
  * struct tvm_stats - host-wide counters, shown in securityfs tvm/stats
+ * @vms_created: VMs created (registry.c)
+ * @vms_deleted: VMs deleted (registry.c)
+ * @vms_refused: creations refused at max_vms or max_vms_per_user
+ *	(registry.c)
+ * @extends: events logged and extended
+ * @resets: PCR resets
+ * @log_full: times a VM's log became full
+ * @log_refused: extends and resets refused because a log was full
+ *
+ * Atomic: counted and read without a lock.
  */
 struct tvm_stats {
 	atomic64_t vms_created;
