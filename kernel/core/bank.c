@@ -170,43 +170,40 @@ err:
 	return NULL;
 }
 
+/*
+ * One step of every bank's hash in @h: without @out, feed it @len bytes
+ * of @data; with @out, finish it into @out[bank].
+ */
+static int multihash_step(struct tvm_multihash *h, const void *data,
+			  size_t len, u8 out[][TVM_DIGEST_MAX])
+{
+	unsigned int b;
+	int ret = 0;
+
+	for (b = 0; b < __TVM_BANK_MAX && !ret; b++) {
+		if (!(h->banks & BIT(b)))
+			continue;
+		if (!h->desc[b] && out)
+			tvm_sm3_final(&h->sm3, out[b]);
+		else if (!h->desc[b])
+			tvm_sm3_update(&h->sm3, data, len);
+		else if (out)
+			ret = crypto_shash_final(h->desc[b], out[b]);
+		else
+			ret = crypto_shash_update(h->desc[b], data, len);
+	}
+	return ret;
+}
+
 int tvm_multihash_update(struct tvm_multihash *h, const void *data,
 			 size_t len)
 {
-	unsigned int b;
-	int ret;
-
-	for (b = 0; b < __TVM_BANK_MAX; b++) {
-		if (!(h->banks & BIT(b)))
-			continue;
-		if (!h->desc[b]) {
-			tvm_sm3_update(&h->sm3, data, len);
-			continue;
-		}
-		ret = crypto_shash_update(h->desc[b], data, len);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return multihash_step(h, data, len, NULL);
 }
 
 int tvm_multihash_final(struct tvm_multihash *h, u8 out[][TVM_DIGEST_MAX])
 {
-	unsigned int b;
-	int ret;
-
-	for (b = 0; b < __TVM_BANK_MAX; b++) {
-		if (!(h->banks & BIT(b)))
-			continue;
-		if (!h->desc[b]) {
-			tvm_sm3_final(&h->sm3, out[b]);
-			continue;
-		}
-		ret = crypto_shash_final(h->desc[b], out[b]);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return multihash_step(h, NULL, 0, out);
 }
 
 void tvm_multihash_free(struct tvm_multihash *h)

@@ -174,24 +174,13 @@ void tvm_bind_remove(pid_t tgid)
 	mutex_unlock(&tvm_bind_lock);
 }
 
-bool tvm_bind_name_taken(const char *name)
+bool tvm_bind_taken(const char *name, const u8 *uuid)
 {
 	bool taken;
 
 	mutex_lock(&tvm_bind_lock);
 	prune();
-	taken = find_name(name);
-	mutex_unlock(&tvm_bind_lock);
-	return taken;
-}
-
-bool tvm_bind_uuid_taken(const u8 *uuid)
-{
-	bool taken;
-
-	mutex_lock(&tvm_bind_lock);
-	prune();
-	taken = find_uuid(uuid);
+	taken = (name && find_name(name)) || (uuid && find_uuid(uuid));
 	mutex_unlock(&tvm_bind_lock);
 	return taken;
 }

@@ -5,7 +5,7 @@
  * binding is used once, and one whose process has gone is dropped the
  * next time bindings are added or looked up.
  *
- * Every call is made under tvm_registry_lock (vm.c), so that a name or
+ * Every call is made under tvm_registry_lock (registry.c), so that a name or
  * UUID is never both a VM's and a binding's; tvm_bind_lock nests inside.
  */
 #ifndef _TVM_BIND_H
@@ -33,8 +33,8 @@ int tvm_bind_add(struct pid *pid, const char *name, const u8 *uuid,
 bool tvm_bind_find(pid_t tgid, char *name, u8 *uuid);
 void tvm_bind_remove(pid_t tgid);
 
-bool tvm_bind_name_taken(const char *name);
-bool tvm_bind_uuid_taken(const u8 *uuid);
+/* Whether a binding has @name or @uuid; either may be NULL. */
+bool tvm_bind_taken(const char *name, const u8 *uuid);
 
 /* Drop every binding; for module exit. */
 void tvm_bind_uninit(void);

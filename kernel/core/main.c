@@ -16,6 +16,7 @@
 #include "netlink.h"
 #include "policy.h"
 #include "quote.h"
+#include "registry.h"
 #include "securityfs.h"
 #include "version.h"
 #include "vm.h"
@@ -65,6 +66,7 @@ static void __exit tvm_exit(void)
 {
 	tvm_netlink_uninit();
 	tvm_hooks_uninit();
+	tvm_registry_uninit();
 	tvm_vm_uninit();
 	tvm_policy_uninit();
 	tvm_quote_uninit();

@@ -17,6 +17,7 @@
 #include "netlink.h"
 #include "policy.h"
 #include "quote.h"
+#include "registry.h"
 #include "trust.h"
 #include "tvm_log.h"
 #include "vm.h"
@@ -238,17 +239,31 @@ unlock:
 	return 0;
 }
 
-static int reply_vm(struct genl_info *info, struct tvm_vm *vm)
+/*
+ * A reply to @info's request, of its command, with room for @size bytes
+ * of attributes and its header in *@hdr; or an ERR_PTR.  reply_send()
+ * sends or frees it.
+ */
+static struct sk_buff *reply_new(struct genl_info *info, size_t size,
+				 void **hdr)
 {
 	struct sk_buff *msg;
-	void *hdr;
-	int ret;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, info->genlhdr->cmd);
-	ret = hdr ? fill_vm(msg, vm) : -EMSGSIZE;
+		return ERR_PTR(-ENOMEM);
+	*hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, info->genlhdr->cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return ERR_PTR(-EMSGSIZE);
+	}
+	return msg;
+}
+
+/* Send @msg, or when filling it failed with @ret, free it and say so. */
+static int reply_send(struct genl_info *info, struct sk_buff *msg, void *hdr,
+		      int ret)
+{
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;
@@ -257,23 +272,29 @@ static int reply_vm(struct genl_info *info, struct tvm_vm *vm)
 	return genlmsg_reply(msg, info);
 }
 
+static int reply_vm(struct genl_info *info, struct tvm_vm *vm)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = reply_new(info, NLMSG_DEFAULT_SIZE, &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	return reply_send(info, msg, hdr, fill_vm(msg, vm));
+}
+
 /* A reply of the VM's id and one sequence number. */
 static int reply_seq(struct genl_info *info, struct tvm_vm *vm, u64 seq)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, info->genlhdr->cmd);
-	if (!hdr || nla_put_u32(msg, TVM_A_VM_ID, vm->id) ||
-	    put_u64(msg, TVM_A_EVENT_SEQ, seq)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	msg = reply_new(info, NLMSG_DEFAULT_SIZE, &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	return reply_send(info, msg, hdr,
+			  nla_put_u32(msg, TVM_A_VM_ID, vm->id) ||
+			  put_u64(msg, TVM_A_EVENT_SEQ, seq) ? -EMSGSIZE : 0);
 }
 
 /* --- VM commands --------------------------------------------------------- */
@@ -347,13 +368,12 @@ static int vm_get_first(struct netlink_callback *cb)
 }
 
 /*
- * cb->args[0]: the next id to dump, 0 when done; cb->args[1]: set after
- * the first call.
+ * cb->args[0]: the cursor of tvm_vm_get_next(), the next id to dump, 0
+ * when done; cb->args[1]: set after the first call.
  */
 static int vm_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tvm_vm *vm;
-	bool full = false;
 	void *hdr;
 	int ret;
 	u32 id;
@@ -367,23 +387,24 @@ static int vm_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	id = cb->args[0];
 	cb->seq = tvm_vm_generation();
-	while (id && (vm = tvm_vm_get_next(&id))) {
+	while ((vm = tvm_vm_get_next(&id))) {
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &tvm_family, NLM_F_MULTI,
 				  TVM_CMD_VM_GET);
 		ret = hdr ? fill_vm(skb, vm) : -EMSGSIZE;
-		tvm_vm_put(vm);
 		if (ret) {
+			/* The message is full: this VM comes first next time. */
 			if (hdr)
 				genlmsg_cancel(skb, hdr);
-			full = true;
+			id = vm->id;
+			tvm_vm_put(vm);
 			break;
 		}
+		tvm_vm_put(vm);
 		genl_dump_check_consistent(cb, hdr);
 		genlmsg_end(skb, hdr);
-		id = id == U32_MAX ? 0 : id + 1;
 	}
-	cb->args[0] = full ? id : 0;
+	cb->args[0] = id;
 	return skb->len;
 }
 
@@ -434,7 +455,7 @@ static int pcr_read_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 mask = TVM_PCR_MASK_ALL, banks;
 	struct tvm_vm *vm = info->user_ptr[0];
 	struct tvm_pcr_snapshot *snap;
-	struct sk_buff *msg = NULL;
+	struct sk_buff *msg;
 	unsigned int b;
 	void *hdr;
 	int ret;
@@ -455,25 +476,19 @@ static int pcr_read_doit(struct sk_buff *skb, struct genl_info *info)
 	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
 	if (!snap)
 		return -ENOMEM;
-	ret = -ENOMEM;
-	msg = genlmsg_new(pcr_read_size(hweight32(banks), hweight32(mask)),
-			  GFP_KERNEL);
-	if (!msg)
+	msg = reply_new(info, pcr_read_size(hweight32(banks), hweight32(mask)),
+			&hdr);
+	if (IS_ERR(msg)) {
+		ret = PTR_ERR(msg);
 		goto out;
+	}
 	tvm_vm_snapshot(vm, snap);
-
-	ret = -EMSGSIZE;
-	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, TVM_CMD_PCR_READ);
-	if (!hdr || nla_put_u32(msg, TVM_A_VM_ID, vm->id) ||
-	    put_u64(msg, TVM_A_VM_LOG_COUNT, snap->log_count))
-		goto out;
-	if (put_pcr_values(msg, banks, mask, snap->pcrs))
-		goto out;
-	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
-	msg = NULL;
+	ret = reply_send(info, msg, hdr,
+			 nla_put_u32(msg, TVM_A_VM_ID, vm->id) ||
+			 put_u64(msg, TVM_A_VM_LOG_COUNT, snap->log_count) ||
+			 put_pcr_values(msg, banks, mask, snap->pcrs) ?
+			 -EMSGSIZE : 0);
 out:
-	nlmsg_free(msg);
 	kfree(snap);
 	return ret;
 }
@@ -894,6 +909,35 @@ static int put_policy_head(struct sk_buff *skb, const struct tvm_policy *p,
 	       -EMSGSIZE : 0;
 }
 
+/*
+ * @p inside TVM_A_POLICY: @whole, its payload as loaded followed by its
+ * head without the selector, which the payload holds; else its head with
+ * the selector, as dumps and events give it.
+ */
+static int put_policy(struct sk_buff *skb, const struct tvm_policy *p,
+		      bool whole)
+{
+	struct nlattr *nest;
+	void *dst;
+
+	nest = nla_nest_start(skb, TVM_A_POLICY);
+	if (!nest)
+		return -EMSGSIZE;
+	if (whole) {
+		dst = nla_reserve_nohdr(skb, p->payload_len);
+		if (!dst)
+			goto cancel;
+		memcpy(dst, p->payload, p->payload_len);
+	}
+	if (put_policy_head(skb, p, !whole))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
 static int policy_load_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tvm_selector sel;
@@ -911,22 +955,16 @@ static int policy_load_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, TVM_CMD_POLICY_LOAD);
-	if (!hdr)
-		goto nospace;
+	msg = reply_new(info, NLMSG_DEFAULT_SIZE, &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
 	nest = nla_nest_start(msg, TVM_A_POLICY);
-	if (!nest || tvm_policy_put_selector(msg, &sel) ||
-	    nla_put_u64_64bit(msg, TVM_A_POLICY_GEN, gen, TVM_A_POLICY_PAD))
-		goto nospace;
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-nospace:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
+	ret = !nest || tvm_policy_put_selector(msg, &sel) ||
+	      nla_put_u64_64bit(msg, TVM_A_POLICY_GEN, gen, TVM_A_POLICY_PAD) ?
+	      -EMSGSIZE : 0;
+	if (!ret)
+		nla_nest_end(msg, nest);
+	return reply_send(info, msg, hdr, ret);
 }
 
 static int policy_delete_doit(struct sk_buff *skb, struct genl_info *info)
@@ -949,8 +987,7 @@ static int policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 	const struct tvm_policy *p;
 	struct tvm_selector sel;
 	struct sk_buff *msg;
-	struct nlattr *nest;
-	void *hdr, *dst;
+	void *hdr;
 	int ret;
 
 	if (!info->attrs[TVM_A_POLICY])
@@ -965,23 +1002,9 @@ static int policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "no such policy");
 		return -ENOENT;
 	}
-	ret = -ENOMEM;
-	msg = genlmsg_new(nla_total_size(p->payload_len) + 256, GFP_KERNEL);
-	if (!msg)
-		goto out;
-	ret = -EMSGSIZE;
-	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, TVM_CMD_POLICY_GET);
-	nest = hdr ? nla_nest_start(msg, TVM_A_POLICY) : NULL;
-	dst = nest ? nla_reserve_nohdr(msg, p->payload_len) : NULL;
-	if (!dst || put_policy_head(msg, p, false)) {
-		nlmsg_free(msg);
-		goto out;
-	}
-	memcpy(dst, p->payload, p->payload_len);
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
-out:
+	msg = reply_new(info, nla_total_size(p->payload_len) + 256, &hdr);
+	ret = IS_ERR(msg) ? PTR_ERR(msg) :
+	      reply_send(info, msg, hdr, put_policy(msg, p, true));
 	tvm_policy_put(p);
 	return ret;
 }
@@ -994,7 +1017,6 @@ out:
 static int policy_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct tvm_policy *p;
-	struct nlattr *nest;
 	unsigned long i;
 	void *hdr;
 	int ret = 0;
@@ -1013,12 +1035,10 @@ static int policy_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 				  TVM_CMD_POLICY_GET);
 		if (!hdr)
 			break;
-		nest = nla_nest_start(skb, TVM_A_POLICY);
-		if (!nest || put_policy_head(skb, p, true)) {
+		if (put_policy(skb, p, false)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
-		nla_nest_end(skb, nest);
 		genl_dump_check_consistent(cb, hdr);
 		genlmsg_end(skb, hdr);
 	}
@@ -1034,19 +1054,15 @@ static int reply_ak(struct genl_info *info, const struct tvm_ak_info *ak)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, info->genlhdr->cmd);
-	if (!hdr || nla_put_string(msg, TVM_A_AK_DESC, ak->desc) ||
-	    nla_put_u32(msg, TVM_A_AK_BITS, ak->bits) ||
-	    nla_put(msg, TVM_A_AK_MODULUS, ak->n_len, ak->n) ||
-	    nla_put(msg, TVM_A_AK_EXPONENT, ak->e_len, ak->e)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	msg = reply_new(info, NLMSG_DEFAULT_SIZE, &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	return reply_send(info, msg, hdr,
+			  nla_put_string(msg, TVM_A_AK_DESC, ak->desc) ||
+			  nla_put_u32(msg, TVM_A_AK_BITS, ak->bits) ||
+			  nla_put(msg, TVM_A_AK_MODULUS, ak->n_len, ak->n) ||
+			  nla_put(msg, TVM_A_AK_EXPONENT, ak->e_len, ak->e) ?
+			  -EMSGSIZE : 0);
 }
 
 static int ak_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -1087,8 +1103,8 @@ static int quote_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **attrs = info->attrs;
 	u32 mask = TVM_PCR_MASK_ALL, bank = TVM_BANK_SHA256;
 	struct tvm_vm *vm = info->user_ptr[0];
-	struct sk_buff *msg = NULL;
 	struct tvm_quote *q;
+	struct sk_buff *msg;
 	void *hdr;
 	int ret;
 
@@ -1116,26 +1132,22 @@ static int quote_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		goto out;
 
-	ret = -ENOMEM;
-	msg = genlmsg_new(nla_total_size(q->attest_len) +
-			  nla_total_size(q->sig_len) +
-			  pcr_read_size(1, hweight32(mask)), GFP_KERNEL);
-	if (!msg)
+	msg = reply_new(info, nla_total_size(q->attest_len) +
+			nla_total_size(q->sig_len) +
+			pcr_read_size(1, hweight32(mask)), &hdr);
+	if (IS_ERR(msg)) {
+		ret = PTR_ERR(msg);
 		goto out;
-	ret = -EMSGSIZE;
-	hdr = genlmsg_put_reply(msg, info, &tvm_family, 0, TVM_CMD_QUOTE);
-	if (!hdr || nla_put_u32(msg, TVM_A_VM_ID, vm->id) ||
-	    put_u64(msg, TVM_A_VM_LOG_COUNT, q->log_count) ||
-	    nla_put(msg, TVM_A_QUOTE_ATTEST, q->attest_len, q->attest) ||
-	    nla_put(msg, TVM_A_QUOTE_SIGNATURE, q->sig_len, q->sig))
-		goto out;
-	if (put_pcr_values(msg, BIT(bank), mask, q->pcrs))
-		goto out;
-	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
-	msg = NULL;
+	}
+	ret = reply_send(info, msg, hdr,
+			 nla_put_u32(msg, TVM_A_VM_ID, vm->id) ||
+			 put_u64(msg, TVM_A_VM_LOG_COUNT, q->log_count) ||
+			 nla_put(msg, TVM_A_QUOTE_ATTEST, q->attest_len,
+				 q->attest) ||
+			 nla_put(msg, TVM_A_QUOTE_SIGNATURE, q->sig_len, q->sig) ||
+			 put_pcr_values(msg, BIT(bank), mask, q->pcrs) ?
+			 -EMSGSIZE : 0);
 out:
-	nlmsg_free(msg);
 	kfree(q);
 	return ret;
 }
@@ -1158,8 +1170,35 @@ static const struct genl_multicast_group tvm_mcgrps[] = {
 	},
 };
 
-static void multicast(struct sk_buff *msg, void *hdr)
+/*
+ * A message of @cmd for the events group, its header in *@hdr; NULL when
+ * nobody listens, or without memory (an event is lost, never an error of
+ * what caused it).  event_send() sends or frees it.
+ */
+static struct sk_buff *event_new(u8 cmd, void **hdr)
 {
+	struct sk_buff *msg;
+
+	if (!genl_has_listeners(&tvm_family, &init_net, TVM_MCGRP_EVENTS_ID))
+		return NULL;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &tvm_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Send @msg to the group, or when filling it failed (@ret), free it. */
+static void event_send(struct sk_buff *msg, void *hdr, int ret)
+{
+	if (ret) {
+		nlmsg_free(msg);
+		return;
+	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast(&tvm_family, msg, 0, TVM_MCGRP_EVENTS_ID, GFP_KERNEL);
 }
@@ -1170,49 +1209,31 @@ void tvm_netlink_trust_event(struct tvm_vm *vm, int old, int new,
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&tvm_family, &init_net, TVM_MCGRP_EVENTS_ID))
-		return;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = event_new(TVM_CMD_EVENT_TRUST, &hdr);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &tvm_family, 0, TVM_CMD_EVENT_TRUST);
-	if (!hdr || nla_put_u32(msg, TVM_A_VM_ID, vm->id) ||
-	    nla_put_string(msg, TVM_A_VM_NAME, vm->name) ||
-	    nla_put(msg, TVM_A_VM_UUID, TVM_UUID_SIZE, vm->uuid) ||
-	    nla_put_u32(msg, TVM_A_TRUST_OLD, old) ||
-	    nla_put_u32(msg, TVM_A_VM_TRUST, new) ||
-	    nla_put_string(msg, TVM_A_REASON, reason) ||
-	    put_u64(msg, TVM_A_VM_POLICY_GEN, vm->policy_gen)) {
-		nlmsg_free(msg);
-		return;
-	}
-	multicast(msg, hdr);
+	event_send(msg, hdr,
+		   nla_put_u32(msg, TVM_A_VM_ID, vm->id) ||
+		   nla_put_string(msg, TVM_A_VM_NAME, vm->name) ||
+		   nla_put(msg, TVM_A_VM_UUID, TVM_UUID_SIZE, vm->uuid) ||
+		   nla_put_u32(msg, TVM_A_TRUST_OLD, old) ||
+		   nla_put_u32(msg, TVM_A_VM_TRUST, new) ||
+		   nla_put_string(msg, TVM_A_REASON, reason) ||
+		   put_u64(msg, TVM_A_VM_POLICY_GEN, vm->policy_gen) ?
+		   -EMSGSIZE : 0);
 }
 
 void tvm_netlink_policy_event(const struct tvm_policy *p, const char *action)
 {
 	struct sk_buff *msg;
-	struct nlattr *nest;
 	void *hdr;
 
-	if (!genl_has_listeners(&tvm_family, &init_net, TVM_MCGRP_EVENTS_ID))
-		return;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = event_new(TVM_CMD_EVENT_POLICY, &hdr);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &tvm_family, 0, TVM_CMD_EVENT_POLICY);
-	if (!hdr)
-		goto err;
-	nest = nla_nest_start(msg, TVM_A_POLICY);
-	if (!nest || put_policy_head(msg, p, true))
-		goto err;
-	nla_nest_end(msg, nest);
-	if (nla_put_string(msg, TVM_A_REASON, action))
-		goto err;
-	multicast(msg, hdr);
-	return;
-err:
-	nlmsg_free(msg);
+	event_send(msg, hdr,
+		   put_policy(msg, p, false) ||
+		   nla_put_string(msg, TVM_A_REASON, action) ? -EMSGSIZE : 0);
 }
 
 /* --- the family ---------------------------------------------------------- */

@@ -19,7 +19,9 @@ struct tvm_vm;
  * @desc: its description
  * @bits: its size in bits
  * @n: modulus, big-endian, @n_len bytes
+ * @n_len: bytes of @n
  * @e: public exponent, big-endian, @e_len bytes
+ * @e_len: bytes of @e
  */
 struct tvm_ak_info {
 	char desc[TVM_KEY_DESC_MAX + 1];
@@ -34,7 +36,9 @@ struct tvm_ak_info {
  * struct tvm_quote - a signed quote and what it covers
  * @log_count: the quoted PCRs are the replay of events 0 .. @log_count - 1
  * @attest: the TPMS_ATTEST, @attest_len bytes
+ * @attest_len: bytes of @attest
  * @sig: its signature, @sig_len bytes
+ * @sig_len: bytes of @sig
  * @pcrs: the PCR values the quote was taken from, as &tvm_vm.pcrs
  */
 struct tvm_quote {

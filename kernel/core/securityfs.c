@@ -24,6 +24,7 @@
 
 #include <linux/tvm.h>
 
+#include "registry.h"
 #include "securityfs.h"
 #include "trust.h"
 #include "tvm_log.h"
@@ -165,44 +166,27 @@ static int vm_single_release(struct inode *inode, struct file *file)
 	return single_release(inode, file);
 }
 
-static int pcrs_open(struct inode *inode, struct file *file)
-{
-	return vm_single_open(inode, file, pcrs_show);
+/* <name>_fops: a per-VM seq_file that <name>_open() opens. */
+#define DEFINE_VM_FOPS(__name, __release)				\
+static const struct file_operations __name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = __name##_open,						\
+	.read = seq_read,						\
+	.llseek = seq_lseek,						\
+	.release = __release,						\
 }
 
-static int state_open(struct inode *inode, struct file *file)
-{
-	return vm_single_open(inode, file, state_show);
-}
+/* DEFINE_SHOW_ATTRIBUTE() for a per-VM file: <name>_show() shows it. */
+#define DEFINE_VM_SHOW_ATTRIBUTE(__name)				\
+static int __name##_open(struct inode *inode, struct file *file)	\
+{									\
+	return vm_single_open(inode, file, __name##_show);		\
+}									\
+DEFINE_VM_FOPS(__name, vm_single_release)
 
-static int trust_open(struct inode *inode, struct file *file)
-{
-	return vm_single_open(inode, file, trust_show);
-}
-
-static const struct file_operations pcrs_fops = {
-	.owner = THIS_MODULE,
-	.open = pcrs_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = vm_single_release,
-};
-
-static const struct file_operations state_fops = {
-	.owner = THIS_MODULE,
-	.open = state_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = vm_single_release,
-};
-
-static const struct file_operations trust_fops = {
-	.owner = THIS_MODULE,
-	.open = trust_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = vm_single_release,
-};
+DEFINE_VM_SHOW_ATTRIBUTE(pcrs);
+DEFINE_VM_SHOW_ATTRIBUTE(state);
+DEFINE_VM_SHOW_ATTRIBUTE(trust);
 
 /* --- the event log: one iterator, two forms ------------------------------ */
 
@@ -212,12 +196,13 @@ static const struct file_operations trust_fops = {
 /**
  * struct log_iter - state of an open log file
  * @vm: the VM, referenced
- * @header: binary form: position 0 is the Spec ID event, n + 1 event n
+ * @binary: the binary form, where position 0 is the Spec ID event and
+ *	n + 1 event n; else the ASCII form, where n is event n
  * @scratch: where show() encodes one record
  */
 struct log_iter {
 	struct tvm_vm *vm;
-	bool header;
+	bool binary;
 	char scratch[LOG_SCRATCH_SIZE];
 };
 
@@ -225,10 +210,10 @@ static void *log_at(struct seq_file *m, loff_t pos)
 {
 	struct log_iter *it = m->private;
 
-	if (it->header && pos == 0)
+	if (it->binary && pos == 0)
 		return SEQ_START_TOKEN;
 	/* Entries are immutable once counted; no lock (see struct tvm_vm). */
-	return (void *)tvm_vm_event(it->vm, pos - it->header);
+	return (void *)tvm_vm_event(it->vm, pos - it->binary);
 }
 
 static void *log_start(struct seq_file *m, loff_t *pos)
@@ -279,22 +264,21 @@ static int binary_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static const struct seq_operations ascii_seqops = {
+static int log_show(struct seq_file *m, void *v)
+{
+	struct log_iter *it = m->private;
+
+	return it->binary ? binary_show(m, v) : ascii_show(m, v);
+}
+
+static const struct seq_operations log_seqops = {
 	.start = log_start,
 	.next = log_next,
 	.stop = log_stop,
-	.show = ascii_show,
+	.show = log_show,
 };
 
-static const struct seq_operations binary_seqops = {
-	.start = log_start,
-	.next = log_next,
-	.stop = log_stop,
-	.show = binary_show,
-};
-
-static int log_open(struct inode *inode, struct file *file,
-		    const struct seq_operations *ops, bool header)
+static int log_open(struct inode *inode, struct file *file, bool binary)
 {
 	struct log_iter *it;
 	struct tvm_vm *vm;
@@ -302,24 +286,24 @@ static int log_open(struct inode *inode, struct file *file,
 	vm = inode_vm(inode);
 	if (!vm)
 		return -ENOENT;
-	it = __seq_open_private(file, ops, sizeof(*it));
+	it = __seq_open_private(file, &log_seqops, sizeof(*it));
 	if (!it) {
 		tvm_vm_put(vm);
 		return -ENOMEM;
 	}
 	it->vm = vm;
-	it->header = header;
+	it->binary = binary;
 	return 0;
 }
 
 static int ascii_open(struct inode *inode, struct file *file)
 {
-	return log_open(inode, file, &ascii_seqops, false);
+	return log_open(inode, file, false);
 }
 
 static int binary_open(struct inode *inode, struct file *file)
 {
-	return log_open(inode, file, &binary_seqops, true);
+	return log_open(inode, file, true);
 }
 
 static int log_release(struct inode *inode, struct file *file)
@@ -330,32 +314,31 @@ static int log_release(struct inode *inode, struct file *file)
 	return seq_release_private(inode, file);
 }
 
-static const struct file_operations ascii_fops = {
-	.owner = THIS_MODULE,
-	.open = ascii_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = log_release,
-};
-
-static const struct file_operations binary_fops = {
-	.owner = THIS_MODULE,
-	.open = binary_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = log_release,
-};
+DEFINE_VM_FOPS(ascii, log_release);
+DEFINE_VM_FOPS(binary, log_release);
 
 /* --- per-VM directories ------------------------------------------------- */
+
+/* A VM's files after its pcrs_<bank>, in this order. */
+static const struct {
+	const char *name;
+	const struct file_operations *fops;
+} vm_files[] = {
+	{ "ascii_measurements", &ascii_fops },
+	{ "binary_measurements", &binary_fops },
+	{ "state", &state_fops },
+	{ "trust", &trust_fops },
+};
 
 int tvm_securityfs_add_vm(struct tvm_vm *vm)
 {
 	void *id = (void *)(uintptr_t)vm->id;
 	struct dentry **d = vm->dentries;
+	unsigned int b, i;
 	char name[32];
-	unsigned int b;
 	int ret;
 
+	BUILD_BUG_ON(__TVM_BANK_MAX + ARRAY_SIZE(vm_files) > TVM_VM_MAX_FILES);
 	snprintf(name, sizeof(name), "%u", vm->id);
 	*d = securityfs_create_dir(name, vms_dir);
 	if (IS_ERR(*d))
@@ -370,22 +353,13 @@ int tvm_securityfs_add_vm(struct tvm_vm *vm)
 		if (IS_ERR(*d))
 			goto err;
 	}
-	*++d = securityfs_create_file("ascii_measurements", 0400,
-				      vm->dentries[0], id, &ascii_fops);
-	if (IS_ERR(*d))
-		goto err;
-	*++d = securityfs_create_file("binary_measurements", 0400,
-				      vm->dentries[0], id, &binary_fops);
-	if (IS_ERR(*d))
-		goto err;
-	*++d = securityfs_create_file("state", 0400, vm->dentries[0], id,
-				      &state_fops);
-	if (IS_ERR(*d))
-		goto err;
-	*++d = securityfs_create_file("trust", 0400, vm->dentries[0], id,
-				      &trust_fops);
-	if (IS_ERR(*d))
-		goto err;
+	for (i = 0; i < ARRAY_SIZE(vm_files); i++) {
+		*++d = securityfs_create_file(vm_files[i].name, 0400,
+					      vm->dentries[0], id,
+					      vm_files[i].fops);
+		if (IS_ERR(*d))
+			goto err;
+	}
 	return 0;
 
 err:

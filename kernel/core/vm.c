@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The registry of tvm instances, and each instance's PCRs and event log.
+ * What a tvm instance measures: its PCRs and event log (extend, reset, the
+ * creation events), its trust state (launch, the checks of each event
+ * against its policy, mismatches), and whether it may still run; and the
+ * life of the VM object, from tvm_vm_alloc() to its free an RCU grace
+ * period after the last tvm_vm_put().  registry.c finds VMs.
  *
- * Lookups by id, name and UUID are O(1): an xarray by id, and two hash
- * tables, all read under RCU.  Creation and deletion serialise on
- * tvm_registry_lock.  Each VM's own state is under its own mutex, so VMs
- * never wait for one another once looked up.
+ * Each VM's state is under its own mutex (struct tvm_vm in vm.h), so VMs
+ * never wait for one another.
  */
 
-#include <linux/capability.h>
-#include <linux/cred.h>
-#include <linux/hashtable.h>
-#include <linux/jhash.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/netlink.h>
 #include <linux/slab.h>
@@ -21,25 +20,15 @@
 
 #include "api.h"
 #include "bank.h"
-#include "bind.h"
 #include "hooks.h"
 #include "ima.h"
 #include "netlink.h"
 #include "policy.h"
-#include "securityfs.h"
+#include "registry.h"
 #include "trust.h"
 #include "tvm_log.h"
 #include "version.h"
 #include "vm.h"
-
-unsigned int tvm_max_vms = 1024;
-module_param_named(max_vms, tvm_max_vms, uint, 0444);
-MODULE_PARM_DESC(max_vms, "Most VMs tvm tracks at once (default 1024)");
-
-unsigned int tvm_max_vms_per_user = 256;
-module_param_named(max_vms_per_user, tvm_max_vms_per_user, uint, 0444);
-MODULE_PARM_DESC(max_vms_per_user,
-		 "Most VMs one user without CAP_SYS_ADMIN may have tracked (default 256)");
 
 unsigned int tvm_log_max = 16384;
 module_param_named(log_max, tvm_log_max, uint, 0444);
@@ -53,55 +42,11 @@ MODULE_PARM_DESC(log_max_bytes,
 
 struct tvm_stats tvm_stats;
 
-#define REGISTRY_HASH_BITS 10
-
-/*
- * tvm_registry_lock protects insertion into and removal from vms_by_id,
- * vms_by_name and vms_by_uuid, vm_count, vm_owners, vm_generation,
- * next_id, kvm_seq and every VM's securityfs entries, and orders the
- * bindings (bind.h) with the VMs: it is held around every call into
- * bind.c.  Readers of the three indexes use RCU.  tvm_vm_count() and
- * tvm_vm_generation() read their counter without it: a stale value
- * only makes the stats file or a dump's check one change late.
- *
- * vm_count counts the VMs that hold a slot: created, or being created
- * (vm_reserve() to tvm_vm_delete()).
- */
-static DEFINE_MUTEX(tvm_registry_lock);
-static DEFINE_XARRAY_ALLOC1(vms_by_id);
-static DEFINE_HASHTABLE(vms_by_name, REGISTRY_HASH_BITS);
-static DEFINE_HASHTABLE(vms_by_uuid, REGISTRY_HASH_BITS);
-static unsigned int vm_count;
-static DEFINE_HASHTABLE(vm_owners, 6);
-static unsigned int vm_generation;
-static u32 next_id;			/* cursor of xa_alloc_cyclic() */
-static unsigned int kvm_seq;		/* <n> of "kvm-<tgid>-<n>" */
-
 /*
  * Runs the VMs' stop works (tvm_vm_recheck_run()), and frees VMs after
  * their last reference and a grace period.
  */
 static struct workqueue_struct *tvm_wq;
-
-unsigned int tvm_vm_count(void)
-{
-	return READ_ONCE(vm_count);
-}
-
-unsigned int tvm_vm_generation(void)
-{
-	return READ_ONCE(vm_generation);
-}
-
-static u32 name_hash(const char *name)
-{
-	return jhash(name, strlen(name), 0);
-}
-
-static u32 uuid_hash(const u8 *uuid)
-{
-	return jhash(uuid, TVM_UUID_SIZE, 0);
-}
 
 size_t tvm_event_size(const struct tvm_event *ev)
 {
@@ -259,7 +204,10 @@ static void check_event(struct tvm_vm *vm, const struct tvm_event *ev)
 		trust_event(vm, TVM_TE_MISMATCH, reason);
 }
 
-/* Log @ev and extend its PCR in every bank, all or nothing. */
+/*
+ * Log @ev and extend its PCR in every bank, all or nothing.  Takes @ev:
+ * the log keeps it, or it is freed.
+ */
 static int extend_locked(struct tvm_vm *vm, struct tvm_event *ev)
 {
 	u8 next[__TVM_BANK_MAX][TVM_DIGEST_MAX];
@@ -268,8 +216,9 @@ static int extend_locked(struct tvm_vm *vm, struct tvm_event *ev)
 
 	lockdep_assert_held(&vm->lock);
 
+	ret = -ENOENT;
 	if (vm->dead)
-		return -ENOENT;
+		goto err;
 
 	/* Compute first: a failing hash must leave no logged event behind. */
 	for (b = 0; b < __TVM_BANK_MAX; b++) {
@@ -278,19 +227,23 @@ static int extend_locked(struct tvm_vm *vm, struct tvm_event *ev)
 		memcpy(next[b], vm->pcrs[b][ev->pcr], tvm_banks[b].size);
 		ret = tvm_bank_extend(b, next[b], tvm_event_digest(ev, b));
 		if (ret)
-			return ret;
+			goto err;
 	}
 
 	ret = log_append(vm, ev);
 	if (ret)
-		return ret;
+		goto err;
 
 	for (b = 0; b < __TVM_BANK_MAX; b++)
 		if (vm->banks & BIT(b))
 			memcpy(vm->pcrs[b][ev->pcr], next[b],
 			       tvm_banks[b].size);
+	atomic64_inc(&tvm_stats.extends);
 	check_event(vm, ev);
 	return 0;
+err:
+	kfree(ev);
+	return ret;
 }
 
 int tvm_vm_extend(struct tvm_vm *vm, struct tvm_event *ev)
@@ -306,12 +259,26 @@ int tvm_vm_extend(struct tvm_vm *vm, struct tvm_event *ev)
 	mutex_lock(&vm->lock);
 	ret = extend_locked(vm, ev);
 	mutex_unlock(&vm->lock);
-
-	if (ret)
-		kfree(ev);
-	else
-		atomic64_inc(&tvm_stats.extends);
 	return ret;
+}
+
+/* A new event for @vm of @len bytes of @data, hashed in every bank. */
+static struct tvm_event *data_event(struct tvm_vm *vm, u32 pcr, u32 type,
+				    const void *data, u32 len)
+{
+	struct tvm_event *ev;
+	int ret;
+
+	ev = tvm_event_alloc(vm, pcr, type, len);
+	if (!ev)
+		return ERR_PTR(-ENOMEM);
+	memcpy((u8 *)tvm_event_data(ev), data, len);
+	ret = tvm_event_hash_data(ev);
+	if (ret) {
+		kfree(ev);
+		return ERR_PTR(ret);
+	}
+	return ev;
 }
 
 static bool pcr_resettable(unsigned int pcr)
@@ -381,41 +348,55 @@ static int log_policy_locked(struct tvm_vm *vm, const struct tvm_ev_policy *id)
 	lockdep_assert_held(&vm->lock);
 	if (vm->policy_logged && !memcmp(&vm->policy_id, id, sizeof(*id)))
 		return 0;
-	ev = tvm_event_alloc(vm, TVM_PCR_VMM, TVM_EV_POLICY, sizeof(*id));
-	if (!ev)
-		return -ENOMEM;
-	memcpy((u8 *)tvm_event_data(ev), id, sizeof(*id));
-	ret = tvm_event_hash_data(ev);
-	if (!ret)
-		ret = extend_locked(vm, ev);
-	if (ret) {
-		kfree(ev);
+	ev = data_event(vm, TVM_PCR_VMM, TVM_EV_POLICY, id, sizeof(*id));
+	if (IS_ERR(ev))
+		return PTR_ERR(ev);
+	ret = extend_locked(vm, ev);
+	if (ret)
 		return ret;
-	}
-	atomic64_inc(&tvm_stats.extends);
 	vm->policy_id = *id;
 	vm->policy_logged = true;
 	return 0;
 }
 
-void tvm_vms_policy_sync(void)
+/* log_policy_locked() of the policy that selects @vm now. */
+static int log_current_policy_locked(struct tvm_vm *vm)
 {
 	struct tvm_ev_policy id;
-	struct tvm_vm *vm;
-	u32 next = 0;
 
-	while ((vm = tvm_vm_get_next(&next))) {
-		next++;
+	rcu_read_lock();
+	tvm_policy_identity(tvm_policy_for(vm), &id);
+	rcu_read_unlock();
+	return log_policy_locked(vm, &id);
+}
+
+void tvm_vms_policy_sync(void)
+{
+	struct tvm_vm *vm;
+	u32 next;
+
+	for (next = 1; (vm = tvm_vm_get_next(&next)); tvm_vm_put(vm)) {
 		mutex_lock(&vm->lock);
-		if (!vm->dead && vm->trust != TVM_TRUST_PENDING) {
-			rcu_read_lock();
-			tvm_policy_identity(tvm_policy_for(vm), &id);
-			rcu_read_unlock();
-			log_policy_locked(vm, &id);
-		}
+		if (!vm->dead && vm->trust != TVM_TRUST_PENDING)
+			log_current_policy_locked(vm);
 		mutex_unlock(&vm->lock);
-		tvm_vm_put(vm);
 	}
+}
+
+/*
+ * Whether @vm may still leave PENDING, by a launch or an adoption:
+ * -ENOENT when it is dead, -EALREADY when it left before.
+ */
+static int launchable(struct tvm_vm *vm, struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&vm->lock);
+	if (vm->dead)
+		return -ENOENT;
+	if (vm->trust != TVM_TRUST_PENDING) {
+		NL_SET_ERR_MSG(extack, "the VM was launched already");
+		return -EALREADY;
+	}
+	return 0;
 }
 
 /*
@@ -434,14 +415,9 @@ static int launch(struct tvm_vm *vm, bool admin,
 	int ret;
 
 	mutex_lock(&vm->lock);
-	ret = -ENOENT;
-	if (vm->dead)
+	ret = launchable(vm, extack);
+	if (ret)
 		goto out;
-	ret = -EALREADY;
-	if (vm->trust != TVM_TRUST_PENDING) {
-		NL_SET_ERR_MSG(extack, "the VM was launched already");
-		goto out;
-	}
 	ret = -EBUSY;
 	if (admin && vm->kvm) {
 		NL_SET_ERR_MSG(extack,
@@ -592,6 +568,18 @@ static int seed_tvm_version(struct tvm_vm *vm)
 				  len);
 }
 
+int tvm_vm_seed(struct tvm_vm *vm, struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	ret = seed_host_pcrs(vm, extack);
+	if (!ret)
+		ret = seed_tvm_version(vm);
+	if (ret == -ENOSPC)
+		NL_SET_ERR_MSG(extack, "log_max is too small for the creation events");
+	return ret;
+}
+
 /* A name is 1-63 of [A-Za-z0-9._-], not all digits and not a UUID. */
 bool tvm_vm_name_valid(const char *name, struct netlink_ext_ack *extack)
 {
@@ -650,13 +638,53 @@ void tvm_vm_recheck_run(struct tvm_vm *vm)
 void tvm_vm_recheck_run_all(void)
 {
 	struct tvm_vm *vm;
-	u32 id = 1;
+	u32 id;
 
-	while ((vm = tvm_vm_get_next(&id))) {
+	for (id = 1; (vm = tvm_vm_get_next(&id)); tvm_vm_put(vm))
 		tvm_vm_recheck_run(vm);
-		tvm_vm_put(vm);
-		id++;
+}
+
+struct tvm_vm *tvm_vm_alloc(const struct tvm_vm_params *p,
+			    struct netlink_ext_ack *extack)
+{
+	struct tvm_vm *vm;
+
+	if (!p->kvm && !tvm_vm_name_valid(p->name, extack))
+		return ERR_PTR(-EINVAL);
+	if (!p->kvm && strlen(p->name) > TVM_NAME_MAX) {
+		NL_SET_ERR_MSG(extack, "VM name is too long");
+		return ERR_PTR(-EINVAL);
 	}
+	if (p->log_max > tvm_log_max) {
+		NL_SET_ERR_MSG(extack,
+			       "log_max is above the module parameter log_max");
+		return ERR_PTR(-E2BIG);
+	}
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return ERR_PTR(-ENOMEM);
+	INIT_WORK(&vm->stop_work, vm_stop_work);
+	if (p->kvm) {
+		/* Named by the registry, where bindings are looked up. */
+		vm->kvm = true;
+		vm->pid = p->kvm_tgid;
+	} else {
+		strscpy(vm->name, p->name, sizeof(vm->name));
+		if (p->uuid)
+			memcpy(vm->uuid, p->uuid, TVM_UUID_SIZE);
+		else
+			generate_random_uuid(vm->uuid);
+	}
+	vm->banks = (p->banks & TVM_BANKS_ALL) | BIT(TVM_BANK_SHA256);
+	vm->log_max = p->log_max ?: tvm_log_max;
+	vm->log_max_bytes = tvm_log_max_bytes;
+	kref_init(&vm->ref);	/* the registry's, once the VM is linked */
+	mutex_init(&vm->lock);
+	xa_init(&vm->log);
+	vm->state = TVM_VM_ACTIVE;
+	vm->trust = TVM_TRUST_PENDING;
+	return vm;
 }
 
 static void vm_free_work(struct work_struct *work)
@@ -689,451 +717,38 @@ void tvm_vm_put(struct tvm_vm *vm)
 }
 EXPORT_SYMBOL_GPL(tvm_vm_put);
 
-static struct tvm_vm *get_rcu(struct tvm_vm *vm)
-{
-	return vm && kref_get_unless_zero(&vm->ref) ? vm : NULL;
-}
-
-struct tvm_vm *tvm_vm_get_by_id(u32 id)
-{
-	struct tvm_vm *vm;
-
-	rcu_read_lock();
-	vm = get_rcu(xa_load(&vms_by_id, id));
-	rcu_read_unlock();
-	return vm;
-}
-
-struct tvm_vm *tvm_vm_get_by_name(const char *name)
-{
-	struct tvm_vm *vm, *found = NULL;
-
-	rcu_read_lock();
-	hash_for_each_possible_rcu(vms_by_name, vm, name_node, name_hash(name)) {
-		if (!strcmp(vm->name, name)) {
-			found = get_rcu(vm);
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return found;
-}
-
-struct tvm_vm *tvm_vm_get_by_uuid(const u8 *uuid)
-{
-	struct tvm_vm *vm, *found = NULL;
-
-	rcu_read_lock();
-	hash_for_each_possible_rcu(vms_by_uuid, vm, uuid_node, uuid_hash(uuid)) {
-		if (!memcmp(vm->uuid, uuid, TVM_UUID_SIZE)) {
-			found = get_rcu(vm);
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return found;
-}
-
-struct tvm_vm *tvm_vm_get_next(u32 *id)
-{
-	unsigned long index = *id;
-	struct tvm_vm *vm;
-
-	rcu_read_lock();
-	for (;;) {
-		vm = xa_find(&vms_by_id, &index, U32_MAX, XA_PRESENT);
-		if (!vm || get_rcu(vm))
-			break;
-		index++;	/* being deleted: skip it */
-	}
-	rcu_read_unlock();
-	if (vm)
-		*id = index;
-	return vm;
-}
-
-/* Whether a VM has this name or UUID; under tvm_registry_lock. */
-static bool name_taken(const char *name)
-{
-	struct tvm_vm *vm;
-
-	lockdep_assert_held(&tvm_registry_lock);
-	hash_for_each_possible(vms_by_name, vm, name_node, name_hash(name))
-		if (!strcmp(vm->name, name))
-			return true;
-	return false;
-}
-
-static bool uuid_taken(const u8 *uuid)
-{
-	struct tvm_vm *vm;
-
-	lockdep_assert_held(&tvm_registry_lock);
-	hash_for_each_possible(vms_by_uuid, vm, uuid_node, uuid_hash(uuid))
-		if (!memcmp(vm->uuid, uuid, TVM_UUID_SIZE))
-			return true;
-	return false;
-}
-
-/*
- * A KVM VM's name and UUID: its process's binding if there is one (true),
- * else "kvm-<tgid>-<n>" with the first <n> that no VM or binding has, and
- * a random UUID.
- */
-static int kvm_name(struct tvm_vm *vm, bool *bound)
-{
-	unsigned int tries;
-
-	lockdep_assert_held(&tvm_registry_lock);
-	*bound = tvm_bind_find(vm->pid, vm->name, vm->uuid);
-	if (*bound)
-		return 0;
-	generate_random_uuid(vm->uuid);
-	for (tries = 0; tries < 1000; tries++) {
-		snprintf(vm->name, sizeof(vm->name), "kvm-%d-%u", vm->pid,
-			 ++kvm_seq);
-		if (!name_taken(vm->name) && !tvm_bind_name_taken(vm->name))
-			return 0;
-	}
-	return -EEXIST;
-}
-
-/*
- * A user that holds VMs, and how many: an entry of vm_owners, freed with
- * the user's last VM.  At most max_vms of them.
- */
-struct vm_owner {
-	struct hlist_node node;
-	kuid_t uid;
-	unsigned int vms;
-};
-
-static struct vm_owner *owner_find(kuid_t uid)
-{
-	struct vm_owner *o;
-
-	lockdep_assert_held(&tvm_registry_lock);
-	hash_for_each_possible(vm_owners, o, node, __kuid_val(uid))
-		if (uid_eq(o->uid, uid))
-			return o;
-	return NULL;
-}
-
-/*
- * A slot for @vm, charged to the current user, before any work that costs
- * the host (the TPM reads of seed_host_pcrs()): -ENOSPC at max_vms,
- * -EDQUOT when the user, without CAP_SYS_ADMIN, already holds
- * max_vms_per_user VMs.  Given back by vm_unreserve().
- */
-static int vm_reserve(struct tvm_vm *vm, struct netlink_ext_ack *extack)
-{
-	struct vm_owner *o, *new = NULL;
-	int ret;
-
-	vm->owner = current_uid();
-	mutex_lock(&tvm_registry_lock);
-	ret = -ENOSPC;
-	if (vm_count >= tvm_max_vms) {
-		NL_SET_ERR_MSG(extack,
-			       "host already tracks max_vms VMs (module parameter)");
-		goto refused;
-	}
-	o = owner_find(vm->owner);
-	ret = -EDQUOT;
-	if (o && o->vms >= tvm_max_vms_per_user &&
-	    !ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN)) {
-		NL_SET_ERR_MSG(extack,
-			       "this user already has max_vms_per_user VMs (module parameter)");
-		goto refused;
-	}
-	if (!o) {
-		ret = -ENOMEM;
-		new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
-		if (!new)
-			goto out;
-		new->uid = vm->owner;
-		hash_add(vm_owners, &new->node, __kuid_val(new->uid));
-		o = new;
-	}
-	o->vms++;
-	vm_count++;
-	ret = 0;
-	goto out;
-refused:
-	atomic64_inc(&tvm_stats.vms_refused);
-out:
-	mutex_unlock(&tvm_registry_lock);
-	return ret;
-}
-
-/* Give back the slot of vm_reserve(), under tvm_registry_lock. */
-static void vm_unreserve_locked(struct tvm_vm *vm)
-{
-	struct vm_owner *o = owner_find(vm->owner);
-
-	vm_count--;
-	if (o && !--o->vms) {
-		hash_del(&o->node);
-		kfree(o);
-	}
-}
-
-static int registry_add(struct tvm_vm *vm, struct netlink_ext_ack *extack)
-{
-	struct xa_limit limit = XA_LIMIT(1, U32_MAX);
-	bool bound = false;
-	int ret;
-
-	mutex_lock(&tvm_registry_lock);
-	if (vm->kvm) {
-		ret = kvm_name(vm, &bound);
-		if (ret)
-			goto out;
-	} else if (tvm_bind_name_taken(vm->name)) {
-		NL_SET_ERR_MSG(extack, "a binding (VM_BIND) has this name");
-		ret = -EEXIST;
-		goto out;
-	} else if (tvm_bind_uuid_taken(vm->uuid)) {
-		NL_SET_ERR_MSG(extack, "a binding (VM_BIND) has this UUID");
-		ret = -EEXIST;
-		goto out;
-	}
-	if (name_taken(vm->name)) {
-		NL_SET_ERR_MSG(extack, "a VM with this name exists");
-		ret = -EEXIST;
-		goto out;
-	}
-	if (uuid_taken(vm->uuid)) {
-		NL_SET_ERR_MSG(extack, "a VM with this UUID exists");
-		ret = -EEXIST;
-		goto out;
-	}
-	ret = xa_alloc_cyclic(&vms_by_id, &vm->id, vm, limit, &next_id,
-			      GFP_KERNEL);
-	if (ret < 0)
-		goto out;
-
-	ret = tvm_securityfs_add_vm(vm);
-	if (ret) {
-		xa_erase(&vms_by_id, vm->id);
-		NL_SET_ERR_MSG(extack, "cannot create securityfs entries");
-		goto out;
-	}
-	hash_add_rcu(vms_by_name, &vm->name_node, name_hash(vm->name));
-	hash_add_rcu(vms_by_uuid, &vm->uuid_node, uuid_hash(vm->uuid));
-	if (bound)
-		tvm_bind_remove(vm->pid);	/* used once */
-	vm_generation++;
-	ret = 0;
-out:
-	mutex_unlock(&tvm_registry_lock);
-	return ret;
-}
-
-struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
-			     struct netlink_ext_ack *extack)
-{
-	struct tvm_vm *vm;
-	int ret;
-
-	if (!p->kvm && !tvm_vm_name_valid(p->name, extack))
-		return ERR_PTR(-EINVAL);
-	if (!p->kvm && strlen(p->name) > TVM_NAME_MAX) {
-		NL_SET_ERR_MSG(extack, "VM name is too long");
-		return ERR_PTR(-EINVAL);
-	}
-	if (p->log_max > tvm_log_max) {
-		NL_SET_ERR_MSG(extack,
-			       "log_max is above the module parameter log_max");
-		return ERR_PTR(-E2BIG);
-	}
-
-	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
-	if (!vm)
-		return ERR_PTR(-ENOMEM);
-	INIT_WORK(&vm->stop_work, vm_stop_work);
-	if (p->kvm) {
-		/* Named in registry_add(), where bindings are looked up. */
-		vm->kvm = true;
-		vm->pid = p->kvm_tgid;
-	} else {
-		strscpy(vm->name, p->name, sizeof(vm->name));
-		if (p->uuid)
-			memcpy(vm->uuid, p->uuid, TVM_UUID_SIZE);
-		else
-			generate_random_uuid(vm->uuid);
-	}
-	vm->banks = (p->banks & TVM_BANKS_ALL) | BIT(TVM_BANK_SHA256);
-	vm->log_max = p->log_max ?: tvm_log_max;
-	vm->log_max_bytes = tvm_log_max_bytes;
-	kref_init(&vm->ref);	/* the registry's, once the VM is linked */
-	mutex_init(&vm->lock);
-	xa_init(&vm->log);
-	vm->state = TVM_VM_ACTIVE;
-	vm->trust = TVM_TRUST_PENDING;
-
-	ret = vm_reserve(vm, extack);
-	if (ret) {
-		tvm_vm_put(vm);
-		return ERR_PTR(ret);
-	}
-	ret = seed_host_pcrs(vm, extack);
-	if (!ret)
-		ret = seed_tvm_version(vm);
-	if (ret == -ENOSPC)
-		NL_SET_ERR_MSG(extack, "log_max is too small for the creation events");
-	if (!ret) {
-		/*
-		 * The caller's reference, before registry_add() makes the
-		 * VM visible: a VM_DELETE of its id right after could
-		 * otherwise drop the only reference first.
-		 */
-		kref_get(&vm->ref);
-		ret = registry_add(vm, extack);
-		if (ret)
-			tvm_vm_put(vm);
-	}
-	if (ret) {
-		mutex_lock(&tvm_registry_lock);
-		vm_unreserve_locked(vm);
-		mutex_unlock(&tvm_registry_lock);
-		tvm_vm_put(vm);
-		return ERR_PTR(ret);
-	}
-
-	atomic64_inc(&tvm_stats.vms_created);
-	return vm;
-}
-
-int tvm_vm_delete(struct tvm_vm *vm)
-{
-	mutex_lock(&tvm_registry_lock);
-	if (xa_load(&vms_by_id, vm->id) != vm) {
-		mutex_unlock(&tvm_registry_lock);
-		return -ENOENT;		/* someone else deleted it */
-	}
-	tvm_securityfs_remove_vm(vm);
-	xa_erase(&vms_by_id, vm->id);
-	hash_del_rcu(&vm->name_node);
-	hash_del_rcu(&vm->uuid_node);
-	vm_unreserve_locked(vm);
-	vm_generation++;
-	mutex_unlock(&tvm_registry_lock);
-
-	mutex_lock(&vm->lock);
-	vm->dead = true;
-	mutex_unlock(&vm->lock);
-
-	atomic64_inc(&tvm_stats.vms_deleted);
-	tvm_vm_put(vm);		/* the registry's reference */
-	return 0;
-}
-EXPORT_SYMBOL_GPL(tvm_vm_delete);
-
-int tvm_vm_bind(pid_t nr, const char *name, const u8 *uuid,
-		struct netlink_ext_ack *extack)
-{
-	struct task_struct *task;
-	struct pid *pid = NULL;
-	u8 id[TVM_UUID_SIZE];
-	int ret;
-
-	if (!tvm_vm_name_valid(name, extack))
-		return -EINVAL;
-	if (uuid)
-		memcpy(id, uuid, sizeof(id));
-	else
-		generate_random_uuid(id);
-
-	/* The thread group of task @nr, whichever of its threads @nr is. */
-	rcu_read_lock();
-	task = pid_task(find_vpid(nr), PIDTYPE_PID);
-	if (task)
-		pid = get_task_pid(task, PIDTYPE_TGID);
-	rcu_read_unlock();
-	if (!pid) {
-		NL_SET_ERR_MSG(extack, "no such process");
-		return -ESRCH;
-	}
-
-	mutex_lock(&tvm_registry_lock);
-	ret = -EEXIST;
-	if (name_taken(name))
-		NL_SET_ERR_MSG(extack, "a VM with this name exists");
-	else if (uuid_taken(id))
-		NL_SET_ERR_MSG(extack, "a VM with this UUID exists");
-	else
-		ret = tvm_bind_add(pid, name, id, extack);
-	mutex_unlock(&tvm_registry_lock);
-	put_pid(pid);
-	return ret;
-}
-
 /* --- the API of hook modules (api.h) ------------------------------------- */
-
-struct tvm_vm *tvm_vm_create_kvm(pid_t tgid)
-{
-	struct tvm_vm_params p = {
-		.banks = TVM_BANKS_DEFAULT,
-		.kvm_tgid = tgid,
-		.kvm = true,
-	};
-
-	return tvm_vm_create(&p, NULL);
-}
-EXPORT_SYMBOL_GPL(tvm_vm_create_kvm);
-
-u32 tvm_vm_id(const struct tvm_vm *vm)
-{
-	return vm->id;
-}
-EXPORT_SYMBOL_GPL(tvm_vm_id);
 
 int tvm_vm_extend_data(struct tvm_vm *vm, u32 pcr, u32 type,
 		       const void *data, u32 data_len)
 {
 	struct tvm_event *ev;
-	int ret;
 
 	if (pcr >= TVM_NUM_PCRS || type == TVM_EV_NO_ACTION ||
 	    data_len > TVM_EVENT_DATA_MAX)
 		return -EINVAL;
-	ev = tvm_event_alloc(vm, pcr, type, data_len);
-	if (!ev)
-		return -ENOMEM;
-	memcpy((u8 *)tvm_event_data(ev), data, data_len);
-	ret = tvm_event_hash_data(ev);
-	if (ret) {
-		kfree(ev);
-		return ret;
-	}
+	ev = data_event(vm, pcr, type, data, data_len);
+	if (IS_ERR(ev))
+		return PTR_ERR(ev);
 	return tvm_vm_extend(vm, ev);
 }
 EXPORT_SYMBOL_GPL(tvm_vm_extend_data);
 
 int tvm_vm_adopt(struct tvm_vm *vm, const char *reason)
 {
-	struct tvm_ev_policy id;
 	int ret;
 
 	mutex_lock(&vm->lock);
-	ret = -ENOENT;
-	if (vm->dead)
-		goto out;
-	ret = -EALREADY;
-	if (vm->trust != TVM_TRUST_PENDING)
+	ret = launchable(vm, NULL);
+	if (ret)
 		goto out;
 	WRITE_ONCE(vm->adopted, true);
 	/* Whoever sees the new trust sees @adopted: tvm_vm_may_run(). */
 	smp_wmb();
 	ret = trust_event(vm, TVM_TE_LAUNCH_NOREF, reason);
 	/* The policy the VM is under from now on, as at a launch. */
-	if (!ret) {
-		rcu_read_lock();
-		tvm_policy_identity(tvm_policy_for(vm), &id);
-		rcu_read_unlock();
-		log_policy_locked(vm, &id);
-	}
+	if (!ret)
+		log_current_policy_locked(vm);
 out:
 	mutex_unlock(&vm->lock);
 	return ret;
@@ -1192,18 +807,9 @@ int tvm_vm_init(void)
 	return tvm_wq ? 0 : -ENOMEM;
 }
 
-/* Delete every VM and wait until all are freed; for module exit. */
+/* Wait until every VM is freed; for module exit, after the registry's. */
 void tvm_vm_uninit(void)
 {
-	struct tvm_vm *vm;
-	u32 id = 1;
-
-	while ((vm = tvm_vm_get_next(&id))) {
-		tvm_vm_delete(vm);
-		tvm_vm_put(vm);
-		id++;
-	}
-	tvm_bind_uninit();
 	/* Stop works may hold the last references: run them first. */
 	flush_workqueue(tvm_wq);
 	/* Each release queued an rcu_work: let the grace periods pass. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tvm instances ("VMs"): the registry, and each VM's PCR banks, event log
- * and state.
+ * tvm instances ("VMs"): each VM's PCR banks, event log and state
+ * (vm.c); registry.h finds them.
  *
  * Lifetime: a VM is reference counted.  The registry holds one reference
  * from creation until deletion; lookups take their own with
@@ -138,6 +138,16 @@ struct tvm_vm_params {
 
 /**
  * struct tvm_stats - host-wide counters, shown in securityfs tvm/stats
+ * @vms_created: VMs created (registry.c)
+ * @vms_deleted: VMs deleted (registry.c)
+ * @vms_refused: creations refused at max_vms or max_vms_per_user
+ *	(registry.c)
+ * @extends: events logged and extended
+ * @resets: PCR resets
+ * @log_full: times a VM's log became full
+ * @log_refused: extends and resets refused because a log was full
+ *
+ * Atomic: counted and read without a lock.
  */
 struct tvm_stats {
 	atomic64_t vms_created;
@@ -150,8 +160,6 @@ struct tvm_stats {
 };
 
 extern struct tvm_stats tvm_stats;
-extern unsigned int tvm_max_vms;
-extern unsigned int tvm_max_vms_per_user;
 extern unsigned int tvm_log_max;
 extern unsigned long tvm_log_max_bytes;
 
@@ -167,33 +175,26 @@ void tvm_vm_recheck_run_all(void);
 int tvm_vm_init(void);
 void tvm_vm_uninit(void);
 
-unsigned int tvm_vm_count(void);
-/* Changes whenever a VM is created or deleted; for dump consistency. */
-unsigned int tvm_vm_generation(void);
-
-struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
-			     struct netlink_ext_ack *extack);
+/*
+ * A new VM made from @p, not yet in the registry and with an empty log;
+ * its one reference becomes the registry's (tvm_vm_create()).  -EINVAL
+ * for a bad name, -E2BIG for a log_max above the module's, with @extack
+ * set; -ENOMEM.
+ */
+struct tvm_vm *tvm_vm_alloc(const struct tvm_vm_params *p,
+			    struct netlink_ext_ack *extack);
+/*
+ * Log and extend a new VM's creation events: the host's PCRs 0-7 and the
+ * tvm that measures it (PCR 8).  -EIO when the host TPM cannot be read,
+ * -ENOSPC when its log cannot hold them, with @extack set; -ENOMEM.
+ */
+int tvm_vm_seed(struct tvm_vm *vm, struct netlink_ext_ack *extack);
 /*
  * Whether @name may name a VM: letters, digits, '.', '_' and '-', not
  * empty, not all digits (ids are), not a UUID.  Else false, @extack set.
  * Policy selectors by name obey the same rule.
  */
 bool tvm_vm_name_valid(const char *name, struct netlink_ext_ack *extack);
-int tvm_vm_delete(struct tvm_vm *vm);
-
-/*
- * Bind the next KVM VM that the thread group of process @nr (in the
- * caller's pid namespace) creates to @name and @uuid (NULL: random).
- * -ESRCH, -EEXIST, -ENOSPC, -EINVAL (bad name), with @extack set.
- */
-int tvm_vm_bind(pid_t nr, const char *name, const u8 *uuid,
-		struct netlink_ext_ack *extack);
-
-struct tvm_vm *tvm_vm_get_by_id(u32 id);
-struct tvm_vm *tvm_vm_get_by_name(const char *name);
-struct tvm_vm *tvm_vm_get_by_uuid(const u8 *uuid);
-/* The VM with the smallest id >= *@id, and *@id set to it; for dumps. */
-struct tvm_vm *tvm_vm_get_next(u32 *id);
 void tvm_vm_put(struct tvm_vm *vm);
 
 /*
