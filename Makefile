@@ -83,7 +83,7 @@ doc-examples: deps
 	cp $(BUILD)/doc-examples/*.txt Documentation/examples/
 	scripts/doc-sync Documentation/examples
 
-# checkpatch.pl --strict over the kernel code, from Debian's linux-source;
+# checkpatch.pl --strict and kernel-doc over the kernel code, from Debian's linux-source;
 # the known false positives are listed in scripts/checkpatch.
 checkpatch: deps
 	scripts/checkpatch

@@ -18,6 +18,7 @@
  * @TVM_TE_LAUNCH_NOREF: launched with nothing to compare against
  * @TVM_TE_MISMATCH: an extend of PCR 9-12 that its policy does not allow
  * @TVM_TE_LOG_FULL: the event log reached its bound
+ * @__TVM_TE_MAX: the number of events, for tables
  */
 enum tvm_trust_event {
 	TVM_TE_LAUNCH_MATCH,
