@@ -43,7 +43,7 @@ void policy_format_digest(const struct tvm_policy_digest *d, char *buf)
 	format_hex(d->value, tvm_banks[d->bank].size, buf + n + 1);
 }
 
-void policy_format_range(const struct policy_range *r, char *buf)
+void policy_format_range(const struct tvm_range *r, char *buf)
 {
 	char hex[2 * POLICY_DIGEST_SIZE + 1];
 
@@ -55,7 +55,7 @@ void policy_format_range(const struct policy_range *r, char *buf)
 }
 
 /* A range as in a file; the address in hex, as people write it. */
-static json_object *range_to_json(const struct policy_range *r)
+static json_object *range_to_json(const struct tvm_range *r)
 {
 	char hex[2 * POLICY_DIGEST_SIZE + 1], gpa[24];
 	json_object *obj = json_object_new_object();

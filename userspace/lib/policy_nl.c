@@ -4,7 +4,6 @@
  * tvmctl sends, its canonical encoding (what an owner signs), and the
  * TVM_A_POLICY payload of the kernel's replies back into a struct policy.
  */
-#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,174 +14,66 @@
 #include "tvm_log.h"
 
 /*
- * The encoder: netlink attributes as the kernel lays them out (host byte
- * order, each padded to 4 bytes, a nest's length covering its padded
- * contents).  It counts past the end of the buffer, to say how much is
- * needed.
+ * The encoder.  The attributes are written by the kernel's own encoder
+ * (kernel/lib/policy_enc.c), not assembled with libnl's nla_put(): the
+ * canonical encoding an owner signs must be byte for byte what tvm.ko
+ * recomputes, so both sides run the one encoder, and what is sent is that
+ * encoder's same tree in host byte order (client.c puts it into the
+ * request with libnl).
  */
 
-struct wbuf {
-	uint8_t *buf;
-	size_t size;
-	size_t len;
-	bool too_big;
-	bool le;	/* the canonical encoding: little-endian */
-};
-
-static void w_hdr(struct wbuf *w, size_t at, size_t len, uint16_t type)
+static void content(const struct policy *p, struct tvm_policy_content *c)
 {
-	uint16_t l = w->le ? htole16((uint16_t)len) : (uint16_t)len;
-
-	if (w->le)
-		type = htole16(type);
-	if (len > POLICY_ATTR_MAX)
-		w->too_big = true;
-	if (at + NLA_HDRLEN <= w->size) {
-		memcpy(w->buf + at, &l, sizeof(l));
-		memcpy(w->buf + at + sizeof(l), &type, sizeof(type));
-	}
-}
-
-static void w_put(struct wbuf *w, uint16_t type, const void *data, size_t n)
-{
-	size_t at = w->len, total = NLA_HDRLEN + n, padded = NLA_ALIGN(total);
-
-	w_hdr(w, at, total, type);
-	if (at + padded <= w->size) {
-		if (n)
-			memcpy(w->buf + at + NLA_HDRLEN, data, n);
-		memset(w->buf + at + total, 0, padded - total);
-	}
-	w->len += padded;
-}
-
-static void w_u32(struct wbuf *w, uint16_t type, uint32_t v)
-{
-	if (w->le)
-		v = htole32(v);
-	w_put(w, type, &v, sizeof(v));
-}
-
-static void w_u64(struct wbuf *w, uint16_t type, uint64_t v)
-{
-	if (w->le)
-		v = htole64(v);
-	w_put(w, type, &v, sizeof(v));
-}
-
-static void w_str(struct wbuf *w, uint16_t type, const char *s)
-{
-	w_put(w, type, s, strlen(s) + 1);
-}
-
-static size_t w_nest(struct wbuf *w)
-{
-	size_t at = w->len;
-
-	w->len += NLA_HDRLEN;
-	return at;
-}
-
-static void w_nest_end(struct wbuf *w, size_t at, uint16_t type)
-{
-	w_hdr(w, at, w->len - at, type | NLA_F_NESTED);
-}
-
-static void w_digests(struct wbuf *w, uint16_t type,
-		      const struct tvm_policy_digest *d, unsigned int n)
-{
-	size_t list = w_nest(w), entry;
-
-	for (unsigned int i = 0; i < n; i++) {
-		entry = w_nest(w);
-		w_u32(w, TVM_A_DIGEST_BANK, d[i].bank);
-		w_put(w, TVM_A_DIGEST_VALUE, d[i].value,
-		      tvm_banks[d[i].bank].size);
-		w_nest_end(w, entry, TVM_A_DIGEST);
-	}
-	w_nest_end(w, list, type);
-}
-
-static int encode(const struct policy *p, uint8_t *buf, size_t size,
-		  size_t *len, bool le)
-{
-	struct wbuf w = { .buf = buf, .size = buf ? size : 0, .le = le };
-	size_t top, level, event, range;
-
-	top = w_nest(&w);
-	w_u32(&w, TVM_A_POLICY_VERSION, p->version);
-	switch (p->sel.type) {
-	case POLICY_SEL_UUID:
-		w_put(&w, TVM_A_POLICY_UUID, p->sel.uuid, TVM_UUID_SIZE);
-		break;
-	case POLICY_SEL_NAME:
-		w_str(&w, TVM_A_POLICY_NAME, p->sel.name);
-		break;
-	case POLICY_SEL_DEFAULT:
-		w_put(&w, TVM_A_POLICY_DEFAULT, NULL, 0);
-		break;
-	}
-	if (!p->tombstone)
-		w_u32(&w, TVM_A_POLICY_MODE, p->mode);
-	if (p->has_key)
-		w_put(&w, TVM_A_POLICY_KEY_ID, p->key_id, TVM_KEY_ID_SIZE);
-	w_u32(&w, TVM_A_POLICY_REVISION, p->revision);
-	if (p->tombstone)
-		w_put(&w, TVM_A_POLICY_TOMBSTONE, NULL, 0);
-	for (unsigned int l = 0; l <= TVM_POLICY_LEVELS; l++) {
-		const struct tvm_policy_level *lv = &p->levels[l];
-
-		if (!lv->present)
-			continue;
-		level = w_nest(&w);
-		w_u32(&w, TVM_A_LEVEL_NUM, l);
-		for (unsigned int e = 0; e < lv->nevents; e++) {
-			event = w_nest(&w);
-			w_str(&w, TVM_A_PEVENT_NAME, lv->events[e].name);
-			w_digests(&w, TVM_A_PEVENT_DIGESTS,
-				  lv->events[e].digests,
-				  lv->events[e].ndigests);
-			w_nest_end(&w, event, TVM_A_LEVEL_EVENT);
-		}
-		if (lv->npcr)
-			w_digests(&w, TVM_A_LEVEL_PCR, lv->pcr, lv->npcr);
-		w_nest_end(&w, level, TVM_A_POLICY_LEVEL);
-	}
-	/* Every field of a range, always, in this order: one encoding. */
-	for (unsigned int i = 0; i < p->nranges; i++) {
-		const struct policy_range *r = &p->ranges[i];
-
-		range = w_nest(&w);
-		w_u64(&w, TVM_A_RANGE_GPA, r->gpa);
-		w_u64(&w, TVM_A_RANGE_LEN, r->len);
-		w_put(&w, TVM_A_RANGE_SHA256, r->sha256, sizeof(r->sha256));
-		w_u32(&w, TVM_A_RANGE_INTERVAL, r->interval_ms);
-		w_nest_end(&w, range, TVM_A_POLICY_RUNTIME);
-	}
-	w_nest_end(&w, top, TVM_A_POLICY);
-	*len = w.len;
-	if (w.too_big)
-		return -E2BIG;
-	if (w.len > w.size)
-		return -ENOSPC;
-	return 0;
+	*c = (struct tvm_policy_content){
+		.version = p->version,
+		.sel = (enum tvm_selector_kind)p->sel.type,
+		.uuid = p->sel.uuid,
+		.name = p->sel.name,
+		.mode = p->mode,
+		.key_id = p->has_key ? p->key_id : NULL,
+		.revision = p->revision,
+		.tombstone = p->tombstone,
+		.levels = p->levels,
+		.nranges = p->nranges,
+		.ranges = p->ranges,
+	};
 }
 
 int policy_encode(const struct policy *p, uint8_t *buf, size_t size,
 		  size_t *len)
 {
-	return encode(p, buf, size, len, false);
+	struct tvm_policy_content c;
+	struct nlattr nla;
+	size_t n;
+	int ret;
+
+	content(p, &c);
+	if (!buf || size < NLA_HDRLEN)
+		size = 0;
+	ret = tvm_policy_encode(&c, false, size ? buf + NLA_HDRLEN : NULL,
+				size ? size - NLA_HDRLEN : 0, &n);
+	*len = NLA_HDRLEN + n;
+	if (*len > POLICY_ATTR_MAX)
+		ret = -E2BIG;
+	if (ret)
+		return ret;
+	nla.nla_len = (uint16_t)*len;
+	nla.nla_type = TVM_A_POLICY | NLA_F_NESTED;
+	memcpy(buf, &nla, sizeof(nla));
+	return 0;
 }
 
 int policy_canonical(const struct policy *p, uint8_t *buf, size_t size,
 		     size_t *len)
 {
-	int ret = encode(p, buf, size, len, true);
+	struct tvm_policy_content c;
+	int ret;
 
-	/* The payload: the attribute without its header. */
-	if (!ret)
-		memmove(buf, buf + NLA_HDRLEN, *len - NLA_HDRLEN);
-	*len -= NLA_HDRLEN;
+	content(p, &c);
+	ret = tvm_policy_encode(&c, true, buf, size, len);
+	/* The payload of an attribute no longer than POLICY_ATTR_MAX. */
+	if (*len + NLA_HDRLEN > POLICY_ATTR_MAX)
+		ret = -E2BIG;
 	return ret;
 }
 
@@ -349,7 +240,7 @@ static int decode_level(const uint8_t *data, size_t len, struct policy *p)
 static int decode_range(const uint8_t *data, size_t len, struct policy *p)
 {
 	struct nla_iter it = { .p = data, .rem = len };
-	struct policy_range *r;
+	struct tvm_range *r;
 	unsigned int seen = 0;
 	const uint8_t *v;
 	uint16_t type;

@@ -481,7 +481,7 @@ static int want_u64(struct policy_ctx *cx, json_object *v, uint64_t *val)
 }
 
 static int check_range(struct policy_ctx *cx, json_object *obj,
-		       struct policy_range *r)
+		       struct tvm_range *r)
 {
 	static const char *const keys[] = {
 		"gpa", "length", "sha256", "interval_ms", NULL
@@ -563,7 +563,7 @@ static int check_runtime(struct policy_ctx *cx, json_object *arr, struct policy 
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++) {
-		struct policy_range *r = &p->ranges[i];
+		struct tvm_range *r = &p->ranges[i];
 
 		old = policy_path_index(cx, i);
 		ret = check_range(cx, json_object_array_get_idx(arr, i), r);
