@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/netlink.h>
+#include <netlink/attr.h>
 
 #include "policy_json.h"
 #include "tvm_log.h"
@@ -77,50 +77,68 @@ int policy_canonical(const struct policy *p, uint8_t *buf, size_t size,
 	return ret;
 }
 
-/* The decoder, for what the kernel sends back. */
+/*
+ * The decoder, for what the kernel sends back: libnl's parsers, with
+ * policies for the lengths.  Every attribute is checked, repeated ones
+ * too, so that a malformed reply is refused rather than half read.
+ */
 
-struct nla_iter {
-	const uint8_t *p;
-	size_t rem;
-	bool bad;
+#define EXACT(n)	{ .minlen = (n), .maxlen = (n) }
+
+static const struct nla_policy digest_policy[TVM_A_DIGEST_ENTRY_MAX + 1] = {
+	[TVM_A_DIGEST_BANK]	= EXACT(sizeof(uint32_t)),
+	[TVM_A_DIGEST_VALUE]	= { .minlen = 1, .maxlen = TVM_DIGEST_MAX },
 };
 
-static bool nla_iter_next(struct nla_iter *it, uint16_t *type,
-			  const uint8_t **data, size_t *len)
-{
-	uint16_t l, t;
-	size_t adv;
+static const struct nla_policy level_policy[TVM_A_LEVEL_MAX + 1] = {
+	[TVM_A_LEVEL_NUM]	= EXACT(sizeof(uint32_t)),
+};
 
-	if (it->rem < NLA_HDRLEN)
-		return false;
-	memcpy(&l, it->p, sizeof(l));
-	memcpy(&t, it->p + sizeof(l), sizeof(t));
-	if (l < NLA_HDRLEN || l > it->rem) {
-		it->bad = true;
-		return false;
-	}
-	*type = t & NLA_TYPE_MASK;
-	*data = it->p + NLA_HDRLEN;
-	*len = l - NLA_HDRLEN;
-	adv = NLA_ALIGN((size_t)l);
-	if (adv > it->rem)
-		adv = it->rem;
-	it->p += adv;
-	it->rem -= adv;
-	return true;
-}
+static const struct nla_policy pevent_policy[TVM_A_PEVENT_MAX + 1] = {
+	[TVM_A_PEVENT_NAME]	= { .maxlen = TVM_EVENT_NAME_MAX + 1 },
+};
 
-static int get_u32(const uint8_t *data, size_t len, uint32_t *v)
+static const struct nla_policy range_policy[TVM_A_RANGE_MAX + 1] = {
+	[TVM_A_RANGE_GPA]	= EXACT(sizeof(uint64_t)),
+	[TVM_A_RANGE_LEN]	= EXACT(sizeof(uint64_t)),
+	[TVM_A_RANGE_SHA256]	= EXACT(POLICY_DIGEST_SIZE),
+	[TVM_A_RANGE_INTERVAL]	= EXACT(sizeof(uint32_t)),
+};
+
+static const struct nla_policy policy_policy[TVM_A_POLICY_MAX + 1] = {
+	[TVM_A_POLICY_VERSION]	= EXACT(sizeof(uint32_t)),
+	[TVM_A_POLICY_UUID]	= EXACT(TVM_UUID_SIZE),
+	[TVM_A_POLICY_NAME]	= { .maxlen = TVM_NAME_MAX + 1 },
+	[TVM_A_POLICY_MODE]	= EXACT(sizeof(uint32_t)),
+	[TVM_A_POLICY_GEN]	= EXACT(sizeof(uint64_t)),
+	[TVM_A_POLICY_DIGEST]	= EXACT(POLICY_DIGEST_SIZE),
+	[TVM_A_POLICY_KEY_ID]	= EXACT(TVM_KEY_ID_SIZE),
+	[TVM_A_POLICY_REVISION]	= EXACT(sizeof(uint32_t)),
+};
+
+/*
+ * nla_parse() of the @len bytes at @data, and what it lets pass: an
+ * attribute whose header is cut short or runs past the end.
+ */
+static int parse(struct nlattr **tb, int max, const void *data, size_t len,
+		 const struct nla_policy *policy)
 {
-	if (len != sizeof(*v))
+	struct nlattr *head = (struct nlattr *)data, *a;
+	int rem;
+
+	nla_for_each_attr(a, head, (int)len, rem)
+		;
+	if (rem >= NLA_HDRLEN || nla_parse(tb, max, head, (int)len, policy))
 		return -EPROTO;
-	memcpy(v, data, sizeof(*v));
 	return 0;
 }
 
 /* A string attribute, with or without its NUL, of at most @max bytes. */
-static int get_str(const uint8_t *data, size_t len, char *out, size_t max)
+static int get_str(const struct nlattr *a, char *out, size_t max)
 {
+	const char *data = nla_data(a);
+	size_t len = (size_t)nla_len(a);
+
 	if (len && !data[len - 1])
 		len--;
 	if (len > max || memchr(data, '\0', len))
@@ -130,91 +148,77 @@ static int get_str(const uint8_t *data, size_t len, char *out, size_t max)
 	return 0;
 }
 
-static int decode_digests(const uint8_t *data, size_t len,
+static int decode_digests(const struct nlattr *list,
 			  struct tvm_policy_digest *d, unsigned int *count)
 {
-	struct nla_iter it = { .p = data, .rem = len }, in;
-	const uint8_t *v, *value;
-	size_t n, value_len;
-	uint16_t type, t;
-	uint32_t bank = 0;
-	bool has_bank;
+	struct nlattr *tb[TVM_A_DIGEST_ENTRY_MAX + 1], *a;
+	uint32_t bank;
+	int rem;
 
 	*count = 0;
-	while (nla_iter_next(&it, &type, &v, &n)) {
-		if (type != TVM_A_DIGEST)
+	if (parse(tb, 0, nla_data(list), (size_t)nla_len(list), NULL))
+		return -EPROTO;
+	nla_for_each_nested(a, list, rem) {
+		if (nla_type(a) != TVM_A_DIGEST)
 			continue;
-		if (*count == TVM_POLICY_DIGESTS_MAX)
+		if (*count == TVM_POLICY_DIGESTS_MAX ||
+		    parse(tb, TVM_A_DIGEST_ENTRY_MAX, nla_data(a),
+			  (size_t)nla_len(a), digest_policy) ||
+		    !tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE])
 			return -EPROTO;
-		in = (struct nla_iter){ .p = v, .rem = n };
-		has_bank = false;
-		value = NULL;
-		value_len = 0;
-		while (nla_iter_next(&in, &t, &v, &n)) {
-			if (t == TVM_A_DIGEST_BANK) {
-				if (get_u32(v, n, &bank))
-					return -EPROTO;
-				has_bank = true;
-			} else if (t == TVM_A_DIGEST_VALUE) {
-				value = v;
-				value_len = n;
-			}
-		}
-		if (in.bad || !has_bank || !value || bank >= __TVM_BANK_MAX ||
-		    value_len != tvm_banks[bank].size)
+		bank = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
+		if (bank >= __TVM_BANK_MAX ||
+		    nla_len(tb[TVM_A_DIGEST_VALUE]) != tvm_banks[bank].size)
 			return -EPROTO;
 		d[*count].bank = (uint8_t)bank;
-		memcpy(d[*count].value, value, value_len);
+		memcpy(d[*count].value, nla_data(tb[TVM_A_DIGEST_VALUE]),
+		       tvm_banks[bank].size);
 		(*count)++;
 	}
-	return it.bad ? -EPROTO : 0;
+	return 0;
 }
 
-static int decode_event(const uint8_t *data, size_t len,
+static int decode_event(const struct nlattr *attr,
 			struct tvm_policy_event *ev)
 {
-	struct nla_iter it = { .p = data, .rem = len };
-	bool has_name = false, has_digests = false;
-	const uint8_t *v;
-	uint16_t type;
-	size_t n;
+	struct nlattr *tb[TVM_A_PEVENT_MAX + 1], *a;
+	bool has_digests = false;
+	int rem;
 
-	while (nla_iter_next(&it, &type, &v, &n)) {
-		if (type == TVM_A_PEVENT_NAME) {
-			if (get_str(v, n, ev->name, TVM_EVENT_NAME_MAX))
+	if (parse(tb, TVM_A_PEVENT_MAX, nla_data(attr), (size_t)nla_len(attr),
+		  pevent_policy) || !tb[TVM_A_PEVENT_NAME])
+		return -EPROTO;
+	nla_for_each_nested(a, attr, rem) {
+		if (nla_type(a) == TVM_A_PEVENT_NAME) {
+			if (get_str(a, ev->name, TVM_EVENT_NAME_MAX))
 				return -EPROTO;
-			has_name = true;
-		} else if (type == TVM_A_PEVENT_DIGESTS) {
-			if (decode_digests(v, n, ev->digests, &ev->ndigests))
+		} else if (nla_type(a) == TVM_A_PEVENT_DIGESTS) {
+			if (decode_digests(a, ev->digests, &ev->ndigests))
 				return -EPROTO;
 			has_digests = true;
 		}
 	}
-	return it.bad || !has_name || !has_digests || !ev->name[0] ? -EPROTO : 0;
+	return !has_digests || !ev->name[0] ? -EPROTO : 0;
 }
 
-static int decode_level(const uint8_t *data, size_t len, struct policy *p)
+static int decode_level(const struct nlattr *attr, struct policy *p)
 {
-	struct nla_iter it = { .p = data, .rem = len };
-	struct tvm_policy_level *lv = NULL;
+	struct nlattr *tb[TVM_A_LEVEL_MAX + 1], *a;
 	struct tvm_policy_event *grown;
-	uint32_t num = 0;
-	const uint8_t *v;
-	uint16_t type;
-	size_t n;
-	int ret;
+	struct tvm_policy_level *lv;
+	uint32_t num;
+	int rem, ret;
 
-	/* LEVEL_NUM first, wherever it is. */
-	while (nla_iter_next(&it, &type, &v, &n))
-		if (type == TVM_A_LEVEL_NUM && get_u32(v, n, &num))
-			return -EPROTO;
-	if (it.bad || num > TVM_POLICY_LEVELS || p->levels[num].present)
+	if (parse(tb, TVM_A_LEVEL_MAX, nla_data(attr), (size_t)nla_len(attr),
+		  level_policy))
+		return -EPROTO;
+	num = tb[TVM_A_LEVEL_NUM] ? nla_get_u32(tb[TVM_A_LEVEL_NUM]) : 0;
+	if (num > TVM_POLICY_LEVELS || p->levels[num].present)
 		return -EPROTO;
 	lv = &p->levels[num];
 	lv->present = true;
-	it = (struct nla_iter){ .p = data, .rem = len };
-	while (nla_iter_next(&it, &type, &v, &n)) {
-		if (type == TVM_A_LEVEL_EVENT) {
+	nla_for_each_nested(a, attr, rem) {
+		if (nla_type(a) == TVM_A_LEVEL_EVENT) {
 			if (lv->nevents == TVM_POLICY_EVENTS_MAX)
 				return -EPROTO;
 			grown = realloc(lv->events, (lv->nevents + 1) *
@@ -224,12 +228,12 @@ static int decode_level(const uint8_t *data, size_t len, struct policy *p)
 			lv->events = grown;
 			memset(&lv->events[lv->nevents], 0,
 			       sizeof(*lv->events));
-			ret = decode_event(v, n, &lv->events[lv->nevents]);
+			ret = decode_event(a, &lv->events[lv->nevents]);
 			if (ret)
 				return ret;
 			lv->nevents++;
-		} else if (type == TVM_A_LEVEL_PCR) {
-			ret = decode_digests(v, n, lv->pcr, &lv->npcr);
+		} else if (nla_type(a) == TVM_A_LEVEL_PCR) {
+			ret = decode_digests(a, lv->pcr, &lv->npcr);
 			if (ret)
 				return ret;
 		}
@@ -237,46 +241,24 @@ static int decode_level(const uint8_t *data, size_t len, struct policy *p)
 	return 0;
 }
 
-static int decode_range(const uint8_t *data, size_t len, struct policy *p)
+static int decode_range(const struct nlattr *attr, struct policy *p)
 {
-	struct nla_iter it = { .p = data, .rem = len };
+	struct nlattr *tb[TVM_A_RANGE_MAX + 1];
 	struct tvm_range *r;
-	unsigned int seen = 0;
-	const uint8_t *v;
-	uint16_t type;
-	size_t n;
 
-	if (p->nranges == TVM_POLICY_RANGES_MAX)
+	if (p->nranges == TVM_POLICY_RANGES_MAX ||
+	    parse(tb, TVM_A_RANGE_MAX, nla_data(attr), (size_t)nla_len(attr),
+		  range_policy) ||
+	    !tb[TVM_A_RANGE_GPA] || !tb[TVM_A_RANGE_LEN] ||
+	    !tb[TVM_A_RANGE_SHA256])
 		return -EPROTO;
-	r = &p->ranges[p->nranges];
+	r = &p->ranges[p->nranges++];
 	memset(r, 0, sizeof(*r));
-	while (nla_iter_next(&it, &type, &v, &n)) {
-		switch (type) {
-		case TVM_A_RANGE_GPA:
-		case TVM_A_RANGE_LEN:
-			if (n != sizeof(uint64_t))
-				return -EPROTO;
-			memcpy(type == TVM_A_RANGE_GPA ? &r->gpa : &r->len, v, n);
-			break;
-		case TVM_A_RANGE_SHA256:
-			if (n != sizeof(r->sha256))
-				return -EPROTO;
-			memcpy(r->sha256, v, n);
-			break;
-		case TVM_A_RANGE_INTERVAL:
-			if (get_u32(v, n, &r->interval_ms))
-				return -EPROTO;
-			break;
-		default:
-			continue;
-		}
-		seen |= 1U << type;
-	}
-	if (it.bad || !(seen & (1U << TVM_A_RANGE_GPA)) ||
-	    !(seen & (1U << TVM_A_RANGE_LEN)) ||
-	    !(seen & (1U << TVM_A_RANGE_SHA256)))
-		return -EPROTO;
-	p->nranges++;
+	r->gpa = nla_get_u64(tb[TVM_A_RANGE_GPA]);
+	r->len = nla_get_u64(tb[TVM_A_RANGE_LEN]);
+	memcpy(r->sha256, nla_data(tb[TVM_A_RANGE_SHA256]), sizeof(r->sha256));
+	if (tb[TVM_A_RANGE_INTERVAL])
+		r->interval_ms = nla_get_u32(tb[TVM_A_RANGE_INTERVAL]);
 	return 0;
 }
 
@@ -295,19 +277,17 @@ static bool same_sel(const struct policy_sel *a, const struct policy_sel *b)
  * A reply may carry the selector twice, in the payload as loaded and
  * again before the generation; both must agree.
  */
-static int decode_sel(uint16_t type, const uint8_t *v, size_t n,
-		      struct policy *p, unsigned int *nsel)
+static int decode_sel(const struct nlattr *a, struct policy *p,
+		      unsigned int *nsel)
 {
 	struct policy_sel sel = { .type = POLICY_SEL_DEFAULT };
 
-	if (type == TVM_A_POLICY_UUID) {
-		if (n != TVM_UUID_SIZE)
-			return -EPROTO;
+	if (nla_type(a) == TVM_A_POLICY_UUID) {
 		sel.type = POLICY_SEL_UUID;
-		memcpy(sel.uuid, v, n);
-	} else if (type == TVM_A_POLICY_NAME) {
+		memcpy(sel.uuid, nla_data(a), TVM_UUID_SIZE);
+	} else if (nla_type(a) == TVM_A_POLICY_NAME) {
 		sel.type = POLICY_SEL_NAME;
-		if (get_str(v, n, sel.name, TVM_NAME_MAX))
+		if (get_str(a, sel.name, TVM_NAME_MAX))
 			return -EPROTO;
 	}
 	if ((*nsel)++ && !same_sel(&p->sel, &sel))
@@ -316,75 +296,75 @@ static int decode_sel(uint16_t type, const uint8_t *v, size_t n,
 	return 0;
 }
 
-int policy_decode(const void *payload, size_t len, struct policy *p)
+/*
+ * What each repeated attribute must be, in order: selectors that agree,
+ * levels, ranges, and modes of enum tvm_policy_mode.
+ */
+static int decode_repeated(const void *payload, size_t len,
+			   struct policy *p)
 {
-	struct nla_iter it = { .p = payload, .rem = len };
+	struct nlattr *a;
 	unsigned int nsel = 0;
-	const uint8_t *v;
-	uint16_t type;
-	size_t n;
-	int ret = 0;
+	int rem, ret = 0;
 
-	memset(p, 0, sizeof(*p));
-	p->mode = TVM_POLICY_AUDIT;
-	while (!ret && nla_iter_next(&it, &type, &v, &n)) {
-		switch (type) {
-		case TVM_A_POLICY_VERSION:
-			ret = get_u32(v, n, &p->version);
+	nla_for_each_attr(a, (struct nlattr *)payload, (int)len, rem) {
+		switch (nla_type(a)) {
+		case TVM_A_POLICY_MODE:
+			if (!policy_mode_name(nla_get_u32(a)))
+				ret = -EPROTO;
 			break;
 		case TVM_A_POLICY_UUID:
 		case TVM_A_POLICY_NAME:
 		case TVM_A_POLICY_DEFAULT:
-			ret = decode_sel(type, v, n, p, &nsel);
-			break;
-		case TVM_A_POLICY_MODE:
-			ret = get_u32(v, n, &p->mode);
-			if (!ret && !policy_mode_name(p->mode))
-				ret = -EPROTO;
-			break;
-		case TVM_A_POLICY_KEY_ID:
-			if (n != TVM_KEY_ID_SIZE) {
-				ret = -EPROTO;
-				break;
-			}
-			memcpy(p->key_id, v, n);
-			p->has_key = true;
-			break;
-		case TVM_A_POLICY_REVISION:
-			ret = get_u32(v, n, &p->revision);
-			break;
-		case TVM_A_POLICY_TOMBSTONE:
-			p->tombstone = true;
+			ret = decode_sel(a, p, &nsel);
 			break;
 		case TVM_A_POLICY_LEVEL:
-			ret = decode_level(v, n, p);
+			ret = decode_level(a, p);
 			break;
 		case TVM_A_POLICY_RUNTIME:
-			ret = decode_range(v, n, p);
-			break;
-		case TVM_A_POLICY_GEN:
-			if (n != sizeof(p->gen)) {
-				ret = -EPROTO;
-				break;
-			}
-			memcpy(&p->gen, v, n);
-			p->has_gen = true;
-			break;
-		case TVM_A_POLICY_DIGEST:
-			if (n != POLICY_DIGEST_SIZE) {
-				ret = -EPROTO;
-				break;
-			}
-			memcpy(p->digest, v, n);
-			p->has_digest = true;
-			break;
-		case TVM_A_POLICY_SIGNED:
-			p->is_signed = true;
+			ret = decode_range(a, p);
 			break;
 		}
+		if (ret)
+			return ret;
 	}
-	if (!ret && (it.bad || !nsel))
-		ret = -EPROTO;
+	return nsel ? 0 : -EPROTO;
+}
+
+int policy_decode(const void *payload, size_t len, struct policy *p)
+{
+	struct nlattr *tb[TVM_A_POLICY_MAX + 1];
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	ret = parse(tb, TVM_A_POLICY_MAX, payload, len, policy_policy);
+	if (!ret)
+		ret = decode_repeated(payload, len, p);
+	if (ret)
+		goto out;
+	if (tb[TVM_A_POLICY_VERSION])
+		p->version = nla_get_u32(tb[TVM_A_POLICY_VERSION]);
+	p->mode = tb[TVM_A_POLICY_MODE] ?
+		  nla_get_u32(tb[TVM_A_POLICY_MODE]) : TVM_POLICY_AUDIT;
+	if (tb[TVM_A_POLICY_KEY_ID]) {
+		memcpy(p->key_id, nla_data(tb[TVM_A_POLICY_KEY_ID]),
+		       TVM_KEY_ID_SIZE);
+		p->has_key = true;
+	}
+	if (tb[TVM_A_POLICY_REVISION])
+		p->revision = nla_get_u32(tb[TVM_A_POLICY_REVISION]);
+	p->tombstone = tb[TVM_A_POLICY_TOMBSTONE];
+	if (tb[TVM_A_POLICY_GEN]) {
+		p->gen = nla_get_u64(tb[TVM_A_POLICY_GEN]);
+		p->has_gen = true;
+	}
+	if (tb[TVM_A_POLICY_DIGEST]) {
+		memcpy(p->digest, nla_data(tb[TVM_A_POLICY_DIGEST]),
+		       POLICY_DIGEST_SIZE);
+		p->has_digest = true;
+	}
+	p->is_signed = tb[TVM_A_POLICY_SIGNED];
+out:
 	p->has_sel = !ret;
 	if (ret)
 		policy_free(p);
