@@ -65,8 +65,8 @@ static int want_str(struct policy_ctx *cx, json_object *v, const char **s,
 }
 
 /* An array of @min to @max items; *@n the count. */
-static int want_array(struct policy_ctx *cx, json_object *v, size_t min, size_t max,
-		      const char *what, size_t *n)
+static int want_array(struct policy_ctx *cx, json_object *v, size_t min,
+		      size_t max, const char *what, size_t *n)
 {
 	int ret = want(cx, v, json_type_array);
 
@@ -106,7 +106,8 @@ static int want_object(struct policy_ctx *cx, json_object *obj,
 	return 0;
 }
 
-static int check_version(struct policy_ctx *cx, json_object *v, struct policy *p)
+static int check_version(struct policy_ctx *cx, json_object *v,
+			 struct policy *p)
 {
 	int ret = want(cx, v, json_type_int);
 
@@ -119,7 +120,8 @@ static int check_version(struct policy_ctx *cx, json_object *v, struct policy *p
 	return 0;
 }
 
-static int check_selector(struct policy_ctx *cx, json_object *obj, struct policy *p)
+static int check_selector(struct policy_ctx *cx, json_object *obj,
+			  struct policy *p)
 {
 	static const char *const keys[] = { "uuid", "name", "default", NULL };
 	char q[POLICY_QUOTE_BUF];
@@ -185,7 +187,8 @@ static int check_mode(struct policy_ctx *cx, json_object *v, struct policy *p)
 	return 0;
 }
 
-static int check_banks(struct policy_ctx *cx, json_object *arr, struct policy *p)
+static int check_banks(struct policy_ctx *cx, json_object *arr,
+		       struct policy *p)
 {
 	char q[POLICY_QUOTE_BUF];
 	size_t n, len, i, old;
@@ -215,7 +218,8 @@ static int check_banks(struct policy_ctx *cx, json_object *arr, struct policy *p
 }
 
 /* The owner key's id: 64 hex digits (`tvmctl policy keyid`). */
-static int check_owner_key(struct policy_ctx *cx, json_object *v, struct policy *p)
+static int check_owner_key(struct policy_ctx *cx, json_object *v,
+			   struct policy *p)
 {
 	char q[POLICY_QUOTE_BUF];
 	const char *s;
@@ -256,7 +260,8 @@ static int check_delete(struct policy_ctx *cx, json_object *v, struct policy *p)
 	return 0;
 }
 
-static int check_revision(struct policy_ctx *cx, json_object *v, struct policy *p)
+static int check_revision(struct policy_ctx *cx, json_object *v,
+			  struct policy *p)
 {
 	int ret = want(cx, v, json_type_int);
 	int64_t r;
@@ -317,8 +322,9 @@ static bool same_digest(const struct tvm_policy_digest *a,
 }
 
 /* A list of 1 to TVM_POLICY_DIGESTS_MAX digests, none twice. */
-static int check_digests(struct policy_ctx *cx, json_object *arr, uint32_t banks,
-			 struct tvm_policy_digest *d, unsigned int *count)
+static int check_digests(struct policy_ctx *cx, json_object *arr,
+			 uint32_t banks, struct tvm_policy_digest *d,
+			 unsigned int *count)
 {
 	size_t n, i, j, old;
 	int ret;
@@ -416,7 +422,8 @@ static int check_level(struct policy_ctx *cx, json_object *obj, uint32_t banks,
 	return 0;
 }
 
-static int check_levels(struct policy_ctx *cx, json_object *obj, struct policy *p)
+static int check_levels(struct policy_ctx *cx, json_object *obj,
+			struct policy *p)
 {
 	static const char *const keys[] = {
 		"vmm", "os", "drivers", "software", "config", NULL
@@ -554,7 +561,8 @@ static int check_range(struct policy_ctx *cx, json_object *obj,
 }
 
 /* "runtime": 1 to TVM_POLICY_RANGES_MAX ranges, none twice. */
-static int check_runtime(struct policy_ctx *cx, json_object *arr, struct policy *p)
+static int check_runtime(struct policy_ctx *cx, json_object *arr,
+			 struct policy *p)
 {
 	size_t n, i, j, old;
 	int ret;
@@ -579,37 +587,38 @@ static int check_runtime(struct policy_ctx *cx, json_object *arr, struct policy 
 	return 0;
 }
 
-/* Call @fn on @key of @obj, with the path at it, if it is there. */
-static int check_key(struct policy_ctx *cx, json_object *obj, const char *key,
-		     int (*fn)(struct policy_ctx *, json_object *, struct policy *),
-		     struct policy *p)
-{
-	json_object *v;
-	size_t old;
-	int ret;
+/* The top-level keys, in the order they are checked. */
+static const struct {
+	const char *key;
+	int (*check)(struct policy_ctx *cx, json_object *v, struct policy *p);
+} top_checks[] = {
+	{ "version", check_version },
+	{ "selector", check_selector },
+	{ "mode", check_mode },
+	/* Before the digests, which must be in these banks. */
+	{ "banks", check_banks },
+	{ "owner_key", check_owner_key },
+	{ "revision", check_revision },
+	{ "delete", check_delete },
+	{ "levels", check_levels },
+	{ "runtime", check_runtime },
+};
 
-	if (!json_object_object_get_ex(obj, key, &v))
-		return 0;
-	old = policy_path_key(cx, key, strlen(key));
-	ret = fn(cx, v, p);
-	if (!ret)
-		policy_path_pop(cx, old);
-	return ret;
-}
-
-static int check_policy(struct policy_ctx *cx, json_object *top, struct policy *p)
+static int check_policy(struct policy_ctx *cx, json_object *top,
+			struct policy *p)
 {
 	static const char *const keys[] = {
 		"version", "selector", "mode", "banks", "owner_key", "revision",
 		"delete", "levels", "runtime", NULL
 	};
 	static const char *const later[] = { "dataflow", "migration" };
-	size_t len = 0;
+	json_object *v;
+	size_t len = 0, old, i;
 	int ret;
 
-	json_object_object_foreach(top, k, v) {
-		(void)v;
-		for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++)
+	json_object_object_foreach(top, k, val) {
+		(void)val;
+		for (i = 0; i < sizeof(later) / sizeof(later[0]); i++)
 			if (!strcmp(k, later[i]))
 				return policy_fail(cx, "unknown key '%s' (%s policies are not supported yet)",
 						   k, k);
@@ -625,26 +634,16 @@ static int check_policy(struct policy_ctx *cx, json_object *top, struct policy *
 		return policy_fail(cx, "missing key 'selector' ({\"uuid\": ...}, {\"name\": ...} or {\"default\": true})");
 	p->mode = TVM_POLICY_AUDIT;
 	cx->top = top;
-	ret = check_key(cx, top, "version", check_version, p);
-	if (!ret)
-		ret = check_key(cx, top, "selector", check_selector, p);
-	if (!ret)
-		ret = check_key(cx, top, "mode", check_mode, p);
-	/* Before the digests, which must be in these banks. */
-	if (!ret)
-		ret = check_key(cx, top, "banks", check_banks, p);
-	if (!ret)
-		ret = check_key(cx, top, "owner_key", check_owner_key, p);
-	if (!ret)
-		ret = check_key(cx, top, "revision", check_revision, p);
-	if (!ret)
-		ret = check_key(cx, top, "delete", check_delete, p);
-	if (!ret)
-		ret = check_key(cx, top, "levels", check_levels, p);
-	if (!ret)
-		ret = check_key(cx, top, "runtime", check_runtime, p);
-	if (ret)
-		return ret;
+	for (i = 0; i < sizeof(top_checks) / sizeof(top_checks[0]); i++) {
+		if (!json_object_object_get_ex(top, top_checks[i].key, &v))
+			continue;
+		old = policy_path_key(cx, top_checks[i].key,
+				      strlen(top_checks[i].key));
+		ret = top_checks[i].check(cx, v, p);
+		if (ret)
+			return ret;
+		policy_path_pop(cx, old);
+	}
 	if (policy_encode(p, NULL, 0, &len) == -E2BIG)
 		return policy_fail(cx, "%zu bytes encoded, more than the %d a netlink attribute holds (list fewer events or digests)",
 				   len, POLICY_ATTR_MAX);
