@@ -6,7 +6,7 @@
  * policy could say something other than what its author reads; this
  * rejects all of those, naming the line and column, or the key path of a
  * duplicate key.  Also the key paths and messages both stages use
- * (policy_scan.h).
+ * (policy_scan.h).  policy_parse.c says why this is not jansson.
  */
 #include <errno.h>
 #include <stdarg.h>
