@@ -292,10 +292,58 @@ static int check_revision(struct policy_ctx *cx, json_object *v,
 	return 0;
 }
 
-/* "<bank>:<hex>", in a bank of @banks (when not 0). */
-static int check_digest(struct policy_ctx *cx, json_object *v, uint32_t banks,
-			struct tvm_policy_digest *d)
+/**
+ * struct list_of - what an array of a policy holds
+ * @max: items at most (and at least one)
+ * @what: the items, in messages ("digests")
+ * @noun: one item, in messages ("digest")
+ * @size: bytes of one item in the caller's array
+ * @check: reads @v into @item, with the caller's @arg
+ * @same: whether two items are the same, which a list may not hold twice
+ */
+struct list_of {
+	size_t max;
+	const char *what;
+	const char *noun;
+	size_t size;
+	int (*check)(struct policy_ctx *cx, json_object *v, void *item,
+		     const void *arg);
+	bool (*same)(const void *a, const void *b);
+};
+
+/* An array of 1 to @l->max items into @items, none twice; *@n the count. */
+static int check_list(struct policy_ctx *cx, json_object *arr,
+		      const struct list_of *l, void *items, const void *arg,
+		      size_t *n)
 {
+	char *item = items;
+	size_t i, j, old;
+	int ret;
+
+	ret = want_array(cx, arr, 1, l->max, l->what, n);
+	if (ret)
+		return ret;
+	for (i = 0; i < *n; i++) {
+		old = policy_path_index(cx, i);
+		ret = l->check(cx, json_object_array_get_idx(arr, i),
+			       item + i * l->size, arg);
+		if (ret)
+			return ret;
+		for (j = 0; j < i; j++)
+			if (l->same(item + j * l->size, item + i * l->size))
+				return policy_fail(cx, "the same %s as [%zu]",
+						   l->noun, j);
+		policy_path_pop(cx, old);
+	}
+	return 0;
+}
+
+/* "<bank>:<hex>", in a bank of *@banks (when not 0), into @item. */
+static int check_digest(struct policy_ctx *cx, json_object *v, void *item,
+			const void *banks_p)
+{
+	uint32_t banks = *(const uint32_t *)banks_p;
+	struct tvm_policy_digest *d = item;
 	char q[POLICY_QUOTE_BUF], bank[16], list[64];
 	const char *s, *colon;
 	size_t n;
@@ -330,9 +378,10 @@ static int check_digest(struct policy_ctx *cx, json_object *v, uint32_t banks,
 	return 0;
 }
 
-static bool same_digest(const struct tvm_policy_digest *a,
-			const struct tvm_policy_digest *b)
+static bool same_digest(const void *x, const void *y)
 {
+	const struct tvm_policy_digest *a = x, *b = y;
+
 	return a->bank == b->bank &&
 	       !memcmp(a->value, b->value, tvm_banks[a->bank].size);
 }
@@ -342,25 +391,17 @@ static int check_digests(struct policy_ctx *cx, json_object *arr,
 			 uint32_t banks, struct tvm_policy_digest *d,
 			 unsigned int *count)
 {
-	size_t n, i, j, old;
-	int ret;
+	static const struct list_of digests = {
+		.max = TVM_POLICY_DIGESTS_MAX, .what = "digests",
+		.noun = "digest", .size = sizeof(*d),
+		.check = check_digest, .same = same_digest,
+	};
+	size_t n;
+	int ret = check_list(cx, arr, &digests, d, &banks, &n);
 
-	ret = want_array(cx, arr, 1, TVM_POLICY_DIGESTS_MAX, "digests", &n);
-	if (ret)
-		return ret;
-	for (i = 0; i < n; i++) {
-		old = policy_path_index(cx, i);
-		ret = check_digest(cx, json_object_array_get_idx(arr, i),
-				   banks, &d[i]);
-		if (ret)
-			return ret;
-		for (j = 0; j < i; j++)
-			if (same_digest(&d[j], &d[i]))
-				return policy_fail(cx, "the same digest as [%zu]", j);
-		policy_path_pop(cx, old);
-	}
-	*count = (unsigned int)n;
-	return 0;
+	if (!ret)
+		*count = (unsigned int)n;
+	return ret;
 }
 
 static int check_events(struct policy_ctx *cx, json_object *obj, uint32_t banks,
@@ -503,9 +544,10 @@ static int want_u64(struct policy_ctx *cx, json_object *v, uint64_t *val)
 	return 0;
 }
 
-static int check_range(struct policy_ctx *cx, json_object *obj,
-		       struct tvm_range *r)
+static int check_range(struct policy_ctx *cx, json_object *obj, void *item,
+		       const void *arg __attribute__((unused)))
 {
+	struct tvm_range *r = item;
 	static const char *const keys[] = {
 		"gpa", "length", "sha256", "interval_ms", NULL
 	};
@@ -576,31 +618,28 @@ static int check_range(struct policy_ctx *cx, json_object *obj,
 	return 0;
 }
 
+static bool same_range(const void *x, const void *y)
+{
+	const struct tvm_range *a = x, *b = y;
+
+	return a->gpa == b->gpa && a->len == b->len;
+}
+
 /* "runtime": 1 to TVM_POLICY_RANGES_MAX ranges, none twice. */
 static int check_runtime(struct policy_ctx *cx, json_object *arr,
 			 struct policy *p)
 {
-	size_t n, i, j, old;
-	int ret;
+	static const struct list_of ranges = {
+		.max = TVM_POLICY_RANGES_MAX, .what = "ranges",
+		.noun = "range", .size = sizeof(p->ranges[0]),
+		.check = check_range, .same = same_range,
+	};
+	size_t n;
+	int ret = check_list(cx, arr, &ranges, p->ranges, NULL, &n);
 
-	ret = want_array(cx, arr, 1, TVM_POLICY_RANGES_MAX, "ranges", &n);
-	if (ret)
-		return ret;
-	for (i = 0; i < n; i++) {
-		struct tvm_range *r = &p->ranges[i];
-
-		old = policy_path_index(cx, i);
-		ret = check_range(cx, json_object_array_get_idx(arr, i), r);
-		if (ret)
-			return ret;
-		for (j = 0; j < i; j++)
-			if (p->ranges[j].gpa == r->gpa &&
-			    p->ranges[j].len == r->len)
-				return policy_fail(cx, "the same range as [%zu]", j);
-		policy_path_pop(cx, old);
-		p->nranges++;
-	}
-	return 0;
+	if (!ret)
+		p->nranges = (unsigned int)n;
+	return ret;
 }
 
 /* The top-level keys, in the order they are checked. */
