@@ -54,26 +54,26 @@ static void enc_put(struct enc *w, u16 type, const void *data, size_t n)
 	w->len += padded;
 }
 
-static void enc_u32(struct enc *w, u16 type, u32 v)
+/* A u32 or a u64 (@n bytes) attribute. */
+static void enc_uint(struct enc *w, u16 type, u64 v, size_t n)
 {
+	u32 v32 = v;
 	u8 b[sizeof(v)];
+	size_t i;
 
 	if (w->le)
-		put_unaligned_le32(v, b);
+		for (i = 0; i < n; i++)
+			b[i] = v >> (8 * i);
+	else if (n == sizeof(v32))
+		memcpy(b, &v32, n);
 	else
-		memcpy(b, &v, sizeof(v));
-	enc_put(w, type, b, sizeof(b));
+		memcpy(b, &v, n);
+	enc_put(w, type, b, n);
 }
 
-static void enc_u64(struct enc *w, u16 type, u64 v)
+static void enc_u32(struct enc *w, u16 type, u32 v)
 {
-	u8 b[sizeof(v)];
-
-	if (w->le)
-		put_unaligned_le64(v, b);
-	else
-		memcpy(b, &v, sizeof(v));
-	enc_put(w, type, b, sizeof(b));
+	enc_uint(w, type, v, sizeof(v));
 }
 
 static void enc_str(struct enc *w, u16 type, const char *s)
@@ -134,8 +134,8 @@ static void enc_range(struct enc *w, const struct tvm_range *r)
 {
 	size_t range = enc_nest(w);
 
-	enc_u64(w, TVM_A_RANGE_GPA, r->gpa);
-	enc_u64(w, TVM_A_RANGE_LEN, r->len);
+	enc_uint(w, TVM_A_RANGE_GPA, r->gpa, sizeof(r->gpa));
+	enc_uint(w, TVM_A_RANGE_LEN, r->len, sizeof(r->len));
 	enc_put(w, TVM_A_RANGE_SHA256, r->sha256, sizeof(r->sha256));
 	enc_u32(w, TVM_A_RANGE_INTERVAL, r->interval_ms);
 	enc_nest_end(w, range, TVM_A_POLICY_RUNTIME);

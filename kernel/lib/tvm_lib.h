@@ -133,14 +133,6 @@ static inline void put_unaligned_le32(u32 val, void *p)
 	b[3] = val >> 24;
 }
 
-static inline void put_unaligned_le64(u64 val, void *p)
-{
-	u8 *b = p;
-
-	put_unaligned_le32(val, b);
-	put_unaligned_le32(val >> 32, b + 4);
-}
-
 /**
  * memzero_explicit - zero memory in a way the compiler may not elide
  * @s: memory to clear
