@@ -399,6 +399,24 @@ static int key_cmp(const void *a, const void *b)
 	return x->n < y->n ? -1 : x->n > y->n;
 }
 
+/*
+ * After a member of an object or array: 1 past a ',' (another follows),
+ * 0 past @close (the end), else -EINVAL.
+ */
+static int scan_next(struct policy_ctx *cx, size_t *pos, char close)
+{
+	skip_ws(cx, pos);
+	if (*pos < cx->len && cx->text[*pos] == ',') {
+		(*pos)++;
+		return 1;
+	}
+	if (*pos < cx->len && cx->text[*pos] == close) {
+		(*pos)++;
+		return 0;
+	}
+	return policy_fail_at(cx, *pos, "expected ',' or '%c'", close);
+}
+
 static int scan_object(struct policy_ctx *cx, size_t *pos, int depth)
 {
 	struct key *keys = NULL, *grown, k;
@@ -448,18 +466,12 @@ static int scan_object(struct policy_ctx *cx, size_t *pos, int depth)
 		if (ret)
 			goto out;
 		policy_path_pop(cx, old);
-		skip_ws(cx, pos);
-		if (*pos < cx->len && cx->text[*pos] == ',') {
-			(*pos)++;
-			continue;
-		}
-		if (*pos < cx->len && cx->text[*pos] == '}') {
-			(*pos)++;
+		ret = scan_next(cx, pos, '}');
+		if (ret <= 0)
 			break;
-		}
-		ret = policy_fail_at(cx, *pos, "expected ',' or '}'");
-		goto out;
 	}
+	if (ret < 0)
+		goto out;
 	qsort(keys, nkeys, sizeof(*keys), key_cmp);
 	for (i = 1; i < nkeys; i++) {
 		if (!key_cmp(&keys[i - 1], &keys[i])) {
@@ -493,16 +505,9 @@ static int scan_array(struct policy_ctx *cx, size_t *pos, int depth)
 		if (ret)
 			return ret;
 		policy_path_pop(cx, old);
-		skip_ws(cx, pos);
-		if (*pos < cx->len && cx->text[*pos] == ',') {
-			(*pos)++;
-			continue;
-		}
-		if (*pos < cx->len && cx->text[*pos] == ']') {
-			(*pos)++;
-			return 0;
-		}
-		return policy_fail_at(cx, *pos, "expected ',' or ']'");
+		ret = scan_next(cx, pos, ']');
+		if (ret <= 0)
+			return ret;
 	}
 }
 
