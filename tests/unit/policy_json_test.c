@@ -323,6 +323,10 @@ struct reject {
 #define D256(c)	"\"sha256:" HEX32(c) "\""
 #define LEVEL_OS(x)	"{" SEL ", \"levels\": {\"os\": " x "}}"
 #define EVENTS(x)	LEVEL_OS("{\"events\": " x "}")
+/* The one digest @d of event "kernel" in "os", and why it is bad. */
+#define BAD_DIGEST(d, why) \
+	{ EVENTS("{\"kernel\": [\"" d "\"]}"), \
+	  FNAME ": levels.os.events.kernel[0]: bad digest '" d "' (" why ")" }
 #define RT(x)		"{" SEL ", \"runtime\": " x "}"
 #define H256		"\"" HEX32("ab") "\""
 /* One range: gpa, length and more keys (", \"interval_ms\": 100"). */
@@ -419,20 +423,16 @@ static const struct reject rejects[] = {
 	/* Digests. */
 	{ EVENTS("{\"kernel\": [" D256("00") ", \"sha256:zz\"]}"),
 	  FNAME ": levels.os.events.kernel[1]: bad digest 'sha256:zz' (64 hex digits for sha256)" },
-	{ EVENTS("{\"kernel\": [\"sha1:" HEX32("00") "\"]}"),
-	  FNAME ": levels.os.events.kernel[0]: bad digest 'sha1:" HEX32("00") "' (40 hex digits for sha1)" },
-	{ EVENTS("{\"kernel\": [\"sha384:" HEX32("00") "\"]}"),
-	  FNAME ": levels.os.events.kernel[0]: bad digest 'sha384:" HEX32("00") "' (96 hex digits for sha384)" },
-	{ EVENTS("{\"kernel\": [\"sm3_256:" HEX20("00") "\"]}"),
-	  FNAME ": levels.os.events.kernel[0]: bad digest 'sm3_256:" HEX20("00") "' (64 hex digits for sm3_256)" },
-	{ EVENTS("{\"kernel\": [\"sha256:" HEX32("0g") "\"]}"),
-	  FNAME ": levels.os.events.kernel[0]: bad digest 'sha256:" HEX32("0g") "' (64 hex digits for sha256)" },
-	{ EVENTS("{\"kernel\": [\"sha256=" HEX32("00") "\"]}"),
-	  FNAME ": levels.os.events.kernel[0]: bad digest 'sha256=" HEX32("00") "' (BANK:HEX, as sha256:<64 hex digits>)" },
-	{ EVENTS("{\"kernel\": [\"md5:" HEX20("00") "\"]}"),
-	  FNAME ": levels.os.events.kernel[0]: bad digest 'md5:" HEX20("00") "' (unknown bank; sha1, sha256, sha384 or sm3_256)" },
-	{ EVENTS("{\"kernel\": [\"SHA256:" HEX32("00") "\"]}"),
-	  FNAME ": levels.os.events.kernel[0]: bad digest 'SHA256:" HEX32("00") "' (unknown bank; sha1, sha256, sha384 or sm3_256)" },
+	BAD_DIGEST("sha1:" HEX32("00"), "40 hex digits for sha1"),
+	BAD_DIGEST("sha384:" HEX32("00"), "96 hex digits for sha384"),
+	BAD_DIGEST("sm3_256:" HEX20("00"), "64 hex digits for sm3_256"),
+	BAD_DIGEST("sha256:" HEX32("0g"), "64 hex digits for sha256"),
+	BAD_DIGEST("sha256=" HEX32("00"),
+		   "BANK:HEX, as sha256:<64 hex digits>"),
+	BAD_DIGEST("md5:" HEX20("00"),
+		   "unknown bank; sha1, sha256, sha384 or sm3_256"),
+	BAD_DIGEST("SHA256:" HEX32("00"),
+		   "unknown bank; sha1, sha256, sha384 or sm3_256"),
 	{ EVENTS("{\"initrd img\": [\"sha256:" HEX32("00") "0\"]}"),
 	  FNAME ": levels.os.events[\"initrd img\"][0]: bad digest 'sha256:" HEX32("00") "0' (64 hex digits for sha256)" },
 	{ "{" SEL ", \"banks\": [\"sha256\"], \"levels\": {\"config\": {\"pcr\": [\"sha384:" HEX48("00") "\"]}}}",
