@@ -400,6 +400,21 @@ static int key_cmp(const void *a, const void *b)
 }
 
 /*
+ * At an object's or array's opening bracket: step past it, and past
+ * @close too if it follows at once (true: the object or array is empty).
+ */
+static bool scan_empty(struct policy_ctx *cx, size_t *pos, char close)
+{
+	(*pos)++;
+	skip_ws(cx, pos);
+	if (*pos < cx->len && cx->text[*pos] == close) {
+		(*pos)++;
+		return true;
+	}
+	return false;
+}
+
+/*
  * After a member of an object or array: 1 past a ',' (another follows),
  * 0 past @close (the end), else -EINVAL.
  */
@@ -424,12 +439,8 @@ static int scan_object(struct policy_ctx *cx, size_t *pos, int depth)
 	char q[POLICY_QUOTE_BUF];
 	int ret;
 
-	(*pos)++;
-	skip_ws(cx, pos);
-	if (*pos < cx->len && cx->text[*pos] == '}') {
-		(*pos)++;
+	if (scan_empty(cx, pos, '}'))
 		return 0;
-	}
 	for (;;) {
 		skip_ws(cx, pos);
 		if (*pos >= cx->len || cx->text[*pos] != '"') {
@@ -493,12 +504,8 @@ static int scan_array(struct policy_ctx *cx, size_t *pos, int depth)
 	size_t i = 0, old;
 	int ret;
 
-	(*pos)++;
-	skip_ws(cx, pos);
-	if (*pos < cx->len && cx->text[*pos] == ']') {
-		(*pos)++;
+	if (scan_empty(cx, pos, ']'))
 		return 0;
-	}
 	for (;; i++) {
 		old = policy_path_index(cx, i);
 		ret = scan_value(cx, pos, depth + 1);
