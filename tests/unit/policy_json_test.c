@@ -332,6 +332,11 @@ struct reject {
 /* One range: gpa, length and more keys (", \"interval_ms\": 100"). */
 #define RANGE(g, l, more) \
 	RT("[{\"gpa\": " g ", \"length\": " l ", \"sha256\": " H256 more "}]")
+/* A range whose gpa @g, or length @l, is bad, and why. */
+#define BAD_GPA(g, why) \
+	{ RANGE(g, "1", ""), FNAME ": runtime[0].gpa: " why }
+#define BAD_LEN(l, why) \
+	{ RANGE("0", l, ""), FNAME ": runtime[0].length: " why }
 
 static const struct reject rejects[] = {
 	/* Not JSON, or not strictly. */
@@ -452,18 +457,23 @@ static const struct reject rejects[] = {
 	{ RT("[{\"length\": 1, \"sha256\": " H256 "}]"), FNAME ": runtime[0]: missing key 'gpa'" },
 	{ RT("[{\"gpa\": 0, \"sha256\": " H256 "}]"), FNAME ": runtime[0]: missing key 'length'" },
 	{ RT("[{\"gpa\": 0, \"length\": 1}]"), FNAME ": runtime[0]: missing key 'sha256'" },
-	{ RANGE("-1", "1", ""), FNAME ": runtime[0].gpa: -1 is negative" },
-	{ RANGE("1.5", "1", ""), FNAME ": runtime[0].gpa: must be an integer or a \"0x...\" string, not a number with a fraction or exponent" },
-	{ RANGE("true", "1", ""), FNAME ": runtime[0].gpa: must be an integer or a \"0x...\" string, not true or false" },
-	{ RANGE("\"0x\"", "1", ""), FNAME ": runtime[0].gpa: bad number '0x' (decimal, or hex after 0x, at most 64 bits)" },
-	{ RANGE("\"-0x10\"", "1", ""), FNAME ": runtime[0].gpa: bad number '-0x10' (decimal, or hex after 0x, at most 64 bits)" },
-	{ RANGE("\"0x10000000000000000\"", "1", ""),
-	  FNAME ": runtime[0].gpa: bad number '0x10000000000000000' (decimal, or hex after 0x, at most 64 bits)" },
-	{ RANGE("18446744073709551616", "1", ""),
-	  FNAME ": runtime[0].gpa: too large for a JSON integer (write it as a \"0x...\" string)" },
-	{ RANGE("0", "0", ""), FNAME ": runtime[0].length: 0 bytes; a range is 1 to 16777216 bytes" },
-	{ RANGE("0", "16777217", ""), FNAME ": runtime[0].length: 16777217 bytes; a range is 1 to 16777216 bytes" },
-	{ RANGE("0", "\"0x1000001\"", ""), FNAME ": runtime[0].length: 16777217 bytes; a range is 1 to 16777216 bytes" },
+	BAD_GPA("-1", "-1 is negative"),
+	BAD_GPA("1.5",
+		"must be an integer or a \"0x...\" string, not a number with a fraction or exponent"),
+	BAD_GPA("true",
+		"must be an integer or a \"0x...\" string, not true or false"),
+	BAD_GPA("\"0x\"",
+		"bad number '0x' (decimal, or hex after 0x, at most 64 bits)"),
+	BAD_GPA("\"-0x10\"",
+		"bad number '-0x10' (decimal, or hex after 0x, at most 64 bits)"),
+	BAD_GPA("\"0x10000000000000000\"",
+		"bad number '0x10000000000000000' (decimal, or hex after 0x, at most 64 bits)"),
+	BAD_GPA("18446744073709551616",
+		"too large for a JSON integer (write it as a \"0x...\" string)"),
+	BAD_LEN("0", "0 bytes; a range is 1 to 16777216 bytes"),
+	BAD_LEN("16777217", "16777217 bytes; a range is 1 to 16777216 bytes"),
+	BAD_LEN("\"0x1000001\"",
+		"16777217 bytes; a range is 1 to 16777216 bytes"),
 	{ RANGE("\"0xffffffffffffffff\"", "1", ""),
 	  FNAME ": runtime[0].length: the range from 0xffffffffffffffff wraps past the end of the address space" },
 	{ RANGE("\"0xfffffffffffff000\"", "4096", ""),
