@@ -432,6 +432,21 @@ static int scan_next(struct policy_ctx *cx, size_t *pos, char close)
 	return policy_fail_at(cx, *pos, "expected ',' or '%c'", close);
 }
 
+/*
+ * A member's value, the path stepped into it (@old steps back out), and
+ * what follows it, as scan_next() says.
+ */
+static int scan_member(struct policy_ctx *cx, size_t *pos, int depth,
+		       size_t old, char close)
+{
+	int ret = scan_value(cx, pos, depth + 1);
+
+	if (ret)
+		return ret;
+	policy_path_pop(cx, old);
+	return scan_next(cx, pos, close);
+}
+
 static int scan_object(struct policy_ctx *cx, size_t *pos, int depth)
 {
 	struct key *keys = NULL, *grown, k;
@@ -473,11 +488,7 @@ static int scan_object(struct policy_ctx *cx, size_t *pos, int depth)
 		}
 		(*pos)++;
 		old = policy_path_key(cx, k.s, k.n);
-		ret = scan_value(cx, pos, depth + 1);
-		if (ret)
-			goto out;
-		policy_path_pop(cx, old);
-		ret = scan_next(cx, pos, '}');
+		ret = scan_member(cx, pos, depth, old, '}');
 		if (ret <= 0)
 			break;
 	}
@@ -508,11 +519,7 @@ static int scan_array(struct policy_ctx *cx, size_t *pos, int depth)
 		return 0;
 	for (;; i++) {
 		old = policy_path_index(cx, i);
-		ret = scan_value(cx, pos, depth + 1);
-		if (ret)
-			return ret;
-		policy_path_pop(cx, old);
-		ret = scan_next(cx, pos, ']');
+		ret = scan_member(cx, pos, depth, old, ']');
 		if (ret <= 0)
 			return ret;
 	}
