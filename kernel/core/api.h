@@ -11,6 +11,8 @@
 #include <linux/types.h>
 #include <linux/tvm.h>
 
+#include "policy_enc.h"	/* struct tvm_range, shared with tvmctl */
+
 struct crypto_shash;
 struct file;
 struct module;
@@ -103,20 +105,6 @@ int tvm_vm_mismatch(struct tvm_vm *vm, const char *reason);
  * Allowing never sleeps; a refusal takes @vm's lock to copy the reason.
  */
 int tvm_vm_may_run(struct tvm_vm *vm, char *reason, size_t len);
-
-/**
- * struct tvm_range - a runtime range of a policy (enum tvm_range_attr)
- * @gpa: guest physical address
- * @len: bytes
- * @sha256: expected digest
- * @interval_ms: 0 for on demand only
- */
-struct tvm_range {
-	u64 gpa;
-	u64 len;
-	u8 sha256[32];
-	u32 interval_ms;
-};
 
 /*
  * The core's SHA-256 transform (crypto API "sha256", the one behind the

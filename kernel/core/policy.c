@@ -455,161 +455,49 @@ int tvm_policy_parse_selector(const struct nlattr *attr,
 
 /*
  * What an owner signs, recomputed from the parsed policy so that it does
- * not depend on the host: netlink attributes laid out as tvmctl sends them
- * (a 4-byte header, each attribute padded to 4 bytes with zeros), in one
- * order, with every length, type and integer little-endian.  Documentation/
- * policy.rst defines it.  A writer counts past @size, to learn the length.
+ * not depend on the host nor on the order attributes were sent in:
+ * kernel/lib/policy_enc.c's little-endian encoding, the one tvmctl signs.
+ * Documentation/policy.rst defines it.
  */
-struct cwbuf {
-	u8 *buf;
-	size_t size;
-	size_t len;
-	bool too_big;
-};
-
-static void cw_hdr(struct cwbuf *w, size_t at, size_t len, u16 type)
+static void policy_content(const struct tvm_policy *p,
+			   struct tvm_policy_content *c)
 {
-	if (len > U16_MAX)
-		w->too_big = true;
-	if (at + NLA_HDRLEN <= w->size) {
-		put_unaligned_le16(len, w->buf + at);
-		put_unaligned_le16(type, w->buf + at + 2);
-	}
-}
-
-static void cw_put(struct cwbuf *w, u16 type, const void *data, size_t n)
-{
-	size_t at = w->len, total = NLA_HDRLEN + n, padded = NLA_ALIGN(total);
-
-	cw_hdr(w, at, total, type);
-	if (at + padded <= w->size) {
-		if (n)
-			memcpy(w->buf + at + NLA_HDRLEN, data, n);
-		memset(w->buf + at + total, 0, padded - total);
-	}
-	w->len += padded;
-}
-
-static void cw_u32(struct cwbuf *w, u16 type, u32 v)
-{
-	__le32 le = cpu_to_le32(v);
-
-	cw_put(w, type, &le, sizeof(le));
-}
-
-static void cw_u64(struct cwbuf *w, u16 type, u64 v)
-{
-	__le64 le = cpu_to_le64(v);
-
-	cw_put(w, type, &le, sizeof(le));
-}
-
-static size_t cw_nest(struct cwbuf *w)
-{
-	size_t at = w->len;
-
-	w->len += NLA_HDRLEN;
-	return at;
-}
-
-static void cw_nest_end(struct cwbuf *w, size_t at, u16 type)
-{
-	cw_hdr(w, at, w->len - at, type | NLA_F_NESTED);
-}
-
-static void cw_digests(struct cwbuf *w, u16 type,
-		       const struct tvm_policy_digest *d, unsigned int n)
-{
-	size_t list = cw_nest(w), entry;
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		entry = cw_nest(w);
-		cw_u32(w, TVM_A_DIGEST_BANK, d[i].bank);
-		cw_put(w, TVM_A_DIGEST_VALUE, d[i].value,
-		       tvm_banks[d[i].bank].size);
-		cw_nest_end(w, entry, TVM_A_DIGEST);
-	}
-	cw_nest_end(w, list, type);
-}
-
-static void canonical(const struct tvm_policy *p, struct cwbuf *w)
-{
-	size_t level, event, range;
-	unsigned int l, e, i;
-
-	cw_u32(w, TVM_A_POLICY_VERSION, TVM_POLICY_VERSION);
-	switch (p->sel.kind) {
-	case TVM_SEL_UUID:
-		cw_put(w, TVM_A_POLICY_UUID, p->sel.uuid, TVM_UUID_SIZE);
-		break;
-	case TVM_SEL_NAME:
-		cw_put(w, TVM_A_POLICY_NAME, p->sel.name,
-		       strlen(p->sel.name) + 1);
-		break;
-	default:
-		cw_put(w, TVM_A_POLICY_DEFAULT, NULL, 0);
-		break;
-	}
-	if (!p->tombstone)
-		cw_u32(w, TVM_A_POLICY_MODE, p->mode);
-	if (p->is_signed)
-		cw_put(w, TVM_A_POLICY_KEY_ID, p->key_id, TVM_KEY_ID_SIZE);
-	cw_u32(w, TVM_A_POLICY_REVISION, p->revision);
-	if (p->tombstone)
-		cw_put(w, TVM_A_POLICY_TOMBSTONE, NULL, 0);
-	for (l = 0; l <= TVM_POLICY_LEVELS; l++) {
-		const struct tvm_policy_level *lv = &p->levels[l];
-
-		if (!lv->present)
-			continue;
-		level = cw_nest(w);
-		cw_u32(w, TVM_A_LEVEL_NUM, l);
-		for (e = 0; e < lv->nevents; e++) {
-			event = cw_nest(w);
-			cw_put(w, TVM_A_PEVENT_NAME, lv->events[e].name,
-			       strlen(lv->events[e].name) + 1);
-			cw_digests(w, TVM_A_PEVENT_DIGESTS,
-				   lv->events[e].digests,
-				   lv->events[e].ndigests);
-			cw_nest_end(w, event, TVM_A_LEVEL_EVENT);
-		}
-		if (lv->npcr)
-			cw_digests(w, TVM_A_LEVEL_PCR, lv->pcr, lv->npcr);
-		cw_nest_end(w, level, TVM_A_POLICY_LEVEL);
-	}
-	for (i = 0; i < p->nranges; i++) {
-		const struct tvm_range *r = &p->ranges[i];
-
-		range = cw_nest(w);
-		cw_u64(w, TVM_A_RANGE_GPA, r->gpa);
-		cw_u64(w, TVM_A_RANGE_LEN, r->len);
-		cw_put(w, TVM_A_RANGE_SHA256, r->sha256, sizeof(r->sha256));
-		cw_u32(w, TVM_A_RANGE_INTERVAL, r->interval_ms);
-		cw_nest_end(w, range, TVM_A_POLICY_RUNTIME);
-	}
+	*c = (struct tvm_policy_content){
+		.version = TVM_POLICY_VERSION,
+		.sel = p->sel.kind,
+		.uuid = p->sel.uuid,
+		.name = p->sel.name,
+		.mode = p->mode,
+		.key_id = p->is_signed ? p->key_id : NULL,
+		.revision = p->revision,
+		.tombstone = p->tombstone,
+		.levels = p->levels,
+		.nranges = p->nranges,
+		.ranges = p->ranges,
+	};
 }
 
 /* @p->digest: SHA-256 of @p's canonical encoding. */
 static int canonical_digest(struct tvm_policy *p,
 			    struct netlink_ext_ack *extack)
 {
-	struct cwbuf w = { };
+	struct tvm_policy_content c;
+	size_t len;
+	u8 *buf;
 	int ret;
 
-	canonical(p, &w);
-	if (w.too_big) {
+	policy_content(p, &c);
+	if (tvm_policy_encode(&c, true, NULL, 0, &len) == -E2BIG) {
 		NL_SET_ERR_MSG(extack, "the canonical encoding is too long");
 		return -E2BIG;
 	}
-	w.size = w.len;
-	w.len = 0;
-	w.buf = kvmalloc(w.size, GFP_KERNEL);
-	if (!w.buf)
+	buf = kvmalloc(len, GFP_KERNEL);
+	if (!buf)
 		return -ENOMEM;
-	canonical(p, &w);
-	ret = tvm_bank_hash(TVM_BANK_SHA256, w.buf, w.len, p->digest);
-	kvfree(w.buf);
+	ret = tvm_policy_encode(&c, true, buf, len, &len);
+	if (!ret)
+		ret = tvm_bank_hash(TVM_BANK_SHA256, buf, len, p->digest);
+	kvfree(buf);
 	return ret;
 }
 

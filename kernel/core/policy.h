@@ -15,6 +15,7 @@
 #include <linux/tvm.h>
 
 #include "api.h"
+#include "policy_enc.h"
 #include "policy_eval.h"
 
 struct netlink_ext_ack;
@@ -23,12 +24,6 @@ struct nlattr;
 struct sk_buff;
 struct tvm_event;
 struct tvm_vm;
-
-enum tvm_selector_kind {
-	TVM_SEL_UUID,
-	TVM_SEL_NAME,
-	TVM_SEL_DEFAULT,
-};
 
 /**
  * struct tvm_selector - which VMs a policy is for

@@ -33,7 +33,7 @@ static void same_policy(const struct policy *a, const struct policy *b)
 	FUZZ_CHECK(a->nranges == b->nranges);
 	FUZZ_CHECK(a->nranges <= TVM_POLICY_RANGES_MAX);
 	for (i = 0; i < a->nranges; i++) {
-		const struct policy_range *r = &a->ranges[i];
+		const struct tvm_range *r = &a->ranges[i];
 
 		FUZZ_CHECK(r->len >= 1 && r->len <= TVM_RANGE_LEN_MAX);
 		FUZZ_CHECK(r->gpa + r->len > r->gpa);

@@ -119,7 +119,7 @@ static struct tvm_ev_runtime rt(uint64_t gpa, uint64_t len, uint8_t fill)
 }
 
 /* The policy of every test: two ranges, digests all 0xaa and all 0xbb. */
-static const struct policy_range ranges[] = {
+static const struct tvm_range ranges[] = {
 	{ .gpa = 0x1000, .len = 4096, .sha256 = { [0 ... 31] = 0xaa } },
 	{ .gpa = 0x200000, .len = 64, .sha256 = { [0 ... 31] = 0xbb } },
 };

@@ -323,11 +323,20 @@ struct reject {
 #define D256(c)	"\"sha256:" HEX32(c) "\""
 #define LEVEL_OS(x)	"{" SEL ", \"levels\": {\"os\": " x "}}"
 #define EVENTS(x)	LEVEL_OS("{\"events\": " x "}")
+/* The one digest @d of event "kernel" in "os", and why it is bad. */
+#define BAD_DIGEST(d, why) \
+	{ EVENTS("{\"kernel\": [\"" d "\"]}"), \
+	  FNAME ": levels.os.events.kernel[0]: bad digest '" d "' (" why ")" }
 #define RT(x)		"{" SEL ", \"runtime\": " x "}"
 #define H256		"\"" HEX32("ab") "\""
 /* One range: gpa, length and more keys (", \"interval_ms\": 100"). */
 #define RANGE(g, l, more) \
 	RT("[{\"gpa\": " g ", \"length\": " l ", \"sha256\": " H256 more "}]")
+/* A range whose gpa @g, or length @l, is bad, and why. */
+#define BAD_GPA(g, why) \
+	{ RANGE(g, "1", ""), FNAME ": runtime[0].gpa: " why }
+#define BAD_LEN(l, why) \
+	{ RANGE("0", l, ""), FNAME ": runtime[0].length: " why }
 
 static const struct reject rejects[] = {
 	/* Not JSON, or not strictly. */
@@ -419,20 +428,16 @@ static const struct reject rejects[] = {
 	/* Digests. */
 	{ EVENTS("{\"kernel\": [" D256("00") ", \"sha256:zz\"]}"),
 	  FNAME ": levels.os.events.kernel[1]: bad digest 'sha256:zz' (64 hex digits for sha256)" },
-	{ EVENTS("{\"kernel\": [\"sha1:" HEX32("00") "\"]}"),
-	  FNAME ": levels.os.events.kernel[0]: bad digest 'sha1:" HEX32("00") "' (40 hex digits for sha1)" },
-	{ EVENTS("{\"kernel\": [\"sha384:" HEX32("00") "\"]}"),
-	  FNAME ": levels.os.events.kernel[0]: bad digest 'sha384:" HEX32("00") "' (96 hex digits for sha384)" },
-	{ EVENTS("{\"kernel\": [\"sm3_256:" HEX20("00") "\"]}"),
-	  FNAME ": levels.os.events.kernel[0]: bad digest 'sm3_256:" HEX20("00") "' (64 hex digits for sm3_256)" },
-	{ EVENTS("{\"kernel\": [\"sha256:" HEX32("0g") "\"]}"),
-	  FNAME ": levels.os.events.kernel[0]: bad digest 'sha256:" HEX32("0g") "' (64 hex digits for sha256)" },
-	{ EVENTS("{\"kernel\": [\"sha256=" HEX32("00") "\"]}"),
-	  FNAME ": levels.os.events.kernel[0]: bad digest 'sha256=" HEX32("00") "' (BANK:HEX, as sha256:<64 hex digits>)" },
-	{ EVENTS("{\"kernel\": [\"md5:" HEX20("00") "\"]}"),
-	  FNAME ": levels.os.events.kernel[0]: bad digest 'md5:" HEX20("00") "' (unknown bank; sha1, sha256, sha384 or sm3_256)" },
-	{ EVENTS("{\"kernel\": [\"SHA256:" HEX32("00") "\"]}"),
-	  FNAME ": levels.os.events.kernel[0]: bad digest 'SHA256:" HEX32("00") "' (unknown bank; sha1, sha256, sha384 or sm3_256)" },
+	BAD_DIGEST("sha1:" HEX32("00"), "40 hex digits for sha1"),
+	BAD_DIGEST("sha384:" HEX32("00"), "96 hex digits for sha384"),
+	BAD_DIGEST("sm3_256:" HEX20("00"), "64 hex digits for sm3_256"),
+	BAD_DIGEST("sha256:" HEX32("0g"), "64 hex digits for sha256"),
+	BAD_DIGEST("sha256=" HEX32("00"),
+		   "BANK:HEX, as sha256:<64 hex digits>"),
+	BAD_DIGEST("md5:" HEX20("00"),
+		   "unknown bank; sha1, sha256, sha384 or sm3_256"),
+	BAD_DIGEST("SHA256:" HEX32("00"),
+		   "unknown bank; sha1, sha256, sha384 or sm3_256"),
 	{ EVENTS("{\"initrd img\": [\"sha256:" HEX32("00") "0\"]}"),
 	  FNAME ": levels.os.events[\"initrd img\"][0]: bad digest 'sha256:" HEX32("00") "0' (64 hex digits for sha256)" },
 	{ "{" SEL ", \"banks\": [\"sha256\"], \"levels\": {\"config\": {\"pcr\": [\"sha384:" HEX48("00") "\"]}}}",
@@ -452,18 +457,23 @@ static const struct reject rejects[] = {
 	{ RT("[{\"length\": 1, \"sha256\": " H256 "}]"), FNAME ": runtime[0]: missing key 'gpa'" },
 	{ RT("[{\"gpa\": 0, \"sha256\": " H256 "}]"), FNAME ": runtime[0]: missing key 'length'" },
 	{ RT("[{\"gpa\": 0, \"length\": 1}]"), FNAME ": runtime[0]: missing key 'sha256'" },
-	{ RANGE("-1", "1", ""), FNAME ": runtime[0].gpa: -1 is negative" },
-	{ RANGE("1.5", "1", ""), FNAME ": runtime[0].gpa: must be an integer or a \"0x...\" string, not a number with a fraction or exponent" },
-	{ RANGE("true", "1", ""), FNAME ": runtime[0].gpa: must be an integer or a \"0x...\" string, not true or false" },
-	{ RANGE("\"0x\"", "1", ""), FNAME ": runtime[0].gpa: bad number '0x' (decimal, or hex after 0x, at most 64 bits)" },
-	{ RANGE("\"-0x10\"", "1", ""), FNAME ": runtime[0].gpa: bad number '-0x10' (decimal, or hex after 0x, at most 64 bits)" },
-	{ RANGE("\"0x10000000000000000\"", "1", ""),
-	  FNAME ": runtime[0].gpa: bad number '0x10000000000000000' (decimal, or hex after 0x, at most 64 bits)" },
-	{ RANGE("18446744073709551616", "1", ""),
-	  FNAME ": runtime[0].gpa: too large for a JSON integer (write it as a \"0x...\" string)" },
-	{ RANGE("0", "0", ""), FNAME ": runtime[0].length: 0 bytes; a range is 1 to 16777216 bytes" },
-	{ RANGE("0", "16777217", ""), FNAME ": runtime[0].length: 16777217 bytes; a range is 1 to 16777216 bytes" },
-	{ RANGE("0", "\"0x1000001\"", ""), FNAME ": runtime[0].length: 16777217 bytes; a range is 1 to 16777216 bytes" },
+	BAD_GPA("-1", "-1 is negative"),
+	BAD_GPA("1.5",
+		"must be an integer or a \"0x...\" string, not a number with a fraction or exponent"),
+	BAD_GPA("true",
+		"must be an integer or a \"0x...\" string, not true or false"),
+	BAD_GPA("\"0x\"",
+		"bad number '0x' (decimal, or hex after 0x, at most 64 bits)"),
+	BAD_GPA("\"-0x10\"",
+		"bad number '-0x10' (decimal, or hex after 0x, at most 64 bits)"),
+	BAD_GPA("\"0x10000000000000000\"",
+		"bad number '0x10000000000000000' (decimal, or hex after 0x, at most 64 bits)"),
+	BAD_GPA("18446744073709551616",
+		"too large for a JSON integer (write it as a \"0x...\" string)"),
+	BAD_LEN("0", "0 bytes; a range is 1 to 16777216 bytes"),
+	BAD_LEN("16777217", "16777217 bytes; a range is 1 to 16777216 bytes"),
+	BAD_LEN("\"0x1000001\"",
+		"16777217 bytes; a range is 1 to 16777216 bytes"),
 	{ RANGE("\"0xffffffffffffffff\"", "1", ""),
 	  FNAME ": runtime[0].length: the range from 0xffffffffffffffff wraps past the end of the address space" },
 	{ RANGE("\"0xfffffffffffff000\"", "4096", ""),

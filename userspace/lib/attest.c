@@ -257,7 +257,7 @@ static int runtime_bad_bank(const struct qf_log *log,
 }
 
 unsigned int attest_check_runtime(const struct qf_log *log, size_t count,
-				  const struct policy_range *ranges,
+				  const struct tvm_range *ranges,
 				  unsigned int nranges,
 				  const struct attest_sink *sink)
 {
@@ -269,7 +269,7 @@ unsigned int attest_check_runtime(const struct qf_log *log, size_t count,
 		nranges = TVM_POLICY_RANGES_MAX;
 	for (size_t i = 0; i < count && i < log->n; i++) {
 		const struct qf_event *ev = &log->ev[i];
-		const struct policy_range *r = NULL;
+		const struct tvm_range *r = NULL;
 		struct tvm_ev_runtime d;
 		uint64_t gpa, len;
 		unsigned int k;

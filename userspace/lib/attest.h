@@ -55,7 +55,7 @@ ssize_t attest_read_full(int fd, void *buf, size_t len);
 int attest_write_all(int fd, const void *buf, size_t len);
 
 struct qf_log;
-struct policy_range;
+struct tvm_range;
 
 /* Longest message a check hands its sink, with the NUL. */
 #define ATTEST_MSG_MAX		256
@@ -85,7 +85,7 @@ struct attest_sink {
  * Returns how many events matched a range (checked, passed or not).
  */
 unsigned int attest_check_runtime(const struct qf_log *log, size_t count,
-				  const struct policy_range *ranges,
+				  const struct tvm_range *ranges,
 				  unsigned int nranges,
 				  const struct attest_sink *sink);
 

@@ -25,8 +25,10 @@
  * the evaluator tvm.ko runs too.  A digest is "sha256:<hex>" in a file,
  * DIGEST { DIGEST_BANK, DIGEST_VALUE } on the wire.  Only the levels a
  * file has are @present (and encoded); events are in file order, and
- * allocated.
+ * allocated.  Its runtime ranges are the kernel's struct tvm_range, and
+ * it is encoded by the kernel's encoder (policy_enc.h).
  */
+#include "policy_enc.h"
 #include "policy_eval.h"
 
 struct json_object;
@@ -45,25 +47,13 @@ struct json_object;
  * @type: which of @uuid or @name is set, or the default policy
  */
 struct policy_sel {
-	enum { POLICY_SEL_UUID, POLICY_SEL_NAME, POLICY_SEL_DEFAULT } type;
+	enum {
+		POLICY_SEL_UUID = TVM_SEL_UUID,
+		POLICY_SEL_NAME = TVM_SEL_NAME,
+		POLICY_SEL_DEFAULT = TVM_SEL_DEFAULT,
+	} type;
 	uint8_t uuid[TVM_UUID_SIZE];
 	char name[TVM_NAME_MAX + 1];
-};
-
-/**
- * struct policy_range - a runtime range, "runtime" in a file,
- *	TVM_A_POLICY_RUNTIME on the wire
- * @gpa: guest physical address
- * @len: bytes, 1 to TVM_RANGE_LEN_MAX; @gpa + @len does not wrap
- * @sha256: the digest the range must keep
- * @interval_ms: 0 (only on `tvmctl measure`), or TVM_RANGE_INTERVAL_MIN
- *	to TVM_RANGE_INTERVAL_MAX
- */
-struct policy_range {
-	uint64_t gpa;
-	uint64_t len;
-	uint8_t sha256[POLICY_DIGEST_SIZE];
-	uint32_t interval_ms;
 };
 
 /**
@@ -93,7 +83,7 @@ struct policy {
 	bool tombstone;
 	struct tvm_policy_level levels[TVM_POLICY_LEVELS + 1];
 	unsigned int nranges;
-	struct policy_range ranges[TVM_POLICY_RANGES_MAX];
+	struct tvm_range ranges[TVM_POLICY_RANGES_MAX];
 	bool has_sel;
 	bool has_gen;
 	uint64_t gen;
@@ -171,7 +161,7 @@ const char *policy_mode_name(uint32_t mode);
  * sha256 <hex>", into @buf of at least POLICY_RANGE_STR_LEN bytes.
  */
 #define POLICY_RANGE_STR_LEN	(96 + 2 * POLICY_DIGEST_SIZE)
-void policy_format_range(const struct policy_range *r, char *buf);
+void policy_format_range(const struct tvm_range *r, char *buf);
 
 /* "<bank>:<hex>" of @d into @buf of at least POLICY_DIGEST_STR_LEN bytes. */
 #define POLICY_DIGEST_STR_LEN	(8 + 2 * TVM_DIGEST_MAX + 1)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tvmctl policy sign|keyid|load|show|delete: the policies VMs are measured
- * against.  Files are parsed and encoded by ../lib/policy_json.c and sent
- * by ../lib/client.c; sign signs the canonical encoding, which the kernel
- * recomputes from what load sends; Documentation/policy.rst has the format.
+ * against.  Files are parsed by ../lib/policy_parse.c, encoded by
+ * ../lib/policy_nl.c and sent by ../lib/client.c; sign signs the canonical
+ * encoding, which the kernel recomputes from what load sends;
+ * Documentation/policy.rst has the format.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A struct policy as netlink (policy_json.h): the TVM_A_POLICY attribute
+ * tvmctl sends, its canonical encoding (what an owner signs), and the
+ * TVM_A_POLICY payload of the kernel's replies back into a struct policy.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+
+#include "policy_json.h"
+#include "tvm_log.h"
+
+/*
+ * The encoder.  The attributes are written by the kernel's own encoder
+ * (kernel/lib/policy_enc.c), not assembled with libnl's nla_put(): the
+ * canonical encoding an owner signs must be byte for byte what tvm.ko
+ * recomputes, so both sides run the one encoder, and what is sent is that
+ * encoder's same tree in host byte order (client.c puts it into the
+ * request with libnl).
+ */
+
+static void content(const struct policy *p, struct tvm_policy_content *c)
+{
+	*c = (struct tvm_policy_content){
+		.version = p->version,
+		.sel = (enum tvm_selector_kind)p->sel.type,
+		.uuid = p->sel.uuid,
+		.name = p->sel.name,
+		.mode = p->mode,
+		.key_id = p->has_key ? p->key_id : NULL,
+		.revision = p->revision,
+		.tombstone = p->tombstone,
+		.levels = p->levels,
+		.nranges = p->nranges,
+		.ranges = p->ranges,
+	};
+}
+
+int policy_encode(const struct policy *p, uint8_t *buf, size_t size,
+		  size_t *len)
+{
+	struct tvm_policy_content c;
+	struct nlattr nla;
+	size_t n;
+	int ret;
+
+	content(p, &c);
+	if (!buf || size < NLA_HDRLEN)
+		size = 0;
+	ret = tvm_policy_encode(&c, false, size ? buf + NLA_HDRLEN : NULL,
+				size ? size - NLA_HDRLEN : 0, &n);
+	*len = NLA_HDRLEN + n;
+	if (*len > POLICY_ATTR_MAX)
+		ret = -E2BIG;
+	if (ret)
+		return ret;
+	nla.nla_len = (uint16_t)*len;
+	nla.nla_type = TVM_A_POLICY | NLA_F_NESTED;
+	memcpy(buf, &nla, sizeof(nla));
+	return 0;
+}
+
+int policy_canonical(const struct policy *p, uint8_t *buf, size_t size,
+		     size_t *len)
+{
+	struct tvm_policy_content c;
+	int ret;
+
+	content(p, &c);
+	ret = tvm_policy_encode(&c, true, buf, size, len);
+	/* The payload of an attribute no longer than POLICY_ATTR_MAX. */
+	if (*len + NLA_HDRLEN > POLICY_ATTR_MAX)
+		ret = -E2BIG;
+	return ret;
+}
+
+/*
+ * The decoder, for what the kernel sends back: libnl's parsers, with
+ * policies for the lengths.  Every attribute is checked, repeated ones
+ * too, so that a malformed reply is refused rather than half read.
+ */
+
+#define EXACT(n)	{ .minlen = (n), .maxlen = (n) }
+
+static const struct nla_policy digest_policy[TVM_A_DIGEST_ENTRY_MAX + 1] = {
+	[TVM_A_DIGEST_BANK]	= EXACT(sizeof(uint32_t)),
+	[TVM_A_DIGEST_VALUE]	= { .minlen = 1, .maxlen = TVM_DIGEST_MAX },
+};
+
+static const struct nla_policy level_policy[TVM_A_LEVEL_MAX + 1] = {
+	[TVM_A_LEVEL_NUM]	= EXACT(sizeof(uint32_t)),
+};
+
+static const struct nla_policy pevent_policy[TVM_A_PEVENT_MAX + 1] = {
+	[TVM_A_PEVENT_NAME]	= { .maxlen = TVM_EVENT_NAME_MAX + 1 },
+};
+
+static const struct nla_policy range_policy[TVM_A_RANGE_MAX + 1] = {
+	[TVM_A_RANGE_GPA]	= EXACT(sizeof(uint64_t)),
+	[TVM_A_RANGE_LEN]	= EXACT(sizeof(uint64_t)),
+	[TVM_A_RANGE_SHA256]	= EXACT(POLICY_DIGEST_SIZE),
+	[TVM_A_RANGE_INTERVAL]	= EXACT(sizeof(uint32_t)),
+};
+
+static const struct nla_policy policy_policy[TVM_A_POLICY_MAX + 1] = {
+	[TVM_A_POLICY_VERSION]	= EXACT(sizeof(uint32_t)),
+	[TVM_A_POLICY_UUID]	= EXACT(TVM_UUID_SIZE),
+	[TVM_A_POLICY_NAME]	= { .maxlen = TVM_NAME_MAX + 1 },
+	[TVM_A_POLICY_MODE]	= EXACT(sizeof(uint32_t)),
+	[TVM_A_POLICY_GEN]	= EXACT(sizeof(uint64_t)),
+	[TVM_A_POLICY_DIGEST]	= EXACT(POLICY_DIGEST_SIZE),
+	[TVM_A_POLICY_KEY_ID]	= EXACT(TVM_KEY_ID_SIZE),
+	[TVM_A_POLICY_REVISION]	= EXACT(sizeof(uint32_t)),
+};
+
+/*
+ * nla_parse() of the @len bytes at @data, and what it lets pass: an
+ * attribute whose header is cut short or runs past the end.
+ */
+static int parse(struct nlattr **tb, int max, const void *data, size_t len,
+		 const struct nla_policy *policy)
+{
+	struct nlattr *head = (struct nlattr *)data, *a;
+	int rem;
+
+	nla_for_each_attr(a, head, (int)len, rem)
+		;
+	if (rem >= NLA_HDRLEN || nla_parse(tb, max, head, (int)len, policy))
+		return -EPROTO;
+	return 0;
+}
+
+/* A string attribute, with or without its NUL, of at most @max bytes. */
+static int get_str(const struct nlattr *a, char *out, size_t max)
+{
+	const char *data = nla_data(a);
+	size_t len = (size_t)nla_len(a);
+
+	if (len && !data[len - 1])
+		len--;
+	if (len > max || memchr(data, '\0', len))
+		return -EPROTO;
+	memcpy(out, data, len);
+	out[len] = '\0';
+	return 0;
+}
+
+static int decode_digests(const struct nlattr *list,
+			  struct tvm_policy_digest *d, unsigned int *count)
+{
+	struct nlattr *tb[TVM_A_DIGEST_ENTRY_MAX + 1], *a;
+	uint32_t bank;
+	int rem;
+
+	*count = 0;
+	if (parse(tb, 0, nla_data(list), (size_t)nla_len(list), NULL))
+		return -EPROTO;
+	nla_for_each_nested(a, list, rem) {
+		if (nla_type(a) != TVM_A_DIGEST)
+			continue;
+		if (*count == TVM_POLICY_DIGESTS_MAX ||
+		    parse(tb, TVM_A_DIGEST_ENTRY_MAX, nla_data(a),
+			  (size_t)nla_len(a), digest_policy) ||
+		    !tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE])
+			return -EPROTO;
+		bank = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
+		if (bank >= __TVM_BANK_MAX ||
+		    nla_len(tb[TVM_A_DIGEST_VALUE]) != tvm_banks[bank].size)
+			return -EPROTO;
+		d[*count].bank = (uint8_t)bank;
+		memcpy(d[*count].value, nla_data(tb[TVM_A_DIGEST_VALUE]),
+		       tvm_banks[bank].size);
+		(*count)++;
+	}
+	return 0;
+}
+
+static int decode_event(const struct nlattr *attr,
+			struct tvm_policy_event *ev)
+{
+	struct nlattr *tb[TVM_A_PEVENT_MAX + 1], *a;
+	bool has_digests = false;
+	int rem;
+
+	if (parse(tb, TVM_A_PEVENT_MAX, nla_data(attr), (size_t)nla_len(attr),
+		  pevent_policy) || !tb[TVM_A_PEVENT_NAME])
+		return -EPROTO;
+	nla_for_each_nested(a, attr, rem) {
+		if (nla_type(a) == TVM_A_PEVENT_NAME) {
+			if (get_str(a, ev->name, TVM_EVENT_NAME_MAX))
+				return -EPROTO;
+		} else if (nla_type(a) == TVM_A_PEVENT_DIGESTS) {
+			if (decode_digests(a, ev->digests, &ev->ndigests))
+				return -EPROTO;
+			has_digests = true;
+		}
+	}
+	return !has_digests || !ev->name[0] ? -EPROTO : 0;
+}
+
+static int decode_level(const struct nlattr *attr, struct policy *p)
+{
+	struct nlattr *tb[TVM_A_LEVEL_MAX + 1], *a;
+	struct tvm_policy_event *grown;
+	struct tvm_policy_level *lv;
+	uint32_t num;
+	int rem, ret;
+
+	if (parse(tb, TVM_A_LEVEL_MAX, nla_data(attr), (size_t)nla_len(attr),
+		  level_policy))
+		return -EPROTO;
+	num = tb[TVM_A_LEVEL_NUM] ? nla_get_u32(tb[TVM_A_LEVEL_NUM]) : 0;
+	if (num > TVM_POLICY_LEVELS || p->levels[num].present)
+		return -EPROTO;
+	lv = &p->levels[num];
+	lv->present = true;
+	nla_for_each_nested(a, attr, rem) {
+		if (nla_type(a) == TVM_A_LEVEL_EVENT) {
+			if (lv->nevents == TVM_POLICY_EVENTS_MAX)
+				return -EPROTO;
+			grown = realloc(lv->events, (lv->nevents + 1) *
+						    sizeof(*lv->events));
+			if (!grown)
+				return -ENOMEM;
+			lv->events = grown;
+			memset(&lv->events[lv->nevents], 0,
+			       sizeof(*lv->events));
+			ret = decode_event(a, &lv->events[lv->nevents]);
+			if (ret)
+				return ret;
+			lv->nevents++;
+		} else if (nla_type(a) == TVM_A_LEVEL_PCR) {
+			ret = decode_digests(a, lv->pcr, &lv->npcr);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static int decode_range(const struct nlattr *attr, struct policy *p)
+{
+	struct nlattr *tb[TVM_A_RANGE_MAX + 1];
+	struct tvm_range *r;
+
+	if (p->nranges == TVM_POLICY_RANGES_MAX ||
+	    parse(tb, TVM_A_RANGE_MAX, nla_data(attr), (size_t)nla_len(attr),
+		  range_policy) ||
+	    !tb[TVM_A_RANGE_GPA] || !tb[TVM_A_RANGE_LEN] ||
+	    !tb[TVM_A_RANGE_SHA256])
+		return -EPROTO;
+	r = &p->ranges[p->nranges++];
+	memset(r, 0, sizeof(*r));
+	r->gpa = nla_get_u64(tb[TVM_A_RANGE_GPA]);
+	r->len = nla_get_u64(tb[TVM_A_RANGE_LEN]);
+	memcpy(r->sha256, nla_data(tb[TVM_A_RANGE_SHA256]), sizeof(r->sha256));
+	if (tb[TVM_A_RANGE_INTERVAL])
+		r->interval_ms = nla_get_u32(tb[TVM_A_RANGE_INTERVAL]);
+	return 0;
+}
+
+static bool same_sel(const struct policy_sel *a, const struct policy_sel *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == POLICY_SEL_UUID)
+		return !memcmp(a->uuid, b->uuid, TVM_UUID_SIZE);
+	if (a->type == POLICY_SEL_NAME)
+		return !strcmp(a->name, b->name);
+	return true;
+}
+
+/*
+ * A reply may carry the selector twice, in the payload as loaded and
+ * again before the generation; both must agree.
+ */
+static int decode_sel(const struct nlattr *a, struct policy *p,
+		      unsigned int *nsel)
+{
+	struct policy_sel sel = { .type = POLICY_SEL_DEFAULT };
+
+	if (nla_type(a) == TVM_A_POLICY_UUID) {
+		sel.type = POLICY_SEL_UUID;
+		memcpy(sel.uuid, nla_data(a), TVM_UUID_SIZE);
+	} else if (nla_type(a) == TVM_A_POLICY_NAME) {
+		sel.type = POLICY_SEL_NAME;
+		if (get_str(a, sel.name, TVM_NAME_MAX))
+			return -EPROTO;
+	}
+	if ((*nsel)++ && !same_sel(&p->sel, &sel))
+		return -EPROTO;
+	p->sel = sel;
+	return 0;
+}
+
+/*
+ * What each repeated attribute must be, in order: selectors that agree,
+ * levels, ranges, and modes of enum tvm_policy_mode.
+ */
+static int decode_repeated(const void *payload, size_t len,
+			   struct policy *p)
+{
+	struct nlattr *a;
+	unsigned int nsel = 0;
+	int rem, ret = 0;
+
+	nla_for_each_attr(a, (struct nlattr *)payload, (int)len, rem) {
+		switch (nla_type(a)) {
+		case TVM_A_POLICY_MODE:
+			if (!policy_mode_name(nla_get_u32(a)))
+				ret = -EPROTO;
+			break;
+		case TVM_A_POLICY_UUID:
+		case TVM_A_POLICY_NAME:
+		case TVM_A_POLICY_DEFAULT:
+			ret = decode_sel(a, p, &nsel);
+			break;
+		case TVM_A_POLICY_LEVEL:
+			ret = decode_level(a, p);
+			break;
+		case TVM_A_POLICY_RUNTIME:
+			ret = decode_range(a, p);
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+	return nsel ? 0 : -EPROTO;
+}
+
+int policy_decode(const void *payload, size_t len, struct policy *p)
+{
+	struct nlattr *tb[TVM_A_POLICY_MAX + 1];
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	ret = parse(tb, TVM_A_POLICY_MAX, payload, len, policy_policy);
+	if (!ret)
+		ret = decode_repeated(payload, len, p);
+	if (ret)
+		goto out;
+	if (tb[TVM_A_POLICY_VERSION])
+		p->version = nla_get_u32(tb[TVM_A_POLICY_VERSION]);
+	p->mode = tb[TVM_A_POLICY_MODE] ?
+		  nla_get_u32(tb[TVM_A_POLICY_MODE]) : TVM_POLICY_AUDIT;
+	if (tb[TVM_A_POLICY_KEY_ID]) {
+		memcpy(p->key_id, nla_data(tb[TVM_A_POLICY_KEY_ID]),
+		       TVM_KEY_ID_SIZE);
+		p->has_key = true;
+	}
+	if (tb[TVM_A_POLICY_REVISION])
+		p->revision = nla_get_u32(tb[TVM_A_POLICY_REVISION]);
+	p->tombstone = tb[TVM_A_POLICY_TOMBSTONE];
+	if (tb[TVM_A_POLICY_GEN]) {
+		p->gen = nla_get_u64(tb[TVM_A_POLICY_GEN]);
+		p->has_gen = true;
+	}
+	if (tb[TVM_A_POLICY_DIGEST]) {
+		memcpy(p->digest, nla_data(tb[TVM_A_POLICY_DIGEST]),
+		       POLICY_DIGEST_SIZE);
+		p->has_digest = true;
+	}
+	p->is_signed = tb[TVM_A_POLICY_SIGNED];
+out:
+	p->has_sel = !ret;
+	if (ret)
+		policy_free(p);
+	return ret;
+}
