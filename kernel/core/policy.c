@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Policies: parsing and strict validation of TVM_A_POLICY, its canonical
- * encoding, owner signatures and the owner keyring, the pins that bind a
- * selector to its owner's key (anti-rollback), the store, and checks of
- * events and PCR values against a policy.  Documentation/policy.rst
+ * Policies: parsing and strict validation of TVM_A_POLICY, its digest
+ * (the SHA-256 of the canonical encoding kernel/lib/policy_enc.c writes,
+ * the same code tvmctl signs with), owner signatures and the owner
+ * keyring, the pins that bind a selector to its owner's key
+ * (anti-rollback), the store, and judging a VM's events and PCR values by
+ * its policy (through kernel/lib/policy_eval.c).  Documentation/policy.rst
  * describes the semantics.
  */
 
