@@ -108,7 +108,7 @@ static int extend_batch(struct tnl *nl, uint32_t id, uint32_t banks,
 	for (i = 0; i < batch; i++) {
 		static struct tmsg m;
 
-		tvm_extend_init(&m, nl, id, 16);
+		tvm_extend_init(&m, nl, id, TVM_PCR_DEBUG);
 		m.nlh.nlmsg_flags = NLM_F_REQUEST;
 		m.nlh.nlmsg_seq = ++nl->seq;
 		d[TVM_BANK_SHA256][0] = first + i;
@@ -170,7 +170,7 @@ static double bench_tvm(struct tnl *nl, uint32_t banks, int n, int batch)
 			ret = extend_batch(nl, id, banks, d, batch, i);
 		} else {
 			d[TVM_BANK_SHA256][0] = i;
-			ret = tvm_extend_digests(nl, id, 16, TVM_EV_EXTEND,
+			ret = tvm_extend_digests(nl, id, TVM_PCR_DEBUG, TVM_EV_EXTEND,
 						 banks, d, NULL, 0, NULL);
 		}
 		if (ret && batch) {
