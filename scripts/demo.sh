@@ -330,10 +330,12 @@ until rmmod tvm_kvm 2>/dev/null; do
 	sleep 0.1
 done
 echo '$ rmmod tvm_kvm'
+run rmmod tvm_vsock
 run rmmod tvm
 runsh 'ls /sys/kernel/security/tvm 2>&1 || true'
 run modprobe tvm
 run modprobe tvm_kvm
+run modprobe tvm_vsock
 runsh 'lsmod | grep -E "^tvm"'
 run "$tvmctl" version
 

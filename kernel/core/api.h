@@ -54,6 +54,29 @@ void tvm_hook_ops_unregister(const struct tvm_hook_ops *ops);
  */
 struct tvm_vm *tvm_vm_create_kvm(pid_t tgid);
 
+/**
+ * tvm_vm_get_kvm_of - the KVM VM of a process, when it has exactly one
+ * @tgid: the process (thread group id, initial pid namespace)
+ * @nr: gets how many KVM VMs (tvm_vm_create_kvm()) @tgid has
+ *
+ * A walk over every VM, under RCU: for the rare events that bind
+ * something to a VMM's VM (tvm_vsock's guest CIDs), not for a data path.
+ *
+ * Return: with *@nr == 1, that VM with a reference for the caller; else
+ * NULL (no KVM VM, or several and no way to tell which is meant).
+ */
+struct tvm_vm *tvm_vm_get_kvm_of(pid_t tgid, unsigned int *nr);
+
+/*
+ * Vsock guest CIDs, shown in TVM_A_VM_CIDS: @cid now belongs to @vm.
+ * -EEXIST when @vm has it already, -ENOSPC when @vm has TVM_VM_CIDS_MAX,
+ * -ENOENT when @vm is deleted.  The caller (tvm_vsock) decides which VM
+ * a CID belongs to and keeps one VM per CID; the core only lists them.
+ */
+int tvm_vm_cid_add(struct tvm_vm *vm, u32 cid);
+/* @cid no longer belongs to @vm (nothing when it did not). */
+void tvm_vm_cid_del(struct tvm_vm *vm, u32 cid);
+
 /* Unlink @vm (as VM_DELETE does, without the KVM check); 0 or -ENOENT. */
 int tvm_vm_delete(struct tvm_vm *vm);
 void tvm_vm_put(struct tvm_vm *vm);

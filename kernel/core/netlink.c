@@ -218,6 +218,13 @@ static int fill_vm(struct sk_buff *skb, struct tvm_vm *vm)
 		if (nla_put_string(skb, TVM_A_REASON, vm->reasons[i]))
 			goto unlock;
 	nla_nest_end(skb, list);
+	list = nla_nest_start(skb, TVM_A_VM_CIDS);
+	if (!list)
+		goto unlock;
+	for (i = 0; i < vm->ncids; i++)
+		if (nla_put_u32(skb, TVM_A_VM_CID, vm->cids[i]))
+			goto unlock;
+	nla_nest_end(skb, list);
 	ret = 0;
 unlock:
 	mutex_unlock(&vm->lock);

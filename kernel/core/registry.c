@@ -432,6 +432,30 @@ struct tvm_vm *tvm_vm_create_kvm(pid_t tgid)
 }
 EXPORT_SYMBOL_GPL(tvm_vm_create_kvm);
 
+struct tvm_vm *tvm_vm_get_kvm_of(pid_t tgid, unsigned int *nr)
+{
+	struct tvm_vm *vm, *found = NULL;
+	unsigned long id;
+
+	*nr = 0;
+	rcu_read_lock();
+	/*
+	 * Under RCU a VM may come or go as the walk passes: the count is
+	 * that of some moment during the call, which is all a caller racing
+	 * its own process's KVM_CREATE_VM or VM exit can ask for.
+	 */
+	xa_for_each(&vms_by_id, id, vm) {
+		if (!vm->kvm || vm->pid != tgid)
+			continue;
+		(*nr)++;
+		found = vm;
+	}
+	found = *nr == 1 ? get_rcu(found) : NULL;
+	rcu_read_unlock();
+	return found;
+}
+EXPORT_SYMBOL_GPL(tvm_vm_get_kvm_of);
+
 u32 tvm_vm_id(const struct tvm_vm *vm)
 {
 	return vm->id;

@@ -767,6 +767,47 @@ int tvm_vm_mismatch(struct tvm_vm *vm, const char *reason)
 }
 EXPORT_SYMBOL_GPL(tvm_vm_mismatch);
 
+int tvm_vm_cid_add(struct tvm_vm *vm, u32 cid)
+{
+	unsigned int i;
+	int ret = -ENOENT;
+
+	mutex_lock(&vm->lock);
+	if (vm->dead)
+		goto out;
+	ret = -EEXIST;
+	for (i = 0; i < vm->ncids; i++)
+		if (vm->cids[i] == cid)
+			goto out;
+	ret = -ENOSPC;
+	if (vm->ncids == TVM_VM_CIDS_MAX)
+		goto out;
+	vm->cids[vm->ncids++] = cid;
+	ret = 0;
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(tvm_vm_cid_add);
+
+void tvm_vm_cid_del(struct tvm_vm *vm, u32 cid)
+{
+	unsigned int i;
+
+	mutex_lock(&vm->lock);
+	for (i = 0; i < vm->ncids; i++) {
+		if (vm->cids[i] != cid)
+			continue;
+		/* Keep the rest in the order they were bound. */
+		memmove(&vm->cids[i], &vm->cids[i + 1],
+			(vm->ncids - i - 1) * sizeof(vm->cids[0]));
+		vm->ncids--;
+		break;
+	}
+	mutex_unlock(&vm->lock);
+}
+EXPORT_SYMBOL_GPL(tvm_vm_cid_del);
+
 /*
  * Lockless when it allows: @vm->trust and @vm->adopted are single words
  * written under @vm->lock, and the policy is read under RCU.  Only a

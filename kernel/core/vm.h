@@ -74,6 +74,9 @@ struct tvm_event;
  * @kvm: a KVM VM, made by tvm_vm_create_kvm(); fixed
  * @adopted: the VM ran before tvm saw it (tvm_vm_adopt()); written once
  *	under @lock, read locklessly by tvm_vm_may_run()
+ * @cids: the vhost-vsock guest CIDs bound to the VM (tvm_vm_cid_add()),
+ *	in the order they were bound; under @lock
+ * @ncids: entries of @cids; under @lock
  * @stop_work: for a KVM VM, checks whether it may still run and, if not,
  *	has the hook module stop its vCPUs (tvm_vm_recheck_run()); holds a
  *	reference while queued
@@ -113,6 +116,8 @@ struct tvm_vm {
 	kuid_t owner;
 	bool kvm;
 	bool adopted;
+	u32 cids[TVM_VM_CIDS_MAX];
+	unsigned int ncids;
 	struct work_struct stop_work;
 };
 

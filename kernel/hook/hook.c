@@ -142,6 +142,8 @@ int tvm_hooks_install(struct tvm_hook *hooks, unsigned int n)
 			return ret;
 	}
 	for (i = 0; i < n; i++) {
+		if (!hooks[i].wrapper && !hooks[i].pre)
+			continue;	/* a lookup: resolved is all it needs */
 		ret = hook_install(&hooks[i]);
 		if (ret) {
 			tvm_hooks_remove(hooks, i);

@@ -38,7 +38,8 @@
  * @wrapper: for a wrap hook, the function that calls go to; its
  *	prototype must equal the original's
  * @pre: for a probe hook, the kprobe pre-handler (runs with preemption
- *	off, must not sleep)
+ *	off, must not sleep); with neither @wrapper nor @pre, a lookup: the
+ *	name is only resolved (a function the module calls by @addr)
  * @addr: the function's address, once resolved
  * @ops: the ftrace ops of a wrap hook
  * @kp: the kprobe of a probe hook (and of the name lookup)
@@ -57,6 +58,7 @@ struct tvm_hook {
 
 #define TVM_HOOK_WRAP(_name, _wrapper) { .name = (_name), .wrapper = (_wrapper) }
 #define TVM_HOOK_PROBE(_name, _pre) { .name = (_name), .pre = (_pre) }
+#define TVM_HOOK_LOOKUP(_name) { .name = (_name) }
 
 /*
  * Resolve and install @n hooks, in order.  A symbol that does not exist

@@ -49,6 +49,7 @@ static bool loaded(const char *mod)
 
 FIXTURE(module) {
 	bool kvm;	/* tvm_kvm was loaded: put it back */
+	bool vsock;	/* tvm_vsock was loaded: put it back */
 };
 
 FIXTURE_SETUP(module)
@@ -56,17 +57,25 @@ FIXTURE_SETUP(module)
 	if (!loaded("tvm"))
 		SKIP(return, "tvm.ko is not loaded");
 	self->kvm = loaded("tvm_kvm");
+	self->vsock = loaded("tvm_vsock");
 }
 
 FIXTURE_TEARDOWN(module)
 {
 	if (self->kvm && !loaded("tvm_kvm") && system("modprobe tvm_kvm"))
 		TH_LOG("modprobe tvm_kvm failed");
+	if (self->vsock && !loaded("tvm_vsock") && system("modprobe tvm_vsock"))
+		TH_LOG("modprobe tvm_vsock failed");
 }
 
 /* Take out what uses tvm, so that only tvm itself can refuse to go. */
 static int unload_users(struct __test_metadata *_metadata)
 {
+	if (loaded("tvm_vsock") &&
+	    syscall(__NR_delete_module, "tvm_vsock", O_NONBLOCK)) {
+		TH_LOG("delete_module(tvm_vsock): %s", strerror(errno));
+		return -1;
+	}
 	if (loaded("tvm_kvm") &&
 	    syscall(__NR_delete_module, "tvm_kvm", O_NONBLOCK)) {
 		TH_LOG("delete_module(tvm_kvm): %s", strerror(errno));

@@ -495,11 +495,14 @@ TEST_F(quote, without_ak_is_enokey)
 
 	NEED_TVM();
 	tnl_close(&self->nl);
-	/* tvm_kvm, when loaded, uses tvm: out first, back after. */
+	/* tvm_kvm and tvm_vsock, when loaded, use tvm: out first, back after. */
 	ASSERT_EQ(0, run(out, sizeof(out),
+			 "v=; [ -d /sys/module/tvm_vsock ] && v=1; "
+			 "if [ -n \"$v\" ]; then rmmod tvm_vsock || exit 1; fi; "
 			 "if [ -d /sys/module/tvm_kvm ]; then "
 			 "rmmod tvm_kvm && rmmod tvm && modprobe tvm_kvm; "
-			 "else rmmod tvm && modprobe tvm; fi"))
+			 "else rmmod tvm && modprobe tvm; fi && "
+			 "if [ -n \"$v\" ]; then modprobe tvm_vsock; fi"))
 		TH_LOG("%s", out);
 	ASSERT_EQ(0, tnl_open(&self->nl));
 	self->vms.n = 0;

@@ -421,6 +421,9 @@ struct tk_vm {
 	char name[TVM_NAME_MAX + 1];
 	int nreasons;
 	char reasons[TVM_REASONS_MAX][TVM_REASON_MAX + 1];
+	bool has_cids;		/* ABI 8: TVM_A_VM_CIDS was there */
+	int ncids;
+	uint32_t cids[TVM_VM_CIDS_MAX];
 };
 
 static inline void tk_vm_parse(const struct nlmsghdr *h, struct tk_vm *v)
@@ -448,6 +451,13 @@ static inline void tk_vm_parse(const struct nlmsghdr *h, struct tk_vm *v)
 					 sizeof(v->reasons[0]), "%.*s",
 					 tattr_len(r),
 					 (const char *)tattr_data(r));
+	if ((a = tmsg_attr(h, TVM_A_VM_CIDS))) {
+		v->has_cids = true;
+		tattr_for_each(r, tattr_data(a), tattr_len(a))
+			if (tattr_type(r) == TVM_A_VM_CID &&
+			    v->ncids < TVM_VM_CIDS_MAX)
+				v->cids[v->ncids++] = tattr_u32(r);
+	}
 }
 
 static inline int tk_vm_cb(const struct nlmsghdr *h, void *arg)

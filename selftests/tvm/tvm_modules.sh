@@ -8,8 +8,9 @@
 #                               $tmp/load
 #   tvm_unload_kvm              rmmod tvm_kvm, waiting up to 5 s for VMs
 #                               just closed to go; errors in $tmp/rmmod
-#   tvm_reload [PARAM...]       tvm_kvm out, tvm loaded again with PARAMs,
-#                               then tvm_kvm if it was loaded when this
+#   tvm_reload [PARAM...]       tvm_vsock and tvm_kvm out, tvm loaded
+#                               again with PARAMs, then tvm_kvm and
+#                               tvm_vsock if they were loaded when this
 #                               file was sourced; what failed on stdout
 #   stat_of NAME                the counter NAME of tvm's stats file
 #   tvm_need_kvm                ktap_skip_all unless tvm, tvm_kvm and
@@ -24,13 +25,17 @@ stats=/sys/kernel/security/tvm/stats
 
 tvm_had_kvm=
 [ -d /sys/module/tvm_kvm ] && tvm_had_kvm=1
+tvm_had_vsock=
+[ -d /sys/module/tvm_vsock ] && tvm_had_vsock=1
 
 tvm_load() {
 	_m=$1
 	shift
 	modprobe "$_m" "$@" 2>"$tmp/load" && return 0
 	for _ko in "$dir/../../kernel/core/$_m.ko" "$dir/../../kernel/kvm/$_m.ko" \
-		   "$dir/../../../kernel/core/$_m.ko" "$dir/../../../kernel/kvm/$_m.ko"; do
+		   "$dir/../../kernel/vsock/$_m.ko" \
+		   "$dir/../../../kernel/core/$_m.ko" "$dir/../../../kernel/kvm/$_m.ko" \
+		   "$dir/../../../kernel/vsock/$_m.ko"; do
 		[ -r "$_ko" ] && insmod "$_ko" "$@" 2>>"$tmp/load" && return 0
 	done
 	return 1
@@ -47,10 +52,14 @@ tvm_unload_kvm() {
 }
 
 tvm_reload() {
+	if [ -d /sys/module/tvm_vsock ]; then
+		rmmod tvm_vsock 2>"$tmp/rmmod" || { cat "$tmp/rmmod"; return 1; }
+	fi
 	tvm_unload_kvm || { cat "$tmp/rmmod"; return 1; }
 	rmmod tvm 2>"$tmp/rmmod" || { cat "$tmp/rmmod"; return 1; }
 	tvm_load tvm "$@" || { cat "$tmp/load"; return 1; }
 	[ -z "$tvm_had_kvm" ] || tvm_load tvm_kvm || { cat "$tmp/load"; return 1; }
+	[ -z "$tvm_had_vsock" ] || tvm_load tvm_vsock || { cat "$tmp/load"; return 1; }
 }
 
 stat_of() {

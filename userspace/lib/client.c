@@ -108,6 +108,15 @@ static int vm_decode(struct nlattr **tb, struct vm_info *vm)
 				    sizeof(vm->reasons[0]));
 		}
 	}
+	if (tb[TVM_A_VM_CIDS]) {
+		nla_for_each_nested(a, tb[TVM_A_VM_CIDS], rem) {
+			if (nla_type(a) != TVM_A_VM_CID ||
+			    nla_len(a) != sizeof(uint32_t) ||
+			    vm->ncids == TVM_VM_CIDS_MAX)
+				continue;
+			vm->cids[vm->ncids++] = nla_get_u32(a);
+		}
+	}
 	return 0;
 }
 

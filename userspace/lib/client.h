@@ -42,6 +42,9 @@ struct vm_info {
 	/* ABI 5: the VMM's pid (0: none, made with VM_CREATE), a KVM VM. */
 	uint32_t pid;
 	bool kvm;
+	/* ABI 8: the vhost-vsock guest CIDs bound to it (tvm_vsock). */
+	unsigned int ncids;
+	uint32_t cids[TVM_VM_CIDS_MAX];
 };
 
 /* The text of an enum tvm_vm_state. */

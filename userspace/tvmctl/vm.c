@@ -30,6 +30,10 @@ void vm_print(struct tvmctl *ctl, const struct vm_info *vm)
 	else
 		out_null(o, "pid", NULL, "-");
 	out_bool(o, "kvm", NULL, vm->kvm);
+	out_array_begin(o, "cids");
+	for (unsigned int i = 0; i < vm->ncids; i++)
+		out_int(o, NULL, NULL, vm->cids[i]);
+	out_array_end(o);
 	if (vm->has_trust) {
 		out_str(o, "trust", NULL, vm_trust_name(vm->trust));
 		out_array_begin(o, "reasons");

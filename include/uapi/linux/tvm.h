@@ -65,6 +65,7 @@
  *    TVM_A_VM_REASONS { TVM_A_REASON ... }
  *    TVM_A_VM_PID
  *    TVM_A_VM_KVM (a KVM VM only)
+ *    TVM_A_VM_CIDS { TVM_A_VM_CID ... }
  *
  * TVM_CMD_VM_LAUNCH: evaluate the VM against its policy: PENDING becomes
  * TRUSTED, UNTRUSTED or UNKNOWN.  In enforce mode anything but TRUSTED
@@ -78,7 +79,9 @@
  *
  * With tvm_kvm.ko loaded, every KVM VM on the host has a tvm instance,
  * created with the VM (%TVM_A_VM_PID is its VMM's process id,
- * %TVM_A_VM_KVM is set) and deleted when the VM is destroyed.
+ * %TVM_A_VM_KVM is set) and deleted when the VM is destroyed.  With
+ * tvm_vsock.ko loaded, %TVM_A_VM_CIDS lists the vhost-vsock guest CIDs
+ * its VMM set (Documentation/vsock.rst says which VM a CID goes to).
  *
  * TVM_CMD_VM_BIND: name the next KVM VM a process creates (from any of its
  * threads), and so choose its policy.  A binding is used once, and
@@ -372,7 +375,7 @@
  *
  * Documentation/abi.rst lists what each version added.
  */
-#define TVM_ABI_VERSION 7
+#define TVM_ABI_VERSION 8
 
 /**
  * TVM_SECURITYFS_DIR - name of tvm's directory under securityfs
@@ -831,6 +834,9 @@ enum tvm_cmd {
  * @TVM_A_VM_KVM: flag, the VM is a KVM VM tracked by tvm_kvm
  * @TVM_A_FILE_FD: u32, a file descriptor of the caller
  * @TVM_A_FILE_NAME: string, 1-%TVM_EVENT_NAME_MAX bytes
+ * @TVM_A_VM_CIDS: nested, %TVM_A_VM_CID entries in the order they were
+ *	bound (at most %TVM_VM_CIDS_MAX); replies only
+ * @TVM_A_VM_CID: u32, a vhost-vsock guest CID of the VM (tvm_vsock)
  * @__TVM_A_MAX: internal
  */
 enum tvm_attr {
@@ -872,6 +878,8 @@ enum tvm_attr {
 	TVM_A_VM_KVM,
 	TVM_A_FILE_FD,
 	TVM_A_FILE_NAME,
+	TVM_A_VM_CIDS,
+	TVM_A_VM_CID,
 	__TVM_A_MAX
 };
 #define TVM_A_MAX		(__TVM_A_MAX - 1)
@@ -955,6 +963,12 @@ enum tvm_digest_entry_attr {
 #define TVM_SIGNATURE_MAX	512
 /** TVM_REASONS_MAX - reasons a VM keeps (the oldest go first) */
 #define TVM_REASONS_MAX		8
+
+/**
+ * TVM_VM_CIDS_MAX - vsock guest CIDs one VM can hold (%TVM_A_VM_CIDS);
+ *	tvm_vsock leaves a CID past this unbound
+ */
+#define TVM_VM_CIDS_MAX		8
 /** TVM_REASON_MAX - longest reason, without the NUL */
 #define TVM_REASON_MAX		159
 

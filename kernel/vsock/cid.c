@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which tvm VM each vhost-vsock guest CID belongs to (Documentation/
+ * vsock.rst): the KVM VM of the process that set the CID, when that
+ * process has exactly one; otherwise the CID stays unbound, and counted.
+ *
+ * A binding is made only for a CID that vhost_vsock's own table gives to
+ * the device at that moment (tv_dev_has_cid()), so what userspace may
+ * change behind the ioctl's back never binds a CID to the wrong device.
+ * One device has at most one binding and one CID at most one: a device
+ * that sets a new CID loses its old binding, and a CID bound anew drops
+ * any binding it had (a reused CID never inherits one).
+ *
+ * Each binding holds a reference to its tvm VM, which lists the CID
+ * (tvm_vm_cid_add()), and one to this module, so that rmmod is refused
+ * while any CID is bound.
+ *
+ * Counters, in /sys/module/tvm_vsock/stats/: bound (CIDs bound now),
+ * unbound_no_vm, unbound_several_vms, unbound_full (refused by a VM that
+ * holds TVM_VM_CIDS_MAX) and unverified (a CID read back that the device
+ * does not hold), each counted at the SET_GUEST_CID that left a CID
+ * unbound.
+ */
+
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "api.h"
+#include "tvm_vsock.h"
+
+/**
+ * struct tv_bind - a guest CID bound to a VM
+ * @node: in tv_binds, under tv_lock
+ * @dev: the device that holds @cid; fixed
+ * @cid: the guest CID; fixed
+ * @vm: its VM, with a reference; fixed
+ */
+struct tv_bind {
+	struct list_head node;
+	const struct tv_dev *dev;
+	u32 cid;
+	struct tvm_vm *vm;
+};
+
+/*
+ * tv_lock protects tv_binds and serialises every change of a binding.
+ * A list: a host holds a device per VM, and it is walked only when a
+ * VMM sets a CID or closes a device, never on a data path.
+ */
+static DEFINE_MUTEX(tv_lock);
+static LIST_HEAD(tv_binds);
+
+/* Counted without a lock; read with atomic_long_read(). */
+static struct {
+	atomic_long_t bound;
+	atomic_long_t unbound_no_vm;
+	atomic_long_t unbound_several_vms;
+	atomic_long_t unbound_full;
+	atomic_long_t unverified;
+} tv_stats;
+
+static struct tv_bind *find_dev(const struct tv_dev *dev)
+{
+	struct tv_bind *b;
+
+	lockdep_assert_held(&tv_lock);
+	list_for_each_entry(b, &tv_binds, node)
+		if (b->dev == dev)
+			return b;
+	return NULL;
+}
+
+static struct tv_bind *find_cid(u32 cid)
+{
+	struct tv_bind *b;
+
+	lockdep_assert_held(&tv_lock);
+	list_for_each_entry(b, &tv_binds, node)
+		if (b->cid == cid)
+			return b;
+	return NULL;
+}
+
+static void unbind(struct tv_bind *b)
+{
+	lockdep_assert_held(&tv_lock);
+	list_del(&b->node);
+	tvm_vm_cid_del(b->vm, b->cid);
+	tvm_vm_put(b->vm);
+	kfree(b);
+	atomic_long_dec(&tv_stats.bound);
+	/* The caller runs in a wrapper, which holds the module too. */
+	module_put(THIS_MODULE);
+}
+
+/*
+ * @dev holds @cid, and had no binding for it: bind it to the VM of the
+ * current process, if it has exactly one.
+ */
+static void bind(const struct tv_dev *dev, u32 cid)
+{
+	struct tv_bind *b;
+	struct tvm_vm *vm;
+	unsigned int nr;
+	int ret;
+
+	lockdep_assert_held(&tv_lock);
+	vm = tvm_vm_get_kvm_of(current->tgid, &nr);
+	if (!vm) {
+		atomic_long_inc(nr ? &tv_stats.unbound_several_vms :
+				&tv_stats.unbound_no_vm);
+		pr_info_ratelimited("cid %u of pid %d left unbound: the process has %s KVM VM\n",
+				    cid, current->tgid, nr ? "more than one" : "no");
+		return;
+	}
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b) {
+		tvm_vm_put(vm);
+		return;
+	}
+	ret = tvm_vm_cid_add(vm, cid);
+	if (ret) {
+		if (ret == -ENOSPC) {
+			atomic_long_inc(&tv_stats.unbound_full);
+			pr_info_ratelimited("cid %u left unbound: VM %u has %d CIDs already\n",
+					    cid, tvm_vm_id(vm), TVM_VM_CIDS_MAX);
+		}
+		tvm_vm_put(vm);
+		kfree(b);
+		return;
+	}
+	b->dev = dev;
+	b->cid = cid;
+	b->vm = vm;
+	list_add_tail(&b->node, &tv_binds);
+	atomic_long_inc(&tv_stats.bound);
+	/* A wrapper calls this: the module is held already. */
+	__module_get(THIS_MODULE);
+}
+
+void tv_cid_set(struct tv_dev *dev, u64 cid, bool have)
+{
+	struct tv_bind *old, *stale;
+
+	mutex_lock(&tv_lock);
+	old = find_dev(dev);
+	if (!have || cid > U32_MAX || !tv_dev_has_cid(dev, cid)) {
+		/*
+		 * Not the CID the device holds (changed again since, by
+		 * another thread, or in memory): the old binding stays
+		 * only while it is still true.
+		 */
+		atomic_long_inc(&tv_stats.unverified);
+		if (old && !tv_dev_has_cid(dev, old->cid))
+			unbind(old);
+		goto out;
+	}
+	if (old && old->cid == cid)
+		goto out;		/* set again to what it was */
+	if (old)
+		unbind(old);
+	/* The CID was another device's, whose change we have not seen yet. */
+	stale = find_cid(cid);
+	if (stale)
+		unbind(stale);
+	bind(dev, cid);
+out:
+	mutex_unlock(&tv_lock);
+}
+
+void tv_cid_release(struct tv_dev *dev)
+{
+	struct tv_bind *b;
+
+	mutex_lock(&tv_lock);
+	b = find_dev(dev);
+	if (b)
+		unbind(b);
+	mutex_unlock(&tv_lock);
+}
+
+/*
+ * A counter's file under the module's kobject, whose sysfs_ops are the
+ * module attributes': the attribute and the counter it shows.
+ */
+struct tv_stat_attr {
+	struct module_attribute mattr;
+	atomic_long_t *value;
+};
+
+static ssize_t stat_show(struct module_attribute *mattr,
+			 struct module_kobject *mk, char *buf)
+{
+	struct tv_stat_attr *s = container_of(mattr, struct tv_stat_attr,
+					      mattr);
+
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(s->value));
+}
+
+static struct tv_stat_attr tv_stat_attrs[] = {
+	{ __ATTR(bound, 0444, stat_show, NULL), &tv_stats.bound },
+	{ __ATTR(unbound_no_vm, 0444, stat_show, NULL),
+	  &tv_stats.unbound_no_vm },
+	{ __ATTR(unbound_several_vms, 0444, stat_show, NULL),
+	  &tv_stats.unbound_several_vms },
+	{ __ATTR(unbound_full, 0444, stat_show, NULL),
+	  &tv_stats.unbound_full },
+	{ __ATTR(unverified, 0444, stat_show, NULL), &tv_stats.unverified },
+};
+
+static struct attribute *tv_stat_list[] = {
+	&tv_stat_attrs[0].mattr.attr,
+	&tv_stat_attrs[1].mattr.attr,
+	&tv_stat_attrs[2].mattr.attr,
+	&tv_stat_attrs[3].mattr.attr,
+	&tv_stat_attrs[4].mattr.attr,
+	NULL
+};
+
+static const struct attribute_group tv_stat_group = {
+	.name = "stats",
+	.attrs = tv_stat_list,
+};
+
+int tv_cid_init(void)
+{
+	return sysfs_create_group(&THIS_MODULE->mkobj.kobj, &tv_stat_group);
+}
+
+void tv_cid_uninit(void)
+{
+	struct tv_bind *b, *tmp;
+
+	/*
+	 * Each binding holds this module: none is left at exit.  Should
+	 * one be, drop it without the module reference it holds.
+	 */
+	mutex_lock(&tv_lock);
+	list_for_each_entry_safe(b, tmp, &tv_binds, node) {
+		list_del(&b->node);
+		tvm_vm_cid_del(b->vm, b->cid);
+		tvm_vm_put(b->vm);
+		kfree(b);
+	}
+	mutex_unlock(&tv_lock);
+	sysfs_remove_group(&THIS_MODULE->mkobj.kobj, &tv_stat_group);
+}
