@@ -6,8 +6,10 @@
 #                               the tests come from (mounted at the same
 #                               path in the emulated host); errors in
 #                               $tmp/load
-#   tvm_unload_kvm              rmmod tvm_kvm, waiting up to 5 s for VMs
-#                               just closed to go; errors in $tmp/rmmod
+#   tvm_unload MODULE           rmmod MODULE if loaded, waiting up to 5 s
+#                               for VMs or devices just closed to go;
+#                               errors in $tmp/rmmod
+#   tvm_unload_kvm              tvm_unload tvm_kvm
 #   tvm_reload [PARAM...]       tvm_vsock and tvm_kvm out, tvm loaded
 #                               again with PARAMs, then tvm_kvm and
 #                               tvm_vsock if they were loaded when this
@@ -41,14 +43,18 @@ tvm_load() {
 	return 1
 }
 
-tvm_unload_kvm() {
-	[ -d /sys/module/tvm_kvm ] || return 0
+tvm_unload() {
+	[ -d "/sys/module/$1" ] || return 0
 	_i=0
-	while ! rmmod tvm_kvm 2>"$tmp/rmmod"; do
+	while ! rmmod "$1" 2>"$tmp/rmmod"; do
 		_i=$((_i + 1))
 		[ $_i -gt 50 ] && return 1
 		sleep 0.1
 	done
+}
+
+tvm_unload_kvm() {
+	tvm_unload tvm_kvm
 }
 
 tvm_reload() {

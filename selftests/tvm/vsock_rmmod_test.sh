@@ -77,12 +77,7 @@ stop() {
 
 # unload: rmmod tvm_vsock, giving a just-closed device a moment.
 unload() {
-	_i=0
-	while ! rmmod tvm_vsock 2> "$tmp/rmmod"; do
-		_i=$((_i + 1))
-		[ $_i -gt 50 ] && return 1
-		sleep 0.1
-	done
+	tvm_unload tvm_vsock
 }
 
 # vm_of PID: the name of PID's KVM VM, from `tvmctl vm list`.
