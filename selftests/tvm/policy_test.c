@@ -712,6 +712,19 @@ static void *replacer_main(void *arg)
 }
 
 /*
+ * Stop replacer @r (thread @t) and check it replaced the policy at least
+ * once and was never refused.
+ */
+#define REPLACER_STOP(r, t) do {					\
+	__atomic_store_n(&(r).stop, 1, __ATOMIC_RELEASE);		\
+	pthread_join((t), NULL);					\
+	EXPECT_EQ(0, (r).fails) TH_LOG("%d loads refused, the last: %s (%s)", \
+				       (r).fails, strerror((r).err),	\
+				       (r).extack);			\
+	EXPECT_LT(0, (r).loads);					\
+} while (0)
+
+/*
  * Replacing a VM's policy swaps it in one step: an extend checked while
  * the policy for its name is replaced over and over is always judged by
  * one of them, never by the default policy in between (the old code
@@ -750,12 +763,8 @@ TEST_F_TIMEOUT(policy, replacement_never_uncovers_the_default, 120)
 		if (v.policy_gen == dgen)
 			seen++;
 	}
-	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(t, NULL);
+	REPLACER_STOP(r, t);
 	TH_LOG("%d extends checked during %d replacements", i, r.loads);
-	EXPECT_EQ(0, r.fails) TH_LOG("%d loads refused, the last: %s (%s)",
-				     r.fails, strerror(r.err), r.extack);
-	EXPECT_LT(0, r.loads);
 	EXPECT_EQ(0, seen) TH_LOG("%d extends were judged by the default policy",
 				  seen);
 }
@@ -791,12 +800,8 @@ TEST_F_TIMEOUT(policy, get_during_replacement_is_whole, 120)
 		if (i % 16 == 15)
 			sched_yield();
 	}
-	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(t, NULL);
+	REPLACER_STOP(r, t);
 	TH_LOG("%d gets during %d replacements", i, r.loads);
-	EXPECT_EQ(0, r.fails) TH_LOG("%d loads refused, the last: %s (%s)",
-				     r.fails, strerror(r.err), r.extack);
-	EXPECT_LT(0, r.loads);
 	EXPECT_EQ(0, ret) TH_LOG("get %d: %s", i, self->nl.extack);
 	EXPECT_TRUE(whole) TH_LOG("get %d: %d replies", i, pi.n);
 }
