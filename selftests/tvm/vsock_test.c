@@ -197,6 +197,34 @@ TEST_F(vsock, two_devices_two_cids)
  * this process, another VM, then takes CID_A: the CID is the new VM's,
  * and the child's VM, still there, lists nothing.
  */
+/*
+ * A VM holds at most TVM_VM_CIDS_MAX CIDs: one more is left unbound and
+ * counted, and the VM keeps the ones it had.
+ */
+TEST_F(vsock, a_cid_past_the_bound_is_unbound_and_counted)
+{
+	long long full = vg_stat("unbound_full");
+	int dev[TVM_VM_CIDS_MAX + 1];
+	struct tk_vm v;
+	uint32_t id;
+	int i;
+
+	ASSERT_LE(0, full);
+	ASSERT_EQ(0, make_vm(&self->nl, &self->vm, &id));
+	for (i = 0; i <= TVM_VM_CIDS_MAX; i++) {
+		dev[i] = vg_open_cid(CID_A + i);
+		ASSERT_LE(0, dev[i]) TH_LOG("device %d", i);
+	}
+	EXPECT_EQ(TVM_VM_CIDS_MAX, cids_of(&self->nl, id, &v));
+	EXPECT_FALSE(has_cid(&v, CID_A + TVM_VM_CIDS_MAX));
+	EXPECT_TRUE(has_cid(&v, CID_A));
+	EXPECT_FALSE(any_vm_has(&self->nl, CID_A + TVM_VM_CIDS_MAX));
+	EXPECT_EQ(full + 1, vg_stat("unbound_full"));
+	for (i = 0; i <= TVM_VM_CIDS_MAX; i++)
+		close(dev[i]);
+	EXPECT_EQ(0, cids_of(&self->nl, id, &v));
+}
+
 TEST_F(vsock, reused_cid_is_the_new_vm_s_only)
 {
 	int go[2], done[2], status;
