@@ -1082,6 +1082,15 @@ unsigned int tvm_vm_ranges(struct tvm_vm *vm, struct tvm_range *ranges)
 }
 EXPORT_SYMBOL_GPL(tvm_vm_ranges);
 
+void tvm_vm_dataflow(struct tvm_vm *rx, struct tvm_vm *tx, u32 port,
+		     struct tvm_df_verdict *v)
+{
+	/* No policy has a dataflow section yet: measure, list nothing. */
+	memset(v, 0, sizeof(*v));
+	v->action = TVM_DF_MEASURE;
+}
+EXPORT_SYMBOL_GPL(tvm_vm_dataflow);
+
 bool tvm_policy_has_references(const struct tvm_policy *p)
 {
 	return tvm_policy_eval_has_references(p->levels);
