@@ -85,6 +85,16 @@ void tvm_vm_put(struct tvm_vm *vm);
 u32 tvm_vm_id(const struct tvm_vm *vm);
 
 /*
+ * Another reference to @vm, for a caller that holds one already (or
+ * reads, under RCU, a pointer that a holder of one only drops after a
+ * grace period).  Never sleeps.  Returns @vm.
+ */
+struct tvm_vm *tvm_vm_get(struct tvm_vm *vm);
+
+/* @vm's UUID, TVM_UUID_SIZE bytes; fixed while @vm is referenced. */
+const u8 *tvm_vm_uuid(const struct tvm_vm *vm);
+
+/*
  * A new event for @vm on @pcr with @data_len bytes of data copied from
  * @data, its digests H_bank(data) in every bank of @vm, logged and
  * extended (tvm_vm_extend()).  -ENOSPC log full, -ENOENT VM deleted.

@@ -15,6 +15,13 @@
  * (tvm_vm_cid_add()), and one to this module, so that rmmod is refused
  * while any CID is bound.
  *
+ * The data path (flow.c, and guest-to-guest forwarding) finds a CID's VM
+ * with tv_cid_vm(): an RCU hash of the bindings by CID.  A binding leaves
+ * it under tv_lock, and is freed, its VM reference dropped, only after a
+ * grace period: a reader that found it may still take a reference to its
+ * VM.  Unbinding first closes the CID's flows (tv_flow_close_cid()), so
+ * that a CID bound anew never continues an old VM's flow.
+ *
  * Counters, in /sys/module/tvm_vsock/stats/: bound (CIDs bound now),
  * unbound_no_vm, unbound_several_vms, unbound_full (refused by a VM that
  * holds TVM_VM_CIDS_MAX) and unverified (a CID read back that the device
@@ -22,10 +29,12 @@
  * unbound.
  */
 
+#include <linux/hashtable.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -36,12 +45,16 @@
 /**
  * struct tv_bind - a guest CID bound to a VM
  * @node: in tv_binds, under tv_lock
+ * @hnode: in tv_cid_hash, added and removed under tv_lock, read under RCU
+ * @rcu: frees it, and drops @vm, a grace period after it left tv_cid_hash
  * @dev: the device that holds @cid; fixed
  * @cid: the guest CID; fixed
  * @vm: its VM, with a reference; fixed
  */
 struct tv_bind {
 	struct list_head node;
+	struct hlist_node hnode;
+	struct rcu_head rcu;
 	const struct tv_dev *dev;
 	u32 cid;
 	struct tvm_vm *vm;
@@ -54,6 +67,8 @@ struct tv_bind {
  */
 static DEFINE_MUTEX(tv_lock);
 static LIST_HEAD(tv_binds);
+/* The bindings by CID, for the data path: see tv_cid_vm(). */
+static DEFINE_HASHTABLE(tv_cid_hash, 6);
 
 /* Counted without a lock; read with atomic_long_read(). */
 static struct {
@@ -86,13 +101,39 @@ static struct tv_bind *find_cid(u32 cid)
 	return NULL;
 }
 
+struct tvm_vm *tv_cid_vm(u32 cid)
+{
+	struct tvm_vm *vm = NULL;
+	struct tv_bind *b;
+
+	rcu_read_lock();
+	hash_for_each_possible_rcu(tv_cid_hash, b, hnode, cid)
+		if (b->cid == cid) {
+			/* @b holds its reference until after a grace period. */
+			vm = tvm_vm_get(b->vm);
+			break;
+		}
+	rcu_read_unlock();
+	return vm;
+}
+
+static void bind_free_rcu(struct rcu_head *rcu)
+{
+	struct tv_bind *b = container_of(rcu, struct tv_bind, rcu);
+
+	tvm_vm_put(b->vm);
+	kfree(b);
+}
+
 static void unbind(struct tv_bind *b)
 {
 	lockdep_assert_held(&tv_lock);
+	hash_del_rcu(&b->hnode);
 	list_del(&b->node);
+	/* Its flows end while it is still the CID's VM that they name. */
+	tv_flow_close_cid(b->cid, b->vm);
 	tvm_vm_cid_del(b->vm, b->cid);
-	tvm_vm_put(b->vm);
-	kfree(b);
+	call_rcu(&b->rcu, bind_free_rcu);
 	atomic_long_dec(&tv_stats.bound);
 	/* The caller runs in a wrapper, which holds the module too. */
 	module_put(THIS_MODULE);
@@ -138,6 +179,7 @@ static void bind(const struct tv_dev *dev, u32 cid)
 	b->cid = cid;
 	b->vm = vm;
 	list_add_tail(&b->node, &tv_binds);
+	hash_add_rcu(tv_cid_hash, &b->hnode, cid);
 	atomic_long_inc(&tv_stats.bound);
 	/* A wrapper calls this: the module is held already. */
 	__module_get(THIS_MODULE);
@@ -242,11 +284,13 @@ void tv_cid_uninit(void)
 	 */
 	mutex_lock(&tv_lock);
 	list_for_each_entry_safe(b, tmp, &tv_binds, node) {
+		hash_del_rcu(&b->hnode);
 		list_del(&b->node);
 		tvm_vm_cid_del(b->vm, b->cid);
-		tvm_vm_put(b->vm);
-		kfree(b);
+		call_rcu(&b->rcu, bind_free_rcu);
 	}
 	mutex_unlock(&tv_lock);
+	/* The callbacks are this module's code. */
+	rcu_barrier();
 	sysfs_remove_group(&THIS_MODULE->mkobj.kobj, &tv_stat_group);
 }

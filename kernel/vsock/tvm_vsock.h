@@ -5,11 +5,18 @@
  *
  *	hooks.c	the vhost_vsock functions hooked, and the one it calls
  *	cid.c	which VM each guest CID belongs to, and the counters
+ *	flow.c	the flows: each direction of a connection measured into
+ *		its receiver's PCR 14, and judged by its policy
  */
 #ifndef _TVM_VSOCK_H
 #define _TVM_VSOCK_H
 
 #include <linux/types.h>
+
+#include "api.h"	/* enum tvm_df_action */
+
+struct sk_buff;
+struct tvm_vm;
 
 /*
  * A vhost-vsock device, as an opaque key: the private_data of its
@@ -40,5 +47,54 @@ void tv_cid_uninit(void);
 void tv_cid_set(struct tv_dev *dev, u64 cid, bool have);
 /* @dev's file is being released: its CID is no one's any more. */
 void tv_cid_release(struct tv_dev *dev);
+
+/**
+ * tv_cid_vm - the VM guest CID @cid is bound to, for the data path
+ * @cid: a guest CID (a packet's src_cid or dst_cid)
+ *
+ * Under RCU: never sleeps, callable per packet.
+ *
+ * Return: the VM with a reference for the caller (tvm_vm_put()), or NULL
+ * when no VM holds @cid (unbound, or no such device).
+ */
+struct tvm_vm *tv_cid_vm(u32 cid);
+
+int tv_flow_init(void);
+void tv_flow_uninit(void);
+
+/**
+ * tv_flow_deliver - measure a packet from guest @tx delivered to guest @rx
+ * @skb: the packet, as vhost_vsock built it from @tx's TX ring: header at
+ *	skb->head (virtio_vsock_hdr()), payload at skb->data, skb->len
+ *	bytes; not consumed, not changed
+ * @rx: the VM bound to the header's dst_cid (tv_cid_vm())
+ * @tx: the VM bound to its src_cid, already checked to be the sending
+ *	device's; NULL for a CID no VM holds
+ *
+ * For guest-to-guest forwarding (issue 13 item 5): the packet goes into
+ * the flow (src cid, src port, dst cid, dst port) of @rx, opened at need
+ * and closed by a RST or a SHUTDOWN of both directions, as host-to-guest
+ * packets do (Documentation/vsock.rst).  It asks @rx's policy itself,
+ * tvm_vm_dataflow(@rx, @tx, dst_port), for every packet:
+ *
+ * %TVM_DF_MEASURE: the payload is measured (checkpoints and close into
+ * @rx's PCR 14).  %TVM_DF_TAINT: measured too, @rx turns UNTRUSTED naming
+ * @tx (tvm_vm_mismatch()) and the events group hears it, once per flow.
+ * %TVM_DF_BLOCK: nothing of it is measured; the flow is closed with a
+ * reset event (action block) and the events group hears it; the caller
+ * must drop the packet and reset both ends.
+ *
+ * Process context (the vhost worker of @tx's device); may sleep.
+ *
+ * Return: the action taken, which the caller follows.
+ */
+enum tvm_df_action tv_flow_deliver(struct sk_buff *skb, struct tvm_vm *rx,
+				   struct tvm_vm *tx);
+
+/*
+ * Close every flow with an end at guest CID @cid, bound to @vm until now:
+ * their close events are logged.  May sleep.
+ */
+void tv_flow_close_cid(u32 cid, struct tvm_vm *vm);
 
 #endif /* _TVM_VSOCK_H */
