@@ -16,6 +16,7 @@
  *    the new VM's log, the old VM's gets nothing more;
  *  - the VMM killed mid-flow: its flows go, the host's socket is reset;
  *  - rmmod with a flow open is refused;
+ *  - a flow past max_flows_per_vm is refused with a reset, and counted;
  *  - 1,000 connections leave no flow behind;
  *  - FLOW_GET's strict policy and privilege.
  *
@@ -746,6 +747,52 @@ TEST_F(flow, a_thousand_connections_leave_nothing)
 	EXPECT_EQ(0, vg_stat("flows"));
 	ASSERT_EQ(0, flows_get(&self->nl, 0, &fl));
 	EXPECT_EQ(0, fl.n);
+}
+
+/*
+ * max_flows_per_vm reached: a connection that would open one more flow
+ * is refused with a reset (the guest sees RST, the host never gets it),
+ * counted, and the connection already open goes on.
+ */
+TEST_F(flow, a_flow_past_the_bound_is_reset)
+{
+	struct sockaddr_vm a = { .svm_family = AF_VSOCK, .svm_port = PORT + 8,
+				 .svm_cid = VMADDR_CID_ANY };
+	long long refused = vg_stat("flows_refused");
+	long long per_vm = param_get("max_flows_per_vm");
+	struct vg_conn *c1, *c2 = NULL;
+	struct flows fl;
+	uint8_t b = 7;
+	int s, h;
+
+	ASSERT_LE(0, refused);
+	ASSERT_LT(0, per_vm);
+	s = socket(AF_VSOCK, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, bind(s, (struct sockaddr *)&a, sizeof(a)));
+	ASSERT_EQ(0, listen(s, 4));
+	ASSERT_EQ(0, vg_connect(&self->g, VMADDR_CID_HOST, PORT + 8, T_MS, &c1));
+	ASSERT_EQ(0, flows_get(&self->nl, self->vm_id, &fl));
+	ASSERT_EQ(2, fl.n);
+	ASSERT_EQ(0, param_set("max_flows_per_vm", 2));
+	EXPECT_EQ(-ECONNRESET, vg_connect(&self->g, VMADDR_CID_HOST, PORT + 8,
+					  T_MS, &c2));
+	EXPECT_EQ(refused + 1, vg_stat("flows_refused"));
+	param_set("max_flows_per_vm", per_vm);
+	ASSERT_EQ(0, flows_get(&self->nl, self->vm_id, &fl));
+	EXPECT_EQ(2, fl.n);
+	/* the host got the first connection only */
+	h = accept(s, NULL, NULL);
+	ASSERT_LE(0, h);
+	EXPECT_EQ(-1, accept(s, NULL, NULL));
+	EXPECT_EQ(EAGAIN, errno);
+	/* and the first still carries bytes */
+	EXPECT_EQ(1, vg_send(c1, &b, 1, T_MS));
+	usleep(200 * 1000);
+	EXPECT_EQ(1, read(h, &b, 1));
+	close(h);
+	EXPECT_EQ(0, vg_close(c1, T_MS));
+	close(s);
 }
 
 /* FLOW_GET: strict policy, a VM that does not exist, dump only. */
