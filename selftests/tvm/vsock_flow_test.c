@@ -374,7 +374,7 @@ static void check_close(struct __test_metadata *_metadata,
 	EXPECT_EQ((uint64_t)GUEST_CID, le64toh(e->dst_cid));
 	EXPECT_EQ(port, le32toh(e->dst_port));
 	EXPECT_EQ(0, memcmp(e->sender, zero, sizeof(zero)));
-	EXPECT_EQ((uint32_t)TVM_FLOW_ACT_MEASURE, le32toh(e->action));
+	EXPECT_EQ((uint32_t)TVM_DF_MEASURE, le32toh(e->action));
 	EXPECT_EQ(0ULL, (unsigned long long)le64toh(e->offset));
 	EXPECT_EQ((uint64_t)len, le64toh(e->bytes));
 	prefix_sha256(seed, len, want);

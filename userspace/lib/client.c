@@ -96,6 +96,10 @@ static int vm_decode(struct nlattr **tb, struct vm_info *vm)
 	}
 	if (tb[TVM_A_VM_POLICY_GEN])
 		vm->policy_gen = nla_get_u64(tb[TVM_A_VM_POLICY_GEN]);
+	if (tb[TVM_A_VM_LEVEL]) {
+		vm->has_level = true;
+		vm->level = nla_get_u32(tb[TVM_A_VM_LEVEL]);
+	}
 	if (tb[TVM_A_VM_PID])
 		vm->pid = nla_get_u32(tb[TVM_A_VM_PID]);
 	vm->kvm = tb[TVM_A_VM_KVM] != NULL;
@@ -794,11 +798,11 @@ int tvm_client_policy_delete_signed(struct tvm_nl *nl,
 const char *flow_action_name(uint32_t action)
 {
 	switch (action) {
-	case TVM_FLOW_ACT_MEASURE:
+	case TVM_DF_MEASURE:
 		return "measure";
-	case TVM_FLOW_ACT_TAINT:
+	case TVM_DF_TAINT:
 		return "taint";
-	case TVM_FLOW_ACT_BLOCK:
+	case TVM_DF_BLOCK:
 		return "block";
 	default:
 		return "?";

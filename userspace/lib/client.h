@@ -45,6 +45,9 @@ struct vm_info {
 	/* ABI 8: the vhost-vsock guest CIDs bound to it (tvm_vsock). */
 	unsigned int ncids;
 	uint32_t cids[TVM_VM_CIDS_MAX];
+	/* ABI 9: its integrity level (when @has_level), 0-4. */
+	bool has_level;
+	uint32_t level;
 };
 
 /* The text of an enum tvm_vm_state. */
@@ -214,11 +217,11 @@ struct flow_info {
 	bool tx_host;			/* the host sends */
 	bool measured;			/* the receiver's PCR 14 gets it */
 	uint64_t bytes, events;
-	uint32_t action;		/* enum tvm_flow_action */
+	uint32_t action;		/* enum tvm_df_action */
 	uint32_t state;			/* enum tvm_flow_state */
 };
 
-/* The text of an enum tvm_flow_action, of an enum tvm_flow_state. */
+/* The text of an enum tvm_df_action, of an enum tvm_flow_state. */
 const char *flow_action_name(uint32_t action);
 const char *flow_state_name(uint32_t state);
 
