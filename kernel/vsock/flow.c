@@ -706,8 +706,11 @@ static enum tvm_df_action flow_packet(struct sk_buff *skb, struct tvm_vm *rx,
 		close_key(&r, true);
 		return TVM_DF_MEASURE;
 	}
-	if (rx)
-		tvm_vm_dataflow(rx, tx_host ? NULL : tx, p.k.dst_port, &v);
+	/* The host is NULL to tvm_vm_dataflow(); an unbound guest is not. */
+	if (rx && (tx_host || tx))
+		tvm_vm_dataflow(rx, tx, p.k.dst_port, &v);
+	else if (rx)
+		tvm_vm_dataflow_unbound(rx, p.k.dst_port, &v);
 
 	f = lookup(&p.k);
 	if (!f && (p.op == VIRTIO_VSOCK_OP_REQUEST ||
