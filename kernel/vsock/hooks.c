@@ -12,6 +12,7 @@
  *				unbound
  *	vhost_vsock_get		looked up, not hooked: the device that holds
  *				a CID, to check a CID read back from the VMM
+ *				and to find the device of an adopted CID
  *	vhost_transport_send_pkt  wrap: every packet to a guest, when it is
  *				queued: measured into the receiver's flow
  *				(flow.c) and judged by its policy first
@@ -19,7 +20,8 @@
  *	virtio_transport_recv_pkt  wrap: of vhost's transport only (its
  *				send_pkt is the one above), a packet from a
  *				guest whose source CID vhost has checked:
- *				its flow is counted
+ *				its flow is counted, and a CID set before
+ *				tvm_vsock loaded is adopted (cid.c)
  *
  * A dropped packet resets both ends (VSOCK.md (c)): a RST to the guest
  * through the original send_pkt at once, and a RST into the host's socket
@@ -115,6 +117,16 @@ bool tv_dev_has_cid(const struct tv_dev *dev, u32 cid)
 	ret = tvm_hook_orig(&tv_hooks[H_GET], dev_get_t)(cid) == dev;
 	rcu_read_unlock();
 	return ret;
+}
+
+const struct tv_dev *tv_dev_of_cid(u32 cid)
+{
+	const struct tv_dev *dev;
+
+	rcu_read_lock();
+	dev = tvm_hook_orig(&tv_hooks[H_GET], dev_get_t)(cid);
+	rcu_read_unlock();
+	return dev;
 }
 
 /*
@@ -267,6 +279,8 @@ static void tv_recv(struct virtio_transport *t, struct sk_buff *skb)
 	if (t->send_pkt == (send_pkt_t)tv_hooks[H_SEND].addr) {
 		if (!READ_ONCE(tv_vhost_transport))
 			WRITE_ONCE(tv_vhost_transport, t);
+		/* A CID set before this module was loaded is bound now. */
+		tv_cid_adopt(le64_to_cpu(virtio_vsock_hdr(skb)->src_cid));
 		if (tv_flow_g2h(skb) == TVM_DF_BLOCK) {
 			reset_both(virtio_vsock_hdr(skb), false, false);
 			kfree_skb(skb);
