@@ -353,8 +353,13 @@ TEST_F(data, host_connects_to_the_guest)
 	EXPECT_EQ(5, vg_recv_all(c, buf, 5, T_MS));
 	EXPECT_EQ(0, memcmp(buf, "hello", 5));
 	EXPECT_EQ(5, vg_send(c, "world", 5, T_MS));
-	/* the host closes: end of stream, then our close answers RST */
+	/*
+	 * The host closes: end of stream, answered with RST at once (the
+	 * host's close does not wait for ours), then sends fail.
+	 */
 	EXPECT_EQ(0, vg_recv(c, buf, sizeof(buf), T_MS));
+	EXPECT_EQ((int)VG_CLOSED, (int)c->state);
+	EXPECT_EQ(-EPIPE, vg_send(c, "x", 1, T_MS));
 	EXPECT_EQ(0, vg_close(c, T_MS));
 	EXPECT_EQ(0, host_status(&self->host));
 }
