@@ -4,17 +4,23 @@
  * emulated host.  This process is the VMM of a KVM VM and runs its guest
  * as the fake guest of selftests/tvm/vsock_guest.h (guest CID GUEST_CID,
  * bound to that VM by tvm_vsock, which the output confirms through
- * VM_GET); a forked child is the host side, an AF_VSOCK server.
+ * VM_GET); a forked child is the host side, an AF_VSOCK server.  Run it
+ * in the tree's top directory as root (tvmctl on the PATH).
  *
  *  - Throughput, guest -> host: MIB MiB in 4 KiB and in 64 KiB packets,
  *    timed until the host has read them all;
  *  - throughput, host -> guest: MIB MiB written by the host in 4 KiB and
  *    in 64 KiB writes, timed until the guest has them all;
  *  - latency: PINGS round trips of a 64-byte message (the host echoes);
- *  - guest -> guest: MIB MiB in 64 KiB packets from the guest to a second
- *    guest of the same process, against the guest -> host figure, when a
- *    guest-to-guest path exists (a connect between them is answered);
- *    otherwise "g2g: not available".
+ *  - guest -> guest, with tvm_vsock only: MIB MiB in 64 KiB packets from
+ *    the guest to the guest of a second VMM (a child with its own VM),
+ *    timed until that guest has counted them, against the guest -> host
+ *    figure, when a guest-to-guest path exists (a connect between them
+ *    is answered); otherwise "g2g: not available" and why.  The VMs are
+ *    named VM_A and VM_B, and each gets a policy whose dataflow section
+ *    lists the other (and measures everything else, as no policy does),
+ *    loaded with tvmctl: tvm_vsock forwards only between guests whose
+ *    policies list each other.
  *
  * With --unload, each round measures everything with tvm_vsock loaded,
  * then after `rmmod tvm_vsock`, then loads it again with `modprobe
@@ -35,6 +41,8 @@
 
 #define GUEST_CID	0x7e5b01U
 #define PEER_CID	0x7e5b02U	/* the second guest, for g2g */
+#define VM_A		"vsock-bench-a"	/* the VM of GUEST_CID */
+#define VM_B		"vsock-bench-b"	/* and of PEER_CID */
 #define PORT		0x7e5b
 #define G2G_PORT	0x7e5c
 #define T_MS		120000		/* no stream here takes this long */
@@ -213,6 +221,7 @@ static struct vg_conn *order(struct vg_guest *g, const struct order *o)
 }
 
 static uint8_t payload[VG_MAX_PKT];
+static char g2g_policy_why[256];	/* why the g2g policies did not load */
 
 /* MB/s of @len bytes from the guest to the host, @msg per packet. */
 static double g2h(struct vg_guest *g, uint64_t len, uint32_t msg)
@@ -286,73 +295,188 @@ static double ping(struct vg_guest *g, unsigned int pings)
 }
 
 /*
- * Whether guest @a can reach guest @b (listening on G2G_PORT): a connect
- * answered within G2G_PROBE_MS.  The connection in *@cp, or why not in
- * @why.
+ * Guest B, for guest -> guest: the guest of another VMM (a child, with its
+ * own KVM VM named VM_B, as tvm_vsock's guest-to-guest path wants each
+ * CID on its own VM), listening on G2G_PORT.  Per connection: an 8-byte
+ * length, that many bytes, then the count back, as the host's sink does.
+ * It stops when told 'q' on @cmd.
  */
-static bool g2g_open(struct vg_guest *a, struct vg_guest *b,
-		     struct vg_conn **ca, struct vg_conn **cb, char *why,
-		     size_t size)
+static void peer_main(int cmd, int res)
 {
+	static uint8_t buf[VG_MAX_PKT];
+	struct pollfd p = { .fd = cmd, .events = POLLIN };
+	struct vg_guest g;
+	struct kvm_vm vm;
+	struct tnl nl;
 	int ret;
 
-	a->quiet = true;
-	ret = vg_connect(a, b->cid, G2G_PORT, G2G_PROBE_MS, ca);
-	a->quiet = false;
-	if (ret) {
-		snprintf(why, size, "a connect from CID %llu to CID %llu: %s",
-			 (unsigned long long)a->cid, (unsigned long long)b->cid,
-			 ret == -ETIMEDOUT ? "no answer within 2 s: no "
-			 "guest-to-guest path" : strerror(-ret));
-		return false;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (!tnl_open(&nl)) {
+		tk_vm_bind(&nl, getpid(), VM_B);
+		tnl_close(&nl);
 	}
-	ret = vg_accept(b, G2G_PORT, T_MS, cb);
-	if (ret) {
-		snprintf(why, size, "accept at CID %llu: %s",
-			 (unsigned long long)b->cid, strerror(-ret));
-		vg_close(*ca, 100);
-		return false;
+	ret = kvm_vm_create(&vm);
+	if (!ret)
+		ret = vg_guest_init(&g, PEER_CID);
+	if (!ret)
+		ret = vg_listen(&g, G2G_PORT);
+	if (ret || write(res, "r", 1) != 1)
+		_exit(1);
+	g.quiet = true;
+	while (poll(&p, 1, 0) != 1) {
+		struct vg_conn *c;
+		uint64_t len, got = 0;
+		ssize_t n;
+
+		if (vg_accept(&g, G2G_PORT, 100, &c))
+			continue;
+		if (vg_recv_all(c, &len, sizeof(len), T_MS) == sizeof(len)) {
+			while (got < len) {
+				n = vg_recv(c, buf, sizeof(buf), T_MS);
+				if (n <= 0)
+					break;
+				got += n;
+			}
+			vg_send(c, &got, sizeof(got), T_MS);
+		}
+		/* the sender closes first */
+		while (vg_recv(c, buf, sizeof(buf), T_MS) > 0)
+			;
+		vg_close(c, 1000);
 	}
-	return true;
+	vg_guest_fini(&g);
+	kvm_vm_destroy(&vm);
+	_exit(0);
+}
+
+struct peer {
+	pid_t pid;
+	int cmd;
+};
+
+/* Start guest B's VMM; returns once B listens.  Dies if it cannot. */
+static void peer_start(struct peer *p)
+{
+	int cmd[2], res[2];
+	char r;
+
+	if (pipe(cmd) || pipe(res))
+		die("pipe", errno);
+	p->pid = fork();
+	if (p->pid < 0)
+		die("fork", errno);
+	if (!p->pid) {
+		close(cmd[1]);
+		close(res[0]);
+		peer_main(cmd[0], res[1]);
+	}
+	close(cmd[0]);
+	close(res[1]);
+	if (read(res[0], &r, 1) != 1)
+		die("the second guest's VMM did not start", EIO);
+	close(res[0]);
+	p->cmd = cmd[1];
+}
+
+static void peer_stop(struct peer *p)
+{
+	if (write(p->cmd, "q", 1) != 1)
+		kill(p->pid, SIGKILL);
+	/* serve our guests while B closes, so nothing waits on us */
+	while (waitpid(p->pid, NULL, WNOHANG) == 0)
+		vg_service(10);
+	close(p->cmd);
 }
 
 /*
- * MB/s of @len bytes from guest @a to guest @b in 64 KiB packets, both
- * ends driven by this thread: send what credit allows, read what came.
+ * MB/s of @len bytes from guest @g to guest B in 64 KiB packets, timed
+ * until B has counted them all; or 0 with the reason in @why when a
+ * connect to B gets no RESPONSE within G2G_PROBE_MS.
  */
-static double g2g(struct vg_conn *ca, struct vg_conn *cb, uint64_t len)
+static double g2g(struct vg_guest *g, uint64_t len, char *why, size_t size)
 {
-	static uint8_t buf[VG_MAX_PKT];
-	uint64_t sent = 0, got = 0;
-	double t = now(), deadline = t + T_MS / 1000;
+	uint64_t sent, got = 0;
+	struct vg_conn *c;
 	ssize_t n;
+	double t;
+	int ret;
 
-	while (got < len) {
-		if (now() > deadline)
-			die("guest -> guest", ETIMEDOUT);
-		vg_pump();
-		if (sent < len && vg_credit(ca)) {
-			uint32_t m = vg_credit(ca);
-
-			if (m > VG_MAX_PKT)
-				m = VG_MAX_PKT;
-			if (m > len - sent)
-				m = len - sent;
-			n = vg_send_pkts(ca, payload, m, VG_MAX_PKT, T_MS);
-			if (n < 0)
-				die("guest -> guest send", -n);
-			sent += n;
-		}
-		if (vg_pending(cb)) {
-			n = vg_recv(cb, buf, sizeof(buf), T_MS);
-			if (n <= 0)
-				die("guest -> guest receive", n ? -n : EPIPE);
-			got += n;
-		} else if (sent == len || !vg_credit(ca)) {
-			vg_service(10);
-		}
+	g->quiet = true;
+	ret = vg_connect(g, PEER_CID, G2G_PORT, G2G_PROBE_MS, &c);
+	g->quiet = false;
+	if (ret) {
+		snprintf(why, size, "a connect from CID %u to CID %u: %s",
+			 GUEST_CID, PEER_CID, ret == -ETIMEDOUT ?
+			 "no answer within 2 s: no guest-to-guest path" :
+			 strerror(-ret));
+		return 0;
 	}
-	return len / (now() - t) / 1e6;
+	if (vg_send(c, &len, sizeof(len), T_MS) != sizeof(len))
+		die("guest -> guest", EIO);
+	t = now();
+	for (sent = 0; sent < len; sent += n) {
+		n = vg_send_pkts(c, payload, len - sent < VG_MAX_PKT ?
+				 len - sent : VG_MAX_PKT, VG_MAX_PKT, T_MS);
+		if (n < 0)
+			die("guest -> guest", -n);
+	}
+	n = vg_recv_all(c, &got, sizeof(got), T_MS);
+	t = now() - t;
+	if (n != sizeof(got) || got != len) {
+		fprintf(stderr, "vsock_bench: guest B read %llu of %llu bytes\n",
+			(unsigned long long)got, (unsigned long long)len);
+		exit(1);
+	}
+	vg_close(c, T_MS);
+	return len / t / 1e6;
+}
+
+/*
+ * Let VM_A and VM_B send to each other (and everyone else in, as with no
+ * policy): a policy with a dataflow section for each, through tvmctl
+ * (the section exists from ABI 9).  0, or -1 with tvmctl's complaint in
+ * @why.
+ */
+static int g2g_policies(bool load, char *why, size_t size)
+{
+	static const char *const vm[2] = { VM_A, VM_B };
+	char cmd[512], path[64];
+	int i, ret = 0;
+	FILE *f;
+
+	for (i = 0; i < 2; i++) {
+		if (!load) {
+			snprintf(cmd, sizeof(cmd), "tvmctl policy delete "
+				 "name=%s >/dev/null 2>&1", vm[i]);
+			if (system(cmd))
+				ret = -1;
+			continue;
+		}
+		snprintf(path, sizeof(path), "/tmp/vsock_bench-%s.json", vm[i]);
+		f = fopen(path, "w");
+		if (!f)
+			die(path, errno);
+		fprintf(f, "{\"version\": 1, \"selector\": {\"name\": \"%s\"}, "
+			"\"dataflow\": {\"default\": \"measure\", \"rules\": "
+			"[{\"from\": \"%s\"}]}}\n", vm[i], vm[1 - i]);
+		fclose(f);
+		snprintf(cmd, sizeof(cmd), "tvmctl policy load %s "
+			 ">/dev/null 2>/tmp/vsock_bench.err", path);
+		if (system(cmd)) {
+			f = fopen("/tmp/vsock_bench.err", "r");
+			snprintf(why, size, "no policy: ");
+			if (!f || !fgets(why + strlen(why), size - strlen(why),
+					 f))
+				snprintf(why, size, "no policy: tvmctl failed");
+			why[strcspn(why, "\n")] = '\0';
+			if (f)
+				fclose(f);
+			ret = -1;
+		}
+		unlink(path);
+	}
+	unlink("/tmp/vsock_bench.err");
+	return ret;
 }
 
 struct figures {
@@ -361,7 +485,7 @@ struct figures {
 	double rtt[ROUNDS_MAX];
 	double g2g[ROUNDS_MAX], g2h_ref[ROUNDS_MAX];
 	int ng2g;
-	char g2g_why[160];
+	char g2g_why[256];
 };
 
 /* Whether tvm_vsock bound guest @cid to this process's VM (VM_GET). */
@@ -394,15 +518,25 @@ static void check_bound(struct tnl *nl, bool loaded, bool say)
 		       GUEST_CID, v.id, v.name, v.pid, vg_stat("bound"));
 }
 
-/* One round of every figure, in a fresh VM with fresh guests. */
+/*
+ * One round of every figure, in a fresh VM with fresh guests; guest ->
+ * guest only with tvm_vsock, the only path there is.
+ */
 static void round_of(struct figures *f, int r, struct tnl *nl, bool loaded,
 		     uint64_t len, unsigned int pings)
 {
-	struct vg_guest g, peer;
-	struct vg_conn *ca, *cb;
+	struct peer peer = { .pid = -1, .cmd = -1 };
+	struct vg_guest g;
 	struct kvm_vm vm;
+	double mbs;
 	int ret;
 
+	/* B first: its VMM must not inherit A's device */
+	if (loaded)
+		peer_start(&peer);
+	ret = tk_vm_bind(nl, getpid(), VM_A);
+	if (ret)
+		die("VM_BIND", -ret);
 	ret = kvm_vm_create(&vm);
 	if (ret)
 		die("creating a KVM VM", -ret);
@@ -417,22 +551,28 @@ static void round_of(struct figures *f, int r, struct tnl *nl, bool loaded,
 	f->h2g64[r] = h2g(&g, len, VG_MAX_PKT);
 	f->rtt[r] = ping(&g, pings);
 
-	ret = vg_guest_init(&peer, PEER_CID);
-	if (ret)
-		die("second guest", -ret);
-	vg_listen(&peer, G2G_PORT);
-	if (g2g_open(&g, &peer, &ca, &cb, f->g2g_why, sizeof(f->g2g_why))) {
-		f->g2g[f->ng2g] = g2g(ca, cb, len);
-		f->g2h_ref[f->ng2g++] = f->g2h64[r];
-		vg_close(ca, 1000);
-		vg_close(cb, 1000);
+	if (loaded) {
+		char why[sizeof(f->g2g_why)];
+
+		mbs = g2g(&g, len, why, sizeof(why));
+		if (mbs > 0) {
+			f->g2g[f->ng2g] = mbs;
+			f->g2h_ref[f->ng2g++] = f->g2h64[r];
+		} else if (!f->g2g_why[0]) {
+			snprintf(f->g2g_why, sizeof(f->g2g_why), "%s", why);
+		}
+		peer_stop(&peer);
+	} else {
+		snprintf(f->g2g_why, sizeof(f->g2g_why), "not tried: "
+			 "without tvm_vsock, vhost-vsock has no guest-to-guest "
+			 "path");
 	}
-	vg_guest_fini(&peer);
 	vg_guest_fini(&g);
 	kvm_vm_destroy(&vm);
 }
 
-static void print(const char *label, struct figures *f, int rounds)
+static void print(const char *label, struct figures *f, int rounds,
+		  bool with)
 {
 	printf("%s: g2h 4 KiB %.2f MB/s, 64 KiB %.2f MB/s; h2g 4 KiB %.2f "
 	       "MB/s, 64 KiB %.2f MB/s; 64 B round trip %.1f us\n", label,
@@ -440,7 +580,9 @@ static void print(const char *label, struct figures *f, int rounds)
 	       median(f->h2g4, rounds), median(f->h2g64, rounds),
 	       median(f->rtt, rounds));
 	if (!f->ng2g)
-		printf("%s: g2g: not available (%s)\n", label, f->g2g_why);
+		printf("%s: g2g: not available (%s%s%s)\n", label, f->g2g_why,
+		       with && g2g_policy_why[0] ? "; " : "",
+		       with ? g2g_policy_why : "");
 	else
 		printf("%s: g2g 64 KiB %.2f MB/s vs g2h 64 KiB %.2f MB/s: "
 		       "ratio g2g / g2h %.2fx\n", label,
@@ -500,8 +642,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	loaded = !access("/sys/module/tvm_vsock", F_OK);
-	if (loaded && tnl_open(&nl))
+	if (tnl_open(&nl))
 		die("tvm's netlink family", ENOENT);
+	if (loaded)
+		g2g_policies(true, g2g_policy_why, sizeof(g2g_policy_why));
 	memset(payload, 0x3c, sizeof(payload));
 	printf("%u MiB per stream, %d rounds (medians), %u pings; "
 	       "tvm_vsock %s%s\n", mib, rounds, pings,
@@ -526,13 +670,17 @@ int main(int argc, char **argv)
 	}
 	kill(host, SIGKILL);
 	waitpid(host, NULL, 0);
+	if (loaded)
+		g2g_policies(false, NULL, 0);
 
 	if (loaded)
-		print("with tvm_vsock", &with, rounds);
+		print("with tvm_vsock", &with, rounds, true);
 	if (!loaded || unload)
-		print("without tvm_vsock", &without, rounds);
-	if (!loaded || !unload)
+		print("without tvm_vsock", &without, rounds, false);
+	if (!loaded || !unload) {
+		tnl_close(&nl);
 		return 0;
+	}
 	ratio("g2h 4 KiB throughput", with.g2h4, without.g2h4, rounds);
 	ratio("g2h 64 KiB throughput", with.g2h64, without.g2h64, rounds);
 	ratio("h2g 4 KiB throughput", with.h2g4, without.h2g4, rounds);
