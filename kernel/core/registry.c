@@ -462,6 +462,19 @@ u32 tvm_vm_id(const struct tvm_vm *vm)
 }
 EXPORT_SYMBOL_GPL(tvm_vm_id);
 
+struct tvm_vm *tvm_vm_get(struct tvm_vm *vm)
+{
+	kref_get(&vm->ref);
+	return vm;
+}
+EXPORT_SYMBOL_GPL(tvm_vm_get);
+
+const u8 *tvm_vm_uuid(const struct tvm_vm *vm)
+{
+	return vm->uuid;
+}
+EXPORT_SYMBOL_GPL(tvm_vm_uuid);
+
 void tvm_registry_uninit(void)
 {
 	struct tvm_vm *vm;

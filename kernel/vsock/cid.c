@@ -15,6 +15,13 @@
  * (tvm_vm_cid_add()), and one to this module, so that rmmod is refused
  * while any CID is bound.
  *
+ * The data path (flow.c, and guest-to-guest forwarding) finds a CID's VM
+ * with tv_cid_vm(): an RCU hash of the bindings by CID.  A binding leaves
+ * it under tv_lock, and is freed, its VM reference dropped, only after a
+ * grace period: a reader that found it may still take a reference to its
+ * VM.  Unbinding first closes the CID's flows (tv_flow_close_cid()), so
+ * that a CID bound anew never continues an old VM's flow.
+ *
  * Counters, in /sys/module/tvm_vsock/stats/: bound (CIDs bound now),
  * unbound_no_vm, unbound_several_vms, unbound_full (refused by a VM that
  * holds TVM_VM_CIDS_MAX) and unverified (a CID read back that the device
@@ -22,10 +29,12 @@
  * unbound.
  */
 
+#include <linux/hashtable.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -36,12 +45,16 @@
 /**
  * struct tv_bind - a guest CID bound to a VM
  * @node: in tv_binds, under tv_lock
+ * @hnode: in tv_cid_hash, added and removed under tv_lock, read under RCU
+ * @rcu: frees it, and drops @vm, a grace period after it left tv_cid_hash
  * @dev: the device that holds @cid; fixed
  * @cid: the guest CID; fixed
  * @vm: its VM, with a reference; fixed
  */
 struct tv_bind {
 	struct list_head node;
+	struct hlist_node hnode;
+	struct rcu_head rcu;
 	const struct tv_dev *dev;
 	u32 cid;
 	struct tvm_vm *vm;
@@ -54,15 +67,10 @@ struct tv_bind {
  */
 static DEFINE_MUTEX(tv_lock);
 static LIST_HEAD(tv_binds);
+/* The bindings by CID, for the data path: see tv_cid_vm(). */
+static DEFINE_HASHTABLE(tv_cid_hash, 6);
 
-/* Counted without a lock; read with atomic_long_read(). */
-static struct {
-	atomic_long_t bound;
-	atomic_long_t unbound_no_vm;
-	atomic_long_t unbound_several_vms;
-	atomic_long_t unbound_full;
-	atomic_long_t unverified;
-} tv_stats;
+struct tv_stats tv_stats;
 
 static struct tv_bind *find_dev(const struct tv_dev *dev)
 {
@@ -86,13 +94,39 @@ static struct tv_bind *find_cid(u32 cid)
 	return NULL;
 }
 
+struct tvm_vm *tv_cid_vm(u32 cid)
+{
+	struct tvm_vm *vm = NULL;
+	struct tv_bind *b;
+
+	rcu_read_lock();
+	hash_for_each_possible_rcu(tv_cid_hash, b, hnode, cid)
+		if (b->cid == cid) {
+			/* @b holds its reference until after a grace period. */
+			vm = tvm_vm_get(b->vm);
+			break;
+		}
+	rcu_read_unlock();
+	return vm;
+}
+
+static void bind_free_rcu(struct rcu_head *rcu)
+{
+	struct tv_bind *b = container_of(rcu, struct tv_bind, rcu);
+
+	tvm_vm_put(b->vm);
+	kfree(b);
+}
+
 static void unbind(struct tv_bind *b)
 {
 	lockdep_assert_held(&tv_lock);
+	hash_del_rcu(&b->hnode);
 	list_del(&b->node);
+	/* Its flows end while it is still the CID's VM that they name. */
+	tv_flow_close_cid(b->cid, b->vm);
 	tvm_vm_cid_del(b->vm, b->cid);
-	tvm_vm_put(b->vm);
-	kfree(b);
+	call_rcu(&b->rcu, bind_free_rcu);
 	atomic_long_dec(&tv_stats.bound);
 	/* The caller runs in a wrapper, which holds the module too. */
 	module_put(THIS_MODULE);
@@ -138,6 +172,7 @@ static void bind(const struct tv_dev *dev, u32 cid)
 	b->cid = cid;
 	b->vm = vm;
 	list_add_tail(&b->node, &tv_binds);
+	hash_add_rcu(tv_cid_hash, &b->hnode, cid);
 	atomic_long_inc(&tv_stats.bound);
 	/* A wrapper calls this: the module is held already. */
 	__module_get(THIS_MODULE);
@@ -191,6 +226,7 @@ void tv_cid_release(struct tv_dev *dev)
 struct tv_stat_attr {
 	struct module_attribute mattr;
 	atomic_long_t *value;
+	atomic64_t *value64;
 };
 
 static ssize_t stat_show(struct module_attribute *mattr,
@@ -199,6 +235,8 @@ static ssize_t stat_show(struct module_attribute *mattr,
 	struct tv_stat_attr *s = container_of(mattr, struct tv_stat_attr,
 					      mattr);
 
+	if (s->value64)
+		return sysfs_emit(buf, "%lld\n", atomic64_read(s->value64));
 	return sysfs_emit(buf, "%ld\n", atomic_long_read(s->value));
 }
 
@@ -211,16 +249,24 @@ static struct tv_stat_attr tv_stat_attrs[] = {
 	{ __ATTR(unbound_full, 0444, stat_show, NULL),
 	  &tv_stats.unbound_full },
 	{ __ATTR(unverified, 0444, stat_show, NULL), &tv_stats.unverified },
+	{ __ATTR(flows, 0444, stat_show, NULL), &tv_stats.flows },
+	{ __ATTR(flows_opened, 0444, stat_show, NULL), &tv_stats.flows_opened },
+	{ __ATTR(flows_closed, 0444, stat_show, NULL), &tv_stats.flows_closed },
+	{ __ATTR(flows_refused, 0444, stat_show, NULL), &tv_stats.flows_refused },
+	{ __ATTR(events, 0444, stat_show, NULL), &tv_stats.events },
+	{ __ATTR(checkpoints, 0444, stat_show, NULL), &tv_stats.checkpoints },
+	{ __ATTR(extend_failed, 0444, stat_show, NULL), &tv_stats.extend_failed },
+	{ __ATTR(blocked, 0444, stat_show, NULL), &tv_stats.blocked },
+	{ __ATTR(tainted, 0444, stat_show, NULL), &tv_stats.tainted },
+	{ __ATTR(unbound_packets, 0444, stat_show, NULL), &tv_stats.unbound_packets },
+	{ __ATTR(resets_lost, 0444, stat_show, NULL), &tv_stats.resets_lost },
+	{ __ATTR(bytes_measured, 0444, stat_show, NULL), NULL,
+	  &tv_stats.bytes_measured },
+	{ __ATTR(bytes_host, 0444, stat_show, NULL), NULL,
+	  &tv_stats.bytes_host },
 };
 
-static struct attribute *tv_stat_list[] = {
-	&tv_stat_attrs[0].mattr.attr,
-	&tv_stat_attrs[1].mattr.attr,
-	&tv_stat_attrs[2].mattr.attr,
-	&tv_stat_attrs[3].mattr.attr,
-	&tv_stat_attrs[4].mattr.attr,
-	NULL
-};
+static struct attribute *tv_stat_list[ARRAY_SIZE(tv_stat_attrs) + 1];
 
 static const struct attribute_group tv_stat_group = {
 	.name = "stats",
@@ -229,6 +275,10 @@ static const struct attribute_group tv_stat_group = {
 
 int tv_cid_init(void)
 {
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tv_stat_attrs); i++)
+		tv_stat_list[i] = &tv_stat_attrs[i].mattr.attr;
 	return sysfs_create_group(&THIS_MODULE->mkobj.kobj, &tv_stat_group);
 }
 
@@ -242,11 +292,13 @@ void tv_cid_uninit(void)
 	 */
 	mutex_lock(&tv_lock);
 	list_for_each_entry_safe(b, tmp, &tv_binds, node) {
+		hash_del_rcu(&b->hnode);
 		list_del(&b->node);
 		tvm_vm_cid_del(b->vm, b->cid);
-		tvm_vm_put(b->vm);
-		kfree(b);
+		call_rcu(&b->rcu, bind_free_rcu);
 	}
 	mutex_unlock(&tv_lock);
+	/* The callbacks are this module's code. */
+	rcu_barrier();
 	sysfs_remove_group(&THIS_MODULE->mkobj.kobj, &tv_stat_group);
 }

@@ -6,6 +6,7 @@
  * This file holds module init and exit only.  Each stage of init has an
  * _init/_uninit pair, and init unwinds through one label per stage:
  *	cid.c	the bindings and their counters
+ *	flow.c	the flows and their measurement
  *	hooks.c	the hooks into vhost_vsock
  */
 
@@ -21,12 +22,17 @@ static int __init tv_init(void)
 	ret = tv_cid_init();
 	if (ret)
 		goto err_cid;
+	ret = tv_flow_init();
+	if (ret)
+		goto err_flow;
 	ret = tv_hooks_init();
 	if (ret)
 		goto err_hooks;
 	return 0;
 
 err_hooks:
+	tv_flow_uninit();
+err_flow:
 	tv_cid_uninit();
 err_cid:
 	return ret;
@@ -36,6 +42,7 @@ err_cid:
 static void __exit tv_exit(void)
 {
 	tv_hooks_uninit();
+	tv_flow_uninit();
 	tv_cid_uninit();
 }
 
