@@ -7,7 +7,8 @@
 # fake guest that receives a host-to-guest flow there (vsockflow) and
 # checkpoints in PCR 14 every 4 KiB; its quote checked with that policy
 # finds the flows and no dataflow mismatch, and checked with a section
-# that would have blocked the host there, a mismatch naming the flow.
+# that would have blocked the host there, a mismatch naming the flow;
+# and no flow left once the VMM is stopped.
 
 . "$(dirname "$0")/ktap.sh"
 
@@ -24,14 +25,22 @@ PORT=5127
 BYTES=12345
 VM=df-verify-$$
 
+# SIGTERM: vsockflow then kills its host child, which holds the VM and
+# the device too (a SIGKILL would leave the child, the VM and its flows).
+stop_vmm() {
+	[ -n "$vmm" ] || return 0
+	kill "$vmm" 2>/dev/null && wait "$vmm" 2>/dev/null
+	vmm=
+}
+
 cleanup() {
-	[ -n "$vmm" ] && kill -KILL "$vmm" 2>/dev/null && wait "$vmm" 2>/dev/null
+	stop_vmm
 	"$tvmctl" policy delete name=$VM > /dev/null 2>&1
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-ktap_plan 3
+ktap_plan 4
 tvm_need_kvm
 [ -d /sys/module/tvm_vsock ] || ktap_skip_all "tvm_vsock not loaded"
 [ -c /dev/vhost-vsock ] || ktap_skip_all "no /dev/vhost-vsock"
@@ -88,6 +97,15 @@ if [ $rc = 1 ] &&
 	ktap_pass dataflow_verify_blocked_sender_reported
 else
 	ktap_fail dataflow_verify_blocked_sender_reported "exit $rc: $(cat "$tmp/out")"
+fi
+
+# Nothing left behind: no flow of this VMM once it is gone (the tests
+# after this one unload tvm_vsock).
+stop_vmm
+if expect_status 0 "$tvmctl" flows && ! grep -q ":$PORT " "$tmp/out"; then
+	ktap_pass dataflow_verify_leaves_no_flow
+else
+	ktap_fail dataflow_verify_leaves_no_flow "$(cat "$tmp/out")"
 fi
 
 ktap_finish
