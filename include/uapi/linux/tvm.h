@@ -960,14 +960,14 @@ enum tvm_cmd {
  * @TVM_A_VM_CIDS: nested, %TVM_A_VM_CID entries in the order they were
  *	bound (at most %TVM_VM_CIDS_MAX); replies only
  * @TVM_A_VM_CID: u32, a vhost-vsock guest CID of the VM (tvm_vsock)
- * @TVM_A_FLOW: nested, enum tvm_flow_attr: one vsock flow; replies and
- *	events only
  * @TVM_A_VM_LEVEL: u32, 0-%TVM_POLICY_LEVELS: the VM's integrity level,
  *	what a dataflow rule's %TVM_A_DFR_MIN_LEVEL asks of a sender: 0
  *	unless the VM is TRUSTED; else the number of consecutive policy
  *	levels from 1 (os) up that its policy had references for (events or
  *	PCR values) when it was launched (replies only;
  *	Documentation/policy.rst, "Dataflow")
+ * @TVM_A_FLOW: nested, enum tvm_flow_attr: one vsock flow; replies and
+ *	events only
  * @__TVM_A_MAX: internal
  */
 enum tvm_attr {
@@ -1011,8 +1011,8 @@ enum tvm_attr {
 	TVM_A_FILE_NAME,
 	TVM_A_VM_CIDS,
 	TVM_A_VM_CID,
-	TVM_A_FLOW,
 	TVM_A_VM_LEVEL,
+	TVM_A_FLOW,
 	__TVM_A_MAX
 };
 #define TVM_A_MAX		(__TVM_A_MAX - 1)
