@@ -1299,10 +1299,11 @@ static const char *const df_action_names[] = {
 
 /*
  * The sender as the judge sees it, now: the host (@host), a VM (@tx), or
- * neither (a guest CID no VM holds), which has no name, UUID or trust.  @tx->trust is written under its
- * lock and read here without (it is one word); its level is written once,
- * before the launch makes it TRUSTED (smp_wmb() in vm.c's launch()), so a
- * sender seen TRUSTED is seen with its level.
+ * neither (a guest CID no VM holds), which has no name, UUID or trust.
+ * @tx->trust is written under its lock and read here without (it is one
+ * word); its level is written once, before the launch makes it TRUSTED
+ * (smp_wmb() in vm.c's launch()), so a sender seen TRUSTED is seen with
+ * its level.
  */
 static void df_sender(const struct tvm_vm *tx, bool host,
 		      struct tvm_df_sender *s)
@@ -1314,7 +1315,7 @@ static void df_sender(const struct tvm_vm *tx, bool host,
 	s->name = tx->name;
 	s->uuid = tx->uuid;
 	s->trust = READ_ONCE(tx->trust);
-	smp_rmb();
+	smp_rmb();	/* pairs with smp_wmb() in launch(): trust, then level */
 	s->level = s->trust == TVM_TRUST_TRUSTED ? READ_ONCE(tx->level) : 0;
 }
 

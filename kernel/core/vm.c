@@ -454,7 +454,7 @@ static int launch(struct tvm_vm *vm, bool admin,
 		 * tvm_vm_dataflow() reads first.
 		 */
 		WRITE_ONCE(vm->level, tvm_df_level(p->levels));
-		smp_wmb();
+		smp_wmb();	/* pairs with smp_rmb() in df_sender() */
 	}
 	rcu_read_unlock();
 

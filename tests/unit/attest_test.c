@@ -18,7 +18,8 @@
  *
  * And attest_policy_digest() on a fixed vector (the canonical encoding's
  * SHA-256, computed independently), and attest_check_policy_id(), what
- * `tvmctl verify --policy` does with the policy identity events of PCR 8.
+ * `tvmctl verify --policy` does with the policy identity events of PCR 8,
+ * and attest_check_flows(), what it does with the flows of PCR 14.
  */
 
 #include <endian.h>
@@ -75,14 +76,14 @@ struct test_ev {
 
 static size_t build_log(uint8_t *buf, const struct test_ev *evs, size_t n)
 {
-	uint8_t evbuf[sizeof(struct tvm_event) + 64 + 96];
+	uint8_t evbuf[sizeof(struct tvm_event) + 64 + 128];
 	struct tvm_event *ev = (void *)evbuf;
 	size_t len = tvm_log_specid_encode(BANKS, buf);
 
 	for (size_t i = 0; i < n; i++) {
 		const void *h = evs[i].lie ? evs[i].lie : evs[i].data;
 
-		assert_true(evs[i].len <= 96);
+		assert_true(evs[i].len <= 128);
 		ev->seq = i;
 		ev->pcr = evs[i].pcr;
 		ev->type = evs[i].type;
@@ -724,6 +725,110 @@ static void test_policy_id(void **state)
 	}
 }
 
+/*
+ * attest_check_flows(): the flows a VM received (PCR 14) against its
+ * dataflow section.  web-2 (by UUID) may send on 22 if trusted, else it
+ * taints; the host on 80; the rest is blocked.
+ */
+static const char flows_json[] =
+	"{\"version\": 1, \"selector\": {\"name\": \"db\"}, \"dataflow\": {\"rules\": ["
+	" {\"from\": \"0b1e8f6e-3c2a-4d5b-9e7f-1a2b3c4d5e6f\", \"ports\": [22],"
+	"  \"min_trust\": \"trusted\", \"action\": \"taint\"},"
+	" {\"from\": \"host\", \"ports\": [80]}]}}";
+
+static const uint8_t web2[TVM_UUID_SIZE] = {
+	0x0b, 0x1e, 0x8f, 0x6e, 0x3c, 0x2a, 0x4d, 0x5b,
+	0x9e, 0x7f, 0x1a, 0x2b, 0x3c, 0x4d, 0x5e, 0x6f,
+};
+
+static struct tvm_ev_flow flow(const uint8_t *sender, bool host,
+			       uint32_t port, uint32_t action)
+{
+	struct tvm_ev_flow d = {
+		.magic = "TVMF",
+		.flags = htole32(TVM_EV_FLOW_CLOSE |
+				 (host ? TVM_EV_FLOW_HOST : 0)),
+		.src_cid = htole64(host ? 2 : 9),
+		.dst_cid = htole64(3),
+		.src_port = htole32(1234),
+		.dst_port = htole32(port),
+		.action = htole32(action),
+		.bytes = htole64(5),
+	};
+
+	if (sender)
+		memcpy(d.sender, sender, TVM_UUID_SIZE);
+	return d;
+}
+
+static unsigned int flows_fn(const struct qf_log *log, size_t count,
+			     const void *arg, const struct attest_sink *sink)
+{
+	return attest_check_flows(log, count, arg, sink);
+}
+
+static void test_flows(void **state)
+{
+	const struct tvm_ev_flow ok[] = {
+		flow(NULL, true, 80, TVM_DF_MEASURE),
+		flow(web2, false, 22, TVM_DF_MEASURE),
+		flow(web2, false, 22, TVM_DF_TAINT),
+		flow(web2, false, 23, TVM_DF_BLOCK),
+		flow(NULL, false, 80, TVM_DF_BLOCK),
+	};
+	const struct tvm_ev_flow bad[] = {
+		flow(NULL, true, 22, TVM_DF_MEASURE),	/* the host on 22 */
+		flow(web2, false, 22, TVM_DF_BLOCK),	/* not what 22 does */
+		flow(NULL, false, 80, TVM_DF_TAINT),	/* unbound on 80 */
+		flow(web2, false, 22, 7),		/* no such action */
+	};
+	struct test_ev evs[8];
+	char err[POLICY_ERR_MAX];
+	struct policy p;
+	struct found f;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(sizeof(struct tvm_ev_flow), 104);
+	assert_int_equal(policy_parse("db.json", flows_json,
+				      strlen(flows_json), &p, err,
+				      sizeof(err)), 0);
+	for (i = 0; i < 5; i++)
+		evs[i] = (struct test_ev){ TVM_PCR_DATAFLOW, TVM_EV_FLOW,
+					   &ok[i], sizeof(ok[i]), NULL };
+	/* A FLOW type in another PCR is not the kernel's: not judged here. */
+	evs[5] = (struct test_ev){ TVM_PCR_DEBUG, TVM_EV_FLOW, &bad[0],
+				   sizeof(bad[0]), NULL };
+	assert_int_equal(run_check(flows_fn, &p.df, evs, 6, 6, 6, &f), 5);
+	assert_int_equal(f.nfail, 0);
+
+	for (i = 0; i < 4; i++)
+		evs[i] = (struct test_ev){ TVM_PCR_DATAFLOW, TVM_EV_FLOW,
+					   &bad[i], sizeof(bad[i]), NULL };
+	evs[4] = (struct test_ev){ TVM_PCR_DATAFLOW, TVM_EV_FLOW, &bad[0],
+				   sizeof(bad[0]) - 1, NULL };
+	assert_int_equal(run_check(flows_fn, &p.df, evs, 5, 5, 5, &f), 4);
+	assert_int_equal(f.nfail, 5);
+	assert_string_equal(f.fail[0], "dataflow mismatch: event 0: flow from the host to port 22 was measured; the policy's dataflow section would block it");
+	assert_string_equal(f.fail[1], "dataflow mismatch: event 1: flow from 0b1e8f6e-3c2a-4d5b-9e7f-1a2b3c4d5e6f to port 22 was blocked; the policy's dataflow section would measure or taint it");
+	assert_string_equal(f.fail[2], "dataflow mismatch: event 2: flow from CID 9 to port 80 was tainting (delivered); the policy's dataflow section would block it");
+	assert_string_equal(f.fail[3], "dataflow mismatch: event 3: flow from 0b1e8f6e-3c2a-4d5b-9e7f-1a2b3c4d5e6f to port 22 has action 7, none tvm knows");
+	assert_string_equal(f.fail[4], "dataflow mismatch: event 4: FLOW data is 103 bytes, not 104");
+	/* Only the quoted prefix counts. */
+	assert_int_equal(run_check(flows_fn, &p.df, evs, 5, 1, 5, &f), 1);
+	assert_int_equal(f.nfail, 1);
+
+	/* Without a section everything is measured: a block is a mismatch. */
+	evs[0] = (struct test_ev){ TVM_PCR_DATAFLOW, TVM_EV_FLOW, &ok[0],
+				   sizeof(ok[0]), NULL };
+	evs[1] = (struct test_ev){ TVM_PCR_DATAFLOW, TVM_EV_FLOW, &ok[4],
+				   sizeof(ok[4]), NULL };
+	assert_int_equal(run_check(flows_fn, NULL, evs, 2, 2, 2, &f), 2);
+	assert_int_equal(f.nfail, 1);
+	assert_non_null(strstr(f.fail[0], "event 1: flow from CID 9 to port 80 was blocked; the policy's dataflow section would measure it"));
+	policy_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -743,6 +848,7 @@ int main(void)
 		cmocka_unit_test(test_launch_from_firmware_version),
 		cmocka_unit_test(test_policy_digest_fixed),
 		cmocka_unit_test(test_policy_id),
+		cmocka_unit_test(test_flows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,6 +22,7 @@
 
 #include "attest.h"
 #include "parse.h"
+#include "policy_df.h"
 #include "policy_json.h"
 #include "quote_fmt.h"
 #include "tvm_log.h"
@@ -708,4 +709,76 @@ unsigned int attest_check_policy_id(const struct qf_log *log, size_t count,
 		sink_put(sink, true, "policy mismatch: the policy in force "
 			 "at the quote is not the policy given (%s)", exp);
 	return n;
+}
+
+/* "measure", "taint", "block", or the actions of @mask, "measure or block". */
+static void actions_text(uint32_t mask, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (uint32_t a = 0; a <= TVM_DF_ACTION_MAX; a++) {
+		if (!(mask & (1U << a)))
+			continue;
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " or " : "",
+				      policy_df_action_name(a));
+		if (o >= len)
+			break;
+	}
+}
+
+unsigned int attest_check_flows(const struct qf_log *log, size_t count,
+				const struct tvm_df_section *df,
+				const struct attest_sink *sink)
+{
+	static const uint8_t zero[TVM_UUID_SIZE];
+	char who[PARSE_UUID_STR_LEN + 8], may[48];
+	unsigned int checked = 0;
+
+	for (size_t i = 0; i < count && i < log->n; i++) {
+		const struct qf_event *ev = &log->ev[i];
+		struct tvm_df_sender s = { 0 };
+		struct tvm_ev_flow d;
+		uint32_t action, port, mask;
+
+		if (ev->type != TVM_EV_FLOW || ev->pcr != TVM_PCR_DATAFLOW)
+			continue;
+		if (ev->data_len != sizeof(d)) {
+			sink_put(sink, true, "dataflow mismatch: event %zu: "
+				 "FLOW data is %u bytes, not %zu", i,
+				 ev->data_len, sizeof(d));
+			continue;
+		}
+		memcpy(&d, ev->data, sizeof(d));
+		action = le32toh(d.action);
+		port = le32toh(d.dst_port);
+		if (le32toh(d.flags) & TVM_EV_FLOW_HOST) {
+			s.host = true;
+			snprintf(who, sizeof(who), "the host");
+		} else if (memcmp(d.sender, zero, sizeof(zero))) {
+			s.uuid = d.sender;
+			format_uuid(d.sender, who);
+		} else {
+			snprintf(who, sizeof(who), "CID %llu",
+				 (unsigned long long)le64toh(d.src_cid));
+		}
+		checked++;
+		if (action > TVM_DF_ACTION_MAX) {
+			sink_put(sink, true, "dataflow mismatch: event %zu: "
+				 "flow from %s to port %u has action %u, none "
+				 "tvm knows", i, who, port, action);
+			continue;
+		}
+		mask = tvm_df_possible(df, &s, port);
+		if (mask & (1U << action))
+			continue;
+		actions_text(mask, may, sizeof(may));
+		sink_put(sink, true, "dataflow mismatch: event %zu: flow from "
+			 "%s to port %u was %s%s; the policy's dataflow "
+			 "section would %s it", i, who, port,
+			 action == TVM_DF_MEASURE ? "measured" :
+			 action == TVM_DF_TAINT ? "tainting" : "blocked",
+			 action == TVM_DF_TAINT ? " (delivered)" : "", may);
+	}
+	return checked;
 }

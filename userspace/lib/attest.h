@@ -165,4 +165,22 @@ unsigned int attest_check_policy_id(const struct qf_log *log, size_t count,
 				    const struct tvm_ev_policy *want,
 				    const struct attest_sink *sink);
 
+/*
+ * The vsock flows the VM received (TVM_EV_FLOW, PCR 14) of events 0 ..
+ * @count - 1 of @log against @df, the dataflow section of the VM's policy
+ * (none: the policy has none, and everything is measured): each flow's
+ * action (what was done: measured, tainted, blocked) must be one the
+ * section could have taken for its sender (the host, a VM by UUID, or a
+ * CID no VM held) and port, the sender's trust at the time not being in
+ * the log (kernel/lib/policy_df.c, tvm_df_possible()).  A flow the
+ * section would have blocked that was delivered, or one it treated
+ * otherwise, is a "dataflow mismatch" fail naming the event; a FLOW event
+ * whose data is not a struct tvm_ev_flow is a fail too.  Returns how many
+ * flows were checked.
+ */
+struct tvm_df_section;
+unsigned int attest_check_flows(const struct qf_log *log, size_t count,
+				const struct tvm_df_section *df,
+				const struct attest_sink *sink);
+
 #endif /* _TVM_ATTEST_H */

@@ -7,7 +7,8 @@
  * against the quoted PCRs, the events only the kernel logs (PCRs 0-8, and
  * the digests tvm computes from its events' data), optionally a policy (as the kernel applies it: events of PCR 9-12
  * by name and digest, final PCR values; PCR 13's runtime events against
- * its runtime ranges) and the deep quote of the host TPM.  Each failed
+ * its runtime ranges; PCR 14's flows against its dataflow section) and
+ * the deep quote of the host TPM.  Each failed
  * check adds its own reason, and what the verifier should know but fails
  * nothing a note; the verdict is "trusted" only when no check failed.  Exit 0 trusted, 1 not, 2 the check could not
  * be made (a missing or malformed file, bad usage).
@@ -320,7 +321,7 @@ struct verify_state {
 	uint8_t *logbuf;
 	struct qf_log log;
 	enum attest_launch launch;
-	unsigned int kernel_checked, runtime;
+	unsigned int kernel_checked, runtime, flows;
 	struct verdict v;
 };
 
@@ -548,6 +549,9 @@ static int verify_log(const struct tvmctl *ctl, const struct verify_args *a,
 	st->runtime = attest_check_runtime(&st->log, (size_t)st->count,
 					   st->pol.ranges, st->pol.nranges,
 					   &sink);
+	/* PCR 14: what the VM received, against its dataflow section. */
+	st->flows = attest_check_flows(&st->log, (size_t)st->count,
+				       &st->pol.df, &sink);
 	/* The VM ran under this policy: the identity logged. */
 	if (attest_policy_digest(&st->pol, digest)) {
 		fail(v, "policy: cannot compute the policy's digest");
@@ -614,6 +618,7 @@ static int verify_print(struct tvmctl *ctl, const struct verify_state *st)
 		st->kernel_checked);
 	out_int(ctl->out, "runtime_checked", "runtime events checked",
 		st->runtime);
+	out_int(ctl->out, "flows_checked", "flow events checked", st->flows);
 	out_array_begin(ctl->out, "reasons");
 	for (unsigned int i = 0; i < v->n; i++)
 		out_str(ctl->out, NULL, NULL, v->reason[i]);
