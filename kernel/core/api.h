@@ -207,4 +207,72 @@ struct tvm_df_verdict {
 void tvm_vm_dataflow(struct tvm_vm *rx, struct tvm_vm *tx, u32 port,
 		     struct tvm_df_verdict *v);
 
+/**
+ * struct tvm_flow_info - one vsock flow as netlink shows it (%TVM_A_FLOW:
+ *	TVM_CMD_FLOW_GET, TVM_CMD_EVENT_FLOW); a snapshot the caller fills
+ * @id: the flow's number, from 1 in the order flows were opened
+ * @src_cid: the sender's CID
+ * @dst_cid: the receiver's CID
+ * @src_port: the sender's port
+ * @dst_port: the receiver's port
+ * @rx: the receiving VM, NULL for the host; the caller holds it
+ * @tx: the sending VM, NULL for the host or an unbound CID; held too
+ * @tx_host: the host sends
+ * @measured: @rx's PCR 14 gets the flow's events
+ * @bytes: payload bytes so far
+ * @events: TVM_EV_FLOW events logged
+ * @action: enum tvm_flow_action, the strongest so far
+ * @state: enum tvm_flow_state
+ */
+struct tvm_flow_info {
+	u64 id;
+	u32 src_cid;
+	u32 dst_cid;
+	u32 src_port;
+	u32 dst_port;
+	struct tvm_vm *rx;
+	struct tvm_vm *tx;
+	bool tx_host;
+	bool measured;
+	u64 bytes;
+	u64 events;
+	u32 action;
+	u32 state;
+};
+
+/*
+ * What TVM_CMD_FLOW_GET's dump gives each flow to: put @fi into the
+ * message being filled (@ctx).  -EMSGSIZE when it is full: the dump stops
+ * there and goes on from that flow in the next message.  Never sleeps.
+ */
+typedef int (*tvm_flow_put_t)(void *ctx, const struct tvm_flow_info *fi);
+
+/**
+ * struct tvm_flow_dumper - the vsock module's flow table, for the core's
+ *	TVM_CMD_FLOW_GET (the core knows no vsock type)
+ * @owner: the module; the core holds a reference to it while it calls
+ * @dump: give @put every live flow whose id is at least *@pos, in id
+ *	order, that has @vm (NULL: any) at either end; stop at the first
+ *	@put that fails, with *@pos at that flow's id, and return its error;
+ *	at the end, *@pos past the last flow, and 0.  Called in process
+ *	context; may sleep (but not inside @put).
+ */
+struct tvm_flow_dumper {
+	struct module *owner;
+	int (*dump)(struct tvm_vm *vm, u64 *pos, tvm_flow_put_t put,
+		    void *ctx);
+};
+
+/* One dumper at a time: -EBUSY when another is registered. */
+int tvm_flow_dumper_register(const struct tvm_flow_dumper *d);
+/* After it returns, the core no longer calls @d. */
+void tvm_flow_dumper_unregister(const struct tvm_flow_dumper *d);
+
+/*
+ * Tell the "events" group (TVM_CMD_EVENT_FLOW) that @fi was blocked or
+ * tainted (@fi->action), because of @reason.  Nothing without listeners.
+ * May sleep.
+ */
+void tvm_flow_event(const struct tvm_flow_info *fi, const char *reason);
+
 #endif /* _TVM_API_H */

@@ -6,6 +6,8 @@
 #ifndef _TVM_HOOKS_H
 #define _TVM_HOOKS_H
 
+#include "api.h"
+
 struct netlink_ext_ack;
 struct tvm_vm;
 
@@ -22,7 +24,14 @@ int tvm_hooks_measure(struct tvm_vm *vm, struct netlink_ext_ack *extack);
  */
 void tvm_hooks_stop(struct tvm_vm *vm);
 
-/* Forget the ops; for module exit. */
+/*
+ * The registered flow dumper's dump (struct tvm_flow_dumper), holding a
+ * reference to its module; -EOPNOTSUPP when none is registered.
+ */
+int tvm_hooks_flow_dump(struct tvm_vm *vm, u64 *pos, tvm_flow_put_t put,
+			void *ctx);
+
+/* Forget the ops and the dumper; for module exit. */
 void tvm_hooks_uninit(void);
 
 #endif /* _TVM_HOOKS_H */

@@ -1054,6 +1054,110 @@ static int policy_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* --- flows (tvm_vsock) --------------------------------------------------- */
+
+/* TVM_A_FLOW: one flow, as FLOW_GET and EVENT_FLOW give it. */
+static int put_flow(struct sk_buff *skb, const struct tvm_flow_info *fi)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, TVM_A_FLOW);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, TVM_A_FLOW_ID, fi->id, TVM_A_FLOW_PAD) ||
+	    nla_put_u32(skb, TVM_A_FLOW_SRC_CID, fi->src_cid) ||
+	    nla_put_u32(skb, TVM_A_FLOW_SRC_PORT, fi->src_port) ||
+	    nla_put_u32(skb, TVM_A_FLOW_DST_CID, fi->dst_cid) ||
+	    nla_put_u32(skb, TVM_A_FLOW_DST_PORT, fi->dst_port) ||
+	    (fi->rx && nla_put_u32(skb, TVM_A_FLOW_RX_VM, fi->rx->id)) ||
+	    (fi->tx && nla_put_u32(skb, TVM_A_FLOW_TX_VM, fi->tx->id)) ||
+	    (fi->tx_host && nla_put_flag(skb, TVM_A_FLOW_TX_HOST)) ||
+	    nla_put_u64_64bit(skb, TVM_A_FLOW_BYTES, fi->bytes,
+			      TVM_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(skb, TVM_A_FLOW_EVENTS, fi->events,
+			      TVM_A_FLOW_PAD) ||
+	    nla_put_u32(skb, TVM_A_FLOW_ACTION, fi->action) ||
+	    nla_put_u32(skb, TVM_A_FLOW_STATE, fi->state) ||
+	    (fi->measured && nla_put_flag(skb, TVM_A_FLOW_MEASURED))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+struct flow_dump_ctx {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+/* One message per flow (tvm_flow_put_t); never sleeps. */
+static int flow_dump_put(void *ctx, const struct tvm_flow_info *fi)
+{
+	struct flow_dump_ctx *c = ctx;
+	void *hdr;
+
+	hdr = genlmsg_put(c->skb, NETLINK_CB(c->cb->skb).portid,
+			  c->cb->nlh->nlmsg_seq, &tvm_family, NLM_F_MULTI,
+			  TVM_CMD_FLOW_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (put_flow(c->skb, fi)) {
+		genlmsg_cancel(c->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(c->skb, hdr);
+	return 0;
+}
+
+/*
+ * cb->args[0]: the next flow id; cb->args[1]: set after the first call;
+ * cb->args[2]: the id of the VM the dump is filtered by, 0 for none.
+ * The first call checks the caller and finds the VM (see vm_get_first()).
+ */
+static int flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr **attrs = genl_dumpit_info(cb)->attrs;
+	struct flow_dump_ctx c = { .skb = skb, .cb = cb };
+	struct tvm_vm *vm = NULL;
+	u64 pos;
+	int ret;
+
+	if (!cb->args[1]) {
+		ret = dump_admin(cb);
+		if (ret)
+			return ret;
+		if (attrs[TVM_A_VM_ID] || attrs[TVM_A_VM_NAME] ||
+		    attrs[TVM_A_VM_UUID]) {
+			vm = vm_from_attrs(attrs, cb->extack);
+			if (IS_ERR(vm))
+				return PTR_ERR(vm);
+			cb->args[2] = vm->id;
+		}
+		cb->args[0] = 1;
+		cb->args[1] = 1;
+	} else if (cb->args[2]) {
+		vm = tvm_vm_get_by_id(cb->args[2]);
+		if (!vm) {
+			NL_SET_ERR_MSG(cb->extack,
+				       "VM was deleted during the dump");
+			return -ENOENT;
+		}
+	}
+	pos = cb->args[0];
+	ret = tvm_hooks_flow_dump(vm, &pos, flow_dump_put, &c);
+	tvm_vm_put(vm);
+	cb->args[0] = pos;
+	if (ret == -EOPNOTSUPP) {
+		NL_SET_ERR_MSG(cb->extack, "tvm_vsock is not loaded");
+		return ret;
+	}
+	/* A flow that does not fit an empty message would loop forever. */
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
+}
+
 /* --- attestation -------------------------------------------------------- */
 
 static int reply_ak(struct genl_info *info, const struct tvm_ak_info *ak)
@@ -1243,6 +1347,20 @@ void tvm_netlink_policy_event(const struct tvm_policy *p, const char *action)
 		   nla_put_string(msg, TVM_A_REASON, action) ? -EMSGSIZE : 0);
 }
 
+void tvm_flow_event(const struct tvm_flow_info *fi, const char *reason)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = event_new(TVM_CMD_EVENT_FLOW, &hdr);
+	if (!msg)
+		return;
+	event_send(msg, hdr,
+		   put_flow(msg, fi) ||
+		   nla_put_string(msg, TVM_A_REASON, reason) ? -EMSGSIZE : 0);
+}
+EXPORT_SYMBOL_GPL(tvm_flow_event);
+
 /* --- the family ---------------------------------------------------------- */
 
 /*
@@ -1417,6 +1535,12 @@ static const struct genl_ops tvm_ops[] = {
 		.policy = measure_file_policy,
 		.maxattr = TVM_A_MAX,
 		.internal_flags = TVM_NL_NEED_VM,
+	},
+	{
+		.cmd = TVM_CMD_FLOW_GET,
+		.dumpit = flow_get_dumpit,
+		.policy = selector_policy,
+		.maxattr = TVM_A_MAX,
 	},
 };
 

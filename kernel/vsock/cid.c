@@ -70,14 +70,7 @@ static LIST_HEAD(tv_binds);
 /* The bindings by CID, for the data path: see tv_cid_vm(). */
 static DEFINE_HASHTABLE(tv_cid_hash, 6);
 
-/* Counted without a lock; read with atomic_long_read(). */
-static struct {
-	atomic_long_t bound;
-	atomic_long_t unbound_no_vm;
-	atomic_long_t unbound_several_vms;
-	atomic_long_t unbound_full;
-	atomic_long_t unverified;
-} tv_stats;
+struct tv_stats tv_stats;
 
 static struct tv_bind *find_dev(const struct tv_dev *dev)
 {
@@ -235,6 +228,7 @@ void tv_cid_release(struct tv_dev *dev)
 struct tv_stat_attr {
 	struct module_attribute mattr;
 	atomic_long_t *value;
+	atomic64_t *value64;
 };
 
 static ssize_t stat_show(struct module_attribute *mattr,
@@ -243,8 +237,14 @@ static ssize_t stat_show(struct module_attribute *mattr,
 	struct tv_stat_attr *s = container_of(mattr, struct tv_stat_attr,
 					      mattr);
 
+	if (s->value64)
+		return sysfs_emit(buf, "%lld\n", atomic64_read(s->value64));
 	return sysfs_emit(buf, "%ld\n", atomic_long_read(s->value));
 }
+
+#define TV_STAT(name) { __ATTR(name, 0444, stat_show, NULL), &tv_stats.name }
+#define TV_STAT64(name) \
+	{ __ATTR(name, 0444, stat_show, NULL), NULL, &tv_stats.name }
 
 static struct tv_stat_attr tv_stat_attrs[] = {
 	{ __ATTR(bound, 0444, stat_show, NULL), &tv_stats.bound },
@@ -255,16 +255,22 @@ static struct tv_stat_attr tv_stat_attrs[] = {
 	{ __ATTR(unbound_full, 0444, stat_show, NULL),
 	  &tv_stats.unbound_full },
 	{ __ATTR(unverified, 0444, stat_show, NULL), &tv_stats.unverified },
+	TV_STAT(flows),
+	TV_STAT(flows_opened),
+	TV_STAT(flows_closed),
+	TV_STAT(flows_refused),
+	TV_STAT(events),
+	TV_STAT(checkpoints),
+	TV_STAT(extend_failed),
+	TV_STAT(blocked),
+	TV_STAT(tainted),
+	TV_STAT(unbound_packets),
+	TV_STAT(resets_lost),
+	TV_STAT64(bytes_measured),
+	TV_STAT64(bytes_host),
 };
 
-static struct attribute *tv_stat_list[] = {
-	&tv_stat_attrs[0].mattr.attr,
-	&tv_stat_attrs[1].mattr.attr,
-	&tv_stat_attrs[2].mattr.attr,
-	&tv_stat_attrs[3].mattr.attr,
-	&tv_stat_attrs[4].mattr.attr,
-	NULL
-};
+static struct attribute *tv_stat_list[ARRAY_SIZE(tv_stat_attrs) + 1];
 
 static const struct attribute_group tv_stat_group = {
 	.name = "stats",
@@ -273,6 +279,10 @@ static const struct attribute_group tv_stat_group = {
 
 int tv_cid_init(void)
 {
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tv_stat_attrs); i++)
+		tv_stat_list[i] = &tv_stat_attrs[i].mattr.attr;
 	return sysfs_create_group(&THIS_MODULE->mkobj.kobj, &tv_stat_group);
 }
 

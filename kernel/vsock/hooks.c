@@ -15,13 +15,26 @@
  *				and a packet's source
  *	vhost_vsock_handle_tx_kick  looked up: its address and size, to
  *				know a call made from it
- *	vhost_transport_send_pkt  looked up: where a guest-to-guest packet
- *				is queued to its receiver (forward.c)
+ *	vhost_transport_send_pkt  wrap: every packet to a guest, when it is
+ *				queued: measured into the receiver's flow
+ *				(flow.c) and judged by its policy first
  * and in vmw_vsock_virtio_transport_common.ko:
+ *	virtio_transport_recv_pkt  wrap: of vhost's transport only (its
+ *				send_pkt is the one above), a packet from a
+ *				guest whose source CID vhost has checked:
+ *				its flow is counted
  *	virtio_transport_deliver_tap_pkt  wrap: called from
  *				vhost_vsock_handle_tx_kick() for each packet a
  *				guest sends, before vhost checks its addresses;
- *				forward.c delivers those for another guest
+ *				forward.c delivers those for another guest,
+ *				through the original send_pkt
+ *
+ * A dropped packet resets both ends (VSOCK.md (c)): a RST to the guest
+ * through the original send_pkt at once, and a RST into the host's socket
+ * through the original recv_pkt, from a work item for host-to-guest
+ * packets, whose sender may hold that socket's lock.  The host
+ * application sees EOF, then EPIPE.  Calls of the originals from this
+ * module are not redirected (hook.h), so no reset is measured again.
  *
  * No layout: a device is known by its file's private_data, compared and
  * never dereferenced, so struct vhost_vsock (private to vhost_vsock.c)
@@ -42,6 +55,10 @@
 #include <linux/kallsyms.h>
 #include <linux/kstrtox.h>
 #include <linux/module.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/virtio_vsock.h>
+#include <linux/workqueue.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/rcupdate.h>
@@ -58,9 +75,10 @@
 enum {
 	H_GET,
 	H_TX_KICK,
-	H_SEND,
 	H_IOCTL,
 	H_RELEASE,
+	H_SEND,
+	H_RECV,
 	H_TAP,
 	H_NR
 };
@@ -87,13 +105,27 @@ typedef int (*dev_release_t)(struct inode *inode, struct file *f);
 typedef struct tv_dev *(*dev_get_t)(u32 guest_cid);
 typedef int (*send_pkt_t)(struct sk_buff *skb);
 typedef void (*deliver_tap_t)(struct sk_buff *skb);
+typedef void (*recv_pkt_t)(struct virtio_transport *t, struct sk_buff *skb);
+
+static_assert(__same_type((send_pkt_t)NULL,
+			  ((struct virtio_transport *)NULL)->send_pkt));
+static_assert(__same_type(&virtio_transport_recv_pkt, (recv_pkt_t)NULL));
+
+/*
+ * vhost's transport (the static vhost_transport, whose address no lookup
+ * gives: kallsyms holds functions only for the hook layer), as the first
+ * guest-to-host packet shows it; for resets into host sockets.  Valid
+ * while the hooks are in: they go before vhost_vsock does.
+ */
+static struct virtio_transport *tv_vhost_transport;
+
+/* Resets into host sockets wait here; drained at exit. */
+static struct workqueue_struct *tv_wq;
 
 static_assert(__same_type((dev_ioctl_t)NULL,
 			  ((const struct file_operations *)NULL)->unlocked_ioctl));
 static_assert(__same_type((dev_release_t)NULL,
 			  ((const struct file_operations *)NULL)->release));
-static_assert(__same_type((send_pkt_t)NULL,
-			  ((const struct virtio_transport *)NULL)->send_pkt));
 static_assert(__same_type(&virtio_transport_deliver_tap_pkt,
 			  (deliver_tap_t)NULL));
 
@@ -205,6 +237,130 @@ static int tv_dev_release(struct inode *inode, struct file *f)
 	return ret;
 }
 
+/* A RST from @src to @dst, of connection type @type; NULL without memory. */
+static struct sk_buff *rst_skb(u64 src_cid, u32 src_port, u64 dst_cid,
+			       u32 dst_port, u16 type)
+{
+	struct virtio_vsock_hdr *hdr;
+	struct sk_buff *skb;
+
+	skb = virtio_vsock_alloc_skb(VIRTIO_VSOCK_SKB_HEADROOM, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	hdr = virtio_vsock_hdr(skb);
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->src_cid = cpu_to_le64(src_cid);
+	hdr->src_port = cpu_to_le32(src_port);
+	hdr->dst_cid = cpu_to_le64(dst_cid);
+	hdr->dst_port = cpu_to_le32(dst_port);
+	hdr->type = cpu_to_le16(type);
+	hdr->op = cpu_to_le16(VIRTIO_VSOCK_OP_RST);
+	return skb;
+}
+
+struct tv_rst_work {
+	struct work_struct work;
+	struct virtio_transport *t;
+	struct sk_buff *skb;
+};
+
+static void rst_host_work(struct work_struct *work)
+{
+	struct tv_rst_work *w = container_of(work, struct tv_rst_work, work);
+
+	tvm_hook_orig(&tv_hooks[H_RECV], recv_pkt_t)(w->t, w->skb);
+	kfree(w);
+}
+
+/*
+ * Reset the connection of @hdr, a packet of @guest's end (its src or dst
+ * CID) with the host: a RST to the guest now, and one into the host's
+ * socket now (@defer false) or from tv_wq.  A reset that cannot be made
+ * is counted (resets_lost).
+ */
+static void reset_both(const struct virtio_vsock_hdr *hdr, bool h2g,
+		       bool defer)
+{
+	u64 gcid = le64_to_cpu(h2g ? hdr->dst_cid : hdr->src_cid);
+	u64 hcid = le64_to_cpu(h2g ? hdr->src_cid : hdr->dst_cid);
+	u32 gport = le32_to_cpu(h2g ? hdr->dst_port : hdr->src_port);
+	u32 hport = le32_to_cpu(h2g ? hdr->src_port : hdr->dst_port);
+	u16 type = le16_to_cpu(hdr->type);
+	struct virtio_transport *t = READ_ONCE(tv_vhost_transport);
+	struct tv_rst_work *w;
+	struct sk_buff *skb;
+
+	/* To the guest, as from the host's socket. */
+	skb = rst_skb(hcid, hport, gcid, gport, type);
+	if (skb)
+		tvm_hook_orig(&tv_hooks[H_SEND], send_pkt_t)(skb);
+	else
+		atomic_long_inc(&tv_stats.resets_lost);
+
+	/* Into the host's socket, as from the guest. */
+	skb = t ? rst_skb(gcid, gport, hcid, hport, type) : NULL;
+	if (!skb) {
+		atomic_long_inc(&tv_stats.resets_lost);
+		return;
+	}
+	if (!defer) {
+		tvm_hook_orig(&tv_hooks[H_RECV], recv_pkt_t)(t, skb);
+		return;
+	}
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (!w) {
+		kfree_skb(skb);
+		atomic_long_inc(&tv_stats.resets_lost);
+		return;
+	}
+	INIT_WORK(&w->work, rst_host_work);
+	w->t = t;
+	w->skb = skb;
+	queue_work(tv_wq, &w->work);
+}
+
+/*
+ * Every packet vhost is given for a guest, in the sending host task (or
+ * the vhost worker, for replies), often under the sending socket's lock.
+ * A blocked packet is dropped (the sender is told it went: its socket is
+ * reset next).
+ */
+static int tv_send(struct sk_buff *skb)
+{
+	int ret;
+
+	if (tv_flow_h2g(skb) == TVM_DF_BLOCK) {
+		ret = skb->len;
+		reset_both(virtio_vsock_hdr(skb), true, true);
+		kfree_skb(skb);
+	} else {
+		ret = tvm_hook_orig(&tv_hooks[H_SEND], send_pkt_t)(skb);
+	}
+	tvm_hook_exit();
+	return ret;
+}
+
+/*
+ * Every packet a virtio transport receives; those of vhost's come from a
+ * guest, from the device's vhost worker, after vhost checked that the
+ * source CID is the device's own (VSOCK.md (a)).
+ */
+static void tv_recv(struct virtio_transport *t, struct sk_buff *skb)
+{
+	if (t->send_pkt == (send_pkt_t)tv_hooks[H_SEND].addr) {
+		if (!READ_ONCE(tv_vhost_transport))
+			WRITE_ONCE(tv_vhost_transport, t);
+		if (tv_flow_g2h(skb) == TVM_DF_BLOCK) {
+			reset_both(virtio_vsock_hdr(skb), false, false);
+			kfree_skb(skb);
+			goto out;
+		}
+	}
+	tvm_hook_orig(&tv_hooks[H_RECV], recv_pkt_t)(t, skb);
+out:
+	tvm_hook_exit();
+}
+
 static int tv_module_event(struct notifier_block *nb, unsigned long state,
 			   void *data)
 {
@@ -236,21 +392,29 @@ int tv_hooks_init(void)
 		TVM_HOOK_LOOKUP(TV_TARGET ":vhost_vsock_get");
 	tv_hooks[H_TX_KICK] = (struct tvm_hook)
 		TVM_HOOK_LOOKUP(TV_TARGET ":vhost_vsock_handle_tx_kick");
-	tv_hooks[H_SEND] = (struct tvm_hook)
-		TVM_HOOK_LOOKUP(TV_TARGET ":vhost_transport_send_pkt");
 	tv_hooks[H_IOCTL] = (struct tvm_hook)
 		TVM_HOOK_WRAP(TV_TARGET ":vhost_vsock_dev_ioctl", tv_dev_ioctl);
 	tv_hooks[H_RELEASE] = (struct tvm_hook)
 		TVM_HOOK_WRAP(TV_TARGET ":vhost_vsock_dev_release",
 			      tv_dev_release);
+	tv_hooks[H_SEND] = (struct tvm_hook)
+		TVM_HOOK_WRAP(TV_TARGET ":vhost_transport_send_pkt", tv_send);
+	tv_hooks[H_RECV] = (struct tvm_hook)
+		TVM_HOOK_WRAP(TV_COMMON ":virtio_transport_recv_pkt", tv_recv);
 	tv_hooks[H_TAP] = (struct tvm_hook)
 		TVM_HOOK_WRAP(TV_COMMON ":virtio_transport_deliver_tap_pkt",
 			      tv_tap);
 
+	tv_wq = alloc_workqueue("tvm_vsock", 0, 0);
+	if (!tv_wq)
+		return -ENOMEM;
+
 	/* First: vhost_vsock going while the hooks go in is seen. */
 	ret = register_module_notifier(&tv_module_nb);
-	if (ret)
+	if (ret) {
+		destroy_workqueue(tv_wq);
 		return ret;
+	}
 	mutex_lock(&tv_hooks_lock);
 	ret = tvm_hooks_install(tv_hooks, H_NR);
 	if (ret == -ENOENT)
@@ -266,9 +430,10 @@ int tv_hooks_init(void)
 	mutex_unlock(&tv_hooks_lock);
 	if (ret) {
 		unregister_module_notifier(&tv_module_nb);
+		destroy_workqueue(tv_wq);
 		return ret;
 	}
-	pr_info("binding vhost-vsock guest CIDs to their VMs\n");
+	pr_info("binding vhost-vsock guest CIDs to their VMs, measuring their flows\n");
 	return 0;
 }
 
@@ -280,4 +445,6 @@ void tv_hooks_uninit(void)
 		tvm_hooks_remove(tv_hooks, H_NR);
 	tv_attached = false;
 	mutex_unlock(&tv_hooks_lock);
+	/* Pending resets into host sockets: vhost_vsock is still there. */
+	destroy_workqueue(tv_wq);
 }

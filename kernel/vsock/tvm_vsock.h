@@ -12,6 +12,7 @@
 #ifndef _TVM_VSOCK_H
 #define _TVM_VSOCK_H
 
+#include <linux/atomic.h>
 #include <linux/types.h>
 
 #include "api.h"	/* enum tvm_df_action */
@@ -25,6 +26,33 @@ struct tvm_vm;
  * never reads).
  */
 struct tv_dev;
+
+/*
+ * Counters, in /sys/module/tvm_vsock/stats/ (Documentation/vsock.rst,
+ * "Counters"); counted without a lock.
+ */
+struct tv_stats {
+	atomic_long_t bound;
+	atomic_long_t unbound_no_vm;
+	atomic_long_t unbound_several_vms;
+	atomic_long_t unbound_full;
+	atomic_long_t unverified;
+	atomic_long_t flows;
+	atomic_long_t flows_opened;
+	atomic_long_t flows_closed;
+	atomic_long_t flows_refused;
+	atomic_long_t events;
+	atomic_long_t checkpoints;
+	atomic_long_t extend_failed;
+	atomic_long_t blocked;
+	atomic_long_t tainted;
+	atomic_long_t unbound_packets;
+	atomic_long_t resets_lost;
+	atomic64_t bytes_measured;
+	atomic64_t bytes_host;
+};
+
+extern struct tv_stats tv_stats;
 
 int tv_hooks_init(void);
 void tv_hooks_uninit(void);
@@ -69,6 +97,20 @@ struct tvm_vm *tv_cid_vm(u32 cid);
 
 int tv_flow_init(void);
 void tv_flow_uninit(void);
+
+/*
+ * A packet vhost queues for a guest (hooks.c): into the flow of the VM
+ * bound to its dst_cid, judged by that VM's policy with the host as the
+ * sender.  TVM_DF_BLOCK: the caller drops it and resets both ends.
+ * Process context; may sleep.
+ */
+enum tvm_df_action tv_flow_h2g(struct sk_buff *skb);
+/*
+ * A packet from a guest to the host, its src_cid checked by vhost: its
+ * flow is listed and counted, nothing logged (the host has no PCRs).
+ * TVM_DF_BLOCK only when a bound refuses a new flow.  May sleep.
+ */
+enum tvm_df_action tv_flow_g2h(struct sk_buff *skb);
 
 /**
  * tv_flow_deliver - measure a packet from guest @tx delivered to guest @rx

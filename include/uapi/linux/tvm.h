@@ -310,6 +310,30 @@
  * 3-byte mask, and pcrDigest (TPM2B_DIGEST: SHA-256 of the selected PCR
  * values concatenated in index order).
  *
+ * Flows
+ * ~~~~~
+ * TVM_CMD_FLOW_GET: the live vsock flows (tvm_vsock.ko,
+ * Documentation/vsock.rst); NLM_F_DUMP only.  EOPNOTSUPP when tvm_vsock
+ * is not loaded.
+ *
+ *    selector (optional: only the flows with that VM at either end)
+ *
+ * replies one message per flow, in the order they were opened:
+ *
+ *    TVM_A_FLOW {
+ *        TVM_A_FLOW_ID
+ *        TVM_A_FLOW_SRC_CID, TVM_A_FLOW_SRC_PORT
+ *        TVM_A_FLOW_DST_CID, TVM_A_FLOW_DST_PORT
+ *        TVM_A_FLOW_RX_VM (absent: the host receives)
+ *        TVM_A_FLOW_TX_VM (absent: the host, or an unbound CID, sends)
+ *        TVM_A_FLOW_TX_HOST (the host sends)
+ *        TVM_A_FLOW_BYTES
+ *        TVM_A_FLOW_EVENTS
+ *        TVM_A_FLOW_ACTION
+ *        TVM_A_FLOW_STATE
+ *        TVM_A_FLOW_MEASURED (its receiver's PCR 14 gets its events)
+ *    }
+ *
  * The "events" multicast group
  * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
  * Its messages arrive in order for any one VM.
@@ -328,6 +352,12 @@
  *
  *    TVM_A_POLICY { the head of a POLICY_GET dump }
  *    TVM_A_REASON: "load" or "delete"
+ *
+ * TVM_CMD_EVENT_FLOW: a receiver's dataflow policy blocked a packet (the
+ * flow is reset) or tainted its receiver (once per flow).
+ *
+ *    TVM_A_FLOW { as in FLOW_GET; TVM_A_FLOW_ACTION is what was done }
+ *    TVM_A_REASON: why, naming the sender
  *
  * Errors
  * ~~~~~~
@@ -375,7 +405,7 @@
  *
  * Documentation/abi.rst lists what each version added.
  */
-#define TVM_ABI_VERSION 8
+#define TVM_ABI_VERSION 9
 
 /**
  * TVM_SECURITYFS_DIR - name of tvm's directory under securityfs
@@ -582,6 +612,12 @@ enum tvm_vm_state {
  * policy of a launched VM; data is struct tvm_ev_policy.
  */
 #define TVM_EV_POLICY		(TVM_EV_BASE + 11)
+/**
+ * TVM_EV_FLOW - PCR 14: data a VM received over vsock (tvm_vsock.ko):
+ *	a checkpoint or the close of a flow, or one message; data is struct
+ *	tvm_ev_flow
+ */
+#define TVM_EV_FLOW		(TVM_EV_BASE + 12)
 
 /*
  * The events below hash their data: each bank's digest is H_bank(data).
@@ -694,6 +730,75 @@ struct tvm_ev_policy {
 	__u8 key_id[TVM_KEY_ID_SIZE];
 };
 
+/** TVM_EV_FLOW_CHECKPOINT - in &struct tvm_ev_flow.flags: a checkpoint */
+#define TVM_EV_FLOW_CHECKPOINT	(1U << 0)
+/** TVM_EV_FLOW_CLOSE - the flow closed: the whole stream */
+#define TVM_EV_FLOW_CLOSE	(1U << 1)
+/** TVM_EV_FLOW_MESSAGE - one message (per-message measurement) */
+#define TVM_EV_FLOW_MESSAGE	(1U << 2)
+/** TVM_EV_FLOW_HOST - the sender is the host */
+#define TVM_EV_FLOW_HOST	(1U << 3)
+/** TVM_EV_FLOW_RESET - with %TVM_EV_FLOW_CLOSE: closed by a reset */
+#define TVM_EV_FLOW_RESET	(1U << 4)
+/**
+ * TVM_EV_FLOW_LATE - tvm saw the flow first mid-connection (it was loaded
+ *	after the connection opened): the stream is what followed
+ */
+#define TVM_EV_FLOW_LATE	(1U << 5)
+
+/**
+ * enum tvm_flow_action - what was done with a flow's data (the receiver's
+ *	dataflow policy, Documentation/vsock.rst)
+ * @TVM_FLOW_ACT_MEASURE: delivered and measured
+ * @TVM_FLOW_ACT_TAINT: delivered and measured; the receiver turned
+ *	UNTRUSTED
+ * @TVM_FLOW_ACT_BLOCK: a packet was dropped and the connection reset
+ * @__TVM_FLOW_ACT_MAX: internal
+ */
+enum tvm_flow_action {
+	TVM_FLOW_ACT_MEASURE,
+	TVM_FLOW_ACT_TAINT,
+	TVM_FLOW_ACT_BLOCK,
+	__TVM_FLOW_ACT_MAX
+};
+
+/**
+ * struct tvm_ev_flow - data of %TVM_EV_FLOW: one direction of a vsock
+ *	connection, as its receiver got it (Documentation/eventlog.rst)
+ * @magic: "TVMF"
+ * @flags: %TVM_EV_FLOW_CHECKPOINT, %TVM_EV_FLOW_CLOSE or
+ *	%TVM_EV_FLOW_MESSAGE, and %TVM_EV_FLOW_HOST, %TVM_EV_FLOW_RESET,
+ *	%TVM_EV_FLOW_LATE
+ * @src_cid: the sender's CID (2: the host)
+ * @dst_cid: the receiver's CID
+ * @src_port: the sender's port
+ * @dst_port: the receiver's port
+ * @sender: the sending VM's UUID; all zero for the host, or a CID no VM
+ *	holds
+ * @action: enum tvm_flow_action, the strongest taken on the flow so far
+ * @reserved: zero
+ * @offset: where in the stream the bytes measured start: 0, but for a
+ *	message the bytes of the stream before it
+ * @bytes: bytes measured: a checkpoint or close, the first @bytes of
+ *	the stream; a message, its length
+ * @sha256: SHA-256 of exactly those bytes: the stream's bytes @offset
+ *	to @offset + @bytes - 1
+ */
+struct tvm_ev_flow {
+	__u8 magic[4];
+	__le32 flags;
+	__le64 src_cid;
+	__le64 dst_cid;
+	__le32 src_port;
+	__le32 dst_port;
+	__u8 sender[TVM_UUID_SIZE];
+	__le32 action;
+	__le32 reserved;
+	__le64 offset;
+	__le64 bytes;
+	__u8 sha256[32];
+};
+
 /**
  * struct tvm_ev_host_pcr - event data of %TVM_EV_HOST_PCR
  * @magic: "TVMH"
@@ -755,6 +860,8 @@ struct tvm_ev_reset {
  * @TVM_CMD_VM_BIND: name the next KVM VM a process creates
  * @TVM_CMD_VM_MEASURE: measure a KVM VM's runtime ranges now
  * @TVM_CMD_MEASURE_FILE: measure a file into a VM's PCR 9
+ * @TVM_CMD_FLOW_GET: dump the live vsock flows
+ * @TVM_CMD_EVENT_FLOW: "events" group: a flow was blocked or tainted
  * @__TVM_CMD_MAX: internal
  */
 enum tvm_cmd {
@@ -778,6 +885,8 @@ enum tvm_cmd {
 	TVM_CMD_VM_BIND,
 	TVM_CMD_VM_MEASURE,
 	TVM_CMD_MEASURE_FILE,
+	TVM_CMD_FLOW_GET,
+	TVM_CMD_EVENT_FLOW,
 	__TVM_CMD_MAX
 };
 #define TVM_CMD_MAX		(__TVM_CMD_MAX - 1)
@@ -837,6 +946,8 @@ enum tvm_cmd {
  * @TVM_A_VM_CIDS: nested, %TVM_A_VM_CID entries in the order they were
  *	bound (at most %TVM_VM_CIDS_MAX); replies only
  * @TVM_A_VM_CID: u32, a vhost-vsock guest CID of the VM (tvm_vsock)
+ * @TVM_A_FLOW: nested, enum tvm_flow_attr: one vsock flow; replies and
+ *	events only
  * @__TVM_A_MAX: internal
  */
 enum tvm_attr {
@@ -880,6 +991,7 @@ enum tvm_attr {
 	TVM_A_FILE_NAME,
 	TVM_A_VM_CIDS,
 	TVM_A_VM_CID,
+	TVM_A_FLOW,
 	__TVM_A_MAX
 };
 #define TVM_A_MAX		(__TVM_A_MAX - 1)
@@ -1155,6 +1267,61 @@ enum tvm_range_attr {
 	__TVM_A_RANGE_MAX
 };
 #define TVM_A_RANGE_MAX		(__TVM_A_RANGE_MAX - 1)
+
+/**
+ * enum tvm_flow_state - where a flow is
+ * @TVM_FLOW_OPEN: open
+ * @TVM_FLOW_SHUT: a SHUTDOWN of one direction was seen
+ * @TVM_FLOW_CLOSED: closed (in events only: a dump lists live flows)
+ * @__TVM_FLOW_STATE_MAX: internal
+ */
+enum tvm_flow_state {
+	TVM_FLOW_OPEN,
+	TVM_FLOW_SHUT,
+	TVM_FLOW_CLOSED,
+	__TVM_FLOW_STATE_MAX
+};
+
+/**
+ * enum tvm_flow_attr - inside %TVM_A_FLOW
+ * @TVM_A_FLOW_UNSPEC: unused
+ * @TVM_A_FLOW_ID: u64, the flow's number, from 1 in the order opened
+ * @TVM_A_FLOW_SRC_CID: u32, the sender's CID (2: the host)
+ * @TVM_A_FLOW_SRC_PORT: u32, the sender's port
+ * @TVM_A_FLOW_DST_CID: u32, the receiver's CID
+ * @TVM_A_FLOW_DST_PORT: u32, the receiver's port
+ * @TVM_A_FLOW_RX_VM: u32, the receiving VM's id; absent: the host
+ * @TVM_A_FLOW_TX_VM: u32, the sending VM's id; absent: the host, or a
+ *	CID no VM holds
+ * @TVM_A_FLOW_TX_HOST: flag, the host sends
+ * @TVM_A_FLOW_BYTES: u64, payload bytes so far
+ * @TVM_A_FLOW_EVENTS: u64, %TVM_EV_FLOW events logged for it
+ * @TVM_A_FLOW_ACTION: u32, enum tvm_flow_action: the strongest so far
+ * @TVM_A_FLOW_STATE: u32, enum tvm_flow_state
+ * @TVM_A_FLOW_MEASURED: flag, its receiver is a VM whose PCR 14 gets
+ *	its events (not so for the host)
+ * @TVM_A_FLOW_PAD: padding
+ * @__TVM_A_FLOW_MAX: internal
+ */
+enum tvm_flow_attr {
+	TVM_A_FLOW_UNSPEC,
+	TVM_A_FLOW_ID,
+	TVM_A_FLOW_SRC_CID,
+	TVM_A_FLOW_SRC_PORT,
+	TVM_A_FLOW_DST_CID,
+	TVM_A_FLOW_DST_PORT,
+	TVM_A_FLOW_RX_VM,
+	TVM_A_FLOW_TX_VM,
+	TVM_A_FLOW_TX_HOST,
+	TVM_A_FLOW_BYTES,
+	TVM_A_FLOW_EVENTS,
+	TVM_A_FLOW_ACTION,
+	TVM_A_FLOW_STATE,
+	TVM_A_FLOW_MEASURED,
+	TVM_A_FLOW_PAD,
+	__TVM_A_FLOW_MAX
+};
+#define TVM_A_FLOW_MAX		(__TVM_A_FLOW_MAX - 1)
 
 /** TVM_NONCE_MIN - shortest nonce a quote accepts */
 #define TVM_NONCE_MIN		8
