@@ -227,14 +227,15 @@ static void fwd_skb_free(struct sk_buff *skb)
 
 /*
  * Charge @skb to @to's queue: from now on freeing it uncharges it.  False
- * (and @skb freed) when @to's queue has no room.
+ * (and @skb freed) when @to's queue has no room, unless @force.
  */
-static bool fwd_charge(struct tv_fdev *to, struct sk_buff *skb)
+static bool fwd_charge(struct tv_fdev *to, struct sk_buff *skb, bool force)
 {
 	struct tv_fwd_cb *cb = (struct tv_fwd_cb *)skb->cb;
 	u32 charge = skb->truesize;
 
-	if (atomic_long_add_return(charge, &to->queued) > g2g_queue_max) {
+	if (atomic_long_add_return(charge, &to->queued) > g2g_queue_max &&
+	    !force) {
 		atomic_long_sub(charge, &to->queued);
 		kfree_skb(skb);
 		return false;
@@ -272,9 +273,15 @@ static bool fwd_send(struct tv_fdev *to, struct sk_buff *skb)
 	return ok;
 }
 
-/* An RST from @src:@sport to @to (whose CID is @dst):@dport. */
+/*
+ * An RST from @src:@sport to @to (whose CID is @dst):@dport.  @closing: it
+ * ends a connection tvm_vsock had open (at most one per connection), so
+ * it is queued even past the cap, else the peer would never hear of it;
+ * an RST that answers a refused packet obeys the cap, as the packets that
+ * cause it may come without end.
+ */
 static void fwd_rst(struct tv_fdev *to, u32 src, u32 sport, u32 dst,
-		    u32 dport)
+		    u32 dport, bool closing)
 {
 	struct virtio_vsock_hdr *hdr;
 	struct sk_buff *skb;
@@ -290,7 +297,7 @@ static void fwd_rst(struct tv_fdev *to, u32 src, u32 sport, u32 dst,
 	hdr->dst_port = cpu_to_le32(dport);
 	hdr->type = cpu_to_le16(VIRTIO_VSOCK_TYPE_STREAM);
 	hdr->op = cpu_to_le16(VIRTIO_VSOCK_OP_RST);
-	if (fwd_charge(to, skb) && fwd_send(to, skb))
+	if (fwd_charge(to, skb, closing) && fwd_send(to, skb))
 		atomic_long_inc(&tv_fwd_stats.resets);
 }
 
@@ -347,7 +354,7 @@ void tv_fwd_packet(struct sk_buff *skb)
 	struct tv_fdev *from, *to = NULL;
 	struct tv_conn *c, *nc = NULL, *fresh = NULL;
 	struct tvm_vm *rx = NULL, *tx = NULL;
-	bool spoofed, had_conn = false;
+	bool spoofed, had_conn = false, closing;
 	struct tvm_df_verdict v;
 	struct sk_buff *copy;
 	enum fwd_why why = FWD_REFUSED;
@@ -423,7 +430,7 @@ void tv_fwd_packet(struct sk_buff *skb)
 	/* 4. Room in the receiver's queue, then the flow, then vhost. */
 	why = FWD_CAPPED;
 	copy = skb_copy(skb, GFP_KERNEL);
-	if (!copy || !fwd_charge(to, copy))
+	if (!copy || !fwd_charge(to, copy, false))
 		goto fail;
 	if (tv_flow_deliver(skb, rx, tx) == TVM_DF_BLOCK) {
 		kfree_skb(copy);
@@ -466,12 +473,13 @@ fail:
 			had_conn = c != fresh;
 		}
 		spin_unlock(&tv_fwd_lock);
-		kfree(c);
 	}
+	closing = c;
+	kfree(c);
 	if (op != VIRTIO_VSOCK_OP_RST)
-		fwd_rst(from, dst, dport, src, sport);
+		fwd_rst(from, dst, dport, src, sport, closing);
 	if (had_conn)
-		fwd_rst(to, src, sport, dst, dport);
+		fwd_rst(to, src, sport, dst, dport, true);
 out:
 	if (rx)
 		tvm_vm_put(rx);
@@ -507,9 +515,11 @@ static void fdev_reset_all(struct tv_fdev *f)
 					     gone_node))) {
 		list_del(&c->gone_node);
 		if (c->a)
-			fwd_rst(c->a, c->b_cid, c->b_port, c->a_cid, c->a_port);
+			fwd_rst(c->a, c->b_cid, c->b_port, c->a_cid, c->a_port,
+				true);
 		if (c->b)
-			fwd_rst(c->b, c->a_cid, c->a_port, c->b_cid, c->b_port);
+			fwd_rst(c->b, c->a_cid, c->a_port, c->b_cid, c->b_port,
+				true);
 		fdev_put(c->a);
 		fdev_put(c->b);
 		kfree(c);
