@@ -154,27 +154,16 @@ struct crypto_shash *tvm_sha256_tfm(void);
  */
 unsigned int tvm_vm_ranges(struct tvm_vm *vm, struct tvm_range *ranges);
 
-/**
- * enum tvm_df_action - what becomes of data a receiver's policy does not
- *	accept from its sender (Documentation/vsock.rst)
- * @TVM_DF_MEASURE: delivered and measured into the receiver's PCR 14
- * @TVM_DF_TAINT: delivered and measured; the receiver turns UNTRUSTED,
- *	naming the sender (tvm_vm_mismatch())
- * @TVM_DF_BLOCK: dropped, and both ends see the connection reset
- */
-enum tvm_df_action {
-	TVM_DF_MEASURE,
-	TVM_DF_TAINT,
-	TVM_DF_BLOCK,
-};
+/* enum tvm_df_action is the wire format's: include/uapi/linux/tvm.h. */
 
 /**
  * struct tvm_df_verdict - what a receiver's policy says of data from one
  *	sender on one port, at this moment
  * @action: enum tvm_df_action for this packet
  * @listed: a rule of the receiver's dataflow section names this sender
- *	and port (guest-to-guest delivery needs one: it is off unless a
- *	policy enables it)
+ *	and port, whether the sender meets its minimums or not (@action
+ *	says what becomes of the data); guest-to-guest delivery needs one:
+ *	it is off unless a policy enables it
  * @checkpoint_bytes: a flow's checkpoint every this many bytes; 0: the
  *	module's default
  * @checkpoint_ms: and every this many milliseconds; 0: the default
@@ -194,15 +183,17 @@ struct tvm_df_verdict {
 /**
  * tvm_vm_dataflow - judge data for @rx from @tx on @port
  * @rx: the receiving VM
- * @tx: the sending VM; NULL: the host (its trust is the platform's), or
- *	a guest CID that no VM holds
+ * @tx: the sending VM; NULL: the host, whose trust is the platform's: it
+ *	meets every rule's minimums.  A guest whose CID no VM holds is not
+ *	the host: judge it with tvm_vm_dataflow_unbound().
  * @port: the receiver's port
  * @v: gets the verdict
  *
  * Reads @rx's policy and @tx's trust as they are now, so a sender that
  * turned UNTRUSTED is judged so from its next packet.  Without a policy,
  * or with a policy that has no dataflow section, everything is measured
- * and nothing is listed.  Never sleeps (RCU); callable per packet.
+ * and nothing is listed.  Documentation/policy.rst, "Dataflow", has the
+ * rules.  Never sleeps (RCU); callable per packet.
  */
 void tvm_vm_dataflow(struct tvm_vm *rx, struct tvm_vm *tx, u32 port,
 		     struct tvm_df_verdict *v);
@@ -274,5 +265,19 @@ void tvm_flow_dumper_unregister(const struct tvm_flow_dumper *d);
  * May sleep.
  */
 void tvm_flow_event(const struct tvm_flow_info *fi, const char *reason);
+
+/**
+ * tvm_vm_dataflow_unbound - judge data for @rx, on @port, from a guest
+ *	whose CID no VM holds
+ * @rx: the receiving VM
+ * @port: the receiver's port
+ * @v: gets the verdict
+ *
+ * As tvm_vm_dataflow(), for a sender that is neither the host nor a VM:
+ * only a rule "from any" names it, and it has no trust state and level 0,
+ * so it meets a rule only when the rule asks for nothing.  Never sleeps.
+ */
+void tvm_vm_dataflow_unbound(struct tvm_vm *rx, u32 port,
+			     struct tvm_df_verdict *v);
 
 #endif /* _TVM_API_H */

@@ -209,6 +209,8 @@ static int fill_vm(struct sk_buff *skb, struct tvm_vm *vm)
 	bytes = vm->log_bytes;
 	refused = vm->log_refused;
 	if (nla_put_u32(skb, TVM_A_VM_TRUST, vm->trust) ||
+	    nla_put_u32(skb, TVM_A_VM_LEVEL,
+			vm->trust == TVM_TRUST_TRUSTED ? vm->level : 0) ||
 	    put_u64(skb, TVM_A_VM_POLICY_GEN, vm->policy_gen))
 		goto unlock;
 	list = nla_nest_start(skb, TVM_A_VM_REASONS);

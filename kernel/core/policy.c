@@ -27,6 +27,7 @@
 #include "ima.h"
 #include "netlink.h"
 #include "policy.h"
+#include "trust.h"
 #include "tvm_log.h"
 #include "vm.h"
 
@@ -106,6 +107,37 @@ static const struct nla_policy range_policy[TVM_A_RANGE_MAX + 1] = {
 						       &interval_limits),
 };
 
+static const struct nla_policy df_ports_policy[TVM_A_DFP_MAX + 1] = {
+	[TVM_A_DFP_FIRST] = { .type = NLA_U32 },
+	[TVM_A_DFP_LAST] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy df_rule_policy[TVM_A_DFR_MAX + 1] = {
+	[TVM_A_DFR_FROM_ANY] = { .type = NLA_FLAG },
+	[TVM_A_DFR_FROM_HOST] = { .type = NLA_FLAG },
+	[TVM_A_DFR_FROM_NAME] = { .type = NLA_NUL_STRING, .len = TVM_NAME_MAX },
+	[TVM_A_DFR_FROM_UUID] = NLA_POLICY_EXACT_LEN(TVM_UUID_SIZE),
+	[TVM_A_DFR_PORTS] = NLA_POLICY_NESTED(df_ports_policy),
+	[TVM_A_DFR_MIN_TRUST] = NLA_POLICY_RANGE(NLA_U32, TVM_TRUST_PENDING,
+						 TVM_TRUST_UNKNOWN),
+	[TVM_A_DFR_MIN_LEVEL] = NLA_POLICY_MAX(NLA_U32, TVM_POLICY_LEVELS),
+	[TVM_A_DFR_ACTION] = NLA_POLICY_MAX(NLA_U32, TVM_DF_ACTION_MAX),
+};
+
+static struct netlink_range_validation checkpoint_ms_limits = {
+	.min = 0,
+	.max = TVM_DF_CHECKPOINT_MS_MAX,
+};
+
+static const struct nla_policy df_policy[TVM_A_DF_MAX + 1] = {
+	[TVM_A_DF_DEFAULT] = NLA_POLICY_MAX(NLA_U32, TVM_DF_ACTION_MAX),
+	[TVM_A_DF_CHECKPOINT_BYTES] = { .type = NLA_U64 },
+	[TVM_A_DF_CHECKPOINT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &checkpoint_ms_limits),
+	[TVM_A_DF_PER_MESSAGE] = { .type = NLA_FLAG },
+	[TVM_A_DF_RULE] = NLA_POLICY_NESTED(df_rule_policy),
+};
+
 const struct nla_policy tvm_policy_attr_policy[TVM_A_POLICY_MAX + 1] = {
 	[TVM_A_POLICY_VERSION] = NLA_POLICY_RANGE(NLA_U32, TVM_POLICY_VERSION,
 						  TVM_POLICY_VERSION),
@@ -123,6 +155,7 @@ const struct nla_policy tvm_policy_attr_policy[TVM_A_POLICY_MAX + 1] = {
 	[TVM_A_POLICY_KEY_ID] = NLA_POLICY_EXACT_LEN(TVM_KEY_ID_SIZE),
 	[TVM_A_POLICY_REVISION] = { .type = NLA_U32 },
 	[TVM_A_POLICY_TOMBSTONE] = { .type = NLA_FLAG },
+	[TVM_A_POLICY_DATAFLOW] = NLA_POLICY_NESTED(df_policy),
 };
 
 /* Each attribute type in @once may appear at most once in @nest. */
@@ -367,12 +400,184 @@ static int parse_range(const struct nlattr *attr, struct tvm_policy *p,
 	return 0;
 }
 
+static int parse_df_ports(const struct nlattr *attr, struct tvm_df_rule *r,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TVM_A_DFP_MAX + 1];
+	struct tvm_df_ports *pr;
+	int ret;
+
+	if (r->nports == TVM_DF_PORT_RANGES_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "too many port ranges in a dataflow rule (TVM_DF_PORT_RANGES_MAX)");
+		return -E2BIG;
+	}
+	ret = check_once(attr, BIT(TVM_A_DFP_FIRST) | BIT(TVM_A_DFP_LAST),
+			 extack);
+	if (ret)
+		return ret;
+	ret = nla_parse_nested(tb, TVM_A_DFP_MAX, attr, df_ports_policy,
+			       extack);
+	if (ret)
+		return ret;
+	if (!tb[TVM_A_DFP_FIRST] || !tb[TVM_A_DFP_LAST]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a port range needs its first and last port");
+		return -EINVAL;
+	}
+	pr = &r->ports[r->nports];
+	pr->first = nla_get_u32(tb[TVM_A_DFP_FIRST]);
+	pr->last = nla_get_u32(tb[TVM_A_DFP_LAST]);
+	if (pr->last < pr->first) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DFP_LAST],
+				    "a port range ends below its first port");
+		return -EINVAL;
+	}
+	r->nports++;
+	return 0;
+}
+
+static int parse_df_rule(const struct nlattr *attr, struct tvm_df_section *df,
+			 struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TVM_A_DFR_MAX + 1];
+	struct tvm_df_rule *r = &df->rules[df->nrules];
+	const struct nlattr *a;
+	int rem, ret, n;
+
+	ret = check_once(attr, BIT(TVM_A_DFR_FROM_ANY) |
+			 BIT(TVM_A_DFR_FROM_HOST) | BIT(TVM_A_DFR_FROM_NAME) |
+			 BIT(TVM_A_DFR_FROM_UUID) | BIT(TVM_A_DFR_MIN_TRUST) |
+			 BIT(TVM_A_DFR_MIN_LEVEL) | BIT(TVM_A_DFR_ACTION),
+			 extack);
+	if (ret)
+		return ret;
+	ret = nla_parse_nested(tb, TVM_A_DFR_MAX, attr, df_rule_policy,
+			       extack);
+	if (ret)
+		return ret;
+	n = !!tb[TVM_A_DFR_FROM_ANY] + !!tb[TVM_A_DFR_FROM_HOST] +
+	    !!tb[TVM_A_DFR_FROM_NAME] + !!tb[TVM_A_DFR_FROM_UUID];
+	if (n != 1) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a dataflow rule is from exactly one of any, the host, a VM name or a VM UUID");
+		return -EINVAL;
+	}
+	if (tb[TVM_A_DFR_FROM_HOST]) {
+		r->from = TVM_DF_FROM_HOST;
+	} else if (tb[TVM_A_DFR_FROM_NAME]) {
+		r->from = TVM_DF_FROM_NAME;
+		ret = check_string(tb[TVM_A_DFR_FROM_NAME], extack);
+		if (ret)
+			return ret;
+		nla_strscpy(r->name, tb[TVM_A_DFR_FROM_NAME], sizeof(r->name));
+		/* A name no VM can have would match none. */
+		if (!tvm_vm_name_valid(r->name, extack)) {
+			NL_SET_BAD_ATTR(extack, tb[TVM_A_DFR_FROM_NAME]);
+			return -EINVAL;
+		}
+	} else if (tb[TVM_A_DFR_FROM_UUID]) {
+		r->from = TVM_DF_FROM_UUID;
+		memcpy(r->uuid, nla_data(tb[TVM_A_DFR_FROM_UUID]),
+		       TVM_UUID_SIZE);
+	} else {
+		r->from = TVM_DF_FROM_ANY;
+	}
+	nla_for_each_nested(a, attr, rem) {
+		if (nla_type(a) != TVM_A_DFR_PORTS)
+			continue;
+		ret = parse_df_ports(a, r, extack);
+		if (ret)
+			return ret;
+	}
+	r->min_trust = tb[TVM_A_DFR_MIN_TRUST] ?
+		       nla_get_u32(tb[TVM_A_DFR_MIN_TRUST]) :
+		       TVM_TRUST_UNTRUSTED;
+	r->min_level = tb[TVM_A_DFR_MIN_LEVEL] ?
+		       nla_get_u32(tb[TVM_A_DFR_MIN_LEVEL]) : 0;
+	r->action = tb[TVM_A_DFR_ACTION] ? nla_get_u32(tb[TVM_A_DFR_ACTION]) :
+					   TVM_DF_BLOCK;
+	df->nrules++;
+	return 0;
+}
+
+static int parse_dataflow(const struct nlattr *attr, struct tvm_policy *p,
+			  struct netlink_ext_ack *extack)
+{
+	struct tvm_df_section *df = &p->df;
+	struct nlattr *tb[TVM_A_DF_MAX + 1];
+	const struct nlattr *a;
+	unsigned int n = 0;
+	int rem, ret;
+
+	if (df->present) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "dataflow section given twice");
+		return -EINVAL;
+	}
+	ret = check_once(attr, BIT(TVM_A_DF_DEFAULT) |
+			 BIT(TVM_A_DF_CHECKPOINT_BYTES) |
+			 BIT(TVM_A_DF_CHECKPOINT_MS) |
+			 BIT(TVM_A_DF_PER_MESSAGE), extack);
+	if (ret)
+		return ret;
+	ret = nla_parse_nested(tb, TVM_A_DF_MAX, attr, df_policy, extack);
+	if (ret)
+		return ret;
+	df->present = true;
+	df->default_action = tb[TVM_A_DF_DEFAULT] ?
+			     nla_get_u32(tb[TVM_A_DF_DEFAULT]) : TVM_DF_BLOCK;
+	if (tb[TVM_A_DF_CHECKPOINT_BYTES]) {
+		df->checkpoint_bytes =
+			nla_get_u64(tb[TVM_A_DF_CHECKPOINT_BYTES]);
+		if (df->checkpoint_bytes &&
+		    df->checkpoint_bytes < TVM_DF_CHECKPOINT_BYTES_MIN) {
+			NL_SET_ERR_MSG_ATTR(extack,
+					    tb[TVM_A_DF_CHECKPOINT_BYTES],
+					    "checkpoint bytes are 0 or at least TVM_DF_CHECKPOINT_BYTES_MIN");
+			return -ERANGE;
+		}
+	}
+	if (tb[TVM_A_DF_CHECKPOINT_MS]) {
+		df->checkpoint_ms = nla_get_u32(tb[TVM_A_DF_CHECKPOINT_MS]);
+		if (df->checkpoint_ms &&
+		    df->checkpoint_ms < TVM_DF_CHECKPOINT_MS_MIN) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DF_CHECKPOINT_MS],
+					    "checkpoint interval is 0 or at least TVM_DF_CHECKPOINT_MS_MIN ms");
+			return -ERANGE;
+		}
+	}
+	df->per_message = tb[TVM_A_DF_PER_MESSAGE];
+
+	nla_for_each_nested(a, attr, rem)
+		if (nla_type(a) == TVM_A_DF_RULE)
+			n++;
+	if (n > TVM_DF_RULES_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "too many dataflow rules (TVM_DF_RULES_MAX)");
+		return -E2BIG;
+	}
+	if (n) {
+		df->rules = kvcalloc(n, sizeof(*df->rules), GFP_KERNEL_ACCOUNT);
+		if (!df->rules)
+			return -ENOMEM;
+	}
+	nla_for_each_nested(a, attr, rem) {
+		if (nla_type(a) != TVM_A_DF_RULE)
+			continue;
+		ret = parse_df_rule(a, df, extack);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static void policy_free(struct tvm_policy *p)
 {
 	unsigned int i;
 
 	if (!p)
 		return;
+	kvfree(p->df.rules);
 	for (i = 0; i <= TVM_POLICY_LEVELS; i++)
 		kvfree(p->levels[i].events);
 	kfree(p->payload);
@@ -476,6 +681,7 @@ static void policy_content(const struct tvm_policy *p,
 		.levels = p->levels,
 		.nranges = p->nranges,
 		.ranges = p->ranges,
+		.df = &p->df,
 	};
 }
 
@@ -663,7 +869,8 @@ static struct tvm_policy *policy_parse(const struct nlattr *attr,
 	nla_for_each_nested(a, attr, rem) {
 		if (p->tombstone && (nla_type(a) == TVM_A_POLICY_MODE ||
 				     nla_type(a) == TVM_A_POLICY_LEVEL ||
-				     nla_type(a) == TVM_A_POLICY_RUNTIME)) {
+				     nla_type(a) == TVM_A_POLICY_RUNTIME ||
+				     nla_type(a) == TVM_A_POLICY_DATAFLOW)) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "a tombstone is a selector, a key id and a revision only");
 			ret = -EINVAL;
@@ -673,6 +880,8 @@ static struct tvm_policy *policy_parse(const struct nlattr *attr,
 			ret = parse_level(a, p, extack);
 		else if (nla_type(a) == TVM_A_POLICY_RUNTIME)
 			ret = parse_range(a, p, extack);
+		else if (nla_type(a) == TVM_A_POLICY_DATAFLOW)
+			ret = parse_dataflow(a, p, extack);
 		else
 			continue;
 		if (ret)
@@ -1082,14 +1291,106 @@ unsigned int tvm_vm_ranges(struct tvm_vm *vm, struct tvm_range *ranges)
 }
 EXPORT_SYMBOL_GPL(tvm_vm_ranges);
 
+static const char *const df_action_names[] = {
+	[TVM_DF_MEASURE] = "measure",
+	[TVM_DF_TAINT] = "taint",
+	[TVM_DF_BLOCK] = "block",
+};
+
+/*
+ * The sender as the judge sees it, now: the host (@host), a VM (@tx), or
+ * neither (a guest CID no VM holds), which has no name, UUID or trust.  @tx->trust is written under its
+ * lock and read here without (it is one word); its level is written once,
+ * before the launch makes it TRUSTED (smp_wmb() in vm.c's launch()), so a
+ * sender seen TRUSTED is seen with its level.
+ */
+static void df_sender(const struct tvm_vm *tx, bool host,
+		      struct tvm_df_sender *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->host = host;
+	if (!tx)
+		return;
+	s->name = tx->name;
+	s->uuid = tx->uuid;
+	s->trust = READ_ONCE(tx->trust);
+	smp_rmb();
+	s->level = s->trust == TVM_TRUST_TRUSTED ? READ_ONCE(tx->level) : 0;
+}
+
+static void df_judge(struct tvm_vm *rx, const struct tvm_df_sender *sp,
+		     u32 port, struct tvm_df_verdict *v)
+{
+	const struct tvm_df_sender s = *sp;
+	const struct tvm_policy *p;
+	const struct tvm_df_rule *r;
+	struct tvm_df_finding f;
+	char who[TVM_NAME_MAX + 3];
+
+	memset(v, 0, sizeof(*v));
+	v->action = TVM_DF_MEASURE;
+
+	rcu_read_lock();
+	p = tvm_policy_for(rx);
+	if (!p || !p->df.present)
+		goto out;
+	tvm_df_judge(&p->df, &s, port, &f);
+	v->action = f.action;
+	v->listed = f.listed;
+	v->checkpoint_bytes = p->df.checkpoint_bytes;
+	v->checkpoint_ms = p->df.checkpoint_ms;
+	v->per_message = p->df.per_message;
+	if (f.action == TVM_DF_MEASURE)
+		goto out;
+	if (s.host)
+		strscpy(who, "host", sizeof(who));
+	else if (s.name)
+		snprintf(who, sizeof(who), "'%s'", s.name);
+	else
+		strscpy(who, "an unbound CID", sizeof(who));
+	r = f.rule >= 0 ? &p->df.rules[f.rule] : NULL;
+	switch (f.why) {
+	case TVM_DF_WHY_TRUST:
+		snprintf(v->reason, sizeof(v->reason),
+			 "dataflow: %s is %s, rule %d needs %s", who,
+			 s.trust ? tvm_trust_names[s.trust] : "unknown to tvm",
+			 f.rule + 1,
+			 tvm_trust_names[r->min_trust]);
+		break;
+	case TVM_DF_WHY_LEVEL:
+		snprintf(v->reason, sizeof(v->reason),
+			 "dataflow: %s is at level %u, rule %d needs %u", who,
+			 s.level, f.rule + 1, r->min_level);
+		break;
+	default:
+		snprintf(v->reason, sizeof(v->reason),
+			 "dataflow: no rule for %s on port %u (default %s)",
+			 who, port, df_action_names[f.action]);
+		break;
+	}
+out:
+	rcu_read_unlock();
+}
+
 void tvm_vm_dataflow(struct tvm_vm *rx, struct tvm_vm *tx, u32 port,
 		     struct tvm_df_verdict *v)
 {
-	/* No policy has a dataflow section yet: measure, list nothing. */
-	memset(v, 0, sizeof(*v));
-	v->action = TVM_DF_MEASURE;
+	struct tvm_df_sender s;
+
+	df_sender(tx, !tx, &s);
+	df_judge(rx, &s, port, v);
 }
 EXPORT_SYMBOL_GPL(tvm_vm_dataflow);
+
+void tvm_vm_dataflow_unbound(struct tvm_vm *rx, u32 port,
+			     struct tvm_df_verdict *v)
+{
+	struct tvm_df_sender s;
+
+	df_sender(NULL, false, &s);
+	df_judge(rx, &s, port, v);
+}
+EXPORT_SYMBOL_GPL(tvm_vm_dataflow_unbound);
 
 bool tvm_policy_has_references(const struct tvm_policy *p)
 {

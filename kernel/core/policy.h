@@ -15,6 +15,7 @@
 #include <linux/tvm.h>
 
 #include "api.h"
+#include "policy_df.h"
 #include "policy_enc.h"
 #include "policy_eval.h"
 
@@ -60,6 +61,8 @@ struct tvm_selector {
  * @levels: levels 0-4 at index 0-4 (kernel/lib/policy_eval.h judges them)
  * @nranges: entries of @ranges
  * @ranges: runtime ranges (TVM_A_POLICY_RUNTIME), in the order given
+ * @df: the dataflow section (TVM_A_POLICY_DATAFLOW; kernel/lib/policy_df.h
+ *	judges it), its rules a separate allocation
  */
 struct tvm_policy {
 	struct list_head node;
@@ -79,6 +82,7 @@ struct tvm_policy {
 	struct tvm_policy_level levels[TVM_POLICY_LEVELS + 1];
 	unsigned int nranges;
 	struct tvm_range ranges[TVM_POLICY_RANGES_MAX];
+	struct tvm_df_section df;
 };
 
 extern unsigned int tvm_max_policies;

@@ -448,6 +448,13 @@ static int launch(struct tvm_vm *vm, bool admin,
 		snprintf(reason, sizeof(reason),
 			 "launch: all measurements match policy gen %llu",
 			 p->gen);
+		/*
+		 * What a dataflow rule's min_level asks of a sender: set
+		 * before the trust it counts with (trust_event()), which
+		 * tvm_vm_dataflow() reads first.
+		 */
+		WRITE_ONCE(vm->level, tvm_df_level(p->levels));
+		smp_wmb();
 	}
 	rcu_read_unlock();
 

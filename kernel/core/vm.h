@@ -58,6 +58,10 @@ struct tvm_event;
  * @log_refused: extends and resets refused because @log was full
  * @trust: enum tvm_trust; written under @lock, read locklessly by
  *	tvm_vm_may_run()
+ * @level: the integrity level (TVM_A_VM_LEVEL) a launch that matched
+ *	gave: written once under @lock, before @trust becomes TRUSTED, and
+ *	read locklessly by tvm_vm_dataflow(); it counts only while @trust
+ *	is TRUSTED
  * @noted: a mismatch or a full log before launch, which makes the launch
  *	a mismatch; under @lock
  * @reasons: why @trust is what it is, oldest first; under @lock
@@ -105,6 +109,7 @@ struct tvm_vm {
 	u64 log_refused;
 
 	enum tvm_trust trust;
+	unsigned int level;
 	bool noted;
 	char reasons[TVM_REASONS_MAX][TVM_REASON_MAX + 1];
 	unsigned int nreasons;

@@ -141,6 +141,58 @@ static void enc_range(struct enc *w, const struct tvm_range *r)
 	enc_nest_end(w, range, TVM_A_POLICY_RUNTIME);
 }
 
+/*
+ * A dataflow rule: its sender, its port ranges in the order given, then
+ * every minimum and its action, always, defaults included: one encoding.
+ */
+static void enc_df_rule(struct enc *w, const struct tvm_df_rule *r)
+{
+	size_t rule = enc_nest(w), ports;
+	unsigned int i;
+
+	switch (r->from) {
+	case TVM_DF_FROM_HOST:
+		enc_put(w, TVM_A_DFR_FROM_HOST, NULL, 0);
+		break;
+	case TVM_DF_FROM_NAME:
+		enc_str(w, TVM_A_DFR_FROM_NAME, r->name);
+		break;
+	case TVM_DF_FROM_UUID:
+		enc_put(w, TVM_A_DFR_FROM_UUID, r->uuid, TVM_UUID_SIZE);
+		break;
+	default:
+		enc_put(w, TVM_A_DFR_FROM_ANY, NULL, 0);
+		break;
+	}
+	for (i = 0; i < r->nports; i++) {
+		ports = enc_nest(w);
+		enc_u32(w, TVM_A_DFP_FIRST, r->ports[i].first);
+		enc_u32(w, TVM_A_DFP_LAST, r->ports[i].last);
+		enc_nest_end(w, ports, TVM_A_DFR_PORTS);
+	}
+	enc_u32(w, TVM_A_DFR_MIN_TRUST, r->min_trust);
+	enc_u32(w, TVM_A_DFR_MIN_LEVEL, r->min_level);
+	enc_u32(w, TVM_A_DFR_ACTION, r->action);
+	enc_nest_end(w, rule, TVM_A_DF_RULE);
+}
+
+/* The dataflow section: its settings, always, then its rules in order. */
+static void enc_df(struct enc *w, const struct tvm_df_section *df)
+{
+	size_t at = enc_nest(w);
+	unsigned int i;
+
+	enc_u32(w, TVM_A_DF_DEFAULT, df->default_action);
+	enc_uint(w, TVM_A_DF_CHECKPOINT_BYTES, df->checkpoint_bytes,
+		 sizeof(df->checkpoint_bytes));
+	enc_u32(w, TVM_A_DF_CHECKPOINT_MS, df->checkpoint_ms);
+	if (df->per_message)
+		enc_put(w, TVM_A_DF_PER_MESSAGE, NULL, 0);
+	for (i = 0; i < df->nrules; i++)
+		enc_df_rule(w, &df->rules[i]);
+	enc_nest_end(w, at, TVM_A_POLICY_DATAFLOW);
+}
+
 int tvm_policy_encode(const struct tvm_policy_content *c, bool le, u8 *buf,
 		      size_t size, size_t *len)
 {
@@ -171,6 +223,8 @@ int tvm_policy_encode(const struct tvm_policy_content *c, bool le, u8 *buf,
 			enc_level(&w, i, &c->levels[i]);
 	for (i = 0; i < c->nranges; i++)
 		enc_range(&w, &c->ranges[i]);
+	if (c->df && c->df->present)
+		enc_df(&w, c->df);
 	*len = w.len;
 	if (w.too_big)
 		return -E2BIG;

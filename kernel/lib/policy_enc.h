@@ -13,6 +13,7 @@
 #include "tvm_lib.h"
 #include <linux/tvm.h>
 
+#include "policy_df.h"
 #include "policy_eval.h"
 
 /**
@@ -52,6 +53,7 @@ enum tvm_selector_kind {
  * @levels: %TVM_POLICY_LEVELS + 1 levels; those @present are encoded
  * @nranges: entries of @ranges
  * @ranges: runtime ranges, in the order given
+ * @df: the dataflow section, encoded when @present (NULL: none)
  */
 struct tvm_policy_content {
 	u32 version;
@@ -65,6 +67,7 @@ struct tvm_policy_content {
 	const struct tvm_policy_level *levels;
 	unsigned int nranges;
 	const struct tvm_range *ranges;
+	const struct tvm_df_section *df;
 };
 
 /*

@@ -48,6 +48,18 @@ enum rule {
 	R_NO_GPA, R_NO_LEN, R_NO_SHA, R_LEN_0, R_LEN_BIG, R_WRAP,
 	R_INTERVAL_SHORT, R_INTERVAL_LONG, R_SHA_31, R_SHA_33, R_GPA_TWICE,
 	R_PAD, R_TWICE, R_17,
+	/* the dataflow section */
+	F_TWICE, F_DEFAULT_3, F_DEFAULT_TWICE, F_BYTES_4095, F_MS_99,
+	F_MS_LONG, F_PER_MESSAGE_VALUE, F_UNKNOWN_ATTR, F_PAD, F_RULES_65,
+	F_NOT_NESTED, T_DATAFLOW,
+	/* dataflow rules */
+	FR_NO_FROM, FR_TWO_FROM, FR_NAME_DIGITS, FR_NAME_AFTER_NUL,
+	FR_NAME_64, FR_UUID_15, FR_HOST_VALUE, FR_TRUST_0, FR_TRUST_5,
+	FR_LEVEL_5, FR_ACTION_3, FR_ACTION_TWICE, FR_UNKNOWN_ATTR,
+	FR_PORTS_17,
+	/* dataflow port ranges */
+	FP_NO_FIRST, FP_NO_LAST, FP_BACKWARDS, FP_FIRST_TWICE, FP_UNKNOWN_ATTR,
+	FP_NOT_NESTED,
 	NRULES			/* no flaw: the base */
 };
 
@@ -168,6 +180,119 @@ static void put_range(struct tmsg *m, enum rule r, uint64_t gpa)
 	tmsg_nest_end(m);
 }
 
+/* A port range @first-@last, with the port range flaws of @r. */
+static void put_df_ports(struct tmsg *m, enum rule r, uint32_t first,
+			 uint32_t last)
+{
+	tmsg_nest_start(m, TVM_A_DFR_PORTS);
+	if (r == FP_NOT_NESTED)
+		m->nest[m->depth - 1]->nla_type &= ~NLA_F_NESTED;
+	if (r != FP_NO_FIRST)
+		tmsg_put_u32(m, TVM_A_DFP_FIRST, first);
+	if (r == FP_FIRST_TWICE)
+		tmsg_put_u32(m, TVM_A_DFP_FIRST, first);
+	if (r != FP_NO_LAST)
+		tmsg_put_u32(m, TVM_A_DFP_LAST,
+			     r == FP_BACKWARDS ? first - 1 : last);
+	if (r == FP_UNKNOWN_ATTR)
+		tmsg_put_u32(m, TVM_A_DFP_MAX + 1, 0);
+	tmsg_nest_end(m);
+}
+
+/*
+ * The base's first dataflow rule, with the rule and port range flaws of
+ * @r: from the VM "df-peer", on port 22 and 1000-2000, trusted at level
+ * 2, else tainting.
+ */
+static void put_df_rule(struct tmsg *m, enum rule r)
+{
+	static const uint8_t uuid[TVM_UUID_SIZE] = { 0x7c };
+	static const uint32_t flag_value = 1;
+	char name[TVM_NAME_MAX + 2];
+	int i;
+
+	tmsg_nest_start(m, TVM_A_DF_RULE);
+	if (r == FR_NAME_DIGITS) {
+		tmsg_put_str(m, TVM_A_DFR_FROM_NAME, "4242");
+	} else if (r == FR_NAME_AFTER_NUL) {
+		tmsg_put(m, TVM_A_DFR_FROM_NAME, "df-peer\0x", 10);
+	} else if (r == FR_NAME_64) {
+		memset(name, 'd', sizeof(name) - 1);
+		name[sizeof(name) - 1] = '\0';
+		tmsg_put_str(m, TVM_A_DFR_FROM_NAME, name);
+	} else if (r == FR_UUID_15) {
+		tmsg_put(m, TVM_A_DFR_FROM_UUID, uuid, TVM_UUID_SIZE - 1);
+	} else if (r != FR_NO_FROM) {
+		tmsg_put_str(m, TVM_A_DFR_FROM_NAME, "df-peer");
+	}
+	if (r == FR_TWO_FROM)
+		tmsg_put(m, TVM_A_DFR_FROM_HOST, NULL, 0);
+	put_df_ports(m, r, 22, 22);
+	put_df_ports(m, NRULES, 1000, 2000);
+	for (i = 0; r == FR_PORTS_17 && i < TVM_DF_PORT_RANGES_MAX - 1; i++)
+		put_df_ports(m, NRULES, 3000 + i, 3000 + i);
+	tmsg_put_u32(m, TVM_A_DFR_MIN_TRUST,
+		     r == FR_TRUST_0 ? 0 : r == FR_TRUST_5 ? 5 :
+		     TVM_TRUST_TRUSTED);
+	tmsg_put_u32(m, TVM_A_DFR_MIN_LEVEL,
+		     r == FR_LEVEL_5 ? TVM_POLICY_LEVELS + 1 : 2);
+	tmsg_put_u32(m, TVM_A_DFR_ACTION,
+		     r == FR_ACTION_3 ? TVM_DF_ACTION_MAX + 1 : TVM_DF_TAINT);
+	if (r == FR_ACTION_TWICE)
+		tmsg_put_u32(m, TVM_A_DFR_ACTION, TVM_DF_BLOCK);
+	if (r == FR_UNKNOWN_ATTR)
+		tmsg_put_u32(m, TVM_A_DFR_MAX + 1, 0);
+	tmsg_nest_end(m);
+
+	/* The second: the host, anything (a flag with a value is a flaw). */
+	tmsg_nest_start(m, TVM_A_DF_RULE);
+	if (r == FR_HOST_VALUE)
+		tmsg_put(m, TVM_A_DFR_FROM_HOST, &flag_value,
+			 sizeof(flag_value));
+	else
+		tmsg_put(m, TVM_A_DFR_FROM_HOST, NULL, 0);
+	tmsg_nest_end(m);
+}
+
+/* The base's dataflow section, with the section and rule flaws of @r. */
+static void put_dataflow(struct tmsg *m, enum rule r)
+{
+	static const uint32_t flag_value = 1;
+	int i;
+
+	tmsg_nest_start(m, TVM_A_POLICY_DATAFLOW);
+	if (r == F_NOT_NESTED)
+		m->nest[m->depth - 1]->nla_type &= ~NLA_F_NESTED;
+	tmsg_put_u32(m, TVM_A_DF_DEFAULT,
+		     r == F_DEFAULT_3 ? TVM_DF_ACTION_MAX + 1 : TVM_DF_BLOCK);
+	if (r == F_DEFAULT_TWICE)
+		tmsg_put_u32(m, TVM_A_DF_DEFAULT, TVM_DF_MEASURE);
+	tmsg_put_u64(m, TVM_A_DF_CHECKPOINT_BYTES,
+		     r == F_BYTES_4095 ? TVM_DF_CHECKPOINT_BYTES_MIN - 1 :
+		     1 << 20);
+	tmsg_put_u32(m, TVM_A_DF_CHECKPOINT_MS,
+		     r == F_MS_99 ? TVM_DF_CHECKPOINT_MS_MIN - 1 :
+		     r == F_MS_LONG ? TVM_DF_CHECKPOINT_MS_MAX + 1 : 1000);
+	if (r == F_PER_MESSAGE_VALUE)
+		tmsg_put(m, TVM_A_DF_PER_MESSAGE, &flag_value,
+			 sizeof(flag_value));
+	if (r == F_UNKNOWN_ATTR)
+		tmsg_put_u32(m, TVM_A_DF_MAX + 1, 0);
+	if (r == F_PAD)
+		tmsg_put_u64(m, TVM_A_DF_PAD, 0);
+	put_df_rule(m, r);
+	for (i = 0; r == F_RULES_65 && i < TVM_DF_RULES_MAX - 1; i++) {
+		tmsg_nest_start(m, TVM_A_DF_RULE);
+		tmsg_put(m, TVM_A_DFR_FROM_ANY, NULL, 0);
+		tmsg_nest_end(m);
+	}
+	tmsg_nest_end(m);
+	if (r == F_TWICE) {
+		tmsg_nest_start(m, TVM_A_POLICY_DATAFLOW);
+		tmsg_nest_end(m);
+	}
+}
+
 static void put_selector(struct tmsg *m, enum rule r)
 {
 	static const uint8_t uuid[TVM_UUID_SIZE] = { 0x7b };
@@ -244,13 +369,14 @@ static void build_delete(struct tmsg *m, struct tnl *nl, enum rule r)
 /*
  * The base policy of SEL, with the flaw @r (none: NRULES): version,
  * selector, mode, revision; level 0 (vmm) with one event; level 1 with an
- * event accepting two digests and two accepted PCR values; a runtime range.
+ * event accepting two digests and two accepted PCR values; a runtime
+ * range; a dataflow section of two rules.
  */
 static void build(struct tmsg *m, struct tnl *nl, enum rule r)
 {
 	static const uint8_t sig[TVM_SIGNATURE_MAX + 1] = { 1 };
 	bool tomb = r == T_IN_LOAD || r == T_MODE || r == T_LEVEL ||
-		    r == T_RUNTIME;
+		    r == T_RUNTIME || r == T_DATAFLOW;
 	char name[16];
 	int i;
 
@@ -337,6 +463,8 @@ static void build(struct tmsg *m, struct tnl *nl, enum rule r)
 		for (i = 0; r == R_17 && i < TVM_POLICY_RANGES_MAX; i++)
 			put_range(m, NRULES, 0x200000 + i * 4096ull);
 	}
+	if (!tomb || r == T_DATAFLOW)
+		put_dataflow(m, r);
 	tmsg_nest_end(m);
 
 	if (r == K_SIG_NO_KEY || r == K_UNKNOWN)
@@ -851,6 +979,141 @@ FIXTURE_VARIANT_ADD(rule, ranges_17) {
 	.r = R_17, .err = -E2BIG, .extack = "too many runtime ranges",
 };
 
+/* the dataflow section */
+
+FIXTURE_VARIANT_ADD(rule, dataflow_twice) {
+	.r = F_TWICE, .err = -EINVAL, .extack = "dataflow section given twice",
+};
+
+FIXTURE_VARIANT_ADD(rule, dataflow_default_3) {
+	.r = F_DEFAULT_3, .err = -ERANGE,
+};
+
+FIXTURE_VARIANT_ADD(rule, dataflow_default_twice) {
+	.r = F_DEFAULT_TWICE, .err = -EINVAL, .extack = "given twice",
+};
+
+FIXTURE_VARIANT_ADD(rule, dataflow_checkpoint_bytes_4095) {
+	.r = F_BYTES_4095, .err = -ERANGE,
+	.extack = "TVM_DF_CHECKPOINT_BYTES_MIN",
+};
+
+FIXTURE_VARIANT_ADD(rule, dataflow_checkpoint_ms_99) {
+	.r = F_MS_99, .err = -ERANGE, .extack = "TVM_DF_CHECKPOINT_MS_MIN",
+};
+
+FIXTURE_VARIANT_ADD(rule, dataflow_checkpoint_ms_above_max) {
+	.r = F_MS_LONG, .err = -ERANGE,
+};
+
+FIXTURE_VARIANT_ADD(rule, dataflow_per_message_with_value) {
+	.r = F_PER_MESSAGE_VALUE, .err = -ERANGE,
+};
+
+FIXTURE_VARIANT_ADD(rule, dataflow_unknown_attr) {
+	.r = F_UNKNOWN_ATTR, .err = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(rule, dataflow_pad) {
+	.r = F_PAD, .err = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(rule, dataflow_rules_65) {
+	.r = F_RULES_65, .err = -E2BIG, .extack = "too many dataflow rules",
+};
+
+FIXTURE_VARIANT_ADD(rule, dataflow_without_nested_flag) {
+	.r = F_NOT_NESTED, .err = -EINVAL, .extack = "NLA_F_NESTED",
+};
+
+FIXTURE_VARIANT_ADD(rule, tombstone_with_dataflow) {
+	.r = T_DATAFLOW, .err = -EINVAL, .extack = "a tombstone is a selector",
+};
+
+/* dataflow rules */
+
+FIXTURE_VARIANT_ADD(rule, df_rule_without_from) {
+	.r = FR_NO_FROM, .err = -EINVAL, .extack = "exactly one of any",
+};
+
+FIXTURE_VARIANT_ADD(rule, df_rule_two_froms) {
+	.r = FR_TWO_FROM, .err = -EINVAL, .extack = "exactly one of any",
+};
+
+FIXTURE_VARIANT_ADD(rule, df_rule_name_all_digits) {
+	.r = FR_NAME_DIGITS, .err = -EINVAL, .extack = "all digits",
+};
+
+FIXTURE_VARIANT_ADD(rule, df_rule_name_bytes_after_nul) {
+	.r = FR_NAME_AFTER_NUL, .err = -EINVAL, .extack = "after its NUL",
+};
+
+FIXTURE_VARIANT_ADD(rule, df_rule_name_64_bytes) {
+	.r = FR_NAME_64, .err = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(rule, df_rule_uuid_15_bytes) {
+	.r = FR_UUID_15, .err = -ERANGE,
+};
+
+FIXTURE_VARIANT_ADD(rule, df_rule_host_with_value) {
+	.r = FR_HOST_VALUE, .err = -ERANGE,
+};
+
+FIXTURE_VARIANT_ADD(rule, df_rule_min_trust_0) {
+	.r = FR_TRUST_0, .err = -ERANGE,
+};
+
+FIXTURE_VARIANT_ADD(rule, df_rule_min_trust_5) {
+	.r = FR_TRUST_5, .err = -ERANGE,
+};
+
+FIXTURE_VARIANT_ADD(rule, df_rule_min_level_5) {
+	.r = FR_LEVEL_5, .err = -ERANGE,
+};
+
+FIXTURE_VARIANT_ADD(rule, df_rule_action_3) {
+	.r = FR_ACTION_3, .err = -ERANGE,
+};
+
+FIXTURE_VARIANT_ADD(rule, df_rule_action_twice) {
+	.r = FR_ACTION_TWICE, .err = -EINVAL, .extack = "given twice",
+};
+
+FIXTURE_VARIANT_ADD(rule, df_rule_unknown_attr) {
+	.r = FR_UNKNOWN_ATTR, .err = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(rule, df_rule_port_ranges_17) {
+	.r = FR_PORTS_17, .err = -E2BIG, .extack = "too many port ranges",
+};
+
+/* dataflow port ranges */
+
+FIXTURE_VARIANT_ADD(rule, df_ports_without_first) {
+	.r = FP_NO_FIRST, .err = -EINVAL, .extack = "its first and last port",
+};
+
+FIXTURE_VARIANT_ADD(rule, df_ports_without_last) {
+	.r = FP_NO_LAST, .err = -EINVAL, .extack = "its first and last port",
+};
+
+FIXTURE_VARIANT_ADD(rule, df_ports_backwards) {
+	.r = FP_BACKWARDS, .err = -EINVAL, .extack = "ends below its first",
+};
+
+FIXTURE_VARIANT_ADD(rule, df_ports_first_twice) {
+	.r = FP_FIRST_TWICE, .err = -EINVAL, .extack = "given twice",
+};
+
+FIXTURE_VARIANT_ADD(rule, df_ports_unknown_attr) {
+	.r = FP_UNKNOWN_ATTR, .err = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(rule, df_ports_without_nested_flag) {
+	.r = FP_NOT_NESTED, .err = -EINVAL, .extack = "NLA_F_NESTED",
+};
+
 TEST_F(rule, refused_and_nothing_lost)
 {
 	FIXTURE_DATA(rules) *s = &self->s;
@@ -993,6 +1256,72 @@ TEST_F(rules, limits_are_taken)
 	EXPECT_EQ(0, tnl_call(&self->nl, m, NULL, NULL))
 		TH_LOG("%s", self->nl.extack);
 	EXPECT_EQ(0, delete_sel(&self->nl, m, name));
+}
+
+/*
+ * The dataflow section at its limits: 64 rules, one from each kind of
+ * sender, one with 16 port ranges, one ending at the last port; every
+ * minimum and action at its bounds; checkpoints at their bounds.
+ */
+TEST_F(rules, dataflow_limits_are_taken)
+{
+	static const uint8_t uuid[TVM_UUID_SIZE] = { 0x7d };
+	char name[TVM_NAME_MAX + 1];
+	struct tmsg *m = &self->m;
+	int i, j;
+
+	NEED_TVM();
+	memset(name, 'f', TVM_NAME_MAX);
+	name[TVM_NAME_MAX] = '\0';
+	for (j = 0; j < 2; j++) {
+		tk_policy_begin(m, &self->nl, SEL, TVM_POLICY_AUDIT);
+		tmsg_nest_start(m, TVM_A_POLICY_DATAFLOW);
+		tmsg_put_u32(m, TVM_A_DF_DEFAULT, TVM_DF_ACTION_MAX);
+		tmsg_put_u64(m, TVM_A_DF_CHECKPOINT_BYTES,
+			     j ? UINT64_MAX : TVM_DF_CHECKPOINT_BYTES_MIN);
+		tmsg_put_u32(m, TVM_A_DF_CHECKPOINT_MS,
+			     j ? TVM_DF_CHECKPOINT_MS_MAX :
+			     TVM_DF_CHECKPOINT_MS_MIN);
+		tmsg_put(m, TVM_A_DF_PER_MESSAGE, NULL, 0);
+		for (i = 0; i < TVM_DF_RULES_MAX; i++) {
+			tmsg_nest_start(m, TVM_A_DF_RULE);
+			if (i == 0)
+				tmsg_put_str(m, TVM_A_DFR_FROM_NAME, name);
+			else if (i == 1)
+				tmsg_put(m, TVM_A_DFR_FROM_UUID, uuid,
+					 sizeof(uuid));
+			else if (i == 2)
+				tmsg_put(m, TVM_A_DFR_FROM_HOST, NULL, 0);
+			else
+				tmsg_put(m, TVM_A_DFR_FROM_ANY, NULL, 0);
+			if (i == 0) {
+				int k;
+
+				for (k = 0; k < TVM_DF_PORT_RANGES_MAX; k++) {
+					tmsg_nest_start(m, TVM_A_DFR_PORTS);
+					tmsg_put_u32(m, TVM_A_DFP_FIRST,
+						     k ? 100 * k : 0);
+					tmsg_put_u32(m, TVM_A_DFP_LAST,
+						     k == 15 ? UINT32_MAX :
+						     100u * k + 50);
+					tmsg_nest_end(m);
+				}
+			}
+			tmsg_put_u32(m, TVM_A_DFR_MIN_TRUST,
+				     i % 2 ? TVM_TRUST_PENDING :
+				     TVM_TRUST_UNKNOWN);
+			tmsg_put_u32(m, TVM_A_DFR_MIN_LEVEL,
+				     i % 2 ? 0 : TVM_POLICY_LEVELS);
+			tmsg_put_u32(m, TVM_A_DFR_ACTION,
+				     i % 3 == 0 ? TVM_DF_MEASURE :
+				     i % 3 == 1 ? TVM_DF_TAINT : TVM_DF_BLOCK);
+			tmsg_nest_end(m);
+		}
+		tmsg_nest_end(m);
+		tmsg_nest_end(m);
+		EXPECT_EQ(0, tnl_call(&self->nl, m, NULL, NULL))
+			TH_LOG("%d: %s", j, self->nl.extack);
+	}
 }
 
 TEST_HARNESS_MAIN

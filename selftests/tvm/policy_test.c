@@ -31,7 +31,8 @@
 /* A VM's trust, from VM_GET or VM_LAUNCH. */
 struct vm_trust {
 	int n;
-	uint32_t id, trust, state;
+	uint32_t id, trust, state, level;
+	bool has_level;
 	uint64_t policy_gen;
 	int nreasons;
 	char reasons[TVM_REASONS_MAX][TVM_REASON_MAX + 1];
@@ -51,6 +52,10 @@ static int trust_cb(const struct nlmsghdr *h, void *arg)
 		v->state = tattr_u32(a);
 	if ((a = tmsg_attr(h, TVM_A_VM_POLICY_GEN)))
 		v->policy_gen = tattr_u64(a);
+	if ((a = tmsg_attr(h, TVM_A_VM_LEVEL))) {
+		v->has_level = true;
+		v->level = tattr_u32(a);
+	}
 	if ((a = tmsg_attr(h, TVM_A_VM_REASONS))) {
 		tattr_for_each(r, tattr_data(a), tattr_len(a)) {
 			if (tattr_type(r) != TVM_A_REASON ||
@@ -1165,6 +1170,175 @@ TEST_F(policy, trusted_then_mismatch_is_untrusted)
 	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
 }
 
+/*
+ * A VM's integrity level (TVM_A_VM_LEVEL), what a dataflow rule's
+ * min_level asks of a sender: 0 while pending; at a launch that matched,
+ * the consecutive levels from os up its policy checked (vmm does not
+ * count, and a gap stops the count); 0 again once untrusted.
+ */
+TEST_F(policy, integrity_level)
+{
+	static const struct {
+		const char *name;
+		uint32_t levels;	/* mask of the levels checked */
+		uint32_t want;
+	} t[] = {
+		{ "pol-lvl-0", 1u << 0, 0 },	/* vmm only: trusted, at 0 */
+		{ "pol-lvl-1", 1u << 1, 1 },
+		{ "pol-lvl-2", 1u << 1 | 1u << 2 | 1u << 4, 2 },
+		{ "pol-lvl-4", 0x1f, 4 },
+		{ "pol-lvl-gap", 1u << 2 | 1u << 3, 0 },
+	};
+	char ev[16];
+	struct vm_trust v;
+	uint32_t id, l;
+	unsigned int i;
+
+	NEED_TVM();
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		NEW_VM(t[i].name, 0, &id);
+		policy_begin(&self->m, &self->nl, t[i].name, TVM_POLICY_AUDIT);
+		for (l = 1; l <= TVM_POLICY_LEVELS; l++) {
+			if (!(t[i].levels & (1u << l)))
+				continue;
+			snprintf(ev, sizeof(ev), "ev-%u", l);
+			put_level_event(&self->m, l, ev);
+		}
+		if (t[i].levels & 1) {
+			tmsg_nest_start(&self->m, TVM_A_POLICY_LEVEL);
+			tmsg_put_u32(&self->m, TVM_A_LEVEL_NUM, 0);
+			put_pevent(&self->m, "/usr/bin/vmm", TVM_BANK_SHA256,
+				   "01234567890123456789012345678901", 32);
+			tmsg_nest_end(&self->m);
+		}
+		tmsg_nest_end(&self->m);
+		ASSERT_EQ(0, policy_send(&self->nl, &self->m, t[i].name, NULL))
+			TH_LOG("%s", self->nl.extack);
+		for (l = 1; l <= TVM_POLICY_LEVELS; l++) {
+			if (!(t[i].levels & (1u << l)))
+				continue;
+			snprintf(ev, sizeof(ev), "ev-%u", l);
+			ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_VMM + l,
+						ev));
+		}
+		ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
+		EXPECT_TRUE(v.has_level);
+		EXPECT_EQ(0u, v.level) TH_LOG("%s pending", t[i].name);
+		ASSERT_EQ(0, vm_launch(&self->nl, id, &v))
+			TH_LOG("%s", self->nl.extack);
+		EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+		ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
+		EXPECT_EQ(t[i].want, v.level) TH_LOG("%s", t[i].name);
+		/* Untrusted: level 0, whatever the launch gave. */
+		snprintf(ev, sizeof(ev), "late");
+		ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_SOFTWARE, ev));
+		ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
+		if (t[i].levels & (1u << 3))
+			EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+		if (v.trust != TVM_TRUST_TRUSTED)
+			EXPECT_EQ(0u, v.level) TH_LOG("%s", t[i].name);
+	}
+}
+
+/*
+ * A dataflow section (Documentation/policy.rst, "Dataflow"): its
+ * attributes sent in an order of their own (settings after the rules,
+ * each rule's attributes reversed) come back as sent, and the digest is
+ * that of the canonical encoding, which this test writes by hand.
+ */
+static void put_df(struct tmsg *m, bool canonical, uint32_t action)
+{
+	static const uint8_t uuid[TVM_UUID_SIZE] = { 0x11, 0x22 };
+
+	tmsg_nest_start(m, TVM_A_POLICY_DATAFLOW);
+	if (canonical) {
+		tmsg_put_u32(m, TVM_A_DF_DEFAULT, TVM_DF_MEASURE);
+		tmsg_put_u64(m, TVM_A_DF_CHECKPOINT_BYTES, 0);
+		tmsg_put_u32(m, TVM_A_DF_CHECKPOINT_MS, 500);
+		/* from "df-peer" on 22 and 1000-2000, trusted at 2, else taint */
+		tmsg_nest_start(m, TVM_A_DF_RULE);
+		tmsg_put_str(m, TVM_A_DFR_FROM_NAME, "df-peer");
+		tmsg_nest_start(m, TVM_A_DFR_PORTS);
+		tmsg_put_u32(m, TVM_A_DFP_FIRST, 22);
+		tmsg_put_u32(m, TVM_A_DFP_LAST, 22);
+		tmsg_nest_end(m);
+		tmsg_nest_start(m, TVM_A_DFR_PORTS);
+		tmsg_put_u32(m, TVM_A_DFP_FIRST, 1000);
+		tmsg_put_u32(m, TVM_A_DFP_LAST, 2000);
+		tmsg_nest_end(m);
+		tmsg_put_u32(m, TVM_A_DFR_MIN_TRUST, TVM_TRUST_TRUSTED);
+		tmsg_put_u32(m, TVM_A_DFR_MIN_LEVEL, 2);
+		tmsg_put_u32(m, TVM_A_DFR_ACTION, action);
+		tmsg_nest_end(m);
+		/* from a UUID, with the defaults: untrusted, 0, block */
+		tmsg_nest_start(m, TVM_A_DF_RULE);
+		tmsg_put(m, TVM_A_DFR_FROM_UUID, uuid, sizeof(uuid));
+		tmsg_put_u32(m, TVM_A_DFR_MIN_TRUST, TVM_TRUST_UNTRUSTED);
+		tmsg_put_u32(m, TVM_A_DFR_MIN_LEVEL, 0);
+		tmsg_put_u32(m, TVM_A_DFR_ACTION, TVM_DF_BLOCK);
+		tmsg_nest_end(m);
+	} else {
+		tmsg_nest_start(m, TVM_A_DF_RULE);
+		tmsg_put_u32(m, TVM_A_DFR_ACTION, action);
+		tmsg_put_u32(m, TVM_A_DFR_MIN_LEVEL, 2);
+		tmsg_put_u32(m, TVM_A_DFR_MIN_TRUST, TVM_TRUST_TRUSTED);
+		tmsg_nest_start(m, TVM_A_DFR_PORTS);
+		tmsg_put_u32(m, TVM_A_DFP_LAST, 22);
+		tmsg_put_u32(m, TVM_A_DFP_FIRST, 22);
+		tmsg_nest_end(m);
+		tmsg_nest_start(m, TVM_A_DFR_PORTS);
+		tmsg_put_u32(m, TVM_A_DFP_LAST, 2000);
+		tmsg_put_u32(m, TVM_A_DFP_FIRST, 1000);
+		tmsg_nest_end(m);
+		tmsg_put_str(m, TVM_A_DFR_FROM_NAME, "df-peer");
+		tmsg_nest_end(m);
+		tmsg_nest_start(m, TVM_A_DF_RULE);
+		tmsg_put(m, TVM_A_DFR_FROM_UUID, uuid, sizeof(uuid));
+		tmsg_nest_end(m);
+		tmsg_put_u32(m, TVM_A_DF_CHECKPOINT_MS, 500);
+		tmsg_put_u32(m, TVM_A_DF_DEFAULT, TVM_DF_MEASURE);
+	}
+	tmsg_nest_end(m);
+}
+
+TEST_F(policy, dataflow_round_trip_and_canonical_digest)
+{
+	static struct pol_info pi;
+	static struct tmsg canon;
+	struct nlattr *a;
+	uint8_t want[32];
+	uint64_t gen;
+
+	NEED_TVM();
+	policy_begin(&canon, &self->nl, "pol-df", TVM_POLICY_AUDIT);
+	put_df(&canon, true, TVM_DF_TAINT);
+	tmsg_nest_end(&canon);
+	a = policy_attr(&canon);
+	md(TVM_BANK_SHA256, tattr_data(a), tattr_len(a), want);
+
+	policy_begin(&self->m, &self->nl, "pol-df", TVM_POLICY_AUDIT);
+	put_df(&self->m, false, TVM_DF_TAINT);
+	tmsg_nest_end(&self->m);
+	ASSERT_EQ(0, policy_send(&self->nl, &self->m, "pol-df", &gen))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, policy_get(&self->nl, "pol-df", &pi));
+	EXPECT_EQ(gen, pi.gen);
+	/* Echoed as sent; hashed as the canonical encoding. */
+	a = policy_attr(&self->m);
+	ASSERT_LE(tattr_len(a), pi.len);
+	EXPECT_EQ(0, memcmp(tattr_data(a), pi.payload, tattr_len(a)));
+	EXPECT_EQ(0, memcmp(want, pi.digest, 32));
+
+	/* Another action is another policy: another digest. */
+	policy_begin(&self->m, &self->nl, "pol-df", TVM_POLICY_AUDIT);
+	put_df(&self->m, false, TVM_DF_BLOCK);
+	tmsg_nest_end(&self->m);
+	ASSERT_EQ(0, policy_send(&self->nl, &self->m, "pol-df", &gen))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, policy_get(&self->nl, "pol-df", &pi));
+	EXPECT_NE(0, memcmp(want, pi.digest, 32));
+}
+
 TEST_F(policy, trusted_then_log_full_is_untrusted)
 {
 	struct vm_trust v;
@@ -1502,6 +1676,44 @@ TEST_F(policy, admin_key_under_the_owner_id_does_not_help)
 	/* With a's key back, the owner's policy goes in. */
 	ASSERT_LT(0, add_owner_key("a"));
 	LOAD_SIGNED(name, ida, 1, "a", NULL);
+}
+
+/*
+ * The owner's signature covers the dataflow section: a signed policy with
+ * one loads, and the same signature over the section with one rule's
+ * action changed (the byte of the canonical encoding that holds it) is
+ * refused, the policy in force staying.
+ */
+TEST_F(policy, signature_covers_dataflow)
+{
+	const char *name = sel_name("df");
+	uint8_t sig[TVM_SIGNATURE_MAX];
+	uint64_t gen = 0;
+	int n;
+
+	NEED_TVM();
+	OWNER_SETUP();
+	policy_begin_rev(&self->m, &self->nl, name, TVM_POLICY_AUDIT, ida, 1);
+	put_df(&self->m, true, TVM_DF_TAINT);
+	tmsg_nest_end(&self->m);
+	n = sign_policy(&self->m, "a", sig);
+	ASSERT_EQ(256, n);
+	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
+	ASSERT_EQ(0, policy_send(&self->nl, &self->m, name, &gen))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_SIGNED_UNCHANGED(name, gen);
+
+	/* Revision 2, signed; then its rule's action changed after signing. */
+	policy_begin_rev(&self->m, &self->nl, name, TVM_POLICY_AUDIT, ida, 2);
+	put_df(&self->m, true, TVM_DF_TAINT);
+	tmsg_nest_end(&self->m);
+	n = sign_policy(&self->m, "a", sig);
+	ASSERT_EQ(256, n);
+	policy_begin_rev(&self->m, &self->nl, name, TVM_POLICY_AUDIT, ida, 2);
+	put_df(&self->m, true, TVM_DF_MEASURE);
+	tmsg_nest_end(&self->m);
+	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
+	EXPECT_REFUSED(-EKEYREJECTED, "does not verify", name, gen);
 }
 
 /* Python's SHA-256 of the canonical encoding of the policy below. */

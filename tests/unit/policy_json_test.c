@@ -338,6 +338,9 @@ struct reject {
 #define BAD_LEN(l, why) \
 	{ RANGE("0", l, ""), FNAME ": runtime[0].length: " why }
 
+#define DF(x)		"{" SEL ", \"dataflow\": " x "}"
+#define RULE(x)		DF("{\"rules\": [{" x "}]}")
+
 static const struct reject rejects[] = {
 	/* Not JSON, or not strictly. */
 	{ "", FNAME ": empty, not a policy" },
@@ -369,8 +372,7 @@ static const struct reject rejects[] = {
 	  FNAME ": levels: duplicate key 'os'" },
 	/* Unknown keys, anywhere. */
 	{ "{" SEL ", \"foo\": 1}",
-	  FNAME ": unknown key 'foo' (version, selector, mode, banks, owner_key, revision, delete, levels or runtime)" },
-	{ "{" SEL ", \"dataflow\": {}}", FNAME ": unknown key 'dataflow' (dataflow policies are not supported yet)" },
+	  FNAME ": unknown key 'foo' (version, selector, mode, banks, owner_key, revision, delete, levels, runtime or dataflow)" },
 	{ "{" SEL ", \"migration\": {}}", FNAME ": unknown key 'migration' (migration policies are not supported yet)" },
 	{ "{\"version\": 1, \"selector\": {\"id\": 3}}", FNAME ": selector: unknown key 'id' (uuid, name or default)" },
 	{ "{" SEL ", \"levels\": {\"firmware\": {}}}", FNAME ": levels: unknown key 'firmware' (vmm, os, drivers, software or config)" },
@@ -493,6 +495,68 @@ static const struct reject rejects[] = {
 	{ RT("[{\"gpa\": 4096, \"length\": 8, \"sha256\": " H256 "}, "
 	     "{\"gpa\": \"0x1000\", \"length\": 8, \"sha256\": \"" HEX32("11") "\"}]"),
 	  FNAME ": runtime[1]: the same range as [0]" },
+	/* The dataflow section: each kind of mistake, with its key path. */
+	{ DF("[]"), FNAME ": dataflow: must be an object, not an array" },
+	{ DF("{\"rule\": []}"),
+	  FNAME ": dataflow: unknown key 'rule' (default, checkpoint_bytes, checkpoint_ms, per_message or rules)" },
+	{ DF("{\"default\": \"drop\"}"),
+	  FNAME ": dataflow.default: unknown action 'drop' (block, taint or measure)" },
+	{ DF("{\"default\": 2}"), FNAME ": dataflow.default: must be a string, not an integer" },
+	{ DF("{\"checkpoint_bytes\": 4095}"),
+	  FNAME ": dataflow.checkpoint_bytes: 4095 bytes; 0 (the module's default) or 4096 to 9223372036854775807" },
+	{ DF("{\"checkpoint_bytes\": -1}"), FNAME ": dataflow.checkpoint_bytes: -1 is negative" },
+	{ DF("{\"checkpoint_ms\": 99}"),
+	  FNAME ": dataflow.checkpoint_ms: 99 ms; 0 (the module's default) or 100 to 86400000" },
+	{ DF("{\"checkpoint_ms\": 86400001}"),
+	  FNAME ": dataflow.checkpoint_ms: 86400001 ms; 0 (the module's default) or 100 to 86400000" },
+	{ DF("{\"per_message\": 1}"), FNAME ": dataflow.per_message: must be true or false, not an integer" },
+	{ DF("{\"rules\": []}"), FNAME ": dataflow.rules: empty (leave it out, or list rules)" },
+	{ DF("{\"rules\": {}}"), FNAME ": dataflow.rules: must be an array, not an object" },
+	{ RULE("\"to\": \"web-2\""),
+	  FNAME ": dataflow.rules[0]: unknown key 'to' (from, ports, min_trust, min_level or action)" },
+	{ RULE("\"action\": \"block\""),
+	  FNAME ": dataflow.rules[0]: missing key 'from' (any, host, a VM name or a VM UUID)" },
+	{ RULE("\"from\": \"42\""),
+	  FNAME ": dataflow.rules[0].from: bad sender '42' (any, host, a VM UUID, or a VM name: 1-63 of A-Z a-z 0-9 . _ -, not all digits)" },
+	{ RULE("\"from\": \"name=web 2\""),
+	  FNAME ": dataflow.rules[0].from: bad sender 'name=web 2' (any, host, a VM UUID, or a VM name: 1-63 of A-Z a-z 0-9 . _ -, not all digits)" },
+	{ RULE("\"from\": \"uuid=0b1e8f6e\""),
+	  FNAME ": dataflow.rules[0].from: bad UUID 'uuid=0b1e8f6e' (8-4-4-4-12 hex digits)" },
+	{ RULE("\"from\": [\"host\"]"), FNAME ": dataflow.rules[0].from: must be a string, not an array" },
+	{ RULE("\"from\": \"host\", \"action\": \"reset\""),
+	  FNAME ": dataflow.rules[0].action: unknown action 'reset' (block, taint or measure)" },
+	{ RULE("\"from\": \"host\", \"min_trust\": \"Trusted\""),
+	  FNAME ": dataflow.rules[0].min_trust: unknown trust state 'Trusted' (trusted, unknown, pending or untrusted)" },
+	{ RULE("\"from\": \"host\", \"min_level\": 5"),
+	  FNAME ": dataflow.rules[0].min_level: level 5 is out of range (0 to 4)" },
+	{ RULE("\"from\": \"host\", \"min_level\": -1"),
+	  FNAME ": dataflow.rules[0].min_level: level -1 is out of range (0 to 4)" },
+	{ RULE("\"from\": \"host\", \"ports\": []"),
+	  FNAME ": dataflow.rules[0].ports: empty (leave it out, or list ports or port ranges)" },
+	{ RULE("\"from\": \"host\", \"ports\": 22"),
+	  FNAME ": dataflow.rules[0].ports: must be an array, not an integer" },
+	{ RULE("\"from\": \"host\", \"ports\": [22, 4294967296]"),
+	  FNAME ": dataflow.rules[0].ports[1]: port 4294967296 is out of range (0 to 4294967295)" },
+	{ RULE("\"from\": \"host\", \"ports\": [-1]"),
+	  FNAME ": dataflow.rules[0].ports[0]: port -1 is out of range (0 to 4294967295)" },
+	{ RULE("\"from\": \"host\", \"ports\": [\"30-20\"]"),
+	  FNAME ": dataflow.rules[0].ports[0]: bad port range '30-20': it ends below its first port" },
+	{ RULE("\"from\": \"host\", \"ports\": [\"20\"]"),
+	  FNAME ": dataflow.rules[0].ports[0]: bad port range '20' (FIRST-LAST, ports 0 to 4294967295 in decimal)" },
+	{ RULE("\"from\": \"host\", \"ports\": [\"0x10-0x20\"]"),
+	  FNAME ": dataflow.rules[0].ports[0]: bad port range '0x10-0x20' (FIRST-LAST, ports 0 to 4294967295 in decimal)" },
+	{ RULE("\"from\": \"host\", \"ports\": [\"1-4294967296\"]"),
+	  FNAME ": dataflow.rules[0].ports[0]: bad port range '1-4294967296' (FIRST-LAST, ports 0 to 4294967295 in decimal)" },
+	{ RULE("\"from\": \"host\", \"ports\": [1.5]"),
+	  FNAME ": dataflow.rules[0].ports[0]: must be a port (an integer) or a range (\"FIRST-LAST\"), not a number with a fraction or exponent" },
+	{ RULE("\"from\": \"host\", \"ports\": [22, \"22-22\"]"),
+	  FNAME ": dataflow.rules[0].ports[1]: the same port range as [0]" },
+	{ DF("{\"rules\": [{\"from\": \"any\"}, {\"from\": \"host\",\n \"from\": \"any\"}]}"),
+	  FNAME ": dataflow.rules[1]: duplicate key 'from'" },
+	{ DF("{\"rules\": [{\"from\": \"any\"}, {\"from\": \"host\",]}"),
+	  FNAME ": line 1, column 103: expected a key in double quotes" },
+	{ "{" SEL ", \"owner_key\": \"" HEX32("11") "\", \"delete\": true, \"dataflow\": {}}",
+	  FNAME ": delete: a delete holds selector, owner_key and revision only, not dataflow" },
 };
 
 static void test_rejects(void **state)
@@ -848,6 +912,149 @@ static void test_example(void **state)
 	free(text);
 }
 
+/*
+ * The dataflow section, byte for byte: after the runtime ranges; its
+ * settings always (defaults included), PER_MESSAGE when set, then its
+ * rules in file order, each its sender, its port ranges in order (a
+ * single port is a range of one), then MIN_TRUST, MIN_LEVEL and ACTION,
+ * always.  The file's keys in any order give the same bytes.
+ */
+static const char df_json[] =
+	"{\"dataflow\": {\"rules\": [{\"ports\": [22, \"1000-2000\"], \"from\": \"host\"},\n"
+	"  {\"action\": \"measure\", \"min_level\": 2, \"from\": \"web-1\", \"min_trust\": \"trusted\"},\n"
+	"  {\"from\": \"00112233-4455-6677-8899-aabbccddeeff\"}, {\"from\": \"name=any\"}],\n"
+	"  \"per_message\": true, \"checkpoint_ms\": 1000, \"checkpoint_bytes\": 65536,\n"
+	"  \"default\": \"taint\"}, \"selector\": {\"name\": \"vm\"}, \"version\": 1}";
+
+static const uint8_t df_attr[] = {
+	NEST(268, TVM_A_POLICY),
+	NLA(8, TVM_A_POLICY_VERSION), U32(1),
+	NLA(7, TVM_A_POLICY_NAME), 'v', 'm', 0, 0,
+	NLA(8, TVM_A_POLICY_MODE), U32(TVM_POLICY_AUDIT),
+	NLA(8, TVM_A_POLICY_REVISION), U32(0),
+	NEST(232, TVM_A_POLICY_DATAFLOW),
+		NLA(8, TVM_A_DF_DEFAULT), U32(TVM_DF_TAINT),
+		NLA(12, TVM_A_DF_CHECKPOINT_BYTES), U32(65536), U32(0),
+		NLA(8, TVM_A_DF_CHECKPOINT_MS), U32(1000),
+		NLA(4, TVM_A_DF_PER_MESSAGE),
+		NEST(72, TVM_A_DF_RULE),
+			NLA(4, TVM_A_DFR_FROM_HOST),
+			NEST(20, TVM_A_DFR_PORTS),
+				NLA(8, TVM_A_DFP_FIRST), U32(22),
+				NLA(8, TVM_A_DFP_LAST), U32(22),
+			NEST(20, TVM_A_DFR_PORTS),
+				NLA(8, TVM_A_DFP_FIRST), U32(1000),
+				NLA(8, TVM_A_DFP_LAST), U32(2000),
+			NLA(8, TVM_A_DFR_MIN_TRUST), U32(TVM_TRUST_UNTRUSTED),
+			NLA(8, TVM_A_DFR_MIN_LEVEL), U32(0),
+			NLA(8, TVM_A_DFR_ACTION), U32(TVM_DF_BLOCK),
+		NEST(40, TVM_A_DF_RULE),
+			NLA(10, TVM_A_DFR_FROM_NAME), 'w', 'e', 'b', '-', '1', 0, 0, 0,
+			NLA(8, TVM_A_DFR_MIN_TRUST), U32(TVM_TRUST_TRUSTED),
+			NLA(8, TVM_A_DFR_MIN_LEVEL), U32(2),
+			NLA(8, TVM_A_DFR_ACTION), U32(TVM_DF_MEASURE),
+		NEST(48, TVM_A_DF_RULE),
+			NLA(20, TVM_A_DFR_FROM_UUID), 0x00, 0x11, 0x22, 0x33,
+			0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc,
+			0xdd, 0xee, 0xff,
+			NLA(8, TVM_A_DFR_MIN_TRUST), U32(TVM_TRUST_UNTRUSTED),
+			NLA(8, TVM_A_DFR_MIN_LEVEL), U32(0),
+			NLA(8, TVM_A_DFR_ACTION), U32(TVM_DF_BLOCK),
+		NEST(36, TVM_A_DF_RULE),
+			NLA(8, TVM_A_DFR_FROM_NAME), 'a', 'n', 'y', 0,
+			NLA(8, TVM_A_DFR_MIN_TRUST), U32(TVM_TRUST_UNTRUSTED),
+			NLA(8, TVM_A_DFR_MIN_LEVEL), U32(0),
+			NLA(8, TVM_A_DFR_ACTION), U32(TVM_DF_BLOCK),
+};
+
+static void test_dataflow(void **state)
+{
+	static uint8_t canon[POLICY_ATTR_MAX];
+	struct policy back;
+	size_t len, clen;
+
+	(void)state;
+	if (!little_endian())
+		skip();
+	assert_int_equal(parse(df_json), 0);
+	assert_true(pol.df.present);
+	assert_int_equal(pol.df.nrules, 4);
+	assert_int_equal(pol.df.rules[3].from, TVM_DF_FROM_NAME);
+	assert_string_equal(pol.df.rules[3].name, "any");
+	assert_int_equal(policy_encode(&pol, buf, sizeof(buf), &len), 0);
+	assert_int_equal(len, sizeof(df_attr));
+	assert_memory_equal(buf, df_attr, sizeof(df_attr));
+	/* The canonical encoding is the payload, on this host. */
+	assert_int_equal(policy_canonical(&pol, canon, sizeof(canon), &clen),
+			 0);
+	assert_int_equal(clen, sizeof(df_attr) - NLA_HDRLEN);
+	assert_memory_equal(canon, df_attr + NLA_HDRLEN, clen);
+
+	/*
+	 * Back from the kernel's form, and through JSON: the same bytes; a
+	 * VM called "any" stays a name, written name=any.
+	 */
+	assert_int_equal(policy_decode(buf + NLA_HDRLEN, len - NLA_HDRLEN,
+				       &back), 0);
+	assert_encodes(&back, df_attr, sizeof(df_attr));
+	assert_json_round_trip(&back, df_attr, sizeof(df_attr),
+			       "\"name=any\"", NULL);
+	policy_free(&back);
+
+	/* Defaults are filled in, and encode as if given. */
+	policy_free(&pol);
+	assert_int_equal(parse("{\"version\": 1, \"selector\": {\"name\": \"vm\"},"
+			       " \"dataflow\": {\"rules\": [{\"from\": \"host\"}]}}"), 0);
+	assert_int_equal(pol.df.default_action, TVM_DF_BLOCK);
+	assert_int_equal(pol.df.rules[0].min_trust, TVM_TRUST_UNTRUSTED);
+	assert_int_equal(pol.df.rules[0].action, TVM_DF_BLOCK);
+	assert_int_equal(pol.df.rules[0].nports, 0);
+	assert_int_equal(policy_encode(&pol, buf, sizeof(buf), &len), 0);
+	assert_json_round_trip(&pol, buf, len, "\"default\": \"block\"", "ports");
+
+	/* A malformed section from the kernel is refused, not half read. */
+	memcpy(buf, df_attr, sizeof(df_attr));
+	buf[NLA_HDRLEN + 32 + 4 + 4] = 7;	/* DEFAULT: no such action */
+	assert_int_equal(policy_decode(buf + NLA_HDRLEN,
+				       sizeof(df_attr) - NLA_HDRLEN, &back),
+			 -EPROTO);
+}
+
+/* At the limits: 64 rules of 16 port ranges; one more of either is refused. */
+static void test_dataflow_limits(void **state)
+{
+	struct text t = { 0 };
+	int r, i;
+
+	(void)state;
+	for (int over = 0; over < 3; over++) {
+		t.len = 0;
+		add(&t, "{" SEL ", \"dataflow\": {\"rules\": [");
+		for (r = 0; r < TVM_DF_RULES_MAX + (over == 1); r++) {
+			add(&t, "%s{\"from\": \"vm-%d\", \"ports\": [", r ? ", " : "",
+			    r);
+			for (i = 0; i < TVM_DF_PORT_RANGES_MAX + (over == 2 && r == 5); i++)
+				add(&t, "%s\"%d-%d\"", i ? ", " : "", 10 * i,
+				    10 * i + 5);
+			add(&t, "]}");
+		}
+		add(&t, "]}}");
+		if (!over) {
+			assert_int_equal(parse(t.s), 0);
+			assert_int_equal(pol.df.nrules, TVM_DF_RULES_MAX);
+			assert_int_equal(pol.df.rules[63].nports,
+					 TVM_DF_PORT_RANGES_MAX);
+			policy_free(&pol);
+		} else {
+			assert_int_equal(parse(t.s), -EINVAL);
+			assert_string_equal(err, over == 1 ?
+				FNAME ": dataflow.rules: 65 rules, more than 64" :
+				FNAME ": dataflow.rules[5].ports: 17 ports or port ranges, more than 16");
+		}
+	}
+	free(t.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -864,6 +1071,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_runtime_limits, teardown),
 		cmocka_unit_test_teardown(test_selector_optional, teardown),
 		cmocka_unit_test_teardown(test_example, teardown),
+		cmocka_unit_test_teardown(test_dataflow, teardown),
+		cmocka_unit_test_teardown(test_dataflow_limits, teardown),
 	};
 
 	return cmocka_run_group_tests_name("policy_json", tests, NULL, NULL);

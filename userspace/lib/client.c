@@ -96,6 +96,10 @@ static int vm_decode(struct nlattr **tb, struct vm_info *vm)
 	}
 	if (tb[TVM_A_VM_POLICY_GEN])
 		vm->policy_gen = nla_get_u64(tb[TVM_A_VM_POLICY_GEN]);
+	if (tb[TVM_A_VM_LEVEL]) {
+		vm->has_level = true;
+		vm->level = nla_get_u32(tb[TVM_A_VM_LEVEL]);
+	}
 	if (tb[TVM_A_VM_PID])
 		vm->pid = nla_get_u32(tb[TVM_A_VM_PID]);
 	vm->kvm = tb[TVM_A_VM_KVM] != NULL;

@@ -45,6 +45,9 @@ struct vm_info {
 	/* ABI 8: the vhost-vsock guest CIDs bound to it (tvm_vsock). */
 	unsigned int ncids;
 	uint32_t cids[TVM_VM_CIDS_MAX];
+	/* ABI 9: its integrity level (when @has_level), 0-4. */
+	bool has_level;
+	uint32_t level;
 };
 
 /* The text of an enum tvm_vm_state. */

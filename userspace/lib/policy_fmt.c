@@ -34,6 +34,87 @@ const char *policy_mode_name(uint32_t mode)
 	return NULL;
 }
 
+const char *policy_df_action_name(uint32_t action)
+{
+	switch (action) {
+	case TVM_DF_MEASURE:
+		return "measure";
+	case TVM_DF_TAINT:
+		return "taint";
+	case TVM_DF_BLOCK:
+		return "block";
+	}
+	return NULL;
+}
+
+const char *policy_trust_name(uint32_t trust)
+{
+	switch (trust) {
+	case TVM_TRUST_PENDING:
+		return "pending";
+	case TVM_TRUST_TRUSTED:
+		return "trusted";
+	case TVM_TRUST_UNTRUSTED:
+		return "untrusted";
+	case TVM_TRUST_UNKNOWN:
+		return "unknown";
+	}
+	return NULL;
+}
+
+void policy_format_df_from(const struct tvm_df_rule *r, char *buf)
+{
+	switch (r->from) {
+	case TVM_DF_FROM_ANY:
+		strcpy(buf, "any");
+		break;
+	case TVM_DF_FROM_HOST:
+		strcpy(buf, "host");
+		break;
+	case TVM_DF_FROM_UUID:
+		format_uuid(r->uuid, buf);
+		break;
+	default:
+		/* A VM named like a keyword is written name=NAME. */
+		snprintf(buf, POLICY_DF_FROM_STR_LEN, "%s%s",
+			 !strcmp(r->name, "any") || !strcmp(r->name, "host") ?
+			 "name=" : "", r->name);
+		break;
+	}
+}
+
+/* A port range as in a file: "22", or "1000-2000". */
+static void format_ports(const struct tvm_df_ports *pr, char *buf, size_t len)
+{
+	if (pr->first == pr->last)
+		snprintf(buf, len, "%u", pr->first);
+	else
+		snprintf(buf, len, "%u-%u", pr->first, pr->last);
+}
+
+void policy_format_df_rule(const struct tvm_df_rule *r, char *buf)
+{
+	char from[POLICY_DF_FROM_STR_LEN], port[24];
+	const char *trust = policy_trust_name(r->min_trust);
+	const char *action = policy_df_action_name(r->action);
+	size_t o;
+
+	policy_format_df_from(r, from);
+	o = (size_t)snprintf(buf, POLICY_DF_RULE_STR_LEN, "from %s ports ",
+			     from);
+	for (unsigned int i = 0; i < r->nports; i++) {
+		format_ports(&r->ports[i], port, sizeof(port));
+		o += (size_t)snprintf(buf + o, POLICY_DF_RULE_STR_LEN - o,
+				      "%s%s", i ? "," : "", port);
+	}
+	if (!r->nports)
+		o += (size_t)snprintf(buf + o, POLICY_DF_RULE_STR_LEN - o,
+				      "all");
+	snprintf(buf + o, POLICY_DF_RULE_STR_LEN - o,
+		 " min_trust %s min_level %u action %s", trust ? trust : "?",
+		 r->min_level, action ? action : "?");
+}
+
 void policy_format_digest(const struct tvm_policy_digest *d, char *buf)
 {
 	size_t n = strlen(tvm_banks[d->bank].name);
@@ -84,6 +165,66 @@ static json_object *digests_to_json(const struct tvm_policy_digest *d,
 		json_object_array_add(arr, json_object_new_string(buf));
 	}
 	return arr;
+}
+
+static json_object *df_rule_to_json(const struct tvm_df_rule *r)
+{
+	json_object *obj = json_object_new_object(), *ports;
+	const char *trust = policy_trust_name(r->min_trust);
+	const char *action = policy_df_action_name(r->action);
+	char from[POLICY_DF_FROM_STR_LEN], port[24];
+
+	if (!obj)
+		return NULL;
+	policy_format_df_from(r, from);
+	json_object_object_add(obj, "from", json_object_new_string(from));
+	if (r->nports) {
+		ports = json_object_new_array();
+		for (unsigned int i = 0; ports && i < r->nports; i++) {
+			if (r->ports[i].first == r->ports[i].last) {
+				json_object_array_add(ports,
+					json_object_new_int64(r->ports[i].first));
+				continue;
+			}
+			format_ports(&r->ports[i], port, sizeof(port));
+			json_object_array_add(ports,
+					      json_object_new_string(port));
+		}
+		json_object_object_add(obj, "ports", ports);
+	}
+	json_object_object_add(obj, "min_trust",
+			       json_object_new_string(trust ? trust : "?"));
+	json_object_object_add(obj, "min_level",
+			       json_object_new_int64(r->min_level));
+	json_object_object_add(obj, "action",
+			       json_object_new_string(action ? action : "?"));
+	return obj;
+}
+
+/* The dataflow section as in a file, every setting given. */
+static json_object *df_to_json(const struct tvm_df_section *df)
+{
+	json_object *obj = json_object_new_object(), *rules;
+	const char *action = policy_df_action_name(df->default_action);
+
+	if (!obj)
+		return NULL;
+	json_object_object_add(obj, "default",
+			       json_object_new_string(action ? action : "?"));
+	json_object_object_add(obj, "checkpoint_bytes",
+			       json_object_new_uint64(df->checkpoint_bytes));
+	json_object_object_add(obj, "checkpoint_ms",
+			       json_object_new_int64(df->checkpoint_ms));
+	json_object_object_add(obj, "per_message",
+			       json_object_new_boolean(df->per_message));
+	if (df->nrules) {
+		rules = json_object_new_array();
+		for (unsigned int i = 0; rules && i < df->nrules; i++)
+			json_object_array_add(rules,
+					      df_rule_to_json(&df->rules[i]));
+		json_object_object_add(obj, "rules", rules);
+	}
+	return obj;
 }
 
 struct json_object *policy_sel_to_json(const struct policy_sel *sel)
@@ -176,6 +317,8 @@ struct json_object *policy_to_json(const struct policy *p)
 					      range_to_json(&p->ranges[i]));
 		json_object_object_add(obj, "runtime", arr);
 	}
+	if (p->df.present)
+		json_object_object_add(obj, "dataflow", df_to_json(&p->df));
 	return obj;
 }
 

@@ -67,6 +67,8 @@ struct policy_sel {
  * @tombstone: a signed delete, not a policy (no mode, levels or ranges)
  * @levels: levels 0-4 (vmm, os, drivers, software, config) at [0]-[4]
  * @nranges, @ranges: the runtime ranges, in file order
+ * @df: the dataflow section, @df.present when the file has one; its
+ *	rules are allocated (policy_free())
  * @has_sel: @sel is set; false only after policy_parse_flags() with
  *	%POLICY_PARSE_SEL_OPTIONAL read a file without "selector"
  * @has_gen, @gen, @has_digest, @digest, @is_signed: what a POLICY_GET or
@@ -84,6 +86,7 @@ struct policy {
 	struct tvm_policy_level levels[TVM_POLICY_LEVELS + 1];
 	unsigned int nranges;
 	struct tvm_range ranges[TVM_POLICY_RANGES_MAX];
+	struct tvm_df_section df;
 	bool has_sel;
 	bool has_gen;
 	uint64_t gen;
@@ -162,6 +165,26 @@ const char *policy_mode_name(uint32_t mode);
  */
 #define POLICY_RANGE_STR_LEN	(96 + 2 * POLICY_DIGEST_SIZE)
 void policy_format_range(const struct tvm_range *r, char *buf);
+
+/* "measure", "taint", "block"; NULL for anything else. */
+const char *policy_df_action_name(uint32_t action);
+/* "pending", "trusted", "untrusted", "unknown"; NULL for anything else. */
+const char *policy_trust_name(uint32_t trust);
+/*
+ * A dataflow rule's sender as in a file: "any", "host", a UUID, a VM
+ * name, or "name=host" and "name=any" for VMs so named, into @buf of at
+ * least POLICY_DF_FROM_STR_LEN bytes.
+ */
+#define POLICY_DF_FROM_STR_LEN	(TVM_NAME_MAX + 8)
+void policy_format_df_from(const struct tvm_df_rule *r, char *buf);
+/*
+ * A dataflow rule for text output, "from web-1 ports 22,1000-2000
+ * min_trust trusted min_level 2 action block", into @buf of at least
+ * POLICY_DF_RULE_STR_LEN bytes.
+ */
+#define POLICY_DF_RULE_STR_LEN	(POLICY_DF_FROM_STR_LEN + 96 + \
+				 22 * TVM_DF_PORT_RANGES_MAX)
+void policy_format_df_rule(const struct tvm_df_rule *r, char *buf);
 
 /* "<bank>:<hex>" of @d into @buf of at least POLICY_DIGEST_STR_LEN bytes. */
 #define POLICY_DIGEST_STR_LEN	(8 + 2 * TVM_DIGEST_MAX + 1)

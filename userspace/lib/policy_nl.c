@@ -36,6 +36,7 @@ static void content(const struct policy *p, struct tvm_policy_content *c)
 		.levels = p->levels,
 		.nranges = p->nranges,
 		.ranges = p->ranges,
+		.df = &p->df,
 	};
 }
 
@@ -103,6 +104,28 @@ static const struct nla_policy range_policy[TVM_A_RANGE_MAX + 1] = {
 	[TVM_A_RANGE_LEN]	= EXACT(sizeof(uint64_t)),
 	[TVM_A_RANGE_SHA256]	= EXACT(POLICY_DIGEST_SIZE),
 	[TVM_A_RANGE_INTERVAL]	= EXACT(sizeof(uint32_t)),
+};
+
+static const struct nla_policy df_policy[TVM_A_DF_MAX + 1] = {
+	[TVM_A_DF_DEFAULT]		= EXACT(sizeof(uint32_t)),
+	[TVM_A_DF_CHECKPOINT_BYTES]	= EXACT(sizeof(uint64_t)),
+	[TVM_A_DF_CHECKPOINT_MS]	= EXACT(sizeof(uint32_t)),
+	[TVM_A_DF_PER_MESSAGE]		= EXACT(0),
+};
+
+static const struct nla_policy df_rule_policy[TVM_A_DFR_MAX + 1] = {
+	[TVM_A_DFR_FROM_ANY]	= EXACT(0),
+	[TVM_A_DFR_FROM_HOST]	= EXACT(0),
+	[TVM_A_DFR_FROM_NAME]	= { .maxlen = TVM_NAME_MAX + 1 },
+	[TVM_A_DFR_FROM_UUID]	= EXACT(TVM_UUID_SIZE),
+	[TVM_A_DFR_MIN_TRUST]	= EXACT(sizeof(uint32_t)),
+	[TVM_A_DFR_MIN_LEVEL]	= EXACT(sizeof(uint32_t)),
+	[TVM_A_DFR_ACTION]	= EXACT(sizeof(uint32_t)),
+};
+
+static const struct nla_policy df_ports_policy[TVM_A_DFP_MAX + 1] = {
+	[TVM_A_DFP_FIRST]	= EXACT(sizeof(uint32_t)),
+	[TVM_A_DFP_LAST]	= EXACT(sizeof(uint32_t)),
 };
 
 static const struct nla_policy policy_policy[TVM_A_POLICY_MAX + 1] = {
@@ -262,6 +285,100 @@ static int decode_range(const struct nlattr *attr, struct policy *p)
 	return 0;
 }
 
+static int decode_df_rule(const struct nlattr *attr, struct tvm_df_rule *r)
+{
+	struct nlattr *tb[TVM_A_DFR_MAX + 1], *pt[TVM_A_DFP_MAX + 1], *a;
+	int rem, n;
+
+	if (parse(tb, TVM_A_DFR_MAX, nla_data(attr), (size_t)nla_len(attr),
+		  df_rule_policy))
+		return -EPROTO;
+	n = !!tb[TVM_A_DFR_FROM_ANY] + !!tb[TVM_A_DFR_FROM_HOST] +
+	    !!tb[TVM_A_DFR_FROM_NAME] + !!tb[TVM_A_DFR_FROM_UUID];
+	if (n != 1)
+		return -EPROTO;
+	r->from = TVM_DF_FROM_ANY;
+	if (tb[TVM_A_DFR_FROM_HOST]) {
+		r->from = TVM_DF_FROM_HOST;
+	} else if (tb[TVM_A_DFR_FROM_NAME]) {
+		r->from = TVM_DF_FROM_NAME;
+		if (get_str(tb[TVM_A_DFR_FROM_NAME], r->name, TVM_NAME_MAX) ||
+		    !r->name[0])
+			return -EPROTO;
+	} else if (tb[TVM_A_DFR_FROM_UUID]) {
+		r->from = TVM_DF_FROM_UUID;
+		memcpy(r->uuid, nla_data(tb[TVM_A_DFR_FROM_UUID]),
+		       TVM_UUID_SIZE);
+	}
+	nla_for_each_nested(a, attr, rem) {
+		if (nla_type(a) != TVM_A_DFR_PORTS)
+			continue;
+		if (r->nports == TVM_DF_PORT_RANGES_MAX ||
+		    parse(pt, TVM_A_DFP_MAX, nla_data(a), (size_t)nla_len(a),
+			  df_ports_policy) ||
+		    !pt[TVM_A_DFP_FIRST] || !pt[TVM_A_DFP_LAST])
+			return -EPROTO;
+		r->ports[r->nports].first = nla_get_u32(pt[TVM_A_DFP_FIRST]);
+		r->ports[r->nports].last = nla_get_u32(pt[TVM_A_DFP_LAST]);
+		if (r->ports[r->nports].last < r->ports[r->nports].first)
+			return -EPROTO;
+		r->nports++;
+	}
+	r->min_trust = tb[TVM_A_DFR_MIN_TRUST] ?
+		       nla_get_u32(tb[TVM_A_DFR_MIN_TRUST]) :
+		       TVM_TRUST_UNTRUSTED;
+	r->min_level = tb[TVM_A_DFR_MIN_LEVEL] ?
+		       nla_get_u32(tb[TVM_A_DFR_MIN_LEVEL]) : 0;
+	r->action = tb[TVM_A_DFR_ACTION] ? nla_get_u32(tb[TVM_A_DFR_ACTION]) :
+					   TVM_DF_BLOCK;
+	if (!policy_trust_name(r->min_trust) ||
+	    r->min_level > TVM_POLICY_LEVELS ||
+	    !policy_df_action_name(r->action))
+		return -EPROTO;
+	return 0;
+}
+
+/* The dataflow section, once; defaults as the kernel takes them. */
+static int decode_df(const struct nlattr *attr, struct policy *p)
+{
+	struct tvm_df_section *df = &p->df;
+	struct nlattr *tb[TVM_A_DF_MAX + 1], *a;
+	struct tvm_df_rule *grown;
+	int rem, ret;
+
+	if (df->present ||
+	    parse(tb, TVM_A_DF_MAX, nla_data(attr), (size_t)nla_len(attr),
+		  df_policy))
+		return -EPROTO;
+	df->present = true;
+	df->default_action = tb[TVM_A_DF_DEFAULT] ?
+			     nla_get_u32(tb[TVM_A_DF_DEFAULT]) : TVM_DF_BLOCK;
+	if (!policy_df_action_name(df->default_action))
+		return -EPROTO;
+	if (tb[TVM_A_DF_CHECKPOINT_BYTES])
+		df->checkpoint_bytes =
+			nla_get_u64(tb[TVM_A_DF_CHECKPOINT_BYTES]);
+	if (tb[TVM_A_DF_CHECKPOINT_MS])
+		df->checkpoint_ms = nla_get_u32(tb[TVM_A_DF_CHECKPOINT_MS]);
+	df->per_message = tb[TVM_A_DF_PER_MESSAGE];
+	nla_for_each_nested(a, attr, rem) {
+		if (nla_type(a) != TVM_A_DF_RULE)
+			continue;
+		if (df->nrules == TVM_DF_RULES_MAX)
+			return -EPROTO;
+		grown = realloc(df->rules, (df->nrules + 1) * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		df->rules = grown;
+		memset(&df->rules[df->nrules], 0, sizeof(*grown));
+		ret = decode_df_rule(a, &df->rules[df->nrules]);
+		if (ret)
+			return ret;
+		df->nrules++;
+	}
+	return 0;
+}
+
 static bool same_sel(const struct policy_sel *a, const struct policy_sel *b)
 {
 	if (a->type != b->type)
@@ -323,6 +440,9 @@ static int decode_repeated(const void *payload, size_t len,
 			break;
 		case TVM_A_POLICY_RUNTIME:
 			ret = decode_range(a, p);
+			break;
+		case TVM_A_POLICY_DATAFLOW:
+			ret = decode_df(a, p);
 			break;
 		}
 		if (ret)

@@ -259,7 +259,9 @@ static int check_owner_key(struct policy_ctx *cx, json_object *v,
 /* "delete": true: a tombstone, the owner's signed delete of a selector. */
 static int check_delete(struct policy_ctx *cx, json_object *v, struct policy *p)
 {
-	static const char *const not[] = { "mode", "banks", "levels", "runtime" };
+	static const char *const not[] = {
+		"mode", "banks", "levels", "runtime", "dataflow"
+	};
 	int ret = want(cx, v, json_type_boolean);
 
 	if (ret)
@@ -642,6 +644,321 @@ static int check_runtime(struct policy_ctx *cx, json_object *arr,
 	return ret;
 }
 
+/* enum tvm_df_action by its name. */
+static int want_action(struct policy_ctx *cx, json_object *v, uint32_t *action)
+{
+	char q[POLICY_QUOTE_BUF];
+	const char *s;
+	size_t n;
+	int ret = want_str(cx, v, &s, &n);
+
+	if (ret)
+		return ret;
+	for (uint32_t a = 0; a <= TVM_DF_ACTION_MAX; a++) {
+		if (!strcmp(s, policy_df_action_name(a))) {
+			*action = a;
+			return 0;
+		}
+	}
+	policy_quote(q, sizeof(q), s, n);
+	return policy_fail(cx, "unknown action '%s' (block, taint or measure)", q);
+}
+
+/*
+ * An integer from @min to @max, or 0 ("the module's default"): the
+ * dataflow section's checkpoint intervals.
+ */
+static int want_zero_or(struct policy_ctx *cx, json_object *v, uint64_t min,
+			uint64_t max, const char *unit, uint64_t *val)
+{
+	int ret = want(cx, v, json_type_int);
+
+	if (ret)
+		return ret;
+	if (json_object_get_int64(v) < 0)
+		return policy_fail(cx, "%s is negative",
+				   json_object_to_json_string(v));
+	*val = json_object_get_uint64(v);
+	if (*val && (*val < min || *val > max))
+		return policy_fail(cx, "%s %s; 0 (the module's default) or %llu to %llu",
+				   json_object_to_json_string(v), unit,
+				   (unsigned long long)min,
+				   (unsigned long long)max);
+	return 0;
+}
+
+/* A port, 0 to 4294967295, in decimal digits only. */
+static int port_num(const char *s, size_t n, uint32_t *port)
+{
+	uint64_t v = 0;
+
+	if (!n || n > 10)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = 10 * v + (uint64_t)(s[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return -EINVAL;
+	*port = (uint32_t)v;
+	return 0;
+}
+
+/* A port (an integer) or a range ("FIRST-LAST", FIRST not above LAST). */
+static int check_df_port(struct policy_ctx *cx, json_object *v, void *item,
+			 const void *arg __attribute__((unused)))
+{
+	struct tvm_df_ports *pr = item;
+	char q[POLICY_QUOTE_BUF];
+	const char *s, *dash;
+	int64_t i;
+	size_t n;
+	int ret;
+
+	if (json_object_get_type(v) == json_type_int) {
+		i = json_object_get_int64(v);
+		if (i < 0 || i > UINT32_MAX)
+			return policy_fail(cx, "port %s is out of range (0 to %u)",
+					   json_object_to_json_string(v),
+					   UINT32_MAX);
+		pr->first = pr->last = (uint32_t)i;
+		return 0;
+	}
+	if (json_object_get_type(v) != json_type_string)
+		return policy_fail(cx, "must be a port (an integer) or a range (\"FIRST-LAST\"), not %s",
+				   type_name(json_object_get_type(v)));
+	ret = want_str(cx, v, &s, &n);
+	if (ret)
+		return ret;
+	policy_quote(q, sizeof(q), s, n);
+	dash = strchr(s, '-');
+	if (!dash || port_num(s, (size_t)(dash - s), &pr->first) ||
+	    port_num(dash + 1, strlen(dash + 1), &pr->last))
+		return policy_fail(cx, "bad port range '%s' (FIRST-LAST, ports 0 to %u in decimal)",
+				   q, UINT32_MAX);
+	if (pr->last < pr->first)
+		return policy_fail(cx, "bad port range '%s': it ends below its first port",
+				   q);
+	return 0;
+}
+
+static bool same_ports(const void *x, const void *y)
+{
+	const struct tvm_df_ports *a = x, *b = y;
+
+	return a->first == b->first && a->last == b->last;
+}
+
+/*
+ * A rule's sender: "any", "host", a UUID or "uuid=UUID", a VM name or
+ * "name=NAME" (which also names a VM called "host" or "any").
+ */
+static int check_df_from(struct policy_ctx *cx, json_object *v,
+			 struct tvm_df_rule *r)
+{
+	char q[POLICY_QUOTE_BUF];
+	const char *s;
+	size_t n;
+	int ret = want_str(cx, v, &s, &n);
+
+	if (ret)
+		return ret;
+	policy_quote(q, sizeof(q), s, n);
+	if (!strcmp(s, "any")) {
+		r->from = TVM_DF_FROM_ANY;
+		return 0;
+	}
+	if (!strcmp(s, "host")) {
+		r->from = TVM_DF_FROM_HOST;
+		return 0;
+	}
+	if (!strncmp(s, "uuid=", 5) || !parse_uuid(s, r->uuid)) {
+		if (!strncmp(s, "uuid=", 5) && parse_uuid(s + 5, r->uuid))
+			return policy_fail(cx, "bad UUID '%s' (8-4-4-4-12 hex digits)",
+					   q);
+		r->from = TVM_DF_FROM_UUID;
+		return 0;
+	}
+	if (!strncmp(s, "name=", 5))
+		s += 5;
+	if (parse_vm_name(s))
+		return policy_fail(cx, "bad sender '%s' (any, host, a VM UUID, or a VM name: 1-%d of A-Z a-z 0-9 . _ -, not all digits)",
+				   q, TVM_NAME_MAX);
+	strcpy(r->name, s);
+	r->from = TVM_DF_FROM_NAME;
+	return 0;
+}
+
+static int check_df_rule(struct policy_ctx *cx, json_object *obj, void *item,
+			 const void *arg __attribute__((unused)))
+{
+	static const char *const keys[] = {
+		"from", "ports", "min_trust", "min_level", "action", NULL
+	};
+	static const struct list_of ports = {
+		.max = TVM_DF_PORT_RANGES_MAX, .what = "ports or port ranges",
+		.noun = "port range", .size = sizeof(struct tvm_df_ports),
+		.check = check_df_port, .same = same_ports,
+	};
+	struct tvm_df_rule *r = item;
+	char q[POLICY_QUOTE_BUF];
+	json_object *v;
+	const char *s;
+	size_t n, old;
+	uint32_t t;
+	int ret;
+
+	ret = want_object(cx, obj, keys,
+			  "from, ports, min_trust, min_level or action");
+	if (ret)
+		return ret;
+	if (!json_object_object_get_ex(obj, "from", &v))
+		return policy_fail(cx, "missing key 'from' (any, host, a VM name or a VM UUID)");
+	old = policy_path_key(cx, "from", 4);
+	ret = check_df_from(cx, v, r);
+	if (ret)
+		return ret;
+	policy_path_pop(cx, old);
+
+	if (json_object_object_get_ex(obj, "ports", &v)) {
+		old = policy_path_key(cx, "ports", 5);
+		ret = check_list(cx, v, &ports, r->ports, NULL, &n);
+		if (ret)
+			return ret;
+		r->nports = (unsigned int)n;
+		policy_path_pop(cx, old);
+	}
+
+	r->min_trust = TVM_TRUST_UNTRUSTED;
+	if (json_object_object_get_ex(obj, "min_trust", &v)) {
+		old = policy_path_key(cx, "min_trust", 9);
+		ret = want_str(cx, v, &s, &n);
+		if (ret)
+			return ret;
+		for (t = TVM_TRUST_PENDING; t < __TVM_TRUST_MAX; t++)
+			if (!strcmp(s, policy_trust_name(t)))
+				break;
+		if (t == __TVM_TRUST_MAX) {
+			policy_quote(q, sizeof(q), s, n);
+			return policy_fail(cx, "unknown trust state '%s' (trusted, unknown, pending or untrusted)",
+					   q);
+		}
+		r->min_trust = t;
+		policy_path_pop(cx, old);
+	}
+
+	if (json_object_object_get_ex(obj, "min_level", &v)) {
+		int64_t l;
+
+		old = policy_path_key(cx, "min_level", 9);
+		ret = want(cx, v, json_type_int);
+		if (ret)
+			return ret;
+		l = json_object_get_int64(v);
+		if (l < 0 || l > TVM_POLICY_LEVELS)
+			return policy_fail(cx, "level %s is out of range (0 to %d)",
+					   json_object_to_json_string(v),
+					   TVM_POLICY_LEVELS);
+		r->min_level = (uint32_t)l;
+		policy_path_pop(cx, old);
+	}
+
+	r->action = TVM_DF_BLOCK;
+	if (json_object_object_get_ex(obj, "action", &v)) {
+		old = policy_path_key(cx, "action", 6);
+		ret = want_action(cx, v, &r->action);
+		if (ret)
+			return ret;
+		policy_path_pop(cx, old);
+	}
+	return 0;
+}
+
+/* Rules are not compared: a later rule that an earlier one hides is dead. */
+static bool never_same(const void *a __attribute__((unused)),
+		       const void *b __attribute__((unused)))
+{
+	return false;
+}
+
+/* "dataflow": the section, for the VM the policy selects as a receiver. */
+static int check_dataflow(struct policy_ctx *cx, json_object *obj,
+			  struct policy *p)
+{
+	static const char *const keys[] = {
+		"default", "checkpoint_bytes", "checkpoint_ms", "per_message",
+		"rules", NULL
+	};
+	static const struct list_of rules = {
+		.max = TVM_DF_RULES_MAX, .what = "rules", .noun = "rule",
+		.size = sizeof(struct tvm_df_rule),
+		.check = check_df_rule, .same = never_same,
+	};
+	struct tvm_df_section *df = &p->df;
+	json_object *v;
+	uint64_t val;
+	size_t n, old;
+	int ret;
+
+	ret = want_object(cx, obj, keys,
+			  "default, checkpoint_bytes, checkpoint_ms, per_message or rules");
+	if (ret)
+		return ret;
+	df->present = true;
+	df->default_action = TVM_DF_BLOCK;
+	if (json_object_object_get_ex(obj, "default", &v)) {
+		old = policy_path_key(cx, "default", 7);
+		ret = want_action(cx, v, &df->default_action);
+		if (ret)
+			return ret;
+		policy_path_pop(cx, old);
+	}
+	if (json_object_object_get_ex(obj, "checkpoint_bytes", &v)) {
+		old = policy_path_key(cx, "checkpoint_bytes", 16);
+		ret = want_zero_or(cx, v, TVM_DF_CHECKPOINT_BYTES_MIN,
+				   INT64_MAX, "bytes", &df->checkpoint_bytes);
+		if (ret)
+			return ret;
+		policy_path_pop(cx, old);
+	}
+	if (json_object_object_get_ex(obj, "checkpoint_ms", &v)) {
+		old = policy_path_key(cx, "checkpoint_ms", 13);
+		ret = want_zero_or(cx, v, TVM_DF_CHECKPOINT_MS_MIN,
+				   TVM_DF_CHECKPOINT_MS_MAX, "ms", &val);
+		if (ret)
+			return ret;
+		df->checkpoint_ms = (uint32_t)val;
+		policy_path_pop(cx, old);
+	}
+	if (json_object_object_get_ex(obj, "per_message", &v)) {
+		old = policy_path_key(cx, "per_message", 11);
+		ret = want(cx, v, json_type_boolean);
+		if (ret)
+			return ret;
+		df->per_message = json_object_get_boolean(v);
+		policy_path_pop(cx, old);
+	}
+	if (json_object_object_get_ex(obj, "rules", &v)) {
+		old = policy_path_key(cx, "rules", 5);
+		ret = want(cx, v, json_type_array);
+		if (ret)
+			return ret;
+		n = json_object_array_length(v);
+		if (n && n <= TVM_DF_RULES_MAX) {
+			df->rules = calloc(n, sizeof(*df->rules));
+			if (!df->rules)
+				return -ENOMEM;
+		}
+		ret = check_list(cx, v, &rules, df->rules, NULL, &n);
+		if (ret)
+			return ret;
+		df->nrules = (unsigned int)n;
+		policy_path_pop(cx, old);
+	}
+	return 0;
+}
+
 /* The top-level keys, in the order they are checked. */
 static const struct {
 	const char *key;
@@ -657,6 +974,7 @@ static const struct {
 	{ "delete", check_delete },
 	{ "levels", check_levels },
 	{ "runtime", check_runtime },
+	{ "dataflow", check_dataflow },
 };
 
 static int check_policy(struct policy_ctx *cx, json_object *top,
@@ -664,9 +982,9 @@ static int check_policy(struct policy_ctx *cx, json_object *top,
 {
 	static const char *const keys[] = {
 		"version", "selector", "mode", "banks", "owner_key", "revision",
-		"delete", "levels", "runtime", NULL
+		"delete", "levels", "runtime", "dataflow", NULL
 	};
-	static const char *const later[] = { "dataflow", "migration" };
+	static const char *const later[] = { "migration" };
 	json_object *v;
 	size_t len = 0, old, i;
 	int ret;
@@ -679,7 +997,7 @@ static int check_policy(struct policy_ctx *cx, json_object *top,
 						   k, k);
 	}
 	ret = want_object(cx, top, keys,
-			  "version, selector, mode, banks, owner_key, revision, delete, levels or runtime");
+			  "version, selector, mode, banks, owner_key, revision, delete, levels, runtime or dataflow");
 	if (ret)
 		return ret;
 	if (!json_object_object_get_ex(top, "version", NULL))
@@ -761,6 +1079,7 @@ out:
 
 void policy_free(struct policy *p)
 {
+	free(p->df.rules);
 	for (unsigned int l = 0; l <= TVM_POLICY_LEVELS; l++)
 		free(p->levels[l].events);
 	memset(p, 0, sizeof(*p));

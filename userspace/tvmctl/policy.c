@@ -554,6 +554,25 @@ static void policy_print_text(struct tvmctl *ctl, const struct policy *p)
 		}
 		out_array_end(o);
 	}
+	if (p->df.present) {
+		const struct tvm_df_section *df = &p->df;
+		const char *def = policy_df_action_name(df->default_action);
+		char rule[POLICY_DF_RULE_STR_LEN];
+
+		out_object_begin(o, "dataflow (pcr 14)");
+		out_str(o, "default", NULL, def ? def : "?");
+		out_int(o, "checkpoint_bytes", "checkpoint bytes",
+			(int64_t)df->checkpoint_bytes);
+		out_int(o, "checkpoint_ms", "checkpoint ms", df->checkpoint_ms);
+		out_bool(o, "per_message", "per message", df->per_message);
+		out_array_begin(o, "rules");
+		for (unsigned int i = 0; i < df->nrules; i++) {
+			policy_format_df_rule(&df->rules[i], rule);
+			out_str(o, NULL, NULL, rule);
+		}
+		out_array_end(o);
+		out_object_end(o);
+	}
 	out_object_end(o);
 }
 

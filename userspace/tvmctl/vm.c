@@ -36,6 +36,8 @@ void vm_print(struct tvmctl *ctl, const struct vm_info *vm)
 	out_array_end(o);
 	if (vm->has_trust) {
 		out_str(o, "trust", NULL, vm_trust_name(vm->trust));
+		if (vm->has_level)
+			out_int(o, "level", NULL, vm->level);
 		out_array_begin(o, "reasons");
 		for (unsigned int i = 0; i < vm->nreasons; i++)
 			out_str(o, NULL, NULL, vm->reasons[i]);

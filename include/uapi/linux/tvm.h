@@ -61,6 +61,7 @@
  *    TVM_A_VM_LOG_BYTES
  *    TVM_A_VM_LOG_REFUSED
  *    TVM_A_VM_TRUST
+ *    TVM_A_VM_LEVEL
  *    TVM_A_VM_POLICY_GEN
  *    TVM_A_VM_REASONS { TVM_A_REASON ... }
  *    TVM_A_VM_PID
@@ -217,6 +218,19 @@
  *            TVM_A_RANGE_SHA256
  *            TVM_A_RANGE_INTERVAL
  *        } ...
+ *        TVM_A_POLICY_DATAFLOW {
+ *            TVM_A_DF_DEFAULT
+ *            TVM_A_DF_CHECKPOINT_BYTES
+ *            TVM_A_DF_CHECKPOINT_MS
+ *            TVM_A_DF_PER_MESSAGE
+ *            TVM_A_DF_RULE {
+ *                TVM_A_DFR_FROM_ANY, _FROM_HOST, _FROM_NAME or _FROM_UUID
+ *                TVM_A_DFR_PORTS { TVM_A_DFP_FIRST, TVM_A_DFP_LAST } ...
+ *                TVM_A_DFR_MIN_TRUST
+ *                TVM_A_DFR_MIN_LEVEL
+ *                TVM_A_DFR_ACTION
+ *            } ...
+ *        }
  *    }
  *    TVM_A_POLICY_SIGNATURE (required with TVM_A_POLICY_KEY_ID)
  *
@@ -948,6 +962,12 @@ enum tvm_cmd {
  * @TVM_A_VM_CID: u32, a vhost-vsock guest CID of the VM (tvm_vsock)
  * @TVM_A_FLOW: nested, enum tvm_flow_attr: one vsock flow; replies and
  *	events only
+ * @TVM_A_VM_LEVEL: u32, 0-%TVM_POLICY_LEVELS: the VM's integrity level,
+ *	what a dataflow rule's %TVM_A_DFR_MIN_LEVEL asks of a sender: 0
+ *	unless the VM is TRUSTED; else the number of consecutive policy
+ *	levels from 1 (os) up that its policy had references for (events or
+ *	PCR values) when it was launched (replies only;
+ *	Documentation/policy.rst, "Dataflow")
  * @__TVM_A_MAX: internal
  */
 enum tvm_attr {
@@ -992,6 +1012,7 @@ enum tvm_attr {
 	TVM_A_VM_CIDS,
 	TVM_A_VM_CID,
 	TVM_A_FLOW,
+	TVM_A_VM_LEVEL,
 	__TVM_A_MAX
 };
 #define TVM_A_MAX		(__TVM_A_MAX - 1)
@@ -1146,6 +1167,9 @@ enum tvm_policy_mode {
  *	anti-rollback (default 0)
  * @TVM_A_POLICY_TOMBSTONE: flag: this is a signed delete, not a policy
  *	(POLICY_DELETE only)
+ * @TVM_A_POLICY_DATAFLOW: nested, enum tvm_df_attr: the dataflow section,
+ *	what the selected VM accepts as a receiver of vsock data; at most
+ *	one (Documentation/policy.rst, "Dataflow")
  * @__TVM_A_POLICY_MAX: internal
  */
 enum tvm_policy_attr {
@@ -1165,6 +1189,7 @@ enum tvm_policy_attr {
 	TVM_A_POLICY_KEY_ID,
 	TVM_A_POLICY_REVISION,
 	TVM_A_POLICY_TOMBSTONE,
+	TVM_A_POLICY_DATAFLOW,
 	__TVM_A_POLICY_MAX
 };
 #define TVM_A_POLICY_MAX	(__TVM_A_POLICY_MAX - 1)
@@ -1322,6 +1347,120 @@ enum tvm_flow_attr {
 	__TVM_A_FLOW_MAX
 };
 #define TVM_A_FLOW_MAX		(__TVM_A_FLOW_MAX - 1)
+
+/**
+ * enum tvm_df_action - what becomes of data a receiver's dataflow section
+ *	does not accept from its sender (Documentation/policy.rst, "Dataflow")
+ * @TVM_DF_MEASURE: delivered and measured into the receiver's PCR 14
+ * @TVM_DF_TAINT: delivered and measured; the receiver turns UNTRUSTED,
+ *	naming the sender
+ * @TVM_DF_BLOCK: dropped, and both ends see the connection reset
+ * @__TVM_DF_ACTION_MAX: internal
+ */
+enum tvm_df_action {
+	TVM_DF_MEASURE,
+	TVM_DF_TAINT,
+	TVM_DF_BLOCK,
+	__TVM_DF_ACTION_MAX
+};
+#define TVM_DF_ACTION_MAX	(__TVM_DF_ACTION_MAX - 1)
+
+/** TVM_DF_RULES_MAX - rules in one dataflow section */
+#define TVM_DF_RULES_MAX	64
+/** TVM_DF_PORT_RANGES_MAX - port ranges in one dataflow rule */
+#define TVM_DF_PORT_RANGES_MAX	16
+/**
+ * TVM_DF_CHECKPOINT_BYTES_MIN - smallest checkpoint interval in bytes
+ *	(besides 0, the module's default): bounds how fast a flow grows the log
+ */
+#define TVM_DF_CHECKPOINT_BYTES_MIN	4096
+/** TVM_DF_CHECKPOINT_MS_MIN - shortest checkpoint interval in ms (besides 0) */
+#define TVM_DF_CHECKPOINT_MS_MIN	100
+/** TVM_DF_CHECKPOINT_MS_MAX - longest checkpoint interval (a day) */
+#define TVM_DF_CHECKPOINT_MS_MAX	86400000
+
+/**
+ * enum tvm_df_attr - inside %TVM_A_POLICY_DATAFLOW, each at most once but
+ *	%TVM_A_DF_RULE
+ * @TVM_A_DF_UNSPEC: unused
+ * @TVM_A_DF_DEFAULT: u32, enum tvm_df_action: for a sender and port no
+ *	rule matches (default %TVM_DF_BLOCK)
+ * @TVM_A_DF_CHECKPOINT_BYTES: u64: a flow into the VM is checkpointed in
+ *	PCR 14 every this many bytes; 0 (default): the module's default,
+ *	else at least %TVM_DF_CHECKPOINT_BYTES_MIN
+ * @TVM_A_DF_CHECKPOINT_MS: u32: and every this many milliseconds; 0
+ *	(default): the module's default, else %TVM_DF_CHECKPOINT_MS_MIN to
+ *	%TVM_DF_CHECKPOINT_MS_MAX
+ * @TVM_A_DF_PER_MESSAGE: flag: an event per message rather than per flow
+ * @TVM_A_DF_RULE: nested, enum tvm_df_rule_attr: a rule; the first that
+ *	matches a sender and port decides; at most %TVM_DF_RULES_MAX
+ * @TVM_A_DF_PAD: padding
+ * @__TVM_A_DF_MAX: internal
+ */
+enum tvm_df_attr {
+	TVM_A_DF_UNSPEC,
+	TVM_A_DF_DEFAULT,
+	TVM_A_DF_CHECKPOINT_BYTES,
+	TVM_A_DF_CHECKPOINT_MS,
+	TVM_A_DF_PER_MESSAGE,
+	TVM_A_DF_RULE,
+	TVM_A_DF_PAD,
+	__TVM_A_DF_MAX
+};
+#define TVM_A_DF_MAX		(__TVM_A_DF_MAX - 1)
+
+/**
+ * enum tvm_df_rule_attr - inside %TVM_A_DF_RULE, each at most once but
+ *	%TVM_A_DFR_PORTS
+ * @TVM_A_DFR_UNSPEC: unused
+ * @TVM_A_DFR_FROM_ANY: flag: the rule is for every sender, the host too
+ * @TVM_A_DFR_FROM_HOST: flag: for the host
+ * @TVM_A_DFR_FROM_NAME: string: for the VM with this name (the VM name
+ *	rules)
+ * @TVM_A_DFR_FROM_UUID: binary, %TVM_UUID_SIZE: for the VM with this UUID
+ * @TVM_A_DFR_PORTS: nested, enum tvm_df_ports_attr: a range of the
+ *	receiver's ports the rule is for; none: every port; at most
+ *	%TVM_DF_PORT_RANGES_MAX
+ * @TVM_A_DFR_MIN_TRUST: u32, enum tvm_trust: the least trust state the
+ *	sender must be in, in the order untrusted < pending < unknown <
+ *	trusted (default untrusted: any)
+ * @TVM_A_DFR_MIN_LEVEL: u32, 0-%TVM_POLICY_LEVELS: the least integrity
+ *	level (%TVM_A_VM_LEVEL) the sender must have (default 0)
+ * @TVM_A_DFR_ACTION: u32, enum tvm_df_action: what is done when the
+ *	sender falls short of either minimum (default %TVM_DF_BLOCK)
+ * @__TVM_A_DFR_MAX: internal
+ *
+ * A rule names exactly one of FROM_ANY, FROM_HOST, FROM_NAME and
+ * FROM_UUID.  The host meets every minimum.
+ */
+enum tvm_df_rule_attr {
+	TVM_A_DFR_UNSPEC,
+	TVM_A_DFR_FROM_ANY,
+	TVM_A_DFR_FROM_HOST,
+	TVM_A_DFR_FROM_NAME,
+	TVM_A_DFR_FROM_UUID,
+	TVM_A_DFR_PORTS,
+	TVM_A_DFR_MIN_TRUST,
+	TVM_A_DFR_MIN_LEVEL,
+	TVM_A_DFR_ACTION,
+	__TVM_A_DFR_MAX
+};
+#define TVM_A_DFR_MAX		(__TVM_A_DFR_MAX - 1)
+
+/**
+ * enum tvm_df_ports_attr - inside %TVM_A_DFR_PORTS
+ * @TVM_A_DFP_UNSPEC: unused
+ * @TVM_A_DFP_FIRST: u32, the range's first port (required)
+ * @TVM_A_DFP_LAST: u32, its last port, not below FIRST (required)
+ * @__TVM_A_DFP_MAX: internal
+ */
+enum tvm_df_ports_attr {
+	TVM_A_DFP_UNSPEC,
+	TVM_A_DFP_FIRST,
+	TVM_A_DFP_LAST,
+	__TVM_A_DFP_MAX
+};
+#define TVM_A_DFP_MAX		(__TVM_A_DFP_MAX - 1)
 
 /** TVM_NONCE_MIN - shortest nonce a quote accepts */
 #define TVM_NONCE_MIN		8
