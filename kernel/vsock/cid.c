@@ -242,10 +242,6 @@ static ssize_t stat_show(struct module_attribute *mattr,
 	return sysfs_emit(buf, "%ld\n", atomic_long_read(s->value));
 }
 
-#define TV_STAT(name) { __ATTR(name, 0444, stat_show, NULL), &tv_stats.name }
-#define TV_STAT64(name) \
-	{ __ATTR(name, 0444, stat_show, NULL), NULL, &tv_stats.name }
-
 static struct tv_stat_attr tv_stat_attrs[] = {
 	{ __ATTR(bound, 0444, stat_show, NULL), &tv_stats.bound },
 	{ __ATTR(unbound_no_vm, 0444, stat_show, NULL),
@@ -255,19 +251,21 @@ static struct tv_stat_attr tv_stat_attrs[] = {
 	{ __ATTR(unbound_full, 0444, stat_show, NULL),
 	  &tv_stats.unbound_full },
 	{ __ATTR(unverified, 0444, stat_show, NULL), &tv_stats.unverified },
-	TV_STAT(flows),
-	TV_STAT(flows_opened),
-	TV_STAT(flows_closed),
-	TV_STAT(flows_refused),
-	TV_STAT(events),
-	TV_STAT(checkpoints),
-	TV_STAT(extend_failed),
-	TV_STAT(blocked),
-	TV_STAT(tainted),
-	TV_STAT(unbound_packets),
-	TV_STAT(resets_lost),
-	TV_STAT64(bytes_measured),
-	TV_STAT64(bytes_host),
+	{ __ATTR(flows, 0444, stat_show, NULL), &tv_stats.flows },
+	{ __ATTR(flows_opened, 0444, stat_show, NULL), &tv_stats.flows_opened },
+	{ __ATTR(flows_closed, 0444, stat_show, NULL), &tv_stats.flows_closed },
+	{ __ATTR(flows_refused, 0444, stat_show, NULL), &tv_stats.flows_refused },
+	{ __ATTR(events, 0444, stat_show, NULL), &tv_stats.events },
+	{ __ATTR(checkpoints, 0444, stat_show, NULL), &tv_stats.checkpoints },
+	{ __ATTR(extend_failed, 0444, stat_show, NULL), &tv_stats.extend_failed },
+	{ __ATTR(blocked, 0444, stat_show, NULL), &tv_stats.blocked },
+	{ __ATTR(tainted, 0444, stat_show, NULL), &tv_stats.tainted },
+	{ __ATTR(unbound_packets, 0444, stat_show, NULL), &tv_stats.unbound_packets },
+	{ __ATTR(resets_lost, 0444, stat_show, NULL), &tv_stats.resets_lost },
+	{ __ATTR(bytes_measured, 0444, stat_show, NULL), NULL,
+	  &tv_stats.bytes_measured },
+	{ __ATTR(bytes_host, 0444, stat_show, NULL), NULL,
+	  &tv_stats.bytes_host },
 };
 
 static struct attribute *tv_stat_list[ARRAY_SIZE(tv_stat_attrs) + 1];

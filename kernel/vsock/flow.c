@@ -65,7 +65,7 @@
 static unsigned long checkpoint_bytes = 1UL << 20;
 module_param(checkpoint_bytes, ulong, 0644);
 MODULE_PARM_DESC(checkpoint_bytes,
-		 "a flow's checkpoint every this many bytes, unless its receiver's policy says (default 1 MiB)");
+		 "a flow's checkpoint every this many bytes (at least 4096; 0: none), unless its receiver's policy says (default 1 MiB)");
 
 static unsigned int checkpoint_ms = 1000;
 module_param(checkpoint_ms, uint, 0644);
@@ -85,6 +85,9 @@ static bool hash_shash = true;
 module_param(hash_shash, bool, 0444);
 MODULE_PARM_DESC(hash_shash,
 		 "hash with the crypto API's sha256 (tvm's transform; the CPU's fastest) rather than lib/crypto's generic C (default Y)");
+
+/* The shortest checkpoint interval, in bytes. */
+#define TV_CHECKPOINT_MIN	4096
 
 #define TV_SHUTDOWN_BOTH	(VIRTIO_VSOCK_SHUTDOWN_RCV | VIRTIO_VSOCK_SHUTDOWN_SEND)
 
@@ -279,6 +282,15 @@ static void checkpoint(struct tv_flow *f)
 	atomic_long_inc(&tv_stats.checkpoints);
 }
 
+/*
+ * A checkpoint interval: under TV_CHECKPOINT_MIN it is taken as that (a
+ * tiny one would log an event every few bytes); 0 stays none.
+ */
+static u64 cp_interval(u64 bytes)
+{
+	return bytes && bytes < TV_CHECKPOINT_MIN ? TV_CHECKPOINT_MIN : bytes;
+}
+
 /* The stream's bytes up to the next byte checkpoint from @f->bytes. */
 static void next_checkpoint(struct tv_flow *f)
 {
@@ -351,7 +363,11 @@ static void vm_count(struct tvm_vm *vm, int delta)
 	unsigned long id = tvm_vm_id(vm), n;
 
 	lockdep_assert_held(&tv_flow_lock);
-	n = xa_to_value(xa_load(&tv_vm_flows, id) ?: xa_mk_value(0)) + delta;
+	n = xa_to_value(xa_load(&tv_vm_flows, id) ?: xa_mk_value(0));
+	/* An increment whose store failed (no memory) is not taken back. */
+	if (delta < 0 && !n)
+		return;
+	n += delta;
 	if (n)
 		xa_store(&tv_vm_flows, id, xa_mk_value(n), GFP_KERNEL);
 	else
@@ -420,7 +436,7 @@ static struct tv_flow *flow_open(const struct tv_flow_key *k,
 	f->tx_host = tx_host;
 	f->late = late;
 	mutex_init(&f->lock);
-	f->cp_bytes = checkpoint_bytes;
+	f->cp_bytes = cp_interval(READ_ONCE(checkpoint_bytes));
 	f->cp_ms = checkpoint_ms;
 	f->last_event = jiffies;
 	next_checkpoint(f);
@@ -581,7 +597,8 @@ static void measure(struct tv_flow *f, struct sk_buff *skb)
 /* The verdict's intervals, 0 meaning the module's defaults. */
 static void take_verdict(struct tv_flow *f, const struct tvm_df_verdict *v)
 {
-	u64 cp = v->checkpoint_bytes ?: READ_ONCE(checkpoint_bytes);
+	u64 cp = cp_interval(v->checkpoint_bytes ?:
+			     READ_ONCE(checkpoint_bytes));
 
 	f->cp_ms = v->checkpoint_ms ?: READ_ONCE(checkpoint_ms);
 	if (f->per_message != v->per_message || f->cp_bytes != cp) {
@@ -644,7 +661,7 @@ static void enforce(struct tv_flow *f, const struct tvm_df_verdict *v)
 }
 
 /**
- * struct tv_pkt - what tv_flow_packet() needs of a packet
+ * struct tv_pkt - what flow_packet() needs of a packet
  * @k: its addresses
  * @op: VIRTIO_VSOCK_OP_*
  * @flags: its header's flags (SHUTDOWN's)

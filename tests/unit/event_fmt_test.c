@@ -52,7 +52,8 @@ static void test_names(void **state)
 	assert_string_equal(event_type_name(TVM_EV_POLICY), "POLICY");
 	assert_null(event_type_name(0));
 	assert_null(event_type_name(TVM_EV_BASE));
-	assert_null(event_type_name(TVM_EV_POLICY + 1));
+	assert_string_equal(event_type_name(TVM_EV_FLOW), "FLOW");
+	assert_null(event_type_name(TVM_EV_FLOW + 1));
 	assert_null(event_type_name(0x80000001));	/* EV_EFI_VARIABLE_DRIVER_CONFIG */
 }
 
@@ -81,6 +82,12 @@ static void test_structs(void **state)
 	static const uint8_t policy[] = {
 		'T', 'V', 'M', 'P', LE32(3), B32(0x6f), B32(0x1b),
 	};
+	static const uint8_t flow[] = {
+		'T', 'V', 'M', 'F', LE32(TVM_EV_FLOW_CLOSE | TVM_EV_FLOW_HOST),
+		LE64(2), LE64(3), LE32(1024), LE32(5000), B8(0x11), B8(0x22),
+		LE32(TVM_FLOW_ACT_TAINT), LE32(0), LE64(0), LE64(300000),
+		B32(0xe3),
+	};
 
 	(void)state;
 	assert_int_equal(sizeof(memslot), sizeof(struct tvm_ev_memslot));
@@ -106,6 +113,13 @@ static void test_structs(void **state)
 	assert_string_equal(text(TVM_EV_POLICY, policy, sizeof(policy)),
 			    "revision 3 digest " HEX32("6f") " key_id " HEX32("1b"));
 	assert_int_equal(event_fields(TVM_EV_POLICY, policy, sizeof(policy) - 1,
+				      (struct event_field[EVENT_FIELDS_MAX]){ 0 }), 0);
+	assert_int_equal(sizeof(flow), sizeof(struct tvm_ev_flow));
+	assert_string_equal(text(TVM_EV_FLOW, flow, sizeof(flow)),
+			    "flags 10 src 2 sport 1024 dst 3 dport 5000 sender "
+			    HEX8("11") HEX8("22") " action 1 offset 0 bytes 300000 sha256 "
+			    HEX32("e3"));
+	assert_int_equal(event_fields(TVM_EV_FLOW, flow, sizeof(flow) - 1,
 				      (struct event_field[EVENT_FIELDS_MAX]){ 0 }), 0);
 	assert_string_equal(text(TVM_EV_FILE, (const uint8_t *)"kernel", 6),
 			    "name kernel");

@@ -795,6 +795,116 @@ int tvm_client_policy_delete_signed(struct tvm_nl *nl,
 	return policy_msg_send(nl, TVM_CMD_POLICY_DELETE, pm, NULL, NULL);
 }
 
+const char *flow_action_name(uint32_t action)
+{
+	switch (action) {
+	case TVM_FLOW_ACT_MEASURE:
+		return "measure";
+	case TVM_FLOW_ACT_TAINT:
+		return "taint";
+	case TVM_FLOW_ACT_BLOCK:
+		return "block";
+	default:
+		return "?";
+	}
+}
+
+const char *flow_state_name(uint32_t state)
+{
+	switch (state) {
+	case TVM_FLOW_OPEN:
+		return "open";
+	case TVM_FLOW_SHUT:
+		return "shut";
+	case TVM_FLOW_CLOSED:
+		return "closed";
+	default:
+		return "?";
+	}
+}
+
+static const struct nla_policy flow_policy[TVM_A_FLOW_MAX + 1] = {
+	[TVM_A_FLOW_ID] = { .type = NLA_U64 },
+	[TVM_A_FLOW_SRC_CID] = { .type = NLA_U32 },
+	[TVM_A_FLOW_SRC_PORT] = { .type = NLA_U32 },
+	[TVM_A_FLOW_DST_CID] = { .type = NLA_U32 },
+	[TVM_A_FLOW_DST_PORT] = { .type = NLA_U32 },
+	[TVM_A_FLOW_RX_VM] = { .type = NLA_U32 },
+	[TVM_A_FLOW_TX_VM] = { .type = NLA_U32 },
+	[TVM_A_FLOW_TX_HOST] = { .type = NLA_FLAG },
+	[TVM_A_FLOW_BYTES] = { .type = NLA_U64 },
+	[TVM_A_FLOW_EVENTS] = { .type = NLA_U64 },
+	[TVM_A_FLOW_ACTION] = { .type = NLA_U32 },
+	[TVM_A_FLOW_STATE] = { .type = NLA_U32 },
+	[TVM_A_FLOW_MEASURED] = { .type = NLA_FLAG },
+};
+
+/* A TVM_A_FLOW nest; -EPROTO when it lacks its id, ends or counts. */
+static int flow_decode(struct nlattr *nest, struct flow_info *f)
+{
+	struct nlattr *tb[TVM_A_FLOW_MAX + 1];
+
+	memset(f, 0, sizeof(*f));
+	if (!nest || nla_parse_nested(tb, TVM_A_FLOW_MAX, nest, flow_policy) ||
+	    !tb[TVM_A_FLOW_ID] || !tb[TVM_A_FLOW_SRC_CID] ||
+	    !tb[TVM_A_FLOW_SRC_PORT] || !tb[TVM_A_FLOW_DST_CID] ||
+	    !tb[TVM_A_FLOW_DST_PORT] || !tb[TVM_A_FLOW_BYTES] ||
+	    !tb[TVM_A_FLOW_EVENTS] || !tb[TVM_A_FLOW_ACTION] ||
+	    !tb[TVM_A_FLOW_STATE])
+		return -EPROTO;
+	f->id = nla_get_u64(tb[TVM_A_FLOW_ID]);
+	f->src_cid = nla_get_u32(tb[TVM_A_FLOW_SRC_CID]);
+	f->src_port = nla_get_u32(tb[TVM_A_FLOW_SRC_PORT]);
+	f->dst_cid = nla_get_u32(tb[TVM_A_FLOW_DST_CID]);
+	f->dst_port = nla_get_u32(tb[TVM_A_FLOW_DST_PORT]);
+	if (tb[TVM_A_FLOW_RX_VM]) {
+		f->has_rx = true;
+		f->rx_vm = nla_get_u32(tb[TVM_A_FLOW_RX_VM]);
+	}
+	if (tb[TVM_A_FLOW_TX_VM]) {
+		f->has_tx = true;
+		f->tx_vm = nla_get_u32(tb[TVM_A_FLOW_TX_VM]);
+	}
+	f->tx_host = tb[TVM_A_FLOW_TX_HOST] != NULL;
+	f->measured = tb[TVM_A_FLOW_MEASURED] != NULL;
+	f->bytes = nla_get_u64(tb[TVM_A_FLOW_BYTES]);
+	f->events = nla_get_u64(tb[TVM_A_FLOW_EVENTS]);
+	f->action = nla_get_u32(tb[TVM_A_FLOW_ACTION]);
+	f->state = nla_get_u32(tb[TVM_A_FLOW_STATE]);
+	return 0;
+}
+
+struct flow_walk {
+	int (*fn)(const struct flow_info *f, void *arg);
+	void *arg;
+};
+
+static int on_flow(struct nlattr **tb, void *arg)
+{
+	struct flow_walk *w = arg;
+	struct flow_info f;
+	int ret = flow_decode(tb[TVM_A_FLOW], &f);
+
+	return ret ? ret : w->fn(&f, w->arg);
+}
+
+int tvm_client_flow_list(struct tvm_nl *nl, const struct vm_sel *sel,
+			 int (*fn)(const struct flow_info *f, void *arg),
+			 void *arg)
+{
+	struct flow_walk w = { .fn = fn, .arg = arg };
+	struct nl_msg *msg;
+	int ret;
+
+	if (sel)
+		ret = vm_msg(nl, TVM_CMD_FLOW_GET, true, sel, &msg);
+	else
+		ret = tvm_nl_new(nl, TVM_CMD_FLOW_GET, true, &msg);
+	if (ret)
+		return ret;
+	return tvm_nl_send(nl, msg, on_flow, &w);
+}
+
 int tvm_client_subscribe(struct tvm_nl *nl)
 {
 	return tvm_nl_subscribe(nl, TVM_MCGRP_EVENTS);
@@ -830,7 +940,8 @@ static int on_notice(uint8_t cmd, struct nlattr **tb, void *arg)
 	struct tvm_notice *n;
 	int ret;
 
-	if (cmd != TVM_CMD_EVENT_TRUST && cmd != TVM_CMD_EVENT_POLICY)
+	if (cmd != TVM_CMD_EVENT_TRUST && cmd != TVM_CMD_EVENT_POLICY &&
+	    cmd != TVM_CMD_EVENT_FLOW)
 		return 0;
 	n = calloc(1, sizeof(*n));
 	if (!n)
@@ -840,6 +951,13 @@ static int on_notice(uint8_t cmd, struct nlattr **tb, void *arg)
 		nla_strlcpy(n->reason, tb[TVM_A_REASON], sizeof(n->reason));
 	if (cmd == TVM_CMD_EVENT_TRUST) {
 		ret = trust_notice(tb, n) ? w->fn(n, w->arg) : 0;
+		free(n);
+		return ret;
+	}
+	/* TVM_CMD_EVENT_FLOW: FLOW { ... }, REASON */
+	if (cmd == TVM_CMD_EVENT_FLOW) {
+		ret = flow_decode(tb[TVM_A_FLOW], &n->flow) ? 0 :
+		      w->fn(n, w->arg);
 		free(n);
 		return ret;
 	}

@@ -208,8 +208,33 @@ int tvm_client_policy_delete_signed(struct tvm_nl *nl,
 				    const struct policy_msg *pm);
 
 /* A notification of the events group, decoded. */
+/* A vsock flow, as FLOW_GET and EVENT_FLOW give it (ABI 9). */
+struct flow_info {
+	uint64_t id;
+	uint32_t src_cid, src_port, dst_cid, dst_port;
+	bool has_rx, has_tx;		/* else the host, or an unbound CID */
+	uint32_t rx_vm, tx_vm;		/* VM ids */
+	bool tx_host;			/* the host sends */
+	bool measured;			/* the receiver's PCR 14 gets it */
+	uint64_t bytes, events;
+	uint32_t action;		/* enum tvm_flow_action */
+	uint32_t state;			/* enum tvm_flow_state */
+};
+
+/* The text of an enum tvm_flow_action, of an enum tvm_flow_state. */
+const char *flow_action_name(uint32_t action);
+const char *flow_state_name(uint32_t state);
+
+/*
+ * The live flows (of the VM @sel selects, or every one with @sel NULL),
+ * to @fn in turn; its first negative return stops the dump.
+ */
+int tvm_client_flow_list(struct tvm_nl *nl, const struct vm_sel *sel,
+			 int (*fn)(const struct flow_info *f, void *arg),
+			 void *arg);
+
 struct tvm_notice {
-	uint8_t cmd;	/* TVM_CMD_EVENT_TRUST or TVM_CMD_EVENT_POLICY */
+	uint8_t cmd;	/* TVM_CMD_EVENT_TRUST, _POLICY or _FLOW */
 	/* TRUST: the VM, its trust before and now, why, its policy. */
 	uint32_t id;
 	char name[TVM_NAME_MAX + 1];
@@ -220,6 +245,8 @@ struct tvm_notice {
 	uint64_t policy_gen;
 	/* POLICY: the policy's selector and generation. */
 	struct policy policy;
+	/* FLOW: the flow blocked or tainted (its action), and why (reason). */
+	struct flow_info flow;
 };
 
 /*

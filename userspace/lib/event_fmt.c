@@ -26,6 +26,7 @@ static const struct {
 	{ TVM_EV_FILE,		"FILE" },
 	{ TVM_EV_RUNTIME,	"RUNTIME" },
 	{ TVM_EV_POLICY,	"POLICY" },
+	{ TVM_EV_FLOW,		"FLOW" },
 };
 
 const char *event_type_name(uint32_t type)
@@ -162,6 +163,20 @@ unsigned int event_fields(uint32_t type, const uint8_t *d, size_t len,
 		addr(&fs, "gpa", le(d, 0, 8));
 		num(&fs, "length", le(d, 8, 8));
 		bytes(&fs, "sha256", EVF_HEX, d + 16, 32);
+		break;
+	case TVM_EV_FLOW:
+		if (len != sizeof(struct tvm_ev_flow) || memcmp(d, "TVMF", 4))
+			return 0;
+		num(&fs, "flags", le(d, 4, 4));
+		num(&fs, "src", le(d, 8, 8));
+		num(&fs, "sport", le(d, 24, 4));
+		num(&fs, "dst", le(d, 16, 8));
+		num(&fs, "dport", le(d, 28, 4));
+		bytes(&fs, "sender", EVF_HEX, d + 32, TVM_UUID_SIZE);
+		num(&fs, "action", le(d, 48, 4));
+		num(&fs, "offset", le(d, 56, 8));
+		num(&fs, "bytes", le(d, 64, 8));
+		bytes(&fs, "sha256", EVF_HEX, d + 72, 32);
 		break;
 	case TVM_EV_POLICY:
 		if (len != sizeof(struct tvm_ev_policy) || memcmp(d, "TVMP", 4))

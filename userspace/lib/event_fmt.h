@@ -40,7 +40,7 @@ struct event_field {
 };
 
 /* The most fields any event decodes to. */
-#define EVENT_FIELDS_MAX	8
+#define EVENT_FIELDS_MAX	10
 
 /*
  * Decode the @len bytes of @data of an event of @type into @f (room for

@@ -338,6 +338,7 @@ static const struct nla_policy tvm_policy[TVM_A_MAX + 1] = {
 	[TVM_A_VM_PID]		= { .type = NLA_U32 },
 	[TVM_A_VM_KVM]		= { .type = NLA_FLAG },
 	[TVM_A_VM_CIDS]		= { .type = NLA_NESTED },
+	[TVM_A_FLOW]		= { .type = NLA_NESTED },
 };
 
 static int on_reply(struct nl_msg *msg, void *arg)

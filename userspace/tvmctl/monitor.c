@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tvmctl monitor: print tvm's notifications (trust changes, policy loads
- * and deletions) from the "events" multicast group as they come, one line
+ * and deletions, vsock flows blocked or tainted) from the "events"
+ * multicast group as they come, one line
  * or one JSON object each, until SIGINT or SIGTERM.
  */
 #include <errno.h>
@@ -97,12 +98,66 @@ static int policy_event(struct tvmctl *ctl, const struct tvm_notice *n)
 	return emit(ctl, obj, line);
 }
 
+/* An end of a flow, for the line: "vm 3", "host", or "cid 5" (unbound). */
+static void flow_end(char *buf, size_t len, bool vm, uint32_t id, bool host,
+		     uint32_t cid)
+{
+	if (vm)
+		snprintf(buf, len, "vm %u", id);
+	else if (host)
+		snprintf(buf, len, "host");
+	else
+		snprintf(buf, len, "cid %u", cid);
+}
+
+/* A flow blocked or tainted: its ends, what was done, why. */
+static int flow_event(struct tvmctl *ctl, const struct tvm_notice *n)
+{
+	const struct flow_info *f = &n->flow;
+	char tx[32], rx[32], line[512];
+	json_object *obj;
+
+	flow_end(tx, sizeof(tx), f->has_tx, f->tx_vm, f->tx_host, f->src_cid);
+	flow_end(rx, sizeof(rx), f->has_rx, f->rx_vm, !f->has_rx, f->dst_cid);
+	snprintf(line, sizeof(line),
+		 "flow %llu %s %u:%u -> %u:%u (%s -> %s) after %llu bytes%s%s",
+		 (unsigned long long)f->id, flow_action_name(f->action),
+		 f->src_cid, f->src_port, f->dst_cid, f->dst_port, tx, rx,
+		 (unsigned long long)f->bytes, n->reason[0] ? ": " : "",
+		 n->reason);
+	obj = json_object_new_object();
+	if (!obj)
+		return -ENOMEM;
+	add_str(obj, "event", "flow");
+	add_str(obj, "action", flow_action_name(f->action));
+	json_object_object_add(obj, "id", json_object_new_int64((int64_t)f->id));
+	json_object_object_add(obj, "src_cid", json_object_new_int64(f->src_cid));
+	json_object_object_add(obj, "src_port",
+			       json_object_new_int64(f->src_port));
+	json_object_object_add(obj, "dst_cid", json_object_new_int64(f->dst_cid));
+	json_object_object_add(obj, "dst_port",
+			       json_object_new_int64(f->dst_port));
+	json_object_object_add(obj, "rx_vm", f->has_rx ?
+			       json_object_new_int64(f->rx_vm) : NULL);
+	json_object_object_add(obj, "tx_vm", f->has_tx ?
+			       json_object_new_int64(f->tx_vm) : NULL);
+	json_object_object_add(obj, "tx_host",
+			       json_object_new_boolean(f->tx_host));
+	json_object_object_add(obj, "bytes",
+			       json_object_new_int64((int64_t)f->bytes));
+	add_str(obj, "state", flow_state_name(f->state));
+	add_str(obj, "reason", n->reason);
+	return emit(ctl, obj, line);
+}
+
 static int on_notice(const struct tvm_notice *n, void *arg)
 {
 	struct tvmctl *ctl = arg;
 
 	if (n->cmd == TVM_CMD_EVENT_TRUST)
 		return trust_event(ctl, n);
+	if (n->cmd == TVM_CMD_EVENT_FLOW)
+		return flow_event(ctl, n);
 	return policy_event(ctl, n);
 }
 

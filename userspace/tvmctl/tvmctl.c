@@ -65,8 +65,11 @@ static const struct tvmctl_cmd commands[] = {
 		  "  --require-kvm  fail unless the kernel measured its launch\n"
 		  "  --policy FILE  check the log and PCRs against a policy\n"
 		  "  --tpm-ak PEM   check the deep quote with this TPM key\n" },
+	{ .name = "flows", .fn = flows_main, .args = "[VM]",
+	  .help = "list the live vsock flows (of one VM), bytes and verdicts",
+	  .opts = "  -j, --json   a JSON array, as tvmctl -j flows\n" },
 	{ .name = "monitor", .fn = monitor_main, .args = "",
-	  .help = "print trust and policy events as they happen",
+	  .help = "print trust, policy and dataflow events as they happen",
 	  .opts = "  -j, --json   one JSON object per line\n" },
 };
 

@@ -56,6 +56,7 @@ int pcr_main(struct tvmctl *ctl, int argc, char **argv);
 int log_main(struct tvmctl *ctl, int argc, char **argv);
 int policy_main(struct tvmctl *ctl, int argc, char **argv);
 int monitor_main(struct tvmctl *ctl, int argc, char **argv);
+int flows_main(struct tvmctl *ctl, int argc, char **argv);
 int ak_main(struct tvmctl *ctl, int argc, char **argv);
 int quote_main(struct tvmctl *ctl, int argc, char **argv);
 int verify_main(struct tvmctl *ctl, int argc, char **argv);
