@@ -9,8 +9,11 @@
  *
  *  - both policies allow it: bytes arrive intact both ways, and each
  *    receiver's PCR 14 log holds the digest of what it got;
- *  - either policy lacks the sender (or has no dataflow section): no
- *    payload arrives, the connecting side gets an RST;
+ *  - either policy lacks the sender (or there is no dataflow section):
+ *    no payload arrives, the connecting side gets an RST;
+ *  - a receiver's policy blocking the sender mid-connection resets both
+ *    ends; one that taints delivers, and the receiver's trust takes a
+ *    mismatch naming the sender;
  *  - a spoofed source CID is dropped without an answer, and counted;
  *  - a sender that ignores B's credit while B takes nothing is capped:
  *    what tvm_vsock holds for B stays under g2g_queue_max, the excess is
@@ -62,6 +65,8 @@ static void fill(uint8_t *b, size_t len, unsigned int seed)
 enum peer_mode {
 	PEER_ECHO,	/* accept, take len bytes (pattern 1), send pattern 2 */
 	PEER_NONE,	/* expect no connection and no packet at all */
+	PEER_NO_DATA,	/* a connection may come, reset, but no payload */
+	PEER_ONE,	/* accept, take 1 byte, then expect a reset only */
 	PEER_STALL,	/* accept, then take nothing until told 'g' */
 	PEER_DROP,	/* accept, then close the device when told 'x' */
 	PEER_QUIET,	/* no listener; count every packet that comes */
@@ -129,10 +134,10 @@ static int peer_main(enum peer_mode mode, const char *name, uint64_t cid,
 	if (vg_guest_init(&g, cid))
 		return 12;
 	g.quiet = true;
-	buf = malloc(len ? len : 1);
+	buf = malloc(len ? len : 16);
 	if (mode != PEER_QUIET && vg_listen(&g, PORT))
 		return 13;
-	if (mode == PEER_QUIET || mode == PEER_NONE)
+	if (mode == PEER_QUIET || mode == PEER_NONE || mode == PEER_NO_DATA)
 		g.rst_unclaimed = false;
 	say(res, 'r');
 
@@ -159,6 +164,30 @@ static int peer_main(enum peer_mode mode, const char *name, uint64_t cid,
 			return 30;
 		if (g.rx_pkts)
 			ret = 31;
+		break;
+	case PEER_NO_DATA:
+		if (vg_accept(&g, PORT, 1500, &c))
+			break;
+		while (vg_service(500) > 0)
+			;
+		if (!c->reset)
+			ret = 32;
+		if (c->rx_cnt)
+			ret = 33;
+		break;
+	case PEER_ONE:
+		if (vg_accept(&g, PORT, T_MS, &c))
+			return 70;
+		if (vg_recv_all(c, buf, 1, T_MS) != 1 || buf[0] != 'x')
+			return 71;
+		say(res, 'a');
+		hear(cmd, false);	/* serving: the reset comes */
+		while (vg_service(200) > 0)
+			;
+		if (!c->reset)
+			ret = 72;
+		if (c->rx_cnt != 1)
+			ret = 73;
 		break;
 	case PEER_STALL:
 		if (vg_accept(&g, PORT, T_MS, &c))
@@ -263,23 +292,53 @@ static int peer_end(struct peer *p)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* A dataflow rule: from the VM named @from, on any port. */
+struct df_rule {
+	const char *from;
+	uint32_t min_trust;	/* 0: any */
+	uint32_t action;	/* when the sender falls short */
+};
+
 /*
- * Let VM @rx receive from VM @tx on any port: a dataflow rule (when the
- * policy interface has one); -EOPNOTSUPP until then.
+ * POLICY_LOAD for the VM named @rx: audit mode, a dataflow section whose
+ * default is block and whose rules are @r (none: a section that lists no
+ * one).  0 or -errno.
  */
-static int g2g_allow(struct tnl *nl, const char *rx, const char *tx)
+static int df_load(struct tnl *nl, const char *rx, const struct df_rule *r,
+		   int n)
 {
-	return -EOPNOTSUPP;
+	struct tmsg *m = malloc(sizeof(*m));
+	int i, ret;
+
+	if (!m)
+		return -ENOMEM;
+	tk_policy_begin(m, nl, rx, TVM_POLICY_AUDIT);
+	tmsg_nest_start(m, TVM_A_POLICY_DATAFLOW);
+	tmsg_put_u32(m, TVM_A_DF_DEFAULT, TVM_DF_BLOCK);
+	for (i = 0; i < n; i++) {
+		tmsg_nest_start(m, TVM_A_DF_RULE);
+		tmsg_put_str(m, TVM_A_DFR_FROM_NAME, r[i].from);
+		if (r[i].min_trust)
+			tmsg_put_u32(m, TVM_A_DFR_MIN_TRUST, r[i].min_trust);
+		tmsg_put_u32(m, TVM_A_DFR_ACTION, r[i].action);
+		tmsg_nest_end(m);
+	}
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+	ret = tnl_call(nl, m, NULL, NULL);
+	free(m);
+	return ret;
 }
 
-/* A test that needs VM @rx to allow @tx: skipped while none can. */
-#define ALLOW(rx, tx) do {						\
-	int _r = g2g_allow(&self->nl, rx, tx);				\
-									\
-	if (_r == -EOPNOTSUPP)						\
-		SKIP(return, "no dataflow policy section yet");		\
-	ASSERT_EQ(0, _r);						\
-} while (0)
+/* VM @rx accepts data from VM @tx (and no one else), measured. */
+static int g2g_allow(struct tnl *nl, const char *rx, const char *tx)
+{
+	struct df_rule r = { .from = tx, .action = TVM_DF_MEASURE };
+
+	return df_load(nl, rx, &r, 1);
+}
+
+#define ALLOW(rx, tx) ASSERT_EQ(0, g2g_allow(&self->nl, rx, tx))
 
 static long long stat_of(const char *name)
 {
@@ -467,6 +526,117 @@ TEST_F(g2g, refused_without_policy)
 	EXPECT_EQ(0, peer_end(&self->peer));
 }
 
+/* B's section does not list A: A's REQUEST never reaches B, A gets an RST. */
+TEST_F(g2g, refused_by_receiver_policy)
+{
+	struct df_rule other = { .from = G2G_C, .action = TVM_DF_MEASURE };
+	long long refused = stat_of("g2g_refused");
+	struct vg_conn *c = NULL;
+
+	ASSERT_EQ(0, df_load(&self->nl, G2G_B, &other, 1));
+	ALLOW(G2G_A, G2G_B);
+	ASSERT_EQ(0, peer_start(&self->peer, PEER_NONE, G2G_B, CID_B, 0));
+	EXPECT_EQ(-ECONNRESET, vg_connect(&self->g, CID_B, PORT, T_MS, &c));
+	EXPECT_EQ(0, peer_hear(&self->peer, T_MS));
+	EXPECT_LT(refused, stat_of("g2g_refused"));
+	EXPECT_EQ(0, peer_end(&self->peer));
+}
+
+/*
+ * B allows A, but A's section lists no one: B's answer is refused, so
+ * both ends are reset and no payload byte reaches B.
+ */
+TEST_F(g2g, refused_by_sender_policy)
+{
+	long long refused = stat_of("g2g_refused");
+	struct virtio_vsock_hdr h;
+	struct vg_conn *c = NULL;
+
+	ALLOW(G2G_B, G2G_A);
+	ASSERT_EQ(0, df_load(&self->nl, G2G_A, NULL, 0));
+	ASSERT_EQ(0, peer_start(&self->peer, PEER_NO_DATA, G2G_B, CID_B, 0));
+	EXPECT_EQ(-ECONNRESET, vg_connect(&self->g, CID_B, PORT, T_MS, &c));
+	/* payload on the port pair anyway: refused too (no connection) */
+	vg_hdr(&self->g, &h, self->g.next_port - 1, CID_B, PORT,
+	       VIRTIO_VSOCK_OP_RW);
+	h.len = htole32(4);
+	self->g.rst_unclaimed = false;
+	ASSERT_EQ(0, vg_send_raw(&self->g, &h, "data", 4, T_MS));
+	EXPECT_EQ(0, peer_hear(&self->peer, T_MS));
+	EXPECT_LT(refused, stat_of("g2g_refused"));
+	EXPECT_EQ(0, peer_end(&self->peer));
+}
+
+/*
+ * B's policy turns to blocking A mid-connection (A is not trusted: it
+ * never launched): A's next packet is dropped and both ends are reset.
+ */
+TEST_F(g2g, blocked_mid_connection_resets_both)
+{
+	struct df_rule block = { .from = G2G_A,
+				 .min_trust = TVM_TRUST_TRUSTED,
+				 .action = TVM_DF_BLOCK };
+	long long blocked = stat_of("g2g_blocked");
+	struct vg_conn *c;
+	char b[8];
+
+	ALLOW(G2G_B, G2G_A);
+	ALLOW(G2G_A, G2G_B);
+	ASSERT_EQ(0, peer_start(&self->peer, PEER_ONE, G2G_B, CID_B, 0));
+	ASSERT_EQ(0, vg_connect(&self->g, CID_B, PORT, T_MS, &c));
+	ASSERT_EQ(1, vg_send(c, "x", 1, T_MS));
+	ASSERT_EQ('a', peer_hear(&self->peer, T_MS));
+	ASSERT_EQ(0, df_load(&self->nl, G2G_B, &block, 1));
+	EXPECT_EQ(4, vg_send(c, "more", 4, T_MS));
+	EXPECT_EQ(-ECONNRESET, vg_recv(c, b, sizeof(b), T_MS));
+	EXPECT_LT(blocked, stat_of("g2g_blocked"));
+	vg_close(c, 100);
+	peer_say(&self->peer, 'n');
+	EXPECT_EQ(0, peer_hear(&self->peer, T_MS));	/* reset, 1 byte */
+	EXPECT_EQ(0, peer_end(&self->peer));
+}
+
+/*
+ * B's policy taints on data from an untrusted A: delivered, and B's trust
+ * takes the mismatch, naming A.  B never launched, so it is PENDING and
+ * the mismatch is noted (B turns UNTRUSTED when it launches: the core's
+ * rule for a PENDING VM, Documentation/policy.rst).
+ */
+TEST_F(g2g, tainted_delivered_and_noted_naming_sender)
+{
+	struct df_rule taint = { .from = G2G_A,
+				 .min_trust = TVM_TRUST_TRUSTED,
+				 .action = TVM_DF_TAINT };
+	size_t len = 1000;
+	uint8_t *out = malloc(len), *in = malloc(len);
+	struct vg_conn *c;
+	struct tk_vm vb;
+	int i, named = 0;
+
+	ASSERT_EQ(0, df_load(&self->nl, G2G_B, &taint, 1));
+	ALLOW(G2G_A, G2G_B);
+	ASSERT_EQ(0, peer_start(&self->peer, PEER_ECHO, G2G_B, CID_B, len));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, self->peer.pid, &vb));
+	EXPECT_EQ(0, vb.nreasons);
+	fill(out, len, 1);
+	ASSERT_EQ(0, vg_connect(&self->g, CID_B, PORT, T_MS, &c));
+	EXPECT_EQ((ssize_t)len, vg_send(c, out, len, T_MS));
+	EXPECT_EQ((ssize_t)len, vg_recv_all(c, in, len, T_MS));
+	EXPECT_EQ(0, vg_close(c, T_MS));
+	EXPECT_EQ(0, peer_hear(&self->peer, T_MS));	/* all arrived */
+	ASSERT_EQ(0, tk_vm_of(&self->nl, self->peer.pid, &vb));
+	EXPECT_NE((uint32_t)TVM_TRUST_TRUSTED, vb.trust);
+	for (i = 0; i < vb.nreasons; i++) {
+		TH_LOG("B: %s", vb.reasons[i]);
+		if (strstr(vb.reasons[i], "'" G2G_A "'"))
+			named = 1;
+	}
+	EXPECT_EQ(1, named);
+	EXPECT_EQ(0, peer_end(&self->peer));
+	free(out);
+	free(in);
+}
+
 /*
  * Sources A's device does not hold: B's CID (another process's device)
  * and a CID no device holds.  Dropped without an answer, counted, and
@@ -580,11 +750,14 @@ TEST_F(g2g, reused_cid_inherits_nothing)
 	struct virtio_vsock_hdr h, r;
 	struct vg_conn *c;
 	uint32_t lport;
+	struct df_rule bc[] = {
+		{ .from = G2G_B, .action = TVM_DF_MEASURE },
+		{ .from = G2G_C, .action = TVM_DF_MEASURE },
+	};
 
 	ALLOW(G2G_B, G2G_A);
-	ALLOW(G2G_A, G2G_B);
 	ALLOW(G2G_C, G2G_A);
-	ALLOW(G2G_A, G2G_C);
+	ASSERT_EQ(0, df_load(&self->nl, G2G_A, bc, 2));
 	ASSERT_EQ(0, peer_start(&self->peer, PEER_DROP, G2G_B, CID_B, 4));
 	ASSERT_EQ(0, vg_connect(&self->g, CID_B, PORT, T_MS, &c));
 	ASSERT_EQ(4, vg_send(c, "ping", 4, T_MS));
