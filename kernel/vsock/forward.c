@@ -14,19 +14,23 @@
  *     device's owner mm is recorded at VHOST_SET_OWNER (vhost's worker runs
  *     on that mm), and vhost_vsock_get(src_cid) must be a device whose owner
  *     is current->mm.  Otherwise the packet is spoofed: dropped, no answer,
- *     counted.
+ *     counted.  (Two devices of one VMM process share an mm, so they are
+ *     not told apart: each may send as the other, which its owner can do
+ *     anyway by writing the other's ring.)
  *  2. Both CIDs bound to VMs (cid.c), STREAM, a known op: else refused.
  *  3. The receiver's policy: tvm_vm_dataflow(receiver, sender, dst_port)
- *     must list the sender and not block it.  Each direction is judged by
- *     its own receiver's policy, packet by packet.
+ *     must list the sender: off unless a policy enables it.  Each
+ *     direction is judged by its own receiver's policy, packet by packet.
  *  4. Connection state: a REQUEST opens a connection, an RST closes it;
  *     any other packet must belong to an open one.
  *  5. The copy (header in the headroom, cb zeroed) is charged to the
  *     receiver's queue: the truesize of every skb tvm_vsock has queued to a
  *     device and vhost has not yet freed (copied into the guest's RX ring,
  *     or purged) is at most g2g_queue_max; a destructor on the copy
- *     uncharges it.  Then it goes to vhost_transport_send_pkt(), as a host
- *     socket's packet does.
+ *     uncharges it.
+ *  6. tv_flow_deliver() (flow.c) measures it into the receiver's flow, or
+ *     taints the receiver, or says block; then it goes to the original
+ *     vhost_transport_send_pkt(), as a host socket's packet does.
  *
  * A refused, blocked or capped packet is dropped; the sender gets an RST
  * (none for an RST), and so does the receiver when the packet belonged to
@@ -35,11 +39,12 @@
  * Connections are keyed by the devices' records, not by CID, so a CID
  * reused by a new device starts with nothing.
  *
- * Locking: tv_fwd_lock (a spinlock: the data path runs in vhost workers,
- * which may not wait for long) protects the device tables, the connection
- * table, and each record's @cid, @vm, @nconns and @gone.  It is taken in
- * process context only (vhost workers, ioctls, release), never from an
- * skb destructor, which touches atomics and a refcount only.
+ * Locking: tv_fwd_lock, a spinlock held for table lookups and updates
+ * only (nothing under it sleeps; copying, measuring and queueing come
+ * after it), protects the device table, the connection table, and each
+ * record's @mm, @cid, @nconns and @gone.  It is taken in process context
+ * only (vhost workers, ioctls, release), never from an skb destructor,
+ * which touches atomics and a refcount only.
  */
 
 #include <linux/hashtable.h>
@@ -124,6 +129,7 @@ struct tv_fwd_cb {
 	u32 charge;
 	struct tv_fdev *to;
 };
+
 static_assert(sizeof(struct tv_fwd_cb) <= sizeof_field(struct sk_buff, cb));
 
 static DEFINE_SPINLOCK(tv_fwd_lock);
@@ -416,7 +422,8 @@ void tv_fwd_packet(struct sk_buff *skb)
 			from->nconns++;
 			to->nconns++;
 			atomic_long_inc(&tv_fwd_stats.conns);
-			c = fresh = nc;
+			fresh = nc;
+			c = nc;
 			nc = NULL;
 		} else {
 			atomic_long_inc(&tv_fwd_stats.conn_full);
@@ -554,7 +561,7 @@ void tv_fwd_owner(const struct tv_dev *dev)
 	spin_lock(&tv_fwd_lock);
 	f = fdev_of_or_add(dev, &n);
 	/* VHOST_SET_OWNER succeeds once per device: @mm is still NULL. */
-	if (f && !f->mm) {
+	if (f && !f->mm && current->mm) {
 		f->mm = current->mm;
 		mmgrab(f->mm);
 	}
