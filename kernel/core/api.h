@@ -212,7 +212,7 @@ void tvm_vm_dataflow(struct tvm_vm *rx, struct tvm_vm *tx, u32 port,
  * @measured: @rx's PCR 14 gets the flow's events
  * @bytes: payload bytes so far
  * @events: TVM_EV_FLOW events logged
- * @action: enum tvm_flow_action, the strongest so far
+ * @action: enum tvm_df_action, the strongest so far
  * @state: enum tvm_flow_state
  */
 struct tvm_flow_info {

@@ -115,7 +115,7 @@ struct tv_flow_key {
  * @lock: protects everything below
  * @closed: no packet goes into it any more
  * @shut: SHUTDOWN flags seen from either end
- * @action: enum tvm_flow_action, the strongest taken
+ * @action: enum tvm_df_action, the strongest taken
  * @tainted: its receiver was tainted for it already
  * @bytes: payload bytes of the stream so far
  * @events: TVM_EV_FLOW events logged
@@ -311,7 +311,7 @@ static void close_locked(struct tv_flow *f, bool reset)
 	if (f->closed)
 		return;
 	f->closed = true;
-	if (f->rx && (f->bytes || f->action != TVM_FLOW_ACT_MEASURE)) {
+	if (f->rx && (f->bytes || f->action != TVM_DF_MEASURE)) {
 		flow_hash_peek(f, digest);
 		flow_event(f, TVM_EV_FLOW_CLOSE | (reset ? TVM_EV_FLOW_RESET : 0),
 			   0, f->bytes, digest);
@@ -644,14 +644,14 @@ static void enforce(struct tv_flow *f, const struct tvm_df_verdict *v)
 		 v->reason[0] ? v->reason :
 		 v->action == TVM_DF_BLOCK ? "blocked" : "tainted");
 	if (v->action == TVM_DF_BLOCK) {
-		f->action = TVM_FLOW_ACT_BLOCK;
+		f->action = TVM_DF_BLOCK;
 		atomic_long_inc(&tv_stats.blocked);
 		close_locked(f, true);
 		notify(f, reason);
 		return;
 	}
-	if (f->action < TVM_FLOW_ACT_TAINT)
-		f->action = TVM_FLOW_ACT_TAINT;
+	if (f->action < TVM_DF_TAINT)
+		f->action = TVM_DF_TAINT;
 	if (f->tainted)
 		return;
 	f->tainted = true;
@@ -706,8 +706,11 @@ static enum tvm_df_action flow_packet(struct sk_buff *skb, struct tvm_vm *rx,
 		close_key(&r, true);
 		return TVM_DF_MEASURE;
 	}
-	if (rx)
-		tvm_vm_dataflow(rx, tx_host ? NULL : tx, p.k.dst_port, &v);
+	/* The host is NULL to tvm_vm_dataflow(); an unbound guest is not. */
+	if (rx && (tx_host || tx))
+		tvm_vm_dataflow(rx, tx, p.k.dst_port, &v);
+	else if (rx)
+		tvm_vm_dataflow_unbound(rx, p.k.dst_port, &v);
 
 	f = lookup(&p.k);
 	if (!f && (p.op == VIRTIO_VSOCK_OP_REQUEST ||

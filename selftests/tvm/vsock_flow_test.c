@@ -20,8 +20,12 @@
  *  - 1,000 connections leave no flow behind;
  *  - FLOW_GET's strict policy and privilege.
  *
- * Blocking and tainting need a dataflow policy (the policy's dataflow
- * section); without one every verdict is "measure" (see the report).
+ *  - with a dataflow policy (Documentation/policy.rst, "Dataflow") on the
+ *    receiving VM: a block mid-flow drops the packet (no byte of it
+ *    reaches the guest, which gets RST), the host sees EOF then EPIPE,
+ *    the close event says block, and the events group hears it; a taint
+ *    delivers, names the host in the VM's reasons and is heard; a
+ *    per-message verdict logs one event per packet with its own digest.
  */
 
 #include <poll.h>
@@ -279,6 +283,111 @@ static void prefix_sha256(unsigned int seed, size_t len, uint8_t *out)
 	free(b);
 }
 
+/* --- dataflow policies ---------------------------------------------------- */
+
+/*
+ * Load, for VM @name, a policy whose only section is a dataflow section
+ * with default @action (nothing else: every sender, the host too, gets
+ * @action), per message if @per_message.
+ */
+static int df_policy(struct tnl *nl, const char *name, uint32_t action,
+		     bool per_message)
+{
+	struct tmsg m;
+
+	tmsg_init(&m, nl, TVM_CMD_POLICY_LOAD, 0);
+	tmsg_nest_start(&m, TVM_A_POLICY);
+	tmsg_put_u32(&m, TVM_A_POLICY_VERSION, TVM_POLICY_VERSION);
+	tmsg_put_str(&m, TVM_A_POLICY_NAME, name);
+	tmsg_put_u32(&m, TVM_A_POLICY_MODE, TVM_POLICY_AUDIT);
+	tmsg_nest_start(&m, TVM_A_POLICY_DATAFLOW);
+	tmsg_put_u32(&m, TVM_A_DF_DEFAULT, action);
+	if (per_message)
+		tmsg_put(&m, TVM_A_DF_PER_MESSAGE, NULL, 0);
+	tmsg_nest_end(&m);
+	tmsg_nest_end(&m);
+	return tnl_call(nl, &m, NULL, NULL);
+}
+
+static void df_policy_delete(struct tnl *nl, const char *name)
+{
+	struct tmsg m;
+
+	tmsg_init(&m, nl, TVM_CMD_POLICY_DELETE, 0);
+	tmsg_nest_start(&m, TVM_A_POLICY);
+	tmsg_put_str(&m, TVM_A_POLICY_NAME, name);
+	tmsg_nest_end(&m);
+	tnl_call(nl, &m, NULL, NULL);
+}
+
+/* A socket on tvm's "events" group, or -1. */
+static int events_socket(struct tnl *nl)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	uint32_t grp;
+	int fd;
+
+	if (tvm_events_group(nl, &grp))
+		return -1;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    NETLINK_GENERIC);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+		       sizeof(grp))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The first TVM_CMD_EVENT_FLOW on @fd (within 5 s) for port @port: its
+ * action into *@action, its reason into @reason; 0 or -ETIMEDOUT.
+ */
+static int flow_notice(int fd, uint32_t port, uint32_t *action, char *reason,
+		       size_t len)
+{
+	static char buf[16384];
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int tries;
+	ssize_t n;
+
+	for (tries = 0; tries < 50; tries++) {
+		struct nlmsghdr *h;
+
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0) {
+			poll(&p, 1, 100);
+			continue;
+		}
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, n);
+		     h = NLMSG_NEXT(h, n)) {
+			const struct nlattr *f, *a, *r;
+
+			if (((struct genlmsghdr *)NLMSG_DATA(h))->cmd !=
+			    TVM_CMD_EVENT_FLOW)
+				continue;
+			f = tmsg_attr(h, TVM_A_FLOW);
+			r = tmsg_attr(h, TVM_A_REASON);
+			if (!f || !r)
+				continue;
+			a = tattr_find(tattr_data(f), tattr_len(f),
+				       TVM_A_FLOW_DST_PORT);
+			if (!a || tattr_u32(a) != port)
+				continue;
+			a = tattr_find(tattr_data(f), tattr_len(f),
+				       TVM_A_FLOW_ACTION);
+			*action = a ? tattr_u32(a) : ~0u;
+			snprintf(reason, len, "%.*s", tattr_len(r),
+				 (const char *)tattr_data(r));
+			return 0;
+		}
+	}
+	return -ETIMEDOUT;
+}
+
 /* --- the fixture --------------------------------------------------------- */
 
 FIXTURE(flow) {
@@ -287,6 +396,8 @@ FIXTURE(flow) {
 	struct kvm_vm vm;
 	struct vg_guest g;
 	uint32_t vm_id;
+	char vm_name[TVM_NAME_MAX + 1];
+	bool policy;
 	long long cp_bytes, cp_ms;
 };
 
@@ -318,10 +429,13 @@ FIXTURE_SETUP(flow)
 	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
 	ASSERT_EQ(1, v.ncids);
 	self->vm_id = v.id;
+	snprintf(self->vm_name, sizeof(self->vm_name), "%s", v.name);
 }
 
 FIXTURE_TEARDOWN(flow)
 {
+	if (self->policy)
+		df_policy_delete(&self->nl, self->vm_name);
 	if (self->cp_bytes > 0)
 		param_set("checkpoint_bytes", self->cp_bytes);
 	if (self->cp_ms > 0)
@@ -374,7 +488,7 @@ static void check_close(struct __test_metadata *_metadata,
 	EXPECT_EQ((uint64_t)GUEST_CID, le64toh(e->dst_cid));
 	EXPECT_EQ(port, le32toh(e->dst_port));
 	EXPECT_EQ(0, memcmp(e->sender, zero, sizeof(zero)));
-	EXPECT_EQ((uint32_t)TVM_FLOW_ACT_MEASURE, le32toh(e->action));
+	EXPECT_EQ((uint32_t)TVM_DF_MEASURE, le32toh(e->action));
 	EXPECT_EQ(0ULL, (unsigned long long)le64toh(e->offset));
 	EXPECT_EQ((uint64_t)len, le64toh(e->bytes));
 	prefix_sha256(seed, len, want);
@@ -793,6 +907,169 @@ TEST_F(flow, a_flow_past_the_bound_is_reset)
 	close(h);
 	EXPECT_EQ(0, vg_close(c1, T_MS));
 	close(s);
+}
+
+/*
+ * The host in a child for the block test: connect, send "hello", wait
+ * for the parent, send "DROPME" (blocked), then expect EOF and EPIPE.
+ */
+static int host_blocked(uint32_t port, int go)
+{
+	struct sockaddr_vm a = { .svm_family = AF_VSOCK, .svm_port = port,
+				 .svm_cid = GUEST_CID };
+	struct timeval tv = { .tv_sec = 10 };
+	char b[8], c;
+	int s, i;
+
+	signal(SIGPIPE, SIG_IGN);
+	s = socket(AF_VSOCK, SOCK_STREAM, 0);
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)))
+		return 10;
+	if (write(s, "hello", 5) != 5)
+		return 11;
+	if (read(go, &c, 1) != 1)
+		return 12;
+	/* the write "succeeds": the packet is dropped after it was queued */
+	if (write(s, "DROPME", 6) != 6)
+		return 13;
+	if (read(s, b, sizeof(b)) != 0) {
+		fprintf(stderr, "host: no EOF: %m\n");
+		return 14;
+	}
+	for (i = 0; i < 50; i++) {
+		if (write(s, "x", 1) < 0)
+			return errno == EPIPE ? 0 : 15;
+		usleep(100 * 1000);
+	}
+	return 16;
+}
+
+/*
+ * A dataflow policy that blocks the host, loaded mid-flow: the next
+ * packet is dropped (the guest gets RST, not a byte of it), both ends
+ * are reset, the close event says block, the events group hears it.
+ */
+TEST_F(flow, block_mid_flow_resets_both_ends)
+{
+	long long blocked = vg_stat("blocked");
+	struct tvm_ev_flow e;
+	struct vg_conn *c;
+	char b[16], reason[TVM_REASON_MAX + 1];
+	uint32_t action;
+	int go[2], ev;
+	pid_t host;
+
+	ev = events_socket(&self->nl);
+	ASSERT_LE(0, ev);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, vg_listen(&self->g, PORT + 9));
+	host = fork();
+	ASSERT_LE(0, host);
+	if (!host)
+		_exit(host_blocked(PORT + 9, go[0]));
+	ASSERT_EQ(0, vg_accept(&self->g, PORT + 9, T_MS, &c));
+	ASSERT_EQ(5, vg_recv_all(c, b, 5, T_MS));
+	ASSERT_EQ(0, memcmp(b, "hello", 5));
+
+	ASSERT_EQ(0, df_policy(&self->nl, self->vm_name, TVM_DF_BLOCK, false))
+		TH_LOG("%s", self->nl.extack);
+	self->policy = true;
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	EXPECT_EQ(-ECONNRESET, vg_recv(c, b, sizeof(b), T_MS));
+	EXPECT_EQ(0U, vg_pending(c));
+	EXPECT_EQ(0, child_status(host));
+	EXPECT_LT(blocked, vg_stat("blocked"));
+
+	ASSERT_EQ(0, wait_flow_event(&self->nl, self->vm_id, PORT + 9,
+				     TVM_EV_FLOW_CLOSE | TVM_EV_FLOW_RESET, &e));
+	EXPECT_EQ((uint32_t)TVM_DF_BLOCK, le32toh(e.action));
+	/* the stream is what was delivered: "hello" only */
+	EXPECT_EQ(5ULL, (unsigned long long)le64toh(e.bytes));
+	ASSERT_EQ(0, flow_notice(ev, PORT + 9, &action, reason,
+				 sizeof(reason)));
+	EXPECT_EQ((uint32_t)TVM_DF_BLOCK, action);
+	EXPECT_NE(NULL, strstr(reason, "the host")) TH_LOG("%s", reason);
+	close(ev);
+}
+
+/*
+ * A taint: delivered and measured; the receiver's reasons name the host,
+ * the events group hears it once, the close event says taint.
+ */
+TEST_F(flow, taint_delivers_and_names_the_sender)
+{
+	long long tainted = vg_stat("tainted");
+	char reason[TVM_REASON_MAX + 1];
+	struct tvm_ev_flow e;
+	struct tk_vm v;
+	uint32_t action;
+	bool named = false;
+	int ev, i;
+
+	ev = events_socket(&self->nl);
+	ASSERT_LE(0, ev);
+	ASSERT_EQ(0, df_policy(&self->nl, self->vm_name, TVM_DF_TAINT, false))
+		TH_LOG("%s", self->nl.extack);
+	self->policy = true;
+	host_to_guest(_metadata, self, PORT + 10, 20000, 4096, 11);
+	EXPECT_EQ(tainted + 1, vg_stat("tainted"));
+	ASSERT_EQ(0, wait_flow_event(&self->nl, self->vm_id, PORT + 10,
+				     TVM_EV_FLOW_CLOSE, &e));
+	EXPECT_EQ((uint32_t)TVM_DF_TAINT, le32toh(e.action));
+	EXPECT_EQ(20000ULL, (unsigned long long)le64toh(e.bytes));
+	ASSERT_EQ(0, tk_vm_get(&self->nl, self->vm_id, &v));
+	for (i = 0; i < v.nreasons; i++)
+		if (strstr(v.reasons[i], "dataflow from the host"))
+			named = true;
+	EXPECT_TRUE(named);
+	ASSERT_EQ(0, flow_notice(ev, PORT + 10, &action, reason,
+				 sizeof(reason)));
+	EXPECT_EQ((uint32_t)TVM_DF_TAINT, action);
+	close(ev);
+}
+
+/*
+ * per_message: one MESSAGE event per packet, each with the digest of its
+ * own bytes at its offset; they tile the stream; the close covers it all.
+ */
+TEST_F(flow, per_message_events_tile_the_stream)
+{
+	static struct tvm_ev_flow ev[256];
+	static uint8_t all[30000];
+	uint64_t next = 0, off, len;
+	uint8_t want[32];
+	int n, i, msgs = 0;
+	struct tvm_ev_flow e;
+
+	ASSERT_EQ(0, df_policy(&self->nl, self->vm_name, TVM_DF_MEASURE, true))
+		TH_LOG("%s", self->nl.extack);
+	self->policy = true;
+	host_to_guest(_metadata, self, PORT + 11, sizeof(all), 7000, 12);
+	ASSERT_EQ(0, wait_flow_event(&self->nl, self->vm_id, PORT + 11,
+				     TVM_EV_FLOW_CLOSE, &e));
+	fill(all, sizeof(all), 12);
+	n = flow_events(&self->nl, self->vm_id, ev, 256, NULL);
+	for (i = 0; i < n && i < 256; i++) {
+		if (le32toh(ev[i].dst_port) != PORT + 11 ||
+		    !(le32toh(ev[i].flags) & TVM_EV_FLOW_MESSAGE))
+			continue;
+		EXPECT_EQ(0U, le32toh(ev[i].flags) & TVM_EV_FLOW_CHECKPOINT);
+		off = le64toh(ev[i].offset);
+		len = le64toh(ev[i].bytes);
+		EXPECT_EQ(next, off);
+		ASSERT_LE(off + len, sizeof(all));
+		md(TVM_BANK_SHA256, all + off, len, want);
+		EXPECT_EQ(0, memcmp(ev[i].sha256, want, 32)) TH_LOG("at %llu",
+			(unsigned long long)off);
+		next = off + len;
+		msgs++;
+	}
+	EXPECT_EQ(sizeof(all), next);
+	/* writes of 7000: at least one packet each */
+	EXPECT_LE(5, msgs);
+	prefix_sha256(12, sizeof(all), want);
+	EXPECT_EQ(0, memcmp(e.sha256, want, 32));
 }
 
 /* FLOW_GET: strict policy, a VM that does not exist, dump only. */

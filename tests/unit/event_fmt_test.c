@@ -85,7 +85,7 @@ static void test_structs(void **state)
 	static const uint8_t flow[] = {
 		'T', 'V', 'M', 'F', LE32(TVM_EV_FLOW_CLOSE | TVM_EV_FLOW_HOST),
 		LE64(2), LE64(3), LE32(1024), LE32(5000), B8(0x11), B8(0x22),
-		LE32(TVM_FLOW_ACT_TAINT), LE32(0), LE64(0), LE64(300000),
+		LE32(TVM_DF_TAINT), LE32(0), LE64(0), LE64(300000),
 		B32(0xe3),
 	};
 

@@ -798,11 +798,11 @@ int tvm_client_policy_delete_signed(struct tvm_nl *nl,
 const char *flow_action_name(uint32_t action)
 {
 	switch (action) {
-	case TVM_FLOW_ACT_MEASURE:
+	case TVM_DF_MEASURE:
 		return "measure";
-	case TVM_FLOW_ACT_TAINT:
+	case TVM_DF_TAINT:
 		return "taint";
-	case TVM_FLOW_ACT_BLOCK:
+	case TVM_DF_BLOCK:
 		return "block";
 	default:
 		return "?";

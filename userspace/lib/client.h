@@ -217,11 +217,11 @@ struct flow_info {
 	bool tx_host;			/* the host sends */
 	bool measured;			/* the receiver's PCR 14 gets it */
 	uint64_t bytes, events;
-	uint32_t action;		/* enum tvm_flow_action */
+	uint32_t action;		/* enum tvm_df_action */
 	uint32_t state;			/* enum tvm_flow_state */
 };
 
-/* The text of an enum tvm_flow_action, of an enum tvm_flow_state. */
+/* The text of an enum tvm_df_action, of an enum tvm_flow_state. */
 const char *flow_action_name(uint32_t action);
 const char *flow_state_name(uint32_t state);
 

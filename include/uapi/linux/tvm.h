@@ -761,22 +761,6 @@ struct tvm_ev_policy {
 #define TVM_EV_FLOW_LATE	(1U << 5)
 
 /**
- * enum tvm_flow_action - what was done with a flow's data (the receiver's
- *	dataflow policy, Documentation/vsock.rst)
- * @TVM_FLOW_ACT_MEASURE: delivered and measured
- * @TVM_FLOW_ACT_TAINT: delivered and measured; the receiver turned
- *	UNTRUSTED
- * @TVM_FLOW_ACT_BLOCK: a packet was dropped and the connection reset
- * @__TVM_FLOW_ACT_MAX: internal
- */
-enum tvm_flow_action {
-	TVM_FLOW_ACT_MEASURE,
-	TVM_FLOW_ACT_TAINT,
-	TVM_FLOW_ACT_BLOCK,
-	__TVM_FLOW_ACT_MAX
-};
-
-/**
  * struct tvm_ev_flow - data of %TVM_EV_FLOW: one direction of a vsock
  *	connection, as its receiver got it (Documentation/eventlog.rst)
  * @magic: "TVMF"
@@ -789,7 +773,7 @@ enum tvm_flow_action {
  * @dst_port: the receiver's port
  * @sender: the sending VM's UUID; all zero for the host, or a CID no VM
  *	holds
- * @action: enum tvm_flow_action, the strongest taken on the flow so far
+ * @action: enum tvm_df_action, the strongest taken on the flow so far
  * @reserved: zero
  * @offset: where in the stream the bytes measured start: 0, but for a
  *	message the bytes of the stream before it
@@ -960,14 +944,14 @@ enum tvm_cmd {
  * @TVM_A_VM_CIDS: nested, %TVM_A_VM_CID entries in the order they were
  *	bound (at most %TVM_VM_CIDS_MAX); replies only
  * @TVM_A_VM_CID: u32, a vhost-vsock guest CID of the VM (tvm_vsock)
- * @TVM_A_FLOW: nested, enum tvm_flow_attr: one vsock flow; replies and
- *	events only
  * @TVM_A_VM_LEVEL: u32, 0-%TVM_POLICY_LEVELS: the VM's integrity level,
  *	what a dataflow rule's %TVM_A_DFR_MIN_LEVEL asks of a sender: 0
  *	unless the VM is TRUSTED; else the number of consecutive policy
  *	levels from 1 (os) up that its policy had references for (events or
  *	PCR values) when it was launched (replies only;
  *	Documentation/policy.rst, "Dataflow")
+ * @TVM_A_FLOW: nested, enum tvm_flow_attr: one vsock flow; replies and
+ *	events only
  * @__TVM_A_MAX: internal
  */
 enum tvm_attr {
@@ -1011,8 +995,8 @@ enum tvm_attr {
 	TVM_A_FILE_NAME,
 	TVM_A_VM_CIDS,
 	TVM_A_VM_CID,
-	TVM_A_FLOW,
 	TVM_A_VM_LEVEL,
+	TVM_A_FLOW,
 	__TVM_A_MAX
 };
 #define TVM_A_MAX		(__TVM_A_MAX - 1)
@@ -1294,61 +1278,6 @@ enum tvm_range_attr {
 #define TVM_A_RANGE_MAX		(__TVM_A_RANGE_MAX - 1)
 
 /**
- * enum tvm_flow_state - where a flow is
- * @TVM_FLOW_OPEN: open
- * @TVM_FLOW_SHUT: a SHUTDOWN of one direction was seen
- * @TVM_FLOW_CLOSED: closed (in events only: a dump lists live flows)
- * @__TVM_FLOW_STATE_MAX: internal
- */
-enum tvm_flow_state {
-	TVM_FLOW_OPEN,
-	TVM_FLOW_SHUT,
-	TVM_FLOW_CLOSED,
-	__TVM_FLOW_STATE_MAX
-};
-
-/**
- * enum tvm_flow_attr - inside %TVM_A_FLOW
- * @TVM_A_FLOW_UNSPEC: unused
- * @TVM_A_FLOW_ID: u64, the flow's number, from 1 in the order opened
- * @TVM_A_FLOW_SRC_CID: u32, the sender's CID (2: the host)
- * @TVM_A_FLOW_SRC_PORT: u32, the sender's port
- * @TVM_A_FLOW_DST_CID: u32, the receiver's CID
- * @TVM_A_FLOW_DST_PORT: u32, the receiver's port
- * @TVM_A_FLOW_RX_VM: u32, the receiving VM's id; absent: the host
- * @TVM_A_FLOW_TX_VM: u32, the sending VM's id; absent: the host, or a
- *	CID no VM holds
- * @TVM_A_FLOW_TX_HOST: flag, the host sends
- * @TVM_A_FLOW_BYTES: u64, payload bytes so far
- * @TVM_A_FLOW_EVENTS: u64, %TVM_EV_FLOW events logged for it
- * @TVM_A_FLOW_ACTION: u32, enum tvm_flow_action: the strongest so far
- * @TVM_A_FLOW_STATE: u32, enum tvm_flow_state
- * @TVM_A_FLOW_MEASURED: flag, its receiver is a VM whose PCR 14 gets
- *	its events (not so for the host)
- * @TVM_A_FLOW_PAD: padding
- * @__TVM_A_FLOW_MAX: internal
- */
-enum tvm_flow_attr {
-	TVM_A_FLOW_UNSPEC,
-	TVM_A_FLOW_ID,
-	TVM_A_FLOW_SRC_CID,
-	TVM_A_FLOW_SRC_PORT,
-	TVM_A_FLOW_DST_CID,
-	TVM_A_FLOW_DST_PORT,
-	TVM_A_FLOW_RX_VM,
-	TVM_A_FLOW_TX_VM,
-	TVM_A_FLOW_TX_HOST,
-	TVM_A_FLOW_BYTES,
-	TVM_A_FLOW_EVENTS,
-	TVM_A_FLOW_ACTION,
-	TVM_A_FLOW_STATE,
-	TVM_A_FLOW_MEASURED,
-	TVM_A_FLOW_PAD,
-	__TVM_A_FLOW_MAX
-};
-#define TVM_A_FLOW_MAX		(__TVM_A_FLOW_MAX - 1)
-
-/**
  * enum tvm_df_action - what becomes of data a receiver's dataflow section
  *	does not accept from its sender (Documentation/policy.rst, "Dataflow")
  * @TVM_DF_MEASURE: delivered and measured into the receiver's PCR 14
@@ -1461,6 +1390,61 @@ enum tvm_df_ports_attr {
 	__TVM_A_DFP_MAX
 };
 #define TVM_A_DFP_MAX		(__TVM_A_DFP_MAX - 1)
+
+/**
+ * enum tvm_flow_state - where a flow is
+ * @TVM_FLOW_OPEN: open
+ * @TVM_FLOW_SHUT: a SHUTDOWN of one direction was seen
+ * @TVM_FLOW_CLOSED: closed (in events only: a dump lists live flows)
+ * @__TVM_FLOW_STATE_MAX: internal
+ */
+enum tvm_flow_state {
+	TVM_FLOW_OPEN,
+	TVM_FLOW_SHUT,
+	TVM_FLOW_CLOSED,
+	__TVM_FLOW_STATE_MAX
+};
+
+/**
+ * enum tvm_flow_attr - inside %TVM_A_FLOW
+ * @TVM_A_FLOW_UNSPEC: unused
+ * @TVM_A_FLOW_ID: u64, the flow's number, from 1 in the order opened
+ * @TVM_A_FLOW_SRC_CID: u32, the sender's CID (2: the host)
+ * @TVM_A_FLOW_SRC_PORT: u32, the sender's port
+ * @TVM_A_FLOW_DST_CID: u32, the receiver's CID
+ * @TVM_A_FLOW_DST_PORT: u32, the receiver's port
+ * @TVM_A_FLOW_RX_VM: u32, the receiving VM's id; absent: the host
+ * @TVM_A_FLOW_TX_VM: u32, the sending VM's id; absent: the host, or a
+ *	CID no VM holds
+ * @TVM_A_FLOW_TX_HOST: flag, the host sends
+ * @TVM_A_FLOW_BYTES: u64, payload bytes so far
+ * @TVM_A_FLOW_EVENTS: u64, %TVM_EV_FLOW events logged for it
+ * @TVM_A_FLOW_ACTION: u32, enum tvm_df_action: the strongest so far
+ * @TVM_A_FLOW_STATE: u32, enum tvm_flow_state
+ * @TVM_A_FLOW_MEASURED: flag, its receiver is a VM whose PCR 14 gets
+ *	its events (not so for the host)
+ * @TVM_A_FLOW_PAD: padding
+ * @__TVM_A_FLOW_MAX: internal
+ */
+enum tvm_flow_attr {
+	TVM_A_FLOW_UNSPEC,
+	TVM_A_FLOW_ID,
+	TVM_A_FLOW_SRC_CID,
+	TVM_A_FLOW_SRC_PORT,
+	TVM_A_FLOW_DST_CID,
+	TVM_A_FLOW_DST_PORT,
+	TVM_A_FLOW_RX_VM,
+	TVM_A_FLOW_TX_VM,
+	TVM_A_FLOW_TX_HOST,
+	TVM_A_FLOW_BYTES,
+	TVM_A_FLOW_EVENTS,
+	TVM_A_FLOW_ACTION,
+	TVM_A_FLOW_STATE,
+	TVM_A_FLOW_MEASURED,
+	TVM_A_FLOW_PAD,
+	__TVM_A_FLOW_MAX
+};
+#define TVM_A_FLOW_MAX		(__TVM_A_FLOW_MAX - 1)
 
 /** TVM_NONCE_MIN - shortest nonce a quote accepts */
 #define TVM_NONCE_MIN		8
