@@ -12,3 +12,6 @@ build/bench/quote_bench
 echo "== launch: tvm_kvm's launch measurement vs sha256sum; KVM_RUN with and without tvm_kvm"
 # --unload: rmmod tvm_kvm for the figures without it, modprobe it again.
 build/bench/launch_bench --unload
+echo "== vsock: vhost-vsock throughput and latency with and without tvm_vsock; guest-to-guest"
+# --unload: rmmod tvm_vsock for the figures without it, modprobe it again.
+build/bench/vsock_bench --unload

@@ -11,6 +11,8 @@
  *  - a connection to a port nobody listens on is reset (ECONNRESET);
  *  - a packet with a spoofed source gets no answer at all;
  *  - a host process connects to a port the guest listens on;
+ *  - a sender out of credit times out, asks for credit, and goes on
+ *    once the host reads;
  *  - many connections open and close one after another;
  *  - two guests in one process, served by one loop.
  */
@@ -47,7 +49,8 @@ static long first_wrong(const uint8_t *b, size_t len, unsigned int seed)
 	return -1;
 }
 
-enum host_mode { HOST_ECHO, HOST_CORRUPT, HOST_ACCEPT_MANY, HOST_CONNECT };
+enum host_mode { HOST_ECHO, HOST_CORRUPT, HOST_ACCEPT_MANY, HOST_CONNECT,
+		 HOST_SLOW_SINK };
 
 /*
  * The host side, in a child: listen on @port (or, HOST_CONNECT, connect
@@ -108,6 +111,20 @@ static int host_side(enum host_mode mode, unsigned int port, int ready,
 				wrong++;
 			close(c);
 			continue;
+		}
+		if (mode == HOST_SLOW_SINK) {
+			/* nothing read for 2 s, then half a MiB, checked */
+			sleep(2);
+			while (got < DATA_LEN / 2) {
+				n = read(c, buf + got, DATA_LEN / 2 - got);
+				if (n <= 0)
+					return 23;
+				got += n;
+			}
+			bad = first_wrong(buf, DATA_LEN / 2, 1);
+			n = read(c, buf, 1);
+			close(c);
+			return bad >= 0 ? 24 : n ? 25 : 0;
 		}
 		while (got < DATA_LEN) {
 			n = read(c, buf + got, DATA_LEN - got);
@@ -259,7 +276,7 @@ static long echo(struct __test_metadata *_metadata, FIXTURE_DATA(data) *self,
 	return bad;
 }
 
-TEST_F(data, one_mib_each_way)
+TEST_F_TIMEOUT(data, one_mib_each_way, 120)
 {
 	self->host = start_host(HOST_ECHO, PORT, 1);
 	ASSERT_LT(0, self->host);
@@ -268,7 +285,7 @@ TEST_F(data, one_mib_each_way)
 }
 
 /* The same in 4 KiB packets: 256 of them each way, through credit. */
-TEST_F(data, one_mib_in_small_packets)
+TEST_F_TIMEOUT(data, one_mib_in_small_packets, 120)
 {
 	self->host = start_host(HOST_ECHO, PORT + 1, 1);
 	ASSERT_LT(0, self->host);
@@ -277,7 +294,7 @@ TEST_F(data, one_mib_in_small_packets)
 }
 
 /* The check above can fail: one byte flipped by the host is found. */
-TEST_F(data, a_wrong_byte_is_caught)
+TEST_F_TIMEOUT(data, a_wrong_byte_is_caught, 120)
 {
 	self->host = start_host(HOST_CORRUPT, PORT + 2, 1);
 	ASSERT_LT(0, self->host);
@@ -336,14 +353,48 @@ TEST_F(data, host_connects_to_the_guest)
 	EXPECT_EQ(5, vg_recv_all(c, buf, 5, T_MS));
 	EXPECT_EQ(0, memcmp(buf, "hello", 5));
 	EXPECT_EQ(5, vg_send(c, "world", 5, T_MS));
-	/* the host closes: end of stream, then our close answers RST */
+	/*
+	 * The host closes: end of stream, answered with RST at once (the
+	 * host's close does not wait for ours), then sends fail.
+	 */
 	EXPECT_EQ(0, vg_recv(c, buf, sizeof(buf), T_MS));
+	EXPECT_EQ((int)VG_CLOSED, (int)c->state);
+	EXPECT_EQ(-EPIPE, vg_send(c, "x", 1, T_MS));
 	EXPECT_EQ(0, vg_close(c, T_MS));
 	EXPECT_EQ(0, host_status(&self->host));
 }
 
+/*
+ * A host that reads nothing for 2 s: the guest's send stops at the
+ * host's buf_alloc, times out, asks for credit (CREDIT_REQUEST), and
+ * completes once the host reads; the host checks every byte.
+ */
+TEST_F_TIMEOUT(data, out_of_credit_waits_asks_and_goes_on, 60)
+{
+	uint8_t *out = malloc(DATA_LEN / 2);
+	struct vg_conn *c;
+	size_t i;
+
+	for (i = 0; i < DATA_LEN / 2; i++)
+		out[i] = pattern(1, i);
+	self->g.credit_request_ms = 300;
+	self->host = start_host(HOST_SLOW_SINK, PORT + 8, 1);
+	ASSERT_LT(0, self->host);
+	ASSERT_EQ(0, vg_connect(&self->g, VMADDR_CID_HOST, PORT + 8, T_MS, &c));
+	EXPECT_EQ(-ETIMEDOUT, vg_send(c, out, DATA_LEN / 2, 700));
+	/* exactly the credit the host gave: its buf_alloc */
+	EXPECT_EQ(c->peer_buf_alloc, c->tx_cnt);
+	EXPECT_LT(0U, c->tx_cnt);
+	EXPECT_LE(1UL, c->credit_requests);
+	EXPECT_EQ((ssize_t)(DATA_LEN / 2 - c->tx_cnt),
+		  vg_send(c, out + c->tx_cnt, DATA_LEN / 2 - c->tx_cnt, T_MS));
+	EXPECT_EQ(0, vg_close(c, T_MS));
+	EXPECT_EQ(0, host_status(&self->host));
+	free(out);
+}
+
 /* 1,000 connections, one after another, each closed by the guest. */
-TEST_F(data, a_thousand_connections)
+TEST_F_TIMEOUT(data, a_thousand_connections, 300)
 {
 	int i, n = 1000;
 

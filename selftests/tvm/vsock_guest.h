@@ -124,6 +124,10 @@ static inline long long vg_stat(const char *name)
  * caller consumes it, once the peer's view of the free space has fallen
  * below half.
  *
+ * A peer's SHUTDOWN of both directions, with nothing left unread, is
+ * answered with RST at once, as Linux does, so the peer's close does not
+ * wait; reads then return the end of the stream, sends -EPIPE.
+ *
  * Every wait has a deadline (the caller's timeout_ms) and returns
  * -ETIMEDOUT when it passes; errors are -errno, an RST as -ECONNRESET.
  * Not thread-safe: one thread drives all the guests of a process.
@@ -474,6 +478,12 @@ static inline void vg_conn_free(struct vg_conn *c)
 	free(c);
 }
 
+/* Bytes received and not yet read. */
+static inline uint32_t vg_pending(const struct vg_conn *c)
+{
+	return c->rx_cnt - c->fwd_cnt;
+}
+
 static inline bool vg_listening(const struct vg_guest *g, uint32_t port)
 {
 	int i;
@@ -560,6 +570,16 @@ static inline void vg_handle(struct vg_guest *g, struct vg_pkt *p)
 		break;
 	case VIRTIO_VSOCK_OP_SHUTDOWN:
 		c->peer_shut |= le32toh(h->flags) & VG_SHUT_BOTH;
+		/*
+		 * As Linux: a peer gone both ways with nothing left unread
+		 * is answered with RST at once, which ends its close; reads
+		 * still see the end of the stream.
+		 */
+		if (c->peer_shut == VG_SHUT_BOTH && !vg_pending(c) &&
+		    c->state == VG_ESTABLISHED) {
+			vg_conn_ctl(c, VIRTIO_VSOCK_OP_RST, 0);
+			c->state = VG_CLOSED;
+		}
 		break;
 	case VIRTIO_VSOCK_OP_RW:
 		if (c->state != VG_ESTABLISHED)
@@ -973,11 +993,11 @@ static inline ssize_t vg_send_pkts(struct vg_conn *c, const void *buf,
 		vg_pump();
 		if (c->reset)
 			return -ECONNRESET;
-		if (c->state != VG_ESTABLISHED)
-			return -ENOTCONN;
 		if ((c->local_shut & VIRTIO_VSOCK_SHUTDOWN_SEND) ||
 		    (c->peer_shut & VIRTIO_VSOCK_SHUTDOWN_RCV))
 			return -EPIPE;
+		if (c->state != VG_ESTABLISHED)
+			return -ENOTCONN;
 		credit = vg_credit(c);
 		if (!credit) {
 			int64_t now = vg_now_ms();
@@ -1020,12 +1040,6 @@ static inline ssize_t vg_send(struct vg_conn *c, const void *buf, size_t len,
 			      int timeout_ms)
 {
 	return vg_send_pkts(c, buf, len, 0, timeout_ms);
-}
-
-/* Bytes received and not yet read. */
-static inline uint32_t vg_pending(const struct vg_conn *c)
-{
-	return c->rx_cnt - c->fwd_cnt;
 }
 
 /*
