@@ -16,8 +16,9 @@
  *    mismatch naming the sender;
  *  - a spoofed source CID is dropped without an answer, and counted;
  *  - a sender that ignores B's credit while B takes nothing is capped:
- *    what tvm_vsock holds for B stays under g2g_queue_max, the excess is
- *    dropped and counted, the connection reset;
+ *    what tvm_vsock holds for B stays under g2g_queue_max (and the host's
+ *    MemAvailable barely moves), the excess is dropped and counted, the
+ *    connection reset;
  *  - B's device closing mid-connection resets A's end;
  *  - a CID reused by another VM inherits nothing of the old connections;
  *  - rmmod is refused while guest-to-guest connections are open;
@@ -356,6 +357,22 @@ static long long stat_wait(const char *name, long long want, int ms)
 	return v;
 }
 
+/* MemAvailable from /proc/meminfo, in bytes, or -1. */
+static long long mem_available(void)
+{
+	char line[128];
+	long long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %lld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb < 0 ? -1 : kb * 1024;
+}
+
 static int write_str(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
@@ -674,6 +691,7 @@ TEST_F(g2g, spoofed_source_dropped_and_counted)
 TEST_F(g2g, flooding_sender_is_capped)
 {
 	long long capped = stat_of("g2g_capped"), peak = 0, q;
+	long long avail, low;
 	size_t cap = 1 << 20, pkt = 65536;
 	struct virtio_vsock_hdr h;
 	struct vg_conn *c;
@@ -687,6 +705,8 @@ TEST_F(g2g, flooding_sender_is_capped)
 	ASSERT_EQ(0, vg_connect(&self->g, CID_B, PORT, T_MS, &c));
 	ASSERT_EQ('a', peer_hear(&self->peer, T_MS));
 	fill(buf, pkt, 1);
+	avail = low = mem_available();
+	ASSERT_LT(0, avail);
 	/* 400 packets of 64 KiB: 25 MiB, 100 times B's credit */
 	for (i = 0; i < 400 && !c->reset; i++) {
 		vg_hdr(&self->g, &h, c->port, CID_B, PORT, VIRTIO_VSOCK_OP_RW);
@@ -698,11 +718,17 @@ TEST_F(g2g, flooding_sender_is_capped)
 		q = stat_of("g2g_queued_bytes");
 		if (q > peak)
 			peak = q;
+		q = mem_available();
+		if (q < low)
+			low = q;
 	}
-	TH_LOG("%d packets sent, peak %lld bytes queued", sent, peak);
+	TH_LOG("%d packets sent, peak %lld bytes queued, MemAvailable fell by %lld KiB at most",
+	       sent, peak, (avail - low) / 1024);
 	EXPECT_LT(10, sent);
 	EXPECT_LT(0, peak);
 	EXPECT_GE((long long)cap, peak);
+	/* and the host agrees: not the 25 MiB (twice that in truesize) */
+	EXPECT_GT(16LL << 20, avail - low);
 	EXPECT_LT(capped, stat_of("g2g_capped"));
 	/* A's end is reset */
 	vg_wait_quiet(&self->g, 500);
