@@ -70,7 +70,7 @@ MODULE_PARM_DESC(checkpoint_bytes,
 static unsigned int checkpoint_ms = 1000;
 module_param(checkpoint_ms, uint, 0644);
 MODULE_PARM_DESC(checkpoint_ms,
-		 "and this long after its last event when bytes came since, unless the policy says (ms, default 1000; also how often idle flows are looked at)");
+		 "and this long after its last event when bytes came since, unless the policy says (ms, default 1000; 0: none)");
 
 static unsigned int max_flows = 4096;
 module_param(max_flows, uint, 0644);
@@ -170,6 +170,18 @@ static size_t tv_hash_size;
 
 static void tv_flow_sweep(struct work_struct *work);
 static DECLARE_DELAYED_WORK(tv_sweep_work, tv_flow_sweep);
+
+/*
+ * The sweep runs every checkpoint_ms, but at least every second (a
+ * policy may ask a flow for a shorter interval than the module's) and at
+ * most every 100 ms.
+ */
+static unsigned long sweep_delay(void)
+{
+	unsigned int ms = READ_ONCE(checkpoint_ms);
+
+	return msecs_to_jiffies(clamp_val(ms ?: 1000, 100, 1000));
+}
 
 /* --- hashing ------------------------------------------------------------- */
 
@@ -488,8 +500,7 @@ static struct tv_flow *flow_open(const struct tv_flow_key *k,
 	atomic_long_inc(&tv_stats.flows);
 	atomic_long_inc(&tv_stats.flows_opened);
 	if (tv_flow_count == 1)
-		mod_delayed_work(system_wq, &tv_sweep_work,
-				 msecs_to_jiffies(checkpoint_ms ?: 1000));
+		mod_delayed_work(system_wq, &tv_sweep_work, sweep_delay());
 	mutex_unlock(&tv_flow_lock);
 	return f;
 }
@@ -840,7 +851,7 @@ void tv_flow_close_cid(u32 cid, struct tvm_vm *vm)
 }
 
 /*
- * Every checkpoint_ms: a checkpoint for each flow whose bytes since its
+ * Every sweep_delay(): a checkpoint for each flow whose bytes since its
  * last event are older than its own interval, so that an idle stream's
  * bytes reach the PCR without waiting for its close.
  */
@@ -861,8 +872,7 @@ static void tv_flow_sweep(struct work_struct *work)
 	}
 	more = tv_flow_count;
 	if (more)
-		mod_delayed_work(system_wq, &tv_sweep_work,
-				 msecs_to_jiffies(checkpoint_ms ?: 1000));
+		mod_delayed_work(system_wq, &tv_sweep_work, sweep_delay());
 	mutex_unlock(&tv_flow_lock);
 }
 

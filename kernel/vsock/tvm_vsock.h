@@ -125,7 +125,8 @@ enum tvm_df_action tv_flow_g2h(struct sk_buff *skb);
  * the flow (src cid, src port, dst cid, dst port) of @rx, opened at need
  * and closed by a RST or a SHUTDOWN of both directions, as host-to-guest
  * packets do (Documentation/vsock.rst).  It asks @rx's policy itself,
- * tvm_vm_dataflow(@rx, @tx, dst_port), for every packet:
+ * tvm_vm_dataflow(@rx, @tx, dst_port) (tvm_vm_dataflow_unbound() for a
+ * NULL @tx), for every packet:
  *
  * %TVM_DF_MEASURE: the payload is measured (checkpoints and close into
  * @rx's PCR 14).  %TVM_DF_TAINT: measured too, @rx turns UNTRUSTED naming

@@ -5,9 +5,11 @@
 # fake guest holds a host-to-guest flow open (vsockflow), the text table
 # and the JSON array list both directions of the connection with their
 # bytes, receivers and verdicts, and of one VM only when it is named;
-# rmmod tvm_vsock is refused while the flow is open; once the VMM is
-# gone no flow is listed; without tvm_vsock, `tvmctl flows` fails and
-# says why.  Leaves tvm_vsock loaded as it found it.
+# rmmod tvm_vsock is refused while the flow is open; a dataflow policy
+# that blocks the host, loaded mid-flow, blocks the next packet and
+# `tvmctl monitor` prints it (text and -j); once the VMM is gone no flow
+# is listed; without tvm_vsock, `tvmctl flows` fails and says why.
+# Leaves tvm_vsock loaded as it found it.
 
 . "$(dirname "$0")/ktap.sh"
 
@@ -29,6 +31,7 @@ cleanup() {
 		kill -KILL "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
 	[ -d /sys/module/tvm_vsock ] || tvm_load tvm_vsock
+	[ -n "$vmname" ] && "$tvmctl" policy delete "$vmname" > /dev/null 2>&1
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -38,10 +41,12 @@ flows_json_lists_both_directions
 flows_of_a_vm
 flows_of_another_vm_is_empty
 rmmod_refused_with_a_flow_open
+monitor_prints_a_block
+monitor_json_prints_a_block
 no_flow_once_the_vmm_is_gone
 flows_without_tvm_vsock_fails"
 
-ktap_plan 7
+ktap_plan 9
 tvm_need_kvm
 [ -d /sys/module/tvm_vsock ] || ktap_skip_all "tvm_vsock not loaded"
 [ -c /dev/vhost-vsock ] || ktap_skip_all "no /dev/vhost-vsock"
@@ -54,6 +59,7 @@ pids="$pids $vmm"
 wait_for "$tmp/vmm.out" ready ||
 	ktap_fail_all "vsockflow: $(cat "$tmp/vmm.err")"
 vm=$("$tvmctl" vm list | awk -v p=$vmm '$9 == p { print $1 }')
+vmname=$("$tvmctl" vm list | awk -v p=$vmm '$9 == p { print $2 }')
 [ -n "$vm" ] || ktap_fail_all "no VM of pid $vmm: $("$tvmctl" vm list)"
 
 # The host-to-guest row: to CID:PORT, received by the VM, sent by the
@@ -102,6 +108,34 @@ elif grep -qi "in use\|busy" "$tmp/rmmod" && [ -d /sys/module/tvm_vsock ]; then
 else
 	ktap_fail rmmod_refused_with_a_flow_open "$(cat "$tmp/rmmod")"
 fi
+
+# A policy blocking the host, then one more packet from it.
+"$tvmctl" monitor > "$tmp/mon" 2>&1 &
+mon=$!
+"$tvmctl" monitor -j > "$tmp/monj" 2>&1 &
+monj=$!
+pids="$pids $mon $monj"
+sleep 1
+cat > "$tmp/policy.json" <<EOP
+{ "version": 1, "selector": { "name": "$vmname" },
+  "dataflow": { "default": "block" } }
+EOP
+"$tvmctl" policy load "$tmp/policy.json" > "$tmp/load.out" 2>&1 ||
+	echo "# policy load: $(cat "$tmp/load.out")"
+kill -USR1 "$vmm"
+if wait_for "$tmp/mon" "^flow [0-9]* block 2:[0-9]* -> $CID:$PORT (host -> vm $vm) after $BYTES bytes: dataflow from the host to port $PORT: "; then
+	ktap_pass monitor_prints_a_block
+else
+	ktap_fail monitor_prints_a_block "$(cat "$tmp/mon")"
+fi
+if wait_for "$tmp/monj" '"event":"flow","action":"block"' &&
+   grep '"event":"flow"' "$tmp/monj" | grep -q "\"dst_cid\":$CID,\"dst_port\":$PORT,\"rx_vm\":$vm,\"tx_vm\":null,\"tx_host\":true,\"bytes\":$BYTES,\"state\":\"closed\",\"reason\":\"dataflow from the host"; then
+	ktap_pass monitor_json_prints_a_block
+else
+	ktap_fail monitor_json_prints_a_block "$(cat "$tmp/monj")"
+fi
+kill "$mon" "$monj" 2>/dev/null
+"$tvmctl" policy delete "$vmname" > /dev/null 2>&1
 
 kill "$vmm"
 wait "$vmm"

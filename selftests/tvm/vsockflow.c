@@ -5,7 +5,8 @@
  * CID listening on PORT, and a forked host process that connects to it
  * and sends BYTES.  Prints "ready" once the guest has them all, then
  * serves the guest until SIGTERM or SIGINT, and exits (the device's
- * release closes the flows).
+ * release closes the flows).  On SIGUSR1 the host sends 5 bytes more
+ * (a packet for a policy loaded meanwhile to judge).
  *
  *   vsockflow CID PORT BYTES
  */
@@ -20,12 +21,14 @@
 #include "tvm_kvm.h"
 #include "vsock_guest.h"
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, more;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR1)
+		more = 1;
+	else
+		stop = 1;
 }
 
 /* The host side: connect, send @len bytes, hold the connection open. */
@@ -48,8 +51,15 @@ static int host(uint32_t cid, uint32_t port, size_t len)
 		if (n <= 0)
 			return 1;
 	}
-	for (;;)
+	signal(SIGPIPE, SIG_IGN);
+	for (;;) {
 		pause();
+		if (more) {
+			more = 0;
+			if (write(s, "more!", 5) != 5)
+				return 0;	/* reset meanwhile */
+		}
+	}
 }
 
 int main(int argc, char **argv)
@@ -74,6 +84,7 @@ int main(int argc, char **argv)
 	len = strtoul(argv[3], NULL, 0);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	err = kvm_vm_create(&vm);
 	if (!err)
 		err = vg_guest_init(&g, cid);
@@ -102,8 +113,13 @@ int main(int argc, char **argv)
 	}
 	printf("ready\n");
 	fflush(stdout);
-	while (!stop)
+	while (!stop) {
+		if (more) {
+			more = 0;
+			kill(pid, SIGUSR1);
+		}
 		vg_service(200);
+	}
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	vg_guest_fini(&g);
