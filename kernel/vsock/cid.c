@@ -22,6 +22,13 @@
  * VM.  Unbinding first closes the CID's flows (tv_flow_close_cid()), so
  * that a CID bound anew never continues an old VM's flow.
  *
+ * Each binding is logged in its VM's PCR 14 (TVM_EV_VSOCK_CID), so that a
+ * verifier sees from when the VM's flows are measured.  A CID set while
+ * tvm_vsock was not loaded is adopted at its guest's first packet since
+ * (tv_cid_adopt()), for the process that owns the device, and logged as
+ * adopted; a device seen being set (tv_seen_hash) is judged then, never
+ * adopted.
+ *
  * Counters, in /sys/module/tvm_vsock/stats/: bound (CIDs bound now),
  * unbound_no_vm, unbound_several_vms, unbound_full (refused by a VM that
  * holds TVM_VM_CIDS_MAX) and unverified (a CID read back that the device
@@ -61,7 +68,8 @@ struct tv_bind {
 };
 
 /*
- * tv_lock protects tv_binds and serialises every change of a binding.
+ * tv_lock protects tv_binds, tv_seen_hash's changes and tv_nseen, and
+ * serialises every change of a binding.
  * A list: a host holds a device per VM, and it is walked only when a
  * VMM sets a CID or closes a device, never on a data path.
  */
@@ -110,6 +118,139 @@ struct tvm_vm *tv_cid_vm(u32 cid)
 	return vm;
 }
 
+/**
+ * struct tv_seen - a device whose guest CID tvm_vsock saw being set
+ * @hnode: in tv_seen_hash, added and removed under tv_lock, read under RCU
+ * @rcu: frees it a grace period after it left tv_seen_hash
+ * @dev: the device; fixed
+ *
+ * A device seen is judged at its VHOST_VSOCK_SET_GUEST_CID and never
+ * adopted (tv_cid_adopt()), whatever the judgement was; only devices whose
+ * CID was set while tvm_vsock was not loaded are adopted.  Forgotten when
+ * the device is released, so that a new device at the same address is
+ * not taken for it.
+ */
+struct tv_seen {
+	struct hlist_node hnode;
+	struct rcu_head rcu;
+	const struct tv_dev *dev;
+};
+
+/* Devices seen; a device is one /dev/vhost-vsock file, open. */
+static DEFINE_HASHTABLE(tv_seen_hash, 6);
+/* Entries of tv_seen_hash, under tv_lock; at most TV_SEEN_MAX. */
+static unsigned int tv_nseen;
+#define TV_SEEN_MAX	4096
+
+static struct tv_seen *seen_find(const struct tv_dev *dev)
+{
+	struct tv_seen *e;
+
+	hash_for_each_possible_rcu(tv_seen_hash, e, hnode, (unsigned long)dev)
+		if (e->dev == dev)
+			return e;
+	return NULL;
+}
+
+/*
+ * Remember @dev as seen.  Past TV_SEEN_MAX it is not remembered, and
+ * counted: such a device, if left unbound, may be adopted later.
+ */
+static void seen_set(const struct tv_dev *dev)
+{
+	struct tv_seen *e;
+
+	lockdep_assert_held(&tv_lock);
+	if (seen_find(dev))
+		return;
+	e = tv_nseen < TV_SEEN_MAX ? kzalloc(sizeof(*e), GFP_KERNEL) : NULL;
+	if (!e) {
+		atomic_long_inc(&tv_stats.seen_full);
+		return;
+	}
+	e->dev = dev;
+	hash_add_rcu(tv_seen_hash, &e->hnode, (unsigned long)dev);
+	tv_nseen++;
+}
+
+static void seen_del(struct tv_seen *e)
+{
+	lockdep_assert_held(&tv_lock);
+	hash_del_rcu(&e->hnode);
+	kfree_rcu(e, rcu);
+	tv_nseen--;
+}
+
+static bool cid_bound(u32 cid)
+{
+	struct tv_bind *b;
+
+	hash_for_each_possible_rcu(tv_cid_hash, b, hnode, cid)
+		if (b->cid == cid)
+			return true;
+	return false;
+}
+
+/*
+ * The process of the device owner whose vhost worker runs this: the
+ * worker is a kernel thread on its owner's mm (VHOST_SET_OWNER), whose
+ * owner task is that process's.  0 when current is no such thread.
+ */
+static pid_t worker_owner_tgid(void)
+{
+	struct task_struct *t;
+	pid_t tgid = 0;
+
+	if (!(current->flags & PF_KTHREAD) || !current->mm)
+		return 0;
+	rcu_read_lock();
+	t = rcu_dereference(current->mm->owner);
+	if (t)
+		tgid = task_tgid_nr(t);
+	rcu_read_unlock();
+	return tgid;
+}
+
+static void bind(const struct tv_dev *dev, u32 cid, pid_t tgid, u32 flags);
+
+void tv_cid_adopt(u32 cid)
+{
+	const struct tv_dev *dev;
+	bool known;
+	pid_t tgid;
+
+	/* Per packet: two hash lookups, and nothing more once judged. */
+	rcu_read_lock();
+	known = cid_bound(cid);
+	if (!known) {
+		dev = tv_dev_of_cid(cid);
+		known = !dev || seen_find(dev);
+	}
+	rcu_read_unlock();
+	if (known)
+		return;
+
+	tgid = worker_owner_tgid();
+	mutex_lock(&tv_lock);
+	dev = tv_dev_of_cid(cid);	/* again: it may have gone meanwhile */
+	if (!dev || find_cid(cid) || find_dev(dev) || seen_find(dev) ||
+	    tv_nseen >= TV_SEEN_MAX)
+		goto out;
+	seen_set(dev);
+	if (!tgid) {
+		atomic_long_inc(&tv_stats.unbound_no_vm);
+		goto out;
+	}
+	bind(dev, cid, tgid, TVM_EV_CID_ADOPTED);
+	if (find_dev(dev)) {
+		atomic_long_inc(&tv_stats.adopted);
+		pr_info("cid %u, set before tvm_vsock was loaded, adopted for VM %u (pid %d) at its first packet\n",
+			cid, tvm_vm_id(find_dev(dev)->vm), tgid);
+	}
+out:
+	mutex_unlock(&tv_lock);
+}
+
 static void bind_free_rcu(struct rcu_head *rcu)
 {
 	struct tv_bind *b = container_of(rcu, struct tv_bind, rcu);
@@ -134,23 +275,30 @@ static void unbind(struct tv_bind *b)
 }
 
 /*
- * @dev holds @cid, and had no binding for it: bind it to the VM of the
- * current process, if it has exactly one.
+ * @dev holds @cid, and had no binding for it: bind it to the VM of process
+ * @tgid, if it has exactly one, and log it in the VM's PCR 14 (@flags:
+ * TVM_EV_CID_ADOPTED or 0), so that a verifier sees from when its flows
+ * are measured.
  */
-static void bind(const struct tv_dev *dev, u32 cid)
+static void bind(const struct tv_dev *dev, u32 cid, pid_t tgid, u32 flags)
 {
+	struct tvm_ev_vsock_cid ev = {
+		.magic = "TVMC",
+		.flags = cpu_to_le32(flags),
+		.cid = cpu_to_le64(cid),
+	};
 	struct tv_bind *b;
 	struct tvm_vm *vm;
 	unsigned int nr;
 	int ret;
 
 	lockdep_assert_held(&tv_lock);
-	vm = tvm_vm_get_kvm_of(current->tgid, &nr);
+	vm = tvm_vm_get_kvm_of(tgid, &nr);
 	if (!vm) {
 		atomic_long_inc(nr ? &tv_stats.unbound_several_vms :
 				&tv_stats.unbound_no_vm);
 		pr_info_ratelimited("cid %u of pid %d left unbound: the process has %s KVM VM\n",
-				    cid, current->tgid, nr ? "more than one" : "no");
+				    cid, tgid, nr ? "more than one" : "no");
 		return;
 	}
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
@@ -178,6 +326,10 @@ static void bind(const struct tv_dev *dev, u32 cid)
 	atomic_long_inc(&tv_stats.bound);
 	/* A wrapper calls this: the module is held already. */
 	__module_get(THIS_MODULE);
+	/* A full log already made the VM UNTRUSTED: nothing more to tell. */
+	if (tvm_vm_extend_data(vm, TVM_PCR_DATAFLOW, TVM_EV_VSOCK_CID, &ev,
+			       sizeof(ev)))
+		atomic_long_inc(&tv_stats.extend_failed);
 }
 
 void tv_cid_set(struct tv_dev *dev, u64 cid, bool have)
@@ -205,8 +357,10 @@ void tv_cid_set(struct tv_dev *dev, u64 cid, bool have)
 	stale = find_cid(cid);
 	if (stale)
 		unbind(stale);
-	bind(dev, cid);
+	bind(dev, cid, current->tgid, 0);
 out:
+	/* Judged: never adopted later, whatever the outcome. */
+	seen_set(dev);
 	mutex_unlock(&tv_lock);
 }
 
@@ -214,10 +368,15 @@ void tv_cid_release(struct tv_dev *dev)
 {
 	struct tv_bind *b;
 
+	struct tv_seen *e;
+
 	mutex_lock(&tv_lock);
 	b = find_dev(dev);
 	if (b)
 		unbind(b);
+	e = seen_find(dev);
+	if (e)
+		seen_del(e);
 	mutex_unlock(&tv_lock);
 }
 
@@ -251,6 +410,8 @@ static struct tv_stat_attr tv_stat_attrs[] = {
 	{ __ATTR(unbound_full, 0444, stat_show, NULL),
 	  &tv_stats.unbound_full },
 	{ __ATTR(unverified, 0444, stat_show, NULL), &tv_stats.unverified },
+	{ __ATTR(adopted, 0444, stat_show, NULL), &tv_stats.adopted },
+	{ __ATTR(seen_full, 0444, stat_show, NULL), &tv_stats.seen_full },
 	{ __ATTR(flows, 0444, stat_show, NULL), &tv_stats.flows },
 	{ __ATTR(flows_opened, 0444, stat_show, NULL), &tv_stats.flows_opened },
 	{ __ATTR(flows_closed, 0444, stat_show, NULL), &tv_stats.flows_closed },
@@ -287,6 +448,9 @@ int tv_cid_init(void)
 void tv_cid_uninit(void)
 {
 	struct tv_bind *b, *tmp;
+	struct hlist_node *tmp2;
+	struct tv_seen *e;
+	unsigned int i;
 
 	/*
 	 * Each binding holds this module: none is left at exit.  Should
@@ -299,6 +463,8 @@ void tv_cid_uninit(void)
 		tvm_vm_cid_del(b->vm, b->cid);
 		call_rcu(&b->rcu, bind_free_rcu);
 	}
+	hash_for_each_safe(tv_seen_hash, i, tmp2, e, hnode)
+		seen_del(e);
 	mutex_unlock(&tv_lock);
 	/* The callbacks are this module's code. */
 	rcu_barrier();

@@ -37,6 +37,8 @@ struct tv_stats {
 	atomic_long_t unbound_several_vms;
 	atomic_long_t unbound_full;
 	atomic_long_t unverified;
+	atomic_long_t adopted;
+	atomic_long_t seen_full;
 	atomic_long_t flows;
 	atomic_long_t flows_opened;
 	atomic_long_t flows_closed;
@@ -63,8 +65,8 @@ void tv_hooks_uninit(void);
  */
 bool tv_dev_has_cid(const struct tv_dev *dev, u32 cid);
 /*
- * The device that holds @cid now (vhost_vsock_get()), or NULL: a key to
- * compare, valid as long as the caller knows the device cannot go.
+ * The device that holds guest CID @cid now, or NULL: a key to compare,
+ * never to dereference.  Never sleeps.
  */
 const struct tv_dev *tv_dev_of_cid(u32 cid);
 /* Queue @skb to its dst_cid's guest (vhost_transport_send_pkt()). */
@@ -81,6 +83,14 @@ void tv_cid_uninit(void);
  * the rule of Documentation/vsock.rst.  May sleep.
  */
 void tv_cid_set(struct tv_dev *dev, u64 cid, bool have);
+/*
+ * A packet from guest CID @cid, in its device's vhost worker: if the CID
+ * was set while tvm_vsock was not loaded (its device never seen), bind it
+ * now by the same rule, for the process that owns the device, and log it
+ * as adopted (TVM_EV_CID_ADOPTED).  Cheap once a device is judged.  May
+ * sleep.
+ */
+void tv_cid_adopt(u32 cid);
 /* @dev's file is being released: its CID is no one's any more. */
 void tv_cid_release(struct tv_dev *dev);
 

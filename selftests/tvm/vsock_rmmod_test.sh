@@ -4,12 +4,14 @@
 # Loading and unloading tvm_vsock with VMs and vhost-vsock devices live
 # (Documentation/vsock.rst): rmmod is refused while a guest CID is bound,
 # and works while devices without a binding are open; `tvmctl vm show`
-# lists the bound CID; load and unload cycles leave no binding, no
-# reference and no VM behind; a CID set while tvm_vsock was out is not
-# bound when it comes back; without vhost_vsock, tvm_vsock refuses to
-# load and names the function it lacks; vhost_vsock unloaded under it
-# takes the hooks out, and nothing breaks.  Leaves tvm_vsock loaded as
-# it found it.
+# lists the bound CID, and the VM's log has the binding in PCR 14; load
+# and unload cycles leave no binding, no reference and no VM behind; a
+# CID set while tvm_vsock was out is not bound when it comes back until
+# its guest sends, and then it is adopted for its owner's VM, logged as
+# such in PCR 14, and what follows is measured; without vhost_vsock,
+# tvm_vsock refuses to load and names the function it lacks; vhost_vsock
+# unloaded under it takes the hooks out, and nothing breaks.  Leaves
+# tvm_vsock loaded as it found it.
 
 . "$(dirname "$0")/ktap.sh"
 
@@ -20,12 +22,15 @@ pids=
 was_loaded=
 [ -d /sys/module/tvm_vsock ] && was_loaded=1
 vsockvmm=$dir/vsockvmm
+vsockflow=$dir/vsockflow
 vstats=/sys/module/tvm_vsock/stats
 
 tvmctl=$dir/../tvmctl
 [ -x "$tvmctl" ] || tvmctl=$(command -v tvmctl)
 
 CID=8279970
+CID2=8279971
+PORT=5124
 
 cleanup() {
 	for p in $pids; do
@@ -41,18 +46,21 @@ trap cleanup EXIT
 names="rmmod_refused_while_a_cid_is_bound
 vm_show_lists_the_cid
 vm_show_json_lists_the_cid
+the_binding_is_logged_in_pcr_14
 rmmod_works_once_the_device_is_closed
 rmmod_works_with_an_unbound_device_open
 load_unload_cycles_leave_nothing
 a_cid_set_while_unloaded_is_not_bound
 load_refused_without_vhost_vsock
-vhost_vsock_unloaded_under_it_is_safe"
+vhost_vsock_unloaded_under_it_is_safe
+a_cid_set_while_unloaded_is_adopted_at_its_first_packet"
 
-ktap_plan 9
+ktap_plan 11
 tvm_need_kvm
 [ -d /sys/module/tvm_vsock ] || ktap_skip_all "tvm_vsock not loaded"
 [ -c /dev/vhost-vsock ] || ktap_skip_all "no /dev/vhost-vsock"
 [ -x "$vsockvmm" ] || ktap_skip_all "vsockvmm not built (make selftests)"
+[ -x "$vsockflow" ] || ktap_skip_all "vsockflow not built (make selftests)"
 [ -n "$tvmctl" ] || ktap_skip_all "no tvmctl (make tvmctl)"
 
 # start NAME ARG...: vsockvmm ARG... in the background, its pid in $vmm;
@@ -113,6 +121,12 @@ if start a "$CID"; then
 	else
 		ktap_fail vm_show_json_lists_the_cid "$(cat "$tmp/json")"
 	fi
+	"$tvmctl" log "$name" > "$tmp/log" 2>&1
+	if [ "$(grep -c "^[0-9]* 14 VSOCK_CID .*flags 0 cid $CID\$" "$tmp/log")" = 1 ]; then
+		ktap_pass the_binding_is_logged_in_pcr_14
+	else
+		ktap_fail the_binding_is_logged_in_pcr_14 "$(cat "$tmp/log")"
+	fi
 	stop "$a"
 	if unload; then
 		ktap_pass rmmod_works_once_the_device_is_closed
@@ -123,6 +137,7 @@ else
 	ktap_fail rmmod_refused_while_a_cid_is_bound "no VMM"
 	ktap_fail vm_show_lists_the_cid "no VMM"
 	ktap_fail vm_show_json_lists_the_cid "no VMM"
+	ktap_fail the_binding_is_logged_in_pcr_14 "no VMM"
 	ktap_fail rmmod_works_once_the_device_is_closed "no VMM"
 fi
 [ -d /sys/module/tvm_vsock ] || tvm_load tvm_vsock
@@ -173,7 +188,8 @@ else
 fi
 
 # 7. Unloaded while a VMM sets its CID; loaded again: not bound (it was
-# not seen), and closing it later is harmless.
+# not seen, and its guest sends nothing), and closing it later is
+# harmless.
 unload
 if start d "$CID"; then
 	tvm_load tvm_vsock
@@ -242,6 +258,67 @@ if rmmod vhost_vsock 2> "$tmp/rmmod"; then
 	fi
 else
 	ktap_skip vhost_vsock_unloaded_under_it_is_safe "vhost_vsock cannot be unloaded here: $(cat "$tmp/rmmod")"
+fi
+[ -d /sys/module/tvm_vsock ] || tvm_load tvm_vsock
+
+# 10. A guest that set its CID and received data while tvm_vsock was out:
+# loaded again, the CID is unbound until the guest sends; its first
+# packet adopts it for the VM of the device's owner, PCR 14 says so
+# (VSOCK_CID, flags 1 = adopted), and data sent to it from then on is
+# measured.  vsockflow: SIGUSR2 makes the guest send, SIGUSR1 the host.
+why=
+if ! unload; then
+	why="rmmod: $(cat "$tmp/rmmod" 2>/dev/null)"
+else
+	"$vsockflow" $CID2 $PORT 1000 > "$tmp/flow.out" 2> "$tmp/flow.err" &
+	flow=$!
+	pids="$pids $flow"
+	wait_for "$tmp/flow.out" ready || why="vsockflow: $(cat "$tmp/flow.err")"
+	tvm_load tvm_vsock
+	name=$(vm_of "$flow")
+	[ -z "$why" ] && [ -z "$name" ] && why="no VM of pid $flow"
+	if [ -z "$why" ]; then
+		adopted=$(cat $vstats/adopted)
+		"$tvmctl" -j vm show "$name" > "$tmp/json" 2>&1
+		tr -d ' \n' < "$tmp/json" | grep -q '"cids":\[\]' ||
+			why="bound before any packet: $(cat "$tmp/json")"
+	fi
+	if [ -z "$why" ]; then
+		kill -USR2 "$flow"
+		_i=0
+		while [ "$(cat $vstats/adopted)" = "$adopted" ] && [ $_i -lt 100 ]; do
+			sleep 0.1
+			_i=$((_i + 1))
+		done
+		"$tvmctl" -j vm show "$name" > "$tmp/json" 2>&1
+		"$tvmctl" log "$name" > "$tmp/log" 2>&1
+		if [ "$(cat $vstats/adopted)" != $((adopted + 1)) ]; then
+			why="adopted $(cat $vstats/adopted), was $adopted"
+		elif ! tr -d ' \n' < "$tmp/json" | grep -q "\"cids\":\[$CID2\]"; then
+			why="not listed: $(cat "$tmp/json")"
+		elif ! grep -q "^[0-9]* 14 VSOCK_CID .*flags 1 cid $CID2" "$tmp/log"; then
+			why="no adoption event: $(grep ' 14 ' "$tmp/log")"
+		fi
+	fi
+	if [ -z "$why" ]; then
+		kill -USR1 "$flow"
+		_i=0
+		while ! "$tvmctl" flows "$name" 2>&1 | grep -q " 5 " &&
+		      [ $_i -lt 100 ]; do
+			sleep 0.1
+			_i=$((_i + 1))
+		done
+		"$tvmctl" -j flows "$name" > "$tmp/flows" 2>&1
+		tr -d ' \n' < "$tmp/flows" |
+			grep -q "\"dst_cid\":$CID2,\"dst_port\":$PORT,[^}]*\"tx_host\":true,\"bytes\":5,[^}]*\"measured\":true" ||
+			why="the host's 5 bytes not measured: $(cat "$tmp/flows")"
+	fi
+	stop "$flow"
+fi
+if [ -z "$why" ]; then
+	ktap_pass a_cid_set_while_unloaded_is_adopted_at_its_first_packet
+else
+	ktap_fail a_cid_set_while_unloaded_is_adopted_at_its_first_packet "$why"
 fi
 [ -d /sys/module/tvm_vsock ] || tvm_load tvm_vsock
 

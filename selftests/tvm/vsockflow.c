@@ -6,7 +6,9 @@
  * and sends BYTES.  Prints "ready" once the guest has them all, then
  * serves the guest until SIGTERM or SIGINT, and exits (the device's
  * release closes the flows).  On SIGUSR1 the host sends 5 bytes more
- * (a packet for a policy loaded meanwhile to judge).
+ * (a packet for a policy loaded meanwhile to judge); on SIGUSR2 the guest
+ * sends 5 bytes to the host (a guest packet, which adopts a CID set
+ * before tvm_vsock was loaded).
  *
  *   vsockflow CID PORT BYTES
  */
@@ -21,12 +23,14 @@
 #include "tvm_kvm.h"
 #include "vsock_guest.h"
 
-static volatile sig_atomic_t stop, more;
+static volatile sig_atomic_t stop, more, back;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		more = 1;
+	else if (sig == SIGUSR2)
+		back = 1;
 	else
 		stop = 1;
 }
@@ -85,6 +89,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	err = kvm_vm_create(&vm);
 	if (!err)
 		err = vg_guest_init(&g, cid);
@@ -117,6 +122,13 @@ int main(int argc, char **argv)
 		if (more) {
 			more = 0;
 			kill(pid, SIGUSR1);
+		}
+		if (back) {
+			back = 0;
+			n = vg_send(c, "back!", 5, 5000);
+			if (n != 5)
+				fprintf(stderr, "vsockflow: guest send: %s\n",
+					strerror(n < 0 ? (int)-n : EIO));
 		}
 		vg_service(200);
 	}

@@ -53,7 +53,8 @@ static void test_names(void **state)
 	assert_null(event_type_name(0));
 	assert_null(event_type_name(TVM_EV_BASE));
 	assert_string_equal(event_type_name(TVM_EV_FLOW), "FLOW");
-	assert_null(event_type_name(TVM_EV_FLOW + 1));
+	assert_string_equal(event_type_name(TVM_EV_VSOCK_CID), "VSOCK_CID");
+	assert_null(event_type_name(TVM_EV_VSOCK_CID + 1));
 	assert_null(event_type_name(0x80000001));	/* EV_EFI_VARIABLE_DRIVER_CONFIG */
 }
 
@@ -88,6 +89,9 @@ static void test_structs(void **state)
 		LE32(TVM_DF_TAINT), LE32(0), LE64(0), LE64(300000),
 		B32(0xe3),
 	};
+	static const uint8_t cid[] = {
+		'T', 'V', 'M', 'C', LE32(TVM_EV_CID_ADOPTED), LE64(0x7e57a1),
+	};
 
 	(void)state;
 	assert_int_equal(sizeof(memslot), sizeof(struct tvm_ev_memslot));
@@ -120,6 +124,11 @@ static void test_structs(void **state)
 			    HEX8("11") HEX8("22") " action 1 offset 0 bytes 300000 sha256 "
 			    HEX32("e3"));
 	assert_int_equal(event_fields(TVM_EV_FLOW, flow, sizeof(flow) - 1,
+				      (struct event_field[EVENT_FIELDS_MAX]){ 0 }), 0);
+	assert_int_equal(sizeof(cid), sizeof(struct tvm_ev_vsock_cid));
+	assert_string_equal(text(TVM_EV_VSOCK_CID, cid, sizeof(cid)),
+			    "flags 1 cid 8279969");
+	assert_int_equal(event_fields(TVM_EV_VSOCK_CID, cid, sizeof(cid) - 1,
 				      (struct event_field[EVENT_FIELDS_MAX]){ 0 }), 0);
 	assert_string_equal(text(TVM_EV_FILE, (const uint8_t *)"kernel", 6),
 			    "name kernel");

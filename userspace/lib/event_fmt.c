@@ -27,6 +27,7 @@ static const struct {
 	{ TVM_EV_RUNTIME,	"RUNTIME" },
 	{ TVM_EV_POLICY,	"POLICY" },
 	{ TVM_EV_FLOW,		"FLOW" },
+	{ TVM_EV_VSOCK_CID,	"VSOCK_CID" },
 };
 
 const char *event_type_name(uint32_t type)
@@ -177,6 +178,13 @@ unsigned int event_fields(uint32_t type, const uint8_t *d, size_t len,
 		num(&fs, "offset", le(d, 56, 8));
 		num(&fs, "bytes", le(d, 64, 8));
 		bytes(&fs, "sha256", EVF_HEX, d + 72, 32);
+		break;
+	case TVM_EV_VSOCK_CID:
+		if (len != sizeof(struct tvm_ev_vsock_cid) ||
+		    memcmp(d, "TVMC", 4))
+			return 0;
+		num(&fs, "flags", le(d, 4, 4));
+		num(&fs, "cid", le(d, 8, 8));
 		break;
 	case TVM_EV_POLICY:
 		if (len != sizeof(struct tvm_ev_policy) || memcmp(d, "TVMP", 4))

@@ -798,6 +798,31 @@ struct tvm_ev_flow {
 };
 
 /**
+ * TVM_EV_VSOCK_CID - PCR 14: a vhost-vsock guest CID was bound to the VM
+ *	(tvm_vsock.ko): its flows are measured from this event on; data is
+ *	struct tvm_ev_vsock_cid
+ */
+#define TVM_EV_VSOCK_CID	(TVM_EV_BASE + 13)
+/**
+ * TVM_EV_CID_ADOPTED - in &struct tvm_ev_vsock_cid.flags: the CID was set
+ *	before tvm_vsock was loaded and bound at its guest's first packet
+ *	since; what the VM received on it before this event was not measured
+ */
+#define TVM_EV_CID_ADOPTED	(1U << 0)
+
+/**
+ * struct tvm_ev_vsock_cid - data of %TVM_EV_VSOCK_CID
+ * @magic: "TVMC"
+ * @flags: %TVM_EV_CID_ADOPTED
+ * @cid: the guest CID
+ */
+struct tvm_ev_vsock_cid {
+	__u8 magic[4];
+	__le32 flags;
+	__le64 cid;
+};
+
+/**
  * struct tvm_ev_host_pcr - event data of %TVM_EV_HOST_PCR
  * @magic: "TVMH"
  * @pcr: host PCR index (0-7), equal to the event's PCR
