@@ -266,6 +266,7 @@ static void unbind(struct tv_bind *b)
 	list_del(&b->node);
 	/* Its flows end while it is still the CID's VM that they name. */
 	tv_flow_close_cid(b->cid, b->vm);
+	tv_fwd_unbind(b->dev);
 	tvm_vm_cid_del(b->vm, b->cid);
 	call_rcu(&b->rcu, bind_free_rcu);
 	atomic_long_dec(&tv_stats.bound);
@@ -321,6 +322,7 @@ static void bind(const struct tv_dev *dev, u32 cid, pid_t tgid, u32 flags)
 	b->vm = vm;
 	list_add_tail(&b->node, &tv_binds);
 	hash_add_rcu(tv_cid_hash, &b->hnode, cid);
+	tv_fwd_bind(dev, cid);
 	atomic_long_inc(&tv_stats.bound);
 	/* A wrapper calls this: the module is held already. */
 	__module_get(THIS_MODULE);

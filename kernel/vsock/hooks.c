@@ -12,7 +12,10 @@
  *				unbound
  *	vhost_vsock_get		looked up, not hooked: the device that holds
  *				a CID, to check a CID read back from the VMM
- *				and to find the device of an adopted CID
+ *				and a packet's source, and to find the
+ *				device of an adopted CID
+ *	vhost_vsock_handle_tx_kick  looked up: its address and size, to
+ *				know a call made from it
  *	vhost_transport_send_pkt  wrap: every packet to a guest, when it is
  *				queued: measured into the receiver's flow
  *				(flow.c) and judged by its policy first
@@ -22,6 +25,11 @@
  *				guest whose source CID vhost has checked:
  *				its flow is counted, and a CID set before
  *				tvm_vsock loaded is adopted (cid.c)
+ *	virtio_transport_deliver_tap_pkt  wrap: called from
+ *				vhost_vsock_handle_tx_kick() for each packet a
+ *				guest sends, before vhost checks its addresses;
+ *				forward.c delivers those for another guest,
+ *				through the original send_pkt
  *
  * A dropped packet resets both ends (VSOCK.md (c)): a RST to the guest
  * through the original send_pkt at once, and a RST into the host's socket
@@ -46,6 +54,8 @@
  */
 
 #include <linux/fs.h>
+#include <linux/kallsyms.h>
+#include <linux/kstrtox.h>
 #include <linux/module.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
@@ -56,6 +66,7 @@
 #include <linux/rcupdate.h>
 #include <linux/uaccess.h>
 #include <linux/vhost.h>
+#include <linux/virtio_vsock.h>
 
 #include "hook.h"
 #include "tvm_vsock.h"
@@ -65,10 +76,12 @@
 
 enum {
 	H_GET,
+	H_TX_KICK,
 	H_IOCTL,
 	H_RELEASE,
 	H_SEND,
 	H_RECV,
+	H_TAP,
 	H_NR
 };
 
@@ -81,11 +94,19 @@ static struct tvm_hook tv_hooks[H_NR];
 static DEFINE_MUTEX(tv_hooks_lock);
 static bool tv_attached;
 
+/*
+ * Where vhost_vsock_handle_tx_kick()'s code lies, [start, end): set at
+ * install before the tap wrapper can run, and read by it without a lock
+ * (two words, fixed until the hooks are out).
+ */
+static unsigned long tv_tx_kick_start, tv_tx_kick_end;
+
 typedef long (*dev_ioctl_t)(struct file *f, unsigned int ioctl,
 			    unsigned long arg);
 typedef int (*dev_release_t)(struct inode *inode, struct file *f);
 typedef struct tv_dev *(*dev_get_t)(u32 guest_cid);
 typedef int (*send_pkt_t)(struct sk_buff *skb);
+typedef void (*deliver_tap_t)(struct sk_buff *skb);
 typedef void (*recv_pkt_t)(struct virtio_transport *t, struct sk_buff *skb);
 
 static_assert(__same_type((send_pkt_t)NULL,
@@ -107,6 +128,8 @@ static_assert(__same_type((dev_ioctl_t)NULL,
 			  ((const struct file_operations *)NULL)->unlocked_ioctl));
 static_assert(__same_type((dev_release_t)NULL,
 			  ((const struct file_operations *)NULL)->release));
+static_assert(__same_type(&virtio_transport_deliver_tap_pkt,
+			  (deliver_tap_t)NULL));
 
 bool tv_dev_has_cid(const struct tv_dev *dev, u32 cid)
 {
@@ -129,6 +152,53 @@ const struct tv_dev *tv_dev_of_cid(u32 cid)
 	return dev;
 }
 
+int tv_send_pkt(struct sk_buff *skb)
+{
+	return tvm_hook_orig(&tv_hooks[H_SEND], send_pkt_t)(skb);
+}
+
+/*
+ * Every packet vsock's taps may see, from every virtio transport; only
+ * those vhost_vsock_handle_tx_kick() took from a guest matter here (the
+ * call returns into it).
+ */
+static void tv_tap(struct sk_buff *skb)
+{
+	unsigned long from = (unsigned long)__builtin_return_address(0);
+
+	tvm_hook_orig(&tv_hooks[H_TAP], deliver_tap_t)(skb);
+	if (from >= READ_ONCE(tv_tx_kick_start) &&
+	    from < READ_ONCE(tv_tx_kick_end))
+		tv_fwd_packet(skb);
+	tvm_hook_exit();
+}
+
+/*
+ * The extent of vhost_vsock_handle_tx_kick(), from kallsyms' "name+0x0/
+ * 0xSIZE [module]".
+ */
+static int tx_kick_extent(void)
+{
+	unsigned long addr = tv_hooks[H_TX_KICK].addr, size;
+	char buf[KSYM_SYMBOL_LEN], *p;
+
+	sprint_symbol(buf, addr);
+	p = strchr(buf, '/');
+	if (p) {
+		p[strcspn(p, " ")] = '\0';
+		if (!kstrtoul(p + 1, 0, &size) && size &&
+		    !strncmp(buf, "vhost_vsock_handle_tx_kick+0x0/",
+			     p + 1 - buf)) {
+			tv_tx_kick_start = addr;
+			tv_tx_kick_end = addr + size;
+			return 0;
+		}
+	}
+	pr_err("refusing to load: cannot tell the size of %s:vhost_vsock_handle_tx_kick (kallsyms says \"%s\")\n",
+	       TV_TARGET, buf);
+	return -ENOENT;
+}
+
 /*
  * Every ioctl of a /dev/vhost-vsock file (compat_ptr_ioctl comes here
  * too).  The CID is read back from the caller's memory after the
@@ -143,6 +213,8 @@ static long tv_dev_ioctl(struct file *f, unsigned int ioctl,
 	bool have;
 
 	ret = tvm_hook_orig(&tv_hooks[H_IOCTL], dev_ioctl_t)(f, ioctl, arg);
+	if (!ret && ioctl == VHOST_SET_OWNER)
+		tv_fwd_owner(f->private_data);
 	if (!ret && ioctl == VHOST_VSOCK_SET_GUEST_CID) {
 		have = !copy_from_user(&cid, (void __user *)arg, sizeof(cid));
 		tv_cid_set(f->private_data, cid, have);
@@ -161,6 +233,7 @@ static int tv_dev_release(struct inode *inode, struct file *f)
 	int ret;
 
 	tv_cid_release(f->private_data);
+	tv_fwd_release(f->private_data);
 	ret = tvm_hook_orig(&tv_hooks[H_RELEASE], dev_release_t)(inode, f);
 	tvm_hook_exit();
 	return ret;
@@ -321,6 +394,8 @@ int tv_hooks_init(void)
 
 	tv_hooks[H_GET] = (struct tvm_hook)
 		TVM_HOOK_LOOKUP(TV_TARGET ":vhost_vsock_get");
+	tv_hooks[H_TX_KICK] = (struct tvm_hook)
+		TVM_HOOK_LOOKUP(TV_TARGET ":vhost_vsock_handle_tx_kick");
 	tv_hooks[H_IOCTL] = (struct tvm_hook)
 		TVM_HOOK_WRAP(TV_TARGET ":vhost_vsock_dev_ioctl", tv_dev_ioctl);
 	tv_hooks[H_RELEASE] = (struct tvm_hook)
@@ -330,6 +405,9 @@ int tv_hooks_init(void)
 		TVM_HOOK_WRAP(TV_TARGET ":vhost_transport_send_pkt", tv_send);
 	tv_hooks[H_RECV] = (struct tvm_hook)
 		TVM_HOOK_WRAP(TV_COMMON ":virtio_transport_recv_pkt", tv_recv);
+	tv_hooks[H_TAP] = (struct tvm_hook)
+		TVM_HOOK_WRAP(TV_COMMON ":virtio_transport_deliver_tap_pkt",
+			      tv_tap);
 
 	tv_wq = alloc_workqueue("tvm_vsock", 0, 0);
 	if (!tv_wq)
@@ -346,6 +424,12 @@ int tv_hooks_init(void)
 	if (ret == -ENOENT)
 		pr_err("refusing to load: %s is not loaded, or not the one tvm_vsock was built for (modprobe %s first)\n",
 		       TV_TARGET, TV_TARGET);
+	/* Until it is known, the tap wrapper forwards nothing. */
+	if (!ret) {
+		ret = tx_kick_extent();
+		if (ret)
+			tvm_hooks_remove(tv_hooks, H_NR);
+	}
 	tv_attached = !ret;
 	mutex_unlock(&tv_hooks_lock);
 	if (ret) {

@@ -7,6 +7,7 @@
  * _init/_uninit pair, and init unwinds through one label per stage:
  *	cid.c	the bindings and their counters
  *	flow.c	the flows and their measurement
+ *	forward.c  guest-to-guest packets, and their counters
  *	hooks.c	the hooks into vhost_vsock
  */
 
@@ -25,12 +26,17 @@ static int __init tv_init(void)
 	ret = tv_flow_init();
 	if (ret)
 		goto err_flow;
+	ret = tv_fwd_init();
+	if (ret)
+		goto err_fwd;
 	ret = tv_hooks_init();
 	if (ret)
 		goto err_hooks;
 	return 0;
 
 err_hooks:
+	tv_fwd_uninit();
+err_fwd:
 	tv_flow_uninit();
 err_flow:
 	tv_cid_uninit();
@@ -42,6 +48,7 @@ err_cid:
 static void __exit tv_exit(void)
 {
 	tv_hooks_uninit();
+	tv_fwd_uninit();
 	tv_flow_uninit();
 	tv_cid_uninit();
 }

@@ -3,10 +3,11 @@
  * tvm_vsock.ko: vhost-vsock guest CIDs bound to the tvm instances of
  * their VMs (ARCHITECTURE 6, Documentation/vsock.rst).
  *
- *	hooks.c	the vhost_vsock functions hooked, and the one it calls
+ *	hooks.c	the vhost_vsock functions hooked, and the ones it calls
  *	cid.c	which VM each guest CID belongs to, and the counters
  *	flow.c	the flows: each direction of a connection measured into
  *		its receiver's PCR 14, and judged by its policy
+ *	forward.c  packets from one guest to another (guest-to-guest)
  */
 #ifndef _TVM_VSOCK_H
 #define _TVM_VSOCK_H
@@ -68,6 +69,8 @@ bool tv_dev_has_cid(const struct tv_dev *dev, u32 cid);
  * never to dereference.  Never sleeps.
  */
 const struct tv_dev *tv_dev_of_cid(u32 cid);
+/* Queue @skb to its dst_cid's guest (vhost_transport_send_pkt()). */
+int tv_send_pkt(struct sk_buff *skb);
 
 int tv_cid_init(void);
 /* Drop every binding left (there is none once the hooks are out). */
@@ -154,5 +157,21 @@ enum tvm_df_action tv_flow_deliver(struct sk_buff *skb, struct tvm_vm *rx,
  * their close events are logged.  May sleep.
  */
 void tv_flow_close_cid(u32 cid, struct tvm_vm *vm);
+int tv_fwd_init(void);
+void tv_fwd_uninit(void);
+/*
+ * A packet vhost_vsock_handle_tx_kick() took from a guest, in that
+ * device's vhost worker, before vhost checks its addresses: forwarded to
+ * another guest when it is addressed to one and allowed.  May sleep.
+ */
+void tv_fwd_packet(struct sk_buff *skb);
+/* VHOST_SET_OWNER succeeded on @dev: current->mm is its owner's. */
+void tv_fwd_owner(const struct tv_dev *dev);
+/* @dev's CID @cid is now bound to a VM (cid.c, tv_cid_vm()). */
+void tv_fwd_bind(const struct tv_dev *dev, u32 cid);
+/* @dev's CID is unbound: its guest-to-guest connections are reset. */
+void tv_fwd_unbind(const struct tv_dev *dev);
+/* @dev is being released (after tv_cid_release()). */
+void tv_fwd_release(const struct tv_dev *dev);
 
 #endif /* _TVM_VSOCK_H */
