@@ -1138,9 +1138,16 @@ static inline int vg_close(struct vg_conn *c, int timeout_ms)
 		} else {
 			ret = vg_conn_ctl(c, VIRTIO_VSOCK_OP_SHUTDOWN,
 					  VG_SHUT_BOTH);
-			while (!ret && !c->reset && vg_now_ms() < deadline)
+			/*
+			 * Done at the peer's RST, or when the peer's own
+			 * SHUTDOWN crossed ours and vg_handle() answered it
+			 * with RST (VG_CLOSED): then no RST of the peer's
+			 * will match this connection any more.
+			 */
+			while (!ret && !c->reset && c->state != VG_CLOSED &&
+			       vg_now_ms() < deadline)
 				vg_service(vg_left(deadline));
-			if (!ret && !c->reset) {
+			if (!ret && !c->reset && c->state != VG_CLOSED) {
 				vg_conn_ctl(c, VIRTIO_VSOCK_OP_RST, 0);
 				ret = -ETIMEDOUT;
 			}
