@@ -20,14 +20,7 @@
 #include <unistd.h>
 
 #include "../selftests/tvm/tvm_test.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "bench.h"
 
 static void put_be16(uint8_t *p, uint16_t v)
 {

@@ -24,39 +24,13 @@
 #include <time.h>
 
 #include "../selftests/tvm/tvm_kvm.h"
+#include "bench.h"
 
 #define BIG_GPA		0x100000
 #define FILE_DATA	"/tmp/launch_bench.bin"
 #define FILE_EMPTY	"/tmp/launch_bench.empty"
 
 extern char **environ;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void die(const char *what, int err)
-{
-	fprintf(stderr, "launch_bench: %s: %s\n", what, strerror(err));
-	exit(1);
-}
 
 enum big { BIG_NONE, BIG_RANDOM, BIG_UNTOUCHED };
 

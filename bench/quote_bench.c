@@ -19,17 +19,10 @@
 #include <unistd.h>
 
 #include "../selftests/tvm/tvm_test.h"
+#include "bench.h"
 
 #define WORK		"/tmp/tvm-quote-bench"
 #define TPM_AK		0x81010042
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void sh(const char *cmd)
 {

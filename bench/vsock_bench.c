@@ -38,6 +38,7 @@
 
 #include "../selftests/tvm/tvm_kvm.h"
 #include "../selftests/tvm/vsock_guest.h"
+#include "bench.h"
 
 #define GUEST_CID	0x7e5b01U
 #define PEER_CID	0x7e5b02U	/* the second guest, for g2g */
@@ -58,33 +59,6 @@ struct order {
 	uint32_t msg;		/* bytes per write (CMD_SOURCE) */
 	uint64_t len;		/* bytes (SINK, SOURCE) or round trips (ECHO) */
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void die(const char *what, int err)
-{
-	fprintf(stderr, "vsock_bench: %s: %s\n", what, strerror(err));
-	exit(1);
-}
 
 static bool read_full(int fd, void *buf, size_t len)
 {
