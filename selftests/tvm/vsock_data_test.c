@@ -32,19 +32,13 @@
 #define DATA_LEN	(1 << 20)
 #define T_MS		20000
 
-/* Byte @i of stream @seed: never periodic on a power of two. */
-static uint8_t pattern(unsigned int seed, size_t i)
-{
-	return (uint8_t)((i * 7 + seed + i / 251) % 251);
-}
-
 /* The first byte of @b that is not pattern @seed, or -1 when none. */
 static long first_wrong(const uint8_t *b, size_t len, unsigned int seed)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (b[i] != pattern(seed, i))
+		if (b[i] != vg_pattern(seed, i))
 			return i;
 	return -1;
 }
@@ -141,7 +135,7 @@ static int host_side(enum host_mode mode, unsigned int port, int ready,
 			return 19;
 		}
 		for (got = 0; got < DATA_LEN; got++)
-			buf[got] = pattern(2, got);
+			buf[got] = vg_pattern(2, got);
 		if (mode == HOST_CORRUPT)
 			buf[DATA_LEN / 2 + 3] ^= 0x40;
 		for (got = 0; got < DATA_LEN; got += n) {
@@ -172,6 +166,7 @@ FIXTURE(data) {
 
 FIXTURE_SETUP(data)
 {
+	const char *why;
 	struct tk_vm v;
 	int ret;
 
@@ -183,12 +178,9 @@ FIXTURE_SETUP(data)
 		SKIP(return, "tvm.ko is not loaded");
 	ASSERT_EQ(0, ret);
 	self->have_nl = true;
-	if (access("/sys/module/tvm_vsock", F_OK))
-		SKIP(return, "tvm_vsock not loaded");
-	if (access("/dev/kvm", R_OK | W_OK))
-		SKIP(return, "/dev/kvm: %s", strerror(errno));
-	if (access("/dev/vhost-vsock", R_OK | W_OK))
-		SKIP(return, "/dev/vhost-vsock: %s", strerror(errno));
+	why = vg_unavailable();
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_EQ(0, kvm_vm_create(&self->vm));
 	ASSERT_EQ(0, vg_guest_init(&self->g, GUEST_CID));
 	/* the guest is this VMM's VM's: tvm_vsock bound its CID */
@@ -260,7 +252,7 @@ static long echo(struct __test_metadata *_metadata, FIXTURE_DATA(data) *self,
 	size_t i;
 
 	for (i = 0; i < DATA_LEN; i++)
-		out[i] = pattern(1, i);
+		out[i] = vg_pattern(1, i);
 	memset(in, 0, DATA_LEN);
 	EXPECT_EQ(0, vg_connect(&self->g, VMADDR_CID_HOST, port, T_MS, &c));
 	if (!c)
@@ -376,7 +368,7 @@ TEST_F_TIMEOUT(data, out_of_credit_waits_asks_and_goes_on, 60)
 	size_t i;
 
 	for (i = 0; i < DATA_LEN / 2; i++)
-		out[i] = pattern(1, i);
+		out[i] = vg_pattern(1, i);
 	self->g.credit_request_ms = 300;
 	self->host = start_host(HOST_SLOW_SINK, PORT + 8, 1);
 	ASSERT_LT(0, self->host);

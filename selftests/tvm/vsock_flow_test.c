@@ -44,19 +44,6 @@
 #define T_MS		20000
 #define PARAMS		"/sys/module/tvm_vsock/parameters/"
 
-static uint8_t pattern(unsigned int seed, size_t i)
-{
-	return (uint8_t)((i * 13 + seed + i / 253) % 253);
-}
-
-static void fill(uint8_t *b, size_t len, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		b[i] = pattern(seed, i);
-}
-
 /* A module parameter's value, or -1. */
 static long long param_get(const char *name)
 {
@@ -110,7 +97,7 @@ static int host_sender(uint32_t cid, uint32_t port, size_t len, size_t chunk,
 	char c;
 	int s;
 
-	fill(buf, len, seed);
+	vg_fill(buf, len, seed);
 	s = socket(AF_VSOCK, SOCK_STREAM, 0);
 	if (s < 0)
 		return 10;
@@ -278,7 +265,7 @@ static void prefix_sha256(unsigned int seed, size_t len, uint8_t *out)
 {
 	uint8_t *b = malloc(len ? len : 1);
 
-	fill(b, len, seed);
+	vg_fill(b, len, seed);
 	md(TVM_BANK_SHA256, b, len, out);
 	free(b);
 }
@@ -403,6 +390,7 @@ FIXTURE(flow) {
 
 FIXTURE_SETUP(flow)
 {
+	const char *why;
 	struct tk_vm v;
 	int ret;
 
@@ -414,12 +402,9 @@ FIXTURE_SETUP(flow)
 		SKIP(return, "tvm.ko is not loaded");
 	ASSERT_EQ(0, ret);
 	self->have_nl = true;
-	if (access("/sys/module/tvm_vsock", F_OK))
-		SKIP(return, "tvm_vsock not loaded");
-	if (access("/dev/kvm", R_OK | W_OK))
-		SKIP(return, "/dev/kvm: %s", strerror(errno));
-	if (access("/dev/vhost-vsock", R_OK | W_OK))
-		SKIP(return, "/dev/vhost-vsock: %s", strerror(errno));
+	why = vg_unavailable();
+	if (why)
+		SKIP(return, "%s", why);
 	self->cp_bytes = param_get("checkpoint_bytes");
 	self->cp_ms = param_get("checkpoint_ms");
 	ASSERT_LT(0, self->cp_bytes);
@@ -464,7 +449,7 @@ static void host_to_guest(struct __test_metadata *_metadata,
 	ASSERT_LT(0, host);
 	ASSERT_EQ(0, vg_accept(&self->g, port, T_MS, &c));
 	EXPECT_EQ((ssize_t)len, vg_recv_all(c, in, len, T_MS));
-	fill(want, len, seed);
+	vg_fill(want, len, seed);
 	EXPECT_EQ(0, memcmp(in, want, len));
 	/* the host closes: end of stream */
 	EXPECT_EQ(0, vg_recv(c, in, 1, T_MS));
@@ -591,7 +576,7 @@ TEST_F(flow, guest_to_host_listed_not_logged)
 	pid_t host;
 	char x;
 
-	fill(buf, sizeof(buf), 7);
+	vg_fill(buf, sizeof(buf), 7);
 	before = flow_events(&self->nl, self->vm_id, ev, 64, NULL);
 	ASSERT_LE(0, before);
 	s = socket(AF_VSOCK, SOCK_STREAM, 0);
@@ -1048,7 +1033,7 @@ TEST_F(flow, per_message_events_tile_the_stream)
 	host_to_guest(_metadata, self, PORT + 11, sizeof(all), 7000, 12);
 	ASSERT_EQ(0, wait_flow_event(&self->nl, self->vm_id, PORT + 11,
 				     TVM_EV_FLOW_CLOSE, &e));
-	fill(all, sizeof(all), 12);
+	vg_fill(all, sizeof(all), 12);
 	n = flow_events(&self->nl, self->vm_id, ev, 256, NULL);
 	for (i = 0; i < n && i < 256; i++) {
 		if (le32toh(ev[i].dst_port) != PORT + 11 ||

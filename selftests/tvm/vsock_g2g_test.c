@@ -45,20 +45,6 @@
 #define T_MS		20000
 #define QUEUE_MAX	"/sys/module/tvm_vsock/parameters/g2g_queue_max"
 
-/* Byte @i of stream @seed. */
-static uint8_t pattern(unsigned int seed, size_t i)
-{
-	return (uint8_t)((i * 7 + seed + i / 251) % 251);
-}
-
-static void fill(uint8_t *b, size_t len, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		b[i] = pattern(seed, i);
-}
-
 /*
  * What a peer (guest B, in a child) does.  Each reports on the result pipe
  * and then waits for 'q' before it exits, so that its VM (and log) is
@@ -152,9 +138,9 @@ static int peer_main(enum peer_mode mode, const char *name, uint64_t cid,
 		if (n != (ssize_t)len)
 			return 21;
 		for (n = 0; n < (ssize_t)len; n++)
-			if (buf[n] != pattern(1, n))
+			if (buf[n] != vg_pattern(1, n))
 				return 22;
-		fill(buf, len, 2);
+		vg_fill(buf, len, 2);
 		if (vg_send(c, buf, len, T_MS) != (ssize_t)len)
 			return 23;
 		/* A closes: end of stream, then its RST */
@@ -406,6 +392,7 @@ FIXTURE(g2g) {
 
 FIXTURE_SETUP(g2g)
 {
+	const char *why;
 	struct tk_vm v;
 	int ret, fd;
 	ssize_t n;
@@ -418,14 +405,9 @@ FIXTURE_SETUP(g2g)
 		SKIP(return, "tvm.ko is not loaded");
 	ASSERT_EQ(0, ret);
 	self->have_nl = true;
-	if (access("/sys/module/tvm_vsock", F_OK))
-		SKIP(return, "tvm_vsock not loaded");
-	if (access("/sys/module/tvm_kvm", F_OK))
-		SKIP(return, "tvm_kvm not loaded");
-	if (access("/dev/kvm", R_OK | W_OK))
-		SKIP(return, "/dev/kvm: %s", strerror(errno));
-	if (access("/dev/vhost-vsock", R_OK | W_OK))
-		SKIP(return, "/dev/vhost-vsock: %s", strerror(errno));
+	why = vg_unavailable();
+	if (why)
+		SKIP(return, "%s", why);
 	fd = open(QUEUE_MAX, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	n = read(fd, self->queue_max, sizeof(self->queue_max) - 1);
@@ -507,11 +489,11 @@ TEST_F(g2g, delivered_both_ways_and_measured)
 	ALLOW(G2G_B, G2G_A);
 	ALLOW(G2G_A, G2G_B);
 	ASSERT_EQ(0, peer_start(&self->peer, PEER_ECHO, G2G_B, CID_B, len));
-	fill(out, len, 1);
+	vg_fill(out, len, 1);
 	ASSERT_EQ(0, vg_connect(&self->g, CID_B, PORT, T_MS, &c));
 	EXPECT_EQ((ssize_t)len, vg_send(c, out, len, T_MS));
 	EXPECT_EQ((ssize_t)len, vg_recv_all(c, in, len, T_MS));
-	fill(out, len, 2);
+	vg_fill(out, len, 2);
 	EXPECT_EQ(0, memcmp(in, out, len));
 	EXPECT_EQ(0, vg_close(c, T_MS));
 	EXPECT_EQ(0, peer_hear(&self->peer, T_MS));
@@ -520,7 +502,7 @@ TEST_F(g2g, delivered_both_ways_and_measured)
 	/* B's PCR 14: the stream from A, closed, its SHA-256 */
 	ASSERT_EQ(0, tk_vm_of(&self->nl, self->peer.pid, &vb));
 	ASSERT_EQ(0, flow_event(&self->nl, vb.id, CID_A, CID_B, &f));
-	fill(out, len, 1);
+	vg_fill(out, len, 1);
 	SHA256(out, len, md);
 	EXPECT_EQ(len, le64toh(f.bytes));
 	EXPECT_EQ(0, memcmp(md, f.sha256, 32));
@@ -528,7 +510,7 @@ TEST_F(g2g, delivered_both_ways_and_measured)
 	/* and A's: the stream from B */
 	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &va));
 	ASSERT_EQ(0, flow_event(&self->nl, va.id, CID_B, CID_A, &f));
-	fill(out, len, 2);
+	vg_fill(out, len, 2);
 	SHA256(out, len, md);
 	EXPECT_EQ(len, le64toh(f.bytes));
 	EXPECT_EQ(0, memcmp(md, f.sha256, 32));
@@ -645,7 +627,7 @@ TEST_F(g2g, tainted_delivered_and_noted_naming_sender)
 	ASSERT_EQ(0, peer_start(&self->peer, PEER_ECHO, G2G_B, CID_B, len));
 	ASSERT_EQ(0, tk_vm_of(&self->nl, self->peer.pid, &vb));
 	EXPECT_EQ(0, vb.nreasons);
-	fill(out, len, 1);
+	vg_fill(out, len, 1);
 	ASSERT_EQ(0, vg_connect(&self->g, CID_B, PORT, T_MS, &c));
 	EXPECT_EQ((ssize_t)len, vg_send(c, out, len, T_MS));
 	EXPECT_EQ((ssize_t)len, vg_recv_all(c, in, len, T_MS));
@@ -714,7 +696,7 @@ TEST_F(g2g, flooding_sender_is_capped)
 	ASSERT_EQ(0, peer_start(&self->peer, PEER_STALL, G2G_B, CID_B, 0));
 	ASSERT_EQ(0, vg_connect(&self->g, CID_B, PORT, T_MS, &c));
 	ASSERT_EQ('a', peer_hear(&self->peer, T_MS));
-	fill(buf, pkt, 1);
+	vg_fill(buf, pkt, 1);
 	avail = low = mem_available();
 	ASSERT_LT(0, avail);
 	/* 400 packets of 64 KiB: 25 MiB, 100 times B's credit */
@@ -867,10 +849,10 @@ TEST_F(g2g, rmmod_refused_while_open)
 	ASSERT_EQ(0, vg_connect(&self->g, CID_B, PORT, T_MS, &c));
 	EXPECT_EQ(-1, syscall(__NR_delete_module, "tvm_vsock", O_NONBLOCK));
 	EXPECT_EQ(EWOULDBLOCK, errno);
-	fill(out, len, 1);
+	vg_fill(out, len, 1);
 	EXPECT_EQ((ssize_t)len, vg_send(c, out, len, T_MS));
 	EXPECT_EQ((ssize_t)len, vg_recv_all(c, in, len, T_MS));
-	fill(out, len, 2);
+	vg_fill(out, len, 2);
 	EXPECT_EQ(0, memcmp(in, out, len));
 	free(out);
 	free(in);

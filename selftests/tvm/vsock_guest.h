@@ -75,6 +75,49 @@ static inline int vg_open_cid(uint64_t cid)
 	return fd;
 }
 
+/*
+ * Why the vsock selftests cannot run here, for their SKIP(), or NULL when
+ * they can: they need tvm_kvm and tvm_vsock loaded, /dev/kvm and
+ * /dev/vhost-vsock.
+ */
+static inline const char *vg_unavailable(void)
+{
+	static char why[96];
+
+	if (access("/sys/module/tvm_kvm", F_OK))
+		return "tvm_kvm not loaded";
+	if (access("/sys/module/tvm_vsock", F_OK))
+		return "tvm_vsock not loaded";
+	if (access("/dev/kvm", R_OK | W_OK)) {
+		snprintf(why, sizeof(why), "/dev/kvm: %s", strerror(errno));
+		return why;
+	}
+	if (access("/dev/vhost-vsock", R_OK | W_OK)) {
+		snprintf(why, sizeof(why), "/dev/vhost-vsock: %s",
+			 strerror(errno));
+		return why;
+	}
+	return NULL;
+}
+
+/*
+ * Byte @i of test stream @seed: never periodic on a power of two, so a
+ * byte lost, doubled or moved shows.
+ */
+static inline uint8_t vg_pattern(unsigned int seed, size_t i)
+{
+	return (uint8_t)((i * 7 + seed + i / 251) % 251);
+}
+
+/* @b holds the first @len bytes of test stream @seed. */
+static inline void vg_fill(uint8_t *b, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		b[i] = vg_pattern(seed, i);
+}
+
 /* tvm_vsock's counter @name, or -1 when it cannot be read. */
 static inline long long vg_stat(const char *name)
 {

@@ -32,6 +32,7 @@ FIXTURE(vsock) {
 
 FIXTURE_SETUP(vsock)
 {
+	const char *why;
 	int ret;
 
 	self->vm.kvm = self->vm.fd = -1;
@@ -41,14 +42,9 @@ FIXTURE_SETUP(vsock)
 		SKIP(return, "tvm.ko is not loaded");
 	ASSERT_EQ(0, ret);
 	self->have_nl = true;
-	if (access("/sys/module/tvm_kvm", F_OK))
-		SKIP(return, "tvm_kvm not loaded");
-	if (access("/sys/module/tvm_vsock", F_OK))
-		SKIP(return, "tvm_vsock not loaded");
-	if (access("/dev/kvm", R_OK | W_OK))
-		SKIP(return, "/dev/kvm: %s", strerror(errno));
-	if (access("/dev/vhost-vsock", R_OK | W_OK))
-		SKIP(return, "/dev/vhost-vsock: %s", strerror(errno));
+	why = vg_unavailable();
+	if (why)
+		SKIP(return, "%s", why);
 }
 
 FIXTURE_TEARDOWN(vsock)
