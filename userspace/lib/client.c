@@ -11,6 +11,7 @@
 
 #include "attest.h"
 #include "client.h"
+#include "policy_json.h"
 #include "tvm_log.h"
 
 const char *vm_state_name(uint32_t state)
@@ -27,18 +28,9 @@ const char *vm_state_name(uint32_t state)
 
 const char *vm_trust_name(uint32_t trust)
 {
-	switch (trust) {
-	case TVM_TRUST_PENDING:
-		return "pending";
-	case TVM_TRUST_TRUSTED:
-		return "trusted";
-	case TVM_TRUST_UNTRUSTED:
-		return "untrusted";
-	case TVM_TRUST_UNKNOWN:
-		return "unknown";
-	default:
-		return "?";
-	}
+	const char *name = policy_trust_name(trust);
+
+	return name ? name : "?";
 }
 
 /* A request for @cmd (a dump if @dump) on the VM @sel selects. */
@@ -797,16 +789,9 @@ int tvm_client_policy_delete_signed(struct tvm_nl *nl,
 
 const char *flow_action_name(uint32_t action)
 {
-	switch (action) {
-	case TVM_DF_MEASURE:
-		return "measure";
-	case TVM_DF_TAINT:
-		return "taint";
-	case TVM_DF_BLOCK:
-		return "block";
-	default:
-		return "?";
-	}
+	const char *name = policy_df_action_name(action);
+
+	return name ? name : "?";
 }
 
 const char *flow_state_name(uint32_t state)
