@@ -405,6 +405,7 @@ static int parse_df_ports(const struct nlattr *attr, struct tvm_df_rule *r,
 {
 	struct nlattr *tb[TVM_A_DFP_MAX + 1];
 	struct tvm_df_ports *pr;
+	unsigned int i;
 	int ret;
 
 	if (r->nports == TVM_DF_PORT_RANGES_MAX) {
@@ -433,6 +434,14 @@ static int parse_df_ports(const struct nlattr *attr, struct tvm_df_rule *r,
 				    "a port range ends below its first port");
 		return -EINVAL;
 	}
+	/* As tvmctl refuses it: a rule lists each range once. */
+	for (i = 0; i < r->nports; i++)
+		if (r->ports[i].first == pr->first &&
+		    r->ports[i].last == pr->last) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "a port range is listed twice in one dataflow rule");
+			return -EINVAL;
+		}
 	r->nports++;
 	return 0;
 }

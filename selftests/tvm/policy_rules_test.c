@@ -59,7 +59,7 @@ enum rule {
 	FR_PORTS_17,
 	/* dataflow port ranges */
 	FP_NO_FIRST, FP_NO_LAST, FP_BACKWARDS, FP_FIRST_TWICE, FP_UNKNOWN_ATTR,
-	FP_NOT_NESTED,
+	FP_NOT_NESTED, FP_RANGE_TWICE,
 	NRULES			/* no flaw: the base */
 };
 
@@ -229,6 +229,8 @@ static void put_df_rule(struct tmsg *m, enum rule r)
 		tmsg_put(m, TVM_A_DFR_FROM_HOST, NULL, 0);
 	put_df_ports(m, r, 22, 22);
 	put_df_ports(m, NRULES, 1000, 2000);
+	if (r == FP_RANGE_TWICE)
+		put_df_ports(m, NRULES, 1000, 2000);
 	for (i = 0; r == FR_PORTS_17 && i < TVM_DF_PORT_RANGES_MAX - 1; i++)
 		put_df_ports(m, NRULES, 3000 + i, 3000 + i);
 	tmsg_put_u32(m, TVM_A_DFR_MIN_TRUST,
@@ -1112,6 +1114,10 @@ FIXTURE_VARIANT_ADD(rule, df_ports_unknown_attr) {
 
 FIXTURE_VARIANT_ADD(rule, df_ports_without_nested_flag) {
 	.r = FP_NOT_NESTED, .err = -EINVAL, .extack = "NLA_F_NESTED",
+};
+
+FIXTURE_VARIANT_ADD(rule, df_ports_range_twice) {
+	.r = FP_RANGE_TWICE, .err = -EINVAL, .extack = "listed twice",
 };
 
 TEST_F(rule, refused_and_nothing_lost)
