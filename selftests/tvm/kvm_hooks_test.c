@@ -13,6 +13,8 @@
  *    first instruction, audit runs it untrusted.
  *  - Runtime ranges: a write through the VMM's mapping is caught by
  *    VM_MEASURE and by the timer alone; enforce then stops the vCPUs;
+ *    so does data the VM's dataflow section says taints it, arriving
+ *    over vsock while it runs (with tvm_vsock);
  *    a page behind a userfaultfd or a FUSE daemon that never answers
  *    does not hold up VM_MEASURE or the VM's destruction.
  *  - Lifecycle: 200 VMs leave no instance; a SIGKILLed VMM leaves none;
@@ -26,6 +28,7 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -35,8 +38,10 @@
 
 #include <linux/fuse.h>
 #include <linux/userfaultfd.h>
+#include <linux/vm_sockets.h>
 
 #include "tvm_kvm.h"
+#include "vsock_guest.h"
 #include "../kselftest_harness.h"
 
 /* The test VM's layout (tvm_kvm.h has the entry and the counter). */
@@ -1448,6 +1453,91 @@ TEST_F_TIMEOUT(kvm, runtime_mismatch_stops_a_guest_that_never_exits, 90)
 		TH_LOG("%s", self->nl.extack);
 	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
 	expect_loop_stopped(_metadata, &self->vm, &run);
+}
+
+#define TAINT_CID	0x7e57c1U
+#define TAINT_PORT	0x7e5c
+
+/*
+ * Under an enforcing policy that accepts the good image and whose
+ * dataflow section taints the VM with whatever no rule lists (it has no
+ * rule), the VM runs trusted in a loop; then the host connects to the
+ * VM's vsock guest (this process's fake guest, its CID bound to the VM)
+ * and sends a byte: the VM turns untrusted naming the host, and its vCPU
+ * stops (issue 13: "taint ... under enforce its vCPUs stop").
+ */
+TEST_F_TIMEOUT(kvm, dataflow_taint_stops_a_running_guest, 90)
+{
+	static struct tk_event cfg[32];
+	struct vg_guest g = { .fd = -1 };
+	struct runner run = { 0 };
+	struct vg_conn *c = NULL;
+	const char *why;
+	uint8_t good[32];
+	struct tk_vm v;
+	struct tmsg *m;
+	int n = 0, i, status;
+	bool named = false;
+	pid_t pid;
+
+	if (_metadata->skip)
+		return;
+	why = vg_unavailable();
+	if (why)
+		SKIP(return, "%s", why);
+	with_irqchip = true;
+	ASSERT_EQ(0, good_pcr9(good));
+
+	snprintf(self->policy[0], sizeof(self->policy[0]), "kh-%d-taint",
+		 getpid());
+	m = malloc(sizeof(*m));
+	ASSERT_NE(NULL, m);
+	tk_policy_begin(m, &self->nl, self->policy[0], TVM_POLICY_ENFORCE);
+	tk_policy_level_pcr(m, 1, good);
+	tmsg_nest_start(m, TVM_A_POLICY_DATAFLOW);
+	tmsg_put_u32(m, TVM_A_DF_DEFAULT, TVM_DF_TAINT);
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+	ASSERT_EQ(0, tnl_call(&self->nl, m, NULL, NULL))
+		TH_LOG("policy load: %s", self->nl.extack);
+	free(m);
+	ASSERT_EQ(0, tk_vm_bind(&self->nl, getpid(), self->policy[0]));
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+	ASSERT_EQ(0, start_loop(_metadata, &self->vm, &run));
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+
+	/* The VM's guest, and the host sending it one byte. */
+	ASSERT_EQ(0, vg_guest_init(&g, TAINT_CID));
+	ASSERT_EQ(0, vg_listen(&g, TAINT_PORT));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct sockaddr_vm a = { .svm_family = AF_VSOCK,
+					 .svm_cid = TAINT_CID,
+					 .svm_port = TAINT_PORT };
+		int s = socket(AF_VSOCK, SOCK_STREAM, 0);
+
+		_exit(s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)) ||
+		      write(s, "x", 1) != 1);
+	}
+	EXPECT_EQ(0, vg_accept(&g, TAINT_PORT, 20000, &c));
+	for (i = 0; i < 50 && vg_pending(c) < 1; i++)
+		vg_service(100);
+	EXPECT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+
+	expect_loop_stopped(_metadata, &self->vm, &run);
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+	for (i = 0; i < v.nreasons; i++)
+		named |= !!strstr(v.reasons[i], "host");
+	EXPECT_TRUE(named) TH_LOG("no reason names the host");
+	if (c)
+		vg_close(c, 2000);
+	vg_guest_fini(&g);
 }
 
 /* What the running VM's VMM changes after launch. */
