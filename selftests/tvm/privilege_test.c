@@ -83,6 +83,7 @@ COMMAND(quote, TVM_CMD_QUOTE, false);
 COMMAND(vm_bind, TVM_CMD_VM_BIND, false);
 COMMAND(vm_measure, TVM_CMD_VM_MEASURE, false);
 COMMAND(measure_file, TVM_CMD_MEASURE_FILE, false);
+COMMAND(flow_get_dump, TVM_CMD_FLOW_GET, true);
 
 /* The command the unprivileged child sends (fork copies it). */
 static const FIXTURE_VARIANT(command) *the_command;
