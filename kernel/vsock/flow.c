@@ -808,6 +808,11 @@ enum tvm_df_action tv_flow_g2h(struct sk_buff *skb)
 
 	/* vhost checked src_cid: it is the sending device's (VSOCK.md). */
 	tx = cid <= U32_MAX ? tv_cid_vm(cid) : NULL;
+	if (!tx && cid <= U32_MAX) {
+		/* A CID set before tvm_vsock was loaded is bound now. */
+		tv_cid_adopt(cid);
+		tx = tv_cid_vm(cid);
+	}
 	if (!tx) {
 		atomic_long_inc(&tv_stats.unbound_packets);
 		return TVM_DF_MEASURE;

@@ -24,7 +24,7 @@
  *				send_pkt is the one above), a packet from a
  *				guest whose source CID vhost has checked:
  *				its flow is counted, and a CID set before
- *				tvm_vsock loaded is adopted (cid.c)
+ *				tvm_vsock loaded is adopted (flow.c, cid.c)
  *	virtio_transport_deliver_tap_pkt  wrap: called from
  *				vhost_vsock_handle_tx_kick() for each packet a
  *				guest sends, before vhost checks its addresses;
@@ -352,8 +352,6 @@ static void tv_recv(struct virtio_transport *t, struct sk_buff *skb)
 	if (t->send_pkt == (send_pkt_t)tv_hooks[H_SEND].addr) {
 		if (!READ_ONCE(tv_vhost_transport))
 			WRITE_ONCE(tv_vhost_transport, t);
-		/* A CID set before this module was loaded is bound now. */
-		tv_cid_adopt(le64_to_cpu(virtio_vsock_hdr(skb)->src_cid));
 		if (tv_flow_g2h(skb) == TVM_DF_BLOCK) {
 			reset_both(virtio_vsock_hdr(skb), false, false);
 			kfree_skb(skb);

@@ -84,11 +84,11 @@ void tv_cid_uninit(void);
  */
 void tv_cid_set(struct tv_dev *dev, u64 cid, bool have);
 /*
- * A packet from guest CID @cid, in its device's vhost worker: if the CID
- * was set while tvm_vsock was not loaded (its device never seen), bind it
- * now by the same rule, for the process that owns the device, and log it
- * as adopted (TVM_EV_CID_ADOPTED).  Cheap once a device is judged.  May
- * sleep.
+ * A packet from guest CID @cid, which no VM holds, in its device's vhost
+ * worker (tv_flow_g2h()): if the CID was set while tvm_vsock was not
+ * loaded (its device never seen), bind it now by the same rule, for the
+ * process that owns the device, and log it as adopted
+ * (TVM_EV_CID_ADOPTED).  Cheap once a device is judged.  May sleep.
  */
 void tv_cid_adopt(u32 cid);
 /* @dev's file is being released: its CID is no one's any more. */
