@@ -26,6 +26,7 @@
 #include "bank.h"
 #include "ima.h"
 #include "netlink.h"
+#include "migrate.h"
 #include "policy.h"
 #include "trust.h"
 #include "tvm_log.h"
@@ -1499,4 +1500,14 @@ int tvm_policy_put_selector(struct sk_buff *skb,
 	default:
 		return nla_put_flag(skb, TVM_A_POLICY_DEFAULT);
 	}
+}
+
+/* Placeholder until the policy's migration section lands: refuses all. */
+int tvm_policy_migration_allows(struct tvm_vm *vm,
+				const u8 dest[TVM_MIG_HOST_ID_SIZE], u32 mask,
+				const u8 platform[TVM_MIG_PLATFORM_PCRS][32],
+				struct netlink_ext_ack *extack)
+{
+	NL_SET_ERR_MSG(extack, "the VM's policy has no migration section");
+	return -EPERM;
 }

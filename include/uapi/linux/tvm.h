@@ -67,6 +67,7 @@
  *    TVM_A_VM_PID
  *    TVM_A_VM_KVM (a KVM VM only)
  *    TVM_A_VM_CIDS { TVM_A_VM_CID ... }
+ *    TVM_A_VM_MIGRATION (a VM in a migration only)
  *
  * TVM_CMD_VM_LAUNCH: evaluate the VM against its policy: PENDING becomes
  * TRUSTED, UNTRUSTED or UNKNOWN.  In enforce mode anything but TRUSTED
@@ -91,8 +92,11 @@
  * UUID; ENOSPC %TVM_BINDINGS_MAX bindings wait.
  *
  *    TVM_A_VM_PID (required)
- *    TVM_A_VM_NAME (required)
- *    TVM_A_VM_UUID (default: random)
+ *    TVM_A_VM_NAME (required), or TVM_A_MIG_ID: the VM the process
+ *    creates takes the instance that migration imported (its name and
+ *    UUID, its whole state); ENOENT no such imported migration, EBUSY a
+ *    VMM has it already
+ *    TVM_A_VM_UUID (default: random; not with TVM_A_MIG_ID)
  *
  * TVM_CMD_VM_MEASURE: measure the VM's runtime ranges (its policy's
  * %TVM_A_POLICY_RUNTIME) now, as tvm_kvm's timer does.  EOPNOTSUPP when
@@ -348,6 +352,81 @@
  *        TVM_A_FLOW_MEASURED (its receiver's PCR 14 gets its events)
  *    }
  *
+ * Migration
+ * ~~~~~~~~~
+ * A VM's trust state moves from a source host to a destination host with
+ * one live copy at any time.  Documentation/migration.rst has the protocol,
+ * the blobs byte by byte and the transition table every command follows.
+ * Userspace only carries the blobs; they are signed, and the EXPORT blob's
+ * state is sealed to the destination's PREPARE key.  Small blobs travel in
+ * %TVM_A_MIG_BLOB; the EXPORT blob, which holds the whole event log,
+ * travels through a file the caller opens (%TVM_A_MIG_FD: a regular file
+ * or memfd, read or written from offset 0).
+ *
+ * TVM_CMD_MIGRATE_PREPARE (destination): make a single-use migration id
+ * and an ephemeral ECDH P-256 key, and sign them, with the host's platform
+ * PCRs, with the attestation key.  ENOKEY no attestation key; ENOSPC
+ * %TVM_MIG_MAX migrations are held already.
+ *
+ *    TVM_A_MIG_TTL (optional: seconds until an unused id expires)
+ *
+ * replies
+ *
+ *    TVM_A_MIG_ID
+ *    TVM_A_MIG_BLOB: the PREPARE blob
+ *
+ * TVM_CMD_MIGRATE_EXPORT (source): check a PREPARE blob against the
+ * %TVM_MIGRATION_KEYRING keyring and the VM's policy (its migration
+ * section), freeze the VM (no extend, no KVM_RUN), log the migration in its
+ * PCR 15 and write its sealed, signed state.
+ *
+ *    selector
+ *    TVM_A_MIG_BLOB: the PREPARE blob
+ *    TVM_A_MIG_FD: where the EXPORT blob goes
+ *
+ * replies TVM_A_MIG_ID and TVM_A_MIG_SIZE (the EXPORT blob's bytes).
+ *
+ * TVM_CMD_MIGRATE_IMPORT (destination): verify and open an EXPORT blob made
+ * for one of this host's prepared ids, consume the id, and restore the VM
+ * as an incoming instance: it does not run until COMMIT.
+ *
+ *    TVM_A_MIG_FD: the EXPORT blob
+ *
+ * replies TVM_A_MIG_ID and the VM, as TVM_CMD_VM_GET.
+ *
+ * TVM_CMD_MIGRATE_COMMIT: on the destination, activate an imported VM and
+ * sign a COMMIT receipt; on the source, check that receipt and wipe the
+ * frozen VM for good.
+ *
+ *    TVM_A_MIG_ID (destination), or
+ *    TVM_A_MIG_BLOB: a COMMIT receipt (source)
+ *
+ * replies TVM_A_MIG_ID, and on the destination TVM_A_MIG_BLOB: the
+ * receipt.
+ *
+ * TVM_CMD_MIGRATE_ABORT: on the destination, discard what a migration id
+ * prepared or imported and sign an ABORT receipt; on the source, check that
+ * receipt and unfreeze the VM; or, on the source, an administrator's
+ * override that unfreezes a frozen VM without a receipt (logged in the
+ * VM's PCR 15 and in IMA).
+ *
+ *    TVM_A_MIG_ID (destination), or
+ *    TVM_A_MIG_BLOB: an ABORT receipt (source), or
+ *    selector and TVM_A_MIG_FORCE (source, override)
+ *
+ * replies TVM_A_MIG_ID, and on the destination TVM_A_MIG_BLOB: the
+ * receipt.
+ *
+ * TVM_CMD_MIGRATE_GET: the migrations this host takes part in, oldest
+ * first; NLM_F_DUMP only.  Each reply:
+ *
+ *    TVM_A_MIG_ID
+ *    TVM_A_MIG_ROLE
+ *    TVM_A_MIG_STATE
+ *    TVM_A_MIG_PEER (absent: not known yet)
+ *    TVM_A_VM_ID (absent: no instance)
+ *    TVM_A_MIG_EXPIRES (a prepared id only)
+ *
  * The "events" multicast group
  * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
  * Its messages arrive in order for any one VM.
@@ -405,6 +484,15 @@
  *    EKEYREVOKED, EKEYEXPIRED  a quote with a key revoked or expired
  *             since AK_SET (it signs nothing more)
  *
+ * Migration blobs are refused, changing nothing, with: EBADMSG malformed or
+ * truncated; EPROTONOSUPPORT a blob version this module does not take;
+ * EKEYREJECTED a signature that does not verify (tampered); ENOKEY a
+ * signer not in %TVM_MIGRATION_KEYRING; EXDEV made for another host, VM or
+ * migration; ENOENT no such migration here (out of order); ESTALE a
+ * migration that ended or an id already used (replayed); EPERM a
+ * destination the VM's policy does not allow.  The table in
+ * Documentation/migration.rst gives the errno of each action in each state.
+ *
  * and those given with each command above.  A policy that breaks a rule
  * of Documentation/policy.rst is refused with the errno its table "What
  * the kernel refuses" gives, and changes nothing.
@@ -419,7 +507,7 @@
  *
  * Documentation/abi.rst lists what each version added.
  */
-#define TVM_ABI_VERSION 9
+#define TVM_ABI_VERSION 10
 
 /**
  * TVM_SECURITYFS_DIR - name of tvm's directory under securityfs
@@ -885,6 +973,12 @@ struct tvm_ev_reset {
  * @TVM_CMD_MEASURE_FILE: measure a file into a VM's PCR 9
  * @TVM_CMD_FLOW_GET: dump the live vsock flows
  * @TVM_CMD_EVENT_FLOW: "events" group: a flow was blocked or tainted
+ * @TVM_CMD_MIGRATE_PREPARE: destination: a migration id and its key
+ * @TVM_CMD_MIGRATE_EXPORT: source: freeze a VM and seal its state
+ * @TVM_CMD_MIGRATE_IMPORT: destination: restore a sealed state
+ * @TVM_CMD_MIGRATE_COMMIT: activate (destination) or wipe (source)
+ * @TVM_CMD_MIGRATE_ABORT: discard (destination) or unfreeze (source)
+ * @TVM_CMD_MIGRATE_GET: dump the migrations this host takes part in
  * @__TVM_CMD_MAX: internal
  */
 enum tvm_cmd {
@@ -910,6 +1004,12 @@ enum tvm_cmd {
 	TVM_CMD_MEASURE_FILE,
 	TVM_CMD_FLOW_GET,
 	TVM_CMD_EVENT_FLOW,
+	TVM_CMD_MIGRATE_PREPARE,
+	TVM_CMD_MIGRATE_EXPORT,
+	TVM_CMD_MIGRATE_IMPORT,
+	TVM_CMD_MIGRATE_COMMIT,
+	TVM_CMD_MIGRATE_ABORT,
+	TVM_CMD_MIGRATE_GET,
 	__TVM_CMD_MAX
 };
 #define TVM_CMD_MAX		(__TVM_CMD_MAX - 1)
@@ -977,6 +1077,24 @@ enum tvm_cmd {
  *	Documentation/policy.rst, "Dataflow")
  * @TVM_A_FLOW: nested, enum tvm_flow_attr: one vsock flow; replies and
  *	events only
+ * @TVM_A_MIG_ID: binary, %TVM_MIG_ID_SIZE: a migration id
+ * @TVM_A_MIG_BLOB: binary, at most %TVM_MIG_BLOB_MAX bytes: a PREPARE
+ *	blob or a receipt (Documentation/migration.rst)
+ * @TVM_A_MIG_FD: u32, a file descriptor of the caller: a regular file
+ *	(or memfd) the EXPORT blob is written to or read from, at offset 0
+ * @TVM_A_MIG_SIZE: u64, an EXPORT blob's size in bytes (replies)
+ * @TVM_A_MIG_TTL: u32, %TVM_MIG_TTL_MIN-%TVM_MIG_TTL_MAX seconds: how
+ *	long a prepared id waits for its EXPORT blob (default
+ *	%TVM_MIG_TTL_DEFAULT)
+ * @TVM_A_MIG_FORCE: flag: the administrator's override (MIGRATE_ABORT)
+ * @TVM_A_MIG_ROLE: u32, enum tvm_mig_role (replies)
+ * @TVM_A_MIG_STATE: u32, enum tvm_mig_state (replies)
+ * @TVM_A_MIG_PEER: binary, %TVM_MIG_HOST_ID_SIZE: the other host's id
+ *	(replies)
+ * @TVM_A_MIG_EXPIRES: u32, seconds until a prepared id expires (replies)
+ * @TVM_A_VM_MIGRATION: u32, enum tvm_mig_state: where the VM is in a
+ *	migration: %TVM_MIG_S_FROZEN or %TVM_MIG_S_GONE on the source,
+ *	%TVM_MIG_D_IMPORTED on the destination before COMMIT (replies)
  * @__TVM_A_MAX: internal
  */
 enum tvm_attr {
@@ -1022,6 +1140,17 @@ enum tvm_attr {
 	TVM_A_VM_CID,
 	TVM_A_VM_LEVEL,
 	TVM_A_FLOW,
+	TVM_A_MIG_ID,
+	TVM_A_MIG_BLOB,
+	TVM_A_MIG_FD,
+	TVM_A_MIG_SIZE,
+	TVM_A_MIG_TTL,
+	TVM_A_MIG_FORCE,
+	TVM_A_MIG_ROLE,
+	TVM_A_MIG_STATE,
+	TVM_A_MIG_PEER,
+	TVM_A_MIG_EXPIRES,
+	TVM_A_VM_MIGRATION,
 	__TVM_A_MAX
 };
 #define TVM_A_MAX		(__TVM_A_MAX - 1)
@@ -1179,6 +1308,9 @@ enum tvm_policy_mode {
  * @TVM_A_POLICY_DATAFLOW: nested, enum tvm_df_attr: the dataflow section,
  *	what the selected VM accepts as a receiver of vsock data; at most
  *	one (Documentation/policy.rst, "Dataflow")
+ * @TVM_A_POLICY_MIGRATION: nested, enum tvm_migp_attr: the migration
+ *	section, where the selected VM may migrate to; at most one.  Without
+ *	it the VM does not migrate (Documentation/policy.rst, "Migration")
  * @__TVM_A_POLICY_MAX: internal
  */
 enum tvm_policy_attr {
@@ -1199,6 +1331,7 @@ enum tvm_policy_attr {
 	TVM_A_POLICY_REVISION,
 	TVM_A_POLICY_TOMBSTONE,
 	TVM_A_POLICY_DATAFLOW,
+	TVM_A_POLICY_MIGRATION,
 	__TVM_A_POLICY_MAX
 };
 #define TVM_A_POLICY_MAX	(__TVM_A_POLICY_MAX - 1)
@@ -1475,5 +1608,152 @@ enum tvm_flow_attr {
 #define TVM_NONCE_MIN		8
 /** TVM_NONCE_MAX - longest nonce (TPM2B_DATA holds a digest at most) */
 #define TVM_NONCE_MAX		64
+
+/*
+ * Migration (Documentation/migration.rst)
+ */
+
+/** TVM_MIG_ID_SIZE - bytes of a migration id (random, made by PREPARE) */
+#define TVM_MIG_ID_SIZE		16
+/**
+ * TVM_MIG_HOST_ID_SIZE - bytes of a host id: SHA-256 of the host's
+ *	attestation key's RSA public key (the DER RSAPublicKey), as owner key
+ *	ids are made
+ */
+#define TVM_MIG_HOST_ID_SIZE	32
+/** TVM_MIG_BLOB_MAX - largest PREPARE blob or receipt */
+#define TVM_MIG_BLOB_MAX	4096
+/** TVM_MIG_EXPORT_MAX - largest EXPORT blob IMPORT reads */
+#define TVM_MIG_EXPORT_MAX	(256U << 20)
+/** TVM_MIG_TTL_MIN - shortest life of a prepared id, in seconds */
+#define TVM_MIG_TTL_MIN		1
+/** TVM_MIG_TTL_MAX - longest life of a prepared id, in seconds */
+#define TVM_MIG_TTL_MAX		3600
+/** TVM_MIG_TTL_DEFAULT - life of a prepared id without %TVM_A_MIG_TTL */
+#define TVM_MIG_TTL_DEFAULT	300
+/** TVM_MIG_MAX - migrations a host holds at once, both roles and ended
+ *	ones it still answers for counted */
+#define TVM_MIG_MAX		64
+/** TVM_MIGRATION_KEYRING - the keyring of migration peers' public keys */
+#define TVM_MIGRATION_KEYRING	".tvm_migration"
+/** TVM_MIGP_PEERS_MAX - peers a policy's migration section lists */
+#define TVM_MIGP_PEERS_MAX	16
+
+/**
+ * enum tvm_mig_role - a host's part in a migration
+ * @TVM_MIG_ROLE_UNSPEC: unused
+ * @TVM_MIG_SOURCE: the host the VM leaves
+ * @TVM_MIG_DEST: the host the VM goes to
+ * @__TVM_MIG_ROLE_MAX: internal
+ */
+enum tvm_mig_role {
+	TVM_MIG_ROLE_UNSPEC,
+	TVM_MIG_SOURCE,
+	TVM_MIG_DEST,
+	__TVM_MIG_ROLE_MAX
+};
+
+/**
+ * enum tvm_mig_state - a migration's state on one host; the table in
+ *	Documentation/migration.rst gives every transition
+ * @TVM_MIG_S_NONE: source: not exported under this id
+ * @TVM_MIG_S_FROZEN: source: exported; the VM neither runs nor extends
+ * @TVM_MIG_S_GONE: source: the destination's COMMIT receipt came; the VM's
+ *	state is wiped for good
+ * @TVM_MIG_S_RESUMED: source: the destination's ABORT receipt came (or the
+ *	administrator's override); the VM runs here again
+ * @TVM_MIG_D_NONE: destination: no such id
+ * @TVM_MIG_D_PREPARED: destination: the id waits for its EXPORT blob
+ * @TVM_MIG_D_IMPORTED: destination: the VM is restored, neither running
+ *	nor extending until COMMIT
+ * @TVM_MIG_D_ACTIVE: destination: committed; the VM is live here
+ * @TVM_MIG_D_ABORTED: destination: discarded, or the id expired unused
+ * @__TVM_MIG_STATE_MAX: internal
+ */
+enum tvm_mig_state {
+	TVM_MIG_S_NONE,
+	TVM_MIG_S_FROZEN,
+	TVM_MIG_S_GONE,
+	TVM_MIG_S_RESUMED,
+	TVM_MIG_D_NONE,
+	TVM_MIG_D_PREPARED,
+	TVM_MIG_D_IMPORTED,
+	TVM_MIG_D_ACTIVE,
+	TVM_MIG_D_ABORTED,
+	__TVM_MIG_STATE_MAX
+};
+
+/**
+ * enum tvm_migp_attr - inside %TVM_A_POLICY_MIGRATION
+ * @TVM_A_MIGP_UNSPEC: unused
+ * @TVM_A_MIGP_PEER: binary, %TVM_MIG_HOST_ID_SIZE: a host the VM may go
+ *	to, by host id; at most %TVM_MIGP_PEERS_MAX, none twice.  Without
+ *	any, every host whose key is in %TVM_MIGRATION_KEYRING
+ * @TVM_A_MIGP_PLATFORM: nested, enum tvm_migp_pcr_attr: the accepted
+ *	values of one of the destination's platform PCRs (0-7, SHA-256);
+ *	at most one per PCR.  A PCR not listed is not judged
+ * @__TVM_A_MIGP_MAX: internal
+ */
+enum tvm_migp_attr {
+	TVM_A_MIGP_UNSPEC,
+	TVM_A_MIGP_PEER,
+	TVM_A_MIGP_PLATFORM,
+	__TVM_A_MIGP_MAX
+};
+#define TVM_A_MIGP_MAX		(__TVM_A_MIGP_MAX - 1)
+
+/**
+ * enum tvm_migp_pcr_attr - inside %TVM_A_MIGP_PLATFORM
+ * @TVM_A_MIGPP_UNSPEC: unused
+ * @TVM_A_MIGPP_INDEX: u32, 0-7: the platform PCR (required)
+ * @TVM_A_MIGPP_SHA256: binary, 32 bytes: an accepted value; 1 to
+ *	%TVM_POLICY_DIGESTS_MAX, none twice
+ * @__TVM_A_MIGPP_MAX: internal
+ */
+enum tvm_migp_pcr_attr {
+	TVM_A_MIGPP_UNSPEC,
+	TVM_A_MIGPP_INDEX,
+	TVM_A_MIGPP_SHA256,
+	__TVM_A_MIGPP_MAX
+};
+#define TVM_A_MIGPP_MAX		(__TVM_A_MIGPP_MAX - 1)
+
+/**
+ * TVM_EV_MIGRATION - PCR 15: the VM took part in a migration; data is
+ *	struct tvm_ev_migration
+ */
+#define TVM_EV_MIGRATION	(TVM_EV_BASE + 14)
+
+/** TVM_EV_MIG_OUT - source: exported (logged before the state is sealed) */
+#define TVM_EV_MIG_OUT		(1U << 0)
+/** TVM_EV_MIG_IN - destination: imported (the first event after the
+ *	source's log) */
+#define TVM_EV_MIG_IN		(1U << 1)
+/** TVM_EV_MIG_COMMIT - destination: committed; the VM is live here */
+#define TVM_EV_MIG_COMMIT	(1U << 2)
+/** TVM_EV_MIG_ABORT - source: resumed on the destination's ABORT receipt */
+#define TVM_EV_MIG_ABORT	(1U << 3)
+/** TVM_EV_MIG_OVERRIDE - source: resumed by the administrator's override,
+ *	without a receipt: the destination may hold a live copy */
+#define TVM_EV_MIG_OVERRIDE	(1U << 4)
+
+/**
+ * struct tvm_ev_migration - data of %TVM_EV_MIGRATION
+ * @magic: "TVMG"
+ * @flags: one of the TVM_EV_MIG_* above
+ * @id: the migration id
+ * @source: the source's host id
+ * @dest: the destination's host id
+ * @platform: SHA-256 of the destination's platform PCR values as its
+ *	PREPARE blob gives them (mask, then the values present, in order)
+ */
+struct tvm_ev_migration {
+	__u8 magic[4];
+	__le32 flags;
+	__u8 id[TVM_MIG_ID_SIZE];
+	__u8 source[TVM_MIG_HOST_ID_SIZE];
+	__u8 dest[TVM_MIG_HOST_ID_SIZE];
+	__u8 platform[32];
+};
 
 #endif /* _UAPI_LINUX_TVM_H */
