@@ -43,7 +43,7 @@ const char *tvm_migp_judge(const struct tvm_mig_section *m,
 		if (!(mask & BIT(i)))
 			return "the destination lacks a platform PCR the VM's policy judges";
 		if (!accepted_value(&m->pcrs[i], platform[i]))
-			return "a platform PCR of the destination has a value the VM's policy does not accept";
+			return "a destination platform PCR has a value the policy does not accept";
 	}
 	return NULL;
 }
