@@ -4,6 +4,143 @@
 /* The states, the actions and the results of the table. */
 mtype = { S_NONE, S_FROZEN, S_GONE, S_RESUMED, D_NONE, D_PREPARED, D_IMPORTED, D_ACTIVE, D_ABORTED, EXPORT, COMMIT_RCPT, ABORT_RCPT, OVERRIDE, RUN, EXTEND, PREPARE, IMPORT, BIND, COMMIT, ABORT, EXPIRE, OK, NA, ENOENT, ESTALE, EACCES, EBUSY, EALREADY };
 
+/* The table, by [state * 32 + action]: hidden, it is no part of a state. */
+hidden mtype mig_next[1024];
+hidden mtype mig_res[1024];
+
+/* Fill the table: once, before any step. */
+inline mig_table_init()
+{
+	mig_next[S_NONE * 32 + EXPORT] = S_FROZEN;
+	mig_res[S_NONE * 32 + EXPORT] = OK;
+	mig_next[S_NONE * 32 + COMMIT_RCPT] = S_NONE;
+	mig_res[S_NONE * 32 + COMMIT_RCPT] = ENOENT;
+	mig_next[S_NONE * 32 + ABORT_RCPT] = S_NONE;
+	mig_res[S_NONE * 32 + ABORT_RCPT] = ENOENT;
+	mig_next[S_NONE * 32 + OVERRIDE] = S_NONE;
+	mig_res[S_NONE * 32 + OVERRIDE] = ENOENT;
+	mig_next[S_NONE * 32 + RUN] = S_NONE;
+	mig_res[S_NONE * 32 + RUN] = OK;
+	mig_next[S_NONE * 32 + EXTEND] = S_NONE;
+	mig_res[S_NONE * 32 + EXTEND] = OK;
+	mig_next[S_FROZEN * 32 + EXPORT] = S_FROZEN;
+	mig_res[S_FROZEN * 32 + EXPORT] = ESTALE;
+	mig_next[S_FROZEN * 32 + COMMIT_RCPT] = S_GONE;
+	mig_res[S_FROZEN * 32 + COMMIT_RCPT] = OK;
+	mig_next[S_FROZEN * 32 + ABORT_RCPT] = S_RESUMED;
+	mig_res[S_FROZEN * 32 + ABORT_RCPT] = OK;
+	mig_next[S_FROZEN * 32 + OVERRIDE] = S_RESUMED;
+	mig_res[S_FROZEN * 32 + OVERRIDE] = OK;
+	mig_next[S_FROZEN * 32 + RUN] = S_FROZEN;
+	mig_res[S_FROZEN * 32 + RUN] = EACCES;
+	mig_next[S_FROZEN * 32 + EXTEND] = S_FROZEN;
+	mig_res[S_FROZEN * 32 + EXTEND] = EBUSY;
+	mig_next[S_GONE * 32 + EXPORT] = S_GONE;
+	mig_res[S_GONE * 32 + EXPORT] = ESTALE;
+	mig_next[S_GONE * 32 + COMMIT_RCPT] = S_GONE;
+	mig_res[S_GONE * 32 + COMMIT_RCPT] = EALREADY;
+	mig_next[S_GONE * 32 + ABORT_RCPT] = S_GONE;
+	mig_res[S_GONE * 32 + ABORT_RCPT] = ESTALE;
+	mig_next[S_GONE * 32 + OVERRIDE] = S_GONE;
+	mig_res[S_GONE * 32 + OVERRIDE] = ESTALE;
+	mig_next[S_GONE * 32 + RUN] = S_GONE;
+	mig_res[S_GONE * 32 + RUN] = EACCES;
+	mig_next[S_GONE * 32 + EXTEND] = S_GONE;
+	mig_res[S_GONE * 32 + EXTEND] = ESTALE;
+	mig_next[S_RESUMED * 32 + EXPORT] = S_RESUMED;
+	mig_res[S_RESUMED * 32 + EXPORT] = ESTALE;
+	mig_next[S_RESUMED * 32 + COMMIT_RCPT] = S_RESUMED;
+	mig_res[S_RESUMED * 32 + COMMIT_RCPT] = ESTALE;
+	mig_next[S_RESUMED * 32 + ABORT_RCPT] = S_RESUMED;
+	mig_res[S_RESUMED * 32 + ABORT_RCPT] = EALREADY;
+	mig_next[S_RESUMED * 32 + OVERRIDE] = S_RESUMED;
+	mig_res[S_RESUMED * 32 + OVERRIDE] = ENOENT;
+	mig_next[S_RESUMED * 32 + RUN] = S_RESUMED;
+	mig_res[S_RESUMED * 32 + RUN] = OK;
+	mig_next[S_RESUMED * 32 + EXTEND] = S_RESUMED;
+	mig_res[S_RESUMED * 32 + EXTEND] = OK;
+	mig_next[D_NONE * 32 + PREPARE] = D_PREPARED;
+	mig_res[D_NONE * 32 + PREPARE] = OK;
+	mig_next[D_NONE * 32 + IMPORT] = D_NONE;
+	mig_res[D_NONE * 32 + IMPORT] = ENOENT;
+	mig_next[D_NONE * 32 + BIND] = D_NONE;
+	mig_res[D_NONE * 32 + BIND] = ENOENT;
+	mig_next[D_NONE * 32 + COMMIT] = D_NONE;
+	mig_res[D_NONE * 32 + COMMIT] = ENOENT;
+	mig_next[D_NONE * 32 + ABORT] = D_NONE;
+	mig_res[D_NONE * 32 + ABORT] = ENOENT;
+	mig_next[D_NONE * 32 + EXPIRE] = D_NONE;
+	mig_res[D_NONE * 32 + EXPIRE] = NA;
+	mig_next[D_NONE * 32 + RUN] = D_NONE;
+	mig_res[D_NONE * 32 + RUN] = NA;
+	mig_next[D_NONE * 32 + EXTEND] = D_NONE;
+	mig_res[D_NONE * 32 + EXTEND] = NA;
+	mig_next[D_PREPARED * 32 + PREPARE] = D_PREPARED;
+	mig_res[D_PREPARED * 32 + PREPARE] = NA;
+	mig_next[D_PREPARED * 32 + IMPORT] = D_IMPORTED;
+	mig_res[D_PREPARED * 32 + IMPORT] = OK;
+	mig_next[D_PREPARED * 32 + BIND] = D_PREPARED;
+	mig_res[D_PREPARED * 32 + BIND] = ENOENT;
+	mig_next[D_PREPARED * 32 + COMMIT] = D_PREPARED;
+	mig_res[D_PREPARED * 32 + COMMIT] = ENOENT;
+	mig_next[D_PREPARED * 32 + ABORT] = D_ABORTED;
+	mig_res[D_PREPARED * 32 + ABORT] = OK;
+	mig_next[D_PREPARED * 32 + EXPIRE] = D_ABORTED;
+	mig_res[D_PREPARED * 32 + EXPIRE] = OK;
+	mig_next[D_PREPARED * 32 + RUN] = D_PREPARED;
+	mig_res[D_PREPARED * 32 + RUN] = NA;
+	mig_next[D_PREPARED * 32 + EXTEND] = D_PREPARED;
+	mig_res[D_PREPARED * 32 + EXTEND] = NA;
+	mig_next[D_IMPORTED * 32 + PREPARE] = D_IMPORTED;
+	mig_res[D_IMPORTED * 32 + PREPARE] = NA;
+	mig_next[D_IMPORTED * 32 + IMPORT] = D_IMPORTED;
+	mig_res[D_IMPORTED * 32 + IMPORT] = ESTALE;
+	mig_next[D_IMPORTED * 32 + BIND] = D_IMPORTED;
+	mig_res[D_IMPORTED * 32 + BIND] = OK;
+	mig_next[D_IMPORTED * 32 + COMMIT] = D_ACTIVE;
+	mig_res[D_IMPORTED * 32 + COMMIT] = OK;
+	mig_next[D_IMPORTED * 32 + ABORT] = D_ABORTED;
+	mig_res[D_IMPORTED * 32 + ABORT] = OK;
+	mig_next[D_IMPORTED * 32 + EXPIRE] = D_IMPORTED;
+	mig_res[D_IMPORTED * 32 + EXPIRE] = NA;
+	mig_next[D_IMPORTED * 32 + RUN] = D_IMPORTED;
+	mig_res[D_IMPORTED * 32 + RUN] = EACCES;
+	mig_next[D_IMPORTED * 32 + EXTEND] = D_IMPORTED;
+	mig_res[D_IMPORTED * 32 + EXTEND] = OK;
+	mig_next[D_ACTIVE * 32 + PREPARE] = D_ACTIVE;
+	mig_res[D_ACTIVE * 32 + PREPARE] = NA;
+	mig_next[D_ACTIVE * 32 + IMPORT] = D_ACTIVE;
+	mig_res[D_ACTIVE * 32 + IMPORT] = ESTALE;
+	mig_next[D_ACTIVE * 32 + BIND] = D_ACTIVE;
+	mig_res[D_ACTIVE * 32 + BIND] = OK;
+	mig_next[D_ACTIVE * 32 + COMMIT] = D_ACTIVE;
+	mig_res[D_ACTIVE * 32 + COMMIT] = OK;
+	mig_next[D_ACTIVE * 32 + ABORT] = D_ACTIVE;
+	mig_res[D_ACTIVE * 32 + ABORT] = EBUSY;
+	mig_next[D_ACTIVE * 32 + EXPIRE] = D_ACTIVE;
+	mig_res[D_ACTIVE * 32 + EXPIRE] = NA;
+	mig_next[D_ACTIVE * 32 + RUN] = D_ACTIVE;
+	mig_res[D_ACTIVE * 32 + RUN] = OK;
+	mig_next[D_ACTIVE * 32 + EXTEND] = D_ACTIVE;
+	mig_res[D_ACTIVE * 32 + EXTEND] = OK;
+	mig_next[D_ABORTED * 32 + PREPARE] = D_ABORTED;
+	mig_res[D_ABORTED * 32 + PREPARE] = NA;
+	mig_next[D_ABORTED * 32 + IMPORT] = D_ABORTED;
+	mig_res[D_ABORTED * 32 + IMPORT] = ESTALE;
+	mig_next[D_ABORTED * 32 + BIND] = D_ABORTED;
+	mig_res[D_ABORTED * 32 + BIND] = ESTALE;
+	mig_next[D_ABORTED * 32 + COMMIT] = D_ABORTED;
+	mig_res[D_ABORTED * 32 + COMMIT] = ESTALE;
+	mig_next[D_ABORTED * 32 + ABORT] = D_ABORTED;
+	mig_res[D_ABORTED * 32 + ABORT] = OK;
+	mig_next[D_ABORTED * 32 + EXPIRE] = D_ABORTED;
+	mig_res[D_ABORTED * 32 + EXPIRE] = NA;
+	mig_next[D_ABORTED * 32 + RUN] = D_ABORTED;
+	mig_res[D_ABORTED * 32 + RUN] = NA;
+	mig_next[D_ABORTED * 32 + EXTEND] = D_ABORTED;
+	mig_res[D_ABORTED * 32 + EXTEND] = NA;
+}
+
 /*
  * mig_step(cur, act, nxt, res): the row for (cur, act): res is OK and
  * nxt the next state, or res is the errno (nxt = cur, nothing changes),
@@ -11,71 +148,9 @@ mtype = { S_NONE, S_FROZEN, S_GONE, S_RESUMED, D_NONE, D_PREPARED, D_IMPORTED, D
  */
 inline mig_step(cur, act, nxt, res)
 {
+	res = mig_res[cur * 32 + act];
 	if
-	:: cur == S_NONE && act == EXPORT -> nxt = S_FROZEN; res = OK
-	:: cur == S_NONE && act == COMMIT_RCPT -> nxt = S_NONE; res = ENOENT
-	:: cur == S_NONE && act == ABORT_RCPT -> nxt = S_NONE; res = ENOENT
-	:: cur == S_NONE && act == OVERRIDE -> nxt = S_NONE; res = ENOENT
-	:: cur == S_NONE && act == RUN -> nxt = S_NONE; res = OK
-	:: cur == S_NONE && act == EXTEND -> nxt = S_NONE; res = OK
-	:: cur == S_FROZEN && act == EXPORT -> nxt = S_FROZEN; res = ESTALE
-	:: cur == S_FROZEN && act == COMMIT_RCPT -> nxt = S_GONE; res = OK
-	:: cur == S_FROZEN && act == ABORT_RCPT -> nxt = S_RESUMED; res = OK
-	:: cur == S_FROZEN && act == OVERRIDE -> nxt = S_RESUMED; res = OK
-	:: cur == S_FROZEN && act == RUN -> nxt = S_FROZEN; res = EACCES
-	:: cur == S_FROZEN && act == EXTEND -> nxt = S_FROZEN; res = EBUSY
-	:: cur == S_GONE && act == EXPORT -> nxt = S_GONE; res = ESTALE
-	:: cur == S_GONE && act == COMMIT_RCPT -> nxt = S_GONE; res = EALREADY
-	:: cur == S_GONE && act == ABORT_RCPT -> nxt = S_GONE; res = ESTALE
-	:: cur == S_GONE && act == OVERRIDE -> nxt = S_GONE; res = ESTALE
-	:: cur == S_GONE && act == RUN -> nxt = S_GONE; res = EACCES
-	:: cur == S_GONE && act == EXTEND -> nxt = S_GONE; res = ESTALE
-	:: cur == S_RESUMED && act == EXPORT -> nxt = S_RESUMED; res = ESTALE
-	:: cur == S_RESUMED && act == COMMIT_RCPT -> nxt = S_RESUMED; res = ESTALE
-	:: cur == S_RESUMED && act == ABORT_RCPT -> nxt = S_RESUMED; res = EALREADY
-	:: cur == S_RESUMED && act == OVERRIDE -> nxt = S_RESUMED; res = ENOENT
-	:: cur == S_RESUMED && act == RUN -> nxt = S_RESUMED; res = OK
-	:: cur == S_RESUMED && act == EXTEND -> nxt = S_RESUMED; res = OK
-	:: cur == D_NONE && act == PREPARE -> nxt = D_PREPARED; res = OK
-	:: cur == D_NONE && act == IMPORT -> nxt = D_NONE; res = ENOENT
-	:: cur == D_NONE && act == BIND -> nxt = D_NONE; res = ENOENT
-	:: cur == D_NONE && act == COMMIT -> nxt = D_NONE; res = ENOENT
-	:: cur == D_NONE && act == ABORT -> nxt = D_NONE; res = ENOENT
-	:: cur == D_NONE && act == EXPIRE -> nxt = D_NONE; res = NA
-	:: cur == D_NONE && act == RUN -> nxt = D_NONE; res = NA
-	:: cur == D_NONE && act == EXTEND -> nxt = D_NONE; res = NA
-	:: cur == D_PREPARED && act == PREPARE -> nxt = D_PREPARED; res = NA
-	:: cur == D_PREPARED && act == IMPORT -> nxt = D_IMPORTED; res = OK
-	:: cur == D_PREPARED && act == BIND -> nxt = D_PREPARED; res = ENOENT
-	:: cur == D_PREPARED && act == COMMIT -> nxt = D_PREPARED; res = ENOENT
-	:: cur == D_PREPARED && act == ABORT -> nxt = D_ABORTED; res = OK
-	:: cur == D_PREPARED && act == EXPIRE -> nxt = D_ABORTED; res = OK
-	:: cur == D_PREPARED && act == RUN -> nxt = D_PREPARED; res = NA
-	:: cur == D_PREPARED && act == EXTEND -> nxt = D_PREPARED; res = NA
-	:: cur == D_IMPORTED && act == PREPARE -> nxt = D_IMPORTED; res = NA
-	:: cur == D_IMPORTED && act == IMPORT -> nxt = D_IMPORTED; res = ESTALE
-	:: cur == D_IMPORTED && act == BIND -> nxt = D_IMPORTED; res = OK
-	:: cur == D_IMPORTED && act == COMMIT -> nxt = D_ACTIVE; res = OK
-	:: cur == D_IMPORTED && act == ABORT -> nxt = D_ABORTED; res = OK
-	:: cur == D_IMPORTED && act == EXPIRE -> nxt = D_IMPORTED; res = NA
-	:: cur == D_IMPORTED && act == RUN -> nxt = D_IMPORTED; res = EACCES
-	:: cur == D_IMPORTED && act == EXTEND -> nxt = D_IMPORTED; res = OK
-	:: cur == D_ACTIVE && act == PREPARE -> nxt = D_ACTIVE; res = NA
-	:: cur == D_ACTIVE && act == IMPORT -> nxt = D_ACTIVE; res = ESTALE
-	:: cur == D_ACTIVE && act == BIND -> nxt = D_ACTIVE; res = OK
-	:: cur == D_ACTIVE && act == COMMIT -> nxt = D_ACTIVE; res = OK
-	:: cur == D_ACTIVE && act == ABORT -> nxt = D_ACTIVE; res = EBUSY
-	:: cur == D_ACTIVE && act == EXPIRE -> nxt = D_ACTIVE; res = NA
-	:: cur == D_ACTIVE && act == RUN -> nxt = D_ACTIVE; res = OK
-	:: cur == D_ACTIVE && act == EXTEND -> nxt = D_ACTIVE; res = OK
-	:: cur == D_ABORTED && act == PREPARE -> nxt = D_ABORTED; res = NA
-	:: cur == D_ABORTED && act == IMPORT -> nxt = D_ABORTED; res = ESTALE
-	:: cur == D_ABORTED && act == BIND -> nxt = D_ABORTED; res = ESTALE
-	:: cur == D_ABORTED && act == COMMIT -> nxt = D_ABORTED; res = ESTALE
-	:: cur == D_ABORTED && act == ABORT -> nxt = D_ABORTED; res = OK
-	:: cur == D_ABORTED && act == EXPIRE -> nxt = D_ABORTED; res = NA
-	:: cur == D_ABORTED && act == RUN -> nxt = D_ABORTED; res = NA
-	:: cur == D_ABORTED && act == EXTEND -> nxt = D_ABORTED; res = NA
-	:: else -> nxt = cur; res = NA
+	:: res == 0 -> nxt = cur; res = NA
+	:: else -> nxt = mig_next[cur * 32 + act]
 	fi
 }
