@@ -32,6 +32,9 @@ static int __init tvm_init(void)
 	ret = tvm_policy_init();
 	if (ret)
 		goto err_policy;
+	ret = tvm_mig_crypto_init();
+	if (ret)
+		goto err_mig_crypto;
 	ret = tvm_vm_init();
 	if (ret)
 		goto err_vm;
@@ -56,6 +59,8 @@ err_migrate:
 err_securityfs:
 	tvm_vm_uninit();
 err_vm:
+	tvm_mig_crypto_exit();
+err_mig_crypto:
 	tvm_policy_uninit();
 err_policy:
 	tvm_bank_uninit();
@@ -75,6 +80,7 @@ static void __exit tvm_exit(void)
 	tvm_hooks_uninit();
 	tvm_registry_uninit();
 	tvm_vm_uninit();
+	tvm_mig_crypto_exit();
 	tvm_policy_uninit();
 	tvm_quote_uninit();
 	tvm_securityfs_uninit();
