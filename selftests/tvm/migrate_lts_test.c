@@ -56,7 +56,9 @@ struct blob {
 struct ctx {
 	enum tvm_mig_action act;	/* the row's action */
 	uint32_t vm;			/* the source VM */
+	uint8_t uuid[TVM_UUID_SIZE];	/* its UUID */
 	bool vm_up;
+	bool on_way;			/* bringing the record to the row's state */
 	bool kvm;			/* the source VM is a KVM VM */
 	struct kvm_vm skvm, dkvm;	/* the source's, the destination's */
 	bool skvm_up, dkvm_up;
@@ -530,6 +532,7 @@ static int make_receipt(struct tnl *nl, struct ctx *c, uint16_t kind,
 	memcpy(p + 48, host_id, 32);
 	if (c->exported && (e = read_fd(c->efd, &elen))) {
 		md(TVM_BANK_SHA256, e, elen, p + 80);
+		memcpy(p + 112, c->uuid, TVM_UUID_SIZE);
 		free(e);
 	}
 	b->len = BLOB_HDR + RCPT_BODY;
@@ -550,8 +553,15 @@ static int source_receipt(struct tnl *nl, struct ctx *c, uint8_t cmd)
 				NEED(do_import(nl, c), "IMPORT");
 			NEED(dest_end(nl, c, cmd), "COMMIT");
 		} else if (!commit && !c->committed) {
+			/*
+			 * The row's own receipt is the destination's for an
+			 * id it never imported when it did not (it names no
+			 * source); on the way to a state, one it imported.
+			 */
 			if (!c->prepared)
 				NEED(do_prepare(nl, c), "PREPARE");
+			if (c->on_way && c->exported && !c->imported)
+				NEED(do_import(nl, c), "IMPORT");
 			NEED(dest_end(nl, c, cmd), "ABORT");
 		} else {
 			NEED(make_receipt(nl, c, commit ? KIND_COMMIT :
@@ -735,21 +745,34 @@ static void cleanup(struct tnl *nl, struct ctx *c)
 		close(c->efd);
 }
 
+static int uuid_cb(const struct nlmsghdr *h, void *arg)
+{
+	const struct nlattr *a = tmsg_attr(h, TVM_A_VM_UUID);
+
+	if (a && tattr_len(a) == TVM_UUID_SIZE)
+		memcpy(arg, tattr_data(a), TVM_UUID_SIZE);
+	return 0;
+}
+
 /* The source VM: a KVM VM when the row runs it, else a plain one. */
 static int new_vm(struct tnl *nl, struct ctx *c)
 {
 	struct tk_vm v;
 	int ret;
 
-	if (!c->kvm)
-		return tvm_vm_create(nl, VM_NAME, 0, 0, &c->vm);
-	ret = kvm_up(nl, &c->skvm, VM_NAME, NULL);
-	if (ret)
-		return ret;
-	c->skvm_up = true;
-	ret = tk_vm_of(nl, getpid(), &v);
+	if (!c->kvm) {
+		ret = tvm_vm_create(nl, VM_NAME, 0, 0, &c->vm);
+	} else {
+		ret = kvm_up(nl, &c->skvm, VM_NAME, NULL);
+		if (ret)
+			return ret;
+		c->skvm_up = true;
+		ret = tk_vm_of(nl, getpid(), &v);
+		if (!ret)
+			c->vm = v.id;
+	}
 	if (!ret)
-		c->vm = v.id;
+		ret = tvm_vm_call(nl, TVM_CMD_VM_GET, c->vm, uuid_cb, c->uuid);
 	return ret;
 }
 
@@ -821,6 +844,7 @@ static bool drive_row(struct tnl *nl, const struct tvm_mig_rule *r)
 	enum tvm_mig_action path[__TVM_MIG_STATE_MAX];
 	bool source = source_state(r->state);
 	struct ctx c = { .efd = -1 };
+	char extack[sizeof(nl->extack)];
 	int n, i, ret, st, want;
 	bool ok = false;
 
@@ -843,6 +867,7 @@ static bool drive_row(struct tnl *nl, const struct tvm_mig_rule *r)
 		goto out;
 	}
 	c.vm_up = true;
+	c.on_way = true;
 	for (i = 0; i < n; i++) {
 		ret = act(nl, &c, source, path[i]);
 		if (ret) {
@@ -859,12 +884,14 @@ static bool drive_row(struct tnl *nl, const struct tvm_mig_rule *r)
 		goto out;
 	}
 
+	c.on_way = false;
 	ret = act(nl, &c, source, r->action);
+	snprintf(extack, sizeof(extack), "%s", nl->extack);
 	st = record_state(nl, &c, source);
 	want = r->result ? r->state : r->next;
 	ok = ret == r->result && st == want;
 	fprintf(stderr, "#   %s: %s (%s), state %s%s\n",
-		tvm_mig_action_names[r->action], errname(ret), nl->extack,
+		tvm_mig_action_names[r->action], errname(ret), extack,
 		st >= 0 && st < __TVM_MIG_STATE_MAX ?
 		tvm_mig_state_names[st] : "?",
 		ok ? "" : ": NOT what the table says");
