@@ -257,6 +257,25 @@ static int vm_migration(struct tnl *nl, uint32_t vm)
 	return v;
 }
 
+/* TVM_A_VM_LOG_COUNT of VM @vm (the next sequence number), or -1. */
+static int log_count_cb(const struct nlmsghdr *h, void *arg)
+{
+	const struct nlattr *a = tmsg_attr(h, TVM_A_VM_LOG_COUNT);
+
+	if (a)
+		*(int64_t *)arg = (int64_t)tattr_u64(a);
+	return 0;
+}
+
+static int64_t log_count(struct tnl *nl, uint32_t vm)
+{
+	int64_t n = -1;
+
+	if (tvm_vm_call(nl, TVM_CMD_VM_GET, vm, log_count_cb, &n))
+		return -1;
+	return n;
+}
+
 /* The migration section: the VM may go to this host. */
 static int load_policy(struct tnl *nl)
 {
@@ -633,11 +652,8 @@ static int do_run(struct tnl *nl, struct ctx *c, bool source)
 			return -EPIPE;	/* made by new_vm() for RUN rows */
 		return kvm_vm_run(&c->skvm, 0);
 	}
-	if (!c->dkvm_up) {
-		NEED(kvm_up(nl, &c->dkvm, NULL, c->id),
-		     "a KVM VM bound to the migration");
-		c->dkvm_up = true;
-	}
+	if (!c->dkvm_up)
+		return -EPIPE;	/* made by drive_row() for RUN rows */
 	return kvm_vm_run(&c->dkvm, 0);
 }
 
@@ -846,6 +862,8 @@ static bool drive_row(struct tnl *nl, const struct tvm_mig_rule *r)
 	struct ctx c = { .efd = -1 };
 	char extack[sizeof(nl->extack)];
 	int n, i, ret, st, want;
+	int64_t before;
+	uint32_t vm;
 	bool ok = false;
 
 	c.act = r->action;
@@ -885,11 +903,34 @@ static bool drive_row(struct tnl *nl, const struct tvm_mig_rule *r)
 	}
 
 	c.on_way = false;
+	/*
+	 * A destination's RUN: a KVM VM takes the instance first (its
+	 * memory and vCPU are measured into it: extends, not the row).
+	 */
+	if (!source && r->action == TVM_MA_RUN) {
+		ret = kvm_up(nl, &c.dkvm, NULL, c.id);
+		if (ret) {
+			fprintf(stderr, "#   a KVM VM bound to the migration: "
+				"%s (%s)\n", errname(ret), nl->extack);
+			goto out;
+		}
+		c.dkvm_up = true;
+	}
+	/* The row's VM: the source's, or the instance D imported. */
+	vm = source ? c.vm : c.imported ? c.dvm : 0;
+	before = vm ? log_count(nl, vm) : -1;
 	ret = act(nl, &c, source, r->action);
 	snprintf(extack, sizeof(extack), "%s", nl->extack);
 	st = record_state(nl, &c, source);
 	want = r->result ? r->state : r->next;
 	ok = ret == r->result && st == want;
+	/* A refused action changes nothing: not even the VM's log. */
+	if (ok && ret && vm && log_count(nl, vm) != before) {
+		fprintf(stderr, "#   refused, yet the VM's log went from %lld "
+			"to %lld events\n", (long long)before,
+			(long long)log_count(nl, vm));
+		ok = false;
+	}
 	fprintf(stderr, "#   %s: %s (%s), state %s%s\n",
 		tvm_mig_action_names[r->action], errname(ret), extack,
 		st >= 0 && st < __TVM_MIG_STATE_MAX ?
