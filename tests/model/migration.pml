@@ -20,6 +20,9 @@
  *   SRC_TIMEOUT  a mutant: the source unfreezes by itself when it has
  *                waited long enough, as if D had aborted (spin must find
  *                the copy that resumes after D activated)
+ *   RECEIPT_NEEDS_SOURCE  S takes only an ABORT receipt that names it,
+ *                one of an id D imported (spin must find the source that
+ *                stays frozen when D's id ended before the import)
  *   PROBE_SECOND a probe, not a property: spin must reach a second
  *                migration of the VM that commits after the first aborted
  *
@@ -68,6 +71,7 @@ bool calm;
 /* Ghosts: what the properties speak of. */
 byte accP[NID], accE[NID], accC[NID], accA[NID];	/* blobs accepted */
 bool activated[NID];	/* D's record i has been D_ACTIVE */
+bool dimported[NID];	/* D imported id i: its receipts name S */
 bool overridden;	/* S logged a PCR 15 OVERRIDE event */
 byte copies;		/* live copies of the VM now */
 byte pending;		/* records not ended: S_FROZEN, D_PREPARED, D_IMPORTED */
@@ -190,6 +194,13 @@ end_source:
 	}
 	:: atomic { PICK(CAN_ABORT_RCPT);
 		mig_step(srec[i], ABORT_RCPT, nx, rs);
+#ifdef RECEIPT_NEEDS_SOURCE
+		/* A receipt that names no source refused (EXDEV). */
+		if
+		:: !dimported[i] -> rs = NA
+		:: else
+		fi;
+#endif
 		if
 		:: rs == OK ->
 			/* Only when D provably did not activate. */
@@ -266,6 +277,7 @@ end_dest:
 		:: rs == OK && act == IMPORT ->
 			/* No import without a matching, unused prepare. */
 			assert(old == D_PREPARED && seenP[i]);
+			dimported[i] = true;
 			accE[i]++
 		:: rs == OK && act == COMMIT ->
 			activated[i] = true;
@@ -299,6 +311,7 @@ end_dest:
 		if
 		:: rs == OK && act == IMPORT ->
 			assert(old == D_PREPARED && seenP[i]);
+			dimported[i] = true;
 			accE[i]++
 		:: rs == OK && act == COMMIT ->
 			activated[i] = true;
