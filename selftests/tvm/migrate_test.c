@@ -1166,10 +1166,12 @@ static int kvm_guest(struct kvm_vm *k)
  */
 TEST_F(mig, kvm_vm_frozen_and_incoming)
 {
+	struct tvm_log log = {};
 	struct kvm_vm a, b;
 	struct blob prep, rcpt;
 	struct vm_info v, vi;
 	struct tk_vm t;
+	size_t i;
 	uint8_t id[16];
 	uint32_t dst;
 	int fd;
@@ -1212,6 +1214,17 @@ TEST_F(mig, kvm_vm_frozen_and_incoming)
 	EXPECT_EQ(0, kvm_vm_run(&b, 0));
 	ASSERT_EQ(0, vm_info(&self->nl, dst, &vi));
 	EXPECT_EQ(v.trust, vi.trust);
+	/*
+	 * Not launched again: after the IN event (source's events, OUT, IN)
+	 * only its VMM (PCR 8) and configuration (PCR 12), no memory (PCR 9).
+	 */
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, dst, v.log_count + 1, &log));
+	ASSERT_LT(1u, log.n);
+	EXPECT_TRUE(is_mig_event(&log.ev[0], TVM_EV_MIG_IN, id, self->host_a,
+				 self->host_a));
+	for (i = 1; i < log.n; i++)
+		EXPECT_NE((uint32_t)TVM_PCR_OS, log.ev[i].pcr) TH_LOG("event %zu", i);
+	tvm_log_free(&log);
 	ASSERT_EQ(0, mig_end(&self->nl, TVM_CMD_MIGRATE_COMMIT, NULL, &rcpt,
 			     NULL)) TH_LOG("%s", self->nl.extack);
 	EXPECT_EQ(-EACCES, kvm_vm_run(&a, 0));
