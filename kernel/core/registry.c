@@ -566,8 +566,9 @@ bool tvm_vm_incoming(const struct tvm_vm *vm)
 {
 	u8 s = READ_ONCE(vm->mig_state);
 
-	return s == TVM_MIG_D_IMPORTED || s == TVM_MIG_D_ACTIVE ||
-	       s == TVM_MIG_D_ABORTED;
+	return (s == TVM_MIG_D_IMPORTED || s == TVM_MIG_D_ACTIVE ||
+		s == TVM_MIG_D_ABORTED) &&
+	       READ_ONCE(vm->trust) != TVM_TRUST_PENDING;
 }
 EXPORT_SYMBOL_GPL(tvm_vm_incoming);
 

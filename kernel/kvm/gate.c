@@ -85,7 +85,14 @@ int tk_run(struct kvm_vcpu *vcpu, int (*run)(struct kvm_vcpu *vcpu))
 	if (!tk) {
 		ret = -ENOMEM;		/* adopting it failed; tk_get() said so */
 	} else {
-		ret = tk_launch(tk);
+		/*
+		 * A VM frozen by a migration (or imported and not committed)
+		 * is not launched either: its state may not change, and a
+		 * launch refused now would never come again.
+		 */
+		ret = tvm_vm_may_run(tk->vm, reason, sizeof(reason));
+		if (!ret)
+			ret = tk_launch(tk);
 		if (!ret)
 			ret = tvm_vm_may_run(tk->vm, reason, sizeof(reason));
 		if (!ret && tk->incoming)
