@@ -23,6 +23,14 @@
  *   RECEIPT_NEEDS_SOURCE  S takes only an ABORT receipt that names it,
  *                one of an id D imported (spin must find the source that
  *                stays frozen when D's id ended before the import)
+ *   EVICT        ended records (S_GONE, S_RESUMED, D_ACTIVE, D_ABORTED)
+ *                may be evicted, as the kernel does past TVM_MIG_MAX;
+ *                ids are still never reused, and a VM keeps its own
+ *                state (spin must find the PREPARE blob taken twice)
+ *   EVICT_REPLAY_OK  with EVICT: do not check that a PREPARE blob, and
+ *                an ABORT receipt of an id never imported, which answers
+ *                each export of that PREPARE, are taken once (everything
+ *                else must hold)
  *   PROBE_SECOND a probe, not a property: spin must reach a second
  *                migration of the VM that commits after the first aborted
  *
@@ -60,6 +68,11 @@ bool seenC[NID];	/* D's COMMIT receipt of id i */
 bool seenA[NID];	/* D's ABORT receipt of id i */
 
 byte scur = NOREC;	/* the source record of the VM's latest export */
+mtype vmst = S_NONE;	/* the VM's own state: its latest record's, kept on
+			 * the VM even when that record is evicted */
+mtype dinst[NID] = D_NONE;	/* D's instance of id i: its record's state,
+				 * kept when the record is evicted */
+bool dused[NID];	/* D prepared id i once: ids are never reused */
 
 /*
  * calm: the adversary has stopped, and both operators finish what they
@@ -92,19 +105,15 @@ inline check()
 {
 	copies = 0;
 	pending = 0;
+	live(vmst, l);
 	if
-	:: scur == NOREC -> copies++
-	:: else ->
-		live(srec[scur], l);
-		if
-		:: l -> copies++
-		:: else
-		fi
+	:: l -> copies++
+	:: else
 	fi;
 	j = 0;
 	do
 	:: j < NID ->
-		live(drec[j], l);
+		live(dinst[j], l);
 		if
 		:: l -> copies++
 		:: else
@@ -117,8 +126,10 @@ inline check()
 		/* The two receipts of one id exclude each other. */
 		assert(!(seenC[j] && seenA[j]));
 		/* No blob is accepted twice. */
-		assert(accP[j] <= 1 && accE[j] <= 1 && accC[j] <= 1 &&
-		       accA[j] <= 1);
+#ifndef EVICT_REPLAY_OK
+		assert(accP[j] <= 1 && accA[j] <= 1);
+#endif
+		assert(accE[j] <= 1 && accC[j] <= 1);
 		j++
 	:: else -> break
 	od;
@@ -144,6 +155,12 @@ inline check()
 #define CAN_COMMIT_RCPT(k) (seenC[k] && (!calm || srec[k] == S_FROZEN))
 #define CAN_ABORT_RCPT(k) (seenA[k] && (!calm || srec[k] == S_FROZEN))
 
+/* The VM's own state follows its latest record's. */
+#define VM_FOLLOWS(k)	if :: k == scur -> vmst = srec[k] :: else fi
+
+#define S_ENDED(k)	(!calm && (srec[k] == S_GONE || srec[k] == S_RESUMED))
+#define D_ENDED(k)	(!calm && (drec[k] == D_ACTIVE || drec[k] == D_ABORTED))
+
 /* The source host: its kernel, and its operator carrying blobs. */
 proctype Source()
 {
@@ -160,14 +177,10 @@ end_source:
 		 * extended (frozen in another migration, or gone) is not
 		 * exported (EBUSY, ESTALE).
 		 */
-		if
-		:: scur != NOREC ->
-			live(srec[scur], l)
+		live(vmst, l);
 #ifdef GUARD_FROZEN_ONLY
-			; l = srec[scur] != S_FROZEN
+		l = vmst != S_FROZEN;
 #endif
-		:: else -> l = 1
-		fi;
 		if
 		:: l ->
 			mig_step(srec[i], EXPORT, nx, rs);
@@ -175,6 +188,7 @@ end_source:
 			:: rs == OK ->
 				srec[i] = nx;
 				scur = i;
+				vmst = nx;
 				accP[i]++;
 				seenE[i] = true
 			:: else
@@ -187,7 +201,7 @@ end_source:
 	:: atomic { PICK(CAN_COMMIT_RCPT);
 		mig_step(srec[i], COMMIT_RCPT, nx, rs);
 		if
-		:: rs == OK -> srec[i] = nx; accC[i]++
+		:: rs == OK -> srec[i] = nx; accC[i]++; VM_FOLLOWS(i)
 		:: else
 		fi;
 		check(); i = 0; nx = 0; rs = 0
@@ -205,7 +219,7 @@ end_source:
 		:: rs == OK ->
 			/* Only when D provably did not activate. */
 			assert(!activated[i]);
-			srec[i] = nx; accA[i]++
+			srec[i] = nx; accA[i]++; VM_FOLLOWS(i)
 		:: else
 		fi;
 		check(); i = 0; nx = 0; rs = 0
@@ -217,18 +231,22 @@ end_source:
 		if
 		:: rs == OK ->
 			assert(!activated[scur]);
-			srec[scur] = nx
+			srec[scur] = nx; vmst = nx
 		:: else
 		fi;
 		check(); nx = 0; rs = 0
 	}
+#endif
+#ifdef EVICT
+	/* An ended record evicted: the id is forgotten here. */
+	:: atomic { PICK(S_ENDED); srec[i] = S_NONE; check(); i = 0 }
 #endif
 #ifdef ADMIN_OVERRIDE
 	/* migrate abort --force VM: the VM's latest record. */
 	:: atomic { !calm && scur != NOREC ->
 		mig_step(srec[scur], OVERRIDE, nx, rs);
 		if
-		:: rs == OK -> srec[scur] = nx; overridden = true
+		:: rs == OK -> srec[scur] = nx; vmst = nx; overridden = true
 		:: else
 		fi;
 		check(); nx = 0; rs = 0
@@ -268,12 +286,17 @@ end_dest:
 		fi;
 		old = drec[i];
 		mig_step(old, act, nx, rs);
+		/* PREPARE makes a new id: one never used. */
 		if
-		:: rs == OK -> drec[i] = nx
+		:: act == PREPARE && dused[i] -> rs = NA
 		:: else
 		fi;
 		if
-		:: rs == OK && act == PREPARE -> seenP[i] = true
+		:: rs == OK -> drec[i] = nx; dinst[i] = nx
+		:: else
+		fi;
+		if
+		:: rs == OK && act == PREPARE -> seenP[i] = true; dused[i] = true
 		:: rs == OK && act == IMPORT ->
 			/* No import without a matching, unused prepare. */
 			assert(old == D_PREPARED && seenP[i]);
@@ -305,7 +328,7 @@ end_dest:
 		old = drec[i];
 		mig_step(old, act, nx, rs);
 		if
-		:: rs == OK -> drec[i] = nx
+		:: rs == OK -> drec[i] = nx; dinst[i] = nx
 		:: else
 		fi;
 		if
@@ -322,6 +345,10 @@ end_dest:
 		fi;
 		check(); i = 0; nx = 0; rs = 0; old = 0; act = 0
 	}
+#ifdef EVICT
+	/* An ended record evicted; its instance, if live, lives on. */
+	:: atomic { PICK(D_ENDED); drec[i] = D_NONE; check(); i = 0 }
+#endif
 	od
 }
 
