@@ -41,6 +41,9 @@ static int __init tvm_init(void)
 	ret = tvm_securityfs_init();
 	if (ret)
 		goto err_securityfs;
+	ret = tvm_migrate_init();
+	if (ret)
+		goto err_migrate;
 	ret = tvm_netlink_init();
 	if (ret)
 		goto err_netlink;
@@ -50,6 +53,8 @@ static int __init tvm_init(void)
 	return 0;
 
 err_netlink:
+	tvm_migrate_exit();
+err_migrate:
 	tvm_securityfs_uninit();
 err_securityfs:
 	tvm_vm_uninit();
@@ -71,6 +76,7 @@ err_bank:
 static void __exit tvm_exit(void)
 {
 	tvm_netlink_uninit();
+	tvm_migrate_exit();
 	tvm_hooks_uninit();
 	tvm_registry_uninit();
 	tvm_vm_uninit();
