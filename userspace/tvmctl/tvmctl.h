@@ -65,6 +65,8 @@ extern const struct tvmctl_cmd vm_cmds[];
 extern const struct tvmctl_cmd pcr_cmds[];
 extern const struct tvmctl_cmd policy_cmds[];
 extern const struct tvmctl_cmd ak_cmds[];
+extern const struct tvmctl_cmd migrate_cmds[];
+int migrate_main(struct tvmctl *ctl, int argc, char **argv);
 
 /* Run the subcommand argv[1] of @ctl->cmd, one of its @subs. */
 int tvmctl_dispatch(struct tvmctl *ctl, int argc, char **argv);
@@ -122,6 +124,13 @@ int tvmctl_parse_pcrs(const struct tvmctl *ctl, const char *arg,
  */
 int tvmctl_vm_args(const struct tvmctl *ctl, int argc, char **argv, int want,
 		   struct vm_sel *sel, const char **first);
+
+/*
+ * A migration id (32 hex digits) into @id; prints why not and returns
+ * TVMCTL_USAGE, or returns 0.
+ */
+int tvmctl_parse_mig_id(const struct tvmctl *ctl, const char *arg,
+			uint8_t id[TVM_MIG_ID_SIZE]);
 
 /* Connect to tvm.ko; prints why not and returns TVMCTL_ERR on failure. */
 int tvmctl_nl_open(const struct tvmctl *ctl, struct tvm_nl **nlp);
