@@ -4,6 +4,7 @@
 #
 #   make            build the modules, tvmctl, the selftests and unit tests
 #   make check      install what is missing, build, run every test
+#   make e2e        only the two-host migration test (two emulated hosts)
 #   make demo       install what is missing, build, walk through tvm in the
 #                   emulated hypervisor host
 #   make bench      run the benchmarks in the emulated host
@@ -69,6 +70,11 @@ check: deps
 	$(MAKE) all
 	scripts/check
 
+# The two-host trusted migration test alone (scripts/check runs it too).
+e2e: deps
+	$(MAKE) all
+	tests/e2e/migrate.sh
+
 demo: deps
 	$(MAKE) all
 	scripts/vm-run -- scripts/demo.sh
@@ -100,5 +106,5 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/tvm/kmod clean
 	rm -rf $(BUILD)
 
-.PHONY: all modules tvmctl selftests unit fuzz bench-build bench deps check demo doc-examples checkpatch \
+.PHONY: all modules tvmctl selftests unit fuzz bench-build bench deps check e2e demo doc-examples checkpatch \
 	modules_install install clean
