@@ -21,13 +21,13 @@ const char *mig_kind_name(unsigned int kind)
 {
 	switch (kind) {
 	case MIG_KIND_PREPARE:
-		return "PREPARE blob";
+		return "a PREPARE blob";
 	case MIG_KIND_EXPORT:
-		return "EXPORT blob";
+		return "an EXPORT blob";
 	case MIG_KIND_COMMIT:
-		return "COMMIT receipt";
+		return "a COMMIT receipt";
 	case MIG_KIND_ABORT:
-		return "ABORT receipt";
+		return "an ABORT receipt";
 	default:
 		return "not a tvm migration blob";
 	}

@@ -30,7 +30,7 @@
  * not start with a tvm migration blob header.
  */
 unsigned int mig_blob_kind(const uint8_t *buf, size_t len);
-/* "PREPARE blob", "EXPORT blob", "COMMIT receipt", "ABORT receipt". */
+/* "a PREPARE blob", "an EXPORT blob", "a COMMIT receipt", "an ABORT receipt". */
 const char *mig_kind_name(unsigned int kind);
 /* The text of an enum tvm_mig_state ("frozen", "imported", ...). */
 const char *mig_state_name(uint32_t state);

@@ -198,7 +198,7 @@ static int blob_in(const struct tvmctl *ctl, const struct mig_io *io,
 					  io->in, strerror(errno));
 	} else if (isatty(fd)) {
 		return tvmctl_err(TVMCTL_USAGE,
-				  "%s: standard input is a terminal; give the %s on it (a pipe or '< FILE') or with -i FILE",
+				  "%s: standard input is a terminal; give %s on it (a pipe or '< FILE') or with -i FILE",
 				  ctl->name, mig_kind_name(kind));
 	}
 	ret = read_fd(fd, max, buf, len);
@@ -206,7 +206,7 @@ static int blob_in(const struct tvmctl *ctl, const struct mig_io *io,
 		close(fd);
 	if (ret == -EFBIG)
 		return tvmctl_err(TVMCTL_ERR,
-				  "%s: %s: larger than any %s (%zu bytes)",
+				  "%s: %s: larger than %s can be (%zu bytes)",
 				  ctl->name, from, mig_kind_name(kind), max);
 	if (ret)
 		return tvmctl_err(TVMCTL_ERR, "%s: reading %s: %s", ctl->name,
@@ -216,9 +216,9 @@ static int blob_in(const struct tvmctl *ctl, const struct mig_io *io,
 	if (!*len || (got && got != kind)) {
 		free(*buf);
 		*buf = NULL;
-		return tvmctl_err(TVMCTL_ERR, "%s: %s is %s%s, not a %s",
-				  ctl->name, from, *len ? "a " : "empty",
-				  *len ? mig_kind_name(got) : "",
+		return tvmctl_err(TVMCTL_ERR, "%s: %s is %s, not %s",
+				  ctl->name, from,
+				  *len ? mig_kind_name(got) : "empty",
 				  mig_kind_name(kind));
 	}
 	return 0;

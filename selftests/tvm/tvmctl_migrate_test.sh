@@ -1,0 +1,168 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# tvmctl migrate on one host (ABI 10), what tvmctl itself adds to the
+# kernel's checks (selftests/tvm/migrate_test.c has those): blobs written
+# whole to -o FILE with the report on stdout; a blob of the wrong kind,
+# or none, named before anything is sent; each kernel errno said with its
+# meaning (a tampered PREPARE blob: the signature; an export the VM's
+# policy does not allow: the policy, and the VM is not frozen; a receipt
+# for a migration this host never exported: out of order); the
+# destination's ABORT receipt; migrate list; launch --incoming of an id
+# with nothing imported runs nothing; bad ids and options are usage
+# errors.  The host is its own peer: its AK's public key is in its own
+# .tvm_migration keyring.
+
+. "$(dirname "$0")/ktap.sh"
+
+dir=$(cd "$(dirname "$0")" && pwd)
+tvmctl=${TVMCTL:-$dir/../tvmctl}
+[ -x "$tvmctl" ] || tvmctl=tvmctl
+tmp=$(mktemp -d)
+vm=mt-vm
+
+cleanup() {
+	"$tvmctl" vm delete $vm > /dev/null 2>&1
+	"$tvmctl" policy delete name=$vm > /dev/null 2>&1
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+names="usage_errors_exit_2
+no_blob_or_the_wrong_kind_is_named_before_sending
+prepare_writes_a_prepare_blob_and_reports_the_id
+list_shows_the_prepared_id
+tampered_blob_is_a_signature_error_with_its_meaning
+export_the_policy_refuses_leaves_the_vm_unfrozen
+destination_abort_writes_an_abort_receipt_again_and_again
+receipt_for_a_migration_never_exported_is_out_of_order
+launch_incoming_without_an_import_runs_nothing"
+
+ktap_plan 9
+[ -d /sys/kernel/security/tvm ] || ktap_skip_all "tvm.ko is not loaded"
+if [ "$(cat /sys/kernel/security/tvm/version)" -lt 10 ]; then
+	ktap_skip_all "tvm.ko is older than ABI 10"
+fi
+
+# json_field KEY FILE: the value of "KEY" on the first line that has it.
+json_field() {
+	sed -n "s/.*\"$1\": *\"\{0,1\}\([^\",}]*\).*/\1/p" "$2" | head -n 1
+}
+
+# kind FILE: the kind field of a blob's header (bytes 6-7, big-endian).
+kind() {
+	od -An -tu1 -j 6 -N 2 "$1" | awk '{ print $1 * 256 + $2 }'
+}
+
+flip() { # FILE OFFSET: flip the low bit of the byte at OFFSET
+	_b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	# shellcheck disable=SC2059
+	printf "$(printf '\\%03o' $((_b ^ 1)))" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc 2> /dev/null
+}
+
+id0=00112233445566778899aabbccddeeff
+if expect_status 2 "$tvmctl" migrate commit 1234 &&
+   grep -q "bad migration id '1234'" "$tmp/err" &&
+   expect_status 2 "$tvmctl" migrate export --ttl 5 $vm &&
+   grep -q "option '--ttl' is not one of this command's" "$tmp/err" &&
+   expect_status 2 "$tvmctl" migrate prepare --ttl 3601 &&
+   expect_status 2 "$tvmctl" migrate abort --force &&
+   expect_status 2 "$tvmctl" migrate commit $id0 -i /dev/null &&
+   expect_status 2 "$tvmctl" launch --incoming $id0 --name x -- true; then
+	ktap_pass usage_errors_exit_2
+else
+	ktap_fail usage_errors_exit_2
+fi
+
+printf 'TVMG\000\001\000\003xxxxxxxx' > "$tmp/receipt-like"
+if expect_status 1 "$tvmctl" migrate import -i /dev/null &&
+   grep -q "is empty, not an EXPORT blob" "$tmp/err" &&
+   expect_status 1 "$tvmctl" migrate export $vm -i "$tmp/receipt-like" \
+	-o "$tmp/x" &&
+   grep -q "is a COMMIT receipt, not a PREPARE blob" "$tmp/err" &&
+   [ ! -e "$tmp/x" ]; then
+	ktap_pass no_blob_or_the_wrong_kind_is_named_before_sending
+else
+	ktap_fail no_blob_or_the_wrong_kind_is_named_before_sending
+fi
+
+# This host's AK, and its public key as its own peer.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+	-out "$tmp/ak.pem" 2>/dev/null
+openssl pkcs8 -topk8 -nocrypt -in "$tmp/ak.pem" -outform DER -out "$tmp/ak.pk8"
+openssl pkey -in "$tmp/ak.pem" -pubout -out "$tmp/pub.pem"
+keyctl padd asymmetric tvm-test:mig-ak @u < "$tmp/ak.pk8" > /dev/null
+"$tvmctl" ak set tvm-test:mig-ak > /dev/null
+"$tvmctl" migrate peer add "$tmp/pub.pem" > /dev/null 2>&1
+
+if expect_status 0 "$tvmctl" -j migrate prepare --ttl 600 -o "$tmp/prep" &&
+   id=$(json_field id "$tmp/out") && [ ${#id} = 32 ] &&
+   [ "$(head -c 4 "$tmp/prep")" = TVMG ] && [ "$(kind "$tmp/prep")" = 1 ] &&
+   [ ! -e "$tmp/prep.tmp" ]; then
+	ktap_pass prepare_writes_a_prepare_blob_and_reports_the_id
+else
+	ktap_fail prepare_writes_a_prepare_blob_and_reports_the_id \
+		"$(cat "$tmp/out" "$tmp/err")"
+fi
+
+if expect_status 0 "$tvmctl" -j migrate list &&
+   grep -q "\"id\": \"$id\", \"role\": \"destination\", \"state\": \"prepared\"" "$tmp/out" &&
+   expect_status 0 "$tvmctl" migrate list &&
+   grep -q "^$id destination prepared" "$tmp/out"; then
+	ktap_pass list_shows_the_prepared_id
+else
+	ktap_fail list_shows_the_prepared_id "$(cat "$tmp/out" "$tmp/err")"
+fi
+
+"$tvmctl" vm create $vm > /dev/null
+cp "$tmp/prep" "$tmp/bad"
+flip "$tmp/bad" $(($(wc -c < "$tmp/bad") - 1))
+if expect_status 1 "$tvmctl" migrate export $vm -i "$tmp/bad" -o "$tmp/exp" &&
+   grep -q "Key was rejected by service" "$tmp/err" &&
+   grep -q "the blob was changed after it was signed" "$tmp/err" &&
+   [ ! -e "$tmp/exp" ]; then
+	ktap_pass tampered_blob_is_a_signature_error_with_its_meaning
+else
+	ktap_fail tampered_blob_is_a_signature_error_with_its_meaning
+fi
+
+# A VM with no policy (no migration section) goes nowhere.
+if expect_status 1 "$tvmctl" migrate export $vm -i "$tmp/prep" -o "$tmp/exp" &&
+   grep -q "Operation not permitted" "$tmp/err" &&
+   grep -q "does not allow that destination; nothing was frozen" "$tmp/err" &&
+   [ ! -e "$tmp/exp" ] && expect_status 0 "$tvmctl" -j vm show $vm &&
+   ! grep -q '"migration"' "$tmp/out"; then
+	ktap_pass export_the_policy_refuses_leaves_the_vm_unfrozen
+else
+	ktap_fail export_the_policy_refuses_leaves_the_vm_unfrozen
+fi
+
+if expect_status 0 "$tvmctl" migrate abort "$id" -o "$tmp/r1" &&
+   [ "$(kind "$tmp/r1")" = 4 ] &&
+   expect_status 0 "$tvmctl" migrate abort "$id" -o "$tmp/r2" &&
+   [ "$(kind "$tmp/r2")" = 4 ] &&
+   expect_status 0 "$tvmctl" -j migrate list &&
+   grep -q "\"id\": \"$id\", \"role\": \"destination\", \"state\": \"aborted\"" "$tmp/out"; then
+	ktap_pass destination_abort_writes_an_abort_receipt_again_and_again
+else
+	ktap_fail destination_abort_writes_an_abort_receipt_again_and_again \
+		"$(cat "$tmp/out" "$tmp/err")"
+fi
+
+if expect_status 1 "$tvmctl" migrate abort -i "$tmp/r1" &&
+   grep -q "out of order" "$tmp/err"; then
+	ktap_pass receipt_for_a_migration_never_exported_is_out_of_order
+else
+	ktap_fail receipt_for_a_migration_never_exported_is_out_of_order
+fi
+
+if expect_status 1 "$tvmctl" launch --incoming $id0 -- touch "$tmp/ran" &&
+   grep -q "binding pid [0-9]* to migration $id0" "$tmp/err" &&
+   [ ! -e "$tmp/ran" ]; then
+	ktap_pass launch_incoming_without_an_import_runs_nothing
+else
+	ktap_fail launch_incoming_without_an_import_runs_nothing
+fi
+
+ktap_finish
