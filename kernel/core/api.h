@@ -45,7 +45,9 @@ void tvm_hook_ops_unregister(const struct tvm_hook_ops *ops);
  * @tgid: the VMM process (thread group) that creates the VM
  *
  * Takes the binding of @tgid if there is one (its name and UUID), else
- * names the VM "kvm-<tgid>-<n>" with a random UUID.  The VM gets the
+ * names the VM "kvm-<tgid>-<n>" with a random UUID.  A binding to an
+ * imported VM (VM_BIND with TVM_A_MIG_ID) gives that VM itself, which
+ * tvm_vm_incoming() tells.  The VM gets the
  * module's default banks, TVM_A_VM_PID = @tgid and the VM_KVM flag, and
  * netlink's VM_DELETE refuses it.
  *
@@ -80,6 +82,12 @@ void tvm_vm_cid_del(struct tvm_vm *vm, u32 cid);
 /* Unlink @vm (as VM_DELETE does, without the KVM check); 0 or -ENOENT. */
 int tvm_vm_delete(struct tvm_vm *vm);
 void tvm_vm_put(struct tvm_vm *vm);
+
+/*
+ * Whether @vm came from another host (TVM_CMD_MIGRATE_IMPORT): it was
+ * launched there, and its first KVM_RUN goes straight to the gate.
+ */
+bool tvm_vm_incoming(const struct tvm_vm *vm);
 
 /* @vm's id, for messages. */
 u32 tvm_vm_id(const struct tvm_vm *vm);

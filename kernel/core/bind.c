@@ -14,7 +14,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "api.h"
 #include "bind.h"
+#include "vm.h"
 
 /**
  * struct tvm_binding - one waiting binding
@@ -22,12 +24,15 @@
  * @pid: the thread group's pid, with a reference
  * @name: the VM's name
  * @uuid: the VM's UUID
+ * @vm: an imported VM the process's next KVM VM takes, with a reference;
+ *	NULL for a binding of a name and UUID only
  */
 struct tvm_binding {
 	struct list_head node;
 	struct pid *pid;
 	char name[TVM_NAME_MAX + 1];
 	u8 uuid[TVM_UUID_SIZE];
+	struct tvm_vm *vm;
 };
 
 /*
@@ -44,6 +49,7 @@ static void binding_free(struct tvm_binding *b)
 	list_del(&b->node);
 	nbindings--;
 	put_pid(b->pid);
+	tvm_vm_put(b->vm);
 	kfree(b);
 }
 
@@ -101,8 +107,8 @@ static struct tvm_binding *find_tgid(pid_t tgid)
 	return NULL;
 }
 
-int tvm_bind_add(struct pid *pid, const char *name, const u8 *uuid,
-		 struct netlink_ext_ack *extack)
+static int bind_add(struct pid *pid, const char *name, const u8 *uuid,
+		    struct tvm_vm *vm, struct netlink_ext_ack *extack)
 {
 	struct tvm_binding *b, *new;
 	int ret;
@@ -136,6 +142,7 @@ int tvm_bind_add(struct pid *pid, const char *name, const u8 *uuid,
 	}
 
 	new->pid = get_pid(pid);
+	new->vm = vm ? tvm_vm_get(vm) : NULL;
 	strscpy(new->name, name, sizeof(new->name));
 	memcpy(new->uuid, uuid, TVM_UUID_SIZE);
 	list_add_tail(&new->node, &bindings);
@@ -148,6 +155,49 @@ out:
 	return ret;
 }
 
+int tvm_bind_add(struct pid *pid, const char *name, const u8 *uuid,
+		 struct netlink_ext_ack *extack)
+{
+	return bind_add(pid, name, uuid, NULL, extack);
+}
+
+int tvm_bind_add_vm(struct pid *pid, struct tvm_vm *vm,
+		    struct netlink_ext_ack *extack)
+{
+	return bind_add(pid, vm->name, vm->uuid, vm, extack);
+}
+
+struct tvm_vm *tvm_bind_take_vm(pid_t tgid)
+{
+	struct tvm_binding *b;
+	struct tvm_vm *vm = NULL;
+
+	mutex_lock(&tvm_bind_lock);
+	prune();
+	b = find_tgid(tgid);
+	if (b && b->vm) {
+		vm = b->vm;	/* the binding's reference becomes the caller's */
+		b->vm = NULL;
+		binding_free(b);
+	}
+	mutex_unlock(&tvm_bind_lock);
+	return vm;
+}
+
+bool tvm_bind_holds(const struct tvm_vm *vm)
+{
+	struct tvm_binding *b;
+	bool found = false;
+
+	mutex_lock(&tvm_bind_lock);
+	prune();
+	list_for_each_entry(b, &bindings, node)
+		if (b->vm == vm)
+			found = true;
+	mutex_unlock(&tvm_bind_lock);
+	return found;
+}
+
 bool tvm_bind_find(pid_t tgid, char *name, u8 *uuid)
 {
 	struct tvm_binding *b;
@@ -155,6 +205,8 @@ bool tvm_bind_find(pid_t tgid, char *name, u8 *uuid)
 	mutex_lock(&tvm_bind_lock);
 	prune();
 	b = find_tgid(tgid);
+	if (b && b->vm)
+		b = NULL;	/* tvm_bind_take_vm()'s */
 	if (b) {
 		strscpy(name, b->name, TVM_NAME_MAX + 1);
 		memcpy(uuid, b->uuid, TVM_UUID_SIZE);

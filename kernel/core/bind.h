@@ -16,6 +16,7 @@
 
 struct netlink_ext_ack;
 struct pid;
+struct tvm_vm;
 
 /*
  * Add a binding of @pid (a thread group; the call takes its own
@@ -24,6 +25,20 @@ struct pid;
  */
 int tvm_bind_add(struct pid *pid, const char *name, const u8 *uuid,
 		 struct netlink_ext_ack *extack);
+
+/*
+ * A binding of @pid to the imported VM @vm (its name and UUID), which
+ * the process's next KVM VM takes whole; the binding holds a reference.
+ */
+int tvm_bind_add_vm(struct pid *pid, struct tvm_vm *vm,
+		    struct netlink_ext_ack *extack);
+/*
+ * The imported VM thread group @tgid is bound to, with the binding's
+ * reference, and the binding dropped; NULL when it has none.
+ */
+struct tvm_vm *tvm_bind_take_vm(pid_t tgid);
+/* Whether a binding waits to give @vm to a process's KVM VM. */
+bool tvm_bind_holds(const struct tvm_vm *vm);
 
 /*
  * The binding of thread group @tgid (init namespace): copy its name to

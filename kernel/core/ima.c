@@ -6,6 +6,7 @@
  *   tvm-trust  "vm=<uuid> name=<name> trust=<old>-><new> policy_gen=<n>
  *               reason=<reason>"
  *   tvm-policy "policy=<selector> gen=<n> sha256=<digest> action=<load|delete>"
+ *   tvm-migration "vm=<uuid> name=<name> migration=<id> action=override"
  *
  * Without IMA, or without a rule that measures critical data labelled
  * "tvm", nothing is recorded and tvm says so once in the kernel log.
@@ -62,4 +63,12 @@ void tvm_ima_policy(const struct tvm_selector *sel, u64 gen,
 	record("tvm-policy",
 	       kasprintf(GFP_KERNEL, "policy=%s gen=%llu sha256=%32phN action=%s",
 			 who, gen, digest, action));
+}
+
+void tvm_ima_migration(const struct tvm_vm *vm, const u8 *id,
+		       const char *action)
+{
+	record("tvm-migration",
+	       kasprintf(GFP_KERNEL, "vm=%pUb name=%s migration=%16phN action=%s",
+			 vm->uuid, vm->name, id, action));
 }

@@ -17,4 +17,8 @@ void tvm_ima_trust(const struct tvm_vm *vm, int old, int new,
 void tvm_ima_policy(const struct tvm_selector *sel, u64 gen,
 		    const u8 digest[32], const char *action);
 
+/* A migration's @action on @vm (the administrator's override). */
+void tvm_ima_migration(const struct tvm_vm *vm, const u8 *id,
+		       const char *action);
+
 #endif /* _TVM_IMA_H */

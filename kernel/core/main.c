@@ -13,6 +13,7 @@
 
 #include "bank.h"
 #include "hooks.h"
+#include "migrate.h"
 #include "netlink.h"
 #include "policy.h"
 #include "quote.h"
@@ -31,12 +32,18 @@ static int __init tvm_init(void)
 	ret = tvm_policy_init();
 	if (ret)
 		goto err_policy;
+	ret = tvm_mig_crypto_init();
+	if (ret)
+		goto err_mig_crypto;
 	ret = tvm_vm_init();
 	if (ret)
 		goto err_vm;
 	ret = tvm_securityfs_init();
 	if (ret)
 		goto err_securityfs;
+	ret = tvm_migrate_init();
+	if (ret)
+		goto err_migrate;
 	ret = tvm_netlink_init();
 	if (ret)
 		goto err_netlink;
@@ -46,10 +53,14 @@ static int __init tvm_init(void)
 	return 0;
 
 err_netlink:
+	tvm_migrate_exit();
+err_migrate:
 	tvm_securityfs_uninit();
 err_securityfs:
 	tvm_vm_uninit();
 err_vm:
+	tvm_mig_crypto_exit();
+err_mig_crypto:
 	tvm_policy_uninit();
 err_policy:
 	tvm_bank_uninit();
@@ -65,9 +76,11 @@ err_bank:
 static void __exit tvm_exit(void)
 {
 	tvm_netlink_uninit();
+	tvm_migrate_exit();
 	tvm_hooks_uninit();
 	tvm_registry_uninit();
 	tvm_vm_uninit();
+	tvm_mig_crypto_exit();
 	tvm_policy_uninit();
 	tvm_quote_uninit();
 	tvm_securityfs_uninit();

@@ -164,9 +164,62 @@ int tvm_policy_migration_allows(struct tvm_vm *vm,
 				const u8 platform[TVM_MIG_PLATFORM_PCRS][32],
 				struct netlink_ext_ack *extack);
 
-/* migrate.c */
+/* migrate.c: the commands (include/uapi/linux/tvm.h, "Migration") */
 
 int tvm_migrate_init(void);
 void tvm_migrate_exit(void);
+
+struct file;
+
+/*
+ * Each returns 0 or a negative errno with @extack set; the blobs it gives
+ * (*@blob, *@len bytes) are the caller's to kfree().
+ */
+int tvm_mig_prepare(u32 ttl, u8 id[TVM_MIG_ID_SIZE], u8 **blob, size_t *len,
+		    struct netlink_ext_ack *extack);
+int tvm_mig_export(struct tvm_vm *vm, const u8 *pblob, size_t plen,
+		   struct file *out, u8 id[TVM_MIG_ID_SIZE], u64 *size,
+		   struct netlink_ext_ack *extack);
+/* The imported VM with a reference, or an ERR_PTR. */
+struct tvm_vm *tvm_mig_import(struct file *in, u8 id[TVM_MIG_ID_SIZE],
+			      struct netlink_ext_ack *extack);
+int tvm_mig_commit_dest(const u8 id[TVM_MIG_ID_SIZE], u8 **blob, size_t *len,
+			struct netlink_ext_ack *extack);
+int tvm_mig_commit_src(const u8 *blob, size_t len, u8 id[TVM_MIG_ID_SIZE],
+		       struct netlink_ext_ack *extack);
+int tvm_mig_abort_dest(const u8 id[TVM_MIG_ID_SIZE], u8 **blob, size_t *len,
+		       struct netlink_ext_ack *extack);
+int tvm_mig_abort_src(const u8 *blob, size_t len, u8 id[TVM_MIG_ID_SIZE],
+		      struct netlink_ext_ack *extack);
+int tvm_mig_override(struct tvm_vm *vm, u8 id[TVM_MIG_ID_SIZE],
+		     struct netlink_ext_ack *extack);
+/* VM_BIND with TVM_A_MIG_ID: process @pid's next KVM VM takes the VM. */
+int tvm_mig_bind(pid_t pid, const u8 id[TVM_MIG_ID_SIZE],
+		 struct netlink_ext_ack *extack);
+
+/**
+ * struct tvm_mig_info - one record, as MIGRATE_GET shows it
+ * @id: the migration id
+ * @role: enum tvm_mig_role
+ * @state: enum tvm_mig_state
+ * @peer_known: @peer is set
+ * @peer: the other host's id
+ * @vm_id: the VM's id, 0 for none
+ * @has_expires: @expires is set (a prepared id)
+ * @expires: seconds until it expires
+ */
+struct tvm_mig_info {
+	u8 id[TVM_MIG_ID_SIZE];
+	u32 role;
+	u32 state;
+	bool peer_known;
+	u8 peer[TVM_MIG_HOST_ID_SIZE];
+	u32 vm_id;
+	bool has_expires;
+	u32 expires;
+};
+
+/* The @n-th record, oldest first: 0, or -ENOENT past the last. */
+int tvm_mig_info(unsigned long n, struct tvm_mig_info *info);
 
 #endif /* _TVM_MIGRATE_H */

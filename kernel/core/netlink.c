@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "hooks.h"
+#include "migrate.h"
 #include "netlink.h"
 #include "policy.h"
 #include "quote.h"
@@ -100,6 +101,36 @@ static const struct nla_policy bind_policy[TVM_A_MAX + 1] = {
 	[TVM_A_VM_PID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[TVM_A_VM_NAME] = { .type = NLA_NUL_STRING, .len = TVM_NAME_MAX },
 	[TVM_A_VM_UUID] = NLA_POLICY_EXACT_LEN(TVM_UUID_SIZE),
+	[TVM_A_MIG_ID] = NLA_POLICY_EXACT_LEN(TVM_MIG_ID_SIZE),
+};
+
+#define MIG_BLOB_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, TVM_MIG_BLOB_MAX)
+
+static const struct nla_policy mig_prepare_policy[TVM_A_MAX + 1] = {
+	[TVM_A_MIG_TTL] = NLA_POLICY_RANGE(NLA_U32, TVM_MIG_TTL_MIN,
+					   TVM_MIG_TTL_MAX),
+};
+
+static const struct nla_policy mig_export_policy[TVM_A_MAX + 1] = {
+	SELECTOR_POLICY,
+	[TVM_A_MIG_BLOB] = MIG_BLOB_POLICY,
+	[TVM_A_MIG_FD] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy mig_import_policy[TVM_A_MAX + 1] = {
+	[TVM_A_MIG_FD] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy mig_commit_policy[TVM_A_MAX + 1] = {
+	[TVM_A_MIG_ID] = NLA_POLICY_EXACT_LEN(TVM_MIG_ID_SIZE),
+	[TVM_A_MIG_BLOB] = MIG_BLOB_POLICY,
+};
+
+static const struct nla_policy mig_abort_policy[TVM_A_MAX + 1] = {
+	SELECTOR_POLICY,
+	[TVM_A_MIG_ID] = NLA_POLICY_EXACT_LEN(TVM_MIG_ID_SIZE),
+	[TVM_A_MIG_BLOB] = MIG_BLOB_POLICY,
+	[TVM_A_MIG_FORCE] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy measure_file_policy[TVM_A_MAX + 1] = {
@@ -201,10 +232,12 @@ static int fill_vm(struct sk_buff *skb, struct tvm_vm *vm)
 	enum tvm_vm_state state;
 	struct nlattr *list;
 	unsigned int i;
+	u8 mig;
 	int ret = -EMSGSIZE;
 
 	mutex_lock(&vm->lock);
 	state = vm->state;
+	mig = vm->mig_state;
 	count = vm->log_count;
 	bytes = vm->log_bytes;
 	refused = vm->log_refused;
@@ -242,8 +275,11 @@ unlock:
 	    put_u64(skb, TVM_A_VM_LOG_COUNT, count) ||
 	    put_u64(skb, TVM_A_VM_LOG_BYTES, bytes) ||
 	    put_u64(skb, TVM_A_VM_LOG_REFUSED, refused) ||
-	    nla_put_u32(skb, TVM_A_VM_PID, vm->pid) ||
-	    (vm->kvm && nla_put_flag(skb, TVM_A_VM_KVM)))
+	    nla_put_u32(skb, TVM_A_VM_PID, READ_ONCE(vm->pid)) ||
+	    (READ_ONCE(vm->kvm) && nla_put_flag(skb, TVM_A_VM_KVM)) ||
+	    ((mig == TVM_MIG_S_FROZEN || mig == TVM_MIG_S_GONE ||
+	      mig == TVM_MIG_D_IMPORTED) &&
+	     nla_put_u32(skb, TVM_A_VM_MIGRATION, mig)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -665,6 +701,11 @@ static int pcr_extend_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "event log is full");
 	else if (ret == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "VM was deleted meanwhile");
+	else if (ret == -EBUSY)
+		NL_SET_ERR_MSG(info->extack,
+			       "the VM is frozen: it was exported (migration)");
+	else if (ret == -ESTALE)
+		NL_SET_ERR_MSG(info->extack, "the VM migrated away");
 	if (ret)
 		return ret;
 	seq = ev->seq;	/* @ev lives as long as the VM now */
@@ -824,6 +865,16 @@ static int vm_bind_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (!attrs[TVM_A_VM_PID])
 		return missing(info, TVM_A_VM_PID, "which process to bind?");
+	if (attrs[TVM_A_MIG_ID]) {
+		if (attrs[TVM_A_VM_NAME] || attrs[TVM_A_VM_UUID]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_MIG_ID],
+					    "an incoming VM keeps its name and UUID: no TVM_A_VM_NAME or TVM_A_VM_UUID with TVM_A_MIG_ID");
+			return -EINVAL;
+		}
+		return tvm_mig_bind(nla_get_u32(attrs[TVM_A_VM_PID]),
+				    nla_data(attrs[TVM_A_MIG_ID]),
+				    info->extack);
+	}
 	if (!attrs[TVM_A_VM_NAME])
 		return missing(info, TVM_A_VM_NAME, "a binding needs a name");
 	return tvm_vm_bind(nla_get_u32(attrs[TVM_A_VM_PID]),
@@ -889,6 +940,11 @@ static int measure_file_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "event log is full");
 	else if (ret == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "VM was deleted meanwhile");
+	else if (ret == -EBUSY)
+		NL_SET_ERR_MSG(info->extack,
+			       "the VM is frozen: it was exported (migration)");
+	else if (ret == -ESTALE)
+		NL_SET_ERR_MSG(info->extack, "the VM migrated away");
 	else if (ret == -EINTR)
 		NL_SET_ERR_MSG(info->extack, "interrupted by a fatal signal");
 	else if (ret < 0)
@@ -1272,6 +1328,261 @@ static int quote_check(struct genl_info *info)
 	return 0;
 }
 
+/* --- migration ---------------------------------------------------------- */
+
+/* A reply of a migration id and, if @blob, a blob. */
+static int reply_mig(struct genl_info *info, const u8 *id, const u8 *blob,
+		     size_t len)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = reply_new(info, nla_total_size(TVM_MIG_ID_SIZE) +
+			nla_total_size(len), &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	return reply_send(info, msg, hdr,
+			  nla_put(msg, TVM_A_MIG_ID, TVM_MIG_ID_SIZE, id) ||
+			  (blob && nla_put(msg, TVM_A_MIG_BLOB, len, blob)) ?
+			  -EMSGSIZE : 0);
+}
+
+static int mig_prepare_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *ttl = info->attrs[TVM_A_MIG_TTL];
+	u8 id[TVM_MIG_ID_SIZE];
+	size_t len;
+	u8 *blob;
+	int ret;
+
+	ret = tvm_mig_prepare(ttl ? nla_get_u32(ttl) : TVM_MIG_TTL_DEFAULT, id,
+			      &blob, &len, info->extack);
+	if (ret)
+		return ret;
+	ret = reply_mig(info, id, blob, len);
+	kfree(blob);
+	return ret;
+}
+
+/* The caller's file descriptor TVM_A_MIG_FD, or an ERR_PTR. */
+static struct file *mig_fd(struct genl_info *info)
+{
+	struct nlattr *fd = info->attrs[TVM_A_MIG_FD];
+	struct file *file;
+
+	/* Runs in the sender's context: the descriptor is the caller's. */
+	file = fget(nla_get_u32(fd));
+	if (!file) {
+		NL_SET_ERR_MSG_ATTR(info->extack, fd,
+				    "not an open file descriptor of the caller");
+		return ERR_PTR(-EBADF);
+	}
+	return file;
+}
+
+static int mig_export_check(struct genl_info *info)
+{
+	if (!info->attrs[TVM_A_MIG_BLOB])
+		return missing(info, TVM_A_MIG_BLOB, "EXPORT needs the PREPARE blob");
+	if (!info->attrs[TVM_A_MIG_FD])
+		return missing(info, TVM_A_MIG_FD,
+			       "EXPORT needs a file for the EXPORT blob");
+	return 0;
+}
+
+static int mig_export_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *blob = info->attrs[TVM_A_MIG_BLOB];
+	struct tvm_vm *vm = info->user_ptr[0];
+	u8 id[TVM_MIG_ID_SIZE];
+	struct sk_buff *msg;
+	struct file *file;
+	u64 size;
+	void *hdr;
+	int ret;
+
+	file = mig_fd(info);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = tvm_mig_export(vm, nla_data(blob), nla_len(blob), file, id, &size,
+			     info->extack);
+	fput(file);
+	if (ret)
+		return ret;
+	msg = reply_new(info, NLMSG_DEFAULT_SIZE, &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	return reply_send(info, msg, hdr,
+			  nla_put(msg, TVM_A_MIG_ID, TVM_MIG_ID_SIZE, id) ||
+			  put_u64(msg, TVM_A_MIG_SIZE, size) ? -EMSGSIZE : 0);
+}
+
+static int mig_import_check(struct genl_info *info)
+{
+	if (!info->attrs[TVM_A_MIG_FD])
+		return missing(info, TVM_A_MIG_FD,
+			       "IMPORT needs the file of the EXPORT blob");
+	return 0;
+}
+
+static int mig_import_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u8 id[TVM_MIG_ID_SIZE];
+	struct sk_buff *msg;
+	struct file *file;
+	struct tvm_vm *vm;
+	void *hdr;
+	int ret;
+
+	file = mig_fd(info);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	vm = tvm_mig_import(file, id, info->extack);
+	fput(file);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	msg = reply_new(info, NLMSG_DEFAULT_SIZE, &hdr);
+	ret = PTR_ERR_OR_ZERO(msg);
+	if (!ret)
+		ret = reply_send(info, msg, hdr,
+				 nla_put(msg, TVM_A_MIG_ID, TVM_MIG_ID_SIZE, id) ?
+				 -EMSGSIZE : fill_vm(msg, vm));
+	tvm_vm_put(vm);
+	return ret;
+}
+
+/* Exactly one of TVM_A_MIG_ID and TVM_A_MIG_BLOB (COMMIT, ABORT). */
+static int mig_id_or_blob(struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+
+	if (attrs[TVM_A_MIG_ID] && attrs[TVM_A_MIG_BLOB]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_MIG_BLOB],
+				    "TVM_A_MIG_ID (destination) or TVM_A_MIG_BLOB (source), not both");
+		return -EINVAL;
+	}
+	if (!attrs[TVM_A_MIG_ID] && !attrs[TVM_A_MIG_BLOB])
+		return missing(info, TVM_A_MIG_ID,
+			       "TVM_A_MIG_ID (destination) or TVM_A_MIG_BLOB (source)");
+	return 0;
+}
+
+static int mig_commit_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	u8 id[TVM_MIG_ID_SIZE];
+	u8 *blob = NULL;
+	size_t len = 0;
+	int ret;
+
+	ret = mig_id_or_blob(info);
+	if (ret)
+		return ret;
+	if (attrs[TVM_A_MIG_ID]) {
+		memcpy(id, nla_data(attrs[TVM_A_MIG_ID]), sizeof(id));
+		ret = tvm_mig_commit_dest(id, &blob, &len, info->extack);
+	} else {
+		ret = tvm_mig_commit_src(nla_data(attrs[TVM_A_MIG_BLOB]),
+					 nla_len(attrs[TVM_A_MIG_BLOB]), id,
+					 info->extack);
+	}
+	if (ret)
+		return ret;
+	ret = reply_mig(info, id, blob, len);
+	kfree(blob);
+	return ret;
+}
+
+static int mig_abort_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	bool sel = attrs[TVM_A_VM_ID] || attrs[TVM_A_VM_NAME] ||
+		   attrs[TVM_A_VM_UUID];
+	u8 id[TVM_MIG_ID_SIZE];
+	struct tvm_vm *vm;
+	u8 *blob = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (attrs[TVM_A_MIG_FORCE]) {
+		if (attrs[TVM_A_MIG_ID] || attrs[TVM_A_MIG_BLOB]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_MIG_FORCE],
+					    "the override names the VM only: no TVM_A_MIG_ID or TVM_A_MIG_BLOB");
+			return -EINVAL;
+		}
+		vm = vm_from_attrs(attrs, info->extack);
+		if (IS_ERR(vm))
+			return PTR_ERR(vm);
+		ret = tvm_mig_override(vm, id, info->extack);
+		tvm_vm_put(vm);
+	} else {
+		if (sel) {
+			NL_SET_ERR_MSG(info->extack,
+				       "a VM is named only with TVM_A_MIG_FORCE (the override)");
+			return -EINVAL;
+		}
+		ret = mig_id_or_blob(info);
+		if (ret)
+			return ret;
+		if (attrs[TVM_A_MIG_ID]) {
+			memcpy(id, nla_data(attrs[TVM_A_MIG_ID]), sizeof(id));
+			ret = tvm_mig_abort_dest(id, &blob, &len, info->extack);
+		} else {
+			ret = tvm_mig_abort_src(nla_data(attrs[TVM_A_MIG_BLOB]),
+						nla_len(attrs[TVM_A_MIG_BLOB]),
+						id, info->extack);
+		}
+	}
+	if (ret)
+		return ret;
+	ret = reply_mig(info, id, blob, len);
+	kfree(blob);
+	return ret;
+}
+
+static int fill_mig(struct sk_buff *skb, const struct tvm_mig_info *mi)
+{
+	return nla_put(skb, TVM_A_MIG_ID, TVM_MIG_ID_SIZE, mi->id) ||
+	       nla_put_u32(skb, TVM_A_MIG_ROLE, mi->role) ||
+	       nla_put_u32(skb, TVM_A_MIG_STATE, mi->state) ||
+	       (mi->peer_known &&
+		nla_put(skb, TVM_A_MIG_PEER, TVM_MIG_HOST_ID_SIZE, mi->peer)) ||
+	       (mi->vm_id && nla_put_u32(skb, TVM_A_VM_ID, mi->vm_id)) ||
+	       (mi->has_expires &&
+		nla_put_u32(skb, TVM_A_MIG_EXPIRES, mi->expires)) ?
+	       -EMSGSIZE : 0;
+}
+
+/* cb->args[0]: the next record's index; cb->args[1]: set after the first call. */
+static int mig_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct tvm_mig_info mi;
+	unsigned long n;
+	void *hdr;
+	int ret;
+
+	if (!cb->args[1]) {
+		ret = vm_get_first(cb);
+		if (ret)
+			return ret;
+		cb->args[1] = 1;
+	}
+	for (n = cb->args[0]; !tvm_mig_info(n, &mi); n++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &tvm_family, NLM_F_MULTI,
+				  TVM_CMD_MIGRATE_GET);
+		if (!hdr)
+			break;
+		if (fill_mig(skb, &mi)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = n;
+	return skb->len;
+}
+
 /* --- the events group ---------------------------------------------------- */
 
 enum tvm_mcgrp { TVM_MCGRP_EVENTS_ID };
@@ -1375,6 +1686,8 @@ static int (* const tvm_checks[__TVM_CMD_MAX])(struct genl_info *info) = {
 	[TVM_CMD_PCR_RESET] = pcr_reset_check,
 	[TVM_CMD_QUOTE] = quote_check,
 	[TVM_CMD_MEASURE_FILE] = measure_file_check,
+	[TVM_CMD_MIGRATE_EXPORT] = mig_export_check,
+	[TVM_CMD_MIGRATE_IMPORT] = mig_import_check,
 };
 
 /* genl_ops.internal_flags: info->user_ptr[0] holds the VM the request names */
@@ -1412,6 +1725,14 @@ static int tvm_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 	vm = vm_from_attrs(info->attrs, info->extack);
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
+	/* A VM that migrated away is a tombstone: it shows, and it goes. */
+	if (READ_ONCE(vm->mig_state) == TVM_MIG_S_GONE &&
+	    ops->cmd != TVM_CMD_VM_GET && ops->cmd != TVM_CMD_VM_DELETE) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the VM migrated away (its state is wiped here)");
+		tvm_vm_put(vm);
+		return -ESTALE;
+	}
 	info->user_ptr[0] = vm;
 	return 0;
 }
@@ -1542,6 +1863,43 @@ static const struct genl_ops tvm_ops[] = {
 		.cmd = TVM_CMD_FLOW_GET,
 		.dumpit = flow_get_dumpit,
 		.policy = selector_policy,
+		.maxattr = TVM_A_MAX,
+	},
+	{
+		.cmd = TVM_CMD_MIGRATE_PREPARE,
+		.doit = mig_prepare_doit,
+		.policy = mig_prepare_policy,
+		.maxattr = TVM_A_MAX,
+	},
+	{
+		.cmd = TVM_CMD_MIGRATE_EXPORT,
+		.doit = mig_export_doit,
+		.policy = mig_export_policy,
+		.maxattr = TVM_A_MAX,
+		.internal_flags = TVM_NL_NEED_VM,
+	},
+	{
+		.cmd = TVM_CMD_MIGRATE_IMPORT,
+		.doit = mig_import_doit,
+		.policy = mig_import_policy,
+		.maxattr = TVM_A_MAX,
+	},
+	{
+		.cmd = TVM_CMD_MIGRATE_COMMIT,
+		.doit = mig_commit_doit,
+		.policy = mig_commit_policy,
+		.maxattr = TVM_A_MAX,
+	},
+	{
+		.cmd = TVM_CMD_MIGRATE_ABORT,
+		.doit = mig_abort_doit,
+		.policy = mig_abort_policy,
+		.maxattr = TVM_A_MAX,
+	},
+	{
+		.cmd = TVM_CMD_MIGRATE_GET,
+		.dumpit = mig_get_dumpit,
+		.policy = empty_policy,
 		.maxattr = TVM_A_MAX,
 	},
 };

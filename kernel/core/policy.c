@@ -722,8 +722,8 @@ static int canonical_digest(struct tvm_policy *p,
 /* --- owner keys ------------------------------------------------------------ */
 
 /* An asymmetric key's RSA public key, or NULL for any other key. */
-static const struct public_key *rsa_public(const struct key_type *type,
-					   const union key_payload *payload)
+const struct public_key *tvm_rsa_public(const struct key_type *type,
+					const union key_payload *payload)
 {
 	const struct public_key *pk;
 
@@ -738,16 +738,16 @@ static const struct public_key *rsa_public(const struct key_type *type,
 }
 
 /*
- * The owner keyring takes RSA public keys only (no keyrings, no private
- * keys): a key's id is the SHA-256 of its public key, which tvm recomputes
- * at each lookup, so whatever root links here cannot pass for a key it is
- * not.
+ * The owner keyring, and the migration keyring (mig_crypto.c), take RSA
+ * public keys only (no keyrings, no private keys): a key's id is the
+ * SHA-256 of its public key, which tvm recomputes at each lookup, so
+ * whatever root links here cannot pass for a key it is not.
  */
-static int owner_restrict(struct key *keyring, const struct key_type *type,
-			  const union key_payload *payload,
-			  struct key *restriction_key)
+int tvm_restrict_rsa_public(struct key *keyring, const struct key_type *type,
+			    const union key_payload *payload,
+			    struct key *restriction_key)
 {
-	return rsa_public(type, payload) ? 0 : -EPERM;
+	return tvm_rsa_public(type, payload) ? 0 : -EPERM;
 }
 
 int tvm_policy_init(void)
@@ -758,7 +758,7 @@ int tvm_policy_init(void)
 	restrict_link = kzalloc(sizeof(*restrict_link), GFP_KERNEL);
 	if (!restrict_link)
 		return -ENOMEM;
-	restrict_link->check = owner_restrict;
+	restrict_link->check = tvm_restrict_rsa_public;
 	/* Root adds and removes keys; tvm searches it as possessor. */
 	keyring = keyring_alloc(TVM_OWNER_KEYRING, GLOBAL_ROOT_UID,
 				GLOBAL_ROOT_GID, current_cred(),
@@ -793,7 +793,7 @@ static struct key *owner_key(const u8 *id, struct netlink_ext_ack *extack)
 		return ERR_PTR(-ENOKEY);
 	}
 	key = key_ref_to_ptr(ref);
-	pk = rsa_public(key->type, &key->payload);
+	pk = tvm_rsa_public(key->type, &key->payload);
 	if (!pk || tvm_bank_hash(TVM_BANK_SHA256, pk->key, pk->keylen, actual) ||
 	    memcmp(actual, id, TVM_KEY_ID_SIZE)) {
 		key_put(key);

@@ -19,8 +19,12 @@
 #include "policy_enc.h"
 #include "policy_eval.h"
 
+struct key;
+struct key_type;
 struct netlink_ext_ack;
 struct nla_policy;
+struct public_key;
+union key_payload;
 struct nlattr;
 struct sk_buff;
 struct tvm_event;
@@ -91,6 +95,14 @@ extern const struct nla_policy tvm_policy_attr_policy[TVM_A_POLICY_MAX + 1];
 /* The owner keyring (TVM_OWNER_KEYRING). */
 int tvm_policy_init(void);
 void tvm_policy_uninit(void);
+
+/* An asymmetric key's RSA public key, or NULL for any other key. */
+const struct public_key *tvm_rsa_public(const struct key_type *type,
+					const union key_payload *payload);
+/* A keyring restriction: RSA public keys only (-EPERM for anything else). */
+int tvm_restrict_rsa_public(struct key *keyring, const struct key_type *type,
+			    const union key_payload *payload,
+			    struct key *restriction_key);
 
 /* Load (or replace) the policy in @attr, checking @sig against its key. */
 int tvm_policy_load(const struct nlattr *attr, const struct nlattr *sig,

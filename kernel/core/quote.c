@@ -186,19 +186,14 @@ static int signer_name(const struct tvm_vm *vm, u8 out[32])
 	return tvm_bank_hash(TVM_BANK_SHA256, buf, TVM_UUID_SIZE + n, out);
 }
 
-int tvm_quote(struct tvm_vm *vm, const u8 *nonce, u32 nonce_len,
-	      unsigned int bank, u32 mask, struct tvm_quote *q,
-	      struct netlink_ext_ack *extack)
+int tvm_ak_sign(const u8 digest[32], u8 *sig, u32 *sig_len,
+		struct netlink_ext_ack *extack)
 {
-	struct tvm_pcr_snapshot *snap;
 	struct kernel_pkey_params params = {
 		.encoding = "pkcs1",
 		.hash_algo = "sha256",
 		.in_len = 32,
 	};
-	struct wbuf w = { .p = q->attest, .size = sizeof(q->attest) };
-	u8 name[32], digest[32], *concat;
-	unsigned int i, n = 0, size = tvm_banks[bank].size;
 	struct key *key;
 	int ret;
 
@@ -219,9 +214,30 @@ int tvm_quote(struct tvm_vm *vm, const u8 *nonce, u32 nonce_len,
 		else
 			NL_SET_ERR_MSG(extack,
 				       "the attestation key is expired or invalid (tvmctl ak set another)");
-		key_put(key);
-		return ret;
+		goto out;
 	}
+	params.key = key;
+	ret = create_signature(&params, digest, sig);
+	if (ret < 0) {
+		NL_SET_ERR_MSG(extack, "signing with the attestation key failed");
+		goto out;
+	}
+	*sig_len = ret;
+	ret = 0;
+out:
+	key_put(key);
+	return ret;
+}
+
+int tvm_quote(struct tvm_vm *vm, const u8 *nonce, u32 nonce_len,
+	      unsigned int bank, u32 mask, struct tvm_quote *q,
+	      struct netlink_ext_ack *extack)
+{
+	struct tvm_pcr_snapshot *snap;
+	struct wbuf w = { .p = q->attest, .size = sizeof(q->attest) };
+	u8 name[32], digest[32], *concat;
+	unsigned int i, n = 0, size = tvm_banks[bank].size;
+	int ret;
 
 	ret = -ENOMEM;
 	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
@@ -275,17 +291,9 @@ int tvm_quote(struct tvm_vm *vm, const u8 *nonce, u32 nonce_len,
 	ret = tvm_bank_hash(TVM_BANK_SHA256, q->attest, q->attest_len, digest);
 	if (ret)
 		goto out;
-	params.key = key;
-	ret = create_signature(&params, digest, q->sig);
-	if (ret < 0) {
-		NL_SET_ERR_MSG(extack, "signing with the attestation key failed");
-		goto out;
-	}
-	q->sig_len = ret;
-	ret = 0;
+	ret = tvm_ak_sign(digest, q->sig, &q->sig_len, extack);
 out:
 	kfree(concat);
 	kfree(snap);
-	key_put(key);
 	return ret;
 }

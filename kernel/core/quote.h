@@ -56,6 +56,20 @@ int tvm_ak_set(const char *desc, struct tvm_ak_info *info,
 	       struct netlink_ext_ack *extack);
 int tvm_ak_get(struct tvm_ak_info *info, struct netlink_ext_ack *extack);
 
+/**
+ * tvm_ak_sign - sign a SHA-256 digest with the attestation key,
+ *	RSASSA-PKCS1-v1_5
+ * @digest: the digest
+ * @sig: the signature, %TVM_AK_MAX_BYTES of room
+ * @sig_len: its length
+ * @extack: for the reason, or NULL
+ *
+ * Return: 0, -ENOKEY when no attestation key is set, the key's error when
+ * it was revoked or has expired, or another negative errno.
+ */
+int tvm_ak_sign(const u8 digest[32], u8 *sig, u32 *sig_len,
+		struct netlink_ext_ack *extack);
+
 int tvm_quote(struct tvm_vm *vm, const u8 *nonce, u32 nonce_len,
 	      unsigned int bank, u32 mask, struct tvm_quote *q,
 	      struct netlink_ext_ack *extack);

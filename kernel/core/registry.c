@@ -363,8 +363,10 @@ int tvm_vm_delete(struct tvm_vm *vm)
 	}
 	tvm_securityfs_remove_vm(vm);
 	xa_erase(&vms_by_id, vm->id);
-	hash_del_rcu(&vm->name_node);
-	hash_del_rcu(&vm->uuid_node);
+	if (!vm->unnamed) {
+		hash_del_rcu(&vm->name_node);
+		hash_del_rcu(&vm->uuid_node);
+	}
 	vm_unreserve_locked(vm);
 	vm_generation++;
 	mutex_unlock(&tvm_registry_lock);
@@ -418,6 +420,88 @@ int tvm_vm_bind(pid_t nr, const char *name, const u8 *uuid,
 	return ret;
 }
 
+struct tvm_vm *tvm_vm_create_restored(struct tvm_vm *vm,
+				      struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	ret = vm_reserve(vm, extack);
+	if (ret)
+		goto err;
+	kref_get(&vm->ref);	/* the caller's; see tvm_vm_create() */
+	ret = registry_add(vm, extack);
+	if (ret) {
+		tvm_vm_put(vm);
+		mutex_lock(&tvm_registry_lock);
+		vm_unreserve_locked(vm);
+		mutex_unlock(&tvm_registry_lock);
+		goto err;
+	}
+	atomic64_inc(&tvm_stats.vms_created);
+	return vm;
+err:
+	tvm_vm_put(vm);
+	return ERR_PTR(ret);
+}
+
+void tvm_vm_unname(struct tvm_vm *vm)
+{
+	mutex_lock(&tvm_registry_lock);
+	if (!vm->unnamed && xa_load(&vms_by_id, vm->id) == vm) {
+		hash_del_rcu(&vm->name_node);
+		hash_del_rcu(&vm->uuid_node);
+		vm->unnamed = true;
+		vm_generation++;
+	}
+	mutex_unlock(&tvm_registry_lock);
+}
+
+void tvm_vm_rename(struct tvm_vm *vm)
+{
+	mutex_lock(&tvm_registry_lock);
+	if (vm->unnamed && xa_load(&vms_by_id, vm->id) == vm &&
+	    !find_name(vm->name) && !find_uuid(vm->uuid) &&
+	    !tvm_bind_taken(vm->name, vm->uuid)) {
+		hash_add_rcu(vms_by_name, &vm->name_node, name_hash(vm->name));
+		hash_add_rcu(vms_by_uuid, &vm->uuid_node, uuid_hash(vm->uuid));
+		vm->unnamed = false;
+		vm_generation++;
+	}
+	mutex_unlock(&tvm_registry_lock);
+}
+
+int tvm_vm_bind_incoming(pid_t nr, struct tvm_vm *vm,
+			 struct netlink_ext_ack *extack)
+{
+	struct task_struct *task;
+	struct pid *pid = NULL;
+	int ret;
+
+	rcu_read_lock();
+	task = pid_task(find_vpid(nr), PIDTYPE_PID);
+	if (task)
+		pid = get_task_pid(task, PIDTYPE_TGID);
+	rcu_read_unlock();
+	if (!pid) {
+		NL_SET_ERR_MSG(extack, "no such process");
+		return -ESRCH;
+	}
+
+	mutex_lock(&tvm_registry_lock);
+	ret = -ENOENT;
+	if (xa_load(&vms_by_id, vm->id) != vm)
+		NL_SET_ERR_MSG(extack, "the imported VM was deleted");
+	else if (READ_ONCE(vm->kvm) || tvm_bind_holds(vm)) {
+		NL_SET_ERR_MSG(extack, "a VMM has the imported VM already");
+		ret = -EBUSY;
+	} else {
+		ret = tvm_bind_add_vm(pid, vm, extack);
+	}
+	mutex_unlock(&tvm_registry_lock);
+	put_pid(pid);
+	return ret;
+}
+
 /* --- the API of hook modules (api.h) ------------------------------------- */
 
 struct tvm_vm *tvm_vm_create_kvm(pid_t tgid)
@@ -427,7 +511,23 @@ struct tvm_vm *tvm_vm_create_kvm(pid_t tgid)
 		.kvm_tgid = tgid,
 		.kvm = true,
 	};
+	struct tvm_vm *vm;
 
+	/* An incoming VMM (VM_BIND with a migration id) takes its instance. */
+	mutex_lock(&tvm_registry_lock);
+	vm = tvm_bind_take_vm(tgid);
+	if (vm && xa_load(&vms_by_id, vm->id) == vm && !vm->kvm) {
+		WRITE_ONCE(vm->pid, tgid);
+		WRITE_ONCE(vm->kvm, true);
+		mutex_unlock(&tvm_registry_lock);
+		return vm;
+	}
+	mutex_unlock(&tvm_registry_lock);
+	if (vm) {
+		/* Deleted (an ABORT) since the bind: it runs nowhere. */
+		tvm_vm_put(vm);
+		return ERR_PTR(-ENOENT);
+	}
 	return tvm_vm_create(&p, NULL);
 }
 EXPORT_SYMBOL_GPL(tvm_vm_create_kvm);
@@ -461,6 +561,15 @@ u32 tvm_vm_id(const struct tvm_vm *vm)
 	return vm->id;
 }
 EXPORT_SYMBOL_GPL(tvm_vm_id);
+
+bool tvm_vm_incoming(const struct tvm_vm *vm)
+{
+	u8 s = READ_ONCE(vm->mig_state);
+
+	return s == TVM_MIG_D_IMPORTED || s == TVM_MIG_D_ACTIVE ||
+	       s == TVM_MIG_D_ABORTED;
+}
+EXPORT_SYMBOL_GPL(tvm_vm_incoming);
 
 struct tvm_vm *tvm_vm_get(struct tvm_vm *vm)
 {

@@ -36,6 +36,25 @@ int tvm_vm_delete(struct tvm_vm *vm);
 int tvm_vm_bind(pid_t nr, const char *name, const u8 *uuid,
 		struct netlink_ext_ack *extack);
 
+/*
+ * Migration.  tvm_vm_create_restored(): put the restored VM @vm
+ * (tvm_vm_mig_restore(), whose reference it takes) in the registry; the
+ * VM with a reference for the caller, or an ERR_PTR (-EEXIST its name or
+ * UUID is taken, -ENOSPC max_vms) with @extack set.
+ * tvm_vm_unname(): take @vm's name and UUID out of the tables (it stays
+ * findable by id), for a host that imports a VM it exported itself;
+ * tvm_vm_rename() puts them back when no other VM took them meanwhile.
+ * tvm_vm_bind_incoming(): the next KVM VM process @nr creates takes the
+ * imported VM @vm (tvm_vm_create_kvm()); -ESRCH, -EBUSY a VMM has it or
+ * a binding waits for it, -ENOENT deleted, -EEXIST, -ENOSPC.
+ */
+struct tvm_vm *tvm_vm_create_restored(struct tvm_vm *vm,
+				      struct netlink_ext_ack *extack);
+void tvm_vm_unname(struct tvm_vm *vm);
+void tvm_vm_rename(struct tvm_vm *vm);
+int tvm_vm_bind_incoming(pid_t nr, struct tvm_vm *vm,
+			 struct netlink_ext_ack *extack);
+
 struct tvm_vm *tvm_vm_get_by_id(u32 id);
 struct tvm_vm *tvm_vm_get_by_name(const char *name);
 struct tvm_vm *tvm_vm_get_by_uuid(const u8 *uuid);

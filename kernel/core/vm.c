@@ -17,11 +17,13 @@
 #include <linux/string.h>
 #include <linux/tpm.h>
 #include <linux/uuid.h>
+#include <asm/unaligned.h>
 
 #include "api.h"
 #include "bank.h"
 #include "hooks.h"
 #include "ima.h"
+#include "mig_lts.h"
 #include "netlink.h"
 #include "policy.h"
 #include "registry.h"
@@ -91,6 +93,23 @@ int tvm_event_hash_data(struct tvm_event *ev)
 }
 
 /*
+ * What the migration's transition table (Documentation/migration.rst)
+ * says of @act (EXTEND or RUN) for @vm now: 0, or the errno the VM's
+ * state refuses it with.  A pair the table marks as impossible refuses
+ * too (no instance: it runs nowhere, nothing extends it).
+ */
+static int mig_guard(const struct tvm_vm *vm, enum tvm_mig_action act)
+{
+	enum tvm_mig_state next;
+	int ret;
+
+	ret = tvm_mig_step(READ_ONCE(vm->mig_state), act, &next);
+	if (ret == TVM_MIG_NA)
+		return act == TVM_MA_RUN ? -EACCES : -ENOENT;
+	return ret;
+}
+
+/*
  * Apply @te to @vm's trust state (Documentation/policy.rst has the table),
  * keep @reason, and announce a change on the "events" group and in IMA.
  * The announcements happen under @vm->lock, so they come in order.
@@ -103,6 +122,9 @@ static int trust_event(struct tvm_vm *vm, enum tvm_trust_event te,
 
 	lockdep_assert_held(&vm->lock);
 
+	/* A frozen or migrated VM's state is sealed: its trust too. */
+	if (mig_guard(vm, TVM_MA_EXTEND))
+		return -EBUSY;
 	next = tvm_trust_next(old, te);
 	if (next < 0)
 		return next;
@@ -219,6 +241,10 @@ static int extend_locked(struct tvm_vm *vm, struct tvm_event *ev)
 	ret = -ENOENT;
 	if (vm->dead)
 		goto err;
+	/* Frozen (EBUSY) or gone (ESTALE) in a migration: the table says. */
+	ret = mig_guard(vm, TVM_MA_EXTEND);
+	if (ret)
+		goto err;
 
 	/* Compute first: a failing hash must leave no logged event behind. */
 	for (b = 0; b < __TVM_BANK_MAX; b++) {
@@ -309,7 +335,9 @@ int tvm_vm_reset(struct tvm_vm *vm, unsigned int pcr, u64 *seq,
 	data->pcr = pcr;
 
 	mutex_lock(&vm->lock);
-	ret = vm->dead ? -ENOENT : log_append(vm, ev);
+	ret = vm->dead ? -ENOENT : mig_guard(vm, TVM_MA_EXTEND);
+	if (!ret)
+		ret = log_append(vm, ev);
 	if (!ret) {
 		for (b = 0; b < __TVM_BANK_MAX; b++)
 			memset(vm->pcrs[b][pcr], 0, TVM_DIGEST_MAX);
@@ -321,6 +349,11 @@ int tvm_vm_reset(struct tvm_vm *vm, unsigned int pcr, u64 *seq,
 		kfree(ev);
 		if (ret == -ENOSPC)
 			NL_SET_ERR_MSG(extack, "event log is full");
+		else if (ret == -EBUSY)
+			NL_SET_ERR_MSG(extack,
+				       "the VM is frozen: it was exported (migration)");
+		else if (ret == -ESTALE)
+			NL_SET_ERR_MSG(extack, "the VM migrated away");
 		return ret;
 	}
 	atomic64_inc(&tvm_stats.resets);
@@ -389,9 +422,17 @@ void tvm_vms_policy_sync(void)
  */
 static int launchable(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 {
+	int ret;
+
 	lockdep_assert_held(&vm->lock);
 	if (vm->dead)
 		return -ENOENT;
+	ret = mig_guard(vm, TVM_MA_EXTEND);
+	if (ret) {
+		NL_SET_ERR_MSG(extack,
+			       "the VM is frozen or gone in a migration");
+		return ret;
+	}
 	if (vm->trust != TVM_TRUST_PENDING) {
 		NL_SET_ERR_MSG(extack, "the VM was launched already");
 		return -EALREADY;
@@ -501,6 +542,32 @@ const struct tvm_event *tvm_vm_event(struct tvm_vm *vm, u64 seq)
 	return xa_load(&vm->log, seq);
 }
 
+int tvm_host_pcrs_read(u8 values[TVM_PCR_HOST_LAST + 1][32], u32 *mask)
+{
+	struct tpm_chip *chip = tpm_default_chip();
+	unsigned int i;
+	int ret = 0;
+
+	memset(values, 0, (TVM_PCR_HOST_LAST + 1) * 32);
+	*mask = 0;
+	if (!chip)
+		return 0;
+	for (i = TVM_PCR_HOST_FIRST; i <= TVM_PCR_HOST_LAST; i++) {
+		struct tpm_digest d = { .alg_id = TPM_ALG_SHA256 };
+
+		ret = tpm_pcr_read(chip, i, &d);
+		if (ret) {
+			pr_warn("host TPM PCR %u read failed: %d\n", i, ret);
+			ret = -EIO;
+			break;
+		}
+		memcpy(values[i], d.digest, 32);
+		*mask |= BIT(i);
+	}
+	put_device(&chip->dev);
+	return ret;
+}
+
 /*
  * PCRs 0-7 start from the host's: each is extended with the host TPM's
  * SHA-256 PCR of the same index (zeros without a TPM), so a verifier can
@@ -508,12 +575,18 @@ const struct tvm_event *tvm_vm_event(struct tvm_vm *vm, u64 seq)
  */
 static int seed_host_pcrs(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 {
-	struct tpm_chip *chip = tpm_default_chip();
+	u8 values[TVM_PCR_HOST_LAST + 1][32];
 	struct tvm_ev_host_pcr *data;
 	struct tvm_event *ev;
 	unsigned int i, b;
-	int ret = 0;
+	u32 mask;
+	int ret;
 
+	ret = tvm_host_pcrs_read(values, &mask);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot read the host TPM's PCRs");
+		return ret;
+	}
 	for (i = TVM_PCR_HOST_FIRST; i <= TVM_PCR_HOST_LAST && !ret; i++) {
 		ev = tvm_event_alloc(vm, i, TVM_EV_HOST_PCR, sizeof(*data));
 		if (!ev) {
@@ -523,21 +596,9 @@ static int seed_host_pcrs(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 		data = (struct tvm_ev_host_pcr *)tvm_event_data(ev);
 		memcpy(data->magic, "TVMH", 4);
 		data->pcr = i;
-		if (chip) {
-			struct tpm_digest d = { .alg_id = TPM_ALG_SHA256 };
-
-			ret = tpm_pcr_read(chip, i, &d);
-			if (ret) {
-				pr_warn("host TPM PCR %u read failed: %d\n",
-					i, ret);
-				NL_SET_ERR_MSG(extack,
-					       "cannot read the host TPM's PCRs");
-				ret = -EIO;
-				kfree(ev);
-				break;
-			}
+		if (mask & BIT(i)) {
 			data->has_tpm = 1;
-			memcpy(data->value, d.digest, sizeof(data->value));
+			memcpy(data->value, values[i], sizeof(data->value));
 		}
 
 		/* SHA-256 extends the host value itself; others hash it. */
@@ -557,9 +618,6 @@ static int seed_host_pcrs(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 		else
 			kfree(ev);
 	}
-
-	if (chip)
-		put_device(&chip->dev);
 	return ret;
 }
 
@@ -827,6 +885,13 @@ int tvm_vm_may_run(struct tvm_vm *vm, char *reason, size_t len)
 	const struct tvm_policy *p;
 	bool enforce;
 
+	/* Frozen, gone or not committed: whatever the policy says. */
+	if (mig_guard(vm, TVM_MA_RUN)) {
+		if (reason && len)
+			strscpy(reason, "migration: the VM is frozen, gone or not committed here",
+				len);
+		return -EACCES;
+	}
 	smp_rmb();	/* pairs with smp_wmb() in tvm_vm_adopt() */
 	if (trust == TVM_TRUST_PENDING || trust == TVM_TRUST_TRUSTED ||
 	    READ_ONCE(vm->adopted))
@@ -863,4 +928,467 @@ void tvm_vm_uninit(void)
 	/* Each release queued an rcu_work: let the grace periods pass. */
 	rcu_barrier();
 	destroy_workqueue(tvm_wq);
+}
+
+/* --- migration: freeze, wipe, the sealed state --------------------------- */
+
+/*
+ * The sealed state (Documentation/migration.rst, "The sealed state"), all
+ * integers big-endian.  MIG_STATE_HEAD is the fixed part before the
+ * reasons.
+ */
+#define MIG_STATE_MAGIC		"TVMS"
+#define MIG_STATE_VERSION	1
+#define MIG_STATE_HEAD		(4 + 4 + 4 + 4 + (TVM_NAME_MAX + 1) + \
+				 TVM_UUID_SIZE + 4 + 4 + 4 + 4 + \
+				 sizeof(struct tvm_ev_policy) + 8 + 4)
+#define MIG_EVENT_HEAD		(8 + 4 + 4 + 4)
+
+#define MIG_F_NOTED		BIT(0)
+#define MIG_F_ADOPTED		BIT(1)
+#define MIG_F_KVM		BIT(2)
+#define MIG_F_POLICY_LOGGED	BIT(3)
+#define MIG_F_ALL		(BIT(4) - 1)
+
+/* A cursor over a buffer being written or read. */
+struct mig_buf {
+	u8 *p;
+	const u8 *end;
+	bool bad;
+};
+
+static void *mig_take(struct mig_buf *b, size_t n)
+{
+	void *p = b->p;
+
+	if (b->bad || n > (size_t)(b->end - b->p)) {
+		b->bad = true;
+		return NULL;
+	}
+	b->p += n;
+	return p;
+}
+
+static void mig_put(struct mig_buf *b, const void *src, size_t n)
+{
+	void *p = mig_take(b, n);
+
+	if (p)
+		memcpy(p, src, n);
+}
+
+static void mig_put16(struct mig_buf *b, u16 v)
+{
+	__be16 x = cpu_to_be16(v);
+
+	mig_put(b, &x, sizeof(x));
+}
+
+static void mig_put32(struct mig_buf *b, u32 v)
+{
+	__be32 x = cpu_to_be32(v);
+
+	mig_put(b, &x, sizeof(x));
+}
+
+static void mig_put64(struct mig_buf *b, u64 v)
+{
+	__be64 x = cpu_to_be64(v);
+
+	mig_put(b, &x, sizeof(x));
+}
+
+static const void *mig_get(struct mig_buf *b, size_t n)
+{
+	return mig_take(b, n);
+}
+
+static u32 mig_get32(struct mig_buf *b)
+{
+	const __be32 *p = mig_take(b, sizeof(*p));
+
+	return p ? be32_to_cpu(get_unaligned(p)) : 0;
+}
+
+static u64 mig_get64(struct mig_buf *b)
+{
+	const __be64 *p = mig_take(b, sizeof(*p));
+
+	return p ? be64_to_cpu(get_unaligned(p)) : 0;
+}
+
+static size_t mig_pcrs_size(u32 banks)
+{
+	return TVM_NUM_PCRS * tvm_banks_digest_size(banks);
+}
+
+/* Bytes of @vm's sealed state, with @extra bytes of events to come. */
+static size_t mig_state_size(struct tvm_vm *vm, size_t extra)
+{
+	size_t size = MIG_STATE_HEAD + mig_pcrs_size(vm->banks) + 8 + extra;
+	const struct tvm_event *ev;
+	unsigned int i;
+	u64 seq;
+
+	lockdep_assert_held(&vm->lock);
+	for (i = 0; i < vm->nreasons; i++)
+		size += 2 + strlen(vm->reasons[i]);
+	for (seq = 0; seq < vm->log_count; seq++) {
+		ev = xa_load(&vm->log, seq);
+		size += MIG_EVENT_HEAD + tvm_banks_digest_size(ev->banks) +
+			ev->data_len;
+	}
+	return size;
+}
+
+static void mig_state_write(struct tvm_vm *vm, struct mig_buf *b)
+{
+	u32 flags = 0;
+	const struct tvm_event *ev;
+	unsigned int i, bank;
+	size_t len;
+	u64 seq;
+
+	lockdep_assert_held(&vm->lock);
+	if (vm->noted)
+		flags |= MIG_F_NOTED;
+	if (vm->adopted)
+		flags |= MIG_F_ADOPTED;
+	if (vm->kvm)
+		flags |= MIG_F_KVM;
+	if (vm->policy_logged)
+		flags |= MIG_F_POLICY_LOGGED;
+
+	mig_put(b, MIG_STATE_MAGIC, 4);
+	mig_put32(b, MIG_STATE_VERSION);
+	mig_put32(b, vm->banks);
+	mig_put32(b, vm->log_max);
+	mig_put(b, vm->name, sizeof(vm->name));	/* NUL-padded: kzalloc */
+	mig_put(b, vm->uuid, TVM_UUID_SIZE);
+	mig_put32(b, vm->trust);
+	mig_put32(b, vm->level);
+	mig_put32(b, vm->state);
+	mig_put32(b, flags);
+	mig_put(b, &vm->policy_id, sizeof(vm->policy_id));
+	mig_put64(b, vm->log_refused);
+	mig_put32(b, vm->nreasons);
+	for (i = 0; i < vm->nreasons; i++) {
+		len = strlen(vm->reasons[i]);
+		mig_put16(b, len);
+		mig_put(b, vm->reasons[i], len);
+	}
+	for (bank = 0; bank < __TVM_BANK_MAX; bank++) {
+		if (!(vm->banks & BIT(bank)))
+			continue;
+		for (i = 0; i < TVM_NUM_PCRS; i++)
+			mig_put(b, vm->pcrs[bank][i], tvm_banks[bank].size);
+	}
+	mig_put64(b, vm->log_count);
+	for (seq = 0; seq < vm->log_count; seq++) {
+		ev = xa_load(&vm->log, seq);
+		mig_put64(b, ev->seq);
+		mig_put32(b, ev->pcr);
+		mig_put32(b, ev->type);
+		mig_put32(b, ev->data_len);
+		mig_put(b, ev->payload,
+			tvm_banks_digest_size(ev->banks) + ev->data_len);
+	}
+}
+
+int tvm_vm_mig_freeze(struct tvm_vm *vm, const struct tvm_ev_migration *out,
+		      u8 **state, size_t *len, size_t room,
+		      struct netlink_ext_ack *extack)
+{
+	struct tvm_event *ev;
+	struct mig_buf b;
+	size_t size;
+	u8 *buf;
+	int ret;
+
+	ev = data_event(vm, TVM_PCR_MIGRATION, TVM_EV_MIGRATION, out,
+			sizeof(*out));
+	if (IS_ERR(ev))
+		return PTR_ERR(ev);
+
+	mutex_lock(&vm->lock);
+	ret = -ENOENT;
+	if (vm->dead) {
+		NL_SET_ERR_MSG(extack, "VM was deleted meanwhile");
+		goto err;
+	}
+	ret = -EBUSY;
+	switch (vm->mig_state) {
+	case TVM_MIG_S_FROZEN:
+		NL_SET_ERR_MSG(extack,
+			       "the VM is frozen already, in another migration");
+		goto err;
+	case TVM_MIG_D_IMPORTED:
+		NL_SET_ERR_MSG(extack,
+			       "the VM is an imported copy not committed yet");
+		goto err;
+	case TVM_MIG_S_GONE:
+		ret = -ESTALE;
+		NL_SET_ERR_MSG(extack, "the VM migrated away");
+		goto err;
+	default:
+		break;
+	}
+	/* No room for the OUT event: refused, as any extend, and counted. */
+	if (vm->state == TVM_VM_LOG_FULL || vm->log_count + 1 > vm->log_max ||
+	    vm->log_bytes + tvm_event_size(ev) > vm->log_max_bytes) {
+		ret = -ENOSPC;
+		NL_SET_ERR_MSG(extack,
+			       "the event log has no room for the PCR 15 OUT event");
+		goto err;
+	}
+
+	size = mig_state_size(vm, MIG_EVENT_HEAD +
+			      tvm_banks_digest_size(vm->banks) + sizeof(*out));
+	ret = -ENOMEM;
+	buf = kvmalloc(size + room, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		goto err;
+	ret = extend_locked(vm, ev);	/* takes @ev */
+	if (ret) {
+		kvfree(buf);
+		mutex_unlock(&vm->lock);
+		return ret;
+	}
+	/* From here on nothing changes the VM (mig_guard()). */
+	WRITE_ONCE(vm->mig_state, TVM_MIG_S_FROZEN);
+	b.p = buf;
+	b.end = buf + size;
+	b.bad = false;
+	mig_state_write(vm, &b);
+	mutex_unlock(&vm->lock);
+	WARN_ON_ONCE(b.bad || b.p != b.end);
+
+	*state = buf;
+	*len = size;
+	/* A KVM VM's vCPUs leave the guest now. */
+	tvm_vm_recheck_run(vm);
+	return 0;
+err:
+	mutex_unlock(&vm->lock);
+	kfree(ev);
+	return ret;
+}
+
+int tvm_vm_mig_set(struct tvm_vm *vm, enum tvm_mig_state state,
+		   const struct tvm_ev_migration *ev)
+{
+	struct tvm_event *e = NULL;
+	int ret = 0;
+
+	if (ev) {
+		e = data_event(vm, TVM_PCR_MIGRATION, TVM_EV_MIGRATION, ev,
+			       sizeof(*ev));
+		if (IS_ERR(e))
+			return PTR_ERR(e);
+	}
+	mutex_lock(&vm->lock);
+	if (vm->dead) {
+		mutex_unlock(&vm->lock);
+		kfree(e);
+		return -ENOENT;
+	}
+	WRITE_ONCE(vm->mig_state, state);
+	if (e)
+		ret = extend_locked(vm, e);
+	mutex_unlock(&vm->lock);
+	tvm_vm_recheck_run(vm);
+	return ret;
+}
+
+void tvm_vm_mig_wipe(struct tvm_vm *vm)
+{
+	mutex_lock(&vm->lock);
+	WRITE_ONCE(vm->mig_state, TVM_MIG_S_GONE);
+	memzero_explicit(vm->pcrs, sizeof(vm->pcrs));
+	/*
+	 * The log is empty from now on.  Its events stay allocated until the
+	 * VM is freed: readers of the log use events below the count they
+	 * read without @lock (tvm_vm_event()), and may hold one still.
+	 */
+	smp_store_release(&vm->log_count, 0);
+	vm->log_bytes = 0;
+	vm->policy_logged = false;
+	memset(&vm->policy_id, 0, sizeof(vm->policy_id));
+	mutex_unlock(&vm->lock);
+	tvm_vm_recheck_run(vm);
+}
+
+/*
+ * Check that @vm's restored log replays to its restored PCRs: a state
+ * that does not is not the source's, whatever its seal says.
+ */
+static int mig_replay_check(struct tvm_vm *vm)
+{
+	u8 (*pcrs)[TVM_NUM_PCRS][TVM_DIGEST_MAX];
+	const struct tvm_event *ev;
+	const struct tvm_ev_reset *r;
+	unsigned int b;
+	int ret = 0;
+	u64 seq;
+
+	pcrs = kzalloc(sizeof(vm->pcrs), GFP_KERNEL);
+	if (!pcrs)
+		return -ENOMEM;
+	for (seq = 0; seq < vm->log_count && !ret; seq++) {
+		ev = xa_load(&vm->log, seq);
+		if (ev->type == TVM_EV_NO_ACTION) {
+			r = (const void *)tvm_event_data(ev);
+			if (ev->data_len == sizeof(*r) &&
+			    !memcmp(r->magic, "TVMR", 4) &&
+			    r->pcr == ev->pcr && pcr_resettable(ev->pcr)) {
+				for (b = 0; b < __TVM_BANK_MAX; b++)
+					memset(pcrs[b][ev->pcr], 0,
+					       TVM_DIGEST_MAX);
+			}
+			continue;
+		}
+		for (b = 0; b < __TVM_BANK_MAX && !ret; b++)
+			if (vm->banks & BIT(b))
+				ret = tvm_bank_extend(b, pcrs[b][ev->pcr],
+						      tvm_event_digest(ev, b));
+	}
+	if (!ret && memcmp(pcrs, vm->pcrs, sizeof(vm->pcrs)))
+		ret = -EBADMSG;
+	kfree(pcrs);
+	return ret;
+}
+
+struct tvm_vm *tvm_vm_mig_restore(const u8 *state, size_t len,
+				  struct netlink_ext_ack *extack)
+{
+	struct tvm_vm_params p = { .name = "" };
+	struct mig_buf b = { .p = (u8 *)state, .end = state + len };
+	char name[TVM_NAME_MAX + 1];
+	const u8 *magic, *uuid, *src;
+	struct tvm_event *ev;
+	struct tvm_vm *vm;
+	u32 flags, n, i, bank, trust, level, vstate, dlen;
+	u64 count, seq;
+	const char *why = "the sealed state is malformed";
+	int ret;
+
+	magic = mig_get(&b, 4);
+	if (!magic || memcmp(magic, MIG_STATE_MAGIC, 4) ||
+	    mig_get32(&b) != MIG_STATE_VERSION)
+		goto bad;
+	p.banks = mig_get32(&b);
+	p.log_max = mig_get32(&b);
+	src = mig_get(&b, sizeof(name));
+	uuid = mig_get(&b, TVM_UUID_SIZE);
+	if (b.bad || (p.banks & ~TVM_BANKS_ALL) ||
+	    !(p.banks & BIT(TVM_BANK_SHA256)) || p.log_max < 16)
+		goto bad;
+	memcpy(name, src, sizeof(name));
+	if (name[TVM_NAME_MAX] || !tvm_vm_name_valid(name, extack)) {
+		why = "the sealed state's VM name is not valid here";
+		goto bad;
+	}
+	p.name = name;
+	p.uuid = uuid;
+	/* -E2BIG: a log_max above this host's module parameter. */
+	vm = tvm_vm_alloc(&p, extack);
+	if (IS_ERR(vm))
+		return vm;
+
+	trust = mig_get32(&b);
+	level = mig_get32(&b);
+	vstate = mig_get32(&b);
+	flags = mig_get32(&b);
+	src = mig_get(&b, sizeof(vm->policy_id));
+	if (src)
+		memcpy(&vm->policy_id, src, sizeof(vm->policy_id));
+	vm->log_refused = mig_get64(&b);
+	n = mig_get32(&b);
+	if (b.bad || trust <= TVM_TRUST_UNSPEC || trust >= __TVM_TRUST_MAX ||
+	    level > TVM_POLICY_LEVELS || (flags & ~MIG_F_ALL) ||
+	    (vstate != TVM_VM_ACTIVE && vstate != TVM_VM_LOG_FULL) ||
+	    n > TVM_REASONS_MAX)
+		goto bad_vm;
+	vm->trust = trust;
+	vm->level = level;
+	vm->state = vstate;
+	vm->noted = flags & MIG_F_NOTED;
+	vm->adopted = flags & MIG_F_ADOPTED;
+	vm->policy_logged = flags & MIG_F_POLICY_LOGGED;
+	for (i = 0; i < n; i++) {
+		const u8 *l = mig_get(&b, 2);
+		u32 rlen = l ? get_unaligned_be16(l) : 0;
+
+		src = mig_get(&b, rlen);
+		if (!src || rlen > TVM_REASON_MAX || memchr(src, 0, rlen))
+			goto bad_vm;
+		memcpy(vm->reasons[i], src, rlen);
+		vm->reasons[i][rlen] = '\0';
+	}
+	vm->nreasons = n;
+	for (bank = 0; bank < __TVM_BANK_MAX; bank++) {
+		if (!(vm->banks & BIT(bank)))
+			continue;
+		for (i = 0; i < TVM_NUM_PCRS; i++) {
+			src = mig_get(&b, tvm_banks[bank].size);
+			if (!src)
+				goto bad_vm;
+			memcpy(vm->pcrs[bank][i], src, tvm_banks[bank].size);
+		}
+	}
+	count = mig_get64(&b);
+	if (b.bad || count > vm->log_max)
+		goto bad_vm;
+	for (seq = 0; seq < count; seq++) {
+		u64 eseq = mig_get64(&b);
+		u32 pcr = mig_get32(&b), type = mig_get32(&b);
+
+		dlen = mig_get32(&b);
+		if (b.bad || eseq != seq || pcr >= TVM_NUM_PCRS ||
+		    dlen > TVM_EVENT_DATA_MAX)
+			goto bad_vm;
+		src = mig_get(&b, tvm_banks_digest_size(vm->banks) + dlen);
+		if (!src)
+			goto bad_vm;
+		ev = tvm_event_alloc(vm, pcr, type, dlen);
+		ret = -ENOMEM;
+		if (!ev)
+			goto err_vm;
+		memcpy(ev->payload, src, tvm_banks_digest_size(vm->banks) + dlen);
+		ev->seq = seq;
+		vm->log_bytes += tvm_event_size(ev);
+		ret = xa_insert(&vm->log, seq, ev, GFP_KERNEL_ACCOUNT);
+		if (ret) {
+			kfree(ev);
+			goto err_vm;
+		}
+		vm->log_count = seq + 1;
+		if (vm->log_bytes > vm->log_max_bytes) {
+			NL_SET_ERR_MSG(extack,
+				       "the VM's log is larger than log_max_bytes here");
+			ret = -E2BIG;
+			goto err_vm;
+		}
+	}
+	if (b.p != b.end)
+		goto bad_vm;
+	ret = mig_replay_check(vm);
+	if (ret == -EBADMSG) {
+		why = "the sealed state's log does not replay to its PCRs";
+		goto bad_vm;
+	}
+	if (ret)
+		goto err_vm;
+	return vm;
+
+bad_vm:
+	tvm_vm_put(vm);
+bad:
+	/* @why is a string literal, as NL_SET_ERR_MSG() wants. */
+	if (extack)
+		extack->_msg = why;
+	return ERR_PTR(-EBADMSG);
+err_vm:
+	tvm_vm_put(vm);
+	return ERR_PTR(ret);
 }

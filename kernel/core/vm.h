@@ -84,6 +84,15 @@ struct tvm_event;
  * @stop_work: for a KVM VM, checks whether it may still run and, if not,
  *	has the hook module stop its vCPUs (tvm_vm_recheck_run()); holds a
  *	reference while queued
+ * @mig_state: enum tvm_mig_state, where the VM is in a migration
+ *	(Documentation/migration.rst): %TVM_MIG_S_NONE for a VM that never
+ *	took part in one.  Written under @lock by the migration helpers
+ *	below, read locklessly with READ_ONCE() by tvm_vm_may_run(); every
+ *	extend, reset, trust change and launch asks the transition table
+ *	about it first (tvm_mig_step())
+ * @unnamed: @name and @uuid are out of the registry's tables: a host that
+ *	is both ends of one migration gave them to the imported copy
+ *	(tvm_vm_unname()); under tvm_registry_lock
  */
 struct tvm_vm {
 	u32 id;
@@ -124,6 +133,9 @@ struct tvm_vm {
 	u32 cids[TVM_VM_CIDS_MAX];
 	unsigned int ncids;
 	struct work_struct stop_work;
+
+	u8 mig_state;
+	bool unnamed;
 };
 
 /**
@@ -262,5 +274,44 @@ u8 *tvm_event_digest_mut(struct tvm_event *ev, unsigned int bank);
 
 /* Hash @ev's data into its digest for every bank of @ev. */
 int tvm_event_hash_data(struct tvm_event *ev);
+
+/*
+ * The host TPM's SHA-256 PCRs 0-7 (TVM_PCR_HOST_FIRST-LAST): @values[i]
+ * and bit i of *@mask for each one read, zeros and no bit without a TPM.
+ * -EIO when the TPM is there but cannot be read.
+ */
+int tvm_host_pcrs_read(u8 values[TVM_PCR_HOST_LAST + 1][32], u32 *mask);
+
+/*
+ * Migration (migrate.c drives these; Documentation/migration.rst has the
+ * sealed state's bytes).
+ *
+ * tvm_vm_mig_freeze - EXPORT: under @vm->lock, log @out (PCR 15), freeze
+ * the VM and serialise its whole state, OUT event included, into a new
+ * kvmalloc'ed buffer *@state of *@len bytes followed by @room spare
+ * bytes.  Nothing changes on failure: -ENOENT dead, -EBUSY frozen or not
+ * committed, -ESTALE gone, -ENOSPC no room in the log for @out, -ENOMEM.
+ */
+int tvm_vm_mig_freeze(struct tvm_vm *vm, const struct tvm_ev_migration *out,
+		      u8 **state, size_t *len, size_t room,
+		      struct netlink_ext_ack *extack);
+/*
+ * Set @vm's migration state to @state, then log @ev in PCR 15 (if not
+ * NULL): unfreezing (S_RESUMED, ABORT or OVERRIDE), the IN event of an
+ * imported VM (D_IMPORTED), COMMIT (D_ACTIVE).
+ */
+int tvm_vm_mig_set(struct tvm_vm *vm, enum tvm_mig_state state,
+		   const struct tvm_ev_migration *ev);
+/* COMMIT receipt: @vm is S_GONE, its PCRs zero and its log empty. */
+void tvm_vm_mig_wipe(struct tvm_vm *vm);
+/*
+ * IMPORT: a new VM, not in the registry, restored from the sealed state
+ * @state (@len bytes), whose log and PCRs continue the source's.  An
+ * ERR_PTR: -EBADMSG a state that does not parse or whose log does not
+ * replay to its PCRs, -E2BIG a log larger than this host takes, with
+ * @extack set; -ENOMEM.
+ */
+struct tvm_vm *tvm_vm_mig_restore(const u8 *state, size_t len,
+				  struct netlink_ext_ack *extack);
 
 #endif /* _TVM_VM_H */

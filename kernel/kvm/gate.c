@@ -43,6 +43,25 @@ static int tk_launch(struct tk_vm *tk)
 	return 0;
 }
 
+/*
+ * An incoming VM's runtime measurements start with its first run here,
+ * once it is committed (the gate let it through), not before: its memory
+ * is the source's only once its VMM restored it.
+ */
+static int tk_arm_incoming(struct tk_vm *tk)
+{
+	if (smp_load_acquire(&tk->armed))
+		return 0;
+	if (mutex_lock_killable(&tk->launch_lock))
+		return -EINTR;
+	if (!tk->armed) {
+		tk_runtime_arm(tk);
+		smp_store_release(&tk->armed, true);
+	}
+	mutex_unlock(&tk->launch_lock);
+	return 0;
+}
+
 int tk_run(struct kvm_vcpu *vcpu, int (*run)(struct kvm_vcpu *vcpu))
 {
 	char reason[TVM_REASON_MAX + 1];
@@ -69,6 +88,8 @@ int tk_run(struct kvm_vcpu *vcpu, int (*run)(struct kvm_vcpu *vcpu))
 		ret = tk_launch(tk);
 		if (!ret)
 			ret = tvm_vm_may_run(tk->vm, reason, sizeof(reason));
+		if (!ret && tk->incoming)
+			ret = tk_arm_incoming(tk);
 	}
 	if (!ret) {
 		ret = run(vcpu);

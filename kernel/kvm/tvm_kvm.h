@@ -49,6 +49,10 @@ struct tk_range_state {
  *	without, for its message only: tk_runtime_queue() checks it again
  *	under tk_lock
  * @adopted: running before tvm_kvm was loaded; fixed
+ * @incoming: its tvm instance was imported from another host
+ *	(tvm_vm_incoming()): launched there, so never launched here; fixed
+ * @armed: for @incoming, the runtime timer was armed, at the first
+ *	KVM_RUN the gate let through; under @launch_lock
  * @launch_lock: serialises the launch; the VM's other vCPUs wait on it
  * @launched: the launch is done; written under @launch_lock (or, for
  *	an adopted VM, before the tk_vm is in tk_by_kvm), read with
@@ -70,6 +74,8 @@ struct tk_vm {
 	struct rcu_head rcu;
 	bool dead;
 	bool adopted;
+	bool incoming;
+	bool armed;
 
 	struct mutex launch_lock;	/* see @launch_lock above */
 	bool launched;

@@ -97,6 +97,15 @@ static struct tk_vm *tk_alloc(struct kvm *kvm, bool adopted)
 		tvm_vm_adopt(tk->vm,
 			     "adopted: running before tvm_kvm was loaded");
 		tk->launched = true;
+	} else if (tvm_vm_incoming(tk->vm)) {
+		/*
+		 * An imported instance (VM_BIND with a migration id) was
+		 * launched on its source, and its trust came with it: it is
+		 * not launched again.  Its first KVM_RUN goes to the gate,
+		 * which refuses it until COMMIT.
+		 */
+		tk->incoming = true;
+		tk->launched = true;
 	}
 	tk_measure_exe(tk);
 	return tk;
