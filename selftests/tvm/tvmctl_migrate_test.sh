@@ -94,7 +94,14 @@ openssl pkcs8 -topk8 -nocrypt -in "$tmp/ak.pem" -outform DER -out "$tmp/ak.pk8"
 openssl pkey -in "$tmp/ak.pem" -pubout -out "$tmp/pub.pem"
 keyctl padd asymmetric tvm-test:mig-ak @u < "$tmp/ak.pk8" > /dev/null
 "$tvmctl" ak set tvm-test:mig-ak > /dev/null
-"$tvmctl" migrate peer add "$tmp/pub.pem" > /dev/null 2>&1
+printf '[req]\ndistinguished_name = dn\n[dn]\n[v3]\nsubjectKeyIdentifier = hash\n' \
+	> "$tmp/req.cnf"
+openssl req -x509 -new -key "$tmp/ak.pem" -subj /CN=tvm-test-mig -days 1 \
+	-config "$tmp/req.cnf" -extensions v3 -outform DER -out "$tmp/cert.der" \
+	2> /dev/null
+hostid=$(openssl rsa -pubin -in "$tmp/pub.pem" -RSAPublicKey_out -outform DER \
+	2>/dev/null | sha256sum | cut -c1-64)
+keyctl padd asymmetric "$hostid" %:.tvm_migration < "$tmp/cert.der" > /dev/null
 
 if expect_status 0 "$tvmctl" -j migrate prepare --ttl 600 -o "$tmp/prep" &&
    id=$(json_field id "$tmp/out") && [ ${#id} = 32 ] &&

@@ -136,17 +136,30 @@ make_ak() {
 	keyctl padd asymmetric "tvm-e2e:$role" @u < "$tmp/ak.pk8" > /dev/null &&
 	expect_status 0 "$tvmctl" ak set "tvm-e2e:$role" &&
 	openssl pkey -in "$tmp/ak.pem" -pubout -out "$tmp/pub.pem" &&
+	printf '[req]\ndistinguished_name = dn\n[dn]\n[v3]\nsubjectKeyIdentifier = hash\n' \
+		> "$tmp/req.cnf" &&
+	openssl req -x509 -new -key "$tmp/ak.pem" -subj "/CN=tvm-e2e-$role" \
+		-days 1 -config "$tmp/req.cnf" -extensions v3 -outform DER \
+		-out "$tmp/cert.der" 2> /dev/null &&
 	openssl rsa -pubin -in "$tmp/pub.pem" -RSAPublicKey_out -outform DER \
 		2>/dev/null | sha > "$tmp/id" &&
-	mv "$tmp/pub.pem" "$D/$role.pub.pem" && mv "$tmp/id" "$D/$role.id"
+	mv "$tmp/pub.pem" "$D/$role.pub.pem" &&
+	mv "$tmp/cert.der" "$D/$role.cert.der" && mv "$tmp/id" "$D/$role.id"
 }
 
-# The other host's key into .tvm_migration.
+# The other host's key into .tvm_migration, filed under its host id:
+# with tvmctl migrate peer add where this tvmctl has it, else as tvmctl
+# does it (its certificate, keyctl).
 add_peer() {
 	await "$D/$other.id"
-	expect_status 0 "$tvmctl" migrate peer add "$D/$other.pub.pem" &&
-	expect_status 0 "$tvmctl" migrate peer list &&
-	grep -q "$(cat "$D/$other.id")" "$tmp/out"
+	if "$tvmctl" migrate peer -h > /dev/null 2>&1; then
+		expect_status 0 "$tvmctl" migrate peer add "$D/$other.pub.pem" &&
+		expect_status 0 "$tvmctl" migrate peer list &&
+		grep -q "$(cat "$D/$other.id")" "$tmp/out"
+	else
+		keyctl padd asymmetric "$(cat "$D/$other.id")" %:.tvm_migration \
+			< "$D/$other.cert.der" > "$tmp/out" 2> "$tmp/err"
+	fi
 }
 
 # PCR 9 of the counter guest at launch, as the owner computes it from the
