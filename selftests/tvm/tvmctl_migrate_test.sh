@@ -7,7 +7,7 @@
 # or none, named before anything is sent; each kernel errno said with its
 # meaning (a tampered PREPARE blob: the signature; an export the VM's
 # policy does not allow: the policy, and the VM is not frozen; a receipt
-# for a migration this host never exported: out of order); the
+# of an id never imported: made for another host); the
 # destination's ABORT receipt; migrate list; launch --incoming of an id
 # with nothing imported runs nothing; bad ids and options are usage
 # errors.  The host is its own peer: its AK's public key is in its own
@@ -35,7 +35,7 @@ list_shows_the_prepared_id
 tampered_blob_is_a_signature_error_with_its_meaning
 export_the_policy_refuses_leaves_the_vm_unfrozen
 destination_abort_writes_an_abort_receipt_again_and_again
-receipt_for_a_migration_never_exported_is_out_of_order
+receipt_of_an_id_never_imported_names_another_source
 launch_incoming_without_an_import_runs_nothing"
 
 ktap_plan 9
@@ -159,9 +159,9 @@ fi
 
 if expect_status 1 "$tvmctl" migrate abort -i "$tmp/r1" &&
    grep -q "out of order" "$tmp/err"; then
-	ktap_pass receipt_for_a_migration_never_exported_is_out_of_order
+	ktap_pass receipt_of_an_id_never_imported_names_another_source
 else
-	ktap_fail receipt_for_a_migration_never_exported_is_out_of_order
+	ktap_fail receipt_of_an_id_never_imported_names_another_source
 fi
 
 if expect_status 1 "$tvmctl" launch --incoming $id0 -- touch "$tmp/ran" &&
