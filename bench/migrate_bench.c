@@ -51,8 +51,8 @@ static int mig_cb(const struct nlmsghdr *h, void *arg)
 	struct mig_reply *r = arg;
 	const struct nlattr *a;
 
-	if ((a = tmsg_attr(h, TVM_A_MIG_ID)))
-		tattr_copy(a, r->id, sizeof(r->id), NULL);
+	if ((a = tmsg_attr(h, TVM_A_MIG_ID)) && tattr_len(a) == TVM_MIG_ID_SIZE)
+		memcpy(r->id, tattr_data(a), TVM_MIG_ID_SIZE);
 	if ((a = tmsg_attr(h, TVM_A_MIG_BLOB)) &&
 	    tattr_len(a) <= (int)sizeof(r->blob)) {
 		r->blob_len = tattr_len(a);
@@ -120,7 +120,7 @@ static void setup_keys(uint8_t hostid[TVM_MIG_HOST_ID_SIZE])
 	char *line;
 
 	if (run(out, sizeof(out),
-		"set -e; rm -rf " WORK "; mkdir -p " WORK "; cd " WORK "; "
+		"(set -e; rm -rf " WORK "; mkdir -p " WORK "; cd " WORK "; "
 		"openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ak.pem; "
 		"openssl pkcs8 -topk8 -nocrypt -in ak.pem -outform DER -out ak.pk8; "
 		"printf '[req]\\ndistinguished_name = dn\\n[dn]\\n[v3]\\nsubjectKeyIdentifier = hash\\n' > req.cnf; "
@@ -131,7 +131,7 @@ static void setup_keys(uint8_t hostid[TVM_MIG_HOST_ID_SIZE])
 		"id=$(openssl pkey -in " WORK "/ak.pem -pubout | "
 		"openssl rsa -pubin -RSAPublicKey_out -outform DER | sha256sum | cut -c1-64); "
 		"keyctl padd asymmetric $id %%:.tvm_migration < " WORK "/cert.der > /dev/null; "
-		"echo id=$id")) {
+		"echo id=$id)")) {
 		fprintf(stderr, "migrate_bench: keys: %s\n", out);
 		exit(1);
 	}
