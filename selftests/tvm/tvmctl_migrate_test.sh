@@ -10,7 +10,9 @@
 # of an id never imported: made for another host); the
 # destination's ABORT receipt; migrate list; launch --incoming of an id
 # with nothing imported runs nothing; bad ids and options are usage
-# errors.  The host is its own peer: its AK's public key is in its own
+# errors; an export the policy allows freezes the VM, the administrator's
+# override resumes it with a warning, tvmctl log names the PCR 15 steps and
+# tvmctl verify reports the override as a WARNING note.  The host is its own peer: its AK's public key is in its own
 # .tvm_migration keyring.
 
 . "$(dirname "$0")/ktap.sh"
@@ -36,9 +38,12 @@ tampered_blob_is_a_signature_error_with_its_meaning
 export_the_policy_refuses_leaves_the_vm_unfrozen
 destination_abort_writes_an_abort_receipt_again_and_again
 receipt_of_an_id_never_imported_names_another_source
-launch_incoming_without_an_import_runs_nothing"
+launch_incoming_without_an_import_runs_nothing
+export_freezes_and_the_override_resumes_with_a_warning
+log_names_the_migration_steps
+verify_flags_the_override_as_a_warning"
 
-ktap_plan 9
+ktap_plan 12
 [ -d /sys/kernel/security/tvm ] || ktap_skip_all "tvm.ko is not loaded"
 if [ "$(cat /sys/kernel/security/tvm/version)" -lt 10 ]; then
 	ktap_skip_all "tvm.ko is older than ABI 10"
@@ -170,6 +175,50 @@ if expect_status 1 "$tvmctl" launch --incoming $id0 -- touch "$tmp/ran" &&
 	ktap_pass launch_incoming_without_an_import_runs_nothing
 else
 	ktap_fail launch_incoming_without_an_import_runs_nothing
+fi
+
+# A policy whose migration section names this host: the export is let
+# through (ABI 10's policy section), then the administrator's override.
+printf '{"version": 1, "selector": {"name": "%s"}, "mode": "audit", "migration": {"peers": ["%s"]}}\n' \
+	$vm "$hostid" > "$tmp/pol.json"
+if expect_status 0 "$tvmctl" policy load "$tmp/pol.json" &&
+   expect_status 0 "$tvmctl" migrate prepare -o "$tmp/prep2" &&
+   expect_status 0 "$tvmctl" -j migrate export $vm -i "$tmp/prep2" -o "$tmp/exp2" &&
+   [ "$(kind "$tmp/exp2")" = 2 ] &&
+   [ "$(json_field bytes "$tmp/out")" = "$(wc -c < "$tmp/exp2")" ] &&
+   expect_status 0 "$tvmctl" -j vm show $vm &&
+   grep -q '"migration": "frozen"' "$tmp/out" &&
+   expect_status 0 "$tvmctl" migrate abort --force $vm &&
+   grep -q "without a receipt: the destination may hold a live copy" "$tmp/err" &&
+   expect_status 0 "$tvmctl" -j vm show $vm &&
+   ! grep -q '"migration"' "$tmp/out"; then
+	ktap_pass export_freezes_and_the_override_resumes_with_a_warning
+else
+	ktap_fail export_freezes_and_the_override_resumes_with_a_warning \
+		"$(cat "$tmp/out" "$tmp/err")"
+fi
+
+if expect_status 0 "$tvmctl" log $vm &&
+   grep -q " 15 MIGRATION .* migration out id [0-9a-f]\{32\} source $hostid dest $hostid platform " "$tmp/out" &&
+   grep -q " 15 MIGRATION .* migration override id " "$tmp/out"; then
+	ktap_pass log_names_the_migration_steps
+else
+	ktap_fail log_names_the_migration_steps "$(grep MIGRATION "$tmp/out")"
+fi
+
+if expect_status 0 "$tvmctl" quote $vm --nonce 0011223344556677 --out "$tmp/q" &&
+   expect_status 0 "$tvmctl" verify "$tmp/q" --ak "$tmp/pub.pem" \
+	--nonce 0011223344556677 --vm $vm &&
+   grep -q "^verdict: trusted" "$tmp/out" &&
+   grep -q "WARNING: migration override at event [0-9]*: the administrator of host" "$tmp/out" &&
+   grep -q "^migration override: true" "$tmp/out" &&
+   grep -q "seq [0-9]* override id " "$tmp/out" &&
+   expect_status 0 "$tvmctl" -j verify "$tmp/q" --ak "$tmp/pub.pem" \
+	--nonce 0011223344556677 --vm $vm &&
+   grep -q '"migration_override": true' "$tmp/out"; then
+	ktap_pass verify_flags_the_override_as_a_warning
+else
+	ktap_fail verify_flags_the_override_as_a_warning "$(cat "$tmp/out" "$tmp/err")"
 fi
 
 ktap_finish
