@@ -211,7 +211,7 @@ if expect_status 0 "$tvmctl" quote $vm --nonce 0011223344556677 --out "$tmp/q" &
 	--nonce 0011223344556677 --vm $vm &&
    grep -q "^verdict: trusted" "$tmp/out" &&
    grep -q "WARNING: migration override at event [0-9]*: the administrator of host" "$tmp/out" &&
-   grep -q "^migration override: true" "$tmp/out" &&
+   grep -q "^migration override: yes" "$tmp/out" &&
    grep -q "seq [0-9]* override id " "$tmp/out" &&
    expect_status 0 "$tvmctl" -j verify "$tmp/q" --ak "$tmp/pub.pem" \
 	--nonce 0011223344556677 --vm $vm &&
