@@ -94,9 +94,12 @@ int tvm_mig_seal(const u8 key[TVM_MIG_KEY_SIZE],
 
 /**
  * tvm_mig_open - AES-256-GCM decryption in place
+ * @key: the key
+ * @iv: the nonce
+ * @aad: the additional authenticated data
+ * @aad_len: its length
+ * @buf: @len bytes of ciphertext and tag; kvmalloc'ed
  * @len: the ciphertext's length with its tag
- *
- * The other arguments are tvm_mig_seal()'s.
  *
  * Return: 0 (@buf holds @len - %TVM_MIG_TAG_SIZE bytes of plaintext),
  * -EBADMSG when the tag does not match, or another negative errno.

@@ -139,6 +139,16 @@ static const struct nla_policy df_policy[TVM_A_DF_MAX + 1] = {
 	[TVM_A_DF_RULE] = NLA_POLICY_NESTED(df_rule_policy),
 };
 
+static const struct nla_policy migp_pcr_policy[TVM_A_MIGPP_MAX + 1] = {
+	[TVM_A_MIGPP_INDEX] = NLA_POLICY_MAX(NLA_U32, TVM_MIGP_PCRS - 1),
+	[TVM_A_MIGPP_SHA256] = NLA_POLICY_EXACT_LEN(32),
+};
+
+static const struct nla_policy migp_policy[TVM_A_MIGP_MAX + 1] = {
+	[TVM_A_MIGP_PEER] = NLA_POLICY_EXACT_LEN(TVM_MIG_HOST_ID_SIZE),
+	[TVM_A_MIGP_PLATFORM] = NLA_POLICY_NESTED(migp_pcr_policy),
+};
+
 const struct nla_policy tvm_policy_attr_policy[TVM_A_POLICY_MAX + 1] = {
 	[TVM_A_POLICY_VERSION] = NLA_POLICY_RANGE(NLA_U32, TVM_POLICY_VERSION,
 						  TVM_POLICY_VERSION),
@@ -157,6 +167,7 @@ const struct nla_policy tvm_policy_attr_policy[TVM_A_POLICY_MAX + 1] = {
 	[TVM_A_POLICY_REVISION] = { .type = NLA_U32 },
 	[TVM_A_POLICY_TOMBSTONE] = { .type = NLA_FLAG },
 	[TVM_A_POLICY_DATAFLOW] = NLA_POLICY_NESTED(df_policy),
+	[TVM_A_POLICY_MIGRATION] = NLA_POLICY_NESTED(migp_policy),
 };
 
 /* Each attribute type in @once may appear at most once in @nest. */
@@ -581,6 +592,105 @@ static int parse_dataflow(const struct nlattr *attr, struct tvm_policy *p,
 	return 0;
 }
 
+/* One platform PCR's accepted values (TVM_A_MIGP_PLATFORM). */
+static int parse_migp_pcr(const struct nlattr *attr,
+			  struct tvm_mig_section *m,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TVM_A_MIGPP_MAX + 1];
+	struct tvm_migp_pcr *pcr;
+	const struct nlattr *a;
+	unsigned int i;
+	int ret, rem;
+
+	ret = check_once(attr, BIT(TVM_A_MIGPP_INDEX), extack);
+	if (ret)
+		return ret;
+	ret = nla_parse_nested(tb, TVM_A_MIGPP_MAX, attr, migp_pcr_policy,
+			       extack);
+	if (ret)
+		return ret;
+	if (!tb[TVM_A_MIGPP_INDEX]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a platform entry needs its PCR index");
+		return -EINVAL;
+	}
+	pcr = &m->pcrs[nla_get_u32(tb[TVM_A_MIGPP_INDEX])];
+	if (pcr->nvalues) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_MIGPP_INDEX],
+				    "a platform PCR is listed twice in the migration section");
+		return -EINVAL;
+	}
+	nla_for_each_nested(a, attr, rem) {
+		if (nla_type(a) != TVM_A_MIGPP_SHA256)
+			continue;
+		if (pcr->nvalues == TVM_POLICY_DIGESTS_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "too many values for one platform PCR (TVM_POLICY_DIGESTS_MAX)");
+			return -E2BIG;
+		}
+		for (i = 0; i < pcr->nvalues; i++) {
+			if (!memcmp(pcr->values[i], nla_data(a), 32)) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "a platform PCR value is listed twice");
+				return -EINVAL;
+			}
+		}
+		memcpy(pcr->values[pcr->nvalues++], nla_data(a), 32);
+	}
+	if (!pcr->nvalues) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a platform entry needs at least one SHA-256 value");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The migration section (TVM_A_POLICY_MIGRATION), at most once. */
+static int parse_migration(const struct nlattr *attr, struct tvm_policy *p,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TVM_A_MIGP_MAX + 1];
+	struct tvm_mig_section *m = &p->mig;
+	const struct nlattr *a;
+	unsigned int i;
+	int ret, rem;
+
+	if (m->present) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "migration section given twice");
+		return -EINVAL;
+	}
+	/* Types, lengths and nesting; the lists are walked below. */
+	ret = nla_parse_nested(tb, TVM_A_MIGP_MAX, attr, migp_policy, extack);
+	if (ret)
+		return ret;
+	m->present = true;
+	nla_for_each_nested(a, attr, rem) {
+		if (nla_type(a) == TVM_A_MIGP_PLATFORM) {
+			ret = parse_migp_pcr(a, m, extack);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (m->npeers == TVM_MIGP_PEERS_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "too many migration peers (TVM_MIGP_PEERS_MAX)");
+			return -E2BIG;
+		}
+		for (i = 0; i < m->npeers; i++) {
+			if (!memcmp(m->peers[i], nla_data(a),
+				    TVM_MIG_HOST_ID_SIZE)) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "a migration peer is listed twice");
+				return -EINVAL;
+			}
+		}
+		memcpy(m->peers[m->npeers++], nla_data(a),
+		       TVM_MIG_HOST_ID_SIZE);
+	}
+	return 0;
+}
+
 static void policy_free(struct tvm_policy *p)
 {
 	unsigned int i;
@@ -692,6 +802,7 @@ static void policy_content(const struct tvm_policy *p,
 		.nranges = p->nranges,
 		.ranges = p->ranges,
 		.df = &p->df,
+		.mig = &p->mig,
 	};
 }
 
@@ -880,7 +991,8 @@ static struct tvm_policy *policy_parse(const struct nlattr *attr,
 		if (p->tombstone && (nla_type(a) == TVM_A_POLICY_MODE ||
 				     nla_type(a) == TVM_A_POLICY_LEVEL ||
 				     nla_type(a) == TVM_A_POLICY_RUNTIME ||
-				     nla_type(a) == TVM_A_POLICY_DATAFLOW)) {
+				     nla_type(a) == TVM_A_POLICY_DATAFLOW ||
+				     nla_type(a) == TVM_A_POLICY_MIGRATION)) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "a tombstone is a selector, a key id and a revision only");
 			ret = -EINVAL;
@@ -892,6 +1004,8 @@ static struct tvm_policy *policy_parse(const struct nlattr *attr,
 			ret = parse_range(a, p, extack);
 		else if (nla_type(a) == TVM_A_POLICY_DATAFLOW)
 			ret = parse_dataflow(a, p, extack);
+		else if (nla_type(a) == TVM_A_POLICY_MIGRATION)
+			ret = parse_migration(a, p, extack);
 		else
 			continue;
 		if (ret)
@@ -1502,12 +1616,22 @@ int tvm_policy_put_selector(struct sk_buff *skb,
 	}
 }
 
-/* Placeholder until the policy's migration section lands: refuses all. */
 int tvm_policy_migration_allows(struct tvm_vm *vm,
 				const u8 dest[TVM_MIG_HOST_ID_SIZE], u32 mask,
 				const u8 platform[TVM_MIG_PLATFORM_PCRS][32],
 				struct netlink_ext_ack *extack)
 {
-	NL_SET_ERR_MSG(extack, "the VM's policy has no migration section");
+	const struct tvm_policy *p;
+	const char *why;
+
+	rcu_read_lock();
+	p = tvm_policy_for(vm);
+	why = tvm_migp_judge(p ? &p->mig : NULL, dest, mask, platform);
+	rcu_read_unlock();
+	if (!why)
+		return 0;
+	/* NL_SET_ERR_MSG() wants a literal; @why is a static string too. */
+	if (extack)
+		extack->_msg = why;
 	return -EPERM;
 }

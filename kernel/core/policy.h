@@ -67,6 +67,8 @@ struct tvm_selector {
  * @ranges: runtime ranges (TVM_A_POLICY_RUNTIME), in the order given
  * @df: the dataflow section (TVM_A_POLICY_DATAFLOW; kernel/lib/policy_df.h
  *	judges it), its rules a separate allocation
+ * @mig: the migration section (TVM_A_POLICY_MIGRATION; kernel/lib/policy_mig.h
+ *	judges it)
  */
 struct tvm_policy {
 	struct list_head node;
@@ -87,6 +89,7 @@ struct tvm_policy {
 	unsigned int nranges;
 	struct tvm_range ranges[TVM_POLICY_RANGES_MAX];
 	struct tvm_df_section df;
+	struct tvm_mig_section mig;
 };
 
 extern unsigned int tvm_max_policies;

@@ -193,6 +193,29 @@ static void enc_df(struct enc *w, const struct tvm_df_section *df)
 	enc_nest_end(w, at, TVM_A_POLICY_DATAFLOW);
 }
 
+/*
+ * The migration section: its peers in the order given, then its platform
+ * PCRs by index, each with its values in the order given: one encoding.
+ */
+static void enc_mig(struct enc *w, const struct tvm_mig_section *m)
+{
+	size_t at = enc_nest(w), pcr;
+	unsigned int i, v;
+
+	for (i = 0; i < m->npeers; i++)
+		enc_put(w, TVM_A_MIGP_PEER, m->peers[i], TVM_MIG_HOST_ID_SIZE);
+	for (i = 0; i < TVM_MIGP_PCRS; i++) {
+		if (!m->pcrs[i].nvalues)
+			continue;
+		pcr = enc_nest(w);
+		enc_u32(w, TVM_A_MIGPP_INDEX, i);
+		for (v = 0; v < m->pcrs[i].nvalues; v++)
+			enc_put(w, TVM_A_MIGPP_SHA256, m->pcrs[i].values[v], 32);
+		enc_nest_end(w, pcr, TVM_A_MIGP_PLATFORM);
+	}
+	enc_nest_end(w, at, TVM_A_POLICY_MIGRATION);
+}
+
 int tvm_policy_encode(const struct tvm_policy_content *c, bool le, u8 *buf,
 		      size_t size, size_t *len)
 {
@@ -225,6 +248,8 @@ int tvm_policy_encode(const struct tvm_policy_content *c, bool le, u8 *buf,
 		enc_range(&w, &c->ranges[i]);
 	if (c->df && c->df->present)
 		enc_df(&w, c->df);
+	if (c->mig && c->mig->present)
+		enc_mig(&w, c->mig);
 	*len = w.len;
 	if (w.too_big)
 		return -E2BIG;

@@ -15,6 +15,7 @@
 
 #include "policy_df.h"
 #include "policy_eval.h"
+#include "policy_mig.h"
 
 /**
  * struct tvm_range - a runtime range of a policy, "runtime" in a file,
@@ -54,6 +55,7 @@ enum tvm_selector_kind {
  * @nranges: entries of @ranges
  * @ranges: runtime ranges, in the order given
  * @df: the dataflow section, encoded when @present (NULL: none)
+ * @mig: the migration section, encoded when @present (NULL: none)
  */
 struct tvm_policy_content {
 	u32 version;
@@ -68,6 +70,7 @@ struct tvm_policy_content {
 	unsigned int nranges;
 	const struct tvm_range *ranges;
 	const struct tvm_df_section *df;
+	const struct tvm_mig_section *mig;
 };
 
 /*

@@ -60,6 +60,12 @@ enum rule {
 	/* dataflow port ranges */
 	FP_NO_FIRST, FP_NO_LAST, FP_BACKWARDS, FP_FIRST_TWICE, FP_UNKNOWN_ATTR,
 	FP_NOT_NESTED, FP_RANGE_TWICE,
+	/* the migration section */
+	MG_TWICE, MG_PEER_31, MG_PEER_DUP, MG_PEERS_17, MG_UNKNOWN_ATTR,
+	MG_NOT_NESTED, T_MIGRATION,
+	/* its platform PCRs */
+	MP_NO_INDEX, MP_INDEX_8, MP_INDEX_TWICE, MP_PCR_TWICE, MP_NO_VALUES,
+	MP_VALUE_31, MP_VALUE_DUP, MP_VALUES_17, MP_UNKNOWN_ATTR,
 	NRULES			/* no flaw: the base */
 };
 
@@ -295,6 +301,59 @@ static void put_dataflow(struct tmsg *m, enum rule r)
 	}
 }
 
+/* One platform PCR @pcr of the migration section, with the flaws of @r. */
+static void put_migp_pcr(struct tmsg *m, enum rule r, uint32_t pcr)
+{
+	int i;
+
+	tmsg_nest_start(m, TVM_A_MIGP_PLATFORM);
+	if (r != MP_NO_INDEX)
+		tmsg_put_u32(m, TVM_A_MIGPP_INDEX, r == MP_INDEX_8 ? 8 : pcr);
+	if (r == MP_INDEX_TWICE)
+		tmsg_put_u32(m, TVM_A_MIGPP_INDEX, pcr + 1);
+	if (r == MP_UNKNOWN_ATTR)
+		tmsg_put_u32(m, TVM_A_MIGPP_MAX + 1, 0);
+	if (r != MP_NO_VALUES) {
+		tmsg_put(m, TVM_A_MIGPP_SHA256, dg(50 + pcr),
+			 r == MP_VALUE_31 ? 31 : 32);
+		tmsg_put(m, TVM_A_MIGPP_SHA256,
+			 dg(r == MP_VALUE_DUP ? 50 + pcr : 60 + pcr), 32);
+	}
+	for (i = 0; r == MP_VALUES_17 && i < TVM_POLICY_DIGESTS_MAX - 1; i++)
+		tmsg_put(m, TVM_A_MIGPP_SHA256, dg(70 + i), 32);
+	tmsg_nest_end(m);
+}
+
+/*
+ * The base's migration section, two peers and platform PCR 0 with two
+ * accepted values, with the section and platform flaws of @r.
+ */
+static void put_migration(struct tmsg *m, enum rule r)
+{
+	int i;
+
+	tmsg_nest_start(m, TVM_A_POLICY_MIGRATION);
+	if (r == MG_NOT_NESTED)
+		m->nest[m->depth - 1]->nla_type &= ~NLA_F_NESTED;
+	tmsg_put(m, TVM_A_MIGP_PEER, dg(30),
+		 r == MG_PEER_31 ? TVM_MIG_HOST_ID_SIZE - 1 :
+		 TVM_MIG_HOST_ID_SIZE);
+	tmsg_put(m, TVM_A_MIGP_PEER, dg(r == MG_PEER_DUP ? 30 : 31),
+		 TVM_MIG_HOST_ID_SIZE);
+	for (i = 0; r == MG_PEERS_17 && i < TVM_MIGP_PEERS_MAX - 1; i++)
+		tmsg_put(m, TVM_A_MIGP_PEER, dg(32 + i), TVM_MIG_HOST_ID_SIZE);
+	if (r == MG_UNKNOWN_ATTR)
+		tmsg_put_u32(m, TVM_A_MIGP_MAX + 1, 0);
+	put_migp_pcr(m, r, 0);
+	if (r == MP_PCR_TWICE)
+		put_migp_pcr(m, NRULES, 0);
+	tmsg_nest_end(m);
+	if (r == MG_TWICE) {
+		tmsg_nest_start(m, TVM_A_POLICY_MIGRATION);
+		tmsg_nest_end(m);
+	}
+}
+
 static void put_selector(struct tmsg *m, enum rule r)
 {
 	static const uint8_t uuid[TVM_UUID_SIZE] = { 0x7b };
@@ -378,7 +437,7 @@ static void build(struct tmsg *m, struct tnl *nl, enum rule r)
 {
 	static const uint8_t sig[TVM_SIGNATURE_MAX + 1] = { 1 };
 	bool tomb = r == T_IN_LOAD || r == T_MODE || r == T_LEVEL ||
-		    r == T_RUNTIME || r == T_DATAFLOW;
+		    r == T_RUNTIME || r == T_DATAFLOW || r == T_MIGRATION;
 	char name[16];
 	int i;
 
@@ -467,6 +526,8 @@ static void build(struct tmsg *m, struct tnl *nl, enum rule r)
 	}
 	if (!tomb || r == T_DATAFLOW)
 		put_dataflow(m, r);
+	if (!tomb || r == T_MIGRATION)
+		put_migration(m, r);
 	tmsg_nest_end(m);
 
 	if (r == K_SIG_NO_KEY || r == K_UNKNOWN)
@@ -1030,6 +1091,77 @@ FIXTURE_VARIANT_ADD(rule, dataflow_without_nested_flag) {
 
 FIXTURE_VARIANT_ADD(rule, tombstone_with_dataflow) {
 	.r = T_DATAFLOW, .err = -EINVAL, .extack = "a tombstone is a selector",
+};
+
+/* the migration section */
+
+FIXTURE_VARIANT_ADD(rule, migration_twice) {
+	.r = MG_TWICE, .err = -EINVAL, .extack = "migration section given twice",
+};
+
+FIXTURE_VARIANT_ADD(rule, migration_peer_31_bytes) {
+	.r = MG_PEER_31, .err = -ERANGE,
+};
+
+FIXTURE_VARIANT_ADD(rule, migration_peer_twice) {
+	.r = MG_PEER_DUP, .err = -EINVAL,
+	.extack = "a migration peer is listed twice",
+};
+
+FIXTURE_VARIANT_ADD(rule, migration_peers_17) {
+	.r = MG_PEERS_17, .err = -E2BIG, .extack = "too many migration peers",
+};
+
+FIXTURE_VARIANT_ADD(rule, migration_unknown_attr) {
+	.r = MG_UNKNOWN_ATTR, .err = -EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(rule, migration_without_nested_flag) {
+	.r = MG_NOT_NESTED, .err = -EINVAL, .extack = "NLA_F_NESTED",
+};
+
+FIXTURE_VARIANT_ADD(rule, tombstone_with_migration) {
+	.r = T_MIGRATION, .err = -EINVAL, .extack = "a tombstone is a selector",
+};
+
+/* its platform PCRs */
+
+FIXTURE_VARIANT_ADD(rule, migration_pcr_without_index) {
+	.r = MP_NO_INDEX, .err = -EINVAL, .extack = "needs its PCR index",
+};
+
+FIXTURE_VARIANT_ADD(rule, migration_pcr_8) {
+	.r = MP_INDEX_8, .err = -ERANGE,
+};
+
+FIXTURE_VARIANT_ADD(rule, migration_pcr_index_twice) {
+	.r = MP_INDEX_TWICE, .err = -EINVAL, .extack = "given twice",
+};
+
+FIXTURE_VARIANT_ADD(rule, migration_pcr_twice) {
+	.r = MP_PCR_TWICE, .err = -EINVAL,
+	.extack = "a platform PCR is listed twice",
+};
+
+FIXTURE_VARIANT_ADD(rule, migration_pcr_without_values) {
+	.r = MP_NO_VALUES, .err = -EINVAL, .extack = "at least one SHA-256",
+};
+
+FIXTURE_VARIANT_ADD(rule, migration_pcr_value_31_bytes) {
+	.r = MP_VALUE_31, .err = -ERANGE,
+};
+
+FIXTURE_VARIANT_ADD(rule, migration_pcr_value_twice) {
+	.r = MP_VALUE_DUP, .err = -EINVAL,
+	.extack = "a platform PCR value is listed twice",
+};
+
+FIXTURE_VARIANT_ADD(rule, migration_pcr_values_17) {
+	.r = MP_VALUES_17, .err = -E2BIG, .extack = "too many values",
+};
+
+FIXTURE_VARIANT_ADD(rule, migration_pcr_unknown_attr) {
+	.r = MP_UNKNOWN_ATTR, .err = -EINVAL,
 };
 
 /* dataflow rules */

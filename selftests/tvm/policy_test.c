@@ -1716,6 +1716,50 @@ TEST_F(policy, signature_covers_dataflow)
 	EXPECT_REFUSED(-EKEYREJECTED, "does not verify", name, gen);
 }
 
+/* A migration section of one peer, host id @peer bytes of @peer. */
+static void put_mig(struct tmsg *m, uint8_t peer)
+{
+	uint8_t id[TVM_MIG_HOST_ID_SIZE];
+
+	memset(id, peer, sizeof(id));
+	tmsg_nest_start(m, TVM_A_POLICY_MIGRATION);
+	tmsg_put(m, TVM_A_MIGP_PEER, id, sizeof(id));
+	tmsg_nest_end(m);
+}
+
+/* The owner's signature covers where the VM may migrate to. */
+TEST_F(policy, signature_covers_migration)
+{
+	const char *name = sel_name("mig");
+	uint8_t sig[TVM_SIGNATURE_MAX];
+	uint64_t gen = 0;
+	int n;
+
+	NEED_TVM();
+	OWNER_SETUP();
+	policy_begin_rev(&self->m, &self->nl, name, TVM_POLICY_AUDIT, ida, 1);
+	put_mig(&self->m, 0x11);
+	tmsg_nest_end(&self->m);
+	n = sign_policy(&self->m, "a", sig);
+	ASSERT_EQ(256, n);
+	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
+	ASSERT_EQ(0, policy_send(&self->nl, &self->m, name, &gen))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_SIGNED_UNCHANGED(name, gen);
+
+	/* Revision 2, signed; then its peer changed after signing. */
+	policy_begin_rev(&self->m, &self->nl, name, TVM_POLICY_AUDIT, ida, 2);
+	put_mig(&self->m, 0x11);
+	tmsg_nest_end(&self->m);
+	n = sign_policy(&self->m, "a", sig);
+	ASSERT_EQ(256, n);
+	policy_begin_rev(&self->m, &self->nl, name, TVM_POLICY_AUDIT, ida, 2);
+	put_mig(&self->m, 0x22);
+	tmsg_nest_end(&self->m);
+	tmsg_put(&self->m, TVM_A_POLICY_SIGNATURE, sig, n);
+	EXPECT_REFUSED(-EKEYREJECTED, "does not verify", name, gen);
+}
+
 /* Python's SHA-256 of the canonical encoding of the policy below. */
 static const uint8_t canon_digest[32] = {
 	0x97, 0x57, 0xbe, 0x00, 0xd5, 0xe0, 0x74, 0xbc, 0x50, 0xe6, 0x9c,

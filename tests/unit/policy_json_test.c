@@ -339,6 +339,9 @@ struct reject {
 	{ RANGE("0", l, ""), FNAME ": runtime[0].length: " why }
 
 #define DF(x)		"{" SEL ", \"dataflow\": " x "}"
+#define MIG(x)		"{" SEL ", \"migration\": " x "}"
+#define ID_A		HEX32("a1")
+#define ID_B		HEX32("b2")
 #define RULE(x)		DF("{\"rules\": [{" x "}]}")
 
 static const struct reject rejects[] = {
@@ -372,8 +375,7 @@ static const struct reject rejects[] = {
 	  FNAME ": levels: duplicate key 'os'" },
 	/* Unknown keys, anywhere. */
 	{ "{" SEL ", \"foo\": 1}",
-	  FNAME ": unknown key 'foo' (version, selector, mode, banks, owner_key, revision, delete, levels, runtime or dataflow)" },
-	{ "{" SEL ", \"migration\": {}}", FNAME ": unknown key 'migration' (migration policies are not supported yet)" },
+	  FNAME ": unknown key 'foo' (version, selector, mode, banks, owner_key, revision, delete, levels, runtime, dataflow or migration)" },
 	{ "{\"version\": 1, \"selector\": {\"id\": 3}}", FNAME ": selector: unknown key 'id' (uuid, name or default)" },
 	{ "{" SEL ", \"levels\": {\"firmware\": {}}}", FNAME ": levels: unknown key 'firmware' (vmm, os, drivers, software or config)" },
 	{ LEVEL_OS("{\"values\": []}"), FNAME ": levels.os: unknown key 'values' (events or pcr)" },
@@ -557,6 +559,34 @@ static const struct reject rejects[] = {
 	  FNAME ": line 1, column 103: expected a key in double quotes" },
 	{ "{" SEL ", \"owner_key\": \"" HEX32("11") "\", \"delete\": true, \"dataflow\": {}}",
 	  FNAME ": delete: a delete holds selector, owner_key and revision only, not dataflow" },
+	/* The migration section. */
+	{ MIG("[]"), FNAME ": migration: must be an object, not an array" },
+	{ MIG("{\"hosts\": []}"),
+	  FNAME ": migration: unknown key 'hosts' (peers or platform)" },
+	{ MIG("{\"peers\": []}"),
+	  FNAME ": migration.peers: empty (leave it out, or list peers)" },
+	{ MIG("{\"peers\": [\"" HEX20("ab") "\"]}"),
+	  FNAME ": migration.peers[0]: bad host id ('tvmctl ak' prints a host's id) '" HEX20("ab") "' (64 hex digits)" },
+	{ MIG("{\"peers\": [\"" ID_A "\", \"" ID_A "\"]}"),
+	  FNAME ": migration.peers[1]: the same peer as [0]" },
+	{ MIG("{\"platform\": [{\"sha256\": [\"" ID_A "\"]}]}"),
+	  FNAME ": migration.platform[0]: missing key 'pcr' (0 to 7)" },
+	{ MIG("{\"platform\": [{\"pcr\": 8, \"sha256\": [\"" ID_A "\"]}]}"),
+	  FNAME ": migration.platform[0].pcr: PCR 8 is not a platform PCR (0 to 7)" },
+	{ MIG("{\"platform\": [{\"pcr\": \"0\", \"sha256\": [\"" ID_A "\"]}]}"),
+	  FNAME ": migration.platform[0].pcr: must be an integer, not a string" },
+	{ MIG("{\"platform\": [{\"pcr\": 1, \"sha256\": [\"" ID_A "\"]}, {\"pcr\": 1, \"sha256\": [\"" ID_B "\"]}]}"),
+	  FNAME ": migration.platform[1].pcr: PCR 1 is listed twice" },
+	{ MIG("{\"platform\": [{\"pcr\": 1}]}"),
+	  FNAME ": migration.platform[0]: missing key 'sha256' (a list of accepted values)" },
+	{ MIG("{\"platform\": [{\"pcr\": 1, \"sha256\": []}]}"),
+	  FNAME ": migration.platform[0].sha256: empty (leave it out, or list values)" },
+	{ MIG("{\"platform\": [{\"pcr\": 1, \"sha256\": [\"" ID_A "\", \"" ID_A "\"]}]}"),
+	  FNAME ": migration.platform[0].sha256[1]: the same value as [0]" },
+	{ MIG("{\"platform\": [{\"pcr\": 1, \"sha256\": [\"sha256:" ID_A "\"]}]}"),
+	  FNAME ": migration.platform[0].sha256[0]: bad SHA-256 value 'sha256:" ID_A "' (64 hex digits)" },
+	{ "{" SEL ", \"owner_key\": \"" HEX32("11") "\", \"delete\": true, \"migration\": {}}",
+	  FNAME ": delete: a delete holds selector, owner_key and revision only, not migration" },
 };
 
 static void test_rejects(void **state)
@@ -1055,6 +1085,91 @@ static void test_dataflow_limits(void **state)
 	free(t.s);
 }
 
+/*
+ * The migration section: parsed, encoded with its platform PCRs by index
+ * whatever the file's order, decoded back to the same bytes and JSON.
+ */
+static void test_migration(void **state)
+{
+	struct policy back;
+	size_t len, len2;
+	uint8_t again[POLICY_ATTR_MAX];
+
+	(void)state;
+	assert_int_equal(parse(MIG("{\"peers\": [\"" ID_B "\", \"" ID_A "\"],"
+				   " \"platform\": [{\"pcr\": 7, \"sha256\": [\"" ID_A "\"]},"
+				   " {\"pcr\": 0, \"sha256\": [\"" ID_B "\", \"" ID_A "\"]}]}")),
+			 0);
+	assert_true(pol.mig.present);
+	assert_int_equal(pol.mig.npeers, 2);
+	assert_int_equal(pol.mig.peers[0][0], 0xb2);
+	assert_int_equal(pol.mig.peers[1][31], 0xa1);
+	assert_int_equal(pol.mig.pcrs[0].nvalues, 2);
+	assert_int_equal(pol.mig.pcrs[0].values[0][0], 0xb2);
+	assert_int_equal(pol.mig.pcrs[7].nvalues, 1);
+	assert_int_equal(pol.mig.pcrs[3].nvalues, 0);
+	assert_int_equal(policy_encode(&pol, buf, sizeof(buf), &len), 0);
+
+	assert_int_equal(policy_decode(buf + NLA_HDRLEN, len - NLA_HDRLEN,
+				       &back), 0);
+	assert_true(back.mig.present);
+	assert_int_equal(policy_encode(&back, again, sizeof(again), &len2), 0);
+	assert_int_equal(len, len2);
+	assert_memory_equal(buf, again, len);
+	/* PCR 0 comes first in JSON too, as the encoding orders it. */
+	assert_json_round_trip(&back, buf, len,
+			       "\"platform\": [ { \"pcr\": 0", NULL);
+	policy_free(&back);
+
+	/* An empty section: present, any peer, no platform judged. */
+	policy_free(&pol);
+	assert_int_equal(parse(MIG("{}")), 0);
+	assert_true(pol.mig.present);
+	assert_int_equal(pol.mig.npeers, 0);
+	assert_int_equal(policy_encode(&pol, buf, sizeof(buf), &len), 0);
+	assert_json_round_trip(&pol, buf, len, "\"migration\": { }",
+			       "peers");
+}
+
+/* At the limits: 16 peers and 16 values of each of 8 PCRs; one more is not. */
+static void test_migration_limits(void **state)
+{
+	struct text t = { 0 };
+	int i, p;
+
+	(void)state;
+	for (int over = 0; over < 3; over++) {
+		t.len = 0;
+		add(&t, "{" SEL ", \"migration\": {\"peers\": [");
+		for (i = 0; i < TVM_MIGP_PEERS_MAX + (over == 1); i++)
+			add(&t, "%s\"%064x\"", i ? ", " : "", i);
+		add(&t, "], \"platform\": [");
+		for (p = 0; p < TVM_MIGP_PCRS; p++) {
+			add(&t, "%s{\"pcr\": %d, \"sha256\": [", p ? ", " : "", p);
+			for (i = 0; i < TVM_POLICY_DIGESTS_MAX + (over == 2 && p == 3); i++)
+				add(&t, "%s\"%064x\"", i ? ", " : "", i);
+			add(&t, "]}");
+		}
+		add(&t, "]}}");
+		if (!over) {
+			assert_int_equal(parse(t.s), 0);
+			assert_int_equal(pol.mig.npeers, TVM_MIGP_PEERS_MAX);
+			assert_int_equal(pol.mig.pcrs[7].nvalues,
+					 TVM_POLICY_DIGESTS_MAX);
+			assert_int_equal(policy_encode(&pol, buf, sizeof(buf),
+						       &t.len), 0);
+			policy_free(&pol);
+			t.len = 0;
+		} else {
+			assert_int_equal(parse(t.s), -EINVAL);
+			assert_string_equal(err, over == 1 ?
+				FNAME ": migration.peers: 17 peers, more than 16" :
+				FNAME ": migration.platform[3].sha256: 17 values, more than 16");
+		}
+	}
+	free(t.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1063,6 +1178,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_tombstone, teardown),
 		cmocka_unit_test_teardown(test_encode_selectors, teardown),
 		cmocka_unit_test_teardown(test_round_trip, teardown),
+		cmocka_unit_test_teardown(test_migration, teardown),
+		cmocka_unit_test_teardown(test_migration_limits, teardown),
 		cmocka_unit_test_teardown(test_rejects, teardown),
 		cmocka_unit_test_teardown(test_limits, teardown),
 		cmocka_unit_test_teardown(test_keys_decoded, teardown),

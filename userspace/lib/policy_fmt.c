@@ -227,6 +227,49 @@ static json_object *df_to_json(const struct tvm_df_section *df)
 	return obj;
 }
 
+static json_object *hex_to_json(const uint8_t *b, size_t n)
+{
+	char hex[2 * TVM_MIG_HOST_ID_SIZE + 1];
+
+	for (size_t i = 0; i < n && i < TVM_MIG_HOST_ID_SIZE; i++)
+		sprintf(hex + 2 * i, "%02x", b[i]);
+	return json_object_new_string(hex);
+}
+
+/* The migration section as in a file: peers, then platform PCRs by index. */
+static json_object *mig_to_json(const struct tvm_mig_section *m)
+{
+	json_object *obj = json_object_new_object(), *arr, *pcr, *vals;
+
+	if (!obj)
+		return NULL;
+	if (m->npeers) {
+		arr = json_object_new_array();
+		for (unsigned int i = 0; arr && i < m->npeers; i++)
+			json_object_array_add(arr, hex_to_json(m->peers[i],
+						TVM_MIG_HOST_ID_SIZE));
+		json_object_object_add(obj, "peers", arr);
+	}
+	arr = NULL;
+	for (unsigned int i = 0; i < TVM_MIGP_PCRS; i++) {
+		if (!m->pcrs[i].nvalues)
+			continue;
+		if (!arr) {
+			arr = json_object_new_array();
+			json_object_object_add(obj, "platform", arr);
+		}
+		pcr = json_object_new_object();
+		json_object_object_add(pcr, "pcr", json_object_new_int64(i));
+		vals = json_object_new_array();
+		for (unsigned int v = 0; vals && v < m->pcrs[i].nvalues; v++)
+			json_object_array_add(vals,
+				hex_to_json(m->pcrs[i].values[v], 32));
+		json_object_object_add(pcr, "sha256", vals);
+		json_object_array_add(arr, pcr);
+	}
+	return obj;
+}
+
 struct json_object *policy_sel_to_json(const struct policy_sel *sel)
 {
 	char uuid[PARSE_UUID_STR_LEN];
@@ -319,6 +362,8 @@ struct json_object *policy_to_json(const struct policy *p)
 	}
 	if (p->df.present)
 		json_object_object_add(obj, "dataflow", df_to_json(&p->df));
+	if (p->mig.present)
+		json_object_object_add(obj, "migration", mig_to_json(&p->mig));
 	return obj;
 }
 

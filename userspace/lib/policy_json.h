@@ -69,6 +69,7 @@ struct policy_sel {
  * @nranges, @ranges: the runtime ranges, in file order
  * @df: the dataflow section, @df.present when the file has one; its
  *	rules are allocated (policy_free())
+ * @mig: the migration section, @mig.present when the file has one
  * @has_sel: @sel is set; false only after policy_parse_flags() with
  *	%POLICY_PARSE_SEL_OPTIONAL read a file without "selector"
  * @has_gen, @gen, @has_digest, @digest, @is_signed: what a POLICY_GET or
@@ -87,6 +88,7 @@ struct policy {
 	unsigned int nranges;
 	struct tvm_range ranges[TVM_POLICY_RANGES_MAX];
 	struct tvm_df_section df;
+	struct tvm_mig_section mig;
 	bool has_sel;
 	bool has_gen;
 	uint64_t gen;

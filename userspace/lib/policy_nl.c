@@ -37,6 +37,7 @@ static void content(const struct policy *p, struct tvm_policy_content *c)
 		.nranges = p->nranges,
 		.ranges = p->ranges,
 		.df = &p->df,
+		.mig = &p->mig,
 	};
 }
 
@@ -126,6 +127,15 @@ static const struct nla_policy df_rule_policy[TVM_A_DFR_MAX + 1] = {
 static const struct nla_policy df_ports_policy[TVM_A_DFP_MAX + 1] = {
 	[TVM_A_DFP_FIRST]	= EXACT(sizeof(uint32_t)),
 	[TVM_A_DFP_LAST]	= EXACT(sizeof(uint32_t)),
+};
+
+static const struct nla_policy migp_policy[TVM_A_MIGP_MAX + 1] = {
+	[TVM_A_MIGP_PEER]	= EXACT(TVM_MIG_HOST_ID_SIZE),
+};
+
+static const struct nla_policy migp_pcr_policy[TVM_A_MIGPP_MAX + 1] = {
+	[TVM_A_MIGPP_INDEX]	= EXACT(sizeof(uint32_t)),
+	[TVM_A_MIGPP_SHA256]	= EXACT(POLICY_DIGEST_SIZE),
 };
 
 static const struct nla_policy policy_policy[TVM_A_POLICY_MAX + 1] = {
@@ -379,6 +389,60 @@ static int decode_df(const struct nlattr *attr, struct policy *p)
 	return 0;
 }
 
+/* One platform PCR of the migration section, once per PCR. */
+static int decode_migp_pcr(const struct nlattr *attr,
+			   struct tvm_mig_section *m)
+{
+	struct nlattr *tb[TVM_A_MIGPP_MAX + 1], *a;
+	struct tvm_migp_pcr *pcr;
+	uint32_t index;
+	int rem;
+
+	if (parse(tb, TVM_A_MIGPP_MAX, nla_data(attr), (size_t)nla_len(attr),
+		  migp_pcr_policy) || !tb[TVM_A_MIGPP_INDEX])
+		return -EPROTO;
+	index = nla_get_u32(tb[TVM_A_MIGPP_INDEX]);
+	if (index >= TVM_MIGP_PCRS || m->pcrs[index].nvalues)
+		return -EPROTO;
+	pcr = &m->pcrs[index];
+	nla_for_each_nested(a, attr, rem) {
+		if (nla_type(a) != TVM_A_MIGPP_SHA256)
+			continue;
+		if (pcr->nvalues == TVM_POLICY_DIGESTS_MAX)
+			return -EPROTO;
+		memcpy(pcr->values[pcr->nvalues++], nla_data(a),
+		       POLICY_DIGEST_SIZE);
+	}
+	return pcr->nvalues ? 0 : -EPROTO;
+}
+
+/* The migration section, once. */
+static int decode_mig(const struct nlattr *attr, struct policy *p)
+{
+	struct tvm_mig_section *m = &p->mig;
+	struct nlattr *tb[TVM_A_MIGP_MAX + 1], *a;
+	int rem, ret;
+
+	if (m->present ||
+	    parse(tb, TVM_A_MIGP_MAX, nla_data(attr), (size_t)nla_len(attr),
+		  migp_policy))
+		return -EPROTO;
+	m->present = true;
+	nla_for_each_nested(a, attr, rem) {
+		if (nla_type(a) == TVM_A_MIGP_PLATFORM) {
+			ret = decode_migp_pcr(a, m);
+			if (ret)
+				return ret;
+		} else if (nla_type(a) == TVM_A_MIGP_PEER) {
+			if (m->npeers == TVM_MIGP_PEERS_MAX)
+				return -EPROTO;
+			memcpy(m->peers[m->npeers++], nla_data(a),
+			       TVM_MIG_HOST_ID_SIZE);
+		}
+	}
+	return 0;
+}
+
 static bool same_sel(const struct policy_sel *a, const struct policy_sel *b)
 {
 	if (a->type != b->type)
@@ -443,6 +507,9 @@ static int decode_repeated(const void *payload, size_t len,
 			break;
 		case TVM_A_POLICY_DATAFLOW:
 			ret = decode_df(a, p);
+			break;
+		case TVM_A_POLICY_MIGRATION:
+			ret = decode_mig(a, p);
 			break;
 		}
 		if (ret)

@@ -260,7 +260,7 @@ static int check_owner_key(struct policy_ctx *cx, json_object *v,
 static int check_delete(struct policy_ctx *cx, json_object *v, struct policy *p)
 {
 	static const char *const not[] = {
-		"mode", "banks", "levels", "runtime", "dataflow"
+		"mode", "banks", "levels", "runtime", "dataflow", "migration"
 	};
 	int ret = want(cx, v, json_type_boolean);
 
@@ -959,6 +959,133 @@ static int check_dataflow(struct policy_ctx *cx, json_object *obj,
 	return 0;
 }
 
+/* 64 hex digits into @out (32 bytes): a host id or a SHA-256 value. */
+static int want_hex32(struct policy_ctx *cx, json_object *v, uint8_t *out,
+		      const char *what)
+{
+	char q[POLICY_QUOTE_BUF];
+	const char *s;
+	size_t n;
+	int ret = want_str(cx, v, &s, &n);
+
+	if (ret)
+		return ret;
+	if (n != 64 || parse_hex(s, out, 32)) {
+		policy_quote(q, sizeof(q), s, n);
+		return policy_fail(cx, "bad %s '%s' (64 hex digits)", what, q);
+	}
+	return 0;
+}
+
+static int check_peer(struct policy_ctx *cx, json_object *v, void *item,
+		      const void *arg __attribute__((unused)))
+{
+	return want_hex32(cx, v, item,
+			  "host id ('tvmctl ak' prints a host's id)");
+}
+
+static int check_sha256(struct policy_ctx *cx, json_object *v, void *item,
+			const void *arg __attribute__((unused)))
+{
+	return want_hex32(cx, v, item, "SHA-256 value");
+}
+
+static bool same32(const void *a, const void *b)
+{
+	return !memcmp(a, b, 32);
+}
+
+/* One "platform" entry: {"pcr": 0-7, "sha256": [values]}, once per PCR. */
+static int check_migp_pcr(struct policy_ctx *cx, json_object *obj,
+			  void *item __attribute__((unused)), const void *arg)
+{
+	static const char *const keys[] = { "pcr", "sha256", NULL };
+	static const struct list_of values = {
+		.max = TVM_POLICY_DIGESTS_MAX, .what = "values",
+		.noun = "value", .size = 32,
+		.check = check_sha256, .same = same32,
+	};
+	struct tvm_mig_section *m = (struct tvm_mig_section *)arg;
+	struct tvm_migp_pcr *pcr;
+	json_object *v;
+	size_t n, old;
+	int64_t index;
+	int ret;
+
+	ret = want_object(cx, obj, keys, "pcr or sha256");
+	if (ret)
+		return ret;
+	if (!json_object_object_get_ex(obj, "pcr", &v))
+		return policy_fail(cx, "missing key 'pcr' (0 to %d)",
+				   TVM_MIGP_PCRS - 1);
+	old = policy_path_key(cx, "pcr", 3);
+	ret = want(cx, v, json_type_int);
+	if (ret)
+		return ret;
+	index = json_object_get_int64(v);
+	if (index < 0 || index >= TVM_MIGP_PCRS)
+		return policy_fail(cx, "PCR %s is not a platform PCR (0 to %d)",
+				   json_object_to_json_string(v),
+				   TVM_MIGP_PCRS - 1);
+	pcr = &m->pcrs[index];
+	if (pcr->nvalues)
+		return policy_fail(cx, "PCR %lld is listed twice",
+				   (long long)index);
+	policy_path_pop(cx, old);
+	if (!json_object_object_get_ex(obj, "sha256", &v))
+		return policy_fail(cx, "missing key 'sha256' (a list of accepted values)");
+	old = policy_path_key(cx, "sha256", 6);
+	ret = check_list(cx, v, &values, pcr->values, NULL, &n);
+	if (ret)
+		return ret;
+	pcr->nvalues = (unsigned int)n;
+	policy_path_pop(cx, old);
+	return 0;
+}
+
+/* "migration": where the VM the policy selects may migrate to. */
+static int check_migration(struct policy_ctx *cx, json_object *obj,
+			   struct policy *p)
+{
+	static const char *const keys[] = { "peers", "platform", NULL };
+	static const struct list_of peers = {
+		.max = TVM_MIGP_PEERS_MAX, .what = "peers", .noun = "peer",
+		.size = TVM_MIG_HOST_ID_SIZE,
+		.check = check_peer, .same = same32,
+	};
+	static const struct list_of platform = {
+		.max = TVM_MIGP_PCRS, .what = "platform PCRs",
+		.noun = "platform PCR", .size = 1,
+		.check = check_migp_pcr, .same = never_same,
+	};
+	struct tvm_mig_section *m = &p->mig;
+	uint8_t unused[TVM_MIGP_PCRS];
+	json_object *v;
+	size_t n, old;
+	int ret;
+
+	ret = want_object(cx, obj, keys, "peers or platform");
+	if (ret)
+		return ret;
+	m->present = true;
+	if (json_object_object_get_ex(obj, "peers", &v)) {
+		old = policy_path_key(cx, "peers", 5);
+		ret = check_list(cx, v, &peers, m->peers, NULL, &n);
+		if (ret)
+			return ret;
+		m->npeers = (unsigned int)n;
+		policy_path_pop(cx, old);
+	}
+	if (json_object_object_get_ex(obj, "platform", &v)) {
+		old = policy_path_key(cx, "platform", 8);
+		ret = check_list(cx, v, &platform, unused, m, &n);
+		if (ret)
+			return ret;
+		policy_path_pop(cx, old);
+	}
+	return 0;
+}
+
 /* The top-level keys, in the order they are checked. */
 static const struct {
 	const char *key;
@@ -975,6 +1102,7 @@ static const struct {
 	{ "levels", check_levels },
 	{ "runtime", check_runtime },
 	{ "dataflow", check_dataflow },
+	{ "migration", check_migration },
 };
 
 static int check_policy(struct policy_ctx *cx, json_object *top,
@@ -982,22 +1110,14 @@ static int check_policy(struct policy_ctx *cx, json_object *top,
 {
 	static const char *const keys[] = {
 		"version", "selector", "mode", "banks", "owner_key", "revision",
-		"delete", "levels", "runtime", "dataflow", NULL
+		"delete", "levels", "runtime", "dataflow", "migration", NULL
 	};
-	static const char *const later[] = { "migration" };
 	json_object *v;
 	size_t len = 0, old, i;
 	int ret;
 
-	json_object_object_foreach(top, k, val) {
-		(void)val;
-		for (i = 0; i < sizeof(later) / sizeof(later[0]); i++)
-			if (!strcmp(k, later[i]))
-				return policy_fail(cx, "unknown key '%s' (%s policies are not supported yet)",
-						   k, k);
-	}
 	ret = want_object(cx, top, keys,
-			  "version, selector, mode, banks, owner_key, revision, delete, levels, runtime or dataflow");
+			  "version, selector, mode, banks, owner_key, revision, delete, levels, runtime, dataflow or migration");
 	if (ret)
 		return ret;
 	if (!json_object_object_get_ex(top, "version", NULL))

@@ -573,6 +573,35 @@ static void policy_print_text(struct tvmctl *ctl, const struct policy *p)
 		out_array_end(o);
 		out_object_end(o);
 	}
+	if (p->mig.present) {
+		const struct tvm_mig_section *m = &p->mig;
+		char hex[2 * TVM_MIG_HOST_ID_SIZE + 1], key[16];
+
+		out_object_begin(o, "migration");
+		out_array_begin(o, "peers");
+		for (unsigned int i = 0; i < m->npeers; i++) {
+			for (unsigned int b = 0; b < TVM_MIG_HOST_ID_SIZE; b++)
+				sprintf(hex + 2 * b, "%02x", m->peers[i][b]);
+			out_str(o, NULL, NULL, hex);
+		}
+		if (!m->npeers)
+			out_str(o, NULL, NULL, "any host in .tvm_migration");
+		out_array_end(o);
+		for (unsigned int i = 0; i < TVM_MIGP_PCRS; i++) {
+			if (!m->pcrs[i].nvalues)
+				continue;
+			snprintf(key, sizeof(key), "platform pcr %u", i);
+			out_array_begin(o, key);
+			for (unsigned int v = 0; v < m->pcrs[i].nvalues; v++) {
+				for (unsigned int b = 0; b < 32; b++)
+					sprintf(hex + 2 * b, "%02x",
+						m->pcrs[i].values[v][b]);
+				out_str(o, NULL, NULL, hex);
+			}
+			out_array_end(o);
+		}
+		out_object_end(o);
+	}
 	out_object_end(o);
 }
 
