@@ -8,9 +8,9 @@
  *
  * Each operation allocates its own transform: a kpp transform holds its
  * private key, and the hash and AEAD keys are set per call, so no
- * transform is shared and no lock is needed.  Module init checks HKDF and
- * AES-GCM against known answers and an ECDH agreement, and refuses to load
- * when one fails.
+ * transform is shared and no lock is needed.  Module init checks HKDF,
+ * AES-GCM and host ids against known answers and an ECDH agreement, and
+ * refuses to load when one fails.
  */
 
 #include <crypto/aead.h>
@@ -689,6 +689,61 @@ static int selftest_gcm(void)
 	return ret;
 }
 
+/*
+ * Host ids of made-up moduli of 1024 and 2048 bits (both lengths of DER
+ * length octets), exponent 65537: SHA-256 of the DER RSAPublicKey
+ * OpenSSL's i2d_PublicKey gives.
+ */
+static const u8 host_id1024[] = {
+	0xda, 0xb6, 0x50, 0x34, 0x34, 0x6e, 0xb1, 0x68,
+	0x46, 0x1d, 0xcd, 0x15, 0x9d, 0x8b, 0x39, 0x80,
+	0xa2, 0x83, 0x00, 0x2f, 0xca, 0x5f, 0x1a, 0xec,
+	0xdf, 0xf7, 0x13, 0x55, 0xfd, 0xc1, 0xc4, 0x1c,
+};
+
+static const u8 host_id2048[] = {
+	0x0a, 0xfd, 0x8d, 0x3d, 0xce, 0xc7, 0xec, 0x19,
+	0xfc, 0x84, 0x36, 0xb5, 0x8d, 0xda, 0x61, 0x76,
+	0x70, 0x5a, 0xd5, 0x99, 0x75, 0x87, 0xd4, 0x2f,
+	0x89, 0xd8, 0x19, 0x4e, 0x44, 0x9b, 0xba, 0x02,
+};
+
+static int selftest_host_id(void)
+{
+	struct tvm_ak_info *info;
+	u8 id[SHA256_LEN];
+	unsigned int i;
+	int ret;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	info->e[0] = 0x01;
+	info->e[1] = 0x00;
+	info->e[2] = 0x01;
+	info->e_len = 3;
+	for (i = 0; i < 128; i++)
+		info->n[i] = 0x80 + i % 0x7f;
+	info->n[127] = 0x01;
+	info->n_len = 128;
+	ret = ak_host_id(info, id);
+	if (!ret && memcmp(id, host_id1024, sizeof(id)))
+		ret = -EBADMSG;
+	for (i = 0; i < 256; i++)
+		info->n[i] = 0xc0 - i % 0x40;
+	info->n[255] = 0x03;
+	info->n_len = 256;
+	if (!ret)
+		ret = ak_host_id(info, id);
+	if (!ret && memcmp(id, host_id2048, sizeof(id)))
+		ret = -EBADMSG;
+	kfree(info);
+	if (ret)
+		pr_err("host id self-test: the DER RSAPublicKey is wrong: %d\n",
+		       ret);
+	return ret;
+}
+
 /* Two key pairs agree on a secret, and a point off the curve is refused. */
 static int selftest_ecdh(void)
 {
@@ -728,6 +783,8 @@ int tvm_mig_crypto_init(void)
 	ret = selftest_hkdf();
 	if (!ret)
 		ret = selftest_gcm();
+	if (!ret)
+		ret = selftest_host_id();
 	if (!ret)
 		ret = selftest_ecdh();
 	if (ret) {

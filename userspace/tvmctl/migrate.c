@@ -17,7 +17,8 @@
  * output, what tvmctl has to say goes to standard error (-v); when it goes
  * to a file, to standard output, as text or JSON (-j).
  *
- * `migrate peer` (the .tvm_migration keyring) is migrate_peer.c's.
+ * `migrate peer` (the .tvm_migration keyring) is migrate_peer.c's: its
+ * entry, TVMCTL_MIGRATE_PEER_CMD, is one of the verbs here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -750,21 +751,6 @@ static int mig_list(struct tvmctl *ctl, int argc, char **argv)
 	return ret;
 }
 
-/*
- * `migrate peer`: migrate_peer.c's, when tvmctl is built with it (weak:
- * until then, the verb says so).
- */
-int migrate_peer_main(struct tvmctl *ctl, int argc, char **argv)
-	__attribute__((weak));
-
-static int mig_peer(struct tvmctl *ctl, int argc, char **argv)
-{
-	if (!migrate_peer_main)
-		return tvmctl_err(TVMCTL_ERR, "%s: not in this tvmctl",
-				  ctl->name);
-	return migrate_peer_main(ctl, argc, argv);
-}
-
 #define BLOB_OUT_OPTS \
 	"  -o, --out FILE  write the blob to FILE (whole, then renamed)\n" \
 	"                  instead of standard output\n" \
@@ -794,8 +780,7 @@ const struct tvmctl_cmd migrate_cmds[] = {
 		  BLOB_IN_OPTS BLOB_OUT_OPTS },
 	{ .name = "list", .fn = mig_list, .args = "",
 	  .help = "the migrations this host takes part in (-j: JSON)" },
-	{ .name = "peer", .fn = mig_peer, .args = "SUBCOMMAND ...",
-	  .help = "the peers' public keys (.tvm_migration keyring)" },
+	TVMCTL_MIGRATE_PEER_CMD,
 	{ NULL },
 };
 
