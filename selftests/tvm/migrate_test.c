@@ -442,6 +442,30 @@ static int file_with(const uint8_t *buf, size_t len)
 	return fd;
 }
 
+/*
+ * How many of VM @id's SHA-256 PCRs securityfs shows as all zeros (its
+ * pcrs_sha256 file, "PCR-nn: hex" lines); -1 when it cannot be read.
+ */
+static int zero_pcrs(uint32_t id)
+{
+	char path[128], line[128], *hexv;
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/security/%s/vms/%u/pcrs_sha256",
+		 TVM_SECURITYFS_DIR, id);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		hexv = strchr(line, ':');
+		if (hexv && strspn(hexv + 2, "0") == 64)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
 static bool log_equal(const struct tvm_log *a, const struct tvm_log *b,
 		      size_t n)
 {
@@ -595,6 +619,7 @@ TEST_F(mig, happy_path_state_pcrs_and_log_move_whole)
 	ASSERT_EQ(0, vm_info(&self->nl, src, &vb));
 	EXPECT_EQ(TVM_MIG_S_GONE, vb.migration);
 	EXPECT_EQ(0u, vb.log_count);
+	EXPECT_EQ(TVM_NUM_PCRS, zero_pcrs(src));
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, src, 0, &src_after));
 	EXPECT_EQ(0u, src_after.n);
 	/* Gone: it neither extends nor reads nor quotes. */
