@@ -99,6 +99,9 @@ static LIST_HEAD(migs);
 static unsigned int nmigs;
 static struct delayed_work expire_work;
 
+/* The id of a record made before its id is drawn. */
+static const u8 no_id[TVM_MIG_ID_SIZE];
+
 static int sha256(const void *data, size_t len, u8 out[32])
 {
 	return tvm_bank_hash(TVM_BANK_SHA256, data, len, out);
@@ -415,7 +418,7 @@ int tvm_mig_prepare(u32 ttl, u8 id[TVM_MIG_ID_SIZE], u8 **blob, size_t *len,
 	if (ret)
 		goto out;
 	ret = -ENOMEM;
-	m = mig_new((u8 [TVM_MIG_ID_SIZE]){}, TVM_MIG_DEST, next);
+	m = mig_new(no_id, TVM_MIG_DEST, next);
 	buf = kmalloc(BLOB_HEAD + PREPARE_BODY + BLOB_TAIL, GFP_KERNEL);
 	if (!m || !buf)
 		goto out;
