@@ -84,8 +84,9 @@ int tvm_vm_delete(struct tvm_vm *vm);
 void tvm_vm_put(struct tvm_vm *vm);
 
 /*
- * Whether @vm came from another host (TVM_CMD_MIGRATE_IMPORT): it was
- * launched there, and its first KVM_RUN goes straight to the gate.
+ * Whether @vm came from another host (TVM_CMD_MIGRATE_IMPORT) launched:
+ * it is not launched again, and its first KVM_RUN goes straight to the
+ * gate.  One exported before its launch is launched here, after COMMIT.
  */
 bool tvm_vm_incoming(const struct tvm_vm *vm);
 

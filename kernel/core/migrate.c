@@ -99,6 +99,9 @@ static LIST_HEAD(migs);
 static unsigned int nmigs;
 static struct delayed_work expire_work;
 
+/* The id of a record made before its id is drawn. */
+static const u8 no_id[TVM_MIG_ID_SIZE];
+
 static int sha256(const void *data, size_t len, u8 out[32])
 {
 	return tvm_bank_hash(TVM_BANK_SHA256, data, len, out);
@@ -415,7 +418,7 @@ int tvm_mig_prepare(u32 ttl, u8 id[TVM_MIG_ID_SIZE], u8 **blob, size_t *len,
 	if (ret)
 		goto out;
 	ret = -ENOMEM;
-	m = mig_new((u8 [TVM_MIG_ID_SIZE]){}, TVM_MIG_DEST, next);
+	m = mig_new(no_id, TVM_MIG_DEST, next);
 	buf = kmalloc(BLOB_HEAD + PREPARE_BODY + BLOB_TAIL, GFP_KERNEL);
 	if (!m || !buf)
 		goto out;
@@ -1079,19 +1082,28 @@ static int receipt_parse(const u8 *buf, size_t len, u16 kind,
  * destination, its EXPORT blob (or, for an ABORT, none: the destination
  * never imported it) and its VM.  -EXDEV otherwise.
  */
+static const u8 zero[32];
+
+/*
+ * An ABORT receipt of an id the destination never imported: it never
+ * learnt the source, the EXPORT blob or the VM, and says so with zeros.
+ */
+static bool receipt_unimported(const struct receipt *r, bool abort)
+{
+	return abort && !memcmp(r->source, zero, TVM_MIG_HOST_ID_SIZE) &&
+	       !memcmp(r->export_digest, zero, 32) &&
+	       !memcmp(r->uuid, zero, TVM_UUID_SIZE);
+}
+
 static int receipt_match(const struct tvm_mig *m, const struct receipt *r,
 			 bool abort, struct netlink_ext_ack *extack)
 {
-	static const u8 zero[32];
-
-	if (memcmp(r->source, m->self, TVM_MIG_HOST_ID_SIZE) ||
-	    memcmp(r->dest, m->peer, TVM_MIG_HOST_ID_SIZE)) {
+	if (memcmp(r->dest, m->peer, TVM_MIG_HOST_ID_SIZE)) {
 		NL_SET_ERR_MSG(extack,
-			       "the receipt is for a migration between other hosts");
+			       "the receipt is for a migration to another host");
 		return -EXDEV;
 	}
-	if (abort && !memcmp(r->export_digest, zero, 32) &&
-	    !memcmp(r->uuid, zero, TVM_UUID_SIZE))
+	if (receipt_unimported(r, abort))
 		return 0;
 	if (memcmp(r->export_digest, m->export_digest, 32)) {
 		NL_SET_ERR_MSG(extack,
@@ -1125,7 +1137,8 @@ static int receipt_take(const u8 *blob, size_t len, bool abort,
 	ret = host_id(self, extack);
 	if (ret)
 		goto out;
-	if (memcmp(r.source, self, TVM_MIG_HOST_ID_SIZE)) {
+	if (memcmp(r.source, self, TVM_MIG_HOST_ID_SIZE) &&
+	    !receipt_unimported(&r, abort)) {
 		NL_SET_ERR_MSG(extack, "the receipt was made for another source host");
 		ret = -EXDEV;
 		goto out;

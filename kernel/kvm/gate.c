@@ -50,12 +50,14 @@ static int tk_launch(struct tk_vm *tk)
  */
 static int tk_arm_incoming(struct tk_vm *tk)
 {
+	/* Pairs with the release below: armed once, by one vCPU. */
 	if (smp_load_acquire(&tk->armed))
 		return 0;
 	if (mutex_lock_killable(&tk->launch_lock))
 		return -EINTR;
 	if (!tk->armed) {
 		tk_runtime_arm(tk);
+		/* After the timer is armed; pairs with the acquire above. */
 		smp_store_release(&tk->armed, true);
 	}
 	mutex_unlock(&tk->launch_lock);
@@ -85,7 +87,14 @@ int tk_run(struct kvm_vcpu *vcpu, int (*run)(struct kvm_vcpu *vcpu))
 	if (!tk) {
 		ret = -ENOMEM;		/* adopting it failed; tk_get() said so */
 	} else {
-		ret = tk_launch(tk);
+		/*
+		 * A VM frozen by a migration (or imported and not committed)
+		 * is not launched either: its state may not change, and a
+		 * launch refused now would never come again.
+		 */
+		ret = tvm_vm_may_run(tk->vm, reason, sizeof(reason));
+		if (!ret)
+			ret = tk_launch(tk);
 		if (!ret)
 			ret = tvm_vm_may_run(tk->vm, reason, sizeof(reason));
 		if (!ret && tk->incoming)

@@ -383,9 +383,9 @@ FIXTURE_SETUP(mig)
 	ASSERT_LE(0, syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL));
 	mkdir(WORK, 0700);
 	ASSERT_EQ(0, run(out, sizeof(out),
-		"cd " WORK " && printf '[req]\\ndistinguished_name = dn\\n[dn]\\n"
+		"(cd " WORK " && printf '[req]\\ndistinguished_name = dn\\n[dn]\\n"
 		"[v3]\\nsubjectKeyIdentifier = hash\\n' > req.cnf && "
-		KEYGEN("a") KEYGEN("b") "true"))
+		KEYGEN("a") KEYGEN("b") "true)"))
 		TH_LOG("%s", out);
 	ASSERT_LT(0, add_key_file("tvm-migrate-test:a", WORK "/a.pk8",
 				  KEY_SPEC_SESSION_KEYRING));
@@ -442,6 +442,30 @@ static int file_with(const uint8_t *buf, size_t len)
 	return fd;
 }
 
+/*
+ * How many of VM @id's SHA-256 PCRs securityfs shows as all zeros (its
+ * pcrs_sha256 file, "PCR-nn: hex" lines); -1 when it cannot be read.
+ */
+static int zero_pcrs(uint32_t id)
+{
+	char path[128], line[128], *hexv;
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/security/%s/vms/%u/pcrs_sha256",
+		 TVM_SECURITYFS_DIR, id);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		hexv = strchr(line, ':');
+		if (hexv && strspn(hexv + 2, "0") == 64)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
 static bool log_equal(const struct tvm_log *a, const struct tvm_log *b,
 		      size_t n)
 {
@@ -482,13 +506,13 @@ TEST_F(mig, happy_path_state_pcrs_and_log_move_whole)
 	struct blob prep, rcpt, rcpt2;
 	uint8_t id[16], *file;
 	uint32_t src, dst;
-	uint64_t size;
+	uint64_t size, seq;
 	int fd, i;
 	ssize_t n;
 
 	NEED_TVM();
 	MIG_VM("mig-happy", &src);
-	ASSERT_EQ(0, pcr_reset(&self->nl, src, TVM_PCR_DEBUG, NULL));
+	ASSERT_EQ(0, pcr_reset(&self->nl, src, TVM_PCR_DEBUG, &seq));
 	/* Launched: its trust state and reason travel too. */
 	tvm_vm_call(&self->nl, TVM_CMD_VM_LAUNCH, src, NULL, NULL);
 
@@ -516,6 +540,7 @@ TEST_F(mig, happy_path_state_pcrs_and_log_move_whole)
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, src, &pb));
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, src, 0, &before));
 	ASSERT_EQ(pb.log_count, before.n);
+	ASSERT_LT(0u, before.n);
 	/* The OUT event is the source's last. */
 	EXPECT_TRUE(is_mig_event(&before.ev[before.n - 1], TVM_EV_MIG_OUT, id,
 				 self->host_a, self->host_a));
@@ -584,6 +609,7 @@ TEST_F(mig, happy_path_state_pcrs_and_log_move_whole)
 	EXPECT_FALSE(va.has_migration);
 	tvm_log_free(&after);
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, dst, 0, &after));
+	ASSERT_LT(0u, after.n);
 	EXPECT_TRUE(is_mig_event(&after.ev[after.n - 1], TVM_EV_MIG_COMMIT, id,
 				 self->host_a, self->host_a));
 
@@ -593,6 +619,7 @@ TEST_F(mig, happy_path_state_pcrs_and_log_move_whole)
 	ASSERT_EQ(0, vm_info(&self->nl, src, &vb));
 	EXPECT_EQ(TVM_MIG_S_GONE, vb.migration);
 	EXPECT_EQ(0u, vb.log_count);
+	EXPECT_EQ(TVM_NUM_PCRS, zero_pcrs(src));
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, src, 0, &src_after));
 	EXPECT_EQ(0u, src_after.n);
 	/* Gone: it neither extends nor reads nor quotes. */
@@ -620,6 +647,7 @@ TEST_F(mig, frozen_vm_refuses_every_change_until_abort_receipt)
 	struct vm_info v;
 	uint8_t id[16];
 	uint32_t src;
+	uint64_t seq;
 	int fd;
 
 	NEED_TVM();
@@ -634,7 +662,7 @@ TEST_F(mig, frozen_vm_refuses_every_change_until_abort_receipt)
 	EXPECT_EQ(-EBUSY, tvm_extend_data(&self->nl, src, TVM_PCR_OS, "x", 1,
 					  NULL));
 	EXPECT_EXTACK("frozen");
-	EXPECT_EQ(-EBUSY, pcr_reset(&self->nl, src, TVM_PCR_APP, NULL));
+	EXPECT_EQ(-EBUSY, pcr_reset(&self->nl, src, TVM_PCR_APP, &seq));
 	EXPECT_EQ(-EBUSY, tvm_vm_call(&self->nl, TVM_CMD_VM_LAUNCH, src, NULL,
 				      NULL));
 	/* A second export of a frozen VM, in another migration. */
@@ -1163,10 +1191,12 @@ static int kvm_guest(struct kvm_vm *k)
  */
 TEST_F(mig, kvm_vm_frozen_and_incoming)
 {
+	struct tvm_log log = {};
 	struct kvm_vm a, b;
 	struct blob prep, rcpt;
 	struct vm_info v, vi;
 	struct tk_vm t;
+	size_t i;
 	uint8_t id[16];
 	uint32_t dst;
 	int fd;
@@ -1209,6 +1239,17 @@ TEST_F(mig, kvm_vm_frozen_and_incoming)
 	EXPECT_EQ(0, kvm_vm_run(&b, 0));
 	ASSERT_EQ(0, vm_info(&self->nl, dst, &vi));
 	EXPECT_EQ(v.trust, vi.trust);
+	/*
+	 * Not launched again: after the IN event (source's events, OUT, IN)
+	 * only its VMM (PCR 8) and configuration (PCR 12), no memory (PCR 9).
+	 */
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, dst, v.log_count + 1, &log));
+	ASSERT_LT(1u, log.n);
+	EXPECT_TRUE(is_mig_event(&log.ev[0], TVM_EV_MIG_IN, id, self->host_a,
+				 self->host_a));
+	for (i = 1; i < log.n; i++)
+		EXPECT_NE((uint32_t)TVM_PCR_OS, log.ev[i].pcr) TH_LOG("event %zu", i);
+	tvm_log_free(&log);
 	ASSERT_EQ(0, mig_end(&self->nl, TVM_CMD_MIGRATE_COMMIT, NULL, &rcpt,
 			     NULL)) TH_LOG("%s", self->nl.extack);
 	EXPECT_EQ(-EACCES, kvm_vm_run(&a, 0));
