@@ -10,7 +10,8 @@
 # of an id never imported: made for another host); the
 # destination's ABORT receipt; migrate list; launch --incoming of an id
 # with nothing imported runs nothing; bad ids and options are usage
-# errors; an export the policy allows freezes the VM, the administrator's
+# errors; no blob is written to a terminal without --tty; an export the
+# policy allows freezes the VM, the administrator's
 # override resumes it with a warning, tvmctl log names the PCR 15 steps and
 # tvmctl verify reports the override as a WARNING note.  The host is its own peer: its AK's public key is in its own
 # .tvm_migration keyring.
@@ -41,9 +42,10 @@ receipt_of_an_id_never_imported_names_another_source
 launch_incoming_without_an_import_runs_nothing
 export_freezes_and_the_override_resumes_with_a_warning
 log_names_the_migration_steps
-verify_flags_the_override_as_a_warning"
+verify_flags_the_override_as_a_warning
+no_blob_to_a_terminal_unless_tty"
 
-ktap_plan 12
+ktap_plan 13
 [ -d /sys/kernel/security/tvm ] || ktap_skip_all "tvm.ko is not loaded"
 if [ "$(cat /sys/kernel/security/tvm/version)" -lt 10 ]; then
 	ktap_skip_all "tvm.ko is older than ABI 10"
@@ -219,6 +221,18 @@ if expect_status 0 "$tvmctl" quote $vm --nonce 0011223344556677 --out "$tmp/q" &
 	ktap_pass verify_flags_the_override_as_a_warning
 else
 	ktap_fail verify_flags_the_override_as_a_warning "$(cat "$tmp/out" "$tmp/err")"
+fi
+
+# script(1) gives tvmctl a terminal for its standard output.
+if ! command -v script > /dev/null; then
+	ktap_skip no_blob_to_a_terminal_unless_tty "no script(1) to make a terminal"
+elif script -qc "$tvmctl migrate prepare; echo rc=\$?; $tvmctl migrate commit $id; echo rc=\$?; $tvmctl migrate prepare --tty; echo; echo rc=\$?" \
+	/dev/null < /dev/null > "$tmp/tty" 2>&1 &&
+   [ "$(grep -ac "not writing a binary blob to a terminal; redirect standard output, use -o FILE, or --tty" "$tmp/tty")" = 2 ] &&
+   [ "$(grep -ac "^rc=2" "$tmp/tty")" = 2 ] && grep -aq "^rc=0" "$tmp/tty" && grep -aq TVMG "$tmp/tty"; then
+	ktap_pass no_blob_to_a_terminal_unless_tty
+else
+	ktap_fail no_blob_to_a_terminal_unless_tty "$(cat "$tmp/tty")"
 fi
 
 ktap_finish
