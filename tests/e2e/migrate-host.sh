@@ -19,8 +19,9 @@
 #                                          A.saved, export.blob
 #   B: IMPORT; launch --incoming ID -- minivmm --restore; COMMIT
 #                                       -> receipt.blob
-#   B: the guest counts on from A's count; B's quote verifies and its log
-#      is A's, continued through PCR 15
+#   B: the guest counts on from A's count; B's quote verifies (a launch
+#      the kernel measured, on A; not with A's key) and its log is A's,
+#      continued through PCR 15
 #   A: the COMMIT receipt wipes A's copy: it can neither run nor extend
 #
 # KTAP on stdout, one result per step.  POSIX sh (the emulated host's).
@@ -276,12 +277,18 @@ host_b() {
 
 	expect_status 0 "$tvmctl" quote $vm --nonce $nonce --out "$tmp/q" &&
 		expect_status 0 "$tvmctl" verify "$tmp/q" --ak "$D/B.pub.pem" \
-			--nonce $nonce --vm $vm &&
+			--nonce $nonce --vm $vm --require-kvm &&
 		grep -q "^verdict: trusted" "$tmp/out" &&
+		grep -q "^launch: measured by the kernel (KVM)" "$tmp/out" &&
 		grep -q "seq [0-9]* out id $id source $(cat "$D/A.id") dest $(cat "$D/B.id")" "$tmp/out" &&
 		grep -q "seq [0-9]* in id $id" "$tmp/out" &&
-		grep -q "seq [0-9]* commit id $id" "$tmp/out"
-	step b_quote_verifies_with_pcr15_history $? "$(head -c 1500 "$tmp/out")"
+		grep -q "seq [0-9]* commit id $id" "$tmp/out" &&
+		cp "$tmp/out" "$tmp/verdict" &&
+		expect_status 1 "$tvmctl" verify "$tmp/q" --ak "$D/A.pub.pem" \
+			--nonce $nonce --vm $vm &&
+		grep -q "bad signature" "$tmp/out"
+	step b_quote_verifies_with_pcr15_history $? \
+		"$(cat "$tmp/verdict" "$tmp/out" 2>/dev/null | head -c 1500)"
 
 	n=$(wc -c < "$D/A.log")
 	"$tvmctl" log $vm --binary > "$tmp/B.log" &&
