@@ -6,6 +6,8 @@
  * SubjectPublicKeyInfo a verifier needs.  The AK's *name* is the SHA-256
  * of that SubjectPublicKeyInfo in DER, in hex: what `openssl pkey -pubin
  * -outform DER | sha256sum` prints (Documentation/attestation.rst).
+ * The *host id* migration peers know this host by is the SHA-256 of its
+ * DER RSAPublicKey, as an owner key's id (Documentation/migration.rst).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,27 +19,34 @@
 #include "tvmctl.h"
 
 /*
- * Text: description, bits and name, then the PEM; JSON: the same in one
- * object with "pem"; --pem: the PEM alone, to redirect to a file.
+ * Text: description, bits, name and host id, then the PEM; JSON: the same
+ * in one object with "pem"; --pem: the PEM alone, to redirect to a file.
  */
-static void ak_print(struct tvmctl *ctl, const struct ak_info *ak, bool pem)
+static int ak_print(struct tvmctl *ctl, const struct ak_info *ak, bool pem)
 {
-	char name[2 * ATTEST_NAME_SIZE + 1];
+	char name[2 * ATTEST_NAME_SIZE + 1], host[2 * TVM_MIG_HOST_ID_SIZE + 1];
+	uint8_t id[TVM_MIG_HOST_ID_SIZE];
 
 	if (pem) {
 		fputs(ak->pem, stdout);
-		return;
+		return TVMCTL_OK;
 	}
+	if (attest_key_id(ak->key, id))
+		return tvmctl_err(TVMCTL_ERR, "%s: cannot compute the host id",
+				  ctl->name);
 	format_hex(ak->name, ATTEST_NAME_SIZE, name);
+	format_hex(id, sizeof(id), host);
 	out_object_begin(ctl->out, NULL);
 	out_str(ctl->out, "description", NULL, ak->desc);
 	out_int(ctl->out, "bits", NULL, ak->bits);
 	out_str(ctl->out, "name", NULL, name);
+	out_str(ctl->out, "host_id", "host id", host);
 	if (ctl->json)
 		out_str(ctl->out, "pem", NULL, ak->pem);
 	out_object_end(ctl->out);
 	if (!ctl->json)
 		fputs(ak->pem, stdout);
+	return TVMCTL_OK;
 }
 
 static int ak_cmd(struct tvmctl *ctl, int argc, char **argv, bool set)
@@ -91,9 +100,9 @@ static int ak_cmd(struct tvmctl *ctl, int argc, char **argv, bool set)
 		return ret;
 	}
 	tvm_nl_close(nl);
-	ak_print(ctl, &ak, pem);
+	ret = ak_print(ctl, &ak, pem);
 	ak_info_free(&ak);
-	return TVMCTL_OK;
+	return ret;
 }
 
 static int ak_set(struct tvmctl *ctl, int argc, char **argv)
@@ -111,7 +120,7 @@ const struct tvmctl_cmd ak_cmds[] = {
 	  .help = "sign quotes with the RSA key DESCRIPTION from your keyrings",
 	  .opts = "  --pem   print only the public key, as PEM\n" },
 	{ .name = "show", .fn = ak_show, .args = "",
-	  .help = "show the attestation key: its name and public PEM",
+	  .help = "show the attestation key: its name, host id and public PEM",
 	  .opts = "  --pem   print only the public key, as PEM\n" },
 	{ .name = NULL },
 };

@@ -48,6 +48,8 @@ static const struct tvmctl_cmd commands[] = {
 	  .help = "sign, load, show and delete policies", .subs = policy_cmds },
 	{ .name = "ak", .fn = ak_main, .args = "SUBCOMMAND ...",
 	  .help = "set and show the attestation key", .subs = ak_cmds },
+	{ .name = "migrate", .fn = migrate_main, .args = "SUBCOMMAND ...",
+	  .help = "migrate VMs between hosts", .subs = migrate_cmds },
 	{ .name = "quote", .fn = quote_main, .args = "VM",
 	  .help = "write a signed quote of a VM's PCRs, with its log",
 	  .opts = "  --nonce HEX    the verifier's nonce, 8-64 bytes (required)\n"

@@ -60,11 +60,21 @@ int flows_main(struct tvmctl *ctl, int argc, char **argv);
 int ak_main(struct tvmctl *ctl, int argc, char **argv);
 int quote_main(struct tvmctl *ctl, int argc, char **argv);
 int verify_main(struct tvmctl *ctl, int argc, char **argv);
+int migrate_main(struct tvmctl *ctl, int argc, char **argv);
+int migrate_peer_main(struct tvmctl *ctl, int argc, char **argv);
 
 extern const struct tvmctl_cmd vm_cmds[];
 extern const struct tvmctl_cmd pcr_cmds[];
 extern const struct tvmctl_cmd policy_cmds[];
 extern const struct tvmctl_cmd ak_cmds[];
+extern const struct tvmctl_cmd migrate_cmds[];
+extern const struct tvmctl_cmd migrate_peer_cmds[];
+
+/* The "peer" entry of migrate_cmds[] (migrate_peer.c). */
+#define TVMCTL_MIGRATE_PEER_CMD						\
+	{ .name = "peer", .fn = migrate_peer_main, .args = "SUBCOMMAND ...",	\
+	  .help = "add, list and remove the hosts VMs migrate between",	\
+	  .subs = migrate_peer_cmds }
 
 /* Run the subcommand argv[1] of @ctl->cmd, one of its @subs. */
 int tvmctl_dispatch(struct tvmctl *ctl, int argc, char **argv);
