@@ -31,6 +31,7 @@
 #include "mig_lts.h"
 #include "migrate.h"
 #include "registry.h"
+#include "tvm_log.h"
 #include "vm.h"
 
 /* The blobs (Documentation/migration.rst, "Blobs"). */
@@ -863,7 +864,9 @@ struct tvm_vm *tvm_mig_import(struct file *in, u8 id[TVM_MIG_ID_SIZE],
 		vm = NULL;
 		goto unlock;
 	}
-	if (vm->state == TVM_VM_LOG_FULL || vm->log_count >= vm->log_max) {
+	if (vm->state == TVM_VM_LOG_FULL || vm->log_count >= vm->log_max ||
+	    vm->log_bytes + sizeof(struct tvm_event) +
+	    tvm_banks_digest_size(vm->banks) + sizeof(ev) > vm->log_max_bytes) {
 		NL_SET_ERR_MSG(extack,
 			       "the VM's log has no room for the PCR 15 IN event");
 		ret = -ENOSPC;

@@ -290,6 +290,55 @@ static int mig_policy(struct tnl *nl, const char *name, const uint8_t *peers,
 	return ret;
 }
 
+/*
+ * A policy for VM @name with a migration section that accepts SHA-256
+ * @value (32 bytes) only for the destination's platform PCR @pcr.
+ */
+static int mig_policy_platform(struct tnl *nl, const char *name, uint32_t pcr,
+			       const uint8_t *value)
+{
+	struct tmsg *m = malloc(sizeof(*m));
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	tk_policy_begin(m, nl, name, TVM_POLICY_AUDIT);
+	tmsg_nest_start(m, TVM_A_POLICY_MIGRATION);
+	tmsg_nest_start(m, TVM_A_MIGP_PLATFORM);
+	tmsg_put_u32(m, TVM_A_MIGPP_INDEX, pcr);
+	tmsg_put(m, TVM_A_MIGPP_SHA256, value, 32);
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+	ret = tnl_call(nl, m, NULL, NULL);
+	free(m);
+	return ret;
+}
+
+/*
+ * Whether the host's IMA log holds a tvm-migration record (ima-buf: its
+ * text in hex) containing @text.
+ */
+static bool ima_has(const char *text)
+{
+	static char line[4096];
+	char want[512];
+	bool found = false;
+	size_t i;
+	FILE *f;
+
+	for (i = 0; text[i] && 2 * i + 2 < sizeof(want); i++)
+		sprintf(want + 2 * i, "%02x", (unsigned char)text[i]);
+	f = fopen("/sys/kernel/security/ima/ascii_runtime_measurements", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, " tvm-migration ") && strstr(line, want))
+			found = true;
+	fclose(f);
+	return found;
+}
+
 /* --- keys ------------------------------------------------------------------ */
 
 /* The serial of keyring @name, from /proc/keys; -1 if none. */
@@ -993,7 +1042,25 @@ TEST_F(mig, policy_refuses_destination_before_freezing)
 	EXPECT_EQ(v0.log_count, v1.log_count);
 	EXPECT_EQ(0, lseek(fd, 0, SEEK_END));
 
-	/* A policy that names another host only. */
+	/* A policy that wants another value of the platform's PCR 0. */
+	ASSERT_EQ(0, mig_policy_platform(&self->nl, "mig-platform", 0,
+					 other)) TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("mig-platform", 0, 0, &id2);
+	EXPECT_EQ(-EPERM, mig_export(&self->nl, id2, prep.b, prep.len, fd,
+				     NULL));
+	ASSERT_EQ(0, vm_info(&self->nl, id2, &v1));
+	EXPECT_FALSE(v1.has_migration);
+	/* The value the PREPARE blob gives: allowed. */
+	ASSERT_EQ(1u, be32(prep.b + BLOB_HEAD + 116) & 1);
+	ASSERT_EQ(0, mig_policy_platform(&self->nl, "mig-platform", 0,
+					 prep.b + BLOB_HEAD + 120));
+	EXPECT_EQ(0, mig_export(&self->nl, id2, prep.b, prep.len, fd, NULL))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(0, mig_override(&self->nl, id2));
+	tk_policy_delete(&self->nl, "mig-platform");
+
+	/* A policy that names another host only (a new PREPARE: that one ended). */
+	ASSERT_EQ(0, mig_prepare(&self->nl, 0, NULL, &prep));
 	memset(other, 0x5a, sizeof(other));
 	ASSERT_EQ(0, mig_policy(&self->nl, "mig-otherpeer", other, 1))
 		TH_LOG("%s", self->nl.extack);
@@ -1015,6 +1082,7 @@ TEST_F(mig, override_unfreezes_and_is_logged)
 	struct blob prep, rcpt;
 	struct vm_info v;
 	uint8_t id[16];
+	char text[128], idhex[33];
 	uint32_t src;
 	int fd;
 
@@ -1035,6 +1103,10 @@ TEST_F(mig, override_unfreezes_and_is_logged)
 				 self->host_a, self->host_a));
 	EXPECT_TRUE(is_mig_event(&log.ev[log.n - 2], TVM_EV_MIG_OUT, id,
 				 self->host_a, self->host_a));
+	/* And the host's IMA log says so. */
+	snprintf(text, sizeof(text), "migration=%s action=override",
+		 hex(id, 16, idhex));
+	EXPECT_TRUE(ima_has(text)) TH_LOG("no IMA record '%s'", text);
 	EXPECT_EQ(0, tvm_extend_data(&self->nl, src, TVM_PCR_OS, "x", 1, NULL));
 	EXPECT_EQ(-ENOENT, mig_override(&self->nl, src));
 	/* A receipt after the override: aborted already, no commit. */
