@@ -1330,4 +1330,50 @@ TEST_F(mig, kvm_vm_frozen_and_incoming)
 	tk_policy_delete(&self->nl, "mig-kvm");
 }
 
+/*
+ * A KVM VM exported before its first KVM_RUN is not launched by the
+ * refused run: once the override lets it go on, its first run launches
+ * it (memory into PCR 9, trust no longer PENDING).
+ */
+TEST_F(mig, kvm_vm_exported_before_launch_is_launched_after_resume)
+{
+	struct tvm_log log = {};
+	struct blob prep;
+	struct vm_info v;
+	struct kvm_vm a;
+	struct tk_vm t;
+	bool pcr9 = false;
+	size_t i;
+	int fd;
+
+	NEED_TVM();
+	if (access("/sys/module/tvm_kvm", F_OK) || access("/dev/kvm", R_OK | W_OK))
+		SKIP(return, "no tvm_kvm or /dev/kvm");
+	ASSERT_EQ(0, mig_policy(&self->nl, "mig-kvm-early", NULL, 0));
+	ASSERT_EQ(0, tk_vm_bind(&self->nl, getpid(), "mig-kvm-early"));
+	ASSERT_EQ(0, kvm_vm_create(&a));
+	ASSERT_EQ(0, kvm_guest(&a));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &t));
+	ASSERT_EQ(0, mig_prepare(&self->nl, 0, NULL, &prep));
+	fd = new_file();
+	ASSERT_EQ(0, mig_export(&self->nl, t.id, prep.b, prep.len, fd, NULL))
+		TH_LOG("%s", self->nl.extack);
+	close(fd);
+	EXPECT_EQ(-EACCES, kvm_vm_run(&a, 0));
+	ASSERT_EQ(0, vm_info(&self->nl, t.id, &v));
+	EXPECT_EQ((uint32_t)TVM_TRUST_PENDING, v.trust);
+	ASSERT_EQ(0, mig_override(&self->nl, t.id)) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(0, kvm_vm_run(&a, 0));
+	ASSERT_EQ(0, vm_info(&self->nl, t.id, &v));
+	EXPECT_NE((uint32_t)TVM_TRUST_PENDING, v.trust);
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, t.id, 0, &log));
+	for (i = 0; i < log.n; i++)
+		if (log.ev[i].pcr == TVM_PCR_OS)
+			pcr9 = true;
+	EXPECT_TRUE(pcr9);
+	tvm_log_free(&log);
+	kvm_vm_destroy(&a);
+	tk_policy_delete(&self->nl, "mig-kvm-early");
+}
+
 TEST_HARNESS_MAIN
