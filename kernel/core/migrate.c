@@ -596,6 +596,9 @@ int tvm_mig_export(struct tvm_vm *vm, const u8 *pblob, size_t plen,
 	ret = host_id(m->self, extack);
 	if (ret)
 		goto out;
+	ret = tvm_vm_mig_exportable(vm, extack);
+	if (ret)
+		goto out;
 	/* Where the VM may go: before anything changes. */
 	ret = tvm_policy_migration_allows(vm, pp.dest, pp.mask, pp.platform,
 					  extack);

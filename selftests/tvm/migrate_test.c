@@ -701,6 +701,9 @@ TEST_F(mig, frozen_vm_refuses_every_change_until_abort_receipt)
 
 	NEED_TVM();
 	MIG_VM("mig-frozen", &src);
+	/* Launched, so that a policy change would log its identity. */
+	ASSERT_EQ(0, tvm_vm_call(&self->nl, TVM_CMD_VM_LAUNCH, src, NULL,
+				 NULL));
 	ASSERT_EQ(0, mig_prepare(&self->nl, 0, id, &prep));
 	fd = new_file();
 	ASSERT_EQ(0, mig_export(&self->nl, src, prep.b, prep.len, fd, NULL))
@@ -714,6 +717,10 @@ TEST_F(mig, frozen_vm_refuses_every_change_until_abort_receipt)
 	EXPECT_EQ(-EBUSY, pcr_reset(&self->nl, src, TVM_PCR_APP, &seq));
 	EXPECT_EQ(-EBUSY, tvm_vm_call(&self->nl, TVM_CMD_VM_LAUNCH, src, NULL,
 				      NULL));
+	/* A new policy for it: not re-evaluated, its identity not logged. */
+	ASSERT_EQ(0, mig_policy(&self->nl, "mig-frozen", self->host_b, 1));
+	ASSERT_EQ(0, vm_info(&self->nl, src, &v));
+	EXPECT_EQ(p0.log_count, v.log_count);
 	/* A second export of a frozen VM, in another migration. */
 	ASSERT_EQ(0, mig_prepare(&self->nl, 0, NULL, &rcpt));
 	fd = new_file();
