@@ -31,6 +31,7 @@
 #include "mig_lts.h"
 #include "migrate.h"
 #include "registry.h"
+#include "tvm_log.h"
 #include "vm.h"
 
 /* The blobs (Documentation/migration.rst, "Blobs"). */
@@ -595,6 +596,9 @@ int tvm_mig_export(struct tvm_vm *vm, const u8 *pblob, size_t plen,
 	ret = host_id(m->self, extack);
 	if (ret)
 		goto out;
+	ret = tvm_vm_mig_exportable(vm, extack);
+	if (ret)
+		goto out;
 	/* Where the VM may go: before anything changes. */
 	ret = tvm_policy_migration_allows(vm, pp.dest, pp.mask, pp.platform,
 					  extack);
@@ -863,7 +867,9 @@ struct tvm_vm *tvm_mig_import(struct file *in, u8 id[TVM_MIG_ID_SIZE],
 		vm = NULL;
 		goto unlock;
 	}
-	if (vm->state == TVM_VM_LOG_FULL || vm->log_count >= vm->log_max) {
+	if (vm->state == TVM_VM_LOG_FULL || vm->log_count >= vm->log_max ||
+	    vm->log_bytes + sizeof(struct tvm_event) +
+	    tvm_banks_digest_size(vm->banks) + sizeof(ev) > vm->log_max_bytes) {
 		NL_SET_ERR_MSG(extack,
 			       "the VM's log has no room for the PCR 15 IN event");
 		ret = -ENOSPC;
