@@ -75,6 +75,8 @@ e2e: deps
 	$(MAKE) all
 	tests/e2e/migrate.sh
 
+.PHONY: e2e
+
 demo: deps
 	$(MAKE) all
 	scripts/vm-run -- scripts/demo.sh
@@ -106,5 +108,5 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/tvm/kmod clean
 	rm -rf $(BUILD)
 
-.PHONY: all modules tvmctl selftests unit fuzz bench-build bench deps check e2e demo doc-examples checkpatch \
+.PHONY: all modules tvmctl selftests unit fuzz bench-build bench deps check demo doc-examples checkpatch \
 	modules_install install clean
