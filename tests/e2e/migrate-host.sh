@@ -20,8 +20,8 @@
 #   B: IMPORT; launch --incoming ID -- minivmm --restore; COMMIT
 #                                       -> receipt.blob
 #   B: the guest counts on from A's count; B's quote verifies (a launch
-#      the kernel measured, on A; not with A's key) and its log is A's,
-#      continued through PCR 15
+#      the kernel measured, on A, under A's policy; not with A's key) and
+#      its log is A's, continued through PCR 15
 #   A: the COMMIT receipt wipes A's copy: it can neither run nor extend
 #
 # KTAP on stdout, one result per step.  POSIX sh (the emulated host's).
@@ -182,10 +182,12 @@ host_a() {
 	step a_peer_b_added $?
 
 	cat > "$tmp/policy.json" <<JSON
-{"version": 1, "mode": "enforce",
+{"version": 1, "selector": {"name": "$vm"}, "mode": "enforce",
  "levels": {"os": {"pcr": ["sha256:$(launch_pcr9)"]}},
  "migration": {"peers": ["$(cat "$D/B.id")"]}}
 JSON
+	cp "$tmp/policy.json" "$D/policy.json.tmp" &&
+		mv "$D/policy.json.tmp" "$D/policy.json"
 	"$tvmctl" -j launch --name $vm --policy "$tmp/policy.json" -- \
 		"$minivmm" --save "$D/guest.save" "$counter" \
 		> "$tmp/a.out" 2> "$tmp/a.err" &
@@ -284,11 +286,14 @@ host_b() {
 		grep -q "seq [0-9]* in id $id" "$tmp/out" &&
 		grep -q "seq [0-9]* commit id $id" "$tmp/out" &&
 		cp "$tmp/out" "$tmp/verdict" &&
+		expect_status 0 "$tvmctl" verify "$tmp/q" --ak "$D/B.pub.pem" \
+			--nonce $nonce --vm $vm --policy "$D/policy.json" &&
+		grep -q "^verdict: trusted" "$tmp/out" &&
 		expect_status 1 "$tvmctl" verify "$tmp/q" --ak "$D/A.pub.pem" \
 			--nonce $nonce --vm $vm &&
 		grep -q "bad signature" "$tmp/out"
 	step b_quote_verifies_with_pcr15_history $? \
-		"$(cat "$tmp/verdict" "$tmp/out" 2>/dev/null | head -c 1500)"
+		"$(head -c 1200 "$tmp/verdict" 2>/dev/null; head -c 1500 "$tmp/out"; head -c 300 "$tmp/err")"
 
 	n=$(wc -c < "$D/A.log")
 	"$tvmctl" log $vm --binary > "$tmp/B.log" &&
