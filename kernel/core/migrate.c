@@ -932,10 +932,20 @@ free:
 static int receipt_make(struct tvm_mig *m, u16 kind,
 			struct netlink_ext_ack *extack)
 {
+	u8 self[TVM_MIG_HOST_ID_SIZE];
 	u8 *buf, *p;
 	size_t len;
 	int ret;
 
+	/* Signed by another key, the receipt would verify nowhere. */
+	ret = host_id(self, extack);
+	if (ret)
+		return ret;
+	if (memcmp(self, m->self, TVM_MIG_HOST_ID_SIZE)) {
+		NL_SET_ERR_MSG(extack,
+			       "the attestation key is not the one this id was prepared with");
+		return -ENOKEY;
+	}
 	buf = kzalloc(BLOB_HEAD + RECEIPT_BODY + BLOB_TAIL, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;

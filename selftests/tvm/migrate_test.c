@@ -1003,6 +1003,12 @@ TEST_F(mig, cross_host_and_cross_migration_blobs_refused)
 	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migrate-test:b"));
 	ASSERT_EQ(0, mig_import(&self->nl, fd, &dst)) TH_LOG("%s", self->nl.extack);
 	self->vms.id[self->vms.n++] = dst;
+	/* b's receipts are signed by b's key only, never by another. */
+	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migrate-test:a"));
+	EXPECT_EQ(-ENOKEY, mig_end(&self->nl, TVM_CMD_MIGRATE_COMMIT, id_b,
+				   NULL, &rcpt));
+	EXPECT_EQ(TVM_MIG_D_IMPORTED, mig_state(&self->nl, id_b, TVM_MIG_DEST));
+	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migrate-test:b"));
 	/* b is not a2's destination: a's EXPORT blob for a. */
 	EXPECT_EQ(-EXDEV, mig_import(&self->nl, fd2, NULL));
 	ASSERT_EQ(0, mig_end(&self->nl, TVM_CMD_MIGRATE_COMMIT, id_b, NULL,
