@@ -4,6 +4,7 @@
 #
 #   make            build the modules, tvmctl, the selftests and unit tests
 #   make check      install what is missing, build, run every test
+#   make e2e        only the two-host migration test (two emulated hosts)
 #   make demo       install what is missing, build, walk through tvm in the
 #                   emulated hypervisor host
 #   make bench      run the benchmarks in the emulated host
@@ -81,6 +82,13 @@ deps:
 check: deps
 	$(MAKE) all
 	scripts/check
+
+# The two-host trusted migration test alone (scripts/check runs it too).
+e2e: deps
+	$(MAKE) all
+	tests/e2e/migrate.sh
+
+.PHONY: e2e
 
 demo: deps
 	$(MAKE) all

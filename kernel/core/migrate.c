@@ -31,6 +31,7 @@
 #include "mig_lts.h"
 #include "migrate.h"
 #include "registry.h"
+#include "tvm_log.h"
 #include "vm.h"
 
 /* The blobs (Documentation/migration.rst, "Blobs"). */
@@ -98,6 +99,9 @@ static DEFINE_MUTEX(tvm_mig_lock);
 static LIST_HEAD(migs);
 static unsigned int nmigs;
 static struct delayed_work expire_work;
+
+/* The id of a record made before its id is drawn. */
+static const u8 no_id[TVM_MIG_ID_SIZE];
 
 static int sha256(const void *data, size_t len, u8 out[32])
 {
@@ -415,7 +419,7 @@ int tvm_mig_prepare(u32 ttl, u8 id[TVM_MIG_ID_SIZE], u8 **blob, size_t *len,
 	if (ret)
 		goto out;
 	ret = -ENOMEM;
-	m = mig_new((u8 [TVM_MIG_ID_SIZE]){}, TVM_MIG_DEST, next);
+	m = mig_new(no_id, TVM_MIG_DEST, next);
 	buf = kmalloc(BLOB_HEAD + PREPARE_BODY + BLOB_TAIL, GFP_KERNEL);
 	if (!m || !buf)
 		goto out;
@@ -590,6 +594,9 @@ int tvm_mig_export(struct tvm_vm *vm, const u8 *pblob, size_t plen,
 	if (!m)
 		goto out;
 	ret = host_id(m->self, extack);
+	if (ret)
+		goto out;
+	ret = tvm_vm_mig_exportable(vm, extack);
 	if (ret)
 		goto out;
 	/* Where the VM may go: before anything changes. */
@@ -860,7 +867,9 @@ struct tvm_vm *tvm_mig_import(struct file *in, u8 id[TVM_MIG_ID_SIZE],
 		vm = NULL;
 		goto unlock;
 	}
-	if (vm->state == TVM_VM_LOG_FULL || vm->log_count >= vm->log_max) {
+	if (vm->state == TVM_VM_LOG_FULL || vm->log_count >= vm->log_max ||
+	    vm->log_bytes + sizeof(struct tvm_event) +
+	    tvm_banks_digest_size(vm->banks) + sizeof(ev) > vm->log_max_bytes) {
 		NL_SET_ERR_MSG(extack,
 			       "the VM's log has no room for the PCR 15 IN event");
 		ret = -ENOSPC;
@@ -923,10 +932,20 @@ free:
 static int receipt_make(struct tvm_mig *m, u16 kind,
 			struct netlink_ext_ack *extack)
 {
+	u8 self[TVM_MIG_HOST_ID_SIZE];
 	u8 *buf, *p;
 	size_t len;
 	int ret;
 
+	/* Signed by another key, the receipt would verify nowhere. */
+	ret = host_id(self, extack);
+	if (ret)
+		return ret;
+	if (memcmp(self, m->self, TVM_MIG_HOST_ID_SIZE)) {
+		NL_SET_ERR_MSG(extack,
+			       "the attestation key is not the one this id was prepared with");
+		return -ENOKEY;
+	}
 	buf = kzalloc(BLOB_HEAD + RECEIPT_BODY + BLOB_TAIL, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;

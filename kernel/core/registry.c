@@ -489,9 +489,9 @@ int tvm_vm_bind_incoming(pid_t nr, struct tvm_vm *vm,
 
 	mutex_lock(&tvm_registry_lock);
 	ret = -ENOENT;
-	if (xa_load(&vms_by_id, vm->id) != vm)
+	if (xa_load(&vms_by_id, vm->id) != vm) {
 		NL_SET_ERR_MSG(extack, "the imported VM was deleted");
-	else if (READ_ONCE(vm->kvm) || tvm_bind_holds(vm)) {
+	} else if (READ_ONCE(vm->kvm) || tvm_bind_holds(vm)) {
 		NL_SET_ERR_MSG(extack, "a VMM has the imported VM already");
 		ret = -EBUSY;
 	} else {

@@ -1095,6 +1095,45 @@ static void mig_state_write(struct tvm_vm *vm, struct mig_buf *b)
 	}
 }
 
+/*
+ * The two VM-level guards of an EXPORT (Documentation/migration.rst): a
+ * VM frozen in another migration, or imported and not committed, is
+ * EBUSY; one that migrated away is ESTALE (the table's row of S_GONE).
+ */
+static int exportable_locked(struct tvm_vm *vm, struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&vm->lock);
+	if (vm->dead) {
+		NL_SET_ERR_MSG(extack, "VM was deleted meanwhile");
+		return -ENOENT;
+	}
+	switch (vm->mig_state) {
+	case TVM_MIG_S_FROZEN:
+		NL_SET_ERR_MSG(extack,
+			       "the VM is frozen already, in another migration");
+		return -EBUSY;
+	case TVM_MIG_D_IMPORTED:
+		NL_SET_ERR_MSG(extack,
+			       "the VM is an imported copy not committed yet");
+		return -EBUSY;
+	case TVM_MIG_S_GONE:
+		NL_SET_ERR_MSG(extack, "the VM migrated away");
+		return -ESTALE;
+	default:
+		return 0;
+	}
+}
+
+int tvm_vm_mig_exportable(struct tvm_vm *vm, struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	mutex_lock(&vm->lock);
+	ret = exportable_locked(vm, extack);
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
 int tvm_vm_mig_freeze(struct tvm_vm *vm, const struct tvm_ev_migration *out,
 		      u8 **state, size_t *len, size_t room,
 		      struct netlink_ext_ack *extack)
@@ -1111,28 +1150,9 @@ int tvm_vm_mig_freeze(struct tvm_vm *vm, const struct tvm_ev_migration *out,
 		return PTR_ERR(ev);
 
 	mutex_lock(&vm->lock);
-	ret = -ENOENT;
-	if (vm->dead) {
-		NL_SET_ERR_MSG(extack, "VM was deleted meanwhile");
+	ret = exportable_locked(vm, extack);
+	if (ret)
 		goto err;
-	}
-	ret = -EBUSY;
-	switch (vm->mig_state) {
-	case TVM_MIG_S_FROZEN:
-		NL_SET_ERR_MSG(extack,
-			       "the VM is frozen already, in another migration");
-		goto err;
-	case TVM_MIG_D_IMPORTED:
-		NL_SET_ERR_MSG(extack,
-			       "the VM is an imported copy not committed yet");
-		goto err;
-	case TVM_MIG_S_GONE:
-		ret = -ESTALE;
-		NL_SET_ERR_MSG(extack, "the VM migrated away");
-		goto err;
-	default:
-		break;
-	}
 	/* No room for the OUT event: refused, as any extend, and counted. */
 	if (vm->state == TVM_VM_LOG_FULL || vm->log_count + 1 > vm->log_max ||
 	    vm->log_bytes + tvm_event_size(ev) > vm->log_max_bytes) {

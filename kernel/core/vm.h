@@ -296,6 +296,12 @@ int tvm_vm_mig_freeze(struct tvm_vm *vm, const struct tvm_ev_migration *out,
 		      u8 **state, size_t *len, size_t room,
 		      struct netlink_ext_ack *extack);
 /*
+ * Whether @vm may be exported now, as tvm_vm_mig_freeze() checks it
+ * again: 0, -ENOENT, -EBUSY, -ESTALE, with @extack set.  Before the
+ * policy's word, so that a frozen VM is told it is frozen.
+ */
+int tvm_vm_mig_exportable(struct tvm_vm *vm, struct netlink_ext_ack *extack);
+/*
  * Set @vm's migration state to @state, then log @ev in PCR 15 (if not
  * NULL): unfreezing (S_RESUMED, ABORT or OVERRIDE), the IN event of an
  * imported VM (D_IMPORTED), COMMIT (D_ACTIVE).

@@ -50,12 +50,14 @@ static int tk_launch(struct tk_vm *tk)
  */
 static int tk_arm_incoming(struct tk_vm *tk)
 {
+	/* Pairs with the release below: armed once, by one vCPU. */
 	if (smp_load_acquire(&tk->armed))
 		return 0;
 	if (mutex_lock_killable(&tk->launch_lock))
 		return -EINTR;
 	if (!tk->armed) {
 		tk_runtime_arm(tk);
+		/* After the timer is armed; pairs with the acquire above. */
 		smp_store_release(&tk->armed, true);
 	}
 	mutex_unlock(&tk->launch_lock);

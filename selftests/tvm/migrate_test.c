@@ -290,6 +290,55 @@ static int mig_policy(struct tnl *nl, const char *name, const uint8_t *peers,
 	return ret;
 }
 
+/*
+ * A policy for VM @name with a migration section that accepts SHA-256
+ * @value (32 bytes) only for the destination's platform PCR @pcr.
+ */
+static int mig_policy_platform(struct tnl *nl, const char *name, uint32_t pcr,
+			       const uint8_t *value)
+{
+	struct tmsg *m = malloc(sizeof(*m));
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	tk_policy_begin(m, nl, name, TVM_POLICY_AUDIT);
+	tmsg_nest_start(m, TVM_A_POLICY_MIGRATION);
+	tmsg_nest_start(m, TVM_A_MIGP_PLATFORM);
+	tmsg_put_u32(m, TVM_A_MIGPP_INDEX, pcr);
+	tmsg_put(m, TVM_A_MIGPP_SHA256, value, 32);
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+	ret = tnl_call(nl, m, NULL, NULL);
+	free(m);
+	return ret;
+}
+
+/*
+ * Whether the host's IMA log holds a tvm-migration record (ima-buf: its
+ * text in hex) containing @text.
+ */
+static bool ima_has(const char *text)
+{
+	static char line[4096];
+	char want[512];
+	bool found = false;
+	size_t i;
+	FILE *f;
+
+	for (i = 0; text[i] && 2 * i + 2 < sizeof(want); i++)
+		sprintf(want + 2 * i, "%02x", (unsigned char)text[i]);
+	f = fopen("/sys/kernel/security/ima/ascii_runtime_measurements", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, " tvm-migration ") && strstr(line, want))
+			found = true;
+	fclose(f);
+	return found;
+}
+
 /* --- keys ------------------------------------------------------------------ */
 
 /* The serial of keyring @name, from /proc/keys; -1 if none. */
@@ -440,6 +489,30 @@ static int file_with(const uint8_t *buf, size_t len)
 		return -1;
 	}
 	return fd;
+}
+
+/*
+ * How many of VM @id's SHA-256 PCRs securityfs shows as all zeros (its
+ * pcrs_sha256 file, "PCR-nn: hex" lines); -1 when it cannot be read.
+ */
+static int zero_pcrs(uint32_t id)
+{
+	char path[128], line[128], *hexv;
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/security/%s/vms/%u/pcrs_sha256",
+		 TVM_SECURITYFS_DIR, id);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		hexv = strchr(line, ':');
+		if (hexv && strspn(hexv + 2, "0") == 64)
+			n++;
+	}
+	fclose(f);
+	return n;
 }
 
 static bool log_equal(const struct tvm_log *a, const struct tvm_log *b,
@@ -595,6 +668,7 @@ TEST_F(mig, happy_path_state_pcrs_and_log_move_whole)
 	ASSERT_EQ(0, vm_info(&self->nl, src, &vb));
 	EXPECT_EQ(TVM_MIG_S_GONE, vb.migration);
 	EXPECT_EQ(0u, vb.log_count);
+	EXPECT_EQ(TVM_NUM_PCRS, zero_pcrs(src));
 	ASSERT_EQ(0, tvm_log_dump(&self->nl, src, 0, &src_after));
 	EXPECT_EQ(0u, src_after.n);
 	/* Gone: it neither extends nor reads nor quotes. */
@@ -627,6 +701,9 @@ TEST_F(mig, frozen_vm_refuses_every_change_until_abort_receipt)
 
 	NEED_TVM();
 	MIG_VM("mig-frozen", &src);
+	/* Launched, so that a policy change would log its identity. */
+	ASSERT_EQ(0, tvm_vm_call(&self->nl, TVM_CMD_VM_LAUNCH, src, NULL,
+				 NULL));
 	ASSERT_EQ(0, mig_prepare(&self->nl, 0, id, &prep));
 	fd = new_file();
 	ASSERT_EQ(0, mig_export(&self->nl, src, prep.b, prep.len, fd, NULL))
@@ -640,6 +717,10 @@ TEST_F(mig, frozen_vm_refuses_every_change_until_abort_receipt)
 	EXPECT_EQ(-EBUSY, pcr_reset(&self->nl, src, TVM_PCR_APP, &seq));
 	EXPECT_EQ(-EBUSY, tvm_vm_call(&self->nl, TVM_CMD_VM_LAUNCH, src, NULL,
 				      NULL));
+	/* A new policy for it: not re-evaluated, its identity not logged. */
+	ASSERT_EQ(0, mig_policy(&self->nl, "mig-frozen", self->host_b, 1));
+	ASSERT_EQ(0, vm_info(&self->nl, src, &v));
+	EXPECT_EQ(p0.log_count, v.log_count);
 	/* A second export of a frozen VM, in another migration. */
 	ASSERT_EQ(0, mig_prepare(&self->nl, 0, NULL, &rcpt));
 	fd = new_file();
@@ -922,6 +1003,12 @@ TEST_F(mig, cross_host_and_cross_migration_blobs_refused)
 	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migrate-test:b"));
 	ASSERT_EQ(0, mig_import(&self->nl, fd, &dst)) TH_LOG("%s", self->nl.extack);
 	self->vms.id[self->vms.n++] = dst;
+	/* b's receipts are signed by b's key only, never by another. */
+	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migrate-test:a"));
+	EXPECT_EQ(-ENOKEY, mig_end(&self->nl, TVM_CMD_MIGRATE_COMMIT, id_b,
+				   NULL, &rcpt));
+	EXPECT_EQ(TVM_MIG_D_IMPORTED, mig_state(&self->nl, id_b, TVM_MIG_DEST));
+	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migrate-test:b"));
 	/* b is not a2's destination: a's EXPORT blob for a. */
 	EXPECT_EQ(-EXDEV, mig_import(&self->nl, fd2, NULL));
 	ASSERT_EQ(0, mig_end(&self->nl, TVM_CMD_MIGRATE_COMMIT, id_b, NULL,
@@ -968,7 +1055,25 @@ TEST_F(mig, policy_refuses_destination_before_freezing)
 	EXPECT_EQ(v0.log_count, v1.log_count);
 	EXPECT_EQ(0, lseek(fd, 0, SEEK_END));
 
-	/* A policy that names another host only. */
+	/* A policy that wants another value of the platform's PCR 0. */
+	ASSERT_EQ(0, mig_policy_platform(&self->nl, "mig-platform", 0,
+					 other)) TH_LOG("%s", self->nl.extack);
+	ASSERT_VM_NEW("mig-platform", 0, 0, &id2);
+	EXPECT_EQ(-EPERM, mig_export(&self->nl, id2, prep.b, prep.len, fd,
+				     NULL));
+	ASSERT_EQ(0, vm_info(&self->nl, id2, &v1));
+	EXPECT_FALSE(v1.has_migration);
+	/* The value the PREPARE blob gives: allowed. */
+	ASSERT_EQ(1u, be32(prep.b + BLOB_HEAD + 116) & 1);
+	ASSERT_EQ(0, mig_policy_platform(&self->nl, "mig-platform", 0,
+					 prep.b + BLOB_HEAD + 120));
+	EXPECT_EQ(0, mig_export(&self->nl, id2, prep.b, prep.len, fd, NULL))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(0, mig_override(&self->nl, id2));
+	tk_policy_delete(&self->nl, "mig-platform");
+
+	/* A policy that names another host only (a new PREPARE: that one ended). */
+	ASSERT_EQ(0, mig_prepare(&self->nl, 0, NULL, &prep));
 	memset(other, 0x5a, sizeof(other));
 	ASSERT_EQ(0, mig_policy(&self->nl, "mig-otherpeer", other, 1))
 		TH_LOG("%s", self->nl.extack);
@@ -990,6 +1095,7 @@ TEST_F(mig, override_unfreezes_and_is_logged)
 	struct blob prep, rcpt;
 	struct vm_info v;
 	uint8_t id[16];
+	char text[128], idhex[33];
 	uint32_t src;
 	int fd;
 
@@ -1010,6 +1116,10 @@ TEST_F(mig, override_unfreezes_and_is_logged)
 				 self->host_a, self->host_a));
 	EXPECT_TRUE(is_mig_event(&log.ev[log.n - 2], TVM_EV_MIG_OUT, id,
 				 self->host_a, self->host_a));
+	/* And the host's IMA log says so. */
+	snprintf(text, sizeof(text), "migration=%s action=override",
+		 hex(id, 16, idhex));
+	EXPECT_TRUE(ima_has(text)) TH_LOG("no IMA record '%s'", text);
 	EXPECT_EQ(0, tvm_extend_data(&self->nl, src, TVM_PCR_OS, "x", 1, NULL));
 	EXPECT_EQ(-ENOENT, mig_override(&self->nl, src));
 	/* A receipt after the override: aborted already, no commit. */
@@ -1231,6 +1341,52 @@ TEST_F(mig, kvm_vm_frozen_and_incoming)
 	kvm_vm_destroy(&a);
 	kvm_vm_destroy(&b);
 	tk_policy_delete(&self->nl, "mig-kvm");
+}
+
+/*
+ * A KVM VM exported before its first KVM_RUN is not launched by the
+ * refused run: once the override lets it go on, its first run launches
+ * it (memory into PCR 9, trust no longer PENDING).
+ */
+TEST_F(mig, kvm_vm_exported_before_launch_is_launched_after_resume)
+{
+	struct tvm_log log = {};
+	struct blob prep;
+	struct vm_info v;
+	struct kvm_vm a;
+	struct tk_vm t;
+	bool pcr9 = false;
+	size_t i;
+	int fd;
+
+	NEED_TVM();
+	if (access("/sys/module/tvm_kvm", F_OK) || access("/dev/kvm", R_OK | W_OK))
+		SKIP(return, "no tvm_kvm or /dev/kvm");
+	ASSERT_EQ(0, mig_policy(&self->nl, "mig-kvm-early", NULL, 0));
+	ASSERT_EQ(0, tk_vm_bind(&self->nl, getpid(), "mig-kvm-early"));
+	ASSERT_EQ(0, kvm_vm_create(&a));
+	ASSERT_EQ(0, kvm_guest(&a));
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &t));
+	ASSERT_EQ(0, mig_prepare(&self->nl, 0, NULL, &prep));
+	fd = new_file();
+	ASSERT_EQ(0, mig_export(&self->nl, t.id, prep.b, prep.len, fd, NULL))
+		TH_LOG("%s", self->nl.extack);
+	close(fd);
+	EXPECT_EQ(-EACCES, kvm_vm_run(&a, 0));
+	ASSERT_EQ(0, vm_info(&self->nl, t.id, &v));
+	EXPECT_EQ((uint32_t)TVM_TRUST_PENDING, v.trust);
+	ASSERT_EQ(0, mig_override(&self->nl, t.id)) TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(0, kvm_vm_run(&a, 0));
+	ASSERT_EQ(0, vm_info(&self->nl, t.id, &v));
+	EXPECT_NE((uint32_t)TVM_TRUST_PENDING, v.trust);
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, t.id, 0, &log));
+	for (i = 0; i < log.n; i++)
+		if (log.ev[i].pcr == TVM_PCR_OS)
+			pcr9 = true;
+	EXPECT_TRUE(pcr9);
+	tvm_log_free(&log);
+	kvm_vm_destroy(&a);
+	tk_policy_delete(&self->nl, "mig-kvm-early");
 }
 
 TEST_HARNESS_MAIN

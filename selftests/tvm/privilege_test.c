@@ -84,6 +84,12 @@ COMMAND(vm_bind, TVM_CMD_VM_BIND, false);
 COMMAND(vm_measure, TVM_CMD_VM_MEASURE, false);
 COMMAND(measure_file, TVM_CMD_MEASURE_FILE, false);
 COMMAND(flow_get_dump, TVM_CMD_FLOW_GET, true);
+COMMAND(migrate_prepare, TVM_CMD_MIGRATE_PREPARE, false);
+COMMAND(migrate_export, TVM_CMD_MIGRATE_EXPORT, false);
+COMMAND(migrate_import, TVM_CMD_MIGRATE_IMPORT, false);
+COMMAND(migrate_commit, TVM_CMD_MIGRATE_COMMIT, false);
+COMMAND(migrate_abort, TVM_CMD_MIGRATE_ABORT, false);
+COMMAND(migrate_get_dump, TVM_CMD_MIGRATE_GET, true);
 
 /* The command the unprivileged child sends (fork copies it). */
 static const FIXTURE_VARIANT(command) *the_command;

@@ -829,9 +829,94 @@ static void test_flows(void **state)
 	policy_free(&p);
 }
 
+static struct tvm_ev_migration mig(uint32_t flags, uint8_t id, uint8_t src,
+				   uint8_t dst)
+{
+	struct tvm_ev_migration m = { .magic = "TVMG",
+				      .flags = htole32(flags) };
+
+	memset(m.id, id, sizeof(m.id));
+	memset(m.source, src, sizeof(m.source));
+	memset(m.dest, dst, sizeof(m.dest));
+	return m;
+}
+
+static const uint8_t host_a[32] = { [0 ... 31] = 0xaa };
+static const uint8_t host_b[32] = { [0 ... 31] = 0xbb };
+
+static unsigned int mig_fn(const struct qf_log *log, size_t count,
+			   const void *arg, const struct attest_sink *sink)
+{
+	static struct attest_mig_step steps[ATTEST_MIG_MAX];
+
+	return attest_check_migrations(log, count, arg, steps, sink);
+}
+
+#define MIG_EV(m)	{ TVM_PCR_MIGRATION, TVM_EV_MIGRATION, &(m), sizeof(m), NULL }
+
+/* PCR 15 tells one story, and the VM is where the quoting AK is. */
+static void test_migrations(void **state)
+{
+	struct tvm_ev_migration out = mig(TVM_EV_MIG_OUT, 1, 0xaa, 0xbb);
+	struct tvm_ev_migration in = mig(TVM_EV_MIG_IN, 1, 0xaa, 0xbb);
+	struct tvm_ev_migration commit = mig(TVM_EV_MIG_COMMIT, 1, 0xaa, 0xbb);
+	struct tvm_ev_migration other_in = mig(TVM_EV_MIG_IN, 2, 0xaa, 0xbb);
+	struct tvm_ev_migration over = mig(TVM_EV_MIG_OVERRIDE, 1, 0xaa, 0xbb);
+	struct tvm_ev_migration two = mig(TVM_EV_MIG_OUT | TVM_EV_MIG_IN, 1,
+					  0xaa, 0xbb);
+	struct tvm_ev_migration back = mig(TVM_EV_MIG_OUT, 3, 0xaa, 0xcc);
+	struct test_ev evs[4] = { MIG_EV(out), MIG_EV(in), MIG_EV(commit) };
+	struct found f;
+
+	(void)state;
+	assert_int_equal(sizeof(struct tvm_ev_migration), 120);
+	/* A to B, quoted on B: all well. */
+	assert_int_equal(run_check(mig_fn, host_b, evs, 3, 3, 3, &f), 3);
+	assert_int_equal(f.nfail, 0);
+	assert_int_equal(f.nnote, 0);
+	/* Quoted with A's AK: not where the log says. */
+	assert_int_equal(run_check(mig_fn, host_a, evs, 3, 3, 3, &f), 3);
+	assert_int_equal(f.nfail, 1);
+	assert_string_equal(f.fail[0], "migration: the log says the VM moved to host bbbbbbbbbbbbbbbb..., but the quote is signed by host aaaaaaaaaaaaaaaa...");
+	/* Imported, not committed yet: a note. */
+	assert_int_equal(run_check(mig_fn, host_b, evs, 3, 2, 3, &f), 2);
+	assert_int_equal(f.nfail, 0);
+	assert_int_equal(f.nnote, 1);
+	/* An IN of another migration than the OUT before it. */
+	evs[1] = (struct test_ev)MIG_EV(other_in);
+	run_check(mig_fn, host_b, evs, 3, 3, 3, &f);
+	assert_true(f.nfail >= 1);
+	assert_string_equal(f.fail[0], "migration: event 1 imports what no OUT event before it exported (another migration's)");
+	/* From A again, where the VM no longer is. */
+	evs[1] = (struct test_ev)MIG_EV(in);
+	evs[3] = (struct test_ev)MIG_EV(back);
+	run_check(mig_fn, NULL, evs, 4, 4, 4, &f);
+	assert_int_equal(f.nfail, 1);
+	assert_string_equal(f.fail[0], "migration: event 3 exports from host aaaaaaaaaaaaaaaa..., but the VM was on host bbbbbbbbbbbbbbbb...");
+	/* The source's override: no failure, but a WARNING note. */
+	evs[1] = (struct test_ev)MIG_EV(over);
+	assert_int_equal(run_check(mig_fn, host_a, evs, 2, 2, 2, &f), 2);
+	assert_int_equal(f.nfail, 0);
+	assert_int_equal(f.nnote, 1);
+	assert_string_equal(f.note[0], "WARNING: migration override at event 1: the administrator of host aaaaaaaaaaaaaaaa... resumed the VM without host bbbbbbbbbbbbbbbb...'s receipt; a copy of it may live there");
+	/* Exported, nothing after: frozen or gone where quoted. */
+	assert_int_equal(run_check(mig_fn, host_a, evs, 1, 1, 1, &f), 1);
+	assert_int_equal(f.nfail, 0);
+	assert_int_equal(f.nnote, 1);
+	/* Two steps in one event, or the wrong size: not tvm's. */
+	evs[0] = (struct test_ev)MIG_EV(two);
+	run_check(mig_fn, NULL, evs, 1, 1, 1, &f);
+	assert_int_equal(f.nfail, 1);
+	evs[0] = (struct test_ev){ TVM_PCR_MIGRATION, TVM_EV_MIGRATION, &out,
+				   sizeof(out) - 1, NULL };
+	assert_int_equal(run_check(mig_fn, NULL, evs, 1, 1, 1, &f), 0);
+	assert_int_equal(f.nfail, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_migrations),
 		cmocka_unit_test(test_matching_passes),
 		cmocka_unit_test(test_mismatch_fails),
 		cmocka_unit_test(test_prefix_only),

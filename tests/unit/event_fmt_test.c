@@ -54,7 +54,8 @@ static void test_names(void **state)
 	assert_null(event_type_name(TVM_EV_BASE));
 	assert_string_equal(event_type_name(TVM_EV_FLOW), "FLOW");
 	assert_string_equal(event_type_name(TVM_EV_VSOCK_CID), "VSOCK_CID");
-	assert_null(event_type_name(TVM_EV_VSOCK_CID + 1));
+	assert_string_equal(event_type_name(TVM_EV_MIGRATION), "MIGRATION");
+	assert_null(event_type_name(TVM_EV_MIGRATION + 1));
 	assert_null(event_type_name(0x80000001));	/* EV_EFI_VARIABLE_DRIVER_CONFIG */
 }
 
@@ -136,6 +137,50 @@ static void test_structs(void **state)
 			    "path /usr/bin/qemu");
 }
 
+/* PCR 15: each step by its name, the ids and the platform digest in hex. */
+static void test_migration(void **state)
+{
+	static uint8_t mig[] = {
+		'T', 'V', 'M', 'G', LE32(TVM_EV_MIG_OVERRIDE),
+		B8(0x1d), B8(0x1e), B32(0x5c), B32(0xde), B32(0x9f),
+	};
+	static const struct {
+		uint32_t flags;
+		const char *step;
+	} steps[] = {
+		{ TVM_EV_MIG_OUT, "out" }, { TVM_EV_MIG_IN, "in" },
+		{ TVM_EV_MIG_COMMIT, "commit" }, { TVM_EV_MIG_ABORT, "abort" },
+		{ TVM_EV_MIG_OVERRIDE, "override" },
+	};
+	struct event_field f[EVENT_FIELDS_MAX];
+	char want[512];
+
+	(void)state;
+	assert_int_equal(sizeof(mig), sizeof(struct tvm_ev_migration));
+	assert_string_equal(text(TVM_EV_MIGRATION, mig, sizeof(mig)),
+			    "migration override id " HEX8("1d") HEX8("1e")
+			    " source " HEX32("5c") " dest " HEX32("de")
+			    " platform " HEX32("9f"));
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		mig[4] = (uint8_t)steps[i].flags;
+		snprintf(want, sizeof(want), "migration %s id", steps[i].step);
+		assert_memory_equal(text(TVM_EV_MIGRATION, mig, sizeof(mig)),
+				    want, strlen(want));
+		assert_string_equal(event_mig_step(steps[i].flags),
+				    steps[i].step);
+	}
+	/* Two flags at once, or none, is no step: the number shows. */
+	mig[4] = TVM_EV_MIG_OUT | TVM_EV_MIG_IN;
+	assert_memory_equal(text(TVM_EV_MIGRATION, mig, sizeof(mig)),
+			    "flags 3 id", 10);
+	assert_null(event_mig_step(0));
+	assert_int_equal(event_fields(TVM_EV_MIGRATION, mig, sizeof(mig) - 1,
+				      f), 0);
+	mig[3] = 'X';
+	assert_int_equal(event_fields(TVM_EV_MIGRATION, mig, sizeof(mig), f),
+			 0);
+}
+
 /* One byte short or long, a wrong magic, binary names: not decoded. */
 static void test_malformed(void **state)
 {
@@ -214,6 +259,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_structs),
+		cmocka_unit_test(test_migration),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_line),
 	};

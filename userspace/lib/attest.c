@@ -354,6 +354,8 @@ static const struct kernel_type kernel_types[] = {
 	  true },
 	{ TVM_EV_POLICY, 1U << TVM_PCR_VMM, sizeof(struct tvm_ev_policy),
 	  true },
+	{ TVM_EV_MIGRATION, 1U << TVM_PCR_MIGRATION,
+	  sizeof(struct tvm_ev_migration), true },
 };
 
 static const struct kernel_type *kernel_type(uint32_t type)
@@ -379,6 +381,9 @@ const char *attest_type_name(uint32_t type, char buf[16])
 		[TVM_EV_FILE - TVM_EV_BASE] = "FILE",
 		[TVM_EV_RUNTIME - TVM_EV_BASE] = "RUNTIME",
 		[TVM_EV_POLICY - TVM_EV_BASE] = "POLICY",
+		[TVM_EV_FLOW - TVM_EV_BASE] = "FLOW",
+		[TVM_EV_VSOCK_CID - TVM_EV_BASE] = "VSOCK_CID",
+		[TVM_EV_MIGRATION - TVM_EV_BASE] = "MIGRATION",
 	};
 	uint32_t i = type - TVM_EV_BASE;
 
@@ -430,6 +435,16 @@ static bool reset_marker(const struct qf_log *log, const struct qf_event *ev)
 			if (!ev->digest[b] || ev->digest[b][k])
 				return false;
 	return true;
+}
+
+/* The flags of a TVM_EV_MIGRATION event whose data has the size. */
+static uint32_t mig_flags(const struct qf_event *ev)
+{
+	const struct tvm_ev_migration *m = (const void *)ev->data;
+
+	if (ev->data_len != sizeof(*m) || memcmp(m->magic, "TVMG", 4))
+		return 0;
+	return le32toh(m->flags);
 }
 
 unsigned int attest_check_kernel_events(const struct qf_log *log,
@@ -502,6 +517,13 @@ unsigned int attest_check_kernel_events(const struct qf_log *log,
 				 ev->pcr);
 			continue;
 		}
+		/*
+		 * A VM that migrated in is bound to a new VMM there, whose
+		 * executable PCR 8 gets after the IN event.
+		 */
+		if (ev->type == TVM_EV_MIGRATION &&
+		    mig_flags(ev) == TVM_EV_MIG_IN)
+			vmm = 0;
 		if (!k->hashed && ev->type != TVM_EV_HOST_PCR)
 			continue;
 		checked++;
@@ -781,4 +803,111 @@ unsigned int attest_check_flows(const struct qf_log *log, size_t count,
 			 action == TVM_DF_TAINT ? " (delivered)" : "", may);
 	}
 	return checked;
+}
+
+/* The first 8 bytes of a host id in hex, as messages name hosts. */
+static const char *short_id(const uint8_t *id, char buf[17])
+{
+	format_hex(id, 8, buf);
+	return buf;
+}
+
+unsigned int attest_check_migrations(const struct qf_log *log, size_t count,
+				     const uint8_t *host,
+				     struct attest_mig_step *steps,
+				     const struct attest_sink *sink)
+{
+	/* The OUT waiting for its end, the IN waiting for its COMMIT. */
+	const struct tvm_ev_migration *out = NULL, *in = NULL, *last = NULL;
+	/* Where the VM is: the destination of the last IN, once there is one. */
+	const uint8_t *here = NULL;
+	unsigned int n = 0;
+	char a[17], b[17];
+
+	for (size_t i = 0; i < count && i < log->n; i++) {
+		const struct qf_event *ev = &log->ev[i];
+		const struct tvm_ev_migration *m = (const void *)ev->data;
+		uint32_t flags = mig_flags(ev);
+
+		if (ev->type != TVM_EV_MIGRATION)
+			continue;
+		if (!flags || (flags & (flags - 1)) ||
+		    flags > TVM_EV_MIG_OVERRIDE) {
+			sink_put(sink, true, "migration: event %zu is not a "
+				 "migration step tvm logs", i);
+			continue;
+		}
+		if (n < ATTEST_MIG_MAX) {
+			steps[n].seq = i;
+			steps[n].flags = flags;
+			memcpy(steps[n].id, m->id, sizeof(m->id));
+			memcpy(steps[n].source, m->source, sizeof(m->source));
+			memcpy(steps[n].dest, m->dest, sizeof(m->dest));
+		}
+		n++;
+		last = m;
+		switch (flags) {
+		case TVM_EV_MIG_OUT:
+			if (out || in)
+				sink_put(sink, true, "migration: event %zu "
+					 "exports a VM whose last migration "
+					 "did not end", i);
+			else if (here && memcmp(m->source, here, 32))
+				sink_put(sink, true, "migration: event %zu "
+					 "exports from host %s..., but the VM "
+					 "was on host %s...", i,
+					 short_id(m->source, a),
+					 short_id(here, b));
+			out = m;
+			break;
+		case TVM_EV_MIG_IN:
+			if (!out || memcmp(out->id, m->id, sizeof(m->id)) ||
+			    memcmp(out->source, m->source, 32) ||
+			    memcmp(out->dest, m->dest, 32))
+				sink_put(sink, true, "migration: event %zu "
+					 "imports what no OUT event before it "
+					 "exported (another migration's)", i);
+			out = NULL;
+			in = m;
+			here = m->dest;
+			break;
+		case TVM_EV_MIG_COMMIT:
+			if (!in || memcmp(in->id, m->id, sizeof(m->id)) ||
+			    memcmp(in->dest, m->dest, 32))
+				sink_put(sink, true, "migration: event %zu "
+					 "commits what the IN event before it "
+					 "did not import", i);
+			in = NULL;
+			break;
+		default:	/* ABORT, OVERRIDE: the source resumes */
+			if (!out || memcmp(out->id, m->id, sizeof(m->id)))
+				sink_put(sink, true, "migration: event %zu "
+					 "resumes a VM that no OUT event "
+					 "before it froze", i);
+			if (flags == TVM_EV_MIG_OVERRIDE)
+				sink_put(sink, false, "WARNING: migration "
+					 "override at event %zu: the "
+					 "administrator of host %s... resumed "
+					 "the VM without host %s...'s receipt; "
+					 "a copy of it may live there", i,
+					 short_id(m->source, a),
+					 short_id(m->dest, b));
+			out = NULL;
+			break;
+		}
+	}
+	if (!last)
+		return 0;
+	if (out)
+		sink_put(sink, false, "migration: the log ends with the VM "
+			 "exported to host %s... (frozen, or gone, where it "
+			 "was quoted)", short_id(out->dest, a));
+	else if (in)
+		sink_put(sink, false, "migration: the log ends with the VM "
+			 "imported, not yet committed");
+	if (host && here && memcmp(here, host, 32))
+		sink_put(sink, true, "migration: the log says the VM moved to "
+			 "host %s..., but the quote is signed by host %s...",
+			 short_id(here, a), short_id(host, b));
+	return n;
 }

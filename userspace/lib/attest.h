@@ -183,4 +183,39 @@ unsigned int attest_check_flows(const struct qf_log *log, size_t count,
 				const struct tvm_df_section *df,
 				const struct attest_sink *sink);
 
+/*
+ * A VM's migrations, from its PCR 15 (TVM_EV_MIGRATION events; their
+ * digests are attest_check_kernel_events()'s): one step each.
+ */
+struct attest_mig_step {
+	uint64_t seq;
+	uint32_t flags;			/* one TVM_EV_MIG_* */
+	uint8_t id[TVM_MIG_ID_SIZE];
+	uint8_t source[TVM_MIG_HOST_ID_SIZE];
+	uint8_t dest[TVM_MIG_HOST_ID_SIZE];
+};
+
+#define ATTEST_MIG_MAX	32
+
+/*
+ * The migration events of events 0 .. @count - 1 of @log, in order, into
+ * @steps (the first ATTEST_MIG_MAX); returns how many there were.  They
+ * must tell one story, else a "migration" fail naming the event: an IN
+ * continues the OUT before it (same id, source and destination), a COMMIT
+ * the IN before it; an ABORT or OVERRIDE ends the OUT before it, on its
+ * source; an OUT leaves the host the VM is on (the destination of the IN
+ * before it, if any).  Data that is not a struct tvm_ev_migration with one
+ * step is a fail too.  With @host (the quoting AK's host id, as
+ * attest_key_id() makes it): a VM that migrated must be on @host (the
+ * last IN's destination).  An OVERRIDE is a note that starts with
+ * "WARNING": the source's administrator unfroze the VM without the
+ * destination's receipt, which may hold a live copy.  A log that ends
+ * with an OUT (the VM is frozen or gone here) or an IN (imported, not
+ * committed) is a note.
+ */
+unsigned int attest_check_migrations(const struct qf_log *log, size_t count,
+				     const uint8_t *host,
+				     struct attest_mig_step *steps,
+				     const struct attest_sink *sink);
+
 #endif /* _TVM_ATTEST_H */

@@ -95,6 +95,10 @@ static int vm_decode(struct nlattr **tb, struct vm_info *vm)
 	if (tb[TVM_A_VM_PID])
 		vm->pid = nla_get_u32(tb[TVM_A_VM_PID]);
 	vm->kvm = tb[TVM_A_VM_KVM] != NULL;
+	if (tb[TVM_A_VM_MIGRATION]) {
+		vm->has_migration = true;
+		vm->migration = nla_get_u32(tb[TVM_A_VM_MIGRATION]);
+	}
 	if (tb[TVM_A_VM_REASONS]) {
 		nla_for_each_nested(a, tb[TVM_A_VM_REASONS], rem) {
 			if (nla_type(a) != TVM_A_REASON ||
@@ -119,6 +123,11 @@ static int vm_decode(struct nlattr **tb, struct vm_info *vm)
 static int on_vm(struct nlattr **tb, void *arg)
 {
 	return vm_decode(tb, arg);
+}
+
+int tvm_client_vm_decode(struct nlattr **tb, struct vm_info *vm)
+{
+	return vm_decode(tb, vm);
 }
 
 int tvm_client_vm_create(struct tvm_nl *nl, const struct vm_create_args *a,

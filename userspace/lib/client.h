@@ -48,6 +48,9 @@ struct vm_info {
 	/* ABI 9: its integrity level (when @has_level), 0-4. */
 	bool has_level;
 	uint32_t level;
+	/* ABI 10: where it is in a migration (enum tvm_mig_state), if it is. */
+	bool has_migration;
+	uint32_t migration;
 };
 
 /* The text of an enum tvm_vm_state. */
@@ -77,6 +80,8 @@ int tvm_client_vm_launch(struct tvm_nl *nl, const struct vm_sel *sel,
 			 struct vm_info *vm);
 int tvm_client_vm_measure(struct tvm_nl *nl, const struct vm_sel *sel,
 			  struct vm_info *vm);
+/* A VM reply's attributes into @vm, as every VM request decodes them. */
+int tvm_client_vm_decode(struct nlattr **tb, struct vm_info *vm);
 /* VM_DELETE replies with nothing: @vm is left alone (may be NULL). */
 int tvm_client_vm_delete(struct tvm_nl *nl, const struct vm_sel *sel,
 			 struct vm_info *vm);

@@ -28,6 +28,7 @@ static const struct {
 	{ TVM_EV_POLICY,	"POLICY" },
 	{ TVM_EV_FLOW,		"FLOW" },
 	{ TVM_EV_VSOCK_CID,	"VSOCK_CID" },
+	{ TVM_EV_MIGRATION,	"MIGRATION" },
 };
 
 const char *event_type_name(uint32_t type)
@@ -92,6 +93,25 @@ static void slot_head(struct fields *fs, const uint8_t *d)
 	addr(fs, "gpa", le(d, 8, 8));
 	num(fs, "size", le(d, 16, 8));
 	addr(fs, "flags", le(d, 4, 4));
+}
+
+/* The step of a TVM_EV_MIGRATION event: one flag of TVM_EV_MIG_*. */
+const char *event_mig_step(uint32_t flags)
+{
+	switch (flags) {
+	case TVM_EV_MIG_OUT:
+		return "out";
+	case TVM_EV_MIG_IN:
+		return "in";
+	case TVM_EV_MIG_COMMIT:
+		return "commit";
+	case TVM_EV_MIG_ABORT:
+		return "abort";
+	case TVM_EV_MIG_OVERRIDE:
+		return "override";
+	default:
+		return NULL;
+	}
 }
 
 /* Printable ASCII other than '\', as the ASCII log shows as text. */
@@ -186,6 +206,24 @@ unsigned int event_fields(uint32_t type, const uint8_t *d, size_t len,
 		num(&fs, "flags", le(d, 4, 4));
 		num(&fs, "cid", le(d, 8, 8));
 		break;
+	case TVM_EV_MIGRATION: {
+		const char *step;
+
+		if (len != sizeof(struct tvm_ev_migration) ||
+		    memcmp(d, "TVMG", 4))
+			return 0;
+		step = event_mig_step((uint32_t)le(d, 4, 4));
+		if (step)
+			bytes(&fs, "migration", EVF_TEXT,
+			      (const uint8_t *)step, strlen(step));
+		else
+			num(&fs, "flags", le(d, 4, 4));
+		bytes(&fs, "id", EVF_HEX, d + 8, TVM_MIG_ID_SIZE);
+		bytes(&fs, "source", EVF_HEX, d + 24, TVM_MIG_HOST_ID_SIZE);
+		bytes(&fs, "dest", EVF_HEX, d + 56, TVM_MIG_HOST_ID_SIZE);
+		bytes(&fs, "platform", EVF_HEX, d + 88, 32);
+		break;
+	}
 	case TVM_EV_POLICY:
 		if (len != sizeof(struct tvm_ev_policy) || memcmp(d, "TVMP", 4))
 			return 0;

@@ -29,7 +29,8 @@ const char *event_type_name(uint32_t type);
  * @kind: how to show it: a decimal number, an address (0x%llx; in JSON a
  *	"0x..." string, as policy files write them), hex bytes, or text
  * @num: the number, for EVF_NUM and EVF_ADDR
- * @bytes, @len: the bytes, for EVF_HEX and EVF_TEXT (inside the event)
+ * @bytes, @len: the bytes, for EVF_HEX and EVF_TEXT (inside the event, or
+ *	a constant string)
  */
 struct event_field {
 	const char *key;
@@ -38,6 +39,12 @@ struct event_field {
 	const uint8_t *bytes;
 	size_t len;
 };
+
+/*
+ * The step a TVM_EV_MIGRATION event's flags (one TVM_EV_MIG_* flag) name:
+ * "out", "in", "commit", "abort", "override"; NULL for anything else.
+ */
+const char *event_mig_step(uint32_t flags);
 
 /* The most fields any event decodes to. */
 #define EVENT_FIELDS_MAX	10

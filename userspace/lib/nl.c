@@ -339,6 +339,16 @@ static const struct nla_policy tvm_policy[TVM_A_MAX + 1] = {
 	[TVM_A_VM_KVM]		= { .type = NLA_FLAG },
 	[TVM_A_VM_CIDS]		= { .type = NLA_NESTED },
 	[TVM_A_FLOW]		= { .type = NLA_NESTED },
+	[TVM_A_MIG_ID]		= { .minlen = TVM_MIG_ID_SIZE,
+				    .maxlen = TVM_MIG_ID_SIZE },
+	[TVM_A_MIG_BLOB]	= { .maxlen = TVM_MIG_BLOB_MAX },
+	[TVM_A_MIG_SIZE]	= { .type = NLA_U64 },
+	[TVM_A_MIG_ROLE]	= { .type = NLA_U32 },
+	[TVM_A_MIG_STATE]	= { .type = NLA_U32 },
+	[TVM_A_MIG_PEER]	= { .minlen = TVM_MIG_HOST_ID_SIZE,
+				    .maxlen = TVM_MIG_HOST_ID_SIZE },
+	[TVM_A_MIG_EXPIRES]	= { .type = NLA_U32 },
+	[TVM_A_VM_MIGRATION]	= { .type = NLA_U32 },
 };
 
 static int on_reply(struct nl_msg *msg, void *arg)

@@ -13,6 +13,11 @@
  * (the name is taken), and it changes nothing that outlives the child,
  * whereas a policy load replaces the policy for that name for good.
  *
+ * With --incoming ID the VMM's VM takes the instance a migration
+ * imported (Documentation/migration.rst): its name, UUID and whole state
+ * came with it, and its policy is the one loaded here for it; it runs once
+ * the migration is committed.
+ *
  * The parent forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT to the child,
  * waits for it and exits with its status, or 128 + the signal that
  * killed it; a command that cannot be run gives 127 (not found) or 126.
@@ -30,6 +35,7 @@
 
 #include <json-c/json.h>
 
+#include "mig_client.h"
 #include "tvmctl.h"
 
 /* Exit statuses for a command that did not run, as the shell's. */
@@ -197,6 +203,45 @@ static void report(const struct tvmctl *ctl, bool verbose, const char *name,
 	}
 }
 
+struct find_mig {
+	const uint8_t *id;
+	bool found;
+	uint32_t vm_id;
+};
+
+static int find_mig(const struct mig_info *m, void *arg)
+{
+	struct find_mig *f = arg;
+
+	if (memcmp(m->id, f->id, TVM_MIG_ID_SIZE) || !m->has_vm)
+		return 0;
+	f->found = true;
+	f->vm_id = m->vm_id;
+	return 0;
+}
+
+/*
+ * The name and UUID of the VM migration @id imported, for the report;
+ * "?" and zeros when they cannot be had (the bind is done all the same).
+ */
+static void incoming_vm(struct tvm_nl *nl, const uint8_t *id, char *name,
+			size_t size, uint8_t uuid[TVM_UUID_SIZE])
+{
+	struct find_mig f = { .id = id };
+	struct vm_sel sel = { .type = VM_SEL_ID };
+	struct vm_info vm;
+
+	snprintf(name, size, "?");
+	memset(uuid, 0, TVM_UUID_SIZE);
+	if (tvm_client_mig_list(nl, find_mig, &f) || !f.found)
+		return;
+	sel.id = f.vm_id;
+	if (tvm_client_vm_get(nl, &sel, &vm))
+		return;
+	snprintf(name, size, "%s", vm.name);
+	memcpy(uuid, vm.uuid, TVM_UUID_SIZE);
+}
+
 int launch_main(struct tvmctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -204,16 +249,18 @@ int launch_main(struct tvmctl *ctl, int argc, char **argv)
 		{ "uuid", required_argument, NULL, 'u' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "sig", required_argument, NULL, 's' },
+		{ "incoming", required_argument, NULL, 'i' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = NULL, *policy = NULL, *sig = NULL;
 	int c, ret, go[2] = { -1, -1 }, rep[2] = { -1, -1 }, err;
-	uint8_t uuid[TVM_UUID_SIZE];
+	uint8_t uuid[TVM_UUID_SIZE], mig_id[TVM_MIG_ID_SIZE];
+	char in_name[TVM_NAME_MAX + 1];
 	struct policy reply = { 0 };
 	struct policy_file *pf = NULL;
-	bool has_uuid = false, verbose = false;
+	bool has_uuid = false, verbose = false, incoming = false;
 	struct tvm_nl *nl = NULL;
 	char **cmd;
 	pid_t pid;
@@ -237,6 +284,11 @@ int launch_main(struct tvmctl *ctl, int argc, char **argv)
 		case 's':
 			sig = optarg;
 			break;
+		case 'i':
+			if (tvmctl_parse_mig_id(ctl, optarg, mig_id))
+				return TVMCTL_USAGE;
+			incoming = true;
+			break;
 		case 'v':
 			verbose = true;
 			break;
@@ -244,10 +296,15 @@ int launch_main(struct tvmctl *ctl, int argc, char **argv)
 			return tvmctl_opt_default(ctl, c, argv);
 		}
 	}
-	if (!name)
-		return tvmctl_err(TVMCTL_USAGE, "%s: --name NAME is required",
+	if (incoming && (name || has_uuid || policy))
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: --incoming takes the VM a migration imported, with its name and UUID; not with --name, --uuid or --policy (load its policy with 'tvmctl policy load')",
 				  ctl->name);
-	if (tvmctl_parse_vm_name(ctl, name))
+	if (!name && !incoming)
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: --name NAME (or --incoming ID) is required",
+				  ctl->name);
+	if (name && tvmctl_parse_vm_name(ctl, name))
 		return TVMCTL_USAGE;
 	if (sig && !policy)
 		return tvmctl_err(TVMCTL_USAGE, "%s: --sig needs --policy",
@@ -277,7 +334,7 @@ int launch_main(struct tvmctl *ctl, int argc, char **argv)
 		if (ret)
 			goto out;
 	}
-	if (!has_uuid && (err = random_uuid(uuid))) {
+	if (!has_uuid && !incoming && (err = random_uuid(uuid))) {
 		ret = tvmctl_err(TVMCTL_ERR, "%s: a random UUID: %s",
 				 ctl->name, strerror(-err));
 		goto out;
@@ -311,12 +368,29 @@ int launch_main(struct tvmctl *ctl, int argc, char **argv)
 	go[0] = rep[1] = -1;
 	forward_signals();
 
-	ret = tvm_client_vm_bind(nl, pid, name, uuid);
-	if (ret) {
-		kill_child(pid);
-		ret = tvmctl_nl_err(ctl, nl, ret, "binding pid %d to VM '%s'",
-				    (int)pid, name);
-		goto out;
+	if (incoming) {
+		ret = tvm_client_vm_bind_incoming(nl, pid, mig_id);
+		if (ret) {
+			kill_child(pid);
+			format_hex(mig_id, sizeof(mig_id), in_name);
+			ret = tvmctl_nl_err(ctl, nl, ret,
+					    "binding pid %d to migration %s",
+					    (int)pid, in_name);
+			goto out;
+		}
+		if (ctl->json || verbose)
+			incoming_vm(nl, mig_id, in_name, sizeof(in_name),
+				    uuid);
+		name = in_name;
+	} else {
+		ret = tvm_client_vm_bind(nl, pid, name, uuid);
+		if (ret) {
+			kill_child(pid);
+			ret = tvmctl_nl_err(ctl, nl, ret,
+					    "binding pid %d to VM '%s'",
+					    (int)pid, name);
+			goto out;
+		}
 	}
 	if (pf) {
 		ret = policy_file_send(nl, pf, &reply);

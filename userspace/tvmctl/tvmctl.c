@@ -28,7 +28,9 @@ static const struct tvmctl_cmd commands[] = {
 		  "               data not decoded\n" },
 	{ .name = "launch", .fn = launch_main, .args = "--name NAME -- CMD...",
 	  .help = "run a VMM whose KVM VM gets NAME, a UUID and a policy",
-	  .opts = "  --name NAME    the VM's name (required)\n"
+	  .opts = "  --name NAME    the VM's name (required, but with --incoming)\n"
+		  "  --incoming ID  the VM is the one migration ID imported\n"
+		  "                 (its name, UUID and state; runs once committed)\n"
 		  "  --uuid UUID    its UUID (default: random)\n"
 		  "  --policy FILE  load FILE as its policy first; its selector\n"
 		  "                 must be the VM's name or --uuid, or absent\n"
@@ -49,7 +51,8 @@ static const struct tvmctl_cmd commands[] = {
 	{ .name = "ak", .fn = ak_main, .args = "SUBCOMMAND ...",
 	  .help = "set and show the attestation key", .subs = ak_cmds },
 	{ .name = "migrate", .fn = migrate_main, .args = "SUBCOMMAND ...",
-	  .help = "migrate VMs between hosts", .subs = migrate_cmds },
+	  .help = "move a VM's trust state to another host",
+	  .subs = migrate_cmds },
 	{ .name = "quote", .fn = quote_main, .args = "VM",
 	  .help = "write a signed quote of a VM's PCRs, with its log",
 	  .opts = "  --nonce HEX    the verifier's nonce, 8-64 bytes (required)\n"

@@ -133,6 +133,13 @@ int tvmctl_parse_pcrs(const struct tvmctl *ctl, const char *arg,
 int tvmctl_vm_args(const struct tvmctl *ctl, int argc, char **argv, int want,
 		   struct vm_sel *sel, const char **first);
 
+/*
+ * A migration id (32 hex digits) into @id; prints why not and returns
+ * TVMCTL_USAGE, or returns 0.
+ */
+int tvmctl_parse_mig_id(const struct tvmctl *ctl, const char *arg,
+			uint8_t id[TVM_MIG_ID_SIZE]);
+
 /* Connect to tvm.ko; prints why not and returns TVMCTL_ERR on failure. */
 int tvmctl_nl_open(const struct tvmctl *ctl, struct tvm_nl **nlp);
 /*

@@ -23,6 +23,7 @@
 #include <json-c/json.h>
 
 #include "attest.h"
+#include "event_fmt.h"
 #include "parse.h"
 #include "policy_eval.h"
 #include "policy_json.h"
@@ -322,6 +323,9 @@ struct verify_state {
 	struct qf_log log;
 	enum attest_launch launch;
 	unsigned int kernel_checked, runtime, flows;
+	/* PCR 15: the VM's migrations, in order (nmig may exceed the room). */
+	struct attest_mig_step mig[ATTEST_MIG_MAX];
+	unsigned int nmig;
 	struct verdict v;
 };
 
@@ -543,6 +547,10 @@ static int verify_log(const struct tvmctl *ctl, const struct verify_args *a,
 		&st->log, (size_t)st->count,
 		(st->qa.firmware & TVM_QUOTE_FW_ABI) >= 6 &&
 		(st->qa.firmware & TVM_QUOTE_FW_KVM), &sink);
+	/* PCR 15: where the VM has been; it must be where the AK is. */
+	st->nmig = attest_check_migrations(&st->log, (size_t)st->count,
+					   attest_key_id(st->ak, digest) ?
+					   NULL : digest, st->mig, &sink);
 	if (!st->has_policy)
 		return 0;
 	check_policy(&st->pol, &st->log, (size_t)st->count, v);
@@ -602,6 +610,37 @@ static int verify_deep(const struct tvmctl *ctl, const struct verify_args *a,
 	return 0;
 }
 
+/*
+ * A VM that migrated: each step of its PCR 15, "seq 12 out id ... source
+ * ... dest ...", and whether the source's administrator overrode one
+ * (which verify_log() noted as a WARNING too).
+ */
+static void verify_print_migrations(struct tvmctl *ctl,
+				    const struct verify_state *st)
+{
+	char line[64 + 3 * 2 * TVM_MIG_HOST_ID_SIZE];
+	char id[2 * TVM_MIG_ID_SIZE + 1], src[2 * TVM_MIG_HOST_ID_SIZE + 1];
+	char dst[2 * TVM_MIG_HOST_ID_SIZE + 1];
+	bool override = false;
+
+	out_array_begin(ctl->out, "migrations");
+	for (unsigned int i = 0; i < st->nmig && i < ATTEST_MIG_MAX; i++) {
+		const struct attest_mig_step *m = &st->mig[i];
+
+		format_hex(m->id, sizeof(m->id), id);
+		format_hex(m->source, sizeof(m->source), src);
+		format_hex(m->dest, sizeof(m->dest), dst);
+		snprintf(line, sizeof(line), "seq %llu %s id %s source %s dest %s",
+			 (unsigned long long)m->seq, event_mig_step(m->flags),
+			 id, src, dst);
+		out_str(ctl->out, NULL, NULL, line);
+		override |= m->flags == TVM_EV_MIG_OVERRIDE;
+	}
+	out_array_end(ctl->out);
+	out_bool(ctl->out, "migration_override", "migration override",
+		 override);
+}
+
 /* The verdict; its exit status. */
 static int verify_print(struct tvmctl *ctl, const struct verify_state *st)
 {
@@ -619,6 +658,8 @@ static int verify_print(struct tvmctl *ctl, const struct verify_state *st)
 	out_int(ctl->out, "runtime_checked", "runtime events checked",
 		st->runtime);
 	out_int(ctl->out, "flows_checked", "flow events checked", st->flows);
+	if (st->nmig)
+		verify_print_migrations(ctl, st);
 	out_array_begin(ctl->out, "reasons");
 	for (unsigned int i = 0; i < v->n; i++)
 		out_str(ctl->out, NULL, NULL, v->reason[i]);

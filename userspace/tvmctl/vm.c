@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mig_client.h"
 #include "tvmctl.h"
 
 void vm_print(struct tvmctl *ctl, const struct vm_info *vm)
@@ -45,6 +46,9 @@ void vm_print(struct tvmctl *ctl, const struct vm_info *vm)
 		out_int(o, "policy_gen", "policy gen",
 			(int64_t)vm->policy_gen);
 	}
+	/* Only a VM in a migration (ABI 10): frozen, gone or imported. */
+	if (vm->has_migration)
+		out_str(o, "migration", NULL, mig_state_name(vm->migration));
 	out_int(o, "log_max", "log max", vm->log_max);
 	out_int(o, "log_count", "log events", (int64_t)vm->log_count);
 	out_int(o, "log_bytes", "log bytes", (int64_t)vm->log_bytes);
