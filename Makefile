@@ -9,6 +9,9 @@
 #   make bench      run the benchmarks in the emulated host
 #   make doc-examples  remake Documentation/'s worked examples from real
 #                   output in the emulated host (Documentation/testing.rst)
+#   make mig-table  remake kernel/lib/mig_table.h and tests/model/mig_table.pml
+#                   from the transition table in Documentation/migration.rst
+#   make model      check the migration model with spin (tests/model/)
 #   make fuzz       run each fuzz target (tests/fuzz/) for FUZZ_SECONDS (60)
 #   make install    install the modules, tvmctl and its man page
 #   make C=1        the same build, with sparse over the kernel code
@@ -52,6 +55,16 @@ unit:
 
 fuzz:
 	$(MAKE) -C tests/fuzz run FUZZ_CC=$(FUZZ_CC) FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+# The migration transition table: Documentation/migration.rst is the one
+# source; scripts/mig-table --check (in tests/model/run, so in `make check`)
+# fails when these differ from it.
+mig-table:
+	scripts/mig-table
+
+# The migration model and its mutants, with spin (tests/model/run).
+model: deps
+	tests/model/run
 
 bench-build:
 	$(MAKE) -C bench
@@ -101,4 +114,5 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all modules tvmctl selftests unit fuzz bench-build bench deps check demo doc-examples checkpatch \
+	mig-table model \
 	modules_install install clean

@@ -11,6 +11,7 @@ set -eu
 # made from busybox-static, kmod and tpm2-tools.  linux-source-6.1 provides
 # the kselftest harness header the selftests are written against, and
 # checkpatch.pl (run by perl).  util-linux gives the emulated host setpriv.
+# spin checks the migration model (tests/model/).
 PKGS="
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	gcc make libc6-dev pkg-config sparse xz-utils
@@ -18,6 +19,7 @@ PKGS="
 	libnl-genl-3-dev libkeyutils-dev libjson-c-dev libssl-dev libcmocka-dev
 	qemu-system-x86 swtpm swtpm-tools tpm2-tools
 	busybox-static cpio kmod keyutils openssl procps util-linux perl
+	spin
 "
 
 missing=""
