@@ -582,6 +582,15 @@ int tvm_mig_export(struct tvm_vm *vm, const u8 *pblob, size_t plen,
 		return ret;
 
 	mutex_lock(&tvm_mig_lock);
+	/*
+	 * Where the VM may go, right after the blob's own checks (the
+	 * order of "Errors" in Documentation/migration.rst), and before
+	 * anything changes.
+	 */
+	ret = tvm_policy_migration_allows(vm, pp.dest, pp.mask, pp.platform,
+					  extack);
+	if (ret)
+		goto out;
 	m = mig_find(pp.id, TVM_MIG_SOURCE);
 	ret = mig_step(m ? m->state : TVM_MIG_S_NONE, TVM_MA_EXPORT, &next,
 		       extack);
@@ -597,11 +606,6 @@ int tvm_mig_export(struct tvm_vm *vm, const u8 *pblob, size_t plen,
 	if (ret)
 		goto out;
 	ret = tvm_vm_mig_exportable(vm, extack);
-	if (ret)
-		goto out;
-	/* Where the VM may go: before anything changes. */
-	ret = tvm_policy_migration_allows(vm, pp.dest, pp.mask, pp.platform,
-					  extack);
 	if (ret)
 		goto out;
 	ret = mig_room(extack);

@@ -297,8 +297,7 @@ int tvm_vm_mig_freeze(struct tvm_vm *vm, const struct tvm_ev_migration *out,
 		      struct netlink_ext_ack *extack);
 /*
  * Whether @vm may be exported now, as tvm_vm_mig_freeze() checks it
- * again: 0, -ENOENT, -EBUSY, -ESTALE, with @extack set.  Before the
- * policy's word, so that a frozen VM is told it is frozen.
+ * again: 0, -ENOENT, -EBUSY, -ESTALE, with @extack set.
  */
 int tvm_vm_mig_exportable(struct tvm_vm *vm, struct netlink_ext_ack *extack);
 /*

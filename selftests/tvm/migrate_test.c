@@ -717,10 +717,6 @@ TEST_F(mig, frozen_vm_refuses_every_change_until_abort_receipt)
 	EXPECT_EQ(-EBUSY, pcr_reset(&self->nl, src, TVM_PCR_APP, &seq));
 	EXPECT_EQ(-EBUSY, tvm_vm_call(&self->nl, TVM_CMD_VM_LAUNCH, src, NULL,
 				      NULL));
-	/* A new policy for it: not re-evaluated, its identity not logged. */
-	ASSERT_EQ(0, mig_policy(&self->nl, "mig-frozen", self->host_b, 1));
-	ASSERT_EQ(0, vm_info(&self->nl, src, &v));
-	EXPECT_EQ(p0.log_count, v.log_count);
 	/* A second export of a frozen VM, in another migration. */
 	ASSERT_EQ(0, mig_prepare(&self->nl, 0, NULL, &rcpt));
 	fd = new_file();
@@ -730,6 +726,13 @@ TEST_F(mig, frozen_vm_refuses_every_change_until_abort_receipt)
 	ASSERT_EQ(0, tvm_pcr_read(&self->nl, src, &p1));
 	EXPECT_EQ(p0.log_count, p1.log_count);
 	EXPECT_EQ(0, memcmp(p0.v, p1.v, sizeof(p0.v)));
+	/* A new policy for it: not re-evaluated, its identity not logged. */
+	ASSERT_EQ(0, mig_policy(&self->nl, "mig-frozen", self->host_b, 1));
+	ASSERT_EQ(0, vm_info(&self->nl, src, &v));
+	EXPECT_EQ(p0.log_count, v.log_count);
+	ASSERT_EQ(0, mig_policy(&self->nl, "mig-frozen", NULL, 0));
+	ASSERT_EQ(0, vm_info(&self->nl, src, &v));
+	EXPECT_EQ(p0.log_count, v.log_count);
 
 	/* Out of order: an override is not a receipt, no COMMIT before IMPORT. */
 	EXPECT_EQ(-ENOENT, mig_end(&self->nl, TVM_CMD_MIGRATE_COMMIT, id, NULL,
