@@ -915,6 +915,11 @@ struct tvm_vm *tvm_mig_import(struct file *in, u8 id[TVM_MIG_ID_SIZE],
 	m->vm = tvm_vm_get(inst);
 	memcpy(id, m->id, TVM_MIG_ID_SIZE);
 	expire_arm();
+	/*
+	 * This host's policy for the VM judges it from here on: its identity
+	 * follows the IN event unless it is the one the source logged last.
+	 */
+	tvm_vm_policy_sync(inst);
 unlock:
 	mutex_unlock(&tvm_mig_lock);
 	tvm_vm_put(vm);

@@ -403,6 +403,14 @@ static int log_current_policy_locked(struct tvm_vm *vm)
 	return log_policy_locked(vm, &id);
 }
 
+void tvm_vm_policy_sync(struct tvm_vm *vm)
+{
+	mutex_lock(&vm->lock);
+	if (!vm->dead && vm->trust != TVM_TRUST_PENDING)
+		log_current_policy_locked(vm);
+	mutex_unlock(&vm->lock);
+}
+
 void tvm_vms_policy_sync(void)
 {
 	struct tvm_vm *vm;

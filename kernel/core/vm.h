@@ -259,6 +259,8 @@ int tvm_vm_launch_admin(struct tvm_vm *vm, struct netlink_ext_ack *extack);
  * changed logs the new one (TVM_EV_POLICY in PCR 8).
  */
 void tvm_vms_policy_sync(void);
+/* The same for one VM: an imported one, which this host's policy judges. */
+void tvm_vm_policy_sync(struct tvm_vm *vm);
 
 /* Event @seq of @vm, or NULL; the caller holds a reference to @vm. */
 const struct tvm_event *tvm_vm_event(struct tvm_vm *vm, u64 seq);

@@ -687,6 +687,65 @@ TEST_F(mig, happy_path_state_pcrs_and_log_move_whole)
 	tvm_log_free(&src_after);
 }
 
+/*
+ * The destination's policy for the VM judges it from the import on: its
+ * identity is logged right after the IN event when it is not the one the
+ * source logged last, so a verifier there sees which policy it runs under.
+ */
+TEST_F(mig, import_logs_the_destination_policy_identity)
+{
+	struct tvm_log before = {}, after = {};
+	struct blob prep, rcpt;
+	uint8_t id[16];
+	uint32_t src, dst;
+	uint64_t size;
+	size_t i, last = 0;
+	int fd, policies = 0;
+
+	NEED_TVM();
+	MIG_VM("mig-pol", &src);
+	tvm_vm_call(&self->nl, TVM_CMD_VM_LAUNCH, src, NULL, NULL);
+	ASSERT_EQ(0, mig_prepare(&self->nl, 0, id, &prep))
+		TH_LOG("%s", self->nl.extack);
+	fd = new_file();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mig_export(&self->nl, src, prep.b, prep.len, fd, &size))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, src, 0, &before));
+	for (i = 0; i < before.n; i++)
+		if (before.ev[i].type == TVM_EV_POLICY)
+			last = i;
+	ASSERT_EQ((uint32_t)TVM_EV_POLICY, before.ev[last].type);
+
+	/* The destination's policy for the name: another one. */
+	ASSERT_EQ(0, mig_policy(&self->nl, "mig-pol", self->host_a, 1))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, mig_import(&self->nl, fd, &dst)) TH_LOG("%s", self->nl.extack);
+	self->vms.id[self->vms.n++] = dst;
+	close(fd);
+
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, dst, 0, &after));
+	ASSERT_EQ(before.n + 2, after.n);
+	EXPECT_TRUE(is_mig_event(&after.ev[before.n], TVM_EV_MIG_IN, id,
+				 self->host_a, self->host_a));
+	EXPECT_EQ((uint32_t)TVM_EV_POLICY, after.ev[before.n + 1].type);
+	EXPECT_EQ((uint32_t)TVM_PCR_VMM, after.ev[before.n + 1].pcr);
+	EXPECT_EQ(before.ev[last].data_len, after.ev[before.n + 1].data_len);
+	EXPECT_NE(0, memcmp(before.ev[last].data, after.ev[before.n + 1].data,
+			    before.ev[last].data_len));
+	for (i = before.n; i < after.n; i++)
+		policies += after.ev[i].type == TVM_EV_POLICY;
+	EXPECT_EQ(1, policies);
+
+	/* End both records, as a migration does. */
+	ASSERT_EQ(0, mig_end(&self->nl, TVM_CMD_MIGRATE_COMMIT, id, NULL, &rcpt))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, mig_end(&self->nl, TVM_CMD_MIGRATE_COMMIT, NULL, &rcpt,
+			     NULL)) TH_LOG("%s", self->nl.extack);
+	tvm_log_free(&before);
+	tvm_log_free(&after);
+}
+
 /* A frozen VM changes in no way; the ABORT receipt lets it go on. */
 TEST_F(mig, frozen_vm_refuses_every_change_until_abort_receipt)
 {
