@@ -443,30 +443,14 @@ int tvm_mig_sign(const void *data, size_t len, u8 *sig, u16 *sig_len)
 static struct key *peer_key(const u8 host[TVM_MIG_HOST_ID_SIZE],
 			    struct netlink_ext_ack *extack)
 {
-	char desc[2 * TVM_MIG_HOST_ID_SIZE + 1];
-	const struct public_key *pk;
-	u8 actual[SHA256_LEN];
-	key_ref_t ref;
-	struct key *key;
+	struct key *key = tvm_rsa_key_by_id(mig_keyring, host);
 
-	bin2hex(desc, host, TVM_MIG_HOST_ID_SIZE);
-	desc[2 * TVM_MIG_HOST_ID_SIZE] = '\0';
-	ref = keyring_search(make_key_ref(mig_keyring, true),
-			     &key_type_asymmetric, desc, false);
-	if (IS_ERR(ref)) {
+	if (key == ERR_PTR(-ENOKEY))
 		NL_SET_ERR_MSG(extack,
 			       "the peer's key is not in the " TVM_MIGRATION_KEYRING " keyring");
-		return ERR_PTR(-ENOKEY);
-	}
-	key = key_ref_to_ptr(ref);
-	pk = tvm_rsa_public(key->type, &key->payload);
-	if (!pk || tvm_bank_hash(TVM_BANK_SHA256, pk->key, pk->keylen, actual) ||
-	    memcmp(actual, host, SHA256_LEN)) {
-		key_put(key);
+	else if (IS_ERR(key))
 		NL_SET_ERR_MSG(extack,
 			       "the key filed under the peer's host id is another key");
-		return ERR_PTR(-EKEYREJECTED);
-	}
 	return key;
 }
 
@@ -776,7 +760,6 @@ static int selftest_ecdh(void)
 
 int tvm_mig_crypto_init(void)
 {
-	struct key_restriction *restrict_link;
 	struct key *keyring;
 	int ret;
 
@@ -793,21 +776,9 @@ int tvm_mig_crypto_init(void)
 		return ret;
 	}
 
-	restrict_link = kzalloc(sizeof(*restrict_link), GFP_KERNEL);
-	if (!restrict_link)
-		return -ENOMEM;
-	restrict_link->check = tvm_restrict_rsa_public;
-	/* Root adds and removes peers' keys; tvm searches it as possessor. */
-	keyring = keyring_alloc(TVM_MIGRATION_KEYRING, GLOBAL_ROOT_UID,
-				GLOBAL_ROOT_GID, current_cred(),
-				(KEY_POS_ALL & ~KEY_POS_SETATTR) |
-				KEY_USR_VIEW | KEY_USR_READ | KEY_USR_WRITE |
-				KEY_USR_SEARCH,
-				KEY_ALLOC_NOT_IN_QUOTA, restrict_link, NULL);
-	if (IS_ERR(keyring)) {
-		kfree(restrict_link);
+	keyring = tvm_rsa_keyring_alloc(TVM_MIGRATION_KEYRING);
+	if (IS_ERR(keyring))
 		return PTR_ERR(keyring);
-	}
 	mig_keyring = keyring;
 	return 0;
 }

@@ -861,32 +861,29 @@ int tvm_restrict_rsa_public(struct key *keyring, const struct key_type *type,
 	return tvm_rsa_public(type, payload) ? 0 : -EPERM;
 }
 
-int tvm_policy_init(void)
+struct key *tvm_rsa_keyring_alloc(const char *name)
 {
 	struct key_restriction *restrict_link;
 	struct key *keyring;
 
 	restrict_link = kzalloc(sizeof(*restrict_link), GFP_KERNEL);
 	if (!restrict_link)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	restrict_link->check = tvm_restrict_rsa_public;
 	/* Root adds and removes keys; tvm searches it as possessor. */
-	keyring = keyring_alloc(TVM_OWNER_KEYRING, GLOBAL_ROOT_UID,
-				GLOBAL_ROOT_GID, current_cred(),
+	keyring = keyring_alloc(name, GLOBAL_ROOT_UID, GLOBAL_ROOT_GID,
+				current_cred(),
 				(KEY_POS_ALL & ~KEY_POS_SETATTR) |
 				KEY_USR_VIEW | KEY_USR_READ | KEY_USR_WRITE |
 				KEY_USR_SEARCH,
 				KEY_ALLOC_NOT_IN_QUOTA, restrict_link, NULL);
-	if (IS_ERR(keyring)) {
+	if (IS_ERR(keyring))
 		kfree(restrict_link);
-		return PTR_ERR(keyring);
-	}
-	owner_keyring = keyring;
-	return 0;
+	return keyring;
 }
 
-/* The owner key @id from the owner keyring, checked to be that key. */
-static struct key *owner_key(const u8 *id, struct netlink_ext_ack *extack)
+struct key *tvm_rsa_key_by_id(struct key *keyring,
+			      const u8 id[TVM_KEY_ID_SIZE])
 {
 	char desc[2 * TVM_KEY_ID_SIZE + 1];
 	const struct public_key *pk;
@@ -896,22 +893,41 @@ static struct key *owner_key(const u8 *id, struct netlink_ext_ack *extack)
 
 	bin2hex(desc, id, TVM_KEY_ID_SIZE);
 	desc[2 * TVM_KEY_ID_SIZE] = '\0';
-	ref = keyring_search(make_key_ref(owner_keyring, true),
-			     &key_type_asymmetric, desc, false);
-	if (IS_ERR(ref)) {
-		NL_SET_ERR_MSG(extack,
-			       "owner key not found in the .tvm_owner keyring");
+	ref = keyring_search(make_key_ref(keyring, true), &key_type_asymmetric,
+			     desc, false);
+	if (IS_ERR(ref))
 		return ERR_PTR(-ENOKEY);
-	}
 	key = key_ref_to_ptr(ref);
 	pk = tvm_rsa_public(key->type, &key->payload);
 	if (!pk || tvm_bank_hash(TVM_BANK_SHA256, pk->key, pk->keylen, actual) ||
 	    memcmp(actual, id, TVM_KEY_ID_SIZE)) {
 		key_put(key);
-		NL_SET_ERR_MSG(extack,
-			       "the key filed under the owner key id is another key");
 		return ERR_PTR(-EKEYREJECTED);
 	}
+	return key;
+}
+
+int tvm_policy_init(void)
+{
+	struct key *keyring = tvm_rsa_keyring_alloc(TVM_OWNER_KEYRING);
+
+	if (IS_ERR(keyring))
+		return PTR_ERR(keyring);
+	owner_keyring = keyring;
+	return 0;
+}
+
+/* The owner key @id from the owner keyring, checked to be that key. */
+static struct key *owner_key(const u8 *id, struct netlink_ext_ack *extack)
+{
+	struct key *key = tvm_rsa_key_by_id(owner_keyring, id);
+
+	if (key == ERR_PTR(-ENOKEY))
+		NL_SET_ERR_MSG(extack,
+			       "owner key not found in the .tvm_owner keyring");
+	else if (IS_ERR(key))
+		NL_SET_ERR_MSG(extack,
+			       "the key filed under the owner key id is another key");
 	return key;
 }
 

@@ -107,6 +107,16 @@ int tvm_restrict_rsa_public(struct key *keyring, const struct key_type *type,
 			    const union key_payload *payload,
 			    struct key *restriction_key);
 
+/* A keyring of RSA public keys only, root's, which tvm searches. */
+struct key *tvm_rsa_keyring_alloc(const char *name);
+/*
+ * The RSA public key filed in @keyring under @id in lower-case hex, with a
+ * reference: ERR_PTR(-ENOKEY) when none is, ERR_PTR(-EKEYREJECTED) when
+ * the key filed there does not hash to @id (SHA-256 of its public key).
+ */
+struct key *tvm_rsa_key_by_id(struct key *keyring,
+			      const u8 id[TVM_KEY_ID_SIZE]);
+
 /* Load (or replace) the policy in @attr, checking @sig against its key. */
 int tvm_policy_load(const struct nlattr *attr, const struct nlattr *sig,
 		    u64 *gen, struct tvm_selector *sel,
