@@ -35,43 +35,6 @@ static int blob_cb(const struct nlmsghdr *h, void *arg)
 	return 0;
 }
 
-/* The serial of keyring @name, from /proc/keys; -1 if none. */
-static long keyring_serial(const char *name)
-{
-	char line[512], type[64], desc[256];
-	long serial = -1, id;
-	FILE *f = fopen("/proc/keys", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx %*s %*s %*s %*s %*s %*s %63s %255[^:]",
-			   &id, type, desc) == 3 && !strcmp(type, "keyring") &&
-		    !strcmp(desc, name))
-			serial = id;
-	fclose(f);
-	return serial;
-}
-
-/* Add WORK/@file as the asymmetric key @desc to @ring: serial or -errno. */
-static long add_key_file(const char *desc, const char *file, long ring)
-{
-	static char buf[8192];
-	char path[128];
-	size_t n;
-	long ret;
-	FILE *f;
-
-	snprintf(path, sizeof(path), WORK "/%s", file);
-	f = fopen(path, "rb");
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	ret = syscall(SYS_add_key, "asymmetric", desc, buf, n, ring);
-	return ret < 0 ? -errno : ret;
-}
-
 /* Unlink every key described @desc from @ring. */
 static void unfile(long ring, const char *desc)
 {
@@ -171,11 +134,11 @@ FIXTURE_SETUP(mig_keyring)
 		"(cd " WORK " && printf '[req]\\ndistinguished_name = dn\\n[dn]\\n'"
 		" > req.cnf && " KEYGEN("ak") KEYGEN("other") "true)"))
 		TH_LOG("%s", out);
-	ASSERT_LT(0, add_key_file("tvm-mig-keyring-test:ak", "ak.pk8",
+	ASSERT_LT(0, tvm_add_key_file("tvm-mig-keyring-test:ak", WORK "/ak.pk8",
 				  KEY_SPEC_SESSION_KEYRING));
 	ASSERT_EQ(0, host_id("ak", self->host));
 	hex(self->host, 32, self->host_hex);
-	self->ring = keyring_serial(TVM_MIGRATION_KEYRING);
+	self->ring = tvm_keyring_serial(TVM_MIGRATION_KEYRING);
 	ASSERT_LT(0, self->ring) TH_LOG("no %s keyring", TVM_MIGRATION_KEYRING);
 	unfile(self->ring, self->host_hex);
 
@@ -232,7 +195,8 @@ TEST_F(mig_keyring, verify_needs_the_key_filed_under_its_own_id)
 	NEED_TVM();
 
 	/* Another RSA key under this host's id: the keyring takes it ... */
-	ASSERT_LT(0, add_key_file(self->host_hex, "other.der", self->ring));
+	ASSERT_LT(0, tvm_add_key_file(self->host_hex, WORK "/other.der",
+				      self->ring));
 	/* ... and the check refuses it, freezing nothing. */
 	EXPECT_EQ(-EKEYREJECTED, export(&self->nl, self->vm, &self->prepare));
 	EXPECT_EXTACK("another key");
@@ -246,7 +210,7 @@ TEST_F(mig_keyring, verify_needs_the_key_filed_under_its_own_id)
 				     NULL)) TH_LOG("%s", self->nl.extack);
 
 	/* The AK's own certificate: the same blob goes through. */
-	ASSERT_LT(0, add_key_file(self->host_hex, "ak.der", self->ring));
+	ASSERT_LT(0, tvm_add_key_file(self->host_hex, WORK "/ak.der", self->ring));
 	EXPECT_EQ(0, export(&self->nl, self->vm, &self->prepare))
 		TH_LOG("%s", self->nl.extack);
 	self->exported = true;

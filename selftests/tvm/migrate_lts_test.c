@@ -146,39 +146,6 @@ static void blob_header(struct blob *b, uint16_t kind, uint32_t body_len)
 	put_be32(b->b + 12, 0);
 }
 
-/* The serial of keyring @name, from /proc/keys; -1 if none. */
-static long keyring(const char *name)
-{
-	char line[512], type[64], desc[256];
-	long serial = -1, id;
-	FILE *f = fopen("/proc/keys", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx %*s %*s %*s %*s %*s %*s %63s %255[^:]",
-			   &id, type, desc) == 3 && !strcmp(type, "keyring") &&
-		    !strcmp(desc, name))
-			serial = id;
-	fclose(f);
-	return serial;
-}
-
-/* The DER file @path as the asymmetric key @desc in @ring; 0 or -errno. */
-static int add_key_file(const char *path, const char *desc, long ring)
-{
-	static char buf[8192];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	return syscall(SYS_add_key, "asymmetric", desc, buf, n, ring) < 0 ?
-		-errno : 0;
-}
-
 /* --- netlink ------------------------------------------------------------- */
 
 struct mig_reply {
@@ -970,18 +937,18 @@ FIXTURE_SETUP(lts)
 		"openssl req -x509 -new -key ak.pem -subj /CN=mig-lts -days 1 "
 		"-config req.cnf -extensions v3 -outform DER -out ak.der; }"))
 		TH_LOG("%s", out);
-	ASSERT_EQ(0, add_key_file(WORK "/ak.pk8", AK_DESC,
-				  KEY_SPEC_SESSION_KEYRING));
+	ASSERT_LT(0, tvm_add_key_file(AK_DESC, WORK "/ak.pk8",
+				      KEY_SPEC_SESSION_KEYRING));
 	tmsg_init(&m, &self->nl, TVM_CMD_AK_SET, 0);
 	tmsg_put_str(&m, TVM_A_AK_DESC, AK_DESC);
 	ASSERT_EQ(0, tnl_call(&self->nl, &m, NULL, NULL))
 		TH_LOG("AK_SET: %s", self->nl.extack);
 	ASSERT_EQ(0, ak_host_id(host_id));
 	/* This host is its own peer. */
-	ring = keyring(TVM_MIGRATION_KEYRING);
+	ring = tvm_keyring_serial(TVM_MIGRATION_KEYRING);
 	ASSERT_LT(0, ring) TH_LOG("no keyring " TVM_MIGRATION_KEYRING);
-	add_key_file(WORK "/ak.der", hex(host_id, sizeof(host_id), desc),
-		     ring);
+	tvm_add_key_file(hex(host_id, sizeof(host_id), desc), WORK "/ak.der",
+			 ring);
 	ASSERT_EQ(0, load_policy(&self->nl))
 		TH_LOG("a policy with a migration section: %s",
 		       self->nl.extack);

@@ -341,39 +341,6 @@ static bool ima_has(const char *text)
 
 /* --- keys ------------------------------------------------------------------ */
 
-/* The serial of keyring @name, from /proc/keys; -1 if none. */
-static long keyring_serial(const char *name)
-{
-	char line[512], type[64], desc[256];
-	long serial = -1, id;
-	FILE *f = fopen("/proc/keys", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx %*s %*s %*s %*s %*s %*s %63s %255[^:]",
-			   &id, type, desc) == 3 && !strcmp(type, "keyring") &&
-		    !strcmp(desc, name))
-			serial = id;
-	fclose(f);
-	return serial;
-}
-
-static long add_key_file(const char *desc, const char *path, long ring)
-{
-	static char buf[8192];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-	long ret;
-
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	ret = syscall(SYS_add_key, "asymmetric", desc, buf, n, ring);
-	return ret < 0 ? -errno : ret;
-}
-
 /* The host id of WORK/@k.pem: SHA-256 of its DER RSAPublicKey; 0 or -1. */
 static int host_id(const char *k, uint8_t id[32])
 {
@@ -436,17 +403,17 @@ FIXTURE_SETUP(mig)
 		"[v3]\\nsubjectKeyIdentifier = hash\\n' > req.cnf && "
 		KEYGEN("a") KEYGEN("b") "true)"))
 		TH_LOG("%s", out);
-	ASSERT_LT(0, add_key_file("tvm-migrate-test:a", WORK "/a.pk8",
+	ASSERT_LT(0, tvm_add_key_file("tvm-migrate-test:a", WORK "/a.pk8",
 				  KEY_SPEC_SESSION_KEYRING));
-	ASSERT_LT(0, add_key_file("tvm-migrate-test:b", WORK "/b.pk8",
+	ASSERT_LT(0, tvm_add_key_file("tvm-migrate-test:b", WORK "/b.pk8",
 				  KEY_SPEC_SESSION_KEYRING));
 	ASSERT_EQ(0, host_id("a", self->host_a));
 	ASSERT_EQ(0, host_id("b", self->host_b));
 	/* Both hosts are peers; filed under their ids, as tvmctl does. */
-	ring = keyring_serial(TVM_MIGRATION_KEYRING);
+	ring = tvm_keyring_serial(TVM_MIGRATION_KEYRING);
 	ASSERT_LT(0, ring) TH_LOG("no %s keyring", TVM_MIGRATION_KEYRING);
-	add_key_file(hex(self->host_a, 32, hexid), WORK "/a.der", ring);
-	add_key_file(hex(self->host_b, 32, hexid), WORK "/b.der", ring);
+	tvm_add_key_file(hex(self->host_a, 32, hexid), WORK "/a.der", ring);
+	tvm_add_key_file(hex(self->host_b, 32, hexid), WORK "/b.der", ring);
 	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migrate-test:a"))
 		TH_LOG("%s", self->nl.extack);
 }

@@ -375,37 +375,16 @@ static int make_key(const char *k)
 /* The serial of tvm's owner keyring, from /proc/keys; -1 if none. */
 static long owner_keyring(void)
 {
-	char line[512], type[64], desc[256];
-	long serial = -1, id;
-	FILE *f = fopen("/proc/keys", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx %*s %*s %*s %*s %*s %*s %63s %255[^:]",
-			   &id, type, desc) == 3 && !strcmp(type, "keyring") &&
-		    !strcmp(desc, TVM_OWNER_KEYRING))
-			serial = id;
-	fclose(f);
-	return serial;
+	return tvm_keyring_serial(TVM_OWNER_KEYRING);
 }
 
 /* Add KEYDIR/@k.der to keyring @ring as the asymmetric key @desc. */
 static long add_key_to(const char *k, const char *desc, long ring)
 {
-	char path[128], buf[8192];
-	long ret;
-	size_t n;
-	FILE *f;
+	char path[128];
 
 	snprintf(path, sizeof(path), KEYDIR "/%s.der", k);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	ret = syscall(SYS_add_key, "asymmetric", desc, buf, n, ring);
-	return ret < 0 ? -errno : ret;
+	return tvm_add_key_file(desc, path, ring);
 }
 
 /* The private key KEYDIR/@k.pem, or NULL. */

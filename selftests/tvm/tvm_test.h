@@ -115,6 +115,44 @@ static const char *const tvm_test_bank_name[__TVM_BANK_MAX] = {
 	[TVM_BANK_SM3_256] = "sm3_256",
 };
 
+/* The serial of the keyring @name, from /proc/keys; -1 if none. */
+static inline long tvm_keyring_serial(const char *name)
+{
+	char line[512], type[64], desc[256];
+	long serial = -1, id;
+	FILE *f = fopen("/proc/keys", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx %*s %*s %*s %*s %*s %*s %63s %255[^:]",
+			   &id, type, desc) == 3 && !strcmp(type, "keyring") &&
+		    !strcmp(desc, name))
+			serial = id;
+	fclose(f);
+	return serial;
+}
+
+/*
+ * Add the key in the file @path (DER, or PKCS#8 for a private key) to the
+ * keyring @ring as the asymmetric key @desc: its serial, or -errno.
+ */
+static inline long tvm_add_key_file(const char *desc, const char *path,
+				    long ring)
+{
+	static char buf[8192];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	long ret;
+
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	ret = syscall(SYS_add_key, "asymmetric", desc, buf, n, ring);
+	return ret < 0 ? -errno : ret;
+}
+
 /* Names for messages; GCC cannot see that b < __TVM_BANK_MAX there. */
 static inline const char *bname(unsigned int b)
 {
