@@ -17,7 +17,8 @@
 #      B; the guest stopped and saved, then EXPORT
 #                                       -> A.pub.pem, guest.save, A.log,
 #                                          A.saved, export.blob
-#   B: IMPORT; launch --incoming ID -- minivmm --restore; COMMIT
+#   B: the owner's policy (A's policy.json) loaded; IMPORT; launch
+#      --incoming ID -- minivmm --restore; COMMIT
 #                                       -> receipt.blob
 #   B: the guest counts on from A's count; B's quote verifies (a launch
 #      the kernel measured, on A, under A's policy; not with A's key) and
@@ -58,11 +59,12 @@ a_moved_vm_cannot_run a_moved_vm_cannot_extend"
 	ktap_plan 8
 else
 	other=A
-	names="b_ak_set b_peer_a_added b_prepare b_import_restores_the_vm
+	names="b_ak_set b_peer_a_added b_prepare b_owner_policy_loaded
+b_import_restores_the_vm
 b_incoming_vmm_binds b_commit_activates_and_signs_a_receipt
 b_guest_counts_on_from_the_source b_quote_verifies_with_pcr15_history
 b_log_continues_the_sources"
-	ktap_plan 9
+	ktap_plan 10
 fi
 
 # give_up WHY: fail the rest, tell the other host, and end.
@@ -244,6 +246,12 @@ host_b() {
 	expect_status 0 "$tvmctl" migrate prepare --ttl 900 -o "$D/prepare.blob" &&
 		[ -s "$D/prepare.blob" ]
 	step b_prepare $?
+
+	# The destination runs the VM under its owner's policy too: loaded
+	# before the import, so the import logs no other policy identity.
+	await "$D/policy.json"
+	expect_status 0 "$tvmctl" policy load "$D/policy.json"
+	step b_owner_policy_loaded $?
 
 	await "$D/export.blob"
 	expect_status 0 "$tvmctl" -j migrate import -i "$D/export.blob" &&
