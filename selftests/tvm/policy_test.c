@@ -715,6 +715,9 @@ static void *replacer_main(void *arg)
  * unlinked the old one before it linked the new).  A guard more than a
  * proof: the window was a few instructions.
  */
+/* Extends that fit a VM's log at the default log_max, with room. */
+#define SWAP_EXTENDS_MAX	15000
+
 TEST_F_TIMEOUT(policy, replacement_never_uncovers_the_default, 120)
 {
 	struct replacer r = { .name = "pol-swap" };
@@ -741,14 +744,28 @@ TEST_F_TIMEOUT(policy, replacement_never_uncovers_the_default, 120)
 	 */
 	end = time(NULL) + 60;
 	for (i = 0; (i < 2000 || __atomic_load_n(&r.loads, __ATOMIC_RELAXED) < 100) &&
-		    time(NULL) < end; i++) {
+		    time(NULL) < end && i < SWAP_EXTENDS_MAX; i++) {
 		ASSERT_EQ(0, extend_str(&self->nl, id, TVM_PCR_DRIVERS, "x"));
 		ASSERT_EQ(0, vm_trust_get(&self->nl, id, &v));
 		if (v.policy_gen == dgen)
 			seen++;
+		/*
+		 * Let the replacer in: a loop of extends that never sleeps
+		 * can keep it off the VM's lock for most of a run.
+		 */
+		if (i % 16 == 15)
+			usleep(1000);
 	}
 	REPLACER_STOP(r, t);
 	TH_LOG("%d extends checked during %d replacements", i, r.loads);
+	/*
+	 * Seen once in CI (2026-12-05): the log filled (ENOSPC) before the
+	 * replacer's 100th load, which normally comes by the 2000th extend.
+	 * Not yet explained; stop short of the log's bound and say so.
+	 */
+	EXPECT_LT(i, SWAP_EXTENDS_MAX)
+		TH_LOG("%d extends but only %d replacements (%d refused)", i,
+		       r.loads, r.fails);
 	EXPECT_EQ(0, seen) TH_LOG("%d extends were judged by the default policy",
 				  seen);
 }
