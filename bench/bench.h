@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What every benchmark needs: a monotonic clock, medians of rounds, and
- * a way out on an error that leaves nothing to measure.
+ * What every benchmark needs: a monotonic clock, medians and means of
+ * rounds, and a way out on an error that leaves nothing to measure.
  */
 #ifndef _TVM_BENCH_H
 #define _TVM_BENCH_H
@@ -33,6 +33,23 @@ static inline double median(double *v, int n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The mean of the @n values of @v, and their least and greatest. */
+static inline double mean(const double *v, int n, double *lo, double *hi)
+{
+	double sum = 0;
+	int i;
+
+	*lo = *hi = v[0];
+	for (i = 0; i < n; i++) {
+		sum += v[i];
+		if (v[i] < *lo)
+			*lo = v[i];
+		if (v[i] > *hi)
+			*hi = v[i];
+	}
+	return sum / n;
 }
 
 /* "<program>: @what: <errno text>" on stderr, and exit 1. */

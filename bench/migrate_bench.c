@@ -8,35 +8,47 @@
  * tvm: a VM with EVENTS events in its log (default 10,000; SHA-256 bank)
  * is EXPORTed and IMPORTed again on this host, which is its own peer (its
  * AK's certificate in .tvm_migration; the source VM deleted between the
- * two, as it would be gone from the destination): the median time of each
- * over ROUNDS (default 3), through netlink with the EXPORT blob in a memfd
- * as tvmctl does, and the blob's bytes, per event.
+ * two, as it would be gone from the destination): the time of each, in
+ * ROUNDS rounds (default 3), through netlink with the EXPORT blob in a
+ * memfd as tvmctl does, and the blob's bytes, per event.
  *
- * The reference: an swtpm in the same emulated host, its state saved and
- * loaded as QEMU migrates it, by swtpm_ioctl --save and --load
- * (permanent and volatile state; a load stops the TPM first and inits it
- * after): the median of ROUNDS, each swtpm_ioctl a process, whose start
- * alone is measured too (swtpm_ioctl -c).  swtpm's state holds PCR values
- * but no event log, so its size does not grow with events; the log lives
- * in the guest's memory, which the VMM migrates.
+ * The reference, in the same process and on the same (emulated) CPU: a
+ * VM's TPM migrated as QEMU's tpm-emulator backend migrates it.  Two
+ * `swtpm socket --tpm2` instances, source and destination, started
+ * before timing as QEMU's are (swtpm.c); the source's state is made
+ * realistic first (PCRs 0-7 extended three times each, a primary ECC
+ * storage key created, kept loaded and persisted at 0x81000001).  Each
+ * round, through the control channel: CMD_GET_STATEBLOB of the permanent,
+ * volatile and savestate blobs from the source (QEMU's save), then on the
+ * destination CMD_STOP and CMD_SET_STATEBLOB of each (QEMU's load) and
+ * CMD_INIT resuming from them; the destination's PCRs, keys and
+ * permanent blob must then be the source's (or the bench fails), and the
+ * two swap roles for the next round.  swtpm's state holds PCR values but
+ * no event log, so its size does not grow with events; the log lives in
+ * the guest's memory, which the VMM migrates.
+ *
+ * tvm's and swtpm's rounds alternate; each operation's mean over ROUNDS
+ * is printed with its least and greatest, with the bytes moved, and the
+ * ratio tvm / swtpm of the whole move, in time and in time per byte.
  *
  * Runs in the emulated host (scripts/bench.sh), from the top of the tree:
- * it uses build/tvmctl, openssl and keyctl.
+ * it uses build/tvmctl, openssl, keyctl and swtpm.
  */
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../selftests/tvm/tvm_test.h"
 #include "bench.h"
+#include "swtpm.h"
 
 #define WORK	"/tmp/migrate-bench"
 #define MAX_ROUNDS	16
+#define TPM_PCRS	8		/* the PCRs a VM's firmware extends */
+#define TPM_KEY		0x81000001	/* the persisted storage key */
 
 /* What PREPARE, EXPORT and IMPORT reply. */
 struct mig_reply {
@@ -223,32 +235,136 @@ static void tvm_round(struct tnl *nl, const uint8_t *hostid, int events,
 	tnl_call(nl, &m, NULL, NULL);
 }
 
-/* Seconds `sh -c CMD` took; exits when it fails. */
-static double timed(const char *cmd)
-{
-	double t0 = now();
-	int st = system(cmd);
+/* What a VM's TPM holds when it migrates, and how to check it arrived. */
+struct tpm_expect {
+	uint8_t pcr[TPM_PCRS][32];
+	uint8_t name[2][64];		/* the loaded key, the persisted one */
+	size_t name_len[2];
+	uint32_t key;			/* the loaded key's handle */
+};
 
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
-		fprintf(stderr, "migrate_bench: '%s' failed\n", cmd);
+static void tpm_check(const char *what, int ret)
+{
+	if (ret < 0)
+		fprintf(stderr, "migrate_bench: swtpm: %s: %s\n", what,
+			strerror(-ret));
+	else if (ret)
+		fprintf(stderr, "migrate_bench: swtpm: %s: result 0x%x\n",
+			what, ret);
+	if (ret)
 		exit(1);
-	}
-	return now() - t0;
 }
 
-#define CTL	"swtpm_ioctl --unix " WORK "/swtpm.ctrl "
+/* The source TPM's life before the migration, as a booted VM's. */
+static void tpm_prepare(struct swtpm *t, struct tpm_expect *e)
+{
+	uint8_t d[32];
+	int i, j;
+
+	for (i = 0; i < TPM_PCRS; i++)
+		for (j = 0; j < 3; j++) {
+			memset(d, 16 * i + j + 1, sizeof(d));
+			tpm_check("TPM2_PCR_Extend", swtpm_pcr_extend(t, i, d));
+		}
+	tpm_check("TPM2_CreatePrimary", swtpm_create_primary(t, &e->key));
+	tpm_check("TPM2_EvictControl", swtpm_evict_control(t, e->key, TPM_KEY));
+	for (i = 0; i < TPM_PCRS; i++)
+		tpm_check("TPM2_PCR_Read", swtpm_pcr_read(t, i, e->pcr[i]));
+	e->name_len[0] = e->name_len[1] = sizeof(e->name[0]);
+	tpm_check("TPM2_ReadPublic", swtpm_read_name(t, e->key, e->name[0],
+						     &e->name_len[0]));
+	tpm_check("TPM2_ReadPublic", swtpm_read_name(t, TPM_KEY, e->name[1],
+						     &e->name_len[1]));
+}
+
+/* The destination holds what the source had, and gives back what it got. */
+static void tpm_verify(struct swtpm *t, const struct tpm_expect *e,
+		       const struct swtpm_state *s)
+{
+	uint8_t pcr[32], name[64];
+	struct swtpm_blob b;
+	size_t len;
+	int i, k;
+
+	for (i = 0; i < TPM_PCRS; i++) {
+		tpm_check("TPM2_PCR_Read", swtpm_pcr_read(t, i, pcr));
+		if (memcmp(pcr, e->pcr[i], 32)) {
+			fprintf(stderr, "migrate_bench: swtpm: PCR %d differs after the load\n", i);
+			exit(1);
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		len = sizeof(name);
+		tpm_check("TPM2_ReadPublic", swtpm_read_name(t, k ? TPM_KEY : e->key,
+							     name, &len));
+		if (len != e->name_len[k] || memcmp(name, e->name[k], len)) {
+			fprintf(stderr, "migrate_bench: swtpm: key 0x%x differs after the load\n",
+				k ? TPM_KEY : e->key);
+			exit(1);
+		}
+	}
+	tpm_check("CMD_GET_STATEBLOB", swtpm_get_blob(t, SWTPM_BLOB_PERMANENT, &b));
+	if (b.len != s->blob[0].len || memcmp(b.data, s->blob[0].data, b.len)) {
+		fprintf(stderr, "migrate_bench: swtpm: the permanent blob set is not the one read back\n");
+		exit(1);
+	}
+	free(b.data);
+}
+
+/*
+ * One round: @src's state saved and loaded into @dst, the seconds of the
+ * save, the load and the init into @t_get, @t_set and @t_init, the state's
+ * bytes into @bytes (per blob).
+ */
+static void tpm_round(struct swtpm *src, struct swtpm *dst,
+		      const struct tpm_expect *e, double *t_get, double *t_set,
+		      double *t_init, uint32_t bytes[SWTPM_BLOBS])
+{
+	struct swtpm_state s;
+	double t0;
+	int i, ret;
+
+	t0 = now();
+	ret = swtpm_get_state(src, &s);
+	*t_get = now() - t0;
+	tpm_check("CMD_GET_STATEBLOB", ret);
+	t0 = now();
+	ret = swtpm_set_state(dst, &s);
+	*t_set = now() - t0;
+	tpm_check("CMD_STOP, CMD_SET_STATEBLOB", ret);
+	t0 = now();
+	ret = swtpm_init(dst, SWTPM_INIT_DELETE_VOLATILE);
+	*t_init = now() - t0;
+	tpm_check("CMD_INIT", ret);
+	for (i = 0; i < SWTPM_BLOBS; i++)
+		bytes[i] = s.blob[i].len;
+	tpm_verify(dst, e, &s);
+	swtpm_state_free(&s);
+}
+
+/* "name: mean ms (least-greatest)" of @n rounds, the mean returned. */
+static double report(const char *name, const double *v, int n)
+{
+	double lo, hi, m = mean(v, n, &lo, &hi);
+
+	printf("%-44s %8.2f ms  (%.2f-%.2f)\n", name, m * 1e3, lo * 1e3,
+	       hi * 1e3);
+	return m;
+}
 
 int main(int argc, char **argv)
 {
 	int events = argc > 1 ? atoi(argv[1]) : 10000;
 	int rounds = argc > 2 ? atoi(argv[2]) : 3;
-	double te[MAX_ROUNDS], ti[MAX_ROUNDS], ts[MAX_ROUNDS], tl[MAX_ROUNDS];
-	double tc[MAX_ROUNDS];
+	double te[MAX_ROUNDS], ti[MAX_ROUNDS], tt[MAX_ROUNDS];
+	double tg[MAX_ROUNDS], ts[MAX_ROUNDS], tn[MAX_ROUNDS], tw[MAX_ROUNDS];
+	double m_tvm, m_tpm;
 	uint8_t hostid[TVM_MIG_HOST_ID_SIZE];
-	uint64_t bytes = 0;
-	struct stat sp, sv;
+	uint32_t blob[SWTPM_BLOBS];
+	uint64_t bytes = 0, tpm_bytes;
+	struct tpm_expect expect;
+	struct swtpm tpm[2];
 	struct tnl nl;
-	pid_t swtpm;
 	int i;
 
 	if (events < 1 || rounds < 1 || rounds > MAX_ROUNDS) {
@@ -261,52 +377,39 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	setup_keys(hostid);
-	for (i = 0; i < rounds; i++)
-		tvm_round(&nl, hostid, events, i, &te[i], &ti[i], &bytes);
+	/* Source and destination TPMs, up before the migration as QEMU's. */
+	tpm_check("start", swtpm_start(&tpm[0], WORK "/swtpm-a"));
+	tpm_check("start", swtpm_start(&tpm[1], WORK "/swtpm-b"));
+	tpm_prepare(&tpm[0], &expect);
 
-	swtpm = fork();
-	if (swtpm < 0)
-		die("fork", errno);
-	if (!swtpm) {
-		execlp("swtpm", "swtpm", "socket", "--tpm2", "--tpmstate",
-		       "dir=" WORK, "--ctrl", "type=unixio,path=" WORK "/swtpm.ctrl",
-		       "--server", "type=unixio,path=" WORK "/swtpm.srv",
-		       "--flags", "not-need-init,startup-clear", (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 100 && access(WORK "/swtpm.ctrl", F_OK); i++)
-		usleep(50000);
-	/* A few extends, as a VM's firmware makes. */
-	for (i = 0; i < 8; i++)
-		timed(CTL "-h event > /dev/null");
 	for (i = 0; i < rounds; i++) {
-		tc[i] = timed(CTL "-c > /dev/null");
-		ts[i] = timed(CTL "--save permanent " WORK "/perm && "
-			      CTL "--save volatile " WORK "/vol");
-		tl[i] = timed(CTL "--stop && "
-			      CTL "--load permanent " WORK "/perm && "
-			      CTL "--load volatile " WORK "/vol && " CTL "-i");
+		tvm_round(&nl, hostid, events, i, &te[i], &ti[i], &bytes);
+		tt[i] = te[i] + ti[i];
+		tpm_round(&tpm[i % 2], &tpm[!(i % 2)], &expect, &tg[i], &ts[i],
+			  &tn[i], blob);
+		tw[i] = tg[i] + ts[i] + tn[i];
 	}
-	if (stat(WORK "/perm", &sp) || stat(WORK "/vol", &sv))
-		die("swtpm state", errno);
-	kill(swtpm, SIGTERM);
-	waitpid(swtpm, NULL, 0);
+	swtpm_stop(&tpm[0]);
+	swtpm_stop(&tpm[1]);
+	tpm_bytes = (uint64_t)blob[0] + blob[1] + blob[2];
 
-	printf("tvm export, %d events (sha256):       %8.1f ms (median of %d)\n",
-	       events, median(te, rounds) * 1e3, rounds);
-	printf("tvm import, %d events:                %8.1f ms\n", events,
-	       median(ti, rounds) * 1e3);
-	printf("tvm EXPORT blob:                          %8llu bytes, %.1f per event\n",
-	       (unsigned long long)bytes, (double)bytes / events);
-	printf("swtpm_ioctl --save permanent+volatile:    %8.1f ms (2 processes)\n",
-	       median(ts, rounds) * 1e3);
-	printf("swtpm_ioctl --stop, --load x2, -i:        %8.1f ms (4 processes)\n",
-	       median(tl, rounds) * 1e3);
-	printf("swtpm_ioctl -c (one process, no state):   %8.1f ms\n",
-	       median(tc, rounds) * 1e3);
-	printf("swtpm state:                              %8lld bytes (permanent %lld, volatile %lld), no log\n",
-	       (long long)(sp.st_size + sv.st_size), (long long)sp.st_size,
-	       (long long)sv.st_size);
+	printf("means of %d rounds (least-greatest); tvm and swtpm rounds alternate\n",
+	       rounds);
+	report("tvm EXPORT (sha256 bank)", te, rounds);
+	report("tvm IMPORT", ti, rounds);
+	m_tvm = report("tvm EXPORT + IMPORT", tt, rounds);
+	report("swtpm get state (3 x CMD_GET_STATEBLOB)", tg, rounds);
+	report("swtpm set state (CMD_STOP, CMD_SET_STATEBLOB)", ts, rounds);
+	report("swtpm CMD_INIT (resume)", tn, rounds);
+	m_tpm = report("swtpm get + set + init", tw, rounds);
+	printf("tvm EXPORT blob:   %8llu bytes, %.1f per event, %d events\n",
+	       (unsigned long long)bytes, (double)bytes / events, events);
+	printf("swtpm state blobs: %8llu bytes (permanent %u, volatile %u, savestate %u), no log\n",
+	       (unsigned long long)tpm_bytes, blob[0], blob[1], blob[2]);
+	printf("ratio tvm / swtpm, time:          %8.2fx\n", m_tvm / m_tpm);
+	printf("time per KiB moved: tvm %.3f ms, swtpm %.3f ms; ratio %.2fx\n",
+	       m_tvm * 1e3 / (bytes / 1024.0), m_tpm * 1e3 / (tpm_bytes / 1024.0),
+	       (m_tvm / bytes) / (m_tpm / tpm_bytes));
 	tnl_close(&nl);
 	return 0;
 }

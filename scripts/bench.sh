@@ -15,5 +15,5 @@ build/bench/launch_bench --unload
 echo "== vsock: vhost-vsock throughput and latency with and without tvm_vsock; guest-to-guest"
 # --unload: rmmod tvm_vsock for the figures without it, modprobe it again.
 build/bench/vsock_bench --unload
-echo "== migrate: export and import of a VM with 10,000 events vs swtpm_ioctl --save/--load"
+echo "== migrate: export and import of a VM with 10,000 events vs swtpm's state save and load (QEMU's way)"
 build/bench/migrate_bench 10000 3
