@@ -8,11 +8,16 @@
  * show A's PCRs and both keys, B's state read back must be the bytes A
  * gave, and B must refuse a blob that was tampered with.
  *
- *	swtpm_test [DIR]	(default /tmp/swtpm-test; needs swtpm in PATH)
+ *	swtpm_test [DIR]
+ *
+ * DIR, made if missing, must hold no earlier state (A and B start as new
+ * TPMs); without it, a new directory in /tmp is made and removed after.
+ * swtpm must be in PATH.
  *
  * Runs on the build machine or in the emulated host: it needs no module.
  */
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +46,13 @@ static void ok(int cond, const char *what, int ret)
 	failed++;
 }
 
+static int remove_one(const char *path, const struct stat *st, int flag,
+		      struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
 static void bail(const char *what, int ret)
 {
 	if (ret < 0)
@@ -52,7 +64,8 @@ static void bail(const char *what, int ret)
 
 int main(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : "/tmp/swtpm-test";
+	char tmp[] = "/tmp/swtpm-test.XXXXXX";
+	const char *dir = argc > 1 ? argv[1] : mkdtemp(tmp);
 	uint8_t pcr_a[PCRS][32], pcr_b[PCRS][32], d[32];
 	uint8_t name_a[2][128], name_b[2][128];
 	size_t nlen_a[2], nlen_b[2];
@@ -63,8 +76,8 @@ int main(int argc, char **argv)
 	int i, j, ret, same;
 
 	printf("TAP version 13\n1..11\n");
-	if (mkdir(dir, 0700) && errno != EEXIST)
-		bail(dir, -errno);
+	if (!dir || (mkdir(dir, 0700) && errno != EEXIST))
+		bail("state directory", -errno);
 	snprintf(path, sizeof(path), "%s/a", dir);
 	ret = swtpm_start(&a, path);
 	if (ret)
@@ -141,6 +154,8 @@ int main(int argc, char **argv)
 	ret = swtpm_stop(&a);
 	ok(!ret, "A: CMD_SHUTDOWN", ret);
 	swtpm_stop(&b);
+	if (argc < 2)
+		nftw(dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
 	printf("# %d failed\n", failed);
 	return failed ? 1 : 0;
 }
