@@ -22,6 +22,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/stringify.h>
 #include <linux/workqueue.h>
 #include <asm/unaligned.h>
 
@@ -283,6 +284,34 @@ struct blob {
 };
 
 /*
+ * A blob of version @v, not BLOB_VERSION: a message that names the
+ * version found and the one taken.  6.1's extack takes a string literal
+ * only, hence a case per version up to 3, and one for the rest.
+ */
+#define BLOB_VERSION_MSG(v) "migration blob version " v \
+	" not supported: this tvm.ko takes version " __stringify(BLOB_VERSION)
+
+static void blob_version_err(u16 v, struct netlink_ext_ack *extack)
+{
+	switch (v) {
+	case 0:
+		NL_SET_ERR_MSG(extack, BLOB_VERSION_MSG("0"));
+		break;
+	case 1:
+		NL_SET_ERR_MSG(extack, BLOB_VERSION_MSG("1"));
+		break;
+	case 2:
+		NL_SET_ERR_MSG(extack, BLOB_VERSION_MSG("2"));
+		break;
+	case 3:
+		NL_SET_ERR_MSG(extack, BLOB_VERSION_MSG("3"));
+		break;
+	default:
+		NL_SET_ERR_MSG(extack, BLOB_VERSION_MSG("4 or above"));
+	}
+}
+
+/*
  * Check the frame of blob @buf (@len bytes) of @kind: header, lengths,
  * signature length.  -EBADMSG malformed, truncated or of another kind,
  * -EPROTONOSUPPORT another version; @extack says which.
@@ -301,8 +330,7 @@ static int blob_parse(const u8 *buf, size_t len, u16 kind, struct blob *b,
 		return -EBADMSG;
 	}
 	if (get_unaligned_be16(buf + 4) != BLOB_VERSION) {
-		NL_SET_ERR_MSG(extack,
-			       "migration blob version not supported (1 is)");
+		blob_version_err(get_unaligned_be16(buf + 4), extack);
 		return -EPROTONOSUPPORT;
 	}
 	if (get_unaligned_be16(buf + 6) != kind) {
