@@ -382,31 +382,157 @@ static size_t der_uint(u8 *p, const u8 *v, size_t n)
 	return h + n;
 }
 
+/* Room for the DER RSAPublicKey of an @n_len-byte modulus, @e_len exponent. */
+#define RSA_DER_MAX(n_len, e_len)	(4 + 2 * 5 + (n_len) + (e_len))
+
 /*
- * The SHA-256 of the DER RSAPublicKey (RFC 8017 A.1.1) of @info: the id
- * owner keys have too (policy.c), and what OpenSSL's i2d_PublicKey gives.
+ * The DER RSAPublicKey (RFC 8017 A.1.1) of modulus @n and exponent @e
+ * (minimal big-endian, no leading zero) into @der (RSA_DER_MAX bytes of
+ * room): what OpenSSL's i2d_PublicKey gives.  Its length.
+ */
+static size_t rsa_der(const u8 *n, size_t n_len, const u8 *e, size_t e_len,
+		      u8 *der)
+{
+	/* SEQUENCE and two INTEGERs: tag, up to 3 length octets, a pad. */
+	u8 *body = der + 4;
+	size_t len, h;
+
+	/* The body first, after room for the SEQUENCE header. */
+	len = der_uint(body, n, n_len);
+	len += der_uint(body + len, e, e_len);
+	der[0] = 0x30;
+	h = 1 + der_len(der + 1, len);
+	memmove(der + h, body, len);
+	return h + len;
+}
+
+/*
+ * The SHA-256 of the DER RSAPublicKey of @info: the id owner keys have
+ * too (policy.c).
  */
 static int ak_host_id(const struct tvm_ak_info *info, u8 id[SHA256_LEN])
 {
-	/* SEQUENCE and two INTEGERs: tag, up to 3 length octets, a pad. */
-	u8 *der, *body;
+	u8 *der;
 	size_t len;
 	int ret;
 
 	if (!info->n_len || !info->e_len)
 		return -EINVAL;
-	der = kmalloc(4 + 2 * 5 + info->n_len + info->e_len, GFP_KERNEL);
+	der = kmalloc(RSA_DER_MAX(info->n_len, info->e_len), GFP_KERNEL);
 	if (!der)
 		return -ENOMEM;
-	/* The body first, after room for the SEQUENCE header. */
-	body = der + 4;
-	len = der_uint(body, info->n, info->n_len);
-	len += der_uint(body + len, info->e, info->e_len);
-	der[0] = 0x30;
-	ret = 1 + der_len(der + 1, len);
-	memmove(der + ret, body, len);
-	ret = tvm_bank_hash(TVM_BANK_SHA256, der, ret + len, id);
+	len = rsa_der(info->n, info->n_len, info->e, info->e_len, der);
+	ret = tvm_bank_hash(TVM_BANK_SHA256, der, len, id);
 	kfree(der);
+	return ret;
+}
+
+/*
+ * A DER element of @tag at *@p (@end its buffer's end): its contents and
+ * their length, *@p moved past it.  Lengths of up to two octets; any
+ * encoding, rsa_der() judges canonical form.  NULL when it does not fit.
+ */
+static const u8 *der_take(const u8 **p, const u8 *end, u8 tag, size_t *len)
+{
+	const u8 *q = *p;
+	size_t n;
+
+	if (end - q < 2 || q[0] != tag)
+		return NULL;
+	n = q[1];
+	q += 2;
+	if (n == 0x81 || n == 0x82) {
+		unsigned int octets = n - 0x80;
+
+		if (end - q < octets)
+			return NULL;
+		n = octets == 1 ? q[0] : (size_t)q[0] << 8 | q[1];
+		q += octets;
+	} else if (n & 0x80) {
+		return NULL;
+	}
+	if (end - q < n)
+		return NULL;
+	*p = q + n;
+	*len = n;
+	return q;
+}
+
+int tvm_mig_tpm_key_check(const u8 *der, size_t len, u8 id[SHA256_LEN])
+{
+	const u8 *p = der, *end = der + len, *seq, *n, *e;
+	size_t seq_len, n_len, e_len;
+	u8 *canon;
+	int ret;
+
+	seq = der_take(&p, end, 0x30, &seq_len);
+	if (!seq || p != end)
+		return -EBADMSG;
+	p = seq;
+	end = seq + seq_len;
+	n = der_take(&p, end, 0x02, &n_len);
+	e = n ? der_take(&p, end, 0x02, &e_len) : NULL;
+	if (!e || p != end || !n_len || !e_len)
+		return -EBADMSG;
+	/* Positive integers without their sign octet: rsa_der() adds it. */
+	if (n[0] & 0x80 || e[0] & 0x80)
+		return -EBADMSG;
+	if (n_len > 1 && !n[0]) {
+		n++;
+		n_len--;
+	}
+	if (e_len > 1 && !e[0]) {
+		e++;
+		e_len--;
+	}
+	if (!n[0] || !e[0] || e_len > 8 || n_len < 256 ||
+	    n_len > TVM_AK_MAX_BYTES)
+		return -EBADMSG;
+	canon = kmalloc(RSA_DER_MAX(n_len, e_len), GFP_KERNEL);
+	if (!canon)
+		return -ENOMEM;
+	ret = -EBADMSG;
+	if (rsa_der(n, n_len, e, e_len, canon) == len &&
+	    !memcmp(canon, der, len))
+		ret = tvm_bank_hash(TVM_BANK_SHA256, der, len, id);
+	kfree(canon);
+	return ret;
+}
+
+int tvm_mig_tpm_verify(const u8 *der, size_t der_len, const void *data,
+		       size_t len, const u8 *sig, size_t sig_len)
+{
+	struct public_key pub = {
+		.pkey_algo = "rsa",
+		.id_type = "X509",
+		.key_is_private = false,
+	};
+	struct public_key_signature pks = {
+		.pkey_algo = "rsa",
+		.hash_algo = "sha256",
+		.encoding = "pkcs1",
+		.digest_size = SHA256_LEN,
+	};
+	int ret = -ENOMEM;
+
+	/* public_key_verify_signature() copies the key, not the signature. */
+	pub.key = kmemdup(der, der_len, GFP_KERNEL);
+	pub.keylen = der_len;
+	pks.s = kmemdup(sig, sig_len, GFP_KERNEL);
+	pks.s_size = sig_len;
+	pks.digest = kmalloc(SHA256_LEN, GFP_KERNEL);
+	if (!pub.key || !pks.s || !pks.digest)
+		goto out;
+	ret = tvm_bank_hash(TVM_BANK_SHA256, data, len, pks.digest);
+	if (ret)
+		goto out;
+	ret = public_key_verify_signature(&pub, &pks);
+	if (ret && ret != -ENOMEM)
+		ret = -EKEYREJECTED;
+out:
+	kfree(pub.key);
+	kfree(pks.s);
+	kfree(pks.digest);
 	return ret;
 }
 

@@ -29,6 +29,7 @@
 #include "api.h"
 #include "bank.h"
 #include "ima.h"
+#include "mig_deep.h"
 #include "mig_lts.h"
 #include "migrate.h"
 #include "registry.h"
@@ -587,10 +588,72 @@ static int mig_file_write(struct file *file, const u8 *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Check deep quote @deep (@dlen bytes) of PREPARE blob @pblob (@plen bytes,
+ * parsed into @pp and verified) as the source: malformed (-EBADMSG), its
+ * signature by the key it carries (-EKEYREJECTED), then whether it quotes
+ * this blob's platform for this blob (-EXDEV); the key's id into @key_id.
+ * Documentation/migration.rst, "The deep quote".
+ */
+static int deep_check(const u8 *deep, size_t dlen, const u8 *pblob,
+		      size_t plen, const struct prepare *pp,
+		      u8 key_id[32], struct netlink_ext_ack *extack)
+{
+	u8 pdigest[32], vdigest[32], values[TVM_MIG_PLATFORM_PCRS * 32];
+	struct tvm_mig_deep d;
+	const char *why;
+	size_t n = 0;
+	unsigned int i;
+	int ret;
+
+	why = tvm_mig_deep_parse(deep, dlen, &d);
+	if (why) {
+		/* NL_SET_ERR_MSG() wants a literal; @why is a static string. */
+		if (extack)
+			extack->_msg = why;
+		return -EBADMSG;
+	}
+	ret = tvm_mig_tpm_key_check(d.key, d.key_len, key_id);
+	if (ret) {
+		if (ret == -EBADMSG)
+			NL_SET_ERR_MSG(extack,
+				       "deep quote: the TPM key is not a DER RSAPublicKey of 2048 to 4096 bits");
+		return ret;
+	}
+	ret = tvm_mig_tpm_verify(d.key, d.key_len, d.attest, d.attest_len,
+				 d.sig, d.sig_len);
+	if (ret) {
+		if (ret == -EKEYREJECTED)
+			NL_SET_ERR_MSG(extack,
+				       "the deep quote's signature does not verify with its TPM key");
+		return ret;
+	}
+	for (i = 0; i < TVM_MIG_PLATFORM_PCRS; i++) {
+		if (!(pp->mask & BIT(i)))
+			continue;
+		memcpy(values + n, pp->platform[i], 32);
+		n += 32;
+	}
+	ret = sha256(pblob, plen, pdigest);
+	if (!ret)
+		ret = sha256(values, n, vdigest);
+	if (ret)
+		return ret;
+	why = tvm_mig_deep_match(&d, pdigest, pp->mask, vdigest);
+	if (why) {
+		if (extack)
+			extack->_msg = why;
+		return -EXDEV;
+	}
+	return 0;
+}
+
 int tvm_mig_export(struct tvm_vm *vm, const u8 *pblob, size_t plen,
-		   struct file *out, u8 id[TVM_MIG_ID_SIZE], u64 *size,
+		   const u8 *deep, size_t dlen, struct file *out,
+		   u8 id[TVM_MIG_ID_SIZE], u64 *size,
 		   struct netlink_ext_ack *extack)
 {
+	u8 tpm_key[32];
 	u8 secret[TVM_MIG_SECRET_SIZE], key[TVM_MIG_KEY_SIZE];
 	struct tvm_mig_key *ekey = NULL;
 	struct tvm_ev_migration ev;
@@ -608,6 +671,11 @@ int tvm_mig_export(struct tvm_vm *vm, const u8 *pblob, size_t plen,
 	ret = prepare_parse(pblob, plen, &pp, extack);
 	if (ret)
 		return ret;
+	if (deep) {
+		ret = deep_check(deep, dlen, pblob, plen, &pp, tpm_key, extack);
+		if (ret)
+			return ret;
+	}
 
 	mutex_lock(&tvm_mig_lock);
 	/*
@@ -616,7 +684,7 @@ int tvm_mig_export(struct tvm_vm *vm, const u8 *pblob, size_t plen,
 	 * anything changes.
 	 */
 	ret = tvm_policy_migration_allows(vm, pp.dest, pp.mask, pp.platform,
-					  extack);
+					  deep ? tpm_key : NULL, extack);
 	if (ret)
 		goto out;
 	m = mig_find(pp.id, TVM_MIG_SOURCE);

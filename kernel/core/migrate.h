@@ -147,6 +147,32 @@ int tvm_mig_verify(const u8 host[TVM_MIG_HOST_ID_SIZE], const void *data,
 		   size_t len, const u8 *sig, size_t sig_len,
 		   struct netlink_ext_ack *extack);
 
+/**
+ * tvm_mig_tpm_key_check - check a TPM key a deep quote carries
+ * @der: the key: a DER RSAPublicKey, exactly as OpenSSL's i2d_PublicKey
+ *	writes it (minimal lengths and integers, nothing after)
+ * @len: its length
+ * @id: its id: SHA-256 of @der, as host ids are made
+ *
+ * Return: 0, or -EBADMSG when @der is not such a key of 2048 to 4096 bits.
+ */
+int tvm_mig_tpm_key_check(const u8 *der, size_t len, u8 id[32]);
+
+/**
+ * tvm_mig_tpm_verify - check a TPM's signature with a key it carries
+ * @der: the key, checked by tvm_mig_tpm_key_check()
+ * @der_len: its length
+ * @data: what was signed (a TPMS_ATTEST)
+ * @len: its length
+ * @sig: the RSASSA-PKCS1-v1_5 SHA-256 signature
+ * @sig_len: its length
+ *
+ * Return: 0, -EKEYREJECTED when the signature does not verify, or
+ * -ENOMEM.
+ */
+int tvm_mig_tpm_verify(const u8 *der, size_t der_len, const void *data,
+		       size_t len, const u8 *sig, size_t sig_len);
+
 /* policy.c */
 
 /**
@@ -155,6 +181,8 @@ int tvm_mig_verify(const u8 host[TVM_MIG_HOST_ID_SIZE], const void *data,
  * @dest: the destination's host id
  * @mask: the platform PCRs @platform holds, bit i for PCR i (0-7)
  * @platform: the destination's platform PCR values (SHA-256), indexed by PCR
+ * @tpm_key: the id of the TPM key of a deep quote that vouched for them
+ *	(checked already), or NULL
  * @extack: for the reason
  *
  * Judged against the migration section of the policy that selects @vm
@@ -165,6 +193,7 @@ int tvm_mig_verify(const u8 host[TVM_MIG_HOST_ID_SIZE], const void *data,
 int tvm_policy_migration_allows(struct tvm_vm *vm,
 				const u8 dest[TVM_MIG_HOST_ID_SIZE], u32 mask,
 				const u8 platform[TVM_MIG_PLATFORM_PCRS][32],
+				const u8 *tpm_key,
 				struct netlink_ext_ack *extack);
 
 /* migrate.c: the commands (include/uapi/linux/tvm.h, "Migration") */
@@ -180,8 +209,10 @@ struct file;
  */
 int tvm_mig_prepare(u32 ttl, u8 id[TVM_MIG_ID_SIZE], u8 **blob, size_t *len,
 		    struct netlink_ext_ack *extack);
+/* @deep, @dlen: the deep quote, or NULL. */
 int tvm_mig_export(struct tvm_vm *vm, const u8 *pblob, size_t plen,
-		   struct file *out, u8 id[TVM_MIG_ID_SIZE], u64 *size,
+		   const u8 *deep, size_t dlen, struct file *out,
+		   u8 id[TVM_MIG_ID_SIZE], u64 *size,
 		   struct netlink_ext_ack *extack);
 /* The imported VM with a reference, or an ERR_PTR. */
 struct tvm_vm *tvm_mig_import(struct file *in, u8 id[TVM_MIG_ID_SIZE],

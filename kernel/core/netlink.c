@@ -115,6 +115,7 @@ static const struct nla_policy mig_export_policy[TVM_A_MAX + 1] = {
 	SELECTOR_POLICY,
 	[TVM_A_MIG_BLOB] = MIG_BLOB_POLICY,
 	[TVM_A_MIG_FD] = { .type = NLA_U32 },
+	[TVM_A_MIG_DEEP] = NLA_POLICY_RANGE(NLA_BINARY, 1, TVM_MIG_DEEP_MAX),
 };
 
 static const struct nla_policy mig_import_policy[TVM_A_MAX + 1] = {
@@ -1393,6 +1394,7 @@ static int mig_export_check(struct genl_info *info)
 static int mig_export_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *blob = info->attrs[TVM_A_MIG_BLOB];
+	struct nlattr *deep = info->attrs[TVM_A_MIG_DEEP];
 	struct tvm_vm *vm = info->user_ptr[0];
 	u8 id[TVM_MIG_ID_SIZE];
 	struct sk_buff *msg;
@@ -1404,7 +1406,9 @@ static int mig_export_doit(struct sk_buff *skb, struct genl_info *info)
 	file = mig_fd(info);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	ret = tvm_mig_export(vm, nla_data(blob), nla_len(blob), file, id, &size,
+	ret = tvm_mig_export(vm, nla_data(blob), nla_len(blob),
+			     deep ? nla_data(deep) : NULL,
+			     deep ? nla_len(deep) : 0, file, id, &size,
 			     info->extack);
 	fput(file);
 	if (ret)

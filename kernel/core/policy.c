@@ -147,6 +147,7 @@ static const struct nla_policy migp_pcr_policy[TVM_A_MIGPP_MAX + 1] = {
 static const struct nla_policy migp_policy[TVM_A_MIGP_MAX + 1] = {
 	[TVM_A_MIGP_PEER] = NLA_POLICY_EXACT_LEN(TVM_MIG_HOST_ID_SIZE),
 	[TVM_A_MIGP_PLATFORM] = NLA_POLICY_NESTED(migp_pcr_policy),
+	[TVM_A_MIGP_TPM_KEY] = NLA_POLICY_EXACT_LEN(32),
 };
 
 const struct nla_policy tvm_policy_attr_policy[TVM_A_POLICY_MAX + 1] = {
@@ -646,6 +647,28 @@ static int parse_migp_pcr(const struct nlattr *attr,
 	return 0;
 }
 
+/* A TPM key that may vouch for a destination's platform (TVM_A_MIGP_TPM_KEY). */
+static int parse_migp_tpm_key(const struct nlattr *a, struct tvm_mig_section *m,
+			      struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	if (m->ntpm_keys == TVM_MIGP_TPM_KEYS_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "too many TPM keys (TVM_MIGP_TPM_KEYS_MAX)");
+		return -E2BIG;
+	}
+	for (i = 0; i < m->ntpm_keys; i++) {
+		if (!memcmp(m->tpm_keys[i], nla_data(a), 32)) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "a TPM key is listed twice");
+			return -EINVAL;
+		}
+	}
+	memcpy(m->tpm_keys[m->ntpm_keys++], nla_data(a), 32);
+	return 0;
+}
+
 /* The migration section (TVM_A_POLICY_MIGRATION), at most once. */
 static int parse_migration(const struct nlattr *attr, struct tvm_policy *p,
 			   struct netlink_ext_ack *extack)
@@ -668,6 +691,12 @@ static int parse_migration(const struct nlattr *attr, struct tvm_policy *p,
 	nla_for_each_nested(a, attr, rem) {
 		if (nla_type(a) == TVM_A_MIGP_PLATFORM) {
 			ret = parse_migp_pcr(a, m, extack);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (nla_type(a) == TVM_A_MIGP_TPM_KEY) {
+			ret = parse_migp_tpm_key(a, m, extack);
 			if (ret)
 				return ret;
 			continue;
@@ -1635,6 +1664,7 @@ int tvm_policy_put_selector(struct sk_buff *skb,
 int tvm_policy_migration_allows(struct tvm_vm *vm,
 				const u8 dest[TVM_MIG_HOST_ID_SIZE], u32 mask,
 				const u8 platform[TVM_MIG_PLATFORM_PCRS][32],
+				const u8 *tpm_key,
 				struct netlink_ext_ack *extack)
 {
 	const struct tvm_policy *p;
@@ -1642,7 +1672,8 @@ int tvm_policy_migration_allows(struct tvm_vm *vm,
 
 	rcu_read_lock();
 	p = tvm_policy_for(vm);
-	why = tvm_migp_judge(p ? &p->mig : NULL, dest, mask, platform);
+	why = tvm_migp_judge(p ? &p->mig : NULL, dest, mask, platform,
+			     tpm_key);
 	rcu_read_unlock();
 	if (!why)
 		return 0;

@@ -195,7 +195,8 @@ static void enc_df(struct enc *w, const struct tvm_df_section *df)
 
 /*
  * The migration section: its peers in the order given, then its platform
- * PCRs by index, each with its values in the order given: one encoding.
+ * PCRs by index, each with its values in the order given, then its TPM
+ * keys in the order given: one encoding.
  */
 static void enc_mig(struct enc *w, const struct tvm_mig_section *m)
 {
@@ -213,6 +214,8 @@ static void enc_mig(struct enc *w, const struct tvm_mig_section *m)
 			enc_put(w, TVM_A_MIGPP_SHA256, m->pcrs[i].values[v], 32);
 		enc_nest_end(w, pcr, TVM_A_MIGP_PLATFORM);
 	}
+	for (i = 0; i < m->ntpm_keys; i++)
+		enc_put(w, TVM_A_MIGP_TPM_KEY, m->tpm_keys[i], 32);
 	enc_nest_end(w, at, TVM_A_POLICY_MIGRATION);
 }
 

@@ -13,8 +13,11 @@
 # errors; no blob is written to a terminal without --tty; an export the
 # policy allows freezes the VM, the administrator's
 # override resumes it with a warning, tvmctl log names the PCR 15 steps and
-# tvmctl verify reports the override as a WARNING note.  The host is its own peer: its AK's public key is in its own
-# .tvm_migration keyring.
+# tvmctl verify reports the override as a WARNING note.  With a TPM (ABI
+# 11): prepare --deep | export carries the TPM's deep quote end to end,
+# which a policy listing the TPM key (migrate tpm-key) requires.  The
+# host is its own peer: its AK's public key is in its own .tvm_migration
+# keyring.
 
 . "$(dirname "$0")/ktap.sh"
 
@@ -43,9 +46,10 @@ launch_incoming_without_an_import_runs_nothing
 export_freezes_and_the_override_resumes_with_a_warning
 log_names_the_migration_steps
 verify_flags_the_override_as_a_warning
-no_blob_to_a_terminal_unless_tty"
+no_blob_to_a_terminal_unless_tty
+prepare_deep_export_end_to_end"
 
-ktap_plan 13
+ktap_plan 14
 [ -d /sys/kernel/security/tvm ] || ktap_skip_all "tvm.ko is not loaded"
 if [ "$(cat /sys/kernel/security/tvm/version)" -lt 10 ]; then
 	ktap_skip_all "tvm.ko is older than ABI 10"
@@ -144,7 +148,7 @@ fi
 # A VM with no policy (no migration section) goes nowhere.
 if expect_status 1 "$tvmctl" migrate export $vm -i "$tmp/prep" -o "$tmp/exp" &&
    grep -q "Operation not permitted" "$tmp/err" &&
-   grep -q "does not allow that destination; nothing was frozen" "$tmp/err" &&
+   grep -q "does not allow that destination, or wants a deep quote .*; nothing was frozen" "$tmp/err" &&
    [ ! -e "$tmp/exp" ] && expect_status 0 "$tvmctl" -j vm show $vm &&
    ! grep -q '"migration"' "$tmp/out"; then
 	ktap_pass export_the_policy_refuses_leaves_the_vm_unfrozen
@@ -233,6 +237,40 @@ elif script -qc "$tvmctl migrate prepare; echo rc=\$?; $tvmctl migrate commit $i
 	ktap_pass no_blob_to_a_terminal_unless_tty
 else
 	ktap_fail no_blob_to_a_terminal_unless_tty "$(cat "$tmp/tty")"
+fi
+
+# The deep quote: this host's TPM vouches for its platform PCRs.
+if [ "$(cat /sys/kernel/security/tvm/version)" -lt 11 ]; then
+	ktap_skip prepare_deep_export_end_to_end "tvm.ko is older than ABI 11"
+elif [ ! -c /dev/tpmrm0 ] && [ -z "${TPM2TOOLS_TCTI:-}" ]; then
+	ktap_skip prepare_deep_export_end_to_end "no TPM"
+elif expect_status 0 "$tvmctl" -j migrate tpm-key &&
+   tpmkey=$(json_field tpm_key "$tmp/out") && [ ${#tpmkey} = 64 ] &&
+   printf '{"version": 1, "selector": {"name": "%s"}, "mode": "audit", "migration": {"peers": ["%s"], "tpm_keys": ["%s"]}}\n' \
+	$vm "$hostid" "$tpmkey" > "$tmp/pol.json" &&
+   expect_status 0 "$tvmctl" policy load "$tmp/pol.json" &&
+   expect_status 0 "$tvmctl" policy show name=$vm &&
+   grep -q "$tpmkey" "$tmp/out" &&
+   # Without the deep quote: the policy's refusal, nothing frozen.
+   "$tvmctl" migrate prepare -o "$tmp/prep3" > /dev/null &&
+   expect_status 1 "$tvmctl" migrate export $vm -i "$tmp/prep3" -o "$tmp/exp3" &&
+   grep -q "requires a deep quote" "$tmp/err" &&
+   expect_status 0 "$tvmctl" -j vm show $vm &&
+   ! grep -q '"migration"' "$tmp/out" &&
+   # prepare --deep | export: the blob and its quote through a pipe.
+   "$tvmctl" -j migrate prepare --deep -v 2> "$tmp/prep.err" |
+	"$tvmctl" -j migrate export $vm -o "$tmp/exp3" > "$tmp/out" 2> "$tmp/err" &&
+   grep -q '"deep": true' "$tmp/prep.err" &&
+   grep -q "\"tpm_key\": \"$tpmkey\"" "$tmp/prep.err" &&
+   grep -q '"deep": true' "$tmp/out" &&
+   [ "$(kind "$tmp/exp3")" = 2 ] &&
+   expect_status 0 "$tvmctl" -j vm show $vm &&
+   grep -q '"migration": "frozen"' "$tmp/out" &&
+   expect_status 0 "$tvmctl" migrate abort --force $vm; then
+	ktap_pass prepare_deep_export_end_to_end
+else
+	ktap_fail prepare_deep_export_end_to_end \
+		"$(cat "$tmp/out" "$tmp/err" "$tmp/prep.err" 2>/dev/null)"
 fi
 
 ktap_finish

@@ -562,7 +562,15 @@ static const struct reject rejects[] = {
 	/* The migration section. */
 	{ MIG("[]"), FNAME ": migration: must be an object, not an array" },
 	{ MIG("{\"hosts\": []}"),
-	  FNAME ": migration: unknown key 'hosts' (peers or platform)" },
+	  FNAME ": migration: unknown key 'hosts' (peers, platform or tpm_keys)" },
+	{ MIG("{\"tpm_keys\": []}"),
+	  FNAME ": migration.tpm_keys: empty (leave it out, or list TPM keys)" },
+	{ MIG("{\"tpm_keys\": \"" ID_A "\"}"),
+	  FNAME ": migration.tpm_keys: must be an array, not a string" },
+	{ MIG("{\"tpm_keys\": [\"" HEX20("ab") "\"]}"),
+	  FNAME ": migration.tpm_keys[0]: bad TPM key id ('tvmctl migrate tpm-key' prints it) '" HEX20("ab") "' (64 hex digits)" },
+	{ MIG("{\"tpm_keys\": [\"" ID_B "\", \"" ID_B "\"]}"),
+	  FNAME ": migration.tpm_keys[1]: the same TPM key as [0]" },
 	{ MIG("{\"peers\": []}"),
 	  FNAME ": migration.peers: empty (leave it out, or list peers)" },
 	{ MIG("{\"peers\": [\"" HEX20("ab") "\"]}"),
@@ -1131,6 +1139,79 @@ static void test_migration(void **state)
 			       "peers");
 }
 
+/*
+ * The migration section's TPM keys: parsed in the order given, encoded
+ * after the platform PCRs (so an owner's signature covers them), decoded
+ * back to the same bytes and JSON; at most TVM_MIGP_TPM_KEYS_MAX.
+ */
+static void test_migration_tpm_keys(void **state)
+{
+	static const uint8_t key_b[32] = {
+		0xb2, 0xb2, 0xb2, 0xb2, 0xb2, 0xb2, 0xb2, 0xb2,
+		0xb2, 0xb2, 0xb2, 0xb2, 0xb2, 0xb2, 0xb2, 0xb2,
+		0xb2, 0xb2, 0xb2, 0xb2, 0xb2, 0xb2, 0xb2, 0xb2,
+		0xb2, 0xb2, 0xb2, 0xb2, 0xb2, 0xb2, 0xb2, 0xb2,
+	};
+	uint8_t again[POLICY_ATTR_MAX], without[POLICY_ATTR_MAX];
+	const uint8_t *at_key, *at_value;
+	struct policy back;
+	size_t len, len2, len3;
+	struct text t = { 0 };
+	int i;
+
+	(void)state;
+	assert_int_equal(parse(MIG("{\"tpm_keys\": [\"" ID_B "\", \"" ID_A "\"],"
+				   " \"platform\": [{\"pcr\": 7, \"sha256\": [\"" ID_A "\"]}]}")),
+			 0);
+	assert_int_equal(pol.mig.ntpm_keys, 2);
+	assert_int_equal(pol.mig.tpm_keys[0][0], 0xb2);
+	assert_int_equal(pol.mig.tpm_keys[1][31], 0xa1);
+	assert_int_equal(policy_encode(&pol, buf, sizeof(buf), &len), 0);
+	/* After the platform PCR's value, in the migration nest at the end. */
+	at_key = memmem(buf, len, key_b, 32);
+	assert_non_null(at_key);
+	at_value = memmem(buf, len, pol.mig.pcrs[7].values[0], 32);
+	assert_non_null(at_value);
+	assert_true(at_value < at_key);
+	assert_true(at_key + 2 * (32 + NLA_HDRLEN) - NLA_HDRLEN == buf + len);
+	/* The keys change the encoding: the owner's signature covers them. */
+	pol.mig.ntpm_keys = 0;
+	assert_int_equal(policy_encode(&pol, without, sizeof(without), &len3), 0);
+	assert_int_equal(len3 + 2 * (32 + NLA_HDRLEN), len);
+	pol.mig.ntpm_keys = 2;
+
+	assert_int_equal(policy_decode(buf + NLA_HDRLEN, len - NLA_HDRLEN,
+				       &back), 0);
+	assert_int_equal(back.mig.ntpm_keys, 2);
+	assert_int_equal(policy_encode(&back, again, sizeof(again), &len2), 0);
+	assert_int_equal(len, len2);
+	assert_memory_equal(buf, again, len);
+	assert_json_round_trip(&back, buf, len,
+			       "\"tpm_keys\": [ \"" ID_B "\", \"" ID_A "\" ]",
+			       NULL);
+	policy_free(&back);
+	policy_free(&pol);
+
+	for (int over = 0; over < 2; over++) {
+		t.len = 0;
+		add(&t, "{" SEL ", \"migration\": {\"tpm_keys\": [");
+		for (i = 0; i < TVM_MIGP_TPM_KEYS_MAX + over; i++)
+			add(&t, "%s\"%064x\"", i ? ", " : "", i);
+		add(&t, "]}}");
+		if (!over) {
+			assert_int_equal(parse(t.s), 0);
+			assert_int_equal(pol.mig.ntpm_keys,
+					 TVM_MIGP_TPM_KEYS_MAX);
+			policy_free(&pol);
+		} else {
+			assert_int_equal(parse(t.s), -EINVAL);
+			assert_string_equal(err,
+				FNAME ": migration.tpm_keys: 9 TPM keys, more than 8");
+		}
+	}
+	free(t.s);
+}
+
 /* At the limits: 16 peers and 16 values of each of 8 PCRs; one more is not. */
 static void test_migration_limits(void **state)
 {
@@ -1180,6 +1261,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_round_trip, teardown),
 		cmocka_unit_test_teardown(test_migration, teardown),
 		cmocka_unit_test_teardown(test_migration_limits, teardown),
+		cmocka_unit_test_teardown(test_migration_tpm_keys, teardown),
 		cmocka_unit_test_teardown(test_rejects, teardown),
 		cmocka_unit_test_teardown(test_limits, teardown),
 		cmocka_unit_test_teardown(test_keys_decoded, teardown),

@@ -17,6 +17,51 @@ unsigned int mig_blob_kind(const uint8_t *buf, size_t len)
 	return kind >= MIG_KIND_PREPARE && kind <= MIG_KIND_ABORT ? kind : 0;
 }
 
+size_t mig_blob_len(const uint8_t *buf, size_t len)
+{
+	size_t body, sig;
+
+	if (!mig_blob_kind(buf, len))
+		return 0;
+	body = (size_t)buf[8] << 24 | (size_t)buf[9] << 16 |
+	       (size_t)buf[10] << 8 | buf[11];
+	if (body > len - MIG_BLOB_HDR || len - MIG_BLOB_HDR - body < 2)
+		return 0;
+	sig = (size_t)buf[MIG_BLOB_HDR + body] << 8 | buf[MIG_BLOB_HDR + body + 1];
+	if (sig > len - MIG_BLOB_HDR - body - 2)
+		return 0;
+	return MIG_BLOB_HDR + body + 2 + sig;
+}
+
+static uint8_t *put2b(uint8_t *p, const uint8_t *data, size_t len)
+{
+	p[0] = (uint8_t)(len >> 8);
+	p[1] = (uint8_t)len;
+	memcpy(p + 2, data, len);
+	return p + 2 + len;
+}
+
+int mig_deep_encode(const uint8_t *key, size_t key_len,
+		    const uint8_t *attest, size_t attest_len,
+		    const uint8_t *sig, size_t sig_len, uint8_t *out,
+		    size_t *len)
+{
+	size_t n = MIG_DEEP_HDR + 6 + key_len + attest_len + sig_len;
+	uint8_t *p = out;
+
+	if (n > TVM_MIG_DEEP_MAX)
+		return -E2BIG;
+	memcpy(p, "TVMQ", 4);
+	p[4] = 0;
+	p[5] = 1;
+	p[6] = p[7] = 0;
+	p = put2b(p + MIG_DEEP_HDR, key, key_len);
+	p = put2b(p, attest, attest_len);
+	put2b(p, sig, sig_len);
+	*len = n;
+	return 0;
+}
+
 const char *mig_kind_name(unsigned int kind)
 {
 	switch (kind) {
@@ -128,7 +173,8 @@ int tvm_client_mig_prepare(struct tvm_nl *nl, uint32_t ttl,
 }
 
 int tvm_client_mig_export(struct tvm_nl *nl, const struct vm_sel *sel,
-			  const uint8_t *blob, size_t len, int fd,
+			  const uint8_t *blob, size_t len, const uint8_t *deep,
+			  size_t deep_len, int fd,
 			  uint8_t id[TVM_MIG_ID_SIZE], uint64_t *size)
 {
 	struct mig_reply r = { .id = id, .size = size };
@@ -141,6 +187,8 @@ int tvm_client_mig_export(struct tvm_nl *nl, const struct vm_sel *sel,
 	ret = tvm_nl_put_vm(msg, sel);
 	if (!ret)
 		ret = tvm_nl_put(msg, TVM_A_MIG_BLOB, blob, len);
+	if (!ret && deep)
+		ret = tvm_nl_put(msg, TVM_A_MIG_DEEP, deep, deep_len);
 	if (!ret)
 		ret = tvm_nl_put_u32(msg, TVM_A_MIG_FD, (uint32_t)fd);
 	return send_msg(nl, msg, ret, on_mig, &r);

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tvm's client for the migration commands (TVM_CMD_MIGRATE_*, ABI 10;
- * Documentation/migration.rst), as client.h is for the others: each
- * function returns 0 or -errno, tvm_nl_extack() then has the kernel's
- * message.  Blobs are opaque here but for their 16-byte header, which
- * mig_blob_kind() reads so that tvmctl can name a blob given to the wrong
- * command; the kernel checks everything itself.
+ * the deep quote, ABI 11; Documentation/migration.rst), as client.h is for
+ * the others: each function returns 0 or -errno, tvm_nl_extack() then has
+ * the kernel's message.  Blobs are opaque here but for their 16-byte
+ * header, which mig_blob_kind() and mig_blob_len() read so that tvmctl can
+ * name a blob given to the wrong command and split a PREPARE blob from its
+ * deep quote; the kernel checks everything itself.
  */
 #ifndef _TVM_MIG_CLIENT_H
 #define _TVM_MIG_CLIENT_H
@@ -30,6 +31,24 @@
  * not start with a tvm migration blob header.
  */
 unsigned int mig_blob_kind(const uint8_t *buf, size_t len);
+/*
+ * The length of the blob at the start of @buf (@len bytes) as its header
+ * and signature length say; 0 when they do not fit in @len.  What follows
+ * a PREPARE blob is its deep quote.
+ */
+size_t mig_blob_len(const uint8_t *buf, size_t len);
+
+/* The deep quote (migration.rst, "The deep quote"): its 8-byte header. */
+#define MIG_DEEP_HDR		8
+/*
+ * Encode a deep quote into @out (TVM_MIG_DEEP_MAX bytes): "TVMQ", version
+ * 1, then the TPM key (DER RSAPublicKey), the TPMS_ATTEST and the
+ * TPMT_SIGNATURE, each after its u16 length.  0, or -E2BIG.
+ */
+int mig_deep_encode(const uint8_t *key, size_t key_len,
+		    const uint8_t *attest, size_t attest_len,
+		    const uint8_t *sig, size_t sig_len, uint8_t *out,
+		    size_t *len);
 /* "a PREPARE blob", "an EXPORT blob", "a COMMIT receipt", "an ABORT receipt". */
 const char *mig_kind_name(unsigned int kind);
 /* The text of an enum tvm_mig_state ("frozen", "imported", ...). */
@@ -55,11 +74,13 @@ int tvm_client_mig_prepare(struct tvm_nl *nl, uint32_t ttl,
 			   uint8_t id[TVM_MIG_ID_SIZE], uint8_t *blob,
 			   size_t *len);
 /*
- * EXPORT the VM @sel for the PREPARE blob @blob: the EXPORT blob is
- * written into the file @fd from offset 0; its size in *@size.
+ * EXPORT the VM @sel for the PREPARE blob @blob, with its deep quote
+ * @deep (NULL: none): the EXPORT blob is written into the file @fd from
+ * offset 0; its size in *@size.
  */
 int tvm_client_mig_export(struct tvm_nl *nl, const struct vm_sel *sel,
-			  const uint8_t *blob, size_t len, int fd,
+			  const uint8_t *blob, size_t len, const uint8_t *deep,
+			  size_t deep_len, int fd,
 			  uint8_t id[TVM_MIG_ID_SIZE], uint64_t *size);
 /* IMPORT the EXPORT blob in the file @fd; the VM restored in @vm. */
 int tvm_client_mig_import(struct tvm_nl *nl, int fd,

@@ -236,7 +236,10 @@ static json_object *hex_to_json(const uint8_t *b, size_t n)
 	return json_object_new_string(hex);
 }
 
-/* The migration section as in a file: peers, then platform PCRs by index. */
+/*
+ * The migration section as in a file: peers, then platform PCRs by index,
+ * then TPM keys.
+ */
 static json_object *mig_to_json(const struct tvm_mig_section *m)
 {
 	json_object *obj = json_object_new_object(), *arr, *pcr, *vals;
@@ -266,6 +269,13 @@ static json_object *mig_to_json(const struct tvm_mig_section *m)
 				hex_to_json(m->pcrs[i].values[v], 32));
 		json_object_object_add(pcr, "sha256", vals);
 		json_object_array_add(arr, pcr);
+	}
+	if (m->ntpm_keys) {
+		arr = json_object_new_array();
+		for (unsigned int i = 0; arr && i < m->ntpm_keys; i++)
+			json_object_array_add(arr, hex_to_json(m->tpm_keys[i],
+							       32));
+		json_object_object_add(obj, "tpm_keys", arr);
 	}
 	return obj;
 }

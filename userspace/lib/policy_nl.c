@@ -131,6 +131,7 @@ static const struct nla_policy df_ports_policy[TVM_A_DFP_MAX + 1] = {
 
 static const struct nla_policy migp_policy[TVM_A_MIGP_MAX + 1] = {
 	[TVM_A_MIGP_PEER]	= EXACT(TVM_MIG_HOST_ID_SIZE),
+	[TVM_A_MIGP_TPM_KEY]	= EXACT(32),
 };
 
 static const struct nla_policy migp_pcr_policy[TVM_A_MIGPP_MAX + 1] = {
@@ -438,6 +439,10 @@ static int decode_mig(const struct nlattr *attr, struct policy *p)
 				return -EPROTO;
 			memcpy(m->peers[m->npeers++], nla_data(a),
 			       TVM_MIG_HOST_ID_SIZE);
+		} else if (nla_type(a) == TVM_A_MIGP_TPM_KEY) {
+			if (m->ntpm_keys == TVM_MIGP_TPM_KEYS_MAX)
+				return -EPROTO;
+			memcpy(m->tpm_keys[m->ntpm_keys++], nla_data(a), 32);
 		}
 	}
 	return 0;

@@ -984,6 +984,13 @@ static int check_peer(struct policy_ctx *cx, json_object *v, void *item,
 			  "host id ('tvmctl ak' prints a host's id)");
 }
 
+static int check_tpm_key(struct policy_ctx *cx, json_object *v, void *item,
+			 const void *arg __attribute__((unused)))
+{
+	return want_hex32(cx, v, item,
+			  "TPM key id ('tvmctl migrate tpm-key' prints it)");
+}
+
 static int check_sha256(struct policy_ctx *cx, json_object *v, void *item,
 			const void *arg __attribute__((unused)))
 {
@@ -1047,7 +1054,14 @@ static int check_migp_pcr(struct policy_ctx *cx, json_object *obj,
 static int check_migration(struct policy_ctx *cx, json_object *obj,
 			   struct policy *p)
 {
-	static const char *const keys[] = { "peers", "platform", NULL };
+	static const char *const keys[] = {
+		"peers", "platform", "tpm_keys", NULL
+	};
+	static const struct list_of tpm_keys = {
+		.max = TVM_MIGP_TPM_KEYS_MAX, .what = "TPM keys",
+		.noun = "TPM key", .size = 32,
+		.check = check_tpm_key, .same = same32,
+	};
 	static const struct list_of peers = {
 		.max = TVM_MIGP_PEERS_MAX, .what = "peers", .noun = "peer",
 		.size = TVM_MIG_HOST_ID_SIZE,
@@ -1064,7 +1078,7 @@ static int check_migration(struct policy_ctx *cx, json_object *obj,
 	size_t n, old;
 	int ret;
 
-	ret = want_object(cx, obj, keys, "peers or platform");
+	ret = want_object(cx, obj, keys, "peers, platform or tpm_keys");
 	if (ret)
 		return ret;
 	m->present = true;
@@ -1081,6 +1095,14 @@ static int check_migration(struct policy_ctx *cx, json_object *obj,
 		ret = check_list(cx, v, &platform, unused, m, &n);
 		if (ret)
 			return ret;
+		policy_path_pop(cx, old);
+	}
+	if (json_object_object_get_ex(obj, "tpm_keys", &v)) {
+		old = policy_path_key(cx, "tpm_keys", 8);
+		ret = check_list(cx, v, &tpm_keys, m->tpm_keys, NULL, &n);
+		if (ret)
+			return ret;
+		m->ntpm_keys = (unsigned int)n;
 		policy_path_pop(cx, old);
 	}
 	return 0;

@@ -17,6 +17,11 @@
  * output, what tvmctl has to say goes to standard error (-v); when it goes
  * to a file, to standard output, as text or JSON (-j).
  *
+ * `prepare --deep` has the host TPM quote the platform PCRs the PREPARE
+ * blob names, for that blob, and writes the quote after the blob (the
+ * deep quote, migration.rst); `export` passes what follows the PREPARE
+ * blob to the kernel as TVM_A_MIG_DEEP, which checks it.
+ *
  * `migrate peer` (the .tvm_migration keyring) is migrate_peer.c's: its
  * entry, TVMCTL_MIGRATE_PEER_CMD, is one of the verbs here.
  */
@@ -30,7 +35,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
+#include "attest.h"
 #include "mig_client.h"
+#include "tpm.h"
 #include "tvmctl.h"
 
 #define MIG_ID_HEX	(2 * TVM_MIG_ID_SIZE + 1)
@@ -71,12 +80,14 @@ static const char *mig_meaning(uint8_t cmd, int err, bool extack)
 	case EKEYREJECTED:
 		return "the signature does not verify: the blob was changed after it was signed";
 	case EXDEV:
+		if (cmd == TVM_CMD_MIGRATE_EXPORT)
+			return "the PREPARE blob was made for another host, or its deep quote is not the TPM's quote of this blob's platform";
 		return "the blob was made for another host, another VM or another migration";
 	case EPERM:
 		if (!extack)
 			return "needs CAP_SYS_ADMIN";
 		return cmd == TVM_CMD_MIGRATE_EXPORT ?
-			"the VM's policy (its \"migration\" section) does not allow that destination; nothing was frozen" :
+			"the VM's policy (its \"migration\" section) does not allow that destination, or wants a deep quote by a TPM key it lists (prepare --deep); nothing was frozen" :
 			"not allowed";
 	case ENOENT:
 		switch (cmd) {
@@ -327,6 +338,7 @@ static const struct option mig_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "ttl", required_argument, NULL, 'L' },
 	{ "force", no_argument, NULL, 'F' },
+	{ "deep", no_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -339,6 +351,7 @@ struct mig_args {
 	struct mig_io io;
 	uint32_t ttl;
 	bool force;
+	bool deep;
 };
 
 static bool mig_parse(struct tvmctl *ctl, int argc, char **argv,
@@ -378,6 +391,9 @@ static bool mig_parse(struct tvmctl *ctl, int argc, char **argv,
 		case 'F':
 			a->force = true;
 			break;
+		case 'D':
+			a->deep = true;
+			break;
 		case 'L':
 			errno = 0;
 			v = strtoull(optarg, &end, 10);
@@ -400,23 +416,104 @@ static bool mig_parse(struct tvmctl *ctl, int argc, char **argv,
 	return false;
 }
 
+/* The PREPARE blob's platform mask (migration.rst, "Blobs"). */
+#define PREPARE_MASK_AT		(MIG_BLOB_HDR + 116)
+
+/* Read @path whole (at most TVM_MIG_DEEP_MAX bytes). */
+static int read_small(const char *path, uint8_t **buf, size_t *len)
+{
+	return attest_read_file(path, TVM_MIG_DEEP_MAX, buf, len);
+}
+
+/*
+ * The deep quote of PREPARE blob @blob (@len bytes) into @deep
+ * (TVM_MIG_DEEP_MAX bytes): the host TPM quotes the platform PCRs the blob
+ * names (SHA-256 bank) with SHA-256 of the blob as qualifying data; its
+ * key's id into @key_id.
+ */
+static int deep_make(const struct tvmctl *ctl, const uint8_t *blob,
+		     size_t len, uint8_t *deep, size_t *deep_len,
+		     uint8_t key_id[32])
+{
+	char work[] = "/tmp/tvmctl-mig.XXXXXX", pem[64], msg[64], sig[64];
+	char list[64] = "sha256:";
+	uint8_t digest[32], *attest = NULL, *sigbuf = NULL;
+	unsigned char *der = NULL;
+	size_t attest_len, sig_len;
+	EVP_PKEY *key = NULL;
+	uint32_t mask;
+	int der_len, ret;
+
+	if (len < PREPARE_MASK_AT + 4)
+		return tvmctl_err(TVMCTL_ERR, "%s: the PREPARE blob is too short",
+				  ctl->name);
+	mask = (uint32_t)blob[PREPARE_MASK_AT] << 24 |
+	       (uint32_t)blob[PREPARE_MASK_AT + 1] << 16 |
+	       (uint32_t)blob[PREPARE_MASK_AT + 2] << 8 |
+	       blob[PREPARE_MASK_AT + 3];
+	if (!mask || mask > 0xff)
+		return tvmctl_err(TVMCTL_ERR, "%s: --deep: this host's PREPARE blob names no platform PCRs (no TPM?): nothing to quote",
+				  ctl->name);
+	for (unsigned int i = 0; i < 8; i++)
+		if (mask & (1U << i))
+			snprintf(list + strlen(list), sizeof(list) - strlen(list),
+				 "%s%u", list[7] ? "," : "", i);
+	if (qf_hash(TVM_BANK_SHA256, blob, len, digest))
+		return tvmctl_err(TVMCTL_ERR, "%s: hashing the PREPARE blob failed",
+				  ctl->name);
+	if (!mkdtemp(work))
+		return tvmctl_err(TVMCTL_ERR, "%s: temporary directory: %s",
+				  ctl->name, strerror(errno));
+	snprintf(pem, sizeof(pem), "%s/key.pem", work);
+	snprintf(msg, sizeof(msg), "%s/quote.msg", work);
+	snprintf(sig, sizeof(sig), "%s/quote.sig", work);
+	ret = tpm_deep_quote(ctl, list, digest, pem, msg, sig, NULL);
+	if (ret)
+		goto out;
+	ret = TVMCTL_ERR;
+	if (attest_read_pub(pem, &key) || read_small(msg, &attest, &attest_len) ||
+	    read_small(sig, &sigbuf, &sig_len)) {
+		tvmctl_err(0, "%s: reading the TPM's quote failed", ctl->name);
+		goto out;
+	}
+	der_len = i2d_PublicKey(key, &der);
+	if (der_len <= 0 || attest_key_id(key, key_id) ||
+	    mig_deep_encode(der, (size_t)der_len, attest, attest_len, sigbuf,
+			    sig_len, deep, deep_len)) {
+		tvmctl_err(0, "%s: encoding the deep quote failed", ctl->name);
+		goto out;
+	}
+	ret = 0;
+out:
+	unlink(pem);
+	unlink(msg);
+	unlink(sig);
+	rmdir(work);
+	OPENSSL_free(der);
+	EVP_PKEY_free(key);
+	free(attest);
+	free(sigbuf);
+	return ret;
+}
+
 static int mig_prepare(struct tvmctl *ctl, int argc, char **argv)
 {
-	uint8_t id[TVM_MIG_ID_SIZE], *blob;
+	uint8_t id[TVM_MIG_ID_SIZE], *blob, key_id[32];
+	size_t len, deep_len = 0;
 	struct tvm_nl *nl;
 	struct mig_args a;
 	struct out *o;
-	size_t len;
 	int ret;
 
-	if (mig_parse(ctl, argc, argv, "oLTv", &a, &ret))
+	if (mig_parse(ctl, argc, argv, "oLTvD", &a, &ret))
 		return ret;
 	ret = tvmctl_args(ctl, argc, argv, 0, NULL);
 	if (!ret)
 		ret = blob_out_check(ctl, &a.io);
 	if (ret)
 		return ret;
-	blob = malloc(TVM_MIG_BLOB_MAX);
+	/* The blob, then room for its deep quote. */
+	blob = malloc(TVM_MIG_BLOB_MAX + TVM_MIG_DEEP_MAX);
 	if (!blob)
 		return tvmctl_err(TVMCTL_ERR, "out of memory");
 	ret = tvmctl_nl_open(ctl, &nl);
@@ -426,9 +523,15 @@ static int mig_prepare(struct tvmctl *ctl, int argc, char **argv)
 	if (ret)
 		ret = mig_err(ctl, nl, TVM_CMD_MIGRATE_PREPARE, ret,
 			      "preparing a migration");
-	else
-		ret = blob_out(ctl, &a.io, blob, -1, len);
 	tvm_nl_close(nl);
+	if (!ret && a.deep) {
+		ret = deep_make(ctl, blob, len, blob + len, &deep_len, key_id);
+		if (ret)
+			tvmctl_err(0, "%s: migration id prepared, but without its deep quote: it expires unused",
+				   ctl->name);
+	}
+	if (!ret)
+		ret = blob_out(ctl, &a.io, blob, -1, len + deep_len);
 	if (ret)
 		goto out;
 	o = report_out(ctl, &a.io, true);
@@ -436,7 +539,11 @@ static int mig_prepare(struct tvmctl *ctl, int argc, char **argv)
 		out_object_begin(o, NULL);
 		out_hex(o, "id", NULL, id, sizeof(id));
 		out_int(o, "ttl", NULL, a.ttl ? a.ttl : TVM_MIG_TTL_DEFAULT);
-		out_int(o, "bytes", NULL, (int64_t)len);
+		out_int(o, "bytes", NULL, (int64_t)(len + deep_len));
+		out_bool(o, "deep", "deep quote", a.deep);
+		if (a.deep)
+			out_hex(o, "tpm_key", "tpm key", key_id,
+				sizeof(key_id));
 		out_object_end(o);
 	}
 	report_done(ctl, o);
@@ -447,7 +554,8 @@ out:
 
 static int mig_export(struct tvmctl *ctl, int argc, char **argv)
 {
-	uint8_t id[TVM_MIG_ID_SIZE], *blob = NULL;
+	uint8_t id[TVM_MIG_ID_SIZE], *blob = NULL, *deep = NULL;
+	size_t plen;
 	struct tvm_nl *nl = NULL;
 	struct mig_args a;
 	const char *vm;
@@ -464,10 +572,19 @@ static int mig_export(struct tvmctl *ctl, int argc, char **argv)
 	if (!ret)
 		ret = blob_out_check(ctl, &a.io);
 	if (!ret)
-		ret = blob_in(ctl, &a.io, TVM_MIG_BLOB_MAX, MIG_KIND_PREPARE,
-			      &blob, &len);
+		ret = blob_in(ctl, &a.io, TVM_MIG_BLOB_MAX + TVM_MIG_DEEP_MAX,
+			      MIG_KIND_PREPARE, &blob, &len);
 	if (ret)
 		return ret;
+	/*
+	 * What follows the PREPARE blob is its deep quote; when its frame
+	 * does not add up, all goes to the kernel, which says why.
+	 */
+	plen = mig_blob_len(blob, len);
+	if (!plen || plen == len)
+		plen = len;
+	else
+		deep = blob + plen;
 	fd = memfd_create("tvm-export", MFD_CLOEXEC);
 	if (fd < 0) {
 		ret = tvmctl_err(TVMCTL_ERR, "%s: memfd: %s", ctl->name,
@@ -478,7 +595,8 @@ static int mig_export(struct tvmctl *ctl, int argc, char **argv)
 	if (ret)
 		goto out;
 	snprintf(what, sizeof(what), "exporting VM '%s'", vm);
-	ret = tvm_client_mig_export(nl, &sel, blob, len, fd, id, &size);
+	ret = tvm_client_mig_export(nl, &sel, blob, plen, deep,
+				    deep ? len - plen : 0, fd, id, &size);
 	if (ret) {
 		ret = mig_err(ctl, nl, TVM_CMD_MIGRATE_EXPORT, ret, what);
 		goto out;
@@ -500,6 +618,7 @@ static int mig_export(struct tvmctl *ctl, int argc, char **argv)
 		out_hex(o, "id", NULL, id, sizeof(id));
 		out_str(o, "vm", NULL, vm);
 		out_int(o, "bytes", NULL, (int64_t)size);
+		out_bool(o, "deep", "deep quote", deep != NULL);
 		out_object_end(o);
 	}
 	report_done(ctl, o);
@@ -751,6 +870,41 @@ static int mig_list(struct tvmctl *ctl, int argc, char **argv)
 	return ret;
 }
 
+/*
+ * The id of this host's deep quote key (tpm.h): what a VM's policy lists
+ * in its migration section's "tpm_keys" to trust this host's TPM.
+ */
+static int mig_tpm_key(struct tvmctl *ctl, int argc, char **argv)
+{
+	char work[] = "/tmp/tvmctl-mig.XXXXXX", pem[64];
+	EVP_PKEY *key = NULL;
+	uint8_t id[32];
+	int ret;
+
+	if (tvmctl_only_help(ctl, argc, argv, &ret))
+		return ret;
+	ret = tvmctl_args(ctl, argc, argv, 0, NULL);
+	if (ret)
+		return ret;
+	if (!mkdtemp(work))
+		return tvmctl_err(TVMCTL_ERR, "%s: temporary directory: %s",
+				  ctl->name, strerror(errno));
+	snprintf(pem, sizeof(pem), "%s/key.pem", work);
+	ret = tpm_deep_quote(ctl, NULL, NULL, pem, NULL, NULL, NULL);
+	if (!ret && (attest_read_pub(pem, &key) || attest_key_id(key, id)))
+		ret = tvmctl_err(TVMCTL_ERR, "%s: reading the TPM key failed",
+				 ctl->name);
+	unlink(pem);
+	rmdir(work);
+	EVP_PKEY_free(key);
+	if (ret)
+		return ret;
+	out_object_begin(ctl->out, NULL);
+	out_hex(ctl->out, "tpm_key", "tpm key", id, sizeof(id));
+	out_object_end(ctl->out);
+	return TVMCTL_OK;
+}
+
 #define BLOB_OUT_OPTS \
 	"  -o, --out FILE  write the blob to FILE (whole, then renamed)\n" \
 	"                  instead of standard output\n" \
@@ -763,9 +917,12 @@ const struct tvmctl_cmd migrate_cmds[] = {
 	{ .name = "prepare", .fn = mig_prepare, .args = "",
 	  .help = "destination: a migration id; its PREPARE blob to stdout",
 	  .opts = "  --ttl S         seconds the id waits for its EXPORT blob\n"
-		  "                  (default 300, 1-3600)\n" BLOB_OUT_OPTS },
+		  "                  (default 300, 1-3600)\n"
+		  "  --deep          append this host TPM's quote of its\n"
+		  "                  platform PCRs for the blob (deep quote)\n"
+		  BLOB_OUT_OPTS },
 	{ .name = "export", .fn = mig_export, .args = "VM",
-	  .help = "source: PREPARE blob in, freeze VM, EXPORT blob out",
+	  .help = "source: PREPARE blob (and deep quote) in, freeze VM, EXPORT blob out",
 	  .opts = BLOB_IN_OPTS BLOB_OUT_OPTS },
 	{ .name = "import", .fn = mig_import, .args = "",
 	  .help = "destination: EXPORT blob in; show the incoming VM",
@@ -780,6 +937,8 @@ const struct tvmctl_cmd migrate_cmds[] = {
 		  BLOB_IN_OPTS BLOB_OUT_OPTS },
 	{ .name = "list", .fn = mig_list, .args = "",
 	  .help = "the migrations this host takes part in (-j: JSON)" },
+	{ .name = "tpm-key", .fn = mig_tpm_key, .args = "",
+	  .help = "the id of this host TPM's deep quote key (for tpm_keys)" },
 	TVMCTL_MIGRATE_PEER_CMD,
 	{ NULL },
 };

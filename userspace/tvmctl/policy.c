@@ -600,6 +600,16 @@ static void policy_print_text(struct tvmctl *ctl, const struct policy *p)
 			}
 			out_array_end(o);
 		}
+		out_array_begin(o, "tpm keys");
+		for (unsigned int i = 0; i < m->ntpm_keys; i++) {
+			for (unsigned int b = 0; b < 32; b++)
+				sprintf(hex + 2 * b, "%02x",
+					m->tpm_keys[i][b]);
+			out_str(o, NULL, NULL, hex);
+		}
+		if (!m->ntpm_keys)
+			out_str(o, NULL, NULL, "none: no deep quote required");
+		out_array_end(o);
 		out_object_end(o);
 	}
 	out_object_end(o);

@@ -30,6 +30,7 @@
 
 #include "attest.h"
 #include "quote_fmt.h"
+#include "tpm.h"
 #include "tvm_log.h"
 #include "tvmctl.h"
 
@@ -121,29 +122,6 @@ static int fetch_log(struct tvm_nl *nl, struct quote_state *st,
 	return ret;
 }
 
-/* Run @argv with stdout to /dev/null; 0 when it exits 0, else -EIO. */
-static int run(char *const argv[])
-{
-	int status, fd;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		fd = open("/dev/null", O_WRONLY);
-		if (fd >= 0)
-			dup2(fd, STDOUT_FILENO);
-		execvp(argv[0], argv);
-		fprintf(stderr, "tvmctl: running %s: %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
-}
-
 static void path(char *buf, size_t len, const char *dir, const char *name)
 {
 	snprintf(buf, len, "%s/%s", dir, name);
@@ -151,59 +129,23 @@ static void path(char *buf, size_t len, const char *dir, const char *name)
 
 /*
  * The deep quote: the host TPM quotes DEEP_PCR_LIST with qualifying data
- * SHA-256(quote.msg), signed by a restricted RSA signing key that is a
- * primary of the endorsement hierarchy: its template is fixed, so the TPM
- * derives the same key every time, and a verifier can pin tpm-ak.pem.
+ * SHA-256(quote.msg), signed by the fixed-template key of tpm.h, so a
+ * verifier can pin tpm-ak.pem.
  */
 static int deep_quote(const struct tvmctl *ctl, const char *dir,
 		      const struct quote_state *st)
 {
-	char work[] = "/tmp/tvmctl-deep.XXXXXX", ctx[64], qual[65];
 	char pem[4096], msg[4096], sig[4096], pcrs[4096];
 	uint8_t digest[32];
-	const char *step;
-	int ret;
 
 	if (qf_hash(TVM_BANK_SHA256, st->q.attest, st->q.attest_len, digest))
 		return tvmctl_err(TVMCTL_ERR, "%s: hashing the quote failed",
 				  ctl->name);
-	format_hex(digest, sizeof(digest), qual);
-	if (!mkdtemp(work))
-		return tvmctl_err(TVMCTL_ERR, "%s: temporary directory: %s",
-				  ctl->name, strerror(errno));
-	snprintf(ctx, sizeof(ctx), "%s/ak.ctx", work);
 	path(pem, sizeof(pem), dir, deep_files[DEEP_AK].name);
 	path(msg, sizeof(msg), dir, deep_files[DEEP_MSG].name);
 	path(sig, sizeof(sig), dir, deep_files[DEEP_SIG].name);
 	path(pcrs, sizeof(pcrs), dir, deep_files[DEEP_PCRS].name);
-	{
-		char *primary[] = { "tpm2_createprimary", "-Q", "-C", "e",
-			"-G", "rsa2048:rsassa-sha256:null", "-g", "sha256",
-			"-a", "fixedtpm|fixedparent|sensitivedataorigin|"
-			      "userwithauth|restricted|sign|noda",
-			"-c", ctx, "-f", "pem", "-o", pem, NULL };
-		char *flush[] = { "tpm2_flushcontext", "-Q", "-t", NULL };
-		char *quote[] = { "tpm2_quote", "-Q", "-c", ctx, "-l",
-			DEEP_PCR_LIST, "-q", qual, "-m", msg, "-s", sig,
-			"-o", pcrs, "-g", "sha256", NULL };
-
-		step = "tpm2_createprimary";
-		ret = run(primary);
-		if (!ret) {
-			/* Without a resource manager the TPM keeps it loaded. */
-			run(flush);
-			step = "tpm2_quote";
-			ret = run(quote);
-			run(flush);
-		}
-	}
-	unlink(ctx);
-	rmdir(work);
-	if (ret)
-		return tvmctl_err(TVMCTL_ERR, "%s: deep quote: %s failed "
-				  "(TPM2TOOLS_TCTI=%s)", ctl->name, step,
-				  getenv("TPM2TOOLS_TCTI") ?: "unset");
-	return 0;
+	return tpm_deep_quote(ctl, DEEP_PCR_LIST, digest, pem, msg, sig, pcrs);
 }
 
 /* The files, then quote.json; a message and TVMCTL_ERR on failure. */

@@ -376,13 +376,17 @@
  *    TVM_A_MIG_BLOB: the PREPARE blob
  *
  * TVM_CMD_MIGRATE_EXPORT (source): check a PREPARE blob against the
- * %TVM_MIGRATION_KEYRING keyring and the VM's policy (its migration
- * section), freeze the VM (no extend, no KVM_RUN), log the migration in its
- * PCR 15 and write its sealed, signed state.
+ * %TVM_MIGRATION_KEYRING keyring, and its deep quote if one is given,
+ * and the VM's policy (its migration section), freeze the VM (no extend,
+ * no KVM_RUN), log the migration in its PCR 15 and write its sealed,
+ * signed state.
  *
  *    selector
  *    TVM_A_MIG_BLOB: the PREPARE blob
  *    TVM_A_MIG_FD: where the EXPORT blob goes
+ *    TVM_A_MIG_DEEP (optional; required by a policy that lists
+ *    %TVM_A_MIGP_TPM_KEY): the destination TPM's quote of its platform
+ *    PCRs for this PREPARE blob
  *
  * replies TVM_A_MIG_ID and TVM_A_MIG_SIZE (the EXPORT blob's bytes).
  *
@@ -488,9 +492,11 @@
  * truncated; EPROTONOSUPPORT a blob version this module does not take;
  * EKEYREJECTED a signature that does not verify (tampered); ENOKEY a
  * signer not in %TVM_MIGRATION_KEYRING; EXDEV made for another host, VM or
- * migration; ENOENT no such migration here (out of order); ESTALE a
+ * migration, or a deep quote of another PREPARE blob or other platform
+ * values; ENOENT no such migration here (out of order); ESTALE a
  * migration that ended or an id already used (replayed); EPERM a
- * destination the VM's policy does not allow.  The table in
+ * destination the VM's policy does not allow, or a deep quote it requires
+ * missing or signed by a TPM key it does not list.  The table in
  * Documentation/migration.rst gives the errno of each action in each state.
  *
  * and those given with each command above.  A policy that breaks a rule
@@ -507,7 +513,7 @@
  *
  * Documentation/abi.rst lists what each version added.
  */
-#define TVM_ABI_VERSION 10
+#define TVM_ABI_VERSION 11
 
 /**
  * TVM_SECURITYFS_DIR - name of tvm's directory under securityfs
@@ -1095,6 +1101,9 @@ enum tvm_cmd {
  * @TVM_A_VM_MIGRATION: u32, enum tvm_mig_state: where the VM is in a
  *	migration: %TVM_MIG_S_FROZEN or %TVM_MIG_S_GONE on the source,
  *	%TVM_MIG_D_IMPORTED on the destination before COMMIT (replies)
+ * @TVM_A_MIG_DEEP: binary, at most %TVM_MIG_DEEP_MAX bytes: a deep quote
+ *	of the destination's hardware TPM for a PREPARE blob (MIGRATE_EXPORT;
+ *	Documentation/migration.rst, "The deep quote")
  * @__TVM_A_MAX: internal
  */
 enum tvm_attr {
@@ -1151,6 +1160,7 @@ enum tvm_attr {
 	TVM_A_MIG_PEER,
 	TVM_A_MIG_EXPIRES,
 	TVM_A_VM_MIGRATION,
+	TVM_A_MIG_DEEP,
 	__TVM_A_MAX
 };
 #define TVM_A_MAX		(__TVM_A_MAX - 1)
@@ -1638,6 +1648,10 @@ enum tvm_flow_attr {
 #define TVM_MIGRATION_KEYRING	".tvm_migration"
 /** TVM_MIGP_PEERS_MAX - peers a policy's migration section lists */
 #define TVM_MIGP_PEERS_MAX	16
+/** TVM_MIGP_TPM_KEYS_MAX - TPM keys a policy's migration section lists */
+#define TVM_MIGP_TPM_KEYS_MAX	8
+/** TVM_MIG_DEEP_MAX - largest deep quote (%TVM_A_MIG_DEEP) */
+#define TVM_MIG_DEEP_MAX	2048
 
 /**
  * enum tvm_mig_role - a host's part in a migration
@@ -1692,12 +1706,17 @@ enum tvm_mig_state {
  * @TVM_A_MIGP_PLATFORM: nested, enum tvm_migp_pcr_attr: the accepted
  *	values of one of the destination's platform PCRs (0-7, SHA-256);
  *	at most one per PCR.  A PCR not listed is not judged
+ * @TVM_A_MIGP_TPM_KEY: binary, 32: a TPM key that may vouch for a
+ *	destination's platform, by id (SHA-256 of its DER RSAPublicKey); at
+ *	most %TVM_MIGP_TPM_KEYS_MAX, none twice.  With any, EXPORT requires a
+ *	deep quote (%TVM_A_MIG_DEEP) signed by one of them
  * @__TVM_A_MIGP_MAX: internal
  */
 enum tvm_migp_attr {
 	TVM_A_MIGP_UNSPEC,
 	TVM_A_MIGP_PEER,
 	TVM_A_MIGP_PLATFORM,
+	TVM_A_MIGP_TPM_KEY,
 	__TVM_A_MIGP_MAX
 };
 #define TVM_A_MIGP_MAX		(__TVM_A_MIGP_MAX - 1)
