@@ -128,8 +128,9 @@ modules_install:
 
 install: modules_install install-userspace
 
-# tvmctl, its man page, tvm.service and what it reads.  /etc/tvm/tvm.conf
-# is the administrator's: an existing one is kept.
+# tvmctl, its man page, tvm.service and what it reads, and the libvirt
+# hook (in libvirt's directory form, beside any other hook).
+# /etc/tvm/tvm.conf is the administrator's: an existing one is kept.
 install-userspace: tvmctl
 	install -D -m 755 $(BUILD)/tvmctl $(DESTDIR)$(SBINDIR)/tvmctl
 	install -D -m 644 Documentation/tvmctl.8 $(DESTDIR)$(MANDIR)/man8/tvmctl.8
@@ -141,6 +142,8 @@ install-userspace: tvmctl
 	chmod 644 $(DESTDIR)$(UNITDIR)/tvm.service
 	install -D -m 644 packaging/modprobe-tvm.conf \
 		$(DESTDIR)$(SYSCONFDIR)/modprobe.d/tvm.conf
+	install -D -m 755 packaging/libvirt-hook \
+		$(DESTDIR)$(SYSCONFDIR)/libvirt/hooks/qemu.d/tvm
 	install -d -m 755 $(DESTDIR)$(SYSCONFDIR)/tvm/policies \
 		$(DESTDIR)$(SYSCONFDIR)/tvm/owner-keys \
 		$(DESTDIR)$(SYSCONFDIR)/tvm/migration-peers
