@@ -14,7 +14,9 @@
 #                   from the transition table in Documentation/migration.rst
 #   make model      check the migration model with spin (tests/model/)
 #   make fuzz       run each fuzz target (tests/fuzz/) for FUZZ_SECONDS (60)
-#   make install    install the modules, tvmctl and its man page
+#   make install    install the modules, tvmctl, its man page, tvm.service
+#                   and /etc/tvm (Documentation/install.rst)
+#   make dkms       the same, with the modules built and kept by DKMS
 #   make C=1        the same build, with sparse over the kernel code
 #
 # KDIR: kernel build tree (default: the running kernel's, else the newest
@@ -23,7 +25,13 @@
 KDIR ?= $(shell $(CURDIR)/scripts/kver kdir)
 BUILD := $(CURDIR)/build
 PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/lib/tvm
 MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR ?= /lib/systemd/system
+VERSION := $(shell sed -n 's/^\#define TVM_VERSION "\(.*\)"/\1/p' kernel/core/version.h)
+DKMS_SRC = $(DESTDIR)/usr/src/tvm-$(VERSION)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 
@@ -109,18 +117,62 @@ doc-examples: deps
 checkpatch: deps
 	scripts/checkpatch
 
+# Debian's kernel signs modules at install only with its own key, which a
+# host does not have: without that key they go unsigned (DKMS signs its
+# builds with its own key instead).  depmod, so modprobe finds them.
 modules_install:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		$(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=) \
+		modules_install
+	$(if $(DESTDIR),,depmod -a $(shell scripts/kver kver))
 
-install: modules_install
-	install -D -m 755 $(BUILD)/tvmctl $(DESTDIR)$(PREFIX)/sbin/tvmctl
+install: modules_install install-userspace
+
+# tvmctl, its man page, tvm.service and what it reads, and the libvirt
+# hook (in libvirt's directory form, beside any other hook).
+# /etc/tvm/tvm.conf is the administrator's: an existing one is kept.
+install-userspace: tvmctl
+	install -D -m 755 $(BUILD)/tvmctl $(DESTDIR)$(SBINDIR)/tvmctl
 	install -D -m 644 Documentation/tvmctl.8 $(DESTDIR)$(MANDIR)/man8/tvmctl.8
+	install -D -m 755 packaging/tvm-start $(DESTDIR)$(LIBEXECDIR)/tvm-start
+	install -d $(DESTDIR)$(UNITDIR)
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
+		-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' packaging/tvm.service.in \
+		> $(DESTDIR)$(UNITDIR)/tvm.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/tvm.service
+	install -D -m 644 packaging/modprobe-tvm.conf \
+		$(DESTDIR)$(SYSCONFDIR)/modprobe.d/tvm.conf
+	install -D -m 755 packaging/libvirt-hook \
+		$(DESTDIR)$(SYSCONFDIR)/libvirt/hooks/qemu.d/tvm
+	install -d -m 755 $(DESTDIR)$(SYSCONFDIR)/tvm/policies \
+		$(DESTDIR)$(SYSCONFDIR)/tvm/owner-keys \
+		$(DESTDIR)$(SYSCONFDIR)/tvm/migration-peers
+	[ -e $(DESTDIR)$(SYSCONFDIR)/tvm/tvm.conf ] || \
+		install -m 644 packaging/tvm.conf $(DESTDIR)$(SYSCONFDIR)/tvm/tvm.conf
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then \
+		systemctl daemon-reload && systemctl enable tvm.service && \
+		echo "tvm.service enabled: 'systemctl start tvm' or reboot"; \
+	fi
+
+# The module sources DKMS builds from: /usr/src/tvm-$(VERSION).
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)
+	cp dkms.conf Kbuild $(DKMS_SRC)/
+	find kernel include \( -name '*.[ch]' ! -name '*.mod.c' -o -name Kbuild \) \
+		-exec cp --parents {} $(DKMS_SRC)/ \;
+
+# DKMS builds the modules for each installed kernel and for each new one.
+dkms: dkms-src install-userspace
+	-dkms remove -m tvm -v $(VERSION) --all > /dev/null 2>&1
+	dkms add -m tvm -v $(VERSION)
+	dkms install -m tvm -v $(VERSION)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/tvm/kmod clean
 	rm -rf $(BUILD)
 
-.PHONY: all modules tvmctl selftests unit fuzz bench-build bench deps check demo doc-examples checkpatch \
+.PHONY: install install-userspace modules_install dkms dkms-src all modules tvmctl selftests unit fuzz bench-build bench deps check demo doc-examples checkpatch \
 	mig-table model \
 	modules_install install clean

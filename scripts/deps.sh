@@ -10,7 +10,8 @@ set -eu
 # Test host: the matching Debian kernel under QEMU with swtpm, an initramfs
 # made from busybox-static, kmod and tpm2-tools.  linux-source-6.1 provides
 # the kselftest harness header the selftests are written against, and
-# checkpatch.pl (run by perl).  util-linux gives the emulated host setpriv.
+# checkpatch.pl (run by perl).  util-linux gives the emulated host setpriv;
+# libxml2-utils its xmllint, which the libvirt hook reads domain XML with.
 # spin checks the migration model (tests/model/).
 PKGS="
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
@@ -19,6 +20,7 @@ PKGS="
 	libnl-genl-3-dev libkeyutils-dev libjson-c-dev libssl-dev libcmocka-dev
 	qemu-system-x86 swtpm swtpm-tools tpm2-tools
 	busybox-static cpio kmod keyutils openssl procps util-linux perl
+	libxml2-utils
 	spin
 "
 

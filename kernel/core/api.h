@@ -90,6 +90,13 @@ void tvm_vm_put(struct tvm_vm *vm);
  */
 bool tvm_vm_incoming(const struct tvm_vm *vm);
 
+/*
+ * Whether a binding named KVM VM @vm: at its creation, or late
+ * (TVM_A_VM_BIND_CREATED).  Never sleeps; a VM bound late is seen bound
+ * only once its new name, UUID and judgement are in place.
+ */
+bool tvm_vm_bound(const struct tvm_vm *vm);
+
 /* @vm's id, for messages. */
 u32 tvm_vm_id(const struct tvm_vm *vm);
 
@@ -100,8 +107,11 @@ u32 tvm_vm_id(const struct tvm_vm *vm);
  */
 struct tvm_vm *tvm_vm_get(struct tvm_vm *vm);
 
-/* @vm's UUID, TVM_UUID_SIZE bytes; fixed while @vm is referenced. */
-const u8 *tvm_vm_uuid(const struct tvm_vm *vm);
+/*
+ * A copy of @vm's UUID.  It changes at most once, before the VM's first
+ * KVM_RUN (a late bind, TVM_A_VM_BIND_CREATED).  Never sleeps.
+ */
+void tvm_vm_uuid(const struct tvm_vm *vm, u8 uuid[TVM_UUID_SIZE]);
 
 /*
  * A new event for @vm on @pcr with @data_len bytes of data copied from

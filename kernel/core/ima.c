@@ -7,6 +7,8 @@
  *               reason=<reason>"
  *   tvm-policy "policy=<selector> gen=<n> sha256=<digest> action=<load|delete>"
  *   tvm-migration "vm=<uuid> name=<name> migration=<id> action=override"
+ *   tvm-bind   "vm=<uuid> name=<name> id=<id> pid=<vmm> was=<old uuid>
+ *               was_name=<old name>"  (a late bind, TVM_A_VM_BIND_CREATED)
  *
  * Without IMA, or without a rule that measures critical data labelled
  * "tvm", nothing is recorded and tvm says so once in the kernel log.
@@ -71,4 +73,18 @@ void tvm_ima_migration(const struct tvm_vm *vm, const u8 *id,
 	record("tvm-migration",
 	       kasprintf(GFP_KERNEL, "vm=%pUb name=%s migration=%16phN action=%s",
 			 vm->uuid, vm->name, id, action));
+}
+
+void tvm_ima_bind(const struct tvm_vm *vm, const char *old_name,
+		  const u8 *old_uuid)
+{
+	char name[TVM_NAME_MAX + 1];
+	u8 uuid[TVM_UUID_SIZE];
+
+	tvm_vm_ident(vm, name, uuid);
+	record("tvm-bind",
+	       kasprintf(GFP_KERNEL,
+			 "vm=%pUb name=%s id=%u pid=%d was=%pUb was_name=%s",
+			 uuid, name, vm->id, READ_ONCE(vm->pid), old_uuid,
+			 old_name));
 }

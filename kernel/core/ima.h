@@ -18,6 +18,10 @@ void tvm_ima_policy(const struct tvm_selector *sel, u64 gen,
 		    const u8 digest[32], const char *action);
 
 /* A migration's @action on @vm (the administrator's override). */
+/* A late bind renamed @vm, which was @old_name, @old_uuid. */
+void tvm_ima_bind(const struct tvm_vm *vm, const char *old_name,
+		  const u8 *old_uuid);
+
 void tvm_ima_migration(const struct tvm_vm *vm, const u8 *id,
 		       const char *action);
 

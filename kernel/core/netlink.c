@@ -102,6 +102,7 @@ static const struct nla_policy bind_policy[TVM_A_MAX + 1] = {
 	[TVM_A_VM_NAME] = { .type = NLA_NUL_STRING, .len = TVM_NAME_MAX },
 	[TVM_A_VM_UUID] = NLA_POLICY_EXACT_LEN(TVM_UUID_SIZE),
 	[TVM_A_MIG_ID] = NLA_POLICY_EXACT_LEN(TVM_MIG_ID_SIZE),
+	[TVM_A_VM_BIND_CREATED] = { .type = NLA_FLAG },
 };
 
 #define MIG_BLOB_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, TVM_MIG_BLOB_MAX)
@@ -229,6 +230,8 @@ static int put_u64(struct sk_buff *skb, int type, u64 v)
 /* The attributes of TVM_CMD_VM_GET's reply. */
 static int fill_vm(struct sk_buff *skb, struct tvm_vm *vm)
 {
+	char name[TVM_NAME_MAX + 1];
+	u8 uuid[TVM_UUID_SIZE];
 	u64 count, bytes, refused;
 	enum tvm_vm_state state;
 	struct nlattr *list;
@@ -267,9 +270,10 @@ unlock:
 	if (ret)
 		return ret;
 
+	tvm_vm_ident(vm, name, uuid);	/* a late bind may rename it */
 	if (nla_put_u32(skb, TVM_A_VM_ID, vm->id) ||
-	    nla_put_string(skb, TVM_A_VM_NAME, vm->name) ||
-	    nla_put(skb, TVM_A_VM_UUID, TVM_UUID_SIZE, vm->uuid) ||
+	    nla_put_string(skb, TVM_A_VM_NAME, name) ||
+	    nla_put(skb, TVM_A_VM_UUID, TVM_UUID_SIZE, uuid) ||
 	    nla_put_u32(skb, TVM_A_VM_BANKS, vm->banks) ||
 	    nla_put_u32(skb, TVM_A_VM_STATE, state) ||
 	    nla_put_u32(skb, TVM_A_VM_LOG_MAX, vm->log_max) ||
@@ -866,6 +870,29 @@ static int vm_bind_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (!attrs[TVM_A_VM_PID])
 		return missing(info, TVM_A_VM_PID, "which process to bind?");
+	if (attrs[TVM_A_VM_BIND_CREATED]) {
+		struct tvm_vm *vm;
+		int ret;
+
+		if (attrs[TVM_A_MIG_ID]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_MIG_ID],
+					    "TVM_A_VM_BIND_CREATED names a VM the process has: no TVM_A_MIG_ID with it");
+			return -EINVAL;
+		}
+		if (!attrs[TVM_A_VM_NAME])
+			return missing(info, TVM_A_VM_NAME,
+				       "a binding needs a name");
+		vm = tvm_vm_bind_created(nla_get_u32(attrs[TVM_A_VM_PID]),
+					 nla_data(attrs[TVM_A_VM_NAME]),
+					 attrs[TVM_A_VM_UUID] ?
+					 nla_data(attrs[TVM_A_VM_UUID]) : NULL,
+					 info->extack);
+		if (IS_ERR(vm))
+			return PTR_ERR(vm);
+		ret = reply_vm(info, vm);
+		tvm_vm_put(vm);
+		return ret;
+	}
 	if (attrs[TVM_A_MIG_ID]) {
 		if (attrs[TVM_A_VM_NAME] || attrs[TVM_A_VM_UUID]) {
 			NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_MIG_ID],

@@ -1151,14 +1151,14 @@ const struct tvm_policy *tvm_policy_for(const struct tvm_vm *vm)
 	struct tvm_policy *p;
 
 	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "a policy lookup needs RCU");
-	memcpy(sel.uuid, vm->uuid, TVM_UUID_SIZE);
+	/* A late bind may rename the VM: look up one consistent copy. */
+	tvm_vm_ident(vm, sel.name, sel.uuid);
 	hash_for_each_possible_rcu(by_uuid, p, hnode, sel_hash(&sel))
-		if (!memcmp(p->sel.uuid, vm->uuid, TVM_UUID_SIZE))
+		if (!memcmp(p->sel.uuid, sel.uuid, TVM_UUID_SIZE))
 			return p;
 	sel.kind = TVM_SEL_NAME;
-	strscpy(sel.name, vm->name, sizeof(sel.name));
 	hash_for_each_possible_rcu(by_name, p, hnode, sel_hash(&sel))
-		if (!strcmp(p->sel.name, vm->name))
+		if (!strcmp(p->sel.name, sel.name))
 			return p;
 	return rcu_dereference(default_policy);
 }
@@ -1475,14 +1475,16 @@ static const char *const df_action_names[] = {
  * its level.
  */
 static void df_sender(const struct tvm_vm *tx, bool host,
-		      struct tvm_df_sender *s)
+		      struct tvm_df_sender *s, char name[TVM_NAME_MAX + 1],
+		      u8 uuid[TVM_UUID_SIZE])
 {
 	memset(s, 0, sizeof(*s));
 	s->host = host;
 	if (!tx)
 		return;
-	s->name = tx->name;
-	s->uuid = tx->uuid;
+	tvm_vm_ident(tx, name, uuid);	/* a late bind may rename it */
+	s->name = name;
+	s->uuid = uuid;
 	s->trust = READ_ONCE(tx->trust);
 	smp_rmb();	/* pairs with smp_wmb() in launch(): trust, then level */
 	s->level = s->trust == TVM_TRUST_TRUSTED ? READ_ONCE(tx->level) : 0;
@@ -1545,9 +1547,11 @@ out:
 void tvm_vm_dataflow(struct tvm_vm *rx, struct tvm_vm *tx, u32 port,
 		     struct tvm_df_verdict *v)
 {
+	char name[TVM_NAME_MAX + 1];
+	u8 uuid[TVM_UUID_SIZE];
 	struct tvm_df_sender s;
 
-	df_sender(tx, !tx, &s);
+	df_sender(tx, !tx, &s, name, uuid);
 	df_judge(rx, &s, port, v);
 }
 EXPORT_SYMBOL_GPL(tvm_vm_dataflow);
@@ -1557,7 +1561,7 @@ void tvm_vm_dataflow_unbound(struct tvm_vm *rx, u32 port,
 {
 	struct tvm_df_sender s;
 
-	df_sender(NULL, false, &s);
+	df_sender(NULL, false, &s, NULL, NULL);
 	df_judge(rx, &s, port, v);
 }
 EXPORT_SYMBOL_GPL(tvm_vm_dataflow_unbound);

@@ -179,10 +179,12 @@ static void put64(struct wbuf *w, u64 v)
 static int signer_name(const struct tvm_vm *vm, u8 out[32])
 {
 	u8 buf[TVM_UUID_SIZE + TVM_NAME_MAX];
-	size_t n = strlen(vm->name);
+	char name[TVM_NAME_MAX + 1];
+	size_t n;
 
-	memcpy(buf, vm->uuid, TVM_UUID_SIZE);
-	memcpy(buf + TVM_UUID_SIZE, vm->name, n);
+	tvm_vm_ident(vm, name, buf);
+	n = strlen(name);
+	memcpy(buf + TVM_UUID_SIZE, name, n);
 	return tvm_bank_hash(TVM_BANK_SHA256, buf, TVM_UUID_SIZE + n, out);
 }
 

@@ -25,6 +25,7 @@
 
 #include "api.h"
 #include "bind.h"
+#include "ima.h"
 #include "registry.h"
 #include "securityfs.h"
 #include "vm.h"
@@ -307,8 +308,10 @@ static int registry_add(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 	}
 	hash_add_rcu(vms_by_name, &vm->name_node, name_hash(vm->name));
 	hash_add_rcu(vms_by_uuid, &vm->uuid_node, uuid_hash(vm->uuid));
-	if (bound)
+	if (bound) {
 		tvm_bind_remove(vm->pid);	/* used once */
+		vm->bound = true;
+	}
 	vm_generation++;
 	ret = 0;
 out:
@@ -418,6 +421,126 @@ int tvm_vm_bind(pid_t nr, const char *name, const u8 *uuid,
 	mutex_unlock(&tvm_registry_lock);
 	put_pid(pid);
 	return ret;
+}
+
+/* The thread group of task @nr (caller's namespace), with a reference. */
+static struct pid *tgid_of(pid_t nr)
+{
+	struct task_struct *task;
+	struct pid *pid = NULL;
+
+	rcu_read_lock();
+	task = pid_task(find_vpid(nr), PIDTYPE_PID);
+	if (task)
+		pid = get_task_pid(task, PIDTYPE_TGID);
+	rcu_read_unlock();
+	return pid;
+}
+
+struct tvm_vm *tvm_vm_bind_created(pid_t nr, const char *name,
+				   const u8 *uuid,
+				   struct netlink_ext_ack *extack)
+{
+	char old_name[TVM_NAME_MAX + 1];
+	u8 id[TVM_UUID_SIZE], old_uuid[TVM_UUID_SIZE];
+	struct tvm_vm *vm, *other;
+	unsigned int nvms;
+	struct pid *pid;
+	pid_t tgid;
+	int ret;
+
+	if (!tvm_vm_name_valid(name, extack))
+		return ERR_PTR(-EINVAL);
+	if (uuid)
+		memcpy(id, uuid, sizeof(id));
+	else
+		generate_random_uuid(id);
+
+	pid = tgid_of(nr);
+	if (!pid) {
+		NL_SET_ERR_MSG(extack, "no such process");
+		return ERR_PTR(-ESRCH);
+	}
+	tgid = pid_nr(pid);	/* tvm_vm.pid is in the initial namespace */
+	put_pid(pid);
+
+	vm = tvm_vm_get_kvm_of(tgid, &nvms);
+	if (!vm) {
+		if (nvms) {
+			NL_SET_ERR_MSG(extack,
+				       "the process has several KVM VMs: which one is meant?");
+			return ERR_PTR(-EBUSY);
+		}
+		NL_SET_ERR_MSG(extack, "the process has no KVM VM (yet)");
+		return ERR_PTR(-ENOENT);
+	}
+	/* Without the lock: saves a rename's grace period on a VM that ran. */
+	if (READ_ONCE(vm->trust) != TVM_TRUST_PENDING) {
+		NL_SET_ERR_MSG(extack,
+			       "the VM ran already (its first KVM_RUN launched it): too late to bind it");
+		ret = -EBUSY;
+		goto err;
+	}
+
+	mutex_lock(&tvm_registry_lock);
+	ret = -ENOENT;
+	if (xa_load(&vms_by_id, vm->id) != vm || vm->unnamed) {
+		NL_SET_ERR_MSG(extack, "the VM is gone");
+		goto unlock;
+	}
+	ret = -EALREADY;
+	if (vm->bound) {
+		NL_SET_ERR_MSG(extack,
+			       "a binding named the VM already; it keeps that name");
+		goto unlock;
+	}
+	ret = -EEXIST;
+	other = find_name(name);
+	if (other && other != vm) {
+		NL_SET_ERR_MSG(extack, "a VM with this name exists");
+		goto unlock;
+	}
+	other = find_uuid(id);
+	if (other && other != vm) {
+		NL_SET_ERR_MSG(extack, "a VM with this UUID exists");
+		goto unlock;
+	}
+	if (tvm_bind_taken(name, NULL)) {
+		NL_SET_ERR_MSG(extack, "a binding (VM_BIND) has this name");
+		goto unlock;
+	}
+	if (tvm_bind_taken(NULL, id)) {
+		NL_SET_ERR_MSG(extack, "a binding (VM_BIND) has this UUID");
+		goto unlock;
+	}
+
+	/*
+	 * Out of the tables, and a grace period, before the name changes:
+	 * a lookup under RCU compares the old name or does not see the VM,
+	 * never a name being written.
+	 */
+	hash_del_rcu(&vm->name_node);
+	hash_del_rcu(&vm->uuid_node);
+	synchronize_rcu();
+	strscpy(old_name, vm->name, sizeof(old_name));
+	memcpy(old_uuid, vm->uuid, sizeof(old_uuid));
+	ret = tvm_vm_set_ident(vm, name, id, extack);
+	hash_add_rcu(vms_by_name, &vm->name_node, name_hash(vm->name));
+	hash_add_rcu(vms_by_uuid, &vm->uuid_node, uuid_hash(vm->uuid));
+	if (!ret) {
+		/* After the rename: tvm_vm_bound()'s readers launch by it. */
+		smp_store_release(&vm->bound, true);
+		vm_generation++;
+	}
+unlock:
+	mutex_unlock(&tvm_registry_lock);
+	if (ret)
+		goto err;
+	tvm_ima_bind(vm, old_name, old_uuid);
+	return vm;
+err:
+	tvm_vm_put(vm);
+	return ERR_PTR(ret);
 }
 
 struct tvm_vm *tvm_vm_create_restored(struct tvm_vm *vm,
@@ -556,6 +679,13 @@ struct tvm_vm *tvm_vm_get_kvm_of(pid_t tgid, unsigned int *nr)
 }
 EXPORT_SYMBOL_GPL(tvm_vm_get_kvm_of);
 
+bool tvm_vm_bound(const struct tvm_vm *vm)
+{
+	/* Pairs with smp_store_release() in tvm_vm_bind_created(). */
+	return smp_load_acquire(&vm->bound);
+}
+EXPORT_SYMBOL_GPL(tvm_vm_bound);
+
 u32 tvm_vm_id(const struct tvm_vm *vm)
 {
 	return vm->id;
@@ -579,9 +709,11 @@ struct tvm_vm *tvm_vm_get(struct tvm_vm *vm)
 }
 EXPORT_SYMBOL_GPL(tvm_vm_get);
 
-const u8 *tvm_vm_uuid(const struct tvm_vm *vm)
+void tvm_vm_uuid(const struct tvm_vm *vm, u8 uuid[TVM_UUID_SIZE])
 {
-	return vm->uuid;
+	char name[TVM_NAME_MAX + 1];
+
+	tvm_vm_ident(vm, name, uuid);
 }
 EXPORT_SYMBOL_GPL(tvm_vm_uuid);
 

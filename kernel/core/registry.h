@@ -37,6 +37,21 @@ int tvm_vm_bind(pid_t nr, const char *name, const u8 *uuid,
 		struct netlink_ext_ack *extack);
 
 /*
+ * The late bind (TVM_A_VM_BIND_CREATED): KVM VM that the thread group of
+ * process @nr (caller's namespace) created already, its only one, takes
+ * @name and @uuid (NULL: random) and the policy they select, as if a
+ * binding had named it at its creation (tvm_vm_set_ident()).  It must
+ * still be PENDING, never adopted, never named by a binding.  The VM with
+ * a reference, or an ERR_PTR with @extack set: -EINVAL bad name, -ESRCH
+ * no such process, -ENOENT it has no KVM VM, -EBUSY it has several or
+ * the VM ran (launched, adopted, migrating), -EALREADY a binding named it
+ * already, -EEXIST a VM or binding has @name or @uuid.  Recorded in IMA.
+ */
+struct tvm_vm *tvm_vm_bind_created(pid_t nr, const char *name,
+				   const u8 *uuid,
+				   struct netlink_ext_ack *extack);
+
+/*
  * Migration.  tvm_vm_create_restored(): put the restored VM @vm
  * (tvm_vm_mig_restore(), whose reference it takes) in the registry; the
  * VM with a reference for the caller, or an ERR_PTR (-EEXIST its name or

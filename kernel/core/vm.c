@@ -754,6 +754,7 @@ struct tvm_vm *tvm_vm_alloc(const struct tvm_vm_params *p,
 	vm->log_max_bytes = tvm_log_max_bytes;
 	kref_init(&vm->ref);	/* the registry's, once the VM is linked */
 	mutex_init(&vm->lock);
+	seqlock_init(&vm->ident_lock);
 	xa_init(&vm->log);
 	vm->state = TVM_VM_ACTIVE;
 	vm->trust = TVM_TRUST_PENDING;
@@ -806,6 +807,84 @@ int tvm_vm_extend_data(struct tvm_vm *vm, u32 pcr, u32 type,
 	return tvm_vm_extend(vm, ev);
 }
 EXPORT_SYMBOL_GPL(tvm_vm_extend_data);
+
+void tvm_vm_ident(const struct tvm_vm *vm, char name[TVM_NAME_MAX + 1],
+		  u8 uuid[TVM_UUID_SIZE])
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqbegin(&vm->ident_lock);
+		memcpy(name, vm->name, TVM_NAME_MAX + 1);
+		memcpy(uuid, vm->uuid, TVM_UUID_SIZE);
+	} while (read_seqretry(&vm->ident_lock, seq));
+	name[TVM_NAME_MAX] = '\0';
+}
+
+/*
+ * Judge again, against the policy that selects @vm now, the events it
+ * logged so far, as each extend judged them when it happened
+ * (check_event()): before launch, that is each PCR 8-12 event against its
+ * level's allow-list.  What was noted before is forgotten, but a full
+ * log, which no policy forgives.
+ */
+static void recheck_pending_locked(struct tvm_vm *vm)
+{
+	const struct tvm_event *ev;
+	u64 seq;
+
+	lockdep_assert_held(&vm->lock);
+	vm->nreasons = 0;
+	vm->noted = false;
+	vm->policy_gen = 0;
+	if (vm->state == TVM_VM_LOG_FULL) {
+		vm->noted = true;
+		strscpy(vm->reasons[vm->nreasons++], "event log is full",
+			sizeof(vm->reasons[0]));
+	}
+	for (seq = 0; seq < vm->log_count; seq++) {
+		ev = xa_load(&vm->log, seq);
+		if (ev)
+			check_event(vm, ev);
+	}
+}
+
+int tvm_vm_set_ident(struct tvm_vm *vm, const char *name, const u8 *uuid,
+		     struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	mutex_lock(&vm->lock);
+	ret = -ENOENT;
+	if (vm->dead) {
+		NL_SET_ERR_MSG(extack, "the VM is gone");
+		goto out;
+	}
+	ret = -EBUSY;
+	if (vm->adopted) {
+		NL_SET_ERR_MSG(extack,
+			       "the VM ran before tvm_kvm was loaded (adopted): it cannot be bound");
+		goto out;
+	}
+	if (READ_ONCE(vm->mig_state) != TVM_MIG_S_NONE) {
+		NL_SET_ERR_MSG(extack, "the VM takes part in a migration");
+		goto out;
+	}
+	if (vm->trust != TVM_TRUST_PENDING) {
+		NL_SET_ERR_MSG(extack,
+			       "the VM ran already (its first KVM_RUN launched it): too late to bind it");
+		goto out;
+	}
+	write_seqlock(&vm->ident_lock);
+	strscpy(vm->name, name, sizeof(vm->name));
+	memcpy(vm->uuid, uuid, TVM_UUID_SIZE);
+	write_sequnlock(&vm->ident_lock);
+	recheck_pending_locked(vm);
+	ret = 0;
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
 
 int tvm_vm_adopt(struct tvm_vm *vm, const char *reason)
 {

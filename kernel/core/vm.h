@@ -16,6 +16,7 @@
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/seqlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -31,8 +32,14 @@ struct tvm_event;
 /**
  * struct tvm_vm - one tvm instance
  * @id: numeric id, from 1; fixed
- * @name: NUL-terminated name; fixed
- * @uuid: UUID; fixed
+ * @name: NUL-terminated name.  Fixed, but for one change: a late bind
+ *	(tvm_vm_set_ident()) of a KVM VM that never ran renames it, under
+ *	tvm_registry_lock, @lock and @ident_lock.  A holder of @lock or
+ *	tvm_registry_lock reads it as it is; any other reader copies it with
+ *	tvm_vm_ident()
+ * @uuid: UUID; as @name
+ * @ident_lock: the seqlock of that one change of @name and @uuid; for the
+ *	readers without @lock (policy lookups under RCU, replies, quotes)
  * @banks: mask of (1 << enum tvm_bank); fixed
  * @log_max: most events @log may hold; fixed
  * @log_max_bytes: most bytes @log may use; fixed
@@ -93,11 +100,16 @@ struct tvm_event;
  * @unnamed: @name and @uuid are out of the registry's tables: a host that
  *	is both ends of one migration gave them to the imported copy
  *	(tvm_vm_unname()); under tvm_registry_lock
+ * @bound: a KVM VM whose name and UUID a binding gave, at its creation
+ *	or late (TVM_A_VM_BIND_CREATED); written under tvm_registry_lock
+ *	(late: with smp_store_release(), after the rename), read without
+ *	it by tvm_vm_bound()
  */
 struct tvm_vm {
 	u32 id;
 	char name[TVM_NAME_MAX + 1];
 	u8 uuid[TVM_UUID_SIZE];
+	seqlock_t ident_lock;
 	u32 banks;
 	u32 log_max;
 	u64 log_max_bytes;
@@ -136,6 +148,7 @@ struct tvm_vm {
 
 	u8 mig_state;
 	bool unnamed;
+	bool bound;
 };
 
 /**
@@ -218,6 +231,24 @@ int tvm_vm_seed(struct tvm_vm *vm, struct netlink_ext_ack *extack);
  */
 bool tvm_vm_name_valid(const char *name, struct netlink_ext_ack *extack);
 void tvm_vm_put(struct tvm_vm *vm);
+
+/*
+ * A consistent copy of @vm's name and UUID, for a reader that holds
+ * neither @vm->lock nor tvm_registry_lock.  Never sleeps.
+ */
+void tvm_vm_ident(const struct tvm_vm *vm, char name[TVM_NAME_MAX + 1],
+		  u8 uuid[TVM_UUID_SIZE]);
+/*
+ * The late bind (TVM_A_VM_BIND_CREATED), under tvm_registry_lock, with @vm
+ * out of the registry's name and UUID tables: give KVM VM @vm @name and
+ * @uuid, if it is still PENDING, never adopted and not in a migration
+ * (else -EBUSY, or -ENOENT dead, with @extack set), and judge the events
+ * it logged so far against the policy its new name selects, as if it had
+ * been bound at its creation: the mismatches the old name's policy noted
+ * are forgotten (a full log is not).  Nothing changes on failure.
+ */
+int tvm_vm_set_ident(struct tvm_vm *vm, const char *name, const u8 *uuid,
+		     struct netlink_ext_ack *extack);
 
 /*
  * Log @ev (its digests already computed for every bank of @vm) and extend

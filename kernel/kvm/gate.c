@@ -6,9 +6,52 @@
  * run out of the guest.
  */
 
+#include <linux/jiffies.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/sched/signal.h>
 
 #include "tvm_kvm.h"
+
+/*
+ * libvirt's qemu hook cannot bind a VM before QEMU creates it (there is
+ * no QEMU yet), and its "started" hook, where QEMU's pid is known, runs
+ * only after libvirt resumed the vCPUs (qemuProcessFinishStartup()).  So
+ * on a host that starts VMs with libvirt, the first KVM_RUN of a VM that
+ * no binding named waits, before anything is measured or judged, until a
+ * late bind (TVM_A_VM_BIND_CREATED) names it, at most this long; then it
+ * is launched by whatever name it has.  0 (the default): no wait.
+ */
+static unsigned int hold_unbound_ms;
+module_param(hold_unbound_ms, uint, 0644);
+MODULE_PARM_DESC(hold_unbound_ms,
+		 "Milliseconds the first KVM_RUN of a VM no binding named waits for a late bind (libvirt hook); 0: none (default)");
+
+/*
+ * The hold: poll (every 10 ms) for the late bind, which is rare, brief
+ * and made by another process; killable.  -EINTR when the VMM is killed
+ * meanwhile (libvirt kills QEMU when its hook fails).
+ */
+static int tk_hold_unbound(struct tk_vm *tk)
+{
+	unsigned int ms = READ_ONCE(hold_unbound_ms);
+	unsigned long end;
+
+	if (!ms || tvm_vm_bound(tk->vm))
+		return 0;
+	end = jiffies + msecs_to_jiffies(ms);
+	while (!tvm_vm_bound(tk->vm)) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		if (time_after(jiffies, end)) {
+			pr_info_ratelimited("VM %u: not bound within hold_unbound_ms (%u ms): launched as it is\n",
+					    tvm_vm_id(tk->vm), ms);
+			break;
+		}
+		schedule_timeout_killable(msecs_to_jiffies(10));
+	}
+	return 0;
+}
 
 /*
  * The launch, once per VM, in the first KVM_RUN of any of its vCPUs:
@@ -26,6 +69,12 @@ static int tk_launch(struct tk_vm *tk)
 	if (mutex_lock_killable(&tk->launch_lock))
 		return -EINTR;
 	if (!tk->launched) {
+		/* Waited for under the lock: the other vCPUs wait with it. */
+		ret = tk_hold_unbound(tk);
+		if (ret) {
+			mutex_unlock(&tk->launch_lock);
+			return ret;
+		}
 		ret = tk_measure_slots(tk);
 		if (ret) {
 			snprintf(reason, sizeof(reason),

@@ -269,7 +269,7 @@ static void flow_event(struct tv_flow *f, u32 flags, u64 offset, u64 len,
 		flags |= TVM_EV_FLOW_LATE;
 	ev.flags = cpu_to_le32(flags);
 	if (f->tx)
-		memcpy(ev.sender, tvm_vm_uuid(f->tx), TVM_UUID_SIZE);
+		tvm_vm_uuid(f->tx, ev.sender);
 	memcpy(ev.sha256, sha256, sizeof(ev.sha256));
 	ret = tvm_vm_extend_data(f->rx, TVM_PCR_DATAFLOW, TVM_EV_FLOW, &ev,
 				 sizeof(ev));

@@ -19,6 +19,10 @@
  *    does not hold up VM_MEASURE or the VM's destruction.
  *  - Lifecycle: 200 VMs leave no instance; a SIGKILLed VMM leaves none;
  *    four vCPUs starting at once are measured once, before any runs.
+ *  - The late bind (ABI 11, TVM_A_VM_BIND_CREATED): a VM created unbound
+ *    and not run yet (QEMU -S under libvirt) takes a name, a UUID and
+ *    their policy, which judges its first KVM_RUN and the events it
+ *    logged before the bind; every refusal, with its errno.
  *
  * Each guest first increments a counter in its memory, so a VM that ran
  * any guest code before it was measured, or after it was refused, shows.
@@ -53,11 +57,30 @@
 #define SLOT3_DATA	0x2000		/* a random page, offset in slot 3 */
 #define SEED		0x74766d6b766dULL
 
+#define HOLD_PARAM "/sys/module/tvm_kvm/parameters/hold_unbound_ms"
+
+/* tvm_kvm's hold_unbound_ms; 0 or -errno. */
+static int set_hold_ms(unsigned int ms)
+{
+	char buf[16];
+	int fd, len, ret = 0;
+
+	fd = open(HOLD_PARAM, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = snprintf(buf, sizeof(buf), "%u", ms);
+	if (write(fd, buf, len) != len)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 FIXTURE(kvm) {
 	struct tnl nl;
 	bool have_nl;
 	struct kvm_vm vm;
 	char policy[2][TVM_NAME_MAX + 1];	/* names to delete */
+	bool hold_set;		/* tvm_kvm's hold_unbound_ms to reset */
 };
 
 FIXTURE_SETUP(kvm)
@@ -82,6 +105,8 @@ FIXTURE_TEARDOWN(kvm)
 
 	if (self->vm.kvm >= 0)
 		kvm_vm_destroy(&self->vm);
+	if (self->hold_set)
+		set_hold_ms(0);
 	for (i = 0; i < 2; i++)
 		if (self->have_nl && self->policy[i][0])
 			tk_policy_delete(&self->nl, self->policy[i]);
@@ -1874,5 +1899,474 @@ TEST_F_TIMEOUT(kvm, vcpus_starting_at_once_are_measured_once, 60)
 	EXPECT_NE((uint32_t)TVM_TRUST_PENDING, v.trust);
 	tvm_log_free(&log);
 }
+
+/* --- the late bind (ABI 11) ------------------------------------------- */
+
+struct late_reply {
+	struct tk_vm v;
+	uint8_t uuid[TVM_UUID_SIZE];
+};
+
+static int late_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct late_reply *r = arg;
+	const struct nlattr *a;
+
+	tk_vm_parse(h, &r->v);
+	if ((a = tmsg_attr(h, TVM_A_VM_UUID)) &&
+	    tattr_len(a) == TVM_UUID_SIZE)
+		memcpy(r->uuid, tattr_data(a), TVM_UUID_SIZE);
+	return 0;
+}
+
+/*
+ * VM_BIND with TVM_A_VM_BIND_CREATED: the VM process @pid created already
+ * is @name (and @uuid, unless NULL); the reply's VM into @r (may be NULL).
+ */
+static int late_bind(struct tnl *nl, uint32_t pid, const char *name,
+		     const uint8_t *uuid, struct late_reply *r)
+{
+	struct late_reply ignored;
+	struct tmsg m;
+
+	if (!r)
+		r = &ignored;
+	memset(r, 0, sizeof(*r));
+	tmsg_init(&m, nl, TVM_CMD_VM_BIND, 0);
+	tmsg_put_u32(&m, TVM_A_VM_PID, pid);
+	if (name)
+		tmsg_put_str(&m, TVM_A_VM_NAME, name);
+	if (uuid)
+		tmsg_put(&m, TVM_A_VM_UUID, uuid, TVM_UUID_SIZE);
+	tmsg_put(&m, TVM_A_VM_BIND_CREATED, NULL, 0);
+	return tnl_call(nl, &m, late_cb, r);
+}
+
+/* VM_GET of the VM named @name: 0 or -errno. */
+static int vm_get_by_name(struct tnl *nl, const char *name)
+{
+	struct tmsg m;
+
+	tmsg_init(&m, nl, TVM_CMD_VM_GET, 0);
+	tmsg_put_str(&m, TVM_A_VM_NAME, name);
+	return tnl_call(nl, &m, NULL, NULL);
+}
+
+/* Wait (5 s at most) until this process has no KVM VM instance left. */
+static int no_vm_left(struct tnl *nl)
+{
+	struct tk_scan s;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (tk_scan(nl, getpid(), &s))
+			return -EIO;
+		if (!s.of_pid)
+			return 0;
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * The VM is built unbound (kvm-<pid>-<n>), then bound late, under an
+ * enforcing policy for its new name accepting the good image: it has the
+ * name and UUID, stays PENDING, and its first KVM_RUN, judged by that
+ * policy, lets it run TRUSTED.  The UUID finds it; the old name does not.
+ */
+TEST_F(kvm, late_bind_names_a_vm_before_it_runs)
+{
+	uint8_t good[32], uuid[TVM_UUID_SIZE] = { 0x1a, 0x7e, 0xb1 };
+	char old[TVM_NAME_MAX + 1];
+	struct late_reply r;
+	struct tk_vm v;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, good_pcr9(good));
+	ASSERT_EQ(0, no_vm_left(&self->nl));
+	snprintf(self->policy[0], sizeof(self->policy[0]), "kh-%d-late",
+		 getpid());
+	ASSERT_EQ(0, tk_policy_load(&self->nl, self->policy[0],
+				    TVM_POLICY_ENFORCE, good, NULL, 0))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, build_vm_of(self, &v));
+	ASSERT_EQ(0, strncmp(v.name, "kvm-", 4)) TH_LOG("name %s", v.name);
+	snprintf(old, sizeof(old), "%s", v.name);
+
+	ASSERT_EQ(0, late_bind(&self->nl, getpid(), self->policy[0], uuid,
+			       &r))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(v.id, r.v.id);
+	EXPECT_STREQ(self->policy[0], r.v.name);
+	EXPECT_EQ(0, memcmp(uuid, r.uuid, TVM_UUID_SIZE));
+	EXPECT_TRUST(TVM_TRUST_PENDING, r.v);
+	EXPECT_EQ(0, r.v.nreasons);
+
+	/* Found by its new name and UUID, not by the old name. */
+	EXPECT_EQ(-ENOENT, vm_get_by_name(&self->nl, old));
+	EXPECT_EQ(0, vm_get_by_name(&self->nl, self->policy[0]));
+
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+	ASSERT_EQ(0, kvm_vm_run(&self->vm, 0));
+	EXPECT_EQ((uint32_t)KVM_EXIT_HLT, self->vm.vcpu[0].run->exit_reason);
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+
+	/* It ran: too late now, even for another name. */
+	EXPECT_EQ(-EBUSY, late_bind(&self->nl, getpid(), "kh-late-again",
+				       NULL, NULL));
+}
+
+/* Bound late under an enforcing policy, a tampered image never runs. */
+TEST_F(kvm, late_bind_enforce_refuses_a_tampered_image)
+{
+	uint8_t good[32];
+	struct tk_vm v;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, good_pcr9(good));
+	ASSERT_EQ(0, no_vm_left(&self->nl));
+	snprintf(self->policy[0], sizeof(self->policy[0]), "kh-%d-latet",
+		 getpid());
+	ASSERT_EQ(0, tk_policy_load(&self->nl, self->policy[0],
+				    TVM_POLICY_ENFORCE, good, NULL, 0));
+	ASSERT_EQ(0, build_vm_of(self, &v));
+	tamper(&self->vm);
+	ASSERT_EQ(0, late_bind(&self->nl, getpid(), self->policy[0], NULL,
+			       NULL))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(-EACCES, kvm_vm_run(&self->vm, 0));
+	EXPECT_EQ(0, counter(&self->vm));
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_STREQ(self->policy[0], v.name);
+	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+}
+
+/*
+ * The events the VM logged before the bind (its VMM_EXE in PCR 8, at
+ * creation, when no policy selected it) are judged against the new
+ * name's policy at the bind, as if bound at creation: a policy whose vmm
+ * level names another digest of this VMM notes the mismatch right away
+ * (what the libvirt hook reports), and enforce refuses the first KVM_RUN.
+ */
+TEST_F(kvm, late_bind_judges_events_logged_before_it)
+{
+	char exe[4096];
+	struct late_reply r;
+	uint8_t d[32];
+	struct tk_vm v;
+	ssize_t len;
+
+	if (_metadata->skip)
+		return;
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ASSERT_LT(0, len);
+	exe[len] = '\0';
+	ASSERT_EQ(0, hash_file(exe, TVM_BANK_SHA256, d));
+	d[0] ^= 0xff;	/* another VMM than this one */
+	snprintf(self->policy[0], sizeof(self->policy[0]), "kh-%d-latev",
+		 getpid());
+	ASSERT_EQ(0, vmm_policy(&self->nl, self->policy[0],
+				TVM_POLICY_ENFORCE, exe, d))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, build_vm_of(self, &v));
+	EXPECT_EQ(0, v.nreasons);
+
+	ASSERT_EQ(0, late_bind(&self->nl, getpid(), self->policy[0], NULL,
+			       &r))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_TRUST(TVM_TRUST_PENDING, r.v);
+	EXPECT_NE(NULL, strstr(tvm_reasons(r.v.reasons, r.v.nreasons),
+			       "pcr 8 event"))
+		TH_LOG("reasons: %s", tvm_reasons(r.v.reasons, r.v.nreasons));
+
+	EXPECT_EQ(-EACCES, kvm_vm_run(&self->vm, 0));
+	EXPECT_EQ(0, counter(&self->vm));
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+}
+
+/* A sleeping child (no VM), killed with us; its pid or -1. */
+static pid_t late_sleeper(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+/*
+ * Every refusal, each with its errno and message, and none of them
+ * changes the VM: ESRCH, ENOENT (no KVM VM), EINVAL (no name, a bad one,
+ * with a migration id), EEXIST (a VM's name or UUID, a binding's name),
+ * EALREADY (bound at creation, or late already), EBUSY (two VMs; ran).
+ */
+TEST_F(kvm, late_bind_refusals)
+{
+	uint8_t uuid[TVM_UUID_SIZE] = { 0x1a, 0x7e, 0xde };
+	uint8_t mig[TVM_MIG_ID_SIZE] = { 1 };
+	static struct tk_event cfg[32];
+	struct kvm_vm second;
+	struct tk_vm v, w;
+	uint32_t other;
+	struct tmsg m;
+	pid_t kid;
+	int n = 0;
+
+	if (_metadata->skip)
+		return;
+	EXPECT_EQ(-ESRCH, late_bind(&self->nl, 0x7ffffff0u, "kh-late-x",
+				    NULL, NULL));
+	EXPECT_EXTACK("no such process");
+	kid = late_sleeper();
+	ASSERT_LT(0, kid);
+	EXPECT_EQ(-ENOENT, late_bind(&self->nl, kid, "kh-late-x", NULL,
+				     NULL));
+	EXPECT_EXTACK("no KVM VM");
+	kill(kid, SIGKILL);
+	waitpid(kid, NULL, 0);
+	EXPECT_EQ(-ENOENT, late_bind(&self->nl, getpid(), "kh-late-x", NULL,
+				     NULL));
+
+	ASSERT_EQ(0, build_vm_of(self, &v));
+	EXPECT_EQ(-EINVAL, late_bind(&self->nl, getpid(), NULL, NULL, NULL));
+	EXPECT_EXTACK("needs a name");
+	EXPECT_EQ(-EINVAL, late_bind(&self->nl, getpid(), "bad name", NULL,
+				     NULL));
+	EXPECT_EXTACK("may only hold");
+	tmsg_init(&m, &self->nl, TVM_CMD_VM_BIND, 0);
+	tmsg_put_u32(&m, TVM_A_VM_PID, getpid());
+	tmsg_put(&m, TVM_A_MIG_ID, mig, sizeof(mig));
+	tmsg_put(&m, TVM_A_VM_BIND_CREATED, NULL, 0);
+	EXPECT_EQ(-EINVAL, tnl_call(&self->nl, &m, NULL, NULL));
+	EXPECT_EXTACK("no TVM_A_MIG_ID");
+	/* A flag attribute with a payload: the strict policy refuses it. */
+	tmsg_init(&m, &self->nl, TVM_CMD_VM_BIND, 0);
+	tmsg_put_u32(&m, TVM_A_VM_PID, getpid());
+	tmsg_put_str(&m, TVM_A_VM_NAME, "kh-late-x");
+	tmsg_put_u32(&m, TVM_A_VM_BIND_CREATED, 1);
+	EXPECT_EQ(-ERANGE, tnl_call(&self->nl, &m, NULL, NULL));
+
+	/* A name or UUID another VM has, a name a binding waits with. */
+	ASSERT_EQ(0, tvm_vm_create(&self->nl, "kh-late-taken", 0, 0, &other));
+	EXPECT_EQ(-EEXIST, late_bind(&self->nl, getpid(), "kh-late-taken",
+				     NULL, NULL));
+	EXPECT_EXTACK("a VM with this name exists");
+	kid = late_sleeper();
+	ASSERT_LT(0, kid);
+	ASSERT_EQ(0, tvm_vm_bind(&self->nl, kid, "kh-late-waits", uuid));
+	EXPECT_EQ(-EEXIST, late_bind(&self->nl, getpid(), "kh-late-waits",
+				     NULL, NULL));
+	EXPECT_EXTACK("a binding (VM_BIND) has this name");
+	EXPECT_EQ(-EEXIST, late_bind(&self->nl, getpid(), "kh-late-y", uuid,
+				     NULL));
+	EXPECT_EXTACK("a binding (VM_BIND) has this UUID");
+	kill(kid, SIGKILL);
+	waitpid(kid, NULL, 0);
+
+	/* None of the refusals renamed it. */
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &w));
+	EXPECT_STREQ(v.name, w.name);
+
+	/* Once bound, late or not, a VM keeps its name. */
+	ASSERT_EQ(0, late_bind(&self->nl, getpid(), "kh-late-y", NULL, NULL))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(-EALREADY, late_bind(&self->nl, getpid(), "kh-late-z",
+				       NULL, NULL));
+	EXPECT_EXTACK("named the VM already");
+	/* Its own name again is no exception. */
+	EXPECT_EQ(-EALREADY, late_bind(&self->nl, getpid(), "kh-late-y",
+				       NULL, NULL));
+
+	/* Two VMs: which one? */
+	ASSERT_EQ(0, build_vm(&second, 1, cfg, &n));
+	EXPECT_EQ(-EBUSY, late_bind(&self->nl, getpid(), "kh-late-two",
+				    NULL, NULL));
+	EXPECT_EXTACK("several KVM VMs");
+	kvm_vm_destroy(&second);
+	tvm_vm_delete(&self->nl, other);
+}
+
+/* A VM bound at its creation (tvmctl launch) cannot be bound again. */
+TEST_F(kvm, late_bind_refuses_a_vm_bound_at_creation)
+{
+	struct tk_vm v;
+
+	if (_metadata->skip)
+		return;
+	snprintf(self->policy[0], sizeof(self->policy[0]), "kh-%d-early",
+		 getpid());
+	ASSERT_EQ(0, tk_vm_bind(&self->nl, getpid(), self->policy[0]));
+	ASSERT_EQ(0, build_vm_of(self, &v));
+	EXPECT_STREQ(self->policy[0], v.name);
+	EXPECT_EQ(-EALREADY, late_bind(&self->nl, getpid(), "kh-early-2",
+				       NULL, NULL));
+	EXPECT_EXTACK("named the VM already");
+	self->policy[0][0] = '\0';	/* no policy to delete */
+}
+
+/* A VM that ran (launched at its first KVM_RUN) is refused: EBUSY. */
+TEST_F(kvm, late_bind_refuses_a_vm_that_ran)
+{
+	struct tk_vm v;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, build_vm_of(self, &v));
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+	EXPECT_EQ(-EBUSY, late_bind(&self->nl, getpid(), "kh-late-ran", NULL,
+				    NULL));
+	EXPECT_EXTACK("ran already");
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_NE(0, strcmp("kh-late-ran", v.name));
+}
+
+/* A vCPU's KVM_RUN in a thread of its own, and what it returned. */
+struct late_run {
+	struct kvm_vm *vm;
+	pthread_t t;
+	int ret;
+	volatile bool done;
+};
+
+static void *late_run_main(void *arg)
+{
+	struct late_run *r = arg;
+
+	r->ret = kvm_vm_run(r->vm, 0);
+	r->done = true;
+	return NULL;
+}
+
+/*
+ * With hold_unbound_ms (libvirt's case: its hook binds only after the
+ * vCPUs were let run), the first KVM_RUN of an unbound VM waits, before
+ * any guest instruction and before the launch, until a late bind names
+ * it; then the new name's policy judges it: the good image runs TRUSTED,
+ * a tampered one is refused (EACCES) without running an instruction.
+ */
+TEST_F(kvm, late_bind_hold_waits_for_the_bind)
+{
+	struct late_run run = { .vm = &self->vm };
+	uint8_t good[32];
+	struct tk_vm v;
+	int k;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, good_pcr9(good));
+	ASSERT_EQ(0, no_vm_left(&self->nl));
+	ASSERT_EQ(0, set_hold_ms(20000)) TH_LOG("%s", HOLD_PARAM);
+	self->hold_set = true;
+	snprintf(self->policy[0], sizeof(self->policy[0]), "kh-%d-hold",
+		 getpid());
+	ASSERT_EQ(0, tk_policy_load(&self->nl, self->policy[0],
+				    TVM_POLICY_ENFORCE, good, NULL, 0));
+	for (k = 0; k < 2; k++) {
+		char name[TVM_NAME_MAX + 8];
+
+		snprintf(name, sizeof(name), "%s%s", self->policy[0],
+			 k ? "-bad" : "");
+		if (k) {
+			snprintf(self->policy[1], sizeof(self->policy[1]),
+				 "%.*s", TVM_NAME_MAX, name);
+			ASSERT_EQ(0, tk_policy_load(&self->nl, name,
+						    TVM_POLICY_ENFORCE, good,
+						    NULL, 0));
+		}
+		ASSERT_EQ(0, build_vm_of(self, &v));
+		if (k)
+			tamper(&self->vm);
+		run.done = false;
+		ASSERT_EQ(0, pthread_create(&run.t, NULL, late_run_main,
+					    &run));
+		usleep(500000);
+		/* Held: nothing ran, nothing was launched. */
+		EXPECT_FALSE(run.done);
+		EXPECT_EQ(0, counter(&self->vm));
+		ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+		EXPECT_TRUST(TVM_TRUST_PENDING, v);
+
+		ASSERT_EQ(0, late_bind(&self->nl, getpid(), name, NULL, NULL))
+			TH_LOG("%s", self->nl.extack);
+		ASSERT_EQ(0, pthread_join(run.t, NULL));
+		ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+		EXPECT_STREQ(name, v.name);
+		if (!k) {
+			EXPECT_EQ(0, run.ret);
+			EXPECT_EQ('t', kvm_vm_out_byte(self->vm.vcpu[0].run,
+						       KVM_T_PORT));
+			EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+		} else {
+			EXPECT_EQ(-EACCES, run.ret);
+			EXPECT_EQ(0, counter(&self->vm));
+			EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+		}
+		kvm_vm_destroy(&self->vm);
+		self->vm.kvm = self->vm.fd = -1;
+		ASSERT_EQ(0, no_vm_left(&self->nl));
+	}
+}
+
+/*
+ * No bind within hold_unbound_ms: the VM is launched by the name it has
+ * (here under no policy), and a late bind after that is refused (EBUSY),
+ * which the libvirt hook turns into a failed start.
+ */
+TEST_F(kvm, late_bind_hold_ends_without_a_bind)
+{
+	struct timespec t0, t1;
+	struct tk_vm v;
+	double s;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, set_hold_ms(700));
+	self->hold_set = true;
+	ASSERT_EQ(0, build_vm_of(self, &v));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	EXPECT_LE(0.7, s) TH_LOG("KVM_RUN returned after %.3f s", s);
+	ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+	EXPECT_NE((uint32_t)TVM_TRUST_PENDING, v.trust);
+	EXPECT_EQ(-EBUSY, late_bind(&self->nl, getpid(), "kh-late-toolate",
+				    NULL, NULL));
+}
+
+
+static int unprivileged_late_bind(uint32_t pid)
+{
+	struct tnl nl;
+
+	if (tnl_open(&nl))
+		return 1;
+	if (!tvm_refused_cap(&nl, late_bind(&nl, pid, "kh-late-unpriv", NULL,
+					    NULL)))
+		return 2;
+	return 0;
+}
+
+/* As a user without CAP_SYS_ADMIN: EPERM, and the VM keeps its name. */
+TEST_F(kvm, late_bind_needs_cap_sys_admin)
+{
+	struct tk_vm v;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, build_vm_of(self, &v));
+	EXPECT_EQ(0, as_unprivileged_user(unprivileged_late_bind, getpid()));
+	EXPECT_EQ(0, late_bind(&self->nl, getpid(), "kh-late-unpriv", NULL,
+			       NULL))
+		TH_LOG("%s", self->nl.extack);
+}
+
 
 TEST_HARNESS_MAIN

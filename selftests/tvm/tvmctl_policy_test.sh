@@ -7,7 +7,8 @@
 # and turned untrusted by a later mismatch, enforce mode refusing a
 # launch, the owner's higher revision and signed delete taken while an
 # older revision and an unsigned delete are not, tvmctl monitor seeing it
-# all, and bad policy files refused before anything reaches the kernel.
+# all, bad policy files refused before anything reaches the kernel, and
+# `policy load --check`, which checks a file as load does and loads nothing.
 
 . "$(dirname "$0")/ktap.sh"
 
@@ -23,9 +24,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ktap_plan 9
+ktap_plan 10
 if [ ! -d /sys/kernel/security/tvm ] || ! command -v keyctl > /dev/null; then
-	for i in 1 2 3 4 5 6 7 8 9; do
+	for i in 1 2 3 4 5 6 7 8 9 10; do
 		ktap_skip "tvmctl_policy_$i" "tvm.ko or keyctl missing"
 	done
 	ktap_finish
@@ -157,6 +158,21 @@ if expect_status 1 "$tvmctl" policy delete name=pol-a && grep -q "pinned" err &&
 	ktap_pass tvmctl_policy_owner_revisions_and_signed_delete
 else
 	ktap_fail tvmctl_policy_owner_revisions_and_signed_delete "$(cat out err)"
+fi
+
+# --check: a good file passes and is not loaded; a bad one and a signed
+# one without its signature fail, as tvm.service relies on.
+printf '{"version": 1, "selector": {"name": "pol-c"}, "mode": "audit"}\n' > c.json
+cp a.json nosig.json
+if expect_status 0 "$tvmctl" policy load --check c.json &&
+   grep -q "name=pol-c" out && grep -q "signed: no" out &&
+   expect_status 1 "$tvmctl" policy show name=pol-c &&
+   expect_status 2 "$tvmctl" policy load --check typo.json &&
+   expect_status 2 "$tvmctl" policy load --check nosig.json &&
+   grep -q "no signature" err; then
+	ktap_pass tvmctl_policy_load_check_loads_nothing
+else
+	ktap_fail tvmctl_policy_load_check_loads_nothing "$(cat out err)"
 fi
 
 ktap_finish

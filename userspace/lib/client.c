@@ -240,6 +240,26 @@ int tvm_client_vm_bind(struct tvm_nl *nl, pid_t pid, const char *name,
 	return send_msg(nl, msg, ret, NULL, NULL);
 }
 
+int tvm_client_vm_bind_created(struct tvm_nl *nl, pid_t pid, const char *name,
+			       const uint8_t uuid[TVM_UUID_SIZE],
+			       struct vm_info *vm)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = tvm_nl_new(nl, TVM_CMD_VM_BIND, false, &msg);
+	if (ret)
+		return ret;
+	ret = tvm_nl_put_u32(msg, TVM_A_VM_PID, (uint32_t)pid);
+	if (!ret)
+		ret = tvm_nl_put_str(msg, TVM_A_VM_NAME, name);
+	if (!ret)
+		ret = tvm_nl_put(msg, TVM_A_VM_UUID, uuid, TVM_UUID_SIZE);
+	if (!ret)
+		ret = tvm_nl_put(msg, TVM_A_VM_BIND_CREATED, NULL, 0);
+	return send_msg(nl, msg, ret, on_vm, vm);
+}
+
 struct file_reply {
 	uint32_t *id;
 	uint64_t *seq;

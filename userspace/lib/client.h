@@ -89,6 +89,13 @@ int tvm_client_vm_delete(struct tvm_nl *nl, const struct vm_sel *sel,
 int tvm_client_vm_bind(struct tvm_nl *nl, pid_t pid, const char *name,
 		       const uint8_t uuid[TVM_UUID_SIZE]);
 /*
+ * The late bind (ABI 11): the KVM VM @pid created already, which never
+ * ran, takes @name and @uuid; the VM of the reply into @vm.
+ */
+int tvm_client_vm_bind_created(struct tvm_nl *nl, pid_t pid, const char *name,
+			       const uint8_t uuid[TVM_UUID_SIZE],
+			       struct vm_info *vm);
+/*
  * Hand tvm the open file @fd to measure into PCR 9 of the VM @sel under
  * @name; the VM's id and the event's sequence number come back.
  */

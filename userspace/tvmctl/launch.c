@@ -85,6 +85,15 @@ static int random_uuid(uint8_t uuid[TVM_UUID_SIZE])
 }
 
 /*
+ * --policy FILE [--sig SIG] for the VM @name (@uuid, or NULL): parsed,
+ * its selector checked or filled in (fix_selector()), encoded and its
+ * signature read, into a new *@pf to send with policy_file_send().
+ */
+static int policy_prepare(struct tvmctl *ctl, const char *policy,
+			  const char *sig, const char *name,
+			  const uint8_t *uuid, struct policy_file **pfp);
+
+/*
  * The policy file's selector must be the VM's (its name, or its UUID
  * when --uuid gave one), or absent: then it becomes the UUID if given,
  * else the name.  A signed policy must name its VM itself, since the
@@ -316,21 +325,8 @@ int launch_main(struct tvmctl *ctl, int argc, char **argv)
 	cmd = argv + optind;
 
 	if (policy) {
-		pf = calloc(1, sizeof(*pf));
-		if (!pf)
-			return tvmctl_err(TVMCTL_ERR, "out of memory");
-		ret = policy_file_parse(ctl, policy, POLICY_PARSE_SEL_OPTIONAL,
-					pf);
-		if (ret) {
-			free(pf);
-			return ret;
-		}
-		ret = fix_selector(ctl, policy, &pf->p, name,
-				   has_uuid ? uuid : NULL);
-		if (!ret)
-			ret = policy_file_encode(ctl, policy, pf);
-		if (!ret)
-			ret = policy_file_sig(ctl, policy, sig, pf);
+		ret = policy_prepare(ctl, policy, sig, name,
+				     has_uuid ? uuid : NULL, &pf);
 		if (ret)
 			goto out;
 	}
@@ -429,6 +425,142 @@ out:
 		if (rep[i] >= 0)
 			close(rep[i]);
 	}
+	tvm_nl_close(nl);
+	policy_free(&reply);
+	if (pf) {
+		policy_file_free(pf);
+		free(pf);
+	}
+	return ret;
+}
+
+static int policy_prepare(struct tvmctl *ctl, const char *policy,
+			  const char *sig, const char *name,
+			  const uint8_t *uuid, struct policy_file **pfp)
+{
+	struct policy_file *pf;
+	int ret;
+
+	*pfp = NULL;
+	pf = calloc(1, sizeof(*pf));
+	if (!pf)
+		return tvmctl_err(TVMCTL_ERR, "out of memory");
+	ret = policy_file_parse(ctl, policy, POLICY_PARSE_SEL_OPTIONAL, pf);
+	if (ret) {
+		free(pf);
+		return ret;
+	}
+	ret = fix_selector(ctl, policy, &pf->p, name, uuid);
+	if (!ret)
+		ret = policy_file_encode(ctl, policy, pf);
+	if (!ret)
+		ret = policy_file_sig(ctl, policy, sig, pf);
+	*pfp = pf;	/* freed by the caller, on failure too */
+	return ret;
+}
+
+/*
+ * tvmctl vm bind PID --name NAME: the late bind (ABI 11).  The KVM VM
+ * that process PID created already, and that never ran (a VMM started
+ * paused: QEMU -S, as libvirt starts it), takes NAME, a UUID and the
+ * policy they select, as if `tvmctl launch` had bound it at creation.
+ *
+ * Unlike launch, the policy is loaded before the bind: the VM has logged
+ * events already (its configuration, PCR 12), and the bind judges them
+ * against the policy its new name selects at that moment.  A policy
+ * loaded after the bind would judge only what comes next.  So a bind
+ * that fails leaves the policy loaded, as `tvmctl policy load` would.
+ */
+int vm_bind_main(struct tvmctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "uuid", required_argument, NULL, 'u' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "sig", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = NULL, *policy = NULL, *sig = NULL, *arg;
+	uint8_t uuid[TVM_UUID_SIZE];
+	struct policy reply = { 0 };
+	struct policy_file *pf = NULL;
+	struct tvm_nl *nl = NULL;
+	bool has_uuid = false;
+	struct vm_info vm;
+	char *end;
+	long pid;
+	int c, ret, err;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			name = optarg;
+			break;
+		case 'u':
+			if (tvmctl_parse_uuid(ctl, optarg, uuid))
+				return TVMCTL_USAGE;
+			has_uuid = true;
+			break;
+		case 'p':
+			policy = optarg;
+			break;
+		case 's':
+			sig = optarg;
+			break;
+		default:
+			return tvmctl_opt_default(ctl, c, argv);
+		}
+	}
+	ret = tvmctl_args(ctl, argc, argv, 1, &arg);
+	if (ret)
+		return ret;
+	errno = 0;
+	pid = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || pid < 1 || pid > INT32_MAX)
+		return tvmctl_err(TVMCTL_USAGE, "%s: bad process id '%s'",
+				  ctl->name, arg);
+	if (!name)
+		return tvmctl_err(TVMCTL_USAGE, "%s: --name NAME is required",
+				  ctl->name);
+	if (tvmctl_parse_vm_name(ctl, name))
+		return TVMCTL_USAGE;
+	if (sig && !policy)
+		return tvmctl_err(TVMCTL_USAGE, "%s: --sig needs --policy",
+				  ctl->name);
+	if (policy) {
+		ret = policy_prepare(ctl, policy, sig, name,
+				     has_uuid ? uuid : NULL, &pf);
+		if (ret)
+			goto out;
+	}
+	if (!has_uuid && (err = random_uuid(uuid))) {
+		ret = tvmctl_err(TVMCTL_ERR, "%s: a random UUID: %s",
+				 ctl->name, strerror(-err));
+		goto out;
+	}
+
+	ret = tvmctl_nl_open(ctl, &nl);
+	if (ret)
+		goto out;
+	if (pf) {
+		ret = policy_file_send(nl, pf, &reply);
+		if (ret) {
+			ret = tvmctl_nl_err(ctl, nl, ret, "loading '%s'",
+					    policy);
+			goto out;
+		}
+	}
+	ret = tvm_client_vm_bind_created(nl, (pid_t)pid, name, uuid, &vm);
+	if (ret) {
+		ret = tvmctl_nl_err(ctl, nl, ret,
+				    "binding the KVM VM of pid %ld to '%s'",
+				    pid, name);
+		goto out;
+	}
+	vm_print(ctl, &vm);
+out:
 	tvm_nl_close(nl);
 	policy_free(&reply);
 	if (pf) {

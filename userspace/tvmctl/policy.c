@@ -405,11 +405,13 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "sig", required_argument, NULL, 's' },
+		{ "check", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char hex[2 * POLICY_DIGEST_SIZE + 1];
 	char sel[PARSE_UUID_STR_LEN + TVM_NAME_MAX + 8];
+	bool check = false;
 	uint8_t digest[POLICY_DIGEST_SIZE];
 	const char *sig_file = NULL, *file;
 	struct policy reply = { 0 };
@@ -422,6 +424,9 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 		switch (c) {
 		case 's':
 			sig_file = optarg;
+			break;
+		case 'c':
+			check = true;
 			break;
 		default:
 			return tvmctl_opt_default(ctl, c, argv);
@@ -447,6 +452,26 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 	ret = policy_file_digest(ctl, enc, digest);
 	if (ret)
 		goto out;
+	format_hex(digest, sizeof(digest), hex);
+	/*
+	 * --check: everything tvmctl can check without the kernel, nothing
+	 * sent (tvm.service checks every policy before it loads any).
+	 */
+	if (check) {
+		if (enc->p.has_key && !enc->sig) {
+			ret = tvmctl_err(TVMCTL_USAGE,
+					 "%s: %s: an owner_key and no signature",
+					 ctl->name, file);
+			goto out;
+		}
+		out_object_begin(ctl->out, NULL);
+		sel_print(ctl, &enc->p.sel);
+		out_str(ctl->out, "digest", NULL, hex);
+		out_bool(ctl->out, "signed", NULL, enc->sig != NULL);
+		out_object_end(ctl->out);
+		ret = TVMCTL_OK;
+		goto out;
+	}
 
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
@@ -455,7 +480,6 @@ static int policy_load(struct tvmctl *ctl, int argc, char **argv)
 	if (ret)
 		goto err;
 
-	format_hex(digest, sizeof(digest), hex);
 	out_object_begin(ctl->out, NULL);
 	sel_print(ctl, &reply.sel);
 	out_int(ctl->out, "generation", NULL, (int64_t)reply.gen);
@@ -852,7 +876,8 @@ const struct tvmctl_cmd policy_cmds[] = {
 	{ .name = "load", .fn = policy_load, .args = "FILE",
 	  .help = "load a policy, replacing the one with its selector",
 	  .opts = "  --sig SIG   its owner's signature (default: FILE.sig if the\n"
-		  "              policy has an owner_key and FILE.sig exists)\n" },
+		  "              policy has an owner_key and FILE.sig exists)\n"
+		  "  --check     check FILE (and read SIG) as load does, load nothing\n" },
 	{ .name = "show", .fn = policy_show, .args = "[SELECTOR]",
 	  .help = "show a policy, or all" },
 	{ .name = "delete", .fn = policy_delete,

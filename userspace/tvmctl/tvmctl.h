@@ -206,6 +206,8 @@ int policy_file_send(struct tvm_nl *nl, const struct policy_file *pf,
 void policy_file_free(struct policy_file *pf);
 
 int launch_main(struct tvmctl *ctl, int argc, char **argv);
+/* tvmctl vm bind PID --name NAME (launch.c, with launch's policy code). */
+int vm_bind_main(struct tvmctl *ctl, int argc, char **argv);
 int measure_main(struct tvmctl *ctl, int argc, char **argv);
 int measure_file_main(struct tvmctl *ctl, int argc, char **argv);
 

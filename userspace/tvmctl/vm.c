@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tvmctl vm create|list|show|delete|launch: the VMs tvm keeps PCR banks for.
+ * tvmctl vm create|list|show|delete|launch|bind: the VMs tvm keeps PCR
+ * banks for (bind is in launch.c, beside the binding it shares code with).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -279,6 +280,15 @@ const struct tvmctl_cmd vm_cmds[] = {
 	  .help = "delete a VM, its PCRs and its log" },
 	{ .name = "launch", .fn = vm_launch, .args = "VM",
 	  .help = "check a VM against its policy, decide its trust" },
+	{ .name = "bind", .fn = vm_bind_main, .args = "PID --name NAME",
+	  .help = "name the KVM VM process PID created, before it first runs",
+	  .opts = "  --name NAME    the VM's new name (required)\n"
+		  "  --uuid UUID    its UUID (default: random)\n"
+		  "  --policy FILE  load FILE as its policy first; its selector\n"
+		  "                 must be NAME or --uuid, or absent\n"
+		  "  --sig SIG      the policy's signature (default FILE.sig if\n"
+		  "                 the policy has an owner_key)\n"
+		  "               The VM must not have run (QEMU -S: paused).\n" },
 	{ .name = NULL },
 };
 

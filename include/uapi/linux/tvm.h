@@ -97,6 +97,16 @@
  *    UUID, its whole state); ENOENT no such imported migration, EBUSY a
  *    VMM has it already
  *    TVM_A_VM_UUID (default: random; not with TVM_A_MIG_ID)
+ *    TVM_A_VM_BIND_CREATED (ABI 11; not with TVM_A_MIG_ID): a late bind.
+ *    The KVM VM the process created already, its only one, takes the
+ *    name and UUID, and the policy they select, as if bound at its
+ *    creation; the reply is the VM, as TVM_CMD_VM_GET.  It must never
+ *    have run: still PENDING (its first KVM_RUN, which launches it, has
+ *    not happened), not adopted, not migrating.  ENOENT the process has
+ *    no KVM VM; EBUSY it has several, or the VM ran; EALREADY a binding
+ *    named the VM already; EEXIST a VM or a binding has the name or UUID.
+ *    Recorded in IMA ("tvm-bind"); the VM's log is unchanged
+ *    (Documentation/kvm.rst, "Late binding").
  *
  * TVM_CMD_VM_MEASURE: measure the VM's runtime ranges (its policy's
  * %TVM_A_POLICY_RUNTIME) now, as tvm_kvm's timer does.  EOPNOTSUPP when
@@ -1104,6 +1114,8 @@ enum tvm_cmd {
  * @TVM_A_MIG_DEEP: binary, at most %TVM_MIG_DEEP_MAX bytes: a deep quote
  *	of the destination's hardware TPM for a PREPARE blob (MIGRATE_EXPORT;
  *	Documentation/migration.rst, "The deep quote")
+ * @TVM_A_VM_BIND_CREATED: flag: TVM_CMD_VM_BIND names the KVM VM the
+ *	process created already, not its next one (ABI 11)
  * @__TVM_A_MAX: internal
  */
 enum tvm_attr {
@@ -1161,6 +1173,7 @@ enum tvm_attr {
 	TVM_A_MIG_EXPIRES,
 	TVM_A_VM_MIGRATION,
 	TVM_A_MIG_DEEP,
+	TVM_A_VM_BIND_CREATED,
 	__TVM_A_MAX
 };
 #define TVM_A_MAX		(__TVM_A_MAX - 1)
