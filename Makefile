@@ -5,6 +5,9 @@
 #   make            build the modules, tvmctl, the selftests and unit tests
 #   make check      install what is missing, build, run every test
 #   make e2e        only the two-host migration test (two emulated hosts)
+#   make host-check only the tests of the real host (tests/host/), building
+#                   its image first when missing
+#   make host-image build the real host's image (scripts/mkhostimage)
 #   make demo       install what is missing, build, walk through tvm in the
 #                   emulated hypervisor host
 #   make bench      run the benchmarks in the emulated host
@@ -97,6 +100,18 @@ e2e: deps
 	tests/e2e/migrate.sh
 
 .PHONY: e2e
+
+# The real hypervisor host: a Debian 12 image with systemd, libvirt, QEMU
+# and DKMS, built once under build/host-image/ (scripts/mkhostimage) and
+# booted by scripts/vm-run --host; scripts/check runs its tests too.
+host-image: deps
+	scripts/mkhostimage
+
+host-check: deps
+	$(MAKE) all
+	tests/host/run
+
+.PHONY: host-image host-check
 
 demo: deps
 	$(MAKE) all

@@ -20,7 +20,7 @@ PKGS="
 	libnl-genl-3-dev libkeyutils-dev libjson-c-dev libssl-dev libcmocka-dev
 	qemu-system-x86 swtpm swtpm-tools tpm2-tools
 	busybox-static cpio kmod keyutils openssl procps util-linux perl
-	libxml2-utils
+	libxml2-utils mmdebstrap e2fsprogs
 	spin
 "
 
