@@ -380,15 +380,6 @@ static int mig_policy(struct tnl *nl, const char *name)
 	return ret;
 }
 
-static int ak_set(struct tnl *nl, const char *desc)
-{
-	struct tmsg m;
-
-	tmsg_init(&m, nl, TVM_CMD_AK_SET, 0);
-	tmsg_put_str(&m, TVM_A_AK_DESC, desc);
-	return tnl_call(nl, &m, NULL, NULL);
-}
-
 /* --- the fixture ------------------------------------------------------------- */
 
 FIXTURE(golden) {
@@ -429,7 +420,7 @@ FIXTURE_SETUP(golden)
 	ASSERT_LT(0, self->ring) TH_LOG("no %s keyring", TVM_MIGRATION_KEYRING);
 	self->peer = tvm_add_key_file(hexid, WORK "/ak.der", self->ring);
 	ASSERT_LT(0, self->peer);
-	ASSERT_EQ(0, ak_set(&self->nl, AK_DESC)) TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, tvm_ak_set(&self->nl, AK_DESC)) TH_LOG("%s", self->nl.extack);
 }
 
 FIXTURE_TEARDOWN(golden)

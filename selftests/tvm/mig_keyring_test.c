@@ -144,9 +144,7 @@ FIXTURE_SETUP(mig_keyring)
 
 	m = malloc(sizeof(*m));
 	ASSERT_NE(NULL, m);
-	tmsg_init(m, &self->nl, TVM_CMD_AK_SET, 0);
-	tmsg_put_str(m, TVM_A_AK_DESC, "tvm-mig-keyring-test:ak");
-	ASSERT_EQ(0, tnl_call(&self->nl, m, NULL, NULL))
+	ASSERT_EQ(0, tvm_ak_set(&self->nl, "tvm-mig-keyring-test:ak"))
 		TH_LOG("%s", self->nl.extack);
 
 	/* This host prepares; the blob is signed by its AK. */

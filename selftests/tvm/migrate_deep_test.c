@@ -232,15 +232,6 @@ static int resign(struct blob *b)
 	return ret;
 }
 
-static int ak_set(struct tnl *nl, const char *desc)
-{
-	struct tmsg m;
-
-	tmsg_init(&m, nl, TVM_CMD_AK_SET, 0);
-	tmsg_put_str(&m, TVM_A_AK_DESC, desc);
-	return tnl_call(nl, &m, NULL, NULL);
-}
-
 FIXTURE(deep) {
 	struct tnl nl;
 	struct tvm_vms vms;
@@ -289,7 +280,7 @@ FIXTURE_SETUP(deep)
 	ring = tvm_keyring_serial(TVM_MIGRATION_KEYRING);
 	ASSERT_LT(0, ring);
 	tvm_add_key_file(hex(id, 32, hexid), WORK "/a.der", ring);
-	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migdeep-test:a"))
+	ASSERT_EQ(0, tvm_ak_set(&self->nl, "tvm-migdeep-test:a"))
 		TH_LOG("%s", self->nl.extack);
 }
 

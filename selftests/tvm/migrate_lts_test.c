@@ -922,7 +922,6 @@ FIXTURE_SETUP(lts)
 {
 	char out[4096], desc[2 * TVM_MIG_HOST_ID_SIZE + 1];
 	long ring;
-	struct tmsg m;
 
 	TVM_SETUP_NL();
 	/* A fresh session keyring, so only this test's keys are seen. */
@@ -939,9 +938,7 @@ FIXTURE_SETUP(lts)
 		TH_LOG("%s", out);
 	ASSERT_LT(0, tvm_add_key_file(AK_DESC, WORK "/ak.pk8",
 				      KEY_SPEC_SESSION_KEYRING));
-	tmsg_init(&m, &self->nl, TVM_CMD_AK_SET, 0);
-	tmsg_put_str(&m, TVM_A_AK_DESC, AK_DESC);
-	ASSERT_EQ(0, tnl_call(&self->nl, &m, NULL, NULL))
+	ASSERT_EQ(0, tvm_ak_set(&self->nl, AK_DESC))
 		TH_LOG("AK_SET: %s", self->nl.extack);
 	ASSERT_EQ(0, ak_host_id(host_id));
 	/* This host is its own peer. */

@@ -366,15 +366,6 @@ static int host_id(const char *k, uint8_t id[32])
 	return len;
 }
 
-static int ak_set(struct tnl *nl, const char *desc)
-{
-	struct tmsg m;
-
-	tmsg_init(&m, nl, TVM_CMD_AK_SET, 0);
-	tmsg_put_str(&m, TVM_A_AK_DESC, desc);
-	return tnl_call(nl, &m, NULL, NULL);
-}
-
 FIXTURE(mig) {
 	struct tnl nl;
 	struct tvm_vms vms;
@@ -414,14 +405,14 @@ FIXTURE_SETUP(mig)
 	ASSERT_LT(0, ring) TH_LOG("no %s keyring", TVM_MIGRATION_KEYRING);
 	tvm_add_key_file(hex(self->host_a, 32, hexid), WORK "/a.der", ring);
 	tvm_add_key_file(hex(self->host_b, 32, hexid), WORK "/b.der", ring);
-	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migrate-test:a"))
+	ASSERT_EQ(0, tvm_ak_set(&self->nl, "tvm-migrate-test:a"))
 		TH_LOG("%s", self->nl.extack);
 }
 
 FIXTURE_TEARDOWN(mig)
 {
 	if (!self->no_tvm) {
-		ak_set(&self->nl, "tvm-migrate-test:a");
+		tvm_ak_set(&self->nl, "tvm-migrate-test:a");
 		tvm_vms_delete(&self->nl, &self->vms);
 		tnl_close(&self->nl);
 	}
@@ -1011,9 +1002,9 @@ TEST_F(mig, cross_host_and_cross_migration_blobs_refused)
 	MIG_VM("mig-cross", &src);
 	MIG_VM("mig-cross2", &src2);
 	/* Host b prepares; host a exports to it. */
-	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migrate-test:b"));
+	ASSERT_EQ(0, tvm_ak_set(&self->nl, "tvm-migrate-test:b"));
 	ASSERT_EQ(0, mig_prepare(&self->nl, 0, id_b, &prep_b));
-	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migrate-test:a"));
+	ASSERT_EQ(0, tvm_ak_set(&self->nl, "tvm-migrate-test:a"));
 	fd = new_file();
 	ASSERT_EQ(0, mig_export(&self->nl, src, prep_b.b, prep_b.len, fd,
 				&size)) TH_LOG("%s", self->nl.extack);
@@ -1029,15 +1020,15 @@ TEST_F(mig, cross_host_and_cross_migration_blobs_refused)
 				NULL));
 
 	/* On b, the blob imports; the COMMIT receipt goes to a only. */
-	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migrate-test:b"));
+	ASSERT_EQ(0, tvm_ak_set(&self->nl, "tvm-migrate-test:b"));
 	ASSERT_EQ(0, mig_import(&self->nl, fd, &dst)) TH_LOG("%s", self->nl.extack);
 	self->vms.id[self->vms.n++] = dst;
 	/* b's receipts are signed by b's key only, never by another. */
-	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migrate-test:a"));
+	ASSERT_EQ(0, tvm_ak_set(&self->nl, "tvm-migrate-test:a"));
 	EXPECT_EQ(-ENOKEY, mig_end(&self->nl, TVM_CMD_MIGRATE_COMMIT, id_b,
 				   NULL, &rcpt));
 	EXPECT_EQ(TVM_MIG_D_IMPORTED, mig_state(&self->nl, id_b, TVM_MIG_DEST));
-	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migrate-test:b"));
+	ASSERT_EQ(0, tvm_ak_set(&self->nl, "tvm-migrate-test:b"));
 	/* b is not a2's destination: a's EXPORT blob for a. */
 	EXPECT_EQ(-EXDEV, mig_import(&self->nl, fd2, NULL));
 	ASSERT_EQ(0, mig_end(&self->nl, TVM_CMD_MIGRATE_COMMIT, id_b, NULL,
@@ -1046,7 +1037,7 @@ TEST_F(mig, cross_host_and_cross_migration_blobs_refused)
 	EXPECT_EQ(-EXDEV, mig_end(&self->nl, TVM_CMD_MIGRATE_COMMIT, NULL,
 				  &rcpt, NULL));
 	EXPECT_EXTACK("another source host");
-	ASSERT_EQ(0, ak_set(&self->nl, "tvm-migrate-test:a"));
+	ASSERT_EQ(0, tvm_ak_set(&self->nl, "tvm-migrate-test:a"));
 	EXPECT_EQ(TVM_MIG_S_FROZEN, mig_state(&self->nl, id_b, TVM_MIG_SOURCE));
 	ASSERT_EQ(0, mig_end(&self->nl, TVM_CMD_MIGRATE_COMMIT, NULL, &rcpt,
 			     NULL)) TH_LOG("%s", self->nl.extack);

@@ -115,6 +115,16 @@ static const char *const tvm_test_bank_name[__TVM_BANK_MAX] = {
 	[TVM_BANK_SM3_256] = "sm3_256",
 };
 
+/* Make the key @desc of the caller's keyrings tvm's attestation key. */
+static inline int tvm_ak_set(struct tnl *nl, const char *desc)
+{
+	struct tmsg m;
+
+	tmsg_init(&m, nl, TVM_CMD_AK_SET, 0);
+	tmsg_put_str(&m, TVM_A_AK_DESC, desc);
+	return tnl_call(nl, &m, NULL, NULL);
+}
+
 /* The serial of the keyring @name, from /proc/keys; -1 if none. */
 static inline long tvm_keyring_serial(const char *name)
 {
