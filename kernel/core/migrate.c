@@ -132,7 +132,7 @@ static void mig_free(struct tvm_mig *m)
 {
 	lockdep_assert_held(&tvm_mig_lock);
 	list_del(&m->node);
-	nmigs--;
+	WRITE_ONCE(nmigs, nmigs - 1);
 	tvm_mig_key_free(m->key);
 	tvm_vm_put(m->vm);
 	kfree(m->receipt);
@@ -153,12 +153,19 @@ static int mig_room(struct netlink_ext_ack *extack)
 	list_for_each_entry(m, &migs, node) {
 		if (mig_ended(m)) {
 			mig_free(m);
+			atomic64_inc(&tvm_stats.mig_evicted);
 			return 0;
 		}
 	}
+	atomic64_inc(&tvm_stats.mig_refused);
 	NL_SET_ERR_MSG(extack,
 		       "TVM_MIG_MAX migrations are under way on this host");
 	return -ENOSPC;
+}
+
+unsigned int tvm_mig_count(void)
+{
+	return READ_ONCE(nmigs);
 }
 
 static struct tvm_mig *mig_new(const u8 *id, enum tvm_mig_role role,
@@ -178,7 +185,7 @@ static void mig_add(struct tvm_mig *m)
 {
 	lockdep_assert_held(&tvm_mig_lock);
 	list_add_tail(&m->node, &migs);
-	nmigs++;
+	WRITE_ONCE(nmigs, nmigs + 1);
 }
 
 /*

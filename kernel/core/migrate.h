@@ -200,6 +200,8 @@ int tvm_policy_migration_allows(struct tvm_vm *vm,
 
 int tvm_migrate_init(void);
 void tvm_migrate_exit(void);
+/* The migration records held now (securityfs stats; read without a lock). */
+unsigned int tvm_mig_count(void);
 
 struct file;
 

@@ -24,6 +24,7 @@
 
 #include <linux/tvm.h>
 
+#include "migrate.h"
 #include "registry.h"
 #include "securityfs.h"
 #include "trust.h"
@@ -73,6 +74,12 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "log_full: %lld\n", atomic64_read(&tvm_stats.log_full));
 	seq_printf(m, "log_refused: %lld\n",
 		   atomic64_read(&tvm_stats.log_refused));
+	seq_printf(m, "migrations: %u\n", tvm_mig_count());
+	seq_printf(m, "max_migrations: %u\n", TVM_MIG_MAX);
+	seq_printf(m, "migrations_evicted: %lld\n",
+		   atomic64_read(&tvm_stats.mig_evicted));
+	seq_printf(m, "migrations_refused: %lld\n",
+		   atomic64_read(&tvm_stats.mig_refused));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

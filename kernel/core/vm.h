@@ -181,6 +181,10 @@ struct tvm_vm_params {
  * @resets: PCR resets
  * @log_full: times a VM's log became full
  * @log_refused: extends and resets refused because a log was full
+ * @mig_evicted: ended migration records dropped to make room for a new
+ *	one (migrate.c); a dropped record no longer gives its receipt again
+ * @mig_refused: PREPAREs and EXPORTs refused with ENOSPC: %TVM_MIG_MAX
+ *	migrations under way (migrate.c)
  *
  * Atomic: counted and read without a lock.
  */
@@ -192,6 +196,8 @@ struct tvm_stats {
 	atomic64_t resets;
 	atomic64_t log_full;
 	atomic64_t log_refused;
+	atomic64_t mig_evicted;
+	atomic64_t mig_refused;
 };
 
 extern struct tvm_stats tvm_stats;

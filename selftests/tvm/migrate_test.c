@@ -1190,6 +1190,7 @@ TEST_F(mig, at_most_mig_max_migrations)
 {
 	struct mig_list *l = malloc(sizeof(*l));
 	static uint8_t ids[TVM_MIG_MAX + 1][16];
+	long long refused, evicted;
 	struct blob prep;
 	int n = 0, i, live = 0;
 
@@ -1199,8 +1200,16 @@ TEST_F(mig, at_most_mig_max_migrations)
 		n++;
 	EXPECT_GT(n, 0);
 	EXPECT_GE(TVM_MIG_MAX, n);
+	/* Hitting the bound is counted in tvm/stats, not only refused. */
+	refused = tk_stat("migrations_refused");
+	evicted = tk_stat("migrations_evicted");
+	ASSERT_LE(0, refused);
+	ASSERT_LE(0, evicted);
 	EXPECT_EQ(-ENOSPC, mig_prepare(&self->nl, 60, NULL, &prep));
 	EXPECT_EXTACK("TVM_MIG_MAX");
+	EXPECT_EQ(refused + 1, tk_stat("migrations_refused"));
+	EXPECT_EQ(TVM_MIG_MAX, tk_stat("migrations"));
+	EXPECT_EQ(TVM_MIG_MAX, tk_stat("max_migrations"));
 	ASSERT_EQ(0, mig_list(&self->nl, l));
 	EXPECT_EQ(TVM_MIG_MAX, l->n);
 	for (i = 0; i < l->n; i++)
@@ -1215,6 +1224,9 @@ TEST_F(mig, at_most_mig_max_migrations)
 				     NULL, &prep));
 	EXPECT_EQ(0, mig_prepare(&self->nl, 60, ids[0], &prep))
 		TH_LOG("%s", self->nl.extack);
+	/* That made room by dropping the oldest ended record. */
+	EXPECT_EQ(evicted + 1, tk_stat("migrations_evicted"));
+	EXPECT_EQ(TVM_MIG_MAX, tk_stat("migrations"));
 	EXPECT_EQ(0, mig_end(&self->nl, TVM_CMD_MIGRATE_ABORT, ids[0], NULL,
 			     &prep));
 	free(l);
