@@ -38,7 +38,7 @@ DKMS_SRC = $(DESTDIR)/usr/src/tvm-$(VERSION)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 
-all: modules tvmctl selftests unit bench-build
+all: modules tvmctl selftests unit bench-build guest
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -77,6 +77,13 @@ mig-table:
 # The migration model and its mutants, with spin (tests/model/run).
 model: deps
 	tests/model/run
+
+# The tiny Linux guest's initramfs (scripts/mkguest): the real host's
+# tests and `make demo` boot it with Debian's kernel.
+guest: $(BUILD)/guest/initrd.img
+
+$(BUILD)/guest/initrd.img: guest/init.c scripts/mkguest
+	scripts/mkguest $@
 
 bench-build:
 	$(MAKE) -C bench
@@ -188,6 +195,6 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/tvm/kmod clean
 	rm -rf $(BUILD)
 
-.PHONY: install install-userspace modules_install dkms dkms-src all modules tvmctl selftests unit fuzz bench-build bench deps check demo doc-examples checkpatch \
+.PHONY: install install-userspace modules_install dkms dkms-src all modules tvmctl selftests unit fuzz bench-build guest bench deps check demo doc-examples checkpatch \
 	mig-table model \
 	modules_install install clean
