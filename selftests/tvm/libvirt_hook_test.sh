@@ -157,7 +157,10 @@ stop_qemu() {
 # names the file).
 cat > "$tmp/etc/policies/lh-good.json" <<EOF
 {"version": 1, "selector": {"name": "lh-good"}, "mode": "enforce",
- "levels": {"vmm": {"events": {"$minivmm": ["sha256:$exe_sha"]}}}}
+ "levels": {"vmm": {"events": {"$minivmm": ["sha256:$exe_sha"]}},
+            "os": {"events": {"kernel": ["sha256:$kernel_sha"],
+                              "initrd": ["sha256:$initrd_sha"],
+                              "cmdline": ["sha256:$cmdline_sha"]}}}}
 EOF
 domain_xml lh-good $uuid_good "$(meta lh-good.json)" > "$tmp/lh-good.xml"
 qemu lh-good

@@ -72,6 +72,8 @@ static const struct ev_case log_a[] = {
 	{ TVM_PCR_VMM, TVM_EV_POLICY, "TVMP-not-a-vmm-event", F(0x99, 0x99), OK,
 	  0 },
 	{ TVM_PCR_VMM, TVM_EV_TVM_VERSION, "tvm", F(0x99, 0x99), OK, 0 },
+	/* tvm_kvm's launch measurement of guest memory, in PCR 9 only */
+	{ TVM_PCR_OS, TVM_EV_SLOT, "slot 0 of a KVM VM", F(0x99, 0x99), OK, 0 },
 	/* levels without an allow-list, and PCRs no level has */
 	{ 10, EXT, "anything", F(0x99, 0x99), OK, 0 },
 	{ 12, EXT, "anything", F(0x99, 0x99), OK, 0 },
@@ -99,6 +101,11 @@ static const struct ev_case bad_a[] = {
 	{ 8, EXT, "seabios", F(0x01, 0x00), UNL, 0 },
 	{ 8, EXT, "qemu", F(0x02, 0x00), BAD, SHA256 },
 	{ 9, EXT, "sm3only", F(0x00, 0x32), BAD, SM3 },
+	/* SLOT is exempt in PCR 9 only; in any other level it is judged */
+	{ 11, TVM_EV_SLOT, "slot 0 of a KVM VM", F(0x41, 0x41), UNL, 0 },
+	{ 8, TVM_EV_SLOT, "seabios", F(0x01, 0x00), UNL, 0 },
+	/* and an event of another type in PCR 9 is not exempt */
+	{ 9, TVM_EV_FILE, "slot 0 of a KVM VM", F(0x11, 0x12), UNL, 0 },
 };
 
 /* policy_a with a VM of sha256 only: the sm3_256 entries check nothing. */
