@@ -26,6 +26,8 @@
  * @uuid: the VM's UUID
  * @vm: an imported VM the process's next KVM VM takes, with a reference;
  *	NULL for a binding of a name and UUID only
+ * @files: the files measured for the VM's PCR 9 (TVM_A_VM_BIND_FILES), or
+ *	NULL; owned by the binding until tvm_bind_remove() hands them over
  */
 struct tvm_binding {
 	struct list_head node;
@@ -33,6 +35,7 @@ struct tvm_binding {
 	char name[TVM_NAME_MAX + 1];
 	u8 uuid[TVM_UUID_SIZE];
 	struct tvm_vm *vm;
+	struct tvm_bind_files *files;
 };
 
 /*
@@ -50,6 +53,7 @@ static void binding_free(struct tvm_binding *b)
 	nbindings--;
 	put_pid(b->pid);
 	tvm_vm_put(b->vm);
+	kfree(b->files);
 	kfree(b);
 }
 
@@ -108,14 +112,18 @@ static struct tvm_binding *find_tgid(pid_t tgid)
 }
 
 static int bind_add(struct pid *pid, const char *name, const u8 *uuid,
-		    struct tvm_vm *vm, struct netlink_ext_ack *extack)
+		    struct tvm_vm *vm, struct tvm_bind_files *files,
+		    struct netlink_ext_ack *extack)
 {
 	struct tvm_binding *b, *new;
 	int ret;
 
 	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
-	if (!new)
+	if (!new) {
+		kfree(files);
 		return -ENOMEM;
+	}
+	new->files = files;	/* freed with @new if it is not added */
 
 	mutex_lock(&tvm_bind_lock);
 	prune();
@@ -151,20 +159,22 @@ static int bind_add(struct pid *pid, const char *name, const u8 *uuid,
 	ret = 0;
 out:
 	mutex_unlock(&tvm_bind_lock);
+	if (new)
+		kfree(new->files);
 	kfree(new);
 	return ret;
 }
 
 int tvm_bind_add(struct pid *pid, const char *name, const u8 *uuid,
-		 struct netlink_ext_ack *extack)
+		 struct tvm_bind_files *files, struct netlink_ext_ack *extack)
 {
-	return bind_add(pid, name, uuid, NULL, extack);
+	return bind_add(pid, name, uuid, NULL, files, extack);
 }
 
 int tvm_bind_add_vm(struct pid *pid, struct tvm_vm *vm,
 		    struct netlink_ext_ack *extack)
 {
-	return bind_add(pid, vm->name, vm->uuid, vm, extack);
+	return bind_add(pid, vm->name, vm->uuid, vm, NULL, extack);
 }
 
 struct tvm_vm *tvm_bind_take_vm(pid_t tgid)
@@ -215,15 +225,20 @@ bool tvm_bind_find(pid_t tgid, char *name, u8 *uuid)
 	return b;
 }
 
-void tvm_bind_remove(pid_t tgid)
+struct tvm_bind_files *tvm_bind_remove(pid_t tgid)
 {
+	struct tvm_bind_files *files = NULL;
 	struct tvm_binding *b;
 
 	mutex_lock(&tvm_bind_lock);
 	b = find_tgid(tgid);
-	if (b)
+	if (b) {
+		files = b->files;
+		b->files = NULL;
 		binding_free(b);
+	}
 	mutex_unlock(&tvm_bind_lock);
+	return files;
 }
 
 bool tvm_bind_taken(const char *name, const u8 *uuid)

@@ -18,13 +18,35 @@ struct netlink_ext_ack;
 struct pid;
 struct tvm_vm;
 
+/**
+ * struct tvm_bind_file - a file a binding measured (TVM_A_VM_BIND_FILES)
+ * @name: the event's name, NUL-terminated
+ * @digests: the file's digest in each bank of %TVM_BANKS_DEFAULT
+ */
+struct tvm_bind_file {
+	char name[TVM_EVENT_NAME_MAX + 1];
+	u8 digests[__TVM_BANK_MAX][TVM_DIGEST_MAX];
+};
+
+/**
+ * struct tvm_bind_files - the files of one binding, logged into PCR 9 of
+ *	its VM when the VM is created, in order
+ * @n: how many, 1-%TVM_BIND_FILES_MAX
+ * @f: the files
+ */
+struct tvm_bind_files {
+	unsigned int n;
+	struct tvm_bind_file f[TVM_BIND_FILES_MAX];
+};
+
 /*
  * Add a binding of @pid (a thread group; the call takes its own
- * reference).  -EEXIST if @pid is bound or @name or @uuid is a binding's,
- * -ENOSPC at TVM_BINDINGS_MAX, with @extack set.
+ * reference), with @files (NULL for none; the binding takes them, and
+ * frees them on failure too).  -EEXIST if @pid is bound or @name or @uuid
+ * is a binding's, -ENOSPC at TVM_BINDINGS_MAX, with @extack set.
  */
 int tvm_bind_add(struct pid *pid, const char *name, const u8 *uuid,
-		 struct netlink_ext_ack *extack);
+		 struct tvm_bind_files *files, struct netlink_ext_ack *extack);
 
 /*
  * A binding of @pid to the imported VM @vm (its name and UUID), which
@@ -46,7 +68,11 @@ bool tvm_bind_holds(const struct tvm_vm *vm);
  * It stays until tvm_bind_remove().
  */
 bool tvm_bind_find(pid_t tgid, char *name, u8 *uuid);
-void tvm_bind_remove(pid_t tgid);
+/*
+ * Drop the binding of @tgid; its files, if it had any, are the caller's
+ * to log and kfree().
+ */
+struct tvm_bind_files *tvm_bind_remove(pid_t tgid);
 
 /* Whether a binding has @name or @uuid; either may be NULL. */
 bool tvm_bind_taken(const char *name, const u8 *uuid);

@@ -4,7 +4,9 @@
  * executable on PCR 8, and files handed over with TVM_CMD_MEASURE_FILE on
  * PCR 9.  Each bank's digest is the file's hash in that bank; IMA's
  * SHA-256 is reused when IMA has one, and the file is read only for the
- * banks that are left.
+ * banks that are left.  A binding's files (TVM_A_VM_BIND_FILES) are hashed
+ * the same way when bound, and logged by tvm_vm_log_file() when their VM
+ * is created.
  */
 
 #include <linux/fs.h>
@@ -69,32 +71,29 @@ out:
 	return ret;
 }
 
-int tvm_vm_measure_file(struct tvm_vm *vm, u32 pcr, u32 type,
-			struct file *file, const char *name, size_t name_len,
-			u64 *seq)
+int tvm_file_digests(struct file *file, u32 banks,
+		     u8 out[][TVM_DIGEST_MAX])
 {
-	u8 digests[__TVM_BANK_MAX][TVM_DIGEST_MAX];
-	u32 banks = vm->banks;
+	if (!S_ISREG(file_inode(file)->i_mode) ||
+	    !(file->f_mode & FMODE_READ))
+		return -EINVAL;
+	if ((banks & BIT(TVM_BANK_SHA256)) &&
+	    ima_sha256(file, out[TVM_BANK_SHA256]))
+		banks &= ~BIT(TVM_BANK_SHA256);
+	return banks ? hash_file(file, banks, out) : 0;
+}
+
+int tvm_vm_log_file(struct tvm_vm *vm, u32 pcr, u32 type, const char *name,
+		    size_t name_len, const u8 digests[][TVM_DIGEST_MAX],
+		    u64 *seq)
+{
 	struct tvm_event *ev;
 	unsigned int b;
 	int ret;
 
-	if (!S_ISREG(file_inode(file)->i_mode) ||
-	    !(file->f_mode & FMODE_READ))
-		return -EINVAL;
 	if (!name_len || name_len > TVM_EVENT_NAME_MAX ||
 	    pcr >= TVM_NUM_PCRS || type == TVM_EV_NO_ACTION)
 		return -EINVAL;
-
-	if ((banks & BIT(TVM_BANK_SHA256)) &&
-	    ima_sha256(file, digests[TVM_BANK_SHA256]))
-		banks &= ~BIT(TVM_BANK_SHA256);
-	if (banks) {
-		ret = hash_file(file, banks, digests);
-		if (ret)
-			return ret;
-	}
-
 	ev = tvm_event_alloc(vm, pcr, type, name_len);
 	if (!ev)
 		return -ENOMEM;
@@ -108,5 +107,21 @@ int tvm_vm_measure_file(struct tvm_vm *vm, u32 pcr, u32 type,
 	if (!ret && seq)
 		*seq = ev->seq;
 	return ret;
+}
+
+int tvm_vm_measure_file(struct tvm_vm *vm, u32 pcr, u32 type,
+			struct file *file, const char *name, size_t name_len,
+			u64 *seq)
+{
+	u8 digests[__TVM_BANK_MAX][TVM_DIGEST_MAX];
+	int ret;
+
+	if (!name_len || name_len > TVM_EVENT_NAME_MAX ||
+	    pcr >= TVM_NUM_PCRS || type == TVM_EV_NO_ACTION)
+		return -EINVAL;
+	ret = tvm_file_digests(file, vm->banks, digests);
+	if (ret)
+		return ret;
+	return tvm_vm_log_file(vm, pcr, type, name, name_len, digests, seq);
 }
 EXPORT_SYMBOL_GPL(tvm_vm_measure_file);

@@ -13,6 +13,7 @@
 #include <linux/tvm.h>
 
 #include "api.h"
+#include "bind.h"
 #include "hooks.h"
 #include "migrate.h"
 #include "netlink.h"
@@ -97,12 +98,23 @@ static const struct nla_policy quote_policy[TVM_A_MAX + 1] = {
 	[TVM_A_PCR_MASK] = NLA_POLICY_MASK(NLA_U32, TVM_PCR_MASK_ALL),
 };
 
+static const struct nla_policy bfile_entry_policy[TVM_A_BFILE_ENTRY_MAX + 1] = {
+	[TVM_A_BFILE_FD] = { .type = NLA_U32 },
+	[TVM_A_BFILE_NAME] = { .type = NLA_NUL_STRING,
+			       .len = TVM_EVENT_NAME_MAX },
+};
+
+static const struct nla_policy bfile_list_policy[TVM_A_BFILE + 1] = {
+	[TVM_A_BFILE] = NLA_POLICY_NESTED(bfile_entry_policy),
+};
+
 static const struct nla_policy bind_policy[TVM_A_MAX + 1] = {
 	[TVM_A_VM_PID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[TVM_A_VM_NAME] = { .type = NLA_NUL_STRING, .len = TVM_NAME_MAX },
 	[TVM_A_VM_UUID] = NLA_POLICY_EXACT_LEN(TVM_UUID_SIZE),
 	[TVM_A_MIG_ID] = NLA_POLICY_EXACT_LEN(TVM_MIG_ID_SIZE),
 	[TVM_A_VM_BIND_CREATED] = { .type = NLA_FLAG },
+	[TVM_A_VM_BIND_FILES] = NLA_POLICY_NESTED(bfile_list_policy),
 };
 
 #define MIG_BLOB_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, TVM_MIG_BLOB_MAX)
@@ -864,15 +876,123 @@ static int vm_launch_doit(struct sk_buff *skb, struct genl_info *info)
 
 /* --- KVM VMs ------------------------------------------------------------ */
 
+/*
+ * One %TVM_A_BFILE of TVM_A_VM_BIND_FILES into @f: its name checked
+ * against the @n files before it, its file hashed.  Runs in the sender's
+ * context: the descriptor is the caller's.
+ */
+static int bind_file_parse(const struct nlattr *entry,
+			   struct tvm_bind_files *files, unsigned int n,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TVM_A_BFILE_ENTRY_MAX + 1];
+	struct tvm_bind_file *f = &files->f[n];
+	struct file *file;
+	unsigned int i;
+	int ret;
+
+	ret = nla_parse_nested(tb, TVM_A_BFILE_ENTRY_MAX, entry,
+			       bfile_entry_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[TVM_A_BFILE_FD] || !tb[TVM_A_BFILE_NAME]) {
+		NL_SET_ERR_MSG_ATTR(extack, entry,
+				    "a bound file needs TVM_A_BFILE_FD and TVM_A_BFILE_NAME");
+		return -EINVAL;
+	}
+	if (!*(char *)nla_data(tb[TVM_A_BFILE_NAME])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_BFILE_NAME],
+				    "empty file name");
+		return -EINVAL;
+	}
+	strscpy(f->name, nla_data(tb[TVM_A_BFILE_NAME]), sizeof(f->name));
+	for (i = 0; i < n; i++) {
+		if (!strcmp(files->f[i].name, f->name)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_BFILE_NAME],
+					    "two bound files have this name");
+			return -EINVAL;
+		}
+	}
+	file = fget(nla_get_u32(tb[TVM_A_BFILE_FD]));
+	if (!file) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_BFILE_FD],
+				    "not an open file descriptor of the caller");
+		return -EBADF;
+	}
+	ret = tvm_file_digests(file, TVM_BANKS_DEFAULT, f->digests);
+	fput(file);
+	if (ret == -EINVAL)
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_BFILE_FD],
+				    "not a regular file open for reading");
+	else if (ret == -EINTR)
+		NL_SET_ERR_MSG(extack, "interrupted by a fatal signal");
+	else if (ret)
+		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_BFILE_FD],
+				    "cannot read or hash the file");
+	return ret;
+}
+
+/*
+ * TVM_A_VM_BIND_FILES: the files, named and hashed, in a new allocation
+ * (*@out, the caller's), or an error with the extack set.
+ */
+static int bind_files_parse(const struct nlattr *list,
+			    struct tvm_bind_files **out,
+			    struct netlink_ext_ack *extack)
+{
+	struct tvm_bind_files *files;
+	const struct nlattr *entry;
+	int rem, ret;
+
+	*out = NULL;
+	files = kzalloc(sizeof(*files), GFP_KERNEL_ACCOUNT);
+	if (!files)
+		return -ENOMEM;
+	nla_for_each_nested(entry, list, rem) {
+		ret = -EINVAL;
+		if (nla_type(entry) != TVM_A_BFILE) {
+			NL_SET_ERR_MSG_ATTR(extack, entry,
+					    "TVM_A_VM_BIND_FILES holds TVM_A_BFILE entries only");
+			goto err;
+		}
+		if (files->n >= TVM_BIND_FILES_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, entry,
+					    "more than TVM_BIND_FILES_MAX bound files");
+			goto err;
+		}
+		ret = bind_file_parse(entry, files, files->n, extack);
+		if (ret)
+			goto err;
+		files->n++;
+	}
+	if (!files->n) {
+		ret = -EINVAL;
+		NL_SET_ERR_MSG_ATTR(extack, list, "TVM_A_VM_BIND_FILES is empty");
+		goto err;
+	}
+	*out = files;
+	return 0;
+err:
+	kfree(files);
+	return ret;
+}
+
 static int vm_bind_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
+	struct tvm_bind_files *files = NULL;
+	int ret;
 
 	if (!attrs[TVM_A_VM_PID])
 		return missing(info, TVM_A_VM_PID, "which process to bind?");
+	if (attrs[TVM_A_VM_BIND_FILES] &&
+	    (attrs[TVM_A_VM_BIND_CREATED] || attrs[TVM_A_MIG_ID])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_VM_BIND_FILES],
+				    "bound files are for a VM not created yet: not with TVM_A_VM_BIND_CREATED (use TVM_CMD_MEASURE_FILE) or TVM_A_MIG_ID");
+		return -EINVAL;
+	}
 	if (attrs[TVM_A_VM_BIND_CREATED]) {
 		struct tvm_vm *vm;
-		int ret;
 
 		if (attrs[TVM_A_MIG_ID]) {
 			NL_SET_ERR_MSG_ATTR(info->extack, attrs[TVM_A_MIG_ID],
@@ -905,11 +1025,17 @@ static int vm_bind_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (!attrs[TVM_A_VM_NAME])
 		return missing(info, TVM_A_VM_NAME, "a binding needs a name");
+	if (attrs[TVM_A_VM_BIND_FILES]) {
+		ret = bind_files_parse(attrs[TVM_A_VM_BIND_FILES], &files,
+				       info->extack);
+		if (ret)
+			return ret;
+	}
 	return tvm_vm_bind(nla_get_u32(attrs[TVM_A_VM_PID]),
 			   nla_data(attrs[TVM_A_VM_NAME]),
 			   attrs[TVM_A_VM_UUID] ?
 			   nla_data(attrs[TVM_A_VM_UUID]) : NULL,
-			   info->extack);
+			   files, info->extack);	/* takes @files */
 }
 
 static int vm_measure_doit(struct sk_buff *skb, struct genl_info *info)

@@ -265,12 +265,18 @@ static void vm_unreserve_locked(struct tvm_vm *vm)
 	}
 }
 
-static int registry_add(struct tvm_vm *vm, struct netlink_ext_ack *extack)
+/*
+ * Make @vm visible; a KVM VM takes its process's binding, and *@files
+ * gets the binding's files (NULL for none), the caller's to log and free.
+ */
+static int registry_add(struct tvm_vm *vm, struct tvm_bind_files **files,
+			struct netlink_ext_ack *extack)
 {
 	struct xa_limit limit = XA_LIMIT(1, U32_MAX);
 	bool bound = false;
 	int ret;
 
+	*files = NULL;
 	mutex_lock(&tvm_registry_lock);
 	if (vm->kvm) {
 		ret = kvm_name(vm, &bound);
@@ -309,7 +315,7 @@ static int registry_add(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 	hash_add_rcu(vms_by_name, &vm->name_node, name_hash(vm->name));
 	hash_add_rcu(vms_by_uuid, &vm->uuid_node, uuid_hash(vm->uuid));
 	if (bound) {
-		tvm_bind_remove(vm->pid);	/* used once */
+		*files = tvm_bind_remove(vm->pid);	/* used once */
 		vm->bound = true;
 	}
 	vm_generation++;
@@ -319,9 +325,39 @@ out:
 	return ret;
 }
 
+/*
+ * A new KVM VM's PCR 9 gets its binding's files, before its VMM has the
+ * VM and so before anything it runs: the first events of PCR 9.  One
+ * that cannot be logged leaves the launch unknown: a mismatch.
+ */
+static void log_bind_files(struct tvm_vm *vm, const struct tvm_bind_files *files)
+{
+	char reason[TVM_REASON_MAX + 1];
+	const struct tvm_bind_file *f;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < files->n; i++) {
+		f = &files->f[i];
+		ret = -EINVAL;
+		/* The binding hashed TVM_BANKS_DEFAULT, a KVM VM's banks. */
+		if (!(vm->banks & ~TVM_BANKS_DEFAULT))
+			ret = tvm_vm_log_file(vm, TVM_PCR_OS, TVM_EV_FILE,
+					      f->name, strlen(f->name),
+					      f->digests, NULL);
+		if (ret) {
+			snprintf(reason, sizeof(reason),
+				 "file '%.64s' of the binding could not be measured (%d)",
+				 f->name, ret);
+			tvm_vm_mismatch(vm, reason);
+		}
+	}
+}
+
 struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 			     struct netlink_ext_ack *extack)
 {
+	struct tvm_bind_files *files = NULL;
 	struct tvm_vm *vm;
 	int ret;
 
@@ -341,7 +377,7 @@ struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 		 * otherwise drop the only reference first.
 		 */
 		kref_get(&vm->ref);
-		ret = registry_add(vm, extack);
+		ret = registry_add(vm, &files, extack);
 		if (ret)
 			tvm_vm_put(vm);
 	}
@@ -353,6 +389,10 @@ struct tvm_vm *tvm_vm_create(const struct tvm_vm_params *p,
 		return ERR_PTR(ret);
 	}
 
+	if (files) {
+		log_bind_files(vm, files);
+		kfree(files);
+	}
 	atomic64_inc(&tvm_stats.vms_created);
 	return vm;
 }
@@ -385,15 +425,17 @@ int tvm_vm_delete(struct tvm_vm *vm)
 EXPORT_SYMBOL_GPL(tvm_vm_delete);
 
 int tvm_vm_bind(pid_t nr, const char *name, const u8 *uuid,
-		struct netlink_ext_ack *extack)
+		struct tvm_bind_files *files, struct netlink_ext_ack *extack)
 {
 	struct task_struct *task;
 	struct pid *pid = NULL;
 	u8 id[TVM_UUID_SIZE];
 	int ret;
 
-	if (!tvm_vm_name_valid(name, extack))
+	if (!tvm_vm_name_valid(name, extack)) {
+		kfree(files);
 		return -EINVAL;
+	}
 	if (uuid)
 		memcpy(id, uuid, sizeof(id));
 	else
@@ -406,18 +448,22 @@ int tvm_vm_bind(pid_t nr, const char *name, const u8 *uuid,
 		pid = get_task_pid(task, PIDTYPE_TGID);
 	rcu_read_unlock();
 	if (!pid) {
+		kfree(files);
 		NL_SET_ERR_MSG(extack, "no such process");
 		return -ESRCH;
 	}
 
 	mutex_lock(&tvm_registry_lock);
 	ret = -EEXIST;
-	if (find_name(name))
+	if (find_name(name)) {
+		kfree(files);
 		NL_SET_ERR_MSG(extack, "a VM with this name exists");
-	else if (find_uuid(id))
+	} else if (find_uuid(id)) {
+		kfree(files);
 		NL_SET_ERR_MSG(extack, "a VM with this UUID exists");
-	else
-		ret = tvm_bind_add(pid, name, id, extack);
+	} else {
+		ret = tvm_bind_add(pid, name, id, files, extack);
+	}
 	mutex_unlock(&tvm_registry_lock);
 	put_pid(pid);
 	return ret;
@@ -546,13 +592,15 @@ err:
 struct tvm_vm *tvm_vm_create_restored(struct tvm_vm *vm,
 				      struct netlink_ext_ack *extack)
 {
+	struct tvm_bind_files *files;
 	int ret;
 
 	ret = vm_reserve(vm, extack);
 	if (ret)
 		goto err;
 	kref_get(&vm->ref);	/* the caller's; see tvm_vm_create() */
-	ret = registry_add(vm, extack);
+	ret = registry_add(vm, &files, extack);
+	kfree(files);		/* a restored VM is no KVM VM: none */
 	if (ret) {
 		tvm_vm_put(vm);
 		mutex_lock(&tvm_registry_lock);

@@ -14,6 +14,7 @@
 #include <linux/types.h>
 
 struct netlink_ext_ack;
+struct tvm_bind_files;
 struct tvm_vm;
 struct tvm_vm_params;
 
@@ -30,11 +31,13 @@ int tvm_vm_delete(struct tvm_vm *vm);
 
 /*
  * Bind the next KVM VM that the thread group of process @nr (in the
- * caller's pid namespace) creates to @name and @uuid (NULL: random).
- * -ESRCH, -EEXIST, -ENOSPC, -EINVAL (bad name), with @extack set.
+ * caller's pid namespace) creates to @name and @uuid (NULL: random), and
+ * to @files (NULL for none; taken, and freed on failure too), which its
+ * PCR 9 gets at its creation.  -ESRCH, -EEXIST, -ENOSPC, -EINVAL (bad
+ * name), with @extack set.
  */
 int tvm_vm_bind(pid_t nr, const char *name, const u8 *uuid,
-		struct netlink_ext_ack *extack);
+		struct tvm_bind_files *files, struct netlink_ext_ack *extack);
 
 /*
  * The late bind (TVM_A_VM_BIND_CREATED): KVM VM that the thread group of

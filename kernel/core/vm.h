@@ -23,6 +23,7 @@
 #include <linux/tvm.h>
 
 struct dentry;
+struct file;
 struct netlink_ext_ack;
 struct tvm_event;
 
@@ -262,6 +263,23 @@ int tvm_vm_set_ident(struct tvm_vm *vm, const char *name, const u8 *uuid,
  * @ev->seq.  -ENOSPC when the log is full, -ENOENT when @vm is dead.
  */
 int tvm_vm_extend(struct tvm_vm *vm, struct tvm_event *ev);
+/*
+ * file.c: the digests of @file, a regular file open for reading (else
+ * -EINVAL), in each bank of @banks, into @out[bank]: IMA's SHA-256 when
+ * IMA has one, the rest read from the file's start (-EINTR on a fatal
+ * signal).
+ */
+int tvm_file_digests(struct file *file, u32 banks,
+		     u8 out[][TVM_DIGEST_MAX]);
+/*
+ * Log a file event named @name (@name_len bytes, not NUL-terminated) with
+ * @digests[bank] for every bank of @vm, and extend @pcr with it, as
+ * tvm_vm_extend(); *@seq, if not NULL, gets its number.
+ */
+int tvm_vm_log_file(struct tvm_vm *vm, u32 pcr, u32 type, const char *name,
+		    size_t name_len, const u8 digests[][TVM_DIGEST_MAX],
+		    u64 *seq);
+
 /* Reset PCR @pcr (16 or 23) and log the reset; *@seq gets its number. */
 int tvm_vm_reset(struct tvm_vm *vm, unsigned int pcr, u64 *seq,
 		 struct netlink_ext_ack *extack);

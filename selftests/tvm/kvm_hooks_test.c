@@ -23,6 +23,9 @@
  *    and not run yet (QEMU -S under libvirt) takes a name, a UUID and
  *    their policy, which judges its first KVM_RUN and the events it
  *    logged before the bind; every refusal, with its errno.
+ *  - Files bound with the VM (ABI 12, TVM_A_VM_BIND_FILES): on PCR 9
+ *    before the first KVM_RUN, with the files' hashes; judged at launch;
+ *    every bad input refused with its errno, leaving no binding.
  *
  * Each guest first increments a counter in its memory, so a VM that ran
  * any guest code before it was measured, or after it was refused, shows.
@@ -2368,5 +2371,351 @@ TEST_F(kvm, late_bind_needs_cap_sys_admin)
 		TH_LOG("%s", self->nl.extack);
 }
 
+
+/* --- files bound with the VM (ABI 12) ------------------------------------ */
+
+#define BF_KERNEL_SIZE	(150 * 1024)	/* more than one 64 KiB read */
+
+struct bfile {
+	const char *name;
+	int fd;
+	char path[64];
+	uint8_t *data;
+	size_t len;
+};
+
+/* A temporary file @name of @len bytes from @seed (0: "@name\n"), open. */
+static int bfile_make(struct bfile *f, const char *name, size_t len,
+		      uint64_t seed)
+{
+	f->name = name;
+	snprintf(f->path, sizeof(f->path), "/tmp/kh-bfile-XXXXXX");
+	f->fd = mkstemp(f->path);
+	if (f->fd < 0)
+		return -errno;
+	unlink(f->path);
+	f->len = seed ? len : strlen(name) + 1;
+	f->data = malloc(f->len);
+	if (!f->data)
+		return -ENOMEM;
+	if (seed)
+		rnd_bytes(&seed, f->data, f->len);
+	else
+		snprintf((char *)f->data, f->len + 1, "%s\n", name);
+	if (pwrite(f->fd, f->data, f->len, 0) != (ssize_t)f->len)
+		return -EIO;
+	return 0;
+}
+
+static void bfile_free(struct bfile *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->data);
+}
+
+/* One TVM_A_BFILE: @fd as @name (either left out when -1 / NULL). */
+static void put_bfile(struct tmsg *m, int fd, const char *name)
+{
+	tmsg_nest_start(m, TVM_A_BFILE);
+	if (fd != -1)
+		tmsg_put_u32(m, TVM_A_BFILE_FD, (uint32_t)fd);
+	if (name)
+		tmsg_put_str(m, TVM_A_BFILE_NAME, name);
+	tmsg_nest_end(m);
+}
+
+/* VM_BIND of this process to @name with the @n files @f. */
+static int bind_files(struct tnl *nl, const char *name,
+		      const struct bfile *f, int n)
+{
+	struct tmsg m;
+	int i;
+
+	tmsg_init(&m, nl, TVM_CMD_VM_BIND, 0);
+	tmsg_put_u32(&m, TVM_A_VM_PID, getpid());
+	tmsg_put_str(&m, TVM_A_VM_NAME, name);
+	tmsg_nest_start(&m, TVM_A_VM_BIND_FILES);
+	for (i = 0; i < n; i++)
+		put_bfile(&m, f[i].fd, f[i].name);
+	tmsg_nest_end(&m);
+	return tnl_call(nl, &m, NULL, NULL);
+}
+
+/*
+ * PCR 9 in @bank as it should be after the first KVM_RUN: each file's
+ * hash extended in order, then the two slot events of @vm.
+ */
+static int bfile_pcr9(unsigned int bank, const struct bfile *f, int n,
+		      const struct kvm_vm *vm, uint8_t *out)
+{
+	static struct tk_event slots[2];
+	uint8_t d[TVM_DIGEST_MAX];
+	int i;
+
+	memset(out, 0, TVM_DIGEST_MAX);
+	for (i = 0; i < n; i++)
+		if (md(bank, f[i].data, f[i].len, d) || extend(bank, out, d))
+			return -1;
+	if (slot_events(vm, slots))
+		return -1;
+	for (i = 0; i < 2; i++)
+		if (md(bank, slots[i].data, slots[i].len, d) ||
+		    extend(bank, out, d))
+			return -1;
+	return 0;
+}
+
+/*
+ * A VM whose binding carries a kernel (150 KiB) and a command line has,
+ * as soon as it exists and before any KVM_RUN, exactly those two FILE
+ * events on PCR 9, named as bound and with the files' hashes in every
+ * bank; after the first KVM_RUN its slots follow them, and PCR 9 replays
+ * to files then slots in every bank.
+ */
+TEST_F(kvm, bind_files_are_in_pcr9_before_the_first_run)
+{
+	static struct tvm_log log;
+	struct bfile f[2] = { { .fd = -1 }, { .fd = -1 } };
+	static struct tvm_pcrs p;
+	uint8_t d[TVM_DIGEST_MAX], want[__TVM_BANK_MAX][TVM_DIGEST_MAX];
+	char name[TVM_NAME_MAX + 1];
+	unsigned int b;
+	struct tk_vm v;
+	size_t i;
+	int k = 0;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, bfile_make(&f[0], "kernel", BF_KERNEL_SIZE, 0x6b65726eULL));
+	ASSERT_EQ(0, bfile_make(&f[1], "cmdline", 0, 0));
+	snprintf(name, sizeof(name), "kh-%d-bf", getpid());
+	ASSERT_EQ(0, bind_files(&self->nl, name, f, 2))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, build_vm_of(self, &v));
+	EXPECT_STREQ(name, v.name);
+	EXPECT_TRUST(TVM_TRUST_PENDING, v);
+
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
+	for (i = 0; i < log.n; i++) {
+		const struct tvm_ev *e = &log.ev[i];
+
+		if (e->pcr != TVM_PCR_OS)
+			continue;
+		ASSERT_GT(2, k) TH_LOG("a PCR 9 event before the first run");
+		EXPECT_EQ((uint32_t)TVM_EV_FILE, e->type);
+		EXPECT_EQ(strlen(f[k].name), e->data_len);
+		EXPECT_EQ(0, memcmp(f[k].name, e->data, e->data_len));
+		EXPECT_EQ(vm_banks(&v), e->banks);
+		for (b = 0; b < __TVM_BANK_MAX; b++) {
+			if (!(vm_banks(&v) & (1u << b)))
+				continue;
+			ASSERT_EQ(0, md(b, f[k].data, f[k].len, d));
+			EXPECT_PCR(d, e->digest[b], b, TVM_PCR_OS);
+		}
+		k++;
+	}
+	EXPECT_EQ(2, k);
+	tvm_log_free(&log);
+
+	/* PCR 9 to come, from the memory as it is before the guest runs. */
+	for (b = 0; b < __TVM_BANK_MAX; b++)
+		if (vm_banks(&v) & (1u << b))
+			ASSERT_EQ(0, bfile_pcr9(b, f, 2, &self->vm, want[b]));
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+	ASSERT_EQ(0, tvm_pcr_read(&self->nl, v.id, &p));
+	for (b = 0; b < __TVM_BANK_MAX; b++)
+		if (vm_banks(&v) & (1u << b))
+			EXPECT_PCR(want[b], p.v[b][TVM_PCR_OS], b, TVM_PCR_OS);
+	bfile_free(&f[0]);
+	bfile_free(&f[1]);
+}
+
+/*
+ * Under an enforcing policy whose PCR 9 is that of the good files, the
+ * VM runs trusted; with one byte of the initrd changed before the bind,
+ * every KVM_RUN is refused before a guest instruction, and PCR 9 is the
+ * changed file's.
+ */
+TEST_F(kvm, bind_files_judged_at_launch)
+{
+	struct bfile f[2] = { { .fd = -1 }, { .fd = -1 } };
+	uint8_t good[TVM_DIGEST_MAX], bad[TVM_DIGEST_MAX];
+	static struct tvm_pcrs p;
+	struct kvm_vm probe;
+	static struct tk_event cfg[32];
+	struct tk_vm v;
+	int n = 0, round;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, bfile_make(&f[0], "kernel", BF_KERNEL_SIZE, 0x6b65726eULL));
+	ASSERT_EQ(0, bfile_make(&f[1], "initrd", 5000, 0x696e6974ULL));
+	/* The good PCR 9, from the files and a VM built the same way. */
+	ASSERT_EQ(0, build_vm(&probe, 1, cfg, &n));
+	ASSERT_EQ(0, bfile_pcr9(TVM_BANK_SHA256, f, 2, &probe, good));
+	kvm_vm_destroy(&probe);
+	ASSERT_EQ(0, no_vm_left(&self->nl));
+
+	for (round = 0; round < 2; round++) {
+		snprintf(self->policy[round], sizeof(self->policy[round]),
+			 "kh-%d-bfp%d", getpid(), round);
+		ASSERT_EQ(0, tk_policy_load(&self->nl, self->policy[round],
+					    TVM_POLICY_ENFORCE, good, NULL, 0))
+			TH_LOG("%s", self->nl.extack);
+		if (round == 1) {
+			uint8_t c = f[1].data[4000] ^ 0x01;
+
+			ASSERT_EQ(1, pwrite(f[1].fd, &c, 1, 4000));
+			f[1].data[4000] = c;
+		}
+		ASSERT_EQ(0, bind_files(&self->nl, self->policy[round], f, 2))
+			TH_LOG("%s", self->nl.extack);
+		ASSERT_EQ(0, build_vm_of(self, &v));
+		EXPECT_STREQ(self->policy[round], v.name);
+		if (round == 0) {
+			EXPECT_RUNS_TO_OUT(&self->vm, 0);
+			ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+			EXPECT_TRUST(TVM_TRUST_TRUSTED, v);
+		} else {
+			EXPECT_EQ(-EACCES, kvm_vm_run(&self->vm, 0));
+			EXPECT_EQ(0, counter(&self->vm));
+			ASSERT_EQ(0, tk_vm_get(&self->nl, v.id, &v));
+			EXPECT_TRUST(TVM_TRUST_UNTRUSTED, v);
+			ASSERT_EQ(0, bfile_pcr9(TVM_BANK_SHA256, f, 2,
+						&self->vm, bad));
+			ASSERT_NE(0, memcmp(good, bad, 32));
+			ASSERT_EQ(0, tvm_pcr_read(&self->nl, v.id, &p));
+			EXPECT_PCR(bad, p.v[TVM_BANK_SHA256][TVM_PCR_OS],
+				   TVM_BANK_SHA256, TVM_PCR_OS);
+		}
+		kvm_vm_destroy(&self->vm);
+		self->vm.kvm = self->vm.fd = -1;
+		ASSERT_EQ(0, no_vm_left(&self->nl));
+	}
+	bfile_free(&f[0]);
+	bfile_free(&f[1]);
+}
+
+/*
+ * Every bad TVM_A_VM_BIND_FILES is refused with its errno and message,
+ * and none leaves a binding: the same name binds afterwards, and the VM
+ * it names has no FILE event.
+ */
+TEST_F(kvm, bind_files_refusals)
+{
+	uint8_t mig[TVM_MIG_ID_SIZE] = { 1 };
+	struct bfile f[5], k = { .fd = -1 };
+	char name[TVM_NAME_MAX + 1];
+	static struct tvm_log log;
+	int i, dirfd, wfd, pfd[2];
+	struct tmsg m;
+	struct tk_vm v;
+	size_t j;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, bfile_make(&k, "kernel", 3000, 0x6b65726eULL));
+	snprintf(name, sizeof(name), "kh-%d-bfr", getpid());
+	for (i = 0; i < 5; i++) {
+		f[i] = k;
+		f[i].name = (const char *[]){ "a", "b", "c", "d", "e" }[i];
+	}
+	/* Five files: one too many. */
+	EXPECT_EQ(-EINVAL, bind_files(&self->nl, name, f, 5));
+	EXPECT_EXTACK("TVM_BIND_FILES_MAX");
+	/* A name twice; an empty name. */
+	f[1].name = "a";
+	EXPECT_EQ(-EINVAL, bind_files(&self->nl, name, f, 2));
+	EXPECT_EXTACK("two bound files have this name");
+	f[1].name = "";
+	EXPECT_EQ(-EINVAL, bind_files(&self->nl, name, f, 2));
+	EXPECT_EXTACK("empty file name");
+	/* No such descriptor. */
+	f[1].name = "b";
+	f[1].fd = 9999;
+	EXPECT_EQ(-EBADF, bind_files(&self->nl, name, f, 2));
+	EXPECT_EXTACK("not an open file descriptor");
+	/* A directory, a pipe, a file open for writing only. */
+	dirfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, dirfd);
+	f[1].fd = dirfd;
+	EXPECT_EQ(-EINVAL, bind_files(&self->nl, name, f, 2));
+	EXPECT_EXTACK("not a regular file open for reading");
+	ASSERT_EQ(0, pipe(pfd));
+	f[1].fd = pfd[0];
+	EXPECT_EQ(-EINVAL, bind_files(&self->nl, name, f, 2));
+	EXPECT_EXTACK("not a regular file open for reading");
+	snprintf(f[4].path, sizeof(f[4].path), "/tmp/kh-bfw-%d", getpid());
+	wfd = open(f[4].path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, wfd);
+	unlink(f[4].path);
+	f[1].fd = wfd;
+	EXPECT_EQ(-EINVAL, bind_files(&self->nl, name, f, 2));
+	EXPECT_EXTACK("not a regular file open for reading");
+	f[1].fd = k.fd;
+
+	/* A file without a descriptor or a name; an empty list. */
+	tmsg_init(&m, &self->nl, TVM_CMD_VM_BIND, 0);
+	tmsg_put_u32(&m, TVM_A_VM_PID, getpid());
+	tmsg_put_str(&m, TVM_A_VM_NAME, name);
+	tmsg_nest_start(&m, TVM_A_VM_BIND_FILES);
+	put_bfile(&m, -1, "kernel");
+	tmsg_nest_end(&m);
+	EXPECT_EQ(-EINVAL, tnl_call(&self->nl, &m, NULL, NULL));
+	EXPECT_EXTACK("needs TVM_A_BFILE_FD and TVM_A_BFILE_NAME");
+	tmsg_init(&m, &self->nl, TVM_CMD_VM_BIND, 0);
+	tmsg_put_u32(&m, TVM_A_VM_PID, getpid());
+	tmsg_put_str(&m, TVM_A_VM_NAME, name);
+	tmsg_nest_start(&m, TVM_A_VM_BIND_FILES);
+	tmsg_nest_end(&m);
+	EXPECT_EQ(-EINVAL, tnl_call(&self->nl, &m, NULL, NULL));
+	EXPECT_EXTACK("TVM_A_VM_BIND_FILES is empty");
+	/* An attribute the strict policy does not know, inside an entry. */
+	tmsg_init(&m, &self->nl, TVM_CMD_VM_BIND, 0);
+	tmsg_put_u32(&m, TVM_A_VM_PID, getpid());
+	tmsg_put_str(&m, TVM_A_VM_NAME, name);
+	tmsg_nest_start(&m, TVM_A_VM_BIND_FILES);
+	tmsg_nest_start(&m, TVM_A_BFILE);
+	tmsg_put_u32(&m, TVM_A_BFILE_FD, (uint32_t)k.fd);
+	tmsg_put_str(&m, TVM_A_BFILE_NAME, "kernel");
+	tmsg_put_u32(&m, TVM_A_BFILE_NAME + 1, 0);
+	tmsg_nest_end(&m);
+	tmsg_nest_end(&m);
+	EXPECT_NE(0, tnl_call(&self->nl, &m, NULL, NULL));
+	/* Not with the late bind, not with a migration id. */
+	for (i = 0; i < 2; i++) {
+		tmsg_init(&m, &self->nl, TVM_CMD_VM_BIND, 0);
+		tmsg_put_u32(&m, TVM_A_VM_PID, getpid());
+		if (i == 0) {
+			tmsg_put_str(&m, TVM_A_VM_NAME, name);
+			tmsg_put(&m, TVM_A_VM_BIND_CREATED, NULL, 0);
+		} else {
+			tmsg_put(&m, TVM_A_MIG_ID, mig, sizeof(mig));
+		}
+		tmsg_nest_start(&m, TVM_A_VM_BIND_FILES);
+		put_bfile(&m, k.fd, "kernel");
+		tmsg_nest_end(&m);
+		EXPECT_EQ(-EINVAL, tnl_call(&self->nl, &m, NULL, NULL));
+		EXPECT_EXTACK("bound files are for a VM not created yet");
+	}
+	/* A bad VM name refuses the files too, whose hashing came first. */
+	EXPECT_EQ(-EINVAL, bind_files(&self->nl, "bad name", f, 1));
+
+	/* Nothing was bound: the name binds now, and its VM has no file. */
+	ASSERT_EQ(0, tk_vm_bind(&self->nl, getpid(), name))
+		TH_LOG("%s", self->nl.extack);
+	ASSERT_EQ(0, build_vm_of(self, &v));
+	EXPECT_STREQ(name, v.name);
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
+	for (j = 0; j < log.n; j++)
+		EXPECT_NE((uint32_t)TVM_EV_FILE, log.ev[j].type);
+	tvm_log_free(&log);
+	close(dirfd);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(wfd);
+	bfile_free(&k);
+}
 
 TEST_HARNESS_MAIN

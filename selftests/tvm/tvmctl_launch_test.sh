@@ -6,7 +6,9 @@
 # a command that cannot run, a name that is taken and a policy for another
 # VM are refused before anything runs; the VM a real VMM (minivmm) creates
 # under launch gets the name, the UUID and the pid; measure-file extends
-# PCR 9 by the file's hash; measure refuses a VM that is not a KVM VM.
+# PCR 9 by the file's hash; measure refuses a VM that is not a KVM VM;
+# --file (ABI 12): bad uses refused before anything runs, and the files
+# are the first PCR 9 events of the KVM VM the command creates.
 
 . "$(dirname "$0")/ktap.sh"
 
@@ -37,9 +39,11 @@ launch_loads_the_policy_under_the_vms_name
 vm_list_shows_pid_and_kvm_columns
 measure_file_extends_pcr9_by_the_files_hash
 measure_refuses_a_vm_that_is_not_kvm
-launch_names_the_kvm_vm_the_command_creates"
+launch_names_the_kvm_vm_the_command_creates
+launch_file_usage_errors_run_nothing
+launch_file_measures_files_into_pcr9_before_the_vm_runs"
 
-ktap_plan 13
+ktap_plan 15
 [ -d /sys/kernel/security/tvm ] || ktap_skip_all "tvm.ko is not loaded"
 if [ "$(cat /sys/kernel/security/tvm/version)" -lt 5 ]; then
 	ktap_skip_all "tvm.ko is older than ABI 5"
@@ -205,6 +209,54 @@ else
 		ktap_pass launch_names_the_kvm_vm_the_command_creates
 	else
 		ktap_fail launch_names_the_kvm_vm_the_command_creates "$(cat "$tmp/kvm" "$tmp/show")"
+	fi
+	kill -TERM $bg
+	wait $bg
+	bg=
+fi
+
+
+# --file NAME=PATH: usage errors (exit 2) and a missing file (exit 1),
+# all before anything runs (the command would leave a mark).
+printf x > "$tmp/f1"
+ok=1
+for args in "--file f1" "--file =$tmp/f1" "--file a=" \
+	    "--file a=$tmp/f1 --file a=$tmp/f1" \
+	    "--file a=$tmp/f1 --file b=$tmp/f1 --file c=$tmp/f1 --file d=$tmp/f1 --file e=$tmp/f1"; do
+	# shellcheck disable=SC2086
+	expect_status 2 "$tvmctl" launch --name lt-f $args -- touch "$tmp/ran" || ok=
+done
+expect_status 1 "$tvmctl" launch --name lt-f --file a="$tmp/nonexistent" -- touch "$tmp/ran" || ok=
+grep -q 'nonexistent: No such file' "$tmp/err" || ok=
+if [ -n "$ok" ] && [ ! -e "$tmp/ran" ]; then
+	ktap_pass launch_file_usage_errors_run_nothing
+else
+	ktap_fail launch_file_usage_errors_run_nothing "$(cat "$tmp/err")"
+fi
+
+if [ "$(cat /sys/kernel/security/tvm/version)" -lt 12 ]; then
+	ktap_skip launch_file_measures_files_into_pcr9_before_the_vm_runs "tvm.ko is older than ABI 12"
+elif [ ! -d /sys/module/tvm_kvm ] || [ ! -c /dev/kvm ] || [ ! -x "$minivmm" ]; then
+	ktap_skip launch_file_measures_files_into_pcr9_before_the_vm_runs "no tvm_kvm, /dev/kvm or minivmm"
+else
+	head -c 100000 /dev/urandom > "$tmp/kernel"
+	printf '%s' "console=ttyS0 quiet" > "$tmp/cmdline"
+	"$tvmctl" launch --name lt-file --file kernel="$tmp/kernel" \
+		--file cmdline="$tmp/cmdline" -- \
+		"$minivmm" --hold 20 "$dir/guest/hello.bin" > "$tmp/kvm" 2>&1 &
+	bg=$!
+	for i in $(seq 50); do
+		"$tvmctl" log lt-file --raw > "$tmp/log" 2>/dev/null && break
+		sleep 0.2
+	done
+	k=$(sha256sum "$tmp/kernel" | cut -d ' ' -f 1)
+	c=$(sha256sum "$tmp/cmdline" | cut -d ' ' -f 1)
+	awk '$2 == 9' "$tmp/log" > "$tmp/log9"
+	if sed -n 1p "$tmp/log9" | grep -q "^[0-9]* 9 0x544d0009 sha256:$k .* kernel\$" &&
+	   sed -n 2p "$tmp/log9" | grep -q "^[0-9]* 9 0x544d0009 sha256:$c .* cmdline\$"; then
+		ktap_pass launch_file_measures_files_into_pcr9_before_the_vm_runs
+	else
+		ktap_fail launch_file_measures_files_into_pcr9_before_the_vm_runs "$(cat "$tmp/log" "$tmp/kvm")"
 	fi
 	kill -TERM $bg
 	wait $bg

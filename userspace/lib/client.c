@@ -223,8 +223,33 @@ int tvm_client_vm_delete(struct tvm_nl *nl, const struct vm_sel *sel,
 	return vm_request(nl, TVM_CMD_VM_DELETE, sel, NULL);
 }
 
+/* TVM_A_VM_BIND_FILES: one TVM_A_BFILE per file. */
+static int put_bind_files(struct nl_msg *msg, const struct bind_file *files,
+			  unsigned int nfiles)
+{
+	struct nlattr *list, *entry;
+	int ret;
+
+	ret = tvm_nl_nest_start(msg, TVM_A_VM_BIND_FILES, &list);
+	for (unsigned int i = 0; !ret && i < nfiles; i++) {
+		ret = tvm_nl_nest_start(msg, TVM_A_BFILE, &entry);
+		if (!ret)
+			ret = tvm_nl_put_u32(msg, TVM_A_BFILE_FD,
+					     (uint32_t)files[i].fd);
+		if (!ret)
+			ret = tvm_nl_put_str(msg, TVM_A_BFILE_NAME,
+					     files[i].name);
+		if (!ret)
+			ret = tvm_nl_nest_end(msg, entry);
+	}
+	if (!ret)
+		ret = tvm_nl_nest_end(msg, list);
+	return ret;
+}
+
 int tvm_client_vm_bind(struct tvm_nl *nl, pid_t pid, const char *name,
-		       const uint8_t uuid[TVM_UUID_SIZE])
+		       const uint8_t uuid[TVM_UUID_SIZE],
+		       const struct bind_file *files, unsigned int nfiles)
 {
 	struct nl_msg *msg;
 	int ret;
@@ -237,6 +262,8 @@ int tvm_client_vm_bind(struct tvm_nl *nl, pid_t pid, const char *name,
 		ret = tvm_nl_put_str(msg, TVM_A_VM_NAME, name);
 	if (!ret)
 		ret = tvm_nl_put(msg, TVM_A_VM_UUID, uuid, TVM_UUID_SIZE);
+	if (!ret && nfiles)
+		ret = put_bind_files(msg, files, nfiles);
 	return send_msg(nl, msg, ret, NULL, NULL);
 }
 

@@ -85,9 +85,23 @@ int tvm_client_vm_decode(struct nlattr **tb, struct vm_info *vm);
 /* VM_DELETE replies with nothing: @vm is left alone (may be NULL). */
 int tvm_client_vm_delete(struct tvm_nl *nl, const struct vm_sel *sel,
 			 struct vm_info *vm);
-/* Bind the process @pid to a new VM @name with @uuid (VM_BIND). */
+/**
+ * struct bind_file - a file a binding measures into its VM's PCR 9
+ * @name: the event's name
+ * @fd: the file, open for reading
+ */
+struct bind_file {
+	const char *name;
+	int fd;
+};
+
+/*
+ * Bind the process @pid to a new VM @name with @uuid (VM_BIND), and with
+ * the @nfiles files of @files (ABI 12; none when @nfiles is 0).
+ */
 int tvm_client_vm_bind(struct tvm_nl *nl, pid_t pid, const char *name,
-		       const uint8_t uuid[TVM_UUID_SIZE]);
+		       const uint8_t uuid[TVM_UUID_SIZE],
+		       const struct bind_file *files, unsigned int nfiles);
 /*
  * The late bind (ABI 11): the KVM VM @pid created already, which never
  * ran, takes @name and @uuid; the VM of the reply into @vm.

@@ -13,6 +13,14 @@
  * (the name is taken), and it changes nothing that outlives the child,
  * whereas a policy load replaces the policy for that name for good.
  *
+ * With --file NAME=PATH (ABI 12) the binding carries files the VM runs
+ * from that are not in its memory when it first runs: a direct-boot
+ * kernel, initrd and command line, which QEMU hands the guest through
+ * fw_cfg later.  tvmctl opens them before the fork and hands the
+ * descriptors over with the bind; the kernel hashes them then and logs
+ * them into PCR 9 when the VMM creates its KVM VM, so that its policy
+ * judges them at launch (Documentation/kvm.rst, "Direct kernel boot").
+ *
  * With --incoming ID the VMM's VM takes the instance a migration
  * imported (Documentation/migration.rst): its name, UUID and whole state
  * came with it, and its policy is the one loaded here for it; it runs once
@@ -251,6 +259,47 @@ static void incoming_vm(struct tvm_nl *nl, const uint8_t *id, char *name,
 	memcpy(uuid, vm.uuid, TVM_UUID_SIZE);
 }
 
+static int launch_run(struct tvmctl *ctl, int argc, char **argv,
+		      const char *name, const uint8_t *uuid_opt,
+		      const char *policy, const char *sig,
+		      const uint8_t *mig_id_opt, bool verbose,
+		      const struct bind_file *files, unsigned int nfiles);
+
+/* --file NAME=PATH: opened now, into @files[*@n]. */
+static int add_file(struct tvmctl *ctl, char *arg, struct bind_file *files,
+		    unsigned int *n)
+{
+	char *eq = strchr(arg, '=');
+	int fd;
+
+	if (!eq || eq == arg || !eq[1])
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: --file wants NAME=PATH, not '%s'",
+				  ctl->name, arg);
+	if (eq - arg > TVM_EVENT_NAME_MAX)
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: --file: a name has at most %d bytes",
+				  ctl->name, TVM_EVENT_NAME_MAX);
+	if (*n >= TVM_BIND_FILES_MAX)
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: at most %d --file options",
+				  ctl->name, TVM_BIND_FILES_MAX);
+	*eq = '\0';
+	for (unsigned int i = 0; i < *n; i++)
+		if (!strcmp(files[i].name, arg))
+			return tvmctl_err(TVMCTL_USAGE,
+					  "%s: --file: two files named '%s'",
+					  ctl->name, arg);
+	fd = open(eq + 1, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return tvmctl_err(TVMCTL_ERR, "%s: %s: %s", ctl->name, eq + 1,
+				  strerror(errno));
+	files[*n].name = arg;
+	files[*n].fd = fd;
+	(*n)++;
+	return 0;
+}
+
 int launch_main(struct tvmctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -259,21 +308,17 @@ int launch_main(struct tvmctl *ctl, int argc, char **argv)
 		{ "policy", required_argument, NULL, 'p' },
 		{ "sig", required_argument, NULL, 's' },
 		{ "incoming", required_argument, NULL, 'i' },
+		{ "file", required_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = NULL, *policy = NULL, *sig = NULL;
-	int c, ret, go[2] = { -1, -1 }, rep[2] = { -1, -1 }, err;
+	struct bind_file files[TVM_BIND_FILES_MAX];
+	unsigned int nfiles = 0;
 	uint8_t uuid[TVM_UUID_SIZE], mig_id[TVM_MIG_ID_SIZE];
-	char in_name[TVM_NAME_MAX + 1];
-	struct policy reply = { 0 };
-	struct policy_file *pf = NULL;
 	bool has_uuid = false, verbose = false, incoming = false;
-	struct tvm_nl *nl = NULL;
-	char **cmd;
-	pid_t pid;
-	ssize_t n;
+	int c, ret;
 
 	optind = 0;
 	/* '+': options end at the command, whose own follow it. */
@@ -283,8 +328,9 @@ int launch_main(struct tvmctl *ctl, int argc, char **argv)
 			name = optarg;
 			break;
 		case 'u':
+			ret = TVMCTL_USAGE;
 			if (tvmctl_parse_uuid(ctl, optarg, uuid))
-				return TVMCTL_USAGE;
+				goto out;
 			has_uuid = true;
 			break;
 		case 'p':
@@ -294,17 +340,58 @@ int launch_main(struct tvmctl *ctl, int argc, char **argv)
 			sig = optarg;
 			break;
 		case 'i':
+			ret = TVMCTL_USAGE;
 			if (tvmctl_parse_mig_id(ctl, optarg, mig_id))
-				return TVMCTL_USAGE;
+				goto out;
 			incoming = true;
+			break;
+		case 'f':
+			ret = add_file(ctl, optarg, files, &nfiles);
+			if (ret)
+				goto out;
 			break;
 		case 'v':
 			verbose = true;
 			break;
 		default:
-			return tvmctl_opt_default(ctl, c, argv);
+			ret = tvmctl_opt_default(ctl, c, argv);
+			goto out;
 		}
 	}
+	ret = launch_run(ctl, argc, argv, name, has_uuid ? uuid : NULL,
+			 policy, sig, incoming ? mig_id : NULL, verbose,
+			 files, nfiles);
+out:
+	for (unsigned int i = 0; i < nfiles; i++)
+		close(files[i].fd);
+	return ret;
+}
+
+static int launch_run(struct tvmctl *ctl, int argc, char **argv,
+		      const char *name, const uint8_t *uuid_opt,
+		      const char *policy, const char *sig,
+		      const uint8_t *mig_id_opt, bool verbose,
+		      const struct bind_file *files, unsigned int nfiles)
+{
+	int ret, go[2] = { -1, -1 }, rep[2] = { -1, -1 }, err;
+	uint8_t uuid[TVM_UUID_SIZE], mig_id[TVM_MIG_ID_SIZE];
+	char in_name[TVM_NAME_MAX + 1];
+	struct policy reply = { 0 };
+	struct policy_file *pf = NULL;
+	bool has_uuid = uuid_opt, incoming = mig_id_opt;
+	struct tvm_nl *nl = NULL;
+	char **cmd;
+	pid_t pid;
+	ssize_t n;
+
+	if (uuid_opt)
+		memcpy(uuid, uuid_opt, TVM_UUID_SIZE);
+	if (mig_id_opt)
+		memcpy(mig_id, mig_id_opt, TVM_MIG_ID_SIZE);
+	if (incoming && nfiles)
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: --incoming takes a VM that was launched on its source: not with --file",
+				  ctl->name);
 	if (incoming && (name || has_uuid || policy))
 		return tvmctl_err(TVMCTL_USAGE,
 				  "%s: --incoming takes the VM a migration imported, with its name and UUID; not with --name, --uuid or --policy (load its policy with 'tvmctl policy load')",
@@ -379,7 +466,7 @@ int launch_main(struct tvmctl *ctl, int argc, char **argv)
 				    uuid);
 		name = in_name;
 	} else {
-		ret = tvm_client_vm_bind(nl, pid, name, uuid);
+		ret = tvm_client_vm_bind(nl, pid, name, uuid, files, nfiles);
 		if (ret) {
 			kill_child(pid);
 			ret = tvmctl_nl_err(ctl, nl, ret,

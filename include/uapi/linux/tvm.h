@@ -107,6 +107,20 @@
  *    named the VM already; EEXIST a VM or a binding has the name or UUID.
  *    Recorded in IMA ("tvm-bind"); the VM's log is unchanged
  *    (Documentation/kvm.rst, "Late binding").
+ *    TVM_A_VM_BIND_FILES { TVM_A_BFILE { TVM_A_BFILE_FD TVM_A_BFILE_NAME }
+ *    ... } (ABI 12; only with TVM_A_VM_NAME, not with
+ *    TVM_A_VM_BIND_CREATED or TVM_A_MIG_ID): at most
+ *    %TVM_BIND_FILES_MAX files the VM runs from but that are not in its
+ *    memory at its first KVM_RUN (a direct-boot kernel, initrd and
+ *    command line, which QEMU hands over later through fw_cfg).  Each
+ *    file, open in the caller, is hashed now, in every bank of
+ *    %TVM_BANKS_DEFAULT, as TVM_CMD_MEASURE_FILE hashes it; when the
+ *    process creates its KVM VM, each becomes a %TVM_EV_FILE event on
+ *    PCR 9 of the new VM, in the order given, before anything else on
+ *    PCR 9: judged by its policy at launch.  EBADF a bad descriptor;
+ *    EINVAL not a regular file open for reading, an empty or repeated
+ *    name, more than %TVM_BIND_FILES_MAX files.  Nothing is bound when
+ *    a file is refused.
  *
  * TVM_CMD_VM_MEASURE: measure the VM's runtime ranges (its policy's
  * %TVM_A_POLICY_RUNTIME) now, as tvm_kvm's timer does.  EOPNOTSUPP when
@@ -523,7 +537,7 @@
  *
  * Documentation/abi.rst lists what each version added.
  */
-#define TVM_ABI_VERSION 11
+#define TVM_ABI_VERSION 12
 
 /**
  * TVM_SECURITYFS_DIR - name of tvm's directory under securityfs
@@ -713,7 +727,8 @@ enum tvm_vm_state {
  */
 #define TVM_EV_SLOT		(TVM_EV_BASE + 8)
 /**
- * TVM_EV_FILE - PCR 9: a file handed over by TVM_CMD_MEASURE_FILE
+ * TVM_EV_FILE - PCR 9: a file handed over by TVM_CMD_MEASURE_FILE, or
+ *	by TVM_CMD_VM_BIND's %TVM_A_VM_BIND_FILES (ABI 12)
  *
  * Digests as %TVM_EV_VMM_EXE; data is the name given, not NUL-terminated.
  */
@@ -1116,6 +1131,9 @@ enum tvm_cmd {
  *	Documentation/migration.rst, "The deep quote")
  * @TVM_A_VM_BIND_CREATED: flag: TVM_CMD_VM_BIND names the KVM VM the
  *	process created already, not its next one (ABI 11)
+ * @TVM_A_VM_BIND_FILES: nested, %TVM_A_BFILE entries (enum
+ *	tvm_bfile_attr), at most %TVM_BIND_FILES_MAX: files TVM_CMD_VM_BIND
+ *	measures into the bound VM's PCR 9 at its creation (ABI 12)
  * @__TVM_A_MAX: internal
  */
 enum tvm_attr {
@@ -1174,6 +1192,7 @@ enum tvm_attr {
 	TVM_A_VM_MIGRATION,
 	TVM_A_MIG_DEEP,
 	TVM_A_VM_BIND_CREATED,
+	TVM_A_VM_BIND_FILES,
 	__TVM_A_MAX
 };
 #define TVM_A_MAX		(__TVM_A_MAX - 1)
@@ -1233,6 +1252,38 @@ enum tvm_digest_entry_attr {
 	__TVM_A_DIGEST_ENTRY_MAX
 };
 #define TVM_A_DIGEST_ENTRY_MAX	(__TVM_A_DIGEST_ENTRY_MAX - 1)
+
+/**
+ * enum tvm_bfile_attr - inside %TVM_A_VM_BIND_FILES (ABI 12)
+ * @TVM_A_BFILE_UNSPEC: unused
+ * @TVM_A_BFILE: nested, one file (the list's element type)
+ * @__TVM_A_BFILE_LIST_MAX: internal
+ */
+enum tvm_bfile_attr {
+	TVM_A_BFILE_UNSPEC,
+	TVM_A_BFILE,
+	__TVM_A_BFILE_LIST_MAX
+};
+
+/**
+ * enum tvm_bfile_entry_attr - fields of a %TVM_A_BFILE entry (ABI 12)
+ * @TVM_A_BFILE_ENTRY_UNSPEC: unused
+ * @TVM_A_BFILE_FD: u32, a file descriptor of the caller: a regular file
+ *	open for reading (required)
+ * @TVM_A_BFILE_NAME: string, 1-%TVM_EVENT_NAME_MAX bytes: the event's
+ *	name, unique among the binding's files (required)
+ * @__TVM_A_BFILE_ENTRY_MAX: internal
+ */
+enum tvm_bfile_entry_attr {
+	TVM_A_BFILE_ENTRY_UNSPEC,
+	TVM_A_BFILE_FD,
+	TVM_A_BFILE_NAME,
+	__TVM_A_BFILE_ENTRY_MAX
+};
+#define TVM_A_BFILE_ENTRY_MAX	(__TVM_A_BFILE_ENTRY_MAX - 1)
+
+/** TVM_BIND_FILES_MAX - files one binding measures (ABI 12) */
+#define TVM_BIND_FILES_MAX	4
 
 /** TVM_POLICY_VERSION - the policy format version this header describes */
 #define TVM_POLICY_VERSION	1
