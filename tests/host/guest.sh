@@ -10,11 +10,11 @@
 #  1. it boots ("tvm-guest: up"); tvm's first PCR 9 events are FILE
 #     kernel, initrd and cmdline with the SHA-256 of the files as
 #     sha256sum computes it, and PCR 9 replays from the log;
-#  2. under an enforcing policy fixing that PCR 9, a second boot of the
-#     same files is trusted and runs;
+#  2. under an enforcing policy listing the files and fixing that PCR 9,
+#     a second boot of the same files is trusted and runs;
 #  3. with one byte of the initramfs changed, it is refused: QEMU's
 #     KVM_RUN fails, the guest never says "up", the log's initrd event
-#     carries the changed file's digest, the reason names PCR 9;
+#     carries the changed file's digest, and so does the VM's reason;
 #  4. runtime ranges over the guest kernel's text (nokaslr: physical
 #     0x1000000): measured on `tvmctl measure`, equal to what QEMU's
 #     gdbstub reads; a one-byte write through the gdbstub (HMP has no
@@ -181,10 +181,14 @@ else
 fi
 stop g-file $last
 
-# 2. Enforce, PCR 9 fixed to the good files' launch: trusted, runs.
+# 2. Enforce, the files listed by name and PCR 9 fixed to the good
+# files' launch (so QEMU's firmware too): trusted, runs.
 cat > "$tmp/good.json" <<EOF
 {"version": 1, "selector": {"name": "g-good"}, "mode": "enforce",
- "levels": {"os": {"pcr": ["sha256:$good"]}}}
+ "levels": {"os": {"events": {"kernel": ["sha256:$k_sha"],
+                              "initrd": ["sha256:$i_sha"],
+                              "cmdline": ["sha256:$c_sha"]},
+                   "pcr": ["sha256:$good"]}}}
 EOF
 boot g-good "$tmp/initrd.img" "$tmp/good.json"
 good_pid=$last
@@ -198,10 +202,8 @@ fi
 # 3. The tampered initramfs under enforce, the policy of 2: refused
 # before the guest runs; the log names the initrd as what changed (its
 # event carries the changed file's digest, the kernel's and the command
-# line's are the good ones).  The reasons cannot name it: an allow-list
-# of the files at level os would also judge the slot events, which have
-# no name (Documentation/kvm.rst, "Direct kernel boot"), and their
-# reasons push the initrd's out of the TVM_REASONS_MAX kept.
+# line's are the good ones), and so do the VM's reasons: the allow-list
+# judges the files, not the slot events (Documentation/policy.rst).
 sed 's/g-good/g-bad/' "$tmp/good.json" > "$tmp/bad.json"
 printf 'kernel %s\ninitrd %s\ncmdline %s\n' "$k_sha" "$b_sha" "$c_sha" > "$tmp/want.bad"
 boot g-bad "$tmp/bad.img" "$tmp/bad.json"
@@ -219,7 +221,7 @@ if grep -qi 'permission denied' "$tmp/g-bad.out" &&
    ! grep -q 'tvm-guest: up' "$tmp/g-bad.serial" 2> /dev/null &&
    cmp -s "$tmp/bad.files" "$tmp/want.bad" &&
    grep -qx 'trust: untrusted' "$tmp/bad.show" &&
-   grep -q 'pcr 9' "$tmp/bad.show"; then
+   grep -q "pcr 9 event \"initrd\" digest sha256:$(echo "$b_sha" | cut -c1-16)" "$tmp/bad.show"; then
 	ktap_pass guest_tampered_initrd_refused_under_enforce
 else
 	ktap_fail guest_tampered_initrd_refused_under_enforce \
