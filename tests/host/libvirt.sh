@@ -132,7 +132,7 @@ make -C "$top" -s modules_install install-userspace PREFIX=/usr \
 	> "$tmp/install" 2>&1 || ok=0
 cmp -s "$top/packaging/libvirt-hook" /etc/libvirt/hooks/qemu.d/tvm || ok=0
 modprobe tvm_kvm >> "$tmp/install" 2>&1 || ok=0
-[ "$(cat /sys/module/tvm_kvm/parameters/hold_unbound_ms 2>&1)" = 10000 ] || ok=0
+[ "$(cat /sys/module/tvm_kvm/parameters/hold_unbound_ms 2>&1)" = 30000 ] || ok=0
 for u in virtqemud libvirtd; do
 	if systemctl is-active --quiet $u.service ||
 	   systemctl is-active --quiet $u.socket; then
@@ -163,9 +163,9 @@ domain_xml $bad $uuid_bad "$img/initrd-bad.img" > "$tmp/$bad.xml"
 $virsh define "$tmp/$good.xml" >> "$tmp/install" 2>&1 || ok=0
 $virsh define "$tmp/$bad.xml" >> "$tmp/install" 2>&1 || ok=0
 if [ $ok = 1 ] && [ -n "$daemons" ]; then
-	ktap_pass "libvirt: installed, hold_unbound_ms 10000, daemon restarted, domains defined"
+	ktap_pass "libvirt: installed, hold_unbound_ms 30000, daemon restarted, domains defined"
 else
-	ktap_fail "libvirt: installed, hold_unbound_ms 10000, daemon restarted, domains defined" \
+	ktap_fail "libvirt: installed, hold_unbound_ms 30000, daemon restarted, domains defined" \
 		"$(tail -n 20 "$tmp/install")"
 fi
 
