@@ -140,9 +140,10 @@ run() {
 			t_up=$(now)
 		fi
 		if [ "$(ms "$t0" "$(now)")" -gt 600000 ]; then
-			echo "$1: no 'up' in 600 s (debugcon ${t_dbg:+yes}${t_dbg:-no}, virsh start ${t_start:+returned}${t_start:-running})" >&2
+			echo "$1: no 'up' in 600 s (debugcon ${t_dbg:+yes}, virsh start ${t_start:+returned})" >&2
 			cat "$tmp/start" >&2
-			tail -n 3 "$img/serial.log" >&2
+			tail -n 5 "$img/serial.log" >&2
+			[ "$1" = without ] || tvmctl vm show $dom >&2
 			$virsh destroy $dom > /dev/null 2>&1
 			return 1
 		fi
@@ -164,9 +165,10 @@ run() {
 echo "# $(uname -r), $(nproc) vCPUs, $(virsh --version) libvirt, $(qemu-system-x86_64 --version | head -n 1)"
 echo "# mode first_byte_ms virsh_start_ms up_ms"
 # One start of each first, not counted: caches, libvirt's first domain.
-if ! run with > /dev/null || ! run without > /dev/null; then
-	exit 1
-fi
+for m in with without; do
+	run $m > "$tmp/run" || exit 1
+	sed 's/^/# warm-up: /' "$tmp/run"
+done
 i=0
 while [ $i -lt "$rounds" ]; do
 	i=$((i + 1))
