@@ -55,7 +55,7 @@ mark
 if systemctl start tvm > "$tmp/out" 2>&1 &&
    [ "$(systemctl is-active tvm)" = active ] &&
    lsmod | grep -q '^tvm_kvm ' && lsmod | grep -q '^tvm_vsock ' &&
-   [ "$(cat /sys/module/tvm_kvm/parameters/hold_unbound_ms)" = 10000 ] &&
+   [ "$(cat /sys/module/tvm_kvm/parameters/hold_unbound_ms)" = 30000 ] &&
    tvmctl policy show name=svc-1 > /dev/null 2>&1 &&
    tvmctl ak show | grep -q 'description: tvm:ak' &&
    since | grep -q "1 policies loaded from /etc/tvm/policies, 0 already loaded"; then
