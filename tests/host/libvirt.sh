@@ -18,10 +18,10 @@
 #    off, and no instance is left;
 #  - `virsh destroy` removes the instance.
 #
-# The policy fixes PCR 9's value rather than listing the files as os
-# events: an os allow-list judges every PCR 9 extend, the launch's SLOT
-# events too, and those have no name a policy can list.  The SLOT events'
-# digests are taken from a first start under an audit policy.
+# The policy fixes PCR 9's value, which covers QEMU's firmware too (the
+# demo and guest.sh list the files by name instead, or as well).  The
+# SLOT events' digests are taken from a first start under an audit
+# policy.
 #
 # It installs tvm itself (make install, as service.sh does: idempotent),
 # loads the modules with modprobe.d's options and restarts libvirt's
