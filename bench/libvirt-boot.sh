@@ -32,7 +32,7 @@ img=/var/lib/libvirt/images/tvm-bench
 dom=tvm-bench
 hook=/etc/libvirt/hooks/qemu.d/tvm
 tmp=$(mktemp -d)
-cmdline='console=ttyS0 quiet'
+cmdline='quiet'
 
 [ "${TVM_REAL_HOST:-}" = 1 ] || {
 	echo "libvirt-boot.sh runs inside the real host: scripts/vm-run --host" >&2

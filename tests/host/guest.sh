@@ -49,7 +49,7 @@ ktap_plan $(echo $names | wc -w)
 tvmctl=$top/build/tvmctl
 initrd=$top/build/guest/initrd.img
 kernel=/boot/vmlinuz-$(uname -r)
-append="console=ttyS0 nokaslr quiet"
+append="nokaslr quiet"
 text=0x1000000		# the guest kernel's text, physical, with nokaslr
 textlen=4096		# .head.text: run once, at boot (one vCPU)
 poke=0x1000800		# a byte inside it
