@@ -40,15 +40,16 @@ t0=$(date +%s)
 echo "# uptime at start: $(cut -d ' ' -f 1 /proc/uptime) s, tvm $ver, kernel $kver"
 
 # What the tests before left: tvm.service, the modules loaded, make
-# install's copies in /lib/modules/KVER/extra.  Gone, so that the only
-# tvm modules modprobe can find are the ones DKMS installs.
+# install's copies in /lib/modules/KVER/extra.  Unloaded; the copies stay
+# until DKMS's are installed (which modinfo must prefer), then go, so
+# that the only tvm modules modprobe can find are DKMS's.
 systemctl stop tvm > /dev/null 2>&1
 for m in tvm_vsock tvm_kvm tvm; do
 	[ -d "/sys/module/$m" ] && { rmmod "$m" || echo "# cannot unload $m: $(lsmod | grep "^$m ")"; }
 done
-rm -f /lib/modules/"$kver"/extra/tvm.ko /lib/modules/"$kver"/extra/tvm_kvm.ko \
-	/lib/modules/"$kver"/extra/tvm_vsock.ko
-depmod -a "$kver"
+extra=$(ls /lib/modules/"$kver"/extra/tvm.ko /lib/modules/"$kver"/extra/tvm_kvm.ko \
+	/lib/modules/"$kver"/extra/tvm_vsock.ko 2> /dev/null | tr '\n' ' ')
+echo "# make install's modules: ${extra:-none}"
 
 # The compiler cache (tests/host/cc-cache) as gcc-12 ahead of the real one.
 real_cc=$(command -v gcc-12)
@@ -155,6 +156,10 @@ if installed; then
 	ktap_pass "dkms: the modules are in $dest, modinfo finds them there"
 else
 	ktap_fail "dkms: the modules are in $dest, modinfo finds them there"
+fi
+if [ -n "$extra" ]; then
+	rm -f $extra
+	depmod -a "$kver"
 fi
 if built_right; then
 	ktap_pass "dkms: vermagic $kver, version $ver, signed with DKMS's key"
