@@ -32,6 +32,7 @@ PATH=$PATH:/usr/sbin:/sbin
 ktap_plan 8
 kver=$(uname -r)
 ver=$(sed -n 's/^#define TVM_VERSION "\(.*\)"/\1/p' "$top/kernel/core/version.h")
+abi=$(sed -n 's/^#define TVM_ABI_VERSION \([0-9]*\)$/\1/p' "$top/include/uapi/linux/tvm.h")
 mods="tvm tvm_kvm tvm_vsock"
 dest=/lib/modules/$kver/updates/dkms
 dkms_tree=/var/lib/dkms/tvm/$ver
@@ -122,7 +123,9 @@ load_work_unload() {
 			{ echo "# /sys/module/$m: not the build of $dest/$m.ko"; ok=1; }
 	done
 	tvmctl vm list > "$tmp/out" 2>&1 || { sed 's/^/# tvmctl vm list: /' "$tmp/out"; ok=1; }
-	[ -s /sys/kernel/security/tvm/version ] || { echo "# no /sys/kernel/security/tvm/version"; ok=1; }
+	# (securityfs files have no size: read it.)
+	v=$(cat /sys/kernel/security/tvm/version 2>&1)
+	[ "$v" = "$abi" ] || { echo "# /sys/kernel/security/tvm/version: '$v', not $abi"; ok=1; }
 	modprobe -r -a tvm_vsock tvm_kvm tvm 2> "$tmp/unload" || { sed 's/^/# modprobe -r: /' "$tmp/unload"; ok=1; }
 	for m in $mods; do
 		[ -d "/sys/module/$m" ] && { echo "# $m still loaded"; ok=1; }
