@@ -41,15 +41,16 @@ t0=$(date +%s)
 echo "# uptime at start: $(cut -d ' ' -f 1 /proc/uptime) s, tvm $ver, kernel $kver"
 
 # What the tests before left: tvm.service, the modules loaded, make
-# install's copies in /lib/modules/KVER/extra.  Unloaded; the copies stay
-# until DKMS's are installed (which modinfo must prefer), then go, so
-# that the only tvm modules modprobe can find are DKMS's.
+# install's copies in /lib/modules/KVER/extra/kernel.  Unloaded; the
+# copies stay: make dkms must replace them (DKMS keeps a module of the
+# same version it finds in the kernel's tree instead of installing its own).
 systemctl stop tvm > /dev/null 2>&1
 for m in tvm_vsock tvm_kvm tvm; do
 	[ -d "/sys/module/$m" ] && { rmmod "$m" || echo "# cannot unload $m: $(lsmod | grep "^$m ")"; }
 done
-extra=$(ls /lib/modules/"$kver"/extra/tvm.ko /lib/modules/"$kver"/extra/tvm_kvm.ko \
-	/lib/modules/"$kver"/extra/tvm_vsock.ko 2> /dev/null | tr '\n' ' ')
+x=/lib/modules/$kver/extra/kernel
+extra=$(ls "$x/core/tvm.ko" "$x/kvm/tvm_kvm.ko" "$x/vsock/tvm_vsock.ko" \
+	2> /dev/null | tr '\n' ' ')
 echo "# make install's modules: ${extra:-none}"
 
 # The compiler cache (tests/host/cc-cache) as gcc-12 ahead of the real one.
@@ -155,6 +156,9 @@ first=$(cc_count)
 echo "# make dkms: $(( $(date +%s) - t )) s; compiles (cache hits, misses): $first"
 
 # 2-3. Where and what.
+for f in $extra; do
+	[ -e "$f" ] && { echo "# make dkms left make install's $f"; }
+done
 if installed; then
 	ktap_pass "dkms: the modules are in $dest, modinfo finds them there"
 else
