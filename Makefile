@@ -185,8 +185,11 @@ dkms-src:
 		-exec cp --parents {} $(DKMS_SRC)/ \;
 
 # DKMS builds the modules for each installed kernel and for each new one.
+# make install's copies go first: DKMS will not replace a module of the
+# same version already in the kernel's tree (it would keep those).
 dkms: dkms-src install-userspace
 	-dkms remove -m tvm -v $(VERSION) --all > /dev/null 2>&1
+	rm -f $(foreach m,core/tvm kvm/tvm_kvm vsock/tvm_vsock,/lib/modules/*/extra/kernel/$(m).ko)
 	dkms add -m tvm -v $(VERSION)
 	dkms install -m tvm -v $(VERSION)
 
