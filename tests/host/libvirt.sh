@@ -30,6 +30,7 @@
 dir=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$dir/../.." && pwd)
 . "$top/selftests/tvm/ktap.sh"
+. "$dir/wedge.sh"
 PATH=$PATH:/usr/sbin:/sbin
 export PATH
 tmp=$(mktemp -d)
@@ -71,6 +72,17 @@ until_ok() {
 		[ $_n -gt 0 ] || return 1
 		sleep 0.2
 	done
+}
+
+# virsh_wedged DOMAIN: the emulator wedged its guest (wedge.sh); says how.
+virsh_wedged() {
+	$virsh qemu-monitor-command --hmp "$1" 'info registers' 2>&1 |
+		tr -d '\r' > "$tmp/$1.wregs"
+	rsp=$(sed -n 's/.*RSP=\([0-9a-f]*\).*/\1/p' "$tmp/$1.wregs")
+	[ -n "$rsp" ] || return 1
+	$virsh qemu-monitor-command --hmp "$1" "x /256gx 0x$rsp" 2>&1 |
+		tr -d '\r' > "$tmp/$1.wstack"
+	irq_with_if_clear "$tmp/$1.wregs" "$tmp/$1.wstack"
 }
 
 sha() { sha256sum "$1" | cut -c1-64; }
@@ -262,8 +274,26 @@ else
 fi
 
 # 5. The guest runs: its init says "up" on the serial port (its boot
-# overlapped the tampered start).
-if until_ok 120 grep -q 'tvm-guest: up' "$img/$good.serial"; then
+# overlapped the tampered start).  A guest the emulator wedged
+# (wedge.sh) is started again, four times at most, each time said here.
+up=0
+for try in 1 2 3 4 5; do
+	if until_ok 45 grep -q 'tvm-guest: up' "$img/$good.serial"; then
+		up=1
+		break
+	fi
+	if why=$(virsh_wedged $good); then
+		echo "# $good: boot $try wedged by the emulator: $why (Documentation/testing.rst); started again"
+		$virsh destroy $good > /dev/null 2>&1
+		until_ok 10 sh -c "! tvmctl vm show $good"
+		$virsh start $good > "$tmp/start.again" 2>&1 && continue
+		sed 's/^/# virsh: /' "$tmp/start.again"
+		break
+	fi
+	until_ok 75 grep -q 'tvm-guest: up' "$img/$good.serial" && up=1
+	break
+done
+if [ $up = 1 ]; then
 	echo "# $(grep 'tvm-guest: up' "$img/$good.serial")"
 	ktap_pass "libvirt: the guest says up"
 else
