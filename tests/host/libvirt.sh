@@ -46,7 +46,9 @@ good=tvm-lv-good
 bad=tvm-lv-bad
 uuid_good=7d0c5e1a-3b2f-4a6e-9c81-0f2d3e4c5b6a
 uuid_bad=8e1d6f2b-4c30-4b7f-ad92-1a3e4f5d6c7b
-cmdline='quiet'
+# nokaslr: the guest's kernel sits where the real host's does, whose
+# kallsyms then names its addresses (wedge.sh).
+cmdline='nokaslr quiet'
 qemu=/usr/bin/qemu-system-x86_64
 policies=/etc/tvm/policies
 
