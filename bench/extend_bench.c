@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Extends per second: tvm's in-kernel extend through generic netlink
- * against TPM2_PCR_Extend on the host TPM (swtpm in the emulated host),
- * side by side in one run.  Both take one SHA-256 digest per extend, as
+ * against TPM2_PCR_Extend, side by side in one run, on two TPMs: an swtpm
+ * this program starts in the emulated host (socket mode, driven over its
+ * data channel as QEMU's tpm-emulator drives it: one swtpm per VM is what
+ * a host would run instead of tvm, and it runs on the same emulated CPU
+ * as tvm), and the host's TPM (/dev/tpmrm0: swtpm running natively
+ * outside the emulated host, behind QEMU's TPM interface).  Both take one SHA-256 digest per extend, as
  * TPM2_PCR_Extend does; tvm is also measured with the default three banks.
  * The TPM is driven with raw commands on /dev/tpmrm0, so neither side pays
  * for process start-up.  tvm is measured as tvmctl uses it (one request,
@@ -11,6 +15,9 @@
  * line per measurement and the ratios.
  *
  *	extend_bench [TVM_EXTENDS [TPM_EXTENDS]]
+ *
+ * The swtpm gets TPM_EXTENDS too; its state lives in a fresh directory
+ * under /tmp, removed at the end.
  */
 
 #include <fcntl.h>
@@ -21,6 +28,7 @@
 
 #include "../selftests/tvm/tvm_test.h"
 #include "bench.h"
+#include "swtpm.h"
 
 static void put_be16(uint8_t *p, uint16_t v)
 {
@@ -204,7 +212,9 @@ int main(int argc, char **argv)
 	int n_tvm = argc > 1 ? atoi(argv[1]) : 10000;
 	int n_tpm = argc > 2 ? atoi(argv[2]) : 300;
 	uint8_t digest[32] = { 0xa5 };
-	double tvm1, tvm3, tvmn, tvmb, floor, tpm, t0;
+	double tvm1, tvm3, tvmn, tvmb, floor, tpm, sw, t0;
+	char dir[] = "/tmp/extend_bench.XXXXXX";
+	struct swtpm st;
 	struct tnl nl;
 	int fd, i, rc;
 
@@ -235,6 +245,23 @@ int main(int argc, char **argv)
 	}
 	tpm = n_tpm / (now() - t0);
 
+	if (!mkdtemp(dir) || swtpm_start(&st, dir)) {
+		fprintf(stderr, "extend_bench: swtpm in %s did not start\n", dir);
+		return 1;
+	}
+	t0 = now();
+	for (i = 0; i < n_tpm; i++) {
+		digest[1] = i;
+		rc = swtpm_pcr_extend(&st, 16, digest);
+		if (rc) {
+			fprintf(stderr, "swtpm TPM2_PCR_Extend: %d\n", rc);
+			return 1;
+		}
+	}
+	sw = n_tpm / (now() - t0);
+	swtpm_stop(&st);
+	swtpm_remove_dir(dir);
+
 	printf("tvm extend, sha256 bank:            %10.0f /s (%d extends)\n",
 	       tvm1, n_tvm);
 	printf("tvm extend, sha256+sha384+sm3_256:  %10.0f /s (%d extends)\n",
@@ -243,10 +270,15 @@ int main(int argc, char **argv)
 	       tvmn, n_tvm);
 	printf("tvm extend, sha256, 50 per sendto:  %10.0f /s (%d extends)\n",
 	       tvmb, n_tvm);
+	printf("TPM2_PCR_Extend on swtpm, same CPU:  %10.0f /s (%d extends)\n",
+	       sw, n_tpm);
 	printf("TPM2_PCR_Extend on the TPM, sha256: %10.0f /s (%d extends)\n",
 	       tpm, n_tpm);
 	printf("netlink round trip, rejected early: %10.0f /s (the floor)\n",
 	       floor);
+	printf("ratio tvm/swtpm (same CPU): %.0fx (one bank), %.0fx (three banks), "
+	       "%.0fx (no ack), %.0fx (batched)\n",
+	       tvm1 / sw, tvm3 / sw, tvmn / sw, tvmb / sw);
 	printf("ratio tvm/TPM: %.0fx (one bank), %.0fx (three banks), "
 	       "%.0fx (no ack), %.0fx (batched)\n",
 	       tvm1 / tpm, tvm3 / tpm, tvmn / tpm, tvmb / tpm);

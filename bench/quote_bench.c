@@ -2,11 +2,15 @@
 /*
  * Quote latency: tvm's in-kernel quote (TPMS_ATTEST signed with an
  * RSA-2048 attestation key through create_signature) against TPM2_Quote
- * on the host TPM (swtpm in the emulated host) with an RSA-2048 signing
- * key, both over PCRs 0-23 of the SHA-256 bank, side by side in one run.
- * The TPM is driven with raw TPM2_Quote commands on /dev/tpmrm0 against a
- * key that tpm2-tools made and persisted beforehand, so process start-up
- * is timed on neither side.  Needs openssl, keyctl and tpm2-tools.
+ * with an RSA-2048 restricted signing key, both over PCRs 0-23 of the
+ * SHA-256 bank, side by side in one run, on two TPMs: an swtpm this
+ * program starts in the emulated host (socket mode, raw commands on its
+ * data channel as QEMU's tpm-emulator sends them; the same emulated CPU
+ * as tvm), whose ECDSA P-256 quote is timed too, and the host's TPM
+ * (/dev/tpmrm0: swtpm running natively behind QEMU's TPM interface).
+ * Keys are made beforehand (tpm2-tools for the host's TPM, TPM2_CreatePrimary
+ * for the swtpm), so process start-up is timed on no side.  Needs openssl,
+ * keyctl, tpm2-tools and swtpm.
  *
  *	quote_bench [TVM_QUOTES [TPM_QUOTES]]
  */
@@ -20,9 +24,31 @@
 
 #include "../selftests/tvm/tvm_test.h"
 #include "bench.h"
+#include "swtpm.h"
 
 #define WORK		"/tmp/tvm-quote-bench"
 #define TPM_AK		0x81010042
+
+/* Mean latency of @n TPM2_Quote by @handle on @t, in seconds; exits on
+ * failure. */
+static double swtpm_quotes(struct swtpm *t, uint32_t handle, int n,
+			   const char *what)
+{
+	uint8_t nonce[16];
+	double t0 = now();
+	int i, rc;
+
+	for (i = 0; i < n; i++) {
+		memset(nonce, i, sizeof(nonce));
+		rc = swtpm_quote(t, handle, nonce, sizeof(nonce), NULL);
+		if (rc) {
+			fprintf(stderr, "quote_bench: swtpm TPM2_Quote, %s: %d (0x%x)\n",
+				what, rc, rc);
+			exit(1);
+		}
+	}
+	return (now() - t0) / n;
+}
 
 static void sh(const char *cmd)
 {
@@ -89,7 +115,10 @@ int main(int argc, char **argv)
 	int n_tpm = argc > 2 ? atoi(argv[2]) : 30;
 	static char key[8192];
 	uint8_t cmd[128], rsp[4096];
-	double t0, tvm, tpm;
+	char dir[] = "/tmp/quote_bench.XXXXXX";
+	double t0, tvm, tpm, sw_rsa, sw_ecc;
+	uint32_t ak_rsa, ak_ecc;
+	struct swtpm st;
 	struct tnl nl;
 	struct tmsg m;
 	uint32_t id;
@@ -170,11 +199,27 @@ int main(int argc, char **argv)
 	}
 	tpm = (now() - t0) / n_tpm;
 
+	if (!mkdtemp(dir) || swtpm_start(&st, dir) ||
+	    swtpm_create_ak(&st, false, &ak_rsa) ||
+	    swtpm_create_ak(&st, true, &ak_ecc)) {
+		fprintf(stderr, "quote_bench: swtpm in %s: no start or no keys\n", dir);
+		return 1;
+	}
+	sw_rsa = swtpm_quotes(&st, ak_rsa, n_tpm, "RSA-2048");
+	sw_ecc = swtpm_quotes(&st, ak_ecc, n_tpm, "ECDSA P-256");
+	swtpm_stop(&st);
+	swtpm_remove_dir(dir);
+
 	printf("tvm quote, RSA-2048, 24 PCRs:       %8.2f ms (%d quotes)\n",
 	       tvm * 1e3, n_tvm);
+	printf("TPM2_Quote on swtpm, same CPU, RSA-2048: %8.2f ms (%d quotes)\n",
+	       sw_rsa * 1e3, n_tpm);
+	printf("TPM2_Quote on swtpm, same CPU, ECDSA P-256: %8.2f ms (%d quotes)\n",
+	       sw_ecc * 1e3, n_tpm);
 	printf("TPM2_Quote on the TPM, RSA-2048:    %8.2f ms (%d quotes)\n",
 	       tpm * 1e3, n_tpm);
-	printf("ratio TPM/tvm latency: %.1fx\n", tpm / tvm);
+	printf("ratio swtpm (same CPU)/tvm latency, RSA-2048: %.2fx\n", sw_rsa / tvm);
+	printf("ratio TPM/tvm latency: %.2fx\n", tpm / tvm);
 
 	sh("tpm2_evictcontrol -C o -c 0x81010042 >/dev/null");
 	tvm_vm_delete(&nl, id);

@@ -21,6 +21,8 @@
  * carried less is continued by asking again at the next offset.
  */
 #include <errno.h>
+#include <ftw.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -233,6 +235,18 @@ int swtpm_start(struct swtpm *t, const char *dir)
 	return err;
 }
 
+static int remove_one(const char *path, const struct stat *st, int flag,
+		      struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+void swtpm_remove_dir(const char *dir)
+{
+	nftw(dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
 int swtpm_stop(struct swtpm *t)
 {
 	uint8_t res[4];
@@ -437,6 +451,10 @@ void swtpm_state_free(struct swtpm_state *s)
 #define TPM_ALG_CFB		0x0043
 #define TPM_ALG_NULL		0x0010
 #define TPM_ALG_ECC		0x0023
+#define TPM_ALG_RSA		0x0001
+#define TPM_ALG_RSASSA		0x0014
+#define TPM_ALG_ECDSA		0x0018
+#define TPM_CC_QUOTE		0x00000158
 #define TPM_ECC_NIST_P256	0x0003
 #define TPM_CC_EVICT_CONTROL	0x00000120
 #define TPM_CC_CREATE_PRIMARY	0x00000131
@@ -544,7 +562,51 @@ int swtpm_pcr_read(struct swtpm *t, uint32_t pcr, uint8_t digest[32])
 	return 0;
 }
 
-int swtpm_create_primary(struct swtpm *t, uint32_t *handle)
+/* The object attributes of TPMA_OBJECT (Part 2, 8.3) used below. */
+#define TPMA_FIXED_TPM		(1u << 1)
+#define TPMA_FIXED_PARENT	(1u << 4)
+#define TPMA_SENSITIVE_ORIGIN	(1u << 5)
+#define TPMA_USER_WITH_AUTH	(1u << 6)
+#define TPMA_NO_DA		(1u << 10)
+#define TPMA_RESTRICTED		(1u << 16)
+#define TPMA_DECRYPT		(1u << 17)
+#define TPMA_SIGN		(1u << 18)
+
+/* The publicArea of a primary key (TPMT_PUBLIC, empty unique): a storage
+ * key (ECC P-256, AES-128-CFB) or a restricted signing key (RSA-2048
+ * RSASSA or ECC P-256 ECDSA, SHA-256), as an attestation key is. */
+static void key_template(struct tpm_cmd *c, uint16_t type, bool sign)
+{
+	c16(c, type);
+	c16(c, TPM_ALG_SHA256);			/* nameAlg */
+	c32(c, TPMA_FIXED_TPM | TPMA_FIXED_PARENT | TPMA_SENSITIVE_ORIGIN |
+	       TPMA_USER_WITH_AUTH | TPMA_NO_DA | TPMA_RESTRICTED |
+	       (sign ? TPMA_SIGN : TPMA_DECRYPT));
+	c16(c, 0);				/* authPolicy */
+	if (sign) {
+		c16(c, TPM_ALG_NULL);		/* symmetric */
+		c16(c, type == TPM_ALG_RSA ? TPM_ALG_RSASSA : TPM_ALG_ECDSA);
+		c16(c, TPM_ALG_SHA256);		/* scheme's hashAlg */
+	} else {
+		c16(c, TPM_ALG_AES);		/* symmetric */
+		c16(c, 128);
+		c16(c, TPM_ALG_CFB);
+		c16(c, TPM_ALG_NULL);		/* scheme */
+	}
+	if (type == TPM_ALG_RSA) {
+		c16(c, 2048);			/* keyBits */
+		c32(c, 0);			/* exponent: 65537 */
+		c16(c, 0);			/* unique.rsa */
+	} else {
+		c16(c, TPM_ECC_NIST_P256);	/* curveID */
+		c16(c, TPM_ALG_NULL);		/* kdf */
+		c16(c, 0);			/* unique.x */
+		c16(c, 0);			/* unique.y */
+	}
+}
+
+static int create_primary(struct swtpm *t, uint16_t type, bool sign,
+			  uint32_t *handle)
 {
 	struct tpm_cmd c;
 	uint8_t r[1024];
@@ -561,21 +623,7 @@ int swtpm_create_primary(struct swtpm *t, uint32_t *handle)
 	/* inPublic: TPM2B_PUBLIC, its size set below */
 	pub = c.n;
 	c16(&c, 0);
-	c16(&c, TPM_ALG_ECC);
-	c16(&c, TPM_ALG_SHA256);		/* nameAlg */
-	/* fixedTPM, fixedParent, sensitiveDataOrigin, userWithAuth, noDA,
-	 * restricted, decrypt: a storage key */
-	c32(&c, 1u << 1 | 1u << 4 | 1u << 5 | 1u << 6 | 1u << 10 |
-		1u << 16 | 1u << 17);
-	c16(&c, 0);				/* authPolicy */
-	c16(&c, TPM_ALG_AES);			/* symmetric */
-	c16(&c, 128);
-	c16(&c, TPM_ALG_CFB);
-	c16(&c, TPM_ALG_NULL);			/* scheme */
-	c16(&c, TPM_ECC_NIST_P256);		/* curveID */
-	c16(&c, TPM_ALG_NULL);			/* kdf */
-	c16(&c, 0);				/* unique.x */
-	c16(&c, 0);				/* unique.y */
+	key_template(&c, type, sign);
 	put16(c.b + pub, c.n - pub - 2);
 	c16(&c, 0);				/* outsideInfo */
 	c32(&c, 0);				/* creationPCR: none */
@@ -585,6 +633,60 @@ int swtpm_create_primary(struct swtpm *t, uint32_t *handle)
 	if (len < 14)
 		return -EPROTO;
 	*handle = get32(r + 10);
+	return 0;
+}
+
+int swtpm_create_primary(struct swtpm *t, uint32_t *handle)
+{
+	return create_primary(t, TPM_ALG_ECC, false, handle);
+}
+
+int swtpm_create_ak(struct swtpm *t, bool ecc, uint32_t *handle)
+{
+	return create_primary(t, ecc ? TPM_ALG_ECC : TPM_ALG_RSA, true, handle);
+}
+
+int swtpm_quote(struct swtpm *t, uint32_t handle, const uint8_t *nonce,
+		size_t nonce_len, uint16_t *sig_alg)
+{
+	struct tpm_cmd c;
+	uint8_t r[2048];
+	size_t len, off, end;
+	int ret;
+
+	if (nonce_len > 64)
+		return -EINVAL;
+	cmd_start(&c, TPM_ST_SESSIONS, TPM_CC_QUOTE);
+	c32(&c, handle);
+	cmd_pw_session(&c);
+	c16(&c, nonce_len);			/* qualifyingData */
+	memcpy(c.b + c.n, nonce, nonce_len);
+	c.n += nonce_len;
+	c16(&c, TPM_ALG_NULL);			/* inScheme: the key's */
+	c32(&c, 1);				/* PCRselect: SHA-256, 0-23 */
+	c16(&c, TPM_ALG_SHA256);
+	c.b[c.n++] = 3;
+	c.b[c.n++] = 0xff;
+	c.b[c.n++] = 0xff;
+	c.b[c.n++] = 0xff;
+	ret = cmd_run(t, &c, r, sizeof(r), &len);
+	if (ret)
+		return ret;
+	/* parameterSize, quoted (TPM2B_ATTEST: magic, type, qualifiedSigner,
+	 * extraData, ...), then signature (TPMT_SIGNATURE: sigAlg first) */
+	off = 10 + 4;
+	if (len < off + 2)
+		return -EPROTO;
+	end = off + 2 + get16(r + off);
+	off += 2 + 4 + 2;
+	if (end + 2 > len || off + 2 > end || off + 2 + get16(r + off) + 2 > end)
+		return -EPROTO;
+	off += 2 + get16(r + off);
+	if (get16(r + off) != nonce_len || off + 2 + nonce_len > end ||
+	    memcmp(r + off + 2, nonce, nonce_len))
+		return -EPROTO;
+	if (sig_alg)
+		*sig_alg = get16(r + end);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #ifndef _TVM_BENCH_SWTPM_H
 #define _TVM_BENCH_SWTPM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -69,6 +70,9 @@ int swtpm_start(struct swtpm *t, const char *dir);
 /* CMD_SHUTDOWN, then wait for the process (SIGKILL after 10 s). */
 int swtpm_stop(struct swtpm *t);
 
+/* Remove a stopped swtpm's directory and everything in it. */
+void swtpm_remove_dir(const char *dir);
+
 /*
  * One control command: @cmd and @req_len bytes of request (already
  * big-endian) out, exactly @resp_len bytes of response in.  0 or -errno;
@@ -122,6 +126,15 @@ int swtpm_pcr_read(struct swtpm *t, uint32_t pcr, uint8_t digest[32]);
 /* A primary ECC NIST P-256 storage key (restricted decrypt, AES-128-CFB)
  * in the owner hierarchy, its transient handle into @handle. */
 int swtpm_create_primary(struct swtpm *t, uint32_t *handle);
+/* A primary restricted signing key in the owner hierarchy, as an
+ * attestation key is: RSA-2048 RSASSA-SHA256, or with @ecc ECC NIST P-256
+ * ECDSA-SHA256; its transient handle into @handle. */
+int swtpm_create_ak(struct swtpm *t, bool ecc, uint32_t *handle);
+/* TPM2_Quote by @handle over SHA-256 PCRs 0-23 with @nonce (at most 64
+ * bytes) as qualifyingData; -EPROTO unless the quoted TPMS_ATTEST's
+ * extraData is @nonce; the signature's sigAlg into @sig_alg. */
+int swtpm_quote(struct swtpm *t, uint32_t handle, const uint8_t *nonce,
+		size_t nonce_len, uint16_t *sig_alg);
 /* TPM2_EvictControl by the owner: @handle persisted as @persistent. */
 int swtpm_evict_control(struct swtpm *t, uint32_t handle, uint32_t persistent);
 /* TPM2_ReadPublic: the object's name (nameAlg and digest) into @name,

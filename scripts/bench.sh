@@ -5,9 +5,9 @@
 # figures beside the reference tool's from the same run.
 set -eu
 [ "${TVM_GUEST:-}" = 1 ] || { echo "bench.sh runs inside the emulated host: make bench" >&2; exit 2; }
-echo "== extend: tvm through netlink vs TPM2_PCR_Extend on the host TPM"
+echo "== extend: tvm through netlink vs TPM2_PCR_Extend on swtpm (same CPU) and on the host TPM"
 build/bench/extend_bench
-echo "== quote: tvm in the kernel vs TPM2_Quote on the host TPM"
+echo "== quote: tvm in the kernel vs TPM2_Quote on swtpm (same CPU) and on the host TPM"
 build/bench/quote_bench
 echo "== launch: tvm_kvm's launch measurement vs sha256sum; KVM_RUN with and without tvm_kvm"
 # --unload: rmmod tvm_kvm for the figures without it, modprobe it again.
