@@ -41,6 +41,13 @@ else
 	ktap_fail "host: systemctl is-system-running: running" "it says '$state'"
 fi
 
+# udev's coldplug loads the modules the hardware asks for (kvm_amd, for
+# SVM) on its own queue, which "running" does not wait for: once, /dev/kvm
+# was not there yet at 33 s of uptime, and libvirtd, which the first virsh
+# below starts, found no KVM.  Whatever starts later at boot finds the
+# queue done; wait for it the same way.
+udevadm settle --timeout=60 2>&1 | sed 's/^/# udevadm settle: /'
+
 # 3. libvirtd answers, with QEMU as its hypervisor, and can run KVM
 # domains (it found /dev/kvm usable).
 if expect_status 0 virsh -c qemu:///system version &&
@@ -64,6 +71,8 @@ if [ -c /dev/kvm ] && [ -c /dev/tpmrm0 ] &&
 	ktap_pass "host: /dev/kvm and /dev/tpmrm0, tpm2_pcrread works"
 else
 	ls -l /dev/kvm /dev/tpm* 2>&1 | sed 's/^/# /'
+	{ lsmod | grep -w kvm; journalctl -b -k --no-pager | grep -i kvm | tail -n 5
+	} 2>&1 | sed 's/^/# /'
 	ktap_fail "host: /dev/kvm and /dev/tpmrm0, tpm2_pcrread works"
 fi
 
