@@ -58,7 +58,9 @@ install -m 644 "/boot/vmlinuz-$(uname -r)" $images/demo-vmlinuz
 install -m 644 "$top/build/guest/initrd.img" $images/demo-initrd.img
 cp $images/demo-initrd.img $images/demo-initrd-evil.img
 printf 'X' | dd of=$images/demo-initrd-evil.img bs=1 seek=300 conv=notrunc 2> /dev/null
-cmdline='quiet'
+# nokaslr: should the emulator wedge the guest, tests/host/wedge.sh names
+# where from the real host's kallsyms.
+cmdline='nokaslr quiet'
 runsh "sha256sum $images/demo-*"
 
 say "The owner's enforcing policy: the digests of the kernel, initramfs and command line QEMU boots"
@@ -117,9 +119,23 @@ run virsh define /tmp/web-2.xml
 
 say "virsh start web-1: tvm's libvirt hook names, measures and binds it; it boots"
 run virsh start web-1
-for _ in $(seq 60); do
-	grep -q 'tvm-guest: up' /var/log/libvirt/qemu/web-1-serial.log 2> /dev/null && break
-	sleep 1
+# A boot the emulator wedged (1 in 8 to 3 in 4 here, never on hardware:
+# Documentation/testing.rst, "Nested guests the emulator wedges") is
+# started again, said so; eleven times at most.
+. "$top/tests/host/wedge.sh"
+for try in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	why=
+	n=0
+	while [ $n -lt 120 ] && [ -z "$why" ]; do
+		grep -q 'tvm-guest: up' /var/log/libvirt/qemu/web-1-serial.log 2> /dev/null && break 2
+		sleep 1
+		n=$((n + 1))
+		[ $((n % 20)) = 0 ] && why=$(domain_wedged web-1 /tmp) || true
+	done
+	[ -n "$why" ] || break
+	echo "(the emulator wedged this boot of web-1: $why; starting it again)"
+	virsh destroy web-1 > /dev/null
+	run virsh start web-1
 done
 run grep tvm-guest /var/log/libvirt/qemu/web-1-serial.log
 run tvmctl vm show web-1

@@ -76,17 +76,6 @@ until_ok() {
 	done
 }
 
-# virsh_wedged DOMAIN: the emulator wedged its guest (wedge.sh); says how.
-virsh_wedged() {
-	$virsh qemu-monitor-command --hmp "$1" 'info registers' 2>&1 |
-		tr -d '\r' > "$tmp/$1.wregs"
-	rsp=$(sed -n 's/.*RSP=\([0-9a-f]*\).*/\1/p' "$tmp/$1.wregs")
-	[ -n "$rsp" ] || return 1
-	$virsh qemu-monitor-command --hmp "$1" "x /256gx 0x$rsp" 2>&1 |
-		tr -d '\r' > "$tmp/$1.wstack"
-	irq_with_if_clear "$tmp/$1.wregs" "$tmp/$1.wstack"
-}
-
 sha() { sha256sum "$1" | cut -c1-64; }
 
 # domain_xml NAME UUID INITRD: the tiny guest, booted directly, its
@@ -277,14 +266,14 @@ fi
 
 # 5. The guest runs: its init says "up" on the serial port (its boot
 # overlapped the tampered start).  A guest the emulator wedged
-# (wedge.sh) is started again, four times at most, each time said here.
+# (wedge.sh) is started again, eleven times at most, each time said here.
 up=0
-for try in 1 2 3 4 5; do
-	if until_ok 45 grep -q 'tvm-guest: up' "$img/$good.serial"; then
+for try in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	if until_ok 20 grep -q 'tvm-guest: up' "$img/$good.serial"; then
 		up=1
 		break
 	fi
-	if why=$(virsh_wedged $good); then
+	if why=$(domain_wedged $good "$tmp"); then
 		echo "# $good: boot $try wedged by the emulator: $why (Documentation/testing.rst); started again"
 		$virsh destroy $good > /dev/null 2>&1
 		until_ok 10 sh -c "! tvmctl vm show $good"
@@ -292,7 +281,7 @@ for try in 1 2 3 4 5; do
 		sed 's/^/# virsh: /' "$tmp/start.again"
 		break
 	fi
-	until_ok 75 grep -q 'tvm-guest: up' "$img/$good.serial" && up=1
+	until_ok 100 grep -q 'tvm-guest: up' "$img/$good.serial" && up=1
 	break
 done
 if [ $up = 1 ]; then

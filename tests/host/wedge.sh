@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Sourced by the real host's tests that boot a Linux guest under the real
-# QEMU (guest.sh, libvirt.sh).  The real host is itself a guest of QEMU's
+# Sourced by what boots a Linux guest under the real QEMU in the real host
+# (guest.sh, libvirt.sh, scripts/demo-host.sh).  The real host is itself a guest of QEMU's
 # TCG, which emulates SVM for it, so those Linux guests are nested, and
 # that emulation sometimes delivers an interrupt to the nested guest while
 # the guest's RFLAGS.IF is clear.  Debian's kernel then deadlocks on a lock
@@ -60,4 +60,17 @@ irq_with_if_clear() {
 				}
 			exit 1
 		}' "$1.stubs" "$1" "$2"
+}
+
+# domain_wedged DOMAIN DIR: libvirt's DOMAIN is a guest the emulator
+# wedged (irq_with_if_clear on what QEMU's monitor says through virsh's
+# HMP passthrough; its output kept in DIR); says how.
+domain_wedged() {
+	virsh -c qemu:///system qemu-monitor-command --hmp "$1" \
+		'info registers' 2>&1 | tr -d '\r' > "$2/$1.wregs"
+	_rsp=$(sed -n 's/.*RSP=\([0-9a-f]*\).*/\1/p' "$2/$1.wregs")
+	[ -n "$_rsp" ] || return 1
+	virsh -c qemu:///system qemu-monitor-command --hmp "$1" \
+		"x /256gx 0x$_rsp" 2>&1 | tr -d '\r' > "$2/$1.wstack"
+	irq_with_if_clear "$2/$1.wregs" "$2/$1.wstack"
 }
