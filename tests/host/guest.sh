@@ -172,11 +172,7 @@ stuck() {
 # wedged NAME: the emulator wedged NAME's guest (tests/host/wedge.sh);
 # says how.
 wedged() {
-	hmp "$1" "info registers" > "$tmp/$1.wregs" 2>&1
-	rsp=$(sed -n 's/.*RSP=\([0-9a-f]*\).*/\1/p' "$tmp/$1.wregs")
-	[ -n "$rsp" ] || return 1
-	hmp "$1" "x /256gx 0x$rsp" > "$tmp/$1.wstack" 2>&1
-	irq_with_if_clear "$tmp/$1.wregs" "$tmp/$1.wstack"
+	wedged_via hmp "$1" "$tmp"
 }
 
 # boot_up NAME INITRD [POLICY]: boot, and wait (120 s) until it says "up".

@@ -62,15 +62,23 @@ irq_with_if_clear() {
 		}' "$1.stubs" "$1" "$2"
 }
 
-# domain_wedged DOMAIN DIR: libvirt's DOMAIN is a guest the emulator
-# wedged (irq_with_if_clear on what QEMU's monitor says through virsh's
-# HMP passthrough; its output kept in DIR); says how.
-domain_wedged() {
-	virsh -c qemu:///system qemu-monitor-command --hmp "$1" \
-		'info registers' 2>&1 | tr -d '\r' > "$2/$1.wregs"
-	_rsp=$(sed -n 's/.*RSP=\([0-9a-f]*\).*/\1/p' "$2/$1.wregs")
+# wedged_via HMP NAME DIR: NAME's guest is one the emulator wedged
+# (irq_with_if_clear); says how.  "HMP NAME COMMAND" prints what QEMU's
+# human monitor of NAME answers to COMMAND; the answers are kept in DIR.
+wedged_via() {
+	"$1" "$2" 'info registers' 2>&1 | tr -d '\r' > "$3/$2.wregs"
+	_rsp=$(sed -n 's/.*RSP=\([0-9a-f]*\).*/\1/p' "$3/$2.wregs")
 	[ -n "$_rsp" ] || return 1
-	virsh -c qemu:///system qemu-monitor-command --hmp "$1" \
-		"x /256gx 0x$_rsp" 2>&1 | tr -d '\r' > "$2/$1.wstack"
-	irq_with_if_clear "$2/$1.wregs" "$2/$1.wstack"
+	"$1" "$2" "x /256gx 0x$_rsp" 2>&1 | tr -d '\r' > "$3/$2.wstack"
+	irq_with_if_clear "$3/$2.wregs" "$3/$2.wstack"
+}
+
+# virsh_hmp DOMAIN COMMAND: libvirt's passthrough to QEMU's monitor.
+virsh_hmp() {
+	virsh -c qemu:///system qemu-monitor-command --hmp "$1" "$2"
+}
+
+# domain_wedged DOMAIN DIR: wedged_via for a libvirt domain.
+domain_wedged() {
+	wedged_via virsh_hmp "$1" "$2"
 }
