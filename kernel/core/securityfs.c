@@ -80,6 +80,9 @@ static int stats_show(struct seq_file *m, void *v)
 		   atomic64_read(&tvm_stats.mig_evicted));
 	seq_printf(m, "migrations_refused: %lld\n",
 		   atomic64_read(&tvm_stats.mig_refused));
+	seq_printf(m, "vm_object_bytes: %u\n", tvm_vm_object_size());
+	seq_printf(m, "memory_vms: %lld\n", atomic64_read(&tvm_stats.mem_vms));
+	seq_printf(m, "memory_log: %lld\n", atomic64_read(&tvm_stats.mem_log));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

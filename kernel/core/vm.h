@@ -186,6 +186,10 @@ struct tvm_vm_params {
  *	one (migrate.c); a dropped record no longer gives its receipt again
  * @mig_refused: PREPAREs and EXPORTs refused with ENOSPC: %TVM_MIG_MAX
  *	migrations under way (migrate.c)
+ * @mem_vms: bytes of VM objects allocated, freed ones excluded (each one
+ *	object of the VM cache, whatever its log)
+ * @mem_log: bytes of events held in VMs' logs, as allocated (ksize());
+ *	a wiped log's events count until their VM is freed
  *
  * Atomic: counted and read without a lock.
  */
@@ -199,6 +203,8 @@ struct tvm_stats {
 	atomic64_t log_refused;
 	atomic64_t mig_evicted;
 	atomic64_t mig_refused;
+	atomic64_t mem_vms;
+	atomic64_t mem_log;
 };
 
 extern struct tvm_stats tvm_stats;
@@ -213,6 +219,9 @@ extern unsigned long tvm_log_max_bytes;
 void tvm_vm_recheck_run(struct tvm_vm *vm);
 /* tvm_vm_recheck_run() for every VM; after a policy load or delete. */
 void tvm_vm_recheck_run_all(void);
+
+/* Bytes of one VM object, as its cache allocates it. */
+unsigned int tvm_vm_object_size(void);
 
 int tvm_vm_init(void);
 void tvm_vm_uninit(void);

@@ -966,4 +966,57 @@ TEST_F_TIMEOUT(log, concurrent_extends_stay_consistent, 300)
 	free(w);
 }
 
+/*
+ * tvm/stats counts the memory VMs and their logs hold: one VM object per
+ * VM, each logged event as allocated, and all of it back once the VM is
+ * deleted and freed (after an RCU grace period: polled, not timed).
+ */
+TEST_F_TIMEOUT(log, stats_count_memory_of_vms_and_events, 60)
+{
+	long long obj, vms0 = -1, log0 = -1, vms1, log1, created;
+	char data[100] = "stats";
+	uint32_t id;
+	int i;
+
+	if (self->no_tvm)
+		return;
+	obj = stat_value("vm_object_bytes");
+	ASSERT_LT(6000, obj);
+	/* Earlier tests' VMs are freed first. */
+	for (i = 0; i < 500; i++) {
+		vms0 = stat_value("memory_vms");
+		log0 = stat_value("memory_log");
+		if (vms0 == stat_value("vms") * obj)
+			break;
+		usleep(10000);
+	}
+	ASSERT_EQ(stat_value("vms") * obj, vms0);
+	ASSERT_LE(0, vms0);
+	ASSERT_LE(0, log0);
+
+	ASSERT_VM_NEW("stats-mem", 1u << TVM_BANK_SHA256, 0, &id);
+	EXPECT_EQ(vms0 + obj, stat_value("memory_vms"));
+	/* A new VM's log holds what tvm logs at creation (the host's PCRs). */
+	created = stat_value("memory_log");
+	EXPECT_LE(log0, created);
+	for (i = 0; i < 10; i++)
+		ASSERT_EQ(0, tvm_extend_data(&self->nl, id, 16, data,
+					     sizeof(data), NULL));
+	log1 = stat_value("memory_log");
+	/* Each: a 24-byte header, a SHA-256 digest and the data, at least. */
+	EXPECT_LE(created + 10 * (24 + 32 + (long long)sizeof(data)), log1);
+	EXPECT_GE(created + 10 * 512, log1);
+
+	ASSERT_EQ(0, tvm_vm_delete(&self->nl, id));
+	for (i = 0; i < 500; i++) {
+		vms1 = stat_value("memory_vms");
+		log1 = stat_value("memory_log");
+		if (vms1 == vms0 && log1 == log0)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(vms0, vms1);
+	EXPECT_EQ(log0, log1);
+}
+
 TEST_HARNESS_MAIN
