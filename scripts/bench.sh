@@ -9,6 +9,8 @@ echo "== extend: tvm through netlink vs TPM2_PCR_Extend on swtpm (same CPU) and 
 build/bench/extend_bench
 echo "== quote: tvm in the kernel vs TPM2_Quote on swtpm (same CPU) and on the host TPM"
 build/bench/quote_bench
+echo "== scale: 1 and 1,000 instances: extend, quote, memory, vm list, LOG_DUMP"
+build/bench/scale_bench
 echo "== launch: tvm_kvm's launch measurement vs sha256sum; KVM_RUN with and without tvm_kvm"
 # --unload: rmmod tvm_kvm for the figures without it, modprobe it again.
 build/bench/launch_bench --unload
