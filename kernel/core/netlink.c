@@ -709,7 +709,7 @@ static int pcr_extend_doit(struct sk_buff *skb, struct genl_info *info)
 	else
 		ret = tvm_event_hash_data(ev);
 	if (ret) {
-		kfree(ev);
+		tvm_event_free(ev);
 		return ret;
 	}
 

@@ -323,9 +323,14 @@ const struct tvm_event *tvm_vm_event(struct tvm_vm *vm, u64 seq);
 /* Bytes @ev uses. */
 size_t tvm_event_size(const struct tvm_event *ev);
 
-/* A new event for @vm with room for @data_len bytes of data. */
+/*
+ * A new event for @vm with room for @data_len bytes of data, zeroed; from
+ * the "tvm_event" slab cache when it is small (vm.c says how small).
+ */
 struct tvm_event *tvm_event_alloc(const struct tvm_vm *vm, u32 pcr, u32 type,
 				  u32 data_len);
+/* Free an event of tvm_event_alloc(); NULL is fine. */
+void tvm_event_free(struct tvm_event *ev);
 /* The writable digest of @bank in @ev. */
 u8 *tvm_event_digest_mut(struct tvm_event *ev, unsigned int bank);
 
