@@ -300,20 +300,52 @@ err:
 	return ret;
 }
 
+/* What tvm_vm_extend() asks of its callers' events; freed if not. */
+static bool event_sane(struct tvm_vm *vm, struct tvm_event *ev)
+{
+	if (WARN_ON_ONCE(ev->banks != vm->banks || ev->pcr >= TVM_NUM_PCRS ||
+			 ev->type == TVM_EV_NO_ACTION)) {
+		tvm_event_free(ev);
+		return false;
+	}
+	return true;
+}
+
 int tvm_vm_extend(struct tvm_vm *vm, struct tvm_event *ev)
 {
 	int ret;
 
-	if (WARN_ON_ONCE(ev->banks != vm->banks || ev->pcr >= TVM_NUM_PCRS ||
-			 ev->type == TVM_EV_NO_ACTION)) {
-		tvm_event_free(ev);
+	if (!event_sane(vm, ev))
 		return -EINVAL;
-	}
 
 	mutex_lock(&vm->lock);
 	ret = extend_locked(vm, ev);
 	mutex_unlock(&vm->lock);
 	return ret;
+}
+
+int tvm_vm_batch_extend(struct tvm_vm_batch *b, struct tvm_vm *vm,
+			struct tvm_event *ev)
+{
+	if (b->vm == vm) {
+		tvm_vm_put(vm);		/* the batch holds one already */
+	} else {
+		tvm_vm_batch_end(b);
+		mutex_lock(&vm->lock);
+		b->vm = vm;
+	}
+	if (!event_sane(vm, ev))
+		return -EINVAL;
+	return extend_locked(vm, ev);
+}
+
+void tvm_vm_batch_end(struct tvm_vm_batch *b)
+{
+	if (!b->vm)
+		return;
+	mutex_unlock(&b->vm->lock);
+	tvm_vm_put(b->vm);
+	b->vm = NULL;
 }
 
 /* A new event for @vm of @len bytes of @data, hashed in every bank. */

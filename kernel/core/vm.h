@@ -263,6 +263,28 @@ int tvm_vm_set_ident(struct tvm_vm *vm, const char *name, const u8 *uuid,
  * @ev->seq.  -ENOSPC when the log is full, -ENOENT when @vm is dead.
  */
 int tvm_vm_extend(struct tvm_vm *vm, struct tvm_event *ev);
+
+/**
+ * struct tvm_vm_batch - extends of consecutive events of one VM under one
+ *	hold of its lock (TVM_CMD_PCR_EXTEND_BATCH)
+ * @vm: NULL, or the VM whose @lock the batch holds, with a reference
+ *
+ * Start with @vm NULL; end with tvm_vm_batch_end().  The batch holds at
+ * most one VM's lock at a time, and takes nothing else while it does.
+ */
+struct tvm_vm_batch {
+	struct tvm_vm *vm;
+};
+
+/*
+ * tvm_vm_extend() within batch @b: takes @vm's lock unless @b holds it
+ * already (after letting go of the one it held).  Takes the caller's
+ * reference to @vm and @ev.
+ */
+int tvm_vm_batch_extend(struct tvm_vm_batch *b, struct tvm_vm *vm,
+			struct tvm_event *ev);
+/* Release the lock and the reference @b holds, if any. */
+void tvm_vm_batch_end(struct tvm_vm_batch *b);
 /*
  * file.c: the digests of @file, a regular file open for reading (else
  * -EINVAL), in each bank of @banks, into @out[bank]: IMA's SHA-256 when
