@@ -146,7 +146,7 @@ const char *tvm_nl_extack(const struct tvm_nl *nl)
 
 int tvm_nl_cookie_u32(const struct tvm_nl *nl, uint32_t *val)
 {
-	if (nl->cookie_len != sizeof(*val))
+	if (!nl || nl->cookie_len != sizeof(*val))
 		return -ENOENT;
 	memcpy(val, nl->cookie, sizeof(*val));
 	return 0;
