@@ -67,6 +67,15 @@ static const struct nla_policy pcr_extend_policy[TVM_A_MAX + 1] = {
 	[TVM_A_EVENT_DIGESTS] = NLA_POLICY_NESTED(tvm_digest_list_policy),
 };
 
+/* Each event of a batch holds what a single extend holds. */
+static const struct nla_policy batch_list_policy[TVM_A_BATCH_EVENT + 1] = {
+	[TVM_A_BATCH_EVENT] = NLA_POLICY_NESTED(pcr_extend_policy),
+};
+
+static const struct nla_policy pcr_extend_batch_policy[TVM_A_MAX + 1] = {
+	[TVM_A_BATCH] = NLA_POLICY_NESTED(batch_list_policy),
+};
+
 static const struct nla_policy pcr_reset_policy[TVM_A_MAX + 1] = {
 	SELECTOR_POLICY,
 	[TVM_A_PCR_INDEX] = NLA_POLICY_MAX(NLA_U32, TVM_NUM_PCRS - 1),
@@ -639,94 +648,262 @@ static int parse_digests(struct tvm_vm *vm, struct tvm_event *ev,
  * are refused (EINVAL) because TCG tools parse their data by the types'
  * structures, and reject a whole log whose data does not follow one.
  */
-static int extend_allowed(struct genl_info *info, u32 pcr, u32 type)
+static int extend_allowed(struct nlattr **attrs, u32 pcr, u32 type,
+			  struct netlink_ext_ack *extack)
 {
 	static const u32 admin_types[] = TVM_EV_ADMIN_TYPES;
-	struct nlattr *type_attr = info->attrs[TVM_A_EVENT_TYPE];
+	struct nlattr *type_attr = attrs[TVM_A_EVENT_TYPE];
 	unsigned int i;
 
 	if (pcr < TVM_FIRST_ADMIN_PCR) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TVM_A_PCR_INDEX],
+		NL_SET_ERR_MSG_ATTR(extack, attrs[TVM_A_PCR_INDEX],
 				    "PCRs 0-8 are measured by the kernel only");
 		return -EPERM;
 	}
 	if (type == TVM_EV_NO_ACTION) {
-		NL_SET_ERR_MSG_ATTR(info->extack, type_attr,
+		NL_SET_ERR_MSG_ATTR(extack, type_attr,
 				    "EV_NO_ACTION events are never extended");
 		return -EINVAL;
 	}
 	if (type >= TVM_EV_RESERVED_FIRST && type <= TVM_EV_RESERVED_LAST &&
 	    type != TVM_EV_EXTEND) {
-		NL_SET_ERR_MSG_ATTR(info->extack, type_attr,
+		NL_SET_ERR_MSG_ATTR(extack, type_attr,
 				    "tvm's event types are logged by the kernel only");
 		return -EPERM;
 	}
 	for (i = 0; i < ARRAY_SIZE(admin_types); i++)
 		if (type == admin_types[i])
 			return 0;
-	NL_SET_ERR_MSG_ATTR(info->extack, type_attr,
+	NL_SET_ERR_MSG_ATTR(extack, type_attr,
 			    "event type not extendable (TVM_EXTEND, EV_COMPACT_HASH, EV_IPL are)");
 	return -EINVAL;
 }
 
-static u32 extend_type(struct genl_info *info)
+static u32 extend_type(struct nlattr **attrs)
 {
-	struct nlattr *type = info->attrs[TVM_A_EVENT_TYPE];
+	struct nlattr *type = attrs[TVM_A_EVENT_TYPE];
 
 	return type ? nla_get_u32(type) : TVM_EV_EXTEND;
 }
 
-/* Before the VM is looked up (tvm_pre_doit()). */
-static int pcr_extend_check(struct genl_info *info)
+/*
+ * An extend's checks before its VM is looked up, for one request
+ * (tvm_pre_doit()) or one event of a batch: @nest is NULL, or the event's
+ * nest, which a missing attribute is missing from.
+ */
+static int extend_check(struct nlattr **attrs, const struct nlattr *nest,
+			struct netlink_ext_ack *extack)
 {
-	if (!info->attrs[TVM_A_PCR_INDEX])
-		return missing(info, TVM_A_PCR_INDEX, "which PCR to extend?");
-	return extend_allowed(info, nla_get_u32(info->attrs[TVM_A_PCR_INDEX]),
-			      extend_type(info));
+	if (!attrs[TVM_A_PCR_INDEX]) {
+		NL_SET_ERR_ATTR_MISS(extack, nest, TVM_A_PCR_INDEX);
+		NL_SET_ERR_MSG(extack, "which PCR to extend?");
+		return -EINVAL;
+	}
+	return extend_allowed(attrs, nla_get_u32(attrs[TVM_A_PCR_INDEX]),
+			      extend_type(attrs), extack);
 }
 
-static int pcr_extend_doit(struct sk_buff *skb, struct genl_info *info)
+static int pcr_extend_check(struct genl_info *info)
 {
-	struct nlattr **attrs = info->attrs;
-	struct tvm_vm *vm = info->user_ptr[0];
+	return extend_check(info->attrs, NULL, info->extack);
+}
+
+/*
+ * The event an extend's @attrs describe for @vm, its digests given or
+ * computed from its data; or an ERR_PTR with @extack set.
+ */
+static struct tvm_event *extend_event(struct tvm_vm *vm, struct nlattr **attrs,
+				      struct netlink_ext_ack *extack)
+{
 	struct tvm_event *ev;
 	u32 len = 0;
-	u64 seq;
 	int ret;
 
 	if (attrs[TVM_A_EVENT_DATA])
 		len = nla_len(attrs[TVM_A_EVENT_DATA]);
 	ev = tvm_event_alloc(vm, nla_get_u32(attrs[TVM_A_PCR_INDEX]),
-			     extend_type(info), len);
+			     extend_type(attrs), len);
 	if (!ev)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	if (len)
 		memcpy((u8 *)tvm_event_data(ev),
 		       nla_data(attrs[TVM_A_EVENT_DATA]), len);
 	if (attrs[TVM_A_EVENT_DIGESTS])
-		ret = parse_digests(vm, ev, attrs[TVM_A_EVENT_DIGESTS],
-				    info->extack);
+		ret = parse_digests(vm, ev, attrs[TVM_A_EVENT_DIGESTS], extack);
 	else
 		ret = tvm_event_hash_data(ev);
 	if (ret) {
-		kfree(ev);
-		return ret;
+		tvm_event_free(ev);
+		return ERR_PTR(ret);
 	}
+	return ev;
+}
 
-	ret = tvm_vm_extend(vm, ev);	/* takes @ev */
+/* Explain why tvm_vm_extend() refused with @ret. */
+static void extend_refused(int ret, struct netlink_ext_ack *extack)
+{
 	if (ret == -ENOSPC)
-		NL_SET_ERR_MSG(info->extack, "event log is full");
+		NL_SET_ERR_MSG(extack, "event log is full");
 	else if (ret == -ENOENT)
-		NL_SET_ERR_MSG(info->extack, "VM was deleted meanwhile");
+		NL_SET_ERR_MSG(extack, "VM was deleted meanwhile");
 	else if (ret == -EBUSY)
-		NL_SET_ERR_MSG(info->extack,
+		NL_SET_ERR_MSG(extack,
 			       "the VM is frozen: it was exported (migration)");
 	else if (ret == -ESTALE)
-		NL_SET_ERR_MSG(info->extack, "the VM migrated away");
-	if (ret)
+		NL_SET_ERR_MSG(extack, "the VM migrated away");
+}
+
+static int pcr_extend_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tvm_vm *vm = info->user_ptr[0];
+	struct tvm_event *ev;
+	u64 seq;
+	int ret;
+
+	ev = extend_event(vm, info->attrs, info->extack);
+	if (IS_ERR(ev))
+		return PTR_ERR(ev);
+	ret = tvm_vm_extend(vm, ev);	/* takes @ev */
+	if (ret) {
+		extend_refused(ret, info->extack);
 		return ret;
+	}
 	seq = ev->seq;	/* @ev lives as long as the VM now */
 	return reply_seq(info, vm, seq);
+}
+
+/* --- batched extend ------------------------------------------------------ */
+
+/* Before anything is done: the batch's size, 1 to TVM_BATCH_MAX events. */
+static int pcr_extend_batch_check(struct genl_info *info)
+{
+	struct nlattr *list = info->attrs[TVM_A_BATCH];
+	const struct nlattr *entry;
+	int n = 0, rem;
+
+	if (!list)
+		return missing(info, TVM_A_BATCH, "no events (TVM_A_BATCH)");
+	nla_for_each_nested(entry, list, rem) {
+		if (++n > TVM_BATCH_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, entry,
+					    "more events than TVM_BATCH_MAX");
+			return -E2BIG;
+		}
+	}
+	if (!n) {
+		NL_SET_ERR_MSG_ATTR(info->extack, list, "an empty batch");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * One event of a batch, checked as a single extend is (tvm_pre_doit(),
+ * pcr_extend_doit()) and extended within @b; its VM's id and sequence
+ * number into @id and @seq.  The policy checked @entry already.
+ */
+static int batch_event(struct tvm_vm_batch *b, const struct nlattr *entry,
+		       struct netlink_ext_ack *extack, u32 *id, u64 *seq)
+{
+	struct nlattr *attrs[TVM_A_MAX + 1];
+	struct tvm_event *ev;
+	struct tvm_vm *vm;
+	int ret;
+
+	ret = nla_parse_nested(attrs, TVM_A_MAX, entry, pcr_extend_policy,
+			       extack);
+	if (ret)
+		return ret;
+	ret = extend_check(attrs, entry, extack);
+	if (ret)
+		return ret;
+	vm = vm_from_attrs(attrs, extack);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	ev = extend_event(vm, attrs, extack);
+	if (IS_ERR(ev)) {
+		tvm_vm_put(vm);
+		return PTR_ERR(ev);
+	}
+	*id = vm->id;
+	ret = tvm_vm_batch_extend(b, vm, ev);	/* takes @vm and @ev */
+	if (ret) {
+		extend_refused(ret, extack);
+		return ret;
+	}
+	*seq = ev->seq;	/* logged: lives as long as the VM */
+	return 0;
+}
+
+/* Room for the reply to a batch of @n events. */
+static size_t batch_reply_size(int n)
+{
+	return nla_total_size(sizeof(u32)) + nla_total_size(0) +
+	       n * (nla_total_size(0) + nla_total_size(sizeof(u32)) +
+		    nla_total_size_64bit(sizeof(u64)));
+}
+
+/*
+ * The events in order, each VM's lock held across a run of its events;
+ * the first failure stops, and its extack names the event
+ * (NLMSGERR_ATTR_OFFS) and gives its index (the cookie).  The reply is
+ * built as the events go, so that nothing can fail after the last one.
+ */
+static int pcr_extend_batch_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *list = info->attrs[TVM_A_BATCH];
+	struct netlink_ext_ack *extack = info->extack;
+	struct tvm_vm_batch b = { NULL };
+	const struct nlattr *entry;
+	struct nlattr *out, *one;
+	struct sk_buff *msg;
+	u32 done = 0, id;
+	int rem, ret = 0;
+	void *hdr;
+	u64 seq;
+
+	nla_for_each_nested(entry, list, rem)
+		done++;
+	msg = reply_new(info, batch_reply_size(done), &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	done = 0;
+	out = nla_nest_start(msg, TVM_A_BATCH);
+	if (!out)
+		goto too_small;
+
+	nla_for_each_nested(entry, list, rem) {
+		ret = batch_event(&b, entry, extack, &id, &seq);
+		if (ret)
+			break;
+		done++;
+		one = nla_nest_start(msg, TVM_A_BATCH_EVENT);
+		if (!one || nla_put_u32(msg, TVM_A_VM_ID, id) ||
+		    put_u64(msg, TVM_A_EVENT_SEQ, seq)) {
+			/* batch_reply_size() is wrong: a bug, not an input. */
+			tvm_vm_batch_end(&b);
+			goto too_small;
+		}
+		nla_nest_end(msg, one);
+	}
+	tvm_vm_batch_end(&b);
+	if (ret) {
+		if (!extack->bad_attr)
+			NL_SET_BAD_ATTR(extack, entry);
+		BUILD_BUG_ON(sizeof(done) > NETLINK_MAX_COOKIE_LEN);
+		memcpy(extack->cookie, &done, sizeof(done));
+		extack->cookie_len = sizeof(done);
+		nlmsg_free(msg);
+		return ret;
+	}
+	nla_nest_end(msg, out);
+	return reply_send(info, msg, hdr,
+			  nla_put_u32(msg, TVM_A_BATCH_DONE, done) ?
+			  -EMSGSIZE : 0);
+
+too_small:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
 }
 
 static int pcr_reset_check(struct genl_info *info)
@@ -1840,6 +2017,7 @@ EXPORT_SYMBOL_GPL(tvm_flow_event);
  */
 static int (* const tvm_checks[__TVM_CMD_MAX])(struct genl_info *info) = {
 	[TVM_CMD_PCR_EXTEND] = pcr_extend_check,
+	[TVM_CMD_PCR_EXTEND_BATCH] = pcr_extend_batch_check,
 	[TVM_CMD_PCR_RESET] = pcr_reset_check,
 	[TVM_CMD_QUOTE] = quote_check,
 	[TVM_CMD_MEASURE_FILE] = measure_file_check,
@@ -1936,6 +2114,12 @@ static const struct genl_ops tvm_ops[] = {
 		.policy = pcr_extend_policy,
 		.maxattr = TVM_A_MAX,
 		.internal_flags = TVM_NL_NEED_VM,
+	},
+	{
+		.cmd = TVM_CMD_PCR_EXTEND_BATCH,
+		.doit = pcr_extend_batch_doit,
+		.policy = pcr_extend_batch_policy,
+		.maxattr = TVM_A_MAX,
 	},
 	{
 		.cmd = TVM_CMD_PCR_RESET,

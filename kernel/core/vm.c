@@ -57,6 +57,23 @@ static struct workqueue_struct *tvm_wq;
  */
 static struct kmem_cache *tvm_vm_cache;
 
+/*
+ * Events: the fixed part, the digests and the data are one allocation
+ * (struct tvm_event), from tvm_event_cache when it fits in
+ * TVM_EVENT_CACHE_SIZE bytes, else from kmalloc.  With the default banks
+ * (112 bytes of digests) that is up to 72 bytes of data: the events that
+ * come by the thousand (a digest-only extend, a SLOT, a RUNTIME, a
+ * HOST_PCR) and an administrator's extend with a short description.  208,
+ * not 256: such an event of 136-200 bytes would waste a quarter of a
+ * 256-byte object, where kmalloc gave it 192 or 256.  Which one an event
+ * came from follows from its banks and data length, which never change,
+ * so tvm_event_free() needs no flag.  The cache is created at module init
+ * and destroyed at exit after the last VM, and with it its last event, is
+ * freed.
+ */
+#define TVM_EVENT_CACHE_SIZE	208
+static struct kmem_cache *tvm_event_cache;
+
 size_t tvm_event_size(const struct tvm_event *ev)
 {
 	return sizeof(*ev) + tvm_banks_digest_size(ev->banks) + ev->data_len;
@@ -65,10 +82,14 @@ size_t tvm_event_size(const struct tvm_event *ev)
 struct tvm_event *tvm_event_alloc(const struct tvm_vm *vm, u32 pcr, u32 type,
 				  u32 data_len)
 {
+	size_t size = sizeof(struct tvm_event) +
+		      tvm_banks_digest_size(vm->banks) + data_len;
 	struct tvm_event *ev;
 
-	ev = kzalloc(sizeof(*ev) + tvm_banks_digest_size(vm->banks) + data_len,
-		     GFP_KERNEL_ACCOUNT);
+	if (size <= TVM_EVENT_CACHE_SIZE)
+		ev = kmem_cache_zalloc(tvm_event_cache, GFP_KERNEL);
+	else
+		ev = kzalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!ev)
 		return NULL;
 	ev->pcr = pcr;
@@ -76,6 +97,16 @@ struct tvm_event *tvm_event_alloc(const struct tvm_vm *vm, u32 pcr, u32 type,
 	ev->banks = vm->banks;
 	ev->data_len = data_len;
 	return ev;
+}
+
+void tvm_event_free(struct tvm_event *ev)
+{
+	if (!ev)
+		return;
+	if (tvm_event_size(ev) <= TVM_EVENT_CACHE_SIZE)
+		kmem_cache_free(tvm_event_cache, ev);
+	else
+		kfree(ev);
 }
 
 u8 *tvm_event_digest_mut(struct tvm_event *ev, unsigned int bank)
@@ -276,24 +307,56 @@ static int extend_locked(struct tvm_vm *vm, struct tvm_event *ev)
 	check_event(vm, ev);
 	return 0;
 err:
-	kfree(ev);
+	tvm_event_free(ev);
 	return ret;
+}
+
+/* What tvm_vm_extend() asks of its callers' events; freed if not. */
+static bool event_sane(struct tvm_vm *vm, struct tvm_event *ev)
+{
+	if (WARN_ON_ONCE(ev->banks != vm->banks || ev->pcr >= TVM_NUM_PCRS ||
+			 ev->type == TVM_EV_NO_ACTION)) {
+		tvm_event_free(ev);
+		return false;
+	}
+	return true;
 }
 
 int tvm_vm_extend(struct tvm_vm *vm, struct tvm_event *ev)
 {
 	int ret;
 
-	if (WARN_ON_ONCE(ev->banks != vm->banks || ev->pcr >= TVM_NUM_PCRS ||
-			 ev->type == TVM_EV_NO_ACTION)) {
-		kfree(ev);
+	if (!event_sane(vm, ev))
 		return -EINVAL;
-	}
 
 	mutex_lock(&vm->lock);
 	ret = extend_locked(vm, ev);
 	mutex_unlock(&vm->lock);
 	return ret;
+}
+
+int tvm_vm_batch_extend(struct tvm_vm_batch *b, struct tvm_vm *vm,
+			struct tvm_event *ev)
+{
+	if (b->vm == vm) {
+		tvm_vm_put(vm);		/* the batch holds one already */
+	} else {
+		tvm_vm_batch_end(b);
+		mutex_lock(&vm->lock);
+		b->vm = vm;
+	}
+	if (!event_sane(vm, ev))
+		return -EINVAL;
+	return extend_locked(vm, ev);
+}
+
+void tvm_vm_batch_end(struct tvm_vm_batch *b)
+{
+	if (!b->vm)
+		return;
+	mutex_unlock(&b->vm->lock);
+	tvm_vm_put(b->vm);
+	b->vm = NULL;
 }
 
 /* A new event for @vm of @len bytes of @data, hashed in every bank. */
@@ -309,7 +372,7 @@ static struct tvm_event *data_event(struct tvm_vm *vm, u32 pcr, u32 type,
 	memcpy((u8 *)tvm_event_data(ev), data, len);
 	ret = tvm_event_hash_data(ev);
 	if (ret) {
-		kfree(ev);
+		tvm_event_free(ev);
 		return ERR_PTR(ret);
 	}
 	return ev;
@@ -354,7 +417,7 @@ int tvm_vm_reset(struct tvm_vm *vm, unsigned int pcr, u64 *seq,
 	mutex_unlock(&vm->lock);
 
 	if (ret) {
-		kfree(ev);
+		tvm_event_free(ev);
 		if (ret == -ENOSPC)
 			NL_SET_ERR_MSG(extack, "event log is full");
 		else if (ret == -EBUSY)
@@ -717,7 +780,7 @@ static int seed_host_pcrs(struct tvm_vm *vm, struct netlink_ext_ack *extack)
 		if (!ret)
 			ret = tvm_vm_extend(vm, ev);
 		else
-			kfree(ev);
+			tvm_event_free(ev);
 	}
 	return ret;
 }
@@ -864,7 +927,7 @@ static void vm_free_work(struct work_struct *work)
 
 	xa_for_each(&vm->log, seq, ev) {
 		atomic64_sub(ksize(ev), &tvm_stats.mem_log);
-		kfree(ev);
+		tvm_event_free(ev);
 	}
 	xa_destroy(&vm->log);
 	mutex_destroy(&vm->lock);
@@ -1108,8 +1171,16 @@ int tvm_vm_init(void)
 	tvm_vm_cache = KMEM_CACHE(tvm_vm, SLAB_ACCOUNT);
 	if (!tvm_vm_cache)
 		return -ENOMEM;
+	tvm_event_cache = kmem_cache_create("tvm_event", TVM_EVENT_CACHE_SIZE,
+					    __alignof__(struct tvm_event),
+					    SLAB_ACCOUNT, NULL);
+	if (!tvm_event_cache) {
+		kmem_cache_destroy(tvm_vm_cache);
+		return -ENOMEM;
+	}
 	tvm_wq = alloc_workqueue("tvm", 0, 0);
 	if (!tvm_wq) {
+		kmem_cache_destroy(tvm_event_cache);
 		kmem_cache_destroy(tvm_vm_cache);
 		return -ENOMEM;
 	}
@@ -1124,6 +1195,8 @@ void tvm_vm_uninit(void)
 	/* Each release queued an rcu_work: let the grace periods pass. */
 	rcu_barrier();
 	destroy_workqueue(tvm_wq);
+	/* Every VM, and so every event, is freed now. */
+	kmem_cache_destroy(tvm_event_cache);
 	kmem_cache_destroy(tvm_vm_cache);
 }
 
@@ -1387,7 +1460,7 @@ int tvm_vm_mig_freeze(struct tvm_vm *vm, const struct tvm_ev_migration *out,
 	return 0;
 err:
 	mutex_unlock(&vm->lock);
-	kfree(ev);
+	tvm_event_free(ev);
 	return ret;
 }
 
@@ -1406,7 +1479,7 @@ int tvm_vm_mig_set(struct tvm_vm *vm, enum tvm_mig_state state,
 	mutex_lock(&vm->lock);
 	if (vm->dead) {
 		mutex_unlock(&vm->lock);
-		kfree(e);
+		tvm_event_free(e);
 		return -ENOENT;
 	}
 	WRITE_ONCE(vm->mig_state, state);
@@ -1576,7 +1649,7 @@ struct tvm_vm *tvm_vm_mig_restore(const u8 *state, size_t len,
 		vm->log_bytes += tvm_event_size(ev);
 		ret = xa_insert(&vm->log, seq, ev, GFP_KERNEL_ACCOUNT);
 		if (ret) {
-			kfree(ev);
+			tvm_event_free(ev);
 			goto err_vm;
 		}
 		atomic64_add(ksize(ev), &tvm_stats.mem_log);

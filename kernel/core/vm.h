@@ -272,6 +272,28 @@ int tvm_vm_set_ident(struct tvm_vm *vm, const char *name, const u8 *uuid,
  * @ev->seq.  -ENOSPC when the log is full, -ENOENT when @vm is dead.
  */
 int tvm_vm_extend(struct tvm_vm *vm, struct tvm_event *ev);
+
+/**
+ * struct tvm_vm_batch - extends of consecutive events of one VM under one
+ *	hold of its lock (TVM_CMD_PCR_EXTEND_BATCH)
+ * @vm: NULL, or the VM whose @lock the batch holds, with a reference
+ *
+ * Start with @vm NULL; end with tvm_vm_batch_end().  The batch holds at
+ * most one VM's lock at a time, and takes nothing else while it does.
+ */
+struct tvm_vm_batch {
+	struct tvm_vm *vm;
+};
+
+/*
+ * tvm_vm_extend() within batch @b: takes @vm's lock unless @b holds it
+ * already (after letting go of the one it held).  Takes the caller's
+ * reference to @vm and @ev.
+ */
+int tvm_vm_batch_extend(struct tvm_vm_batch *b, struct tvm_vm *vm,
+			struct tvm_event *ev);
+/* Release the lock and the reference @b holds, if any. */
+void tvm_vm_batch_end(struct tvm_vm_batch *b);
 /*
  * file.c: the digests of @file, a regular file open for reading (else
  * -EINVAL), in each bank of @banks, into @out[bank]: IMA's SHA-256 when
@@ -332,9 +354,14 @@ const struct tvm_event *tvm_vm_event(struct tvm_vm *vm, u64 seq);
 /* Bytes @ev uses. */
 size_t tvm_event_size(const struct tvm_event *ev);
 
-/* A new event for @vm with room for @data_len bytes of data. */
+/*
+ * A new event for @vm with room for @data_len bytes of data, zeroed; from
+ * the "tvm_event" slab cache when it is small (vm.c says how small).
+ */
 struct tvm_event *tvm_event_alloc(const struct tvm_vm *vm, u32 pcr, u32 type,
 				  u32 data_len);
+/* Free an event of tvm_event_alloc(); NULL is fine. */
+void tvm_event_free(struct tvm_event *ev);
 /* The writable digest of @bank in @ev. */
 u8 *tvm_event_digest_mut(struct tvm_event *ev, unsigned int bank);
 

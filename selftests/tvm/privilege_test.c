@@ -70,6 +70,7 @@ COMMAND(vm_get, TVM_CMD_VM_GET, false);
 COMMAND(vm_get_dump, TVM_CMD_VM_GET, true);
 COMMAND(pcr_read, TVM_CMD_PCR_READ, false);
 COMMAND(pcr_extend, TVM_CMD_PCR_EXTEND, false);
+COMMAND(pcr_extend_batch, TVM_CMD_PCR_EXTEND_BATCH, false);
 COMMAND(pcr_reset, TVM_CMD_PCR_RESET, false);
 COMMAND(log_dump, TVM_CMD_LOG_DUMP, true);
 COMMAND(policy_load, TVM_CMD_POLICY_LOAD, false);
@@ -129,6 +130,67 @@ TEST_F(command, needs_cap_sys_admin)
 				&id));
 	the_command = variant;
 	EXPECT_EQ(0, as_unprivileged_user(one_command, id));
+}
+
+/*
+ * In the unprivileged child: 0 if a well-formed batch of two extends of
+ * VM @id is refused with EPERM before any event (no cookie).
+ */
+static int batch_extend(uint32_t id)
+{
+	static struct tmsg m;
+	struct tnl nl;
+	int i, ret;
+
+	if (tnl_open(&nl))
+		return 99;
+	tmsg_init(&m, &nl, TVM_CMD_PCR_EXTEND_BATCH, 0);
+	tmsg_nest_start(&m, TVM_A_BATCH);
+	for (i = 0; i < 2; i++) {
+		tmsg_nest_start(&m, TVM_A_BATCH_EVENT);
+		tmsg_put_u32(&m, TVM_A_VM_ID, id);
+		tmsg_put_u32(&m, TVM_A_PCR_INDEX, TVM_PCR_APP);
+		tmsg_put(&m, TVM_A_EVENT_DATA, "u", 1);
+		tmsg_nest_end(&m);
+	}
+	tmsg_nest_end(&m);
+	ret = tnl_call(&nl, &m, NULL, NULL);
+	if (!tvm_refused_cap(&nl, ret) || nl.cookie_len) {
+		fprintf(stderr, "# batch as uid %d: %d (%s), extack \"%s\"\n",
+			TVM_TEST_UID, ret, strerror(-ret), nl.extack);
+		return 1;
+	}
+	tnl_close(&nl);
+	return 0;
+}
+
+static int log_count_cb(const struct nlmsghdr *h, void *arg)
+{
+	const struct nlattr *a = tmsg_attr(h, TVM_A_VM_LOG_COUNT);
+
+	if (a)
+		*(uint64_t *)arg = tattr_u64(a);
+	return 0;
+}
+
+/*
+ * A batch is no way around the capability: an unprivileged user's batch
+ * naming an existing VM extends nothing (ABI 13).
+ */
+TEST_F(priv, batch_extend_needs_cap_sys_admin)
+{
+	uint64_t before = 0, after = 0;
+	uint32_t id;
+
+	NEED_TVM();
+	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, "priv-batch", 0, 0,
+				&id));
+	ASSERT_EQ(0, tvm_vm_call(&self->nl, TVM_CMD_VM_GET, id, log_count_cb,
+				 &before));
+	EXPECT_EQ(0, as_unprivileged_user(batch_extend, id));
+	ASSERT_EQ(0, tvm_vm_call(&self->nl, TVM_CMD_VM_GET, id, log_count_cb,
+				 &after));
+	EXPECT_EQ(before, after);
 }
 
 /* 0 if joining group @grp fails with EPERM. */

@@ -35,6 +35,9 @@ struct tnl {
 	uint16_t family;
 	uint32_t seq;
 	char extack[256];	/* the last error's message, or "" */
+	uint32_t extack_offs;	/* its NLMSGERR_ATTR_OFFS, or 0 */
+	uint32_t cookie;	/* its NLMSGERR_ATTR_COOKIE as a u32 ... */
+	int cookie_len;		/* ... of this many bytes, 0 for none */
 };
 
 struct tmsg {
@@ -214,6 +217,15 @@ static inline void tnl_extack(struct tnl *nl, const struct nlmsghdr *nlh)
 	if (a)
 		snprintf(nl->extack, sizeof(nl->extack), "%.*s",
 			 tattr_len(a), (const char *)tattr_data(a));
+	a = tattr_find(tlvs, len, NLMSGERR_ATTR_OFFS);
+	if (a && tattr_len(a) == sizeof(uint32_t))
+		nl->extack_offs = tattr_u32(a);
+	a = tattr_find(tlvs, len, NLMSGERR_ATTR_COOKIE);
+	if (a) {
+		nl->cookie_len = tattr_len(a);
+		if (nl->cookie_len == sizeof(uint32_t))
+			nl->cookie = tattr_u32(a);
+	}
 }
 
 /*
@@ -230,6 +242,9 @@ static inline int tnl_call(struct tnl *nl, struct tmsg *m, tnl_cb cb, void *arg)
 	ssize_t n;
 
 	nl->extack[0] = '\0';
+	nl->extack_offs = 0;
+	nl->cookie = 0;
+	nl->cookie_len = 0;
 	m->nlh.nlmsg_seq = seq;
 	if (sendto(nl->fd, m->buf, m->nlh.nlmsg_len, 0, (struct sockaddr *)&sa,
 		   sizeof(sa)) < 0)

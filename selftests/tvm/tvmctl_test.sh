@@ -12,9 +12,9 @@ tvmctl=${TVMCTL:-$(dirname "$0")/../tvmctl}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ktap_plan 12
+ktap_plan 16
 if [ ! -d /sys/kernel/security/tvm ]; then
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do ktap_skip "tvmctl_$i" "tvm.ko is not loaded"; done
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do ktap_skip "tvmctl_$i" "tvm.ko is not loaded"; done
 	ktap_finish
 fi
 
@@ -103,6 +103,67 @@ if expect_status 2 "$tvmctl" frobnicate && grep -q "'frobnicate'" "$tmp/err"; th
 else
 	ktap_fail tvmctl_unknown_command_is_a_usage_error "$(cat "$tmp/err")"
 fi
+
+# extend-batch (ABI 13): one event a line, comments and blank lines
+# skipped, quoted words, each event's line, VM and sequence number in
+# the JSON; the log holds them in order.
+"$tvmctl" vm delete cli-b > /dev/null 2>&1
+d16=$(printf 'batch' | sha256sum | cut -d' ' -f1)
+{
+	echo '# three events of cli-b'
+	echo 'cli-b 16 --data one'
+	echo
+	echo 'cli-b 23 --data "two \"quoted\" words"'
+	echo "cli-b 16 --type 0xd --digest sha256=$d16"
+} > "$tmp/batch"
+if expect_status 0 "$tvmctl" vm create cli-b --banks sha256 &&
+   expect_status 0 "$tvmctl" -j pcr extend-batch "$tmp/batch" &&
+   tr -d ' \n' < "$tmp/out" > "$tmp/flat" &&
+   grep -q '"line":2,"id":[0-9]*,"seq":9}' "$tmp/flat" &&
+   grep -q '"line":4,"id":[0-9]*,"seq":10}' "$tmp/flat" &&
+   grep -q '"line":5,"id":[0-9]*,"seq":11}' "$tmp/flat" &&
+   expect_status 0 "$tvmctl" log cli-b --from 9 &&
+   [ "$(wc -l < "$tmp/out")" -eq 3 ] &&
+   sed -n 2p "$tmp/out" | grep -q '^10 23 .* two "quoted" words$' &&
+   sed -n 3p "$tmp/out" | grep -q "^11 16 0x0000000d sha256:$d16"; then
+	ktap_pass tvmctl_extend_batch_from_a_file
+else
+	ktap_fail tvmctl_extend_batch_from_a_file "$(cat "$tmp/out" "$tmp/err")"
+fi
+
+printf 'cli-b 16 --data from-stdin\n' > "$tmp/in"
+if expect_status 0 sh -c '"$0" pcr extend-batch - < "$1"' "$tvmctl" "$tmp/in" &&
+   grep -q '12' "$tmp/out" &&
+   expect_status 0 "$tvmctl" log cli-b --from 12 &&
+   grep -q '^12 16 .* from-stdin$' "$tmp/out"; then
+	ktap_pass tvmctl_extend_batch_from_stdin
+else
+	ktap_fail tvmctl_extend_batch_from_stdin "$(cat "$tmp/out" "$tmp/err")"
+fi
+
+# A line that does not parse: exit 2, its line number and token, and
+# nothing of the batch sent.
+printf 'cli-b 16 --data ok\ncli-b 99 --data bad\n' > "$tmp/badline"
+if expect_status 2 "$tvmctl" pcr extend-batch "$tmp/badline" &&
+   grep -q "line 2: .*'99'" "$tmp/err" &&
+   expect_status 0 "$tvmctl" log cli-b --from 13 && [ ! -s "$tmp/out" ]; then
+	ktap_pass tvmctl_extend_batch_bad_line_named_nothing_sent
+else
+	ktap_fail tvmctl_extend_batch_bad_line_named_nothing_sent "$(cat "$tmp/err")"
+fi
+
+# An event the kernel refuses (PCR 8): exit 1, its line and the kernel's
+# reason; the event before it is logged, the one after it is not.
+printf 'cli-b 16 --data before\ncli-b 8 --data kernel-only\ncli-b 16 --data after\n' > "$tmp/refused"
+if expect_status 1 "$tvmctl" pcr extend-batch "$tmp/refused" &&
+   grep -q "line 2.*PCRs 0-8" "$tmp/err" &&
+   expect_status 0 "$tvmctl" log cli-b --from 13 &&
+   [ "$(wc -l < "$tmp/out")" -eq 1 ] && grep -q '^13 16 .* before$' "$tmp/out"; then
+	ktap_pass tvmctl_extend_batch_refused_event_named_earlier_kept
+else
+	ktap_fail tvmctl_extend_batch_refused_event_named_earlier_kept "$(cat "$tmp/err" "$tmp/out")"
+fi
+"$tvmctl" vm delete cli-b > /dev/null 2>&1
 
 if expect_status 0 "$tvmctl" vm delete cli-t &&
    expect_status 0 "$tvmctl" vm list && ! grep -qw "cli-t" "$tmp/out"; then

@@ -197,6 +197,95 @@ static void test_vm_create_request(void **state)
 	assert_null(fake.tb[TVM_A_VM_BANKS]);
 }
 
+/* A batch's reply: @done, and (VM 7, seq 10), (VM 3, seq 4) listed. */
+static void batch_reply(uint32_t done)
+{
+	struct nl_msg *m = reply();
+	struct nlattr *list, *e;
+
+	assert_int_equal(nla_put_u32(m, TVM_A_BATCH_DONE, done), 0);
+	list = nla_nest_start(m, TVM_A_BATCH);
+	e = nla_nest_start(m, TVM_A_BATCH_EVENT);
+	assert_int_equal(nla_put_u32(m, TVM_A_VM_ID, 7), 0);
+	assert_int_equal(nla_put_u64(m, TVM_A_EVENT_SEQ, 10), 0);
+	nla_nest_end(m, e);
+	e = nla_nest_start(m, TVM_A_BATCH_EVENT);
+	assert_int_equal(nla_put_u32(m, TVM_A_VM_ID, 3), 0);
+	assert_int_equal(nla_put_u64(m, TVM_A_EVENT_SEQ, 4), 0);
+	nla_nest_end(m, e);
+	nla_nest_end(m, list);
+}
+
+/*
+ * A batch carries each event in its own TVM_A_BATCH_EVENT, in order, with
+ * its selector, PCR and event; the reply says where each went, and one
+ * that does not account for every event is -EPROTO.
+ */
+static void test_pcr_extend_batch(void **state)
+{
+	struct pcr_batch_event ev[2] = {
+		{ .sel = by_name, .pcr = 16,
+		  .ev = { .data = (const uint8_t *)"a", .data_len = 1 } },
+		{ .sel = { .type = VM_SEL_ID, .id = 3 }, .pcr = 23,
+		  .ev = { .has_type = true, .type = TVM_EV_IPL,
+			  .digest_banks = 1U << TVM_BANK_SHA256 } },
+	};
+	struct nlattr *e, *tb[TVM_A_MAX + 1];
+	struct pcr_batch_done done[2];
+	long failed;
+	int rem, n = 0;
+
+	(void)state;
+	batch_reply(2);
+	assert_int_equal(tvm_client_pcr_extend_batch(NULL, ev, 2, done,
+						     &failed), 0);
+	assert_int_equal(fake.cmd, TVM_CMD_PCR_EXTEND_BATCH);
+	assert_non_null(fake.tb[TVM_A_BATCH]);
+	nla_for_each_nested(e, fake.tb[TVM_A_BATCH], rem) {
+		assert_int_equal(nla_type(e), TVM_A_BATCH_EVENT);
+		assert_int_equal(nla_parse_nested(tb, TVM_A_MAX, e, NULL), 0);
+		if (n == 0) {
+			assert_string_equal(nla_data(tb[TVM_A_VM_NAME]), "web");
+			assert_int_equal(nla_get_u32(tb[TVM_A_PCR_INDEX]), 16);
+			assert_int_equal(nla_len(tb[TVM_A_EVENT_DATA]), 1);
+			assert_null(tb[TVM_A_EVENT_TYPE]);
+			assert_null(tb[TVM_A_EVENT_DIGESTS]);
+		} else {
+			assert_int_equal(nla_get_u32(tb[TVM_A_VM_ID]), 3);
+			assert_int_equal(nla_get_u32(tb[TVM_A_PCR_INDEX]), 23);
+			assert_int_equal(nla_get_u32(tb[TVM_A_EVENT_TYPE]),
+					 TVM_EV_IPL);
+			assert_non_null(tb[TVM_A_EVENT_DIGESTS]);
+		}
+		n++;
+	}
+	assert_int_equal(n, 2);
+	assert_int_equal(done[0].id, 7);
+	assert_int_equal(done[0].seq, 10);
+	assert_int_equal(done[1].id, 3);
+	assert_int_equal(done[1].seq, 4);
+
+	/* A count that does not match the events listed. */
+	batch_reply(1);
+	assert_int_equal(tvm_client_pcr_extend_batch(NULL, ev, 2, done,
+						     &failed), -EPROTO);
+	/* More events listed than were sent. */
+	batch_reply(2);
+	assert_int_equal(tvm_client_pcr_extend_batch(NULL, ev, 1, done,
+						     &failed), -EPROTO);
+	/* The kernel's errno; without a cookie no event is named. */
+	fake.err = -EPERM;
+	assert_int_equal(tvm_client_pcr_extend_batch(NULL, ev, 2, done,
+						     &failed), -EPERM);
+	assert_int_equal(failed, -1);
+	/* Nothing, or more than TVM_BATCH_MAX, is not sent. */
+	assert_int_equal(tvm_client_pcr_extend_batch(NULL, ev, 0, done,
+						     &failed), -EINVAL);
+	assert_int_equal(tvm_client_pcr_extend_batch(NULL, ev,
+						     TVM_BATCH_MAX + 1, done,
+						     &failed), -EINVAL);
+}
+
 static void pcrv(struct nl_msg *m, uint32_t bank, uint32_t pcr, int len)
 {
 	uint8_t digest[TVM_DIGEST_MAX];
@@ -535,6 +624,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vm_create_request, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_pcr_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pcr_extend_batch, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_log_dump, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_dump_gap, setup,
 						teardown),

@@ -480,6 +480,85 @@ int tvm_client_pcr_reset(struct tvm_nl *nl, const struct vm_sel *sel,
 	return pcr_event(nl, TVM_CMD_PCR_RESET, sel, pcr, NULL, seq);
 }
 
+/* The reply of a batch: where each event went, in order. */
+struct batch_reply {
+	struct pcr_batch_done *done;
+	size_t n, got;
+};
+
+static const struct nla_policy batch_done_policy[TVM_A_EVENT_SEQ + 1] = {
+	[TVM_A_VM_ID]		= { .type = NLA_U32 },
+	[TVM_A_EVENT_SEQ]	= { .type = NLA_U64 },
+};
+
+static int on_batch_event(struct nlattr **tb, void *arg)
+{
+	struct batch_reply *r = arg;
+
+	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_EVENT_SEQ] || r->got >= r->n)
+		return -EPROTO;
+	r->done[r->got].id = nla_get_u32(tb[TVM_A_VM_ID]);
+	r->done[r->got].seq = nla_get_u64(tb[TVM_A_EVENT_SEQ]);
+	r->got++;
+	return 0;
+}
+
+static int on_batch(struct nlattr **tb, void *arg)
+{
+	struct batch_reply *r = arg;
+	int ret;
+
+	if (!tb[TVM_A_BATCH] || !tb[TVM_A_BATCH_DONE])
+		return -EPROTO;
+	ret = tvm_nl_for_each_entry(tb[TVM_A_BATCH], TVM_A_BATCH_EVENT,
+				    TVM_A_EVENT_SEQ, batch_done_policy,
+				    on_batch_event, r);
+	if (ret)
+		return ret;
+	return r->got == r->n && nla_get_u32(tb[TVM_A_BATCH_DONE]) == r->n ?
+	       0 : -EPROTO;
+}
+
+int tvm_client_pcr_extend_batch(struct tvm_nl *nl,
+				const struct pcr_batch_event *evs, size_t n,
+				struct pcr_batch_done *done, long *failed)
+{
+	struct batch_reply r = { .done = done, .n = n };
+	struct nlattr *list, *one;
+	struct nl_msg *msg;
+	size_t size = 4096;
+	uint32_t idx;
+	int ret;
+
+	*failed = -1;
+	if (!n || n > TVM_BATCH_MAX)
+		return -EINVAL;
+	/* Each event: its attributes, at most the data and four digests. */
+	for (size_t i = 0; i < n; i++)
+		size += 256 + evs[i].ev.data_len;
+	ret = tvm_nl_new_size(nl, TVM_CMD_PCR_EXTEND_BATCH, false, size, &msg);
+	if (ret)
+		return ret;
+	ret = tvm_nl_nest_start(msg, TVM_A_BATCH, &list);
+	for (size_t i = 0; !ret && i < n; i++) {
+		ret = tvm_nl_nest_start(msg, TVM_A_BATCH_EVENT, &one);
+		if (!ret)
+			ret = tvm_nl_put_vm(msg, &evs[i].sel);
+		if (!ret)
+			ret = tvm_nl_put_u32(msg, TVM_A_PCR_INDEX, evs[i].pcr);
+		if (!ret)
+			ret = put_event(msg, &evs[i].ev);
+		if (!ret)
+			ret = tvm_nl_nest_end(msg, one);
+	}
+	if (!ret)
+		ret = tvm_nl_nest_end(msg, list);
+	ret = send_msg(nl, msg, ret, on_batch, &r);
+	if (ret && ret != -EPROTO && !tvm_nl_cookie_u32(nl, &idx) && idx < n)
+		*failed = (long)idx;
+	return ret;
+}
+
 static const struct nla_policy digest_policy[TVM_A_DIGEST_ENTRY_MAX + 1] = {
 	[TVM_A_DIGEST_BANK]	= { .type = NLA_U32 },
 	[TVM_A_DIGEST_VALUE]	= { .minlen = 1, .maxlen = TVM_DIGEST_MAX },

@@ -152,6 +152,30 @@ int tvm_client_pcr_extend(struct tvm_nl *nl, const struct vm_sel *sel,
 int tvm_client_pcr_reset(struct tvm_nl *nl, const struct vm_sel *sel,
 			 unsigned int pcr, uint64_t *seq);
 
+/* One event of a batched extend (ABI 13): VM @sel's PCR @pcr, with @ev. */
+struct pcr_batch_event {
+	struct vm_sel sel;
+	unsigned int pcr;
+	struct pcr_event ev;
+};
+
+/* Where an event of a batch was logged. */
+struct pcr_batch_done {
+	uint32_t id;
+	uint64_t seq;
+};
+
+/*
+ * Log and extend the @n (1 to TVM_BATCH_MAX) events of @evs, in order,
+ * in one request; @done[i] says where event i went.  On an error,
+ * *@failed is the index of the event that failed (those before it were
+ * done, it and those after it were not), or -1 when the kernel refused
+ * the request whole (nothing was done).
+ */
+int tvm_client_pcr_extend_batch(struct tvm_nl *nl,
+				const struct pcr_batch_event *evs, size_t n,
+				struct pcr_batch_done *done, long *failed);
+
 struct tvm_event;
 /*
  * The events of the VM @sel's log from @from on, each to @fn as the

@@ -38,11 +38,15 @@
 #define TVM_NL_SOCK_BUF		(1 << 20)
 /* Most attributes of a list entry tvm_nl_for_each_entry() parses. */
 #define TVM_NL_ENTRY_MAX	15
+/* Longest extended-ack cookie a kernel sends (its NETLINK_MAX_COOKIE_LEN). */
+#define NETLINK_COOKIE_MAX	20
 
 struct tvm_nl {
 	struct nl_sock *sk;
 	int family;
 	char extack[TVM_NL_EXTACK_MAX];
+	uint8_t cookie[NETLINK_COOKIE_MAX];	/* NLMSGERR_ATTR_COOKIE */
+	size_t cookie_len;			/* 0: none */
 };
 
 /* State of one request while its replies come in. */
@@ -140,6 +144,14 @@ const char *tvm_nl_extack(const struct tvm_nl *nl)
 	return nl->extack[0] ? nl->extack : NULL;
 }
 
+int tvm_nl_cookie_u32(const struct tvm_nl *nl, uint32_t *val)
+{
+	if (!nl || nl->cookie_len != sizeof(*val))
+		return -ENOENT;
+	memcpy(val, nl->cookie, sizeof(*val));
+	return 0;
+}
+
 int tvm_nl_new(struct tvm_nl *nl, uint8_t cmd, bool dump,
 	       struct nl_msg **msgp)
 {
@@ -230,6 +242,7 @@ static void save_extack(struct tvm_nl *nl, const struct nlmsghdr *hdr,
 	int rem;
 
 	nl->extack[0] = '\0';
+	nl->cookie_len = 0;
 	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS) || hdr->nlmsg_len <= off)
 		return;
 	nla = (const struct nlattr *)((const char *)hdr + off);
@@ -238,6 +251,12 @@ static void save_extack(struct tvm_nl *nl, const struct nlmsghdr *hdr,
 		const char *s = nla_data(nla);
 		int len = nla_len(nla);
 
+		if (nla_type(nla) == NLMSGERR_ATTR_COOKIE && len > 0 &&
+		    len <= NETLINK_COOKIE_MAX) {
+			memcpy(nl->cookie, s, (size_t)len);
+			nl->cookie_len = (size_t)len;
+			continue;
+		}
 		if (nla_type(nla) != NLMSGERR_ATTR_MSG || len < 1)
 			continue;
 		/* A string, but do not trust its NUL. */
@@ -249,7 +268,6 @@ static void save_extack(struct tvm_nl *nl, const struct nlmsghdr *hdr,
 		len = (int)strlen(nl->extack);
 		while (len > 0 && nl->extack[len - 1] == '\n')
 			nl->extack[--len] = '\0';
-		return;
 	}
 }
 
@@ -349,6 +367,8 @@ static const struct nla_policy tvm_policy[TVM_A_MAX + 1] = {
 				    .maxlen = TVM_MIG_HOST_ID_SIZE },
 	[TVM_A_MIG_EXPIRES]	= { .type = NLA_U32 },
 	[TVM_A_VM_MIGRATION]	= { .type = NLA_U32 },
+	[TVM_A_BATCH]		= { .type = NLA_NESTED },
+	[TVM_A_BATCH_DONE]	= { .type = NLA_U32 },
 };
 
 static int on_reply(struct nl_msg *msg, void *arg)
@@ -382,6 +402,7 @@ int tvm_nl_send(struct tvm_nl *nl, struct nl_msg *msg, tvm_nl_reply_fn fn,
 	int ret;
 
 	nl->extack[0] = '\0';
+	nl->cookie_len = 0;
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		nlmsg_free(msg);

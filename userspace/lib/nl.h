@@ -71,6 +71,11 @@ int tvm_nl_send(struct tvm_nl *nl, struct nl_msg *msg, tvm_nl_reply_fn fn,
 
 /* The kernel's extended-ack message about the last request, or NULL. */
 const char *tvm_nl_extack(const struct tvm_nl *nl);
+/*
+ * The extended-ack cookie of the last request's error, when it is a u32
+ * (TVM_CMD_PCR_EXTEND_BATCH: the failing event's index); else -ENOENT.
+ */
+int tvm_nl_cookie_u32(const struct tvm_nl *nl, uint32_t *val);
 
 /*
  * For reply callbacks: walk a list nest such as TVM_A_PCR_VALUES, parse

@@ -179,7 +179,14 @@ static int pcr_event(struct tvmctl *ctl, int argc, char **argv,
 	return ret;
 }
 
-static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
+/*
+ * The options of an extend, from argv[1] on, into @ev, its data into
+ * @data (TVM_EVENT_DATA_MAX bytes); argv[optind..] are then "VM PCR".
+ * Returns 0, -1 when it printed the usage (-h), or an exit status having
+ * said what is wrong.
+ */
+static int extend_opts(struct tvmctl *ctl, int argc, char **argv,
+		       struct pcr_event *ev, uint8_t *data)
 {
 	static const struct option opts[] = {
 		{ "type", required_argument, NULL, 't' },
@@ -190,8 +197,6 @@ static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static uint8_t data[TVM_EVENT_DATA_MAX];
-	struct pcr_event ev = { .type = TVM_EV_EXTEND, .data = data };
 	uint8_t digest[TVM_DIGEST_MAX];
 	const char *data_opt = NULL;
 	unsigned int bank;
@@ -201,11 +206,11 @@ static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			if (parse_u32(optarg, &ev.type))
+			if (parse_u32(optarg, &ev->type))
 				return tvmctl_err(TVMCTL_USAGE,
 						  "%s: bad event type '%s'",
 						  ctl->name, optarg);
-			ev.has_type = true;
+			ev->has_type = true;
 			break;
 		case 'd':
 		case 'x':
@@ -216,14 +221,14 @@ static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
 						  ctl->name);
 			data_opt = optarg;
 			if (c == 'd') {
-				ev.data_len = strlen(optarg);
-				if (ev.data_len > TVM_EVENT_DATA_MAX)
+				ev->data_len = strlen(optarg);
+				if (ev->data_len > TVM_EVENT_DATA_MAX)
 					return tvmctl_err(TVMCTL_USAGE,
 							  "%s: --data is %zu bytes, more than %d",
 							  ctl->name,
-							  ev.data_len,
+							  ev->data_len,
 							  TVM_EVENT_DATA_MAX);
-				memcpy(data, optarg, ev.data_len);
+				memcpy(data, optarg, ev->data_len);
 			} else if (c == 'x') {
 				if (strlen(optarg) / 2 > TVM_EVENT_DATA_MAX)
 					return tvmctl_err(TVMCTL_USAGE,
@@ -231,15 +236,15 @@ static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
 							  ctl->name,
 							  strlen(optarg) / 2,
 							  TVM_EVENT_DATA_MAX);
-				if (parse_hex_var(optarg, data, sizeof(data),
-						  &ev.data_len))
+				if (parse_hex_var(optarg, data, TVM_EVENT_DATA_MAX,
+						  &ev->data_len))
 					return tvmctl_err(TVMCTL_USAGE,
 							  "%s: bad hex data '%s' (an even number of hex digits, at most %d bytes)",
 							  ctl->name, optarg,
 							  TVM_EVENT_DATA_MAX);
 			} else {
 				ret = read_data_file(optarg, data,
-						     &ev.data_len);
+						     &ev->data_len);
 				/* As --data and --data-hex: bad input. */
 				if (ret == -EFBIG)
 					return tvmctl_err(TVMCTL_USAGE,
@@ -258,19 +263,258 @@ static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
 				return tvmctl_err(TVMCTL_USAGE,
 						  "%s: bad digest '%s' (BANK=HEX, HEX the bank's digest size)",
 						  ctl->name, optarg);
-			if (ev.digest_banks & (1U << bank))
+			if (ev->digest_banks & (1U << bank))
 				return tvmctl_err(TVMCTL_USAGE,
 						  "%s: digest '%s': a second one for %s",
 						  ctl->name, optarg,
 						  bank_name(bank));
-			memcpy(ev.digests[bank], digest, tvm_banks[bank].size);
-			ev.digest_banks |= 1U << bank;
+			memcpy(ev->digests[bank], digest, tvm_banks[bank].size);
+			ev->digest_banks |= 1U << bank;
 			break;
 		default:
-			return tvmctl_opt_default(ctl, c, argv);
+			ret = tvmctl_opt_default(ctl, c, argv);
+			return ret ? ret : -1;
 		}
 	}
+	return 0;
+}
+
+static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
+{
+	static uint8_t data[TVM_EVENT_DATA_MAX];
+	struct pcr_event ev = { .type = TVM_EV_EXTEND, .data = data };
+	int ret;
+
+	ret = extend_opts(ctl, argc, argv, &ev, data);
+	if (ret)
+		return ret < 0 ? TVMCTL_OK : ret;
 	return pcr_event(ctl, argc, argv, "extending", &ev);
+}
+
+/* --- extend-batch ---------------------------------------------------------- */
+
+/* Most words on one line of a batch file. */
+#define BATCH_WORDS	64
+/*
+ * Most bytes one request carries: under wmem_default (208 KiB), the least
+ * send buffer a socket has, which a larger request would exceed.
+ */
+#define BATCH_BYTES	(128 * 1024)
+
+/*
+ * Split @line into words at blanks, in place: a word may be in double
+ * quotes, inside which \" and \\ stand for " and \.  argv[0] is @name.
+ * Returns the number of words plus one, or -1 for an unclosed quote or
+ * too many words.
+ */
+static int split_words(char *line, char *name, char **argv)
+{
+	char *r = line, *w;
+	int n = 0;
+
+	argv[n++] = name;
+	for (;;) {
+		while (*r == ' ' || *r == '\t' || *r == '\r' || *r == '\n')
+			r++;
+		if (!*r)
+			return n;
+		if (n == BATCH_WORDS)
+			return -1;
+		argv[n++] = w = r;
+		if (*r == '"') {
+			argv[n - 1] = w = ++r;
+			while (*r != '"') {
+				if (!*r)
+					return -1;
+				if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
+					r++;
+				*w++ = *r++;
+			}
+			r++;
+			if (*r && *r != ' ' && *r != '\t' && *r != '\r' &&
+			    *r != '\n')
+				return -1;
+		} else {
+			while (*r && *r != ' ' && *r != '\t' && *r != '\r' &&
+			       *r != '\n')
+				w++, r++;
+		}
+		if (*r)
+			r++;
+		*w = '\0';
+	}
+}
+
+/* The events of one request, and the line each came from. */
+struct batch {
+	struct pcr_batch_event ev[TVM_BATCH_MAX];
+	struct pcr_batch_done done[TVM_BATCH_MAX];
+	unsigned long line[TVM_BATCH_MAX];
+	char vm[TVM_BATCH_MAX][TVM_NAME_MAX + 1];
+	uint8_t data[TVM_BATCH_MAX][TVM_EVENT_DATA_MAX];
+	size_t n, bytes;
+	unsigned long total;	/* events done by earlier requests */
+};
+
+/*
+ * Parse line @lineno, "VM PCR [OPTIONS]" as `pcr extend` takes them, into
+ * the next event of @b.  Returns 0, or an exit status having said what
+ * is wrong with the line.
+ */
+static int batch_line(struct tvmctl *ctl, struct batch *b, char *text,
+		      unsigned long lineno)
+{
+	struct pcr_batch_event *e = &b->ev[b->n];
+	struct tvmctl lc = *ctl;
+	char *argv[BATCH_WORDS + 2];
+	const char *pcr_arg;
+	int argc, ret;
+
+	/* Messages say "pcr extend-batch: line N: ..." */
+	snprintf(lc.name, sizeof(lc.name), "pcr extend-batch: line %u",
+		 (unsigned int)lineno);
+	lc.cmd = &pcr_cmds[1];		/* "extend": its VM PCR usage */
+	argc = split_words(text, lc.name, argv);
+	if (argc < 0)
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: an unclosed quote or more than %d words",
+				  lc.name, BATCH_WORDS);
+	argv[argc] = NULL;
+
+	memset(e, 0, sizeof(*e));
+	e->ev.type = TVM_EV_EXTEND;
+	e->ev.data = b->data[b->n];
+	ret = extend_opts(&lc, argc, argv, &e->ev, b->data[b->n]);
+	if (ret < 0)
+		return tvmctl_err(TVMCTL_USAGE, "%s: -h is not an event",
+				  lc.name);
+	if (ret)
+		return ret;
+	ret = tvmctl_vm_args(&lc, argc, argv, 2, &e->sel, NULL);
+	if (ret)
+		return ret;
+	pcr_arg = argv[optind + 1];
+	if (parse_pcr(pcr_arg, &e->pcr))
+		return tvmctl_err(TVMCTL_USAGE, "%s: bad PCR index '%s' (0-%d)",
+				  lc.name, pcr_arg, TVM_NUM_PCRS - 1);
+	snprintf(b->vm[b->n], sizeof(b->vm[0]), "%s", argv[optind]);
+	b->line[b->n] = lineno;
+	b->bytes += 256 + e->ev.data_len;
+	b->n++;
+	return 0;
+}
+
+/*
+ * Send the events of @b, connecting *@nlp first if need be; print where
+ * each went; empty @b.
+ */
+static int batch_flush(struct tvmctl *ctl, struct tvm_nl **nlp,
+		       struct batch *b)
+{
+	struct tvm_nl *nl;
+	long failed;
+	int ret;
+
+	if (!b->n)
+		return 0;
+	if (!*nlp) {
+		ret = tvmctl_nl_open(ctl, nlp);
+		if (ret)
+			return ret;
+	}
+	nl = *nlp;
+	ret = tvm_client_pcr_extend_batch(nl, b->ev, b->n, b->done, &failed);
+	if (ret && failed >= 0)
+		ret = tvmctl_nl_err(ctl, nl, ret,
+				    "line %lu, VM '%s' PCR %u, event %lu of the batch "
+				    "(the %lu before it are logged, none after it)",
+				    b->line[failed], b->vm[failed],
+				    b->ev[failed].pcr, b->total + failed,
+				    b->total + failed);
+	else if (ret)
+		ret = tvmctl_nl_err(ctl, nl, ret,
+				    "lines %lu-%lu (none of them logged; %lu before them are)",
+				    b->line[0], b->line[b->n - 1], b->total);
+	for (size_t i = 0; !ret && i < b->n; i++) {
+		out_object_begin(ctl->out, NULL);
+		out_int(ctl->out, "line", NULL, (int64_t)b->line[i]);
+		out_int(ctl->out, "id", NULL, b->done[i].id);
+		out_int(ctl->out, "seq", NULL, (int64_t)b->done[i].seq);
+		out_object_end(ctl->out);
+	}
+	b->total += b->n;
+	b->n = 0;
+	b->bytes = 0;
+	return ret;
+}
+
+/*
+ * One event a line, "VM PCR [OPTIONS]" with `pcr extend`'s options, from
+ * FILE or standard input; blank lines and lines starting with '#' are
+ * skipped.  The events go TVM_BATCH_MAX (or 128 KiB) to a request, each
+ * request sent once its last line parsed: a line that does not parse
+ * stops before its request is sent (those sent before it stay done).
+ */
+static int pcr_extend_batch(struct tvmctl *ctl, int argc, char **argv)
+{
+	unsigned long lineno = 0;
+	const char *path = "-";
+	struct tvm_nl *nl = NULL;
+	char *line = NULL;
+	struct batch *b;
+	size_t cap = 0;
+	FILE *fp;
+	int ret;
+
+	if (tvmctl_only_help(ctl, argc, argv, &ret))
+		return ret;
+	ret = 0;
+	if (argc - optind > 1)
+		return tvmctl_err(TVMCTL_USAGE, "%s: unexpected argument '%s'",
+				  ctl->name, argv[optind + 1]);
+	if (argc - optind == 1)
+		path = argv[optind];
+	fp = strcmp(path, "-") ? fopen(path, "re") : stdin;
+	if (!fp)
+		return tvmctl_err(TVMCTL_USAGE, "%s: cannot open '%s': %s",
+				  ctl->name, path, strerror(errno));
+	b = calloc(1, sizeof(*b));
+	if (!b) {
+		ret = tvmctl_err(TVMCTL_ERR, "out of memory");
+		goto out_file;
+	}
+	out_array_begin(ctl->out, NULL);
+	while (!ret && getline(&line, &cap, fp) >= 0) {
+		char *p = line;
+
+		lineno++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '\n' || *p == '\r' || *p == '#')
+			continue;
+		if (b->n == TVM_BATCH_MAX ||
+		    b->bytes + 256 + TVM_EVENT_DATA_MAX > BATCH_BYTES)
+			ret = batch_flush(ctl, &nl, b);
+		if (!ret)
+			ret = batch_line(ctl, b, p, lineno);
+	}
+	if (!ret && ferror(fp))
+		ret = tvmctl_err(TVMCTL_ERR, "%s: reading '%s': %s", ctl->name,
+				 path, strerror(errno));
+	if (!ret && !b->total && !b->n)
+		ret = tvmctl_err(TVMCTL_USAGE, "%s: no events in '%s'",
+				 ctl->name, path);
+	if (!ret)
+		ret = batch_flush(ctl, &nl, b);
+	out_array_end(ctl->out);
+	free(line);
+	if (nl)
+		tvm_nl_close(nl);
+	free(b);
+out_file:
+	if (fp != stdin)
+		fclose(fp);
+	return ret;
 }
 
 static int pcr_reset(struct tvmctl *ctl, int argc, char **argv)
@@ -295,6 +539,8 @@ const struct tvmctl_cmd pcr_cmds[] = {
 		  "  --data-file FILE   event data, read from FILE ('-': stdin)\n"
 		  "  --digest BANK=HEX  extend BANK with HEX, not the hash of the\n"
 		  "                     data; for every bank of the VM or none\n" },
+	{ .name = "extend-batch", .fn = pcr_extend_batch, .args = "[FILE|-]",
+	  .help = "extend PCRs, one event a line (VM PCR [extend's options])" },
 	{ .name = "reset", .fn = pcr_reset, .args = "VM PCR",
 	  .help = "reset PCR 16 or 23 (logged)" },
 	{ .name = NULL },

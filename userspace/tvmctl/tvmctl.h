@@ -29,7 +29,7 @@ struct tvmctl {
 	struct out *out;
 	/* The command running, and its full name ("pcr extend"). */
 	const struct tvmctl_cmd *cmd;
-	char name[32];
+	char name[48];
 };
 
 /*

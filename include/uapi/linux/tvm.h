@@ -173,6 +173,37 @@
  *    TVM_A_VM_ID
  *    TVM_A_EVENT_SEQ: the sequence number the event got
  *
+ * TVM_CMD_PCR_EXTEND_BATCH (ABI 13): many extends in one request, of one
+ * VM or several.  Each %TVM_A_BATCH_EVENT holds what a TVM_CMD_PCR_EXTEND
+ * request holds and is checked exactly as one is; at most
+ * %TVM_BATCH_MAX of them (more: E2BIG, nothing done).  They are logged
+ * and extended in order, and the first that fails stops the batch: the
+ * events before it stay logged and extended, it and those after it are
+ * not.  The error's extended ack then names the failing event twice:
+ * NLMSGERR_ATTR_OFFS points into its %TVM_A_BATCH_EVENT (at the
+ * attribute at fault where there is one), and NLMSGERR_ATTR_COOKIE is a
+ * u32 in host byte order, the failing event's index from 0, which is
+ * also how many events were done.  An error without a cookie refused the
+ * whole request (a malformed nest, too many events): nothing was done.
+ * Consecutive events of one VM take its lock once.
+ *
+ *    TVM_A_BATCH (required) {
+ *        TVM_A_BATCH_EVENT {
+ *            selector, TVM_A_PCR_INDEX, TVM_A_EVENT_TYPE,
+ *            TVM_A_EVENT_DATA, TVM_A_EVENT_DIGESTS, as in PCR_EXTEND
+ *        } ...
+ *    }
+ *
+ * replies, once all were done
+ *
+ *    TVM_A_BATCH_DONE: how many events were logged (all of them)
+ *    TVM_A_BATCH {
+ *        TVM_A_BATCH_EVENT {
+ *            TVM_A_VM_ID
+ *            TVM_A_EVENT_SEQ: the sequence number the event got
+ *        } ...
+ *    }
+ *
  * TVM_CMD_PCR_RESET: reset PCR 16 or 23 (others: EPERM), logged as a
  * %TVM_EV_NO_ACTION event (&struct tvm_ev_reset).
  *
@@ -537,7 +568,7 @@
  *
  * Documentation/abi.rst lists what each version added.
  */
-#define TVM_ABI_VERSION 12
+#define TVM_ABI_VERSION 13
 
 /**
  * TVM_SECURITYFS_DIR - name of tvm's directory under securityfs
@@ -606,6 +637,11 @@ enum tvm_pcr {
 #define TVM_EVENT_DATA_MAX	4096
 /** TVM_DIGEST_MAX - largest digest of any bank (SHA-384) */
 #define TVM_DIGEST_MAX		48
+/**
+ * TVM_BATCH_MAX - most events one TVM_CMD_PCR_EXTEND_BATCH carries (ABI
+ *	13)
+ */
+#define TVM_BATCH_MAX		256
 
 /**
  * enum tvm_bank - PCR banks, each a hash algorithm
@@ -1010,6 +1046,7 @@ struct tvm_ev_reset {
  * @TVM_CMD_MIGRATE_COMMIT: activate (destination) or wipe (source)
  * @TVM_CMD_MIGRATE_ABORT: discard (destination) or unfreeze (source)
  * @TVM_CMD_MIGRATE_GET: dump the migrations this host takes part in
+ * @TVM_CMD_PCR_EXTEND_BATCH: log and extend many events in order (ABI 13)
  * @__TVM_CMD_MAX: internal
  */
 enum tvm_cmd {
@@ -1041,6 +1078,7 @@ enum tvm_cmd {
 	TVM_CMD_MIGRATE_COMMIT,
 	TVM_CMD_MIGRATE_ABORT,
 	TVM_CMD_MIGRATE_GET,
+	TVM_CMD_PCR_EXTEND_BATCH,
 	__TVM_CMD_MAX
 };
 #define TVM_CMD_MAX		(__TVM_CMD_MAX - 1)
@@ -1134,6 +1172,12 @@ enum tvm_cmd {
  * @TVM_A_VM_BIND_FILES: nested, %TVM_A_BFILE entries (enum
  *	tvm_bfile_attr), at most %TVM_BIND_FILES_MAX: files TVM_CMD_VM_BIND
  *	measures into the bound VM's PCR 9 at its creation (ABI 12)
+ * @TVM_A_BATCH: nested, 1-%TVM_BATCH_MAX %TVM_A_BATCH_EVENT entries (enum
+ *	tvm_batch_attr), each nesting enum tvm_attr attributes: the events
+ *	of TVM_CMD_PCR_EXTEND_BATCH, or in its reply their VMs and sequence
+ *	numbers (ABI 13)
+ * @TVM_A_BATCH_DONE: u32, events a TVM_CMD_PCR_EXTEND_BATCH logged and
+ *	extended (replies; ABI 13)
  * @__TVM_A_MAX: internal
  */
 enum tvm_attr {
@@ -1193,6 +1237,8 @@ enum tvm_attr {
 	TVM_A_MIG_DEEP,
 	TVM_A_VM_BIND_CREATED,
 	TVM_A_VM_BIND_FILES,
+	TVM_A_BATCH,
+	TVM_A_BATCH_DONE,
 	__TVM_A_MAX
 };
 #define TVM_A_MAX		(__TVM_A_MAX - 1)
@@ -1252,6 +1298,19 @@ enum tvm_digest_entry_attr {
 	__TVM_A_DIGEST_ENTRY_MAX
 };
 #define TVM_A_DIGEST_ENTRY_MAX	(__TVM_A_DIGEST_ENTRY_MAX - 1)
+
+/**
+ * enum tvm_batch_attr - inside %TVM_A_BATCH (ABI 13)
+ * @TVM_A_BATCH_UNSPEC: unused
+ * @TVM_A_BATCH_EVENT: nested, one event, its attributes of enum tvm_attr
+ *	(the list's element type)
+ * @__TVM_A_BATCH_LIST_MAX: internal
+ */
+enum tvm_batch_attr {
+	TVM_A_BATCH_UNSPEC,
+	TVM_A_BATCH_EVENT,
+	__TVM_A_BATCH_LIST_MAX
+};
 
 /**
  * enum tvm_bfile_attr - inside %TVM_A_VM_BIND_FILES (ABI 12)
