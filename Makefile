@@ -55,6 +55,8 @@ selftests: $(BUILD)/ksft/kselftest_harness.h
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/tvm/kmod modules
 	install -D -m 644 selftests/tvm/kmod/tvm_test_symclash.ko \
 		$(BUILD)/selftests/kmod/tvm_test_symclash.ko
+	install -D -m 644 selftests/tvm/kmod/tvm_test_p256.ko \
+		$(BUILD)/selftests/kmod/tvm_test_p256.ko
 
 # The fuzz targets need clang (and its libFuzzer); without, only a note.
 unit:

@@ -33,10 +33,15 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+typedef int8_t s8;
 typedef int16_t s16;
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
+#endif
+
+#ifndef noinline
+#define noinline __attribute__((__noinline__))
 #endif
 
 #ifndef BIT
@@ -92,6 +97,13 @@ static inline void put_unaligned_be32(u32 val, void *p)
 	b[1] = val >> 16;
 	b[2] = val >> 8;
 	b[3] = val;
+}
+
+static inline u64 get_unaligned_be64(const void *p)
+{
+	const u8 *b = p;
+
+	return (u64)get_unaligned_be32(b) << 32 | get_unaligned_be32(b + 4);
 }
 
 static inline void put_unaligned_be64(u64 val, void *p)
