@@ -7,8 +7,9 @@
 # show` names the algorithm and gives the EC public key; quotes that
 # tpm2_checkquote and tvmctl verify accept with it, and reject tampered
 # (message, r, s), with another EC key or with the RSA AK; a bad scalar
-# and a description the logon type refuses, as tvmctl reports them; and
-# back to an RSA AK, whose quotes verify as before.
+# and a description the logon type refuses, as tvmctl reports them; a
+# migration, which needs an RSA AK, refused; and back to an RSA AK, whose
+# quotes verify as before.
 
 . "$(dirname "$0")/ktap.sh"
 
@@ -21,7 +22,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-N=14
+N=15
 nonce=00112233445566778899
 vm=att-ec
 
@@ -129,14 +130,19 @@ check $? ak_set_ecdsa_zero_scalar_is_refused_keeping_the_ak
 expect_status 2 "$tvmctl" ak set --ecdsa noprefix && grep -q "PREFIX:NAME" "$tmp/err"
 check $? ak_set_ecdsa_names_a_logon_description
 
-# 12: revoked: no more quotes
+# 12: migration blobs are signed RSA: refused, saying why
+expect_status 1 "$tvmctl" migrate prepare -o "$tmp/prep" &&
+	grep -q "migration needs an RSA attestation key" "$tmp/err"
+check $? migrate_prepare_with_an_ecdsa_ak_is_refused
+
+# 13: revoked: no more quotes
 id=$(keyctl search @u logon tvm-test:ak-ec)
 keyctl revoke "$id"
 expect_status 1 "$tvmctl" quote $vm --nonce $nonce --out "$tmp/revoked" &&
 	grep -q "revoked" "$tmp/err"
 check $? revoked_ecdsa_ak_signs_nothing
 
-# 13-14: back to RSA; its quote verifies, the EC quote no more with it
+# 14-15: back to RSA; its quote verifies, the EC quote no more with it
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tmp/rsa.pem" 2> /dev/null
 openssl pkcs8 -topk8 -nocrypt -in "$tmp/rsa.pem" -outform DER -out "$tmp/rsa.pk8"
 openssl pkey -in "$tmp/rsa.pem" -pubout -out "$tmp/rsapub.pem"
