@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Quote latency: tvm's in-kernel quote (TPMS_ATTEST signed with an
- * RSA-2048 attestation key through create_signature) against TPM2_Quote
- * with an RSA-2048 restricted signing key, both over PCRs 0-23 of the
- * SHA-256 bank, side by side in one run, on two TPMs: an swtpm this
- * program starts in the emulated host (socket mode, raw commands on its
- * data channel as QEMU's tpm-emulator sends them; the same emulated CPU
- * as tvm), whose ECDSA P-256 quote is timed too, and the host's TPM
- * (/dev/tpmrm0: swtpm running natively behind QEMU's TPM interface).
+ * RSA-2048 attestation key through create_signature, then with an ECDSA
+ * P-256 one through tvm's own P-256) against TPM2_Quote with a restricted
+ * signing key of the same type, all over PCRs 0-23 of the SHA-256 bank,
+ * side by side in one run, on two TPMs: an swtpm this program starts in
+ * the emulated host (socket mode, raw commands on its data channel as
+ * QEMU's tpm-emulator sends them; the same emulated CPU as tvm), with an
+ * RSA-2048 and an ECDSA P-256 key, and the host's TPM (/dev/tpmrm0:
+ * swtpm running natively behind QEMU's TPM interface), RSA-2048.
  * Keys are made beforehand (tpm2-tools for the host's TPM, TPM2_CreatePrimary
  * for the swtpm), so process start-up is timed on no side.  Needs openssl,
  * keyctl, tpm2-tools and swtpm.
@@ -109,6 +110,43 @@ static int quote_cb(const struct nlmsghdr *h, void *arg)
 	return 0;
 }
 
+/* Mean latency of @n tvm quotes of VM @id, in seconds; exits on failure. */
+static double tvm_quotes(struct tnl *nl, uint32_t id, int n)
+{
+	double t0 = now();
+	struct tmsg m;
+	int i, got;
+
+	for (i = 0; i < n; i++) {
+		uint8_t nonce[16];
+
+		memset(nonce, i, sizeof(nonce));
+		tmsg_init(&m, nl, TVM_CMD_QUOTE, 0);
+		tmsg_put_u32(&m, TVM_A_VM_ID, id);
+		tmsg_put(&m, TVM_A_QUOTE_NONCE, nonce, sizeof(nonce));
+		got = 0;
+		if (tnl_call(nl, &m, quote_cb, &got) || !got) {
+			fprintf(stderr, "quote_bench: quote: %s\n", nl->extack);
+			exit(1);
+		}
+	}
+	return (now() - t0) / n;
+}
+
+/* AK_SET of @desc, of scheme @alg; exits on failure. */
+static void ak_set(struct tnl *nl, const char *desc, uint32_t alg)
+{
+	struct tmsg m;
+
+	tmsg_init(&m, nl, TVM_CMD_AK_SET, 0);
+	tmsg_put_str(&m, TVM_A_AK_DESC, desc);
+	tmsg_put_u32(&m, TVM_A_AK_ALG, alg);
+	if (tnl_call(nl, &m, NULL, NULL)) {
+		fprintf(stderr, "quote_bench: ak set %s: %s\n", desc, nl->extack);
+		exit(1);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int n_tvm = argc > 1 ? atoi(argv[1]) : 100;
@@ -116,15 +154,15 @@ int main(int argc, char **argv)
 	static char key[8192];
 	uint8_t cmd[128], rsp[4096];
 	char dir[] = "/tmp/quote_bench.XXXXXX";
-	double t0, tvm, tpm, sw_rsa, sw_ecc;
+	double t0, tvm, tvm_ecc, tpm, sw_rsa, sw_ecc;
+	uint8_t d[32];
 	uint32_t ak_rsa, ak_ecc;
 	struct swtpm st;
 	struct tnl nl;
-	struct tmsg m;
 	uint32_t id;
 	size_t klen;
 	FILE *f;
-	int fd, i, got;
+	int fd, i;
 
 	if (tnl_open(&nl)) {
 		fprintf(stderr, "quote_bench: tvm.ko is not loaded\n");
@@ -145,10 +183,21 @@ int main(int argc, char **argv)
 		perror("quote_bench: add_key");
 		return 1;
 	}
-	tmsg_init(&m, &nl, TVM_CMD_AK_SET, 0);
-	tmsg_put_str(&m, TVM_A_AK_DESC, "tvm-bench:ak");
-	if (tnl_call(&nl, &m, NULL, NULL)) {
-		fprintf(stderr, "quote_bench: ak set: %s\n", nl.extack);
+	/*
+	 * And a P-256 one: a logon key holding the scalar, random below
+	 * 2^248, so below the group order (n > 2^255), and above 0.
+	 */
+	f = fopen("/dev/urandom", "rb");
+	if (!f || fread(d, 1, sizeof(d), f) != sizeof(d)) {
+		perror("quote_bench: /dev/urandom");
+		return 1;
+	}
+	fclose(f);
+	d[0] = 0;
+	d[31] |= 1;
+	if (syscall(SYS_add_key, "logon", "tvm-bench:ak-ec", d, sizeof(d),
+		    KEY_SPEC_SESSION_KEYRING) < 0) {
+		perror("quote_bench: add_key logon");
 		return 1;
 	}
 	snprintf((char *)cmd, sizeof(cmd), "bench-q-%d", getpid());
@@ -168,21 +217,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	t0 = now();
-	for (i = 0; i < n_tvm; i++) {
-		uint8_t nonce[16];
-
-		memset(nonce, i, sizeof(nonce));
-		tmsg_init(&m, &nl, TVM_CMD_QUOTE, 0);
-		tmsg_put_u32(&m, TVM_A_VM_ID, id);
-		tmsg_put(&m, TVM_A_QUOTE_NONCE, nonce, sizeof(nonce));
-		got = 0;
-		if (tnl_call(&nl, &m, quote_cb, &got) || !got) {
-			fprintf(stderr, "quote_bench: quote: %s\n", nl.extack);
-			return 1;
-		}
-	}
-	tvm = (now() - t0) / n_tvm;
+	ak_set(&nl, "tvm-bench:ak", TVM_AK_ALG_RSASSA);
+	tvm = tvm_quotes(&nl, id, n_tvm);
+	ak_set(&nl, "tvm-bench:ak-ec", TVM_AK_ALG_ECDSA);
+	tvm_ecc = tvm_quotes(&nl, id, n_tvm);
 
 	t0 = now();
 	for (i = 0; i < n_tpm; i++) {
@@ -212,6 +250,8 @@ int main(int argc, char **argv)
 
 	printf("tvm quote, RSA-2048, 24 PCRs:       %8.2f ms (%d quotes)\n",
 	       tvm * 1e3, n_tvm);
+	printf("tvm quote, ECDSA P-256, 24 PCRs:    %8.2f ms (%d quotes)\n",
+	       tvm_ecc * 1e3, n_tvm);
 	printf("TPM2_Quote on swtpm, same CPU, RSA-2048: %8.2f ms (%d quotes)\n",
 	       sw_rsa * 1e3, n_tpm);
 	printf("TPM2_Quote on swtpm, same CPU, ECDSA P-256: %8.2f ms (%d quotes)\n",
@@ -219,6 +259,8 @@ int main(int argc, char **argv)
 	printf("TPM2_Quote on the TPM, RSA-2048:    %8.2f ms (%d quotes)\n",
 	       tpm * 1e3, n_tpm);
 	printf("ratio swtpm (same CPU)/tvm latency, RSA-2048: %.2fx\n", sw_rsa / tvm);
+	printf("ratio swtpm (same CPU)/tvm latency, ECDSA P-256: %.2fx\n",
+	       sw_ecc / tvm_ecc);
 	printf("ratio TPM/tvm latency: %.2fx\n", tpm / tvm);
 
 	sh("tpm2_evictcontrol -C o -c 0x81010042 >/dev/null");

@@ -416,6 +416,9 @@ static int ak_host_id(const struct tvm_ak_info *info, u8 id[SHA256_LEN])
 	size_t len;
 	int ret;
 
+	/* Migration blobs are signed RSA (tvm_mig_sign()). */
+	if (info->alg != TVM_AK_ALG_RSASSA)
+		return -EOPNOTSUPP;
 	if (!info->n_len || !info->e_len)
 		return -EINVAL;
 	der = kmalloc(RSA_DER_MAX(info->n_len, info->e_len), GFP_KERNEL);
@@ -554,12 +557,13 @@ int tvm_mig_host_id(u8 id[TVM_MIG_HOST_ID_SIZE])
 int tvm_mig_sign(const void *data, size_t len, u8 *sig, u16 *sig_len)
 {
 	u8 digest[SHA256_LEN];
-	u32 n;
+	u32 n, alg;
 	int ret;
 
 	ret = tvm_bank_hash(TVM_BANK_SHA256, data, len, digest);
 	if (!ret)
-		ret = tvm_ak_sign(digest, sig, &n, NULL);
+		ret = tvm_ak_sign(digest, TVM_AK_ALG_RSASSA, &alg, sig, &n,
+				  NULL);
 	if (!ret)
 		*sig_len = n;
 	return ret;
@@ -828,6 +832,7 @@ static int selftest_host_id(void)
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)
 		return -ENOMEM;
+	info->alg = TVM_AK_ALG_RSASSA;
 	info->e[0] = 0x01;
 	info->e[1] = 0x00;
 	info->e[2] = 0x01;

@@ -234,7 +234,10 @@ static int host_id(u8 id[TVM_MIG_HOST_ID_SIZE], struct netlink_ext_ack *extack)
 {
 	int ret = tvm_mig_host_id(id);
 
-	if (ret)
+	if (ret == -EOPNOTSUPP)
+		NL_SET_ERR_MSG(extack,
+			       "migration needs an RSA attestation key on this host");
+	else if (ret)
 		NL_SET_ERR_MSG(extack,
 			       "no attestation key is set on this host (AK_SET)");
 	return ret;
@@ -396,6 +399,9 @@ static int blob_sign(u8 *buf, u32 body_len, size_t *len,
 		if (ret == -ENOKEY)
 			NL_SET_ERR_MSG(extack,
 				       "no attestation key is set on this host (AK_SET)");
+		else if (ret == -EOPNOTSUPP)
+			NL_SET_ERR_MSG(extack,
+				       "migration needs an RSA attestation key on this host");
 		else
 			NL_SET_ERR_MSG(extack,
 				       "cannot sign with the attestation key");

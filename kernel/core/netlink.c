@@ -97,6 +97,9 @@ static const struct nla_policy empty_policy[TVM_A_MAX + 1] = {};
 
 static const struct nla_policy ak_set_policy[TVM_A_MAX + 1] = {
 	[TVM_A_AK_DESC] = { .type = NLA_NUL_STRING, .len = TVM_KEY_DESC_MAX },
+	/* The two values between; ak_set_doit() refuses the others. */
+	[TVM_A_AK_ALG] = NLA_POLICY_RANGE(NLA_U32, TVM_AK_ALG_RSASSA,
+					  TVM_AK_ALG_ECDSA),
 };
 
 static const struct nla_policy quote_policy[TVM_A_MAX + 1] = {
@@ -1557,8 +1560,19 @@ static int reply_ak(struct genl_info *info, const struct tvm_ak_info *ak)
 	msg = reply_new(info, NLMSG_DEFAULT_SIZE, &hdr);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
+	if (ak->alg == TVM_AK_ALG_ECDSA)
+		return reply_send(info, msg, hdr,
+				  nla_put_string(msg, TVM_A_AK_DESC, ak->desc) ||
+				  nla_put_u32(msg, TVM_A_AK_ALG, ak->alg) ||
+				  nla_put_u32(msg, TVM_A_AK_BITS, ak->bits) ||
+				  nla_put(msg, TVM_A_AK_EC_X, sizeof(ak->x),
+					  ak->x) ||
+				  nla_put(msg, TVM_A_AK_EC_Y, sizeof(ak->y),
+					  ak->y) ?
+				  -EMSGSIZE : 0);
 	return reply_send(info, msg, hdr,
 			  nla_put_string(msg, TVM_A_AK_DESC, ak->desc) ||
+			  nla_put_u32(msg, TVM_A_AK_ALG, ak->alg) ||
 			  nla_put_u32(msg, TVM_A_AK_BITS, ak->bits) ||
 			  nla_put(msg, TVM_A_AK_MODULUS, ak->n_len, ak->n) ||
 			  nla_put(msg, TVM_A_AK_EXPONENT, ak->e_len, ak->e) ?
@@ -1567,15 +1581,22 @@ static int reply_ak(struct genl_info *info, const struct tvm_ak_info *ak)
 
 static int ak_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *a = info->attrs[TVM_A_AK_ALG];
+	u32 alg = a ? nla_get_u32(a) : TVM_AK_ALG_RSASSA;
 	struct tvm_ak_info *ak;
 	int ret;
 
 	if (!info->attrs[TVM_A_AK_DESC])
 		return missing(info, TVM_A_AK_DESC, "which key?");
+	if (alg != TVM_AK_ALG_RSASSA && alg != TVM_AK_ALG_ECDSA) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "the AK's scheme is TPM_ALG_RSASSA or TPM_ALG_ECDSA");
+		return -EINVAL;
+	}
 	ak = kmalloc(sizeof(*ak), GFP_KERNEL);
 	if (!ak)
 		return -ENOMEM;
-	ret = tvm_ak_set(nla_data(info->attrs[TVM_A_AK_DESC]), ak,
+	ret = tvm_ak_set(nla_data(info->attrs[TVM_A_AK_DESC]), alg, ak,
 			 info->extack);
 	if (!ret)
 		ret = reply_ak(info, ak);
@@ -1633,6 +1654,7 @@ static int quote_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 
 	msg = reply_new(info, nla_total_size(q->attest_len) +
+			nla_total_size(sizeof(u32)) +
 			nla_total_size(q->sig_len) +
 			pcr_read_size(1, hweight32(mask)), &hdr);
 	if (IS_ERR(msg)) {
@@ -1642,6 +1664,7 @@ static int quote_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = reply_send(info, msg, hdr,
 			 nla_put_u32(msg, TVM_A_VM_ID, vm->id) ||
 			 put_u64(msg, TVM_A_VM_LOG_COUNT, q->log_count) ||
+			 nla_put_u32(msg, TVM_A_AK_ALG, q->sig_alg) ||
 			 nla_put(msg, TVM_A_QUOTE_ATTEST, q->attest_len,
 				 q->attest) ||
 			 nla_put(msg, TVM_A_QUOTE_SIGNATURE, q->sig_len, q->sig) ||

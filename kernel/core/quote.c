@@ -2,17 +2,26 @@
 /*
  * Attestation: the attestation key (AK) and quotes.
  *
- * The AK is an RSA private key the administrator loads into a keyring
- * (PKCS#8 through pkcs8_key_parser); tvm holds a reference to it from
- * TVM_CMD_AK_SET on, so it keeps working whatever keyrings later callers
- * have.  A quote is a TPM 2.0 TPMS_ATTEST of type quote over a selection
- * of one bank of a VM's PCRs, signed RSASSA-PKCS1-v1_5 SHA-256 with
- * create_signature(), so tpm2_checkquote verifies it.
+ * The AK is a private key the administrator loads into a keyring: an RSA
+ * key (PKCS#8 through pkcs8_key_parser, an ``asymmetric`` key), or a NIST
+ * P-256 key, whose private scalar is the payload of a ``logon`` key (6.1's
+ * PKCS#8 parser takes RSA alone; a logon key cannot be read back by
+ * userspace).  tvm holds a reference to it from TVM_CMD_AK_SET on, so it
+ * keeps working whatever keyrings later callers have, and checks it at
+ * each signature, so a revoked or expired key signs nothing more.  Of a
+ * P-256 key tvm keeps a copy of the scalar taken at AK_SET, checked then
+ * to be one: a later update of the logon key changes nothing.
+ *
+ * A quote is a TPM 2.0 TPMS_ATTEST of type quote over a selection of one
+ * bank of a VM's PCRs, signed over its SHA-256: RSASSA-PKCS1-v1_5 with
+ * create_signature(), or ECDSA with tvm's P-256 (kernel/lib/p256.c), in a
+ * TPMT_SIGNATURE as TPM2_Quote makes it, so tpm2_checkquote verifies both.
  */
 
 #include <crypto/internal/rsa.h>
 #include <crypto/public_key.h>
 #include <keys/asymmetric-type.h>
+#include <keys/user-type.h>
 #include <linux/key.h>
 #include <linux/keyctl.h>
 #include <linux/slab.h>
@@ -20,18 +29,23 @@
 #include <asm/unaligned.h>
 
 #include "bank.h"
+#include "p256.h"
 #include "quote.h"
 #include "tvm_log.h"
 #include "vm.h"
 
 /*
- * tvm_ak_lock protects ak, ak_info and ak_sig_size; tvm_quote_uninit()
- * runs at module exit, when no caller is left.
+ * tvm_ak_lock protects ak, ak_info, ak_sig_size and ak_ec_priv: the key,
+ * its public part, an RSA key's signature size and a P-256 key's private
+ * scalar (zero unless ak_info.alg is TVM_AK_ALG_ECDSA), which change
+ * together at AK_SET; tvm_quote_uninit() runs at module exit, when no
+ * caller is left.
  */
 static DEFINE_MUTEX(tvm_ak_lock);
 static struct key *ak;
 static struct tvm_ak_info ak_info;
 static u16 ak_sig_size;
+static u8 ak_ec_priv[TVM_AK_EC_BYTES];
 
 /* An unsigned INTEGER's value, without its sign byte, into @out. */
 static int copy_uint(const u8 *val, size_t len, u8 *out, u32 size, u32 *out_len)
@@ -68,7 +82,98 @@ static int rsa_public_part(const struct public_key *pub,
 	return ret;
 }
 
-int tvm_ak_set(const char *desc, struct tvm_ak_info *info,
+/* The key @desc of @type in the caller's keyrings, or why not. */
+static struct key *find_key(struct key_type *type, const char *desc,
+			    struct netlink_ext_ack *extack)
+{
+	struct key *key;
+	int ret;
+
+	key = request_key(type, desc, NULL);
+	if (IS_ERR(key)) {
+		ret = PTR_ERR(key);
+		if (ret == -ENOKEY || ret == -ENOENT) {
+			NL_SET_ERR_MSG(extack,
+				       "no such key in the caller's keyrings");
+			return ERR_PTR(-ENOKEY);
+		}
+		NL_SET_ERR_MSG(extack,
+			       "the key cannot be used (revoked, expired or not permitted)");
+		return ERR_PTR(ret);
+	}
+	return key;
+}
+
+/* Make @key, with public part @info, the AK; an ECDSA one's @priv. */
+static void ak_replace(struct key *key, const struct tvm_ak_info *info,
+		       u16 sig_size, const u8 priv[TVM_AK_EC_BYTES])
+{
+	struct key *old;
+
+	mutex_lock(&tvm_ak_lock);
+	old = ak;
+	ak = key;
+	ak_info = *info;
+	ak_sig_size = sig_size;
+	if (priv)
+		memcpy(ak_ec_priv, priv, TVM_AK_EC_BYTES);
+	else
+		memzero_explicit(ak_ec_priv, sizeof(ak_ec_priv));
+	mutex_unlock(&tvm_ak_lock);
+	key_put(old);
+}
+
+/*
+ * A P-256 AK: the logon key @desc, whose payload must be the private
+ * scalar, big-endian, 1 to n - 1.
+ */
+static int ak_set_ecdsa(const char *desc, struct tvm_ak_info *info,
+			struct netlink_ext_ack *extack)
+{
+	const struct user_key_payload *up;
+	u8 priv[TVM_AK_EC_BYTES];
+	struct key *key;
+	int ret;
+
+	key = find_key(&key_type_logon, desc, extack);
+	if (IS_ERR(key))
+		return PTR_ERR(key);
+
+	/* The payload is read under the key's semaphore (user-type.h). */
+	down_read(&key->sem);
+	up = user_key_payload_locked(key);
+	ret = -EKEYREVOKED;		/* user_revoke() drops the payload */
+	if (up) {
+		ret = -EINVAL;
+		if (up->datalen == TVM_AK_EC_BYTES) {
+			memcpy(priv, up->data, TVM_AK_EC_BYTES);
+			ret = 0;
+		}
+	}
+	up_read(&key->sem);
+	if (ret == -EKEYREVOKED) {
+		NL_SET_ERR_MSG(extack, "the key was revoked");
+		goto out;
+	}
+	if (!ret)
+		ret = tvm_p256_public(priv, info->x, info->y);
+	if (ret) {
+		NL_SET_ERR_MSG(extack,
+			       "the logon key's payload is not a P-256 private key (32 bytes, big-endian, 1 to n - 1)");
+		ret = -EINVAL;
+		goto out;
+	}
+	info->alg = TVM_AK_ALG_ECDSA;
+	info->bits = 256;
+	ak_replace(key, info, TVM_AK_ECDSA_SIG_BYTES, priv);
+	key = NULL;
+out:
+	memzero_explicit(priv, sizeof(priv));
+	key_put(key);
+	return ret;
+}
+
+int tvm_ak_set(const char *desc, u32 alg, struct tvm_ak_info *info,
 	       struct netlink_ext_ack *extack)
 {
 	struct kernel_pkey_params params = {
@@ -77,24 +182,18 @@ int tvm_ak_set(const char *desc, struct tvm_ak_info *info,
 	};
 	struct kernel_pkey_query query;
 	const struct public_key *pub;
-	struct key *key, *old;
+	struct key *key;
 	int ret;
-
-	key = request_key(&key_type_asymmetric, desc, NULL);
-	if (IS_ERR(key)) {
-		ret = PTR_ERR(key);
-		if (ret == -ENOKEY || ret == -ENOENT) {
-			NL_SET_ERR_MSG(extack,
-				       "no such key in the caller's keyrings");
-			return -ENOKEY;
-		}
-		NL_SET_ERR_MSG(extack,
-			       "the key cannot be used (revoked, expired or not permitted)");
-		return ret;
-	}
 
 	memset(info, 0, sizeof(*info));
 	strscpy(info->desc, desc, sizeof(info->desc));
+	if (alg == TVM_AK_ALG_ECDSA)
+		return ak_set_ecdsa(desc, info, extack);
+
+	key = find_key(&key_type_asymmetric, desc, extack);
+	if (IS_ERR(key))
+		return PTR_ERR(key);
+
 	params.key = key;
 	ret = query_asymmetric_key(&params, &query);
 	pub = asymmetric_key_public_key(key);
@@ -108,15 +207,9 @@ int tvm_ak_set(const char *desc, struct tvm_ak_info *info,
 		key_put(key);
 		return -EOPNOTSUPP;
 	}
+	info->alg = TVM_AK_ALG_RSASSA;
 	info->bits = query.key_size;
-
-	mutex_lock(&tvm_ak_lock);
-	old = ak;
-	ak = key;
-	ak_info = *info;
-	ak_sig_size = query.max_sig_size;
-	mutex_unlock(&tvm_ak_lock);
-	key_put(old);
+	ak_replace(key, info, query.max_sig_size, NULL);
 	return 0;
 }
 
@@ -139,6 +232,7 @@ void tvm_quote_uninit(void)
 {
 	key_put(ak);
 	ak = NULL;
+	memzero_explicit(ak_ec_priv, sizeof(ak_ec_priv));
 }
 
 /* Big-endian writers over a bounded buffer. */
@@ -188,24 +282,57 @@ static int signer_name(const struct tvm_vm *vm, u8 out[32])
 	return tvm_bank_hash(TVM_BANK_SHA256, buf, TVM_UUID_SIZE + n, out);
 }
 
-int tvm_ak_sign(const u8 digest[32], u8 *sig, u32 *sig_len,
-		struct netlink_ext_ack *extack)
+/*
+ * ECDSA P-256 over @digest, as the TPMT_SIGNATURE a TPM makes: sigAlg,
+ * hash, then r and s as TPM2B_ECC_PARAMETERs of the curve's size.
+ */
+static int ecdsa_tpmt(const u8 priv[TVM_AK_EC_BYTES], const u8 digest[32],
+		      u8 *sig, u32 *sig_len)
+{
+	u8 *r = sig + 6, *s = sig + 8 + TVM_AK_EC_BYTES;
+	int ret;
+
+	ret = tvm_p256_sign(priv, digest, r, s);
+	if (ret)
+		return ret;
+	put_unaligned_be16(TVM_AK_ALG_ECDSA, sig);
+	put_unaligned_be16(TVM_TPM_ALG_SHA256, sig + 2);
+	put_unaligned_be16(TVM_AK_EC_BYTES, sig + 4);
+	put_unaligned_be16(TVM_AK_EC_BYTES, sig + 6 + TVM_AK_EC_BYTES);
+	*sig_len = TVM_AK_ECDSA_SIG_BYTES;
+	return 0;
+}
+
+int tvm_ak_sign(const u8 digest[32], u32 want, u32 *alg, u8 *sig,
+		u32 *sig_len, struct netlink_ext_ack *extack)
 {
 	struct kernel_pkey_params params = {
 		.encoding = "pkcs1",
 		.hash_algo = "sha256",
 		.in_len = 32,
 	};
+	u8 priv[TVM_AK_EC_BYTES];
 	struct key *key;
 	int ret;
 
 	mutex_lock(&tvm_ak_lock);
 	key = key_get(ak);
+	*alg = ak_info.alg;
 	params.out_len = ak_sig_size;
+	memcpy(priv, ak_ec_priv, sizeof(priv));
 	mutex_unlock(&tvm_ak_lock);
 	if (!key) {
 		NL_SET_ERR_MSG(extack, "no attestation key set (tvmctl ak set)");
-		return -ENOKEY;
+		ret = -ENOKEY;
+		goto out;
+	}
+	if (want && *alg != want) {
+		if (want == TVM_AK_ALG_RSASSA)
+			NL_SET_ERR_MSG(extack, "this needs an RSA attestation key");
+		else
+			NL_SET_ERR_MSG(extack, "this needs an ECDSA attestation key");
+		ret = -EOPNOTSUPP;
+		goto out;
 	}
 	/* A key revoked or expired since ak set signs nothing more. */
 	ret = key_validate(key);
@@ -218,15 +345,20 @@ int tvm_ak_sign(const u8 digest[32], u8 *sig, u32 *sig_len,
 				       "the attestation key is expired or invalid (tvmctl ak set another)");
 		goto out;
 	}
-	params.key = key;
-	ret = create_signature(&params, digest, sig);
-	if (ret < 0) {
-		NL_SET_ERR_MSG(extack, "signing with the attestation key failed");
-		goto out;
+	if (*alg == TVM_AK_ALG_ECDSA) {
+		ret = ecdsa_tpmt(priv, digest, sig, sig_len);
+	} else {
+		params.key = key;
+		ret = create_signature(&params, digest, sig);
+		if (ret >= 0) {
+			*sig_len = ret;
+			ret = 0;
+		}
 	}
-	*sig_len = ret;
-	ret = 0;
+	if (ret)
+		NL_SET_ERR_MSG(extack, "signing with the attestation key failed");
 out:
+	memzero_explicit(priv, sizeof(priv));
 	key_put(key);
 	return ret;
 }
@@ -293,7 +425,7 @@ int tvm_quote(struct tvm_vm *vm, const u8 *nonce, u32 nonce_len,
 	ret = tvm_bank_hash(TVM_BANK_SHA256, q->attest, q->attest_len, digest);
 	if (ret)
 		goto out;
-	ret = tvm_ak_sign(digest, q->sig, &q->sig_len, extack);
+	ret = tvm_ak_sign(digest, 0, &q->sig_alg, q->sig, &q->sig_len, extack);
 out:
 	kfree(concat);
 	kfree(snap);

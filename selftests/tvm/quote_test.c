@@ -3,12 +3,14 @@
  * Attestation over raw netlink: the attestation key, quotes checked
  * field by field and against OpenSSL with the key's public part as the
  * kernel reports it, quotes taken while other threads extend (each must
- * match an exact prefix of the log), and every rejection's errno.
+ * match an exact prefix of the log), and every rejection's errno; with an
+ * RSA AK and with an ECDSA P-256 one (a logon key, ABI 13).
  */
 
 #include <linux/keyctl.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/param_build.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -20,15 +22,16 @@
 #define WORK "/tmp/tvm-quote-test"
 
 struct ak {
-	uint8_t n[512], e[8];
-	int n_len, e_len;
-	uint32_t bits;
+	uint8_t n[512], e[8], x[64], y[64];
+	int n_len, e_len, x_len, y_len;
+	uint32_t bits, alg;
 };
 
 struct quote {
 	uint64_t log_count;
 	uint8_t attest[512], sig[512];
 	int attest_len, sig_len;
+	uint32_t sig_alg;
 	struct tvm_pcrs pcrs;
 };
 
@@ -37,8 +40,14 @@ static int ak_cb(const struct nlmsghdr *h, void *arg)
 	struct ak *k = arg;
 	const struct nlattr *a;
 
+	if (!k)
+		return 0;
 	if ((a = tmsg_attr(h, TVM_A_AK_BITS)))
 		k->bits = tattr_u32(a);
+	if ((a = tmsg_attr(h, TVM_A_AK_ALG)))
+		k->alg = tattr_u32(a);
+	tattr_copy(tmsg_attr(h, TVM_A_AK_EC_X), k->x, sizeof(k->x), &k->x_len);
+	tattr_copy(tmsg_attr(h, TVM_A_AK_EC_Y), k->y, sizeof(k->y), &k->y_len);
 	tattr_copy(tmsg_attr(h, TVM_A_AK_MODULUS), k->n, sizeof(k->n),
 		   &k->n_len);
 	tattr_copy(tmsg_attr(h, TVM_A_AK_EXPONENT), k->e, sizeof(k->e),
@@ -54,6 +63,8 @@ static int quote_cb(const struct nlmsghdr *h, void *arg)
 	tvm_pcrs_cb(h, &q->pcrs);
 	if ((a = tmsg_attr(h, TVM_A_VM_LOG_COUNT)))
 		q->log_count = tattr_u64(a);
+	if ((a = tmsg_attr(h, TVM_A_AK_ALG)))
+		q->sig_alg = tattr_u32(a);
 	tattr_copy(tmsg_attr(h, TVM_A_QUOTE_ATTEST), q->attest,
 		   sizeof(q->attest), &q->attest_len);
 	tattr_copy(tmsg_attr(h, TVM_A_QUOTE_SIGNATURE), q->sig,
@@ -61,13 +72,24 @@ static int quote_cb(const struct nlmsghdr *h, void *arg)
 	return 0;
 }
 
-static int ak_set(struct tnl *nl, const char *desc, struct ak *k)
+/* AK_SET of @desc, with TVM_A_AK_ALG @alg unless 0. */
+static int ak_set_alg(struct tnl *nl, const char *desc, uint32_t alg,
+		      struct ak *k)
 {
 	struct tmsg m;
 
+	if (k)
+		memset(k, 0, sizeof(*k));
 	tmsg_init(&m, nl, TVM_CMD_AK_SET, 0);
 	tmsg_put_str(&m, TVM_A_AK_DESC, desc);
+	if (alg)
+		tmsg_put_u32(&m, TVM_A_AK_ALG, alg);
 	return tnl_call(nl, &m, ak_cb, k);
+}
+
+static int ak_set(struct tnl *nl, const char *desc, struct ak *k)
+{
+	return ak_set_alg(nl, desc, 0, k);
 }
 
 static int do_quote(struct tnl *nl, uint32_t id, const void *nonce,
@@ -103,6 +125,72 @@ static long add_key_id(const char *desc, const char *path)
 static int add_key_file(const char *desc, const char *path)
 {
 	return add_key_id(desc, path) < 0 ? -1 : 0;
+}
+
+/* A logon key @desc holding @len bytes of @data in the session keyring. */
+static long add_logon(const char *desc, const void *data, size_t len)
+{
+	return syscall(SYS_add_key, "logon", desc, data, len,
+		       KEY_SPEC_SESSION_KEYRING);
+}
+
+/*
+ * An ECDSA quote's TPMT_SIGNATURE @sig checked as a TPM's: sigAlg
+ * TPM_ALG_ECDSA, hash TPM_ALG_SHA256, r and s of 32 bytes each; then
+ * against OpenSSL with the point @k the kernel reports.
+ */
+static int ec_verify(const struct ak *k, const uint8_t *msg, size_t len,
+		     const uint8_t *sig, size_t sig_len)
+{
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+	ECDSA_SIG *es = ECDSA_SIG_new();
+	OSSL_PARAM *params = NULL;
+	unsigned char *der = NULL;
+	EVP_PKEY *pkey = NULL;
+	BIGNUM *r = NULL, *s = NULL;
+	uint8_t point[65];
+	int ok, der_len = 0;
+
+	if (sig_len != 72 || sig[0] != 0x00 || sig[1] != 0x18 ||
+	    sig[2] != 0x00 || sig[3] != 0x0b || sig[4] != 0 || sig[5] != 32 ||
+	    sig[38] != 0 || sig[39] != 32 || k->x_len != 32 || k->y_len != 32)
+		ok = 0;
+	else
+		ok = 1;
+	point[0] = 4;
+	memcpy(point + 1, k->x, 32);
+	memcpy(point + 33, k->y, 32);
+	if (ok) {
+		r = BN_bin2bn(sig + 6, 32, NULL);
+		s = BN_bin2bn(sig + 40, 32, NULL);
+		ok = es && r && s && ECDSA_SIG_set0(es, r, s);
+		if (ok)
+			r = s = NULL;
+		if (ok)
+			der_len = i2d_ECDSA_SIG(es, &der);
+	}
+	ok = ok && der_len > 0 && bld && pctx && mctx &&
+	     OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
+					     "prime256v1", 0) &&
+	     OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
+					      point, sizeof(point)) &&
+	     (params = OSSL_PARAM_BLD_to_param(bld)) &&
+	     EVP_PKEY_fromdata_init(pctx) > 0 &&
+	     EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) > 0 &&
+	     EVP_DigestVerifyInit(mctx, NULL, EVP_sha256(), NULL, pkey) > 0 &&
+	     EVP_DigestVerify(mctx, der, der_len, msg, len) == 1;
+	OPENSSL_free(der);
+	ECDSA_SIG_free(es);
+	BN_free(r);
+	BN_free(s);
+	EVP_MD_CTX_free(mctx);
+	EVP_PKEY_free(pkey);
+	EVP_PKEY_CTX_free(pctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	return ok ? 0 : -1;
 }
 
 /* RSASSA-PKCS1-v1_5 SHA-256 check with the public part @k. */
@@ -418,6 +506,165 @@ TEST_F(quote, rejects_bad_requests)
 	tmsg_init(&m, &self->nl, TVM_CMD_AK_GET, 0);
 	tmsg_put_u32(&m, TVM_A_VM_ID, id);
 	EXPECT_EQ(-EINVAL, tnl_call(&self->nl, &m, NULL, NULL));
+}
+
+/* P-256's order n, its base point G, and p - Gy: -G's y (FIPS 186-5). */
+static const uint8_t p256_n[32] = {
+	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84,
+	0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+};
+static const uint8_t p256_gx[32] = {
+	0x6b, 0x17, 0xd1, 0xf2, 0xe1, 0x2c, 0x42, 0x47,
+	0xf8, 0xbc, 0xe6, 0xe5, 0x63, 0xa4, 0x40, 0xf2,
+	0x77, 0x03, 0x7d, 0x81, 0x2d, 0xeb, 0x33, 0xa0,
+	0xf4, 0xa1, 0x39, 0x45, 0xd8, 0x98, 0xc2, 0x96,
+};
+static const uint8_t p256_gy[32] = {
+	0x4f, 0xe3, 0x42, 0xe2, 0xfe, 0x1a, 0x7f, 0x9b,
+	0x8e, 0xe7, 0xeb, 0x4a, 0x7c, 0x0f, 0x9e, 0x16,
+	0x2b, 0xce, 0x33, 0x57, 0x6b, 0x31, 0x5e, 0xce,
+	0xcb, 0xb6, 0x40, 0x68, 0x37, 0xbf, 0x51, 0xf5,
+};
+static const uint8_t p256_neg_gy[32] = {
+	0xb0, 0x1c, 0xbd, 0x1c, 0x01, 0xe5, 0x80, 0x65,
+	0x71, 0x18, 0x14, 0xb5, 0x83, 0xf0, 0x61, 0xe9,
+	0xd4, 0x31, 0xcc, 0xa9, 0x94, 0xce, 0xa1, 0x31,
+	0x34, 0x49, 0xbf, 0x97, 0xc8, 0x40, 0xae, 0x0a,
+};
+
+/*
+ * ABI 13: an ECDSA AK is a logon key holding the P-256 scalar.  Its
+ * public point is the scalar times G (1: G; n - 1: -G); its quotes are
+ * TPM-shaped TPMT_SIGNATUREs that OpenSSL verifies; RFC 6979 makes them
+ * deterministic; an update of the logon key after AK_SET changes nothing.
+ */
+TEST_F(quote, ecdsa_ak_signs_tpm_shaped_quotes)
+{
+	static const uint8_t nonce[] = "ecdsa-nonce-0001";
+	uint8_t d[32] = { 0 }, sig1[72];
+	struct quote q;
+	uint32_t id;
+	long k;
+
+	NEED_TVM();
+	d[31] = 1;
+	ASSERT_LT(0, add_logon("tvm-quote-test:ec-one", d, 32));
+	ASSERT_EQ(0, ak_set_alg(&self->nl, "tvm-quote-test:ec-one",
+				TVM_AK_ALG_ECDSA, &self->ak))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ((uint32_t)TVM_AK_ALG_ECDSA, self->ak.alg);
+	EXPECT_EQ(256u, self->ak.bits);
+	EXPECT_EQ(0, self->ak.n_len);
+	ASSERT_EQ(32, self->ak.x_len);
+	ASSERT_EQ(32, self->ak.y_len);
+	EXPECT_EQ(0, memcmp(self->ak.x, p256_gx, 32));
+	EXPECT_EQ(0, memcmp(self->ak.y, p256_gy, 32));
+
+	memcpy(d, p256_n, 32);
+	d[31]--;
+	k = add_logon("tvm-quote-test:ec-last", d, 32);
+	ASSERT_LT(0, k);
+	ASSERT_EQ(0, ak_set_alg(&self->nl, "tvm-quote-test:ec-last",
+				TVM_AK_ALG_ECDSA, &self->ak))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ(0, memcmp(self->ak.x, p256_gx, 32));
+	EXPECT_EQ(0, memcmp(self->ak.y, p256_neg_gy, 32));
+
+	ASSERT_EQ(0, tvm_vm_new(&self->nl, &self->vms, "quote-ec", 0, 0, &id));
+	ASSERT_EQ(0, tvm_extend_data(&self->nl, id, TVM_PCR_OS, "kernel", 6,
+				     NULL));
+	ASSERT_EQ(0, do_quote(&self->nl, id, nonce, 16, 0, &q))
+		TH_LOG("%s", self->nl.extack);
+	EXPECT_EQ((uint32_t)TVM_AK_ALG_ECDSA, q.sig_alg);
+	EXPECT_EQ(0, ec_verify(&self->ak, q.attest, q.attest_len, q.sig,
+			       q.sig_len));
+	memcpy(sig1, q.sig, sizeof(sig1));
+
+	/* The logon key changes; the AK, copied at AK_SET, does not. */
+	d[31] = 7;
+	ASSERT_EQ(0, syscall(SYS_keyctl, KEYCTL_UPDATE, k, d, 32));
+	ASSERT_EQ(0, do_quote(&self->nl, id, nonce, 16, 0, &q));
+	EXPECT_EQ(0, ec_verify(&self->ak, q.attest, q.attest_len, q.sig,
+			       q.sig_len));
+	/* Same key, same TPMS_ATTEST: the same signature (RFC 6979). */
+	EXPECT_EQ(0, memcmp(sig1, q.sig, sizeof(sig1)));
+
+	/* A flipped bit of the message or of s breaks it. */
+	q.attest[20] ^= 1;
+	EXPECT_NE(0, ec_verify(&self->ak, q.attest, q.attest_len, q.sig,
+			       q.sig_len));
+	q.attest[20] ^= 1;
+	q.sig[71] ^= 1;
+	EXPECT_NE(0, ec_verify(&self->ak, q.attest, q.attest_len, q.sig,
+			       q.sig_len));
+
+	/* Revoked: it signs nothing more. */
+	ASSERT_EQ(0, syscall(SYS_keyctl, KEYCTL_REVOKE, k));
+	EXPECT_EQ(-EKEYREVOKED, do_quote(&self->nl, id, nonce, 16, 0, &q));
+	EXPECT_EXTACK("revoked");
+
+	/* Back to RSA: quotes say so, and carry the bare signature. */
+	ASSERT_EQ(0, ak_set(&self->nl, "tvm-quote-test:ak", &self->ak));
+	EXPECT_EQ((uint32_t)TVM_AK_ALG_RSASSA, self->ak.alg);
+	ASSERT_EQ(0, do_quote(&self->nl, id, nonce, 16, 0, &q));
+	EXPECT_EQ((uint32_t)TVM_AK_ALG_RSASSA, q.sig_alg);
+	EXPECT_EQ(256, q.sig_len);
+	EXPECT_EQ(0, rsa_verify(&self->ak, q.attest, q.attest_len, q.sig,
+				q.sig_len));
+}
+
+/* What is not a P-256 private scalar, or not a scheme, is refused. */
+TEST_F(quote, ecdsa_ak_set_rejects_bad_scalars)
+{
+	uint8_t d[33] = { 0 };
+	struct tmsg m;
+
+	NEED_TVM();
+	ASSERT_EQ(0, ak_set(&self->nl, "tvm-quote-test:ak", &self->ak));
+
+	/* 0, n, all ones, 31 and 33 bytes. */
+	ASSERT_LT(0, add_logon("tvm-quote-test:ec-zero", d, 32));
+	EXPECT_EQ(-EINVAL, ak_set_alg(&self->nl, "tvm-quote-test:ec-zero",
+				      TVM_AK_ALG_ECDSA, NULL));
+	EXPECT_EXTACK("P-256 private key");
+	ASSERT_LT(0, add_logon("tvm-quote-test:ec-n", p256_n, 32));
+	EXPECT_EQ(-EINVAL, ak_set_alg(&self->nl, "tvm-quote-test:ec-n",
+				      TVM_AK_ALG_ECDSA, NULL));
+	EXPECT_EXTACK("P-256 private key");
+	memset(d, 0xff, sizeof(d));
+	ASSERT_LT(0, add_logon("tvm-quote-test:ec-ones", d, 32));
+	EXPECT_EQ(-EINVAL, ak_set_alg(&self->nl, "tvm-quote-test:ec-ones",
+				      TVM_AK_ALG_ECDSA, NULL));
+	d[0] = 1;
+	ASSERT_LT(0, add_logon("tvm-quote-test:ec-short", d, 31));
+	EXPECT_EQ(-EINVAL, ak_set_alg(&self->nl, "tvm-quote-test:ec-short",
+				      TVM_AK_ALG_ECDSA, NULL));
+	EXPECT_EXTACK("32 bytes");
+	ASSERT_LT(0, add_logon("tvm-quote-test:ec-long", d, 33));
+	EXPECT_EQ(-EINVAL, ak_set_alg(&self->nl, "tvm-quote-test:ec-long",
+				      TVM_AK_ALG_ECDSA, NULL));
+
+	/* An asymmetric key is no logon key, and the other way round. */
+	EXPECT_EQ(-ENOKEY, ak_set_alg(&self->nl, "tvm-quote-test:ak",
+				      TVM_AK_ALG_ECDSA, NULL));
+	EXPECT_EQ(-ENOKEY, ak_set(&self->nl, "tvm-quote-test:ec-n", NULL));
+
+	/* A scheme other than RSASSA and ECDSA. */
+	EXPECT_EQ(-EINVAL, ak_set_alg(&self->nl, "tvm-quote-test:ec-n",
+				      0x0016, NULL));	/* TPM_ALG_RSAPSS */
+	EXPECT_EXTACK("TPM_ALG_ECDSA");
+	tmsg_init(&m, &self->nl, TVM_CMD_AK_SET, 0);
+	tmsg_put_str(&m, TVM_A_AK_DESC, "tvm-quote-test:ec-n");
+	tmsg_put_u32(&m, TVM_A_AK_ALG, 0x0023);		/* TPM_ALG_ECC */
+	EXPECT_EQ(-ERANGE, tnl_call(&self->nl, &m, NULL, NULL));
+
+	/* Nothing refused replaced the AK. */
+	memset(&self->ak, 0, sizeof(self->ak));
+	tmsg_init(&m, &self->nl, TVM_CMD_AK_GET, 0);
+	EXPECT_EQ(0, tnl_call(&self->nl, &m, ak_cb, &self->ak));
+	EXPECT_EQ((uint32_t)TVM_AK_ALG_RSASSA, self->ak.alg);
 }
 
 static int unprivileged_quote(uint32_t id)

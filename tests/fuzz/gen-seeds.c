@@ -128,6 +128,16 @@ int main(int argc, char **argv)
 	put("fuzz_qf_sig", "rsassa-2048", b, n);
 	n = qf_sig_encode(sig, 1, b);
 	put("fuzz_qf_sig", "rsassa-1", b, n);
+	put("fuzz_qf_tpmt", "rsassa-1", b, n);
+	/* ECDSA P-256 as tvm and a TPM make it; and with a short r. */
+	memcpy(b, "\x00\x18\x00\x0b\x00\x20", 6);
+	memcpy(b + 6, sig, 32);
+	memcpy(b + 38, "\x00\x20", 2);
+	memcpy(b + 40, sig + 32, 32);
+	put("fuzz_qf_tpmt", "ecdsa-p256", b, 72);
+	memcpy(b, "\x00\x18\x00\x0b\x00\x01\x07\x00\x20", 9);
+	memcpy(b + 9, sig, 32);
+	put("fuzz_qf_tpmt", "ecdsa-short-r", b, 41);
 
 	memset(&p, 0, sizeof(p));
 	p.alg = QF_ALG_SHA256;

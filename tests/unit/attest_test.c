@@ -20,6 +20,11 @@
  * SHA-256, computed independently), and attest_check_policy_id(), what
  * `tvmctl verify --policy` does with the policy identity events of PCR 8,
  * and attest_check_flows(), what it does with the flows of PCR 14.
+ *
+ * And attest_verify_tpmt(), how verify checks quote.sig: an ECDSA P-256
+ * TPMT_SIGNATURE made here with OpenSSL verifies with the key rebuilt by
+ * attest_ec_pub() from its point; a flipped bit, the other scheme's key,
+ * and a malformed TPMT do not; RSASSA still does.
  */
 
 #include <endian.h>
@@ -31,6 +36,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 #include "attest.h"
 #include "policy_json.h"
@@ -913,9 +923,127 @@ static void test_migrations(void **state)
 	assert_int_equal(f.nfail, 1);
 }
 
+/* @msg signed with @key (P-256) as a TPM's TPMT_SIGNATURE: 72 bytes. */
+static void ecdsa_tpmt(EVP_PKEY *key, const uint8_t *msg, size_t len,
+		       uint8_t tpmt[QF_ECDSA_SIG_SIZE])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	const unsigned char *p;
+	const BIGNUM *r, *s;
+	unsigned char der[80];
+	size_t der_len = sizeof(der);
+	ECDSA_SIG *es;
+
+	assert_non_null(ctx);
+	assert_int_equal(EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL,
+					    key), 1);
+	assert_int_equal(EVP_DigestSign(ctx, der, &der_len, msg, len), 1);
+	EVP_MD_CTX_free(ctx);
+	p = der;
+	es = d2i_ECDSA_SIG(NULL, &p, (long)der_len);
+	assert_non_null(es);
+	ECDSA_SIG_get0(es, &r, &s);
+	memcpy(tpmt, "\x00\x18\x00\x0b\x00\x20", 6);
+	assert_int_equal(BN_bn2binpad(r, tpmt + 6, 32), 32);
+	tpmt[38] = 0;
+	tpmt[39] = 32;
+	assert_int_equal(BN_bn2binpad(s, tpmt + 40, 32), 32);
+	ECDSA_SIG_free(es);
+}
+
+static void test_verify_tpmt_ecdsa(void **state)
+{
+	static const uint8_t msg[] = "a TPMS_ATTEST, say";
+	EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	EVP_PKEY *rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	uint8_t point[65], tpmt[QF_ECDSA_SIG_SIZE], rsig[6 + 256];
+	unsigned char *der1 = NULL, *der2 = NULL;
+	size_t point_len = 0, rlen = 256;
+	EVP_PKEY_CTX *pctx;
+	EVP_MD_CTX *ctx;
+	EVP_PKEY *pub;
+	struct qf_sig qs;
+
+	(void)state;
+	assert_non_null(key);
+	assert_non_null(rsa);
+	assert_int_equal(EVP_PKEY_get_octet_string_param(key,
+		OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point), &point_len), 1);
+	assert_int_equal(point_len, 65);
+	assert_int_equal(point[0], 4);
+
+	/* The point alone gives back the key: the same DER SPKI. */
+	pub = attest_ec_pub(point + 1, point + 33);
+	assert_non_null(pub);
+	assert_int_equal(i2d_PUBKEY(pub, &der1), i2d_PUBKEY(key, &der2));
+	assert_memory_equal(der1, der2, (size_t)i2d_PUBKEY(pub, NULL));
+
+	ecdsa_tpmt(key, msg, sizeof(msg), tpmt);
+	assert_int_equal(qf_tpmt_parse(tpmt, sizeof(tpmt), &qs), 0);
+	assert_int_equal(qs.alg, QF_ALG_ECDSA);
+	assert_int_equal(qs.r_len, 32);
+	assert_int_equal(attest_verify_tpmt(pub, msg, sizeof(msg), tpmt,
+					    sizeof(tpmt)), 1);
+	/* The RSASSA-only parser keeps saying no to it. */
+	{
+		const uint8_t *s;
+		size_t n;
+
+		assert_int_equal(qf_sig_parse(tpmt, sizeof(tpmt), &s, &n),
+				 -EBADMSG);
+	}
+
+	/* A flipped bit of the message, r or s; the RSA key; bad shapes. */
+	assert_int_equal(attest_verify_tpmt(pub, msg, sizeof(msg) - 1, tpmt,
+					    sizeof(tpmt)), 0);
+	tpmt[10] ^= 1;
+	assert_int_equal(attest_verify_tpmt(pub, msg, sizeof(msg), tpmt,
+					    sizeof(tpmt)), 0);
+	tpmt[10] ^= 1;
+	tpmt[70] ^= 1;
+	assert_int_equal(attest_verify_tpmt(pub, msg, sizeof(msg), tpmt,
+					    sizeof(tpmt)), 0);
+	tpmt[70] ^= 1;
+	assert_int_equal(attest_verify_tpmt(rsa, msg, sizeof(msg), tpmt,
+					    sizeof(tpmt)), 0);
+	assert_int_equal(attest_verify_tpmt(pub, msg, sizeof(msg), tpmt,
+					    sizeof(tpmt) - 1), 0);
+	assert_int_equal(qf_tpmt_parse(tpmt, sizeof(tpmt) - 1, &qs), -EBADMSG);
+	tpmt[3] = 0x04;				/* SHA-1 */
+	assert_int_equal(qf_tpmt_parse(tpmt, sizeof(tpmt), &qs), -EOPNOTSUPP);
+	tpmt[3] = 0x0b;
+	tpmt[5] = 33;				/* r longer than a scalar */
+	assert_int_equal(qf_tpmt_parse(tpmt, sizeof(tpmt), &qs), -EBADMSG);
+	tpmt[5] = 32;
+	assert_int_equal(attest_verify_tpmt(pub, msg, sizeof(msg), tpmt,
+					    sizeof(tpmt)), 1);
+
+	/* RSASSA still verifies, and not with the EC key. */
+	ctx = EVP_MD_CTX_new();
+	assert_int_equal(EVP_DigestSignInit(ctx, &pctx, EVP_sha256(), NULL,
+					    rsa), 1);
+	assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx,
+						      RSA_PKCS1_PADDING), 1);
+	assert_int_equal(EVP_DigestSign(ctx, rsig + 6, &rlen, msg,
+					sizeof(msg)), 1);
+	EVP_MD_CTX_free(ctx);
+	assert_int_equal(qf_sig_encode(rsig + 6, rlen, rsig), sizeof(rsig));
+	assert_int_equal(attest_verify_tpmt(rsa, msg, sizeof(msg), rsig,
+					    sizeof(rsig)), 1);
+	assert_int_equal(attest_verify_tpmt(pub, msg, sizeof(msg), rsig,
+					    sizeof(rsig)), 0);
+
+	OPENSSL_free(der1);
+	OPENSSL_free(der2);
+	EVP_PKEY_free(pub);
+	EVP_PKEY_free(rsa);
+	EVP_PKEY_free(key);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_verify_tpmt_ecdsa),
 		cmocka_unit_test(test_migrations),
 		cmocka_unit_test(test_matching_passes),
 		cmocka_unit_test(test_mismatch_fails),

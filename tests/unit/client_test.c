@@ -436,7 +436,10 @@ static void test_quote(void **state)
 	assert_int_equal(q->log_count, 3);
 	assert_int_equal(q->attest_len, 4);
 	assert_memory_equal(q->attest, "msg!", 4);
-	assert_int_equal(q->sig_len, 3);
+	/* No scheme (before ABI 13): RSA, made a TPMT_SIGNATURE. */
+	assert_int_equal(q->sig_alg, TVM_AK_ALG_RSASSA);
+	assert_int_equal(q->sig_len, 9);
+	assert_memory_equal(q->sig, "\x00\x14\x00\x0b\x00\x03sig", 9);
 	assert_int_equal(q->pcrs.mask, 1U << TVM_PCR_OS);
 	assert_int_equal(q->pcrs.size, 32);
 	assert_int_equal(q->pcrs.alg, tvm_banks[TVM_BANK_SHA256].tpm_alg);
@@ -445,6 +448,53 @@ static void test_quote(void **state)
 	quote_reply(TVM_BANK_SHA384);
 	assert_int_equal(tvm_client_quote(NULL, &by_name, nonce, sizeof(nonce),
 					  &ps, q), -EPROTO);
+	free(q);
+}
+
+/* ECDSA: the kernel's TPMT_SIGNATURE as it is; malformed, -EPROTO. */
+static void test_quote_ecdsa(void **state)
+{
+	static const uint8_t nonce[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct pcr_sel ps = { .bank = TVM_BANK_SHA256 };
+	struct quote_reply *q = malloc(sizeof(*q));
+	uint8_t tpmt[QF_ECDSA_SIG_SIZE];
+	struct nl_msg *m;
+	struct nlattr *list;
+
+	(void)state;
+	assert_non_null(q);
+	memset(tpmt, 0x5a, sizeof(tpmt));
+	memcpy(tpmt, "\x00\x18\x00\x0b\x00\x20", 6);
+	tpmt[38] = 0;
+	tpmt[39] = 32;
+	for (int bad = 0; bad < 2; bad++) {
+		m = reply();
+		nla_put_u32(m, TVM_A_VM_ID, 7);
+		nla_put_u64(m, TVM_A_VM_LOG_COUNT, 3);
+		nla_put_u32(m, TVM_A_AK_ALG, TVM_AK_ALG_ECDSA);
+		nla_put(m, TVM_A_QUOTE_ATTEST, 4, "msg!");
+		nla_put(m, TVM_A_QUOTE_SIGNATURE, sizeof(tpmt) - bad, tpmt);
+		list = nla_nest_start(m, TVM_A_PCR_VALUES);
+		pcrv(m, TVM_BANK_SHA256, TVM_PCR_OS, 32);
+		nla_nest_end(m, list);
+		assert_int_equal(tvm_client_quote(NULL, &by_name, nonce,
+						  sizeof(nonce), &ps, q),
+				 bad ? -EPROTO : 0);
+	}
+	m = reply();
+	nla_put_u32(m, TVM_A_VM_ID, 7);
+	nla_put_u64(m, TVM_A_VM_LOG_COUNT, 3);
+	nla_put_u32(m, TVM_A_AK_ALG, TVM_AK_ALG_ECDSA);
+	nla_put(m, TVM_A_QUOTE_ATTEST, 4, "msg!");
+	nla_put(m, TVM_A_QUOTE_SIGNATURE, sizeof(tpmt), tpmt);
+	list = nla_nest_start(m, TVM_A_PCR_VALUES);
+	pcrv(m, TVM_BANK_SHA256, TVM_PCR_OS, 32);
+	nla_nest_end(m, list);
+	assert_int_equal(tvm_client_quote(NULL, &by_name, nonce, sizeof(nonce),
+					  &ps, q), 0);
+	assert_int_equal(q->sig_alg, TVM_AK_ALG_ECDSA);
+	assert_int_equal(q->sig_len, sizeof(tpmt));
+	assert_memory_equal(q->sig, tpmt, sizeof(tpmt));
 	free(q);
 }
 
@@ -630,6 +680,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_log_dump_gap, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_quote, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quote_ecdsa, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_policy_load, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_policy_get, setup,

@@ -16,6 +16,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -52,6 +53,36 @@ out:
 	OSSL_PARAM_BLD_free(bld);
 	BN_free(bn);
 	BN_free(be);
+	return key;
+}
+
+EVP_PKEY *attest_ec_pub(const uint8_t x[32], const uint8_t y[32])
+{
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	EVP_PKEY *key = NULL;
+	uint8_t point[1 + 64];
+
+	/* SEC 1's uncompressed point: 0x04, x, y. */
+	point[0] = 0x04;
+	memcpy(point + 1, x, 32);
+	memcpy(point + 33, y, 32);
+	if (!bld ||
+	    !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
+					     "prime256v1", 0) ||
+	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
+					      point, sizeof(point)))
+		goto out;
+	params = OSSL_PARAM_BLD_to_param(bld);
+	ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) <= 0 ||
+	    EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+		key = NULL;
+out:
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
 	return key;
 }
 
@@ -119,6 +150,62 @@ int attest_verify(EVP_PKEY *key, const uint8_t *msg, size_t msg_len,
 		ret = EVP_DigestVerify(ctx, sig, sig_len, msg, msg_len) == 1;
 	EVP_MD_CTX_free(ctx);
 	return ret;
+}
+
+/* Is @key a P-256 key? */
+static bool is_p256(EVP_PKEY *key)
+{
+	char group[64];
+
+	return EVP_PKEY_get_base_id(key) == EVP_PKEY_EC &&
+	       EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME,
+					      group, sizeof(group), NULL) &&
+	       !strcmp(group, "prime256v1");
+}
+
+/* ECDSA with SHA-256 of r and s, as DER ECDSA-Sig-Value, over @msg. */
+static int verify_ecdsa(EVP_PKEY *key, const uint8_t *msg, size_t msg_len,
+			const struct qf_sig *qs)
+{
+	ECDSA_SIG *es = ECDSA_SIG_new();
+	BIGNUM *r = BN_bin2bn(qs->r, (int)qs->r_len, NULL);
+	BIGNUM *s = BN_bin2bn(qs->s, (int)qs->s_len, NULL);
+	unsigned char *der = NULL;
+	EVP_MD_CTX *ctx = NULL;
+	int len, ret = -ENOMEM;
+
+	if (!es || !r || !s || !ECDSA_SIG_set0(es, r, s))
+		goto out;
+	r = s = NULL;			/* es owns them now */
+	len = i2d_ECDSA_SIG(es, &der);
+	ctx = EVP_MD_CTX_new();
+	if (len <= 0 || !ctx)
+		goto out;
+	ret = -EIO;
+	if (EVP_DigestVerifyInit_ex(ctx, NULL, "SHA256", NULL, NULL, key,
+				    NULL) > 0)
+		ret = EVP_DigestVerify(ctx, der, (size_t)len, msg,
+				       msg_len) == 1;
+out:
+	EVP_MD_CTX_free(ctx);
+	OPENSSL_free(der);
+	ECDSA_SIG_free(es);
+	BN_free(r);
+	BN_free(s);
+	return ret;
+}
+
+int attest_verify_tpmt(EVP_PKEY *key, const uint8_t *msg, size_t msg_len,
+		       const uint8_t *tpmt, size_t tpmt_len)
+{
+	struct qf_sig qs;
+
+	if (qf_tpmt_parse(tpmt, tpmt_len, &qs))
+		return 0;
+	if (qs.alg == QF_ALG_RSASSA)
+		return EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA ?
+		       attest_verify(key, msg, msg_len, qs.sig, qs.sig_len) : 0;
+	return is_p256(key) ? verify_ecdsa(key, msg, msg_len, &qs) : 0;
 }
 
 ssize_t attest_read_full(int fd, void *buf, size_t len)

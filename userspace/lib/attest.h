@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Attestation helpers on libcrypto (OpenSSL 3): the attestation key's
- * public half from its modulus and exponent, its PEM form and name, and
- * RSASSA-PKCS1-v1_5 SHA-256 verification; and whole-file reads (quote
+ * public half from its modulus and exponent (RSA) or point (P-256), its
+ * PEM form and name, and verification of RSASSA-PKCS1-v1_5 and ECDSA
+ * SHA-256 signatures; and whole-file reads (quote
  * directories, policies and their signatures) and writes; and the check
  * of a policy's runtime ranges against a quoted log (tvmctl verify).
  * Every function returns 0 or -errno unless it says otherwise.
@@ -25,6 +26,8 @@
 /* An RSA public key from big-endian @n and @e; NULL on failure. */
 EVP_PKEY *attest_rsa_pub(const uint8_t *n, size_t n_len, const uint8_t *e,
 			 size_t e_len);
+/* A P-256 public key from its point's big-endian @x and @y; NULL on failure. */
+EVP_PKEY *attest_ec_pub(const uint8_t x[32], const uint8_t y[32]);
 /* The key's SubjectPublicKeyInfo as PEM, NUL-terminated, in *@pem (free()). */
 int attest_pub_pem(EVP_PKEY *key, char **pem);
 /* SHA-256 of the key's DER SubjectPublicKeyInfo. */
@@ -37,6 +40,14 @@ int attest_read_pub(const char *path, EVP_PKEY **key);
  */
 int attest_verify(EVP_PKEY *key, const uint8_t *msg, size_t msg_len,
 		  const uint8_t *sig, size_t sig_len);
+/*
+ * Verify the TPMT_SIGNATURE @tpmt over @msg (quote_fmt.h, qf_tpmt_parse()):
+ * RSASSA with an RSA @key, ECDSA with a P-256 one, SHA-256 either way.
+ * 1 good, 0 bad (a malformed signature, or one of the other scheme than
+ * @key's, is bad), -errno when it could not be checked.
+ */
+int attest_verify_tpmt(EVP_PKEY *key, const uint8_t *msg, size_t msg_len,
+		       const uint8_t *tpmt, size_t tpmt_len);
 
 /*
  * All of @path into *@buf (free()), at most @max bytes (-EFBIG), with a

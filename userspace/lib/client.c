@@ -681,17 +681,31 @@ static int on_ak(struct nlattr **tb, void *arg)
 	struct ak_info *ak = arg;
 	size_t n, e;
 
-	if (!tb[TVM_A_AK_DESC] || !tb[TVM_A_AK_BITS] ||
-	    !tb[TVM_A_AK_MODULUS] || !tb[TVM_A_AK_EXPONENT])
-		return -EPROTO;
-	n = (size_t)nla_len(tb[TVM_A_AK_MODULUS]);
-	e = (size_t)nla_len(tb[TVM_A_AK_EXPONENT]);
-	if (!n || n > sizeof(ak->n) || !e || e > sizeof(ak->e))
+	if (!tb[TVM_A_AK_DESC] || !tb[TVM_A_AK_BITS])
 		return -EPROTO;
 	snprintf(ak->desc, sizeof(ak->desc), "%.*s",
 		 nla_len(tb[TVM_A_AK_DESC]),
 		 (const char *)nla_data(tb[TVM_A_AK_DESC]));
 	ak->bits = nla_get_u32(tb[TVM_A_AK_BITS]);
+	/* No scheme: a kernel before ABI 13, whose AK is RSA. */
+	ak->alg = tb[TVM_A_AK_ALG] ? nla_get_u32(tb[TVM_A_AK_ALG]) :
+				     TVM_AK_ALG_RSASSA;
+	if (ak->alg == TVM_AK_ALG_ECDSA) {
+		if (!tb[TVM_A_AK_EC_X] || !tb[TVM_A_AK_EC_Y] ||
+		    nla_len(tb[TVM_A_AK_EC_X]) != TVM_AK_EC_BYTES ||
+		    nla_len(tb[TVM_A_AK_EC_Y]) != TVM_AK_EC_BYTES)
+			return -EPROTO;
+		memcpy(ak->x, nla_data(tb[TVM_A_AK_EC_X]), TVM_AK_EC_BYTES);
+		memcpy(ak->y, nla_data(tb[TVM_A_AK_EC_Y]), TVM_AK_EC_BYTES);
+		return 0;
+	}
+	if (ak->alg != TVM_AK_ALG_RSASSA || !tb[TVM_A_AK_MODULUS] ||
+	    !tb[TVM_A_AK_EXPONENT])
+		return -EPROTO;
+	n = (size_t)nla_len(tb[TVM_A_AK_MODULUS]);
+	e = (size_t)nla_len(tb[TVM_A_AK_EXPONENT]);
+	if (!n || n > sizeof(ak->n) || !e || e > sizeof(ak->e))
+		return -EPROTO;
 	memcpy(ak->n, nla_data(tb[TVM_A_AK_MODULUS]), n);
 	memcpy(ak->e, nla_data(tb[TVM_A_AK_EXPONENT]), e);
 	ak->n_len = n;
@@ -700,7 +714,8 @@ static int on_ak(struct nlattr **tb, void *arg)
 }
 
 /* AK_SET of @desc, or AK_GET when @desc is NULL. */
-static int ak_request(struct tvm_nl *nl, const char *desc, struct ak_info *ak)
+static int ak_request(struct tvm_nl *nl, const char *desc, uint32_t alg,
+		      struct ak_info *ak)
 {
 	struct nl_msg *msg;
 	int ret;
@@ -711,11 +726,16 @@ static int ak_request(struct tvm_nl *nl, const char *desc, struct ak_info *ak)
 		return ret;
 	if (desc)
 		ret = tvm_nl_put_str(msg, TVM_A_AK_DESC, desc);
+	if (!ret && desc && alg)
+		ret = tvm_nl_put_u32(msg, TVM_A_AK_ALG, alg);
 	memset(ak, 0, sizeof(*ak));
 	ret = send_msg(nl, msg, ret, on_ak, ak);
 	if (ret)
 		return ret;
-	ak->key = attest_rsa_pub(ak->n, ak->n_len, ak->e, ak->e_len);
+	if (ak->alg == TVM_AK_ALG_ECDSA)
+		ak->key = attest_ec_pub(ak->x, ak->y);
+	else
+		ak->key = attest_rsa_pub(ak->n, ak->n_len, ak->e, ak->e_len);
 	if (!ak->key)
 		return -EPROTO;
 	ret = attest_pub_pem(ak->key, &ak->pem);
@@ -728,13 +748,13 @@ static int ak_request(struct tvm_nl *nl, const char *desc, struct ak_info *ak)
 
 int tvm_client_ak_get(struct tvm_nl *nl, struct ak_info *ak)
 {
-	return ak_request(nl, NULL, ak);
+	return ak_request(nl, NULL, 0, ak);
 }
 
-int tvm_client_ak_set(struct tvm_nl *nl, const char *desc,
+int tvm_client_ak_set(struct tvm_nl *nl, const char *desc, uint32_t alg,
 		      struct ak_info *ak)
 {
-	return ak_request(nl, desc, ak);
+	return ak_request(nl, desc, alg, ak);
 }
 
 void ak_info_free(struct ak_info *ak)
@@ -768,6 +788,7 @@ static int on_quote(struct nlattr **tb, void *arg)
 	struct quote_walk *w = arg;
 	struct quote_reply *q = w->q;
 	struct nlattr *a = tb[TVM_A_QUOTE_ATTEST], *s = tb[TVM_A_QUOTE_SIGNATURE];
+	struct qf_sig qs;
 
 	if (!tb[TVM_A_VM_ID] || !tb[TVM_A_VM_LOG_COUNT] || !a || !s ||
 	    !tb[TVM_A_PCR_VALUES] || nla_len(a) > QF_ATTEST_MAX ||
@@ -777,8 +798,24 @@ static int on_quote(struct nlattr **tb, void *arg)
 	q->log_count = nla_get_u64(tb[TVM_A_VM_LOG_COUNT]);
 	q->attest_len = (size_t)nla_len(a);
 	memcpy(q->attest, nla_data(a), q->attest_len);
-	q->sig_len = (size_t)nla_len(s);
-	memcpy(q->sig, nla_data(s), q->sig_len);
+	/*
+	 * An RSA signature comes bare (and without a scheme before ABI 13):
+	 * make it the TPMT_SIGNATURE; an ECDSA one comes as one already.
+	 */
+	q->sig_alg = tb[TVM_A_AK_ALG] ? nla_get_u32(tb[TVM_A_AK_ALG]) :
+					TVM_AK_ALG_RSASSA;
+	if (q->sig_alg == TVM_AK_ALG_ECDSA) {
+		q->sig_len = (size_t)nla_len(s);
+		memcpy(q->sig, nla_data(s), q->sig_len);
+		if (qf_tpmt_parse(q->sig, q->sig_len, &qs) ||
+		    qs.alg != QF_ALG_ECDSA)
+			return -EPROTO;
+	} else if (q->sig_alg == TVM_AK_ALG_RSASSA && nla_len(s)) {
+		q->sig_len = qf_sig_encode(nla_data(s), (size_t)nla_len(s),
+					   q->sig);
+	} else {
+		return -EPROTO;
+	}
 	return pcr_values_for_each(tb[TVM_A_PCR_VALUES], quote_pcrv, w);
 }
 

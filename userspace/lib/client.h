@@ -190,30 +190,42 @@ int tvm_client_log_dump(struct tvm_nl *nl, const struct vm_sel *sel,
 /* The attestation key as AK_SET and AK_GET return it. */
 struct ak_info {
 	char desc[TVM_KEY_DESC_MAX + 1];
+	uint32_t alg;		/* TVM_AK_ALG_RSASSA or TVM_AK_ALG_ECDSA */
 	uint32_t bits;
-	uint8_t n[512];
+	uint8_t n[512];		/* RSA */
 	size_t n_len;
 	uint8_t e[8];
 	size_t e_len;
-	/* Built from @n and @e: the key, its PEM and its name. */
+	uint8_t x[TVM_AK_EC_BYTES];	/* ECDSA: the P-256 point */
+	uint8_t y[TVM_AK_EC_BYTES];
+	/* Built from @n and @e or @x and @y: the key, its PEM and its name. */
 	struct evp_pkey_st *key;
 	char *pem;
 	uint8_t name[32];
 };
 
-/* The AK now, or after setting it to key @desc; ak_info_free() it. */
+/*
+ * The AK now, or after setting it to key @desc, of scheme @alg
+ * (TVM_AK_ALG_*; 0 sends none: RSA, and works with a kernel before ABI
+ * 13); ak_info_free() it.
+ */
 int tvm_client_ak_get(struct tvm_nl *nl, struct ak_info *ak);
-int tvm_client_ak_set(struct tvm_nl *nl, const char *desc,
+int tvm_client_ak_set(struct tvm_nl *nl, const char *desc, uint32_t alg,
 		      struct ak_info *ak);
 void ak_info_free(struct ak_info *ak);
 
-/* A quote: the signed TPMS_ATTEST, its signature, the quoted PCRs. */
+/*
+ * A quote: the signed TPMS_ATTEST, its signature, the quoted PCRs.  @sig
+ * is the TPMT_SIGNATURE, whichever the scheme @sig_alg (TVM_AK_ALG_*):
+ * what goes into quote.sig.
+ */
 struct quote_reply {
 	uint32_t id;
 	uint64_t log_count;
 	uint8_t attest[QF_ATTEST_MAX];
 	size_t attest_len;
-	uint8_t sig[QF_SIG_MAX];
+	uint32_t sig_alg;
+	uint8_t sig[6 + QF_SIG_MAX];
 	size_t sig_len;
 	struct qf_pcrs pcrs;
 };

@@ -136,6 +136,39 @@ int qf_sig_parse(const uint8_t *buf, size_t len, const uint8_t **sig,
 	return 0;
 }
 
+int qf_tpmt_parse(const uint8_t *buf, size_t len, struct qf_sig *sig)
+{
+	struct rbuf r = { .p = buf, .len = len };
+	uint16_t alg = (uint16_t)get_be(&r, 2);
+	uint16_t hash = (uint16_t)get_be(&r, 2);
+	size_t n;
+
+	if (r.bad)
+		return -EBADMSG;
+	memset(sig, 0, sizeof(*sig));
+	if (alg == QF_ALG_RSASSA) {
+		int ret = qf_sig_parse(buf, len, &sig->sig, &sig->sig_len);
+
+		sig->alg = alg;
+		return ret;
+	}
+	if (alg != QF_ALG_ECDSA)
+		return -EOPNOTSUPP;
+	n = (size_t)get_be(&r, 2);
+	sig->r = take(&r, n);
+	sig->r_len = n;
+	n = (size_t)get_be(&r, 2);
+	sig->s = take(&r, n);
+	sig->s_len = n;
+	if (r.bad || r.off != len || !sig->r_len || sig->r_len > QF_EC_BYTES ||
+	    !sig->s_len || sig->s_len > QF_EC_BYTES)
+		return -EBADMSG;
+	if (hash != QF_ALG_SHA256)
+		return -EOPNOTSUPP;
+	sig->alg = alg;
+	return 0;
+}
+
 /* Host-order integers at @p, as the tss2 structs hold them. */
 static void put_h16(uint8_t *p, uint16_t v) { memcpy(p, &v, sizeof(v)); }
 static void put_h32(uint8_t *p, uint32_t v) { memcpy(p, &v, sizeof(v)); }

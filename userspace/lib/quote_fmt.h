@@ -21,6 +21,7 @@
 #define QF_TPM_GENERATED	0xff544347	/* TPM_GENERATED_VALUE */
 #define QF_ST_ATTEST_QUOTE	0x8018		/* TPM_ST_ATTEST_QUOTE */
 #define QF_ALG_RSASSA		0x0014
+#define QF_ALG_ECDSA		0x0018
 #define QF_ALG_SHA256		0x000b
 
 /* A TPMS_ATTEST is at most this long (TPM 2.0 Part 2 bounds). */
@@ -80,6 +81,32 @@ size_t qf_sig_encode(const uint8_t *sig, size_t len, uint8_t *buf);
 /* The signature bytes in @buf, or -EBADMSG (-EOPNOTSUPP: not RSASSA-SHA256). */
 int qf_sig_parse(const uint8_t *buf, size_t len, const uint8_t **sig,
 		 size_t *sig_len);
+
+/* Bytes of a P-256 scalar, the most of an ECDSA TPM2B_ECC_PARAMETER. */
+#define QF_EC_BYTES		32
+/* An ECDSA P-256 TPMT_SIGNATURE with r and s at full size, as tvm makes. */
+#define QF_ECDSA_SIG_SIZE	(6 + QF_EC_BYTES + 2 + QF_EC_BYTES)
+
+/**
+ * struct qf_sig - a parsed TPMT_SIGNATURE; pointers into the buffer
+ * @alg: %QF_ALG_RSASSA or %QF_ALG_ECDSA (the hash is always SHA-256)
+ * @sig: RSASSA: the signature, @sig_len bytes (1 to %QF_SIG_MAX)
+ * @r: ECDSA: r, big-endian, @r_len bytes (1 to %QF_EC_BYTES)
+ * @s: ECDSA: s, big-endian, @s_len bytes (1 to %QF_EC_BYTES)
+ */
+struct qf_sig {
+	uint16_t alg;
+	const uint8_t *sig, *r, *s;
+	size_t sig_len, r_len, s_len;
+};
+
+/*
+ * A TPMT_SIGNATURE of either scheme tvm signs with: RSASSA as above, or
+ * ECDSA: u16 sigAlg (0x0018), u16 hash (SHA-256), then r and s, each a
+ * TPM2B_ECC_PARAMETER (u16 size, the bytes), as TPM2_Quote returns it.
+ * -EBADMSG, -EOPNOTSUPP another scheme or hash.
+ */
+int qf_tpmt_parse(const uint8_t *buf, size_t len, struct qf_sig *sig);
 
 /*
  * The PCR values file, as tpm2_quote -o and tpm2_pcrread -o -F serialized

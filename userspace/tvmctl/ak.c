@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tvmctl ak set|show: the host's attestation key (AK), the RSA private key
- * in a keyring that tvm signs quotes with.  tvm hands out only its public
- * part, the modulus and exponent, from which tvmctl builds the
- * SubjectPublicKeyInfo a verifier needs.  The AK's *name* is the SHA-256
- * of that SubjectPublicKeyInfo in DER, in hex: what `openssl pkey -pubin
- * -outform DER | sha256sum` prints (Documentation/attestation.rst).
- * The *host id* migration peers know this host by is the SHA-256 of its
- * DER RSAPublicKey, as an owner key's id (Documentation/migration.rst).
+ * tvmctl ak set|show: the host's attestation key (AK), the private key in
+ * a keyring that tvm signs quotes with: an RSA key (an asymmetric key), or
+ * with --ecdsa a P-256 key (a logon key holding the private scalar).  tvm
+ * hands out only its public part, the modulus and exponent or the point,
+ * from which tvmctl builds the SubjectPublicKeyInfo a verifier needs.  The
+ * AK's *name* is the SHA-256 of that SubjectPublicKeyInfo in DER, in hex:
+ * what `openssl pkey -pubin -outform DER | sha256sum` prints
+ * (Documentation/attestation.rst).  The *host id* migration peers know
+ * this host by is the SHA-256 of its DER RSAPublicKey, as an owner key's
+ * id (Documentation/migration.rst); an ECDSA AK has none (migration needs
+ * an RSA one).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,16 +34,19 @@ static int ak_print(struct tvmctl *ctl, const struct ak_info *ak, bool pem)
 		fputs(ak->pem, stdout);
 		return TVMCTL_OK;
 	}
-	if (attest_key_id(ak->key, id))
+	if (ak->alg == TVM_AK_ALG_RSASSA && attest_key_id(ak->key, id))
 		return tvmctl_err(TVMCTL_ERR, "%s: cannot compute the host id",
 				  ctl->name);
 	format_hex(ak->name, ATTEST_NAME_SIZE, name);
 	format_hex(id, sizeof(id), host);
 	out_object_begin(ctl->out, NULL);
 	out_str(ctl->out, "description", NULL, ak->desc);
+	out_str(ctl->out, "algorithm", NULL,
+		ak->alg == TVM_AK_ALG_ECDSA ? "ecdsa-p256" : "rsa");
 	out_int(ctl->out, "bits", NULL, ak->bits);
 	out_str(ctl->out, "name", NULL, name);
-	out_str(ctl->out, "host_id", "host id", host);
+	if (ak->alg == TVM_AK_ALG_RSASSA)
+		out_str(ctl->out, "host_id", "host id", host);
 	if (ctl->json)
 		out_str(ctl->out, "pem", NULL, ak->pem);
 	out_object_end(ctl->out);
@@ -53,12 +59,13 @@ static int ak_cmd(struct tvmctl *ctl, int argc, char **argv, bool set)
 {
 	static const struct option opts[] = {
 		{ "pem", no_argument, NULL, 'p' },
+		{ "ecdsa", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ak_info ak;
 	struct tvm_nl *nl;
-	bool pem = false;
+	bool pem = false, ecdsa = false;
 	const char *desc;
 	int c, ret;
 
@@ -67,6 +74,13 @@ static int ak_cmd(struct tvmctl *ctl, int argc, char **argv, bool set)
 		switch (c) {
 		case 'p':
 			pem = true;
+			break;
+		case 'e':
+			if (!set)
+				return tvmctl_err(TVMCTL_USAGE,
+						  "%s: --ecdsa is for ak set",
+						  ctl->name);
+			ecdsa = true;
 			break;
 		default:
 			return tvmctl_opt_default(ctl, c, argv);
@@ -79,6 +93,11 @@ static int ak_cmd(struct tvmctl *ctl, int argc, char **argv, bool set)
 		return tvmctl_err(TVMCTL_USAGE,
 				  "%s: bad key description '%s' (1-%d bytes)",
 				  ctl->name, desc, TVM_KEY_DESC_MAX);
+	/* The kernel's logon type wants "PREFIX:NAME"; say so before it does. */
+	if (ecdsa && (desc[0] == ':' || !strchr(desc, ':')))
+		return tvmctl_err(TVMCTL_USAGE,
+				  "%s: bad logon key description '%s' (PREFIX:NAME, e.g. tvm:ak-ec)",
+				  ctl->name, desc);
 	if (pem && ctl->json)
 		return tvmctl_err(TVMCTL_USAGE, "%s: --pem and --json exclude "
 				  "each other", ctl->name);
@@ -86,7 +105,8 @@ static int ak_cmd(struct tvmctl *ctl, int argc, char **argv, bool set)
 	ret = tvmctl_nl_open(ctl, &nl);
 	if (ret)
 		return ret;
-	ret = set ? tvm_client_ak_set(nl, desc, &ak) :
+	ret = set ? tvm_client_ak_set(nl, desc,
+				      ecdsa ? TVM_AK_ALG_ECDSA : 0, &ak) :
 		    tvm_client_ak_get(nl, &ak);
 	if (ret) {
 		if (set)
@@ -117,11 +137,13 @@ static int ak_show(struct tvmctl *ctl, int argc, char **argv)
 
 const struct tvmctl_cmd ak_cmds[] = {
 	{ .name = "set", .fn = ak_set, .args = "DESCRIPTION",
-	  .help = "sign quotes with the RSA key DESCRIPTION from your keyrings",
-	  .opts = "  --pem   print only the public key, as PEM\n" },
+	  .help = "sign quotes with the key DESCRIPTION from your keyrings",
+	  .opts = "  --ecdsa  a P-256 key: a logon key holding its 32-byte private scalar\n"
+		  "           (default: an RSA asymmetric key)\n"
+		  "  --pem    print only the public key, as PEM\n" },
 	{ .name = "show", .fn = ak_show, .args = "",
 	  .help = "show the attestation key: its name, host id and public PEM",
-	  .opts = "  --pem   print only the public key, as PEM\n" },
+	  .opts = "  --pem    print only the public key, as PEM\n" },
 	{ .name = NULL },
 };
 

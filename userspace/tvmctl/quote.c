@@ -154,8 +154,7 @@ static int write_dir(const struct tvmctl *ctl, const char *dir,
 		     const struct ak_info *ak, const uint8_t *nonce,
 		     size_t nonce_len, bool deep)
 {
-	uint8_t sigbuf[6 + QF_SIG_MAX], pcrbuf[QF_PCRS_SEL_SIZE + 4 +
-					      3 * QF_PCRS_LIST_SIZE];
+	uint8_t pcrbuf[QF_PCRS_SEL_SIZE + 4 + 3 * QF_PCRS_LIST_SIZE];
 	char file[4096], hex[2 * TVM_NONCE_MAX + 1], uuid[PARSE_UUID_STR_LEN];
 	struct json_object *j, *files, *pcrs, *jvm, *jdeep;
 	const char *text;
@@ -167,8 +166,7 @@ static int write_dir(const struct tvmctl *ctl, const char *dir,
 		size_t len;
 	} out[] = {
 		{ "quote.msg", "message", st->q.attest, st->q.attest_len },
-		{ "quote.sig", "signature", sigbuf,
-		  qf_sig_encode(st->q.sig, st->q.sig_len, sigbuf) },
+		{ "quote.sig", "signature", st->q.sig, st->q.sig_len },
 		{ "quote.pcrs", "pcrs", pcrbuf,
 		  qf_pcrs_encode(&st->q.pcrs, pcrbuf) },
 		{ "ak.pem", "ak", ak->pem, strlen(ak->pem) },
@@ -326,8 +324,8 @@ int quote_main(struct tvmctl *ctl, int argc, char **argv)
 		ret = tvmctl_nl_err(ctl, nl, ret, "reading the attestation key");
 		goto out;
 	}
-	good = attest_verify(ak.key, st->q.attest, st->q.attest_len, st->q.sig,
-			     st->q.sig_len);
+	good = attest_verify_tpmt(ak.key, st->q.attest, st->q.attest_len,
+				  st->q.sig, st->q.sig_len);
 	if (good != 1) {
 		ret = tvmctl_err(TVMCTL_ERR, "%s: the quote of VM '%s' does not "
 				 "verify with the attestation key (changed "

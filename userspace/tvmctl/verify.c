@@ -95,8 +95,7 @@ static int check_quote(const struct tvmctl *ctl, const char *dir,
 		       struct verdict *v)
 {
 	uint8_t *msg = NULL, *sig = NULL, *pf = NULL, digest[32];
-	size_t sig_len, pf_len, s_len;
-	const uint8_t *s;
+	size_t sig_len, pf_len;
 	struct qf_attest a;
 	char name[64];
 	int ret;
@@ -112,8 +111,7 @@ static int check_quote(const struct tvmctl *ctl, const char *dir,
 	if (ret)
 		goto out;
 
-	if (qf_sig_parse(sig, sig_len, &s, &s_len) ||
-	    attest_verify(key, msg, *msg_len, s, s_len) != 1)
+	if (attest_verify_tpmt(key, msg, *msg_len, sig, sig_len) != 1)
 		fail(v, "bad signature: %s.sig is not the AK's signature of %s.msg",
 		     pfx, pfx);
 	if (qf_attest_parse(msg, *msg_len, &a) || a.magic != QF_TPM_GENERATED ||

@@ -341,16 +341,25 @@
  * ~~~~~~~~~~~
  * TVM_CMD_AK_SET: set the attestation key.  tvm finds the key with
  * request_key() in the caller's keyrings and holds a reference to it from
- * then on (a later AK_SET replaces it).
+ * then on (a later AK_SET replaces it).  With TVM_A_AK_ALG
+ * %TVM_AK_ALG_RSASSA (the default) the key is an ``asymmetric`` RSA
+ * private key; with %TVM_AK_ALG_ECDSA (ABI 13) a ``logon`` key whose
+ * payload is a P-256 private scalar, %TVM_AK_EC_BYTES big-endian bytes
+ * (6.1's PKCS#8 parser takes RSA keys only; userspace cannot read a logon
+ * key back).  tvm copies the scalar at AK_SET: a later update of the
+ * logon key's payload changes nothing until the next AK_SET, but a revoked
+ * or expired key signs nothing more.
  *
  *    TVM_A_AK_DESC (required)
+ *    TVM_A_AK_ALG
  *
  * replies
  *
  *    TVM_A_AK_DESC
+ *    TVM_A_AK_ALG
  *    TVM_A_AK_BITS
- *    TVM_A_AK_MODULUS
- *    TVM_A_AK_EXPONENT
+ *    TVM_A_AK_MODULUS, TVM_A_AK_EXPONENT (RSA)
+ *    TVM_A_AK_EC_X, TVM_A_AK_EC_Y (ECDSA)
  *
  * TVM_CMD_AK_GET: the attestation key; no attributes, replies as AK_SET.
  *
@@ -367,6 +376,7 @@
  *
  *    TVM_A_VM_ID
  *    TVM_A_VM_LOG_COUNT
+ *    TVM_A_AK_ALG (ABI 13): the scheme of the signature
  *    TVM_A_QUOTE_ATTEST
  *    TVM_A_QUOTE_SIGNATURE
  *    TVM_A_PCR_VALUES { TVM_A_PCRV { ... } ... }, as in PCR_READ
@@ -382,6 +392,14 @@
  * measured), then TPMS_QUOTE_INFO: a TPML_PCR_SELECTION of one bank and a
  * 3-byte mask, and pcrDigest (TPM2B_DIGEST: SHA-256 of the selected PCR
  * values concatenated in index order).
+ *
+ * %TVM_A_QUOTE_SIGNATURE signs the SHA-256 of %TVM_A_QUOTE_ATTEST.  With
+ * an RSA AK it is the bare RSASSA-PKCS1-v1_5 signature, which userspace
+ * puts after sigAlg TPM_ALG_RSASSA, hash TPM_ALG_SHA256 and a u16 size to
+ * make the TPMT_SIGNATURE; with an ECDSA AK it is the whole TPMT_SIGNATURE
+ * as a TPM's TPM2_Quote returns it: sigAlg TPM_ALG_ECDSA (0x0018), hash
+ * TPM_ALG_SHA256 (0x000b), then r and s, each a TPM2B_ECC_PARAMETER
+ * (u16 size 32, then 32 big-endian bytes): 72 bytes.
  *
  * Flows
  * ~~~~~
@@ -539,7 +557,10 @@
  *    EALREADY a second launch
  *    EACCES   launch in enforce mode of a VM that is not TRUSTED
  *    EOPNOTSUPP  the key is not an RSA private key of 2048 to 4096 bits
- *             that signs PKCS#1 SHA-256
+ *             that signs PKCS#1 SHA-256; a migration on a host whose AK
+ *             is ECDSA (migration blobs are signed RSA)
+ *    EINVAL   (AK_SET, ECDSA) a logon key whose payload is not a P-256
+ *             private scalar: %TVM_AK_EC_BYTES bytes, 1 to n - 1
  *    EKEYREVOKED, EKEYEXPIRED  a quote with a key revoked or expired
  *             since AK_SET (it signs nothing more)
  *
@@ -1122,14 +1143,17 @@ enum tvm_cmd {
  * @TVM_A_REASON: string, one reason
  * @TVM_A_AK_DESC: string, at most %TVM_KEY_DESC_MAX bytes: description of
  *	the attestation key (an asymmetric RSA private key, e.g. loaded as
- *	PKCS#8 with ``keyctl padd asymmetric DESC @u``)
- * @TVM_A_AK_BITS: u32, the attestation key's size in bits
+ *	PKCS#8 with ``keyctl padd asymmetric DESC @u``; or, with
+ *	%TVM_A_AK_ALG %TVM_AK_ALG_ECDSA, a logon key ``PREFIX:NAME``)
+ * @TVM_A_AK_BITS: u32, the attestation key's size in bits (256 for P-256)
  * @TVM_A_AK_MODULUS: binary, its RSA modulus, big-endian, no leading zero
  * @TVM_A_AK_EXPONENT: binary, its RSA public exponent, big-endian
  * @TVM_A_QUOTE_NONCE: binary, %TVM_NONCE_MIN to %TVM_NONCE_MAX bytes: the
  *	caller's nonce, the quote's extraData
  * @TVM_A_QUOTE_ATTEST: binary: the TPMS_ATTEST that was signed
- * @TVM_A_QUOTE_SIGNATURE: binary: its RSASSA-PKCS1-v1_5 SHA-256 signature
+ * @TVM_A_QUOTE_SIGNATURE: binary: its signature (RSA AK: the bare
+ *	RSASSA-PKCS1-v1_5 SHA-256 signature; ECDSA AK: the TPMT_SIGNATURE,
+ *	see "Attestation" above)
  * @TVM_A_VM_PID: u32, the VMM's process id (thread group id); 0 for a VM
  *	made with VM_CREATE
  * @TVM_A_VM_KVM: flag, the VM is a KVM VM tracked by tvm_kvm
@@ -1178,6 +1202,12 @@ enum tvm_cmd {
  *	numbers (ABI 13)
  * @TVM_A_BATCH_DONE: u32, events a TVM_CMD_PCR_EXTEND_BATCH logged and
  *	extended (replies; ABI 13)
+ * @TVM_A_AK_ALG: u32, the attestation key's signature scheme, a TPM_ALG_ID:
+ *	%TVM_AK_ALG_RSASSA or %TVM_AK_ALG_ECDSA (AK_SET: which kind of key
+ *	to take; replies: which it is; QUOTE replies: what signed) (ABI 13)
+ * @TVM_A_AK_EC_X: binary, %TVM_AK_EC_BYTES: an ECDSA AK's public point's
+ *	x, big-endian (ABI 13)
+ * @TVM_A_AK_EC_Y: binary, %TVM_AK_EC_BYTES: its y (ABI 13)
  * @__TVM_A_MAX: internal
  */
 enum tvm_attr {
@@ -1239,6 +1269,9 @@ enum tvm_attr {
 	TVM_A_VM_BIND_FILES,
 	TVM_A_BATCH,
 	TVM_A_BATCH_DONE,
+	TVM_A_AK_ALG,
+	TVM_A_AK_EC_X,
+	TVM_A_AK_EC_Y,
 	__TVM_A_MAX
 };
 #define TVM_A_MAX		(__TVM_A_MAX - 1)
@@ -1363,6 +1396,13 @@ enum tvm_bfile_entry_attr {
 #define TVM_EVENT_NAME_MAX	255
 /** TVM_KEY_DESC_MAX - longest owner key description, without the NUL */
 #define TVM_KEY_DESC_MAX	255
+
+/** TVM_AK_ALG_RSASSA - an RSA AK, RSASSA-PKCS1-v1_5 (TPM_ALG_RSASSA) */
+#define TVM_AK_ALG_RSASSA	0x0014
+/** TVM_AK_ALG_ECDSA - a NIST P-256 AK, ECDSA (TPM_ALG_ECDSA) (ABI 13) */
+#define TVM_AK_ALG_ECDSA	0x0018
+/** TVM_AK_EC_BYTES - bytes of a P-256 scalar or coordinate (ABI 13) */
+#define TVM_AK_EC_BYTES		32
 /** TVM_SIGNATURE_MAX - largest signature (RSA-4096) */
 #define TVM_SIGNATURE_MAX	512
 /** TVM_REASONS_MAX - reasons a VM keeps (the oldest go first) */
