@@ -37,7 +37,10 @@
  *   so neither the memory touched nor the branches taken depend on the
  *   scalar: 65 lookups and 65 mixed additions (11 multiplications each).
  * - Inverses (Z^-1 mod p to leave projective form, k^-1 mod n) are
- *   Fermat's a^(m-2), square-and-multiply over the public exponent m-2.
+ *   Fermat's a^(m-2): mod p an addition chain over the runs of ones in
+ *   p-2 (255 squarings, 13 multiplications), mod n a fixed 4-bit window
+ *   over n-2 (256 squarings, 70 multiplications).  The exponents are
+ *   public, so the chain and the window may branch on their bits.
  * - The only branches on secret data: the check that 1 <= d < n (its
  *   answer is the return value), and RFC 6979's retry when a candidate k
  *   is not in [1, n-1] or gives r = 0 or s = 0, which happens with
@@ -293,21 +296,80 @@ static void mod_mul(u64 r[LIMBS], const u64 a[LIMBS], const u64 b[LIMBS],
 		fn_mul(r, a, b);
 }
 
-/* @r = @a (Montgomery form) ^ m-2 = @a^-1, in Montgomery form; 0 for 0. */
-static void mont_inv(u64 r[LIMBS], const u64 a[LIMBS],
-		     const struct p256_mod *mod)
+/* @r = @a^(2^@n) * @b mod p, Montgomery form; @r may be @a or @b. */
+static void fp_sqr_n_mul(u64 r[LIMBS], const u64 a[LIMBS], int n,
+			 const u64 b[LIMBS])
 {
-	u64 acc[LIMBS];
-	int bit;
+	u64 t[LIMBS];
 
-	memcpy(acc, mod->one, sizeof(acc));
-	/* The exponent is public: branching on its bits leaks nothing. */
-	for (bit = 255; bit >= 0; bit--) {
-		mod_mul(acc, acc, acc, mod);
-		if ((mod->e[bit / 64] >> (bit % 64)) & 1)
-			mod_mul(acc, acc, a, mod);
+	memcpy(t, a, sizeof(t));
+	while (n--)
+		fp_mul(t, t, t);
+	fp_mul(r, t, b);
+	memzero_explicit(t, sizeof(t));
+}
+
+/*
+ * @r = @a^(p-2) = @a^-1 mod p, Montgomery form; 0 for 0.  An addition
+ * chain over the exponent's runs of ones: p-2, from the top, is 32 ones,
+ * 31 zeros and a one, 96 zeros, 94 ones, a zero and a one; x_k below is
+ * @a^(2^k - 1).  255 squarings and 13 multiplications, where plain
+ * square-and-multiply needs 256 and 128.
+ */
+static void fp_inv(u64 r[LIMBS], const u64 a[LIMBS])
+{
+	u64 x2[LIMBS], x4[LIMBS], x8[LIMBS], x16[LIMBS], x32[LIMBS];
+	u64 acc[LIMBS];
+
+	fp_sqr_n_mul(x2, a, 1, a);
+	fp_sqr_n_mul(x4, x2, 2, x2);
+	fp_sqr_n_mul(x8, x4, 4, x4);
+	fp_sqr_n_mul(x16, x8, 8, x8);
+	fp_sqr_n_mul(x32, x16, 16, x16);
+	fp_sqr_n_mul(acc, x32, 32, a);		/* 32 ones, 31 zeros, 1 */
+	fp_sqr_n_mul(acc, acc, 128, x32);	/* 96 zeros, 32 ones */
+	fp_sqr_n_mul(acc, acc, 32, x32);	/* 32 ones */
+	fp_sqr_n_mul(acc, acc, 16, x16);	/* 30 more ones ... */
+	fp_sqr_n_mul(acc, acc, 8, x8);
+	fp_sqr_n_mul(acc, acc, 4, x4);
+	fp_sqr_n_mul(acc, acc, 2, x2);
+	fp_sqr_n_mul(r, acc, 2, a);		/* ... then 0, 1 */
+
+	memzero_explicit(x2, sizeof(x2));
+	memzero_explicit(x4, sizeof(x4));
+	memzero_explicit(x8, sizeof(x8));
+	memzero_explicit(x16, sizeof(x16));
+	memzero_explicit(x32, sizeof(x32));
+	memzero_explicit(acc, sizeof(acc));
+}
+
+/*
+ * @r = @a^(n-2) = @a^-1 mod n, Montgomery form; 0 for 0.  A fixed
+ * window of 4 bits over the public exponent: @a^1..@a^15 first, then per
+ * nibble from the top four squarings and, unless the nibble is 0, one
+ * multiplication by its power (the branch is on the public exponent
+ * only).  256 squarings and 70 multiplications instead of 256 and 160.
+ */
+static void fn_inv(u64 r[LIMBS], const u64 a[LIMBS])
+{
+	u64 pow[15][LIMBS], acc[LIMBS];
+	int i, j;
+
+	memcpy(pow[0], a, sizeof(pow[0]));
+	for (i = 1; i < 15; i++)
+		fn_mul(pow[i], pow[i - 1], a);
+
+	memcpy(acc, mod_n.one, sizeof(acc));
+	for (i = 63; i >= 0; i--) {
+		unsigned int nib = (mod_n.e[i / 16] >> (4 * (i % 16))) & 15;
+
+		for (j = 0; j < 4; j++)
+			fn_mul(acc, acc, acc);
+		if (nib)
+			fn_mul(acc, acc, pow[nib - 1]);
 	}
 	memcpy(r, acc, sizeof(acc));
+	memzero_explicit(pow, sizeof(pow));
 	memzero_explicit(acc, sizeof(acc));
 }
 
@@ -526,7 +588,7 @@ static void point_affine(u64 x[LIMBS], u64 y[LIMBS],
 {
 	u64 zinv[LIMBS];
 
-	mont_inv(zinv, p->z, &mod_p);
+	fp_inv(zinv, p->z);
 	fp_mul(x, p->x, zinv);
 	from_mont(x, x, &mod_p);
 	fp_mul(y, p->y, zinv);
@@ -665,7 +727,7 @@ static u64 sign_with(u64 r[LIMBS], u64 s[LIMBS], const u64 k[LIMBS],
 
 	/* s = k^-1 (e + r d) mod n, in Montgomery form until the end. */
 	to_mont(km, k, &mod_n);
-	mont_inv(km, km, &mod_n);
+	fn_inv(km, km);
 	to_mont(t, r, &mod_n);
 	to_mont(u, d, &mod_n);
 	fn_mul(t, t, u);
