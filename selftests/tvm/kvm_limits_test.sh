@@ -11,9 +11,9 @@
 # One user cannot take every slot (ABI 7): with max_vms_per_user=1, a
 # second VM of "nobody" (uid 65534, group kvm, as a VMM runs on a Debian
 # host) fails with EDQUOT while root still creates one.  A refused
-# creation reads nothing from the host TPM (a kprobe on tpm_pcr_read
-# counts the reads): limits come before the costly work.  Ends with tvm
-# and tvm_kvm loaded again with their defaults.
+# creation reads nothing from the host TPM (kprobes on tpm_pcr_read and
+# tpm_send count the reads): limits come before the costly work.  Ends
+# with tvm and tvm_kvm loaded again with their defaults.
 
 . "$(dirname "$0")/ktap.sh"
 
@@ -35,6 +35,7 @@ cleanup() {
 	if [ -n "$probe" ]; then
 		echo 0 > "$tr/events/tvm_limits/enable" 2>/dev/null
 		echo "-:tvm_limits/pcr_read" >> "$tr/kprobe_events" 2>/dev/null
+		echo "-:tvm_limits/tpm_send" >> "$tr/kprobe_events" 2>/dev/null
 	fi
 	if [ -n "$reloaded" ]; then
 		tvm_reload > "$tmp/why" ||
@@ -44,21 +45,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A kprobe on tpm_pcr_read, to count the host TPM reads tvm makes.
+# Kprobes on tpm_pcr_read and tpm_send, to count the host TPM reads tvm
+# makes (one TPM2_PCR_Read through tpm_send, PCR by PCR what it did not
+# return).
 tr=/sys/kernel/tracing
 probe=
 probe_on() {
 	[ -e "$tr/kprobe_events" ] || mount -t tracefs nodev "$tr" 2>/dev/null
 	echo "p:tvm_limits/pcr_read tpm_pcr_read" >> "$tr/kprobe_events" &&
-		probe=1 && echo 1 > "$tr/events/tvm_limits/enable"
+		probe=1 &&
+		echo "p:tvm_limits/tpm_send tpm_send" >> "$tr/kprobe_events" &&
+		echo 1 > "$tr/events/tvm_limits/enable"
 }
-# tpm_reads CMD...: run CMD; how many tpm_pcr_read calls it made (set in
-# $reads; CMD's status is returned).
+# tpm_reads CMD...: run CMD; how many tpm_pcr_read and tpm_send calls it
+# made (set in $reads; CMD's status is returned).
 tpm_reads() {
 	echo > "$tr/trace"
 	"$@"
 	_st=$?
-	reads=$(grep -c "pcr_read:" "$tr/trace")
+	reads=$(grep -c "pcr_read:\|tpm_send:" "$tr/trace")
 	return $_st
 }
 
