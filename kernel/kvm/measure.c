@@ -14,6 +14,7 @@
 #include <linux/highmem.h>
 #include <linux/hugetlb_inline.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/netlink.h>
 #include <linux/pagemap.h>
 #include <linux/pgtable.h>
@@ -151,6 +152,17 @@ static bool tk_slot_is_device(unsigned long hva, u64 size)
 /* Chunks out at once, at most: 32 MiB of guest memory held, 68 KiB here. */
 #define TK_HASH_INFLIGHT_MAX	16
 
+/*
+ * Chunks out at once: 0 (the default) twice the online CPUs, else this
+ * many, at most TK_HASH_INFLIGHT_MAX; 1 hashes one chunk at a time in
+ * the VMM's thread, no worker, as before chunks (bench/launch_bench.c
+ * compares both).  Read at each launch.
+ */
+static unsigned int launch_hash_chunks;
+module_param(launch_hash_chunks, uint, 0644);
+MODULE_PARM_DESC(launch_hash_chunks,
+		 "launch hashing: 2 MiB chunks hashed at once (0: twice the online CPUs, at most 16)");
+
 /**
  * struct tk_chunk - one chunk of a slot, handed to a worker
  * @work: on tk_wq; queued by the measuring thread once @done is reset
@@ -243,11 +255,12 @@ static void tk_chunk_work(struct work_struct *work)
 
 /*
  * Take the @n pages of @c from @hva of the current process and hand
- * them to a worker; a chunk with no page to read is done at once.  On
+ * them to a worker, or hash them here if @inline_hash; a chunk with no
+ * page to read is done at once.  On
  * error the pages taken so far are given back and nothing is queued.
  */
 static int tk_chunk_start(struct tk_chunk *c, unsigned long hva,
-			  unsigned int n)
+			  unsigned int n, bool inline_hash)
 {
 	DECLARE_BITMAP(todo, TK_HASH_CHUNK_PAGES);
 	unsigned int i, end;
@@ -278,7 +291,10 @@ static int tk_chunk_start(struct tk_chunk *c, unsigned long hva,
 		}
 		i = find_next_bit(todo, n, end);
 	}
-	queue_work(tk_wq, &c->work);
+	if (inline_hash)
+		tk_chunk_work(&c->work);
+	else
+		queue_work(tk_wq, &c->work);
 	return 0;
 }
 
@@ -355,7 +371,8 @@ static int tk_hash_slot(const struct kvm_memory_slot *slot,
 		}
 		off = queued * TK_HASH_CHUNK;
 		n = min_t(u64, TK_HASH_CHUNK_PAGES, (size - off) >> PAGE_SHIFT);
-		ret = tk_chunk_start(c, slot->userspace_addr + off, n);
+		ret = tk_chunk_start(c, slot->userspace_addr + off, n,
+				     h->n == 1);
 		if (ret)
 			break;
 		cond_resched();
@@ -383,7 +400,10 @@ static struct tk_hasher *tk_hasher_new(void)
 	h = kzalloc(sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return NULL;
-	h->n = clamp(2 * num_online_cpus(), 2U, TK_HASH_INFLIGHT_MAX);
+	h->n = READ_ONCE(launch_hash_chunks);
+	if (!h->n)
+		h->n = 2 * num_online_cpus();
+	h->n = min_t(unsigned int, h->n, TK_HASH_INFLIGHT_MAX);
 	h->chunk = kvcalloc(h->n, sizeof(*h->chunk), GFP_KERNEL);
 	if (!h->chunk) {
 		kfree(h);
