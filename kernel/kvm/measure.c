@@ -6,10 +6,15 @@
  */
 
 #include <crypto/hash.h>
+#include <crypto/sha2.h>
+#include <linux/bitmap.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/hugetlb_inline.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/netlink.h>
 #include <linux/pagemap.h>
 #include <linux/pgtable.h>
@@ -21,10 +26,6 @@
 #include <linux/uaccess.h>
 
 #include "tvm_kvm.h"
-
-/* Pages read at a time: bounds the buffer and the time between checks. */
-#define TK_CHUNK_PAGES	16
-#define TK_CHUNK	(TK_CHUNK_PAGES * TVM_PAGE_SIZE)
 
 /*
  * Whether the page at @addr has no page-table entry at all: in anonymous
@@ -74,28 +75,28 @@ static bool tk_pte_none(struct mm_struct *mm, unsigned long addr)
 }
 
 /*
- * Which of the @n (at most BITS_PER_LONG) pages from @addr of the current
- * process must be read: bit i is clear when page i is anonymous memory
- * never touched.  Such pages cost a page-table walk: no fault, no copy,
- * no memory.
+ * Which of the @n pages from @addr of the current process must be read,
+ * in @todo: bit i is clear when page i is anonymous memory never touched.
+ * Such pages cost a page-table walk: no fault, no copy, no memory.
  */
-static unsigned long tk_pages_to_read(unsigned long addr, unsigned int n)
+static void tk_pages_to_read(unsigned long addr, unsigned int n,
+			     unsigned long *todo)
 {
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma = NULL;
-	unsigned long a, mask = 0;
+	unsigned long a;
 	unsigned int i;
 
+	bitmap_zero(todo, n);
 	mmap_read_lock(mm);
 	for (i = 0; i < n; i++) {
 		a = addr + i * PAGE_SIZE;
 		if (!vma || a >= vma->vm_end)
 			vma = vma_lookup(mm, a);
 		if (!vma || !vma_is_anonymous(vma) || !tk_pte_none(mm, a))
-			mask |= BIT(i);
+			__set_bit(i, todo);
 	}
 	mmap_read_unlock(mm);
-	return mask;
 }
 
 /*
@@ -127,26 +128,220 @@ static bool tk_slot_is_device(unsigned long hva, u64 size)
 }
 
 /*
- * The content digest of one slot (struct tvm_ev_slot): every page that
- * is not all zero, as its offset then its bytes.  Read from the VMM's
- * mapping, so this runs in the VMM's context.  Pages never touched are
- * skipped without reading them (tk_pages_to_read()); the others are
- * copied, checked with memchr_inv(), and hashed when not zero.
+ * Launch hashing runs on all CPUs.  A slot is cut, from its start, into
+ * chunks of TK_HASH_CHUNK bytes (the last may be shorter).  The measuring
+ * thread, the VMM's own in its first KVM_RUN, takes each chunk's pages
+ * with get_user_pages_fast(): every fault is the VMM's, in its context,
+ * as a read of its memory would be, and pages never touched are not
+ * taken (tk_pages_to_read()).  It queues the chunk on tk_wq, whose
+ * workers hash the pages they are handed and never fault.  At most
+ * tk_hasher.n chunks are out at once; the thread takes their digests
+ * back in order and folds them into the slot's digest (struct
+ * tvm_ev_slot: SHA-256 over the chunks' digests, 32 zero bytes for a
+ * chunk whose bytes are all zero, else SHA-256 of its bytes).
+ *
+ * 2 MiB: a worker's hashing (milliseconds) dwarfs queueing it
+ * (microseconds), 128 chunks of a 256 MiB guest keep any number of CPUs
+ * busy to the end, a chunk is a huge page of a guest backed by them,
+ * and the page array of one chunk is a page.  The zero pages of a chunk
+ * that is not all zero are hashed too; for a VM at its first KVM_RUN,
+ * mostly untouched, that is a few chunks.
  */
-static int tk_hash_slot(const struct kvm_memory_slot *slot, void *buf,
-			struct tvm_ev_slot *ev)
+#define TK_HASH_CHUNK		TVM_EV_SLOT_CHUNK
+#define TK_HASH_CHUNK_PAGES	(TK_HASH_CHUNK / TVM_PAGE_SIZE)
+/* Chunks out at once, at most: 32 MiB of guest memory held, 68 KiB here. */
+#define TK_HASH_INFLIGHT_MAX	16
+
+/*
+ * Chunks out at once: 0 (the default) twice the online CPUs, else this
+ * many, at most TK_HASH_INFLIGHT_MAX; 1 hashes one chunk at a time in
+ * the VMM's thread, no worker, as before chunks (bench/launch_bench.c
+ * compares both).  Read at each launch.
+ */
+static unsigned int launch_hash_chunks;
+module_param(launch_hash_chunks, uint, 0644);
+MODULE_PARM_DESC(launch_hash_chunks,
+		 "launch hashing: 2 MiB chunks hashed at once (0: twice the online CPUs, at most 16)");
+
+/**
+ * struct tk_chunk - one chunk of a slot, handed to a worker
+ * @work: on tk_wq; queued by the measuring thread once @done is reset
+ * @done: completed by the worker once it set @nonzero, @digest and @ret
+ *	and gave back @page; the thread reads those only after waiting for it
+ * @cancel: the hasher's, set by the thread when it gives up, read by the
+ *	worker without a lock: seeing it late costs only time
+ * @npages: pages in the chunk
+ * @nonzero: pages of the chunk that are not all zero
+ * @ret: 0 or the hash's error (-EINTR when cancelled)
+ * @digest: 32 zero bytes for a chunk all zero, else SHA-256 of its bytes
+ * @page: each page with a reference, or NULL where never touched; set
+ *	by the thread before it queues the chunk, emptied by the worker
+ */
+struct tk_chunk {
+	struct work_struct work;
+	struct completion done;
+	const bool *cancel;
+	unsigned int npages;
+	unsigned int nonzero;
+	int ret;
+	u8 digest[SHA256_DIGEST_SIZE];
+	struct page *page[TK_HASH_CHUNK_PAGES];
+};
+
+/**
+ * struct tk_hasher - the chunks of one launch, used slot after slot
+ * @n: chunks out at once, at most; fixed
+ * @cancel: see &struct tk_chunk; written by the measuring thread only
+ * @chunk: @n of them, each in use from its queueing until it is taken back
+ */
+struct tk_hasher {
+	unsigned int n;
+	bool cancel;
+	struct tk_chunk *chunk;
+};
+
+static void tk_chunk_put_pages(struct tk_chunk *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->npages; i++) {
+		if (c->page[i])
+			put_page(c->page[i]);
+		c->page[i] = NULL;
+	}
+}
+
+/* The worker: @c's pages, counted and hashed. */
+static void tk_chunk_work(struct work_struct *work)
+{
+	struct tk_chunk *c = container_of(work, struct tk_chunk, work);
+	struct crypto_shash *tfm = tvm_sha256_tfm();
+	SHASH_DESC_ON_STACK(desc, tfm);
+	unsigned int i;
+	int ret = 0;
+	void *p;
+
+	c->nonzero = 0;
+	for (i = 0; i < c->npages; i++) {
+		if (!c->page[i])
+			continue;
+		p = kmap_local_page(c->page[i]);
+		if (memchr_inv(p, 0, PAGE_SIZE))
+			c->nonzero++;
+		kunmap_local(p);
+	}
+	memset(c->digest, 0, sizeof(c->digest));
+	if (c->nonzero) {
+		desc->tfm = tfm;
+		ret = crypto_shash_init(desc);
+		for (i = 0; !ret && i < c->npages; i++) {
+			if (READ_ONCE(*c->cancel)) {
+				ret = -EINTR;
+				break;
+			}
+			p = kmap_local_page(c->page[i] ?: ZERO_PAGE(0));
+			ret = crypto_shash_update(desc, p, PAGE_SIZE);
+			kunmap_local(p);
+			cond_resched();
+		}
+		if (!ret)
+			ret = crypto_shash_final(desc, c->digest);
+		shash_desc_zero(desc);
+	}
+	c->ret = ret;
+	tk_chunk_put_pages(c);
+	complete(&c->done);
+}
+
+/*
+ * Take the @n pages of @c from @hva of the current process and hand
+ * them to a worker, or hash them here if @inline_hash; a chunk with no
+ * page to read is done at once.  On
+ * error the pages taken so far are given back and nothing is queued.
+ */
+static int tk_chunk_start(struct tk_chunk *c, unsigned long hva,
+			  unsigned int n, bool inline_hash)
+{
+	DECLARE_BITMAP(todo, TK_HASH_CHUNK_PAGES);
+	unsigned int i, end;
+	int got;
+
+	c->npages = n;
+	c->nonzero = 0;
+	c->ret = 0;
+	memset(c->page, 0, n * sizeof(c->page[0]));
+	reinit_completion(&c->done);
+	tk_pages_to_read(hva, n, todo);
+	i = find_first_bit(todo, n);
+	if (i >= n) {
+		memset(c->digest, 0, sizeof(c->digest));
+		complete(&c->done);
+		return 0;
+	}
+	while (i < n) {
+		end = find_next_zero_bit(todo, n, i);
+		while (i < end) {
+			got = get_user_pages_fast(hva + i * PAGE_SIZE, end - i,
+						  0, &c->page[i]);
+			if (got <= 0) {
+				tk_chunk_put_pages(c);
+				return got ? got : -EFAULT;
+			}
+			i += got;
+		}
+		i = find_next_bit(todo, n, end);
+	}
+	if (inline_hash)
+		tk_chunk_work(&c->work);
+	else
+		queue_work(tk_wq, &c->work);
+	return 0;
+}
+
+/*
+ * Wait for @c, once (killably if @killable), and fold its digest into
+ * @desc, unless @desc is NULL (giving up).  A wait cut short cancels the
+ * other chunks and waits for this one to stop: a worker never outlives
+ * the launch.
+ */
+static int tk_chunk_take(struct tk_hasher *h, struct tk_chunk *c,
+			 struct shash_desc *desc, bool killable, u64 *pages)
+{
+	int ret = 0;
+
+	if (!killable) {
+		wait_for_completion(&c->done);
+	} else if (wait_for_completion_killable(&c->done)) {
+		WRITE_ONCE(h->cancel, true);
+		ret = -EINTR;
+		wait_for_completion(&c->done);
+	}
+	if (ret || !desc)
+		return ret;
+	if (c->ret)
+		return c->ret;
+	*pages += c->nonzero;
+	return crypto_shash_update(desc, c->digest, sizeof(c->digest));
+}
+
+/*
+ * The content digest of one slot (struct tvm_ev_slot), chunk by chunk
+ * on tk_wq's workers (above).  Read from the VMM's mapping, so this runs
+ * in the VMM's context; pages never touched are neither faulted in nor
+ * taken, and read as zeros.  It waits for every chunk it queued.
+ */
+static int tk_hash_slot(const struct kvm_memory_slot *slot,
+			struct tk_hasher *h, struct tvm_ev_slot *ev)
 {
 	struct crypto_shash *tfm = tvm_sha256_tfm();
 	SHASH_DESC_ON_STACK(desc, tfm);
 	u64 size = (u64)slot->npages << PAGE_SHIFT;
-	unsigned long hva, todo;
-	u64 off, pages = 0;
-	unsigned int i, n;
-	__le64 le_off;
-	void *page;
-	int ret;
+	u64 nchunks, queued, taken = 0, off, pages = 0;
+	struct tk_chunk *c;
+	unsigned int n;
+	int ret, err;
 
-	BUILD_BUG_ON(PAGE_SIZE != TVM_PAGE_SIZE || TK_CHUNK_PAGES > BITS_PER_LONG);
+	BUILD_BUG_ON(PAGE_SIZE != TVM_PAGE_SIZE);
 	ev->slot = cpu_to_le32((u32)slot->as_id << 16 | (u16)slot->id);
 	ev->flags = cpu_to_le32(slot->flags);
 	ev->gpa = cpu_to_le64((u64)slot->base_gfn << PAGE_SHIFT);
@@ -159,38 +354,73 @@ static int tk_hash_slot(const struct kvm_memory_slot *slot, void *buf,
 
 	desc->tfm = tfm;
 	ret = crypto_shash_init(desc);
-	for (off = 0; !ret && off < size; off += (u64)n << PAGE_SHIFT) {
-		n = min_t(u64, TK_CHUNK_PAGES, (size - off) >> PAGE_SHIFT);
+	h->cancel = false;
+	nchunks = DIV_ROUND_UP(size, TK_HASH_CHUNK);
+	for (queued = 0; !ret && queued < nchunks; queued++) {
+		c = &h->chunk[queued % h->n];
+		if (queued - taken == h->n) {
+			/* Its previous chunk, the oldest out: taken even on error. */
+			ret = tk_chunk_take(h, c, desc, true, &pages);
+			taken++;
+			if (ret)
+				break;
+		}
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
 			break;
 		}
-		hva = slot->userspace_addr + off;
-		todo = tk_pages_to_read(hva, n);
-		for (i = 0; !ret && i < n; i++) {
-			if (!(todo & BIT(i)))
-				continue;
-			page = buf + i * PAGE_SIZE;
-			if (copy_from_user(page, (const void __user *)
-					   (hva + i * PAGE_SIZE), PAGE_SIZE)) {
-				ret = -EFAULT;
-				break;
-			}
-			if (!memchr_inv(page, 0, PAGE_SIZE))
-				continue;
-			le_off = cpu_to_le64(off + i * PAGE_SIZE);
-			ret = crypto_shash_update(desc, (u8 *)&le_off,
-						  sizeof(le_off)) ?:
-			      crypto_shash_update(desc, page, PAGE_SIZE);
-			pages++;
-		}
+		off = queued * TK_HASH_CHUNK;
+		n = min_t(u64, TK_HASH_CHUNK_PAGES, (size - off) >> PAGE_SHIFT);
+		ret = tk_chunk_start(c, slot->userspace_addr + off, n,
+				     h->n == 1);
+		if (ret)
+			break;
 		cond_resched();
+	}
+	if (ret)
+		WRITE_ONCE(h->cancel, true);
+	for (; taken < queued; taken++) {
+		err = tk_chunk_take(h, &h->chunk[taken % h->n],
+				    ret ? NULL : desc, false, &pages);
+		if (!ret)
+			ret = err;
 	}
 	if (!ret)
 		ret = crypto_shash_final(desc, ev->sha256);
 	shash_desc_zero(desc);
 	ev->pages = cpu_to_le64(pages);
 	return ret;
+}
+
+static struct tk_hasher *tk_hasher_new(void)
+{
+	struct tk_hasher *h;
+	unsigned int i;
+
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return NULL;
+	h->n = READ_ONCE(launch_hash_chunks);
+	if (!h->n)
+		h->n = 2 * num_online_cpus();
+	h->n = min_t(unsigned int, h->n, TK_HASH_INFLIGHT_MAX);
+	h->chunk = kvcalloc(h->n, sizeof(*h->chunk), GFP_KERNEL);
+	if (!h->chunk) {
+		kfree(h);
+		return NULL;
+	}
+	for (i = 0; i < h->n; i++) {
+		INIT_WORK(&h->chunk[i].work, tk_chunk_work);
+		init_completion(&h->chunk[i].done);
+		h->chunk[i].cancel = &h->cancel;
+	}
+	return h;
+}
+
+static void tk_hasher_free(struct tk_hasher *h)
+{
+	kvfree(h->chunk);
+	kfree(h);
 }
 
 static int slot_cmp(const void *a, const void *b)
@@ -230,11 +460,11 @@ int tk_measure_slots(struct tk_vm *tk)
 	struct kvm *kvm = tk->kvm;
 	struct kvm_memory_slot **v;
 	struct tvm_ev_slot ev;
+	struct tk_hasher *h;
 	int as, i, n, idx, ret = 0;
-	void *buf;
 
-	buf = kmalloc(TK_CHUNK, GFP_KERNEL);
-	if (!buf)
+	h = tk_hasher_new();
+	if (!h)
 		return -ENOMEM;
 	/* KVM may not change the slots under us; it waits for srcu. */
 	idx = srcu_read_lock(&kvm->srcu);
@@ -246,14 +476,14 @@ int tk_measure_slots(struct tk_vm *tk)
 		}
 		for (i = 0; !ret && i < n; i++) {
 			memset(&ev, 0, sizeof(ev));
-			ret = tk_hash_slot(v[i], buf, &ev) ?:
+			ret = tk_hash_slot(v[i], h, &ev) ?:
 			      tvm_vm_extend_data(tk->vm, TVM_PCR_OS,
 						 TVM_EV_SLOT, &ev, sizeof(ev));
 		}
 		kvfree(v);
 	}
 	srcu_read_unlock(&kvm->srcu, idx);
-	kfree(buf);
+	tk_hasher_free(h);
 	return ret;
 }
 

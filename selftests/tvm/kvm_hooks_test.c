@@ -610,6 +610,82 @@ TEST_F(kvm, device_memory_slot_is_recorded_not_read)
 	munmap(rom, r.memory_size);
 }
 
+/*
+ * A slot of several chunks (struct tvm_ev_slot, ABI 13), more than
+ * tvm_kvm hashes at once (16 at most): random pages at the start and the
+ * end of chunk 0, chunk 1 never touched, chunk 2 written with zeros, a
+ * random page in chunk 10, the others never touched, and a short last
+ * chunk with a random page inside.
+ */
+#define BIG_SLOT	5
+#define BIG_GPA		0x400000
+#define BIG_CHUNKS	20
+#define BIG_SIZE	(BIG_CHUNKS * TVM_EV_SLOT_CHUNK + 3 * TVM_PAGE_SIZE)
+
+TEST_F(kvm, pcr9_slot_of_several_chunks_leaves_untouched_pages_out)
+{
+	static unsigned char vec[TVM_EV_SLOT_CHUNK / TVM_PAGE_SIZE];
+	static struct tk_event cfg[32], want;
+	static struct tvm_log log;
+	uint64_t seed = SEED + 1;
+	struct tvm_ev_slot ev;
+	size_t i, j, resident = 0;
+	int n = 0, s, found = 0;
+	struct tk_vm v;
+	uint8_t *mem;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, build_vm(&self->vm, 1, cfg, &n));
+	ASSERT_EQ(0, kvm_vm_add_slot(&self->vm, BIG_SLOT, 0, BIG_GPA,
+				     BIG_SIZE));
+	s = self->vm.nslots - 1;
+	mem = self->vm.slot[s].mem;
+	/* No huge page may spill into the untouched chunk. */
+	ASSERT_EQ(0, madvise(mem, BIG_SIZE, MADV_NOHUGEPAGE));
+	rnd_bytes(&seed, mem, TVM_PAGE_SIZE);
+	rnd_bytes(&seed, mem + TVM_EV_SLOT_CHUNK - TVM_PAGE_SIZE,
+		  TVM_PAGE_SIZE);
+	memset(mem + 2 * TVM_EV_SLOT_CHUNK, 0, TVM_EV_SLOT_CHUNK);
+	rnd_bytes(&seed, mem + 10 * TVM_EV_SLOT_CHUNK + 5 * TVM_PAGE_SIZE,
+		  TVM_PAGE_SIZE);
+	rnd_bytes(&seed, mem + BIG_CHUNKS * TVM_EV_SLOT_CHUNK + TVM_PAGE_SIZE,
+		  TVM_PAGE_SIZE);
+	ASSERT_EQ(0, tk_vm_of(&self->nl, getpid(), &v));
+	EXPECT_RUNS_TO_OUT(&self->vm, 0);
+
+	/* Before anything here reads it: the launch allocated none of it. */
+	ASSERT_EQ(0, mincore(mem + TVM_EV_SLOT_CHUNK, TVM_EV_SLOT_CHUNK, vec));
+	for (i = 0; i < sizeof(vec); i++)
+		resident += vec[i] & 1;
+	EXPECT_EQ(0u, resident)
+		TH_LOG("%zu pages of the untouched chunk are in memory",
+		       resident);
+
+	ASSERT_EQ(0, tk_ev_vm_slot(&self->vm, s, &want));
+	ASSERT_EQ(0, tvm_log_dump(&self->nl, v.id, 0, &log));
+	for (j = 0; j < log.n; j++) {
+		if (log.ev[j].pcr != TVM_PCR_OS ||
+		    log.ev[j].type != TVM_EV_SLOT ||
+		    log.ev[j].data_len != sizeof(ev))
+			continue;
+		memcpy(&ev, log.ev[j].data, sizeof(ev));
+		if ((le32toh(ev.slot) & 0xffff) != BIG_SLOT)
+			continue;
+		found++;
+		EXPECT_EQ(4u, le64toh(ev.pages));
+		EXPECT_EQ(0, memcmp(want.data, &ev, sizeof(ev)))
+		{
+			char w[65], g[65];
+
+			TH_LOG("slot digest: want %s, got %s",
+			       hex(want.data + 32, 32, w), hex(ev.sha256, 32, g));
+		}
+	}
+	EXPECT_EQ(1, found);
+	tvm_log_free(&log);
+}
+
 /* --- launch gating ---------------------------------------------------- */
 
 /*
@@ -1831,6 +1907,60 @@ TEST_F_TIMEOUT(kvm, sigkilled_vmm_leaves_no_instance, 60)
 	}
 	EXPECT_EQ(0, s.of_pid);
 	EXPECT_EQ(-ENOENT, tk_vm_get(&self->nl, v.id, &v));
+	close(fds[0]);
+}
+
+/*
+ * SIGKILL while the first KVM_RUN hashes a 128 MiB slot of random bytes
+ * (on TCG, seconds; the kill comes 300 ms into it): the VMM dies, the
+ * workers are waited for and its instance goes.  A slower host only
+ * kills it later in the hashing; a fast one after it, which passes too.
+ */
+TEST_F_TIMEOUT(kvm, sigkill_during_launch_hashing_ends_the_vmm, 120)
+{
+	static struct tk_scan s;
+	int fds[2], status, i;
+	pid_t pid;
+	char c;
+
+	if (_metadata->skip)
+		return;
+	/* As above: a VM of our own keeps KVM's static key set. */
+	ASSERT_EQ(0, kvm_vm_create(&self->vm));
+	ASSERT_EQ(0, pipe(fds));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		uint64_t seed = SEED;
+		struct kvm_vm vm;
+
+		close(fds[0]);
+		if (kvm_vm_create(&vm) ||
+		    kvm_vm_add_slot(&vm, 0, 0, 0, SLOT0_SIZE) ||
+		    kvm_vm_add_slot(&vm, 1, 0, 0x100000, 128 << 20))
+			_exit(1);
+		memcpy(kvm_vm_gpa(&vm, KVM_T_ENTRY), kvm_t_guest,
+		       sizeof(kvm_t_guest));
+		rnd_bytes(&seed, kvm_vm_gpa(&vm, 0x100000), 128 << 20);
+		if (kvm_vm_add_vcpu(&vm, 0, KVM_T_ENTRY) ||
+		    write(fds[1], "r", 1) != 1)
+			_exit(1);
+		kvm_vm_run(&vm, 0);
+		_exit(2);
+	}
+	close(fds[1]);
+	ASSERT_EQ(1, read(fds[0], &c, 1)) TH_LOG("the child VMM failed");
+	usleep(300000);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	for (i = 0; i < 100; i++) {
+		ASSERT_EQ(0, tk_scan(&self->nl, pid, &s));
+		if (!s.of_pid)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(0, s.of_pid);
 	close(fds[0]);
 }
 

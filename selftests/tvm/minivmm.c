@@ -8,10 +8,11 @@
  *	minivmm --restore FILE [--wait-for FILE] [--counts N] [--save FILE]
  *
  * Loads the raw IMAGE at guest physical ENTRY (default 0x1000) into one
- * memory slot of KIB KiB at address 0 (default 64), creates N vCPUs (default
- * 1), all in real mode at ENTRY, and runs vCPU 0 until the guest executes
- * HLT.  Each other vCPU runs once, in a thread of its own.  What the guest
- * writes to port 0x3f8 goes to stdout as it comes.  With --runs, gives up
+ * memory slot of KIB KiB at address 0 (default 64, at most 64 MiB),
+ * creates N vCPUs (default 1), all in real mode at ENTRY, and runs vCPU 0
+ * until the guest executes HLT.  Each other vCPU runs once, in a thread
+ * of its own.  What the guest writes to port 0x3f8 goes to stdout as it
+ * comes.  With --runs, gives up
  * after N KVM_RUN calls; with --wait, waits SECONDS between creating the
  * VM and running it (so that tvm_kvm can be loaded in between); with
  * --wait-for, until FILE exists (at most a minute); with --hold, keeps the VM for SECONDS more after the HLT before exiting.  The
@@ -248,7 +249,7 @@ int main(int argc, char **argv)
 			vcpus = number("--vcpus", optarg, KVM_T_VCPUS);
 			break;
 		case 'm':
-			kib = number("--mem", optarg, 1024);
+			kib = number("--mem", optarg, 65536);
 			break;
 		case 'e':
 			entry = number("--entry", optarg, 0xfffff);

@@ -285,28 +285,35 @@ static inline bool tk_zero_page(const uint8_t *p)
 }
 
 /*
- * struct tvm_ev_slot for @size bytes at @mem: SHA-256 over every page
- * that is not all zero, as its __le64 offset and its bytes.  0 or -1.
+ * struct tvm_ev_slot for @size bytes at @mem (ABI 13): SHA-256 over the
+ * digests of its TVM_EV_SLOT_CHUNK-byte chunks, each 32 zero bytes when
+ * the chunk is all zero, else SHA-256 of its bytes.  0 or -1.
  */
 static inline int tk_ev_slot(uint32_t slot, uint32_t flags, uint64_t gpa,
 			     const uint8_t *mem, uint64_t size,
 			     struct tk_event *e)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	uint8_t chunk[32];
 	struct tvm_ev_slot ev;
-	uint64_t off, pages = 0, le;
+	uint64_t off, p, len, pages = 0, nonzero;
 	unsigned int n = 0;
 	int ok;
 
 	memset(&ev, 0, sizeof(ev));
 	ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	for (off = 0; ok && off < size; off += TVM_PAGE_SIZE) {
-		if (tk_zero_page(mem + off))
-			continue;
-		le = htole64(off);
-		ok = EVP_DigestUpdate(ctx, &le, sizeof(le)) &&
-		     EVP_DigestUpdate(ctx, mem + off, TVM_PAGE_SIZE);
-		pages++;
+	for (off = 0; ok && off < size; off += TVM_EV_SLOT_CHUNK) {
+		len = size - off < TVM_EV_SLOT_CHUNK ? size - off
+						     : TVM_EV_SLOT_CHUNK;
+		nonzero = 0;
+		for (p = 0; p < len; p += TVM_PAGE_SIZE)
+			nonzero += !tk_zero_page(mem + off + p);
+		memset(chunk, 0, sizeof(chunk));
+		if (nonzero)
+			ok = EVP_Digest(mem + off, len, chunk, NULL, EVP_sha256(),
+					NULL);
+		ok = ok && EVP_DigestUpdate(ctx, chunk, sizeof(chunk));
+		pages += nonzero;
 	}
 	ok = ok && EVP_DigestFinal_ex(ctx, ev.sha256, &n) && n == 32;
 	EVP_MD_CTX_free(ctx);

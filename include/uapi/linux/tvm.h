@@ -863,6 +863,12 @@ struct tvm_ev_cpuid {
 #define TVM_EV_SLOT_DEVICE	(1U << 31)
 
 /**
+ * TVM_EV_SLOT_CHUNK - bytes per chunk of &struct tvm_ev_slot.sha256 (ABI
+ *	13): 2 MiB
+ */
+#define TVM_EV_SLOT_CHUNK	(2U << 20)
+
+/**
  * struct tvm_ev_slot - data of %TVM_EV_SLOT: one memory slot's contents
  *	at the first KVM_RUN, in slot order (address space, then id)
  * @slot: address space << 16 | slot id, with %TVM_EV_SLOT_DEVICE for a
@@ -870,12 +876,15 @@ struct tvm_ev_cpuid {
  * @flags: KVM_MEM_* flags
  * @gpa: guest physical address
  * @size: bytes, a multiple of %TVM_PAGE_SIZE
- * @pages: how many pages went into @sha256
- * @sha256: SHA-256, over the slot's pages in ascending order, of each page
- *	that is not all zero: its byte offset in the slot as a __le64, then
- *	its %TVM_PAGE_SIZE bytes.  Zero pages (and pages never touched,
- *	which read as zero) add nothing, so a verifier recomputes it from
- *	the image without knowing which pages the VMM touched.
+ * @pages: how many of the slot's pages are not all zero
+ * @sha256: (ABI 13) SHA-256 over the digests of the slot's chunks in
+ *	order: the slot cut from its start into %TVM_EV_SLOT_CHUNK bytes
+ *	each (the last may be shorter), each chunk's digest 32 zero bytes
+ *	when all its bytes are zero, else SHA-256 of its bytes.  Pages never
+ *	touched read as zero, so a verifier recomputes it from the image
+ *	without knowing which pages the VMM touched (Documentation/kvm.rst
+ *	has the recipe).  Before ABI 13: SHA-256 over each page that is not
+ *	all zero, as its __le64 offset in the slot then its bytes.
  */
 struct tvm_ev_slot {
 	__le32 slot;
