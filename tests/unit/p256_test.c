@@ -29,6 +29,7 @@
 #include "p256.h"
 /* The comb table itself, to check every entry against OpenSSL. */
 #include "p256_comb.h"
+#include "unit_rng.h"
 
 #define RANDOM_CASES	300
 
@@ -69,24 +70,6 @@ static void add_small(u8 out[TVM_P256_BYTES], const u8 a[TVM_P256_BYTES],
 	}
 }
 
-/* Small deterministic PRNG (xorshift64) so failures are reproducible. */
-static u64 rng_state = 0x9e3779b97f4a7c15ULL;
-
-static u64 rng_next(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static void rng_fill(u8 *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		buf[i] = (u8)rng_next();
-}
 
 /* OpenSSL's view of P-256, set up once for the oracle tests. */
 struct oracle {

@@ -19,6 +19,7 @@
 
 #include "parse.h"
 #include "sm3.h"
+#include "unit_rng.h"
 
 #define MILLION		1000000
 
@@ -39,24 +40,6 @@ static void check_oneshot(const void *msg, size_t len, const char *expect)
 	check_digest(digest, expect);
 }
 
-/* Small deterministic PRNG (xorshift64) so failures are reproducible. */
-static u64 rng_state = 0x9e3779b97f4a7c15ULL;
-
-static u64 rng_next(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static void rng_fill(u8 *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		buf[i] = (u8)rng_next();
-}
 
 static void test_spec_abc(void **state)
 {
