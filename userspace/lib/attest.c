@@ -28,28 +28,35 @@
 #include "quote_fmt.h"
 #include "tvm_log.h"
 
+/* A public key of OpenSSL's @type from the parameters built in @bld. */
+static EVP_PKEY *public_from_params(OSSL_PARAM_BLD *bld, const char *type)
+{
+	OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
+	EVP_PKEY *key = NULL;
+
+	if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) <= 0 ||
+	    EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+		key = NULL;
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	return key;
+}
+
 EVP_PKEY *attest_rsa_pub(const uint8_t *n, size_t n_len, const uint8_t *e,
 			 size_t e_len)
 {
 	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
 	BIGNUM *bn = BN_bin2bn(n, (int)n_len, NULL);
 	BIGNUM *be = BN_bin2bn(e, (int)e_len, NULL);
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *ctx = NULL;
 	EVP_PKEY *key = NULL;
 
 	if (!bld || !bn || !be ||
 	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) ||
 	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be))
 		goto out;
-	params = OSSL_PARAM_BLD_to_param(bld);
-	ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
-	if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) <= 0 ||
-	    EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) <= 0)
-		key = NULL;
+	key = public_from_params(bld, "RSA");
 out:
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);
 	BN_free(bn);
 	BN_free(be);
@@ -59,8 +66,6 @@ out:
 EVP_PKEY *attest_ec_pub(const uint8_t x[32], const uint8_t y[32])
 {
 	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *ctx = NULL;
 	EVP_PKEY *key = NULL;
 	uint8_t point[1 + 64];
 
@@ -74,14 +79,8 @@ EVP_PKEY *attest_ec_pub(const uint8_t x[32], const uint8_t y[32])
 	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
 					      point, sizeof(point)))
 		goto out;
-	params = OSSL_PARAM_BLD_to_param(bld);
-	ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-	if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) <= 0 ||
-	    EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) <= 0)
-		key = NULL;
+	key = public_from_params(bld, "EC");
 out:
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);
 	return key;
 }
