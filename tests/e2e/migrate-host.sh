@@ -167,11 +167,14 @@ add_peer() {
 
 # PCR 9 of the counter guest at launch, as the owner computes it from the
 # image (Documentation/kvm.rst): minivmm loads it at 0x1000 of one 64 KiB
-# slot; its only non-zero page is that one.
+# slot; its only non-zero page is that one.  The slot is one chunk (less
+# than 2 MiB): its content digest is SHA-256 of that chunk's SHA-256.
 launch_pcr9() {
 	_size=$(wc -c < "$counter")
 	{ cat "$counter"; head -c $((4096 - _size)) /dev/zero; } > "$tmp/page"
-	_content=$({ le 4096 8; cat "$tmp/page"; } | sha)
+	_chunk=$({ head -c 4096 /dev/zero; cat "$tmp/page"
+		   head -c $((65536 - 8192)) /dev/zero; } | sha)
+	_content=$(echo "$_chunk" | xxd -r -p | sha)
 	_slot=$({ le 0 4; le 0 4; le 0 8; le 65536 8; le 1 8
 		  echo "$_content" | xxd -r -p; } | sha)
 	{ printf '%064d\n' 0; echo "$_slot"; } | xxd -r -p | sha
