@@ -67,6 +67,12 @@ static const struct nla_policy pcr_extend_policy[TVM_A_MAX + 1] = {
 	[TVM_A_EVENT_DIGESTS] = NLA_POLICY_NESTED(tvm_digest_list_policy),
 };
 
+/*
+ * The highest attribute pcr_extend_policy admits, and so the highest an
+ * event of a batch can hold once the request is validated.
+ */
+#define BATCH_EVENT_ATTR_MAX	TVM_A_EVENT_DIGESTS
+
 /* Each event of a batch holds what a single extend holds. */
 static const struct nla_policy batch_list_policy[TVM_A_BATCH_EVENT + 1] = {
 	[TVM_A_BATCH_EVENT] = NLA_POLICY_NESTED(pcr_extend_policy),
@@ -567,29 +573,21 @@ out:
 	return ret;
 }
 
-/**
- * tvm_digest_parse() - one %TVM_A_DIGEST of a digest list
- * @entry: the %TVM_A_DIGEST
- * @banks: the banks it may be of ("the VM has no such bank" otherwise)
- * @seen: NULL, or the banks given already, which it may not repeat; its
- *	bank is added
- * @bank: its bank, set on success
- * @extack: what a rejection is explained in
- *
- * Both the list's attributes are required, and the value is the bank's
- * digest size.
- *
- * Return: the digest, or an ERR_PTR with @extack set.
+/*
+ * tvm_digest_parse(), validating @entry against @policy, or not at all if
+ * @policy is NULL because the request's policy validated it already.
  */
-const u8 *tvm_digest_parse(const struct nlattr *entry, u32 banks, u32 *seen,
-			   unsigned int *bank, struct netlink_ext_ack *extack)
+static const u8 *digest_parse(const struct nlattr *entry,
+			      const struct nla_policy *policy, u32 banks,
+			      u32 *seen, unsigned int *bank,
+			      struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[TVM_A_DIGEST_ENTRY_MAX + 1];
 	unsigned int b;
 	int ret;
 
-	ret = nla_parse_nested(tb, TVM_A_DIGEST_ENTRY_MAX, entry,
-			       tvm_digest_entry_policy, extack);
+	ret = __nla_parse(tb, TVM_A_DIGEST_ENTRY_MAX, nla_data(entry),
+			  nla_len(entry), policy, NL_VALIDATE_STRICT, extack);
 	if (ret)
 		return ERR_PTR(ret);
 	if (!tb[TVM_A_DIGEST_BANK] || !tb[TVM_A_DIGEST_VALUE]) {
@@ -598,7 +596,7 @@ const u8 *tvm_digest_parse(const struct nlattr *entry, u32 banks, u32 *seen,
 		return ERR_PTR(-EINVAL);
 	}
 	b = nla_get_u32(tb[TVM_A_DIGEST_BANK]);
-	if (!(banks & BIT(b))) {
+	if (b >= __TVM_BANK_MAX || !(banks & BIT(b))) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[TVM_A_DIGEST_BANK],
 				    "the VM has no such bank");
 		return ERR_PTR(-EINVAL);
@@ -619,7 +617,34 @@ const u8 *tvm_digest_parse(const struct nlattr *entry, u32 banks, u32 *seen,
 	return nla_data(tb[TVM_A_DIGEST_VALUE]);
 }
 
-/* Fill @ev's digests from TVM_A_EVENT_DIGESTS: one per bank of @vm. */
+/**
+ * tvm_digest_parse() - one %TVM_A_DIGEST of a digest list
+ * @entry: the %TVM_A_DIGEST
+ * @banks: the banks it may be of ("the VM has no such bank" otherwise)
+ * @seen: NULL, or the banks given already, which it may not repeat; its
+ *	bank is added
+ * @bank: its bank, set on success
+ * @extack: what a rejection is explained in
+ *
+ * Both the list's attributes are required, and the value is the bank's
+ * digest size.
+ *
+ * Return: the digest, or an ERR_PTR with @extack set.
+ */
+const u8 *tvm_digest_parse(const struct nlattr *entry, u32 banks, u32 *seen,
+			   unsigned int *bank, struct netlink_ext_ack *extack)
+{
+	return digest_parse(entry, tvm_digest_entry_policy, banks, seen, bank,
+			    extack);
+}
+
+/*
+ * Fill @ev's digests from TVM_A_EVENT_DIGESTS: one per bank of @vm.  The
+ * list comes from a request whose policy nests tvm_digest_list_policy
+ * (pcr_extend_policy, alone or in a batch), and genetlink validated every
+ * nested level of the request strictly before the doit ran: the entries
+ * are parsed here without being validated again.
+ */
 static int parse_digests(struct tvm_vm *vm, struct tvm_event *ev,
 			 struct nlattr *list, struct netlink_ext_ack *extack)
 {
@@ -630,7 +655,8 @@ static int parse_digests(struct tvm_vm *vm, struct tvm_event *ev,
 	int rem;
 
 	nla_for_each_nested(entry, list, rem) {
-		digest = tvm_digest_parse(entry, vm->banks, &seen, &b, extack);
+		digest = digest_parse(entry, NULL, vm->banks, &seen, &b,
+				      extack);
 		if (IS_ERR(digest))
 			return PTR_ERR(digest);
 		memcpy(tvm_event_digest_mut(ev, b), digest, tvm_banks[b].size);
@@ -808,13 +834,21 @@ static int pcr_extend_batch_check(struct genl_info *info)
 static int batch_event(struct tvm_vm_batch *b, const struct nlattr *entry,
 		       struct netlink_ext_ack *extack, u32 *id, u64 *seq)
 {
-	struct nlattr *attrs[TVM_A_MAX + 1];
+	struct nlattr *attrs[BATCH_EVENT_ATTR_MAX + 1];
 	struct tvm_event *ev;
 	struct tvm_vm *vm;
 	int ret;
 
-	ret = nla_parse_nested(attrs, TVM_A_MAX, entry, pcr_extend_policy,
-			       extack);
+	/*
+	 * Not validated again: genetlink validated the whole request against
+	 * pcr_extend_batch_policy, strictly and through every nested level,
+	 * before this doit ran, so @entry holds only attributes of
+	 * pcr_extend_policy, each valid, and all at most
+	 * BATCH_EVENT_ATTR_MAX (enum tvm_attr only grows at its end); one
+	 * past it would be refused here as unknown, not read past @attrs.
+	 */
+	ret = __nla_parse(attrs, BATCH_EVENT_ATTR_MAX, nla_data(entry),
+			  nla_len(entry), NULL, NL_VALIDATE_STRICT, extack);
 	if (ret)
 		return ret;
 	ret = extend_check(attrs, entry, extack);

@@ -490,6 +490,61 @@ static void put_nested_batch(struct tmsg *m, uint32_t id)
 	tmsg_nest_end(m);
 }
 
+/*
+ * An event whose one digest entry holds @bank and a value of @len bytes,
+ * then, if @extra, an attribute a digest entry does not take.  The
+ * kernel parses an event's digests without validating them again
+ * (genetlink validated the whole request): these show it did.
+ */
+static void put_digest_entry(struct tmsg *m, uint32_t id, uint32_t bank,
+			     size_t len, bool extra)
+{
+	static const uint8_t value[TVM_DIGEST_MAX + 1];
+
+	tmsg_nest_start(m, TVM_A_BATCH_EVENT);
+	tmsg_put_u32(m, TVM_A_VM_ID, id);
+	tmsg_put_u32(m, TVM_A_PCR_INDEX, TVM_PCR_DEBUG);
+	tmsg_nest_start(m, TVM_A_EVENT_DIGESTS);
+	tmsg_nest_start(m, TVM_A_DIGEST);
+	tmsg_put_u32(m, TVM_A_DIGEST_BANK, bank);
+	tmsg_put(m, TVM_A_DIGEST_VALUE, value, len);
+	if (extra)
+		tmsg_put_u32(m, TVM_A_DIGEST_ENTRY_MAX + 1, 0);
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+	tmsg_nest_end(m);
+}
+
+/* A bank past the last: the policy's range (ERANGE), not "no such bank". */
+static void put_digest_bank_out_of_range(struct tmsg *m, uint32_t id)
+{
+	put_digest_entry(m, id, __TVM_BANK_MAX, 32, false);
+}
+
+/* A value longer than any bank's: the policy's length (ERANGE). */
+static void put_digest_too_long(struct tmsg *m, uint32_t id)
+{
+	put_digest_entry(m, id, TVM_BANK_SHA256, TVM_DIGEST_MAX + 1, false);
+}
+
+/* An attribute a digest entry does not take. */
+static void put_digest_foreign_attr(struct tmsg *m, uint32_t id)
+{
+	put_digest_entry(m, id, TVM_BANK_SHA256, 32, true);
+}
+
+FIXTURE_VARIANT_ADD(malformed, digest_bank_out_of_range) {
+	.err = -ERANGE, .put = put_digest_bank_out_of_range,
+};
+
+FIXTURE_VARIANT_ADD(malformed, digest_too_long) {
+	.err = -ERANGE, .put = put_digest_too_long,
+};
+
+FIXTURE_VARIANT_ADD(malformed, digest_foreign_attribute) {
+	.err = -EINVAL, .put = put_digest_foreign_attr,
+};
+
 FIXTURE_VARIANT_ADD(malformed, no_batch_attr) {
 	.err = -EINVAL, .put = put_nothing, .no_batch = true,
 };
