@@ -17,8 +17,9 @@ void tvm_bank_uninit(void);
 /* @out = H_bank(@data). */
 int tvm_bank_hash(unsigned int bank, const void *data, size_t len, u8 *out);
 
-/* TPM 2.0 extend: @pcr = H_bank(@pcr || @digest), in place. */
-int tvm_bank_extend(unsigned int bank, u8 *pcr, const u8 *digest);
+/* TPM 2.0 extend: @out = H_bank(@pcr || @digest); @out may be @pcr. */
+int tvm_bank_extend(unsigned int bank, const u8 *pcr, const u8 *digest,
+		    u8 *out);
 
 /*
  * A hash of a stream in every bank of a mask at once, for data too large

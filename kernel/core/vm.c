@@ -289,8 +289,8 @@ static int extend_locked(struct tvm_vm *vm, struct tvm_event *ev)
 	for (b = 0; b < __TVM_BANK_MAX; b++) {
 		if (!(vm->banks & BIT(b)))
 			continue;
-		memcpy(next[b], vm->pcrs[b][ev->pcr], tvm_banks[b].size);
-		ret = tvm_bank_extend(b, next[b], tvm_event_digest(ev, b));
+		ret = tvm_bank_extend(b, vm->pcrs[b][ev->pcr],
+				      tvm_event_digest(ev, b), next[b]);
 		if (ret)
 			goto err;
 	}
@@ -1540,7 +1540,8 @@ static int mig_replay_check(struct tvm_vm *vm)
 		for (b = 0; b < __TVM_BANK_MAX && !ret; b++)
 			if (vm->banks & BIT(b))
 				ret = tvm_bank_extend(b, pcrs[b][ev->pcr],
-						      tvm_event_digest(ev, b));
+						      tvm_event_digest(ev, b),
+						      pcrs[b][ev->pcr]);
 	}
 	if (!ret && memcmp(pcrs, vm->pcrs, sizeof(vm->pcrs)))
 		ret = -EBADMSG;
