@@ -376,6 +376,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "migrate_bench: tvm.ko is not loaded\n");
 		return 1;
 	}
+	bench_one_cpu("migrate_bench");
 	setup_keys(hostid);
 	/* Source and destination TPMs, up before the migration as QEMU's. */
 	tpm_check("start", swtpm_start(&tpm[0], WORK "/swtpm-a"));
