@@ -12,7 +12,8 @@ set -eu
 # the kselftest harness header the selftests are written against, and
 # checkpatch.pl (run by perl).  util-linux gives the emulated host setpriv;
 # libxml2-utils its xmllint, which the libvirt hook reads domain XML with.
-# spin checks the migration model (tests/model/).
+# spin checks the migration model (tests/model/); linux-perf is what
+# bench/profile.sh samples the emulated host with.
 PKGS="
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	gcc make libc6-dev pkg-config sparse xz-utils
@@ -21,7 +22,7 @@ PKGS="
 	qemu-system-x86 swtpm swtpm-tools tpm2-tools
 	busybox-static cpio kmod keyutils openssl procps util-linux perl
 	libxml2-utils mmdebstrap e2fsprogs
-	spin
+	spin linux-perf
 "
 
 missing=""
