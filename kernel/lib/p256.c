@@ -50,7 +50,8 @@
  *   Registers spilled by the compiler inside the arithmetic are not.
  *
  * Shared between the kernel and the userspace unit tests (see tvm_lib.h);
- * tests/unit/p256_test.c checks it against RFC 6979's vectors and OpenSSL.
+ * tests/unit/p256_test.c checks it against RFC 6979's vectors and OpenSSL,
+ * and the retry through a hook only its build compiles in (test_drop()).
  */
 
 #include "p256.h"
@@ -745,6 +746,30 @@ static u64 sign_with(u64 r[LIMBS], u64 s[LIMBS], const u64 k[LIMBS],
 	return (ct_is_zero(r) | ct_is_zero(s)) ^ 1;
 }
 
+#ifdef TVM_P256_TEST_HOOKS
+/*
+ * The unit tests' way into step h's retry, which no known input reaches
+ * (a candidate is dropped with probability about 2^-32): while positive,
+ * each candidate is dropped as one out of range is, and the count goes
+ * down.  Defined only by tests/unit's build of this file, never in the
+ * kernel's.
+ */
+int tvm_p256_test_drop;
+
+static bool test_drop(void)
+{
+	if (tvm_p256_test_drop <= 0)
+		return false;
+	tvm_p256_test_drop--;
+	return true;
+}
+#else
+static inline bool test_drop(void)
+{
+	return false;
+}
+#endif
+
 int tvm_p256_sign(const u8 priv[TVM_P256_BYTES], const u8 digest[32],
 		  u8 r[TVM_P256_BYTES], u8 s[TVM_P256_BYTES])
 {
@@ -776,7 +801,7 @@ int tvm_p256_sign(const u8 priv[TVM_P256_BYTES], const u8 digest[32],
 	for (;;) {
 		drbg_next_v(&g);
 		load_be(k, g.v);
-		if (scalar_ok(k) && sign_with(sr, ss, k, d, e))
+		if (!test_drop() && scalar_ok(k) && sign_with(sr, ss, k, d, e))
 			break;
 		drbg_reseed(&g, 0x00, NULL, NULL);
 	}

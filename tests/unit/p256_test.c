@@ -6,7 +6,10 @@
  * the signatures of "sample" and "test").  Oracle: OpenSSL's libcrypto
  * derives every public key again (EC_POINT_mul) and verifies every
  * signature (ECDSA_do_verify), over fixed edge scalars and a few hundred
- * pseudo-random ones.
+ * pseudo-random ones.  RFC 6979's retry (step h.3), which no known input
+ * reaches, through the hook this build compiles in (TVM_P256_TEST_HOOKS):
+ * the signature with the first candidates dropped, against the candidate
+ * computed apart from p256.c over OpenSSL's HMAC.
  */
 
 /* ECDSA_do_verify() takes an EC_KEY, deprecated (not gone) in OpenSSL 3. */
@@ -23,10 +26,13 @@
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/ecdsa.h>
+#include <openssl/hmac.h>
 #include <openssl/obj_mac.h>
 #include <openssl/sha.h>
 
 #include "p256.h"
+/* Built with TVM_P256_TEST_HOOKS (Makefile): candidates to drop. */
+extern int tvm_p256_test_drop;
 /* The comb table itself, to check every entry against OpenSSL. */
 #include "p256_comb.h"
 #include "unit_rng.h"
@@ -239,6 +245,123 @@ static void test_rfc6979_test(void **state)
 		      "d16b6ae827f17175e040871a1c7ec3500192c4c92677336ec2537acaee0008e0",
 		      "f1abb023518351cd71d881567b1ea663ed3efcf6c5132b354f28d3b0b7d38367",
 		      "019f4113742a2b14bd25926b49c649155f267e60d3814b4c0cc84250e46f0083");
+}
+
+/* out = HMAC-SHA256 keyed with @key of @a || @sep (if >= 0) || @b. */
+static void hmac3(u8 out[32], const u8 key[32], const u8 *a, size_t alen,
+		  int sep, const u8 *b, size_t blen)
+{
+	u8 buf[32 + 1 + 64];
+	unsigned int len = 0;
+	size_t n = alen;
+
+	memcpy(buf, a, alen);
+	if (sep >= 0)
+		buf[n++] = (u8)sep;
+	if (blen)
+		memcpy(buf + n, b, blen);
+	n += blen;
+	assert_non_null(HMAC(EVP_sha256(), key, 32, buf, n, out, &len));
+	assert_int_equal(len, 32);
+}
+
+/*
+ * RFC 6979 3.2's candidate number @j (0 the first) for key @x and h1,
+ * written from the RFC's steps b-h apart from kernel/lib/p256.c, over
+ * OpenSSL's HMAC: every candidate before @j taken as rejected (h.3).
+ */
+static void rfc6979_candidate(u8 k[32], const u8 x[32], const u8 h1[32],
+			      int j)
+{
+	u8 v[32], kk[32], xh[64];
+
+	memcpy(xh, x, 32);
+	memcpy(xh + 32, h1, 32);
+	memset(v, 0x01, sizeof(v));			/* b */
+	memset(kk, 0x00, sizeof(kk));			/* c */
+	hmac3(kk, kk, v, 32, 0x00, xh, 64);		/* d */
+	hmac3(v, kk, v, 32, -1, NULL, 0);		/* e */
+	hmac3(kk, kk, v, 32, 0x01, xh, 64);		/* f */
+	hmac3(v, kk, v, 32, -1, NULL, 0);		/* g */
+	for (;;) {
+		hmac3(v, kk, v, 32, -1, NULL, 0);	/* h.2: T = V */
+		if (!j--)
+			break;
+		hmac3(kk, kk, v, 32, 0x00, NULL, 0);	/* h.3 */
+		hmac3(v, kk, v, 32, -1, NULL, 0);
+	}
+	memcpy(k, v, 32);
+}
+
+/* OpenSSL's ECDSA signature of @digest by @priv with nonce @k. */
+static void oracle_sign_with(const u8 priv[32], const u8 digest[32],
+			     const u8 k[32], u8 r[32], u8 s[32])
+{
+	const BIGNUM *n = EC_GROUP_get0_order(ossl.grp);
+	BIGNUM *bk = BN_bin2bn(k, 32, NULL), *bd = BN_bin2bn(priv, 32, NULL);
+	BIGNUM *be = BN_bin2bn(digest, 32, NULL), *bx = BN_new();
+	BIGNUM *br = BN_new(), *bs = BN_new(), *t = BN_new();
+	EC_POINT *pt = EC_POINT_new(ossl.grp);
+
+	assert_true(bk && bd && be && bx && br && bs && t && pt);
+	assert_int_equal(EC_POINT_mul(ossl.grp, pt, bk, NULL, NULL, ossl.bn), 1);
+	assert_int_equal(EC_POINT_get_affine_coordinates(ossl.grp, pt, bx,
+							 NULL, ossl.bn), 1);
+	assert_int_equal(BN_nnmod(br, bx, n, ossl.bn), 1);
+	assert_int_equal(BN_nnmod(be, be, n, ossl.bn), 1);
+	/* s = k^-1 (e + r d) mod n */
+	assert_int_equal(BN_mod_mul(t, br, bd, n, ossl.bn), 1);
+	assert_int_equal(BN_mod_add(t, t, be, n, ossl.bn), 1);
+	assert_non_null(BN_mod_inverse(bk, bk, n, ossl.bn));
+	assert_int_equal(BN_mod_mul(bs, t, bk, n, ossl.bn), 1);
+	assert_int_equal(BN_bn2binpad(br, r, 32), 32);
+	assert_int_equal(BN_bn2binpad(bs, s, 32), 32);
+	EC_POINT_free(pt);
+	BN_free(bk);
+	BN_free(bd);
+	BN_free(be);
+	BN_free(bx);
+	BN_free(br);
+	BN_free(bs);
+	BN_free(t);
+}
+
+/*
+ * RFC 6979 step h.3, the retry no real input reaches: with the first
+ * @drops candidates dropped (the test hook), the signature is the one
+ * with candidate number @drops, computed apart; and the oracle's first
+ * candidate is the vector's k, which checks the oracle.
+ */
+static void check_retry(int drops)
+{
+	u8 d[32], digest[32], h1[32], k[32], want_k[32];
+	u8 r[32], s[32], wr[32], ws[32], x[32], y[32];
+
+	unhex(d, rfc_priv);
+	SHA256((const unsigned char *)"sample", 6, digest);
+	/* SHA-256("sample") is below n: h1 is the digest itself. */
+	memcpy(h1, digest, 32);
+	rfc6979_candidate(k, d, h1, 0);
+	unhex(want_k, "a6e3c57dd01abe90086538398355dd4c"
+		      "3b17aa873382b0f24d6129493d8aad60");
+	assert_memory_equal(k, want_k, 32);
+
+	rfc6979_candidate(k, d, h1, drops);
+	oracle_sign_with(d, digest, k, wr, ws);
+	tvm_p256_test_drop = drops;
+	assert_int_equal(tvm_p256_sign(d, digest, r, s), 0);
+	assert_int_equal(tvm_p256_test_drop, 0);
+	assert_memory_equal(r, wr, 32);
+	assert_memory_equal(s, ws, 32);
+	assert_int_equal(tvm_p256_public(d, x, y), 0);
+	assert_int_equal(oracle_verify(x, y, digest, r, s), 1);
+}
+
+static void test_rfc6979_retry(void **state)
+{
+	(void)state;
+	check_retry(1);
+	check_retry(2);
 }
 
 /* Public keys known without OpenSSL: 1G = G, 2G, (n-1)G = -G. */
@@ -554,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_rfc6979_public),
 		cmocka_unit_test(test_rfc6979_sample),
 		cmocka_unit_test(test_rfc6979_test),
+		cmocka_unit_test(test_rfc6979_retry),
 		cmocka_unit_test(test_public_known),
 		cmocka_unit_test(test_bad_private_keys),
 		cmocka_unit_test(test_small_multiples),
