@@ -184,6 +184,6 @@ for s in mig_prepare_doit mig_export_doit mig_import_doit mig_commit_doit \
 done
 
 echo
-echo "== OpenSSL's own signatures on this CPU (what libtpms signs with)"
+echo "== OpenSSL's own signatures on this CPU, for scale"
 openssl speed -seconds 3 rsa2048 ecdsap256 2> /dev/null |
 	awk '/^rsa 2048|^ *256 bits ecdsa|sign\/s/'
