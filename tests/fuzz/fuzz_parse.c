@@ -2,7 +2,8 @@
 /*
  * The command-line parsers of parse.h on a NUL-terminated copy of the
  * input.  Each accepts the whole string or nothing: 0 or -EINVAL, and on
- * -EINVAL the output is untouched.
+ * -EINVAL the output is untouched; and parse_words(), the word splitter
+ * of `tvmctl pcr extend-batch` lines.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include "parse.h"
 
 #define POISON 0xa5
+#define WORDS 8
 
 static int poisoned(const void *p, size_t n)
 {
@@ -45,7 +47,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t mask;
 	uint64_t u64;
 	size_t max, hlen;
+	char *words[WORDS];
 	uint8_t *hex;
+	int i, n;
 	char *s;
 
 	s = malloc(size + 1);
@@ -88,6 +92,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(!(mask & ~TVM_PCR_MASK_ALL));
 
 	PARSE(u64, parse_u64(s, &u64));
+
+	/*
+	 * parse_words() last (it writes to @s): its words lie in @s, in
+	 * order and apart, each ending before the next begins.
+	 */
+	n = parse_words(s, words, WORDS);
+	FUZZ_CHECK(n == -EINVAL || (n >= 0 && n <= WORDS));
+	for (i = 0; i < n; i++) {
+		FUZZ_CHECK(words[i] >= s && words[i] <= s + size);
+		FUZZ_CHECK(words[i] + strlen(words[i]) <= s + size);
+		if (i)
+			FUZZ_CHECK(words[i] > words[i - 1] +
+				   strlen(words[i - 1]));
+	}
 
 	free(s);
 	return 0;

@@ -390,6 +390,51 @@ static void test_vm_name(void **state)
 	assert_int_equal(parse_vm_name("web\n"), -EINVAL);
 }
 
+/* parse_words() on a copy of @line; its words into @w. */
+static int words(const char *line, char *buf, size_t len, char **w, int max)
+{
+	assert_true(strlen(line) < len);
+	strcpy(buf, line);
+	return parse_words(buf, w, max);
+}
+
+static void test_words(void **state)
+{
+	char buf[128], *w[8];
+
+	(void)state;
+	assert_int_equal(words("", buf, sizeof(buf), w, 8), 0);
+	assert_int_equal(words(" \t\r\n", buf, sizeof(buf), w, 8), 0);
+	assert_int_equal(words("tvm-1 9 --data kernel\n", buf, sizeof(buf),
+			       w, 8), 4);
+	assert_string_equal(w[0], "tvm-1");
+	assert_string_equal(w[1], "9");
+	assert_string_equal(w[2], "--data");
+	assert_string_equal(w[3], "kernel");
+
+	/* Quotes: blanks kept, \" and \\ unescaped, other backslashes kept. */
+	assert_int_equal(words("a \"b c\" \"q\\\"x\\\\y\\n\" \"\"", buf,
+			       sizeof(buf), w, 8), 4);
+	assert_string_equal(w[0], "a");
+	assert_string_equal(w[1], "b c");
+	assert_string_equal(w[2], "q\"x\\y\\n");
+	assert_string_equal(w[3], "");
+
+	/* A quote inside an unquoted word is itself. */
+	assert_int_equal(words("ab\"c d", buf, sizeof(buf), w, 8), 2);
+	assert_string_equal(w[0], "ab\"c");
+
+	/* Exactly @max words, then one more. */
+	assert_int_equal(words("1 2 3", buf, sizeof(buf), w, 3), 3);
+	assert_int_equal(words("1 2 3 4", buf, sizeof(buf), w, 3), -EINVAL);
+	assert_int_equal(words("1 2 3 ", buf, sizeof(buf), w, 3), 3);
+
+	/* Unclosed, a closing quote inside a word, an escape at the end. */
+	assert_int_equal(words("a \"b c", buf, sizeof(buf), w, 8), -EINVAL);
+	assert_int_equal(words("\"b\"c", buf, sizeof(buf), w, 8), -EINVAL);
+	assert_int_equal(words("\"b\\\"", buf, sizeof(buf), w, 8), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_vm_sel),
 		cmocka_unit_test(test_vm_name),
+		cmocka_unit_test(test_words),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);

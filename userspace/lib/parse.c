@@ -332,3 +332,43 @@ int parse_digest(const char *s, unsigned int *bank,
 	memcpy(digest, tmp, tvm_banks[b].size);
 	return 0;
 }
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int parse_words(char *line, char **words, int max)
+{
+	char *r = line, *w;
+	int n = 0;
+
+	for (;;) {
+		while (blank(*r))
+			r++;
+		if (!*r)
+			return n;
+		if (n == max)
+			return -EINVAL;
+		if (*r == '"') {
+			words[n++] = w = ++r;
+			while (*r != '"') {
+				if (!*r)
+					return -EINVAL;
+				if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
+					r++;
+				*w++ = *r++;
+			}
+			r++;
+			if (*r && !blank(*r))
+				return -EINVAL;
+		} else {
+			words[n++] = w = r;
+			while (*r && !blank(*r))
+				w++, r++;
+		}
+		if (*r)
+			r++;
+		*w = '\0';
+	}
+}

@@ -82,4 +82,15 @@ int parse_pcrs(const char *s, uint32_t *mask);
 int parse_u64(const char *s, uint64_t *val);
 int parse_u32(const char *s, uint32_t *val);
 
+/*
+ * Split @line into words at blanks (space, tab, CR, LF), in place, into
+ * @words: a word may be in double quotes, inside which \" and \\ stand
+ * for " and \ (any other backslash is itself), and a closing quote must
+ * end its word.  Returns the number of words (0 for a blank line), or
+ * -EINVAL for an unclosed quote, a closing quote inside a word, or more
+ * than @max words.  Unlike the parsers above it writes to its input, on
+ * failure too, and its words point into it.
+ */
+int parse_words(char *line, char **words, int max);
+
 #endif /* _TVM_PARSE_H */

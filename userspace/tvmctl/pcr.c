@@ -301,50 +301,6 @@ static int pcr_extend(struct tvmctl *ctl, int argc, char **argv)
  */
 #define BATCH_BYTES	(128 * 1024)
 
-/*
- * Split @line into words at blanks, in place: a word may be in double
- * quotes, inside which \" and \\ stand for " and \.  argv[0] is @name.
- * Returns the number of words plus one, or -1 for an unclosed quote or
- * too many words.
- */
-static int split_words(char *line, char *name, char **argv)
-{
-	char *r = line, *w;
-	int n = 0;
-
-	argv[n++] = name;
-	for (;;) {
-		while (*r == ' ' || *r == '\t' || *r == '\r' || *r == '\n')
-			r++;
-		if (!*r)
-			return n;
-		if (n == BATCH_WORDS)
-			return -1;
-		argv[n++] = w = r;
-		if (*r == '"') {
-			argv[n - 1] = w = ++r;
-			while (*r != '"') {
-				if (!*r)
-					return -1;
-				if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
-					r++;
-				*w++ = *r++;
-			}
-			r++;
-			if (*r && *r != ' ' && *r != '\t' && *r != '\r' &&
-			    *r != '\n')
-				return -1;
-		} else {
-			while (*r && *r != ' ' && *r != '\t' && *r != '\r' &&
-			       *r != '\n')
-				w++, r++;
-		}
-		if (*r)
-			r++;
-		*w = '\0';
-	}
-}
-
 /* The events of one request, and the line each came from. */
 struct batch {
 	struct pcr_batch_event ev[TVM_BATCH_MAX];
@@ -374,12 +330,13 @@ static int batch_line(struct tvmctl *ctl, struct batch *b, char *text,
 	snprintf(lc.name, sizeof(lc.name), "pcr extend-batch: line %u",
 		 (unsigned int)lineno);
 	lc.cmd = &pcr_cmds[1];		/* "extend": its VM PCR usage */
-	argc = split_words(text, lc.name, argv);
+	argv[0] = lc.name;
+	argc = parse_words(text, argv + 1, BATCH_WORDS);
 	if (argc < 0)
 		return tvmctl_err(TVMCTL_USAGE,
-				  "%s: an unclosed quote or more than %d words",
+				  "%s: an unclosed quote, a quote inside a word or more than %d words",
 				  lc.name, BATCH_WORDS);
-	argv[argc] = NULL;
+	argv[++argc] = NULL;
 
 	memset(e, 0, sizeof(*e));
 	e->ev.type = TVM_EV_EXTEND;
