@@ -81,18 +81,26 @@ void tvm_bank_uninit(void)
 	}
 }
 
+/* SM3(@a || @b) by tvm's own SM3, for a kernel without "sm3". */
+static void sm3_2(const void *a, size_t alen, const void *b, size_t blen,
+		  u8 *out)
+{
+	struct tvm_sm3_ctx sm3;
+
+	tvm_sm3_init(&sm3);
+	tvm_sm3_update(&sm3, a, alen);
+	tvm_sm3_update(&sm3, b, blen);
+	tvm_sm3_final(&sm3, out);
+}
+
 /* H_bank(@a || @b), either part may be empty. */
 static int hash2(unsigned int bank, const void *a, size_t alen,
 		 const void *b, size_t blen, u8 *out)
 {
-	struct tvm_sm3_ctx sm3;
 	int ret;
 
 	if (!tfms[bank]) {
-		tvm_sm3_init(&sm3);
-		tvm_sm3_update(&sm3, a, alen);
-		tvm_sm3_update(&sm3, b, blen);
-		tvm_sm3_final(&sm3, out);
+		sm3_2(a, alen, b, blen, out);
 		return 0;
 	}
 
@@ -126,13 +134,9 @@ int tvm_bank_extend(unsigned int bank, const u8 *pcr, const u8 *digest,
 		    u8 *out)
 {
 	unsigned int size = tvm_banks[bank].size;
-	struct tvm_sm3_ctx sm3;
 
 	if (!tfms[bank]) {
-		tvm_sm3_init(&sm3);
-		tvm_sm3_update(&sm3, pcr, size);
-		tvm_sm3_update(&sm3, digest, size);
-		tvm_sm3_final(&sm3, out);
+		sm3_2(pcr, size, digest, size, out);	/* @out may be @pcr */
 		return 0;
 	}
 
