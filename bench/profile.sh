@@ -155,12 +155,19 @@ row "recvfrom(): the reply" __sys_recvfrom
 
 # --- quotes --------------------------------------------------------------
 
+# Run @2... under perf, its output shown, and leave the shares of bench
+# @1's samples in $work/@1.shares.
+sample() {
+	b=$1
+	shift
+	perf record -q -a -g -c 250000 -e cpu-clock -o "$work/$b.data" -- "$@"
+	shares "$work/$b.data" "$b" > "$work/$b.shares"
+}
+
 echo
 echo "== quotes: tvm and swtpm on the same CPU"
-perf record -q -a -g -c 250000 -e cpu-clock -o "$work/quote.data" -- \
-	"$bench/quote_bench" 100 30
-shares "$work/quote.data" quote_bench > "$work/quote.shares"
-f=$work/quote.shares
+sample quote_bench "$bench/quote_bench" 100 30
+f=$work/quote_bench.shares
 quote=$(get "$f" quote_doit)
 echo "tvm (quote_bench's samples; RSA and ECDSA quotes, 100 each):"
 printf "  %-46s %6.1f%%\n" "quote_doit" "$quote"
@@ -173,10 +180,8 @@ printf "  %-46s %6.1f%%\n" "  tvm's P-256 signature (tvm_p256_sign)" \
 
 echo
 echo "== migration: a VM with 1 event (its log all but empty), 3 rounds"
-perf record -q -a -g -c 250000 -e cpu-clock -o "$work/migrate.data" -- \
-	"$bench/migrate_bench" 1 3
-shares "$work/migrate.data" migrate_bench > "$work/migrate.shares"
-f=$work/migrate.shares
+sample migrate_bench "$bench/migrate_bench" 1 3
+f=$work/migrate_bench.shares
 echo "tvm (migrate_bench's samples, its swtpm rounds' client side included):"
 for s in mig_prepare_doit mig_export_doit mig_import_doit mig_commit_doit \
 	 tvm_mig_sign tvm_mig_verify mpi_powm; do
