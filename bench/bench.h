@@ -28,9 +28,10 @@ static inline double now(void)
  * processes; under single-threaded TCG, when the two sit on different
  * vCPUs each leg waits for QEMU's round-robin to run the other vCPU, and
  * swtpm's extend measured 90 us to 1 ms from run to run by where the
- * scheduler had put it.  On one CPU a leg is a context switch, as on a
- * real host it is a wakeup on another core: the fair side for swtpm.
- * tvm's requests run in the caller's own context either way.
+ * scheduler had put it.  On one CPU a leg is a context switch, which
+ * varies far less (210-380 us); it is the reproducible case, not the
+ * most favourable one for swtpm (that 90 us run was unpinned).  tvm's
+ * requests run in the caller's own context either way.
  */
 static inline void bench_one_cpu(const char *who)
 {
