@@ -129,6 +129,27 @@ FIXTURE_TEARDOWN(batch)
 	}
 }
 
+/* The setup and teardown of the fixtures that hold a batch fixture. */
+static void batch_open(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(batch) *s)
+{
+	int ret = tnl_open(&s->nl);
+
+	if (ret == -ENOENT) {
+		s->no_tvm = true;
+		SKIP(return, "tvm.ko is not loaded");
+	}
+	ASSERT_EQ(0, ret);
+}
+
+static void batch_close(FIXTURE_DATA(batch) *s)
+{
+	if (!s->no_tvm) {
+		tvm_vms_delete(&s->nl, &s->vms);
+		tnl_close(&s->nl);
+	}
+}
+
 /*
  * Five events on PCRs 16 and 23 of one VM give the PCRs, sequence
  * numbers and log entries that the same five single extends give a twin.
@@ -283,21 +304,12 @@ FIXTURE_VARIANT(stop) {
 
 FIXTURE_SETUP(stop)
 {
-	int ret = tnl_open(&self->s.nl);
-
-	if (ret == -ENOENT) {
-		self->s.no_tvm = true;
-		SKIP(return, "tvm.ko is not loaded");
-	}
-	ASSERT_EQ(0, ret);
+	batch_open(_metadata, &self->s);
 }
 
 FIXTURE_TEARDOWN(stop)
 {
-	if (!self->s.no_tvm) {
-		tvm_vms_delete(&self->s.nl, &self->s.vms);
-		tnl_close(&self->s.nl);
-	}
+	batch_close(&self->s);
 }
 
 static void bad_reserved_type(struct tmsg *m)
@@ -417,21 +429,12 @@ FIXTURE_VARIANT(malformed) {
 
 FIXTURE_SETUP(malformed)
 {
-	int ret = tnl_open(&self->s.nl);
-
-	if (ret == -ENOENT) {
-		self->s.no_tvm = true;
-		SKIP(return, "tvm.ko is not loaded");
-	}
-	ASSERT_EQ(0, ret);
+	batch_open(_metadata, &self->s);
 }
 
 FIXTURE_TEARDOWN(malformed)
 {
-	if (!self->s.no_tvm) {
-		tvm_vms_delete(&self->s.nl, &self->s.vms);
-		tnl_close(&self->s.nl);
-	}
+	batch_close(&self->s);
 }
 
 static void put_nothing(struct tmsg *m, uint32_t id)

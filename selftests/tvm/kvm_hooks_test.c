@@ -1858,10 +1858,31 @@ TEST_F_TIMEOUT(kvm, two_hundred_vms_leave_no_instance, 600)
 	EXPECT_GT(LEAK_SLACK_KIB, slab_after - slab_before);
 }
 
-TEST_F_TIMEOUT(kvm, sigkilled_vmm_leaves_no_instance, 60)
+/*
+ * SIGKILL the child VMM @pid, reap it, and wait up to @tries tenths of a
+ * second for its instance to go.
+ */
+static void kill_vmm(struct __test_metadata *_metadata, struct tnl *nl,
+		     pid_t pid, int tries)
 {
 	static struct tk_scan s;
-	int fds[2], status, i;
+	int status, i;
+
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	for (i = 0; i < tries; i++) {
+		ASSERT_EQ(0, tk_scan(nl, pid, &s));
+		if (!s.of_pid)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(0, s.of_pid);
+}
+
+TEST_F_TIMEOUT(kvm, sigkilled_vmm_leaves_no_instance, 60)
+{
+	int fds[2];
 	struct tk_vm v;
 	pid_t pid;
 	char c;
@@ -1896,16 +1917,7 @@ TEST_F_TIMEOUT(kvm, sigkilled_vmm_leaves_no_instance, 60)
 	ASSERT_EQ(1, read(fds[0], &c, 1)) TH_LOG("the child VMM failed");
 	ASSERT_EQ(0, tk_vm_of(&self->nl, pid, &v));
 	EXPECT_NE((uint32_t)TVM_TRUST_PENDING, v.trust);
-	ASSERT_EQ(0, kill(pid, SIGKILL));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFSIGNALED(status));
-	for (i = 0; i < 50; i++) {
-		ASSERT_EQ(0, tk_scan(&self->nl, pid, &s));
-		if (!s.of_pid)
-			break;
-		usleep(100000);
-	}
-	EXPECT_EQ(0, s.of_pid);
+	kill_vmm(_metadata, &self->nl, pid, 50);
 	EXPECT_EQ(-ENOENT, tk_vm_get(&self->nl, v.id, &v));
 	close(fds[0]);
 }
@@ -1918,8 +1930,7 @@ TEST_F_TIMEOUT(kvm, sigkilled_vmm_leaves_no_instance, 60)
  */
 TEST_F_TIMEOUT(kvm, sigkill_during_launch_hashing_ends_the_vmm, 120)
 {
-	static struct tk_scan s;
-	int fds[2], status, i;
+	int fds[2];
 	pid_t pid;
 	char c;
 
@@ -1951,16 +1962,7 @@ TEST_F_TIMEOUT(kvm, sigkill_during_launch_hashing_ends_the_vmm, 120)
 	close(fds[1]);
 	ASSERT_EQ(1, read(fds[0], &c, 1)) TH_LOG("the child VMM failed");
 	usleep(300000);
-	ASSERT_EQ(0, kill(pid, SIGKILL));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFSIGNALED(status));
-	for (i = 0; i < 100; i++) {
-		ASSERT_EQ(0, tk_scan(&self->nl, pid, &s));
-		if (!s.of_pid)
-			break;
-		usleep(100000);
-	}
-	EXPECT_EQ(0, s.of_pid);
+	kill_vmm(_metadata, &self->nl, pid, 100);
 	close(fds[0]);
 }
 
